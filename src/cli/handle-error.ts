@@ -1,0 +1,16 @@
+import { ConfigurationError, TsFlinkError, UsageError, describeError } from '../core/errors.js';
+import { terminal } from './ui/terminal.js';
+
+/** Prints an error the way a user can act on it and returns the exit code; unexpected errors keep their stack. */
+export function handleError(error: unknown): number {
+  if (error instanceof ConfigurationError || error instanceof UsageError) {
+    terminal.error(error.message);
+  } else if (error instanceof TsFlinkError) {
+    terminal.error(`${describeError(error)}`);
+  } else {
+    terminal.error(`Unexpected error: ${describeError(error)}`);
+    if (error instanceof Error && error.stack !== undefined) terminal.dim(error.stack);
+  }
+  if (error instanceof TsFlinkError && error.suggestion !== undefined) terminal.dim(error.suggestion);
+  return 1;
+}

@@ -1,0 +1,40 @@
+import { loadConfiguration, resolveConfDir, type Configuration } from '../config/index.js';
+import { ENV_LOG_DIR, ENV_LOG_MAX, ENV_PID_DIR } from '../config/options/env-options.js';
+import { resolveDaemonPaths, type DaemonPaths } from '../daemon/daemon-paths.js';
+import { parseEntrypointArguments, type EntrypointArguments, type EntrypointKind } from '../entrypoint/entrypoint-arguments.js';
+import { FLINK_HOME } from './flink-home.js';
+
+/** Everything a script needs before it acts: validated configuration and resolved paths. */
+export interface Preflight {
+  readonly confDir: string;
+  readonly configuration: Configuration;
+  readonly paths: DaemonPaths;
+  readonly entryArgs: EntrypointArguments;
+}
+
+/**
+ * Parses the arguments the daemon will get and loads its configuration, so that a bad -D or a bad
+ * config file fails here, in one line, before any process is started.
+ */
+export async function preflight(kind: EntrypointKind, args: readonly string[]): Promise<Preflight> {
+  const entryArgs = parseEntrypointArguments(args, kind);
+  const confDir = entryArgs.configDir ?? resolveConfDir(process.env, FLINK_HOME);
+  const { configuration } = await loadConfiguration({ confDir, dynamicProperties: entryArgs.dynamicProperties });
+  return { confDir, configuration, paths: daemonPathsFor(configuration), entryArgs };
+}
+
+/** Pid and log locations from the configuration and the environment (which wins, as in Flink). */
+export function daemonPathsFor(configuration: Configuration): DaemonPaths {
+  return resolveDaemonPaths(process.env, FLINK_HOME, {
+    pidDir: configuration.get(ENV_PID_DIR),
+    logDir: configuration.get(ENV_LOG_DIR),
+    maxLogFiles: configuration.get(ENV_LOG_MAX),
+  });
+}
+
+/** Configuration for commands that only need pid and log paths (stop, stop-all): defaults when the file is unusable. */
+export async function loadPathsOnly(): Promise<DaemonPaths> {
+  const confDir = resolveConfDir(process.env, FLINK_HOME);
+  const { configuration } = await loadConfiguration({ confDir });
+  return daemonPathsFor(configuration);
+}

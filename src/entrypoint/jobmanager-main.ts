@@ -1,0 +1,44 @@
+import { ConfigurationError } from '../core/errors.js';
+import { getLogger } from '../core/logging.js';
+import { logLoadedConfiguration } from '../config/index.js';
+import { ENV_LOG_LEVEL } from '../config/options/env-options.js';
+import { SCHEDULER_MODE } from '../config/options/scheduler-options.js';
+import { reportReadiness } from '../daemon/readiness.js';
+import { ClusterEntrypoint } from '../jobmanager/cluster-entrypoint.js';
+import type { EntrypointArguments } from './entrypoint-arguments.js';
+import { loadProcessConfiguration } from './load-process-configuration.js';
+import { installShutdownHandlers, setupLogging } from './process-lifecycle.js';
+
+const log = getLogger('entrypoint');
+
+/** Which JobManager: a session cluster (jobmanager.sh) or an application cluster (standalone-job.sh). */
+export type JobManagerMode = 'session' | 'application';
+
+const ENTRYPOINT_NAMES: Record<JobManagerMode, string> = {
+  session: 'StandaloneSessionClusterEntrypoint',
+  application: 'StandaloneApplicationClusterEntryPoint',
+};
+
+/** Runs a JobManager process until it is told to stop; returns its exit code. */
+export async function runJobManager(mode: JobManagerMode, args: EntrypointArguments): Promise<void> {
+  const loaded = await loadProcessConfiguration(args);
+  const configuration = loaded.configuration;
+  setupLogging(configuration.get(ENV_LOG_LEVEL));
+  log.info(`Starting ${ENTRYPOINT_NAMES[mode]} (tsflink, Node ${process.version}, pid ${process.pid}).`);
+  logLoadedConfiguration(loaded, log);
+  if (mode === 'session' && configuration.get(SCHEDULER_MODE) === 'REACTIVE') {
+    throw new ConfigurationError('Reactive mode is configured for an unsupported cluster type. At the moment, reactive mode is only supported by standalone application clusters (bin/standalone-job.sh).');
+  }
+  const cluster = new ClusterEntrypoint(configuration, loaded.runtime);
+  installShutdownHandlers(async (reason) => {
+    await cluster.shutdown(reason);
+    log.info(`Terminating cluster entrypoint process ${ENTRYPOINT_NAMES[mode]} with exit code 0.`);
+    return 0;
+  });
+  const started = await cluster.start();
+  reportReadiness({
+    type: 'ready',
+    summary: `JobManager is ready: REST API and web UI at ${started.restUrl}`,
+    details: { restUrl: started.restUrl, rpcAddress: started.rpcAddress, pid: process.pid },
+  });
+}

@@ -1,0 +1,93 @@
+import { randomHex } from '../core/ids.js';
+import { getLogger } from '../core/logging.js';
+import { Configuration } from '../config/configuration.js';
+import { HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT } from '../config/options/heartbeat-options.js';
+import { REST_BIND_ADDRESS, REST_BIND_PORT, REST_SERVER_MAX_CONTENT_LENGTH } from '../config/options/rest-options.js';
+import { WEB_ACCESS_CONTROL_ALLOW_ORIGIN } from '../config/options/web-options.js';
+import { formatAddress } from '../rpc/address.js';
+import { loadOrCreateSecret, removeJobManagerInfo, writeJobManagerInfo, type ClusterRuntime } from '../rpc/cluster-runtime.js';
+import { RpcDispatcher } from '../rpc/gateway.js';
+import type { RpcConnection } from '../rpc/rpc-connection.js';
+import { RpcServer } from '../rpc/rpc-server.js';
+import { parseBindPorts } from '../rest/bind-port.js';
+import { createRestRouter } from '../rest/rest-routes.js';
+import { RestServer } from '../rest/rest-server.js';
+import { ClusterView } from './cluster-view.js';
+import { ResourceManager } from './resourcemanager/resource-manager.js';
+
+const log = getLogger('jobmanager');
+
+/** What a started JobManager tells its launcher. */
+export interface StartedJobManager {
+  readonly restUrl: string;
+  readonly rpcAddress: string;
+}
+
+/**
+ * The JobManager process's components, started in order and stopped in reverse: the RPC endpoint
+ * on the cluster's Unix socket, the ResourceManager, and the REST endpoint with the web UI.
+ */
+export class ClusterEntrypoint {
+  readonly jobManagerId = `jobmanager-${randomHex(8)}`;
+  readonly resourceManager: ResourceManager;
+  private rpcServer: RpcServer | undefined;
+  private restServer: RestServer | undefined;
+
+  constructor(private readonly configuration: Configuration, private readonly runtime: ClusterRuntime) {
+    this.resourceManager = new ResourceManager({
+      jobManagerId: this.jobManagerId,
+      heartbeatIntervalMs: configuration.get(HEARTBEAT_INTERVAL),
+      heartbeatTimeoutMs: configuration.get(HEARTBEAT_TIMEOUT),
+    });
+  }
+
+  async start(): Promise<StartedJobManager> {
+    const secret = loadOrCreateSecret(this.runtime);
+    this.rpcServer = new RpcServer(this.runtime.jobManagerAddress, secret, { role: 'jobmanager', id: this.jobManagerId }, (c) => this.onConnection(c));
+    await this.rpcServer.start();
+    log.info(`RPC endpoint listening at ${formatAddress(this.runtime.jobManagerAddress)}.`);
+    const restUrl = await this.startRest();
+    writeJobManagerInfo(this.runtime, { pid: process.pid, restUrl, startedAt: Date.now() });
+    return { restUrl, rpcAddress: formatAddress(this.runtime.jobManagerAddress) };
+  }
+
+  async shutdown(reason: string): Promise<void> {
+    log.info(`Shutting down the JobManager: ${reason}`);
+    removeJobManagerInfo(this.runtime);
+    await this.restServer?.stop();
+    this.resourceManager.shutdown();
+    await this.rpcServer?.stop();
+  }
+
+  private onConnection(connection: RpcConnection): void {
+    const dispatcher = new RpcDispatcher();
+    if (connection.peer.role === 'taskmanager') this.resourceManager.acceptConnection(connection, dispatcher);
+    connection.setHandler(dispatcher);
+  }
+
+  private async startRest(): Promise<string> {
+    const bindAddress = this.configuration.get(REST_BIND_ADDRESS);
+    const ports = parseBindPorts(this.configuration.get(REST_BIND_PORT));
+    const router = createRestRouter(new ClusterView(this.resourceManager, this.runtime));
+    let lastError: unknown;
+    for (const port of ports) {
+      const server = new RestServer(router, {
+        bindAddress,
+        port,
+        maxContentLength: this.configuration.get(REST_SERVER_MAX_CONTENT_LENGTH),
+        allowOrigin: this.configuration.get(WEB_ACCESS_CONTROL_ALLOW_ORIGIN),
+      });
+      try {
+        const actual = await server.start();
+        this.restServer = server;
+        const url = `http://${bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress}:${actual}`;
+        log.info(`Rest endpoint listening at ${bindAddress}:${actual}`);
+        log.info(`Web frontend listening at ${url}.`);
+        return url;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw new Error(`Could not start the REST endpoint on ${bindAddress} port(s) ${this.configuration.get(REST_BIND_PORT)}: ${(lastError as Error)?.message}`, { cause: lastError });
+  }
+}

@@ -1,0 +1,142 @@
+import { randomHex } from '../../core/ids.js';
+import { getLogger } from '../../core/logging.js';
+import { HeartbeatSender } from '../../heartbeat/heartbeat-manager.js';
+import type { HeartbeatListener } from '../../heartbeat/heartbeat-listener.js';
+import { createGatewayProxy, RpcDispatcher } from '../../rpc/gateway.js';
+import { RESOURCE_MANAGER_GATEWAY, type ResourceManagerGateway } from '../../rpc/gateways/resource-manager-gateway.js';
+import { TASK_EXECUTOR_GATEWAY } from '../../rpc/gateways/task-executor-gateway.js';
+import type { JobManagerHeartbeatPayload, RegistrationResponse, TaskExecutorHeartbeatPayload, TaskExecutorRegistration } from '../../rpc/gateways/task-executor-registration.js';
+import type { RpcConnection } from '../../rpc/rpc-connection.js';
+import { RegisteredTaskManager, type TaskManagerListener, type TaskManagerLossCause } from './registered-task-manager.js';
+import { validateRegistration } from './validate-registration.js';
+
+const log = getLogger('resourcemanager');
+
+/** Heartbeat settings of the ResourceManager. */
+export interface ResourceManagerSettings {
+  readonly jobManagerId: string;
+  readonly heartbeatIntervalMs: number;
+  readonly heartbeatTimeoutMs: number;
+}
+
+/**
+ * Keeps the registry of TaskManagers and their slots. A TaskManager whose socket closes is lost at
+ * once; one that stays connected but silent is lost after the heartbeat timeout. Both go through
+ * the same loss path, which tells every listener.
+ */
+export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatPayload, JobManagerHeartbeatPayload> {
+  private readonly taskManagers = new Map<string, RegisteredTaskManager>();
+  private readonly listeners: TaskManagerListener[] = [];
+  private readonly heartbeats: HeartbeatSender<TaskExecutorHeartbeatPayload, JobManagerHeartbeatPayload>;
+  /** Supplies the attempts the JobManager expects on a TaskManager (set by the dispatcher). */
+  expectedAttempts: (resourceId: string) => readonly string[] = () => [];
+
+  constructor(private readonly settings: ResourceManagerSettings) {
+    this.heartbeats = new HeartbeatSender(settings.jobManagerId, this, settings.heartbeatTimeoutMs, settings.heartbeatIntervalMs);
+  }
+
+  addListener(listener: TaskManagerListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Serves the ResourceManager gateway on a freshly authenticated TaskManager connection. */
+  acceptConnection(connection: RpcConnection, dispatcher: RpcDispatcher): void {
+    const self = this;
+    const gateway: ResourceManagerGateway = {
+      registerTaskExecutor: async (registration) => self.register(connection, registration),
+      disconnectTaskManager: async (resourceId, reason) => self.disconnect(connection, resourceId, reason),
+      receiveHeartbeat: (resourceId, payload) => self.onHeartbeat(connection, resourceId, payload),
+    };
+    dispatcher.register(RESOURCE_MANAGER_GATEWAY, gateway);
+  }
+
+  get registered(): readonly RegisteredTaskManager[] {
+    return [...this.taskManagers.values()];
+  }
+
+  get(resourceId: string): RegisteredTaskManager | undefined {
+    return this.taskManagers.get(resourceId);
+  }
+
+  /** Declares a TaskManager lost, as if its heartbeat had timed out; used by the JobManager too. */
+  closeTaskManagerConnection(resourceId: string, cause: TaskManagerLossCause, reason: string): void {
+    const taskManager = this.taskManagers.get(resourceId);
+    if (taskManager === undefined) return;
+    this.taskManagers.delete(resourceId);
+    this.heartbeats.unmonitorTarget(resourceId);
+    const silentMs = Date.now() - taskManager.lastHeartbeat;
+    log.info(`TaskManager ${resourceId} lost: ${reason} (last heard from ${silentMs} ms ago; ${this.taskManagers.size} TaskManager(s) remain).`);
+    if (cause === 'heartbeat-timeout') taskManager.gateway.disconnectResourceManager(reason);
+    if (cause !== 'socket-closed') taskManager.connection.close(reason);
+    for (const listener of this.listeners) listener.onTaskManagerLost(taskManager, cause, reason);
+  }
+
+  shutdown(): void {
+    this.heartbeats.stop();
+    for (const taskManager of [...this.taskManagers.values()]) {
+      this.taskManagers.delete(taskManager.resourceId);
+      taskManager.connection.close('the JobManager is shutting down');
+    }
+  }
+
+  notifyHeartbeatTimeout(targetId: string): void {
+    this.closeTaskManagerConnection(targetId, 'heartbeat-timeout', `heartbeat of TaskManager with id ${targetId} timed out after ${this.settings.heartbeatTimeoutMs} ms`);
+  }
+
+  reportPayload(targetId: string, payload: TaskExecutorHeartbeatPayload): void {
+    const taskManager = this.taskManagers.get(targetId);
+    if (taskManager === undefined) return;
+    taskManager.lastHeartbeat = Date.now();
+    taskManager.process = payload.process;
+    taskManager.runningAttempts = payload.runningAttempts;
+  }
+
+  retrievePayload(targetId: string): JobManagerHeartbeatPayload {
+    return { expectedAttempts: this.expectedAttempts(targetId) };
+  }
+
+  private register(connection: RpcConnection, raw: unknown): RegistrationResponse {
+    const problem = validateRegistration(raw);
+    if (problem !== undefined) {
+      log.warn(`Rejecting a TaskManager registration from ${connection.peer.id}: ${problem}`);
+      return { status: 'rejected', reason: problem };
+    }
+    const registration = raw as TaskExecutorRegistration;
+    const previous = this.taskManagers.get(registration.resourceId);
+    if (previous !== undefined) {
+      this.closeTaskManagerConnection(registration.resourceId, 're-registered', `TaskManager ${registration.resourceId} registered again`);
+    }
+    const taskManager = new RegisteredTaskManager(registration, randomHex(16), connection, createGatewayProxy(connection, TASK_EXECUTOR_GATEWAY));
+    this.taskManagers.set(registration.resourceId, taskManager);
+    connection.on('close', (why: string) => {
+      if (this.taskManagers.get(registration.resourceId) === taskManager) {
+        this.closeTaskManagerConnection(registration.resourceId, 'socket-closed', `connection closed (${why})`);
+      }
+    });
+    this.heartbeats.monitorTarget(registration.resourceId, {
+      requestHeartbeat: (fromId, payload) => taskManager.gateway.requestHeartbeat(fromId, payload),
+      receiveHeartbeat: () => undefined,
+    });
+    log.info(`Registering TaskManager with ResourceID ${registration.resourceId} (${registration.dataAddress}) at ResourceManager: ${registration.numberOfSlots} slot(s), pid ${registration.pid}.`);
+    for (const listener of this.listeners) listener.onTaskManagerRegistered(taskManager);
+    return {
+      status: 'accepted',
+      registrationId: taskManager.registrationId,
+      jobManagerId: this.settings.jobManagerId,
+      heartbeatIntervalMs: this.settings.heartbeatIntervalMs,
+      heartbeatTimeoutMs: this.settings.heartbeatTimeoutMs,
+    };
+  }
+
+  private disconnect(connection: RpcConnection, resourceId: unknown, reason: unknown): void {
+    const taskManager = typeof resourceId === 'string' ? this.taskManagers.get(resourceId) : undefined;
+    if (taskManager === undefined || taskManager.connection !== connection) return;
+    this.closeTaskManagerConnection(resourceId as string, 'stopped', `TaskManager stopped: ${String(reason).slice(0, 200)}`);
+  }
+
+  private onHeartbeat(connection: RpcConnection, resourceId: unknown, payload: unknown): void {
+    const taskManager = typeof resourceId === 'string' ? this.taskManagers.get(resourceId) : undefined;
+    if (taskManager === undefined || taskManager.connection !== connection || payload === null || typeof payload !== 'object') return;
+    this.heartbeats.receiveHeartbeat(resourceId as string, payload as TaskExecutorHeartbeatPayload);
+  }
+}

@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describeError } from '../core/errors.js';
+import { getLogger } from '../core/logging.js';
+import { RestError } from './rest-error.js';
+import type { RestResponse, Router } from './router.js';
+
+const log = getLogger('rest');
+
+/** Where and how the REST endpoint serves. */
+export interface RestServerSettings {
+  readonly bindAddress: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly maxContentLength: number;
+  readonly allowOrigin: string;
+}
+
+/**
+ * Flink's REST endpoint on node:http: JSON in and out, `{"errors": [...]}` for every failure,
+ * bodies above the limit refused, and no request able to crash the process or hang a socket.
+ */
+export class RestServer {
+  private server: Server | undefined;
+
+  constructor(private readonly router: Router, private readonly settings: RestServerSettings) {}
+
+  /** Starts listening; resolves with the actual port (useful with port 0). */
+  async start(): Promise<number> {
+    const server = createServer((request, response) => void this.handle(request, response));
+    server.requestTimeout = 30_000;
+    server.headersTimeout = 10_000;
+    server.keepAliveTimeout = 5_000;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.settings.port, this.settings.bindAddress, () => resolve());
+    });
+    return (server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server === undefined) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let result: RestResponse;
+    try {
+      result = await this.route(request);
+    } catch (error) {
+      result = error instanceof RestError
+        ? { status: error.status, json: { errors: [error.message] } }
+        : this.internalError(request, error);
+    }
+    this.send(response, result);
+  }
+
+  private async route(request: IncomingMessage): Promise<RestResponse> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = request.method ?? 'GET';
+    const match = this.router.match(method === 'HEAD' ? 'GET' : method, url.pathname);
+    if (match.kind === 'not-found') {
+      request.resume();
+      throw new RestError(404, `Not found: ${url.pathname}`);
+    }
+    if (match.kind === 'method-not-allowed') {
+      request.resume();
+      throw new RestError(405, `Method ${method} is not allowed for ${url.pathname}; allowed: ${match.allowed.join(', ')}.`);
+    }
+    const body = await this.readBody(request);
+    return match.handler({ params: match.params, query: url.searchParams, body });
+  }
+
+  private readBody(request: IncomingMessage): Promise<unknown> {
+    const limit = this.settings.maxContentLength;
+    const declared = Number(request.headers['content-length'] ?? '0');
+    if (declared > limit) {
+      request.resume();
+      return Promise.reject(new RestError(413, `Request body of ${declared} bytes exceeds the limit of ${limit} bytes (rest.server.max-content-length).`));
+    }
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      request.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) {
+          request.destroy();
+          reject(new RestError(413, `Request body exceeds the limit of ${limit} bytes (rest.server.max-content-length).`));
+        } else {
+          chunks.push(chunk);
+        }
+      });
+      request.on('error', () => reject(new RestError(400, 'The request body could not be read.')));
+      request.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8').trim();
+        if (text === '') return resolve(undefined);
+        try {
+          resolve(JSON.parse(text));
+        } catch {
+          reject(new RestError(400, 'Request body is not valid JSON.'));
+        }
+      });
+    });
+  }
+
+  private internalError(request: IncomingMessage, error: unknown): RestResponse {
+    log.error(`Unhandled exception serving ${request.method} ${request.url}: ${describeError(error)}`, error);
+    return { status: 500, json: { errors: ['Internal server error.', describeError(error)] } };
+  }
+
+  private send(response: ServerResponse, result: RestResponse): void {
+    if (response.headersSent || response.destroyed) return;
+    response.setHeader('Access-Control-Allow-Origin', this.settings.allowOrigin);
+    if ('json' in result) {
+      const body = result.json === undefined ? '' : JSON.stringify(result.json);
+      response.writeHead(result.status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': Buffer.byteLength(body) });
+      response.end(body);
+    } else {
+      response.writeHead(result.status, { 'Content-Type': result.contentType, 'Content-Length': Buffer.byteLength(result.raw) });
+      response.end(result.raw);
+    }
+  }
+}

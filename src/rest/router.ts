@@ -1,0 +1,76 @@
+import { RestError } from './rest-error.js';
+
+/** What a handler receives: path parameters, query parameters and the parsed JSON body. */
+export interface RestRequest {
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly body: unknown;
+}
+
+/** A handler's answer: a JSON body with a status, or raw content (the web UI's files). */
+export type RestResponse =
+  | { readonly status: number; readonly json: unknown }
+  | { readonly status: number; readonly raw: Buffer | string; readonly contentType: string };
+
+export type RestHandler = (request: RestRequest) => RestResponse | Promise<RestResponse>;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+interface Route {
+  readonly method: HttpMethod;
+  readonly segments: readonly string[];
+  readonly handler: RestHandler;
+}
+
+/** The outcome of matching a path: a handler, a path known under other methods, or nothing. */
+export type RouteMatch =
+  | { readonly kind: 'found'; readonly handler: RestHandler; readonly params: Record<string, string> }
+  | { readonly kind: 'method-not-allowed'; readonly allowed: readonly HttpMethod[] }
+  | { readonly kind: 'not-found' };
+
+/**
+ * Matches `/jobs/:jobid/vertices/:vertexid` style templates. Every route is reachable both as is
+ * and under `/v1`, as Flink registers each handler twice.
+ */
+export class Router {
+  private readonly routes: Route[] = [];
+
+  add(method: HttpMethod, template: string, handler: RestHandler): this {
+    this.routes.push({ method, segments: split(template), handler });
+    return this;
+  }
+
+  match(method: string, path: string): RouteMatch {
+    let segments = split(path);
+    if (segments[0] === 'v1') segments = segments.slice(1);
+    const allowed: HttpMethod[] = [];
+    for (const route of this.routes) {
+      const params = matchSegments(route.segments, segments);
+      if (params === undefined) continue;
+      if (route.method === method) return { kind: 'found', handler: route.handler, params };
+      allowed.push(route.method);
+    }
+    return allowed.length > 0 ? { kind: 'method-not-allowed', allowed } : { kind: 'not-found' };
+  }
+}
+
+function split(path: string): string[] {
+  return path.split('/').filter((segment) => segment !== '');
+}
+
+function matchSegments(template: readonly string[], actual: readonly string[]): Record<string, string> | undefined {
+  if (template.length !== actual.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < template.length; i++) {
+    const expected = template[i]!;
+    let value: string;
+    try {
+      value = decodeURIComponent(actual[i]!);
+    } catch {
+      throw new RestError(400, `Malformed percent-encoding in path segment '${actual[i]}'.`);
+    }
+    if (expected.startsWith(':')) params[expected.slice(1)] = value;
+    else if (expected !== value) return undefined;
+  }
+  return params;
+}

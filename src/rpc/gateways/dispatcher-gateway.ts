@@ -1,0 +1,46 @@
+import type { HardwareDescription, ProcessStats, TaskExecutorMemoryConfiguration } from './task-executor-registration.js';
+
+/** Counts behind REST `/overview`. */
+export interface ClusterOverview {
+  readonly taskManagers: number;
+  readonly slotsTotal: number;
+  readonly slotsAvailable: number;
+  readonly jobsRunning: number;
+  readonly jobsFinished: number;
+  readonly jobsCancelled: number;
+  readonly jobsFailed: number;
+}
+
+/** One slot of a TaskManager that a job holds. */
+export interface AllocatedSlotInfo {
+  readonly index: number;
+  readonly jobId: string;
+  /** Subtasks deployed into the slot. */
+  readonly assignedTasks: number;
+}
+
+/** A registered TaskManager as REST `/taskmanagers` and the web UI show it. */
+export interface TaskManagerDetails {
+  readonly resourceId: string;
+  /** Where the JobManager reaches it; Flink shows the RPC path here. */
+  readonly path: string;
+  readonly dataAddress: string;
+  readonly registeredAt: number;
+  readonly lastHeartbeat: number;
+  readonly slotsNumber: number;
+  readonly freeSlots: number;
+  readonly allocatedSlots: readonly AllocatedSlotInfo[];
+  readonly hardware: HardwareDescription;
+  readonly memoryConfiguration: TaskExecutorMemoryConfiguration;
+  readonly process: ProcessStats | undefined;
+}
+
+/**
+ * The JobManager's in-process surface for REST handlers and the web UI: they read the cluster
+ * through it and never touch the scheduler or the ResourceManager directly.
+ */
+export interface DispatcherGateway {
+  requestClusterOverview(): ClusterOverview;
+  requestTaskManagers(): readonly TaskManagerDetails[];
+  requestTaskManager(resourceId: string): TaskManagerDetails | undefined;
+}

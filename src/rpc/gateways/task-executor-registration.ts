@@ -1,0 +1,76 @@
+/** Hardware facts a TaskManager reports, shown by REST `/taskmanagers` (`hardware`). */
+export interface HardwareDescription {
+  readonly cpuCores: number;
+  readonly physicalMemory: number;
+  readonly freeMemory: number;
+  readonly managedMemory: number;
+}
+
+/** Memory sizes a TaskManager was configured with, shown by REST (`memoryConfiguration`). */
+export interface TaskExecutorMemoryConfiguration {
+  readonly frameworkHeap: number;
+  readonly taskHeap: number;
+  readonly frameworkOffHeap: number;
+  readonly taskOffHeap: number;
+  readonly networkMemory: number;
+  readonly managedMemory: number;
+  readonly jvmMetaspace: number;
+  readonly jvmOverhead: number;
+  readonly totalFlinkMemory: number;
+  readonly totalProcessMemory: number;
+}
+
+/** What a TaskManager sends when it registers with the ResourceManager. */
+export interface TaskExecutorRegistration {
+  readonly resourceId: string;
+  /** Where other TaskManagers reach its data socket (`unix:/path` or `host:port`). */
+  readonly dataAddress: string;
+  readonly numberOfSlots: number;
+  readonly pid: number;
+  readonly host: string;
+  readonly hardware: HardwareDescription;
+  readonly memoryConfiguration: TaskExecutorMemoryConfiguration;
+}
+
+/** The ResourceManager's answer to a registration. */
+export type RegistrationResponse =
+  | {
+      readonly status: 'accepted';
+      readonly registrationId: string;
+      /** The JobManager's own resource id, the heartbeat peer. */
+      readonly jobManagerId: string;
+      readonly heartbeatIntervalMs: number;
+      readonly heartbeatTimeoutMs: number;
+    }
+  | { readonly status: 'rejected'; readonly reason: string };
+
+/** One slot as the TaskManager sees it. */
+export interface SlotStatus {
+  readonly index: number;
+  /** The job using the slot, if any. */
+  readonly jobId: string | undefined;
+}
+
+/** Process resource usage, reported with heartbeats for metrics and the web UI. */
+export interface ProcessStats {
+  readonly cpuLoad: number;
+  readonly heapUsed: number;
+  readonly heapCommitted: number;
+  readonly heapMax: number;
+  readonly rss: number;
+  readonly uptimeMs: number;
+}
+
+/** TaskManager → JobManager heartbeat payload. */
+export interface TaskExecutorHeartbeatPayload {
+  readonly slots: readonly SlotStatus[];
+  /** Attempts running on the TaskManager, so the JobManager can reconcile. */
+  readonly runningAttempts: readonly string[];
+  readonly process: ProcessStats;
+}
+
+/** JobManager → TaskManager heartbeat payload. */
+export interface JobManagerHeartbeatPayload {
+  /** Attempts the JobManager believes run on that TaskManager; any other is an orphan to cancel. */
+  readonly expectedAttempts: readonly string[];
+}

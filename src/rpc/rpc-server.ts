@@ -1,0 +1,103 @@
+import { chmodSync, existsSync, lstatSync, unlinkSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { TsFlinkError, describeError } from '../core/errors.js';
+import { getLogger } from '../core/logging.js';
+import { MAX_UNIX_SOCKET_PATH_BYTES, formatAddress, toNetOptions, type EndpointAddress } from './address.js';
+import { acceptHandshake } from './handshake.js';
+import { RpcConnection, type PeerInfo } from './rpc-connection.js';
+
+const log = getLogger('rpc');
+
+/** Called for every peer that completed the handshake. */
+export type ConnectionListener = (connection: RpcConnection) => void;
+
+/** Raised when an endpoint cannot listen: path too long, already in use, permissions. */
+export class EndpointBindError extends TsFlinkError {
+  constructor(message: string, options: { cause?: unknown; suggestion?: string } = {}) {
+    super('ENDPOINT_BIND', message, options);
+  }
+}
+
+/** Refuses socket paths the kernel would silently truncate. */
+export function checkSocketPath(path: string): void {
+  const bytes = Buffer.byteLength(path);
+  if (bytes > MAX_UNIX_SOCKET_PATH_BYTES) {
+    throw new EndpointBindError(
+      `Socket path '${path}' is ${bytes} bytes; Unix domain socket paths are limited to ${MAX_UNIX_SOCKET_PATH_BYTES} bytes.`,
+      { suggestion: 'Point io.tmp.dirs (or TMPDIR) at a shorter directory.' },
+    );
+  }
+}
+
+/**
+ * Accepts connections on a Unix socket (or TCP), authenticates each with the cluster secret and
+ * hands authenticated ones to the listener. Strangers and garbage only ever cost one closed socket.
+ */
+export class RpcServer {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    private readonly address: EndpointAddress,
+    private readonly secret: Buffer,
+    private readonly self: PeerInfo,
+    private readonly onConnection: ConnectionListener,
+  ) {}
+
+  /** Starts listening; for a Unix socket, replaces a stale socket file left by a dead process. */
+  async start(): Promise<EndpointAddress> {
+    if (this.address.kind === 'unix') await prepareUnixPath(this.address.path);
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error) => reject(new EndpointBindError(`Cannot listen at ${formatAddress(this.address)}: ${error.message}`, { cause: error })));
+      server.listen(toNetOptions(this.address), () => resolve());
+    });
+    if (this.address.kind === 'unix') chmodSync(this.address.path, 0o600);
+    const bound = server.address();
+    return this.address.kind === 'tcp' && bound !== null && typeof bound === 'object'
+      ? { kind: 'tcp', host: this.address.host, port: bound.port }
+      : this.address;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    const server = this.server;
+    this.server = undefined;
+    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => undefined);
+    acceptHandshake(socket, this.secret, this.self).then(
+      ({ peer, decoder }) => {
+        const connection = new RpcConnection(socket, decoder, peer);
+        this.onConnection(connection);
+      },
+      (error: unknown) => {
+        log.warn(`Refused a connection at ${formatAddress(this.address)}: ${describeError(error)}`);
+        socket.destroy();
+      },
+    );
+  }
+}
+
+async function prepareUnixPath(path: string): Promise<void> {
+  checkSocketPath(path);
+  if (!existsSync(path)) return;
+  if (!lstatSync(path).isSocket()) throw new EndpointBindError(`Cannot listen at ${path}: a file that is not a socket is in the way.`);
+  const alive = await new Promise<boolean>((resolve) => {
+    const probe = connect({ path });
+    probe.once('connect', () => { probe.destroy(); resolve(true); });
+    probe.once('error', () => resolve(false));
+  });
+  if (alive) {
+    throw new EndpointBindError(`Another process is already listening at ${path}.`, {
+      suggestion: 'Stop the running JobManager first, or give this cluster its own conf dir or jobmanager.rpc.port.',
+    });
+  }
+  unlinkSync(path);
+}
+

@@ -1,0 +1,132 @@
+/**
+ * The contract between a task (taskmanager/: channels, barriers, scheduling, checkpoint transport)
+ * and what runs inside it (runtime/: operators, state, timers, serializers). The task owns the
+ * threading model: every method here is called from the task's mailbox, one at a time, and every
+ * callback the task hands out (timers) is run from that mailbox too.
+ */
+import type { JobId, OperatorId, VertexId } from '../core/ids.js';
+import type { Logger } from '../core/logging.js';
+import type { JobEdge, JobGraph } from '../jobgraph/job-graph.js';
+
+/** A scheduled callback that can be withdrawn. */
+export interface Cancellable {
+  cancel(): void;
+}
+
+/** Wall-clock time and timers, fired inside the task's mailbox. */
+export interface ProcessingTimeService {
+  now(): number;
+  /** Runs `callback(timestamp)` at or after `timestamp` (epoch ms). */
+  registerTimer(timestamp: number, callback: (timestamp: number) => void): Cancellable;
+  /** Runs `callback` every `periodMs`, first after `initialDelayMs`. */
+  scheduleAtFixedRate(callback: () => void, initialDelayMs: number, periodMs: number): Cancellable;
+}
+
+/** Counters the operators of a chain update; the task reads them for metrics. */
+export interface OperatorCounters {
+  numRecordsIn: number;
+  numRecordsOut: number;
+}
+
+/** Identity of one subtask and the services it may use. */
+export interface TaskServices {
+  readonly jobId: JobId;
+  readonly jobName: string;
+  readonly vertexId: VertexId;
+  readonly taskName: string;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly attemptNumber: number;
+  readonly processingTime: ProcessingTimeService;
+  /** Writes one line to the TaskManager's stdout (the `.out` file), as `print()` does. */
+  readonly stdout: (line: string) => void;
+  readonly logger: Logger;
+  /** `pipeline.auto-watermark-interval` in ms, resolved from the job and the cluster. */
+  readonly autoWatermarkIntervalMs: number;
+  /** Whether checkpointing is on, so two-phase sinks know to wait for commits. */
+  readonly checkpointingEnabled: boolean;
+}
+
+/** Where the tail of a chain sends what it produces; the task partitions it over the out edges. */
+export interface ChainOutput {
+  collect(value: unknown, timestamp: number | undefined): void;
+  emitWatermark(watermark: number): void;
+}
+
+/** What a source chain can do next. */
+export type SourceStatus = 'MORE_AVAILABLE' | 'NOTHING_AVAILABLE' | 'END_OF_INPUT';
+
+/** Driven by the task when the chain's head is a source. */
+export interface SourceDriver {
+  /** Emits up to `budget` records through the chain, synchronously. */
+  emitNext(budget: number): SourceStatus;
+  /** Settles when `emitNext` may have something again (rate limit passed, bytes arrived). */
+  whenAvailable(): Promise<void>;
+  /** Total records the source knows are still to come, when it knows (for `pendingRecords`). */
+  pendingRecords(): number | undefined;
+}
+
+/** How a named operator list state is redistributed when parallelism changes (Flink's modes). */
+export type ListStateMode = 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST';
+
+/** The state one operator of one subtask hands over at a checkpoint, already copied. */
+export interface OperatorSnapshotData {
+  readonly operatorId: OperatorId;
+  /** Keyed state: one encoded chunk per key group of the subtask's range, starting at `start`; undefined = empty group. */
+  readonly keyGroups?: { readonly start: number; readonly chunks: ReadonlyArray<Uint8Array | undefined> };
+  /** Non-keyed list states, each entry encoded on its own so the JobManager can redistribute without decoding. */
+  readonly listStates?: ReadonlyArray<{ readonly name: string; readonly mode: ListStateMode; readonly entries: readonly Uint8Array[] }>;
+}
+
+/** The state one operator of one new subtask restores: its key groups' chunks and its share of list state. */
+export interface RestoredOperatorState {
+  readonly operatorId: OperatorId;
+  readonly keyGroupChunks: readonly Uint8Array[];
+  readonly listStates: ReadonlyArray<{ readonly name: string; readonly mode: ListStateMode; readonly entries: readonly Uint8Array[] }>;
+}
+
+/** The operators of one subtask, chained; the task feeds it and snapshots it. */
+export interface OperatorChain {
+  /** Present when the head is a source; the task then calls `source.emitNext` instead of `processElement`. */
+  readonly source: SourceDriver | undefined;
+  /** Loads state (undefined: fresh start); called once before `open`. */
+  initializeState(restored: readonly RestoredOperatorState[] | undefined): Promise<void>;
+  open(): Promise<void>;
+  processElement(value: unknown, timestamp: number | undefined): void;
+  /** The combined watermark of all input channels, only when it advances. */
+  processWatermark(watermark: number): void;
+  /** Copies every operator's state, synchronously; the task writes it out asynchronously. */
+  snapshotState(checkpointId: number, timestamp: number): OperatorSnapshotData[];
+  notifyCheckpointComplete(checkpointId: number): Promise<void>;
+  notifyCheckpointAborted(checkpointId: number): void;
+  /** All inputs ended (a final MAX watermark was delivered first); flush what is buffered. */
+  endInput(): Promise<void>;
+  /** Releases resources; after a failure as well as after a finish. */
+  close(): Promise<void>;
+  /** Counters of the chain as a whole: records into the head, records out of the tail. */
+  readonly counters: OperatorCounters;
+}
+
+/** Picks the consumer subtask(s) of a record on one out edge. */
+export interface Partitioner {
+  /** A channel index in [0, numChannels), or -1 for all channels (broadcast). */
+  selectChannel(value: unknown): number;
+}
+
+/** A job program as the runtime needs it: its graph and the code behind the graph's operators. */
+export interface JobProgram {
+  readonly graph: JobGraph;
+  /** Builds the chain of `vertexId` for one subtask. */
+  createChain(vertexId: VertexId, services: TaskServices, output: ChainOutput): OperatorChain;
+  /**
+   * Builds the partitioner of one out edge for `numChannels` consumer subtasks, as used by producer
+   * subtask `producerSubtaskIndex` (FORWARD edges send to `producerSubtaskIndex % numChannels`).
+   */
+  createPartitioner(edge: JobEdge, numChannels: number, maxParallelism: number, producerSubtaskIndex: number): Partitioner;
+}
+
+/** Flink's Long.MIN_VALUE watermark (no watermark yet); -2^63 is exact as a double. */
+export const MIN_WATERMARK = -(2 ** 63);
+/** Flink's Long.MAX_VALUE watermark (end of input, global window end); 2^63 stands for it, as a double cannot hold 2^63-1. */
+export const MAX_WATERMARK = 2 ** 63;

@@ -1,0 +1,194 @@
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { describeError } from '../core/errors.js';
+import { getLogger } from '../core/logging.js';
+import { HeartbeatManager } from '../heartbeat/heartbeat-manager.js';
+import type { HeartbeatListener } from '../heartbeat/heartbeat-listener.js';
+import { formatAddress } from '../rpc/address.js';
+import { readSecret, type ClusterRuntime } from '../rpc/cluster-runtime.js';
+import { createGatewayProxy, RpcDispatcher } from '../rpc/gateway.js';
+import { RESOURCE_MANAGER_GATEWAY, type ResourceManagerGateway } from '../rpc/gateways/resource-manager-gateway.js';
+import type { JobManagerHeartbeatPayload, TaskExecutorHeartbeatPayload, TaskExecutorRegistration } from '../rpc/gateways/task-executor-registration.js';
+import { connectRpc } from '../rpc/rpc-client.js';
+import type { RpcConnection } from '../rpc/rpc-connection.js';
+import { RegistrationBackoff } from './registration-backoff.js';
+
+const log = getLogger('taskexecutor');
+
+/** Timing of registration attempts (Flink's cluster.registration.* and taskmanager.registration.timeout). */
+export interface ConnectorSettings {
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+  readonly registrationTimeoutMs: number;
+}
+
+/** What the TaskExecutor does around the connection's life. */
+export interface ConnectorCallbacks {
+  /** Fills the dispatcher with the TaskExecutor's gateway before registering on `connection`. */
+  serve(connection: RpcConnection, dispatcher: RpcDispatcher): void;
+  onRegistered(connection: RpcConnection, resourceManager: ResourceManagerGateway): void;
+  onDisconnected(reason: string): void;
+  /** The first attempt failed; the caller may tell its launcher it is waiting. */
+  onFirstAttemptFailed(reason: string): void;
+  onRegistrationTimeout(): void;
+  heartbeatPayload(): TaskExecutorHeartbeatPayload;
+  onJobManagerHeartbeat(payload: JobManagerHeartbeatPayload): void;
+}
+
+/**
+ * Keeps a TaskManager registered with its JobManager: connects and registers, retries with backoff
+ * (and at once when the JobManager's socket appears), watches the JobManager's heartbeats, and gives
+ * up after the registration timeout without a JobManager.
+ */
+export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbeatPayload, TaskExecutorHeartbeatPayload> {
+  private connection: RpcConnection | undefined;
+  private resourceManager: ResourceManagerGateway | undefined;
+  private heartbeats: HeartbeatManager<JobManagerHeartbeatPayload, TaskExecutorHeartbeatPayload> | undefined;
+  private readonly backoff: RegistrationBackoff;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private deadline: NodeJS.Timeout | undefined;
+  private watcher: FSWatcher | undefined;
+  private attempts = 0;
+  private attempting = false;
+  private stopped = false;
+
+  constructor(
+    private readonly runtime: ClusterRuntime,
+    private readonly registration: TaskExecutorRegistration,
+    private readonly settings: ConnectorSettings,
+    private readonly callbacks: ConnectorCallbacks,
+  ) {
+    this.backoff = new RegistrationBackoff(settings.initialBackoffMs, settings.maxBackoffMs);
+  }
+
+  get isRegistered(): boolean {
+    return this.resourceManager !== undefined;
+  }
+
+  start(): void {
+    this.armDeadline();
+    this.watchRuntimeDir();
+    void this.attempt();
+  }
+
+  /** Drops the current connection and registers again (the JobManager asked, or stopped answering). */
+  reconnect(reason: string): void {
+    this.connection?.close(reason);
+  }
+
+  /** Leaves gracefully: tells the JobManager first, so it reacts at once rather than on a timeout. */
+  async stop(reason: string): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.deadline);
+    this.watcher?.close();
+    this.heartbeats?.stop();
+    const resourceManager = this.resourceManager;
+    if (resourceManager !== undefined) {
+      await resourceManager.disconnectTaskManager(this.registration.resourceId, reason).catch(() => undefined);
+    }
+    this.connection?.close(reason);
+  }
+
+  notifyHeartbeatTimeout(): void {
+    log.warn(`The heartbeat of JobManager ${formatAddress(this.runtime.jobManagerAddress)} timed out; reconnecting.`);
+    this.reconnect('JobManager heartbeat timed out');
+  }
+
+  reportPayload(_targetId: string, payload: JobManagerHeartbeatPayload): void {
+    this.callbacks.onJobManagerHeartbeat(payload);
+  }
+
+  retrievePayload(): TaskExecutorHeartbeatPayload {
+    return this.callbacks.heartbeatPayload();
+  }
+
+  /** Forwards the JobManager's heartbeat request to the heartbeat manager. */
+  requestHeartbeat(fromId: string, payload: JobManagerHeartbeatPayload): void {
+    this.heartbeats?.requestHeartbeat(fromId, payload);
+  }
+
+  private async attempt(): Promise<void> {
+    if (this.stopped || this.attempting || this.connection !== undefined) return;
+    this.attempting = true;
+    this.attempts++;
+    try {
+      await this.connectAndRegister();
+      this.backoff.reset();
+    } catch (error) {
+      const reason = describeError(error);
+      if (this.attempts === 1) this.callbacks.onFirstAttemptFailed(reason);
+      log.debug(`Registration attempt ${this.attempts} at ${formatAddress(this.runtime.jobManagerAddress)} failed: ${reason}`);
+      this.scheduleRetry();
+    } finally {
+      this.attempting = false;
+    }
+  }
+
+  private async connectAndRegister(): Promise<void> {
+    const secret = readSecret(this.runtime);
+    const connection = await connectRpc(this.runtime.jobManagerAddress, secret, { role: 'taskmanager', id: this.registration.resourceId });
+    if (this.stopped) {
+      connection.close('stopping');
+      return;
+    }
+    const dispatcher = new RpcDispatcher();
+    this.callbacks.serve(connection, dispatcher);
+    connection.setHandler(dispatcher);
+    const resourceManager = createGatewayProxy(connection, RESOURCE_MANAGER_GATEWAY);
+    const response = await resourceManager.registerTaskExecutor(this.registration);
+    if (response.status !== 'accepted') {
+      connection.close('registration rejected');
+      throw new Error(`registration rejected: ${response.reason}`);
+    }
+    this.connection = connection;
+    this.resourceManager = resourceManager;
+    clearTimeout(this.deadline);
+    this.heartbeats = new HeartbeatManager(this.registration.resourceId, this, response.heartbeatTimeoutMs);
+    this.heartbeats.monitorTarget(response.jobManagerId, {
+      requestHeartbeat: () => undefined,
+      receiveHeartbeat: (fromId, payload) => resourceManager.receiveHeartbeat(fromId, payload),
+    });
+    connection.on('close', (why: string) => this.onClosed(connection, why));
+    log.info(`Successful registration at resource manager ${formatAddress(this.runtime.jobManagerAddress)} under registration id ${response.registrationId}.`);
+    this.callbacks.onRegistered(connection, resourceManager);
+  }
+
+  private onClosed(connection: RpcConnection, why: string): void {
+    if (this.connection !== connection) return;
+    this.connection = undefined;
+    this.resourceManager = undefined;
+    this.heartbeats?.stop();
+    this.heartbeats = undefined;
+    if (this.stopped) return;
+    log.info(`Lost the connection to the JobManager (${why}); registering again.`);
+    this.callbacks.onDisconnected(why);
+    this.armDeadline();
+    this.scheduleRetry(this.settings.initialBackoffMs);
+  }
+
+  private scheduleRetry(delay = this.backoff.nextDelay()): void {
+    if (this.stopped) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.attempt(), delay);
+  }
+
+  private armDeadline(): void {
+    clearTimeout(this.deadline);
+    this.deadline = setTimeout(() => {
+      if (!this.isRegistered && !this.stopped) this.callbacks.onRegistrationTimeout();
+    }, this.settings.registrationTimeoutMs);
+  }
+
+  /** A JobManager that (re)starts creates its socket; trying at once beats waiting out the backoff. */
+  private watchRuntimeDir(): void {
+    if (!existsSync(this.runtime.dir)) return;
+    try {
+      this.watcher = watch(this.runtime.dir, (_event, file) => {
+        if (file === 'jm.sock' && !this.isRegistered && !this.attempting) this.scheduleRetry(10);
+      });
+      this.watcher.on('error', () => this.watcher?.close());
+    } catch {
+      // Watching is an optimisation; the backoff still retries.
+    }
+  }
+}

@@ -1,0 +1,156 @@
+import { execa, type ResultPromise } from 'execa';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** The repository root, where bin/ lives. */
+export const FLINK_HOME = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
+
+/** What a script run printed and how it ended. */
+export interface ScriptResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options of a test distribution: the config.yaml content and extra environment. */
+export interface TestDistOptions {
+  /** Lines of conf/config.yaml (flat `key: value` is fine). Defaults add rest.port 0 and taskmanager.host localhost. */
+  readonly config?: Record<string, string | number | boolean>;
+  readonly env?: Record<string, string>;
+}
+
+/** FLINK_IDENT_STRING of test processes, so pid and log names are predictable. */
+export const IDENT = 'tester';
+
+const DEFAULT_CONFIG: Record<string, string | number | boolean> = {
+  'rest.port': 0,
+  'taskmanager.host': 'localhost',
+  'jobmanager.rpc.address': 'localhost',
+};
+
+/**
+ * A throw-away installation for one test: its own conf, pid, log and tmp dirs (so clusters of
+ * different tests never meet), the real bin/ scripts run through execa, and a destroy() that kills
+ * every process the test started.
+ */
+export class TestDist {
+  readonly dir: string;
+  readonly confDir: string;
+  readonly pidDir: string;
+  readonly logDir: string;
+  readonly tmpDir: string;
+  private readonly foreground = new Set<ResultPromise>();
+
+  private constructor(private readonly options: TestDistOptions) {
+    this.dir = mkdtempSync(join(tmpdir(), 'tsf-'));
+    this.confDir = join(this.dir, 'conf');
+    this.pidDir = join(this.dir, 'pid');
+    this.logDir = join(this.dir, 'log');
+    this.tmpDir = join(this.dir, 'tmp');
+    for (const dir of [this.confDir, this.pidDir, this.logDir, this.tmpDir]) mkdirSync(dir, { recursive: true });
+    this.writeConfig({});
+  }
+
+  static create(options: TestDistOptions = {}): TestDist {
+    return new TestDist(options);
+  }
+
+  /** Rewrites conf/config.yaml with the defaults, the dist's options and `extra`. */
+  writeConfig(extra: Record<string, string | number | boolean>): void {
+    const all = { ...DEFAULT_CONFIG, 'io.tmp.dirs': this.tmpDir, ...this.options.config, ...extra };
+    writeFileSync(join(this.confDir, 'config.yaml'), Object.entries(all).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n') + '\n');
+  }
+
+  get env(): Record<string, string> {
+    return {
+      FLINK_CONF_DIR: this.confDir,
+      FLINK_PID_DIR: this.pidDir,
+      FLINK_LOG_DIR: this.logDir,
+      FLINK_IDENT_STRING: IDENT,
+      NO_COLOR: '1',
+      ...this.options.env,
+    };
+  }
+
+  /** Runs `bin/<script> args...` to completion. */
+  async run(script: string, args: readonly string[] = [], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ScriptResult> {
+    const result = await execa(join(FLINK_HOME, 'bin', script), [...args], { env: { ...this.env, ...env }, reject: false, timeout: timeoutMs, cwd: FLINK_HOME });
+    return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+  }
+
+  /** Starts `bin/<script> start-foreground` and leaves it running; destroy() ends it. */
+  startForeground(script: string, args: readonly string[] = []): ResultPromise {
+    const child = execa(join(FLINK_HOME, 'bin', script), ['start-foreground', ...args], { env: this.env, reject: false, cwd: FLINK_HOME, all: true });
+    this.foreground.add(child);
+    return child;
+  }
+
+  /** The pids listed in the pid file of `daemon`, oldest first. */
+  pids(daemon: 'standalonejob' | 'standalonesession' | 'taskexecutor'): number[] {
+    const file = this.pidFile(daemon);
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map(Number);
+  }
+
+  pidFile(daemon: string): string {
+    return join(this.pidDir, `flink-${IDENT}-${daemon}.pid`);
+  }
+
+  /** Contents of a daemon instance's log file (`.log` or `.out`). */
+  log(daemon: string, instance: number, kind: 'log' | 'out' = 'log'): string {
+    const name = readdirSync(this.logDir).find((f) => f.startsWith(`flink-`) && f.includes(`-${daemon}-${instance}-`) && f.endsWith(`.${kind}`));
+    return name === undefined ? '' : readFileSync(join(this.logDir, name), 'utf8');
+  }
+
+  /** Kills everything this dist started and removes its files. */
+  async destroy(): Promise<void> {
+    for (const child of this.foreground) child.kill('SIGKILL');
+    for (const daemon of ['standalonejob', 'standalonesession', 'taskexecutor'] as const) {
+      for (const pid of this.pids(daemon)) killQuietly(pid);
+    }
+    await Promise.allSettled([...this.foreground]);
+    await sleep(50);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last === undefined ? '' : ` (last error: ${String(last)})`}`);
+    await sleep(50);
+  }
+}
+
+/** GETs a REST path as JSON. */
+export async function getJson<T>(baseUrl: string, path: string): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`);
+  if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** The REST URL a JobManager's `start` printed. */
+export function restUrlFrom(output: string): string {
+  const match = /(http:\/\/[^\s)]+)/.exec(output);
+  if (match === null) throw new Error(`No REST URL in: ${output}`);
+  return match[1]!;
+}
