@@ -1,0 +1,93 @@
+import type { OptionGroup } from '../config-option.js';
+import { atLeast, durationAtLeast } from '../option-checks.js';
+import { booleanOption, durationOption, enumOption, intOption, stringOption } from '../option-builders.js';
+
+/** Flink's smallest checkpoint interval and timeout. */
+const MINIMAL_CHECKPOINT_TIME_MS = 10;
+
+export const CHECKPOINTING_INTERVAL = durationOption('execution.checkpointing.interval', {
+  description: 'Time between the starts of two periodic checkpoints. When unset, checkpointing is disabled.',
+  check: durationAtLeast(MINIMAL_CHECKPOINT_TIME_MS, ' (leave it unset to disable checkpointing)'),
+  sentToTaskManagers: true,
+});
+
+export const CHECKPOINTING_MODE = enumOption('execution.checkpointing.mode', ['EXACTLY_ONCE', 'AT_LEAST_ONCE'], {
+  description: 'Consistency of checkpoints: EXACTLY_ONCE aligns barriers at tasks with several inputs; AT_LEAST_ONCE does not, so records may be counted twice after a restore.',
+  default: 'EXACTLY_ONCE',
+  sentToTaskManagers: true,
+});
+
+export const CHECKPOINTING_TIMEOUT = durationOption('execution.checkpointing.timeout', {
+  description: 'A checkpoint that has not completed within this time is aborted.',
+  default: 10 * 60_000,
+  check: durationAtLeast(MINIMAL_CHECKPOINT_TIME_MS),
+  sentToTaskManagers: true,
+});
+
+export const MIN_PAUSE_BETWEEN_CHECKPOINTS = durationOption('execution.checkpointing.min-pause', {
+  description: 'Least time between the end of one checkpoint and the start of the next.',
+  default: 0,
+  sentToTaskManagers: true,
+});
+
+export const MAX_CONCURRENT_CHECKPOINTS = intOption('execution.checkpointing.max-concurrent-checkpoints', {
+  description: 'How many checkpoints may be in progress at the same time.',
+  default: 1,
+  check: atLeast(1),
+  sentToTaskManagers: true,
+});
+
+export const MAX_RETAINED_CHECKPOINTS = intOption('execution.checkpointing.num-retained', {
+  description: 'How many completed checkpoints are kept; older ones are discarded.',
+  default: 1,
+  check: atLeast(1),
+  deprecatedKeys: ['state.checkpoints.num-retained'],
+});
+
+export const TOLERABLE_FAILED_CHECKPOINTS = intOption('execution.checkpointing.tolerable-failed-checkpoints', {
+  description: 'How many checkpoint failures in a row are tolerated before the job is failed.',
+  default: 0,
+  check: atLeast(0),
+});
+
+export const CHECKPOINTS_DIRECTORY = stringOption('execution.checkpointing.dir', {
+  description: 'Directory (path or file:// URI) where checkpoint data and metadata are written, under <dir>/<job id>/chk-<n>. When unset, completed checkpoints live in the JobManager\'s memory.',
+  deprecatedKeys: ['state.checkpoints.dir', 'state.backend.fs.checkpointdir'],
+  sentToTaskManagers: true,
+});
+
+export const SAVEPOINT_DIRECTORY = stringOption('execution.checkpointing.savepoint-dir', {
+  description: 'Default directory for savepoints when a savepoint request names none.',
+  deprecatedKeys: ['state.savepoints.dir', 'savepoints.state.backend.fs.dir'],
+  sentToTaskManagers: true,
+});
+
+export const CHECKPOINT_STORAGE = enumOption('execution.checkpointing.storage', ['jobmanager', 'filesystem'], {
+  description: 'Where checkpoints are stored: in the JobManager\'s memory or in files under execution.checkpointing.dir. When unset, filesystem if a checkpoint directory is set, else jobmanager.',
+  deprecatedKeys: ['state.checkpoint-storage'],
+  note: 'Flink also accepts a factory class name; tsflink accepts only the two built-in storages.',
+  sentToTaskManagers: true,
+});
+
+export const EXTERNALIZED_CHECKPOINT_RETENTION = enumOption('execution.checkpointing.externalized-checkpoint-retention',
+  ['DELETE_ON_CANCELLATION', 'RETAIN_ON_CANCELLATION', 'NO_EXTERNALIZED_CHECKPOINTS'], {
+    description: 'What happens to a job\'s retained checkpoints when it ends: DELETE_ON_CANCELLATION keeps them if the job fails and deletes them if it is cancelled; RETAIN_ON_CANCELLATION keeps them in both cases; NO_EXTERNALIZED_CHECKPOINTS deletes them when the job ends.',
+    default: 'NO_EXTERNALIZED_CHECKPOINTS',
+  });
+
+export const CREATE_CHECKPOINT_SUBDIR = booleanOption('execution.checkpointing.create-subdir', {
+  description: 'When true, checkpoints go into a sub-directory named after the job id inside execution.checkpointing.dir.',
+  default: true,
+  deprecatedKeys: ['state.checkpoints.create-subdir'],
+  sentToTaskManagers: true,
+});
+
+/** Periodic checkpoints and where they are kept. */
+export const CHECKPOINTING_OPTIONS: OptionGroup = {
+  title: 'Checkpointing',
+  options: [
+    CHECKPOINTING_INTERVAL, CHECKPOINTING_MODE, CHECKPOINTING_TIMEOUT, MIN_PAUSE_BETWEEN_CHECKPOINTS,
+    MAX_CONCURRENT_CHECKPOINTS, MAX_RETAINED_CHECKPOINTS, TOLERABLE_FAILED_CHECKPOINTS, CHECKPOINTS_DIRECTORY,
+    SAVEPOINT_DIRECTORY, CHECKPOINT_STORAGE, EXTERNALIZED_CHECKPOINT_RETENTION, CREATE_CHECKPOINT_SUBDIR,
+  ],
+};

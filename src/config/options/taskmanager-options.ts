@@ -1,0 +1,48 @@
+import type { OptionGroup } from '../config-option.js';
+import { atLeast, portNumber, positiveDuration } from '../option-checks.js';
+import { durationOption, intOption, memoryOption, stringOption } from '../option-builders.js';
+
+export const TASK_MANAGER_NUM_TASK_SLOTS = intOption('taskmanager.numberOfTaskSlots', {
+  description: 'How many slots a TaskManager offers. A slot holds one subtask of each vertex of a job, so a job\'s parallelism is bounded by the number of slots in the cluster.',
+  default: 1,
+  check: atLeast(1),
+});
+
+export const TASK_MANAGER_HOST = stringOption('taskmanager.host', {
+  description: 'Address under which other processes reach this TaskManager (its data port and REST display). When unset, the local host name is used.',
+});
+
+export const TASK_MANAGER_BIND_HOST = stringOption('taskmanager.bind-host', {
+  description: 'Local address the TaskManager\'s network endpoints bind to. When unset, all interfaces (0.0.0.0).',
+});
+
+export const TASK_MANAGER_RESOURCE_ID = stringOption('taskmanager.resource-id', {
+  description: 'Fixed id of the TaskManager, as shown by the REST API. When unset, one is made from its address, port and a random suffix.',
+});
+
+export const TASK_MANAGER_REGISTRATION_TIMEOUT = durationOption('taskmanager.registration.timeout', {
+  description: 'A TaskManager that cannot register with a ResourceManager for this long shuts itself down.',
+  default: 5 * 60_000,
+  check: positiveDuration,
+});
+
+export const TASK_MANAGER_DATA_PORT = intOption('taskmanager.data.port', {
+  description: 'Port on which the TaskManager exchanges records with other TaskManagers; 0 picks a free port.',
+  default: 0,
+  check: portNumber,
+});
+
+export const TASK_MANAGER_MEMORY_PROCESS_SIZE = memoryOption('taskmanager.memory.process.size', {
+  description: 'Total memory of a TaskManager process.',
+  default: 1728 * 1024 * 1024,
+  note: 'Accepted and shown in the web UI and REST API; tsflink does not size or limit the Node.js heap from it. Flink has no default (its shipped config.yaml sets 1728m).',
+});
+
+/** Slots, identity and registration of TaskManagers. */
+export const TASK_MANAGER_OPTIONS: OptionGroup = {
+  title: 'TaskManager',
+  options: [
+    TASK_MANAGER_NUM_TASK_SLOTS, TASK_MANAGER_HOST, TASK_MANAGER_BIND_HOST, TASK_MANAGER_RESOURCE_ID,
+    TASK_MANAGER_REGISTRATION_TIMEOUT, TASK_MANAGER_DATA_PORT, TASK_MANAGER_MEMORY_PROCESS_SIZE,
+  ],
+};
