@@ -81,7 +81,10 @@ function fromWire(header: Record<string, unknown>): RpcMessage {
 }
 
 function sliceAttachments(payload: Buffer, start: number, lengths: unknown): Buffer[] {
-  if (lengths === undefined) return [];
+  if (lengths === undefined) {
+    if (start !== payload.length) throw protocolError('attachment table does not match the payload');
+    return [];
+  }
   if (!Array.isArray(lengths)) throw protocolError('attachment table is not an array');
   const out: Buffer[] = [];
   let offset = start;
@@ -92,6 +95,8 @@ function sliceAttachments(payload: Buffer, start: number, lengths: unknown): Buf
     out.push(payload.subarray(offset, offset + length));
     offset += length;
   }
+  // Bytes no attachment accounts for mean the sender and we disagree about the layout.
+  if (offset !== payload.length) throw protocolError('attachment table does not match the payload');
   return out;
 }
 

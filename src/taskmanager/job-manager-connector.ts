@@ -23,6 +23,8 @@ export interface ConnectorSettings {
 
 /** What the TaskExecutor does around the connection's life. */
 export interface ConnectorCallbacks {
+  /** Gets ready to be deployed to (e.g. starts the data endpoint) once the secret is known. */
+  beforeRegistration(secret: Buffer): Promise<void>;
   /** Fills the dispatcher with the TaskExecutor's gateway before registering on `connection`. */
   serve(connection: RpcConnection, dispatcher: RpcDispatcher): void;
   onRegistered(connection: RpcConnection, resourceManager: ResourceManagerGateway): void;
@@ -126,6 +128,7 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
 
   private async connectAndRegister(): Promise<void> {
     const secret = readSecret(this.runtime);
+    await this.callbacks.beforeRegistration(secret);
     const connection = await connectRpc(this.runtime.jobManagerAddress, secret, { role: 'taskmanager', id: this.registration.resourceId });
     if (this.stopped) {
       connection.close('stopping');

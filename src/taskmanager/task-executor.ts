@@ -1,13 +1,21 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { getLogger } from '../core/logging.js';
 import { formatAddress, type EndpointAddress } from '../rpc/address.js';
-import type { ClusterRuntime } from '../rpc/cluster-runtime.js';
-import type { RpcDispatcher } from '../rpc/gateway.js';
-import type { ResourceManagerGateway } from '../rpc/gateways/resource-manager-gateway.js';
+import { ensurePrivateDirectory, type ClusterRuntime } from '../rpc/cluster-runtime.js';
+import { createGatewayProxy, type RpcDispatcher } from '../rpc/gateway.js';
+import { JOB_MASTER_GATEWAY } from '../rpc/gateways/job-master-gateway.js';
+import type { TaskDeploymentDescriptor } from '../rpc/gateways/task-deployment-descriptor.js';
 import { TASK_EXECUTOR_GATEWAY, type TaskExecutorGateway } from '../rpc/gateways/task-executor-gateway.js';
 import type { JobManagerHeartbeatPayload, TaskExecutorHeartbeatPayload, TaskExecutorMemoryConfiguration } from '../rpc/gateways/task-executor-registration.js';
 import type { RpcConnection } from '../rpc/rpc-connection.js';
 import { JobManagerConnector, type ConnectorSettings } from './job-manager-connector.js';
+import { DataClient } from './network/data-client.js';
+import { DataServer } from './network/data-server.js';
+import { PartitionManager } from './network/partition-manager.js';
 import { describeHardware, ProcessStatsSampler } from './process-stats.js';
+import { TaskHost } from './task-host.js';
+import type { CheckpointTrigger } from '../rpc/gateways/checkpoint-messages.js';
 
 const log = getLogger('taskexecutor');
 
@@ -32,14 +40,32 @@ export interface TaskExecutorEvents {
 
 /**
  * A TaskManager: registers its slots with the JobManager and keeps that registration alive
- * (heartbeats, reconnection), and runs the subtasks deployed into its slots.
+ * (heartbeats, reconnection), serves its data endpoint, and runs the subtasks deployed to it.
  */
 export class TaskExecutor implements TaskExecutorGateway {
   private readonly stats = new ProcessStatsSampler();
   private readonly connector: JobManagerConnector;
+  private readonly partitions = new PartitionManager();
+  private readonly dataServer: DataServer;
+  private readonly dataClient: DataClient;
+  private readonly host: TaskHost;
+  private readonly workDir: string;
+  private secret: Buffer | undefined;
+  private dataServerStarted = false;
   private registeredOnce = false;
 
   constructor(private readonly settings: TaskExecutorSettings, private readonly events: TaskExecutorEvents) {
+    const secret = (): Buffer => this.secret ?? Buffer.alloc(32);
+    this.dataServer = new DataServer(settings.dataAddress, secret, settings.resourceId, this.partitions);
+    this.dataClient = new DataClient(secret, settings.resourceId);
+    this.workDir = join(settings.runtime.dir, `tm-${settings.resourceId.replace(/[^A-Za-z0-9]/g, '_')}`);
+    this.host = new TaskHost({
+      resourceId: settings.resourceId,
+      partitions: this.partitions,
+      dataClient: this.dataClient,
+      workDir: this.workDir,
+      numberOfSlots: settings.numberOfSlots,
+    });
     this.connector = new JobManagerConnector(settings.runtime, {
       resourceId: settings.resourceId,
       dataAddress: formatAddress(settings.dataAddress),
@@ -49,20 +75,17 @@ export class TaskExecutor implements TaskExecutorGateway {
       hardware: describeHardware(),
       memoryConfiguration: settings.memoryConfiguration,
     }, settings.connector, {
+      beforeRegistration: (value) => this.prepare(value),
       serve: (connection, dispatcher) => this.serve(connection, dispatcher),
-      onRegistered: (connection, resourceManager) => this.onRegistered(connection, resourceManager),
+      onRegistered: (connection) => this.onRegistered(connection),
       onDisconnected: (reason) => this.onDisconnected(reason),
       onFirstAttemptFailed: (reason) => events.onWaitingForJobManager(reason),
       onRegistrationTimeout: () => events.onFatal(
         `Could not register at the ResourceManager within the specified maximum registration duration ${settings.connector.registrationTimeoutMs} ms. This indicates a problem with this instance. Terminating now.`,
       ),
       heartbeatPayload: () => this.heartbeatPayload(),
-      onJobManagerHeartbeat: (payload) => this.onJobManagerHeartbeat(payload),
+      onJobManagerHeartbeat: (payload) => this.host.cancelOrphans(payload.expectedAttempts),
     });
-  }
-
-  get resourceId(): string {
-    return this.settings.resourceId;
   }
 
   start(): void {
@@ -70,10 +93,14 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.connector.start();
   }
 
-  /** Graceful stop: deregister first so the JobManager scales down at once. */
+  /** Graceful stop: deregister first so the JobManager scales down at once, then end the tasks. */
   async shutdown(reason: string): Promise<void> {
     log.info(`Stopping TaskExecutor ${this.settings.resourceId}: ${reason}`);
     await this.connector.stop('The TaskExecutor is shutting down.');
+    await this.host.cancelAll('the TaskExecutor is shutting down');
+    this.dataClient.closeAll();
+    await this.dataServer.stop();
+    rmSync(this.workDir, { recursive: true, force: true });
   }
 
   requestHeartbeat(jobManagerId: string, payload: JobManagerHeartbeatPayload): void {
@@ -85,11 +112,45 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.connector.reconnect('disconnected by the JobManager');
   }
 
+  async submitTask(deployment: TaskDeploymentDescriptor): Promise<void> {
+    this.host.submit(deployment);
+  }
+
+  async cancelTask(attemptId: string): Promise<void> {
+    await this.host.cancel(String(attemptId));
+  }
+
+  releaseJob(jobId: string): void {
+    void this.host.releaseJob(String(jobId));
+  }
+
+  triggerCheckpoint(trigger: CheckpointTrigger): void {
+    this.host.triggerCheckpoint(trigger);
+  }
+
+  notifyCheckpointComplete(attemptId: string, checkpointId: number): void {
+    this.host.notifyCheckpointComplete(String(attemptId), Number(checkpointId));
+  }
+
+  notifyCheckpointAborted(attemptId: string, checkpointId: number): void {
+    this.host.notifyCheckpointAborted(String(attemptId), Number(checkpointId));
+  }
+
+  private async prepare(secret: Buffer): Promise<void> {
+    this.secret = secret;
+    if (this.dataServerStarted) return;
+    ensurePrivateDirectory(this.settings.runtime.dir);
+    mkdirSync(this.workDir, { recursive: true, mode: 0o700 });
+    await this.dataServer.start();
+    this.dataServerStarted = true;
+  }
+
   private serve(_connection: RpcConnection, dispatcher: RpcDispatcher): void {
     dispatcher.register(TASK_EXECUTOR_GATEWAY, this);
   }
 
-  private onRegistered(_connection: RpcConnection, _resourceManager: ResourceManagerGateway): void {
+  private onRegistered(connection: RpcConnection): void {
+    this.host.setJobMaster(createGatewayProxy(connection, JOB_MASTER_GATEWAY));
     if (!this.registeredOnce) {
       this.registeredOnce = true;
       this.events.onFirstRegistration();
@@ -97,18 +158,11 @@ export class TaskExecutor implements TaskExecutorGateway {
   }
 
   private onDisconnected(reason: string): void {
-    log.info(`Disconnected from the JobManager: ${reason}`);
+    this.host.setJobMaster(undefined);
+    void this.host.cancelAll(`lost the JobManager (${reason})`);
   }
 
   private heartbeatPayload(): TaskExecutorHeartbeatPayload {
-    return {
-      slots: Array.from({ length: this.settings.numberOfSlots }, (_, index) => ({ index, jobId: undefined })),
-      runningAttempts: [],
-      process: this.stats.sample(),
-    };
-  }
-
-  private onJobManagerHeartbeat(_payload: JobManagerHeartbeatPayload): void {
-    // Reconciliation of running attempts arrives with task deployment.
+    return { slots: this.host.slots.report(), runningAttempts: this.host.runningAttempts, process: this.stats.sample() };
   }
 }

@@ -1,4 +1,6 @@
 import type { GatewaySpec } from '../gateway.js';
+import type { CheckpointTrigger } from './checkpoint-messages.js';
+import type { TaskDeploymentDescriptor } from './task-deployment-descriptor.js';
 import type { JobManagerHeartbeatPayload } from './task-executor-registration.js';
 
 /** A TaskManager's RPC surface, called by the JobManager over the TaskManager's connection. */
@@ -7,9 +9,31 @@ export interface TaskExecutorGateway {
   requestHeartbeat(jobManagerId: string, payload: JobManagerHeartbeatPayload): void;
   /** The JobManager dropped this TaskManager (e.g. after a heartbeat timeout); it should register again. */
   disconnectResourceManager(reason: string): void;
+  /** Starts one attempt of a subtask in the given slot; resolves once it is accepted (not finished). */
+  submitTask(deployment: TaskDeploymentDescriptor): Promise<void>;
+  /** Cancels an attempt; resolves when the task has stopped (or was not there). */
+  cancelTask(attemptId: string): Promise<void>;
+  /** The job left this TaskManager: free its slots and forget its code. */
+  releaseJob(jobId: string): void;
+  /** Starts a checkpoint at a source subtask: it snapshots and sends the barrier downstream. */
+  triggerCheckpoint(trigger: CheckpointTrigger): void;
+  /** A checkpoint completed: its side effects (commits) may happen now. */
+  notifyCheckpointComplete(attemptId: string, checkpointId: number): void;
+  /** A checkpoint will not complete; resources held for it can go. */
+  notifyCheckpointAborted(attemptId: string, checkpointId: number): void;
 }
 
 export const TASK_EXECUTOR_GATEWAY: GatewaySpec<TaskExecutorGateway> = {
   name: 'taskExecutor',
-  methods: { requestHeartbeat: 'notification', disconnectResourceManager: 'notification' },
+  methods: {
+    requestHeartbeat: 'notification',
+    disconnectResourceManager: 'notification',
+    submitTask: 'request',
+    cancelTask: 'request',
+    releaseJob: 'notification',
+    triggerCheckpoint: 'notification',
+    notifyCheckpointComplete: 'notification',
+    notifyCheckpointAborted: 'notification',
+  },
+  timeouts: { submitTask: 60_000, cancelTask: 30_000 },
 };

@@ -1,0 +1,49 @@
+import type { StateSlice } from './task-deployment-descriptor.js';
+
+/** What a barrier asks for: a checkpoint, a savepoint, or the savepoint that stops the job. */
+export type BarrierKind = 'CHECKPOINT' | 'SAVEPOINT' | 'SYNC_SAVEPOINT';
+
+/** Where one operator's part of a subtask snapshot is: a slice per key group, and list state entries. */
+export interface OperatorStateHandle {
+  readonly operatorId: string;
+  /** Slices of keyed state, one per key group from `start`; null for an empty group. */
+  readonly keyGroups?: { readonly start: number; readonly slices: ReadonlyArray<StateSlice | null> };
+  readonly listStates?: ReadonlyArray<{ readonly name: string; readonly mode: 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST'; readonly entries: readonly StateSlice[] }>;
+}
+
+/** What a subtask acknowledges for one checkpoint: the location of every operator's state. */
+export interface SubtaskStateHandle {
+  readonly operators: readonly OperatorStateHandle[];
+  /** Bytes of state, for statistics. */
+  readonly stateSize: number;
+  /** Time the subtask spent aligning barriers, in ms. */
+  readonly alignmentDurationMs: number;
+  /** Time of the synchronous copy, in ms. */
+  readonly syncDurationMs: number;
+  /** Time writing the copy out, in ms. */
+  readonly asyncDurationMs: number;
+}
+
+/** A subtask acknowledging a checkpoint. */
+export interface CheckpointAcknowledgement {
+  readonly jobId: string;
+  readonly attemptId: string;
+  readonly checkpointId: number;
+  readonly state: SubtaskStateHandle;
+}
+
+/** A subtask refusing a checkpoint (its snapshot failed). */
+export interface CheckpointDecline {
+  readonly jobId: string;
+  readonly attemptId: string;
+  readonly checkpointId: number;
+  readonly reason: string;
+}
+
+/** Trigger sent to a source subtask. */
+export interface CheckpointTrigger {
+  readonly attemptId: string;
+  readonly checkpointId: number;
+  readonly timestamp: number;
+  readonly kind: BarrierKind;
+}

@@ -1,0 +1,49 @@
+import type { SerializedError } from '../../core/errors.js';
+import type { GatewaySpec } from '../gateway.js';
+import type { CheckpointAcknowledgement, CheckpointDecline } from './checkpoint-messages.js';
+
+/** States of one execution attempt, as Flink's ExecutionState. */
+export type ExecutionState = 'CREATED' | 'SCHEDULED' | 'DEPLOYING' | 'INITIALIZING' | 'RUNNING' | 'FINISHED' | 'CANCELING' | 'CANCELED' | 'FAILED' | 'RECONCILING';
+
+/** A task reporting a change of its state. */
+export interface TaskExecutionStateUpdate {
+  readonly jobId: string;
+  readonly attemptId: string;
+  readonly state: ExecutionState;
+  readonly error?: SerializedError;
+}
+
+/** Cluster defaults a program's environment starts from; the TaskManager rebuilds the graph with the same. */
+export interface ProgramDefaults {
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly autoWatermarkIntervalMs: number;
+  readonly checkpointIntervalMs: number | undefined;
+  readonly bufferTimeoutMs: number;
+}
+
+/** The job's code, as a TaskManager fetches it (Flink's blob transfer). */
+export interface JobArchive {
+  readonly fileName: string;
+  readonly mainClass: string;
+  readonly sha256: string;
+  readonly bytes: Uint8Array;
+  readonly programArgs: readonly string[];
+  readonly defaults: ProgramDefaults;
+}
+
+/** The JobMaster side of the JobManager's RPC surface, called by TaskManagers. */
+export interface JobMasterGateway {
+  updateTaskExecutionState(update: TaskExecutionStateUpdate): Promise<boolean>;
+  requestJobArchive(jobId: string): Promise<JobArchive>;
+  /** A subtask has written its state for a checkpoint. */
+  acknowledgeCheckpoint(ack: CheckpointAcknowledgement): void;
+  /** A subtask could not take its part of a checkpoint. */
+  declineCheckpoint(decline: CheckpointDecline): void;
+}
+
+export const JOB_MASTER_GATEWAY: GatewaySpec<JobMasterGateway> = {
+  name: 'jobMaster',
+  methods: { updateTaskExecutionState: 'request', requestJobArchive: 'request', acknowledgeCheckpoint: 'notification', declineCheckpoint: 'notification' },
+  timeouts: { requestJobArchive: 60_000 },
+};

@@ -1,0 +1,79 @@
+import type { JobEdge } from '../../jobgraph/job-graph.js';
+
+/** One producer subtask an input gate reads from. */
+export interface InputChannelDescriptor {
+  readonly producerAttemptId: string;
+  /** Index of the producer's out edge whose partition this channel reads. */
+  readonly partitionIndex: number;
+  /** Which subpartition of that partition belongs to this consumer. */
+  readonly subpartitionIndex: number;
+  readonly producerResourceId: string;
+  readonly producerDataAddress: string;
+}
+
+/** The input of a subtask for one in edge: one channel per producer subtask it reads from. */
+export interface InputGateDescriptor {
+  readonly edge: JobEdge;
+  readonly channels: readonly InputChannelDescriptor[];
+}
+
+/** The output of a subtask for one out edge: a partition with one subpartition per consumer channel. */
+export interface ResultPartitionDescriptor {
+  readonly partitionIndex: number;
+  readonly edge: JobEdge;
+  readonly numberOfSubpartitions: number;
+  /** Consumer's max parallelism, for key-group hashing. */
+  readonly consumerMaxParallelism: number;
+  /** True when each producer feeds exactly one consumer (forward with equal parallelism). */
+  readonly pointwise: boolean;
+}
+
+/** Where a restored subtask finds its state: handles resolved by the task layer before the chain sees bytes. */
+export interface TaskRestoreDescriptor {
+  readonly checkpointId: number;
+  /** Per operator: byte ranges of keyed state and the entries of list states assigned to this subtask. */
+  readonly operators: readonly OperatorRestoreDescriptor[];
+}
+
+/** A slice of a state blob: inline bytes or a file region. */
+export type StateSlice =
+  | { readonly kind: 'inline'; readonly bytes: Uint8Array }
+  | { readonly kind: 'file'; readonly path: string; readonly offset: number; readonly length: number; readonly crc32: number };
+
+/** One operator's share of a restored checkpoint. */
+export interface OperatorRestoreDescriptor {
+  readonly operatorId: string;
+  readonly keyGroupSlices: readonly StateSlice[];
+  readonly listStates: ReadonlyArray<{ readonly name: string; readonly mode: 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST'; readonly entries: readonly StateSlice[] }>;
+}
+
+/** Checkpoint settings a task needs. */
+export interface TaskCheckpointSettings {
+  readonly enabled: boolean;
+  readonly mode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+  /** Where the task writes its snapshots; undefined: they travel to the JobManager's memory. */
+  readonly checkpointDirectory: string | undefined;
+}
+
+/** Everything a TaskManager needs to run one attempt of one subtask. */
+export interface TaskDeploymentDescriptor {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly vertexId: string;
+  readonly vertexName: string;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly attemptId: string;
+  readonly attemptNumber: number;
+  readonly slotIndex: number;
+  readonly allocationId: string;
+  /** The graph's fingerprint; the TaskManager's rebuild of the program must match it. */
+  readonly fingerprint: string;
+  readonly inputs: readonly InputGateDescriptor[];
+  readonly outputs: readonly ResultPartitionDescriptor[];
+  readonly restore: TaskRestoreDescriptor | undefined;
+  readonly checkpointing: TaskCheckpointSettings;
+  readonly bufferTimeoutMs: number;
+  readonly autoWatermarkIntervalMs: number;
+}

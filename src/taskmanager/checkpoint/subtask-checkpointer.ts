@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { describeError } from '../../core/errors.js';
+import type { CheckpointAcknowledgement, CheckpointDecline } from '../../rpc/gateways/checkpoint-messages.js';
+import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
+import type { OperatorChain } from '../../runtime/task-contract.js';
+import type { ChainOutputWriter } from '../network/chain-output-writer.js';
+import type { CheckpointBarrier } from '../network/stream-elements.js';
+import { persistSnapshot, type SnapshotTarget } from './snapshot-persister.js';
+
+/** Where acknowledgements and declines go (the JobMaster, through the TaskManager's connection). */
+export interface CheckpointResponder {
+  acknowledge(ack: CheckpointAcknowledgement): void;
+  decline(decline: CheckpointDecline): void;
+}
+
+/** The file a subtask's snapshot of checkpoint `id` is written to, under Flink's `chk-<id>` directory. */
+export function snapshotFilePath(directory: string, tdd: TaskDeploymentDescriptor, checkpointId: number): string {
+  return join(directory, tdd.jobId, `chk-${checkpointId}`, `${tdd.vertexId}-${tdd.subtaskIndex}-${tdd.attemptNumber}`);
+}
+
+/**
+ * Takes a subtask's part of a checkpoint: copies the chain's state synchronously (processing pauses
+ * only for that), sends the barrier downstream, then writes the copy and acknowledges in the
+ * background while records keep flowing.
+ */
+export class SubtaskCheckpointer {
+  /** The newest checkpoint this subtask snapshotted; older triggers are stale. */
+  private lastCheckpointId = 0;
+
+  constructor(
+    private readonly tdd: TaskDeploymentDescriptor,
+    private readonly chain: OperatorChain,
+    private readonly writer: ChainOutputWriter,
+    private readonly responder: CheckpointResponder,
+  ) {}
+
+  /** Runs in the task's mailbox, at a point between records. */
+  perform(barrier: CheckpointBarrier, alignmentDurationMs: number): void {
+    if (barrier.checkpointId <= this.lastCheckpointId) return;
+    this.lastCheckpointId = barrier.checkpointId;
+    const syncStart = performance.now();
+    let snapshot;
+    try {
+      snapshot = this.chain.snapshotState(barrier.checkpointId, barrier.timestamp);
+    } catch (error) {
+      this.decline(barrier.checkpointId, `snapshot failed: ${describeError(error)}`);
+      this.writer.broadcastEvent(barrier); // downstream alignment must still complete
+      return;
+    }
+    this.writer.broadcastEvent(barrier);
+    const syncDurationMs = performance.now() - syncStart;
+    const asyncStart = performance.now();
+    persistSnapshot(snapshot, this.target(barrier.checkpointId)).then(
+      (persisted) => this.responder.acknowledge({
+        jobId: this.tdd.jobId,
+        attemptId: this.tdd.attemptId,
+        checkpointId: barrier.checkpointId,
+        state: { ...persisted, alignmentDurationMs, syncDurationMs, asyncDurationMs: performance.now() - asyncStart },
+      }),
+      (error: unknown) => this.decline(barrier.checkpointId, `writing the snapshot failed: ${describeError(error)}`),
+    );
+  }
+
+  decline(checkpointId: number, reason: string): void {
+    this.responder.decline({ jobId: this.tdd.jobId, attemptId: this.tdd.attemptId, checkpointId, reason });
+  }
+
+  private target(checkpointId: number): SnapshotTarget {
+    const directory = this.tdd.checkpointing.checkpointDirectory;
+    return directory === undefined ? { kind: 'memory' } : { kind: 'file', path: snapshotFilePath(directory, this.tdd, checkpointId) };
+  }
+}

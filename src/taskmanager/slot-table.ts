@@ -1,0 +1,33 @@
+import type { SlotStatus } from '../rpc/gateways/task-executor-registration.js';
+
+/** Which job each slot of this TaskManager serves, and with which allocation. */
+export class SlotTable {
+  private readonly slots: Array<{ jobId: string; allocationId: string } | undefined>;
+
+  constructor(readonly size: number) {
+    this.slots = new Array(size).fill(undefined);
+  }
+
+  /** Checks that a deployment may use `index` for `jobId`/`allocationId`; returns the problem, if any. */
+  occupy(index: number, jobId: string, allocationId: string): string | undefined {
+    if (!Number.isInteger(index) || index < 0 || index >= this.size) return `slot ${index} does not exist (this TaskManager has ${this.size})`;
+    const current = this.slots[index];
+    if (current !== undefined && (current.jobId !== jobId || current.allocationId !== allocationId)) {
+      return `slot ${index} is allocated to job ${current.jobId} (allocation ${current.allocationId})`;
+    }
+    this.slots[index] = { jobId, allocationId };
+    return undefined;
+  }
+
+  freeJob(jobId: string): void {
+    for (let i = 0; i < this.size; i++) if (this.slots[i]?.jobId === jobId) this.slots[i] = undefined;
+  }
+
+  freeAll(): void {
+    this.slots.fill(undefined);
+  }
+
+  report(): SlotStatus[] {
+    return this.slots.map((slot, index) => ({ index, jobId: slot?.jobId }));
+  }
+}

@@ -1,0 +1,139 @@
+import { describeError, serializeError } from '../core/errors.js';
+import { getLogger } from '../core/logging.js';
+import type { JobMasterGateway, TaskExecutionStateUpdate } from '../rpc/gateways/job-master-gateway.js';
+import type { TaskDeploymentDescriptor } from '../rpc/gateways/task-deployment-descriptor.js';
+import { JobProgramLoader } from './job/job-program-loader.js';
+import type { DataClient } from './network/data-client.js';
+import type { PartitionManager } from './network/partition-manager.js';
+import { SlotTable } from './slot-table.js';
+import type { CheckpointTrigger } from '../rpc/gateways/checkpoint-messages.js';
+import { Task, taskNameOf, type TaskEnvironment } from './task/task.js';
+import { resolveRestore } from './checkpoint/restore-resolver.js';
+import { CheckpointBarrier } from './network/stream-elements.js';
+
+const log = getLogger('taskexecutor');
+
+/** What the host needs from the TaskManager around it. */
+export interface TaskHostContext {
+  readonly resourceId: string;
+  readonly partitions: PartitionManager;
+  readonly dataClient: DataClient;
+  readonly workDir: string;
+  readonly numberOfSlots: number;
+}
+
+/**
+ * Runs the subtasks deployed to this TaskManager: keeps its slot table, loads each job's code once,
+ * starts and cancels tasks, and reports their state changes to the current JobMaster.
+ */
+export class TaskHost {
+  readonly slots: SlotTable;
+  readonly tasks = new Map<string, Task>();
+  private readonly loader: JobProgramLoader;
+  private jobMaster: JobMasterGateway | undefined;
+
+  constructor(private readonly context: TaskHostContext) {
+    this.slots = new SlotTable(context.numberOfSlots);
+    this.loader = new JobProgramLoader(context.workDir);
+  }
+
+  /** The JobMaster of the current JobManager connection (undefined while disconnected). */
+  setJobMaster(jobMaster: JobMasterGateway | undefined): void {
+    this.jobMaster = jobMaster;
+  }
+
+  /** Accepts a deployment and starts it in the background; its progress arrives as state reports. */
+  submit(tdd: TaskDeploymentDescriptor): void {
+    const jobMaster = this.jobMaster;
+    if (jobMaster === undefined) throw new Error('not connected to a JobManager');
+    if (this.tasks.has(tdd.attemptId)) throw new Error(`attempt ${tdd.attemptId} is already deployed here`);
+    const problem = this.slots.occupy(tdd.slotIndex, tdd.jobId, tdd.allocationId);
+    if (problem !== undefined) throw new Error(`Cannot deploy ${taskNameOf(tdd)}: ${problem}.`);
+    log.info(`Received task ${taskNameOf(tdd)} (${tdd.attemptId}), deploying into slot ${tdd.slotIndex}.`);
+    this.loader.load(tdd.jobId, tdd.fingerprint, jobMaster).then(
+      (program) => {
+        const task = new Task(tdd, program, this.environment());
+        this.tasks.set(tdd.attemptId, task);
+        void task.whenTerminated().then(() => this.tasks.delete(tdd.attemptId));
+        task.start();
+      },
+      (error: unknown) => {
+        log.error(`Could not load the program of job ${tdd.jobId} for ${taskNameOf(tdd)}: ${describeError(error)}`, error);
+        this.report({ jobId: tdd.jobId, attemptId: tdd.attemptId, state: 'FAILED', error: serializeError(error) });
+      },
+    );
+  }
+
+  async cancel(attemptId: string): Promise<void> {
+    const task = this.tasks.get(attemptId);
+    if (task === undefined) return;
+    await task.cancel();
+  }
+
+  /** Ends every task of `jobId`, frees its slots and drops its code. */
+  async releaseJob(jobId: string): Promise<void> {
+    await Promise.all([...this.tasks.values()].filter((t) => t.tdd.jobId === jobId).map((t) => t.cancel()));
+    this.slots.freeJob(jobId);
+    this.loader.release(jobId);
+  }
+
+  /** Cancels tasks the JobManager no longer expects here (it restarted, or moved on). */
+  cancelOrphans(expected: readonly string[]): void {
+    const keep = new Set(expected);
+    for (const task of this.tasks.values()) {
+      if (!keep.has(task.attemptId)) {
+        log.info(`Canceling ${task.name}: the JobManager does not expect it here any more.`);
+        void task.cancel();
+      }
+    }
+  }
+
+  /** The JobManager is gone: every task belongs to a deployment it will redo. */
+  async cancelAll(reason: string): Promise<void> {
+    if (this.tasks.size > 0) log.info(`Canceling ${this.tasks.size} task(s): ${reason}`);
+    await Promise.all([...this.tasks.values()].map((task) => task.cancel()));
+    this.slots.freeAll();
+  }
+
+  triggerCheckpoint(trigger: CheckpointTrigger): void {
+    const task = this.tasks.get(trigger.attemptId);
+    const barrier = new CheckpointBarrier(trigger.checkpointId, trigger.timestamp, trigger.kind);
+    if (task !== undefined) task.triggerCheckpoint(barrier);
+    else this.jobMaster?.declineCheckpoint({ jobId: '', attemptId: trigger.attemptId, checkpointId: trigger.checkpointId, reason: 'no such task on this TaskManager' });
+  }
+
+  notifyCheckpointComplete(attemptId: string, checkpointId: number): void {
+    this.tasks.get(attemptId)?.notifyCheckpointComplete(checkpointId);
+  }
+
+  notifyCheckpointAborted(attemptId: string, checkpointId: number): void {
+    this.tasks.get(attemptId)?.notifyCheckpointAborted(checkpointId);
+  }
+
+  get runningAttempts(): string[] {
+    return [...this.tasks.keys()];
+  }
+
+  private environment(): TaskEnvironment {
+    return {
+      resourceId: this.context.resourceId,
+      partitions: this.context.partitions,
+      dataClient: this.context.dataClient,
+      stdout: (line) => { process.stdout.write(`${line}\n`); },
+      reportState: (update) => this.report(update),
+      resolveRestore,
+      checkpointResponder: {
+        acknowledge: (ack) => this.jobMaster?.acknowledgeCheckpoint(ack),
+        decline: (decline) => this.jobMaster?.declineCheckpoint(decline),
+      },
+    };
+  }
+
+  private report(update: TaskExecutionStateUpdate): void {
+    const jobMaster = this.jobMaster;
+    if (jobMaster === undefined) return; // the new JobManager reconciles through heartbeats
+    jobMaster.updateTaskExecutionState(update).catch((error: unknown) => {
+      log.debug(`Could not report ${update.state} of ${update.attemptId}: ${describeError(error)}`);
+    });
+  }
+}

@@ -1,0 +1,100 @@
+import { MAX_WATERMARK, type OperatorChain } from '../../runtime/task-contract.js';
+import type { ChannelCursor, InputGate } from '../network/input-gate.js';
+import { CheckpointBarrier, EndOfPartitionEvent, StreamEvent, WatermarkEvent } from '../network/stream-elements.js';
+import type { CheckpointBarrierHandler } from './barrier-handler.js';
+
+/** What one processing step achieved. */
+export interface StepResult {
+  readonly records: number;
+  /** Every channel has ended and the chain has been told (MAX watermark delivered). */
+  readonly endOfInput: boolean;
+}
+
+/**
+ * Feeds a task's chain from its input gate: records straight to the chain, watermarks through a
+ * valve that forwards the minimum over open channels when it advances, barriers to the barrier
+ * handler, and the end of every channel as a final MAX watermark.
+ */
+export class StreamInputProcessor {
+  private lastWatermark = Number.NEGATIVE_INFINITY;
+  private endOfInputSignalled = false;
+  /** Records handed to the chain. */
+  numRecordsIn = 0;
+
+  constructor(
+    private readonly gate: InputGate,
+    private readonly chain: OperatorChain,
+    private readonly barriers: CheckpointBarrierHandler,
+  ) {}
+
+  /** Processes up to `budget` records (whole batches where possible) across ready channels. */
+  step(budget: number, mayContinue: () => boolean): StepResult {
+    let records = 0;
+    while (records < budget && mayContinue()) {
+      const cursor = this.gate.nextReady();
+      if (cursor === undefined) break;
+      records += this.drain(cursor, budget - records);
+      this.gate.requeue(cursor);
+    }
+    this.numRecordsIn += records;
+    return { records, endOfInput: this.checkEndOfInput() };
+  }
+
+  private drain(cursor: ChannelCursor, budget: number): number {
+    const batch = cursor.batch!;
+    const { values, timestamps } = batch;
+    const chain = this.chain;
+    let records = 0;
+    let i = cursor.position;
+    for (; i < values.length && records < budget; i++) {
+      const value = values[i];
+      if (value instanceof StreamEvent) {
+        cursor.position = i + 1;
+        this.onEvent(cursor, value);
+        if (cursor.blocked || cursor.ended) return records;
+        continue;
+      }
+      const timestamp = timestamps[i]!;
+      chain.processElement(value, timestamp === timestamp ? timestamp : undefined);
+      records++;
+    }
+    cursor.position = i;
+    return records;
+  }
+
+  private onEvent(cursor: ChannelCursor, event: StreamEvent): void {
+    if (event instanceof WatermarkEvent) {
+      if (event.timestamp > cursor.watermark) cursor.watermark = event.timestamp;
+      this.advanceWatermark();
+    } else if (event instanceof CheckpointBarrier) {
+      this.barriers.onBarrier(cursor, event);
+    } else if (event instanceof EndOfPartitionEvent) {
+      cursor.ended = true;
+      this.barriers.onEndOfPartition(cursor);
+      this.advanceWatermark();
+    }
+  }
+
+  private advanceWatermark(): void {
+    const combined = this.gate.combinedWatermark();
+    if (combined === Number.POSITIVE_INFINITY || combined <= this.lastWatermark) return;
+    this.lastWatermark = combined;
+    this.chain.processWatermark(combined);
+  }
+
+  /** The last watermark the chain received (for `currentInputWatermark`). */
+  get currentWatermark(): number {
+    return this.lastWatermark;
+  }
+
+  private checkEndOfInput(): boolean {
+    if (this.endOfInputSignalled) return true;
+    if (!this.gate.allEnded) return false;
+    this.endOfInputSignalled = true;
+    if (this.lastWatermark < MAX_WATERMARK) {
+      this.lastWatermark = MAX_WATERMARK;
+      this.chain.processWatermark(MAX_WATERMARK);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,272 @@
+import { describeError, serializeError } from '../../core/errors.js';
+import { getLogger, type Logger } from '../../core/logging.js';
+import type { JobId, VertexId } from '../../core/ids.js';
+import type { ExecutionState, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
+import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
+import type { JobProgram, OperatorChain, RestoredOperatorState, TaskServices } from '../../runtime/task-contract.js';
+import { EndOfPartitionEvent } from '../network/stream-elements.js';
+import { AlignedBarrierHandler } from '../checkpoint/aligned-barrier-handler.js';
+import { SubtaskCheckpointer, type CheckpointResponder } from '../checkpoint/subtask-checkpointer.js';
+import { TrackingBarrierHandler } from '../checkpoint/tracking-barrier-handler.js';
+import { CheckpointBarrier } from '../network/stream-elements.js';
+import { StreamInputProcessor } from './stream-input-processor.js';
+import { createTaskIo, type NetworkEnvironment, type TaskIo } from './task-io.js';
+import { MailboxProcessingTimeService, TaskMailbox } from './task-mailbox.js';
+import { TaskTimeAccounting } from './task-time-accounting.js';
+
+/** Records a task processes per mailbox step before other tasks get the event loop. */
+const STEP_RECORDS = 2048;
+
+/** What a task needs from its TaskManager besides the network. */
+export interface TaskEnvironment extends NetworkEnvironment {
+  readonly stdout: (line: string) => void;
+  reportState(update: TaskExecutionStateUpdate): void;
+  /** Turns the deployment's restore descriptor into bytes (reads files, checks hashes). */
+  resolveRestore(tdd: TaskDeploymentDescriptor): Promise<RestoredOperatorState[] | undefined>;
+  readonly checkpointResponder: CheckpointResponder;
+}
+
+/** Flink's task name: `<vertex name> (<subtask+1>/<parallelism>)#<attempt>`. */
+export function taskNameOf(tdd: TaskDeploymentDescriptor): string {
+  return `${tdd.vertexName} (${tdd.subtaskIndex + 1}/${tdd.parallelism})#${tdd.attemptNumber}`;
+}
+
+/**
+ * One attempt of one subtask: builds its chain and channels, restores state, then runs the chain
+ * from its mailbox until the input ends, it fails, or it is canceled, and reports each state change.
+ */
+export class Task {
+  readonly name: string;
+  readonly log: Logger;
+  state: ExecutionState = 'DEPLOYING';
+  readonly accounting = new TaskTimeAccounting();
+  readonly mailbox: TaskMailbox;
+  readonly processingTime: MailboxProcessingTimeService;
+  io: TaskIo | undefined;
+  chain: OperatorChain | undefined;
+  private checkpointer: SubtaskCheckpointer | undefined;
+  private processor: StreamInputProcessor | undefined;
+  private waitingForOutput = false;
+  private waitingForSource = false;
+  private finishing = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly terminated: Promise<ExecutionState>;
+  private resolveTerminated!: (state: ExecutionState) => void;
+
+  constructor(readonly tdd: TaskDeploymentDescriptor, private readonly program: JobProgram, private readonly env: TaskEnvironment) {
+    this.name = taskNameOf(tdd);
+    this.log = getLogger('task');
+    this.mailbox = new TaskMailbox(() => this.step(), (error) => this.fail(error));
+    this.processingTime = new MailboxProcessingTimeService(this.mailbox);
+    this.terminated = new Promise((resolve) => { this.resolveTerminated = resolve; });
+  }
+
+  get attemptId(): string {
+    return this.tdd.attemptId;
+  }
+
+  /** Settles with the final state once the task has fully stopped. */
+  whenTerminated(): Promise<ExecutionState> {
+    return this.terminated;
+  }
+
+  get isRunning(): boolean {
+    return this.state === 'RUNNING';
+  }
+
+  /** Starts the task's life in the background; failures end up as a FAILED report, never as a throw. */
+  start(): void {
+    this.initialize().catch((error: unknown) => this.fail(error));
+  }
+
+  /** Stops processing, releases everything, and reports CANCELED. */
+  async cancel(): Promise<void> {
+    if (this.isTerminal()) return;
+    this.log.info(`Canceling ${this.name} (${this.attemptId}).`);
+    await this.terminate('CANCELED', undefined);
+  }
+
+  /** A source subtask starts checkpoint `barrier.checkpointId` between two records. */
+  triggerCheckpoint(barrier: CheckpointBarrier): void {
+    this.mailbox.execute(() => {
+      const checkpointer = this.checkpointer;
+      if (checkpointer === undefined || this.state !== 'RUNNING' || this.finishing || this.chain?.source === undefined) {
+        this.env.checkpointResponder.decline({ jobId: this.tdd.jobId, attemptId: this.attemptId, checkpointId: barrier.checkpointId, reason: `${this.name} is not running` });
+        return;
+      }
+      checkpointer.perform(barrier, 0);
+    });
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.mailbox.execute(() => {
+      this.chain?.notifyCheckpointComplete(checkpointId).catch((error: unknown) => this.fail(error));
+    });
+  }
+
+  notifyCheckpointAborted(checkpointId: number): void {
+    this.mailbox.execute(() => this.chain?.notifyCheckpointAborted(checkpointId));
+  }
+
+  /** Records the task saw on its input and produced on its output. */
+  get counters(): { numRecordsIn: number; numRecordsOut: number } {
+    return { numRecordsIn: this.chain?.counters.numRecordsIn ?? 0, numRecordsOut: this.io?.writer.numRecordsOut ?? 0 };
+  }
+
+  get currentInputWatermark(): number | undefined {
+    return this.processor?.currentWatermark;
+  }
+
+  private async initialize(): Promise<void> {
+    this.transition('INITIALIZING');
+    const io = createTaskIo(this.tdd, this.program, this.env);
+    this.io = io;
+    io.gate.onAvailable = () => this.mailbox.wake();
+    io.gate.onFailure = (error) => this.mailbox.execute(() => { throw error; });
+    const chain = this.program.createChain(this.tdd.vertexId as VertexId, this.services(), io.writer);
+    this.chain = chain;
+    const restored = await this.env.resolveRestore(this.tdd);
+    await chain.initializeState(restored);
+    await chain.open();
+    if (this.isTerminal()) return;
+    const checkpointer = new SubtaskCheckpointer(this.tdd, chain, io.writer, this.env.checkpointResponder);
+    this.checkpointer = checkpointer;
+    if (chain.source === undefined) {
+      const aligned = (barrier: CheckpointBarrier, alignmentMs: number): void => checkpointer.perform(barrier, alignmentMs);
+      const barriers = this.tdd.checkpointing.mode === 'AT_LEAST_ONCE' ? new TrackingBarrierHandler(io.gate, aligned) : new AlignedBarrierHandler(io.gate, aligned);
+      this.processor = new StreamInputProcessor(io.gate, chain, barriers);
+    }
+    io.gate.start();
+    this.startFlushing();
+    this.transition('RUNNING');
+    this.mailbox.wake();
+  }
+
+  private services(): TaskServices {
+    const tdd = this.tdd;
+    return {
+      jobId: tdd.jobId as JobId,
+      jobName: tdd.jobName,
+      vertexId: tdd.vertexId as VertexId,
+      taskName: this.name,
+      subtaskIndex: tdd.subtaskIndex,
+      parallelism: tdd.parallelism,
+      maxParallelism: tdd.maxParallelism,
+      attemptNumber: tdd.attemptNumber,
+      processingTime: this.processingTime,
+      stdout: this.env.stdout,
+      logger: this.log,
+      autoWatermarkIntervalMs: tdd.autoWatermarkIntervalMs,
+      checkpointingEnabled: tdd.checkpointing.enabled,
+    };
+  }
+
+  private startFlushing(): void {
+    const timeout = this.tdd.bufferTimeoutMs;
+    if (timeout <= 0) return; // flushed after every step instead
+    this.flushTimer = setInterval(() => this.mailbox.execute(() => this.io?.writer.flush()), timeout);
+  }
+
+  /** One mailbox step: produce or process a bounded amount, then tell the mailbox whether to go on. */
+  private step(): boolean {
+    if (this.state !== 'RUNNING' || this.finishing) return false;
+    const writer = this.io!.writer;
+    if (!writer.isWritable) return this.waitForOutput();
+    const more = this.accounting.timeBusy(() => (this.chain!.source === undefined ? this.processInput() : this.emitFromSource()));
+    if (this.tdd.bufferTimeoutMs <= 0) writer.flush();
+    return more;
+  }
+
+  private processInput(): boolean {
+    const writer = this.io!.writer;
+    const result = this.processor!.step(STEP_RECORDS, () => writer.isWritable);
+    if (result.endOfInput) {
+      void this.finish();
+      return false;
+    }
+    return this.io!.gate.hasReady || !writer.isWritable;
+  }
+
+  private emitFromSource(): boolean {
+    const source = this.chain!.source!;
+    const status = source.emitNext(STEP_RECORDS);
+    if (status === 'END_OF_INPUT') {
+      void this.finish();
+      return false;
+    }
+    if (status === 'NOTHING_AVAILABLE') {
+      if (!this.waitingForSource) {
+        this.waitingForSource = true;
+        source.whenAvailable().then(() => { this.waitingForSource = false; this.mailbox.wake(); }, (error: unknown) => this.fail(error));
+      }
+      return false;
+    }
+    return true;
+  }
+
+  private waitForOutput(): boolean {
+    if (this.waitingForOutput) return false;
+    this.waitingForOutput = true;
+    this.accounting.startBackPressure();
+    this.io!.writer.whenWritable().then(() => {
+      this.waitingForOutput = false;
+      this.accounting.endBackPressure();
+      this.mailbox.wake();
+    }, (error: unknown) => this.fail(error));
+    return false;
+  }
+
+  /** Input ended: flush the operators, close the partitions, wait until consumers have read everything. */
+  private async finish(): Promise<void> {
+    if (this.finishing) return;
+    this.finishing = true;
+    try {
+      await this.chain!.endInput();
+      const writer = this.io!.writer;
+      writer.broadcastEvent(EndOfPartitionEvent.INSTANCE);
+      writer.flush();
+      await writer.whenFullyConsumed();
+      if (this.isTerminal()) return;
+      await this.terminate('FINISHED', undefined);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Fails the task with `error` (a user function threw, a channel broke, a restore failed). */
+  fail(error: unknown): void {
+    if (this.isTerminal()) return;
+    this.log.error(`${this.name} (${this.attemptId}) switched from ${this.state} to FAILED: ${describeError(error)}`, error);
+    void this.terminate('FAILED', error);
+  }
+
+  private isTerminal(): boolean {
+    return this.state === 'FINISHED' || this.state === 'FAILED' || this.state === 'CANCELED';
+  }
+
+  private async terminate(state: 'FINISHED' | 'FAILED' | 'CANCELED', error: unknown): Promise<void> {
+    const previous = this.state;
+    this.state = state;
+    this.mailbox.close();
+    this.processingTime.shutdown();
+    clearInterval(this.flushTimer);
+    this.io?.gate.release();
+    for (const partition of this.io?.partitions ?? []) this.env.partitions.release(partition.key);
+    this.env.partitions.failPending(`${this.attemptId}#`, `${this.name} ended ${state}`);
+    try {
+      await this.chain?.close();
+    } catch (closeError) {
+      this.log.warn(`Closing the operators of ${this.name} failed: ${describeError(closeError)}`);
+    }
+    this.log.info(`${this.name} (${this.attemptId}) switched from ${previous} to ${state}.`);
+    this.env.reportState({ jobId: this.tdd.jobId, attemptId: this.attemptId, state, ...(error === undefined ? {} : { error: serializeError(error) }) });
+    this.resolveTerminated(state);
+  }
+
+  private transition(state: ExecutionState): void {
+    if (this.isTerminal()) return;
+    this.log.info(`${this.name} (${this.attemptId}) switched from ${this.state} to ${state}.`);
+    this.state = state;
+    this.env.reportState({ jobId: this.tdd.jobId, attemptId: this.attemptId, state });
+  }
+}
