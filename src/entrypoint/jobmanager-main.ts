@@ -6,6 +6,7 @@ import { SCHEDULER_MODE } from '../config/options/scheduler-options.js';
 import { reportReadiness } from '../daemon/readiness.js';
 import { ClusterEntrypoint } from '../jobmanager/cluster-entrypoint.js';
 import type { EntrypointArguments } from './entrypoint-arguments.js';
+import { runApplication } from './application-mode.js';
 import { loadProcessConfiguration } from './load-process-configuration.js';
 import { installShutdownHandlers, setupLogging } from './process-lifecycle.js';
 
@@ -36,9 +37,16 @@ export async function runJobManager(mode: JobManagerMode, args: EntrypointArgume
     return 0;
   });
   const started = await cluster.start();
-  reportReadiness({
-    type: 'ready',
-    summary: `JobManager is ready: REST API and web UI at ${started.restUrl}`,
-    details: { restUrl: started.restUrl, rpcAddress: started.rpcAddress, pid: process.pid },
-  });
+  if (mode === 'session') {
+    reportReadiness({
+      type: 'ready',
+      summary: `JobManager is ready: REST API and web UI at ${started.restUrl}`,
+      details: { restUrl: started.restUrl, rpcAddress: started.rpcAddress, pid: process.pid },
+    });
+    return;
+  }
+  const code = await runApplication(cluster, configuration, args, started.restUrl);
+  await cluster.shutdown('the application finished');
+  log.info(`Terminating cluster entrypoint process ${ENTRYPOINT_NAMES[mode]} with exit code ${code}.`);
+  process.exit(code);
 }

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomHex } from '../core/ids.js';
 import { getLogger } from '../core/logging.js';
 import { Configuration } from '../config/configuration.js';
@@ -12,8 +14,10 @@ import { RpcServer } from '../rpc/rpc-server.js';
 import { parseBindPorts } from '../rest/bind-port.js';
 import { createRestRouter } from '../rest/rest-routes.js';
 import { RestServer } from '../rest/rest-server.js';
-import { ClusterView } from './cluster-view.js';
+import { JOB_MASTER_GATEWAY } from '../rpc/gateways/job-master-gateway.js';
+import { Dispatcher } from './dispatcher/dispatcher.js';
 import { ResourceManager } from './resourcemanager/resource-manager.js';
+import { SlotPool } from './slotpool/slot-pool.js';
 
 const log = getLogger('jobmanager');
 
@@ -25,11 +29,16 @@ export interface StartedJobManager {
 
 /**
  * The JobManager process's components, started in order and stopped in reverse: the RPC endpoint
- * on the cluster's Unix socket, the ResourceManager, and the REST endpoint with the web UI.
+ * on the cluster's Unix socket, the ResourceManager and slot pool, the Dispatcher with its
+ * JobMasters, and the REST endpoint with the web UI.
  */
 export class ClusterEntrypoint {
   readonly jobManagerId = `jobmanager-${randomHex(8)}`;
   readonly resourceManager: ResourceManager;
+  readonly slotPool = new SlotPool();
+  readonly dispatcher: Dispatcher;
+  /** Private working directory of the JobManager (unpacked application code). */
+  readonly workDir: string;
   private rpcServer: RpcServer | undefined;
   private restServer: RestServer | undefined;
 
@@ -39,6 +48,9 @@ export class ClusterEntrypoint {
       heartbeatIntervalMs: configuration.get(HEARTBEAT_INTERVAL),
       heartbeatTimeoutMs: configuration.get(HEARTBEAT_TIMEOUT),
     });
+    this.resourceManager.addListener(this.slotPool);
+    this.dispatcher = new Dispatcher(this.resourceManager, this.slotPool, configuration, runtime);
+    this.workDir = join(runtime.dir, `jm-${process.pid}`);
   }
 
   async start(): Promise<StartedJobManager> {
@@ -54,21 +66,26 @@ export class ClusterEntrypoint {
   async shutdown(reason: string): Promise<void> {
     log.info(`Shutting down the JobManager: ${reason}`);
     removeJobManagerInfo(this.runtime);
+    this.dispatcher.suspendAll(reason);
     await this.restServer?.stop();
     this.resourceManager.shutdown();
     await this.rpcServer?.stop();
+    rmSync(this.workDir, { recursive: true, force: true });
   }
 
   private onConnection(connection: RpcConnection): void {
     const dispatcher = new RpcDispatcher();
-    if (connection.peer.role === 'taskmanager') this.resourceManager.acceptConnection(connection, dispatcher);
+    if (connection.peer.role === 'taskmanager') {
+      this.resourceManager.acceptConnection(connection, dispatcher);
+      dispatcher.register(JOB_MASTER_GATEWAY, this.dispatcher.jobMasterGateway);
+    }
     connection.setHandler(dispatcher);
   }
 
   private async startRest(): Promise<string> {
     const bindAddress = this.configuration.get(REST_BIND_ADDRESS);
     const ports = parseBindPorts(this.configuration.get(REST_BIND_PORT));
-    const router = createRestRouter(new ClusterView(this.resourceManager, this.runtime));
+    const router = createRestRouter(this.dispatcher);
     let lastError: unknown;
     for (const port of ports) {
       const server = new RestServer(router, {

@@ -1,10 +1,10 @@
-import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
 import { HeartbeatManager } from '../heartbeat/heartbeat-manager.js';
 import type { HeartbeatListener } from '../heartbeat/heartbeat-listener.js';
 import { formatAddress } from '../rpc/address.js';
-import { readSecret, type ClusterRuntime } from '../rpc/cluster-runtime.js';
+import { ensurePrivateDirectory, readSecret, type ClusterRuntime } from '../rpc/cluster-runtime.js';
 import { createGatewayProxy, RpcDispatcher } from '../rpc/gateway.js';
 import { RESOURCE_MANAGER_GATEWAY, type ResourceManagerGateway } from '../rpc/gateways/resource-manager-gateway.js';
 import type { JobManagerHeartbeatPayload, TaskExecutorHeartbeatPayload, TaskExecutorRegistration } from '../rpc/gateways/task-executor-registration.js';
@@ -184,8 +184,9 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
 
   /** A JobManager that (re)starts creates its socket; trying at once beats waiting out the backoff. */
   private watchRuntimeDir(): void {
-    if (!existsSync(this.runtime.dir)) return;
     try {
+      // A TaskManager started first creates the private dir itself, so it sees its JobManager's socket appear.
+      ensurePrivateDirectory(this.runtime.dir);
       this.watcher = watch(this.runtime.dir, (_event, file) => {
         if (file === 'jm.sock' && !this.isRegistered && !this.attempting) this.scheduleRetry(10);
       });

@@ -77,7 +77,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     }, settings.connector, {
       beforeRegistration: (value) => this.prepare(value),
       serve: (connection, dispatcher) => this.serve(connection, dispatcher),
-      onRegistered: (connection) => this.onRegistered(connection),
+      onRegistered: () => this.onRegistered(),
       onDisconnected: (reason) => this.onDisconnected(reason),
       onFirstAttemptFailed: (reason) => events.onWaitingForJobManager(reason),
       onRegistrationTimeout: () => events.onFatal(
@@ -145,12 +145,12 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.dataServerStarted = true;
   }
 
-  private serve(_connection: RpcConnection, dispatcher: RpcDispatcher): void {
+  private serve(connection: RpcConnection, dispatcher: RpcDispatcher): void {
     dispatcher.register(TASK_EXECUTOR_GATEWAY, this);
+    this.host.setJobMaster(createGatewayProxy(connection, JOB_MASTER_GATEWAY));
   }
 
-  private onRegistered(connection: RpcConnection): void {
-    this.host.setJobMaster(createGatewayProxy(connection, JOB_MASTER_GATEWAY));
+  private onRegistered(): void {
     if (!this.registeredOnce) {
       this.registeredOnce = true;
       this.events.onFirstRegistration();

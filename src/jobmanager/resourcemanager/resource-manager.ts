@@ -118,7 +118,11 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
       receiveHeartbeat: () => undefined,
     });
     log.info(`Registering TaskManager with ResourceID ${registration.resourceId} (${registration.dataAddress}) at ResourceManager: ${registration.numberOfSlots} slot(s), pid ${registration.pid}.`);
-    for (const listener of this.listeners) listener.onTaskManagerRegistered(taskManager);
+    // Listeners may deploy at once; the registration answer must reach the TaskManager before that.
+    setImmediate(() => {
+      if (this.taskManagers.get(registration.resourceId) !== taskManager) return;
+      for (const listener of this.listeners) listener.onTaskManagerRegistered(taskManager);
+    });
     return {
       status: 'accepted',
       registrationId: taskManager.registrationId,

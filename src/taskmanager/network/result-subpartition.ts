@@ -40,8 +40,9 @@ export class ResultSubpartition {
   addEvent(event: StreamEvent): void {
     this.open.values.push(event);
     this.open.timestamps.push(NO_TIMESTAMP);
-    if (event instanceof CheckpointBarrier || event instanceof EndOfPartitionEvent) this.finishBatch();
+    // Marked before the batch is handed over: a remote sender polls it synchronously.
     if (event instanceof EndOfPartitionEvent) this.finished = true;
+    if (event instanceof CheckpointBarrier || event instanceof EndOfPartitionEvent) this.finishBatch();
   }
 
   /** Hands the open batch over if it holds anything (the buffer timeout). */

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { describeError } from '../core/errors.js';
+import { getLogger } from '../core/logging.js';
+import type { Configuration } from '../config/configuration.js';
+import { CHECKPOINTING_INTERVAL } from '../config/options/checkpointing-options.js';
+import { PARALLELISM_DEFAULT } from '../config/options/core-options.js';
+import { SHUTDOWN_ON_APPLICATION_FINISH } from '../config/options/deployment-options.js';
+import { AUTO_WATERMARK_INTERVAL, BUFFER_TIMEOUT, MAX_PARALLELISM } from '../config/options/pipeline-options.js';
+import { reportReadiness } from '../daemon/readiness.js';
+import { ApplicationRunner, type ApplicationOutcome } from '../jobmanager/dispatcher/application-runner.js';
+import type { ClusterEntrypoint } from '../jobmanager/cluster-entrypoint.js';
+import type { EntrypointArguments } from './entrypoint-arguments.js';
+import { FLINK_HOME } from './flink-home.js';
+
+const log = getLogger('application');
+
+/** Flink's ApplicationStatus exit codes: FAILED is 1443 (a shell sees 163). */
+export const APPLICATION_FAILED_EXIT_CODE = 1443;
+
+/** Exit code of the JobManager for how its application ended. */
+export function exitCodeOf(outcome: ApplicationOutcome): number {
+  if (outcome.kind === 'program-failed') return APPLICATION_FAILED_EXIT_CODE;
+  return outcome.result.status === 'FAILED' ? APPLICATION_FAILED_EXIT_CODE : 0;
+}
+
+/**
+ * Runs the application of a standalone-job cluster: locates and starts the job, reports readiness
+ * once it is submitted, and resolves with the exit code when it is over.
+ */
+export async function runApplication(cluster: ClusterEntrypoint, configuration: Configuration, args: EntrypointArguments, restUrl: string): Promise<number> {
+  const runner = new ApplicationRunner({
+    libDirs: [join(FLINK_HOME, 'lib'), join(FLINK_HOME, 'usrlib')],
+    jobClassName: args.jobClassName,
+    jobId: args.jobId,
+    programArgs: args.programArgs,
+    workDir: cluster.workDir,
+    defaults: {
+      parallelism: configuration.get(PARALLELISM_DEFAULT),
+      maxParallelism: configuration.get(MAX_PARALLELISM),
+      autoWatermarkIntervalMs: configuration.get(AUTO_WATERMARK_INTERVAL),
+      checkpointIntervalMs: configuration.get(CHECKPOINTING_INTERVAL),
+      bufferTimeoutMs: configuration.get(BUFFER_TIMEOUT),
+    },
+  }, cluster.dispatcher);
+  const prepared = await runner.prepare();
+  const { submitted, finished } = runner.run(prepared);
+  let job;
+  try {
+    job = await submitted;
+  } catch (error) {
+    log.error(`Application failed before submitting its job: ${describeError(error)}`, error);
+    reportReadiness({ type: 'failed', message: `the job's main failed: ${describeError(error)}` });
+    return APPLICATION_FAILED_EXIT_CODE;
+  }
+  reportReadiness({
+    type: 'ready',
+    summary: `JobManager is ready: job ${job.jobName} (${job.jobId}) submitted; REST API and web UI at ${restUrl}`,
+    details: { restUrl, jobId: job.jobId, pid: process.pid },
+  });
+  const outcome = await finished;
+  const code = exitCodeOf(outcome);
+  if (outcome.kind === 'job') log.info(outcome.result.status === 'FINISHED' ? 'Application completed SUCCESSFULLY' : `Application ${outcome.result.status}${outcome.result.error ? `: ${outcome.result.error.message}` : ''}`);
+  if (!configuration.get(SHUTDOWN_ON_APPLICATION_FINISH)) {
+    log.info('execution.shutdown-on-application-finish is false: the cluster keeps running.');
+    return new Promise(() => undefined);
+  }
+  return code;
+}

@@ -1,0 +1,95 @@
+import { getLogger } from '../../core/logging.js';
+import type { Configuration } from '../../config/configuration.js';
+import { formatAddress } from '../../rpc/address.js';
+import type { ClusterRuntime } from '../../rpc/cluster-runtime.js';
+import type { ClusterOverview, DispatcherGateway, TaskManagerDetails } from '../../rpc/gateways/dispatcher-gateway.js';
+import type { JobMasterGateway } from '../../rpc/gateways/job-master-gateway.js';
+import { JobMaster, type JobSubmission } from '../jobmaster/job-master.js';
+import type { RegisteredTaskManager } from '../resourcemanager/registered-task-manager.js';
+import type { ResourceManager } from '../resourcemanager/resource-manager.js';
+import type { SlotPool } from '../slotpool/slot-pool.js';
+import { JobMasterRouter } from './job-master-router.js';
+
+const log = getLogger('dispatcher');
+
+/**
+ * Accepts jobs and runs a JobMaster for each; answers REST's questions about the cluster and its
+ * jobs, and routes TaskManagers' job calls to the right JobMaster.
+ */
+export class Dispatcher implements DispatcherGateway {
+  readonly jobs = new Map<string, JobMaster>();
+  readonly jobMasterGateway: JobMasterGateway;
+
+  constructor(
+    private readonly resourceManager: ResourceManager,
+    private readonly slotPool: SlotPool,
+    private readonly configuration: Configuration,
+    private readonly runtime: ClusterRuntime,
+  ) {
+    this.jobMasterGateway = new JobMasterRouter(() => this.jobs.values());
+    resourceManager.expectedAttempts = (resourceId) => [...this.jobs.values()].flatMap((job) => job.scheduler.attemptsOn(resourceId));
+  }
+
+  /** Starts a JobMaster for the job; its scheduler begins at once. */
+  submitJob(submission: JobSubmission): JobMaster {
+    if (this.jobs.has(submission.jobId)) throw new Error(`Job ${submission.jobId} has already been submitted.`);
+    log.info(`Received JobGraph submission '${submission.graph.jobName}' (${submission.jobId}).`);
+    const jobMaster = new JobMaster(submission, { configuration: this.configuration, slotPool: this.slotPool });
+    this.jobs.set(submission.jobId, jobMaster);
+    jobMaster.start();
+    return jobMaster;
+  }
+
+  /** Suspends every running job (the JobManager is shutting down). */
+  suspendAll(reason: string): void {
+    for (const job of this.jobs.values()) job.scheduler.suspend(reason);
+  }
+
+  requestClusterOverview(): ClusterOverview {
+    const counts = { RUNNING: 0, FINISHED: 0, CANCELED: 0, FAILED: 0 };
+    for (const job of this.jobs.values()) {
+      const status = job.status.status;
+      if (status === 'FINISHED' || status === 'CANCELED' || status === 'FAILED') counts[status]++;
+      else counts.RUNNING++;
+    }
+    return {
+      taskManagers: this.resourceManager.registered.length,
+      slotsTotal: this.slotPool.totalSlots,
+      slotsAvailable: this.slotPool.freeSlots,
+      jobsRunning: counts.RUNNING,
+      jobsFinished: counts.FINISHED,
+      jobsCancelled: counts.CANCELED,
+      jobsFailed: counts.FAILED,
+    };
+  }
+
+  requestTaskManagers(): readonly TaskManagerDetails[] {
+    return this.resourceManager.registered.map((tm) => this.details(tm));
+  }
+
+  requestTaskManager(resourceId: string): TaskManagerDetails | undefined {
+    const taskManager = this.resourceManager.get(resourceId);
+    return taskManager === undefined ? undefined : this.details(taskManager);
+  }
+
+  private details(tm: RegisteredTaskManager): TaskManagerDetails {
+    const allocations = this.slotPool.allocationsOn(tm);
+    return {
+      resourceId: tm.resourceId,
+      path: `${formatAddress(this.runtime.jobManagerAddress)}#${tm.resourceId}`,
+      dataAddress: tm.registration.dataAddress,
+      registeredAt: tm.registeredAt,
+      lastHeartbeat: tm.lastHeartbeat,
+      slotsNumber: tm.numberOfSlots,
+      freeSlots: tm.numberOfSlots - allocations.length,
+      allocatedSlots: allocations.map((a) => ({
+        index: a.slotIndex,
+        jobId: a.jobId,
+        assignedTasks: this.jobs.get(a.jobId)?.scheduler.currentGraph()?.executions().filter((e) => e.allocation === a && !e.isTerminal).length ?? 0,
+      })),
+      hardware: tm.registration.hardware,
+      memoryConfiguration: tm.registration.memoryConfiguration,
+      process: tm.process,
+    };
+  }
+}

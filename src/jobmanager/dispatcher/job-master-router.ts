@@ -1,0 +1,40 @@
+import { RpcError } from '../../core/errors.js';
+import type { CheckpointAcknowledgement, CheckpointDecline } from '../../rpc/gateways/checkpoint-messages.js';
+import type { JobArchive, JobMasterGateway, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
+import type { JobMaster } from '../jobmaster/job-master.js';
+
+/**
+ * The JobMaster gateway TaskManagers call: one endpoint for all jobs of the JobManager, routing each
+ * call to its job's JobMaster by job id (checkpoint messages by attempt when the id is missing).
+ */
+export class JobMasterRouter implements JobMasterGateway {
+  constructor(private readonly jobs: () => Iterable<JobMaster>) {}
+
+  async updateTaskExecutionState(update: TaskExecutionStateUpdate): Promise<boolean> {
+    if (update === null || typeof update !== 'object' || typeof update.attemptId !== 'string') throw new RpcError('RPC_PROTOCOL', 'malformed task state update');
+    return this.find(update.jobId)?.updateTaskExecutionState(update) ?? false;
+  }
+
+  async requestJobArchive(jobId: string): Promise<JobArchive> {
+    const job = this.find(jobId);
+    if (job === undefined) throw new RpcError('RPC_REMOTE', `unknown job ${String(jobId)}`);
+    return job.submission.archive;
+  }
+
+  acknowledgeCheckpoint(ack: CheckpointAcknowledgement): void {
+    if (ack === null || typeof ack !== 'object') return;
+    this.find(ack.jobId)?.acknowledgeCheckpoint(ack);
+  }
+
+  declineCheckpoint(decline: CheckpointDecline): void {
+    if (decline === null || typeof decline !== 'object') return;
+    const job = this.find(decline.jobId);
+    if (job !== undefined) job.declineCheckpoint(decline);
+    else for (const candidate of this.jobs()) candidate.declineCheckpoint(decline);
+  }
+
+  private find(jobId: unknown): JobMaster | undefined {
+    for (const job of this.jobs()) if (job.jobId === jobId) return job;
+    return undefined;
+  }
+}

@@ -1,0 +1,42 @@
+import { getLogger } from '../../core/logging.js';
+import type { JobStatus } from '../scheduler/execution-graph/job-status.js';
+
+const log = getLogger('jobmaster');
+
+/** Told of every job status change. */
+export type JobStatusListener = (status: JobStatus, previous: JobStatus, timestamp: number) => void;
+
+/**
+ * A job's status over time: the current one, when it first entered each status (REST `timestamps`),
+ * and the transitions for metrics (uptime, downtime, restarting time) and the parallelism timeline.
+ */
+export class JobStatusTracker {
+  private current: JobStatus = 'INITIALIZING';
+  readonly timestamps: Partial<Record<JobStatus, number>> = { INITIALIZING: Date.now() };
+  /** Every transition in order: [status, timestamp]. */
+  readonly history: Array<{ readonly status: JobStatus; readonly timestamp: number }> = [{ status: 'INITIALIZING', timestamp: Date.now() }];
+  private readonly listeners: JobStatusListener[] = [];
+
+  constructor(readonly jobId: string, readonly jobName: string) {}
+
+  get status(): JobStatus {
+    return this.current;
+  }
+
+  addListener(listener: JobStatusListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Records a change; repeated reports of the same status are ignored, as Flink's listeners see only changes. */
+  transition(status: JobStatus): void {
+    if (status === this.current) return;
+    const previous = this.current;
+    const now = Date.now();
+    this.current = status;
+    this.timestamps[status] ??= now;
+    this.history.push({ status, timestamp: now });
+    if (this.history.length > 1000) this.history.splice(0, this.history.length - 1000);
+    log.info(`Job ${this.jobName} (${this.jobId}) switched from state ${previous} to ${status}.`);
+    for (const listener of this.listeners) listener(status, previous, now);
+  }
+}

@@ -1,0 +1,77 @@
+import type { InputGateDescriptor, ResultPartitionDescriptor, TaskCheckpointSettings, TaskDeploymentDescriptor, TaskRestoreDescriptor } from '../../../rpc/gateways/task-deployment-descriptor.js';
+import type { Execution } from '../execution-graph/execution.js';
+import type { ExecutionGraph } from '../execution-graph/execution-graph.js';
+import type { ExecutionJobVertex } from '../execution-graph/execution-job-vertex.js';
+
+/** Settings every deployment of a run shares. */
+export interface DeploymentSettings {
+  readonly jobName: string;
+  readonly checkpointing: TaskCheckpointSettings;
+  readonly bufferTimeoutMs: number;
+  readonly autoWatermarkIntervalMs: number;
+}
+
+/** A forward edge between equal parallelism is pointwise (subtask i to i); anything else is all-to-all. */
+function isPointwise(producer: ExecutionJobVertex, consumer: ExecutionJobVertex, strategy: string): boolean {
+  return strategy === 'FORWARD' && producer.parallelism === consumer.parallelism;
+}
+
+/** Builds the deployment descriptor of one execution of a run whose slots are assigned. */
+export function buildDeployment(graph: ExecutionGraph, execution: Execution, settings: DeploymentSettings, restore: TaskRestoreDescriptor | undefined): TaskDeploymentDescriptor {
+  const vertex = execution.vertex;
+  const allocation = execution.allocation;
+  if (allocation === undefined) throw new Error(`${execution.taskName} has no slot`);
+  return {
+    jobId: graph.jobId,
+    jobName: settings.jobName,
+    vertexId: vertex.id,
+    vertexName: vertex.jobVertex.name,
+    subtaskIndex: execution.subtaskIndex,
+    parallelism: vertex.parallelism,
+    maxParallelism: vertex.maxParallelism,
+    attemptId: execution.attemptId,
+    attemptNumber: execution.attemptNumber,
+    slotIndex: allocation.slotIndex,
+    allocationId: allocation.allocationId,
+    fingerprint: graph.jobGraph.fingerprint,
+    inputs: inputsOf(graph, execution),
+    outputs: outputsOf(graph, vertex),
+    restore,
+    checkpointing: settings.checkpointing,
+    bufferTimeoutMs: settings.bufferTimeoutMs,
+    autoWatermarkIntervalMs: settings.autoWatermarkIntervalMs,
+  };
+}
+
+function inputsOf(graph: ExecutionGraph, execution: Execution): InputGateDescriptor[] {
+  return execution.vertex.jobVertex.inputs.map((edge) => {
+    const producer = graph.vertex(edge.source);
+    if (producer === undefined) throw new Error(`edge from unknown vertex ${edge.source}`);
+    const partitionIndex = graph.outEdges(producer.jobVertex).find((out) => out.edge === edge)!.edgeIndex;
+    const pointwise = isPointwise(producer, execution.vertex, edge.shipStrategy);
+    const producers = pointwise ? [producer.executions[execution.subtaskIndex]!] : producer.executions;
+    return {
+      edge,
+      channels: producers.map((p) => ({
+        producerAttemptId: p.attemptId,
+        partitionIndex,
+        subpartitionIndex: pointwise ? 0 : execution.subtaskIndex,
+        producerResourceId: p.allocation!.taskManager.resourceId,
+        producerDataAddress: p.allocation!.taskManager.registration.dataAddress,
+      })),
+    };
+  });
+}
+
+function outputsOf(graph: ExecutionGraph, vertex: ExecutionJobVertex): ResultPartitionDescriptor[] {
+  return graph.outEdges(vertex.jobVertex).map(({ target, edge, edgeIndex }) => {
+    const pointwise = isPointwise(vertex, target, edge.shipStrategy);
+    return {
+      partitionIndex: edgeIndex,
+      edge,
+      numberOfSubpartitions: pointwise ? 1 : target.parallelism,
+      consumerMaxParallelism: target.maxParallelism,
+      pointwise,
+    };
+  });
+}

@@ -1,0 +1,141 @@
+import { describeError, serializeError, type SerializedError } from '../../../core/errors.js';
+import { getLogger } from '../../../core/logging.js';
+import type { TaskExecutionStateUpdate } from '../../../rpc/gateways/job-master-gateway.js';
+import type { TaskRestoreDescriptor } from '../../../rpc/gateways/task-deployment-descriptor.js';
+import type { Allocation } from '../../slotpool/slot-pool.js';
+import type { Execution } from '../execution-graph/execution.js';
+import type { ExecutionGraph } from '../execution-graph/execution-graph.js';
+import { buildDeployment, type DeploymentSettings } from './deployment-builder.js';
+import { assignSlots } from './slot-sharing.js';
+
+const log = getLogger('jobmaster');
+
+/** How long canceling waits for TaskManagers to confirm before treating attempts as gone. */
+const CANCEL_TIMEOUT_MS = 10_000;
+
+/** What a deployed run tells its scheduler. */
+export interface DeploymentEvents {
+  /** Every subtask reached RUNNING. */
+  onAllRunning(): void;
+  /** Every subtask FINISHED: the (bounded) job is done. */
+  onAllFinished(): void;
+  /** A subtask failed (or its TaskManager went away); the first failure of a run only. */
+  onFailure(execution: Execution | undefined, error: SerializedError): void;
+}
+
+/** Per vertex id, per subtask index, what to restore (absent: start empty). */
+export type RestoreAssignment = ReadonlyMap<string, ReadonlyArray<TaskRestoreDescriptor | undefined>>;
+
+/**
+ * An execution graph put to work: its slots assigned, every subtask deployed, state updates from
+ * TaskManagers applied, and the run's outcome reported once. Canceling waits for confirmations.
+ */
+export class GraphDeployment {
+  private failed = false;
+  private allRunningReported = false;
+  private finishedReported = false;
+  private canceling = false;
+
+  constructor(
+    readonly graph: ExecutionGraph,
+    readonly allocations: readonly Allocation[],
+    private readonly settings: DeploymentSettings,
+    private readonly restore: RestoreAssignment | undefined,
+    private readonly events: DeploymentEvents,
+  ) {
+    assignSlots(graph, allocations);
+  }
+
+  /** Sends every subtask to its TaskManager, sources last so consumers are listening first. */
+  deploy(): void {
+    const executions = this.graph.executions();
+    const ordered = [...executions.filter((e) => !e.vertex.jobVertex.isSource), ...executions.filter((e) => e.vertex.jobVertex.isSource)];
+    for (const execution of ordered) this.deployOne(execution);
+  }
+
+  /** Applies a TaskManager's state report; returns false for attempts not in this run. */
+  updateState(update: TaskExecutionStateUpdate): boolean {
+    const execution = this.graph.execution(update.attemptId);
+    if (execution === undefined) return false;
+    if (!execution.transitionTo(update.state, update.error)) return true;
+    if (update.state === 'FAILED') this.fail(execution, update.error ?? { name: 'Error', message: 'task failed', stack: 'task failed' });
+    else this.checkProgress();
+    return true;
+  }
+
+  /** Executions in lost slots fail: their TaskManager is gone. */
+  onAllocationsLost(lost: readonly Allocation[], reason: string): void {
+    const gone = new Set(lost);
+    for (const execution of this.graph.executions()) {
+      if (execution.allocation === undefined || !gone.has(execution.allocation) || execution.isTerminal) continue;
+      const error = serializeError(new Error(`TaskManager ${execution.allocation.taskManager.resourceId} of ${execution.taskName} was lost: ${reason}`));
+      error.name = 'TaskManagerLostException';
+      execution.transitionTo('FAILED', error);
+      this.fail(execution, error);
+    }
+  }
+
+  /** Cancels every subtask still alive and waits until each is terminal (or presumed gone). */
+  async cancel(): Promise<void> {
+    this.canceling = true;
+    const alive = this.graph.executions().filter((e) => !e.isTerminal);
+    await Promise.all(alive.map(async (execution) => {
+      if (execution.state !== 'CREATED') execution.transitionTo('CANCELING');
+      const taskManager = execution.allocation?.taskManager;
+      if (taskManager !== undefined && !taskManager.connection.isClosed) {
+        await withTimeout(taskManager.gateway.cancelTask(execution.attemptId), CANCEL_TIMEOUT_MS).catch((error: unknown) => {
+          log.warn(`Canceling ${execution.taskName} did not complete cleanly: ${describeError(error)}`);
+        });
+      }
+      execution.transitionTo('CANCELED');
+    }));
+  }
+
+  /** Attempts placed on `resourceId`, for heartbeat reconciliation. */
+  attemptsOn(resourceId: string): string[] {
+    return this.graph.executions()
+      .filter((e) => !e.isTerminal && e.allocation?.taskManager.resourceId === resourceId)
+      .map((e) => e.attemptId);
+  }
+
+  get isFailed(): boolean {
+    return this.failed;
+  }
+
+  private deployOne(execution: Execution): void {
+    const descriptor = buildDeployment(this.graph, execution, this.settings, this.restore?.get(execution.vertex.id)?.[execution.subtaskIndex]);
+    execution.transitionTo('DEPLOYING');
+    execution.allocation!.taskManager.gateway.submitTask(descriptor).catch((error: unknown) => {
+      if (execution.isTerminal || this.canceling) return;
+      const serialized = serializeError(error);
+      execution.transitionTo('FAILED', serialized);
+      this.fail(execution, serialized);
+    });
+  }
+
+  private fail(execution: Execution | undefined, error: SerializedError): void {
+    if (this.failed || this.canceling) return;
+    this.failed = true;
+    this.events.onFailure(execution, error);
+  }
+
+  private checkProgress(): void {
+    if (this.failed || this.canceling) return;
+    if (!this.allRunningReported && this.graph.allInState('RUNNING', 'FINISHED')) {
+      this.allRunningReported = true;
+      this.events.onAllRunning();
+    }
+    if (!this.finishedReported && this.graph.allInState('FINISHED')) {
+      this.finishedReported = true;
+      this.events.onAllFinished();
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,57 @@
+import type { JobEdge, JobGraph, JobVertex } from '../../../jobgraph/job-graph.js';
+import type { Execution } from './execution.js';
+import { ExecutionJobVertex } from './execution-job-vertex.js';
+
+/** The parallelism chosen for each vertex of one run. */
+export type VertexParallelism = ReadonlyMap<string, { readonly parallelism: number; readonly maxParallelism: number }>;
+
+/**
+ * One run of a job at fixed parallelism: every subtask's current attempt. A restart or rescale
+ * builds a new graph; attempt numbers carry on from `attemptNumber`.
+ */
+export class ExecutionGraph {
+  readonly vertices: ExecutionJobVertex[];
+  private readonly byAttempt = new Map<string, Execution>();
+
+  constructor(readonly jobId: string, readonly jobGraph: JobGraph, plan: VertexParallelism, readonly attemptNumber: number) {
+    this.vertices = jobGraph.vertices.map((vertex) => {
+      const chosen = plan.get(vertex.id);
+      if (chosen === undefined) throw new Error(`no parallelism planned for vertex ${vertex.name}`);
+      return new ExecutionJobVertex(vertex, chosen.parallelism, chosen.maxParallelism, attemptNumber);
+    });
+    for (const execution of this.executions()) this.byAttempt.set(execution.attemptId, execution);
+  }
+
+  executions(): Execution[] {
+    return this.vertices.flatMap((vertex) => vertex.executions);
+  }
+
+  execution(attemptId: string): Execution | undefined {
+    return this.byAttempt.get(attemptId);
+  }
+
+  vertex(vertexId: string): ExecutionJobVertex | undefined {
+    return this.vertices.find((vertex) => vertex.id === vertexId);
+  }
+
+  /**
+   * The out edges of a vertex in a fixed order (consumers in topological order, then their inputs);
+   * an edge's position is the index of the producer partition it reads.
+   */
+  outEdges(vertex: JobVertex): Array<{ target: ExecutionJobVertex; edge: JobEdge; edgeIndex: number }> {
+    const out: Array<{ target: ExecutionJobVertex; edge: JobEdge; edgeIndex: number }> = [];
+    for (const target of this.vertices) {
+      for (const edge of target.jobVertex.inputs) if (edge.source === vertex.id) out.push({ target, edge, edgeIndex: out.length });
+    }
+    return out;
+  }
+
+  /** The parallelism of every vertex, for plans and REST. */
+  get plan(): VertexParallelism {
+    return new Map(this.vertices.map((v) => [v.id, { parallelism: v.parallelism, maxParallelism: v.maxParallelism }]));
+  }
+
+  allInState(...states: Array<Execution['state']>): boolean {
+    return this.executions().every((execution) => states.includes(execution.state));
+  }
+}

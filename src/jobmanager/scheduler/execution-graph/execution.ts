@@ -1,0 +1,40 @@
+import { newExecutionAttemptId, type ExecutionAttemptId } from '../../../core/ids.js';
+import type { SerializedError } from '../../../core/errors.js';
+import type { ExecutionState } from '../../../rpc/gateways/job-master-gateway.js';
+import type { Allocation } from '../../slotpool/slot-pool.js';
+import type { ExecutionJobVertex } from './execution-job-vertex.js';
+
+const TERMINAL: ReadonlySet<ExecutionState> = new Set(['FINISHED', 'CANCELED', 'FAILED']);
+
+export function isTerminalExecutionState(state: ExecutionState): boolean {
+  return TERMINAL.has(state);
+}
+
+/** One attempt of one subtask: where it runs, its state, and when it entered each state. */
+export class Execution {
+  readonly attemptId: ExecutionAttemptId = newExecutionAttemptId();
+  state: ExecutionState = 'CREATED';
+  readonly stateTimestamps: Partial<Record<ExecutionState, number>> = { CREATED: Date.now() };
+  allocation: Allocation | undefined;
+  failure: SerializedError | undefined;
+
+  constructor(readonly vertex: ExecutionJobVertex, readonly subtaskIndex: number, readonly attemptNumber: number) {}
+
+  get isTerminal(): boolean {
+    return isTerminalExecutionState(this.state);
+  }
+
+  /** Moves to `state` unless already terminal; returns whether it changed. */
+  transitionTo(state: ExecutionState, failure?: SerializedError): boolean {
+    if (this.isTerminal || this.state === state) return false;
+    this.state = state;
+    this.stateTimestamps[state] = Date.now();
+    if (failure !== undefined) this.failure = failure;
+    return true;
+  }
+
+  /** Flink's task name for logs and exceptions. */
+  get taskName(): string {
+    return `${this.vertex.jobVertex.name} (${this.subtaskIndex + 1}/${this.vertex.parallelism})#${this.attemptNumber}`;
+  }
+}

@@ -1,0 +1,110 @@
+import { newAllocationId, type AllocationId } from '../../core/ids.js';
+import type { RegisteredTaskManager, TaskManagerListener, TaskManagerLossCause } from '../resourcemanager/registered-task-manager.js';
+
+/** One slot of one TaskManager that a job holds. */
+export interface Allocation {
+  readonly allocationId: AllocationId;
+  readonly jobId: string;
+  readonly taskManager: RegisteredTaskManager;
+  readonly slotIndex: number;
+}
+
+/** A job's view of slot changes. */
+export interface SlotPoolListener {
+  /** Free slots appeared (a TaskManager registered or a job released slots). */
+  onSlotsAvailable(): void;
+  /** A TaskManager left; these allocations of the listener's job were on it. */
+  onAllocationsLost(lost: readonly Allocation[], cause: TaskManagerLossCause, reason: string): void;
+}
+
+/**
+ * The cluster's slots as jobs see them: which are free, which job holds which. Allocation packs
+ * jobs onto the TaskManagers with the most free slots first (Flink's prefer-minimal-taskmanagers),
+ * and is all-or-nothing so a job never holds half of what it needs.
+ */
+export class SlotPool implements TaskManagerListener {
+  private readonly allocations = new Map<RegisteredTaskManager, Array<Allocation | undefined>>();
+  private readonly listeners = new Map<string, SlotPoolListener>();
+
+  addListener(jobId: string, listener: SlotPoolListener): void {
+    this.listeners.set(jobId, listener);
+  }
+
+  removeListener(jobId: string): void {
+    this.listeners.delete(jobId);
+  }
+
+  onTaskManagerRegistered(taskManager: RegisteredTaskManager): void {
+    this.allocations.set(taskManager, new Array(taskManager.numberOfSlots).fill(undefined));
+    this.notifyAvailable();
+  }
+
+  onTaskManagerLost(taskManager: RegisteredTaskManager, cause: TaskManagerLossCause, reason: string): void {
+    const slots = this.allocations.get(taskManager);
+    this.allocations.delete(taskManager);
+    const byJob = new Map<string, Allocation[]>();
+    for (const allocation of slots ?? []) {
+      if (allocation === undefined) continue;
+      byJob.set(allocation.jobId, [...(byJob.get(allocation.jobId) ?? []), allocation]);
+    }
+    for (const [jobId, lost] of byJob) this.listeners.get(jobId)?.onAllocationsLost(lost, cause, reason);
+  }
+
+  get totalSlots(): number {
+    let total = 0;
+    for (const slots of this.allocations.values()) total += slots.length;
+    return total;
+  }
+
+  get freeSlots(): number {
+    let free = 0;
+    for (const slots of this.allocations.values()) for (const slot of slots) if (slot === undefined) free++;
+    return free;
+  }
+
+  /** Slots `jobId` holds plus the free ones: what the job could use if it rescaled now. */
+  availableTo(jobId: string): number {
+    let count = 0;
+    for (const slots of this.allocations.values()) for (const slot of slots) if (slot === undefined || slot.jobId === jobId) count++;
+    return count;
+  }
+
+  /** Reserves `count` free slots for `jobId`, or none at all when there are not enough. */
+  allocate(jobId: string, count: number): Allocation[] | undefined {
+    if (count > this.freeSlots) return undefined;
+    const byFreeSlots = [...this.allocations.entries()]
+      .map(([taskManager, slots]) => ({ taskManager, slots, free: slots.filter((s) => s === undefined).length }))
+      .sort((a, b) => b.free - a.free || a.taskManager.registeredAt - b.taskManager.registeredAt);
+    const granted: Allocation[] = [];
+    for (const { taskManager, slots } of byFreeSlots) {
+      for (let index = 0; index < slots.length && granted.length < count; index++) {
+        if (slots[index] !== undefined) continue;
+        const allocation: Allocation = { allocationId: newAllocationId(), jobId, taskManager, slotIndex: index };
+        slots[index] = allocation;
+        granted.push(allocation);
+      }
+    }
+    return granted;
+  }
+
+  release(allocations: readonly Allocation[]): void {
+    let freed = false;
+    for (const allocation of allocations) {
+      const slots = this.allocations.get(allocation.taskManager);
+      if (slots?.[allocation.slotIndex] === allocation) {
+        slots[allocation.slotIndex] = undefined;
+        freed = true;
+      }
+    }
+    if (freed) this.notifyAvailable();
+  }
+
+  /** Allocations on one TaskManager, for REST and heartbeats. */
+  allocationsOn(taskManager: RegisteredTaskManager): readonly Allocation[] {
+    return (this.allocations.get(taskManager) ?? []).filter((a): a is Allocation => a !== undefined);
+  }
+
+  private notifyAvailable(): void {
+    for (const listener of [...this.listeners.values()]) listener.onSlotsAvailable();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The head of a source chain (Flink's SourceOperator): drives the reader for the task, applies the
+ * source's WatermarkStrategy per split (watermark = min over the splits in play), checkpoints the
+ * reader's split positions, and emits MAX_WATERMARK before reporting the end of input.
+ */
+import { AbstractStreamOperator } from '../operators/abstract-stream-operator.js';
+import type { OperatorListState } from '../state/operator-state-backend.js';
+import { MAX_WATERMARK, type OperatorSnapshotData, type SourceDriver, type SourceStatus } from '../task-contract.js';
+import type { WatermarkStrategy } from '../watermarks/watermark-strategy.js';
+import { SplitWatermarks } from './split-watermarks.js';
+import type { Source, SourceReader, SourceReaderContext } from './source.js';
+
+const SPLIT_STATE = 'SourceReaderState';
+
+/** Runs one subtask's reader of a Source. */
+export class SourceOperator extends AbstractStreamOperator implements SourceDriver {
+  private reader!: SourceReader<unknown, unknown>;
+  private splitState!: OperatorListState<unknown>;
+  private splits: unknown[] = [];
+  private watermarks!: SplitWatermarks;
+  private ended = false;
+
+  constructor(private readonly source: Source<unknown, unknown>, private readonly strategy: WatermarkStrategy<unknown>) {
+    super();
+  }
+
+  private readerContext(): SourceReaderContext {
+    const s = this.services;
+    return { services: s, subtaskIndex: s.subtaskIndex, parallelism: s.parallelism, maxParallelism: s.maxParallelism };
+  }
+
+  protected override initializeOperatorState(isRestore: boolean): void {
+    this.splitState = this.operatorState.getListState(SPLIT_STATE, 'SPLIT_DISTRIBUTE', this.source.splitType);
+    this.splits = isRestore ? [...this.splitState.get()] : this.source.createInitialSplits(this.readerContext());
+  }
+
+  override async open(): Promise<void> {
+    this.watermarks = new SplitWatermarks(this.strategy, this.output, this.services);
+    this.reader = this.source.createReader(this.readerContext());
+    await this.reader.start();
+    this.reader.addSplits(this.splits);
+    this.watermarks.start();
+  }
+
+  processElement(): void {
+    throw new Error('A source operator has no input');
+  }
+
+  emitNext(budget: number): SourceStatus {
+    if (this.ended) return 'END_OF_INPUT';
+    const status = this.reader.pollNext(this.watermarks, budget);
+    if (status === 'END_OF_INPUT') {
+      this.ended = true;
+      this.watermarks.stop();
+      this.output.emitWatermark(MAX_WATERMARK);
+    }
+    return status;
+  }
+
+  whenAvailable(): Promise<void> {
+    return this.reader.isAvailable();
+  }
+
+  pendingRecords(): number | undefined {
+    return this.reader.pendingRecords();
+  }
+
+  override snapshotState(checkpointId: number, timestamp: number): OperatorSnapshotData | undefined {
+    this.splitState.update(this.reader.snapshotState());
+    return super.snapshotState(checkpointId, timestamp);
+  }
+
+  override async close(): Promise<void> {
+    this.watermarks?.stop();
+    await this.reader?.close();
+    await super.close();
+  }
+}

@@ -1,0 +1,218 @@
+/** The heap implementations of keyed state, bound to the backend's current key and a namespace. */
+import { StateError } from '../runtime-errors.js';
+import type { TypeDescriptor } from '../../jobgraph/type-descriptor.js';
+import { canonicalKey } from '../serialization/index.js';
+import { asCallable2 } from '../functions/function-types.js';
+import type { AggregateFunction } from '../functions/function-types.js';
+import { VOID_NAMESPACE, type Namespace } from './namespace.js';
+import type { AnyStateDescriptor } from './state-descriptors.js';
+import type { StateEntry, StateTable } from './state-table.js';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from './state-types.js';
+import { stateValueCodec, type StateValueCodec } from './state-value-codec.js';
+
+/** The current key as the backend tracks it; states read it on every access. */
+export interface KeyContext {
+  readonly currentKey: unknown;
+  readonly currentCanonicalKey: unknown;
+  /** Offset of the current key's group in the subtask's range; -1 when no key is set. */
+  readonly currentGroupIndex: number;
+}
+
+const EMPTY_LIST: readonly never[] = Object.freeze([]);
+
+/** Common part of every heap state: where the current entry lives. */
+export abstract class AbstractHeapState {
+  namespace: Namespace = VOID_NAMESPACE;
+  readonly codec: StateValueCodec;
+
+  constructor(protected readonly keyContext: KeyContext, readonly table: StateTable, readonly descriptor: AnyStateDescriptor) {
+    this.codec = stateValueCodec(descriptor);
+  }
+
+  setCurrentNamespace(namespace: Namespace): void {
+    this.namespace = namespace;
+  }
+
+  protected current(): StateEntry | undefined {
+    const k = this.keyContext;
+    if (k.currentGroupIndex < 0) throw noKeyError();
+    return this.table.get(k.currentGroupIndex, k.currentCanonicalKey, this.namespace.nsKey);
+  }
+
+  protected store(value: unknown): void {
+    const k = this.keyContext;
+    this.table.put(k.currentGroupIndex, k.currentCanonicalKey, k.currentKey, this.namespace, value);
+  }
+
+  clear(): void {
+    const k = this.keyContext;
+    if (k.currentGroupIndex < 0) throw noKeyError();
+    this.table.remove(k.currentGroupIndex, k.currentCanonicalKey, this.namespace.nsKey);
+  }
+}
+
+function noKeyError(): Error {
+  return new StateError('No key set: keyed state can only be used while processing a record or timer of a keyed stream');
+}
+
+/** ValueState on the heap. */
+export class HeapValueState<T> extends AbstractHeapState implements ValueState<T> {
+  value(): T | undefined {
+    const e = this.current();
+    return e === undefined ? (this.descriptor.kind === 'value' ? (this.descriptor.defaultValue as T | undefined) : undefined) : (e.value as T);
+  }
+
+  update(value: T | undefined | null): void {
+    if (value === undefined || value === null) this.clear();
+    else this.store(value);
+  }
+}
+
+/** ListState on the heap; the stored array is owned by the state. */
+export class HeapListState<T> extends AbstractHeapState implements ListState<T> {
+  get(): readonly T[] {
+    const e = this.current();
+    return e === undefined ? EMPTY_LIST : (e.value as T[]);
+  }
+
+  add(value: T): void {
+    const e = this.current();
+    if (e === undefined) this.store([value]);
+    else (e.value as T[]).push(value);
+  }
+
+  addAll(values: readonly T[]): void {
+    if (values.length === 0) return;
+    const e = this.current();
+    if (e === undefined) this.store([...values]);
+    else (e.value as T[]).push(...values);
+  }
+
+  update(values: readonly T[]): void {
+    if (values.length === 0) this.clear();
+    else this.store([...values]);
+  }
+}
+
+/** ReducingState on the heap. */
+export class HeapReducingState<T> extends AbstractHeapState implements ReducingState<T> {
+  private readonly reduce: (a: T, b: T) => T;
+
+  constructor(keys: KeyContext, table: StateTable, descriptor: AnyStateDescriptor) {
+    super(keys, table, descriptor);
+    if (descriptor.kind !== 'reducing') throw new TypeError('HeapReducingState needs a ReducingStateDescriptor');
+    this.reduce = asCallable2(descriptor.reduceFunction as (a: T, b: T) => T, 'reduce');
+  }
+
+  get(): T | undefined {
+    return this.current()?.value as T | undefined;
+  }
+
+  add(value: T): void {
+    const e = this.current();
+    if (e === undefined) this.store(value);
+    else e.value = this.reduce(e.value as T, value);
+  }
+}
+
+/** AggregatingState on the heap; the stored value is the accumulator. */
+export class HeapAggregatingState<IN, ACC, OUT> extends AbstractHeapState implements AggregatingState<IN, OUT> {
+  private readonly fn: AggregateFunction<IN, ACC, OUT>;
+
+  constructor(keys: KeyContext, table: StateTable, descriptor: AnyStateDescriptor) {
+    super(keys, table, descriptor);
+    if (descriptor.kind !== 'aggregating') throw new TypeError('HeapAggregatingState needs an AggregatingStateDescriptor');
+    this.fn = descriptor.aggregateFunction as AggregateFunction<IN, ACC, OUT>;
+  }
+
+  get(): OUT | undefined {
+    const e = this.current();
+    return e === undefined ? undefined : this.fn.getResult(e.value as ACC);
+  }
+
+  add(value: IN): void {
+    const e = this.current();
+    if (e === undefined) this.store(this.fn.add(value, this.fn.createAccumulator()));
+    else e.value = this.fn.add(value, e.value as ACC);
+  }
+
+  /** The raw accumulator, for window functions that merge. */
+  getAccumulator(): ACC | undefined {
+    return this.current()?.value as ACC | undefined;
+  }
+}
+
+/** MapState on the heap: user keys are compared by value through their canonical key. */
+export class HeapMapState<K, V> extends AbstractHeapState implements MapState<K, V> {
+  private readonly userKeyType: TypeDescriptor | undefined;
+
+  constructor(keys: KeyContext, table: StateTable, descriptor: AnyStateDescriptor) {
+    super(keys, table, descriptor);
+    this.userKeyType = descriptor.kind === 'map' ? descriptor.keyType : undefined;
+  }
+
+  private map(create: boolean): Map<unknown, [K, V]> | undefined {
+    const e = this.current();
+    if (e !== undefined) return e.value as Map<unknown, [K, V]>;
+    if (!create) return undefined;
+    const m = new Map<unknown, [K, V]>();
+    this.store(m);
+    return m;
+  }
+
+  get(key: K): V | undefined {
+    return this.map(false)?.get(canonicalKey(key, this.userKeyType))?.[1];
+  }
+
+  put(key: K, value: V): void {
+    this.map(true)!.set(canonicalKey(key, this.userKeyType), [key, value]);
+  }
+
+  putAll(entries: Iterable<readonly [K, V]>): void {
+    for (const [k, v] of entries) this.put(k, v);
+  }
+
+  remove(key: K): void {
+    const m = this.map(false);
+    if (m === undefined) return;
+    m.delete(canonicalKey(key, this.userKeyType));
+    if (m.size === 0) this.clear();
+  }
+
+  contains(key: K): boolean {
+    return this.map(false)?.has(canonicalKey(key, this.userKeyType)) ?? false;
+  }
+
+  *entries(): IterableIterator<[K, V]> {
+    const m = this.map(false);
+    if (m !== undefined) for (const [k, v] of [...m.values()]) yield [k, v];
+  }
+
+  *keys(): IterableIterator<K> {
+    for (const [k] of this.entries()) yield k;
+  }
+
+  *values(): IterableIterator<V> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  isEmpty(): boolean {
+    const m = this.map(false);
+    return m === undefined || m.size === 0;
+  }
+}
+
+/** Any heap state. */
+export type HeapState = HeapValueState<unknown> | HeapListState<unknown> | HeapReducingState<unknown> |
+  HeapAggregatingState<unknown, unknown, unknown> | HeapMapState<unknown, unknown>;
+
+/** Creates the heap state a descriptor asks for. */
+export function createHeapState(keys: KeyContext, table: StateTable, descriptor: AnyStateDescriptor): HeapState {
+  switch (descriptor.kind) {
+    case 'value': return new HeapValueState(keys, table, descriptor);
+    case 'list': return new HeapListState(keys, table, descriptor);
+    case 'reducing': return new HeapReducingState(keys, table, descriptor);
+    case 'aggregating': return new HeapAggregatingState(keys, table, descriptor);
+    case 'map': return new HeapMapState(keys, table, descriptor);
+  }
+}

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assignToKeyGroup, computeKeyGroupRangeForOperatorIndex } from '../../../../src/runtime/keygroups/index.js';
+import { HeapKeyedStateBackend } from '../../../../src/runtime/state/heap-keyed-state-backend.js';
+import {
+  AggregatingStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  ValueStateDescriptor,
+} from '../../../../src/runtime/state/state-descriptors.js';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../../../../src/runtime/state/state-types.js';
+import { TimeWindow } from '../../../../src/runtime/windowing/windows.js';
+import { InternalTimerService } from '../../../../src/runtime/timers/internal-timer-service.js';
+import { TestingProcessingTimeService } from '../testing.js';
+
+const MAX_P = 128;
+const INT = { kind: 'INT' } as const;
+
+function backend(p: number, index: number, keyType = INT as typeof INT | undefined): HeapKeyedStateBackend {
+  return new HeapKeyedStateBackend(keyType, MAX_P, computeKeyGroupRangeForOperatorIndex(MAX_P, p, index));
+}
+
+/** The backend of the subtask that owns `key` at parallelism p. */
+function owner(backends: HeapKeyedStateBackend[], key: number): HeapKeyedStateBackend {
+  const kg = assignToKeyGroup(key, MAX_P, INT);
+  return backends.find((b) => b.keyGroupRange.contains(kg))!;
+}
+
+const valueDesc = new ValueStateDescriptor<number>('value', INT);
+const listDesc = new ListStateDescriptor<string>('list', { kind: 'STRING' });
+const mapDesc = new MapStateDescriptor<string, number>('map', { kind: 'STRING' }, INT);
+const sumDesc = new ReducingStateDescriptor<number>('sum', (a: number, b: number) => a + b, INT);
+const avgDesc = new AggregatingStateDescriptor<number, [number, number], number>('avg', {
+  createAccumulator: () => [0, 0],
+  add: (v, [s, n]) => [s + v, n + 1],
+  getResult: ([s, n]) => s / n,
+  merge: ([a, b], [c, d]) => [a + c, b + d],
+});
+
+function writeAll(b: HeapKeyedStateBackend, key: number): void {
+  b.setCurrentKey(key);
+  (b.getPartitionedState(valueDesc) as unknown as ValueState<number>).update(key * 10);
+  const list = b.getPartitionedState(listDesc) as unknown as ListState<string>;
+  list.add(`a${key}`);
+  list.add(`b${key}`);
+  const map = b.getPartitionedState(mapDesc) as unknown as MapState<string, number>;
+  map.put('x', key);
+  map.put('y', key + 1);
+  const sum = b.getPartitionedState(sumDesc) as unknown as ReducingState<number>;
+  sum.add(key);
+  sum.add(1);
+  const avg = b.getPartitionedState(avgDesc) as unknown as AggregatingState<number, number>;
+  avg.add(key);
+  avg.add(key + 2);
+}
+
+function readAll(b: HeapKeyedStateBackend, key: number): unknown[] {
+  b.setCurrentKey(key);
+  return [
+    (b.getPartitionedState(valueDesc) as unknown as ValueState<number>).value(),
+    [...(b.getPartitionedState(listDesc) as unknown as ListState<string>).get()],
+    [...(b.getPartitionedState(mapDesc) as unknown as MapState<string, number>).entries()],
+    (b.getPartitionedState(sumDesc) as unknown as ReducingState<number>).get(),
+    (b.getPartitionedState(avgDesc) as unknown as AggregatingState<number, number>).get(),
+  ];
+}
+
+describe('HeapKeyedStateBackend', () => {
+  it('keeps each state type per key', () => {
+    const b = backend(1, 0);
+    writeAll(b, 1);
+    writeAll(b, 2);
+    assert.deepEqual(readAll(b, 1), [10, ['a1', 'b1'], [['x', 1], ['y', 2]], 2, 2]);
+    assert.deepEqual(readAll(b, 2), [20, ['a2', 'b2'], [['x', 2], ['y', 3]], 3, 3]);
+    b.setCurrentKey(3);
+    assert.equal((b.getPartitionedState(valueDesc) as unknown as ValueState<number>).value(), undefined);
+    assert.deepEqual([...(b.getPartitionedState(listDesc) as unknown as ListState<string>).get()], []);
+  });
+
+  it('clears one key and keeps the others; null updates clear a value', () => {
+    const b = backend(1, 0);
+    writeAll(b, 1);
+    writeAll(b, 2);
+    b.setCurrentKey(1);
+    const value = b.getPartitionedState(valueDesc) as unknown as ValueState<number>;
+    value.update(null);
+    (b.getPartitionedState(mapDesc) as unknown as MapState<string, number>).remove('x');
+    assert.equal(value.value(), undefined);
+    assert.deepEqual([...(b.getPartitionedState(mapDesc) as unknown as MapState<string, number>).keys()], ['y']);
+    assert.equal(readAll(b, 2)[0], 20);
+  });
+
+  it('refuses a key outside the subtask range', () => {
+    const b = backend(2, 0); // key groups 0..63
+    const outside = [...Array(100).keys()].find((k) => assignToKeyGroup(k, MAX_P, INT) >= 64)!;
+    assert.throws(() => b.setCurrentKey(outside), /not in/);
+  });
+
+  it('restores every key exactly once after a re-split from parallelism 2 to 3', () => {
+    const keys = [...Array(200).keys()];
+    const old = [backend(2, 0), backend(2, 1)];
+    for (const k of keys) writeAll(owner(old, k), k);
+    const snapshots = old.map((b) => b.snapshot());
+
+    const fresh = [0, 1, 2].map((i) => backend(3, i));
+    for (const b of fresh) {
+      const range = b.keyGroupRange;
+      const chunks: Uint8Array[] = [];
+      for (const snap of snapshots) {
+        snap.chunks.forEach((c, offset) => {
+          if (c !== undefined && range.contains(snap.start + offset)) chunks.push(c);
+        });
+      }
+      b.restore(chunks);
+    }
+    for (const k of keys) {
+      const holders = fresh.filter((b) => b.keyGroupRange.contains(assignToKeyGroup(k, MAX_P, INT)));
+      assert.equal(holders.length, 1, `key ${k} has one owner`);
+      assert.deepEqual(readAll(holders[0]!, k), readAll(owner(old, k), k), `state of key ${k}`);
+    }
+    // Every key readable at its owner and the totals match: no key is lost or restored twice.
+    for (const name of ['value', 'list', 'map', 'sum', 'avg']) {
+      assert.equal(fresh.reduce((n, b) => n + b.entryCount(name), 0), keys.length, `entries of ${name}`);
+    }
+  });
+
+  it('skips chunks of key groups outside the range and keeps unregistered restored state in the next snapshot', () => {
+    const old = backend(1, 0);
+    for (const k of [1, 2, 3, 4]) writeAll(old, k);
+    const snap = old.snapshot();
+    const half = backend(2, 1);
+    half.restore(snap.chunks.filter((c): c is Uint8Array => c !== undefined));
+    const expectedKeys = [1, 2, 3, 4].filter((k) => half.keyGroupRange.contains(assignToKeyGroup(k, MAX_P, INT)));
+    assert.equal(half.entryCount('list'), expectedKeys.length);
+    // Never touched: still carried in its own snapshot.
+    const again = backend(2, 1);
+    again.restore(half.snapshot().chunks.filter((c): c is Uint8Array => c !== undefined));
+    for (const k of expectedKeys) assert.deepEqual(readAll(again, k), readAll(old, k));
+  });
+
+  it('scopes state by namespace (windows)', () => {
+    const b = backend(1, 0);
+    b.setCurrentKey(7);
+    const s = b.getPartitionedState(listDesc) as unknown as ListState<string> & { setCurrentNamespace(n: unknown): void };
+    const w1 = new TimeWindow(0, 10);
+    const w2 = new TimeWindow(10, 20);
+    s.setCurrentNamespace(w1);
+    s.add('in-w1');
+    s.setCurrentNamespace(w2);
+    s.add('in-w2');
+    const restored = backend(1, 0);
+    restored.restore(b.snapshot().chunks.filter((c): c is Uint8Array => c !== undefined));
+    restored.setCurrentKey(7);
+    const r = restored.getPartitionedState(listDesc) as unknown as ListState<string> & { setCurrentNamespace(n: unknown): void };
+    r.setCurrentNamespace(new TimeWindow(0, 10));
+    assert.deepEqual([...r.get()], ['in-w1']);
+    r.setCurrentNamespace(new TimeWindow(10, 20));
+    assert.deepEqual([...r.get()], ['in-w2']);
+  });
+
+  it('snapshots timers with their key group and re-registers them on restore', () => {
+    const pts = new TestingProcessingTimeService(1000);
+    const b = backend(1, 0);
+    const fired: string[] = [];
+    const timers = new InternalTimerService('t', b, pts, { onEventTime: () => {}, onProcessingTime: () => {} });
+    b.setCurrentKey(5);
+    timers.registerEventTimeTimer(new TimeWindow(0, 100), 99);
+    timers.registerProcessingTimeTimer(new TimeWindow(0, 100), 2000);
+    const chunks = b.snapshot().chunks.filter((c): c is Uint8Array => c !== undefined);
+    assert.equal(chunks.length, 1);
+
+    const pts2 = new TestingProcessingTimeService(1000);
+    const b2 = backend(1, 0);
+    b2.restore(chunks);
+    const restored = new InternalTimerService('t', b2, pts2, {
+      onEventTime: (t) => fired.push(`event ${String(b2.currentKey)} ${t.timestamp} ${(t.namespace as TimeWindow).end}`),
+      onProcessingTime: (t) => fired.push(`proc ${String(b2.currentKey)} ${t.timestamp}`),
+    });
+    assert.equal(restored.numEventTimeTimers(), 1);
+    restored.advanceWatermark(99);
+    pts2.advanceTo(2000);
+    assert.deepEqual(fired, ['event 5 99 100', 'proc 5 2000']);
+  });
+});
