@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
 import type { Configuration } from '../config/configuration.js';
@@ -28,8 +28,10 @@ export function exitCodeOf(outcome: ApplicationOutcome): number {
  * once it is submitted, and resolves with the exit code when it is over.
  */
 export async function runApplication(cluster: ClusterEntrypoint, configuration: Configuration, args: EntrypointArguments, restUrl: string): Promise<number> {
+  // FLINK_LIB_DIR moves the job classpath as in Flink's config.sh; usrlib sits beside it.
+  const libDir = process.env['FLINK_LIB_DIR'] || join(FLINK_HOME, 'lib');
   const runner = new ApplicationRunner({
-    libDirs: [join(FLINK_HOME, 'lib'), join(FLINK_HOME, 'usrlib')],
+    libDirs: [libDir, join(dirname(libDir), 'usrlib')],
     jobClassName: args.jobClassName,
     jobId: args.jobId,
     programArgs: args.programArgs,

@@ -1,5 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,8 @@ export class TestDist {
   readonly pidDir: string;
   readonly logDir: string;
   readonly tmpDir: string;
+  /** This dist's job classpath (FLINK_LIB_DIR), so tests never share lib/. */
+  readonly libDir: string;
   private readonly foreground = new Set<ResultPromise>();
 
   private constructor(private readonly options: TestDistOptions) {
@@ -50,7 +52,8 @@ export class TestDist {
     this.pidDir = join(this.dir, 'pid');
     this.logDir = join(this.dir, 'log');
     this.tmpDir = join(this.dir, 'tmp');
-    for (const dir of [this.confDir, this.pidDir, this.logDir, this.tmpDir]) mkdirSync(dir, { recursive: true });
+    this.libDir = join(this.dir, 'lib');
+    for (const dir of [this.confDir, this.pidDir, this.logDir, this.tmpDir, this.libDir]) mkdirSync(dir, { recursive: true });
     this.writeConfig({});
   }
 
@@ -70,6 +73,7 @@ export class TestDist {
       FLINK_PID_DIR: this.pidDir,
       FLINK_LOG_DIR: this.logDir,
       FLINK_IDENT_STRING: IDENT,
+      FLINK_LIB_DIR: this.libDir,
       NO_COLOR: '1',
       ...this.options.env,
     };
@@ -103,6 +107,36 @@ export class TestDist {
   log(daemon: string, instance: number, kind: 'log' | 'out' = 'log'): string {
     const name = readdirSync(this.logDir).find((f) => f.startsWith(`flink-`) && f.includes(`-${daemon}-${instance}-`) && f.endsWith(`.${kind}`));
     return name === undefined ? '' : readFileSync(join(this.logDir, name), 'utf8');
+  }
+
+  /** Copies a built example jar (examples/streaming/<name>.jar) into this dist's lib/. */
+  addExampleJar(name: string): void {
+    copyFileSync(join(FLINK_HOME, 'examples', 'streaming', `${name}.jar`), join(this.libDir, `${name}.jar`));
+  }
+
+  /** Copies a compiled test job (dist/test/fixtures/jobs/<name>.js) into lib/ as a plain module. */
+  addFixtureJob(name: string): void {
+    copyFileSync(join(FLINK_HOME, 'dist', 'test', 'fixtures', 'jobs', `${name}.js`), join(this.libDir, `${name}.mjs`));
+  }
+
+  /**
+   * Lines the TaskManagers printed to their `.out` files (what print() wrote); with `since` (a mark
+   * from stdoutMark()), only the lines written after it.
+   */
+  taskManagerStdout(since: ReadonlyMap<string, number> = new Map()): string[] {
+    return readdirSync(this.logDir)
+      .filter((f) => f.includes('-taskexecutor-') && f.endsWith('.out'))
+      .flatMap((f) => readFileSync(join(this.logDir, f), 'utf8').split('\n').slice(since.get(f) ?? 0))
+      .filter((line) => line.trim() !== '');
+  }
+
+  /** Remembers how far each TaskManager `.out` file is, for taskManagerStdout(since). */
+  stdoutMark(): Map<string, number> {
+    const mark = new Map<string, number>();
+    for (const f of readdirSync(this.logDir).filter((f) => f.includes('-taskexecutor-') && f.endsWith('.out'))) {
+      mark.set(f, readFileSync(join(this.logDir, f), 'utf8').split('\n').length - 1);
+    }
+    return mark;
   }
 
   /** Kills everything this dist started and removes its files. */

@@ -25,7 +25,7 @@ export function snapshotFilePath(directory: string, tdd: TaskDeploymentDescripto
  */
 export class SubtaskCheckpointer {
   /** The newest checkpoint this subtask snapshotted; older triggers are stale. */
-  private lastCheckpointId = 0;
+  lastCheckpointId = 0;
 
   constructor(
     private readonly tdd: TaskDeploymentDescriptor,

@@ -1,11 +1,12 @@
 import { DataInputReader, DataOutputWriter, SerializationError, type TypeSerializer } from '../../runtime/serialization/index.js';
-import { CheckpointBarrier, EndOfPartitionEvent, NO_TIMESTAMP, WatermarkEvent, type BarrierKind, type ElementBatch } from './stream-elements.js';
+import { CheckpointBarrier, EndOfDataEvent, EndOfPartitionEvent, NO_TIMESTAMP, WatermarkEvent, type BarrierKind, type ElementBatch } from './stream-elements.js';
 
 const RECORD = 0;
 const RECORD_WITH_TIMESTAMP = 1;
 const WATERMARK = 2;
 const BARRIER = 3;
 const END_OF_PARTITION = 4;
+const END_OF_DATA = 5;
 
 const BARRIER_KINDS: readonly BarrierKind[] = ['CHECKPOINT', 'SAVEPOINT', 'SYNC_SAVEPOINT'];
 
@@ -30,6 +31,8 @@ export function encodeBatch(batch: ElementBatch, serializer: TypeSerializer<unkn
       out.writeByte(BARRIER_KINDS.indexOf(value.kind));
     } else if (value instanceof EndOfPartitionEvent) {
       out.writeByte(END_OF_PARTITION);
+    } else if (value instanceof EndOfDataEvent) {
+      out.writeByte(END_OF_DATA);
     } else if (timestamp === timestamp) { // not NaN: the record has a timestamp
       out.writeByte(RECORD_WITH_TIMESTAMP);
       out.writeFloat64(timestamp);
@@ -56,6 +59,7 @@ export function decodeBatch(bytes: Uint8Array, serializer: TypeSerializer<unknow
       case WATERMARK: values[i] = new WatermarkEvent(input.readFloat64()); break;
       case BARRIER: values[i] = readBarrier(input); break;
       case END_OF_PARTITION: values[i] = EndOfPartitionEvent.INSTANCE; break;
+      case END_OF_DATA: values[i] = EndOfDataEvent.INSTANCE; break;
       default: throw new SerializationError(`unknown element tag ${tag} in a record batch`);
     }
   }

@@ -12,6 +12,8 @@ export interface ChannelCursor {
   blocked: boolean;
   /** Received the end of its partition. */
   ended: boolean;
+  /** Received the end of data: no more records, though barriers may still come. */
+  dataEnded: boolean;
   watermark: number;
 }
 
@@ -29,7 +31,7 @@ export class InputGate implements ChannelOwner {
 
   addChannel(create: (index: number, owner: ChannelOwner) => InputChannel): void {
     const index = this.cursors.length;
-    this.cursors.push({ index, channel: create(index, this), batch: undefined, position: 0, blocked: false, ended: false, watermark: MIN_WATERMARK });
+    this.cursors.push({ index, channel: create(index, this), batch: undefined, position: 0, blocked: false, ended: false, dataEnded: false, watermark: MIN_WATERMARK });
     this.queued.push(false);
   }
 
@@ -94,10 +96,15 @@ export class InputGate implements ChannelOwner {
     return this.cursors.every((cursor) => cursor.ended);
   }
 
-  /** The minimum watermark over channels still open; ended channels no longer hold time back. */
+  /** Every channel has delivered its last record. */
+  get allDataEnded(): boolean {
+    return this.cursors.every((cursor) => cursor.dataEnded || cursor.ended);
+  }
+
+  /** The minimum watermark over channels with data to come; finished channels no longer hold time back. */
   combinedWatermark(): number {
     let min = Number.POSITIVE_INFINITY;
-    for (const cursor of this.cursors) if (!cursor.ended && cursor.watermark < min) min = cursor.watermark;
+    for (const cursor of this.cursors) if (!cursor.ended && !cursor.dataEnded && cursor.watermark < min) min = cursor.watermark;
     return min;
   }
 

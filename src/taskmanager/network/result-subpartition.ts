@@ -1,4 +1,4 @@
-import { CheckpointBarrier, EndOfPartitionEvent, NO_TIMESTAMP, emptyBatch, type ElementBatch, type StreamEvent } from './stream-elements.js';
+import { CheckpointBarrier, EndOfDataEvent, EndOfPartitionEvent, NO_TIMESTAMP, emptyBatch, type ElementBatch, type StreamEvent } from './stream-elements.js';
 
 /** Records per batch before it is handed to the consumer without waiting for the flush timer. */
 export const BATCH_RECORDS = 512;
@@ -36,13 +36,13 @@ export class ResultSubpartition {
     if (open.values.length >= BATCH_RECORDS) this.finishBatch();
   }
 
-  /** Adds an event; barriers and the end of the partition go out at once. */
+  /** Adds an event; barriers and the end of data or of the partition go out at once. */
   addEvent(event: StreamEvent): void {
     this.open.values.push(event);
     this.open.timestamps.push(NO_TIMESTAMP);
     // Marked before the batch is handed over: a remote sender polls it synchronously.
     if (event instanceof EndOfPartitionEvent) this.finished = true;
-    if (event instanceof CheckpointBarrier || event instanceof EndOfPartitionEvent) this.finishBatch();
+    if (event instanceof CheckpointBarrier || event instanceof EndOfPartitionEvent || event instanceof EndOfDataEvent) this.finishBatch();
   }
 
   /** Hands the open batch over if it holds anything (the buffer timeout). */

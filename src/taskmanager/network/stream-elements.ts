@@ -23,6 +23,14 @@ export class CheckpointBarrier extends StreamEvent {
   }
 }
 
+/**
+ * The producer has no more records (Flink's EndOfData). It stays connected until its final
+ * checkpoint is complete, so barriers can still flow behind this event.
+ */
+export class EndOfDataEvent extends StreamEvent {
+  static readonly INSTANCE = new EndOfDataEvent();
+}
+
 /** The producer will send nothing more on this channel. */
 export class EndOfPartitionEvent extends StreamEvent {
   static readonly INSTANCE = new EndOfPartitionEvent();

@@ -1,13 +1,15 @@
 import { MAX_WATERMARK, type OperatorChain } from '../../runtime/task-contract.js';
 import type { ChannelCursor, InputGate } from '../network/input-gate.js';
-import { CheckpointBarrier, EndOfPartitionEvent, StreamEvent, WatermarkEvent } from '../network/stream-elements.js';
+import { CheckpointBarrier, EndOfDataEvent, EndOfPartitionEvent, StreamEvent, WatermarkEvent } from '../network/stream-elements.js';
 import type { CheckpointBarrierHandler } from './barrier-handler.js';
 
 /** What one processing step achieved. */
 export interface StepResult {
   readonly records: number;
-  /** Every channel has ended and the chain has been told (MAX watermark delivered). */
-  readonly endOfInput: boolean;
+  /** Every channel has delivered its last record and the chain has been told (MAX watermark delivered). */
+  readonly endOfData: boolean;
+  /** Every channel has ended its partition: nothing, not even a barrier, can come any more. */
+  readonly endOfPartitions: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export class StreamInputProcessor {
       this.gate.requeue(cursor);
     }
     this.numRecordsIn += records;
-    return { records, endOfInput: this.checkEndOfInput() };
+    return { records, endOfData: this.checkEndOfData(), endOfPartitions: this.gate.allEnded };
   }
 
   private drain(cursor: ChannelCursor, budget: number): number {
@@ -68,6 +70,9 @@ export class StreamInputProcessor {
       this.advanceWatermark();
     } else if (event instanceof CheckpointBarrier) {
       this.barriers.onBarrier(cursor, event);
+    } else if (event instanceof EndOfDataEvent) {
+      cursor.dataEnded = true;
+      this.advanceWatermark();
     } else if (event instanceof EndOfPartitionEvent) {
       cursor.ended = true;
       this.barriers.onEndOfPartition(cursor);
@@ -87,9 +92,9 @@ export class StreamInputProcessor {
     return this.lastWatermark;
   }
 
-  private checkEndOfInput(): boolean {
+  private checkEndOfData(): boolean {
     if (this.endOfInputSignalled) return true;
-    if (!this.gate.allEnded) return false;
+    if (!this.gate.allDataEnded) return false;
     this.endOfInputSignalled = true;
     if (this.lastWatermark < MAX_WATERMARK) {
       this.lastWatermark = MAX_WATERMARK;

@@ -4,7 +4,7 @@ import type { JobId, VertexId } from '../../core/ids.js';
 import type { ExecutionState, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { JobProgram, OperatorChain, RestoredOperatorState, TaskServices } from '../../runtime/task-contract.js';
-import { EndOfPartitionEvent } from '../network/stream-elements.js';
+import { EndOfDataEvent, EndOfPartitionEvent } from '../network/stream-elements.js';
 import { AlignedBarrierHandler } from '../checkpoint/aligned-barrier-handler.js';
 import { SubtaskCheckpointer, type CheckpointResponder } from '../checkpoint/subtask-checkpointer.js';
 import { TrackingBarrierHandler } from '../checkpoint/tracking-barrier-handler.js';
@@ -48,7 +48,18 @@ export class Task {
   private processor: StreamInputProcessor | undefined;
   private waitingForOutput = false;
   private waitingForSource = false;
-  private finishing = false;
+  /**
+   * How far the task is in ending: processing records; `ending` while the operators flush;
+   * `awaiting` its final checkpoint (and, for non-sources, the end of every input partition);
+   * `draining` while consumers read the end of its partitions.
+   */
+  private endPhase: 'processing' | 'ending' | 'awaiting' | 'draining' = 'processing';
+  /** Completing a checkpoint with a higher id than this commits everything: the final checkpoint. */
+  private finalCheckpointAfter = Number.POSITIVE_INFINITY;
+  private finalCheckpointDone = false;
+  private inputsEnded = false;
+  /** A trigger that arrived while the operators were flushing; taken right after. */
+  private deferredTrigger: CheckpointBarrier | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly terminated: Promise<ExecutionState>;
   private resolveTerminated!: (state: ExecutionState) => void;
@@ -90,17 +101,24 @@ export class Task {
   triggerCheckpoint(barrier: CheckpointBarrier): void {
     this.mailbox.execute(() => {
       const checkpointer = this.checkpointer;
-      if (checkpointer === undefined || this.state !== 'RUNNING' || this.finishing || this.chain?.source === undefined) {
+      if (checkpointer === undefined || this.state !== 'RUNNING' || this.endPhase === 'draining' || this.chain?.source === undefined) {
         this.env.checkpointResponder.decline({ jobId: this.tdd.jobId, attemptId: this.attemptId, checkpointId: barrier.checkpointId, reason: `${this.name} is not running` });
         return;
       }
-      checkpointer.perform(barrier, 0);
+      if (this.endPhase === 'ending') this.deferredTrigger = barrier;
+      else checkpointer.perform(barrier, 0);
     });
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
     this.mailbox.execute(() => {
-      this.chain?.notifyCheckpointComplete(checkpointId).catch((error: unknown) => this.fail(error));
+      const chain = this.chain;
+      if (chain === undefined) return;
+      chain.notifyCheckpointComplete(checkpointId).then(() => {
+        if (this.endPhase !== 'awaiting' || checkpointId <= this.finalCheckpointAfter) return;
+        this.finalCheckpointDone = true;
+        this.mailbox.execute(() => this.maybeDrain());
+      }, (error: unknown) => this.fail(error));
     });
   }
 
@@ -169,7 +187,8 @@ export class Task {
 
   /** One mailbox step: produce or process a bounded amount, then tell the mailbox whether to go on. */
   private step(): boolean {
-    if (this.state !== 'RUNNING' || this.finishing) return false;
+    if (this.state !== 'RUNNING' || this.endPhase === 'ending' || this.endPhase === 'draining') return false;
+    if (this.chain!.source !== undefined && this.endPhase === 'awaiting') return false;
     const writer = this.io!.writer;
     if (!writer.isWritable) return this.waitForOutput();
     const more = this.accounting.timeBusy(() => (this.chain!.source === undefined ? this.processInput() : this.emitFromSource()));
@@ -180,8 +199,13 @@ export class Task {
   private processInput(): boolean {
     const writer = this.io!.writer;
     const result = this.processor!.step(STEP_RECORDS, () => writer.isWritable);
-    if (result.endOfInput) {
-      void this.finish();
+    if (result.endOfData && this.endPhase === 'processing') {
+      void this.endInput();
+      return false;
+    }
+    if (result.endOfPartitions && !this.inputsEnded) {
+      this.inputsEnded = true;
+      this.maybeDrain();
       return false;
     }
     return this.io!.gate.hasReady || !writer.isWritable;
@@ -191,7 +215,8 @@ export class Task {
     const source = this.chain!.source!;
     const status = source.emitNext(STEP_RECORDS);
     if (status === 'END_OF_INPUT') {
-      void this.finish();
+      this.inputsEnded = true;
+      void this.endInput();
       return false;
     }
     if (status === 'NOTHING_AVAILABLE') {
@@ -216,21 +241,42 @@ export class Task {
     return false;
   }
 
-  /** Input ended: flush the operators, close the partitions, wait until consumers have read everything. */
-  private async finish(): Promise<void> {
-    if (this.finishing) return;
-    this.finishing = true;
+  /**
+   * No more records will come: the operators flush, downstream learns the end of data, and, with
+   * checkpointing, the task waits for a checkpoint taken after this point (Flink's final checkpoint,
+   * which lets two-phase sinks commit their last output) before it ends its partitions.
+   */
+  private async endInput(): Promise<void> {
+    this.endPhase = 'ending';
     try {
       await this.chain!.endInput();
-      const writer = this.io!.writer;
-      writer.broadcastEvent(EndOfPartitionEvent.INSTANCE);
-      writer.flush();
-      await writer.whenFullyConsumed();
       if (this.isTerminal()) return;
-      await this.terminate('FINISHED', undefined);
+      const writer = this.io!.writer;
+      writer.broadcastEvent(EndOfDataEvent.INSTANCE);
+      writer.flush();
+      this.endPhase = 'awaiting';
+      if (this.tdd.checkpointing.enabled) this.finalCheckpointAfter = this.checkpointer!.lastCheckpointId;
+      else this.finalCheckpointDone = true;
+      const deferred = this.deferredTrigger;
+      this.deferredTrigger = undefined;
+      if (deferred !== undefined) this.checkpointer!.perform(deferred, 0);
+      this.maybeDrain();
+      this.mailbox.wake();
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  /** Ends the partitions once the final checkpoint is done and (for non-sources) every input has ended. */
+  private maybeDrain(): void {
+    if (this.endPhase !== 'awaiting' || !this.finalCheckpointDone || !this.inputsEnded || this.isTerminal()) return;
+    this.endPhase = 'draining';
+    const writer = this.io!.writer;
+    writer.broadcastEvent(EndOfPartitionEvent.INSTANCE);
+    writer.flush();
+    writer.whenFullyConsumed().then(async () => {
+      if (!this.isTerminal()) await this.terminate('FINISHED', undefined);
+    }, (error: unknown) => this.fail(error));
   }
 
   /** Fails the task with `error` (a user function threw, a channel broke, a restore failed). */
