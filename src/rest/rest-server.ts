@@ -56,6 +56,8 @@ export class RestServer {
         ? { status: error.status, json: { errors: [error.message] } }
         : this.internalError(request, error);
     }
+    // A body we did not read to the end must not keep the connection (and its sender) going.
+    if (!request.complete) response.setHeader('Connection', 'close');
     this.send(response, result);
   }
 
@@ -88,7 +90,9 @@ export class RestServer {
       request.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > limit) {
-          request.destroy();
+          // Stop buffering but keep draining, so the 413 still reaches the client; handle() then closes the connection.
+          request.removeAllListeners('data');
+          request.resume();
           reject(new RestError(413, `Request body exceeds the limit of ${limit} bytes (rest.server.max-content-length).`));
         } else {
           chunks.push(chunk);

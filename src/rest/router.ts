@@ -44,12 +44,19 @@ export class Router {
     let segments = split(path);
     if (segments[0] === 'v1') segments = segments.slice(1);
     const allowed: HttpMethod[] = [];
+    let best: { route: Route; params: Record<string, string>; literals: number } | undefined;
     for (const route of this.routes) {
       const params = matchSegments(route.segments, segments);
       if (params === undefined) continue;
-      if (route.method === method) return { kind: 'found', handler: route.handler, params };
-      allowed.push(route.method);
+      if (route.method !== method) {
+        allowed.push(route.method);
+        continue;
+      }
+      // A literal segment beats a parameter, so `/jobs/overview` wins over `/jobs/:jobid` in any order.
+      const literals = route.segments.filter((segment) => !segment.startsWith(':')).length;
+      if (best === undefined || literals > best.literals) best = { route, params, literals };
     }
+    if (best !== undefined) return { kind: 'found', handler: best.route.handler, params: best.params };
     return allowed.length > 0 ? { kind: 'method-not-allowed', allowed } : { kind: 'not-found' };
   }
 }

@@ -14,7 +14,7 @@ export interface HostEntry {
 export function readHostList(path: string, kind: 'masters' | 'workers'): HostEntry[] {
   if (!existsSync(path)) throw new UsageError(`No ${kind} file. Please specify ${kind} in 'conf/${kind}'.`);
   const entries: HostEntry[] = [];
-  for (const raw of readFileSync(path, 'utf8').split('\n')) {
+  for (const raw of readFileSync(path, 'utf8').split(/\r?\n/)) {
     const line = raw.replace(/#.*$/, '').trim();
     if (line === '') continue;
     const last = line.split('/').filter((part) => part !== '').pop() ?? '';

@@ -1,0 +1,52 @@
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../src/core/errors.js';
+import type { Benchmark, BenchResult } from './benchmark.js';
+import { cleanupAll } from './process-cleanup.js';
+import { mergeResults, readResults, writeResults } from './results-report.js';
+import * as startup from './startup.js';
+
+/** Every benchmark `npm run bench` knows, in the order they run; add new modules here. */
+const BENCHMARKS: readonly Benchmark[] = [startup];
+
+/** bench/results in the source tree (this file runs from dist/bench). */
+const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+
+/** Picks the benchmarks named on the command line (all when none), refusing unknown names. */
+function select(names: readonly string[]): readonly Benchmark[] {
+  if (names.length === 0) return BENCHMARKS;
+  const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+  if (unknown.length > 0) {
+    throw new UsageError(`Unknown benchmark(s) ${unknown.join(', ')}: expected one of ${BENCHMARKS.map((b) => b.name).join(', ')}.`);
+  }
+  return BENCHMARKS.filter((b) => names.includes(b.name));
+}
+
+async function main(names: readonly string[]): Promise<number> {
+  const chosen = select(names);
+  const results: BenchResult[] = [];
+  for (const benchmark of chosen) {
+    process.stderr.write(`Running benchmark ${benchmark.name}...\n`);
+    results.push(await benchmark.run());
+  }
+  const markdown = writeResults(RESULTS_DIR, mergeResults(readResults(`${RESULTS_DIR}latest.json`), results));
+  process.stdout.write(markdown);
+  process.stderr.write(`Results written to ${RESULTS_DIR}latest.json and latest.md.\n`);
+  return 0;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`Interrupted (${signal}); stopping every process the benchmarks started.\n`);
+    void cleanupAll().finally(() => process.exit(130));
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  async (error: unknown) => {
+    const detail = error instanceof UsageError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error);
+    process.stderr.write(`Benchmark failed: ${detail}\n`);
+    await cleanupAll();
+    process.exit(1);
+  },
+);
