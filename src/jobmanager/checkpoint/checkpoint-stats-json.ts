@@ -1,0 +1,128 @@
+import type { CheckpointSettings } from './checkpoint-settings.js';
+import { endToEndDuration, type CheckpointStats, type RestoredCheckpointStats, type TaskCheckpointStats } from './checkpoint-stats.js';
+import type { CheckpointStatsSnapshot } from './checkpoint-stats-tracker.js';
+import type { StatsSummaryJson } from './stats-summary.js';
+
+/** The body of GET /jobs/:jobid/checkpoints (Flink's CheckpointingStatistics). */
+export interface CheckpointingStatisticsJson {
+  readonly counts: { restored: number; total: number; in_progress: number; completed: number; failed: number };
+  readonly summary: Record<'checkpointed_size' | 'state_size' | 'end_to_end_duration' | 'alignment_buffered' | 'processed_data' | 'persisted_data', StatsSummaryJson>;
+  readonly latest: {
+    completed: Record<string, unknown> | null;
+    savepoint: Record<string, unknown> | null;
+    failed: Record<string, unknown> | null;
+    restored: Record<string, unknown> | null;
+  };
+  readonly history: Record<string, unknown>[];
+}
+
+const CLASS_NAMES = { IN_PROGRESS: 'in_progress', COMPLETED: 'completed', FAILED: 'failed' } as const;
+
+/** Renders the statistics snapshot with Flink's field names; the overview leaves `tasks` empty, as Flink does. */
+export function renderCheckpointingStatistics(snapshot: CheckpointStatsSnapshot): CheckpointingStatisticsJson {
+  const { counts, summary } = snapshot;
+  return {
+    counts: { restored: counts.restored, total: counts.total, in_progress: counts.inProgress, completed: counts.completed, failed: counts.failed },
+    summary: {
+      checkpointed_size: summary.checkpointedSize.toJson(),
+      state_size: summary.stateSize.toJson(),
+      end_to_end_duration: summary.endToEndDuration.toJson(),
+      alignment_buffered: summary.alignmentBuffered.toJson(),
+      processed_data: summary.processedData.toJson(),
+      persisted_data: summary.persistedData.toJson(),
+    },
+    latest: {
+      completed: snapshot.latestCompleted === undefined ? null : renderCheckpoint(snapshot.latestCompleted, false),
+      savepoint: snapshot.latestSavepoint === undefined ? null : renderCheckpoint(snapshot.latestSavepoint, false),
+      failed: snapshot.latestFailed === undefined ? null : renderCheckpoint(snapshot.latestFailed, false),
+      restored: snapshot.latestRestored === undefined ? null : renderRestored(snapshot.latestRestored),
+    },
+    history: snapshot.history.map((stats) => renderCheckpoint(stats, false)),
+  };
+}
+
+/** One checkpoint with its per-vertex statistics (GET /jobs/:jobid/checkpoints/details/:checkpointid). */
+export function renderCheckpointDetails(stats: CheckpointStats): Record<string, unknown> {
+  return renderCheckpoint(stats, true);
+}
+
+function renderCheckpoint(stats: CheckpointStats, withTasks: boolean): Record<string, unknown> {
+  const tasks: Record<string, unknown> = {};
+  if (withTasks) for (const task of stats.tasks.values()) tasks[task.vertexId] = renderTask(stats, task);
+  const json: Record<string, unknown> = {
+    className: CLASS_NAMES[stats.status],
+    id: stats.id,
+    status: stats.status,
+    is_savepoint: stats.kind !== 'CHECKPOINT',
+    savepointFormat: stats.kind === 'CHECKPOINT' ? null : 'CANONICAL',
+    trigger_timestamp: stats.triggerTimestamp,
+    latest_ack_timestamp: stats.latestAckTimestamp,
+    checkpointed_size: stats.checkpointedSize,
+    state_size: stats.stateSize,
+    end_to_end_duration: endToEndDuration(stats),
+    alignment_buffered: 0,
+    processed_data: stats.processedData,
+    persisted_data: stats.persistedData,
+    num_subtasks: stats.numSubtasks,
+    num_acknowledged_subtasks: stats.numAcknowledged,
+    checkpoint_type: stats.kind,
+    tasks,
+  };
+  if (stats.status === 'COMPLETED') {
+    json.external_path = stats.externalPath ?? null;
+    json.discarded = stats.discarded;
+  } else if (stats.status === 'FAILED') {
+    json.failure_timestamp = stats.failureTimestamp ?? -1;
+    json.failure_message = stats.failureMessage ?? null;
+  }
+  return json;
+}
+
+function renderTask(stats: CheckpointStats, task: TaskCheckpointStats): Record<string, unknown> {
+  return {
+    id: stats.id,
+    status: stats.status,
+    latest_ack_timestamp: task.latestAckTimestamp,
+    checkpointed_size: task.checkpointedSize,
+    state_size: task.stateSize,
+    end_to_end_duration: task.latestAckTimestamp < 0 ? -1 : Math.max(0, task.latestAckTimestamp - stats.triggerTimestamp),
+    alignment_buffered: 0,
+    processed_data: task.processedData,
+    persisted_data: task.persistedData,
+    num_subtasks: task.numSubtasks,
+    num_acknowledged_subtasks: task.numAcknowledged,
+  };
+}
+
+function renderRestored(restored: RestoredCheckpointStats): Record<string, unknown> {
+  return { id: restored.id, restore_timestamp: restored.restoreTimestamp, is_savepoint: restored.isSavepoint, external_path: restored.externalPath };
+}
+
+/** Flink reports a disabled interval as Long.MAX_VALUE; JSON numbers cannot hold it exactly. */
+const DISABLED_INTERVAL = Number.MAX_SAFE_INTEGER;
+/** Flink's default periodic materialization interval of the changelog backend (10 min), reported though unused. */
+const CHANGELOG_MATERIALIZATION_INTERVAL_MS = 600_000;
+
+/** The body of GET /jobs/:jobid/checkpoints/config (Flink's CheckpointConfigInfo). */
+export function renderCheckpointConfig(settings: CheckpointSettings): Record<string, unknown> {
+  return {
+    mode: settings.mode.toLowerCase(),
+    interval: settings.intervalMs ?? DISABLED_INTERVAL,
+    timeout: settings.timeoutMs,
+    min_pause: settings.minPauseMs,
+    max_concurrent: settings.maxConcurrent,
+    externalization: {
+      enabled: settings.retention !== 'NO_EXTERNALIZED_CHECKPOINTS',
+      delete_on_cancellation: settings.retention === 'DELETE_ON_CANCELLATION',
+    },
+    state_backend: 'HashMapStateBackend',
+    checkpoint_storage: settings.storage.kind === 'memory' ? 'JobManagerCheckpointStorage' : 'FileSystemCheckpointStorage',
+    unaligned_checkpoints: false,
+    tolerable_failed_checkpoints: settings.tolerableFailures,
+    aligned_checkpoint_timeout: 0,
+    checkpoints_after_tasks_finish: true,
+    state_changelog_enabled: false,
+    changelog_periodic_materialization_interval: CHANGELOG_MATERIALIZATION_INTERVAL_MS,
+    changelog_storage: 'memory',
+  };
+}

@@ -1,0 +1,70 @@
+import type { BarrierKind } from '../../rpc/gateways/checkpoint-messages.js';
+
+/** Status of a checkpoint in statistics (Flink's CheckpointStatsStatus). */
+export type CheckpointStatsStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+
+/** Statistics of one vertex's subtasks within one checkpoint. */
+export interface TaskCheckpointStats {
+  readonly vertexId: string;
+  readonly numSubtasks: number;
+  numAcknowledged: number;
+  /** -1 until the first subtask acknowledges. */
+  latestAckTimestamp: number;
+  stateSize: number;
+  checkpointedSize: number;
+  processedData: number;
+  persistedData: number;
+}
+
+/** Statistics of one checkpoint, updated in place while it is in progress. */
+export interface CheckpointStats {
+  readonly id: number;
+  readonly kind: BarrierKind;
+  status: CheckpointStatsStatus;
+  readonly triggerTimestamp: number;
+  readonly numSubtasks: number;
+  numAcknowledged: number;
+  /** -1 until the first subtask acknowledges. */
+  latestAckTimestamp: number;
+  stateSize: number;
+  checkpointedSize: number;
+  processedData: number;
+  persistedData: number;
+  readonly tasks: Map<string, TaskCheckpointStats>;
+  externalPath: string | undefined;
+  discarded: boolean;
+  failureTimestamp: number | undefined;
+  failureMessage: string | undefined;
+}
+
+/** The last restore, as REST's `latest.restored`. */
+export interface RestoredCheckpointStats {
+  readonly id: number;
+  readonly restoreTimestamp: number;
+  readonly isSavepoint: boolean;
+  readonly externalPath: string;
+}
+
+/** A new in-progress entry for a triggered checkpoint, with one task entry per vertex. */
+export function newCheckpointStats(id: number, kind: BarrierKind, triggerTimestamp: number, vertices: ReadonlyArray<{ vertexId: string; parallelism: number }>): CheckpointStats {
+  const tasks = new Map<string, TaskCheckpointStats>();
+  let numSubtasks = 0;
+  for (const vertex of vertices) {
+    numSubtasks += vertex.parallelism;
+    tasks.set(vertex.vertexId, {
+      vertexId: vertex.vertexId, numSubtasks: vertex.parallelism, numAcknowledged: 0, latestAckTimestamp: -1,
+      stateSize: 0, checkpointedSize: 0, processedData: 0, persistedData: 0,
+    });
+  }
+  return {
+    id, kind, status: 'IN_PROGRESS', triggerTimestamp, numSubtasks, numAcknowledged: 0, latestAckTimestamp: -1,
+    stateSize: 0, checkpointedSize: 0, processedData: 0, persistedData: 0, tasks,
+    externalPath: undefined, discarded: false, failureTimestamp: undefined, failureMessage: undefined,
+  };
+}
+
+/** Flink's end-to-end duration: to the latest acknowledgement (-1 before any), or to the failure for a failed checkpoint. */
+export function endToEndDuration(stats: CheckpointStats): number {
+  if (stats.status === 'FAILED' && stats.failureTimestamp !== undefined) return Math.max(0, stats.failureTimestamp - stats.triggerTimestamp);
+  return stats.latestAckTimestamp < 0 ? -1 : Math.max(0, stats.latestAckTimestamp - stats.triggerTimestamp);
+}

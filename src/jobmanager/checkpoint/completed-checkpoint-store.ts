@@ -1,0 +1,121 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeError } from '../../core/errors.js';
+import { getLogger } from '../../core/logging.js';
+import { CORRUPT_MARKER_FILE_NAME, loadCheckpointsFromDirectory, type LoadedCheckpoints } from './checkpoint-directory-loader.js';
+import type { CheckpointRetention } from './checkpoint-settings.js';
+import { discardCheckpointFiles } from './checkpoint-storage.js';
+import { subsume } from './checkpoint-subsume.js';
+import { displayPath, isSavepoint, type CompletedCheckpoint } from './completed-checkpoint.js';
+
+const log = getLogger('checkpoint.store');
+
+/** How a job ended, for deciding which retained checkpoints to delete. */
+export type TerminalJobStatus = 'FINISHED' | 'CANCELED' | 'FAILED' | 'SUSPENDED';
+
+/** Options of a store. */
+export interface CompletedCheckpointStoreOptions {
+  readonly numRetained: number;
+  readonly retention?: CheckpointRetention;
+  /** Deletes a dropped checkpoint's files; the default removes a plain checkpoint's directory. */
+  readonly discard?: (checkpoint: CompletedCheckpoint) => Promise<void>;
+}
+
+/**
+ * The completed checkpoints of one job, oldest first, shared by every coordinator of the job across
+ * restarts and rescales. Checkpoints with a directory are deleted from disk when subsumed;
+ * savepoints never are. In memory this is Flink's standalone store; with `loadFromDirectory` it
+ * also recovers what an earlier JobManager left on disk.
+ */
+export class CompletedCheckpointStore {
+  private checkpoints: CompletedCheckpoint[] = [];
+  private readonly numRetained: number;
+  private readonly retention: CheckpointRetention;
+  private readonly discard: (checkpoint: CompletedCheckpoint) => Promise<void>;
+
+  constructor(options: CompletedCheckpointStoreOptions) {
+    this.numRetained = Math.max(1, options.numRetained);
+    this.retention = options.retention ?? 'NO_EXTERNALIZED_CHECKPOINTS';
+    this.discard = options.discard ?? discardCheckpointFiles;
+  }
+
+  /** A store holding the usable checkpoints found under `<directory>/<jobId>/chk-*`, plus what the scan skipped. */
+  static async loadFromDirectory(directory: string, jobId: string, options: CompletedCheckpointStoreOptions): Promise<{ store: CompletedCheckpointStore; loaded: LoadedCheckpoints }> {
+    const loaded = await loadCheckpointsFromDirectory(directory, jobId);
+    const store = new CompletedCheckpointStore(options);
+    store.checkpoints = [...loaded.checkpoints];
+    return { store, loaded };
+  }
+
+  /** The checkpoint a restore uses: the most recently added one still considered good. */
+  latest(): CompletedCheckpoint | undefined {
+    return this.checkpoints[this.checkpoints.length - 1];
+  }
+
+  /** Every retained checkpoint, oldest first. */
+  all(): readonly CompletedCheckpoint[] {
+    return [...this.checkpoints];
+  }
+
+  /** The highest id held, 0 when empty. */
+  highestId(): number {
+    return this.checkpoints.reduce((max, checkpoint) => Math.max(max, checkpoint.id), 0);
+  }
+
+  /** Adds a completed checkpoint and subsumes the oldest beyond num-retained; resolves with the subsumed ones once their files are gone. */
+  async add(checkpoint: CompletedCheckpoint): Promise<CompletedCheckpoint[]> {
+    const { kept, subsumed } = subsume([...this.checkpoints, checkpoint], this.numRetained);
+    this.checkpoints = kept;
+    await Promise.all(subsumed.map((old) => this.discardQuietly(old, 'subsumed')));
+    return subsumed;
+  }
+
+  /**
+   * Takes a checkpoint out of consideration (its state failed to restore) so the next restore falls
+   * back to the previous good one. A marker in its directory keeps a later scan from picking it again.
+   * Resolves with the new latest checkpoint.
+   */
+  async markCorrupt(id: number, reason: string): Promise<CompletedCheckpoint | undefined> {
+    const index = this.checkpoints.findIndex((checkpoint) => checkpoint.id === id);
+    if (index < 0) return this.latest();
+    const [corrupt] = this.checkpoints.splice(index, 1);
+    const fallback = this.latest();
+    log.warn(`Checkpoint ${id} at ${displayPath(corrupt!)} is corrupt and will not be restored (${reason}); ` +
+      (fallback === undefined ? 'no older checkpoint is left to fall back to.' : `falling back to checkpoint ${fallback.id}.`));
+    if (corrupt!.directory !== undefined) {
+      await writeFile(join(corrupt!.directory, CORRUPT_MARKER_FILE_NAME), `${reason}\n`).catch((error: unknown) => {
+        log.warn(`Could not mark ${corrupt!.directory} as corrupt: ${describeError(error)}`);
+      });
+    }
+    return fallback;
+  }
+
+  /** The job reached a final status: deletes the retained checkpoints the retention policy does not keep. */
+  async shutdown(status: TerminalJobStatus): Promise<void> {
+    if (!this.discardsOnShutdown(status)) {
+      for (const checkpoint of this.checkpoints) log.info(`Checkpoint ${checkpoint.id} at ${displayPath(checkpoint)} is retained.`);
+      return;
+    }
+    const dropped = this.checkpoints;
+    this.checkpoints = [];
+    await Promise.all(dropped.map((checkpoint) => this.discardQuietly(checkpoint, `job ${status.toLowerCase()}`)));
+  }
+
+  private discardsOnShutdown(status: TerminalJobStatus): boolean {
+    // A suspended job (JobManager stopping) keeps its checkpoints, as in Flink's HA stores, so a restarted JobManager can recover.
+    if (status === 'SUSPENDED') return false;
+    if (this.retention === 'NO_EXTERNALIZED_CHECKPOINTS' || status === 'FINISHED') return true;
+    return this.retention === 'DELETE_ON_CANCELLATION' && status === 'CANCELED';
+  }
+
+  private async discardQuietly(checkpoint: CompletedCheckpoint, why: string): Promise<void> {
+    if (isSavepoint(checkpoint)) return;
+    try {
+      await this.discard(checkpoint);
+      log.debug(`Discarded checkpoint ${checkpoint.id} (${why}).`);
+    } catch (error) {
+      // A leftover directory wastes space but must never fail the job or the JobManager.
+      log.warn(`Could not delete checkpoint ${checkpoint.id} at ${displayPath(checkpoint)}: ${describeError(error)}`);
+    }
+  }
+}
