@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
@@ -5,6 +6,8 @@ import type { Configuration } from '../config/configuration.js';
 import { CHECKPOINTING_INTERVAL } from '../config/options/checkpointing-options.js';
 import { PARALLELISM_DEFAULT } from '../config/options/core-options.js';
 import { SHUTDOWN_ON_APPLICATION_FINISH } from '../config/options/deployment-options.js';
+import { HIGH_AVAILABILITY_CLUSTER_ID, HIGH_AVAILABILITY_TYPE } from '../config/options/high-availability-options.js';
+import { SAVEPOINT_IGNORE_UNCLAIMED_STATE } from '../config/options/state-options.js';
 import { AUTO_WATERMARK_INTERVAL, BUFFER_TIMEOUT, MAX_PARALLELISM } from '../config/options/pipeline-options.js';
 import { reportReadiness } from '../daemon/readiness.js';
 import { ApplicationRunner, type ApplicationOutcome } from '../jobmanager/dispatcher/application-runner.js';
@@ -17,6 +20,11 @@ const log = getLogger('application');
 /** Flink's ApplicationStatus exit codes: FAILED is 1443 (a shell sees 163). */
 export const APPLICATION_FAILED_EXIT_CODE = 1443;
 
+/** With HA and no --job-id, the job id follows from the cluster id, so a restarted JobManager finds its checkpoints (as Flink does). */
+export function jobIdFromClusterId(clusterId: string): string {
+  return createHash('sha256').update(clusterId).digest('hex').slice(0, 32);
+}
+
 /** Exit code of the JobManager for how its application ended. */
 export function exitCodeOf(outcome: ApplicationOutcome): number {
   if (outcome.kind === 'program-failed') return APPLICATION_FAILED_EXIT_CODE;
@@ -28,14 +36,18 @@ export function exitCodeOf(outcome: ApplicationOutcome): number {
  * once it is submitted, and resolves with the exit code when it is over.
  */
 export async function runApplication(cluster: ClusterEntrypoint, configuration: Configuration, args: EntrypointArguments, restUrl: string): Promise<number> {
+  const highAvailability = configuration.get(HIGH_AVAILABILITY_TYPE) === 'filesystem';
   // FLINK_LIB_DIR moves the job classpath as in Flink's config.sh; usrlib sits beside it.
   const libDir = process.env['FLINK_LIB_DIR'] || join(FLINK_HOME, 'lib');
   const runner = new ApplicationRunner({
     libDirs: [libDir, join(dirname(libDir), 'usrlib')],
     jobClassName: args.jobClassName,
-    jobId: args.jobId,
+    jobId: args.jobId ?? (highAvailability ? jobIdFromClusterId(configuration.get(HIGH_AVAILABILITY_CLUSTER_ID)) : undefined),
     programArgs: args.programArgs,
     workDir: cluster.workDir,
+    savepointPath: args.fromSavepoint,
+    allowNonRestoredState: args.allowNonRestoredState || configuration.get(SAVEPOINT_IGNORE_UNCLAIMED_STATE),
+    recoverCheckpoints: highAvailability,
     defaults: {
       parallelism: configuration.get(PARALLELISM_DEFAULT),
       maxParallelism: configuration.get(MAX_PARALLELISM),

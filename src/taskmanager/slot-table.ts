@@ -19,6 +19,11 @@ export class SlotTable {
     return undefined;
   }
 
+  /** Frees a slot held by `allocationId` (its last task ended); a newer allocation is left alone. */
+  free(index: number, allocationId: string): void {
+    if (this.slots[index]?.allocationId === allocationId) this.slots[index] = undefined;
+  }
+
   freeJob(jobId: string): void {
     for (let i = 0; i < this.size; i++) if (this.slots[i]?.jobId === jobId) this.slots[i] = undefined;
   }

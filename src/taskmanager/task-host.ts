@@ -54,11 +54,17 @@ export class TaskHost {
       (program) => {
         const task = new Task(tdd, program, this.environment());
         this.tasks.set(tdd.attemptId, task);
-        void task.whenTerminated().then(() => this.tasks.delete(tdd.attemptId));
+        void task.whenTerminated().then(() => {
+          this.tasks.delete(tdd.attemptId);
+          // The slot is free once no task of its allocation is left (the JobManager may reuse it at once).
+          const stillUsed = [...this.tasks.values()].some((t) => t.tdd.slotIndex === tdd.slotIndex && t.tdd.allocationId === tdd.allocationId);
+          if (!stillUsed) this.slots.free(tdd.slotIndex, tdd.allocationId);
+        });
         task.start();
       },
       (error: unknown) => {
         log.error(`Could not load the program of job ${tdd.jobId} for ${taskNameOf(tdd)}: ${describeError(error)}`, error);
+        if (![...this.tasks.values()].some((t) => t.tdd.allocationId === tdd.allocationId)) this.slots.free(tdd.slotIndex, tdd.allocationId);
         this.report({ jobId: tdd.jobId, attemptId: tdd.attemptId, state: 'FAILED', error: serializeError(error) });
       },
     );
@@ -99,7 +105,7 @@ export class TaskHost {
     const task = this.tasks.get(trigger.attemptId);
     const barrier = new CheckpointBarrier(trigger.checkpointId, trigger.timestamp, trigger.kind);
     if (task !== undefined) task.triggerCheckpoint(barrier);
-    else this.jobMaster?.declineCheckpoint({ jobId: '', attemptId: trigger.attemptId, checkpointId: trigger.checkpointId, reason: 'no such task on this TaskManager' });
+    else this.jobMaster?.declineCheckpoint({ jobId: '', attemptId: trigger.attemptId, checkpointId: trigger.checkpointId, reason: 'no such task on this TaskManager', notReady: true });
   }
 
   notifyCheckpointComplete(attemptId: string, checkpointId: number): void {

@@ -111,13 +111,16 @@ export class CheckpointCoordinator {
 
   /** A subtask could not take its part: the checkpoint fails. */
   receiveDecline(decline: CheckpointDecline): void {
-    if (this.isShutdown || decline.jobId !== this.context.jobId) return;
+    if (this.isShutdown) return;
     const entry = this.pending.get(decline.checkpointId);
     if (entry === undefined) return;
     const target = entry.checkpoint.commitTargets.find((t) => t.attemptId === decline.attemptId);
+    // A TaskManager that no longer knows the attempt cannot name its job; the attempt id decides then.
+    if (decline.jobId !== this.context.jobId && target === undefined) return;
     const who = target === undefined ? `attempt ${decline.attemptId}` : `subtask ${target.subtaskIndex} of vertex ${target.vertexId}`;
     log.info(`Checkpoint ${decline.checkpointId} of job ${this.context.jobId} was declined by ${who}: ${decline.reason}`);
-    this.abort(entry.checkpoint, new CheckpointError('CHECKPOINT_DECLINED', `${who}: ${decline.reason}`, { checkpointId: decline.checkpointId }));
+    const reason = decline.notReady === true ? 'CHECKPOINT_DECLINED_TASK_NOT_READY' : 'CHECKPOINT_DECLINED';
+    this.abort(entry.checkpoint, new CheckpointError(reason, `${who}: ${decline.reason}`, { checkpointId: decline.checkpointId }));
   }
 
   /** Aborts the pending checkpoints (a task failed, the graph is being replaced); queued requests stay. */

@@ -11,6 +11,7 @@ export type CheckpointFailureReason =
   | 'CHECKPOINT_SUBSUMED'
   | 'TASK_FAILURE'
   | 'CHECKPOINT_DECLINED'
+  | 'CHECKPOINT_DECLINED_TASK_NOT_READY'
   | 'CHECKPOINT_EXPIRED'
   | 'IO_EXCEPTION'
   | 'FINALIZE_CHECKPOINT_FAILURE'
@@ -34,6 +35,7 @@ const REASONS: Readonly<Record<CheckpointFailureReason, ReasonInfo>> = {
   CHECKPOINT_SUBSUMED: { message: 'A newer checkpoint completed first.', preFlight: false, counted: false },
   TASK_FAILURE: { message: 'A task failed.', preFlight: false, counted: false },
   CHECKPOINT_DECLINED: { message: 'Checkpoint was declined.', preFlight: false, counted: true },
+  CHECKPOINT_DECLINED_TASK_NOT_READY: { message: 'Checkpoint was declined (tasks not ready).', preFlight: false, counted: false },
   CHECKPOINT_EXPIRED: { message: 'Checkpoint expired before completing.', preFlight: false, counted: true },
   IO_EXCEPTION: { message: 'An I/O error occurred while triggering the checkpoint.', preFlight: false, counted: true },
   FINALIZE_CHECKPOINT_FAILURE: { message: 'Failure to finalize checkpoint.', preFlight: false, counted: true },

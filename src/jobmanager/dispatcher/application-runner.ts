@@ -22,6 +22,10 @@ export interface ApplicationSettings {
   readonly programArgs: readonly string[];
   readonly workDir: string;
   readonly defaults: ProgramDefaults;
+  readonly savepointPath: string | undefined;
+  readonly allowNonRestoredState: boolean;
+  /** With a file-based HA store: resume from the checkpoints an earlier JobManager of this job left. */
+  readonly recoverCheckpoints: boolean;
 }
 
 /** A program located and unpacked, ready to run. */
@@ -77,7 +81,14 @@ export class ApplicationRunner {
   private async execute(program: JobProgram, archive: JobArchive): Promise<JobExecutionResult> {
     if (this.submitted !== undefined) throw new ProgramError('Application mode runs one job: this main called execute() more than once.');
     const jobId = this.settings.jobId ?? newJobId();
-    const job = this.dispatcher.submitJob({ jobId, graph: program.graph, archive });
+    const job = await this.dispatcher.submitJob({
+      jobId,
+      graph: program.graph,
+      archive,
+      savepointPath: this.settings.savepointPath,
+      allowNonRestoredState: this.settings.allowNonRestoredState,
+      recoverCheckpoints: this.settings.recoverCheckpoints,
+    });
     this.submitted = job;
     this.onSubmitted?.(job);
     const result = await job.whenTerminated();

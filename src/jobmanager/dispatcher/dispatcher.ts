@@ -31,10 +31,10 @@ export class Dispatcher implements DispatcherGateway {
   }
 
   /** Starts a JobMaster for the job; its scheduler begins at once. */
-  submitJob(submission: JobSubmission): JobMaster {
+  async submitJob(submission: JobSubmission): Promise<JobMaster> {
     if (this.jobs.has(submission.jobId)) throw new Error(`Job ${submission.jobId} has already been submitted.`);
     log.info(`Received JobGraph submission '${submission.graph.jobName}' (${submission.jobId}).`);
-    const jobMaster = new JobMaster(submission, { configuration: this.configuration, slotPool: this.slotPool });
+    const jobMaster = await JobMaster.create(submission, { configuration: this.configuration, slotPool: this.slotPool });
     this.jobs.set(submission.jobId, jobMaster);
     jobMaster.start();
     return jobMaster;

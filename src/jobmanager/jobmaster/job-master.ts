@@ -1,28 +1,36 @@
 import { getLogger } from '../../core/logging.js';
 import type { Configuration } from '../../config/configuration.js';
 import { PARALLELISM_DEFAULT } from '../../config/options/core-options.js';
-import { CHECKPOINTS_DIRECTORY, CHECKPOINTING_INTERVAL, CHECKPOINTING_MODE } from '../../config/options/checkpointing-options.js';
 import { SLOT_REQUEST_TIMEOUT } from '../../config/options/scheduler-options.js';
+import { SAVEPOINT_IGNORE_UNCLAIMED_STATE, SAVEPOINT_PATH } from '../../config/options/state-options.js';
 import { WEB_EXCEPTION_HISTORY_SIZE } from '../../config/options/web-options.js';
 import type { JobGraph } from '../../jobgraph/job-graph.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../rpc/gateways/checkpoint-messages.js';
 import type { JobArchive, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
+import { createJobCheckpointServices, loadSavepointIntoStore } from '../checkpoint/checkpoint-services.js';
+import { checkpointSettingsFrom, isPeriodicCheckpointingEnabled, taskCheckpointSettings, type CheckpointSettings } from '../checkpoint/checkpoint-settings.js';
 import { createRestartStrategy } from '../failover/restart-strategy.js';
-import { DefaultScheduler } from '../scheduler/default/default-scheduler.js';
-import type { DeploymentSettings } from '../scheduler/deployment/deployment-builder.js';
+import { JobCheckpointing } from '../scheduler/checkpointing/job-checkpointing.js';
 import type { SchedulerContext } from '../scheduler/scheduler-context.js';
 import type { JobResult, SchedulerNG } from '../scheduler/scheduler-ng.js';
 import type { SlotPool } from '../slotpool/slot-pool.js';
 import { ExceptionHistory } from './exception-history.js';
 import { JobStatusTracker } from './job-status-tracker.js';
+import { RescaleTimeline } from './rescale-timeline.js';
+import { createScheduler } from './scheduler-factory.js';
 
 const log = getLogger('jobmaster');
 
-/** A job handed to the JobManager: its id, graph and code. */
+/** A job handed to the JobManager: its id, graph and code, and where its state starts from. */
 export interface JobSubmission {
   readonly jobId: string;
   readonly graph: JobGraph;
   readonly archive: JobArchive;
+  /** `--fromSavepoint`; overrides execution.state-recovery.path. */
+  readonly savepointPath?: string;
+  readonly allowNonRestoredState?: boolean;
+  /** Recover checkpoints an earlier JobManager of this job left in the checkpoint directory. */
+  readonly recoverCheckpoints?: boolean;
 }
 
 /** What a JobMaster gets from the JobManager process. */
@@ -32,37 +40,63 @@ export interface JobMasterServices {
 }
 
 /**
- * The master of one job: owns its scheduler, serves its TaskManagers' calls (state updates,
- * checkpoint acks, the job's code) and keeps what REST shows about it.
+ * The master of one job: owns its scheduler and checkpointing, serves its TaskManagers' calls
+ * (state updates, checkpoint acks, the job's code) and keeps what REST shows about it.
  */
 export class JobMaster {
   readonly status: JobStatusTracker;
   readonly exceptions: ExceptionHistory;
-  readonly scheduler: SchedulerNG;
   readonly startTime = Date.now();
   endTime: number | undefined;
 
-  constructor(readonly submission: JobSubmission, services: JobMasterServices) {
+  private constructor(
+    readonly submission: JobSubmission,
+    readonly checkpointSettings: CheckpointSettings,
+    readonly checkpointing: JobCheckpointing,
+    readonly scheduler: SchedulerNG,
+    status: JobStatusTracker,
+    exceptions: ExceptionHistory,
+    readonly timeline: RescaleTimeline,
+  ) {
+    this.status = status;
+    this.exceptions = exceptions;
+    void scheduler.whenTerminated().then((result) => {
+      this.endTime = Date.now();
+      log.info(`Job ${submission.graph.jobName} (${submission.jobId}) reached ${result.status}.`);
+    });
+  }
+
+  /** Sets up the job's checkpointing (loading a savepoint or recovering checkpoints) and its scheduler. */
+  static async create(submission: JobSubmission, services: JobMasterServices): Promise<JobMaster> {
     const { configuration } = services;
-    this.status = new JobStatusTracker(submission.jobId, submission.graph.jobName);
-    this.exceptions = new ExceptionHistory(configuration.get(WEB_EXCEPTION_HISTORY_SIZE));
-    const checkpointIntervalMs = submission.graph.settings.checkpointIntervalMs ?? configuration.get(CHECKPOINTING_INTERVAL);
+    const settings = checkpointSettingsFrom(configuration, submission.graph.settings.checkpointIntervalMs);
+    const checkpointServices = await createJobCheckpointServices(settings, submission.jobId, { recover: submission.recoverCheckpoints === true });
+    const savepoint = submission.savepointPath ?? configuration.get(SAVEPOINT_PATH);
+    if (savepoint !== undefined && checkpointServices.store.latest() === undefined) await loadSavepointIntoStore(savepoint, checkpointServices);
+    const allowNonRestored = submission.allowNonRestoredState ?? configuration.get(SAVEPOINT_IGNORE_UNCLAIMED_STATE);
+    const checkpointing = new JobCheckpointing(submission.jobId, settings, checkpointServices, allowNonRestored);
+    const status = new JobStatusTracker(submission.jobId, submission.graph.jobName);
+    const exceptions = new ExceptionHistory(configuration.get(WEB_EXCEPTION_HISTORY_SIZE));
+    const checkpointingOn = isPeriodicCheckpointingEnabled(settings);
     const context: SchedulerContext = {
       jobId: submission.jobId,
       graph: submission.graph,
       slotPool: services.slotPool,
-      status: this.status,
-      exceptions: this.exceptions,
-      deployment: deploymentSettings(submission.graph, configuration, checkpointIntervalMs !== undefined),
-      restartStrategy: createRestartStrategy(configuration, checkpointIntervalMs !== undefined),
+      status,
+      exceptions,
+      deployment: {
+        jobName: submission.graph.jobName,
+        checkpointing: taskCheckpointSettings(settings),
+        bufferTimeoutMs: submission.graph.settings.bufferTimeoutMs,
+        autoWatermarkIntervalMs: submission.graph.settings.autoWatermarkIntervalMs,
+      },
+      restartStrategy: createRestartStrategy(configuration, checkpointingOn),
       defaultParallelism: configuration.get(PARALLELISM_DEFAULT),
       slotRequestTimeoutMs: configuration.get(SLOT_REQUEST_TIMEOUT),
     };
-    this.scheduler = new DefaultScheduler(context);
-    void this.scheduler.whenTerminated().then((result) => {
-      this.endTime = Date.now();
-      log.info(`Job ${submission.graph.jobName} (${submission.jobId}) reached ${result.status}.`);
-    });
+    const timeline = new RescaleTimeline();
+    const scheduler = createScheduler(configuration, context, checkpointing, timeline);
+    return new JobMaster(submission, settings, checkpointing, scheduler, status, exceptions, timeline);
   }
 
   get jobId(): string {
@@ -93,17 +127,4 @@ export class JobMaster {
   declineCheckpoint(decline: CheckpointDecline): void {
     this.scheduler.declineCheckpoint(decline);
   }
-}
-
-function deploymentSettings(graph: JobGraph, configuration: Configuration, checkpointing: boolean): DeploymentSettings {
-  return {
-    jobName: graph.jobName,
-    checkpointing: {
-      enabled: checkpointing,
-      mode: configuration.get(CHECKPOINTING_MODE) === 'AT_LEAST_ONCE' ? 'AT_LEAST_ONCE' : 'EXACTLY_ONCE',
-      checkpointDirectory: configuration.get(CHECKPOINTS_DIRECTORY),
-    },
-    bufferTimeoutMs: graph.settings.bufferTimeoutMs,
-    autoWatermarkIntervalMs: graph.settings.autoWatermarkIntervalMs,
-  };
 }

@@ -38,6 +38,8 @@ export interface CheckpointDecline {
   readonly attemptId: string;
   readonly checkpointId: number;
   readonly reason: string;
+  /** The task could not take part yet or any more (starting, finishing): not a real failure, not counted. */
+  readonly notReady?: boolean;
 }
 
 /** Trigger sent to a source subtask. */

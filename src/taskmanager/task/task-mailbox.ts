@@ -30,6 +30,11 @@ export class TaskMailbox {
     setImmediate(() => this.run());
   }
 
+  /** Runs the queued actions now (a cancel must not drop a queued checkpoint commit). */
+  drain(): void {
+    while (!this.closed && this.actions.length > 0) this.actions.shift()!();
+  }
+
   close(): void {
     this.closed = true;
     this.actions.length = 0;

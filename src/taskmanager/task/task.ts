@@ -60,6 +60,8 @@ export class Task {
   private inputsEnded = false;
   /** A trigger that arrived while the operators were flushing; taken right after. */
   private deferredTrigger: CheckpointBarrier | undefined;
+  /** Commits of completed checkpoints in flight; a cancel lets them finish first. */
+  private commits: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly terminated: Promise<ExecutionState>;
   private resolveTerminated!: (state: ExecutionState) => void;
@@ -94,6 +96,13 @@ export class Task {
   async cancel(): Promise<void> {
     if (this.isTerminal()) return;
     this.log.info(`Canceling ${this.name} (${this.attemptId}).`);
+    // A savepoint that stops the job is followed by a cancel; its commits must not be lost.
+    try {
+      this.mailbox.drain();
+    } catch (error) {
+      this.log.warn(`An action queued before the cancel of ${this.name} failed: ${describeError(error)}`);
+    }
+    await this.commits;
     await this.terminate('CANCELED', undefined);
   }
 
@@ -102,7 +111,7 @@ export class Task {
     this.mailbox.execute(() => {
       const checkpointer = this.checkpointer;
       if (checkpointer === undefined || this.state !== 'RUNNING' || this.endPhase === 'draining' || this.chain?.source === undefined) {
-        this.env.checkpointResponder.decline({ jobId: this.tdd.jobId, attemptId: this.attemptId, checkpointId: barrier.checkpointId, reason: `${this.name} is not running` });
+        this.env.checkpointResponder.decline({ jobId: this.tdd.jobId, attemptId: this.attemptId, checkpointId: barrier.checkpointId, reason: `${this.name} is not running`, notReady: true });
         return;
       }
       if (this.endPhase === 'ending') this.deferredTrigger = barrier;
@@ -114,11 +123,12 @@ export class Task {
     this.mailbox.execute(() => {
       const chain = this.chain;
       if (chain === undefined) return;
-      chain.notifyCheckpointComplete(checkpointId).then(() => {
+      const commit = chain.notifyCheckpointComplete(checkpointId).then(() => {
         if (this.endPhase !== 'awaiting' || checkpointId <= this.finalCheckpointAfter) return;
         this.finalCheckpointDone = true;
         this.mailbox.execute(() => this.maybeDrain());
       }, (error: unknown) => this.fail(error));
+      this.commits = this.commits.then(() => commit);
     });
   }
 

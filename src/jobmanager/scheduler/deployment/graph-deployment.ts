@@ -116,6 +116,7 @@ export class GraphDeployment {
   private fail(execution: Execution | undefined, error: SerializedError): void {
     if (this.failed || this.canceling) return;
     this.failed = true;
+    log.info(`${execution?.taskName ?? 'The job'} (${execution?.attemptId ?? '-'}) switched to FAILED with failure cause: ${error.name}: ${error.message}`);
     this.events.onFailure(execution, error);
   }
 

@@ -1,0 +1,242 @@
+import type { SerializedError } from '../../../core/errors.js';
+import { getLogger } from '../../../core/logging.js';
+import type { CheckpointAcknowledgement, CheckpointDecline } from '../../../rpc/gateways/checkpoint-messages.js';
+import type { TaskExecutionStateUpdate } from '../../../rpc/gateways/job-master-gateway.js';
+import type { RescaleTimeline } from '../../jobmaster/rescale-timeline.js';
+import type { TaskManagerLossCause } from '../../resourcemanager/registered-task-manager.js';
+import type { Allocation, SlotPoolListener } from '../../slotpool/slot-pool.js';
+import type { JobCheckpointing } from '../checkpointing/job-checkpointing.js';
+import type { GraphDeployment } from '../deployment/graph-deployment.js';
+import type { Execution } from '../execution-graph/execution.js';
+import type { ExecutionGraph } from '../execution-graph/execution-graph.js';
+import type { JobStatus } from '../execution-graph/job-status.js';
+import { recordFailure, type SchedulerContext } from '../scheduler-context.js';
+import type { JobResult, SchedulerNG } from '../scheduler-ng.js';
+import type { AdaptiveResources } from './adaptive-resources.js';
+import { createDeployment } from './deployment-factory.js';
+import type { State } from './state.js';
+import { Canceling } from './states/canceling.js';
+import { Created } from './states/created.js';
+import { CreatingExecutionGraph, type DeploymentPlanResult } from './states/creating-execution-graph.js';
+import { Executing, type FailureHandling, type RescaleVerdict } from './states/executing.js';
+import { Failing } from './states/failing.js';
+import { Finished } from './states/finished.js';
+import { Restarting } from './states/restarting.js';
+import { StopWithSavepoint } from './states/stop-with-savepoint.js';
+import { WaitingForResources } from './states/waiting-for-resources.js';
+import type { RescaleCause } from './transitions.js';
+
+const log = getLogger('jobmaster');
+
+/** Timeouts of the Adaptive Scheduler, with Reactive Mode's defaults already applied. */
+export interface AdaptiveSchedulerSettings {
+  readonly resourceWaitTimeoutMs: number;
+  readonly resourceStabilizationTimeoutMs: number;
+  readonly cooldownMs: number;
+  readonly executingStabilizationMs: number;
+  readonly scalingIntervalMaxMs: number | undefined;
+}
+
+const LOSS_CAUSES: Record<TaskManagerLossCause, RescaleCause> = {
+  'socket-closed': 'taskmanager-lost-socket',
+  'heartbeat-timeout': 'taskmanager-lost-heartbeat',
+  stopped: 'taskmanager-stopped',
+  're-registered': 'taskmanager-lost-socket',
+  shutdown: 'taskmanager-stopped',
+};
+
+/**
+ * Flink's Adaptive Scheduler: one State object at a time, switched only through `transitionTo`
+ * (never re-entrantly, never into the same state), every delayed action guarded by "still in that
+ * state". It implements every state's narrow context; the states decide, it provides the means.
+ */
+export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
+  readonly schedulerType = 'Adaptive' as const;
+  private state: State;
+  private transitioning = false;
+  private lastLossCause: RescaleCause | undefined;
+  private readonly terminated: Promise<JobResult>;
+  private resolveTerminated!: (result: JobResult) => void;
+
+  constructor(
+    private readonly context: SchedulerContext,
+    readonly resources: AdaptiveResources,
+    readonly checkpointing: JobCheckpointing,
+    private readonly settings: AdaptiveSchedulerSettings,
+    readonly timeline: RescaleTimeline,
+  ) {
+    this.state = new Created(this);
+    this.terminated = new Promise((resolve) => { this.resolveTerminated = resolve; });
+  }
+
+  get currentState(): State {
+    return this.state;
+  }
+
+  // ---- SchedulerNG ----
+  startScheduling(): void {
+    this.context.slotPool.addListener(this.context.jobId, this);
+    if (this.state instanceof Created) this.state.startScheduling();
+  }
+
+  cancel(): void { this.state.cancel(); }
+  suspend(reason: string): void { log.info(`Suspending job ${this.context.jobId}: ${reason}`); this.state.suspend(reason); }
+  status(): JobStatus { return this.context.status.status; }
+  whenTerminated(): Promise<JobResult> { return this.terminated; }
+
+  updateTaskExecutionState(update: TaskExecutionStateUpdate): boolean {
+    const state = this.state;
+    if (state instanceof Executing || state instanceof StopWithSavepoint) return state.updateTaskExecutionState(update);
+    if ('deployment' in state) return (state.deployment as GraphDeployment).updateState(update);
+    return false;
+  }
+
+  acknowledgeCheckpoint(ack: CheckpointAcknowledgement): void {
+    const state = this.state;
+    if (state instanceof Executing || state instanceof StopWithSavepoint) state.acknowledgeCheckpoint(ack);
+  }
+
+  declineCheckpoint(decline: CheckpointDecline): void {
+    const state = this.state;
+    if (state instanceof Executing || state instanceof StopWithSavepoint) state.declineCheckpoint(decline);
+  }
+
+  attemptsOn(resourceId: string): string[] {
+    const state = this.state;
+    return 'deployment' in state ? (state.deployment as GraphDeployment).attemptsOn(resourceId) : [];
+  }
+
+  currentGraph(): ExecutionGraph | undefined {
+    const state = this.state;
+    return 'deployment' in state ? (state.deployment as GraphDeployment).graph : undefined;
+  }
+
+  /** Takes a savepoint of the running job; fails when the job is not running. */
+  triggerSavepoint(targetDirectory: string | undefined): Promise<string> {
+    const state = this.state;
+    if (!(state instanceof Executing)) return Promise.reject(new Error('The Flink job is currently not executing.'));
+    return state.triggerSavepoint(targetDirectory);
+  }
+
+  /** Takes a savepoint and stops the job with it. */
+  stopWithSavepoint(targetDirectory: string | undefined): Promise<string> {
+    const state = this.state;
+    if (!(state instanceof Executing)) return Promise.reject(new Error('The Flink job is currently not executing.'));
+    return state.stopWithSavepoint(targetDirectory);
+  }
+
+  /** New per-vertex bounds from REST; a running job rescales to them. */
+  updateResourceRequirements(requirements: AdaptiveResources['requirements']): void {
+    this.resources.requirements = requirements;
+    const state = this.state;
+    if (state instanceof Executing) state.onNewResources('requirements-changed');
+    else if (state instanceof WaitingForResources) state.onNewResources();
+  }
+
+  // ---- SlotPoolListener ----
+  onSlotsAvailable(): void {
+    const state = this.state;
+    if (state instanceof WaitingForResources) state.onNewResources();
+    else if (state instanceof Executing) state.onNewResources('taskmanager-joined');
+  }
+
+  onAllocationsLost(lost: readonly Allocation[], cause: TaskManagerLossCause, reason: string): void {
+    this.lastLossCause = LOSS_CAUSES[cause];
+    const state = this.state;
+    if (state instanceof Executing) state.onAllocationsLost(lost, reason);
+    else if ('deployment' in state) (state.deployment as GraphDeployment).onAllocationsLost(lost, reason);
+  }
+
+  // ---- state contexts ----
+  runIfState(state: State, action: () => void, delayMs: number): void {
+    setTimeout(() => {
+      if (this.state === state) action();
+    }, Math.max(0, delayMs));
+  }
+
+  get resourceWaitTimeoutMs(): number { return this.settings.resourceWaitTimeoutMs; }
+  get resourceStabilizationTimeoutMs(): number { return this.settings.resourceStabilizationTimeoutMs; }
+  get cooldownMs(): number { return this.settings.cooldownMs; }
+  get executingStabilizationMs(): number { return this.settings.executingStabilizationMs; }
+  get scalingIntervalMaxMs(): number | undefined { return this.settings.scalingIntervalMaxMs; }
+
+  hasDesiredResources(): boolean { return this.resources.hasDesiredResources(); }
+  hasSufficientResources(): boolean { return this.resources.hasSufficientResources(); }
+  judgeRescale(deployment: GraphDeployment): RescaleVerdict { return this.resources.judgeRescale(deployment.graph); }
+  releaseSlots(deployment: GraphDeployment): void { this.context.slotPool.release(deployment.allocations); }
+  createCheckpointing(deployment: GraphDeployment, onGlobalFailure: (error: SerializedError) => void) {
+    return this.checkpointing.createRun(deployment, onGlobalFailure);
+  }
+
+  handleFailure(execution: Execution | undefined, error: SerializedError): FailureHandling {
+    recordFailure(this.context, execution, error);
+    if (error.code === 'STATE_CORRUPT') void this.checkpointing.markRestoredCorrupt(error.message);
+    const strategy = this.context.restartStrategy;
+    strategy.notifyFailure(Date.now());
+    if (strategy.canRestart()) return { restart: true, backoffMs: strategy.backoffTimeMs() };
+    log.info(`Job ${this.context.jobId} cannot restart: ${strategy.describe()}`);
+    return { restart: false };
+  }
+
+  createDeployment(previous: ExecutionGraph | undefined): DeploymentPlanResult {
+    return createDeployment(this.context, this.resources, this.checkpointing, previous, {
+      onAllRunning: () => { const s = this.state; if (s instanceof Executing) s.onAllRunning(); },
+      onAllFinished: () => { const s = this.state; if (s instanceof Executing) s.onAllFinished(); },
+      onFailure: (execution, error) => {
+        const s = this.state;
+        if (s instanceof Executing) s.onFailure(execution, error);
+        else if (s instanceof StopWithSavepoint) s.handleGlobalFailure(error);
+      },
+    });
+  }
+
+  // ---- transitions ----
+  goToWaitingForResources(previous: ExecutionGraph | undefined, cause: RescaleCause): void {
+    this.transitionTo(() => new WaitingForResources(this, previous, cause));
+  }
+  goToCreatingExecutionGraph(previous: ExecutionGraph | undefined, cause: RescaleCause): void {
+    this.transitionTo(() => new CreatingExecutionGraph(this, previous, cause));
+  }
+  goToExecuting(deployment: GraphDeployment, cause: RescaleCause): void {
+    const parallelism = Object.fromEntries(deployment.graph.vertices.map((v) => [v.id, v.parallelism]));
+    if (!(this.state instanceof StopWithSavepoint)) this.timeline.runStarted(cause, parallelism, this.checkpointing.restoredCheckpointId);
+    this.transitionTo(() => new Executing(this, deployment, () => this.takeLossCause()));
+  }
+  goToRestarting(deployment: GraphDeployment, backoffMs: number, cause: RescaleCause, failure: SerializedError | undefined): void {
+    this.timeline.runStopped(failure === undefined);
+    this.transitionTo(() => new Restarting(this, deployment, backoffMs, cause));
+  }
+  goToCanceling(deployment: GraphDeployment): void { this.transitionTo(() => new Canceling(this, deployment)); }
+  goToFailing(deployment: GraphDeployment, error: SerializedError): void { this.transitionTo(() => new Failing(this, deployment, error)); }
+  goToStopWithSavepoint(deployment: GraphDeployment, targetDirectory: string | undefined, resolve: (path: string) => void, reject: (error: Error) => void): void {
+    this.transitionTo(() => new StopWithSavepoint(this, deployment, targetDirectory, resolve, reject));
+  }
+  goToFinished(result: JobResult): void {
+    this.transitionTo(() => new Finished(result));
+    this.context.slotPool.removeListener(this.context.jobId);
+    void this.checkpointing.services.store.shutdown(result.status).catch(() => undefined);
+    this.resolveTerminated(result);
+  }
+
+  private takeLossCause(): RescaleCause {
+    const cause = this.lastLossCause ?? 'failure';
+    this.lastLossCause = undefined;
+    return cause;
+  }
+
+  private transitionTo(create: () => State): void {
+    if (this.transitioning) throw new Error(`Illegal state: a transition out of ${this.state.name} is already in progress`);
+    if (this.state instanceof Finished) return;
+    this.transitioning = true;
+    try {
+      const previous = this.state;
+      previous.onLeave();
+      const next = create();
+      this.state = next;
+      log.debug(`Transition from state ${previous.name} to ${next.name}.`);
+      this.context.status.transition(next.jobStatus === 'SUSPENDED' ? this.context.status.status : next.jobStatus);
+    } finally {
+      this.transitioning = false;
+    }
+  }
+}

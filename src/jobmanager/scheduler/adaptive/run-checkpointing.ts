@@ -1,0 +1,13 @@
+import type { CheckpointAcknowledgement, CheckpointDecline } from '../../../rpc/gateways/checkpoint-messages.js';
+
+/** The checkpointing of one run (one execution graph): started when every task runs, stopped when the run ends. */
+export interface RunCheckpointing {
+  /** Starts periodic checkpoints (a no-op when checkpointing is off). */
+  start(): void;
+  /** Stops triggering and aborts what is pending. */
+  stop(reason: string): void;
+  acknowledge(ack: CheckpointAcknowledgement): void;
+  decline(decline: CheckpointDecline): void;
+  /** Takes a savepoint (or the synchronous one that stops the job); resolves with its path. */
+  triggerSavepoint(targetDirectory: string | undefined, kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT'): Promise<string>;
+}

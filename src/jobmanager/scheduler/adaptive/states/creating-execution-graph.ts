@@ -1,0 +1,46 @@
+import type { SerializedError } from '../../../../core/errors.js';
+import type { GraphDeployment } from '../../deployment/graph-deployment.js';
+import type { ExecutionGraph } from '../../execution-graph/execution-graph.js';
+import type { State, StateTimers } from '../state.js';
+import type { RescaleCause, ToExecuting, ToFinished } from '../transitions.js';
+
+/** What building a run produced. */
+export type DeploymentPlanResult =
+  | { readonly kind: 'ready'; readonly deployment: GraphDeployment }
+  | { readonly kind: 'failed'; readonly error: SerializedError };
+
+/** What CreatingExecutionGraph may ask and where it may go. */
+export interface CreatingExecutionGraphContext extends ToExecuting, ToFinished, StateTimers {
+  /** Computes the parallelism from the free slots, reserves them, builds the graph and restores the latest checkpoint into it. */
+  createDeployment(previous: ExecutionGraph | undefined): DeploymentPlanResult;
+}
+
+/** Plans the next run from the slots available and restores state into it; then it executes. */
+export class CreatingExecutionGraph implements State {
+  readonly name = 'CreatingExecutionGraph';
+  readonly jobStatus = 'CREATED' as const;
+
+  constructor(private readonly context: CreatingExecutionGraphContext, previous: ExecutionGraph | undefined, private readonly cause: RescaleCause) {
+    context.runIfState(this, () => this.create(previous), 0);
+  }
+
+  onLeave(): void {}
+
+  cancel(): void {
+    this.context.goToFinished({ status: 'CANCELED' });
+  }
+
+  suspend(): void {
+    this.context.goToFinished({ status: 'SUSPENDED' });
+  }
+
+  handleGlobalFailure(error: SerializedError): void {
+    this.context.goToFinished({ status: 'FAILED', error });
+  }
+
+  private create(previous: ExecutionGraph | undefined): void {
+    const result = this.context.createDeployment(previous);
+    if (result.kind === 'ready') this.context.goToExecuting(result.deployment, this.cause);
+    else this.context.goToFinished({ status: 'FAILED', error: result.error });
+  }
+}

@@ -1,0 +1,79 @@
+import type { SerializedError } from '../../../../core/errors.js';
+import type { ExecutionGraph } from '../../execution-graph/execution-graph.js';
+import type { State, StateTimers } from '../state.js';
+import type { RescaleCause, ToCreatingExecutionGraph, ToFinished } from '../transitions.js';
+
+/** What WaitingForResources may ask and where it may go. */
+export interface WaitingForResourcesContext extends ToCreatingExecutionGraph, ToFinished, StateTimers {
+  hasDesiredResources(): boolean;
+  hasSufficientResources(): boolean;
+  /** Negative: wait forever (Reactive Mode's default). */
+  readonly resourceWaitTimeoutMs: number;
+  readonly resourceStabilizationTimeoutMs: number;
+}
+
+/**
+ * Waits for slots: goes on at once when the desired slots are there, after the stabilization
+ * timeout when only sufficient ones are (the timeout restarts when they stop being sufficient),
+ * and gives up after the resource wait timeout.
+ */
+export class WaitingForResources implements State {
+  readonly name = 'WaitingForResources';
+  readonly jobStatus = 'CREATED' as const;
+  private stabilizationArmed = false;
+
+  constructor(
+    private readonly context: WaitingForResourcesContext,
+    private readonly previous: ExecutionGraph | undefined,
+    private readonly cause: RescaleCause,
+  ) {
+    // States never transition from their constructor.
+    context.runIfState(this, () => this.checkResources(), 0);
+    if (context.resourceWaitTimeoutMs >= 0) context.runIfState(this, () => this.resourceTimeout(), context.resourceWaitTimeoutMs);
+  }
+
+  onNewResources(): void {
+    this.checkResources();
+  }
+
+  onLeave(): void {}
+
+  cancel(): void {
+    this.context.goToFinished({ status: 'CANCELED' });
+  }
+
+  suspend(): void {
+    this.context.goToFinished({ status: 'SUSPENDED' });
+  }
+
+  handleGlobalFailure(error: SerializedError): void {
+    this.context.goToFinished({ status: 'FAILED', error });
+  }
+
+  private checkResources(): void {
+    const context = this.context;
+    if (context.hasDesiredResources()) {
+      context.goToCreatingExecutionGraph(this.previous, this.cause);
+    } else if (context.hasSufficientResources()) {
+      if (context.resourceStabilizationTimeoutMs <= 0) {
+        context.goToCreatingExecutionGraph(this.previous, this.cause);
+      } else if (!this.stabilizationArmed) {
+        this.stabilizationArmed = true;
+        context.runIfState(this, () => this.stabilized(), context.resourceStabilizationTimeoutMs);
+      }
+    } else {
+      this.stabilizationArmed = false;
+    }
+  }
+
+  private stabilized(): void {
+    if (!this.stabilizationArmed) return;
+    this.stabilizationArmed = false;
+    if (this.context.hasSufficientResources()) this.context.goToCreatingExecutionGraph(this.previous, this.cause);
+  }
+
+  private resourceTimeout(): void {
+    // CreatingExecutionGraph fails the job if even the minimum is not there.
+    this.context.goToCreatingExecutionGraph(this.previous, this.cause);
+  }
+}

@@ -1,0 +1,24 @@
+import type { SerializedError } from '../../../core/errors.js';
+import type { GraphDeployment } from '../deployment/graph-deployment.js';
+import type { ExecutionGraph } from '../execution-graph/execution-graph.js';
+import type { JobResult } from '../scheduler-ng.js';
+
+/** Why a run ends and a new one starts; shown in the parallelism timeline. */
+export type RescaleCause =
+  | 'initial-schedule'
+  | 'taskmanager-joined'
+  | 'taskmanager-stopped'
+  | 'taskmanager-lost-socket'
+  | 'taskmanager-lost-heartbeat'
+  | 'requirements-changed'
+  | 'failure';
+
+/** The goToX transitions, spelled the same way in every state's context (Flink's StateTransitions). */
+export interface ToWaitingForResources { goToWaitingForResources(previous: ExecutionGraph | undefined, cause: RescaleCause): void }
+export interface ToCreatingExecutionGraph { goToCreatingExecutionGraph(previous: ExecutionGraph | undefined, cause: RescaleCause): void }
+export interface ToExecuting { goToExecuting(deployment: GraphDeployment, cause: RescaleCause): void }
+export interface ToRestarting { goToRestarting(deployment: GraphDeployment, backoffMs: number, cause: RescaleCause, failure: SerializedError | undefined): void }
+export interface ToCanceling { goToCanceling(deployment: GraphDeployment): void }
+export interface ToFailing { goToFailing(deployment: GraphDeployment, error: SerializedError): void }
+export interface ToStopWithSavepoint { goToStopWithSavepoint(deployment: GraphDeployment, targetDirectory: string | undefined, resolve: (path: string) => void, reject: (error: Error) => void): void }
+export interface ToFinished { goToFinished(result: JobResult): void }
