@@ -42,7 +42,7 @@ export function adaptiveSettings(configuration: Configuration): AdaptiveSchedule
 
 /** Builds the job's scheduler: Default, or Adaptive (Reactive Mode or jobmanager.scheduler: adaptive). */
 export function createScheduler(configuration: Configuration, context: SchedulerContext, checkpointing: JobCheckpointing, timeline: RescaleTimeline): SchedulerNG {
-  if (!usesAdaptiveScheduler(configuration)) return new DefaultScheduler(context);
+  if (!usesAdaptiveScheduler(configuration)) return new DefaultScheduler(context, checkpointing);
   const reactive = isReactive(configuration);
   if (reactive) {
     log.info(`Reactive Mode: the configured parallelism of job ${context.jobId} and its operators is ignored; each vertex runs with as many slots as the cluster offers, up to its max parallelism.`);

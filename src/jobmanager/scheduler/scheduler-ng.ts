@@ -26,4 +26,8 @@ export interface SchedulerNG {
   /** The graph of the current run, if the job has one. */
   currentGraph(): ExecutionGraph | undefined;
   whenTerminated(): Promise<JobResult>;
+  /** Takes a savepoint of the running job; resolves with its path. */
+  triggerSavepoint(targetDirectory: string | undefined): Promise<string>;
+  /** Takes a savepoint and stops the job with it; resolves with its path. */
+  stopWithSavepoint(targetDirectory: string | undefined): Promise<string>;
 }

@@ -3,6 +3,8 @@ import { getLogger } from '../../../core/logging.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../../rpc/gateways/checkpoint-messages.js';
 import type { TaskExecutionStateUpdate } from '../../../rpc/gateways/job-master-gateway.js';
 import type { Allocation, SlotPoolListener } from '../../slotpool/slot-pool.js';
+import type { RunCheckpointing } from '../adaptive/run-checkpointing.js';
+import type { JobCheckpointing } from '../checkpointing/job-checkpointing.js';
 import { GraphDeployment } from '../deployment/graph-deployment.js';
 import { requiredSlots } from '../deployment/slot-sharing.js';
 import type { Execution } from '../execution-graph/execution.js';
@@ -23,6 +25,7 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
   readonly schedulerType = 'Default' as const;
   private readonly plan: VertexParallelism;
   private deployment: GraphDeployment | undefined;
+  private run: RunCheckpointing | undefined;
   private slotTimer: NodeJS.Timeout | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private waitingForSlots = false;
@@ -31,7 +34,7 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
   private readonly terminated: Promise<JobResult>;
   private resolveTerminated!: (result: JobResult) => void;
 
-  constructor(private readonly context: SchedulerContext) {
+  constructor(private readonly context: SchedulerContext, private readonly checkpointing: JobCheckpointing) {
     this.plan = configuredPlan(context.graph, context.defaultParallelism);
     this.terminated = new Promise((resolve) => { this.resolveTerminated = resolve; });
   }
@@ -58,9 +61,27 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
     return this.deployment?.updateState(update) ?? false;
   }
 
-  acknowledgeCheckpoint(_ack: CheckpointAcknowledgement): void {}
+  acknowledgeCheckpoint(ack: CheckpointAcknowledgement): void {
+    this.run?.acknowledge(ack);
+  }
 
-  declineCheckpoint(_decline: CheckpointDecline): void {}
+  declineCheckpoint(decline: CheckpointDecline): void {
+    this.run?.decline(decline);
+  }
+
+  triggerSavepoint(targetDirectory: string | undefined): Promise<string> {
+    if (this.run === undefined || this.context.status.status !== 'RUNNING') return Promise.reject(new Error('The Flink job is currently not executing.'));
+    return this.run.triggerSavepoint(targetDirectory, 'SAVEPOINT');
+  }
+
+  async stopWithSavepoint(targetDirectory: string | undefined): Promise<string> {
+    const run = this.run;
+    if (run === undefined || this.context.status.status !== 'RUNNING') throw new Error('The Flink job is currently not executing.');
+    const path = await run.triggerSavepoint(targetDirectory, 'SYNC_SAVEPOINT');
+    await this.stopRun();
+    this.finish({ status: 'FINISHED' });
+    return path;
+  }
 
   attemptsOn(resourceId: string): string[] {
     return this.deployment?.attemptsOn(resourceId) ?? [];
@@ -105,12 +126,22 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
   }
 
   private deploy(graph: ExecutionGraph, allocations: Allocation[]): void {
-    const deployment = new GraphDeployment(graph, allocations, this.context.deployment, undefined, {
-      onAllRunning: () => undefined,
+    let restore;
+    try {
+      restore = this.checkpointing.restoreInto(graph, () => false);
+    } catch (error) {
+      this.context.slotPool.release(allocations);
+      this.context.status.transition('FAILING');
+      this.finish({ status: 'FAILED', error: serializeError(error) });
+      return;
+    }
+    const deployment = new GraphDeployment(graph, allocations, this.context.deployment, restore?.tasks, {
+      onAllRunning: () => this.run?.start(),
       onAllFinished: () => void this.stopRun().then(() => this.finish({ status: 'FINISHED' })),
       onFailure: (execution, error) => this.onFailure(execution, error),
     });
     this.deployment = deployment;
+    this.run = this.checkpointing.createRun(deployment, (error) => this.onFailure(undefined, error));
     this.context.status.transition('RUNNING');
     deployment.deploy();
   }
@@ -127,6 +158,7 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
   private onFailure(execution: Execution | undefined, error: SerializedError): void {
     if (this.result !== undefined) return;
     recordFailure(this.context, execution, error);
+    if (error.code === 'STATE_CORRUPT') void this.checkpointing.markRestoredCorrupt(error.message);
     const strategy = this.context.restartStrategy;
     strategy.notifyFailure(Date.now());
     if (!strategy.canRestart()) {
@@ -145,6 +177,8 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
   }
 
   private async stopRun(): Promise<void> {
+    this.run?.stop('the run ended');
+    this.run = undefined;
     const deployment = this.deployment;
     this.deployment = undefined;
     if (deployment === undefined) return;
@@ -158,6 +192,7 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
     clearTimeout(this.slotTimer);
     clearTimeout(this.restartTimer);
     this.context.slotPool.removeListener(this.context.jobId);
+    void this.checkpointing.services.store.shutdown(result.status).catch(() => undefined);
     if (result.status !== 'SUSPENDED') this.context.status.transition(result.status);
     this.resolveTerminated(result);
   }
