@@ -4,9 +4,10 @@ import type { Benchmark, BenchResult } from './benchmark.js';
 import { cleanupAll } from './process-cleanup.js';
 import { mergeResults, readResults, writeResults } from './results-report.js';
 import * as startup from './startup.js';
+import * as throughput from './throughput.js';
 
 /** Every benchmark `npm run bench` knows, in the order they run; add new modules here. */
-const BENCHMARKS: readonly Benchmark[] = [startup];
+const BENCHMARKS: readonly Benchmark[] = [startup, throughput];
 
 /** bench/results in the source tree (this file runs from dist/bench). */
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));

@@ -15,6 +15,8 @@ export class ResultPartition {
   private spaceWaiters: Array<() => void> = [];
   private consumedWaiters: Array<() => void> = [];
   private released = false;
+  /** Bytes sent to remote consumers, for metrics. */
+  bytesSent = 0;
 
   constructor(
     readonly key: string,

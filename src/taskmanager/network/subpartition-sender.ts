@@ -13,8 +13,6 @@ export class SubpartitionSender {
   private readonly writer = new DataOutputWriter(64 * 1024);
   private readonly subpartition: ResultSubpartition | undefined;
   private released = false;
-  /** Bytes sent, for the write-bytes metrics. */
-  bytesSent = 0;
 
   constructor(
     private readonly connection: FrameSocket,
@@ -65,7 +63,7 @@ export class SubpartitionSender {
       // A copy: the socket keeps the buffer until it is written, and the writer is reused.
       const frame = encodeDataFrame(DataFrameType.Batch, this.channelId, this.writer.toBuffer());
       this.connection.write(frame);
-      this.bytesSent += this.writer.position;
+      this.partition.bytesSent += this.writer.position;
       this.credit--;
     }
   }

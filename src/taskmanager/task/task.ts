@@ -314,7 +314,9 @@ export class Task {
     } catch (closeError) {
       this.log.warn(`Closing the operators of ${this.name} failed: ${describeError(closeError)}`);
     }
-    this.log.info(`${this.name} (${this.attemptId}) switched from ${previous} to ${state}.`);
+    const { numRecordsIn, numRecordsOut } = this.counters;
+    const bytesOut = (this.io?.partitions ?? []).reduce((sum, p) => sum + p.bytesSent, 0);
+    this.log.info(`${this.name} (${this.attemptId}) switched from ${previous} to ${state} (records in: ${numRecordsIn}, out: ${numRecordsOut}; bytes sent: ${bytesOut}; busy ${Math.round(this.accounting.busyMs)} ms, backpressured ${Math.round(this.accounting.backPressuredMs)} ms).`);
     this.env.reportState({ jobId: this.tdd.jobId, attemptId: this.attemptId, state, ...(error === undefined ? {} : { error: serializeError(error) }) });
     this.resolveTerminated(state);
   }

@@ -1,0 +1,117 @@
+import { execa } from 'execa';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { copyFileSync } from 'node:fs';
+import { logLineTime, residentSetBytes } from '../test/helpers/cluster-probes.js';
+import { FLINK_HOME, TestDist } from '../test/helpers/test-dist.js';
+import { baseline, currentEnvironment, metric, type BenchResult } from './benchmark.js';
+import { onCleanup } from './process-cleanup.js';
+
+/** Registry name: `npm run bench throughput`. */
+export const name = 'throughput';
+
+const RUNS = 3;
+const RECORDS = 8_000_000;
+const SLOW_RECORDS = 600_000;
+const MB = 1024 * 1024;
+const JOB_CLASS = 'org.tsflink.bench.Throughput';
+
+/** One run of the job on the dist's TaskManagers: records/s between RUNNING and FINISHED, and data-socket bytes/s. */
+async function runJob(dist: TestDist, args: readonly string[]): Promise<{ recordsPerSecond: number; bytesPerSecond: number; elapsedMs: number }> {
+  const before = bytesSentInLogs(dist);
+  const result = await dist.startForeground('standalone-job.sh', ['-Dparallelism.default=2', '-j', JOB_CLASS, ...args]);
+  const output = String(result.all);
+  if (result.exitCode !== 0) throw new Error(`the throughput job failed:\n${output.slice(-2000)}`);
+  const running = output.split('\n').find((l) => /switched from state CREATED to RUNNING/.test(l));
+  const finished = output.split('\n').find((l) => /switched from state RUNNING to FINISHED/.test(l));
+  if (running === undefined || finished === undefined) throw new Error('no RUNNING/FINISHED transition in the JobManager output');
+  const elapsedMs = Math.max(1, logLineTime(finished) - logLineTime(running));
+  const records = Number(args[args.indexOf('--records') + 1]);
+  return { recordsPerSecond: records / (elapsedMs / 1000), bytesPerSecond: (bytesSentInLogs(dist) - before) / (elapsedMs / 1000), elapsedMs };
+}
+
+/** Bytes the TaskManagers' tasks report having sent over data sockets, summed over their logs. */
+function bytesSentInLogs(dist: TestDist): number {
+  let total = 0;
+  for (const instance of [0, 1]) {
+    for (const match of dist.log('taskexecutor', instance).matchAll(/bytes sent: (\d+)/g)) total += Number(match[1]);
+  }
+  return total;
+}
+
+/** The raw baseline: the same batches and codec between two processes over one Unix socket. */
+async function rawPipe(records: number): Promise<{ recordsPerSecond: number; bytesPerSecond: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsf-raw-'));
+  const socket = join(dir, 'raw.sock');
+  const script = join(FLINK_HOME, 'dist', 'bench', 'raw', 'raw-pipe.js');
+  const reader = execa(process.execPath, [script, 'reader', socket], { reject: false });
+  const done = onCleanup(() => { reader.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); });
+  try {
+    let output = '';
+    let ready: () => void = () => undefined;
+    const isReady = new Promise<void>((resolve) => { ready = resolve; });
+    reader.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('ready')) ready();
+    });
+    await isReady;
+    await execa(process.execPath, [script, 'writer', socket, String(records)]);
+    await reader;
+    const line = output.split('\n').find((l) => l.startsWith('{'));
+    if (line === undefined) throw new Error(`the raw reader reported nothing: ${output}`);
+    const report = JSON.parse(line) as { records: number; bytes: number; ms: number };
+    return { recordsPerSecond: report.records / (report.ms / 1000), bytesPerSecond: report.bytes / (report.ms / 1000) };
+  } finally {
+    await done();
+  }
+}
+
+/** Peak RSS of each TaskManager while the sink is about ten times slower than the source. */
+async function slowSinkPeakRss(dist: TestDist): Promise<number[]> {
+  const pids = dist.pids('taskexecutor');
+  const peaks = pids.map(() => 0);
+  const sampler = setInterval(() => pids.forEach((pid, i) => { peaks[i] = Math.max(peaks[i]!, residentSetBytes(pid) / MB); }), 100);
+  try {
+    await runJob(dist, ['--records', String(SLOW_RECORDS), '--sink-delay-every', '1', '--sink-spin-us', '8']);
+  } finally {
+    clearInterval(sampler);
+  }
+  return peaks;
+}
+
+export async function run(): Promise<BenchResult> {
+  const dist = TestDist.create({ config: { 'taskmanager.numberOfTaskSlots': 1 } });
+  const done = onCleanup(() => dist.destroy());
+  try {
+    copyFileSync(join(FLINK_HOME, 'dist', 'bench', 'jobs', 'throughput-job.js'), join(dist.libDir, 'throughput-job.mjs'));
+    for (let i = 0; i < 2; i++) {
+      const started = await dist.run('taskmanager.sh', ['start']);
+      if (started.exitCode !== 0) throw new Error(`taskmanager.sh start failed: ${started.stderr}`);
+    }
+    const idleRss = dist.pids('taskexecutor').map((pid) => residentSetBytes(pid) / MB);
+    const jobRuns: Array<{ recordsPerSecond: number; bytesPerSecond: number }> = [];
+    const rawRuns: Array<{ recordsPerSecond: number; bytesPerSecond: number }> = [];
+    for (let i = 0; i < RUNS; i++) {
+      jobRuns.push(await runJob(dist, ['--records', String(RECORDS)]));
+      rawRuns.push(await rawPipe(RECORDS));
+    }
+    const peaks = await slowSinkPeakRss(dist);
+    const rawRecords = baseline('same batches and codec, two processes, one Unix socket', rawRuns.map((r) => r.recordsPerSecond));
+    const job = jobRuns.map((r) => r.recordsPerSecond);
+    return {
+      name,
+      ranAt: new Date().toISOString(),
+      environment: currentEnvironment(),
+      metrics: [
+        metric('source → keyBy → reduce → discard, 2 TaskManagers × 1 slot, parallelism 2', 'records/s', job, { baselines: [rawRecords], target: { comparison: '>', value: 1_000_000 } }),
+        metric('job throughput as a share of the raw socket baseline', '%', job.map((r, i) => (100 * r) / rawRuns[i]!.recordsPerSecond), { target: { comparison: '>', value: 50 } }),
+        metric('data-socket bytes sent by the job', 'MB/s', jobRuns.map((r) => r.bytesPerSecond / MB), { baselines: [baseline('raw socket baseline', rawRuns.map((r) => r.bytesPerSecond / MB))] }),
+        metric('peak TaskManager RSS with a sink ~10x slower than the source', 'MB', peaks, { baselines: [baseline('idle TaskManager RSS', idleRss)], target: { comparison: '<', value: 200 } }),
+      ],
+      notes: [`${RECORDS.toLocaleString('en')} records of 4 fields (int, long, double, string) per run; elapsed from the job's RUNNING to FINISHED (includes deployment).`],
+    };
+  } finally {
+    await done();
+  }
+}
