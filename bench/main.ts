@@ -5,9 +5,10 @@ import { cleanupAll } from './process-cleanup.js';
 import { mergeResults, readResults, writeResults } from './results-report.js';
 import * as startup from './startup.js';
 import * as throughput from './throughput.js';
+import * as rescale from './rescale.js';
 
 /** Every benchmark `npm run bench` knows, in the order they run; add new modules here. */
-const BENCHMARKS: readonly Benchmark[] = [startup, throughput];
+const BENCHMARKS: readonly Benchmark[] = [startup, throughput, rescale];
 
 /** bench/results in the source tree (this file runs from dist/bench). */
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));

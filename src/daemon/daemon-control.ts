@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import type { ResultPromise } from 'execa';
 import type { DaemonName } from './daemon-name.js';
 import { logFilePrefix, pidFilePath, type DaemonPaths } from './daemon-paths.js';
 import { daemonLogFiles, rotateLog, type DaemonLogFiles } from './log-files.js';
@@ -94,7 +94,8 @@ export async function stopAllDaemons(daemon: DaemonName, paths: DaemonPaths, rep
  */
 export async function runForeground(daemon: DaemonName, paths: DaemonPaths, command: DaemonCommand, report: Reporter): Promise<number> {
   const pidFile = new PidFile(pidFilePath(paths, daemon));
-  let child: ReturnType<typeof execa> | undefined;
+  const { execa } = await import('execa');
+  let child: ResultPromise | undefined;
   await pidFile.register(async (id) => {
     const logFiles = daemonLogFiles(logFilePrefix(paths, daemon, id));
     rotateLog(logFiles.log, paths.maxLogFiles);

@@ -1,5 +1,5 @@
+import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { execa } from 'execa';
 import { isReadinessMessage, type ReadinessMessage } from './readiness.js';
 
 /** What the launcher learned about a daemon it spawned. */
@@ -26,28 +26,22 @@ export interface SpawnSpec {
 
 /**
  * Starts a detached process writing stdout and stderr straight into `outFile` (truncated, as
- * Flink's `> out 2>&1`), with an IPC channel used only for the one readiness message.
+ * Flink's `> out 2>&1`), with an IPC channel used only for the one readiness message. This uses
+ * node:child_process directly: the daemon outlives us, so execa's promise and cleanup add nothing
+ * here but the cost of loading it on every start.
  */
 export function spawnDaemon(spec: SpawnSpec): SpawnedDaemon {
-  // execa's types only list descriptors 3-9, but any open descriptor is passed through as is.
-  const outFd = openSync(spec.outFile, 'w', 0o644) as 3;
-  const subprocess = execa(spec.command, [...spec.args], {
+  const outFd = openSync(spec.outFile, 'w', 0o644);
+  const subprocess = spawn(spec.command, [...spec.args], {
     env: spec.env,
-    extendEnv: false,
     detached: true,
-    cleanup: false,
-    reject: false,
-    stdin: 'ignore',
-    stdout: outFd,
-    stderr: outFd,
-    ipc: true,
+    stdio: ['ignore', outFd, outFd, 'ipc'],
     serialization: 'json',
   });
   closeSync(outFd);
   const pid = subprocess.pid;
   if (pid === undefined) throw new Error(`Could not start ${spec.command}`);
-  // The daemon outlives us; its eventual exit must not surface as an unhandled rejection here.
-  void Promise.resolve(subprocess).catch(() => undefined);
+  subprocess.on('error', () => undefined);
   const outcome = new Promise<LaunchOutcome>((resolve) => {
     const timer = setTimeout(() => resolve({ type: 'timeout' }), spec.readyTimeoutMs);
     subprocess.on('message', (message: unknown) => {

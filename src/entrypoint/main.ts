@@ -2,8 +2,6 @@ import { describeError, TsFlinkError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
 import { reportReadiness } from '../daemon/readiness.js';
 import { parseEntrypointArguments } from './entrypoint-arguments.js';
-import { runJobManager } from './jobmanager-main.js';
-import { runTaskManager } from './taskmanager-main.js';
 
 const log = getLogger('entrypoint');
 
@@ -12,10 +10,11 @@ const STARTUP_FAILURE = 1;
 
 async function main(argv: readonly string[]): Promise<void> {
   const [daemon, ...rest] = argv;
+  // Each process loads only its own side: a TaskManager never pays for the JobManager's modules.
   switch (daemon) {
-    case 'standalonejob': return runJobManager('application', parseEntrypointArguments(rest, 'application'));
-    case 'standalonesession': return runJobManager('session', parseEntrypointArguments(rest, 'session'));
-    case 'taskexecutor': return runTaskManager(parseEntrypointArguments(rest, 'taskmanager'));
+    case 'standalonejob': return (await import('./jobmanager-main.js')).runJobManager('application', parseEntrypointArguments(rest, 'application'));
+    case 'standalonesession': return (await import('./jobmanager-main.js')).runJobManager('session', parseEntrypointArguments(rest, 'session'));
+    case 'taskexecutor': return (await import('./taskmanager-main.js')).runTaskManager(parseEntrypointArguments(rest, 'taskmanager'));
     default: throw new TsFlinkError('USAGE', `Unknown daemon '${daemon ?? ''}': expected standalonejob, standalonesession or taskexecutor.`);
   }
 }

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { execa } from 'execa';
 import { resolveConfDir } from '../../config/index.js';
 import { FLINK_HOME } from '../flink-home.js';
 import { terminal } from '../ui/terminal.js';
@@ -15,6 +14,7 @@ async function forEachWorker(workers: readonly HostEntry[], verb: 'start' | 'sto
     for (let i = 0; i < workers.length; i++) worst = Math.max(worst, await runVerb(TASKMANAGER, verb, []));
     return worst;
   }
+  const { execa } = await import('execa');
   const sshOpts = (process.env['FLINK_SSH_OPTS'] ?? '').split(/\s+/).filter((o) => o !== '');
   for (const worker of workers) {
     const script = join(FLINK_HOME, 'bin', 'taskmanager.sh');

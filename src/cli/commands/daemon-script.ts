@@ -60,7 +60,7 @@ function entrypointCommand(spec: DaemonScriptSpec, confDir: string, args: readon
 
 async function start(spec: DaemonScriptSpec, args: readonly string[]): Promise<number> {
   const checked = await preflight(spec.kind, args);
-  const progress = spinner(`Waiting for the ${spec.daemon} daemon to ${spec.waitingFor}`);
+  const progress = await spinner(`Waiting for the ${spec.daemon} daemon to ${spec.waitingFor}`);
   const report = (line: string): void => {
     terminal.line(line);
     if (line.startsWith('Starting')) progress.start();

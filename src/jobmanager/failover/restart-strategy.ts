@@ -40,7 +40,8 @@ class FailureRateRestart implements RestartStrategy {
   constructor(private readonly maxFailures: number, private readonly intervalMs: number, private readonly delayMs: number) {}
   notifyFailure(now: number): void {
     this.failures.push(now);
-    while (this.failures.length > 0 && this.failures[0]! <= now - this.intervalMs) this.failures.shift();
+    // Flink restarts only when the oldest counted failure is more than the interval old.
+    while (this.failures.length > 0 && this.failures[0]! < now - this.intervalMs) this.failures.shift();
   }
   canRestart(): boolean { return this.failures.length <= this.maxFailures; }
   backoffTimeMs(): number { return this.delayMs; }
@@ -79,7 +80,8 @@ class ExponentialDelayRestart implements RestartStrategy {
     this.lastFailure = now;
     this.attempts++;
     const jitter = this.current * this.settings.jitter * (this.random() * 2 - 1);
-    this.nextBackoff = Math.max(0, Math.round(this.current + jitter));
+    // Jitter never takes the pause outside [initial, max], as in Flink.
+    this.nextBackoff = Math.max(this.settings.initialMs, Math.min(this.settings.maxMs, Math.round(this.current + jitter)));
   }
 
   canRestart(): boolean { return this.attempts <= this.settings.attemptsBeforeReset; }

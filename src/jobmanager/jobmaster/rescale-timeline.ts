@@ -1,4 +1,7 @@
+import { getLogger } from '../../core/logging.js';
 import type { RescaleCause } from '../scheduler/adaptive/transitions.js';
+
+const log = getLogger('jobmaster');
 
 /** One run of a job starting: its parallelism, why it started, and how long the job was not running before. */
 export interface ParallelismChange {
@@ -9,6 +12,8 @@ export interface ParallelismChange {
   readonly downtimeMs: number;
   /** The checkpoint this run restored, if any. */
   readonly restoredCheckpointId: number | undefined;
+  /** Records the sources emitted after that checkpoint before the previous run stopped: replayed now (undefined: unknown). */
+  readonly recordsReplayed: number | undefined;
 }
 
 /**
@@ -21,14 +26,22 @@ export class RescaleTimeline {
   numRescales = 0;
   /** When the running job last stopped running; undefined while it runs. */
   private stoppedAt: number | undefined;
+  /** Reported by the stopped run's sources, for the next run's entry. */
+  private pendingReplay: number | undefined;
   /** Total milliseconds spent restarting. */
   restartingTimeMs = 0;
 
   /** A run was stopped: count it as a restart, and as a rescale when no failure caused it. */
   runStopped(isRescale: boolean): void {
     this.numRestarts++;
+    this.pendingReplay = undefined;
     if (isRescale) this.numRescales++;
     this.stoppedAt ??= Date.now();
+  }
+
+  /** The stopped run's sources reported what they emitted after the last completed checkpoint. */
+  reportReplay(records: number | undefined): void {
+    if (records !== undefined) this.pendingReplay = records;
   }
 
   /** A new run is deployed. */
@@ -37,7 +50,10 @@ export class RescaleTimeline {
     const downtimeMs = this.stoppedAt === undefined ? 0 : now - this.stoppedAt;
     this.restartingTimeMs += downtimeMs;
     this.stoppedAt = undefined;
-    this.changes.push({ timestamp: now, cause, parallelism, downtimeMs, restoredCheckpointId });
+    const recordsReplayed = restoredCheckpointId === undefined ? undefined : this.pendingReplay;
+    this.pendingReplay = undefined;
+    this.changes.push({ timestamp: now, cause, parallelism, downtimeMs, restoredCheckpointId, recordsReplayed });
+    log.info(`New run after ${cause}: parallelism ${Object.values(parallelism).join('/')}, down for ${downtimeMs} ms, restored checkpoint ${restoredCheckpointId ?? 'none'}, records replayed ${recordsReplayed ?? 'unknown'}.`);
     if (this.changes.length > 500) this.changes.splice(0, this.changes.length - 500);
   }
 

@@ -11,6 +11,8 @@ export interface TaskExecutionStateUpdate {
   readonly attemptId: string;
   readonly state: ExecutionState;
   readonly error?: SerializedError;
+  /** For a source ending: records it emitted after the last completed checkpoint (a restore replays them). */
+  readonly recordsSinceCheckpoint?: number;
 }
 
 /** Cluster defaults a program's environment starts from; the TaskManager rebuilds the graph with the same. */

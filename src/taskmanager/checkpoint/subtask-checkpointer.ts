@@ -26,6 +26,10 @@ export function snapshotFilePath(directory: string, tdd: TaskDeploymentDescripto
 export class SubtaskCheckpointer {
   /** The newest checkpoint this subtask snapshotted; older triggers are stale. */
   lastCheckpointId = 0;
+  /** Records the chain had emitted at each snapshot still waiting for completion. */
+  private readonly emittedAtSnapshot = new Map<number, number>();
+  /** Records emitted up to the last completed checkpoint: a restore replays everything after it. */
+  emittedAtLastCompleted = 0;
 
   constructor(
     private readonly tdd: TaskDeploymentDescriptor,
@@ -48,6 +52,7 @@ export class SubtaskCheckpointer {
       return;
     }
     this.writer.broadcastEvent(barrier);
+    this.emittedAtSnapshot.set(barrier.checkpointId, this.writer.numRecordsOut);
     const syncDurationMs = performance.now() - syncStart;
     const asyncStart = performance.now();
     persistSnapshot(snapshot, this.target(barrier.checkpointId)).then(
@@ -59,6 +64,15 @@ export class SubtaskCheckpointer {
       }),
       (error: unknown) => this.decline(barrier.checkpointId, `writing the snapshot failed: ${describeError(error)}`),
     );
+  }
+
+  /** A checkpoint completed: what was emitted before its snapshot will never be replayed. */
+  onCompleted(checkpointId: number): void {
+    for (const [id, emitted] of this.emittedAtSnapshot) {
+      if (id > checkpointId) continue;
+      if (id === checkpointId) this.emittedAtLastCompleted = emitted;
+      this.emittedAtSnapshot.delete(id);
+    }
   }
 
   decline(checkpointId: number, reason: string): void {

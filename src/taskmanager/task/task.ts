@@ -123,6 +123,7 @@ export class Task {
     this.mailbox.execute(() => {
       const chain = this.chain;
       if (chain === undefined) return;
+      this.checkpointer?.onCompleted(checkpointId);
       const commit = chain.notifyCheckpointComplete(checkpointId).then(() => {
         if (this.endPhase !== 'awaiting' || checkpointId <= this.finalCheckpointAfter) return;
         this.finalCheckpointDone = true;
@@ -153,8 +154,14 @@ export class Task {
     io.gate.onFailure = (error) => this.mailbox.execute(() => { throw error; });
     const chain = this.program.createChain(this.tdd.vertexId as VertexId, this.services(), io.writer);
     this.chain = chain;
+    const restoreStart = performance.now();
     const restored = await this.env.resolveRestore(this.tdd);
     await chain.initializeState(restored);
+    if (restored !== undefined) {
+      const bytes = restored.reduce((sum, op) => sum + op.keyGroupChunks.reduce((a, c) => a + c.byteLength, 0)
+        + op.listStates.reduce((a, l) => a + l.entries.reduce((b, e) => b + e.byteLength, 0), 0), 0);
+      this.log.info(`${this.name} restored ${bytes} bytes of state from checkpoint ${this.tdd.restore?.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms.`);
+    }
     await chain.open();
     if (this.isTerminal()) return;
     const checkpointer = new SubtaskCheckpointer(this.tdd, chain, io.writer, this.env.checkpointResponder);
@@ -317,7 +324,10 @@ export class Task {
     const { numRecordsIn, numRecordsOut } = this.counters;
     const bytesOut = (this.io?.partitions ?? []).reduce((sum, p) => sum + p.bytesSent, 0);
     this.log.info(`${this.name} (${this.attemptId}) switched from ${previous} to ${state} (records in: ${numRecordsIn}, out: ${numRecordsOut}; bytes sent: ${bytesOut}; busy ${Math.round(this.accounting.busyMs)} ms, backpressured ${Math.round(this.accounting.backPressuredMs)} ms).`);
-    this.env.reportState({ jobId: this.tdd.jobId, attemptId: this.attemptId, state, ...(error === undefined ? {} : { error: serializeError(error) }) });
+    // What a source emitted after the last completed checkpoint is what the next run replays.
+    const sinceCheckpoint = this.chain?.source !== undefined && this.tdd.checkpointing.enabled && this.checkpointer !== undefined
+      ? { recordsSinceCheckpoint: numRecordsOut - this.checkpointer.emittedAtLastCompleted } : {};
+    this.env.reportState({ jobId: this.tdd.jobId, attemptId: this.attemptId, state, ...sinceCheckpoint, ...(error === undefined ? {} : { error: serializeError(error) }) });
     this.resolveTerminated(state);
   }
 

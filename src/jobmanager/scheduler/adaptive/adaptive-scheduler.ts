@@ -164,6 +164,7 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   hasSufficientResources(): boolean { return this.resources.hasSufficientResources(); }
   judgeRescale(deployment: GraphDeployment): RescaleVerdict { return this.resources.judgeRescale(deployment.graph); }
   releaseSlots(deployment: GraphDeployment): void { this.context.slotPool.release(deployment.allocations); }
+  reportReplay(records: number | undefined): void { this.timeline.reportReplay(records); }
   createCheckpointing(deployment: GraphDeployment, onGlobalFailure: (error: SerializedError) => void) {
     return this.checkpointing.createRun(deployment, onGlobalFailure);
   }

@@ -57,6 +57,7 @@ export class GraphDeployment {
   updateState(update: TaskExecutionStateUpdate): boolean {
     const execution = this.graph.execution(update.attemptId);
     if (execution === undefined) return false;
+    if (typeof update.recordsSinceCheckpoint === 'number') execution.recordsSinceCheckpoint = update.recordsSinceCheckpoint;
     if (!execution.transitionTo(update.state, update.error)) return true;
     if (update.state === 'FAILED') this.fail(execution, update.error ?? { name: 'Error', message: 'task failed', stack: 'task failed' });
     else this.checkProgress();
@@ -98,6 +99,12 @@ export class GraphDeployment {
       .map((e) => e.attemptId);
   }
 
+  /** Records the sources of this run emitted after the last completed checkpoint, as far as they reported it. */
+  get recordsSinceCheckpoint(): number | undefined {
+    const reports = this.graph.executions().map((e) => e.recordsSinceCheckpoint).filter((n): n is number => n !== undefined);
+    return reports.length === 0 ? undefined : reports.reduce((a, b) => a + b, 0);
+  }
+
   get isFailed(): boolean {
     return this.failed;
   }
@@ -124,6 +131,8 @@ export class GraphDeployment {
     if (this.failed || this.canceling) return;
     if (!this.allRunningReported && this.graph.allInState('RUNNING', 'FINISHED')) {
       this.allRunningReported = true;
+      const parallelism = this.graph.vertices.map((v) => `${v.jobVertex.name}: ${v.parallelism}`).join(', ');
+      log.info(`All ${this.graph.executions().length} subtasks of job ${this.graph.jobId} are running (${parallelism}).`);
       this.events.onAllRunning();
     }
     if (!this.finishedReported && this.graph.allInState('FINISHED')) {

@@ -17,6 +17,8 @@ export class Execution {
   readonly stateTimestamps: Partial<Record<ExecutionState, number>> = { CREATED: Date.now() };
   allocation: Allocation | undefined;
   failure: SerializedError | undefined;
+  /** Set by a source attempt when it ends: records emitted after the last completed checkpoint. */
+  recordsSinceCheckpoint: number | undefined;
 
   constructor(readonly vertex: ExecutionJobVertex, readonly subtaskIndex: number, readonly attemptNumber: number) {}
 

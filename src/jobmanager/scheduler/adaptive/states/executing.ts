@@ -20,6 +20,7 @@ export interface ExecutingContext extends ToRestarting, ToCanceling, ToFailing, 
   judgeRescale(deployment: GraphDeployment): RescaleVerdict;
   /** Records the failure and asks the restart strategy. */
   handleFailure(execution: Execution | undefined, error: SerializedError): FailureHandling;
+  releaseSlots(deployment: GraphDeployment): void;
   readonly cooldownMs: number;
   readonly executingStabilizationMs: number;
   /** Forces a rescale that misses min-parallelism-increase after this long; undefined: never. */
@@ -35,8 +36,9 @@ export class Executing implements State {
   readonly name = 'Executing';
   readonly jobStatus = 'RUNNING' as const;
   private readonly checkpointing: RunCheckpointing;
-  private readonly enteredAt = Date.now();
-  private rescalePending = false;
+  /** Within `cooldownMs` of entering, changes are only noted; the cooldown's end acts on them. */
+  private coolingDown: boolean;
+  private changedDuringCooldown = false;
   private forcedRescaleArmed = false;
   private stabilizationGeneration = 0;
   /** Why the next rescale happens; set by the event that asked for it. */
@@ -44,7 +46,9 @@ export class Executing implements State {
 
   constructor(private readonly context: ExecutingContext, readonly deployment: GraphDeployment, private lossCause: () => RescaleCause) {
     this.checkpointing = context.createCheckpointing(deployment, (error) => this.handleGlobalFailure(error));
-    context.runIfState(this, () => deployment.deploy(), 0);
+    this.coolingDown = context.cooldownMs > 0;
+    if (this.coolingDown) context.runIfState(this, () => this.endCooldown(), context.cooldownMs);
+    context.runIfState(this, () => this.start(), 0);
     // Slots may have appeared while the graph was being created.
     context.runIfState(this, () => this.onNewResources(), 0);
   }
@@ -55,6 +59,7 @@ export class Executing implements State {
 
   onAllFinished(): void {
     this.checkpointing.stop('the job finished');
+    this.context.releaseSlots(this.deployment);
     this.context.goToFinished({ status: 'FINISHED' });
   }
 
@@ -95,12 +100,8 @@ export class Executing implements State {
   /** Slots appeared (or requirements changed): rescale now, later, or not at all. */
   onNewResources(cause: RescaleCause = 'taskmanager-joined'): void {
     this.pendingCause = cause;
-    const cooldownLeft = this.enteredAt + this.context.cooldownMs - Date.now();
-    if (cooldownLeft > 0) {
-      if (!this.rescalePending) {
-        this.rescalePending = true;
-        this.context.runIfState(this, () => { this.rescalePending = false; this.onNewResources(this.pendingCause); }, cooldownLeft);
-      }
+    if (this.coolingDown) {
+      this.changedDuringCooldown = true;
       return;
     }
     const stabilization = this.context.executingStabilizationMs;
@@ -129,6 +130,18 @@ export class Executing implements State {
 
   handleGlobalFailure(error: SerializedError): void {
     this.onFailure(undefined, error);
+  }
+
+  private start(): void {
+    // Back from a failed stop-with-savepoint the tasks already run: deploying them again would
+    // duplicate them, and the deployment reports "all running" only once.
+    if (this.deployment.graph.allInState('CREATED')) this.deployment.deploy();
+    else if (this.deployment.graph.allInState('RUNNING', 'FINISHED')) this.checkpointing.start();
+  }
+
+  private endCooldown(): void {
+    this.coolingDown = false;
+    if (this.changedDuringCooldown) this.onNewResources(this.pendingCause);
   }
 
   private maybeRescale(forced: boolean): void {

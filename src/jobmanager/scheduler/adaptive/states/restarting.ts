@@ -7,6 +7,8 @@ import type { RescaleCause, ToCanceling, ToCreatingExecutionGraph, ToFinished, T
 export interface RestartingContext extends ToCreatingExecutionGraph, ToWaitingForResources, ToCanceling, ToFinished, StateTimers {
   hasDesiredResources(): boolean;
   releaseSlots(deployment: GraphDeployment): void;
+  /** The stopped run's sources said how much they emitted after the last completed checkpoint. */
+  reportReplay(records: number | undefined): void;
 }
 
 /**
@@ -27,6 +29,7 @@ export class Restarting implements State {
   ) {
     void deployment.cancel().then(() => {
       context.releaseSlots(deployment);
+      context.reportReplay(deployment.recordsSinceCheckpoint);
       context.runIfState(this, () => { this.canceled = true; this.proceed(); }, 0);
     });
     context.runIfState(this, () => { this.backoffPassed = true; this.proceed(); }, backoffMs);
@@ -35,8 +38,8 @@ export class Restarting implements State {
   onLeave(): void {}
 
   cancel(): void {
-    // The graph is already being canceled; the job ends once it has.
-    void this.deployment.cancel().then(() => this.context.goToFinished({ status: 'CANCELED' }));
+    // Canceling waits for the cancellation already under way and reports CANCELLING meanwhile.
+    this.context.goToCanceling(this.deployment);
   }
 
   suspend(): void {

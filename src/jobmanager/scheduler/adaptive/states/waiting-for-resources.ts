@@ -20,6 +20,8 @@ export interface WaitingForResourcesContext extends ToCreatingExecutionGraph, To
 export class WaitingForResources implements State {
   readonly name = 'WaitingForResources';
   readonly jobStatus = 'CREATED' as const;
+  /** Bumped whenever a stabilization is armed or cleared, so a timer of an older one does nothing. */
+  private stabilization = 0;
   private stabilizationArmed = false;
 
   constructor(
@@ -59,15 +61,17 @@ export class WaitingForResources implements State {
         context.goToCreatingExecutionGraph(this.previous, this.cause);
       } else if (!this.stabilizationArmed) {
         this.stabilizationArmed = true;
-        context.runIfState(this, () => this.stabilized(), context.resourceStabilizationTimeoutMs);
+        const armed = ++this.stabilization;
+        context.runIfState(this, () => this.stabilized(armed), context.resourceStabilizationTimeoutMs);
       }
-    } else {
+    } else if (this.stabilizationArmed) {
       this.stabilizationArmed = false;
+      this.stabilization++;
     }
   }
 
-  private stabilized(): void {
-    if (!this.stabilizationArmed) return;
+  private stabilized(armed: number): void {
+    if (armed !== this.stabilization) return;
     this.stabilizationArmed = false;
     if (this.context.hasSufficientResources()) this.context.goToCreatingExecutionGraph(this.previous, this.cause);
   }
