@@ -1,0 +1,41 @@
+// The dashboard's entry module, loaded by index.html: reads the refresh interval from GET /config
+// and starts the shell.
+import { AppShell } from './app-shell.js';
+import { getJson } from './rest-client.js';
+import type { DashboardConfig } from './rest-types.js';
+
+/** Flink's default `web.refresh-interval`, used when /config does not answer. */
+const DEFAULT_REFRESH_MS = 3000;
+/** Below this the dashboard would mostly measure itself. */
+const MIN_REFRESH_MS = 100;
+
+function element(id: string): HTMLElement {
+  const found = document.getElementById(id);
+  if (found === null) throw new Error(`index.html lacks #${id}`);
+  return found;
+}
+
+async function loadConfig(): Promise<DashboardConfig> {
+  try {
+    return await getJson<DashboardConfig>('/config');
+  } catch {
+    return {};
+  }
+}
+
+async function start(): Promise<void> {
+  const config = await loadConfig();
+  const interval = config['refresh-interval'];
+  const refreshMs = typeof interval === 'number' && interval > 0 ? Math.max(MIN_REFRESH_MS, interval) : DEFAULT_REFRESH_MS;
+  const version = config['flink-version'];
+  if (version !== undefined) element('version').textContent = `Version ${version}`;
+  new AppShell({
+    main: element('main'),
+    banner: element('banner'),
+    clusterStatus: element('cluster-status'),
+    refreshStatus: element('refresh-status'),
+    nav: element('nav'),
+  }, refreshMs).start();
+}
+
+void start();
