@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
 
-run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+// The same steps as `npm run build`, so tests always run what the sources say.
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+run(process.execPath, [tsc, '-p', 'tsconfig.json']);
+run(process.execPath, [tsc, '-p', join('src', 'web', 'tsconfig.json')]);
+run(process.execPath, [join(root, 'dist', 'scripts', 'copy-web-assets.js')]);
 run(process.execPath, [join(root, 'dist', 'scripts', 'build-examples.js')]);
 
 function collect(dir) {

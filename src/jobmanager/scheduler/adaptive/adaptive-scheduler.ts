@@ -37,6 +37,9 @@ export interface AdaptiveSchedulerSettings {
   readonly scalingIntervalMaxMs: number | undefined;
 }
 
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 const LOSS_CAUSES: Record<TaskManagerLossCause, RescaleCause> = {
   'socket-closed': 'taskmanager-lost-socket',
   'heartbeat-timeout': 'taskmanager-lost-heartbeat',
@@ -149,9 +152,13 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
 
   // ---- state contexts ----
   runIfState(state: State, action: () => void, delayMs: number): void {
+    // Node fires delays beyond 2^31-1 ms at once; a longer wait is chained in steps.
+    const step = Math.min(Math.max(0, delayMs), MAX_TIMER_DELAY_MS);
     setTimeout(() => {
-      if (this.state === state) action();
-    }, Math.max(0, delayMs));
+      if (this.state !== state) return;
+      if (delayMs > MAX_TIMER_DELAY_MS) this.runIfState(state, action, delayMs - MAX_TIMER_DELAY_MS);
+      else action();
+    }, step);
   }
 
   get resourceWaitTimeoutMs(): number { return this.settings.resourceWaitTimeoutMs; }
@@ -185,8 +192,7 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
       onAllFinished: () => { const s = this.state; if (s instanceof Executing) s.onAllFinished(); },
       onFailure: (execution, error) => {
         const s = this.state;
-        if (s instanceof Executing) s.onFailure(execution, error);
-        else if (s instanceof StopWithSavepoint) s.handleGlobalFailure(error);
+        if (s instanceof Executing || s instanceof StopWithSavepoint) s.onFailure(execution, error);
       },
     });
   }
@@ -213,6 +219,7 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
     this.transitionTo(() => new StopWithSavepoint(this, deployment, targetDirectory, resolve, reject));
   }
   goToFinished(result: JobResult): void {
+    if (this.state instanceof Finished) return;
     this.transitionTo(() => new Finished(result));
     this.context.slotPool.removeListener(this.context.jobId);
     void this.checkpointing.services.store.shutdown(result.status).catch(() => undefined);

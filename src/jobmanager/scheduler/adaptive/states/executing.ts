@@ -124,8 +124,11 @@ export class Executing implements State {
   }
 
   suspend(): void {
+    // The JobManager is going away: the tasks are told to stop, but nobody waits for them.
     this.checkpointing.stop('the job is suspended');
-    void this.deployment.cancel().then(() => this.context.goToFinished({ status: 'SUSPENDED' }));
+    void this.deployment.cancel();
+    this.context.releaseSlots(this.deployment);
+    this.context.goToFinished({ status: 'SUSPENDED' });
   }
 
   handleGlobalFailure(error: SerializedError): void {

@@ -43,7 +43,7 @@ export class Restarting implements State {
   }
 
   suspend(): void {
-    void this.deployment.cancel().then(() => this.context.goToFinished({ status: 'SUSPENDED' }));
+    this.context.goToFinished({ status: 'SUSPENDED' });
   }
 
   handleGlobalFailure(_error: SerializedError): void {

@@ -4,12 +4,16 @@ import type { TaskExecutionStateUpdate } from '../../../../rpc/gateways/job-mast
 import type { GraphDeployment } from '../../deployment/graph-deployment.js';
 import type { RunCheckpointing } from '../run-checkpointing.js';
 import type { State, StateTimers } from '../state.js';
-import type { RescaleCause, ToCanceling, ToExecuting, ToFailing, ToFinished } from '../transitions.js';
+import type { Execution } from '../../execution-graph/execution.js';
+import type { FailureHandling } from './executing.js';
+import type { RescaleCause, ToCanceling, ToExecuting, ToFailing, ToFinished, ToRestarting } from '../transitions.js';
 
 /** What StopWithSavepoint may ask and where it may go. */
-export interface StopWithSavepointContext extends ToFinished, ToExecuting, ToCanceling, ToFailing, StateTimers {
+export interface StopWithSavepointContext extends ToFinished, ToExecuting, ToCanceling, ToFailing, ToRestarting, StateTimers {
   createCheckpointing(deployment: GraphDeployment, onGlobalFailure: (error: SerializedError) => void): RunCheckpointing;
   releaseSlots(deployment: GraphDeployment): void;
+  /** Records the failure and asks the restart strategy. */
+  handleFailure(execution: Execution | undefined, error: SerializedError): FailureHandling;
 }
 
 /**
@@ -60,10 +64,21 @@ export class StopWithSavepoint implements State {
     this.context.goToCanceling(this.deployment);
   }
 
-  suspend(): void {}
+  suspend(): void {
+    void this.deployment.cancel();
+    this.context.releaseSlots(this.deployment);
+    this.context.goToFinished({ status: 'SUSPENDED' });
+  }
+
+  /** A task failed during the savepoint: the restart strategy decides, as in Executing. */
+  onFailure(execution: Execution | undefined, error: SerializedError): void {
+    const handling = this.context.handleFailure(execution, error);
+    if (handling.restart) this.context.goToRestarting(this.deployment, handling.backoffMs, 'failure', error);
+    else this.context.goToFailing(this.deployment, error);
+  }
 
   handleGlobalFailure(error: SerializedError): void {
-    this.context.goToFailing(this.deployment, error);
+    this.onFailure(undefined, error);
   }
 
   private finishWith(path: string, resolve: (path: string) => void): void {
