@@ -1,4 +1,4 @@
-import { access, chmod, copyFile, lstat, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { access, chmod, copyFile, lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ProgramError } from '../core/errors.js';
@@ -75,7 +75,12 @@ async function markAsModules(dir: string): Promise<void> {
   await writeFile(manifest, `${JSON.stringify({ private: true, type: 'module' })}\n`, { mode: 0o600, flag: 'wx' });
 }
 
-/** A bundled copy of tsflink would be a second runtime with its own registries; the running one wins. */
+/**
+ * A bundled copy of tsflink would be a second runtime with its own registries; the running one wins.
+ * `node_modules/tsflink` is a two-file shim re-exporting the runtime by its absolute URL rather than
+ * a symlink: the job then gets the very module instances this process already loaded, whatever
+ * Node's realpath resolution of a symlink would do.
+ */
 async function linkRuntime(dir: string): Promise<void> {
   const modules = join(dir, 'node_modules');
   await mkdir(modules, { recursive: true, mode: 0o700 });
@@ -85,7 +90,10 @@ async function linkRuntime(dir: string): Promise<void> {
     log.warn('Job archive brings its own node_modules/tsflink; replacing it with the running tsflink.');
     await rm(link, { recursive: true, force: true });
   }
-  await symlink(tsflinkPackageRoot(), link, 'dir');
+  await mkdir(link, { mode: 0o700 });
+  const runtime = pathToFileURL(join(tsflinkPackageRoot(), 'dist', 'src', 'api', 'index.js')).href;
+  await writeFile(join(link, 'package.json'), `${JSON.stringify({ name: 'tsflink', private: true, type: 'module', exports: './index.js' })}\n`, { mode: 0o600 });
+  await writeFile(join(link, 'index.js'), `export * from ${JSON.stringify(runtime)};\n`, { mode: 0o600 });
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -9,12 +9,13 @@ import { tempDir } from './zip-fixtures.js';
 
 // Imports the running tsflink the way a job does: by package name, from the job's own directory.
 const PROBE = [
-  "import { createRequire } from 'node:module';",
-  'const require = createRequire(import.meta.url);',
-  "export const name = require('tsflink/package.json').name;",
-  "export const resolved = import.meta.resolve('tsflink/package.json');",
+  "import * as tsflink from 'tsflink';",
+  'export const api = tsflink;',
   '',
 ].join('\n');
+
+/** The API module this test process itself loaded: the job must see these very objects. */
+const RUNTIME_API = pathToFileURL(join(tsflinkPackageRoot(), 'dist', 'src', 'api', 'index.js')).href;
 
 describe('prepareJobModule', () => {
   let dir: string;
@@ -35,9 +36,9 @@ describe('prepareJobModule', () => {
     assert.ok(prepared.dir.startsWith(workDir));
     assert.equal((await stat(prepared.dir)).mode & 0o777, 0o700);
     assert.equal(prepared.moduleUrl, pathToFileURL(join(prepared.dir, 'com/acme/Probe.js')).href);
-    const probe = (await import(prepared.moduleUrl)) as { name: string; resolved: string };
-    assert.equal(probe.name, 'tsflink');
-    assert.equal(probe.resolved, pathToFileURL(join(tsflinkPackageRoot(), 'package.json')).href);
+    const probe = (await import(prepared.moduleUrl)) as { api: Record<string, unknown> };
+    const runtime = (await import(RUNTIME_API)) as Record<string, unknown>;
+    assert.equal(probe.api['StreamExecutionEnvironment'], runtime['StreamExecutionEnvironment'], 'the job gets the running module instances');
     // A second preparation gets its own directory.
     const again = await prepareJobModule({ archivePath: jar, mainClass: 'com.acme.Probe', workDir });
     assert.notEqual(again.dir, prepared.dir);
@@ -47,8 +48,9 @@ describe('prepareJobModule', () => {
     const plain = join(dir, 'plain-job.js');
     await writeFile(plain, `// Main-Class: com.acme.Plain\n${PROBE}`);
     const prepared = await prepareJobModule({ archivePath: plain, mainClass: 'com.acme.Plain', workDir: join(dir, 'work2') });
-    const probe = (await import(prepared.moduleUrl)) as { name: string };
-    assert.equal(probe.name, 'tsflink');
+    const probe = (await import(prepared.moduleUrl)) as { api: Record<string, unknown> };
+    const runtime = (await import(RUNTIME_API)) as Record<string, unknown>;
+    assert.equal(probe.api['runProgramMain'], runtime['runProgramMain']);
   });
 
   it('fails naming the class when the archive has no module for it, leaving nothing behind', async () => {
