@@ -83,19 +83,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const dist = TestDist.create({ config: {
     'scheduler-mode': 'reactive',
     'execution.checkpointing.interval': `${checkpointIntervalMs} ms`,
-    'execution.checkpointing.dir': `file://${join(tmpRoot(), `chk-${options.seed}`)}`,
     'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': 1_000_000, 'restart-strategy.fixed-delay.delay': '50 ms',
     'heartbeat.interval': '300 ms', 'heartbeat.timeout': `${HEARTBEAT_TIMEOUT_MS} ms`,
   } });
+  dist.writeConfig({ 'execution.checkpointing.dir': `file://${join(dist.dir, 'checkpoints')}` });
   try {
     return await chaosAgainst(dist, options, reference, checkpointIntervalMs, random, log);
   } finally {
     await dist.destroy();
   }
-}
-
-function tmpRoot(): string {
-  return join(process.env['TMPDIR'] ?? '/tmp');
 }
 
 async function chaosAgainst(dist: TestDist, options: ChaosOptions, reference: readonly string[], checkpointIntervalMs: number,
