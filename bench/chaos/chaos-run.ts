@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { committedLines } from '../../test/helpers/committed-output.js';
 import { TestDist } from '../../test/helpers/test-dist.js';
 import { ChaosFleet, seededRandom, type ChaosEventKind } from './chaos-events.js';
 
@@ -32,14 +32,6 @@ export interface ChaosReport {
 const JOB = 'org.tsflink.fixtures.ChaosJob';
 const HEARTBEAT_TIMEOUT_MS = 1500;
 
-/** Committed lines of a file sink's output (hidden in-progress and pending files are not output). */
-export function committedLines(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return committedLines(path);
-    return name.startsWith('.') ? [] : readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
-  });
-}
 
 /** The reference: the same job at parallelism 1, default scheduler, no faults. */
 async function referenceRun(options: ChaosOptions): Promise<string[]> {

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
+import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
 import { TestDist, waitFor } from '../helpers/test-dist.js';
 
-function committedLines(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return committedLines(path);
-    return name.startsWith('.') ? [] : readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
-  });
-}
 
 const RECORDS = 24_000;
 const KEYS = 200;
@@ -54,14 +47,10 @@ describe('JobManager failure with a file-based HA store', () => {
     assert.match(secondLog, /Recovered \d+ completed checkpoint\(s\) of job a1b2c3d4e5f60718293a4b5c6d7e8f90/);
     assert.match(secondLog, /Restoring job a1b2c3d4e5f60718293a4b5c6d7e8f90 from checkpoint \d+/);
     assert.match(secondLog, /Registering TaskManager/, 'the TaskManagers reconnected by themselves');
-    const seen = new Map<string, number>();
-    for (const line of committedLines(output)) seen.set(line, (seen.get(line) ?? 0) + 1);
-    assert.deepEqual([...seen].filter(([, n]) => n > 1).slice(0, 5), [], 'no line committed twice');
-    const missing: string[] = [];
-    for (let key = 0; key < KEYS && missing.length < 5; key++) {
-      for (let count = 1; count <= RECORDS / KEYS; count++) if (!seen.has(`(${key},${count})`)) missing.push(`(${key},${count})`);
-    }
-    assert.deepEqual(missing, []);
-    assert.equal(seen.size, RECORDS);
+    const lines = committedLines(output);
+    const { missing, duplicated } = checkKeyedCounts(lines, KEYS, RECORDS / KEYS);
+    assert.deepEqual(duplicated.slice(0, 5), [], 'no line committed twice');
+    assert.deepEqual(missing.slice(0, 5), []);
+    assert.equal(lines.length, RECORDS);
   });
 });

@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
-import { TestDist, waitFor } from '../helpers/test-dist.js';
+import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
+import { TestDist } from '../helpers/test-dist.js';
 
-/** Committed lines only: in-progress and pending part files are hidden (dot files). */
-function committedLines(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return committedLines(path);
-    return name.startsWith('.') ? [] : readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
-  });
-}
 
 const RECORDS = 30_000;
 const KEYS = 300;
@@ -57,16 +49,9 @@ describe('state continuity across rescales', () => {
     const result = await job;
     assert.equal(result.exitCode, 0, String(result.all).slice(-3000));
     const lines = committedLines(output);
-    const seen = new Map<string, number>();
-    for (const line of lines) seen.set(line, (seen.get(line) ?? 0) + 1);
-    const duplicates = [...seen].filter(([, n]) => n > 1).map(([line]) => line);
-    assert.deepEqual(duplicates.slice(0, 10), [], 'no (key,count) line is committed twice');
-    const perKey = RECORDS / KEYS;
-    const missing: string[] = [];
-    for (let key = 0; key < KEYS && missing.length < 10; key++) {
-      for (let count = 1; count <= perKey; count++) if (!seen.has(`(${key},${count})`)) missing.push(`(${key},${count})`);
-    }
-    assert.deepEqual(missing, [], 'every (key,count) line is committed');
+    const { missing, duplicated } = checkKeyedCounts(lines, KEYS, RECORDS / KEYS);
+    assert.deepEqual(duplicated.slice(0, 10), [], 'no (key,count) line is committed twice');
+    assert.deepEqual(missing.slice(0, 10), [], 'every (key,count) line is committed');
     assert.equal(lines.length, RECORDS);
     const log = dist.log('standalonejob', 0);
     assert.ok((log.match(/switched from state RUNNING to RESTARTING/g) ?? []).length >= 5, 'the job rescaled at every event');

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { assignKeyToParallelOperator } from '../../src/runtime/keygroups/index.js';
+import { committedLines } from '../helpers/committed-output.js';
 import { TestDist, waitFor } from '../helpers/test-dist.js';
 
 const CONFORMANCE = join(process.cwd(), '..', 'shared', 'conformance', 'topspeed');
 const TOP_SPEED = 'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing';
 const WORD_COUNT = 'org.apache.flink.streaming.examples.wordcount.WordCount';
 
-function linesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return linesUnder(path);
-    return name.startsWith('.') ? [] : readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
-  });
-}
 
 describe('streaming jobs through standalone-job.sh on two TaskManagers', () => {
   const dist = TestDist.create({ config: { 'heartbeat.interval': '500 ms', 'heartbeat.timeout': '5 s' } });
@@ -35,7 +29,7 @@ describe('streaming jobs through standalone-job.sh on two TaskManagers', () => {
       const result = await run;
       assert.equal(result.exitCode, 0, String(result.all));
       const expected = readFileSync(join(CONFORMANCE, 'expected.txt'), 'utf8').split('\n').filter((l) => l !== '').sort();
-      assert.deepEqual(linesUnder(output).sort(), expected);
+      assert.deepEqual(committedLines(output).sort(), expected);
     });
   }
 

@@ -1,32 +1,19 @@
-import type { SerializedError } from '../../../../core/errors.js';
-import type { State } from '../state.js';
+import { StateWithoutExecutionGraph } from '../state-without-execution-graph.js';
 import type { ToFinished, ToWaitingForResources } from '../transitions.js';
 
 /** Where Created may go. */
 export interface CreatedContext extends ToWaitingForResources, ToFinished {}
 
 /** The job exists but scheduling has not started. */
-export class Created implements State {
+export class Created extends StateWithoutExecutionGraph {
   readonly name = 'Created';
   readonly jobStatus = 'INITIALIZING' as const;
 
-  constructor(private readonly context: CreatedContext) {}
+  constructor(private readonly context: CreatedContext) {
+    super(context);
+  }
 
   startScheduling(): void {
     this.context.goToWaitingForResources(undefined, 'initial-schedule');
-  }
-
-  onLeave(): void {}
-
-  cancel(): void {
-    this.context.goToFinished({ status: 'CANCELED' });
-  }
-
-  suspend(): void {
-    this.context.goToFinished({ status: 'SUSPENDED' });
-  }
-
-  handleGlobalFailure(error: SerializedError): void {
-    this.context.goToFinished({ status: 'FAILED', error });
   }
 }

@@ -1,7 +1,8 @@
 import type { SerializedError } from '../../../../core/errors.js';
 import type { GraphDeployment } from '../../deployment/graph-deployment.js';
 import type { ExecutionGraph } from '../../execution-graph/execution-graph.js';
-import type { State, StateTimers } from '../state.js';
+import { StateWithoutExecutionGraph } from '../state-without-execution-graph.js';
+import type { StateTimers } from '../state.js';
 import type { RescaleCause, ToExecuting, ToFinished } from '../transitions.js';
 
 /** What building a run produced. */
@@ -16,26 +17,13 @@ export interface CreatingExecutionGraphContext extends ToExecuting, ToFinished, 
 }
 
 /** Plans the next run from the slots available and restores state into it; then it executes. */
-export class CreatingExecutionGraph implements State {
+export class CreatingExecutionGraph extends StateWithoutExecutionGraph {
   readonly name = 'CreatingExecutionGraph';
   readonly jobStatus = 'CREATED' as const;
 
   constructor(private readonly context: CreatingExecutionGraphContext, previous: ExecutionGraph | undefined, private readonly cause: RescaleCause) {
+    super(context);
     context.runIfState(this, () => this.create(previous), 0);
-  }
-
-  onLeave(): void {}
-
-  cancel(): void {
-    this.context.goToFinished({ status: 'CANCELED' });
-  }
-
-  suspend(): void {
-    this.context.goToFinished({ status: 'SUSPENDED' });
-  }
-
-  handleGlobalFailure(error: SerializedError): void {
-    this.context.goToFinished({ status: 'FAILED', error });
   }
 
   private create(previous: ExecutionGraph | undefined): void {

@@ -1,6 +1,6 @@
-import type { SerializedError } from '../../../../core/errors.js';
 import type { ExecutionGraph } from '../../execution-graph/execution-graph.js';
-import type { State, StateTimers } from '../state.js';
+import { StateWithoutExecutionGraph } from '../state-without-execution-graph.js';
+import type { StateTimers } from '../state.js';
 import type { RescaleCause, ToCreatingExecutionGraph, ToFinished } from '../transitions.js';
 
 /** What WaitingForResources may ask and where it may go. */
@@ -17,7 +17,7 @@ export interface WaitingForResourcesContext extends ToCreatingExecutionGraph, To
  * timeout when only sufficient ones are (the timeout restarts when they stop being sufficient),
  * and gives up after the resource wait timeout.
  */
-export class WaitingForResources implements State {
+export class WaitingForResources extends StateWithoutExecutionGraph {
   readonly name = 'WaitingForResources';
   readonly jobStatus = 'CREATED' as const;
   /** Bumped whenever a stabilization is armed or cleared, so a timer of an older one does nothing. */
@@ -29,6 +29,7 @@ export class WaitingForResources implements State {
     private readonly previous: ExecutionGraph | undefined,
     private readonly cause: RescaleCause,
   ) {
+    super(context);
     // States never transition from their constructor.
     context.runIfState(this, () => this.checkResources(), 0);
     if (context.resourceWaitTimeoutMs >= 0) context.runIfState(this, () => this.resourceTimeout(), context.resourceWaitTimeoutMs);
@@ -36,20 +37,6 @@ export class WaitingForResources implements State {
 
   onNewResources(): void {
     this.checkResources();
-  }
-
-  onLeave(): void {}
-
-  cancel(): void {
-    this.context.goToFinished({ status: 'CANCELED' });
-  }
-
-  suspend(): void {
-    this.context.goToFinished({ status: 'SUSPENDED' });
-  }
-
-  handleGlobalFailure(error: SerializedError): void {
-    this.context.goToFinished({ status: 'FAILED', error });
   }
 
   private checkResources(): void {
