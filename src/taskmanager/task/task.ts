@@ -1,16 +1,17 @@
 import { describeError, serializeError } from '../../core/errors.js';
 import { getLogger, type Logger } from '../../core/logging.js';
-import type { JobId, VertexId } from '../../core/ids.js';
+import type { VertexId } from '../../core/ids.js';
 import type { ExecutionState, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
-import type { JobProgram, OperatorChain, RestoredOperatorState, TaskServices } from '../../runtime/task-contract.js';
-import { EndOfDataEvent, EndOfPartitionEvent } from '../network/stream-elements.js';
+import type { JobProgram, OperatorChain, RestoredOperatorState } from '../../runtime/task-contract.js';
 import { AlignedBarrierHandler } from '../checkpoint/aligned-barrier-handler.js';
 import { SubtaskCheckpointer, type CheckpointResponder } from '../checkpoint/subtask-checkpointer.js';
 import { TrackingBarrierHandler } from '../checkpoint/tracking-barrier-handler.js';
 import { CheckpointBarrier } from '../network/stream-elements.js';
+import { EndOfInput } from './end-of-input.js';
 import { StreamInputProcessor } from './stream-input-processor.js';
 import { createTaskIo, type NetworkEnvironment, type TaskIo } from './task-io.js';
+import { buildTaskServices, restoredBytes } from './task-services.js';
 import { MailboxProcessingTimeService, TaskMailbox } from './task-mailbox.js';
 import { TaskTimeAccounting } from './task-time-accounting.js';
 
@@ -48,18 +49,8 @@ export class Task {
   private processor: StreamInputProcessor | undefined;
   private waitingForOutput = false;
   private waitingForSource = false;
-  /**
-   * How far the task is in ending: processing records; `ending` while the operators flush;
-   * `awaiting` its final checkpoint (and, for non-sources, the end of every input partition);
-   * `draining` while consumers read the end of its partitions.
-   */
-  private endPhase: 'processing' | 'ending' | 'awaiting' | 'draining' = 'processing';
-  /** Completing a checkpoint with a higher id than this commits everything: the final checkpoint. */
-  private finalCheckpointAfter = Number.POSITIVE_INFINITY;
-  private finalCheckpointDone = false;
-  private inputsEnded = false;
-  /** A trigger that arrived while the operators were flushing; taken right after. */
-  private deferredTrigger: CheckpointBarrier | undefined;
+  /** Set once the task runs; how it ends. */
+  private ending: EndOfInput | undefined;
   /** Commits of completed checkpoints in flight; a cancel lets them finish first. */
   private commits: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -110,12 +101,12 @@ export class Task {
   triggerCheckpoint(barrier: CheckpointBarrier): void {
     this.mailbox.execute(() => {
       const checkpointer = this.checkpointer;
-      if (checkpointer === undefined || this.state !== 'RUNNING' || this.endPhase === 'draining' || this.chain?.source === undefined) {
+      const ending = this.ending;
+      if (checkpointer === undefined || ending === undefined || this.state !== 'RUNNING' || ending.phase === 'draining' || this.chain?.source === undefined) {
         this.env.checkpointResponder.decline({ jobId: this.tdd.jobId, attemptId: this.attemptId, checkpointId: barrier.checkpointId, reason: `${this.name} is not running`, notReady: true });
         return;
       }
-      if (this.endPhase === 'ending') this.deferredTrigger = barrier;
-      else checkpointer.perform(barrier, 0);
+      ending.trigger(barrier);
     });
   }
 
@@ -124,11 +115,10 @@ export class Task {
       const chain = this.chain;
       if (chain === undefined) return;
       this.checkpointer?.onCompleted(checkpointId);
-      const commit = chain.notifyCheckpointComplete(checkpointId).then(() => {
-        if (this.endPhase !== 'awaiting' || checkpointId <= this.finalCheckpointAfter) return;
-        this.finalCheckpointDone = true;
-        this.mailbox.execute(() => this.maybeDrain());
-      }, (error: unknown) => this.fail(error));
+      const commit = chain.notifyCheckpointComplete(checkpointId).then(
+        () => this.mailbox.execute(() => this.ending?.onCheckpointCommitted(checkpointId)),
+        (error: unknown) => this.fail(error),
+      );
       this.commits = this.commits.then(() => commit);
     });
   }
@@ -152,20 +142,26 @@ export class Task {
     this.io = io;
     io.gate.onAvailable = () => this.mailbox.wake();
     io.gate.onFailure = (error) => this.mailbox.execute(() => { throw error; });
-    const chain = this.program.createChain(this.tdd.vertexId as VertexId, this.services(), io.writer);
+    const services = buildTaskServices(this.tdd, this.name, this.processingTime, this.env.stdout, this.log);
+    const chain = this.program.createChain(this.tdd.vertexId as VertexId, services, io.writer);
     this.chain = chain;
     const restoreStart = performance.now();
     const restored = await this.env.resolveRestore(this.tdd);
     await chain.initializeState(restored);
     if (restored !== undefined) {
-      const bytes = restored.reduce((sum, op) => sum + op.keyGroupChunks.reduce((a, c) => a + c.byteLength, 0)
-        + op.listStates.reduce((a, l) => a + l.entries.reduce((b, e) => b + e.byteLength, 0), 0), 0);
-      this.log.info(`${this.name} restored ${bytes} bytes of state from checkpoint ${this.tdd.restore?.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms.`);
+      this.log.info(`${this.name} restored ${restoredBytes(restored)} bytes of state from checkpoint ${this.tdd.restore?.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms.`);
     }
     await chain.open();
     if (this.isTerminal()) return;
     const checkpointer = new SubtaskCheckpointer(this.tdd, chain, io.writer, this.env.checkpointResponder);
     this.checkpointer = checkpointer;
+    this.ending = new EndOfInput({
+      chain, writer: io.writer, checkpointer, checkpointingEnabled: this.tdd.checkpointing.enabled,
+      isTerminal: () => this.isTerminal(),
+      wake: () => this.mailbox.wake(),
+      finished: async () => { if (!this.isTerminal()) await this.terminate('FINISHED', undefined); },
+      fail: (error) => this.fail(error),
+    });
     if (chain.source === undefined) {
       const aligned = (barrier: CheckpointBarrier, alignmentMs: number): void => checkpointer.perform(barrier, alignmentMs);
       const barriers = this.tdd.checkpointing.mode === 'AT_LEAST_ONCE' ? new TrackingBarrierHandler(io.gate, aligned) : new AlignedBarrierHandler(io.gate, aligned);
@@ -177,25 +173,6 @@ export class Task {
     this.mailbox.wake();
   }
 
-  private services(): TaskServices {
-    const tdd = this.tdd;
-    return {
-      jobId: tdd.jobId as JobId,
-      jobName: tdd.jobName,
-      vertexId: tdd.vertexId as VertexId,
-      taskName: this.name,
-      subtaskIndex: tdd.subtaskIndex,
-      parallelism: tdd.parallelism,
-      maxParallelism: tdd.maxParallelism,
-      attemptNumber: tdd.attemptNumber,
-      processingTime: this.processingTime,
-      stdout: this.env.stdout,
-      logger: this.log,
-      autoWatermarkIntervalMs: tdd.autoWatermarkIntervalMs,
-      checkpointingEnabled: tdd.checkpointing.enabled,
-    };
-  }
-
   private startFlushing(): void {
     const timeout = this.tdd.bufferTimeoutMs;
     if (timeout <= 0) return; // flushed after every step instead
@@ -204,8 +181,9 @@ export class Task {
 
   /** One mailbox step: produce or process a bounded amount, then tell the mailbox whether to go on. */
   private step(): boolean {
-    if (this.state !== 'RUNNING' || this.endPhase === 'ending' || this.endPhase === 'draining') return false;
-    if (this.chain!.source !== undefined && this.endPhase === 'awaiting') return false;
+    const phase = this.ending?.phase;
+    if (this.state !== 'RUNNING' || phase === 'ending' || phase === 'draining') return false;
+    if (this.chain!.source !== undefined && phase === 'awaiting') return false;
     const writer = this.io!.writer;
     if (!writer.isWritable) return this.waitForOutput();
     const more = this.accounting.timeBusy(() => (this.chain!.source === undefined ? this.processInput() : this.emitFromSource()));
@@ -216,13 +194,12 @@ export class Task {
   private processInput(): boolean {
     const writer = this.io!.writer;
     const result = this.processor!.step(STEP_RECORDS, () => writer.isWritable);
-    if (result.endOfData && this.endPhase === 'processing') {
-      void this.endInput();
+    if (result.endOfData && this.ending!.phase === 'processing') {
+      void this.ending!.begin();
       return false;
     }
-    if (result.endOfPartitions && !this.inputsEnded) {
-      this.inputsEnded = true;
-      this.maybeDrain();
+    if (result.endOfPartitions) {
+      this.ending!.onInputsEnded();
       return false;
     }
     return this.io!.gate.hasReady || !writer.isWritable;
@@ -232,8 +209,8 @@ export class Task {
     const source = this.chain!.source!;
     const status = source.emitNext(STEP_RECORDS);
     if (status === 'END_OF_INPUT') {
-      this.inputsEnded = true;
-      void this.endInput();
+      this.ending!.onInputsEnded();
+      void this.ending!.begin();
       return false;
     }
     if (status === 'NOTHING_AVAILABLE') {
@@ -256,44 +233,6 @@ export class Task {
       this.mailbox.wake();
     }, (error: unknown) => this.fail(error));
     return false;
-  }
-
-  /**
-   * No more records will come: the operators flush, downstream learns the end of data, and, with
-   * checkpointing, the task waits for a checkpoint taken after this point (Flink's final checkpoint,
-   * which lets two-phase sinks commit their last output) before it ends its partitions.
-   */
-  private async endInput(): Promise<void> {
-    this.endPhase = 'ending';
-    try {
-      await this.chain!.endInput();
-      if (this.isTerminal()) return;
-      const writer = this.io!.writer;
-      writer.broadcastEvent(EndOfDataEvent.INSTANCE);
-      writer.flush();
-      this.endPhase = 'awaiting';
-      if (this.tdd.checkpointing.enabled) this.finalCheckpointAfter = this.checkpointer!.lastCheckpointId;
-      else this.finalCheckpointDone = true;
-      const deferred = this.deferredTrigger;
-      this.deferredTrigger = undefined;
-      if (deferred !== undefined) this.checkpointer!.perform(deferred, 0);
-      this.maybeDrain();
-      this.mailbox.wake();
-    } catch (error) {
-      this.fail(error);
-    }
-  }
-
-  /** Ends the partitions once the final checkpoint is done and (for non-sources) every input has ended. */
-  private maybeDrain(): void {
-    if (this.endPhase !== 'awaiting' || !this.finalCheckpointDone || !this.inputsEnded || this.isTerminal()) return;
-    this.endPhase = 'draining';
-    const writer = this.io!.writer;
-    writer.broadcastEvent(EndOfPartitionEvent.INSTANCE);
-    writer.flush();
-    writer.whenFullyConsumed().then(async () => {
-      if (!this.isTerminal()) await this.terminate('FINISHED', undefined);
-    }, (error: unknown) => this.fail(error));
   }
 
   /** Fails the task with `error` (a user function threw, a channel broke, a restore failed). */
