@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { startClusterCommand, stopClusterCommand } from './commands/cluster-scripts.js';
 import { daemonScriptCommand } from './commands/daemon-script.js';
+import { flinkCommand } from './commands/flink.js';
 import { JOBMANAGER, STANDALONE_JOB, TASKMANAGER } from './commands/scripts.js';
 import { handleError } from './handle-error.js';
 import { terminal } from './ui/terminal.js';
@@ -14,6 +15,7 @@ const PROGRAMS: Record<string, CommandFactory> = {
   taskmanager: (set) => daemonScriptCommand(TASKMANAGER, set),
   'start-cluster': startClusterCommand,
   'stop-cluster': stopClusterCommand,
+  flink: flinkCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

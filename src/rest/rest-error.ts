@@ -1,9 +1,15 @@
 import { TsFlinkError } from '../core/errors.js';
+import { JobRequestError, type JobRequestFailure } from '../rpc/gateways/dispatcher-gateway.js';
 
 /** An error answered with its HTTP status and Flink's `{"errors": [...]}` body. */
 export class RestError extends TsFlinkError {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly details: readonly string[] = []) {
     super(`REST_${status}`, message);
+  }
+
+  /** The `errors` array of the response body. */
+  get errors(): string[] {
+    return [this.message, ...this.details];
   }
 }
 
@@ -13,4 +19,17 @@ export function notFound(message: string): RestError {
 
 export function badRequest(message: string): RestError {
   return new RestError(400, message);
+}
+
+/** Flink's status per refusal: unsupported operations surface as its unhandled-exception 500. */
+const STATUS_OF: Record<JobRequestFailure, number> = { NOT_FOUND: 404, BAD_REQUEST: 400, CONFLICT: 409, UNSUPPORTED: 500 };
+
+/** The REST answer to an error a handler let through; undefined for errors that are bugs (500 with a log line). */
+export function toRestError(error: unknown): RestError | undefined {
+  if (error instanceof RestError) return error;
+  if (error instanceof JobRequestError) {
+    const status = STATUS_OF[error.failure];
+    return status === 500 ? new RestError(500, 'Internal server error.', [error.message]) : new RestError(status, error.message);
+  }
+  return undefined;
 }

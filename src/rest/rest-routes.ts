@@ -1,12 +1,56 @@
 import type { DispatcherGateway } from '../rpc/gateways/dispatcher-gateway.js';
+import { checkpointConfigHandler, checkpointDetailsHandler, checkpointStatisticsHandler } from './handlers/checkpoint-handlers.js';
+import { dashboardConfigHandler, jobManagerConfigHandler, jobManagerEnvironmentHandler } from './handlers/cluster-info-handlers.js';
 import { clusterOverviewHandler } from './handlers/cluster-overview-handler.js';
+import {
+  jobCancelHandler, jobConfigHandler, jobDetailsHandler, jobExceptionsHandler, jobPlanHandler, jobStatusHandler, jobsHandler, jobsOverviewHandler,
+} from './handlers/job-handlers.js';
+import { parallelismHistoryHandler, rescalingHandler, rescalingStatusHandler } from './handlers/rescale-handlers.js';
+import { resourceRequirementsHandler, updateResourceRequirementsHandler } from './handlers/resource-requirements-handlers.js';
+import { savepointStatusHandler, stopWithSavepointHandler, triggerSavepointHandler } from './handlers/savepoint-handlers.js';
 import { taskManagerDetailsHandler, taskManagersHandler } from './handlers/task-managers-handler.js';
+import { vertexDetailsHandler, vertexTaskManagersHandler } from './handlers/vertex-handlers.js';
+import { registerWebUi } from './handlers/web-ui-handler.js';
 import { Router } from './router.js';
+
+/**
+ * How long a stopping REST endpoint keeps serving for clients that have yet to read a savepoint's
+ * outcome (the JobManager of a stopped application exits right after its savepoint).
+ */
+const UNREAD_RESULTS_GRACE_MS = 3_000;
 
 /** Every REST endpoint the JobManager serves, bound to its dispatcher gateway. */
 export function createRestRouter(gateway: DispatcherGateway): Router {
-  return new Router()
+  const jobs = gateway.jobGateway;
+  return registerWebUi(new Router())
+    .beforeStop(() => jobs.whenOperationResultsAccessed(UNREAD_RESULTS_GRACE_MS))
+    .add('GET', '/config', dashboardConfigHandler(jobs))
     .add('GET', '/overview', clusterOverviewHandler(gateway))
+    .add('GET', '/jobmanager/config', jobManagerConfigHandler(jobs))
+    .add('GET', '/jobmanager/environment', jobManagerEnvironmentHandler(jobs))
     .add('GET', '/taskmanagers', taskManagersHandler(gateway))
-    .add('GET', '/taskmanagers/:taskmanagerid', taskManagerDetailsHandler(gateway));
+    .add('GET', '/taskmanagers/:taskmanagerid', taskManagerDetailsHandler(gateway))
+    .add('GET', '/jobs', jobsHandler(jobs))
+    .add('GET', '/jobs/overview', jobsOverviewHandler(jobs))
+    .add('GET', '/jobs/:jobid', jobDetailsHandler(jobs))
+    .add('PATCH', '/jobs/:jobid', jobCancelHandler(jobs))
+    .add('GET', '/jobs/:jobid/status', jobStatusHandler(jobs))
+    .add('GET', '/jobs/:jobid/plan', jobPlanHandler(jobs))
+    .add('GET', '/jobs/:jobid/config', jobConfigHandler(jobs))
+    .add('GET', '/jobs/:jobid/jobmanager/config', jobManagerConfigHandler(jobs))
+    .add('GET', '/jobs/:jobid/jobmanager/environment', jobManagerEnvironmentHandler(jobs))
+    .add('GET', '/jobs/:jobid/exceptions', jobExceptionsHandler(jobs))
+    .add('GET', '/jobs/:jobid/vertices/:vertexid', vertexDetailsHandler(jobs))
+    .add('GET', '/jobs/:jobid/vertices/:vertexid/taskmanagers', vertexTaskManagersHandler(jobs))
+    .add('GET', '/jobs/:jobid/checkpoints', checkpointStatisticsHandler(jobs))
+    .add('GET', '/jobs/:jobid/checkpoints/config', checkpointConfigHandler(jobs))
+    .add('GET', '/jobs/:jobid/checkpoints/details/:checkpointid', checkpointDetailsHandler(jobs))
+    .add('POST', '/jobs/:jobid/savepoints', triggerSavepointHandler(jobs))
+    .add('GET', '/jobs/:jobid/savepoints/:triggerid', savepointStatusHandler(jobs))
+    .add('POST', '/jobs/:jobid/stop', stopWithSavepointHandler(jobs))
+    .add('GET', '/jobs/:jobid/resource-requirements', resourceRequirementsHandler(jobs))
+    .add('PUT', '/jobs/:jobid/resource-requirements', updateResourceRequirementsHandler(jobs))
+    .add('PATCH', '/jobs/:jobid/rescaling', rescalingHandler())
+    .add('GET', '/jobs/:jobid/rescaling/:triggerid', rescalingStatusHandler())
+    .add('GET', '/jobs/:jobid/parallelism-history', parallelismHistoryHandler(jobs));
 }

@@ -2,10 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
-import { RestError } from './rest-error.js';
+import { RestError, toRestError } from './rest-error.js';
 import type { RestResponse, Router } from './router.js';
 
 const log = getLogger('rest');
+
+/** How long stop() waits for requests in flight. */
+const STOP_GRACE_MS = 2_000;
 
 /** Where and how the REST endpoint serves. */
 export interface RestServerSettings {
@@ -22,6 +25,7 @@ export interface RestServerSettings {
  */
 export class RestServer {
   private server: Server | undefined;
+  private stopping = false;
 
   constructor(private readonly router: Router, private readonly settings: RestServerSettings) {}
 
@@ -39,12 +43,23 @@ export class RestServer {
     return (server.address() as AddressInfo).port;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Lets the router's beforeStop work finish while still serving, then stops accepting
+   * connections, lets requests in flight finish for up to `graceMs` (a client polling a
+   * stop-with-savepoint must still get its answer while the JobManager winds down), then drops
+   * whatever is left.
+   */
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     const server = this.server;
-    this.server = undefined;
     if (server === undefined) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.router.runStopHooks();
+    this.server = undefined;
+    this.stopping = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+    await closed;
+    clearTimeout(deadline);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -52,29 +67,29 @@ export class RestServer {
     try {
       result = await this.route(request);
     } catch (error) {
-      result = error instanceof RestError
-        ? { status: error.status, json: { errors: [error.message] } }
-        : this.internalError(request, error);
+      const known = toRestError(error);
+      result = known !== undefined ? { status: known.status, json: { errors: known.errors } } : this.internalError(request, error);
     }
-    // A body we did not read to the end must not keep the connection (and its sender) going.
-    if (!request.complete) response.setHeader('Connection', 'close');
+    // A body we did not read to the end must not keep the connection (and its sender) going;
+    // nor may a connection outlive a server that is stopping.
+    if (!request.complete || this.stopping) response.setHeader('Connection', 'close');
     this.send(response, result);
   }
 
   private async route(request: IncomingMessage): Promise<RestResponse> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const { pathname, query } = splitTarget(request.url ?? '/');
     const method = request.method ?? 'GET';
-    const match = this.router.match(method === 'HEAD' ? 'GET' : method, url.pathname);
+    const match = this.router.match(method === 'HEAD' ? 'GET' : method, pathname);
     if (match.kind === 'not-found') {
       request.resume();
-      throw new RestError(404, `Not found: ${url.pathname}`);
+      throw new RestError(404, `Not found: ${pathname}`);
     }
     if (match.kind === 'method-not-allowed') {
       request.resume();
-      throw new RestError(405, `Method ${method} is not allowed for ${url.pathname}; allowed: ${match.allowed.join(', ')}.`);
+      throw new RestError(405, `Method ${method} is not allowed for ${pathname}; allowed: ${match.allowed.join(', ')}.`);
     }
     const body = await this.readBody(request);
-    return match.handler({ params: match.params, query: url.searchParams, body });
+    return match.handler({ params: match.params, query, body });
   }
 
   private readBody(request: IncomingMessage): Promise<unknown> {
@@ -119,6 +134,7 @@ export class RestServer {
   private send(response: ServerResponse, result: RestResponse): void {
     if (response.headersSent || response.destroyed) return;
     response.setHeader('Access-Control-Allow-Origin', this.settings.allowOrigin);
+    for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, value);
     if ('json' in result) {
       const body = result.json === undefined ? '' : JSON.stringify(result.json);
       response.writeHead(result.status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': Buffer.byteLength(body) });
@@ -128,4 +144,14 @@ export class RestServer {
       response.end(result.raw);
     }
   }
+}
+
+/**
+ * The path and query of a request target as sent. WHATWG URL parsing would resolve `.` and `..`
+ * segments (even percent-encoded ones) before routing; the router must see them to refuse them.
+ */
+function splitTarget(target: string): { pathname: string; query: URLSearchParams } {
+  const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?]*/i, '') || '/' : target;
+  const mark = path.indexOf('?');
+  return mark < 0 ? { pathname: path, query: new URLSearchParams() } : { pathname: path.slice(0, mark), query: new URLSearchParams(path.slice(mark + 1)) };
 }

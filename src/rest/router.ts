@@ -7,10 +7,10 @@ export interface RestRequest {
   readonly body: unknown;
 }
 
-/** A handler's answer: a JSON body with a status, or raw content (the web UI's files). */
+/** A handler's answer: a JSON body with a status, or raw content (the web UI's files); extra headers optional. */
 export type RestResponse =
-  | { readonly status: number; readonly json: unknown }
-  | { readonly status: number; readonly raw: Buffer | string; readonly contentType: string };
+  | { readonly status: number; readonly json: unknown; readonly headers?: Readonly<Record<string, string>> }
+  | { readonly status: number; readonly raw: Buffer | string; readonly contentType: string; readonly headers?: Readonly<Record<string, string>> };
 
 export type RestHandler = (request: RestRequest) => RestResponse | Promise<RestResponse>;
 
@@ -34,6 +34,18 @@ export type RouteMatch =
  */
 export class Router {
   private readonly routes: Route[] = [];
+  private readonly stopHooks: Array<() => Promise<void>> = [];
+
+  /** Work the server must let finish, still serving, before it stops (e.g. results clients have yet to read). */
+  beforeStop(hook: () => Promise<void>): this {
+    this.stopHooks.push(hook);
+    return this;
+  }
+
+  /** Runs every beforeStop hook; a failing hook does not keep the server from stopping. */
+  async runStopHooks(): Promise<void> {
+    await Promise.allSettled(this.stopHooks.map((hook) => hook()));
+  }
 
   add(method: HttpMethod, template: string, handler: RestHandler): this {
     this.routes.push({ method, segments: split(template), handler });

@@ -9,6 +9,7 @@ import type { RegisteredTaskManager } from '../resourcemanager/registered-task-m
 import type { ResourceManager } from '../resourcemanager/resource-manager.js';
 import type { SlotPool } from '../slotpool/slot-pool.js';
 import { JobMasterRouter } from './job-master-router.js';
+import { JobViews } from './job-views.js';
 
 const log = getLogger('dispatcher');
 
@@ -19,6 +20,7 @@ const log = getLogger('dispatcher');
 export class Dispatcher implements DispatcherGateway {
   readonly jobs = new Map<string, JobMaster>();
   readonly jobMasterGateway: JobMasterGateway;
+  private readonly views: JobViews;
 
   constructor(
     private readonly resourceManager: ResourceManager,
@@ -27,6 +29,7 @@ export class Dispatcher implements DispatcherGateway {
     private readonly runtime: ClusterRuntime,
   ) {
     this.jobMasterGateway = new JobMasterRouter(() => this.jobs.values());
+    this.views = new JobViews(configuration);
     resourceManager.expectedAttempts = (resourceId) => [...this.jobs.values()].flatMap((job) => job.scheduler.attemptsOn(resourceId));
   }
 
@@ -36,8 +39,14 @@ export class Dispatcher implements DispatcherGateway {
     log.info(`Received JobGraph submission '${submission.graph.jobName}' (${submission.jobId}).`);
     const jobMaster = await JobMaster.create(submission, { configuration: this.configuration, slotPool: this.slotPool });
     this.jobs.set(submission.jobId, jobMaster);
+    this.views.track(jobMaster);
     jobMaster.start();
     return jobMaster;
+  }
+
+  /** Jobs as REST and the web UI see them (and where the metrics subsystem plugs in its provider). */
+  get jobGateway(): JobViews {
+    return this.views;
   }
 
   /** Suspends every running job (the JobManager is shutting down). */

@@ -304,6 +304,8 @@ export interface JobGateway {
   stopWithSavepoint(jobId: string, request: SavepointRequest & { readonly drain: boolean }): string;
   /** The operation's status; while it is in progress waits up to `waitMs` for it to complete. */
   requestSavepointStatus(jobId: string, triggerId: string, waitMs: number): Promise<SavepointOperationStatus>;
+  /** Resolves when every savepoint operation finished and its outcome was read, or after `timeoutMs`. */
+  whenOperationResultsAccessed(timeoutMs: number): Promise<void>;
   /** Explicitly set configuration keys, secrets masked. */
   requestClusterConfiguration(): ReadonlyArray<{ readonly key: string; readonly value: string }>;
   requestDashboardSettings(): DashboardSettings;

@@ -8,8 +8,13 @@ export const OPERATION_RESULT_RETENTION_MS = 5 * 60_000;
 interface Operation {
   status: SavepointOperationStatus;
   finishedAt: number | undefined;
+  /** A client has read the outcome. */
+  accessed: boolean;
   readonly done: Promise<void>;
 }
+
+/** How often a shutdown looks again for results nobody has read yet. */
+const ACCESS_CHECK_INTERVAL_MS = 20;
 
 /**
  * The asynchronous savepoint and stop-with-savepoint operations of the REST API, keyed by job and
@@ -30,6 +35,7 @@ export class SavepointOperations {
     const operation: Operation = {
       status: { state: 'IN_PROGRESS' },
       finishedAt: undefined,
+      accessed: false,
       done: Promise.resolve().then(run).then(
         (location) => { operation.status = { state: 'COMPLETED', location }; },
         (error: unknown) => { operation.status = { state: 'FAILED', failure: serializeError(error) }; },
@@ -45,7 +51,20 @@ export class SavepointOperations {
     const operation = this.operations.get(keyOf(jobId, triggerId));
     if (operation === undefined) throw new JobRequestError('NOT_FOUND', `There is no savepoint operation with trigger id ${triggerId} for job ${jobId}.`);
     if (operation.status.state === 'IN_PROGRESS' && waitMs > 0) await settledWithin(operation.done, waitMs);
+    if (operation.status.state !== 'IN_PROGRESS') operation.accessed = true;
     return operation.status;
+  }
+
+  /**
+   * Resolves once every operation has finished and a client has read its outcome, or after
+   * `timeoutMs`. The REST endpoint waits for this before it closes (as Flink's operation cache
+   * does), so a stop-with-savepoint that ends the JobManager still reaches the client polling it.
+   */
+  async whenResultsAccessed(timeoutMs: number): Promise<void> {
+    const deadline = this.clock() + timeoutMs;
+    while ([...this.operations.values()].some((operation) => !operation.accessed) && this.clock() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, ACCESS_CHECK_INTERVAL_MS));
+    }
   }
 
   private evictExpired(): void {

@@ -1,0 +1,46 @@
+import { UsageError, TsFlinkError } from '../../core/errors.js';
+import { loadConfiguration, resolveConfDir } from '../../config/index.js';
+import { TMP_DIRS } from '../../config/options/core-options.js';
+import { JOB_MANAGER_RPC_ADDRESS, JOB_MANAGER_RPC_PORT } from '../../config/options/jobmanager-options.js';
+import { REST_ADDRESS, REST_PORT } from '../../config/options/rest-options.js';
+import { readJobManagerInfo, resolveClusterRuntime } from '../../rpc/cluster-runtime.js';
+import { FLINK_HOME } from '../flink-home.js';
+
+/**
+ * The base URL of the JobManager's REST API: `-m host:port` (or a URL) when given, otherwise
+ * rest.address:rest.port from the configuration; with rest.port 0 the port is not known in
+ * advance, so the URL the running JobManager published in the cluster's runtime directory is used.
+ */
+export async function resolveRestUrl(jobManager: string | undefined): Promise<string> {
+  if (jobManager !== undefined) return urlFromAddress(jobManager);
+  const confDir = resolveConfDir(process.env, FLINK_HOME);
+  const { configuration } = await loadConfiguration({ confDir });
+  const port = configuration.get(REST_PORT);
+  if (port !== 0) return `http://${bracketed(configuration.get(REST_ADDRESS) ?? JOB_MANAGER_RPC_ADDRESS.defaultValue)}:${port}`;
+  const runtime = resolveClusterRuntime({
+    confDir,
+    tmpDir: configuration.get(TMP_DIRS)[0] ?? '/tmp',
+    rpcAddress: configuration.get(JOB_MANAGER_RPC_ADDRESS),
+    rpcPort: configuration.get(JOB_MANAGER_RPC_PORT),
+  });
+  const info = readJobManagerInfo(runtime);
+  if (info === undefined) {
+    throw new TsFlinkError('FLINK_NO_JOBMANAGER', `No running JobManager found for ${confDir}: rest.port is 0 and none published its REST address in ${runtime.dir}; start one, or name its address with -m <host:port>.`);
+  }
+  return info.restUrl.replace(/\/+$/, '');
+}
+
+/** `host:port`, `[v6]:port` or `http(s)://...` as a base URL; anything else is a usage error. */
+export function urlFromAddress(address: string): string {
+  const text = address.trim();
+  if (/^https?:\/\//i.test(text)) return text.replace(/\/+$/, '');
+  const match = /^(\[[^\]]+\]|[^:/\s]+):(\d{1,5})$/.exec(text);
+  if (match === null || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+    throw new UsageError(`Invalid JobManager address '${address}': expected host:port, e.g. -m localhost:8081.`);
+  }
+  return `http://${match[1]}:${match[2]}`;
+}
+
+function bracketed(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}

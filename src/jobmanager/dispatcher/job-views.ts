@@ -1,0 +1,180 @@
+import { ConfigurationError } from '../../core/errors.js';
+import { getLogger } from '../../core/logging.js';
+import type { Configuration } from '../../config/configuration.js';
+import { PARALLELISM_DEFAULT } from '../../config/options/core-options.js';
+import {
+  JobRequestError,
+  type DashboardSettings, type JobConfigDetails, type JobDetails, type JobExceptions, type JobGateway, type JobManagerEnvironment, type JobOverview,
+  type JobResourceRequirements, type JobStatusName, type JobVertexDetails, type JobVertexTaskManagers, type ParallelismHistory,
+  type SavepointOperationStatus, type SavepointRequest,
+} from '../../rpc/gateways/dispatcher-gateway.js';
+import { toLocalPath } from '../checkpoint/checkpoint-settings.js';
+import type { JobMaster } from '../jobmaster/job-master.js';
+import { isGloballyTerminal } from '../scheduler/execution-graph/job-status.js';
+import { dashboardSettings, jobManagerEnvironment } from './views/cluster-info-view.js';
+import { NO_METRICS, type SubtaskMetricsProvider } from './views/io-metrics.js';
+import { checkpointConfig, checkpointDetails, checkpointStatistics, jobConfig, jobExceptions, parallelismHistory } from './views/job-info-view.js';
+import { jobDetails, jobOverview } from './views/job-overview-view.js';
+import { ResourceRequirementsService } from './views/resource-requirements.js';
+import { SavepointOperations } from './views/savepoint-operations.js';
+import { TrackedJob, type VertexShape } from './views/tracked-job.js';
+import { vertexDetails, vertexTaskManagers } from './views/vertex-view.js';
+
+const log = getLogger('dispatcher');
+
+/**
+ * The dispatcher's jobs as REST, the web UI and `bin/flink` see them: read views in Flink's terms
+ * (which keep a job's last run after it ended) and the commands on jobs (cancel, savepoints,
+ * resource requirements).
+ */
+export class JobViews implements JobGateway {
+  private readonly tracked = new Map<string, TrackedJob>();
+  private readonly requirements = new ResourceRequirementsService();
+  private readonly savepoints = new SavepointOperations();
+  private metrics: SubtaskMetricsProvider = NO_METRICS;
+  private readonly defaultParallelism: number;
+
+  constructor(private readonly configuration: Configuration, private readonly now: () => number = Date.now) {
+    this.defaultParallelism = configuration.get(PARALLELISM_DEFAULT);
+  }
+
+  /** Starts following a submitted job, so its last run stays visible after it ends. */
+  track(jobMaster: JobMaster): void {
+    this.tracked.set(jobMaster.jobId, new TrackedJob(jobMaster, this.defaultParallelism));
+  }
+
+  /** Where vertex and subtask I/O metrics come from; zeros until the metrics subsystem registers itself. */
+  setMetricsProvider(provider: SubtaskMetricsProvider): void {
+    this.metrics = provider;
+  }
+
+  requestJobsOverview(): readonly JobOverview[] {
+    const now = this.now();
+    return [...this.tracked.values()].map((job) => jobOverview(job, now));
+  }
+
+  requestJobStatus(jobId: string): JobStatusName {
+    return this.job(jobId).status;
+  }
+
+  requestJobDetails(jobId: string): JobDetails {
+    return jobDetails(this.job(jobId), this.metrics, this.now());
+  }
+
+  requestJobVertex(jobId: string, vertexId: string): JobVertexDetails {
+    return vertexDetails(jobId, this.vertex(jobId, vertexId), this.metrics, this.now());
+  }
+
+  requestJobVertexTaskManagers(jobId: string, vertexId: string): JobVertexTaskManagers {
+    return vertexTaskManagers(jobId, this.vertex(jobId, vertexId), this.metrics, this.now());
+  }
+
+  requestJobConfig(jobId: string): JobConfigDetails {
+    return jobConfig(this.job(jobId), this.configuration, this.defaultParallelism);
+  }
+
+  requestJobExceptions(jobId: string, maxExceptions: number): JobExceptions {
+    return jobExceptions(this.job(jobId), maxExceptions);
+  }
+
+  requestCheckpointStatistics(jobId: string): Readonly<Record<string, unknown>> {
+    return checkpointStatistics(this.job(jobId));
+  }
+
+  requestCheckpointConfig(jobId: string): Readonly<Record<string, unknown>> {
+    return checkpointConfig(this.job(jobId));
+  }
+
+  requestCheckpointDetails(jobId: string, checkpointId: number): Readonly<Record<string, unknown>> {
+    return checkpointDetails(this.job(jobId), checkpointId);
+  }
+
+  requestParallelismHistory(jobId: string): ParallelismHistory {
+    return parallelismHistory(this.job(jobId));
+  }
+
+  requestResourceRequirements(jobId: string): JobResourceRequirements {
+    return this.requirements.requirements(this.job(jobId));
+  }
+
+  updateResourceRequirements(jobId: string, requirements: JobResourceRequirements): Promise<void> {
+    return this.requirements.update(this.job(jobId), requirements);
+  }
+
+  cancelJob(jobId: string): void {
+    const job = this.job(jobId);
+    const status = job.status;
+    if (status === 'CANCELED' || status === 'CANCELLING') return;
+    if (isGloballyTerminal(status)) throw new JobRequestError('CONFLICT', `Job ${jobId} cannot be canceled: it already ended ${status}.`);
+    log.info(`Cancelling job ${job.master.jobName} (${jobId}) as requested through REST.`);
+    job.master.scheduler.cancel();
+  }
+
+  triggerSavepoint(jobId: string, request: SavepointRequest & { readonly cancelJob: boolean }): string {
+    const job = this.job(jobId);
+    const target = this.savepointTarget(job, request.targetDirectory);
+    const scheduler = job.master.scheduler;
+    return this.savepoints.start(jobId, request.triggerId, async () => {
+      const location = await scheduler.triggerSavepoint(target);
+      if (request.cancelJob) scheduler.cancel();
+      return location;
+    });
+  }
+
+  stopWithSavepoint(jobId: string, request: SavepointRequest & { readonly drain: boolean }): string {
+    const job = this.job(jobId);
+    const target = this.savepointTarget(job, request.targetDirectory);
+    if (request.drain) log.warn(`Stop-with-savepoint of job ${jobId} asked to drain; tsflink's schedulers stop without draining, so event-time timers do not fire first.`);
+    return this.savepoints.start(jobId, request.triggerId, () => job.master.scheduler.stopWithSavepoint(target));
+  }
+
+  requestSavepointStatus(jobId: string, triggerId: string, waitMs: number): Promise<SavepointOperationStatus> {
+    this.job(jobId);
+    return this.savepoints.status(jobId, triggerId, waitMs);
+  }
+
+  whenOperationResultsAccessed(timeoutMs: number): Promise<void> {
+    return this.savepoints.whenResultsAccessed(timeoutMs);
+  }
+
+  requestClusterConfiguration(): ReadonlyArray<{ readonly key: string; readonly value: string }> {
+    return this.configuration.entries();
+  }
+
+  requestDashboardSettings(): DashboardSettings {
+    return dashboardSettings(this.configuration);
+  }
+
+  requestJobManagerEnvironment(): JobManagerEnvironment {
+    return jobManagerEnvironment(this.tracked.values());
+  }
+
+  private job(jobId: string): TrackedJob {
+    const job = this.tracked.get(jobId);
+    if (job === undefined) throw new JobRequestError('NOT_FOUND', `Job ${jobId} is unknown to this JobManager.`);
+    return job;
+  }
+
+  private vertex(jobId: string, vertexId: string): VertexShape {
+    const shape = this.job(jobId).vertices().find((candidate) => candidate.jobVertex.id === vertexId);
+    if (shape === undefined) throw new JobRequestError('NOT_FOUND', `Job ${jobId} has no vertex ${vertexId}.`);
+    return shape;
+  }
+
+  /** The directory a savepoint goes to: the request's, else the job's default; a local path either way. */
+  private savepointTarget(job: TrackedJob, requested: string | undefined): string {
+    if (requested === undefined) {
+      const fallback = job.master.checkpointSettings.savepointDirectory;
+      if (fallback === undefined) {
+        throw new JobRequestError('BAD_REQUEST', 'No savepoint directory: give a target directory with the request, or set execution.checkpointing.savepoint-dir (state.savepoints.dir).');
+      }
+      return fallback;
+    }
+    try {
+      return toLocalPath(requested, 'target directory');
+    } catch (error) {
+      if (error instanceof ConfigurationError) throw new JobRequestError('BAD_REQUEST', error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import type {
+  ExecutionStateCounts, IoMetrics, JobDetails, JobOverview, JobPlanNode, JobVertexOverview, SubtaskAttemptDetails,
+} from '../../rpc/gateways/dispatcher-gateway.js';
+import { EXECUTION_STATES } from '../../rpc/gateways/dispatcher-gateway.js';
+
+/** Flink's IOMetricsInfo. */
+export function ioMetricsJson(metrics: IoMetrics): Record<string, number | boolean> {
+  return {
+    'read-bytes': metrics.readBytes,
+    'read-bytes-complete': metrics.readBytesComplete,
+    'write-bytes': metrics.writeBytes,
+    'write-bytes-complete': metrics.writeBytesComplete,
+    'read-records': metrics.readRecords,
+    'read-records-complete': metrics.readRecordsComplete,
+    'write-records': metrics.writeRecords,
+    'write-records-complete': metrics.writeRecordsComplete,
+    'accumulated-backpressured-time': metrics.accumulatedBackpressuredTime,
+    'accumulated-idle-time': metrics.accumulatedIdleTime,
+    'accumulated-busy-time': metrics.accumulatedBusyTime,
+  };
+}
+
+/** `tasks` of /jobs/overview: lower-case state names plus `total` (Flink's JobDetails). */
+export function lowerCaseTaskCounts(counts: ExecutionStateCounts, total: number): Record<string, number> {
+  const json: Record<string, number> = { total };
+  for (const state of EXECUTION_STATES) json[state.toLowerCase()] = counts[state];
+  return json;
+}
+
+/** Upper-case state names, as /jobs/:jobid's vertex `tasks` and `status-counts`. */
+export function upperCaseTaskCounts(counts: ExecutionStateCounts): Record<string, number> {
+  return Object.fromEntries(EXECUTION_STATES.map((state) => [state, counts[state]]));
+}
+
+/** One entry of /jobs/overview. */
+export function jobOverviewJson(job: JobOverview): Record<string, unknown> {
+  return {
+    jid: job.jobId,
+    name: job.name,
+    jobType: job.jobType,
+    schedulerType: job.schedulerType,
+    'start-time': job.startTime,
+    'end-time': job.endTime,
+    duration: job.duration,
+    state: job.status,
+    'last-modification': job.lastModification,
+    tasks: lowerCaseTaskCounts(job.taskCounts, job.totalTasks),
+    'pending-operators': 0,
+  };
+}
+
+/** One vertex of /jobs/:jobid. */
+export function vertexOverviewJson(vertex: JobVertexOverview): Record<string, unknown> {
+  return {
+    id: vertex.id,
+    slotSharingGroupId: vertex.slotSharingGroupId,
+    name: vertex.name,
+    maxParallelism: vertex.maxParallelism,
+    parallelism: vertex.parallelism,
+    status: vertex.status,
+    'start-time': vertex.startTime,
+    'end-time': vertex.endTime,
+    duration: vertex.duration,
+    tasks: upperCaseTaskCounts(vertex.taskCounts),
+    metrics: ioMetricsJson(vertex.metrics),
+  };
+}
+
+/** Flink's JobPlanInfo.Plan; sources have no `inputs`, as in Flink's plan. */
+export function planJson(jobId: string, name: string, jobType: string, nodes: readonly JobPlanNode[]): Record<string, unknown> {
+  return {
+    jid: jobId,
+    name,
+    type: jobType,
+    nodes: nodes.map((node) => ({
+      id: node.id,
+      parallelism: node.parallelism,
+      operator: '',
+      operator_strategy: '',
+      description: node.description,
+      ...(node.inputs.length === 0 ? {} : {
+        inputs: node.inputs.map((input) => ({ num: input.num, id: input.id, ship_strategy: input.shipStrategy, exchange: 'pipelined_bounded' })),
+      }),
+      optimizer_properties: {},
+    })),
+  };
+}
+
+/** The body of /jobs/:jobid (Flink's JobDetailsInfo). */
+export function jobDetailsJson(job: JobDetails): Record<string, unknown> {
+  const statusCounts = Object.fromEntries(EXECUTION_STATES.map((state) => [state, 0]));
+  for (const vertex of job.vertices) for (const state of EXECUTION_STATES) statusCounts[state] += vertex.taskCounts[state];
+  return {
+    jid: job.jobId,
+    name: job.name,
+    isStoppable: job.isStoppable,
+    state: job.status,
+    'job-type': job.jobType,
+    schedulerType: job.schedulerType,
+    'start-time': job.startTime,
+    'end-time': job.endTime,
+    duration: job.duration,
+    maxParallelism: job.maxParallelism,
+    now: job.now,
+    timestamps: { ...job.statusTimestamps },
+    vertices: job.vertices.map(vertexOverviewJson),
+    'status-counts': statusCounts,
+    plan: planJson(job.jobId, job.name, job.jobType, job.plan),
+    'pending-operators': 0,
+  };
+}
+
+/** One subtask of /jobs/:jobid/vertices/:vertexid (Flink's SubtaskExecutionAttemptDetailsInfo). */
+export function subtaskJson(subtask: SubtaskAttemptDetails): Record<string, unknown> {
+  return {
+    subtask: subtask.subtask,
+    status: subtask.status,
+    attempt: subtask.attempt,
+    endpoint: subtask.endpoint,
+    'start-time': subtask.startTime,
+    'end-time': subtask.endTime,
+    duration: subtask.duration,
+    metrics: ioMetricsJson(subtask.metrics),
+    'taskmanager-id': subtask.taskManagerId,
+    'status-duration': { ...subtask.statusDurations },
+    // Flink still writes the old spelling of the start time beside the new one.
+    start_time: subtask.startTime,
+  };
+}

@@ -1,0 +1,51 @@
+import type { JobGateway } from '../../rpc/gateways/dispatcher-gateway.js';
+import { RestError } from '../rest-error.js';
+import { hexIdParam, integerQuery, jobIdParam } from '../request-params.js';
+import type { RestHandler } from '../router.js';
+
+/** Flink's answer on its legacy rescaling endpoints, kept word for word since clients look for it. */
+const RESCALING_DISABLED = 'Rescaling is temporarily disabled. See FLINK-12312.';
+
+/** PATCH /jobs/:jobid/rescaling?parallelism=N: always 503, as in Flink; resource requirements replace it. */
+export function rescalingHandler(): RestHandler {
+  return (request) => {
+    jobIdParam(request);
+    if (request.query.get('parallelism') === null) throw new RestError(400, 'Missing query parameter parallelism: expected a positive integer.');
+    integerQuery(request, 'parallelism', 1, 1);
+    throw new RestError(503, RESCALING_DISABLED);
+  };
+}
+
+/** GET /jobs/:jobid/rescaling/:triggerid: 503 like the trigger. */
+export function rescalingStatusHandler(): RestHandler {
+  return (request) => {
+    jobIdParam(request);
+    hexIdParam(request, 'triggerid', 'trigger id');
+    throw new RestError(503, RESCALING_DISABLED);
+  };
+}
+
+/**
+ * GET /jobs/:jobid/parallelism-history (tsflink's own, for the web UI's timeline): every run of the
+ * job with its parallelism per vertex, why it started, how long the job was down before it, and the
+ * checkpoint it restored.
+ */
+export function parallelismHistoryHandler(jobs: JobGateway): RestHandler {
+  return (request) => {
+    const history = jobs.requestParallelismHistory(jobIdParam(request));
+    return {
+      status: 200,
+      json: {
+        changes: history.changes.map((change) => ({
+          timestamp: change.timestamp,
+          cause: change.cause,
+          parallelism: { ...change.parallelism },
+          downtimeMs: change.downtimeMs,
+          restoredCheckpointId: change.restoredCheckpointId ?? null,
+        })),
+        numRestarts: history.numRestarts,
+        numRescales: history.numRescales,
+      },
+    };
+  };
+}
