@@ -54,7 +54,8 @@ describe('checkpoint storage faults', () => {
   });
 
   it('counts failed checkpoints when the directory becomes unusable, keeps running, and fails past the tolerable number', async () => {
-    const dist = newDist({ 'execution.checkpointing.interval': '300 ms', 'execution.checkpointing.tolerable-failed-checkpoints': 3 });
+    // Past the threshold the job fails over through its restart strategy (as in Flink); with none it ends FAILED.
+    const dist = newDist({ 'execution.checkpointing.interval': '300 ms', 'execution.checkpointing.tolerable-failed-checkpoints': 3, 'restart-strategy.type': 'none' });
     const checkpoints = join(dist.dir, 'checkpoints');
     dist.addExampleJar('TopSpeedWindowing');
     const started = await dist.run('standalone-job.sh', ['start', `-Dexecution.checkpointing.dir=file://${checkpoints}`, '-j', 'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing']);
