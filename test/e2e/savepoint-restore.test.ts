@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { waitForProcessExit } from '../helpers/cluster-probes.js';
+import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
+import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
+
+const KEYS = 40;
+const PER_KEY = 200;
+
+/** The local directory of the `file:` savepoint path `bin/flink` printed. */
+function savepointPath(output: string): string {
+  const match = /^Savepoint completed\. Path: file:(\/\S+)$/m.exec(output);
+  assert.ok(match !== null, `no savepoint path in:\n${output}`);
+  return match[1]!;
+}
+
+describe('stop-with-savepoint and a restart from the savepoint at another parallelism', () => {
+  const dist = TestDist.create({ config: {
+    'scheduler-mode': 'reactive',
+    'execution.checkpointing.interval': '700 ms',
+    'heartbeat.interval': '300 ms',
+    'heartbeat.timeout': '3 s',
+  } });
+  after(() => dist.destroy());
+
+  const output = join(dist.dir, 'counts');
+  const jobArgs = ['-j', 'org.tsflink.fixtures.KeyedCounter', '--records', String(KEYS * PER_KEY), '--keys', String(KEYS), '--rate', '1200', '--output', output];
+
+  /** Starts the job (from `savepoint` when given) and waits until it runs at `parallelism` with output committed. */
+  async function startRun(savepoint: string | undefined, parallelism: number): Promise<{ url: string; jobId: string; pid: number }> {
+    const restore = savepoint === undefined ? [] : ['--fromSavepoint', savepoint];
+    const started = await dist.run('standalone-job.sh', ['start', ...restore, ...jobArgs]);
+    assert.equal(started.exitCode, 0, started.stderr);
+    const url = restUrlFrom(started.stdout);
+    const jobId = await waitFor('the job to be listed', async () => (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]?.id, 20_000);
+    const before = committedLines(output).length;
+    await waitFor(`the job to run at parallelism ${parallelism} and commit output`, async () => {
+      const job = await getJson<{ state: string; vertices: Array<{ parallelism: number }> }>(url, `/jobs/${jobId}`);
+      const running = job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism);
+      return running && committedLines(output).length > before ? true : undefined;
+    }, 30_000);
+    return { url, jobId, pid: dist.pids('standalonejob').at(-1)! };
+  }
+
+  async function stopWithSavepoint(jobId: string, pid: number, target: string): Promise<string> {
+    const stop = await dist.run('flink', ['stop', '--savepointPath', target, jobId]);
+    assert.equal(stop.exitCode, 0, stop.stderr);
+    const path = savepointPath(stop.stdout);
+    assert.ok(existsSync(join(path, '_metadata')), `${path}/_metadata is missing`);
+    assert.ok(await waitForProcessExit(pid, 20_000), 'the JobManager did not exit after stop-with-savepoint');
+    return path;
+  }
+
+  it('keeps every key\'s count exactly once through 2 → 1 → 3 subtasks', async () => {
+    dist.addFixtureJob('keyed-counter');
+    mkdirSync(output);
+    await dist.run('taskmanager.sh', ['start']);
+    await dist.run('taskmanager.sh', ['start']);
+    const first = await startRun(undefined, 2);
+    const firstSavepoint = await stopWithSavepoint(first.jobId, first.pid, join(dist.dir, 'savepoints-1'));
+
+    await dist.run('taskmanager.sh', ['stop']);
+    const second = await startRun(firstSavepoint, 1);
+    assert.match(dist.log('standalonejob', 1), new RegExp(`Restoring job \\w+ from savepoint \\d+ at file:${firstSavepoint}`));
+    const secondSavepoint = await stopWithSavepoint(second.jobId, second.pid, join(dist.dir, 'savepoints-2'));
+
+    await dist.run('taskmanager.sh', ['start']);
+    await dist.run('taskmanager.sh', ['start']);
+    const third = dist.startForeground('standalone-job.sh', ['--fromSavepoint', secondSavepoint, ...jobArgs]);
+    const result = await third;
+    assert.equal(result.exitCode, 0, String(result.all).slice(-3000));
+    const runs = [...String(result.all).matchAll(/subtasks of job \w+ are running \(([^)]*)\)/g)].map((m) => m[1]!);
+    assert.ok(runs.some((run) => [...run.matchAll(/: (\d+)/g)].every((m) => m[1] === '3')), `never ran at parallelism 3: ${runs.join(' | ')}`);
+
+    const lines = committedLines(output);
+    const { missing, duplicated } = checkKeyedCounts(lines, KEYS, PER_KEY);
+    assert.deepEqual({ missing: missing.slice(0, 5), duplicated: duplicated.slice(0, 5) }, { missing: [], duplicated: [] });
+    assert.equal(lines.length, KEYS * PER_KEY);
+  });
+});
