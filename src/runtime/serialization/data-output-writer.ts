@@ -134,6 +134,24 @@ export class DataOutputWriter {
     this.pos += 4;
   }
 
+  /** Writes a placeholder int32 and returns where it is, for a count or size known only later. */
+  reserveInt32(): number {
+    const at = this.pos;
+    this.writeInt32(0);
+    return at;
+  }
+
+  /** Fills in an int32 placeholder written by reserveInt32. */
+  patchInt32(at: number, v: number): void {
+    this.data.setInt32(at, v, true);
+  }
+
+  /** Drops everything written after `position` (a section that turned out empty). */
+  rewind(position: number): void {
+    if (position < 0 || position > this.pos) throw new RangeError(`Cannot rewind to ${position}: ${this.pos} byte(s) written.`);
+    this.pos = position;
+  }
+
   writeFloat64(v: number): void {
     this.ensureCapacity(8);
     this.data.setFloat64(this.pos, v, true);

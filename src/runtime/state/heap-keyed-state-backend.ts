@@ -4,13 +4,14 @@
  */
 import type { TypeDescriptor } from '../../jobgraph/type-descriptor.js';
 import { assignToKeyGroup, type KeyGroupRange } from '../keygroups/index.js';
-import { canonicalKey, decodeValue, encodeValue } from '../serialization/index.js';
+import { canonicalKey, type TypeSerializer } from '../serialization/index.js';
 import { StateError } from '../runtime-errors.js';
 import { createHeapState, type HeapState, type KeyContext } from './heap-states.js';
-import { decodeKeyGroupChunk, encodeKeyGroupChunk, type ChunkStateEntry, type ChunkTimer, type KeyGroupChunk } from './key-group-chunk.js';
-import { namespaceFromPlain, namespaceToPlain, type Namespace } from './namespace.js';
+import { KeyGroupChunkWriter, readKeyGroupChunk, readStateSection, type ChunkTimer, type EncodedStateSection } from './key-group-chunk.js';
+import type { Namespace } from './namespace.js';
 import type { AnyStateDescriptor, StateKind } from './state-descriptors.js';
 import { StateTable } from './state-table.js';
+import { serializerOf } from './state-value-codec.js';
 
 /** A timer read back from a snapshot, ready for its timer service. */
 export interface RestoredTimer {
@@ -26,12 +27,13 @@ export interface RestoredTimer {
 export interface TimerSnapshotSource {
   readonly name: string;
   /** The service's timers grouped by key-group offset. */
-  snapshotTimers(encodeKey: (key: unknown) => Uint8Array): Map<number, ChunkTimer[]>;
+  snapshotTimers(): Map<number, ChunkTimer[]>;
 }
 
+/** Restored entries of a state the operator has not registered yet: its value type is still unknown. */
 interface PendingState {
   readonly kind: StateKind;
-  readonly byGroup: Map<number, ChunkStateEntry[]>;
+  readonly byGroup: Map<number, EncodedStateSection[]>;
 }
 
 /** The keyed state of one operator in one subtask. */
@@ -41,6 +43,7 @@ export class HeapKeyedStateBackend implements KeyContext {
   currentGroupIndex = -1;
   readonly numKeyGroups: number;
   private readonly start: number;
+  private readonly keySerializer: TypeSerializer<unknown>;
   private readonly states = new Map<string, HeapState>();
   private readonly pending = new Map<string, PendingState>();
   private readonly pendingTimers = new Map<string, RestoredTimer[]>();
@@ -49,8 +52,8 @@ export class HeapKeyedStateBackend implements KeyContext {
   constructor(readonly keyType: TypeDescriptor | undefined, readonly maxParallelism: number, readonly keyGroupRange: KeyGroupRange) {
     this.start = keyGroupRange.startKeyGroup;
     this.numKeyGroups = keyGroupRange.size();
+    this.keySerializer = serializerOf(keyType);
   }
-
   /** Makes `key` the current key; every state access until the next call reads this key's state. */
   setCurrentKey(key: unknown): void {
     const kg = assignToKeyGroup(key, this.maxParallelism, this.keyType);
@@ -95,13 +98,17 @@ export class HeapKeyedStateBackend implements KeyContext {
       throw new StateError(`State '${descriptor.name}' was a ${pending.kind} state in the checkpoint and is now asked for as a ${descriptor.kind} state`);
     }
     this.pending.delete(descriptor.name);
-    for (const [groupIndex, entries] of pending.byGroup) {
-      for (const [keyBytes, ns, valueBytes] of entries) {
-        const key = decodeValue(keyBytes, this.keyType);
-        const value = state.codec.decode(valueBytes);
-        state.table.put(groupIndex, canonicalKey(key, this.keyType), key, namespaceFromPlain(ns), value);
-      }
+    for (const [groupIndex, sections] of pending.byGroup) {
+      for (const section of sections) this.load(state, groupIndex, section);
     }
+  }
+
+  private load(state: HeapState, groupIndex: number, section: EncodedStateSection): void {
+    const table = state.table;
+    const keyType = this.keyType;
+    readStateSection(section, this.keySerializer, state.codec, (key, namespace, value) => {
+      table.put(groupIndex, canonicalKey(key, keyType), key, namespace, value);
+    });
   }
 
   addTimerSnapshotSource(source: TimerSnapshotSource): void {
@@ -117,72 +124,54 @@ export class HeapKeyedStateBackend implements KeyContext {
 
   /** Every key group of the range as one encoded chunk, undefined for an empty group. */
   snapshot(): { start: number; chunks: (Uint8Array | undefined)[] } {
-    const encodeKey = (key: unknown): Uint8Array => encodeValue(key, this.keyType);
-    const timersBySource = this.timerSources.map((s) => ({ name: s.name, byGroup: s.snapshotTimers(encodeKey) }));
+    const timersBySource = this.timerSources.map((s) => ({ name: s.name, byGroup: s.snapshotTimers() }));
+    const writer = new KeyGroupChunkWriter(this.keySerializer);
     const chunks: (Uint8Array | undefined)[] = [];
     for (let g = 0; g < this.numKeyGroups; g++) {
-      const chunk = this.groupChunk(g, encodeKey, timersBySource);
-      chunks.push(chunk === undefined ? undefined : encodeKeyGroupChunk(chunk));
+      writer.begin(this.start + g);
+      for (const [name, state] of this.states) writer.writeState(name, state.descriptor.kind, state.codec, state.table.entriesOfGroup(g));
+      for (const [name, pending] of this.pending) {
+        const sections = pending.byGroup.get(g);
+        if (sections !== undefined) writer.writeEncodedState(name, pending.kind, sections);
+      }
+      for (const source of timersBySource) {
+        const timers = source.byGroup.get(g);
+        if (timers !== undefined) writer.writeTimers(source.name, timers);
+      }
+      for (const [service, restored] of this.pendingTimers) writer.writeTimers(service, restored.filter((r) => r.groupIndex === g));
+      chunks.push(writer.finish());
     }
     return { start: this.start, chunks };
-  }
-
-  private groupChunk(
-    g: number,
-    encodeKey: (key: unknown) => Uint8Array,
-    timersBySource: { name: string; byGroup: Map<number, ChunkTimer[]> }[],
-  ): KeyGroupChunk | undefined {
-    const states: { name: string; kind: StateKind; entries: ChunkStateEntry[] }[] = [];
-    for (const [name, state] of this.states) {
-      const entries: ChunkStateEntry[] = [];
-      for (const e of state.table.entriesOfGroup(g)) {
-        entries.push([encodeKey(e.key), namespaceToPlain(e.namespace), state.codec.encode(e.value)]);
-      }
-      if (entries.length > 0) states.push({ name, kind: state.descriptor.kind, entries });
-    }
-    for (const [name, pending] of this.pending) {
-      const entries = pending.byGroup.get(g);
-      if (entries !== undefined && entries.length > 0) states.push({ name, kind: pending.kind, entries });
-    }
-    const timers: { service: string; timers: ChunkTimer[] }[] = [];
-    for (const source of timersBySource) {
-      const t = source.byGroup.get(g);
-      if (t !== undefined && t.length > 0) timers.push({ service: source.name, timers: t });
-    }
-    for (const [service, restored] of this.pendingTimers) {
-      const t = restored.filter((r) => r.groupIndex === g).map((r): ChunkTimer => [encodeKey(r.key), namespaceToPlain(r.namespace), r.timestamp, r.domain]);
-      if (t.length > 0) timers.push({ service, timers: t });
-    }
-    if (states.length === 0 && timers.length === 0) return undefined;
-    return { keyGroup: this.start + g, states, timers };
   }
 
   /** Loads chunks of a checkpoint; chunks of groups outside this subtask's range are skipped. */
   restore(chunks: readonly Uint8Array[]): void {
     for (const bytes of chunks) {
-      const chunk = decodeKeyGroupChunk(bytes);
+      const chunk = readKeyGroupChunk(bytes, this.keySerializer);
       if (!this.keyGroupRange.contains(chunk.keyGroup)) continue;
       const g = chunk.keyGroup - this.start;
-      for (const section of chunk.states) this.stashState(section.name, section.kind, g, section.entries);
+      for (const section of chunk.states) this.stashState(g, section);
       for (const section of chunk.timers) this.stashTimers(section.service, g, section.timers);
     }
   }
 
-  private stashState(name: string, kind: StateKind, g: number, entries: readonly ChunkStateEntry[]): void {
-    const live = this.states.get(name);
+  private stashState(g: number, section: EncodedStateSection): void {
+    const live = this.states.get(section.name);
     if (live !== undefined) {
-      this.pending.set(name, { kind, byGroup: new Map([[g, [...entries]]]) });
-      this.materialize(live.descriptor, live);
+      if (live.descriptor.kind !== section.kind) {
+        throw new StateError(`State '${section.name}' was a ${section.kind} state in the checkpoint and is now used as a ${live.descriptor.kind} state`);
+      }
+      this.load(live, g, section);
       return;
     }
-    let pending = this.pending.get(name);
+    let pending = this.pending.get(section.name);
     if (pending === undefined) {
-      pending = { kind, byGroup: new Map() };
-      this.pending.set(name, pending);
+      pending = { kind: section.kind, byGroup: new Map() };
+      this.pending.set(section.name, pending);
     }
     const list = pending.byGroup.get(g);
-    if (list === undefined) pending.byGroup.set(g, [...entries]);
-    else list.push(...entries);
+    if (list === undefined) pending.byGroup.set(g, [section]);
+    else list.push(section);
   }
 
   private stashTimers(service: string, g: number, timers: readonly ChunkTimer[]): void {
@@ -191,9 +180,8 @@ export class HeapKeyedStateBackend implements KeyContext {
       list = [];
       this.pendingTimers.set(service, list);
     }
-    for (const [keyBytes, ns, timestamp, domain] of timers) {
-      const key = decodeValue(keyBytes, this.keyType);
-      list.push({ key, canonicalKey: canonicalKey(key, this.keyType), groupIndex: g, namespace: namespaceFromPlain(ns), timestamp, domain });
+    for (const { key, namespace, timestamp, domain } of timers) {
+      list.push({ key, canonicalKey: canonicalKey(key, this.keyType), groupIndex: g, namespace, timestamp, domain });
     }
   }
 
@@ -202,7 +190,7 @@ export class HeapKeyedStateBackend implements KeyContext {
     const s = this.states.get(name);
     if (s !== undefined) return s.table.size();
     let n = 0;
-    for (const entries of this.pending.get(name)?.byGroup.values() ?? []) n += entries.length;
+    for (const sections of this.pending.get(name)?.byGroup.values() ?? []) for (const section of sections) n += section.count;
     return n;
   }
 }

@@ -1,44 +1,191 @@
 /**
  * The encoded form of one key group's keyed state: every state's entries and every timer whose key
- * falls in the group, each with its original key so a restoring subtask can rebuild it.
+ * falls in the group. Keys, namespaces and values go through their serializers straight into one
+ * buffer (no per-entry byte arrays), and each state's entries form one sized section, so a restore
+ * can keep a section encoded until the operator registers the state and its value type is known.
+ *
+ * Layout: varuint version, varuint key group, then sections until END:
+ *   STATE:  string name, string kind, int32 count, int32 byte size, entries (key, namespace, value)
+ *   TIMERS: string service, int32 count, int32 byte size, timers (key, namespace, float64 time, byte domain)
  */
-import { decodeValue, encodeValue } from '../serialization/index.js';
+import { DataInputReader, DataOutputWriter, GENERIC_SERIALIZER, type TypeSerializer } from '../serialization/index.js';
 import { StateError } from '../runtime-errors.js';
+import { namespaceFromPlain, namespaceToPlain, type Namespace } from './namespace.js';
 import type { StateKind } from './state-descriptors.js';
+import type { StateEntry } from './state-table.js';
+import type { StateValueCodec } from './state-value-codec.js';
 
-/** One stored entry: the encoded key, the plain namespace, the encoded value. */
-export type ChunkStateEntry = [keyBytes: Uint8Array, namespace: unknown, valueBytes: Uint8Array];
-/** One timer: the encoded key, the plain namespace, its time, 0 for event time or 1 for processing time. */
-export type ChunkTimer = [keyBytes: Uint8Array, namespace: unknown, timestamp: number, domain: number];
+const FORMAT_VERSION = 2;
+const END = 0;
+const STATE = 1;
+const TIMERS = 2;
+const STATE_KINDS: ReadonlySet<string> = new Set<StateKind>(['value', 'list', 'reducing', 'aggregating', 'map']);
 
-/** The decoded content of one key group's chunk. */
-export interface KeyGroupChunk {
+/** A timer as snapshots carry it: 0 for event time, 1 for processing time. */
+export interface ChunkTimer {
+  readonly key: unknown;
+  readonly namespace: Namespace;
+  readonly timestamp: number;
+  readonly domain: number;
+}
+
+/** One state's entries in one key group, still encoded (a view into the chunk's bytes). */
+export interface EncodedStateSection {
+  readonly name: string;
+  readonly kind: StateKind;
+  readonly count: number;
+  readonly bytes: Uint8Array;
+}
+
+/** A chunk as a restore reads it: state sections left encoded, timers decoded. */
+export interface DecodedKeyGroupChunk {
   readonly keyGroup: number;
-  readonly states: ReadonlyArray<{ readonly name: string; readonly kind: StateKind; readonly entries: readonly ChunkStateEntry[] }>;
+  readonly states: readonly EncodedStateSection[];
   readonly timers: ReadonlyArray<{ readonly service: string; readonly timers: readonly ChunkTimer[] }>;
 }
 
-const FORMAT_VERSION = 1;
+/** Builds the chunks of one snapshot, reusing one buffer; each finished chunk is its own copy. */
+export class KeyGroupChunkWriter {
+  private readonly out = new DataOutputWriter(64 * 1024);
+  private sections = 0;
 
-/** Encodes one key group's chunk (the generic codec carries the nested byte arrays). */
-export function encodeKeyGroupChunk(chunk: KeyGroupChunk): Uint8Array {
-  return encodeValue([
-    FORMAT_VERSION,
-    chunk.keyGroup,
-    chunk.states.map((s) => [s.name, s.kind, s.entries]),
-    chunk.timers.map((t) => [t.service, t.timers]),
-  ]);
+  constructor(private readonly keys: TypeSerializer<unknown>) {}
+
+  begin(keyGroup: number): void {
+    this.out.reset();
+    this.out.writeVarUint(FORMAT_VERSION);
+    this.out.writeVarUint(keyGroup);
+    this.sections = 0;
+  }
+
+  /** Writes a live state's entries of the group; nothing when there are none. */
+  writeState(name: string, kind: StateKind, codec: StateValueCodec, entries: Iterable<StateEntry>): void {
+    const out = this.out;
+    this.section(STATE, name, kind, (): number => {
+      let count = 0;
+      for (const entry of entries) {
+        this.keys.write(out, entry.key);
+        GENERIC_SERIALIZER.write(out, namespaceToPlain(entry.namespace));
+        codec.write(out, entry.value);
+        count++;
+      }
+      return count;
+    });
+  }
+
+  /** Writes restored sections of a state nobody registered yet, byte for byte. */
+  writeEncodedState(name: string, kind: StateKind, sections: readonly EncodedStateSection[]): void {
+    this.section(STATE, name, kind, (): number => {
+      let count = 0;
+      for (const section of sections) {
+        this.out.writeBytes(section.bytes);
+        count += section.count;
+      }
+      return count;
+    });
+  }
+
+  /** Writes one timer service's timers of the group; nothing when there are none. */
+  writeTimers(service: string, timers: Iterable<ChunkTimer>): void {
+    const out = this.out;
+    this.section(TIMERS, service, undefined, (): number => {
+      let count = 0;
+      for (const timer of timers) {
+        this.keys.write(out, timer.key);
+        GENERIC_SERIALIZER.write(out, namespaceToPlain(timer.namespace));
+        out.writeFloat64(timer.timestamp);
+        out.writeByte(timer.domain);
+        count++;
+      }
+      return count;
+    });
+  }
+
+  /** The finished chunk, undefined when the group holds nothing. */
+  finish(): Uint8Array | undefined {
+    if (this.sections === 0) return undefined;
+    this.out.writeByte(END);
+    return this.out.toBuffer();
+  }
+
+  // Header, then the body; an empty body takes the header back out.
+  private section(tag: number, name: string, kind: StateKind | undefined, body: () => number): void {
+    const out = this.out;
+    const start = out.position;
+    out.writeByte(tag);
+    out.writeString(name);
+    if (kind !== undefined) out.writeString(kind);
+    const countAt = out.reserveInt32();
+    const sizeAt = out.reserveInt32();
+    const bodyStart = out.position;
+    const count = body();
+    if (count === 0) {
+      out.rewind(start);
+      return;
+    }
+    out.patchInt32(countAt, count);
+    out.patchInt32(sizeAt, out.position - bodyStart);
+    this.sections++;
+  }
 }
 
-/** Decodes a chunk written by encodeKeyGroupChunk. */
-export function decodeKeyGroupChunk(bytes: Uint8Array): KeyGroupChunk {
-  const raw = decodeValue(bytes);
-  if (!Array.isArray(raw) || raw[0] !== FORMAT_VERSION || raw.length !== 4) {
+/** Reads a chunk written by KeyGroupChunkWriter; `keys` decodes the timers' keys. */
+export function readKeyGroupChunk(bytes: Uint8Array, keys: TypeSerializer<unknown>): DecodedKeyGroupChunk {
+  const inp = new DataInputReader(bytes);
+  if (inp.readVarUint() !== FORMAT_VERSION) {
     throw new StateError('A keyed-state chunk of the checkpoint is not in the format this version writes', {
       suggestion: 'restore from a checkpoint taken by the same tsflink version',
     });
   }
-  const states = (raw[2] as [string, StateKind, ChunkStateEntry[]][]).map(([name, kind, entries]) => ({ name, kind, entries }));
-  const timers = (raw[3] as [string, ChunkTimer[]][]).map(([service, t]) => ({ service, timers: t }));
-  return { keyGroup: raw[1] as number, states, timers };
+  const keyGroup = inp.readVarUint();
+  const states: EncodedStateSection[] = [];
+  const timers: { service: string; timers: ChunkTimer[] }[] = [];
+  for (let tag = inp.readByte(); tag !== END; tag = inp.readByte()) {
+    if (tag !== STATE && tag !== TIMERS) throw corrupt(`unknown section tag ${tag}`);
+    const name = inp.readString();
+    const kind = tag === STATE ? inp.readString() : undefined;
+    if (kind !== undefined && !STATE_KINDS.has(kind)) throw corrupt(`unknown state kind '${kind}'`);
+    const count = inp.readInt32();
+    const size = inp.readInt32();
+    if (count < 0 || size < 0 || size > inp.remaining()) throw corrupt(`section '${name}' claims ${size} bytes, ${inp.remaining()} remain`);
+    const body = inp.readBytes(size);
+    if (kind !== undefined) states.push({ name, kind: kind as StateKind, count, bytes: body });
+    else timers.push({ service: name, timers: readTimers(body, count, keys) });
+  }
+  if (inp.remaining() !== 0) throw corrupt(`${inp.remaining()} byte(s) after the end`);
+  return { keyGroup, states, timers };
+}
+
+/** Decodes a state section's entries, handing each to `put`; the section must hold exactly `count`. */
+export function readStateSection(
+  section: EncodedStateSection,
+  keys: TypeSerializer<unknown>,
+  codec: StateValueCodec,
+  put: (key: unknown, namespace: Namespace, value: unknown) => void,
+): void {
+  const inp = new DataInputReader(section.bytes);
+  for (let i = 0; i < section.count; i++) {
+    const key = keys.read(inp);
+    const namespace = namespaceFromPlain(GENERIC_SERIALIZER.read(inp));
+    put(key, namespace, codec.read(inp));
+  }
+  if (inp.remaining() !== 0) throw corrupt(`state '${section.name}' has ${inp.remaining()} byte(s) beyond its ${section.count} entries`);
+}
+
+function readTimers(body: Uint8Array, count: number, keys: TypeSerializer<unknown>): ChunkTimer[] {
+  const inp = new DataInputReader(body);
+  const timers: ChunkTimer[] = [];
+  for (let i = 0; i < count; i++) {
+    const key = keys.read(inp);
+    const namespace = namespaceFromPlain(GENERIC_SERIALIZER.read(inp));
+    timers.push({ key, namespace, timestamp: inp.readFloat64(), domain: inp.readByte() });
+  }
+  if (inp.remaining() !== 0) throw corrupt(`a timer section has ${inp.remaining()} byte(s) beyond its ${count} timers`);
+  return timers;
+}
+
+function corrupt(detail: string): StateError {
+  return new StateError(`A keyed-state chunk of the checkpoint is corrupt: ${detail}`, {
+    suggestion: 'restore from an earlier checkpoint',
+  });
 }

@@ -7,7 +7,7 @@ import type { Cancellable, ProcessingTimeService } from '../task-contract.js';
 import { MIN_WATERMARK } from '../task-contract.js';
 import type { HeapKeyedStateBackend, TimerSnapshotSource } from '../state/heap-keyed-state-backend.js';
 import type { ChunkTimer } from '../state/key-group-chunk.js';
-import { namespaceToPlain, type Namespace } from '../state/namespace.js';
+import type { Namespace } from '../state/namespace.js';
 import { TimerHeap, type InternalTimer } from './timer-heap.js';
 
 /** Receives the timers of a timer service when they fire, with their key already current. */
@@ -113,12 +113,12 @@ export class InternalTimerService implements TimerSnapshotSource {
     return this.processingTimers.size;
   }
 
-  snapshotTimers(encodeKey: (key: unknown) => Uint8Array): Map<number, ChunkTimer[]> {
+  snapshotTimers(): Map<number, ChunkTimer[]> {
     const byGroup = new Map<number, ChunkTimer[]>();
     const add = (t: InternalTimer, domain: number): void => {
       let list = byGroup.get(t.groupIndex);
       if (list === undefined) byGroup.set(t.groupIndex, (list = []));
-      list.push([encodeKey(t.key), namespaceToPlain(t.namespace), t.timestamp, domain]);
+      list.push({ key: t.key, namespace: t.namespace, timestamp: t.timestamp, domain });
     };
     for (const t of this.eventTimers.values()) add(t, EVENT_TIME);
     for (const t of this.processingTimers.values()) add(t, PROCESSING_TIME);
