@@ -6,9 +6,10 @@ import { mergeResults, readResults, writeResults } from './results-report.js';
 import * as startup from './startup.js';
 import * as throughput from './throughput.js';
 import * as rescale from './rescale.js';
+import * as rest from './rest.js';
 
 /** Every benchmark `npm run bench` knows, in the order they run; add new modules here. */
-const BENCHMARKS: readonly Benchmark[] = [startup, throughput, rescale];
+const BENCHMARKS: readonly Benchmark[] = [startup, throughput, rescale, rest];
 
 /** bench/results in the source tree (this file runs from dist/bench). */
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));

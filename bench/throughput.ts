@@ -15,20 +15,25 @@ const RUNS = 3;
 const RECORDS = 8_000_000;
 const SLOW_RECORDS = 600_000;
 const MB = 1024 * 1024;
-const JOB_CLASS = 'org.tsflink.bench.Throughput';
+/** Main class of bench/jobs/throughput-job.ts. */
+export const JOB_CLASS = 'org.tsflink.bench.Throughput';
 
 /** One run of the job on the dist's TaskManagers: records/s between RUNNING and FINISHED, and data-socket bytes/s. */
 async function runJob(dist: TestDist, args: readonly string[]): Promise<{ recordsPerSecond: number; bytesPerSecond: number; elapsedMs: number }> {
   const before = bytesSentInLogs(dist);
   const result = await dist.startForeground('standalone-job.sh', ['-Dparallelism.default=2', '-j', JOB_CLASS, ...args]);
-  const output = String(result.all);
-  if (result.exitCode !== 0) throw new Error(`the throughput job failed:\n${output.slice(-2000)}`);
+  const elapsedMs = runningToFinishedMs(result.exitCode, String(result.all));
+  const records = Number(args[args.indexOf('--records') + 1]);
+  return { recordsPerSecond: records / (elapsedMs / 1000), bytesPerSecond: (bytesSentInLogs(dist) - before) / (elapsedMs / 1000), elapsedMs };
+}
+
+/** Milliseconds between the job's RUNNING and FINISHED lines of a foreground JobManager's output. */
+export function runningToFinishedMs(exitCode: number | undefined, output: string): number {
+  if (exitCode !== 0) throw new Error(`the benchmark job failed:\n${output.slice(-2000)}`);
   const running = output.split('\n').find((l) => /switched from state CREATED to RUNNING/.test(l));
   const finished = output.split('\n').find((l) => /switched from state RUNNING to FINISHED/.test(l));
   if (running === undefined || finished === undefined) throw new Error('no RUNNING/FINISHED transition in the JobManager output');
-  const elapsedMs = Math.max(1, logLineTime(finished) - logLineTime(running));
-  const records = Number(args[args.indexOf('--records') + 1]);
-  return { recordsPerSecond: records / (elapsedMs / 1000), bytesPerSecond: (bytesSentInLogs(dist) - before) / (elapsedMs / 1000), elapsedMs };
+  return Math.max(1, logLineTime(finished) - logLineTime(running));
 }
 
 /** Bytes the TaskManagers' tasks report having sent over data sockets, summed over their logs. */
@@ -80,15 +85,24 @@ async function slowSinkPeakRss(dist: TestDist): Promise<number[]> {
   return peaks;
 }
 
-export async function run(): Promise<BenchResult> {
+/** A dist with the throughput job in lib/ and two one-slot TaskManagers running; `done` tears it down. */
+export async function throughputCluster(): Promise<{ dist: TestDist; done: () => Promise<void> }> {
   const dist = TestDist.create({ config: { 'taskmanager.numberOfTaskSlots': 1 } });
   const done = onCleanup(() => dist.destroy());
-  try {
-    copyFileSync(join(FLINK_HOME, 'dist', 'bench', 'jobs', 'throughput-job.js'), join(dist.libDir, 'throughput-job.mjs'));
-    for (let i = 0; i < 2; i++) {
-      const started = await dist.run('taskmanager.sh', ['start']);
-      if (started.exitCode !== 0) throw new Error(`taskmanager.sh start failed: ${started.stderr}`);
+  copyFileSync(join(FLINK_HOME, 'dist', 'bench', 'jobs', 'throughput-job.js'), join(dist.libDir, 'throughput-job.mjs'));
+  for (let i = 0; i < 2; i++) {
+    const started = await dist.run('taskmanager.sh', ['start']);
+    if (started.exitCode !== 0) {
+      await done();
+      throw new Error(`taskmanager.sh start failed: ${started.stderr}`);
     }
+  }
+  return { dist, done };
+}
+
+export async function run(): Promise<BenchResult> {
+  const { dist, done } = await throughputCluster();
+  try {
     const idleRss = dist.pids('taskexecutor').map((pid) => residentSetBytes(pid) / MB);
     const jobRuns: Array<{ recordsPerSecond: number; bytesPerSecond: number }> = [];
     const rawRuns: Array<{ recordsPerSecond: number; bytesPerSecond: number }> = [];

@@ -57,7 +57,7 @@ export class Task {
   private readonly terminated: Promise<ExecutionState>;
   private resolveTerminated!: (state: ExecutionState) => void;
 
-  constructor(readonly tdd: TaskDeploymentDescriptor, private readonly program: JobProgram, private readonly env: TaskEnvironment) {
+  constructor(readonly tdd: TaskDeploymentDescriptor, readonly program: JobProgram, private readonly env: TaskEnvironment) {
     this.name = taskNameOf(tdd);
     this.log = getLogger('task');
     this.mailbox = new TaskMailbox(() => this.step(), (error) => this.fail(error));
@@ -136,6 +136,11 @@ export class Task {
     return this.processor?.currentWatermark;
   }
 
+  /** Waiting for room in an output subpartition (credit or queue space). */
+  get isBackPressured(): boolean {
+    return this.waitingForOutput;
+  }
+
   private async initialize(): Promise<void> {
     this.transition('INITIALIZING');
     const io = createTaskIo(this.tdd, this.program, this.env);
@@ -148,10 +153,11 @@ export class Task {
     const restoreStart = performance.now();
     const restored = await this.env.resolveRestore(this.tdd);
     await chain.initializeState(restored);
+    // Operators register their states in open(), which is when restored entries become live state.
+    await chain.open();
     if (restored !== undefined) {
       this.log.info(`${this.name} restored ${restoredBytes(restored)} bytes of state from checkpoint ${this.tdd.restore?.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms.`);
     }
-    await chain.open();
     if (this.isTerminal()) return;
     const checkpointer = new SubtaskCheckpointer(this.tdd, chain, io.writer, this.env.checkpointResponder);
     this.checkpointer = checkpointer;
@@ -169,6 +175,7 @@ export class Task {
     }
     io.gate.start();
     this.startFlushing();
+    this.accounting.start();
     this.transition('RUNNING');
     this.mailbox.wake();
   }
@@ -179,14 +186,22 @@ export class Task {
     this.flushTimer = setInterval(() => this.mailbox.execute(() => this.io?.writer.flush()), timeout);
   }
 
-  /** One mailbox step: produce or process a bounded amount, then tell the mailbox whether to go on. */
+  /** One mailbox step; a step that finds nothing to do (and is not backpressured) starts idle time. */
   private step(): boolean {
+    this.accounting.markBusy();
+    const more = this.stepOnce();
+    if (!more && !this.waitingForOutput) this.accounting.markIdle();
+    return more;
+  }
+
+  /** Produces or processes a bounded amount, then tells the mailbox whether to go on. */
+  private stepOnce(): boolean {
     const phase = this.ending?.phase;
     if (this.state !== 'RUNNING' || phase === 'ending' || phase === 'draining') return false;
     if (this.chain!.source !== undefined && phase === 'awaiting') return false;
     const writer = this.io!.writer;
     if (!writer.isWritable) return this.waitForOutput();
-    const more = this.accounting.timeBusy(() => (this.chain!.source === undefined ? this.processInput() : this.emitFromSource()));
+    const more = this.chain!.source === undefined ? this.processInput() : this.emitFromSource();
     if (this.tdd.bufferTimeoutMs <= 0) writer.flush();
     return more;
   }

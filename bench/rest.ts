@@ -1,0 +1,195 @@
+/**
+ * REST under load: latency of `/overview` and `/jobs/:jobid` at 200 requests/s while the throughput
+ * job runs, and what that load costs the job, against runs of the same job without load.
+ */
+import { Agent, get } from 'node:http';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { execa } from 'execa';
+import { cpuTimeMs } from '../test/helpers/cluster-probes.js';
+import type { TestDist } from '../test/helpers/test-dist.js';
+import { baseline, currentEnvironment, metric, type Baseline, type BenchResult, type MetricResult } from './benchmark.js';
+import { killQuietly, onCleanup } from './process-cleanup.js';
+import { JOB_CLASS, runningToFinishedMs, throughputCluster } from './throughput.js';
+
+/** Registry name: `npm run bench rest`. */
+export const name = 'rest';
+
+const RUNS = 3;
+const RECORDS = 30_000_000;
+const REQUESTS_PER_SECOND = 200;
+
+/** Latencies (ms) of the requests one run made, per path. */
+type Latencies = Map<string, number[]>;
+
+/** One GET over a keep-alive agent: the milliseconds until the whole body arrived. */
+function timedGet(agent: Agent, url: string): Promise<number> {
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    get(url, { agent }, (response) => {
+      response.resume();
+      response.on('end', () => (response.statusCode === 200 ? resolve(performance.now() - start) : reject(new Error(`GET ${url}: HTTP ${response.statusCode}`))));
+    }).on('error', reject);
+  });
+}
+
+/**
+ * Sends requests at a steady rate, alternating over `paths`, until stop() is called; each request
+ * goes out at its planned time whether or not the previous one came back (an open-loop load).
+ */
+function steadyLoad(baseUrl: () => string | undefined, paths: () => readonly string[]): { stop(): Promise<Latencies> } {
+  const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+  const latencies: Latencies = new Map();
+  const inFlight = new Set<Promise<void>>();
+  const interval = 1000 / REQUESTS_PER_SECOND;
+  const startedAt = performance.now();
+  let sent = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = (): void => {
+    const due = Math.floor((performance.now() - startedAt) / interval);
+    const base = baseUrl();
+    const targets = paths();
+    for (; sent < due; sent++) {
+      if (base === undefined || targets.length === 0) continue;
+      const path = targets[sent % targets.length]!;
+      const request = timedGet(agent, `${base}${path}`).then(
+        (ms) => {
+          const key = path.startsWith('/jobs/') ? '/jobs/:jobid' : path;
+          const list = latencies.get(key);
+          if (list === undefined) latencies.set(key, [ms]);
+          else list.push(ms);
+        },
+        () => undefined,
+      );
+      inFlight.add(request);
+      void request.finally(() => inFlight.delete(request));
+    }
+    timer = setTimeout(tick, interval / 2);
+  };
+  tick();
+  return {
+    async stop() {
+      clearTimeout(timer);
+      await Promise.all(inFlight);
+      agent.destroy();
+      return latencies;
+    },
+  };
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** The id of the cluster's one job, asked until it is listed (undefined when the cluster went away). */
+async function findJob(url: string): Promise<string | undefined> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const listed = await fetch(`${url}/jobs`).then((r) => r.json() as Promise<{ jobs: Array<{ id: string }> }>, () => undefined);
+    if (listed?.jobs[0] !== undefined) return listed.jobs[0].id;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return undefined;
+}
+
+/** What one run of the job measured. */
+interface JobRun { recordsPerSecond: number; latencies: Latencies; jobManagerCpuMs: number }
+
+/** One run of the throughput job at `parallelism` (one TaskManager each), under REST load or not. */
+async function runJob(dist: TestDist, parallelism: number, withLoad: boolean): Promise<JobRun> {
+  const child = dist.startForeground('standalone-job.sh', [`-Dparallelism.default=${parallelism}`, '-j', JOB_CLASS, '--records', String(RECORDS)]);
+  let output = '';
+  let jobId: string | undefined;
+  let url: string | undefined;
+  let jobManager: { pid: number; cpuAtStart: number } | undefined;
+  let jobManagerCpuMs = 0;
+  child.all!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (url !== undefined) return;
+    url = /Web frontend listening at (http:\/\/\S+?)\.?\s/.exec(output)?.[1];
+    if (url === undefined) return;
+    const pid = dist.pids('standalonejob').at(-1);
+    if (pid !== undefined) jobManager = { pid, cpuAtStart: cpuTimeMs(pid) };
+    void findJob(url).then((id) => { jobId = id; });
+  });
+  // The JobManager's CPU is read just before it winds down: once FINISHED is logged it exits.
+  child.all!.on('data', () => {
+    if (jobManager !== undefined && jobManagerCpuMs === 0 && /switched from state RUNNING to FINISHED/.test(output)) {
+      try { jobManagerCpuMs = cpuTimeMs(jobManager.pid) - jobManager.cpuAtStart; } catch { /* already gone */ }
+    }
+  });
+  const load = withLoad ? steadyLoad(() => url, () => (jobId === undefined ? [] : ['/overview', `/jobs/${jobId}`])) : undefined;
+  const result = await child;
+  const latencies = (await load?.stop()) ?? new Map();
+  return { recordsPerSecond: RECORDS / (runningToFinishedMs(result.exitCode, String(result.all)) / 1000), latencies, jobManagerCpuMs };
+}
+
+const BARE_SERVER = "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end(JSON.stringify({taskmanagers:2,'slots-total':2,'slots-available':0,'jobs-running':1,'jobs-finished':0,'jobs-cancelled':0,'jobs-failed':0,'flink-version':'1.20.0','flink-commit':'tsflink'}))});" +
+  "s.listen(0,'127.0.0.1',()=>console.log(s.address().port));";
+
+/** p99 latency of a bare node:http server answering a JSON body of /overview's size at the same rate, for 5 s. */
+async function bareServerP99(): Promise<number> {
+  const child = execa(process.execPath, ['-e', BARE_SERVER], { reject: false });
+  const done = onCleanup(() => killQuietly(child.pid));
+  try {
+    let port = '';
+    for await (const chunk of child.stdout!) {
+      port += String(chunk);
+      if (port.includes('\n')) break;
+    }
+    const load = steadyLoad(() => `http://127.0.0.1:${port.trim()}`, () => ['/overview']);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    return percentile((await load.stop()).get('/overview') ?? [], 99);
+  } finally {
+    await done();
+  }
+}
+
+/** Latency and throughput cost with the job at `parallelism`; targets apply to the configuration `targeted`. */
+async function measureAt(dist: TestDist, parallelism: number, bare: Baseline, label: string, targeted: boolean): Promise<MetricResult[]> {
+  const quietRuns: JobRun[] = [];
+  const loaded: JobRun[] = [];
+  // Alternate, so drift in the machine's speed hits both sides alike.
+  for (let i = 0; i < RUNS; i++) {
+    quietRuns.push(await runJob(dist, parallelism, false));
+    loaded.push(await runJob(dist, parallelism, true));
+  }
+  const quiet = quietRuns.map((r) => r.recordsPerSecond);
+  const target = (comparison: '<', value: number) => (targeted ? { target: { comparison, value } } : {});
+  const latency = (path: string, p: number): number[] => loaded.map((r) => percentile(r.latencies.get(path) ?? [], p));
+  const requests = loaded.map((r) => [...r.latencies.values()].reduce((n, l) => n + l.length, 0));
+  return [
+    metric(`${label}: /overview p99 latency at ${REQUESTS_PER_SECOND} req/s`, 'ms', latency('/overview', 99), { baselines: [bare], ...target('<', 5) }),
+    metric(`${label}: /overview median latency`, 'ms', latency('/overview', 50)),
+    metric(`${label}: /jobs/:jobid p99 latency at ${REQUESTS_PER_SECOND} req/s`, 'ms', latency('/jobs/:jobid', 99), { baselines: [bare], ...target('<', 5) }),
+    metric(`${label}: /jobs/:jobid median latency`, 'ms', latency('/jobs/:jobid', 50)),
+    metric(`${label}: job throughput under REST load`, 'records/s', loaded.map((r) => r.recordsPerSecond), { baselines: [baseline('same job without load', quiet)] }),
+    metric(`${label}: throughput cost of the REST load`, '%', loaded.map((r, i) => (100 * (quiet[i]! - r.recordsPerSecond)) / quiet[i]!), target('<', 2)),
+    // The JobManager's own work (deploying, tracking the job) is what it used in the run without load.
+    metric(`${label}: JobManager CPU per answered request`, 'ms', loaded.map((r, i) => Math.max(0, r.jobManagerCpuMs - quietRuns[i]!.jobManagerCpuMs) / Math.max(1, requests[i]!))),
+  ];
+}
+
+export async function run(): Promise<BenchResult> {
+  const { dist, done } = await throughputCluster();
+  try {
+    const bareBaseline = baseline('bare node:http server, same rate and body size', [await bareServerP99(), await bareServerP99(), await bareServerP99()]);
+    const metrics = [
+      ...(await measureAt(dist, 1, bareBaseline, '1 TaskManager (a core left for the JobManager and the load)', true)),
+      ...(await measureAt(dist, 2, bareBaseline, '2 TaskManagers (every core busy)', false)),
+    ];
+    return {
+      name,
+      ranAt: new Date().toISOString(),
+      environment: currentEnvironment(),
+      metrics,
+      notes: [
+        `${RECORDS.toLocaleString('en')} records per run through source → keyBy → reduce → discard, one slot per TaskManager; runs with and without load alternate.`,
+        'The load is open-loop (each request leaves at its planned time) over keep-alive connections from the benchmark process, on the same machine.',
+        'With every core busy, the cost is the CPU the JobManager and the load generator take from the TaskManagers; the JobManager\'s share is the CPU-per-request figure.',
+      ],
+    };
+  } finally {
+    await done();
+  }
+}
