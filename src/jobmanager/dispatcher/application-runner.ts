@@ -5,7 +5,10 @@ import type { JobExecutionResult } from '../../api/environment/program-context.j
 import { ProgramError, TsFlinkError } from '../../core/errors.js';
 import { newJobId } from '../../core/ids.js';
 import { getLogger } from '../../core/logging.js';
-import { findJobArchive, hashArchive, prepareJobModule } from '../../packaging/index.js';
+// Named modules, not the packaging index: that would load the jar writer (yazl) into every JobManager.
+import { hashArchive } from '../../packaging/archive-hash.js';
+import { findJobArchive } from '../../packaging/job-archive-finder.js';
+import { prepareJobModule } from '../../packaging/job-module-preparer.js';
 import type { JobArchive, ProgramDefaults } from '../../rpc/gateways/job-master-gateway.js';
 import type { JobProgram } from '../../runtime/task-contract.js';
 import type { JobMaster } from '../jobmaster/job-master.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runProgramMain } from '../../api/program-runner.js';
 import { ProgramError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
-import { prepareJobModule } from '../../packaging/index.js';
+import { prepareJobModule } from '../../packaging/job-module-preparer.js';
 import type { JobArchive, JobMasterGateway } from '../../rpc/gateways/job-master-gateway.js';
 import type { JobProgram } from '../../runtime/task-contract.js';
 
