@@ -3,16 +3,32 @@ import { ConfigValueError } from './config-value-error.js';
 import { formatOrigin, type ConfigEntry } from './config-entry.js';
 import { maskValue } from './sensitive-keys.js';
 
-/** The value as an error message shows it: masked when sensitive, on one line. */
+/** Longest value an error message repeats in full; a megabyte of value makes no clear message. */
+const MAX_SHOWN_CHARS = 200;
+
+/** The value as an error message shows it: masked when sensitive, on one line, cut short when huge. */
 export function displayValue(key: string, value: string): string {
-  return maskValue(key, value).replace(/\r?\n/g, '\\n');
+  const shown = maskValue(key, value);
+  return oneLine(shown.length <= MAX_SHOWN_CHARS ? shown : `${shown.slice(0, MAX_SHOWN_CHARS)}... (${shown.length} characters)`);
+}
+
+// A lone CR (or VT, FF) breaks a terminal line as well as LF does, e.g. from `-Dkey=$'a\rb'`.
+function oneLine(text: string): string {
+  return text.replace(/\r?\n/g, '\\n').replace(/[\r\v\f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+/** A parser's problem may quote the whole value; keep its start and its "expected ..." end. */
+function shortProblem(problem: string): string {
+  const limit = 2 * MAX_SHOWN_CHARS;
+  return oneLine(problem.length <= limit ? problem : `${problem.slice(0, MAX_SHOWN_CHARS)}...${problem.slice(-MAX_SHOWN_CHARS)}`);
 }
 
 /** The one-line error for a bad value: key, value, origin, then the problem and what is accepted. */
 export function invalidValueError(entry: ConfigEntry, problem: string): ConfigurationError {
   const origin = formatOrigin(entry.origin);
+  // Parsers quote parts of the value in `problem` too; those must not break the line either.
   return new ConfigurationError(
-    `Invalid value '${displayValue(entry.key, entry.value)}' for '${entry.key}' (from ${origin}): ${problem}.`,
+    `Invalid value '${displayValue(entry.key, entry.value)}' for '${entry.key}' (from ${origin}): ${shortProblem(problem)}.`,
     { context: { key: entry.key, origin } },
   );
 }

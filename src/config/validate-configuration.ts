@@ -52,7 +52,7 @@ function checkHighAvailability(configuration: Configuration): void {
   if (type === 'NONE' || configuration.isExplicitlySet(HIGH_AVAILABILITY_STORAGE_DIR)) return;
   const key = configuration.sourceKey(HIGH_AVAILABILITY_TYPE) ?? HIGH_AVAILABILITY_TYPE.key;
   throw new ConfigurationError(
-    `Invalid value '${configuration.rawValue(key) ?? type}' for '${key}' (from ${configuration.origin(HIGH_AVAILABILITY_TYPE.key) ?? 'default'}): ` +
+    `Invalid value '${displayValue(key, configuration.rawValue(key) ?? type)}' for '${key}' (from ${configuration.origin(HIGH_AVAILABILITY_TYPE.key) ?? 'default'}): ` +
       `high availability needs '${HIGH_AVAILABILITY_STORAGE_DIR.key}' to be set.`,
     { context: { key } },
   );

@@ -7,7 +7,7 @@ import type yauzl from 'yauzl';
 import { ProgramError } from '../core/errors.js';
 import { unsafeEntryNameReason } from './class-path.js';
 import { crc32 } from './crc32.js';
-import { archiveError, openZip, zipEntries, type ZipEntry } from './zip-archive.js';
+import { archiveError, openZip, quoteEntryName, zipEntries, type ZipEntry } from './zip-archive.js';
 
 /** Bounds that keep a hostile archive from filling the disk or memory. */
 export interface ExtractionLimits {
@@ -81,7 +81,7 @@ export async function extractArchive(
 /** Validates an entry against names and header sizes; returns where it goes. */
 function checkEntry(entry: ZipEntry, archivePath: string, root: string, bounds: ExtractionLimits, totalSoFar: number): string {
   const refuse = (reason: string): ProgramError =>
-    new ProgramError(`Refusing entry "${entry.name}" of job archive ${archivePath}: ${reason}.`, {
+    new ProgramError(`Refusing entry ${quoteEntryName(entry.name)} of job archive ${archivePath}: ${reason}.`, {
       context: { archivePath, entry: entry.name },
     });
   const reason = unsafeEntryNameReason(entry.name);
@@ -116,11 +116,12 @@ async function writeEntry(
   } catch (error) {
     // 'wx' failing means the file was there before us (a duplicate entry): not ours to delete.
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new ProgramError(`Refusing entry "${entry.name}" of job archive ${archivePath}: the archive holds it twice.`, {
+      throw new ProgramError(`Refusing entry ${quoteEntryName(entry.name)} of job archive ${archivePath}: the archive holds it twice.`, {
         context: { archivePath, entry: entry.name },
       });
     }
-    await rm(target, { force: true });
+    // The partial file may not exist or be unnamable (ENAMETOOLONG); the entry's own error is what matters.
+    await rm(target, { force: true }).catch(() => undefined);
     throw archiveError(archivePath, error, entry.name);
   }
 }
@@ -169,7 +170,7 @@ class InflatedByteCounter extends Transform {
   }
 
   private refusal(reason: string): ProgramError {
-    return new ProgramError(`Refusing entry "${this.entry.name}" of job archive ${this.archivePath}: ${reason}.`, {
+    return new ProgramError(`Refusing entry ${quoteEntryName(this.entry.name)} of job archive ${this.archivePath}: ${reason}.`, {
       context: { archivePath: this.archivePath, entry: this.entry.name },
     });
   }

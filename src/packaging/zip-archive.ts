@@ -27,11 +27,20 @@ export async function openZip(archivePath: string): Promise<yauzl.ZipFile> {
   }
 }
 
+/**
+ * An entry name as messages show it: quoted with control characters escaped (a name may hold a
+ * CR or LF that would break the one-line error) and cut short, since names may be 64 KiB long.
+ */
+export function quoteEntryName(name: string): string {
+  const quoted = JSON.stringify(name);
+  return quoted.length <= 200 ? quoted : `${quoted.slice(0, 200)}..." (${name.length} characters)`;
+}
+
 /** A ProgramError for an archive that cannot be read, with the underlying reason. */
 export function archiveError(archivePath: string, error: unknown, entryName?: string): ProgramError {
   if (error instanceof ProgramError) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  const where = entryName === undefined ? '' : ` (entry "${entryName}")`;
+  const where = entryName === undefined ? '' : ` (entry ${quoteEntryName(entryName)})`;
   return new ProgramError(`Cannot read job archive ${archivePath}${where}: ${reason}`, {
     cause: error,
     context: { archivePath, ...(entryName === undefined ? {} : { entry: entryName }) },
@@ -73,7 +82,7 @@ export async function readEntryBytes(
 ): Promise<Buffer> {
   if (zipEntry.entry.uncompressedSize > maxBytes) {
     throw new ProgramError(
-      `Entry "${zipEntry.name}" of ${archivePath} is too large to read: ${zipEntry.entry.uncompressedSize} bytes, at most ${maxBytes} accepted.`,
+      `Entry ${quoteEntryName(zipEntry.name)} of ${archivePath} is too large to read: ${zipEntry.entry.uncompressedSize} bytes, at most ${maxBytes} accepted.`,
     );
   }
   try {
@@ -84,7 +93,7 @@ export async function readEntryBytes(
       total += chunk.length;
       if (total > maxBytes) {
         stream.destroy();
-        throw new ProgramError(`Entry "${zipEntry.name}" of ${archivePath} inflates beyond ${maxBytes} bytes.`);
+        throw new ProgramError(`Entry ${quoteEntryName(zipEntry.name)} of ${archivePath} inflates beyond ${maxBytes} bytes.`);
       }
       chunks.push(chunk);
     }

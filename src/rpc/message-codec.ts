@@ -116,8 +116,12 @@ function extractBinary(value: unknown, attachments: Uint8Array[]): unknown {
   return value;
 }
 
-function restoreBinary(value: unknown, attachments: Buffer[]): unknown {
-  if (Array.isArray(value)) return value.map((v) => restoreBinary(v, attachments));
+/** Deeper than any message we send; a peer nesting further would only exhaust the stack. */
+const MAX_NESTING = 256;
+
+function restoreBinary(value: unknown, attachments: Buffer[], depth = 0): unknown {
+  if (depth > MAX_NESTING) throw protocolError(`message nested deeper than ${MAX_NESTING} levels`);
+  if (Array.isArray(value)) return value.map((v) => restoreBinary(v, attachments, depth + 1));
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
     const index = record[BINARY_MARKER];
@@ -126,7 +130,7 @@ function restoreBinary(value: unknown, attachments: Buffer[]): unknown {
       return attachments[index];
     }
     const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(record)) out[key] = restoreBinary(v, attachments);
+    for (const [key, v] of Object.entries(record)) out[key] = restoreBinary(v, attachments, depth + 1);
     return out;
   }
   return value;
