@@ -31,8 +31,22 @@ async function main(argv: readonly string[]): Promise<number> {
   return exitCode;
 }
 
-// The only place a tsflink command ends the process.
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => process.exit(handleError(error)),
-);
+/** How long an exit waits for output a pipe has not taken yet (a reader that went away never takes it). */
+const FLUSH_TIMEOUT_MS = 5_000;
+
+/**
+ * The only place a tsflink command ends the process. process.exit() drops what a pipe has not
+ * taken yet, so it waits until stdout and stderr have written everything before it.
+ */
+function exit(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const flushed = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+  setTimeout(() => process.exit(code), FLUSH_TIMEOUT_MS).unref();
+}
+
+main(process.argv.slice(2)).then(exit, (error: unknown) => exit(handleError(error)));

@@ -1,6 +1,7 @@
 import { loadConfiguration, resolveConfDir, type Configuration } from '../config/index.js';
 import { ENV_LOG_DIR, ENV_LOG_MAX, ENV_PID_DIR } from '../config/options/env-options.js';
 import { resolveDaemonPaths, type DaemonPaths } from '../daemon/daemon-paths.js';
+import { checkClusterKind } from '../entrypoint/cluster-kind-check.js';
 import { parseEntrypointArguments, type EntrypointArguments, type EntrypointKind } from '../entrypoint/entrypoint-arguments.js';
 import { FLINK_HOME } from './flink-home.js';
 
@@ -20,6 +21,7 @@ export async function preflight(kind: EntrypointKind, args: readonly string[]): 
   const entryArgs = parseEntrypointArguments(args, kind);
   const confDir = entryArgs.configDir ?? resolveConfDir(process.env, FLINK_HOME);
   const { configuration } = await loadConfiguration({ confDir, dynamicProperties: entryArgs.dynamicProperties });
+  checkClusterKind(kind, configuration);
   return { confDir, configuration, paths: daemonPathsFor(configuration), entryArgs };
 }
 

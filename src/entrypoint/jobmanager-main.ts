@@ -1,12 +1,11 @@
-import { ConfigurationError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
 import { logLoadedConfiguration } from '../config/index.js';
 import { ENV_LOG_LEVEL } from '../config/options/env-options.js';
-import { SCHEDULER_MODE } from '../config/options/scheduler-options.js';
 import { reportReadiness } from '../daemon/readiness.js';
 import { ClusterEntrypoint } from '../jobmanager/cluster-entrypoint.js';
 import type { EntrypointArguments } from './entrypoint-arguments.js';
 import { runApplication } from './application-mode.js';
+import { checkClusterKind } from './cluster-kind-check.js';
 import { loadProcessConfiguration } from './load-process-configuration.js';
 import { installShutdownHandlers, setupLogging } from './process-lifecycle.js';
 
@@ -27,9 +26,7 @@ export async function runJobManager(mode: JobManagerMode, args: EntrypointArgume
   setupLogging(configuration.get(ENV_LOG_LEVEL));
   log.info(`Starting ${ENTRYPOINT_NAMES[mode]} (tsflink, Node ${process.version}, pid ${process.pid}).`);
   logLoadedConfiguration(loaded, log);
-  if (mode === 'session' && configuration.get(SCHEDULER_MODE) === 'REACTIVE') {
-    throw new ConfigurationError('Reactive mode is configured for an unsupported cluster type. At the moment, reactive mode is only supported by standalone application clusters (bin/standalone-job.sh).');
-  }
+  checkClusterKind(mode, configuration);
   const cluster = new ClusterEntrypoint(configuration, loaded.runtime);
   installShutdownHandlers(async (reason) => {
     await cluster.shutdown(reason);

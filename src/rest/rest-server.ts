@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
@@ -9,6 +10,12 @@ const log = getLogger('rest');
 
 /** How long stop() waits for requests in flight. */
 const STOP_GRACE_MS = 2_000;
+
+/**
+ * How much of a refused body is read and dropped before answering, so a client still sending gets
+ * the refusal instead of a reset; beyond it the connection closes mid-body.
+ */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /** Where and how the REST endpoint serves. */
 export interface RestServerSettings {
@@ -31,7 +38,9 @@ export class RestServer {
 
   /** Starts listening; resolves with the actual port (useful with port 0). */
   async start(): Promise<number> {
-    const server = createServer((request, response) => void this.handle(request, response));
+    // Flink's endpoint serves HTTP/1.1 requests without a Host header; node would answer them with a bare 400.
+    const server = createServer({ requireHostHeader: false }, (request, response) => void this.handle(request, response));
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerUnparsable(error, socket));
     server.requestTimeout = 30_000;
     server.headersTimeout = 10_000;
     server.keepAliveTimeout = 5_000;
@@ -81,11 +90,11 @@ export class RestServer {
     const method = request.method ?? 'GET';
     const match = this.router.match(method === 'HEAD' ? 'GET' : method, pathname);
     if (match.kind === 'not-found') {
-      request.resume();
+      await drain(request);
       throw new RestError(404, `Not found: ${pathname}`);
     }
     if (match.kind === 'method-not-allowed') {
-      request.resume();
+      await drain(request);
       throw new RestError(405, `Method ${method} is not allowed for ${pathname}; allowed: ${match.allowed.join(', ')}.`);
     }
     const body = await this.readBody(request);
@@ -96,8 +105,9 @@ export class RestServer {
     const limit = this.settings.maxContentLength;
     const declared = Number(request.headers['content-length'] ?? '0');
     if (declared > limit) {
-      request.resume();
-      return Promise.reject(new RestError(413, `Request body of ${declared} bytes exceeds the limit of ${limit} bytes (rest.server.max-content-length).`));
+      return drain(request).then(() => {
+        throw new RestError(413, `Request body of ${declared} bytes exceeds the limit of ${limit} bytes (rest.server.max-content-length).`);
+      });
     }
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -105,10 +115,10 @@ export class RestServer {
       request.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > limit) {
-          // Stop buffering but keep draining, so the 413 still reaches the client; handle() then closes the connection.
+          // Stop buffering but drain, so the 413 reaches a client that is still sending.
           request.removeAllListeners('data');
-          request.resume();
-          reject(new RestError(413, `Request body exceeds the limit of ${limit} bytes (rest.server.max-content-length).`));
+          request.removeAllListeners('end');
+          void drain(request).then(() => reject(new RestError(413, `Request body exceeds the limit of ${limit} bytes (rest.server.max-content-length).`)));
         } else {
           chunks.push(chunk);
         }
@@ -144,6 +154,45 @@ export class RestServer {
       response.end(result.raw);
     }
   }
+}
+
+/** Reads and drops the rest of a body nobody will use, up to DRAIN_LIMIT_BYTES. */
+function drain(request: IncomingMessage): Promise<void> {
+  if (request.complete) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = (): void => {
+      request.off('data', onData);
+      resolve();
+    };
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen > DRAIN_LIMIT_BYTES) done();
+    };
+    request.on('data', onData);
+    request.once('end', done);
+    request.once('close', done);
+    request.once('error', done);
+    request.resume();
+  });
+}
+
+/**
+ * A request node:http could not parse (bad request line, header bytes or method, headers too large)
+ * gets Flink's JSON error body too, then the connection closes.
+ */
+function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message = status === 431
+    ? 'Request header fields too large: at most 16 KiB of headers are accepted.'
+    : status === 408 ? 'Request timeout: the request did not arrive in time.' : `Bad request: not a valid HTTP/1.1 request (${error.code ?? 'parse error'}).`;
+  const body = JSON.stringify({ errors: [message] });
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=UTF-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /**

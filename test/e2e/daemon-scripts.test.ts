@@ -36,6 +36,15 @@ describe('daemon script semantics', () => {
     assert.equal(existsSync(dist.pidFile('standalonesession')), false, 'no process was started');
   });
 
+  it('refuses Reactive Mode for a session cluster in one line before starting anything', async () => {
+    const dist = newDist();
+    const result = await dist.run('jobmanager.sh', ['start', '-Dscheduler-mode=reactive']);
+    assert.equal(result.exitCode, 1);
+    assert.deepEqual(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.match(result.stderr, /reactive mode is only supported by standalone application clusters \(bin\/standalone-job\.sh\)/);
+    assert.equal(existsSync(dist.pidFile('standalonesession')), false, 'no process was started');
+  });
+
   it('refuses a bad value in config.yaml naming the file and line', async () => {
     const dist = newDist({ 'heartbeat.interval': 'soon' });
     const result = await dist.run('taskmanager.sh', ['start']);

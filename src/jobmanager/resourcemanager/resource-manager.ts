@@ -59,7 +59,7 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
   }
 
   /** Declares a TaskManager lost, as if its heartbeat had timed out; used by the JobManager too. */
-  closeTaskManagerConnection(resourceId: string, cause: TaskManagerLossCause, reason: string): void {
+  closeTaskManagerConnection(resourceId: string, cause: TaskManagerLossCause, reason: string, keepConnection = false): void {
     const taskManager = this.taskManagers.get(resourceId);
     if (taskManager === undefined) return;
     this.taskManagers.delete(resourceId);
@@ -67,7 +67,8 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
     const silentMs = Date.now() - taskManager.lastHeartbeat;
     log.info(`TaskManager ${resourceId} lost: ${reason} (last heard from ${silentMs} ms ago; ${this.taskManagers.size} TaskManager(s) remain).`);
     if (cause === 'heartbeat-timeout') taskManager.gateway.disconnectResourceManager(reason);
-    if (cause !== 'socket-closed') taskManager.connection.close(reason);
+    // Closed a tick later, so the answer to a call that got us here (a disconnect) still goes out.
+    if (cause !== 'socket-closed' && !keepConnection) setImmediate(() => taskManager.connection.close(reason));
     for (const listener of this.listeners) listener.onTaskManagerLost(taskManager, cause, reason);
   }
 
@@ -104,7 +105,8 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
     const registration = raw as TaskExecutorRegistration;
     const previous = this.taskManagers.get(registration.resourceId);
     if (previous !== undefined) {
-      this.closeTaskManagerConnection(registration.resourceId, 're-registered', `TaskManager ${registration.resourceId} registered again`);
+      // A repeat on the same connection replaces the registration; the connection itself stays.
+      this.closeTaskManagerConnection(registration.resourceId, 're-registered', `TaskManager ${registration.resourceId} registered again`, previous.connection === connection);
     }
     const taskManager = new RegisteredTaskManager(registration, randomHex(16), connection, createGatewayProxy(connection, TASK_EXECUTOR_GATEWAY));
     this.taskManagers.set(registration.resourceId, taskManager);
