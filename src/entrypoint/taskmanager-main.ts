@@ -11,6 +11,7 @@ import { reportReadiness } from '../daemon/readiness.js';
 import { taskManagerDataAddress } from '../rpc/cluster-runtime.js';
 import { deriveMemoryConfiguration } from '../taskmanager/memory-configuration.js';
 import { TaskExecutor } from '../taskmanager/task-executor.js';
+import { startMetricReporters } from '../metrics/metric-reporters.js';
 import type { EntrypointArguments } from './entrypoint-arguments.js';
 import { loadProcessConfiguration } from './load-process-configuration.js';
 import { installShutdownHandlers, setupLogging } from './process-lifecycle.js';
@@ -53,8 +54,10 @@ export async function runTaskManager(args: EntrypointArguments): Promise<void> {
       process.exit(1);
     },
   });
+  const reporters = await startMetricReporters(configuration, taskExecutor.metrics.registry);
   installShutdownHandlers(async (reason) => {
     await taskExecutor.shutdown(reason);
+    await reporters.close();
     return 0;
   });
   taskExecutor.start();

@@ -15,6 +15,8 @@ import { parseBindPorts } from '../rest/bind-port.js';
 import { createRestRouter } from '../rest/rest-routes.js';
 import { RestServer } from '../rest/rest-server.js';
 import { JOB_MASTER_GATEWAY } from '../rpc/gateways/job-master-gateway.js';
+import { MetricRegistry } from '../metrics/metric-registry.js';
+import { startMetricReporters, type MetricReporters } from '../metrics/metric-reporters.js';
 import { Dispatcher } from './dispatcher/dispatcher.js';
 import { ResourceManager } from './resourcemanager/resource-manager.js';
 import { SlotPool } from './slotpool/slot-pool.js';
@@ -39,8 +41,11 @@ export class ClusterEntrypoint {
   readonly dispatcher: Dispatcher;
   /** Private working directory of the JobManager (unpacked application code). */
   readonly workDir: string;
+  /** Every metric of this process, read by its reporters and REST. */
+  readonly metricRegistry = new MetricRegistry();
   private rpcServer: RpcServer | undefined;
   private restServer: RestServer | undefined;
+  private reporters: MetricReporters | undefined;
 
   constructor(private readonly configuration: Configuration, private readonly runtime: ClusterRuntime) {
     this.resourceManager = new ResourceManager({
@@ -49,7 +54,7 @@ export class ClusterEntrypoint {
       heartbeatTimeoutMs: configuration.get(HEARTBEAT_TIMEOUT),
     });
     this.resourceManager.addListener(this.slotPool);
-    this.dispatcher = new Dispatcher(this.resourceManager, this.slotPool, configuration, runtime);
+    this.dispatcher = new Dispatcher(this.resourceManager, this.slotPool, configuration, runtime, this.metricRegistry);
     this.workDir = join(runtime.dir, `jm-${process.pid}`);
   }
 
@@ -58,6 +63,7 @@ export class ClusterEntrypoint {
     this.rpcServer = new RpcServer(this.runtime.jobManagerAddress, secret, { role: 'jobmanager', id: this.jobManagerId }, (c) => this.onConnection(c));
     await this.rpcServer.start();
     log.info(`RPC endpoint listening at ${formatAddress(this.runtime.jobManagerAddress)}.`);
+    this.reporters = await startMetricReporters(this.configuration, this.metricRegistry);
     const restUrl = await this.startRest();
     writeJobManagerInfo(this.runtime, { pid: process.pid, restUrl, startedAt: Date.now() });
     return { restUrl, rpcAddress: formatAddress(this.runtime.jobManagerAddress) };
@@ -70,6 +76,7 @@ export class ClusterEntrypoint {
     await this.restServer?.stop();
     this.resourceManager.shutdown();
     await this.rpcServer?.stop();
+    await this.reporters?.close();
     rmSync(this.workDir, { recursive: true, force: true });
   }
 
@@ -85,7 +92,7 @@ export class ClusterEntrypoint {
   private async startRest(): Promise<string> {
     const bindAddress = this.configuration.get(REST_BIND_ADDRESS);
     const ports = parseBindPorts(this.configuration.get(REST_BIND_PORT));
-    const router = createRestRouter(this.dispatcher);
+    const router = createRestRouter(this.dispatcher, this.dispatcher.metricQuery);
     let lastError: unknown;
     for (const port of ports) {
       const server = new RestServer(router, {

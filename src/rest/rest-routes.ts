@@ -12,6 +12,11 @@ import { taskManagerDetailsHandler, taskManagersHandler } from './handlers/task-
 import { vertexDetailsHandler, vertexTaskManagersHandler } from './handlers/vertex-handlers.js';
 import { registerWebUi } from './handlers/web-ui-handler.js';
 import { Router } from './router.js';
+import {
+  aggregatedJobMetricsHandler, aggregatedSubtaskMetricsHandler, aggregatedTaskManagerMetricsHandler, jobManagerMetricsHandler,
+  jobManagerOperatorMetricsHandler, jobMetricsHandler, subtaskMetricsHandler, taskManagerMetricsHandler, vertexMetricsHandler,
+} from './handlers/metrics-handlers.js';
+import { NO_METRIC_QUERY, type MetricQuery } from '../metrics/metric-query.js';
 
 /**
  * How long a stopping REST endpoint keeps serving for clients that have yet to read a savepoint's
@@ -19,10 +24,10 @@ import { Router } from './router.js';
  */
 const UNREAD_RESULTS_GRACE_MS = 3_000;
 
-/** Every REST endpoint the JobManager serves, bound to its dispatcher gateway. */
-export function createRestRouter(gateway: DispatcherGateway): Router {
+/** Every REST endpoint the JobManager serves, bound to its dispatcher gateway and its metrics. */
+export function createRestRouter(gateway: DispatcherGateway, metrics: MetricQuery = NO_METRIC_QUERY): Router {
   const jobs = gateway.jobGateway;
-  return registerWebUi(new Router())
+  return registerMetricRoutes(registerWebUi(new Router()), metrics)
     .beforeStop(() => jobs.whenOperationResultsAccessed(UNREAD_RESULTS_GRACE_MS))
     .add('GET', '/config', dashboardConfigHandler(jobs))
     .add('GET', '/overview', clusterOverviewHandler(gateway))
@@ -53,4 +58,18 @@ export function createRestRouter(gateway: DispatcherGateway): Router {
     .add('PATCH', '/jobs/:jobid/rescaling', rescalingHandler())
     .add('GET', '/jobs/:jobid/rescaling/:triggerid', rescalingStatusHandler())
     .add('GET', '/jobs/:jobid/parallelism-history', parallelismHistoryHandler(jobs));
+}
+
+/** Flink's metric endpoints: JobManager, jobs, vertices, subtasks and TaskManagers, single and aggregated. */
+function registerMetricRoutes(router: Router, metrics: MetricQuery): Router {
+  return router
+    .add('GET', '/jobmanager/metrics', jobManagerMetricsHandler(metrics))
+    .add('GET', '/jobs/metrics', aggregatedJobMetricsHandler(metrics))
+    .add('GET', '/jobs/:jobid/metrics', jobMetricsHandler(metrics))
+    .add('GET', '/jobs/:jobid/vertices/:vertexid/metrics', vertexMetricsHandler(metrics))
+    .add('GET', '/jobs/:jobid/vertices/:vertexid/jm-operator-metrics', jobManagerOperatorMetricsHandler())
+    .add('GET', '/jobs/:jobid/vertices/:vertexid/subtasks/metrics', aggregatedSubtaskMetricsHandler(metrics))
+    .add('GET', '/jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex/metrics', subtaskMetricsHandler(metrics))
+    .add('GET', '/taskmanagers/metrics', aggregatedTaskManagerMetricsHandler(metrics))
+    .add('GET', '/taskmanagers/:taskmanagerid/metrics', taskManagerMetricsHandler(metrics));
 }

@@ -14,6 +14,7 @@ import { DataClient } from './network/data-client.js';
 import { DataServer } from './network/data-server.js';
 import { PartitionManager } from './network/partition-manager.js';
 import { describeHardware, ProcessStatsSampler } from './process-stats.js';
+import { TaskManagerMetrics } from '../metrics/taskmanager-metrics.js';
 import { TaskHost } from './task-host.js';
 import type { CheckpointTrigger } from '../rpc/gateways/checkpoint-messages.js';
 
@@ -49,6 +50,8 @@ export class TaskExecutor implements TaskExecutorGateway {
   private readonly dataServer: DataServer;
   private readonly dataClient: DataClient;
   private readonly host: TaskHost;
+  /** The TaskManager's metric registry (its reporters read it) and the tick reporting task metrics. */
+  readonly metrics: TaskManagerMetrics;
   private readonly workDir: string;
   private secret: Buffer | undefined;
   private dataServerStarted = false;
@@ -59,12 +62,19 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.dataServer = new DataServer(settings.dataAddress, secret, settings.resourceId, this.partitions);
     this.dataClient = new DataClient(secret, settings.resourceId);
     this.workDir = join(settings.runtime.dir, `tm-${settings.resourceId.replace(/[^A-Za-z0-9]/g, '_')}`);
+    this.metrics = new TaskManagerMetrics({
+      host: settings.host,
+      resourceId: settings.resourceId,
+      slots: () => ({ total: settings.numberOfSlots, available: this.host.slots.report().filter((slot) => slot.jobId === undefined).length }),
+      send: (report) => this.host.reportMetrics(report),
+    });
     this.host = new TaskHost({
       resourceId: settings.resourceId,
       partitions: this.partitions,
       dataClient: this.dataClient,
       workDir: this.workDir,
       numberOfSlots: settings.numberOfSlots,
+      metrics: this.metrics,
     });
     this.connector = new JobManagerConnector(settings.runtime, {
       resourceId: settings.resourceId,
@@ -91,6 +101,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   start(): void {
     log.info(`Starting TaskExecutor ${this.settings.resourceId} with ${this.settings.numberOfSlots} slot(s); JobManager at ${formatAddress(this.settings.runtime.jobManagerAddress)}.`);
     this.connector.start();
+    this.metrics.start();
   }
 
   /** Graceful stop: deregister first so the JobManager scales down at once, then end the tasks. */
@@ -100,6 +111,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     await this.host.cancelAll('the TaskExecutor is shutting down');
     this.dataClient.closeAll();
     await this.dataServer.stop();
+    this.metrics.close();
     rmSync(this.workDir, { recursive: true, force: true });
   }
 

@@ -10,6 +10,9 @@ import type { CheckpointTrigger } from '../rpc/gateways/checkpoint-messages.js';
 import { Task, taskNameOf, type TaskEnvironment } from './task/task.js';
 import { resolveRestore } from './checkpoint/restore-resolver.js';
 import { CheckpointBarrier } from './network/stream-elements.js';
+import type { TaskMetricProbe } from '../metrics/task-metrics.js';
+import type { TaskMetricsReport } from '../rpc/gateways/task-metrics-report.js';
+import { taskMetricProbe } from './task/task-metric-probe.js';
 
 const log = getLogger('taskexecutor');
 
@@ -20,6 +23,14 @@ export interface TaskHostContext {
   readonly dataClient: DataClient;
   readonly workDir: string;
   readonly numberOfSlots: number;
+  /** Where running tasks' metrics are registered (the TaskManager's metric registry and reports). */
+  readonly metrics?: TaskMetricsSink;
+}
+
+/** Takes tasks into and out of the TaskManager's metrics. */
+export interface TaskMetricsSink {
+  addTask(probe: TaskMetricProbe): void;
+  removeTask(attemptId: string): void;
 }
 
 /**
@@ -54,8 +65,10 @@ export class TaskHost {
       (program) => {
         const task = new Task(tdd, program, this.environment());
         this.tasks.set(tdd.attemptId, task);
+        this.context.metrics?.addTask(taskMetricProbe(task));
         void task.whenTerminated().then(() => {
           this.tasks.delete(tdd.attemptId);
+          this.context.metrics?.removeTask(tdd.attemptId);
           // The slot is free once no task of its allocation is left (the JobManager may reuse it at once).
           const stillUsed = [...this.tasks.values()].some((t) => t.tdd.slotIndex === tdd.slotIndex && t.tdd.allocationId === tdd.allocationId);
           if (!stillUsed) this.slots.free(tdd.slotIndex, tdd.allocationId);
@@ -114,6 +127,13 @@ export class TaskHost {
 
   notifyCheckpointAborted(attemptId: string, checkpointId: number): void {
     this.tasks.get(attemptId)?.notifyCheckpointAborted(checkpointId);
+  }
+
+  /** Sends a job's task metrics to the current JobMaster; dropped while disconnected, failures only logged. */
+  reportMetrics(report: TaskMetricsReport): void {
+    this.jobMaster?.reportTaskMetrics(report).catch((error: unknown) => {
+      log.debug(`Could not report the task metrics of job ${report.jobId}: ${describeError(error)}`);
+    });
   }
 
   get runningAttempts(): string[] {

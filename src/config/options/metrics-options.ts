@@ -1,6 +1,6 @@
 import type { OptionGroup } from '../config-option.js';
 import { portSpec, positiveDuration } from '../option-checks.js';
-import { STRING_CODEC, durationCodec } from '../option-codecs.js';
+import { BOOLEAN_CODEC, STRING_CODEC, durationCodec } from '../option-codecs.js';
 import { durationOption, listOption, patternOption } from '../option-builders.js';
 
 /** Prefix of every per-reporter key: `metrics.reporter.<name>.<parameter>`. */
@@ -26,9 +26,14 @@ export const METRICS_REPORTER_CLASS = patternOption('metrics.reporter.<name>.cla
 });
 
 export const METRICS_REPORTER_PORT = patternOption('metrics.reporter.<name>.port', STRING_CODEC, {
-  description: 'Port a pull reporter such as Prometheus listens on: one port or a range such as 9250-9260, so that several processes on one host each find a free port.',
+  description: 'Port a pull reporter such as Prometheus listens on: one port or a range such as 9250-9260, so that several processes on one host each find a free port (each process takes the first free one).',
   default: '9249',
   check: portSpec,
+});
+
+export const METRICS_REPORTER_FILTER_LABEL_VALUE_CHARACTERS = patternOption('metrics.reporter.<name>.filterLabelValueCharacters', BOOLEAN_CODEC, {
+  description: 'Whether the Prometheus reporter replaces every character of a label value outside [a-zA-Z0-9:_] with an underscore.',
+  default: true,
 });
 
 export const METRICS_REPORTER_INTERVAL = patternOption('metrics.reporter.<name>.interval', durationCodec(), {
@@ -46,6 +51,6 @@ export const METRICS_OPTIONS: OptionGroup = {
   title: 'Metrics',
   options: [
     METRICS_REPORTERS, METRICS_FETCHER_UPDATE_INTERVAL, METRICS_REPORTER_FACTORY_CLASS, METRICS_REPORTER_CLASS,
-    METRICS_REPORTER_PORT, METRICS_REPORTER_INTERVAL, METRICS_REPORTER_PARAMETER,
+    METRICS_REPORTER_PORT, METRICS_REPORTER_FILTER_LABEL_VALUE_CHARACTERS, METRICS_REPORTER_INTERVAL, METRICS_REPORTER_PARAMETER,
   ],
 };

@@ -1,5 +1,11 @@
 import { getLogger } from '../../core/logging.js';
 import type { Configuration } from '../../config/configuration.js';
+import { JOB_MANAGER_RPC_ADDRESS } from '../../config/options/jobmanager-options.js';
+import { registerJobManagerMetrics } from '../../metrics/job-metric-gauges.js';
+import type { MetricGroup } from '../../metrics/metric-group.js';
+import { ClusterMetricQuery, type MetricQuery } from '../../metrics/metric-query.js';
+import { MetricRegistry } from '../../metrics/metric-registry.js';
+import { ProcessSampler, registerProcessMetrics } from '../../metrics/process-metrics.js';
 import { formatAddress } from '../../rpc/address.js';
 import type { ClusterRuntime } from '../../rpc/cluster-runtime.js';
 import type { ClusterOverview, DispatcherGateway, TaskManagerDetails } from '../../rpc/gateways/dispatcher-gateway.js';
@@ -20,6 +26,10 @@ const log = getLogger('dispatcher');
 export class Dispatcher implements DispatcherGateway {
   readonly jobs = new Map<string, JobMaster>();
   readonly jobMasterGateway: JobMasterGateway;
+  /** The JobManager's metric group (`jobmanager` scope); each job's group goes below it. */
+  readonly metricGroup: MetricGroup;
+  /** What REST's metric endpoints read. */
+  readonly metricQuery: MetricQuery;
   private readonly views: JobViews;
 
   constructor(
@@ -27,17 +37,28 @@ export class Dispatcher implements DispatcherGateway {
     private readonly slotPool: SlotPool,
     private readonly configuration: Configuration,
     private readonly runtime: ClusterRuntime,
+    metricRegistry: MetricRegistry = new MetricRegistry(),
   ) {
     this.jobMasterGateway = new JobMasterRouter(() => this.jobs.values());
     this.views = new JobViews(configuration);
     resourceManager.expectedAttempts = (resourceId) => [...this.jobs.values()].flatMap((job) => job.scheduler.attemptsOn(resourceId));
+    this.metricGroup = metricRegistry.addRoot('jobmanager', { host: configuration.get(JOB_MANAGER_RPC_ADDRESS) });
+    registerProcessMetrics(this.metricGroup, new ProcessSampler());
+    registerJobManagerMetrics(this.metricGroup, () => this.requestClusterOverview());
+    this.metricQuery = new ClusterMetricQuery({
+      jobManager: this.metricGroup,
+      jobIds: () => [...this.jobs.keys()],
+      job: (jobId) => this.jobs.get(jobId)?.metrics,
+      taskManagers: () => this.requestTaskManagers(),
+    });
+    this.views.setMetricsProvider({ ioMetrics: (attempt) => this.jobs.get(attempt.jobId)?.metrics.ioMetrics(attempt) });
   }
 
   /** Starts a JobMaster for the job; its scheduler begins at once. */
   async submitJob(submission: JobSubmission): Promise<JobMaster> {
     if (this.jobs.has(submission.jobId)) throw new Error(`Job ${submission.jobId} has already been submitted.`);
     log.info(`Received JobGraph submission '${submission.graph.jobName}' (${submission.jobId}).`);
-    const jobMaster = await JobMaster.create(submission, { configuration: this.configuration, slotPool: this.slotPool });
+    const jobMaster = await JobMaster.create(submission, { configuration: this.configuration, slotPool: this.slotPool, metricGroup: this.metricGroup });
     this.jobs.set(submission.jobId, jobMaster);
     this.views.track(jobMaster);
     jobMaster.start();

@@ -1,6 +1,7 @@
 import { RpcError } from '../../core/errors.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../rpc/gateways/checkpoint-messages.js';
 import type { JobArchive, JobMasterGateway, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
+import { validateTaskMetricsReport, type TaskMetricsReport } from '../../rpc/gateways/task-metrics-report.js';
 import type { JobMaster } from '../jobmaster/job-master.js';
 
 /**
@@ -16,8 +17,10 @@ export class JobMasterRouter implements JobMasterGateway {
   }
 
   async requestJobArchive(jobId: string): Promise<JobArchive> {
+    // String() of a peer's object may itself throw (a "toString" field): check the type first.
+    if (typeof jobId !== 'string') throw new RpcError('RPC_PROTOCOL', `requestJobArchive needs a job id string, got ${jobId === null ? 'null' : typeof jobId}`);
     const job = this.find(jobId);
-    if (job === undefined) throw new RpcError('RPC_REMOTE', `unknown job ${String(jobId)}`);
+    if (job === undefined) throw new RpcError('RPC_REMOTE', `unknown job ${jobId}`);
     return job.submission.archive;
   }
 
@@ -31,6 +34,12 @@ export class JobMasterRouter implements JobMasterGateway {
     const job = this.find(decline.jobId);
     if (job !== undefined) job.declineCheckpoint(decline);
     else for (const candidate of this.jobs()) candidate.declineCheckpoint(decline);
+  }
+
+  async reportTaskMetrics(report: TaskMetricsReport): Promise<boolean> {
+    const job = this.find(validateTaskMetricsReport(report).jobId);
+    job?.reportTaskMetrics(report);
+    return job !== undefined;
   }
 
   private find(jobId: unknown): JobMaster | undefined {

@@ -7,6 +7,9 @@ import { WEB_EXCEPTION_HISTORY_SIZE } from '../../config/options/web-options.js'
 import type { JobGraph } from '../../jobgraph/job-graph.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../rpc/gateways/checkpoint-messages.js';
 import type { JobArchive, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
+import type { TaskMetricsReport } from '../../rpc/gateways/task-metrics-report.js';
+import type { MetricGroup } from '../../metrics/metric-group.js';
+import { MetricRegistry } from '../../metrics/metric-registry.js';
 import { createJobCheckpointServices, loadSavepointIntoStore } from '../checkpoint/checkpoint-services.js';
 import { checkpointSettingsFrom, isPeriodicCheckpointingEnabled, taskCheckpointSettings, type CheckpointSettings } from '../checkpoint/checkpoint-settings.js';
 import { createRestartStrategy } from '../failover/restart-strategy.js';
@@ -15,6 +18,7 @@ import type { SchedulerContext } from '../scheduler/scheduler-context.js';
 import type { JobResult, SchedulerNG } from '../scheduler/scheduler-ng.js';
 import type { SlotPool } from '../slotpool/slot-pool.js';
 import { ExceptionHistory } from './exception-history.js';
+import { JobMetrics } from './job-metrics.js';
 import { JobStatusTracker } from './job-status-tracker.js';
 import { RescaleTimeline } from './rescale-timeline.js';
 import { createScheduler } from './scheduler-factory.js';
@@ -37,6 +41,8 @@ export interface JobSubmission {
 export interface JobMasterServices {
   readonly configuration: Configuration;
   readonly slotPool: SlotPool;
+  /** The JobManager's metric group; the job's group goes below it (a detached one when absent). */
+  readonly metricGroup?: MetricGroup;
 }
 
 /**
@@ -48,6 +54,7 @@ export class JobMaster {
   readonly exceptions: ExceptionHistory;
   readonly startTime = Date.now();
   endTime: number | undefined;
+  readonly metrics: JobMetrics;
 
   private constructor(
     readonly submission: JobSubmission,
@@ -57,11 +64,23 @@ export class JobMaster {
     status: JobStatusTracker,
     exceptions: ExceptionHistory,
     readonly timeline: RescaleTimeline,
+    metricGroup: MetricGroup,
   ) {
     this.status = status;
     this.exceptions = exceptions;
+    this.metrics = new JobMetrics(metricGroup, {
+      jobId: submission.jobId,
+      jobName: submission.graph.jobName,
+      schedulerType: scheduler.schedulerType,
+      status,
+      timeline,
+      checkpointStats: checkpointing.services.statsTracker,
+      vertexIds: submission.graph.vertices.map((vertex) => vertex.id),
+      currentGraph: () => scheduler.currentGraph(),
+    });
     void scheduler.whenTerminated().then((result) => {
       this.endTime = Date.now();
+      this.metrics.close();
       log.info(`Job ${submission.graph.jobName} (${submission.jobId}) reached ${result.status}.`);
     });
   }
@@ -96,7 +115,8 @@ export class JobMaster {
     };
     const timeline = new RescaleTimeline();
     const scheduler = createScheduler(configuration, context, checkpointing, timeline);
-    return new JobMaster(submission, settings, checkpointing, scheduler, status, exceptions, timeline);
+    const metricGroup = services.metricGroup ?? new MetricRegistry().addRoot('jobmanager', { host: 'localhost' });
+    return new JobMaster(submission, settings, checkpointing, scheduler, status, exceptions, timeline, metricGroup);
   }
 
   get jobId(): string {
@@ -126,5 +146,10 @@ export class JobMaster {
 
   declineCheckpoint(decline: CheckpointDecline): void {
     this.scheduler.declineCheckpoint(decline);
+  }
+
+  /** A TaskManager's periodic metrics of this job's subtasks (already validated by the RPC layer). */
+  reportTaskMetrics(report: TaskMetricsReport): void {
+    this.metrics.report(report);
   }
 }

@@ -1,6 +1,7 @@
 import type { SerializedError } from '../../core/errors.js';
 import type { GatewaySpec } from '../gateway.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from './checkpoint-messages.js';
+import type { TaskMetricsReport } from './task-metrics-report.js';
 
 /** States of one execution attempt, as Flink's ExecutionState. */
 export type ExecutionState = 'CREATED' | 'SCHEDULED' | 'DEPLOYING' | 'INITIALIZING' | 'RUNNING' | 'FINISHED' | 'CANCELING' | 'CANCELED' | 'FAILED' | 'RECONCILING';
@@ -42,10 +43,12 @@ export interface JobMasterGateway {
   acknowledgeCheckpoint(ack: CheckpointAcknowledgement): void;
   /** A subtask could not take its part of a checkpoint. */
   declineCheckpoint(decline: CheckpointDecline): void;
+  /** A TaskManager's periodic metrics of its subtasks of one job; false when the job is unknown here. */
+  reportTaskMetrics(report: TaskMetricsReport): Promise<boolean>;
 }
 
 export const JOB_MASTER_GATEWAY: GatewaySpec<JobMasterGateway> = {
   name: 'jobMaster',
-  methods: { updateTaskExecutionState: 'request', requestJobArchive: 'request', acknowledgeCheckpoint: 'notification', declineCheckpoint: 'notification' },
-  timeouts: { requestJobArchive: 60_000 },
+  methods: { updateTaskExecutionState: 'request', requestJobArchive: 'request', acknowledgeCheckpoint: 'notification', declineCheckpoint: 'notification', reportTaskMetrics: 'request' },
+  timeouts: { requestJobArchive: 60_000, reportTaskMetrics: 5_000 },
 };

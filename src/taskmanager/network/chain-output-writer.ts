@@ -1,4 +1,4 @@
-import type { ChainOutput, Partitioner } from '../../runtime/task-contract.js';
+import { MIN_WATERMARK, type ChainOutput, type Partitioner } from '../../runtime/task-contract.js';
 import type { ResultPartition } from './result-partition.js';
 import { WatermarkEvent, type StreamEvent } from './stream-elements.js';
 
@@ -16,6 +16,8 @@ export interface PartitionOutput {
 export class ChainOutputWriter implements ChainOutput {
   /** Records written, counted here once rather than per edge. */
   numRecordsOut = 0;
+  /** The last watermark the chain emitted (Flink's currentOutputWatermark). */
+  currentOutputWatermark = MIN_WATERMARK;
 
   constructor(private readonly outputs: readonly PartitionOutput[]) {}
 
@@ -36,6 +38,7 @@ export class ChainOutputWriter implements ChainOutput {
   }
 
   emitWatermark(watermark: number): void {
+    this.currentOutputWatermark = watermark;
     this.broadcastEvent(new WatermarkEvent(watermark));
   }
 

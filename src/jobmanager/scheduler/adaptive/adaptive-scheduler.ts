@@ -56,6 +56,8 @@ const LOSS_CAUSES: Record<TaskManagerLossCause, RescaleCause> = {
 export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   readonly schedulerType = 'Adaptive' as const;
   private state: State;
+  /** Timers armed by each state; cleared when it is left so a finished job holds no timers. */
+  private readonly stateTimers = new Map<State, Set<NodeJS.Timeout>>();
   private transitioning = false;
   private lastLossCause: RescaleCause | undefined;
   private readonly terminated: Promise<JobResult>;
@@ -154,11 +156,18 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   runIfState(state: State, action: () => void, delayMs: number): void {
     // Node fires delays beyond 2^31-1 ms at once; a longer wait is chained in steps.
     const step = Math.min(Math.max(0, delayMs), MAX_TIMER_DELAY_MS);
-    setTimeout(() => {
-      if (this.state !== state) return;
+    const timers = this.stateTimers.get(state) ?? new Set<NodeJS.Timeout>();
+    this.stateTimers.set(state, timers);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (this.state !== state) {
+        if (timers.size === 0) this.stateTimers.delete(state);
+        return;
+      }
       if (delayMs > MAX_TIMER_DELAY_MS) this.runIfState(state, action, delayMs - MAX_TIMER_DELAY_MS);
       else action();
     }, step);
+    timers.add(timer);
   }
 
   get resourceWaitTimeoutMs(): number { return this.settings.resourceWaitTimeoutMs; }
@@ -241,6 +250,8 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
       previous.onLeave();
       const next = create();
       this.state = next;
+      for (const timer of this.stateTimers.get(previous) ?? []) clearTimeout(timer);
+      this.stateTimers.delete(previous);
       log.debug(`Transition from state ${previous.name} to ${next.name}.`);
       this.context.status.transition(next.jobStatus === 'SUSPENDED' ? this.context.status.status : next.jobStatus);
     } finally {
