@@ -1,4 +1,4 @@
-import type { IoMetrics } from '../rpc/gateways/dispatcher-gateway.js';
+import type { IoMetrics } from '../rpc/gateways/job-view-types.js';
 import type { TaskMetricsReport, TaskMetricsSnapshot } from '../rpc/gateways/task-metrics-report.js';
 import type { MetricValue } from './metric-group.js';
 import { MetricNames as N } from './metric-names.js';

@@ -1,5 +1,5 @@
 import { TsFlinkError } from '../core/errors.js';
-import { JobRequestError, type JobRequestFailure } from '../rpc/gateways/dispatcher-gateway.js';
+import { JobRequestError, type JobRequestFailure } from '../rpc/gateways/job-gateway.js';
 
 /** An error answered with its HTTP status and Flink's `{"errors": [...]}` body. */
 export class RestError extends TsFlinkError {

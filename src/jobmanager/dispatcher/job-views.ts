@@ -2,12 +2,12 @@ import { ConfigurationError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import type { Configuration } from '../../config/configuration.js';
 import { PARALLELISM_DEFAULT } from '../../config/options/core-options.js';
-import {
-  JobRequestError,
-  type DashboardSettings, type JobConfigDetails, type JobDetails, type JobExceptions, type JobGateway, type JobManagerEnvironment, type JobOverview,
-  type JobResourceRequirements, type JobStatusName, type JobVertexDetails, type JobVertexTaskManagers, type ParallelismHistory,
-  type SavepointOperationStatus, type SavepointRequest,
-} from '../../rpc/gateways/dispatcher-gateway.js';
+import type {
+  DashboardSettings, JobConfigDetails, JobDetails, JobExceptions, JobManagerEnvironment, JobOverview,
+  JobResourceRequirements, JobStatusName, JobVertexDetails, JobVertexTaskManagers, ParallelismHistory,
+  SavepointOperationStatus, SavepointRequest,
+} from '../../rpc/gateways/job-view-types.js';
+import { JobRequestError, type JobGateway } from '../../rpc/gateways/job-gateway.js';
 import { toLocalPath } from '../checkpoint/checkpoint-settings.js';
 import type { JobMaster } from '../jobmaster/job-master.js';
 import { isGloballyTerminal } from '../scheduler/execution-graph/job-status.js';

@@ -1,4 +1,4 @@
-import type { IoMetrics } from '../../rpc/gateways/dispatcher-gateway.js';
+import type { IoMetrics } from '../../rpc/gateways/job-view-types.js';
 import type { TaskMetricsReport } from '../../rpc/gateways/task-metrics-report.js';
 import { registerJobMetrics, type CheckpointMetricValues, type JobMetricSource } from '../../metrics/job-metric-gauges.js';
 import { JobStatusClock } from '../../metrics/job-status-clock.js';

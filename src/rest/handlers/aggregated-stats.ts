@@ -1,4 +1,4 @@
-import type { SubtaskAttemptDetails } from '../../rpc/gateways/dispatcher-gateway.js';
+import type { SubtaskAttemptDetails } from '../../rpc/gateways/job-view-types.js';
 
 /** Min, max, mean, sum and percentiles of one number over subtasks, all integral as Flink reports them. */
 export function statsOf(values: readonly number[]): Record<string, number> {

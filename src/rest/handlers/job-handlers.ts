@@ -1,4 +1,4 @@
-import type { JobGateway } from '../../rpc/gateways/dispatcher-gateway.js';
+import type { JobGateway } from '../../rpc/gateways/job-gateway.js';
 import { badRequest } from '../rest-error.js';
 import { integerQuery, jobIdParam } from '../request-params.js';
 import type { RestHandler } from '../router.js';

@@ -1,7 +1,7 @@
 import type {
   ExecutionStateCounts, IoMetrics, JobDetails, JobOverview, JobPlanNode, JobVertexOverview, SubtaskAttemptDetails,
-} from '../../rpc/gateways/dispatcher-gateway.js';
-import { EXECUTION_STATES } from '../../rpc/gateways/dispatcher-gateway.js';
+} from '../../rpc/gateways/job-view-types.js';
+import { EXECUTION_STATES } from '../../rpc/gateways/job-view-types.js';
 
 /** Flink's IOMetricsInfo. */
 export function ioMetricsJson(metrics: IoMetrics): Record<string, number | boolean> {

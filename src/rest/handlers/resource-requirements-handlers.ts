@@ -1,5 +1,6 @@
 import { isHexId } from '../../core/ids.js';
-import type { JobGateway, JobResourceRequirements } from '../../rpc/gateways/dispatcher-gateway.js';
+import type { JobResourceRequirements } from '../../rpc/gateways/job-view-types.js';
+import type { JobGateway } from '../../rpc/gateways/job-gateway.js';
 import { badRequest } from '../rest-error.js';
 import { jobIdParam, objectBody } from '../request-params.js';
 import type { RestHandler } from '../router.js';

@@ -1,4 +1,5 @@
-import type { JobGateway, SavepointOperationStatus } from '../../rpc/gateways/dispatcher-gateway.js';
+import type { SavepointOperationStatus } from '../../rpc/gateways/job-view-types.js';
+import type { JobGateway } from '../../rpc/gateways/job-gateway.js';
 import { checkFormatType, hexIdParam, jobIdParam, objectBody, optionalBoolean, optionalString, optionalTriggerId } from '../request-params.js';
 import type { RestHandler } from '../router.js';
 

@@ -1,7 +1,7 @@
 import { arch } from 'node:os';
 import type { Configuration } from '../../../config/configuration.js';
 import { WEB_CANCEL_ENABLE, WEB_REFRESH_INTERVAL, WEB_RESCALE_ENABLE } from '../../../config/options/web-options.js';
-import type { DashboardSettings, JobManagerEnvironment } from '../../../rpc/gateways/dispatcher-gateway.js';
+import type { DashboardSettings, JobManagerEnvironment } from '../../../rpc/gateways/job-view-types.js';
 import type { TrackedJob } from './tracked-job.js';
 
 /**

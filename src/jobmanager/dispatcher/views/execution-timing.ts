@@ -1,5 +1,5 @@
-import type { ExecutionStateCounts } from '../../../rpc/gateways/dispatcher-gateway.js';
-import { EXECUTION_STATES } from '../../../rpc/gateways/dispatcher-gateway.js';
+import type { ExecutionStateCounts } from '../../../rpc/gateways/job-view-types.js';
+import { EXECUTION_STATES } from '../../../rpc/gateways/job-view-types.js';
 import type { ExecutionState } from '../../../rpc/gateways/job-master-gateway.js';
 import type { Execution } from '../../scheduler/execution-graph/execution.js';
 

@@ -1,4 +1,4 @@
-import type { IoMetrics } from '../../../rpc/gateways/dispatcher-gateway.js';
+import type { IoMetrics } from '../../../rpc/gateways/job-view-types.js';
 import type { Execution } from '../../scheduler/execution-graph/execution.js';
 
 /** Which attempt a metrics question is about. */

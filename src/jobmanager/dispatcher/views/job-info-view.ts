@@ -1,7 +1,8 @@
 import { ParameterTool } from '../../../api/parameter-tool.js';
 import type { Configuration } from '../../../config/configuration.js';
 import { OBJECT_REUSE } from '../../../config/options/pipeline-options.js';
-import { JobRequestError, type JobConfigDetails, type JobExceptions, type ParallelismHistory } from '../../../rpc/gateways/dispatcher-gateway.js';
+import type { JobConfigDetails, JobExceptions, ParallelismHistory } from '../../../rpc/gateways/job-view-types.js';
+import { JobRequestError } from '../../../rpc/gateways/job-gateway.js';
 import { renderCheckpointConfig } from '../../checkpoint/checkpoint-stats-json.js';
 import { isPeriodicCheckpointingEnabled } from '../../checkpoint/checkpoint-settings.js';
 import { createRestartStrategy } from '../../failover/restart-strategy.js';

@@ -1,5 +1,7 @@
-import type { ExecutionStateCounts, JobDetails, JobOverview, JobPlanNode, JobStatusName, JobVertexOverview } from '../../../rpc/gateways/dispatcher-gateway.js';
-import { EXECUTION_STATES, JOB_STATUSES } from '../../../rpc/gateways/dispatcher-gateway.js';
+import type {
+  ExecutionStateCounts, JobDetails, JobOverview, JobPlanNode, JobStatusName, JobVertexOverview,
+} from '../../../rpc/gateways/job-view-types.js';
+import { EXECUTION_STATES, JOB_STATUSES } from '../../../rpc/gateways/job-view-types.js';
 import type { ExecutionState } from '../../../rpc/gateways/job-master-gateway.js';
 import { isGloballyTerminal } from '../../scheduler/execution-graph/job-status.js';
 import { aggregateState, countStates, durationOf, groupTiming } from './execution-timing.js';

@@ -1,4 +1,5 @@
-import { JobRequestError, type JobResourceRequirements, type ParallelismBounds } from '../../../rpc/gateways/dispatcher-gateway.js';
+import type { JobResourceRequirements, ParallelismBounds } from '../../../rpc/gateways/job-view-types.js';
+import { JobRequestError } from '../../../rpc/gateways/job-gateway.js';
 import { isGloballyTerminal } from '../../scheduler/execution-graph/job-status.js';
 import type { AdaptiveScheduler } from '../../scheduler/adaptive/adaptive-scheduler.js';
 import type { TrackedJob } from './tracked-job.js';

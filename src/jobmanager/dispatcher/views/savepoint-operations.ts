@@ -1,6 +1,7 @@
 import { serializeError } from '../../../core/errors.js';
 import { newTriggerId } from '../../../core/ids.js';
-import { JobRequestError, type SavepointOperationStatus } from '../../../rpc/gateways/dispatcher-gateway.js';
+import type { SavepointOperationStatus } from '../../../rpc/gateways/job-view-types.js';
+import { JobRequestError } from '../../../rpc/gateways/job-gateway.js';
 
 /** How long a finished operation's result stays available (Flink's rest.async.store-duration default). */
 export const OPERATION_RESULT_RETENTION_MS = 5 * 60_000;

@@ -1,0 +1,53 @@
+import { TsFlinkError } from '../../core/errors.js';
+import type {
+  DashboardSettings, JobConfigDetails, JobDetails, JobExceptions, JobManagerEnvironment, JobOverview, JobResourceRequirements,
+  JobStatusName, JobVertexDetails, JobVertexTaskManagers, ParallelismHistory, SavepointOperationStatus, SavepointRequest,
+} from './job-view-types.js';
+
+/** Why a job request was refused; REST maps each to Flink's status code. */
+export type JobRequestFailure = 'NOT_FOUND' | 'BAD_REQUEST' | 'CONFLICT' | 'UNSUPPORTED';
+
+/** A job request that cannot be served: an unknown job, vertex or operation, or a request the job refuses. */
+export class JobRequestError extends TsFlinkError {
+  constructor(readonly failure: JobRequestFailure, message: string) {
+    super(`JOB_REQUEST_${failure}`, message);
+  }
+}
+
+/**
+ * Jobs as REST, the web UI and `bin/flink` see them. Every method taking a job id throws
+ * JobRequestError NOT_FOUND for a job the dispatcher does not know.
+ */
+export interface JobGateway {
+  requestJobsOverview(): readonly JobOverview[];
+  requestJobStatus(jobId: string): JobStatusName;
+  requestJobDetails(jobId: string): JobDetails;
+  /** Throws NOT_FOUND for an unknown vertex too. */
+  requestJobVertex(jobId: string, vertexId: string): JobVertexDetails;
+  requestJobVertexTaskManagers(jobId: string, vertexId: string): JobVertexTaskManagers;
+  requestJobConfig(jobId: string): JobConfigDetails;
+  requestJobExceptions(jobId: string, maxExceptions: number): JobExceptions;
+  /** Checkpoint statistics, already in Flink's wire format (rendered by the checkpoint subsystem). */
+  requestCheckpointStatistics(jobId: string): Readonly<Record<string, unknown>>;
+  requestCheckpointConfig(jobId: string): Readonly<Record<string, unknown>>;
+  /** Throws NOT_FOUND when the checkpoint is not in the statistics history. */
+  requestCheckpointDetails(jobId: string, checkpointId: number): Readonly<Record<string, unknown>>;
+  requestParallelismHistory(jobId: string): ParallelismHistory;
+  requestResourceRequirements(jobId: string): JobResourceRequirements;
+  /** Validates (BAD_REQUEST), refuses a second concurrent update (CONFLICT) or a scheduler that cannot (UNSUPPORTED). */
+  updateResourceRequirements(jobId: string, requirements: JobResourceRequirements): Promise<void>;
+  /** Cancels the job; CONFLICT when it already ended otherwise. */
+  cancelJob(jobId: string): void;
+  /** Starts a savepoint (and a cancel after it with `cancelJob`); returns the trigger id to poll. */
+  triggerSavepoint(jobId: string, request: SavepointRequest & { readonly cancelJob: boolean }): string;
+  /** Starts stop-with-savepoint; returns the trigger id to poll. */
+  stopWithSavepoint(jobId: string, request: SavepointRequest & { readonly drain: boolean }): string;
+  /** The operation's status; while it is in progress waits up to `waitMs` for it to complete. */
+  requestSavepointStatus(jobId: string, triggerId: string, waitMs: number): Promise<SavepointOperationStatus>;
+  /** Resolves when every savepoint operation finished and its outcome was read, or after `timeoutMs`. */
+  whenOperationResultsAccessed(timeoutMs: number): Promise<void>;
+  /** Explicitly set configuration keys, secrets masked. */
+  requestClusterConfiguration(): ReadonlyArray<{ readonly key: string; readonly value: string }>;
+  requestDashboardSettings(): DashboardSettings;
+  requestJobManagerEnvironment(): JobManagerEnvironment;
+}
