@@ -1,24 +1,46 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { TestDist } from '../../test/helpers/test-dist.js';
 import { runChaos } from './chaos-run.js';
 
-/** `npm run chaos [-- --events N --seed S]`: the long chaos run; exits non-zero on any output difference. */
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index < 0 ? undefined : Number(process.argv[index + 1]);
-  return value === undefined || !Number.isFinite(value) ? fallback : value;
+/** A whole number of at least `min`, or one line saying what the option accepts. */
+function wholeNumber(min: number): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!Number.isSafeInteger(parsed) || parsed < min) throw new InvalidArgumentError(`expected a whole number >= ${min}, got '${value}'.`);
+    return parsed;
+  };
 }
 
-const events = argument('events', 300);
-const seed = argument('seed', Date.now() % 100_000);
-const records = argument('records', 2_000_000);
+const program = new Command('npm run chaos --')
+  .description('Runs a bounded keyed job in Reactive Mode while TaskManagers are started, stopped, killed and frozen at random, '
+    + 'then compares its committed output line for line with a fault-free run at parallelism 1. Exits 1 on any difference.')
+  .option('--events <n>', 'faults to survive', wholeNumber(1), 300)
+  .option('--seed <n>', 'seed of the fault schedule (default: from the clock)', wholeNumber(0))
+  .option('--records <n>', 'records the source emits', wholeNumber(1), 2_000_000)
+  .option('--keys <n>', 'distinct keys', wholeNumber(1), 10_000)
+  .option('--rate <n>', 'records per second per source subtask (default: so the job outlives the faults)', wholeNumber(1))
+  .showHelpAfterError('(npm run chaos -- --help lists the options)')
+  .parse();
+
+const options = program.opts<{ events: number; seed?: number; records: number; keys: number; rate?: number }>();
+const seed = options.seed ?? Date.now() % 100_000;
 // About 0.6 s per event at ~3 subtasks: the job must outlive the faults.
-const rate = argument('rate', Math.max(1000, Math.floor(records / (events * 0.6 * 3 * 1.3))));
-process.stderr.write(`Chaos run: ${events} events, seed ${seed}, ${records} records at ${rate}/s per source subtask.\n`);
-runChaos({ events, seed, records, keys: argument('keys', 10_000), rate, log: (line) => process.stderr.write(`${line}\n`) }).then((report) => {
+const rate = options.rate ?? Math.max(1000, Math.floor(options.records / (options.events * 0.6 * 3 * 1.3)));
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`Interrupted (${signal}): stopping the processes this run started.\n`);
+    void TestDist.destroyAll().finally(() => process.exit(130));
+  });
+}
+
+process.stderr.write(`Chaos run: ${options.events} events, seed ${seed}, ${options.records} records at ${rate}/s per source subtask.\n`);
+runChaos({ ...options, seed, rate, log: (line) => process.stderr.write(`${line}\n`) }).then((report) => {
   process.stdout.write(`${JSON.stringify({ ...report, missing: report.missing.slice(0, 20), unexpected: report.unexpected.slice(0, 20) }, null, 2)}\n`);
-  const ok = report.missing.length === 0 && report.unexpected.length === 0 && report.eventsSurvived >= events;
+  const ok = report.missing.length === 0 && report.unexpected.length === 0 && report.eventsSurvived >= options.events;
   process.stdout.write(ok
     ? `OK: ${report.eventsSurvived} events survived (${report.restarts} restarts, ${report.rescales} scale-ups, ${report.recordsReplayed} records replayed); committed output equals the reference, ${report.outputLines} lines.\n`
-    : `FAILED: ${report.missing.length} line(s) missing, ${report.unexpected.length} unexpected, ${report.eventsSurvived}/${events} events.\n`);
+    : `FAILED: ${report.missing.length} line(s) missing, ${report.unexpected.length} unexpected, ${report.eventsSurvived}/${options.events} events.\n`);
   process.exit(ok ? 0 : 1);
 }, (error: unknown) => {
   process.stderr.write(`Chaos run failed: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -37,6 +37,8 @@ const DEFAULT_CONFIG: Record<string, string | number | boolean> = {
  * every process the test started.
  */
 export class TestDist {
+  /** Every dist not yet destroyed, so a command interrupted by a signal can clean up. */
+  private static readonly live = new Set<TestDist>();
   readonly dir: string;
   readonly confDir: string;
   readonly pidDir: string;
@@ -58,7 +60,14 @@ export class TestDist {
   }
 
   static create(options: TestDistOptions = {}): TestDist {
-    return new TestDist(options);
+    const dist = new TestDist(options);
+    TestDist.live.add(dist);
+    return dist;
+  }
+
+  /** Destroys every dist still alive (for commands such as `npm run chaos` stopped by Ctrl-C). */
+  static async destroyAll(): Promise<void> {
+    await Promise.allSettled([...TestDist.live].map((dist) => dist.destroy()));
   }
 
   /** Rewrites conf/config.yaml with the defaults, the dist's options and `extra`. */
@@ -141,6 +150,7 @@ export class TestDist {
 
   /** Kills everything this dist started and removes its files. */
   async destroy(): Promise<void> {
+    TestDist.live.delete(this);
     for (const child of this.foreground) child.kill('SIGKILL');
     for (const daemon of ['standalonejob', 'standalonesession', 'taskexecutor'] as const) {
       for (const pid of this.pids(daemon)) killQuietly(pid);
