@@ -5,8 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import { assignKeyToParallelOperator } from '../../src/runtime/keygroups/index.js';
 import { committedLines } from '../helpers/committed-output.js';
 import { TestDist, waitFor } from '../helpers/test-dist.js';
+import { TOPSPEED_CONFORMANCE } from '../helpers/fixture-paths.js';
 
-const CONFORMANCE = join(process.cwd(), '..', 'shared', 'conformance', 'topspeed');
+const CONFORMANCE = TOPSPEED_CONFORMANCE;
 const TOP_SPEED = 'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing';
 const WORD_COUNT = 'org.apache.flink.streaming.examples.wordcount.WordCount';
 

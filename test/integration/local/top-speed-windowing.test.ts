@@ -6,8 +6,9 @@ import { after, describe, it } from 'node:test';
 import { FRESH_DEFAULTS, runProgramMain } from '../../../src/api/index.js';
 import type { JobProgram } from '../../../src/runtime/task-contract.js';
 import { runLocalJob } from '../../helpers/local-job-runner.js';
+import { TOPSPEED_CONFORMANCE } from '../../helpers/fixture-paths.js';
 
-const CONFORMANCE = '/work/shared/conformance/topspeed';
+const CONFORMANCE = TOPSPEED_CONFORMANCE;
 const EXAMPLE = new URL('../../../examples/streaming/top-speed-windowing.js', import.meta.url).href;
 
 async function buildProgram(args: string[]): Promise<JobProgram> {

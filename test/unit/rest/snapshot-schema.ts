@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { FLINK_REST_SNAPSHOT } from '../../helpers/fixture-paths.js';
 
 /** A node of Flink's REST snapshot schema (Jackson's JSON-schema dialect). */
 export interface SchemaNode {
@@ -19,16 +19,13 @@ interface Call {
   readonly response: SchemaNode;
 }
 
-const SHARED_SNAPSHOT = '/work/shared/reference/flink-data/rest_api_v1.master-c43754cd.snapshot.json';
-const EXTRACT = fileURLToPath(new URL('../../../../test/unit/rest/fixtures/rest-api-calls.json', import.meta.url));
 
 let cached: { calls: readonly Call[]; definitions: Map<string, SchemaNode> } | undefined;
 
-/** Flink's snapshot of every REST call: the shared copy when present, else the extract beside this file. */
+/** Flink's snapshot of every REST call. */
 function snapshot(): { calls: readonly Call[]; definitions: Map<string, SchemaNode> } {
   if (cached !== undefined) return cached;
-  const file = existsSync(SHARED_SNAPSHOT) ? SHARED_SNAPSHOT : EXTRACT;
-  const calls = (JSON.parse(readFileSync(file, 'utf8')) as { calls: Call[] }).calls;
+  const calls = (JSON.parse(readFileSync(FLINK_REST_SNAPSHOT, 'utf8')) as { calls: Call[] }).calls;
   const definitions = new Map<string, SchemaNode>();
   for (const call of calls) collectDefinitions(call.response, definitions);
   cached = { calls, definitions };

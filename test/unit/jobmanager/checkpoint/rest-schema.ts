@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { FLINK_REST_SNAPSHOT } from '../../../helpers/fixture-paths.js';
 
 /** A node of Flink's REST snapshot schema (Jackson's JSON-schema dialect). */
 export interface SchemaNode {
@@ -18,15 +18,12 @@ interface Call {
   readonly response: SchemaNode;
 }
 
-const SHARED_SNAPSHOT = '/work/shared/reference/flink-data/rest_api_v1.master-c43754cd.snapshot.json';
-const FIXTURE = fileURLToPath(new URL('../../../../../test/unit/jobmanager/checkpoint/fixtures/rest-checkpoint-calls.json', import.meta.url));
 
-/** The response schema of a GET call: from Flink's full snapshot when present, else from the extract beside this test. */
+/** The response schema of a GET call in Flink's REST snapshot. */
 export function responseSchema(url: string): SchemaNode {
-  const file = existsSync(SHARED_SNAPSHOT) ? SHARED_SNAPSHOT : FIXTURE;
-  const calls = (JSON.parse(readFileSync(file, 'utf8')) as { calls: Call[] }).calls;
+  const calls = (JSON.parse(readFileSync(FLINK_REST_SNAPSHOT, 'utf8')) as { calls: Call[] }).calls;
   const call = calls.find((candidate) => candidate.url === url && candidate.method === 'GET');
-  if (call === undefined) throw new Error(`No GET ${url} in ${file}`);
+  if (call === undefined) throw new Error(`No GET ${url} in ${FLINK_REST_SNAPSHOT}`);
   return call.response;
 }
 

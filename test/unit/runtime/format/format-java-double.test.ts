@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { formatJavaDouble, formatJavaFloat } from '../../../../src/runtime/format/index.js';
+import { TOPSPEED_CONFORMANCE } from '../../../helpers/fixture-paths.js';
 
-const CONFORMANCE = '/work/shared/conformance/topspeed';
+const CONFORMANCE = TOPSPEED_CONFORMANCE;
 
 function distances(file: string): string[] {
   return readFileSync(`${CONFORMANCE}/${file}`, 'utf8')

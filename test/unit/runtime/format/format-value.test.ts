@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { TypeDescriptor } from '../../../../src/jobgraph/type-descriptor.js';
 import { formatValue } from '../../../../src/runtime/format/index.js';
+import { TOPSPEED_CONFORMANCE } from '../../../helpers/fixture-paths.js';
 
 const INT: TypeDescriptor = { kind: 'INT' };
 const LONG: TypeDescriptor = { kind: 'LONG' };
@@ -13,7 +14,7 @@ const CAR: TypeDescriptor = { kind: 'TUPLE', fields: [INT, INT, DOUBLE, LONG] };
 describe('formatValue with types', () => {
   it('reprints every TopSpeedWindowing record line from its parsed fields', () => {
     for (const file of ['input.txt', 'expected.txt']) {
-      const lines = readFileSync(`/work/shared/conformance/topspeed/${file}`, 'utf8').split('\n').filter((l) => l !== '');
+      const lines = readFileSync(`${TOPSPEED_CONFORMANCE}/${file}`, 'utf8').split('\n').filter((l) => l !== '');
       for (const line of lines) {
         const [id, speed, distance, ts] = line.slice(1, -1).split(',');
         const record = [Number.parseInt(id!, 10), Number.parseInt(speed!, 10), Number.parseFloat(distance!), Number(ts)];
