@@ -7,6 +7,7 @@ import * as startup from './startup.js';
 import * as throughput from './throughput.js';
 import * as rescale from './rescale.js';
 import * as rest from './rest.js';
+import { cleanUpOnInterrupt } from '../test/helpers/interrupt.js';
 
 /** Every benchmark `npm run bench` knows, in the order they run; add new modules here. */
 const BENCHMARKS: readonly Benchmark[] = [startup, throughput, rescale, rest];
@@ -37,12 +38,7 @@ async function main(names: readonly string[]): Promise<number> {
   return 0;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    process.stderr.write(`Interrupted (${signal}); stopping every process the benchmarks started.\n`);
-    void cleanupAll().finally(() => process.exit(130));
-  });
-}
+cleanUpOnInterrupt((signal) => `Interrupted (${signal}); stopping every process the benchmarks started.`, cleanupAll);
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { TestDist } from '../../test/helpers/test-dist.js';
 import { runChaos } from './chaos-run.js';
+import { cleanUpOnInterrupt } from '../../test/helpers/interrupt.js';
 
 /** A whole number of at least `min`, or one line saying what the option accepts. */
 function wholeNumber(min: number): (value: string) => number {
@@ -27,12 +28,7 @@ const seed = options.seed ?? Date.now() % 100_000;
 // About 0.6 s per event at ~3 subtasks: the job must outlive the faults.
 const rate = options.rate ?? Math.max(1000, Math.floor(options.records / (options.events * 0.6 * 3 * 1.3)));
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    process.stderr.write(`Interrupted (${signal}): stopping the processes this run started.\n`);
-    void TestDist.destroyAll().finally(() => process.exit(130));
-  });
-}
+cleanUpOnInterrupt((signal) => `Interrupted (${signal}): stopping the processes this run started.`, () => TestDist.destroyAll());
 
 process.stderr.write(`Chaos run: ${options.events} events, seed ${seed}, ${options.records} records at ${rate}/s per source subtask.\n`);
 runChaos({ ...options, seed, rate, log: (line) => process.stderr.write(`${line}\n`) }).then((report) => {

@@ -9,6 +9,7 @@ import { formatFailure, groupFailures, type FuzzReport } from './fuzz-runner.js'
 import { runFuzzSuite, TARGET_NAMES, type TargetName } from './fuzz-suite.js';
 import { KNOWN_FINDINGS, knownFinding } from './known-findings.js';
 import { runCleanups } from './cleanup.js';
+import { cleanUpOnInterrupt } from '../helpers/interrupt.js';
 
 const USAGE = `Usage: npm run fuzz -- [--seconds N] [--seed S] [--target T[,T...]] [--only INDEX]\n  targets: ${TARGET_NAMES.join(', ')}`;
 
@@ -48,12 +49,7 @@ function printReport(report: FuzzReport, seed: string): void {
 }
 
 const options = parseOptions();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.log(`Interrupted (${signal}): stopping the processes this run started.`);
-    void runCleanups().finally(() => process.exit(130));
-  });
-}
+cleanUpOnInterrupt((signal) => `Interrupted (${signal}): stopping the processes this run started.`, runCleanups);
 console.log(`Fuzzing ${options.targets.join(', ')} with seed ${options.seed}${options.only === undefined ? `, ${options.seconds} s per target` : `, input ${options.only} only`}.`);
 const reports = await runFuzzSuite({
   seed: options.seed,

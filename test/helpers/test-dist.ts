@@ -157,7 +157,7 @@ export class TestDist {
     }
     await Promise.allSettled([...this.foreground]);
     await sleep(50);
-    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
