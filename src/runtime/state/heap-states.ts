@@ -24,6 +24,10 @@ const EMPTY_LIST: readonly never[] = Object.freeze([]);
 export abstract class AbstractHeapState {
   namespace: Namespace = VOID_NAMESPACE;
   readonly codec: StateValueCodec;
+  /** The last table lookup, valid while the table's version and the key and namespace are unchanged. */
+  private readonly lookup: { version: number; group: number; key: unknown; nsKey: string | undefined; entry: StateEntry | undefined } = {
+    version: -1, group: -1, key: undefined, nsKey: undefined, entry: undefined,
+  };
 
   constructor(protected readonly keyContext: KeyContext, readonly table: StateTable, readonly descriptor: AnyStateDescriptor) {
     this.codec = stateValueCodec(descriptor);
@@ -36,10 +40,25 @@ export abstract class AbstractHeapState {
   protected current(): StateEntry | undefined {
     const k = this.keyContext;
     if (k.currentGroupIndex < 0) throw noKeyError();
-    return this.table.get(k.currentGroupIndex, k.currentCanonicalKey, this.namespace.nsKey);
+    const nsKey = this.namespace.nsKey;
+    const cache = this.lookup;
+    // A read followed by a write of the same key (every reduce, every count) looks up once.
+    if (cache.version === this.table.version && cache.group === k.currentGroupIndex && cache.key === k.currentCanonicalKey && cache.nsKey === nsKey) return cache.entry;
+    const entry = this.table.get(k.currentGroupIndex, k.currentCanonicalKey, nsKey);
+    cache.version = this.table.version;
+    cache.group = k.currentGroupIndex;
+    cache.key = k.currentCanonicalKey;
+    cache.nsKey = nsKey;
+    cache.entry = entry;
+    return entry;
   }
 
   protected store(value: unknown): void {
+    const entry = this.current();
+    if (entry !== undefined) {
+      entry.value = value;
+      return;
+    }
     const k = this.keyContext;
     this.table.put(k.currentGroupIndex, k.currentCanonicalKey, k.currentKey, this.namespace, value);
   }

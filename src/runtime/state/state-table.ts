@@ -9,49 +9,80 @@ export interface StateEntry {
   value: unknown;
 }
 
-type KeyMap = Map<unknown, Map<string, StateEntry>>;
+type ScopedMap = Map<unknown, Map<string, StateEntry>>;
+
+/** The entries of one key group: un-namespaced ones straight by key (the common case), the rest per key and namespace. */
+interface GroupEntries {
+  readonly plain: Map<unknown, StateEntry>;
+  readonly scoped: ScopedMap;
+}
+
+/** The namespace key of VOID_NAMESPACE: state that is not scoped by a window. */
+const VOID_NS_KEY = '';
 
 /** All entries of one named state of one operator, indexed by key-group offset in the subtask's range. */
 export class StateTable {
-  private readonly groups: (KeyMap | undefined)[];
+  private readonly groups: (GroupEntries | undefined)[];
+  /** Bumped whenever an entry is added or removed, so a state may keep its last lookup until then. */
+  version = 0;
 
   constructor(readonly name: string, readonly kind: StateKind, numKeyGroups: number) {
-    this.groups = new Array<KeyMap | undefined>(numKeyGroups);
+    this.groups = new Array<GroupEntries | undefined>(numKeyGroups);
   }
 
   get(groupIndex: number, canonicalKey: unknown, nsKey: string): StateEntry | undefined {
-    return this.groups[groupIndex]?.get(canonicalKey)?.get(nsKey);
+    const group = this.groups[groupIndex];
+    if (group === undefined) return undefined;
+    return nsKey === VOID_NS_KEY ? group.plain.get(canonicalKey) : group.scoped.get(canonicalKey)?.get(nsKey);
   }
 
   put(groupIndex: number, canonicalKey: unknown, key: unknown, namespace: Namespace, value: unknown): void {
-    let keys = this.groups[groupIndex];
-    if (keys === undefined) {
-      keys = new Map();
-      this.groups[groupIndex] = keys;
+    let group = this.groups[groupIndex];
+    if (group === undefined) {
+      group = { plain: new Map(), scoped: new Map() };
+      this.groups[groupIndex] = group;
     }
-    let byNs = keys.get(canonicalKey);
-    if (byNs === undefined) {
-      byNs = new Map();
-      keys.set(canonicalKey, byNs);
+    const nsKey = namespace.nsKey;
+    let entries: Map<unknown, StateEntry>;
+    if (nsKey === VOID_NS_KEY) {
+      entries = group.plain;
+    } else {
+      let byNs = group.scoped.get(canonicalKey);
+      if (byNs === undefined) {
+        byNs = new Map();
+        group.scoped.set(canonicalKey, byNs);
+      }
+      entries = byNs;
     }
-    const entry = byNs.get(namespace.nsKey);
-    if (entry === undefined) byNs.set(namespace.nsKey, { key, namespace, value });
-    else entry.value = value;
+    const slot = nsKey === VOID_NS_KEY ? canonicalKey : nsKey;
+    const entry = entries.get(slot);
+    if (entry !== undefined) {
+      entry.value = value;
+      return;
+    }
+    entries.set(slot, { key, namespace, value });
+    this.version++;
   }
 
   remove(groupIndex: number, canonicalKey: unknown, nsKey: string): void {
-    const keys = this.groups[groupIndex];
-    const byNs = keys?.get(canonicalKey);
-    if (byNs === undefined) return;
-    byNs.delete(nsKey);
-    if (byNs.size === 0) keys!.delete(canonicalKey);
+    const group = this.groups[groupIndex];
+    if (group === undefined) return;
+    if (nsKey === VOID_NS_KEY) {
+      if (group.plain.delete(canonicalKey)) this.version++;
+      return;
+    }
+    const byNs = group.scoped.get(canonicalKey);
+    if (byNs === undefined || !byNs.delete(nsKey)) return;
+    this.version++;
+    if (byNs.size === 0) group.scoped.delete(canonicalKey);
   }
 
   /** Every entry of one key group, for a snapshot. */
   *entriesOfGroup(groupIndex: number): IterableIterator<StateEntry> {
-    const keys = this.groups[groupIndex];
-    if (keys === undefined) return;
-    for (const byNs of keys.values()) yield* byNs.values();
+    const group = this.groups[groupIndex];
+    if (group === undefined) return;
+    yield* group.plain.values();
+    for (const byNs of group.scoped.values()) yield* byNs.values();
   }
 
   /** Every (canonical key, namespace key) pair with an entry, across all groups. */
@@ -62,7 +93,11 @@ export class StateTable {
   /** Number of key/namespace entries, for tests and metrics. */
   size(): number {
     let n = 0;
-    for (const keys of this.groups) if (keys !== undefined) for (const byNs of keys.values()) n += byNs.size;
+    for (const group of this.groups) {
+      if (group === undefined) continue;
+      n += group.plain.size;
+      for (const byNs of group.scoped.values()) n += byNs.size;
+    }
     return n;
   }
 }
