@@ -132,6 +132,11 @@ describe('web UI', () => {
     await waitForPage('the job page at parallelism 2', () => jobShowsParallelism(page, 2), RESCALE_TIMEOUT_MS);
     await waitForPage('the timeline to mark the scale-up', async () => (await attributes(page, 'rescale-marker', 'data-cause')).includes('taskmanager-joined'));
     assert.equal(await page.evaluate('window.__sameDocument'), true, 'the page updated itself without a reload');
+    // The generator emits 10 records/s per subtask: the source row shows a live rate above zero.
+    await waitForPage('a live record rate on the source vertex', async () => {
+      const rate = (await texts(page, 'vertex-records-out'))[0] ?? '';
+      return /^[\d,.]+\/s$/.test(rate) && Number(rate.replace(/[,/s]/g, '')) > 0;
+    });
 
     // Selecting a vertex lists its subtasks: one per TaskManager, since each TaskManager has one slot.
     await page.locator('[data-testid="graph-node"]').first().click();
