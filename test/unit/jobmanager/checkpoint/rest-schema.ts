@@ -1,30 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { FLINK_REST_SNAPSHOT } from '../../../helpers/fixture-paths.js';
-
-/** A node of Flink's REST snapshot schema (Jackson's JSON-schema dialect). */
-export interface SchemaNode {
-  readonly type?: string;
-  readonly id?: string;
-  readonly $ref?: string;
-  readonly enum?: readonly string[];
-  readonly properties?: Readonly<Record<string, SchemaNode>>;
-  readonly additionalProperties?: SchemaNode;
-  readonly items?: SchemaNode;
-}
-
-interface Call {
-  readonly url: string;
-  readonly method: string;
-  readonly response: SchemaNode;
-}
-
+import { callSpec, type SchemaNode } from '../../rest/snapshot-schema.js';
 
 /** The response schema of a GET call in Flink's REST snapshot. */
 export function responseSchema(url: string): SchemaNode {
-  const calls = (JSON.parse(readFileSync(FLINK_REST_SNAPSHOT, 'utf8')) as { calls: Call[] }).calls;
-  const call = calls.find((candidate) => candidate.url === url && candidate.method === 'GET');
-  if (call === undefined) throw new Error(`No GET ${url} in ${FLINK_REST_SNAPSHOT}`);
-  return call.response;
+  return callSpec('GET', url).schema;
 }
 
 /** Options of a conformance walk. */
