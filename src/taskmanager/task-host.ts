@@ -117,7 +117,7 @@ export class TaskHost {
   triggerCheckpoint(trigger: CheckpointTrigger): void {
     const task = this.tasks.get(trigger.attemptId);
     const barrier = new CheckpointBarrier(trigger.checkpointId, trigger.timestamp, trigger.kind);
-    if (task !== undefined) task.triggerCheckpoint(barrier);
+    if (task !== undefined) task.triggerCheckpoint(barrier, trigger.drain === true);
     else this.jobMaster?.declineCheckpoint({ jobId: '', attemptId: trigger.attemptId, checkpointId: trigger.checkpointId, reason: 'no such task on this TaskManager', notReady: true });
   }
 

@@ -80,3 +80,56 @@ describe('stop-with-savepoint and a restart from the savepoint at another parall
     assert.equal(lines.length, KEYS * PER_KEY);
   });
 });
+
+describe('stop-with-savepoint --drain', () => {
+  const dist = TestDist.create({ config: { 'execution.checkpointing.interval': '500 ms', 'parallelism.default': 2 } });
+  after(() => dist.destroy());
+
+  const KEYS_DRAINED = 5;
+  const RECORDS = 30_000;
+  const output = join(dist.dir, 'window-counts');
+  const jobArgs = (rate: number): string[] => ['-j', 'org.tsflink.fixtures.WindowCounter', '--records', String(RECORDS), '--keys', String(KEYS_DRAINED), '--rate', String(rate), '--output', output];
+
+  /** Per key, the counts of the committed (key,count) lines in order of appearance. */
+  function countsByKey(): Map<number, number[]> {
+    const byKey = new Map<number, number[]>();
+    for (const line of committedLines(output)) {
+      const [key, count] = line.slice(1, -1).split(',').map(Number) as [number, number];
+      byKey.set(key, [...(byKey.get(key) ?? []), count]);
+    }
+    return byKey;
+  }
+
+  it('fires the open windows before the savepoint; a restart from it counts the rest exactly once', async () => {
+    dist.addFixtureJob('window-counter');
+    mkdirSync(output);
+    await dist.run('taskmanager.sh', ['start']);
+    await dist.run('taskmanager.sh', ['start']);
+    const started = await dist.run('standalone-job.sh', ['start', ...jobArgs(300)]);
+    assert.equal(started.exitCode, 0, started.stderr);
+    const url = restUrlFrom(started.stdout);
+    const jobId = await waitFor('the job to be listed', async () => (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]?.id, 20_000);
+    await waitFor('a completed checkpoint', async () =>
+      ((await getJson<{ counts: { completed: number } }>(url, `/jobs/${jobId}/checkpoints`)).counts.completed > 0 ? true : undefined), 30_000);
+    assert.equal(committedLines(output).length, 0, 'one-hour windows have not fired yet');
+
+    const pid = dist.pids('standalonejob').at(-1)!;
+    const stop = await dist.run('flink', ['stop', '--drain', '--savepointPath', join(dist.dir, 'savepoints'), jobId]);
+    assert.equal(stop.exitCode, 0, stop.stderr);
+    const savepoint = savepointPath(stop.stdout);
+    assert.ok(await waitForProcessExit(pid, 20_000), 'the JobManager did not exit after stop-with-savepoint');
+    assert.match(dist.log('standalonejob', 0), /switched from state RUNNING to FINISHED/);
+
+    const drained = countsByKey();
+    assert.equal(drained.size, KEYS_DRAINED, 'draining fired every key\'s open window');
+    const firstRun = [...drained.values()].reduce((sum, counts) => sum + counts[0]!, 0);
+    assert.ok(firstRun > 0 && firstRun < RECORDS, `the first run counted ${firstRun} records`);
+
+    const rest = await dist.startForeground('standalone-job.sh', ['--fromSavepoint', savepoint, ...jobArgs(1_000_000)]);
+    assert.equal(rest.exitCode, 0, String(rest.all).slice(-3000));
+    for (const [key, counts] of countsByKey()) {
+      assert.equal(counts.length, 2, `key ${key}: one window firing per run (${counts.join(', ')})`);
+      assert.equal(counts[0]! + counts[1]!, RECORDS / KEYS_DRAINED, `key ${key}: every record counted exactly once (${counts.join(' + ')})`);
+    }
+  });
+});

@@ -13,7 +13,7 @@ import type { FailingContext } from '../../src/jobmanager/scheduler/adaptive/sta
 import type { RestartingContext } from '../../src/jobmanager/scheduler/adaptive/states/restarting.js';
 import type { StopWithSavepointContext } from '../../src/jobmanager/scheduler/adaptive/states/stop-with-savepoint.js';
 import type { WaitingForResourcesContext } from '../../src/jobmanager/scheduler/adaptive/states/waiting-for-resources.js';
-import type { RescaleCause } from '../../src/jobmanager/scheduler/adaptive/transitions.js';
+import type { RescaleCause, SavepointStopRequest } from '../../src/jobmanager/scheduler/adaptive/transitions.js';
 import { GraphDeployment } from '../../src/jobmanager/scheduler/deployment/graph-deployment.js';
 import type { Execution } from '../../src/jobmanager/scheduler/execution-graph/execution.js';
 import type { ExecutionGraph } from '../../src/jobmanager/scheduler/execution-graph/execution-graph.js';
@@ -65,7 +65,7 @@ export class TestingRunCheckpointing implements RunCheckpointing {
   starts = 0;
   readonly stops: string[] = [];
   readonly messages: Array<CheckpointAcknowledgement | CheckpointDecline> = [];
-  readonly savepointRequests: Array<{ readonly targetDirectory: string | undefined; readonly kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT' }> = [];
+  readonly savepointRequests: Array<{ readonly targetDirectory: string | undefined; readonly kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT'; readonly drain: boolean }> = [];
   readonly savepoint = new Deferred<string>();
 
   /** `onGlobalFailure` is what the state passed: calling it is a checkpoint failing the job. */
@@ -76,8 +76,8 @@ export class TestingRunCheckpointing implements RunCheckpointing {
   stop(reason: string): void { this.stops.push(reason); }
   acknowledge(ack: CheckpointAcknowledgement): void { this.messages.push(ack); }
   decline(decline: CheckpointDecline): void { this.messages.push(decline); }
-  triggerSavepoint(targetDirectory: string | undefined, kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT'): Promise<string> {
-    this.savepointRequests.push({ targetDirectory, kind });
+  triggerSavepoint(targetDirectory: string | undefined, kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT', drain = false): Promise<string> {
+    this.savepointRequests.push({ targetDirectory, kind, drain });
     return this.savepoint.promise;
   }
 }
@@ -120,7 +120,7 @@ export type Transition =
   | { readonly to: 'Canceling'; readonly deployment: GraphDeployment }
   | { readonly to: 'Failing'; readonly deployment: GraphDeployment; readonly error: SerializedError }
   | {
-      readonly to: 'StopWithSavepoint'; readonly deployment: GraphDeployment; readonly targetDirectory: string | undefined;
+      readonly to: 'StopWithSavepoint'; readonly deployment: GraphDeployment; readonly request: SavepointStopRequest;
       readonly resolve: (path: string) => void; readonly reject: (error: Error) => void;
     }
   | { readonly to: 'Finished'; readonly result: JobResult };
@@ -283,8 +283,8 @@ export class TestingStateContext implements
   }
   goToCanceling(deployment: GraphDeployment): void { this.record({ to: 'Canceling', deployment }); }
   goToFailing(deployment: GraphDeployment, error: SerializedError): void { this.record({ to: 'Failing', deployment, error }); }
-  goToStopWithSavepoint(deployment: GraphDeployment, targetDirectory: string | undefined, resolve: (path: string) => void, reject: (error: Error) => void): void {
-    this.record({ to: 'StopWithSavepoint', deployment, targetDirectory, resolve, reject });
+  goToStopWithSavepoint(deployment: GraphDeployment, request: SavepointStopRequest, resolve: (path: string) => void, reject: (error: Error) => void): void {
+    this.record({ to: 'StopWithSavepoint', deployment, request, resolve, reject });
   }
   goToFinished(result: JobResult): void { this.record({ to: 'Finished', result }); }
 

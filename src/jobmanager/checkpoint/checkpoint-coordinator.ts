@@ -83,11 +83,14 @@ export class CheckpointCoordinator {
     return this.request('CHECKPOINT', false, undefined);
   }
 
-  /** Takes a savepoint into `targetDirectory` (or the configured default); SYNC_SAVEPOINT is the one that stops the job. */
-  triggerSavepoint(targetDirectory: string | undefined, kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT'): Promise<CompletedCheckpoint> {
+  /**
+   * Takes a savepoint into `targetDirectory` (or the configured default); SYNC_SAVEPOINT is the one
+   * that stops the job, and with `drain` the sources end their input first (Flink's `stop --drain`).
+   */
+  triggerSavepoint(targetDirectory: string | undefined, kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT', drain = false): Promise<CompletedCheckpoint> {
     const target = targetDirectory ?? this.settings.savepointDirectory;
     if (target === undefined) return Promise.reject(noSavepointLocationError());
-    return this.request(kind, false, target);
+    return this.request(kind, false, target, drain && kind === 'SYNC_SAVEPOINT');
   }
 
   /** A subtask acknowledged a checkpoint with its state handles. */
@@ -142,10 +145,10 @@ export class CheckpointCoordinator {
     this.request('CHECKPOINT', true, undefined).catch(() => undefined);
   }
 
-  private request(kind: BarrierKind, periodic: boolean, targetDirectory: string | undefined): Promise<CompletedCheckpoint> {
+  private request(kind: BarrierKind, periodic: boolean, targetDirectory: string | undefined, drain = false): Promise<CompletedCheckpoint> {
     if (this.isShutdown) return Promise.reject(new CheckpointError('CHECKPOINT_COORDINATOR_SHUTDOWN'));
     return new Promise((resolve, reject) => {
-      this.act(this.decider.offer({ kind, periodic, targetDirectory, resolve, reject }, this.activity()));
+      this.act(this.decider.offer({ kind, periodic, targetDirectory, drain, resolve, reject }, this.activity()));
     });
   }
 
@@ -177,7 +180,7 @@ export class CheckpointCoordinator {
       }
       checkpoint = this.createPending(id, timestamp, request);
       log.info(`Triggering ${describeKind(request.kind)} ${id} @ ${timestamp} for job ${this.context.jobId}.`);
-      for (const source of this.context.sourceTasks()) source.trigger({ attemptId: source.attemptId, checkpointId: id, timestamp, kind: request.kind });
+      for (const source of this.context.sourceTasks()) source.trigger({ attemptId: source.attemptId, checkpointId: id, timestamp, kind: request.kind, drain: request.drain === true });
       if (checkpoint.isFullyAcknowledged()) void this.complete(checkpoint, request);
     } catch (error) {
       this.onTriggerFailure(request, checkpoint, error);

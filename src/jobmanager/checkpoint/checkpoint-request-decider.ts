@@ -11,6 +11,8 @@ export interface CheckpointRequest {
   /** Issued by the periodic scheduler (subject to min-pause). */
   readonly periodic: boolean;
   readonly targetDirectory: string | undefined;
+  /** A stop-with-savepoint that drains: sources end their input before the barrier. */
+  readonly drain?: boolean;
   resolve(checkpoint: CompletedCheckpoint): void;
   reject(error: Error): void;
 }

@@ -124,8 +124,7 @@ export class JobViews implements JobGateway {
   stopWithSavepoint(jobId: string, request: SavepointRequest & { readonly drain: boolean }): string {
     const job = this.job(jobId);
     const target = this.savepointTarget(job, request.targetDirectory);
-    if (request.drain) log.warn(`Stop-with-savepoint of job ${jobId} asked to drain; tsflink's schedulers stop without draining, so event-time timers do not fire first.`);
-    return this.savepoints.start(jobId, request.triggerId, () => job.master.scheduler.stopWithSavepoint(target));
+    return this.savepoints.start(jobId, request.triggerId, () => job.master.scheduler.stopWithSavepoint(target, request.drain));
   }
 
   requestSavepointStatus(jobId: string, triggerId: string, waitMs: number): Promise<SavepointOperationStatus> {

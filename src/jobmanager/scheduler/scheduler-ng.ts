@@ -29,5 +29,5 @@ export interface SchedulerNG {
   /** Takes a savepoint of the running job; resolves with its path. */
   triggerSavepoint(targetDirectory: string | undefined): Promise<string>;
   /** Takes a savepoint and stops the job with it; resolves with its path. */
-  stopWithSavepoint(targetDirectory: string | undefined): Promise<string>;
+  stopWithSavepoint(targetDirectory: string | undefined, drain?: boolean): Promise<string>;
 }

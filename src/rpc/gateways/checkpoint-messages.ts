@@ -48,4 +48,6 @@ export interface CheckpointTrigger {
   readonly checkpointId: number;
   readonly timestamp: number;
   readonly kind: BarrierKind;
+  /** Stop-with-savepoint with `--drain`: the source ends its input (MAX_WATERMARK, end of data) before the barrier. */
+  readonly drain?: boolean;
 }

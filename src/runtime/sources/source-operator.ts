@@ -49,12 +49,16 @@ export class SourceOperator extends AbstractStreamOperator implements SourceDriv
   emitNext(budget: number): SourceStatus {
     if (this.ended) return 'END_OF_INPUT';
     const status = this.reader.pollNext(this.watermarks, budget);
-    if (status === 'END_OF_INPUT') {
-      this.ended = true;
-      this.watermarks.stop();
-      this.output.emitWatermark(MAX_WATERMARK);
-    }
+    if (status === 'END_OF_INPUT') this.finishNow();
     return status;
+  }
+
+  finishNow(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.watermarks.stop();
+    // Event time ends with the input: every window and event-time timer downstream fires.
+    this.output.emitWatermark(MAX_WATERMARK);
   }
 
   whenAvailable(): Promise<void> {

@@ -97,14 +97,24 @@ export class Task {
     await this.terminate('CANCELED', undefined);
   }
 
-  /** A source subtask starts checkpoint `barrier.checkpointId` between two records. */
-  triggerCheckpoint(barrier: CheckpointBarrier): void {
+  /**
+   * A source subtask starts checkpoint `barrier.checkpointId` between two records. With `drain`
+   * (stop-with-savepoint --drain) the source ends its input first, so the barrier follows
+   * MAX_WATERMARK and the end of data, and the savepoint holds what is left after every window fired.
+   */
+  triggerCheckpoint(barrier: CheckpointBarrier, drain = false): void {
     this.mailbox.execute(() => {
       const checkpointer = this.checkpointer;
       const ending = this.ending;
       if (checkpointer === undefined || ending === undefined || this.state !== 'RUNNING' || ending.phase === 'draining' || this.chain?.source === undefined) {
         this.env.checkpointResponder.decline({ jobId: this.tdd.jobId, attemptId: this.attemptId, checkpointId: barrier.checkpointId, reason: `${this.name} is not running`, notReady: true });
         return;
+      }
+      if (drain && ending.phase === 'processing') {
+        this.chain.source.finishNow();
+        ending.onInputsEnded();
+        // begin() enters 'ending' at once, so the trigger below waits until the operators have flushed.
+        void ending.begin();
       }
       ending.trigger(barrier);
     });

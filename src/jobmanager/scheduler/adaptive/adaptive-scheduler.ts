@@ -24,7 +24,7 @@ import { Finished } from './states/finished.js';
 import { Restarting } from './states/restarting.js';
 import { StopWithSavepoint } from './states/stop-with-savepoint.js';
 import { WaitingForResources } from './states/waiting-for-resources.js';
-import type { RescaleCause } from './transitions.js';
+import type { RescaleCause, SavepointStopRequest } from './transitions.js';
 
 const log = getLogger('jobmaster');
 
@@ -124,10 +124,10 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   }
 
   /** Takes a savepoint and stops the job with it. */
-  stopWithSavepoint(targetDirectory: string | undefined): Promise<string> {
+  stopWithSavepoint(targetDirectory: string | undefined, drain = false): Promise<string> {
     const state = this.state;
     if (!(state instanceof Executing)) return Promise.reject(new Error('The Flink job is currently not executing.'));
-    return state.stopWithSavepoint(targetDirectory);
+    return state.stopWithSavepoint(targetDirectory, drain);
   }
 
   /** New per-vertex bounds from REST; a running job rescales to them. */
@@ -224,8 +224,8 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   }
   goToCanceling(deployment: GraphDeployment): void { this.transitionTo(() => new Canceling(this, deployment)); }
   goToFailing(deployment: GraphDeployment, error: SerializedError): void { this.transitionTo(() => new Failing(this, deployment, error)); }
-  goToStopWithSavepoint(deployment: GraphDeployment, targetDirectory: string | undefined, resolve: (path: string) => void, reject: (error: Error) => void): void {
-    this.transitionTo(() => new StopWithSavepoint(this, deployment, targetDirectory, resolve, reject));
+  goToStopWithSavepoint(deployment: GraphDeployment, request: SavepointStopRequest, resolve: (path: string) => void, reject: (error: Error) => void): void {
+    this.transitionTo(() => new StopWithSavepoint(this, deployment, request, resolve, reject));
   }
   goToFinished(result: JobResult): void {
     if (this.state instanceof Finished) return;

@@ -9,5 +9,6 @@ export interface RunCheckpointing {
   acknowledge(ack: CheckpointAcknowledgement): void;
   decline(decline: CheckpointDecline): void;
   /** Takes a savepoint (or the synchronous one that stops the job); resolves with its path. */
-  triggerSavepoint(targetDirectory: string | undefined, kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT'): Promise<string>;
+  /** `drain` (SYNC_SAVEPOINT only): the sources end their input before the barrier. */
+  triggerSavepoint(targetDirectory: string | undefined, kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT', drain?: boolean): Promise<string>;
 }

@@ -20,5 +20,10 @@ export interface ToExecuting { goToExecuting(deployment: GraphDeployment, cause:
 export interface ToRestarting { goToRestarting(deployment: GraphDeployment, backoffMs: number, cause: RescaleCause, failure: SerializedError | undefined): void }
 export interface ToCanceling { goToCanceling(deployment: GraphDeployment): void }
 export interface ToFailing { goToFailing(deployment: GraphDeployment, error: SerializedError): void }
-export interface ToStopWithSavepoint { goToStopWithSavepoint(deployment: GraphDeployment, targetDirectory: string | undefined, resolve: (path: string) => void, reject: (error: Error) => void): void }
+/** Where a stop-with-savepoint writes, and whether the sources drain first. */
+export interface SavepointStopRequest {
+  readonly targetDirectory: string | undefined;
+  readonly drain: boolean;
+}
+export interface ToStopWithSavepoint { goToStopWithSavepoint(deployment: GraphDeployment, request: SavepointStopRequest, resolve: (path: string) => void, reject: (error: Error) => void): void }
 export interface ToFinished { goToFinished(result: JobResult): void }

@@ -86,8 +86,8 @@ export class JobCheckpointing {
       },
       acknowledge: (ack) => coordinator.receiveAcknowledge(ack),
       decline: (decline) => coordinator.receiveDecline(decline),
-      triggerSavepoint: async (targetDirectory, kind) => {
-        const savepoint = await coordinator.triggerSavepoint(targetDirectory, kind);
+      triggerSavepoint: async (targetDirectory, kind, drain = false) => {
+        const savepoint = await coordinator.triggerSavepoint(targetDirectory, kind, drain);
         return savepoint.externalPath ?? savepoint.directory ?? '';
       },
     };

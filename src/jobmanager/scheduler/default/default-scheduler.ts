@@ -74,10 +74,10 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
     return this.run.triggerSavepoint(targetDirectory, 'SAVEPOINT');
   }
 
-  async stopWithSavepoint(targetDirectory: string | undefined): Promise<string> {
+  async stopWithSavepoint(targetDirectory: string | undefined, drain = false): Promise<string> {
     const run = this.run;
     if (run === undefined || this.context.status.status !== 'RUNNING') throw new Error('The Flink job is currently not executing.');
-    const path = await run.triggerSavepoint(targetDirectory, 'SYNC_SAVEPOINT');
+    const path = await run.triggerSavepoint(targetDirectory, 'SYNC_SAVEPOINT', drain);
     await this.stopRun();
     this.finish({ status: 'FINISHED' });
     return path;

@@ -90,10 +90,10 @@ export class Executing implements State {
     return this.checkpointing.triggerSavepoint(targetDirectory, 'SAVEPOINT');
   }
 
-  stopWithSavepoint(targetDirectory: string | undefined): Promise<string> {
+  stopWithSavepoint(targetDirectory: string | undefined, drain = false): Promise<string> {
     return new Promise((resolve, reject) => {
       this.checkpointing.stop('stopping with a savepoint');
-      this.context.goToStopWithSavepoint(this.deployment, targetDirectory, resolve, reject);
+      this.context.goToStopWithSavepoint(this.deployment, { targetDirectory, drain }, resolve, reject);
     });
   }
 

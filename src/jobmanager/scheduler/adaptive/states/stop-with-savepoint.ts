@@ -6,7 +6,7 @@ import type { RunCheckpointing } from '../run-checkpointing.js';
 import type { State, StateTimers } from '../state.js';
 import type { Execution } from '../../execution-graph/execution.js';
 import type { FailureHandling } from './executing.js';
-import type { RescaleCause, ToCanceling, ToExecuting, ToFailing, ToFinished, ToRestarting } from '../transitions.js';
+import type { RescaleCause, SavepointStopRequest, ToCanceling, ToExecuting, ToFailing, ToFinished, ToRestarting } from '../transitions.js';
 
 /** What StopWithSavepoint may ask and where it may go. */
 export interface StopWithSavepointContext extends ToFinished, ToExecuting, ToCanceling, ToFailing, ToRestarting, StateTimers {
@@ -28,13 +28,13 @@ export class StopWithSavepoint implements State {
   constructor(
     private readonly context: StopWithSavepointContext,
     readonly deployment: GraphDeployment,
-    targetDirectory: string | undefined,
+    request: SavepointStopRequest,
     resolve: (path: string) => void,
     reject: (error: Error) => void,
   ) {
     this.checkpointing = context.createCheckpointing(deployment, (error) => this.handleGlobalFailure(error));
     context.runIfState(this, () => {
-      this.checkpointing.triggerSavepoint(targetDirectory, 'SYNC_SAVEPOINT').then(
+      this.checkpointing.triggerSavepoint(request.targetDirectory, 'SYNC_SAVEPOINT', request.drain).then(
         (path) => this.finishWith(path, resolve),
         (error: unknown) => {
           reject(error instanceof Error ? error : new Error(describeError(error)));

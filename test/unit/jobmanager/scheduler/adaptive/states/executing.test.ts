@@ -68,7 +68,7 @@ describe('Executing: running the job', () => {
   it('takes a savepoint without leaving the state', async () => withTestingContext(async (context) => {
     const { state } = executing(context);
     const path = state.triggerSavepoint('/tmp/savepoints');
-    assert.deepEqual(context.checkpointing.savepointRequests, [{ targetDirectory: '/tmp/savepoints', kind: 'SAVEPOINT' }]);
+    assert.deepEqual(context.checkpointing.savepointRequests, [{ targetDirectory: '/tmp/savepoints', kind: 'SAVEPOINT', drain: false }]);
     context.checkpointing.savepoint.resolve('/tmp/savepoints/savepoint-1');
     assert.equal(await path, '/tmp/savepoints/savepoint-1');
   }));
@@ -237,10 +237,10 @@ describe('Executing: leaving', () => {
     let resolveStop: ((path: string) => void) | undefined;
     context.expect('StopWithSavepoint', (t) => {
       assert.equal(t.deployment, deployment);
-      assert.equal(t.targetDirectory, '/tmp/sp');
+      assert.deepEqual(t.request, { targetDirectory: '/tmp/sp', drain: true });
       resolveStop = t.resolve;
     });
-    const stopped = state.stopWithSavepoint('/tmp/sp');
+    const stopped = state.stopWithSavepoint('/tmp/sp', true);
     assert.ok(context.checkpointing.stopped, 'periodic checkpoints stop before the synchronous savepoint');
     resolveStop!('/tmp/sp/savepoint-7');
     assert.equal(await stopped, '/tmp/sp/savepoint-7');

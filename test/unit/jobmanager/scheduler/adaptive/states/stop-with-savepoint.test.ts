@@ -13,11 +13,11 @@ interface Stopping {
   readonly outcome: Promise<{ path?: string; error?: Error }>;
 }
 
-function stopping(context: TestingStateContext, targetDirectory: string | undefined = '/tmp/sp'): Stopping {
+function stopping(context: TestingStateContext, targetDirectory: string | undefined = '/tmp/sp', drain = false): Stopping {
   const deployment = testingDeployment();
   let settle!: (outcome: { path?: string; error?: Error }) => void;
   const outcome = new Promise<{ path?: string; error?: Error }>((resolve) => { settle = resolve; });
-  const state = context.enter(new StopWithSavepoint(context, deployment, targetDirectory, (path) => settle({ path }), (error) => settle({ error })));
+  const state = context.enter(new StopWithSavepoint(context, deployment, { targetDirectory, drain }, (path) => settle({ path }), (error) => settle({ error })));
   return { state, deployment, outcome };
 }
 
@@ -27,7 +27,13 @@ describe('StopWithSavepoint', () => {
     assert.equal(state.jobStatus, 'RUNNING');
     assert.deepEqual(context.checkpointing.savepointRequests, []);
     context.scheduler.runDue();
-    assert.deepEqual(context.checkpointing.savepointRequests, [{ targetDirectory: '/tmp/target', kind: 'SYNC_SAVEPOINT' }]);
+    assert.deepEqual(context.checkpointing.savepointRequests, [{ targetDirectory: '/tmp/target', kind: 'SYNC_SAVEPOINT', drain: false }]);
+  }));
+
+  it('asks the savepoint to drain the sources when the stop says so', () => withTestingContext((context) => {
+    stopping(context, '/tmp/target', true);
+    context.scheduler.runDue();
+    assert.deepEqual(context.checkpointing.savepointRequests, [{ targetDirectory: '/tmp/target', kind: 'SYNC_SAVEPOINT', drain: true }]);
   }));
 
   it('ends FINISHED once the savepoint is complete and the tasks have stopped; the caller gets the path', async () => withTestingContext(async (context) => {
