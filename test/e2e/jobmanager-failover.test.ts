@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
@@ -38,13 +39,16 @@ describe('JobManager failure with a file-based HA store', () => {
     for (let i = 0; i < 2; i++) assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
     await waitFor('a completed checkpoint', () => (/Completed checkpoint [2-9]/.test(dist.log('standalonejob', 0)) ? true : undefined), 20_000);
     await sleep(1000);
+    const record = join(dist.dir, 'ha', 'default', `job-${JOB_ID}`, 'completed-checkpoints.json');
+    assert.ok(existsSync(record), 'the HA store records the retained checkpoints');
     const jobManager = dist.pids('standalonejob')[0]!;
     process.kill(jobManager, 'SIGKILL');
     await sleep(500);
     const second = await dist.startForeground('standalone-job.sh', args);
     assert.equal(second.exitCode, 0, String(second.all).slice(-3000));
     const secondLog = String(second.all);
-    assert.match(secondLog, /Recovered \d+ completed checkpoint\(s\) of job a1b2c3d4e5f60718293a4b5c6d7e8f90/);
+    assert.match(secondLog, /Recovered \d+ completed checkpoint\(s\) of job a1b2c3d4e5f60718293a4b5c6d7e8f90 \([1-9]\d* from the HA record\)/);
+    assert.equal(existsSync(record), false, 'the finished job\'s HA data is removed');
     assert.match(secondLog, /Restoring job a1b2c3d4e5f60718293a4b5c6d7e8f90 from checkpoint \d+/);
     assert.match(secondLog, /Registering TaskManager/, 'the TaskManagers reconnected by themselves');
     const lines = committedLines(output);

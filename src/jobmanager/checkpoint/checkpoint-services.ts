@@ -1,9 +1,10 @@
 import { getLogger } from '../../core/logging.js';
-import { readCompletedCheckpoint } from './checkpoint-directory-loader.js';
+import { loadCheckpointsFromDirectory, readCompletedCheckpoint } from './checkpoint-directory-loader.js';
 import { CheckpointIdCounter } from './checkpoint-id-counter.js';
 import type { CheckpointSettings } from './checkpoint-settings.js';
 import { CheckpointStatsTracker } from './checkpoint-stats-tracker.js';
 import { CompletedCheckpointStore } from './completed-checkpoint-store.js';
+import type { FileCheckpointPointers } from './ha-checkpoint-pointers.js';
 import { displayPath, isSavepoint, type CompletedCheckpoint } from './completed-checkpoint.js';
 import { assignState, type StateAssignment, type StateAssignmentOptions, type VertexRestorePlan } from './state-assignment.js';
 
@@ -16,22 +17,33 @@ export interface JobCheckpointServices {
   readonly statsTracker: CheckpointStatsTracker;
 }
 
+/** How a job's checkpoints survive a JobManager failure. */
+export interface CheckpointRecoveryOptions {
+  /** Load what an earlier JobManager of this job completed. */
+  readonly recover?: boolean;
+  /** The high-availability record of retained checkpoints: kept up to date, and read on recovery. */
+  readonly pointers?: FileCheckpointPointers;
+}
+
 /**
- * Creates a job's store, id counter and statistics. With `recover` and file storage, checkpoints
- * an earlier JobManager completed under `<dir>/<jobId>` are loaded, and ids continue above every
- * checkpoint directory found there.
+ * Creates a job's store, id counter and statistics. With `recover`, the checkpoints an earlier
+ * JobManager completed are loaded: those its HA record names (savepoints included) and, with file
+ * storage, every usable `<dir>/<jobId>/chk-*`; ids continue above every checkpoint seen.
  */
-export async function createJobCheckpointServices(settings: CheckpointSettings, jobId: string, options: { readonly recover?: boolean } = {}): Promise<JobCheckpointServices> {
-  const storeOptions = { numRetained: settings.numRetained, retention: settings.retention };
+export async function createJobCheckpointServices(settings: CheckpointSettings, jobId: string, options: CheckpointRecoveryOptions = {}): Promise<JobCheckpointServices> {
+  const storeOptions = { numRetained: settings.numRetained, retention: settings.retention, pointers: options.pointers };
   const idCounter = new CheckpointIdCounter();
   const statsTracker = new CheckpointStatsTracker(settings.historySize);
-  if (options.recover !== true || settings.storage.kind !== 'filesystem') {
-    return { store: new CompletedCheckpointStore(storeOptions), idCounter, statsTracker };
-  }
-  const { store, loaded } = await CompletedCheckpointStore.loadFromDirectory(settings.storage.directory, jobId, storeOptions);
-  idCounter.ensureAbove(loaded.highestSeenId);
-  log.info(`Recovered ${loaded.checkpoints.length} completed checkpoint(s) of job ${jobId}; ${loaded.skipped.length} skipped; next checkpoint id ${idCounter.peek()}.`);
-  return { store, idCounter, statsTracker };
+  if (options.recover !== true) return { store: new CompletedCheckpointStore(storeOptions), idCounter, statsTracker };
+  const recorded = (await options.pointers?.recover()) ?? [];
+  const scanned = settings.storage.kind === 'filesystem' ? await loadCheckpointsFromDirectory(settings.storage.directory, jobId) : undefined;
+  const byId = new Map<number, CompletedCheckpoint>();
+  for (const checkpoint of [...recorded, ...(scanned?.checkpoints ?? [])]) byId.set(checkpoint.id, checkpoint);
+  const checkpoints = [...byId.values()].sort((a, b) => a.id - b.id);
+  idCounter.ensureAbove(Math.max(scanned?.highestSeenId ?? 0, checkpoints.at(-1)?.id ?? 0));
+  log.info(`Recovered ${checkpoints.length} completed checkpoint(s) of job ${jobId} (${recorded.length} from the HA record); `
+    + `${scanned?.skipped.length ?? 0} skipped; next checkpoint id ${idCounter.peek()}.`);
+  return { store: CompletedCheckpointStore.of(checkpoints, storeOptions), idCounter, statsTracker };
 }
 
 /** Reads the savepoint at `path` (directory or `_metadata`) and makes it the store's latest, as Flink does for -s. */

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
-import { CORRUPT_MARKER_FILE_NAME, loadCheckpointsFromDirectory, type LoadedCheckpoints } from './checkpoint-directory-loader.js';
+import { CORRUPT_MARKER_FILE_NAME } from './checkpoint-directory-loader.js';
 import type { CheckpointRetention } from './checkpoint-settings.js';
 import { discardCheckpointFiles } from './checkpoint-storage.js';
 import { subsume } from './checkpoint-subsume.js';
@@ -19,32 +19,42 @@ export interface CompletedCheckpointStoreOptions {
   readonly retention?: CheckpointRetention;
   /** Deletes a dropped checkpoint's files; the default removes a plain checkpoint's directory. */
   readonly discard?: (checkpoint: CompletedCheckpoint) => Promise<void>;
+  /** A high-availability record of the retained checkpoints, rewritten on every change (none: Flink's standalone store). */
+  readonly pointers?: CheckpointPointers;
+}
+
+/** Where a high-availability setup records which checkpoints a restarted JobManager may recover. */
+export interface CheckpointPointers {
+  record(retained: readonly CompletedCheckpoint[]): Promise<void>;
+  /** The job ended for good: its record goes. */
+  clear(): Promise<void>;
 }
 
 /**
  * The completed checkpoints of one job, oldest first, shared by every coordinator of the job across
  * restarts and rescales. Checkpoints with a directory are deleted from disk when subsumed;
- * savepoints never are. In memory this is Flink's standalone store; with `loadFromDirectory` it
- * also recovers what an earlier JobManager left on disk.
+ * savepoints never are. This is Flink's standalone store; with `pointers` it also keeps a
+ * high-availability record of what it retains.
  */
 export class CompletedCheckpointStore {
   private checkpoints: CompletedCheckpoint[] = [];
   private readonly numRetained: number;
   private readonly retention: CheckpointRetention;
   private readonly discard: (checkpoint: CompletedCheckpoint) => Promise<void>;
+  private readonly pointers: CheckpointPointers | undefined;
 
   constructor(options: CompletedCheckpointStoreOptions) {
     this.numRetained = Math.max(1, options.numRetained);
     this.retention = options.retention ?? 'NO_EXTERNALIZED_CHECKPOINTS';
     this.discard = options.discard ?? discardCheckpointFiles;
+    this.pointers = options.pointers;
   }
 
-  /** A store holding the usable checkpoints found under `<directory>/<jobId>/chk-*`, plus what the scan skipped. */
-  static async loadFromDirectory(directory: string, jobId: string, options: CompletedCheckpointStoreOptions): Promise<{ store: CompletedCheckpointStore; loaded: LoadedCheckpoints }> {
-    const loaded = await loadCheckpointsFromDirectory(directory, jobId);
+  /** A store holding `checkpoints` (recovered by the caller), oldest first. */
+  static of(checkpoints: readonly CompletedCheckpoint[], options: CompletedCheckpointStoreOptions): CompletedCheckpointStore {
     const store = new CompletedCheckpointStore(options);
-    store.checkpoints = [...loaded.checkpoints];
-    return { store, loaded };
+    store.checkpoints = [...checkpoints];
+    return store;
   }
 
   /** The checkpoint a restore uses: the most recently added one still considered good. */
@@ -66,6 +76,8 @@ export class CompletedCheckpointStore {
   async add(checkpoint: CompletedCheckpoint): Promise<CompletedCheckpoint[]> {
     const { kept, subsumed } = subsume([...this.checkpoints, checkpoint], this.numRetained);
     this.checkpoints = kept;
+    // Recorded before the subsumed files go, so the record never names a deleted checkpoint.
+    await this.recordPointers();
     await Promise.all(subsumed.map((old) => this.discardQuietly(old, 'subsumed')));
     return subsumed;
   }
@@ -79,6 +91,7 @@ export class CompletedCheckpointStore {
     const index = this.checkpoints.findIndex((checkpoint) => checkpoint.id === id);
     if (index < 0) return this.latest();
     const [corrupt] = this.checkpoints.splice(index, 1);
+    await this.recordPointers();
     const fallback = this.latest();
     log.warn(`Checkpoint ${id} at ${displayPath(corrupt!)} is corrupt and will not be restored (${reason}); ` +
       (fallback === undefined ? 'no older checkpoint is left to fall back to.' : `falling back to checkpoint ${fallback.id}.`));
@@ -92,6 +105,7 @@ export class CompletedCheckpointStore {
 
   /** The job reached a final status: deletes the retained checkpoints the retention policy does not keep. */
   async shutdown(status: TerminalJobStatus): Promise<void> {
+    if (status !== 'SUSPENDED') await this.pointers?.clear().catch((error: unknown) => log.warn(`Could not remove the HA checkpoint record: ${describeError(error)}`));
     if (!this.discardsOnShutdown(status)) {
       for (const checkpoint of this.checkpoints) log.info(`Checkpoint ${checkpoint.id} at ${displayPath(checkpoint)} is retained.`);
       return;
@@ -106,6 +120,15 @@ export class CompletedCheckpointStore {
     if (status === 'SUSPENDED') return false;
     if (this.retention === 'NO_EXTERNALIZED_CHECKPOINTS' || status === 'FINISHED') return true;
     return this.retention === 'DELETE_ON_CANCELLATION' && status === 'CANCELED';
+  }
+
+  private async recordPointers(): Promise<void> {
+    try {
+      await this.pointers?.record(this.checkpoints);
+    } catch (error) {
+      // The checkpoint directory scan still finds chk-* after a JobManager failure; savepoints would be missed.
+      log.warn(`Could not record the retained checkpoints for high availability: ${describeError(error)}`);
+    }
   }
 
   private async discardQuietly(checkpoint: CompletedCheckpoint, why: string): Promise<void> {

@@ -2,6 +2,7 @@ import { getLogger } from '../../core/logging.js';
 import type { Configuration } from '../../config/configuration.js';
 import { PARALLELISM_DEFAULT } from '../../config/options/core-options.js';
 import { SLOT_REQUEST_TIMEOUT } from '../../config/options/scheduler-options.js';
+import { HIGH_AVAILABILITY_CLUSTER_ID, HIGH_AVAILABILITY_STORAGE_DIR, HIGH_AVAILABILITY_TYPE } from '../../config/options/high-availability-options.js';
 import { SAVEPOINT_IGNORE_UNCLAIMED_STATE, SAVEPOINT_PATH } from '../../config/options/state-options.js';
 import { WEB_EXCEPTION_HISTORY_SIZE } from '../../config/options/web-options.js';
 import type { JobGraph } from '../../jobgraph/job-graph.js';
@@ -11,6 +12,7 @@ import type { TaskMetricsReport } from '../../rpc/gateways/task-metrics-report.j
 import type { MetricGroup } from '../../metrics/metric-group.js';
 import { MetricRegistry } from '../../metrics/metric-registry.js';
 import { createJobCheckpointServices, loadSavepointIntoStore } from '../checkpoint/checkpoint-services.js';
+import { FileCheckpointPointers } from '../checkpoint/ha-checkpoint-pointers.js';
 import { checkpointSettingsFrom, isPeriodicCheckpointingEnabled, taskCheckpointSettings, type CheckpointSettings } from '../checkpoint/checkpoint-settings.js';
 import { createRestartStrategy } from '../failover/restart-strategy.js';
 import { JobCheckpointing } from '../scheduler/checkpointing/job-checkpointing.js';
@@ -89,7 +91,8 @@ export class JobMaster {
   static async create(submission: JobSubmission, services: JobMasterServices): Promise<JobMaster> {
     const { configuration } = services;
     const settings = checkpointSettingsFrom(configuration, submission.graph.settings.checkpointIntervalMs);
-    const checkpointServices = await createJobCheckpointServices(settings, submission.jobId, { recover: submission.recoverCheckpoints === true });
+    const recover = submission.recoverCheckpoints === true;
+    const checkpointServices = await createJobCheckpointServices(settings, submission.jobId, { recover, pointers: recover ? haCheckpointPointers(configuration, submission.jobId) : undefined });
     const savepoint = submission.savepointPath ?? configuration.get(SAVEPOINT_PATH);
     if (savepoint !== undefined && checkpointServices.store.latest() === undefined) await loadSavepointIntoStore(savepoint, checkpointServices);
     const allowNonRestored = submission.allowNonRestoredState ?? configuration.get(SAVEPOINT_IGNORE_UNCLAIMED_STATE);
@@ -152,4 +155,11 @@ export class JobMaster {
   reportTaskMetrics(report: TaskMetricsReport): void {
     this.metrics.report(report);
   }
+}
+
+/** The file-based HA record of the job's checkpoints, when `high-availability.type: filesystem`. */
+function haCheckpointPointers(configuration: Configuration, jobId: string): FileCheckpointPointers | undefined {
+  const storageDir = configuration.get(HIGH_AVAILABILITY_STORAGE_DIR);
+  if (configuration.get(HIGH_AVAILABILITY_TYPE) !== 'filesystem' || storageDir === undefined) return undefined;
+  return new FileCheckpointPointers(storageDir, configuration.get(HIGH_AVAILABILITY_CLUSTER_ID), jobId);
 }

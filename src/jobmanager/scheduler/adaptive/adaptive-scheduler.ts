@@ -231,8 +231,8 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
     if (this.state instanceof Finished) return;
     this.transitionTo(() => new Finished(result));
     this.context.slotPool.removeListener(this.context.jobId);
-    void this.checkpointing.services.store.shutdown(result.status).catch(() => undefined);
-    this.resolveTerminated(result);
+    // Terminated once the checkpoint store has cleaned up, so an application cluster exits after it.
+    void this.checkpointing.services.store.shutdown(result.status).catch(() => undefined).then(() => this.resolveTerminated(result));
   }
 
   private takeLossCause(): RescaleCause {

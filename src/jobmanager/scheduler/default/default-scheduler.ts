@@ -192,8 +192,8 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
     clearTimeout(this.slotTimer);
     clearTimeout(this.restartTimer);
     this.context.slotPool.removeListener(this.context.jobId);
-    void this.checkpointing.services.store.shutdown(result.status).catch(() => undefined);
     if (result.status !== 'SUSPENDED') this.context.status.transition(result.status);
-    this.resolveTerminated(result);
+    // Terminated once the checkpoint store has cleaned up, so an application cluster exits after it.
+    void this.checkpointing.services.store.shutdown(result.status).catch(() => undefined).then(() => this.resolveTerminated(result));
   }
 }

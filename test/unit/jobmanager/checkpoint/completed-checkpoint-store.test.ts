@@ -1,32 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { BarrierKind } from '../../../../src/rpc/gateways/checkpoint-messages.js';
 import { loadCheckpointsFromDirectory } from '../../../../src/jobmanager/checkpoint/checkpoint-directory-loader.js';
-import { FileCheckpointStorage } from '../../../../src/jobmanager/checkpoint/checkpoint-storage.js';
 import { CompletedCheckpointStore } from '../../../../src/jobmanager/checkpoint/completed-checkpoint-store.js';
-import type { CompletedCheckpoint } from '../../../../src/jobmanager/checkpoint/completed-checkpoint.js';
 import { JOB_ID } from './testing-checkpoint-context.js';
 import { captureLogs } from './testing-clock.js';
-import { tempDir } from './testing-state-files.js';
+import { onDisk, tempDir } from './testing-state-files.js';
 
 const logs = captureLogs();
-
-/** A finalized checkpoint (or savepoint) with one state file and real `_metadata` on disk. */
-async function onDisk(base: string, id: number, kind: BarrierKind = 'CHECKPOINT'): Promise<CompletedCheckpoint> {
-  const directory = kind === 'CHECKPOINT' ? join(base, JOB_ID, `chk-${id}`) : join(base, 'savepoints', `savepoint-a1b2c3-${String(id).padStart(12, '0')}`);
-  mkdirSync(directory, { recursive: true });
-  writeFileSync(join(directory, 'state'), 'abcdef');
-  const checkpoint: CompletedCheckpoint = {
-    jobId: JOB_ID, id, kind, triggerTimestamp: id * 1000, completionTimestamp: id * 1000 + 5,
-    vertices: [{ vertexId: 'v', parallelism: 1, maxParallelism: 128, operatorIds: ['op'] }],
-    operators: [{ operatorId: 'op', vertexId: 'v', parallelism: 1, maxParallelism: 128, subtaskStates: [{ operatorId: 'op', listStates: [{ name: 's', mode: 'UNION', entries: [{ kind: 'file', path: join(directory, 'state'), offset: 0, length: 6, crc32: 0 }] }] }] }],
-    externalPath: `file:${directory}`, directory, stateSize: 6,
-  };
-  if (kind === 'CHECKPOINT') return new FileCheckpointStorage(base).finalizeCheckpoint(checkpoint);
-  return checkpoint;
-}
 
 describe('CompletedCheckpointStore', () => {
   it('keeps num-retained checkpoints, deleting subsumed checkpoint directories', async () => {
@@ -111,7 +93,8 @@ describe('CompletedCheckpointStore', () => {
   it('recovers the good checkpoints of a directory', async () => {
     const base = tempDir('store-load');
     for (const id of [3, 5]) await onDisk(base, id);
-    const { store, loaded } = await CompletedCheckpointStore.loadFromDirectory(base, JOB_ID, { numRetained: 1 });
+    const loaded = await loadCheckpointsFromDirectory(base, JOB_ID);
+    const store = CompletedCheckpointStore.of(loaded.checkpoints, { numRetained: 1 });
     assert.deepEqual(store.all().map((c) => c.id), [3, 5]);
     assert.equal(loaded.highestSeenId, 5);
     await store.add(await onDisk(base, 6));

@@ -1,10 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OperatorId } from '../../../../src/core/ids.js';
-import type { CheckpointAcknowledgement } from '../../../../src/rpc/gateways/checkpoint-messages.js';
+import { FileCheckpointStorage } from '../../../../src/jobmanager/checkpoint/checkpoint-storage.js';
+import type { CompletedCheckpoint } from '../../../../src/jobmanager/checkpoint/completed-checkpoint.js';
+import type { BarrierKind, CheckpointAcknowledgement } from '../../../../src/rpc/gateways/checkpoint-messages.js';
 import { persistSnapshot } from '../../../../src/taskmanager/checkpoint/snapshot-persister.js';
-import type { TestingCheckpointContext, TestingTask } from './testing-checkpoint-context.js';
+import { JOB_ID, type TestingCheckpointContext, type TestingTask } from './testing-checkpoint-context.js';
 
 /** A fresh temporary directory for one test. */
 export function tempDir(prefix: string): string {
@@ -34,4 +36,19 @@ export async function writeAndAck(context: TestingCheckpointContext, directory: 
     checkpointId: id,
     state: { operators: persisted.operators, stateSize: persisted.stateSize, alignmentDurationMs: 0, syncDurationMs: 0, asyncDurationMs: 1 },
   };
+}
+
+/** A finalized checkpoint (or savepoint) with one state file and real `_metadata` on disk. */
+export async function onDisk(base: string, id: number, kind: BarrierKind = 'CHECKPOINT'): Promise<CompletedCheckpoint> {
+  const directory = kind === 'CHECKPOINT' ? join(base, JOB_ID, `chk-${id}`) : join(base, 'savepoints', `savepoint-a1b2c3-${String(id).padStart(12, '0')}`);
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(join(directory, 'state'), 'abcdef');
+  const checkpoint: CompletedCheckpoint = {
+    jobId: JOB_ID, id, kind, triggerTimestamp: id * 1000, completionTimestamp: id * 1000 + 5,
+    vertices: [{ vertexId: 'v', parallelism: 1, maxParallelism: 128, operatorIds: ['op'] }],
+    operators: [{ operatorId: 'op', vertexId: 'v', parallelism: 1, maxParallelism: 128, subtaskStates: [{ operatorId: 'op', listStates: [{ name: 's', mode: 'UNION', entries: [{ kind: 'file', path: join(directory, 'state'), offset: 0, length: 6, crc32: 0 }] }] }] }],
+    externalPath: `file:${directory}`, directory, stateSize: 6,
+  };
+  if (kind === 'CHECKPOINT') return new FileCheckpointStorage(base).finalizeCheckpoint(checkpoint);
+  return checkpoint;
 }
