@@ -109,6 +109,6 @@ describe('bin/flink against a Reactive Mode standalone job', () => {
     assert.ok(await waitForProcessExit(pid!, 20_000), 'the JobManager exits once its job finished');
     const log = dist.log('standalonejob', 1);
     assert.match(log, new RegExp(`\\(${jobId}\\) switched from state RUNNING to FINISHED\\.`));
-    assert.match(log, /asked to drain/, 'draining is not supported yet, and the JobManager says so');
+    assert.match(log, /Triggering synchronous savepoint \d+ @ \d+ for job \w+, draining the sources first\./);
   });
 });

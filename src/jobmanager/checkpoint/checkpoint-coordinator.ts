@@ -179,7 +179,7 @@ export class CheckpointCoordinator {
         throw new CheckpointError('NOT_ALL_REQUIRED_TASKS_RUNNING');
       }
       checkpoint = this.createPending(id, timestamp, request);
-      log.info(`Triggering ${describeKind(request.kind)} ${id} @ ${timestamp} for job ${this.context.jobId}.`);
+      log.info(`Triggering ${describeKind(request.kind)} ${id} @ ${timestamp} for job ${this.context.jobId}${request.drain === true ? ', draining the sources first' : ''}.`);
       for (const source of this.context.sourceTasks()) source.trigger({ attemptId: source.attemptId, checkpointId: id, timestamp, kind: request.kind, drain: request.drain === true });
       if (checkpoint.isFullyAcknowledged()) void this.complete(checkpoint, request);
     } catch (error) {
