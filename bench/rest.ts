@@ -15,7 +15,7 @@ import { JOB_CLASS, runningToFinishedMs, throughputCluster } from './throughput.
 /** Registry name: `npm run bench rest`. */
 export const name = 'rest';
 
-const RUNS = 3;
+const RUNS = 5;
 const RECORDS = 30_000_000;
 const REQUESTS_PER_SECOND = 200;
 
