@@ -3,6 +3,7 @@
  * job runs, and what that load costs the job, against runs of the same job without load.
  */
 import { Agent, get } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
@@ -10,7 +11,7 @@ import { cpuTimeMs } from '../test/helpers/cluster-probes.js';
 import type { TestDist } from '../test/helpers/test-dist.js';
 import { baseline, currentEnvironment, metric, type Baseline, type BenchResult, type MetricResult } from './benchmark.js';
 import { killQuietly, onCleanup } from './process-cleanup.js';
-import { JOB_CLASS, runningToFinishedMs, throughputCluster } from './throughput.js';
+import { freshTaskManagers, JOB_CLASS, runningToFinishedMs, throughputCluster } from './throughput.js';
 
 /** Registry name: `npm run bench rest`. */
 export const name = 'rest';
@@ -92,11 +93,29 @@ async function findJob(url: string): Promise<string | undefined> {
   return undefined;
 }
 
+/**
+ * Which cores each side may use: with a core left free, the TaskManagers get core 0 and the
+ * JobManager and the load (this process) core 1, so the figure is REST's cost and not the
+ * scheduler moving a TaskManager's GC threads onto the core the requests need. Undefined: no pinning.
+ */
+interface CoreSplit { readonly taskManagers: string; readonly rest: string }
+
+const ALL_CORES = `0-${Math.max(0, availableParallelism() - 1)}`;
+
+/** Sets the CPU affinity of every thread of `pid` (Linux taskset); false when it cannot. */
+async function pin(pid: number, cores: string): Promise<boolean> {
+  const result = await execa('taskset', ['-a', '-p', '-c', cores, String(pid)], { reject: false });
+  return result.exitCode === 0;
+}
+
 /** What one run of the job measured. */
 interface JobRun { recordsPerSecond: number; latencies: Latencies; jobManagerCpuMs: number }
 
 /** One run of the throughput job at `parallelism` (one TaskManager each), under REST load or not. */
-async function runJob(dist: TestDist, parallelism: number, withLoad: boolean): Promise<JobRun> {
+/** Where a run's requests go: nowhere, the JobManager's REST API, or a bare server (the load's own cost). */
+type LoadTarget = 'none' | 'jobmanager' | { readonly bareUrl: string };
+
+async function runJob(dist: TestDist, parallelism: number, target: LoadTarget, split: CoreSplit | undefined): Promise<JobRun> {
   const child = dist.startForeground('standalone-job.sh', [`-Dparallelism.default=${parallelism}`, '-j', JOB_CLASS, '--records', String(RECORDS)]);
   let output = '';
   let jobId: string | undefined;
@@ -110,6 +129,7 @@ async function runJob(dist: TestDist, parallelism: number, withLoad: boolean): P
     if (url === undefined) return;
     const pid = dist.pids('standalonejob').at(-1);
     if (pid !== undefined) jobManager = { pid, cpuAtStart: cpuTimeMs(pid) };
+    if (pid !== undefined && split !== undefined) void pin(pid, split.rest);
     void findJob(url).then((id) => { jobId = id; });
   });
   // The JobManager's CPU is read just before it winds down: once FINISHED is logged it exits.
@@ -118,7 +138,9 @@ async function runJob(dist: TestDist, parallelism: number, withLoad: boolean): P
       try { jobManagerCpuMs = cpuTimeMs(jobManager.pid) - jobManager.cpuAtStart; } catch { /* already gone */ }
     }
   });
-  const load = withLoad ? steadyLoad(() => url, () => (jobId === undefined ? [] : ['/overview', `/jobs/${jobId}`])) : undefined;
+  const load = target === 'none' ? undefined
+    : target === 'jobmanager' ? steadyLoad(() => url, () => (jobId === undefined ? [] : ['/overview', `/jobs/${jobId}`]))
+    : steadyLoad(() => (url === undefined ? undefined : target.bareUrl), () => ['/overview']);
   const result = await child;
   const latencies = (await load?.stop()) ?? new Map();
   return { recordsPerSecond: RECORDS / (runningToFinishedMs(result.exitCode, String(result.all)) / 1000), latencies, jobManagerCpuMs };
@@ -127,34 +149,59 @@ async function runJob(dist: TestDist, parallelism: number, withLoad: boolean): P
 const BARE_SERVER = "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end(JSON.stringify({taskmanagers:2,'slots-total':2,'slots-available':0,'jobs-running':1,'jobs-finished':0,'jobs-cancelled':0,'jobs-failed':0,'flink-version':'1.20.0','flink-commit':'tsflink'}))});" +
   "s.listen(0,'127.0.0.1',()=>console.log(s.address().port));";
 
-/** p99 latency of a bare node:http server answering a JSON body of /overview's size at the same rate, for 5 s. */
-async function bareServerP99(): Promise<number> {
+/** A bare node:http server answering a JSON body of /overview's size, in a process of its own. */
+async function startBareServer(cores: string | undefined): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = execa(process.execPath, ['-e', BARE_SERVER], { reject: false });
-  const done = onCleanup(() => killQuietly(child.pid));
+  const stop = onCleanup(() => killQuietly(child.pid));
+  let port = '';
+  for await (const chunk of child.stdout!) {
+    port += String(chunk);
+    if (port.includes('\n')) break;
+  }
+  if (cores !== undefined && child.pid !== undefined) await pin(child.pid, cores);
+  return { url: `http://127.0.0.1:${port.trim()}`, stop };
+}
+
+/** p99 latency of the bare server at the same rate, for 5 s. */
+async function bareServerP99(): Promise<number> {
+  const server = await startBareServer(undefined);
   try {
-    let port = '';
-    for await (const chunk of child.stdout!) {
-      port += String(chunk);
-      if (port.includes('\n')) break;
-    }
-    const load = steadyLoad(() => `http://127.0.0.1:${port.trim()}`, () => ['/overview']);
+    const load = steadyLoad(() => server.url, () => ['/overview']);
     await new Promise((resolve) => setTimeout(resolve, 5000));
     return percentile((await load.stop()).get('/overview') ?? [], 99);
   } finally {
-    await done();
+    await server.stop();
   }
 }
 
 /** Latency and throughput cost with the job at `parallelism`; targets apply to the configuration `targeted`. */
-async function measureAt(dist: TestDist, parallelism: number, bare: Baseline, label: string, targeted: boolean): Promise<MetricResult[]> {
+async function measureAt(dist: TestDist, parallelism: number, bare: Baseline, label: string, targeted: boolean, split: CoreSplit | undefined): Promise<MetricResult[]> {
   const quietRuns: JobRun[] = [];
   const loaded: JobRun[] = [];
-  // Alternate, so drift in the machine's speed hits both sides alike.
-  for (let i = 0; i < RUNS; i++) {
-    quietRuns.push(await runJob(dist, parallelism, false));
-    loaded.push(await runJob(dist, parallelism, true));
+  const bareLoaded: JobRun[] = [];
+  await pin(process.pid, split?.rest ?? ALL_CORES);
+  const bareServer = await startBareServer(split?.rest);
+  /** Each run on new TaskManagers (see freshTaskManagers), pinned like the rest of the configuration. */
+  const run = async (target: LoadTarget): Promise<JobRun> => {
+    await freshTaskManagers(dist);
+    for (const pid of dist.pids('taskexecutor')) await pin(pid, split?.taskManagers ?? ALL_CORES);
+    return runJob(dist, parallelism, target, split);
+  };
+  try {
+    // Triples in alternating order, so drift in the machine's speed favours no side.
+    for (let i = 0; i < RUNS; i++) {
+      const forward = i % 2 === 0;
+      if (forward) quietRuns.push(await run('none'));
+      else bareLoaded.push(await run({ bareUrl: bareServer.url }));
+      loaded.push(await run('jobmanager'));
+      if (forward) bareLoaded.push(await run({ bareUrl: bareServer.url }));
+      else quietRuns.push(await run('none'));
+    }
+  } finally {
+    await bareServer.stop();
   }
   const quiet = quietRuns.map((r) => r.recordsPerSecond);
+  const cost = (runs: readonly JobRun[]): number[] => runs.map((r, i) => (100 * (quiet[i]! - r.recordsPerSecond)) / quiet[i]!);
   const target = (comparison: '<', value: number) => (targeted ? { target: { comparison, value } } : {});
   const latency = (path: string, p: number): number[] => loaded.map((r) => percentile(r.latencies.get(path) ?? [], p));
   const requests = loaded.map((r) => [...r.latencies.values()].reduce((n, l) => n + l.length, 0));
@@ -164,7 +211,9 @@ async function measureAt(dist: TestDist, parallelism: number, bare: Baseline, la
     metric(`${label}: /jobs/:jobid p99 latency at ${REQUESTS_PER_SECOND} req/s`, 'ms', latency('/jobs/:jobid', 99), { baselines: [bare], ...target('<', 5) }),
     metric(`${label}: /jobs/:jobid median latency`, 'ms', latency('/jobs/:jobid', 50)),
     metric(`${label}: job throughput under REST load`, 'records/s', loaded.map((r) => r.recordsPerSecond), { baselines: [baseline('same job without load', quiet)] }),
-    metric(`${label}: throughput cost of the REST load`, '%', loaded.map((r, i) => (100 * (quiet[i]! - r.recordsPerSecond)) / quiet[i]!), target('<', 2)),
+    metric(`${label}: throughput cost of the REST load`, '%', cost(loaded), {
+      baselines: [baseline('the same load sent to a bare node:http server on the same core', cost(bareLoaded))], ...target('<', 2),
+    }),
     // The JobManager's own work (deploying, tracking the job) is what it used in the run without load.
     metric(`${label}: JobManager CPU per answered request`, 'ms', loaded.map((r, i) => Math.max(0, r.jobManagerCpuMs - quietRuns[i]!.jobManagerCpuMs) / Math.max(1, requests[i]!))),
   ];
@@ -174,9 +223,11 @@ export async function run(): Promise<BenchResult> {
   const { dist, done } = await throughputCluster();
   try {
     const bareBaseline = baseline('bare node:http server, same rate and body size', [await bareServerP99(), await bareServerP99(), await bareServerP99()]);
+    // Pinning needs taskset and a second core; without them the first configuration runs unpinned.
+    const split = availableParallelism() > 1 && await pin(process.pid, ALL_CORES) ? { taskManagers: '0', rest: '1' } : undefined;
     const metrics = [
-      ...(await measureAt(dist, 1, bareBaseline, '1 TaskManager (a core left for the JobManager and the load)', true)),
-      ...(await measureAt(dist, 2, bareBaseline, '2 TaskManagers (every core busy)', false)),
+      ...(await measureAt(dist, 1, bareBaseline, '1 TaskManager (a core left for the JobManager and the load)', true, split)),
+      ...(await measureAt(dist, 2, bareBaseline, '2 TaskManagers (every core busy)', false, undefined)),
     ];
     return {
       name,
@@ -184,9 +235,11 @@ export async function run(): Promise<BenchResult> {
       environment: currentEnvironment(),
       metrics,
       notes: [
-        `${RECORDS.toLocaleString('en')} records per run through source → keyBy → reduce → discard, one slot per TaskManager; runs with and without load alternate.`,
+        `${RECORDS.toLocaleString('en')} records per run through source → keyBy → reduce → discard, one slot per TaskManager, two new TaskManagers for every run; runs with and without load are paired in alternating order.`,
         'The load is open-loop (each request leaves at its planned time) over keep-alive connections from the benchmark process, on the same machine.',
         'With every core busy, the cost is the CPU the JobManager and the load generator take from the TaskManagers; the JobManager\'s share is the CPU-per-request figure.',
+        'The cost stands beside the cost of the same load sent to a bare node:http server placed like the JobManager: what any server and the load generator take from the job on this machine.',
+        'With a core left free, the TaskManagers are pinned to core 0 and the JobManager and the load to core 1 (taskset), so the cost is REST\'s and not the scheduler\'s; with every core busy nothing is pinned.',
       ],
     };
   } finally {
