@@ -111,10 +111,10 @@ async function pin(pid: number, cores: string): Promise<boolean> {
 /** What one run of the job measured. */
 interface JobRun { recordsPerSecond: number; latencies: Latencies; jobManagerCpuMs: number }
 
-/** One run of the throughput job at `parallelism` (one TaskManager each), under REST load or not. */
 /** Where a run's requests go: nowhere, the JobManager's REST API, or a bare server (the load's own cost). */
 type LoadTarget = 'none' | 'jobmanager' | { readonly bareUrl: string };
 
+/** One run of the throughput job at `parallelism` (one TaskManager each), with the load sent to `target`. */
 async function runJob(dist: TestDist, parallelism: number, target: LoadTarget, split: CoreSplit | undefined): Promise<JobRun> {
   const child = dist.startForeground('standalone-job.sh', [`-Dparallelism.default=${parallelism}`, '-j', JOB_CLASS, '--records', String(RECORDS)]);
   let output = '';
