@@ -1,13 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processExists } from '../../helpers/cluster-probes.js';
-import { TestDist } from '../../helpers/test-dist.js';
-import { registerCleanup } from '../cleanup.js';
-import type { FuzzOutcome, FuzzTarget } from '../fuzz-target.js';
+import type { TestDist } from '../../helpers/test-dist.js';
+import type { FuzzOutcome } from '../fuzz-target.js';
 import { preview } from '../mutators.js';
 import type { Prng } from '../prng.js';
-import { Sandbox } from '../sandbox.js';
+import { SandboxedTarget } from './sandboxed-target.js';
 import { configInput, type ConfigInput } from './config-inputs.js';
 import { judgeConfigFailure } from './config-oracle.js';
 
@@ -25,24 +23,11 @@ function describeInput(input: ConfigInput): string {
  * `scriptEvery`-th input also through the real `bin/jobmanager.sh start`. Each must load (or
  * start) or fail with ONE line naming the key and value (or the file and line).
  */
-export class ConfigTarget implements FuzzTarget {
+export class ConfigTarget extends SandboxedTarget {
   readonly name = 'config';
-  readonly concurrency = 1;
-  readonly batchSize = 50;
-  private readonly sandbox = new Sandbox();
-  private workDir = '';
-  private dist: TestDist | undefined;
-  private forget: () => void = () => undefined;
-
-  constructor(private readonly scriptEvery: number) {}
-
-  async setup(): Promise<void> {
-    this.workDir = mkdtempSync(join(tmpdir(), 'tsf-fuzz-config-'));
-    this.forget = registerCleanup(() => this.teardown());
-  }
 
   async runOne(rng: Prng, index: number): Promise<FuzzOutcome> {
-    if (this.scriptEvery > 0 && index % this.scriptEvery === 0) return this.runScript(configInput(rng, true));
+    if (this.throughScript(index)) return this.runScript(configInput(rng, true));
     const input = configInput(rng, false);
     const confDir = join(this.workDir, `c${index}`);
     mkdirSync(confDir);
@@ -59,21 +44,8 @@ export class ConfigTarget implements FuzzTarget {
     }
   }
 
-  async checkHealth(): Promise<string[]> {
-    return [];
-  }
-
-  async teardown(): Promise<void> {
-    this.forget();
-    await this.sandbox.close();
-    await this.dist?.destroy();
-    this.dist = undefined;
-    rmSync(this.workDir, { recursive: true, force: true });
-  }
-
   /** The same input through the real script: starts (and is stopped again) or fails with one line. */
   private async runScript(input: ConfigInput): Promise<FuzzOutcome> {
-    this.dist ??= TestDist.create();
     const dist = this.dist;
     const fixed = readFixedLines(dist);
     writeFileSync(join(dist.confDir, 'config.yaml'), `${fixed}${input.configYaml ?? ''}`);

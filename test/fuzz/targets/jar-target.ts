@@ -1,12 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { TestDist } from '../../helpers/test-dist.js';
-import { registerCleanup } from '../cleanup.js';
-import { isOneLine, withDeadline, type FuzzOutcome, type FuzzTarget } from '../fuzz-target.js';
+import { isOneLine, withDeadline, type FuzzOutcome } from '../fuzz-target.js';
 import { preview } from '../mutators.js';
 import type { Prng } from '../prng.js';
-import { Sandbox, type SandboxResult } from '../sandbox.js';
+import type { SandboxResult } from '../sandbox.js';
+import { SandboxedTarget } from './sandboxed-target.js';
 import { FUZZ_CLASS, jarInput, type JarInput } from './jar-inputs.js';
 
 const OPERATION_TIMEOUT_MS = 60_000;
@@ -50,25 +48,12 @@ function judgeResult(result: SandboxResult, input: JarInput): string | undefined
  * `scriptEvery`-th hostile jar also through `bin/standalone-job.sh start-foreground`. Each is
  * refused with one ProgramError line (or handled cleanly) and nothing is written outside the target.
  */
-export class JarTarget implements FuzzTarget {
+export class JarTarget extends SandboxedTarget {
   readonly name = 'jars';
-  readonly concurrency = 1;
-  readonly batchSize = 50;
-  private readonly sandbox = new Sandbox();
-  private workDir = '';
-  private dist: TestDist | undefined;
-  private forget: () => void = () => undefined;
-
-  constructor(private readonly scriptEvery: number) {}
-
-  async setup(): Promise<void> {
-    this.workDir = mkdtempSync(join(tmpdir(), 'tsf-fuzz-jars-'));
-    this.forget = registerCleanup(() => this.teardown());
-  }
 
   async runOne(rng: Prng, index: number): Promise<FuzzOutcome> {
     const token = `${process.pid}-${index}-${rng.string(6)}`;
-    if (this.scriptEvery > 0 && index % this.scriptEvery === 0) return this.runScript(jarInput(rng, token, true), token);
+    if (this.throughScript(index)) return this.runScript(jarInput(rng, token, true), token);
     const input = jarInput(rng, token);
     // Deep inside the input's own directory, so '../' escapes of a few levels still land where we look.
     const root = join(this.workDir, `i${index}`);
@@ -96,21 +81,8 @@ export class JarTarget implements FuzzTarget {
     }
   }
 
-  async checkHealth(): Promise<string[]> {
-    return [];
-  }
-
-  async teardown(): Promise<void> {
-    this.forget();
-    await this.sandbox.close();
-    await this.dist?.destroy();
-    this.dist = undefined;
-    rmSync(this.workDir, { recursive: true, force: true });
-  }
-
   /** A hostile jar through the real script: the JobManager must stop with one ERROR line and write nothing outside its dirs. */
   private async runScript(input: JarInput, token: string): Promise<FuzzOutcome> {
-    this.dist ??= TestDist.create();
     const dist = this.dist;
     for (const name of readdirSync(dist.libDir)) rmSync(join(dist.libDir, name), { force: true });
     writeFileSync(join(dist.libDir, 'job.jar'), input.bytes);
