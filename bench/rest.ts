@@ -235,7 +235,7 @@ export async function run(): Promise<BenchResult> {
       environment: currentEnvironment(),
       metrics,
       notes: [
-        `${RECORDS.toLocaleString('en')} records per run through source → keyBy → reduce → discard, one slot per TaskManager, two new TaskManagers for every run; runs with and without load are paired in alternating order.`,
+        `${RECORDS.toLocaleString('en')} records per run through source → keyBy → reduce → discard, one slot per TaskManager, two new TaskManagers for every run; runs without load, with the load on the JobManager and with it on a bare server take turns in alternating order.`,
         'The load is open-loop (each request leaves at its planned time) over keep-alive connections from the benchmark process, on the same machine.',
         'With every core busy, the cost is the CPU the JobManager and the load generator take from the TaskManagers; the JobManager\'s share is the CPU-per-request figure.',
         'The cost stands beside the cost of the same load sent to a bare node:http server placed like the JobManager: what any server and the load generator take from the job on this machine.',
