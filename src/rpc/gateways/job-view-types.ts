@@ -50,19 +50,23 @@ export interface JobOverview {
   readonly totalTasks: number;
 }
 
-/** One vertex of a job with its subtasks summed up. */
-export interface JobVertexOverview {
-  readonly id: string;
-  readonly name: string;
-  readonly slotSharingGroupId: string;
-  readonly parallelism: number;
-  readonly maxParallelism: number;
+/** What a group of subtasks (a vertex, or its subtasks on one TaskManager) sums up to. */
+export interface SubtaskGroupSummary {
   readonly status: ExecutionState;
   readonly startTime: number;
   readonly endTime: number;
   readonly duration: number;
   readonly taskCounts: ExecutionStateCounts;
   readonly metrics: IoMetrics;
+}
+
+/** One vertex of a job with its subtasks summed up. */
+export interface JobVertexOverview extends SubtaskGroupSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly slotSharingGroupId: string;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
 }
 
 /** A vertex of the job plan with its inputs. */
@@ -112,15 +116,9 @@ export interface JobVertexDetails {
 }
 
 /** The subtasks of one vertex that run on one TaskManager. */
-export interface VertexTaskManagerGroup {
+export interface VertexTaskManagerGroup extends SubtaskGroupSummary {
   readonly taskManagerId: string;
   readonly endpoint: string;
-  readonly status: ExecutionState;
-  readonly startTime: number;
-  readonly endTime: number;
-  readonly duration: number;
-  readonly taskCounts: ExecutionStateCounts;
-  readonly metrics: IoMetrics;
   readonly subtasks: readonly SubtaskAttemptDetails[];
 }
 

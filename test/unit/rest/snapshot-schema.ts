@@ -68,6 +68,19 @@ export function schemaProblems(value: unknown, schema: SchemaNode, tolerances: T
   return problems;
 }
 
+/** What is wrong with `value` for a scalar schema (integer, number, boolean, string with its enum); undefined if nothing. */
+export function scalarProblem(value: unknown, schema: SchemaNode, path: string): string | undefined {
+  switch (schema.type) {
+    case 'integer': return Number.isInteger(value) ? undefined : `${path}: ${JSON.stringify(value)} is not an integer`;
+    case 'number': return typeof value === 'number' && Number.isFinite(value) ? undefined : `${path}: ${JSON.stringify(value)} is not a number`;
+    case 'boolean': return typeof value === 'boolean' ? undefined : `${path}: ${JSON.stringify(value)} is not a boolean`;
+    case 'string':
+      if (typeof value !== 'string') return `${path}: ${JSON.stringify(value)} is not a string`;
+      return schema.enum === undefined || schema.enum.includes(value) ? undefined : `${path}: '${value}' is not one of ${schema.enum.join(', ')}`;
+    default: return `${path}: schema type ${String(schema.type)} is not a scalar`;
+  }
+}
+
 function resolve(node: SchemaNode): SchemaNode | undefined {
   return node.$ref === undefined ? node : snapshot().definitions.get(node.$ref);
 }
@@ -81,13 +94,11 @@ function check(value: unknown, node: SchemaNode, path: string, tolerances: Toler
     return;
   }
   switch (schema.type) {
-    case 'integer': if (!Number.isInteger(value)) problems.push(`${path}: ${JSON.stringify(value)} is not an integer`); return;
-    case 'number': if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${path}: ${JSON.stringify(value)} is not a number`); return;
-    case 'boolean': if (typeof value !== 'boolean') problems.push(`${path}: ${JSON.stringify(value)} is not a boolean`); return;
-    case 'string':
-      if (typeof value !== 'string') problems.push(`${path}: ${JSON.stringify(value)} is not a string`);
-      else if (schema.enum !== undefined && !schema.enum.includes(value)) problems.push(`${path}: '${value}' is not one of ${schema.enum.join(', ')}`);
+    case 'integer': case 'number': case 'boolean': case 'string': {
+      const problem = scalarProblem(value, schema, path);
+      if (problem !== undefined) problems.push(problem);
       return;
+    }
     case 'array':
       if (!Array.isArray(value)) return void problems.push(`${path}: ${JSON.stringify(value)} is not an array`);
       for (const item of value) check(item, schema.items ?? { type: 'any' }, `${path}[]`, tolerances, problems);

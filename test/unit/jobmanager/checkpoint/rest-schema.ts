@@ -1,4 +1,4 @@
-import { callSpec, type SchemaNode } from '../../rest/snapshot-schema.js';
+import { callSpec, scalarProblem, type SchemaNode } from '../../rest/snapshot-schema.js';
 
 /** The response schema of a GET call in Flink's REST snapshot. */
 export function responseSchema(url: string): SchemaNode {
@@ -47,13 +47,11 @@ function walk(value: unknown, node: SchemaNode, path: string, defs: Map<string, 
   }
   switch (schema.type) {
     case 'any': return;
-    case 'integer': if (!Number.isInteger(value)) problems.push(`${path}: ${JSON.stringify(value)} is not an integer`); return;
-    case 'number': if (typeof value !== 'number' || !Number.isFinite(value)) problems.push(`${path}: ${JSON.stringify(value)} is not a number`); return;
-    case 'boolean': if (typeof value !== 'boolean') problems.push(`${path}: ${JSON.stringify(value)} is not a boolean`); return;
-    case 'string':
-      if (typeof value !== 'string') problems.push(`${path}: ${JSON.stringify(value)} is not a string`);
-      else if (schema.enum !== undefined && !schema.enum.includes(value)) problems.push(`${path}: '${value}' is not one of ${schema.enum.join(', ')}`);
+    case 'integer': case 'number': case 'boolean': case 'string': {
+      const problem = scalarProblem(value, schema, path);
+      if (problem !== undefined) problems.push(problem);
       return;
+    }
     case 'array':
       if (!Array.isArray(value)) { problems.push(`${path}: not an array`); return; }
       value.forEach((item, index) => walk(item, schema.items ?? {}, `${path}[${index}]`, defs, options, problems));
