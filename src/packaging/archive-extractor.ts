@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type yauzl from 'yauzl';
 import { ProgramError } from '../core/errors.js';
 import { unsafeEntryNameReason } from './class-path.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../core/crc32.js';
 import { archiveError, openZip, quoteEntryName, zipEntries, type ZipEntry } from './zip-archive.js';
 
 /** Bounds that keep a hostile archive from filling the disk or memory. */

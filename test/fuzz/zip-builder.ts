@@ -1,5 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
-import { crc32 } from '../../src/packaging/crc32.js';
+import { crc32 } from '../../src/core/crc32.js';
 
 /** One entry of a hand-built zip; every header field can lie. */
 export interface ZipEntrySpec {

@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { crc32 } from 'node:zlib';
+import { crc32 } from '../../core/crc32.js';
 import { TsFlinkError } from '../../core/errors.js';
 import type { OperatorId } from '../../core/ids.js';
 import type { StateSlice, TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';

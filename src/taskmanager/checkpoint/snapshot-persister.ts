@@ -1,6 +1,6 @@
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { crc32 } from '../../core/crc32.js';
 import type { OperatorStateHandle } from '../../rpc/gateways/checkpoint-messages.js';
 import type { StateSlice } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { OperatorSnapshotData } from '../../runtime/task-contract.js';

@@ -3,7 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ProgramError } from '../../../src/core/errors.js';
-import { crc32, portableCrc32 } from '../../../src/packaging/crc32.js';
+import { crc32, portableCrc32 } from '../../../src/core/crc32.js';
 import { extractArchive } from '../../../src/packaging/index.js';
 import { lieAboutSizes, makeZip, renameEntry, tempDir, writeFixture } from './zip-fixtures.js';
 
