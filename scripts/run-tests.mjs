@@ -1,42 +1,55 @@
 #!/usr/bin/env node
-// `npm test`: type-check and build, then run every compiled test file with Node's test runner.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// `npm test`: build what changed, install the Debian packages the chosen tests need, then run every
+// test file with Node's test runner. `npm test -- e2e/cluster` runs the files whose path contains
+// any of the given filters.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from './build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
 
-// The same steps as `npm run build`, so tests always run what the sources say.
-const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-run(process.execPath, [tsc, '-p', 'tsconfig.json']);
-run(process.execPath, [tsc, '-p', join('src', 'web', 'tsconfig.json')]);
-run(process.execPath, [join(root, 'dist', 'scripts', 'copy-web-assets.js')]);
-run(process.execPath, [join(root, 'dist', 'scripts', 'build-examples.js')]);
-
-function collect(dir) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return collect(path);
-    return name.endsWith('.test.js') ? [path] : [];
+/** Test sources under `dir`, relative to the root: the sources decide what runs, never stale files in dist. */
+function testSources(dir) {
+  if (!existsSync(join(root, dir))) return [];
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return testSources(path);
+    return entry.name.endsWith('.test.ts') ? [path] : [];
   });
 }
 
-// Optional filters: `npm test -- e2e/cluster` runs the files whose path contains any filter.
+const started = Date.now();
+try {
+  build();
+} catch {
+  process.exit(1); // tsc or the build scripts printed why
+}
+
 const filters = process.argv.slice(2);
-const files = collect(join(root, 'dist', 'test'))
-  .filter((file) => filters.length === 0 || filters.some((f) => relative(root, file).includes(f)))
+const files = testSources('test')
+  .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
   .sort();
 if (files.length === 0) {
-  console.error(`No test files matched ${filters.join(' ')}`);
+  console.error(`No test file matches ${filters.join(' ')} (test files are test/**/*.test.ts).`);
   process.exit(1);
 }
+
+// Compiled by the build above, so it is TypeScript like the rest and has its own unit test.
+const { provision } = await import('../dist/scripts/provision-test-tools.js');
+const missing = provision(files);
+if (missing !== null) {
+  console.error(missing);
+  process.exit(2);
+}
+
+const compiled = files.map((file) => join(root, 'dist', file.replace(/\.ts$/, '.js')));
 const concurrency = process.env.TSFLINK_TEST_CONCURRENCY ?? '3';
-const result = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
+const result = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...compiled], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NO_COLOR: '1' },
 });
+console.log(`npm test took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 process.exit(result.status ?? 1);
