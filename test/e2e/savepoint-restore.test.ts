@@ -111,6 +111,11 @@ describe('stop-with-savepoint --drain', () => {
     const jobId = await waitFor('the job to be listed', async () => (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]?.id, 20_000);
     await waitFor('a completed checkpoint', async () =>
       ((await getJson<{ counts: { completed: number } }>(url, `/jobs/${jobId}/checkpoints`)).counts.completed > 0 ? true : undefined), 30_000);
+    // Every key must have records in its open window before the drain, or it would have nothing to fire.
+    await waitFor('every key to have records', async () => {
+      const job = await getJson<{ vertices: Array<{ metrics: { 'write-records': number } }> }>(url, `/jobs/${jobId}`);
+      return (job.vertices[0]?.metrics['write-records'] ?? 0) >= KEYS_DRAINED * 10 ? true : undefined;
+    }, 30_000);
     assert.equal(committedLines(output).length, 0, 'one-hour windows have not fired yet');
 
     const pid = dist.pids('standalonejob').at(-1)!;
