@@ -1,4 +1,6 @@
-import { basename } from 'node:path';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { cosmiconfig, type Loader } from 'cosmiconfig';
 import { ConfigurationError, TsFlinkError } from '../core/errors.js';
 import { parseLegacyConfig } from './legacy-config-parser.js';
@@ -29,6 +31,7 @@ const loadByFileName: Loader = (filepath, content) => {
  * other directory is searched. Returns undefined when neither exists.
  */
 export async function readConfigFile(confDir: string): Promise<ParsedConfigFile | undefined> {
+  await requireReadableConfigFile(confDir);
   try {
     return await searchConfDir(confDir);
   } catch (error) {
@@ -37,6 +40,25 @@ export async function readConfigFile(confDir: string): Promise<ParsedConfigFile 
     // dir; a broken one there must still end in a one-line configuration error.
     const reason = (error instanceof Error ? error.message.trim().split('\n')[0] ?? '' : String(error)).replace(/:\s*$/, '');
     throw new ConfigurationError(`Could not read the configuration in ${confDir}: ${reason}`, { cause: error, context: { confDir } });
+  }
+}
+
+/**
+ * cosmiconfig passes over a search place it cannot read as if it were absent, so a config.yaml that
+ * is a directory or not readable by the user started everything on defaults. The first file that
+ * exists must be readable; otherwise nothing starts.
+ */
+async function requireReadableConfigFile(confDir: string): Promise<void> {
+  for (const name of [STANDARD_CONFIG_FILE, LEGACY_CONFIG_FILE]) {
+    const file = join(confDir, name);
+    const stats = await stat(file).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error));
+    if (stats === undefined) continue;
+    let reason: string | undefined;
+    if (stats instanceof Error) reason = stats.code ?? stats.message;
+    else if (!stats.isFile()) reason = stats.isDirectory() ? 'it is a directory' : 'it is not a regular file';
+    else reason = await access(file, constants.R_OK).then(() => undefined, (error: NodeJS.ErrnoException) => `it is not readable (${error.code ?? error.message})`);
+    if (reason === undefined) return;
+    throw new ConfigurationError(`Cannot read the configuration file ${file}: ${reason}; make it a readable YAML file or remove it.`, { context: { file } });
   }
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -25,6 +26,18 @@ describe('loadConfiguration: sources and precedence', () => {
       assert.equal(sourceFile, join(dir, 'config.yaml'));
       assert.equal(configuration.get(REST_PORT), 9001);
       assert.equal(configuration.get(PARALLELISM_DEFAULT), 1);
+    });
+  });
+
+  it('refuses a config.yaml (or flink-conf.yaml) that exists but cannot be read, in one line', async () => {
+    await withConfDir({ 'flink-conf.yaml': 'rest.port: 9002\n' }, async (dir) => {
+      mkdirSync(join(dir, 'config.yaml'));
+      const error = await configError(() => loadConfiguration({ confDir: dir }));
+      assert.equal(error.message, `Cannot read the configuration file ${join(dir, 'config.yaml')}: it is a directory; make it a readable YAML file or remove it.`);
+    });
+    await withConfDir({}, async (dir) => {
+      mkdirSync(join(dir, 'flink-conf.yaml'));
+      assert.match((await configError(() => loadConfiguration({ confDir: dir }))).message, /flink-conf\.yaml: it is a directory/);
     });
   });
 
