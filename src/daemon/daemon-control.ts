@@ -1,6 +1,6 @@
 import type { ResultPromise } from 'execa';
 import type { DaemonName } from './daemon-name.js';
-import { logFilePrefix, pidFilePath, type DaemonPaths } from './daemon-paths.js';
+import { logFilePrefix, pidFilePath, prepareDaemonDirectories, type DaemonPaths } from './daemon-paths.js';
 import { daemonLogFiles, rotateLog, type DaemonLogFiles } from './log-files.js';
 import { PidFile } from './pid-file.js';
 import { isProcessAlive, terminateProcess } from './process-control.js';
@@ -40,6 +40,7 @@ function daemonEnv(command: DaemonCommand, daemon: DaemonName, instanceId: numbe
 
 /** `<daemon>.sh start`: flink-daemon.sh's start, plus waiting until the process says it is ready. */
 export async function startDaemon(daemon: DaemonName, paths: DaemonPaths, command: DaemonCommand, readyTimeoutMs: number, report: Reporter): Promise<DaemonStart> {
+  prepareDaemonDirectories(paths);
   const pidFile = new PidFile(pidFilePath(paths, daemon));
   const running = pidFile.read().filter(isProcessAlive).length;
   if (running > 0) report(`[INFO] ${running} instance(s) of ${daemon} are already running on ${paths.host}.`);
@@ -93,6 +94,7 @@ export async function stopAllDaemons(daemon: DaemonName, paths: DaemonPaths, rep
  * pid goes into the same pid file (so `stop` can stop it) and its line stays after it exits, as in Flink.
  */
 export async function runForeground(daemon: DaemonName, paths: DaemonPaths, command: DaemonCommand, report: Reporter): Promise<number> {
+  prepareDaemonDirectories(paths);
   const pidFile = new PidFile(pidFilePath(paths, daemon));
   const { execa } = await import('execa');
   let child: ResultPromise | undefined;

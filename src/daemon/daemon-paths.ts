@@ -1,5 +1,7 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { ConfigurationError } from '../core/errors.js';
 import type { DaemonName } from './daemon-name.js';
 
 /** Where a daemon's pid and log files live and how they are named, resolved as Flink's config.sh does. */
@@ -52,4 +54,27 @@ export function pidFilePath(paths: DaemonPaths, daemon: DaemonName): string {
 /** `<logDir>/flink-<ident>-<daemon>-<id>-<host>` without extension. */
 export function logFilePrefix(paths: DaemonPaths, daemon: DaemonName, instanceId: number): string {
   return join(paths.logDir, `flink-${paths.ident}-${daemon}-${instanceId}-${paths.host}`);
+}
+
+/**
+ * Creates the pid and log directories when missing. A file in the way, or a directory the user
+ * cannot write, is a configuration mistake and is reported in one line naming the variable.
+ */
+export function prepareDaemonDirectories(paths: DaemonPaths): void {
+  prepareDirectory(paths.pidDir, 'pid', 'FLINK_PID_DIR or env.pid.dir');
+  prepareDirectory(paths.logDir, 'log', 'FLINK_LOG_DIR or env.log.dir');
+}
+
+function prepareDirectory(dir: string, kind: string, setting: string): void {
+  let reason: string | undefined;
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    reason = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : `it cannot be created or written (${code ?? String(error)})`;
+  }
+  if (reason !== undefined) {
+    throw new ConfigurationError(`The ${kind} directory ${dir} (${setting}) is not a usable directory: ${reason}; point it at a directory this user can write.`, { context: { dir } });
+  }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
@@ -52,6 +52,44 @@ describe('daemon script semantics', () => {
     assert.match(result.stderr, /heartbeat\.interval/);
     assert.match(result.stderr, /config\.yaml:\d+/);
     assert.deepEqual(dist.pids('taskexecutor'), []);
+  });
+
+  it('refuses a config.yaml that is a directory, and a pid or log dir that is a file, in one line each', async () => {
+    const dist = newDist();
+    const notADir = join(dist.dir, 'a-file');
+    writeFileSync(notADir, '');
+    for (const [env, pattern] of [
+      [{ FLINK_PID_DIR: notADir }, /^The pid directory .*a-file \(FLINK_PID_DIR or env\.pid\.dir\) is not a usable directory: a file is in the way/],
+      [{ FLINK_LOG_DIR: notADir }, /^The log directory .*a-file \(FLINK_LOG_DIR or env\.log\.dir\) is not a usable directory: a file is in the way/],
+    ] as const) {
+      const result = await dist.run('jobmanager.sh', ['start'], env);
+      assert.equal(result.exitCode, 1);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, pattern);
+    }
+    rmSync(join(dist.confDir, 'config.yaml'));
+    mkdirSync(join(dist.confDir, 'config.yaml'));
+    const result = await dist.run('jobmanager.sh', ['start']);
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.stderr.trim(), `Cannot read the configuration file ${join(dist.confDir, 'config.yaml')}: it is a directory; make it a readable YAML file or remove it.`);
+    assert.deepEqual(dist.pids('standalonesession'), [], 'nothing started');
+  });
+
+  it('names the key a mistyped -D meant on the terminal, before anything starts', async () => {
+    const dist = newDist();
+    const result = await dist.run('jobmanager.sh', ['start', '-Dheartbeat.timeuot=5 s']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stderr.trim(), "[WARN] Unknown configuration key 'heartbeat.timeuot' (from -D); did you mean 'heartbeat.timeout'?");
+    assert.match(dist.log('standalonesession', 0), /did you mean 'heartbeat\.timeout'\?/);
+  });
+
+  it('writes a -D value with a newline as one escaped log line', async () => {
+    const dist = newDist();
+    const result = await dist.run('jobmanager.sh', ['start', '-Dmy.note=first\n2026-12-03 10:00:00,000 INFO  forged - line']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const log = dist.log('standalonesession', 0);
+    assert.match(log, /Loading configuration property: my\.note, first\\n2026-12-03 10:00:00,000 INFO  forged - line\n/);
+    assert.doesNotMatch(log, /^2026-12-03 10:00:00,000 INFO  forged/m);
   });
 
   it('counts stale pid lines for the instance id and stops nothing else when the newest is dead', async () => {
