@@ -55,6 +55,21 @@ export function formatTimestamp(date: Date): string {
     `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())},${pad(date.getMilliseconds(), 3)}`;
 }
 
+const CONTROL_CHARACTER = /[\x00-\x08\x0a-\x1f\x7f]/g;
+
+/**
+ * A message is one log line: control characters are written as escapes, so a value from outside (a
+ * `-D` value with a newline, a job name with terminal escapes) cannot forge lines or recolour a terminal.
+ * Tabs stay. Stack traces appended after the message keep their lines.
+ */
+export function escapeControlCharacters(message: string): string {
+  return message.replace(CONTROL_CHARACTER, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}
+
 /** A named logger; the name says which component wrote the line. */
 export class Logger {
   constructor(readonly name: string) {}
@@ -65,7 +80,7 @@ export class Logger {
 
   log(level: LogLevel, message: string, error?: unknown): void {
     if (!this.isEnabled(level)) return;
-    let line = `${formatTimestamp(new Date())} ${level.padEnd(5)} ${this.name} - ${message}\n`;
+    let line = `${formatTimestamp(new Date())} ${level.padEnd(5)} ${this.name} - ${escapeControlCharacters(message)}\n`;
     if (error !== undefined) {
       line += error instanceof Error ? `${error.stack ?? error.message}\n` : `${String(error)}\n`;
     }
