@@ -1,9 +1,10 @@
-import { loadConfiguration, resolveConfDir, type Configuration } from '../config/index.js';
+import { loadConfiguration, resolveConfDir, unknownKeys, unknownKeyWarning, type Configuration } from '../config/index.js';
 import { ENV_LOG_DIR, ENV_LOG_MAX, ENV_PID_DIR } from '../config/options/env-options.js';
 import { resolveDaemonPaths, type DaemonPaths } from '../daemon/daemon-paths.js';
 import { checkClusterKind } from '../entrypoint/cluster-kind-check.js';
 import { parseEntrypointArguments, type EntrypointArguments, type EntrypointKind } from '../entrypoint/entrypoint-arguments.js';
 import { FLINK_HOME } from './flink-home.js';
+import { terminal } from './ui/terminal.js';
 
 /** Everything a script needs before it acts: validated configuration and resolved paths. */
 export interface Preflight {
@@ -22,6 +23,11 @@ export async function preflight(kind: EntrypointKind, args: readonly string[]): 
   const confDir = entryArgs.configDir ?? resolveConfDir(process.env, FLINK_HOME);
   const { configuration } = await loadConfiguration({ confDir, dynamicProperties: entryArgs.dynamicProperties });
   checkClusterKind(kind, configuration);
+  // A key that looks like a typo of a known one is shown on the terminal too, not only in the log:
+  // the option it meant has silently kept its default.
+  for (const unknown of unknownKeys(configuration)) {
+    if (unknown.suggestion !== undefined) terminal.warn(`[WARN] ${unknownKeyWarning(unknown)}`);
+  }
   return { confDir, configuration, paths: daemonPathsFor(configuration), entryArgs };
 }
 

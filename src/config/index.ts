@@ -15,7 +15,7 @@ export { loadConfiguration, resolveConfDir, type LoadConfigurationOptions, type 
 export { STANDARD_CONFIG_FILE, LEGACY_CONFIG_FILE } from './config-file-reader.js';
 export { logLoadedConfiguration } from './log-loaded-configuration.js';
 export { HIDDEN_CONTENT, isSensitiveKey, maskValue } from './sensitive-keys.js';
-export { suggestKey, unknownKeyWarnings } from './unknown-keys.js';
+export { suggestKey, unknownKeys, unknownKeyWarning, unknownKeyWarnings, type UnknownKey } from './unknown-keys.js';
 export { renderConfigurationDocs } from './render-configuration-docs.js';
 export * from './options/core-options.js';
 export * from './options/env-options.js';

@@ -18,17 +18,26 @@ export function suggestKey(key: string): string | undefined {
   return bestDistance <= limit ? best : undefined;
 }
 
-/**
- * One warning per explicit key tsflink does not declare. Such keys are accepted, as Flink does;
- * the warning names where the key was set and the nearest known key.
- */
+/** An explicit key tsflink does not declare, where it was set, and the nearest declared key. */
+export interface UnknownKey {
+  readonly key: string;
+  readonly origin: string;
+  readonly suggestion: string | undefined;
+}
+
+/** Every explicit key tsflink does not declare. Such keys are accepted, as Flink does. */
+export function unknownKeys(configuration: Configuration): UnknownKey[] {
+  return configuration.entries()
+    .filter(({ key }) => !isKnownKey(key))
+    .map(({ key }) => ({ key, origin: configuration.origin(key) ?? 'unknown origin', suggestion: suggestKey(key) }));
+}
+
+/** The warning for one unknown key, naming where it was set and the nearest known key. */
+export function unknownKeyWarning({ key, origin, suggestion }: UnknownKey): string {
+  return `Unknown configuration key '${key}' (from ${origin})${suggestion === undefined ? '' : `; did you mean '${suggestion}'?`}`;
+}
+
+/** One warning per unknown key, for the log. */
 export function unknownKeyWarnings(configuration: Configuration): string[] {
-  const warnings: string[] = [];
-  for (const { key } of configuration.entries()) {
-    if (isKnownKey(key)) continue;
-    const suggestion = suggestKey(key);
-    const where = configuration.origin(key) ?? 'unknown origin';
-    warnings.push(`Unknown configuration key '${key}' (from ${where})${suggestion === undefined ? '' : `; did you mean '${suggestion}'?`}`);
-  }
-  return warnings;
+  return unknownKeys(configuration).map(unknownKeyWarning);
 }
