@@ -49,6 +49,7 @@ export async function startDaemon(daemon: DaemonName, paths: DaemonPaths, comman
   const { instanceId, pid } = await pidFile.register(async (id) => {
     const logFiles = daemonLogFiles(logFilePrefix(paths, daemon, id));
     rotateLog(logFiles.log, paths.maxLogFiles);
+    rotateLog(logFiles.out, paths.maxLogFiles);
     const spawned = spawnDaemon({
       command: command.executable,
       args: command.args,

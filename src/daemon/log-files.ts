@@ -12,7 +12,7 @@ export function daemonLogFiles(prefix: string): DaemonLogFiles {
 
 /**
  * Rolls `x.log` to `x.log.1`, `x.log.1` to `x.log.2`, ... keeping `maxFiles` old files, as Flink's
- * log4j configuration does at every start. The `.out` file is simply truncated by the next start.
+ * flink-daemon.sh does at every start (rotateLogFile, for the `.log` and the `.out` file alike).
  */
 export function rotateLog(logPath: string, maxFiles: number): void {
   mkdirSync(logPath.slice(0, logPath.lastIndexOf('/')) || '/', { recursive: true });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
@@ -90,6 +90,16 @@ describe('daemon script semantics', () => {
     const log = dist.log('standalonesession', 0);
     assert.match(log, /Loading configuration property: my\.note, first\\n2026-12-03 10:00:00,000 INFO  forged - line\n/);
     assert.doesNotMatch(log, /^2026-12-03 10:00:00,000 INFO  forged/m);
+  });
+
+  it('rotates the .out file like the .log file when an instance starts again', async () => {
+    const dist = newDist();
+    for (let run = 0; run < 3; run++) {
+      assert.equal((await dist.run('jobmanager.sh', ['start'])).exitCode, 0);
+      assert.equal((await dist.run('jobmanager.sh', ['stop'])).exitCode, 0);
+    }
+    const files = readdirSync(dist.logDir).filter((f) => f.includes('-standalonesession-0-')).sort();
+    assert.deepEqual(files.map((f) => f.slice(f.search(/\.(log|out)/))), ['.log', '.log.1', '.log.2', '.out', '.out.1', '.out.2']);
   });
 
   it('counts stale pid lines for the instance id and stops nothing else when the newest is dead', async () => {
