@@ -3,7 +3,7 @@ import type { DaemonName } from './daemon-name.js';
 import { logFilePrefix, pidFilePath, prepareDaemonDirectories, type DaemonPaths } from './daemon-paths.js';
 import { daemonLogFiles, rotateLog, type DaemonLogFiles } from './log-files.js';
 import { PidFile } from './pid-file.js';
-import { isProcessAlive, terminateProcess } from './process-control.js';
+import { isProcessAlive, terminateProcess, waitForExit } from './process-control.js';
 import { spawnDaemon, type LaunchOutcome } from './spawn-daemon.js';
 
 /** Flink's scripts wait this long after SIGTERM before SIGKILL. */
@@ -60,7 +60,22 @@ export async function startDaemon(daemon: DaemonName, paths: DaemonPaths, comman
     launched = { logFiles, outcome: spawned.outcome };
     return spawned.pid;
   });
-  return { pid, instanceId, logFiles: launched!.logFiles, outcome: await launched!.outcome };
+  const outcome = await launched!.outcome;
+  if (outcome.type === 'failed' || outcome.type === 'exited') await forgetFailedStart(pidFile, pid);
+  return { pid, instanceId, logFiles: launched!.logFiles, outcome };
+}
+
+/** How long a daemon that reported a failed start gets to exit before it is killed. */
+const FAILED_START_EXIT_MS = 5_000;
+
+/**
+ * A start that failed takes its pid line back, once the process is gone: a line left behind made a
+ * later `stop` report the dead pid and leave the running daemon alone, and the dying process was
+ * counted as running for a moment.
+ */
+async function forgetFailedStart(pidFile: PidFile, pid: number): Promise<void> {
+  if (!(await waitForExit(pid, FAILED_START_EXIT_MS))) await terminateProcess(pid, 0, () => undefined);
+  await pidFile.remove(pid);
 }
 
 /** `<daemon>.sh stop`: stops the newest instance only (LIFO), exactly as flink-daemon.sh. */

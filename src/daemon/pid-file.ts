@@ -59,6 +59,20 @@ export class PidFile {
     });
   }
 
+  /** Removes the newest line holding `pid` (a start that failed takes its own line back); true when one was there. */
+  async remove(pid: number): Promise<boolean> {
+    if (!existsSync(this.path)) return false;
+    return withFileLock(this.lockPath, () => {
+      const lines = this.rawLines();
+      const index = lines.map((line) => Number.parseInt(line.trim(), 10)).lastIndexOf(pid);
+      if (index < 0) return false;
+      lines.splice(index, 1);
+      if (lines.length === 0) rmSync(this.path, { force: true });
+      else writeFileSync(this.path, lines.join('\n') + '\n');
+      return true;
+    });
+  }
+
   /** Takes every pid out of the file (stop-all renames it aside first, as Flink does). */
   async takeAll(): Promise<number[]> {
     if (!existsSync(this.path)) return [];

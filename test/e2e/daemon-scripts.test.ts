@@ -143,6 +143,10 @@ describe('daemon script semantics', () => {
     assert.notEqual(second.exitCode, 0);
     assert.match(second.stderr, /Error starting standalonesession daemon/);
     assert.match(second.stderr, /last lines of .*\.log/);
+    assert.deepEqual(other.pids('standalonesession'), [], 'the failed start took its pid line back');
+    const again = await other.run('jobmanager.sh', ['start']);
+    assert.notEqual(again.exitCode, 0);
+    assert.doesNotMatch(again.stdout, /already running/, 'the failed process is not counted as running');
   });
 
   it('start-foreground stays attached, logs to the console and can be stopped with stop', async () => {

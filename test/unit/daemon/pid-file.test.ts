@@ -54,6 +54,17 @@ describe('PidFile', () => {
     assert.equal(await file.popNewest(), 'missing');
   });
 
+  it('removes one pid\'s newest line, keeping the others in order, and the file with the last', async () => {
+    const file = new PidFile(freshPath());
+    for (const pid of [101, 102, 101, 103]) await file.register(async () => pid);
+    assert.equal(await file.remove(101), true);
+    assert.deepEqual(file.read(), [101, 102, 103]);
+    assert.equal(await file.remove(999), false);
+    for (const pid of [101, 102, 103]) assert.equal(await file.remove(pid), true);
+    assert.equal(existsSync(file.path), false);
+    assert.equal(await file.remove(101), false);
+  });
+
   it('reports a file with no usable line as empty, and removes it', async () => {
     const path = freshPath();
     const file = new PidFile(path);
