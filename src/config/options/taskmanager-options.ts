@@ -1,11 +1,14 @@
 import type { OptionGroup } from '../config-option.js';
-import { atLeast, portNumber, positiveDuration } from '../option-checks.js';
+import { inRange, portNumber, positiveDuration } from '../option-checks.js';
 import { durationOption, intOption, memoryOption, stringOption } from '../option-builders.js';
 
+/** The most slots one TaskManager may offer; the JobManager refuses a registration with more. */
+export const MAX_SLOTS_PER_TASK_MANAGER = 10_000;
+
 export const TASK_MANAGER_NUM_TASK_SLOTS = intOption('taskmanager.numberOfTaskSlots', {
-  description: 'How many slots a TaskManager offers. A slot holds one subtask of each vertex of a job, so a job\'s parallelism is bounded by the number of slots in the cluster.',
+  description: 'How many slots a TaskManager offers (at most 10000). A slot holds one subtask of each vertex of a job, so a job\'s parallelism is bounded by the number of slots in the cluster.',
   default: 1,
-  check: atLeast(1),
+  check: inRange(1, MAX_SLOTS_PER_TASK_MANAGER),
 });
 
 export const TASK_MANAGER_HOST = stringOption('taskmanager.host', {

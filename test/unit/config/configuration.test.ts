@@ -100,7 +100,9 @@ describe('withOverrides', () => {
 
   it('validates the overrides', () => {
     assert.throws(() => Configuration.empty().withOverrides({ 'taskmanager.numberOfTaskSlots': 0 }, 'test'),
-      /Invalid value '0' for 'taskmanager.numberOfTaskSlots' \(from test\): expected an integer of at least 1\./);
+      /Invalid value '0' for 'taskmanager.numberOfTaskSlots' \(from test\): expected an integer from 1 to 10000\./);
+    assert.throws(() => Configuration.empty().withOverrides({ 'taskmanager.numberOfTaskSlots': 2_147_483_647 }, 'test'),
+      /Invalid value '2147483647' for 'taskmanager.numberOfTaskSlots' \(from test\): expected an integer from 1 to 10000\./);
   });
 });
 

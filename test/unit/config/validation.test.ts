@@ -26,7 +26,7 @@ describe('validation at load time', () => {
 
   it('rejects fewer than one task slot', async () => {
     assert.equal(await failureOf('taskmanager.numberOfTaskSlots: 0\n'),
-      "Invalid value '0' for 'taskmanager.numberOfTaskSlots' (from FILE:1): expected an integer of at least 1.");
+      "Invalid value '0' for 'taskmanager.numberOfTaskSlots' (from FILE:1): expected an integer from 1 to 10000.");
   });
 
   it('rejects parallelism.default below 1', async () => {
