@@ -7,9 +7,10 @@ import { CHECKPOINTING_INTERVAL } from '../config/options/checkpointing-options.
 import { PARALLELISM_DEFAULT } from '../config/options/core-options.js';
 import { SHUTDOWN_ON_APPLICATION_FINISH } from '../config/options/deployment-options.js';
 import { HIGH_AVAILABILITY_CLUSTER_ID, HIGH_AVAILABILITY_TYPE } from '../config/options/high-availability-options.js';
-import { SAVEPOINT_IGNORE_UNCLAIMED_STATE } from '../config/options/state-options.js';
+import { SAVEPOINT_IGNORE_UNCLAIMED_STATE, SAVEPOINT_PATH } from '../config/options/state-options.js';
 import { AUTO_WATERMARK_INTERVAL, BUFFER_TIMEOUT, MAX_PARALLELISM } from '../config/options/pipeline-options.js';
 import { reportReadiness } from '../daemon/readiness.js';
+import { savepointPathProblem } from '../jobmanager/checkpoint/checkpoint-directory-loader.js';
 import { ApplicationRunner, type ApplicationOutcome } from '../jobmanager/dispatcher/application-runner.js';
 import type { ClusterEntrypoint } from '../jobmanager/cluster-entrypoint.js';
 import type { EntrypointArguments } from './entrypoint-arguments.js';
@@ -56,6 +57,14 @@ export async function runApplication(cluster: ClusterEntrypoint, configuration: 
       bufferTimeoutMs: configuration.get(BUFFER_TIMEOUT),
     },
   }, cluster.dispatcher);
+  // A bad restore path is the user's mistake, not a failure of the job's main: say so in Flink's words.
+  const restorePath = args.fromSavepoint ?? configuration.get(SAVEPOINT_PATH);
+  const restoreProblem = restorePath === undefined ? undefined : await savepointPathProblem(restorePath);
+  if (restoreProblem !== undefined) {
+    log.error(`Could not start the job: ${restoreProblem}`);
+    reportReadiness({ type: 'failed', message: restoreProblem });
+    return APPLICATION_FAILED_EXIT_CODE;
+  }
   const prepared = await runner.prepare();
   const { submitted, finished } = runner.run(prepared);
   let job;

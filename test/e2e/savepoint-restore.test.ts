@@ -138,3 +138,23 @@ describe('stop-with-savepoint --drain', () => {
     }
   });
 });
+
+describe('--fromSavepoint with a path that holds no savepoint', () => {
+  const dist = TestDist.create();
+  after(() => dist.destroy());
+
+  it('fails the start with Flink\'s message, not as a failure of the job\'s main', async () => {
+    dist.addFixtureJob('keyed-counter');
+    const missing = join(dist.dir, 'no-such-savepoint');
+    const result = await dist.run('standalone-job.sh', ['start', '--fromSavepoint', missing, '-j', 'org.tsflink.fixtures.KeyedCounter']);
+    assert.notEqual(result.exitCode, 0);
+    assert.match(result.stderr, new RegExp(`Error starting standalonejob daemon: Cannot find checkpoint or savepoint file/directory '${missing}' on file system 'file'\\.`));
+    assert.doesNotMatch(result.stderr, /main failed|ENOENT/);
+
+    const empty = join(dist.dir, 'empty-dir');
+    mkdirSync(empty);
+    const second = await dist.run('standalone-job.sh', ['start', '-s', empty, '-j', 'org.tsflink.fixtures.KeyedCounter']);
+    assert.notEqual(second.exitCode, 0);
+    assert.match(second.stderr, new RegExp(`Cannot find meta data file '_metadata' in directory '${empty}'`));
+  });
+});

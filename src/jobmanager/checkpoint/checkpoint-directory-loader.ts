@@ -52,8 +52,26 @@ export async function loadCheckpointsFromDirectory(baseDirectory: string, jobId:
   return { checkpoints, skipped, highestSeenId: ids[0] ?? 0 };
 }
 
+/**
+ * Why a checkpoint or savepoint path given by the user (`-s`, `--fromSavepoint`) cannot be read,
+ * in Flink's words, or undefined when it names a directory with `_metadata` or the file itself.
+ */
+export async function savepointPathProblem(path: string): Promise<string | undefined> {
+  const local = toLocalPath(path, 'execution.state-recovery.path');
+  const stats = await stat(local).catch(() => undefined);
+  if (stats === undefined) return `Cannot find checkpoint or savepoint file/directory '${path}' on file system 'file'.`;
+  if (!stats.isDirectory()) return undefined;
+  const metadata = await stat(join(local, METADATA_FILE_NAME)).catch(() => undefined);
+  if (metadata === undefined) {
+    return `Cannot find meta data file '${METADATA_FILE_NAME}' in directory '${path}'. Please try to load the checkpoint/savepoint directly from the metadata file instead of the directory.`;
+  }
+  return undefined;
+}
+
 /** Reads and validates one checkpoint or savepoint given its directory or its `_metadata` path. */
 export async function readCompletedCheckpoint(path: string): Promise<CompletedCheckpoint> {
+  const problem = await savepointPathProblem(path);
+  if (problem !== undefined) throw new CheckpointMetadataError(problem);
   const local = toLocalPath(path, 'execution.state-recovery.path');
   const directory = basename(local) === METADATA_FILE_NAME ? dirname(local) : local;
   const checkpoint = decodeCheckpointMetadata(await readFile(join(directory, METADATA_FILE_NAME)), directory);
