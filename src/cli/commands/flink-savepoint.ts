@@ -23,7 +23,8 @@ export async function triggerSavepoint(client: FlinkRestClient, jobId: string, t
   const body = { 'target-directory': targetDirectory ?? null, 'cancel-job': false };
   const path = await runOperation(client, jobId, `/jobs/${jobId}/savepoints`, body, print);
   print(`Savepoint completed. Path: ${path}`);
-  print('You can resume your program from this savepoint with the run command.');
+  // Flink names its run command here; a job is resumed from a savepoint by starting its application cluster with it.
+  print(`You can resume your program from this savepoint with: ./bin/standalone-job.sh start --fromSavepoint ${path} -j <job class>`);
 }
 
 /** `flink stop [-p <dir>] [-d] <jobId>`: stops the job with a savepoint and prints its path. */
