@@ -28,7 +28,10 @@ export function rescalingStatusHandler(): RestHandler {
 /**
  * GET /jobs/:jobid/parallelism-history (tsflink's own, for the web UI's timeline): every run of the
  * job with its parallelism per vertex, why it started, how long the job was down before it, and the
- * checkpoint it restored.
+ * checkpoint it restored. `downtimeMs` is the processing gap: from the last record any task of the
+ * previous run processed to the first record any task of this run processed (`downtimeBasis`
+ * `records`); an idle job falls back to the scheduler's stop or a source's idle time (`scheduler`),
+ * and a run with no record yet shows the gap up to its deployment (`pending`).
  */
 export function parallelismHistoryHandler(jobs: JobGateway): RestHandler {
   return (request) => {
@@ -41,6 +44,8 @@ export function parallelismHistoryHandler(jobs: JobGateway): RestHandler {
           cause: change.cause,
           parallelism: { ...change.parallelism },
           downtimeMs: change.downtimeMs,
+          downtimeStart: change.downtimeStart,
+          downtimeBasis: change.downtimeBasis,
           restoredCheckpointId: change.restoredCheckpointId ?? null,
         })),
         numRestarts: history.numRestarts,

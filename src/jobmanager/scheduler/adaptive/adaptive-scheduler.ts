@@ -215,7 +215,10 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   }
   goToExecuting(deployment: GraphDeployment, cause: RescaleCause): void {
     const parallelism = Object.fromEntries(deployment.graph.vertices.map((v) => [v.id, v.parallelism]));
-    if (!(this.state instanceof StopWithSavepoint)) this.timeline.runStarted(cause, parallelism, this.checkpointing.restoredCheckpointId);
+    if (!(this.state instanceof StopWithSavepoint)) {
+      const attempts = deployment.graph.executions().map((execution) => execution.attemptId);
+      this.timeline.runStarted(cause, parallelism, this.checkpointing.restoredCheckpointId, attempts);
+    }
     this.transitionTo(() => new Executing(this, deployment, () => this.takeLossCause()));
   }
   goToRestarting(deployment: GraphDeployment, backoffMs: number, cause: RescaleCause, failure: SerializedError | undefined): void {
