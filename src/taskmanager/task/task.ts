@@ -1,7 +1,7 @@
 import { describeError, serializeError } from '../../core/errors.js';
 import { getLogger, type Logger } from '../../core/logging.js';
 import type { VertexId } from '../../core/ids.js';
-import type { ExecutionState, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
+import type { ExecutionState, TaskExecutionStateUpdate, TaskFirstActivity } from '../../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { JobProgram, OperatorChain, RestoredOperatorState } from '../../runtime/task-contract.js';
 import { AlignedBarrierHandler } from '../checkpoint/aligned-barrier-handler.js';
@@ -14,6 +14,7 @@ import { createTaskIo, type NetworkEnvironment, type TaskIo } from './task-io.js
 import { buildTaskServices, restoredBytes } from './task-services.js';
 import { MailboxProcessingTimeService, TaskMailbox } from './task-mailbox.js';
 import { TaskTimeAccounting } from './task-time-accounting.js';
+import { RecordActivity } from './record-activity.js';
 
 /** Records a task processes per mailbox step before other tasks get the event loop. */
 const STEP_RECORDS = 2048;
@@ -22,6 +23,8 @@ const STEP_RECORDS = 2048;
 export interface TaskEnvironment extends NetworkEnvironment {
   readonly stdout: (line: string) => void;
   reportState(update: TaskExecutionStateUpdate): void;
+  /** Once per task: its first record (or its source idle), which ends the job's outage. */
+  reportFirstActivity?(activity: TaskFirstActivity): void;
   /** Turns the deployment's restore descriptor into bytes (reads files, checks hashes). */
   resolveRestore(tdd: TaskDeploymentDescriptor): Promise<RestoredOperatorState[] | undefined>;
   readonly checkpointResponder: CheckpointResponder;
@@ -41,6 +44,8 @@ export class Task {
   readonly log: Logger;
   state: ExecutionState = 'DEPLOYING';
   readonly accounting = new TaskTimeAccounting();
+  /** When the task first and last processed a record, for the JobMaster's downtime figure. */
+  private readonly activity: RecordActivity;
   readonly mailbox: TaskMailbox;
   readonly processingTime: MailboxProcessingTimeService;
   io: TaskIo | undefined;
@@ -63,6 +68,9 @@ export class Task {
     this.mailbox = new TaskMailbox(() => this.step(), (error) => this.fail(error));
     this.processingTime = new MailboxProcessingTimeService(this.mailbox);
     this.terminated = new Promise((resolve) => { this.resolveTerminated = resolve; });
+    this.activity = new RecordActivity((first) => {
+      if (!this.isTerminal()) env.reportFirstActivity?.({ jobId: tdd.jobId, attemptId: tdd.attemptId, at: first.at, kind: first.kind });
+    });
   }
 
   get attemptId(): string {
@@ -199,7 +207,10 @@ export class Task {
   /** One mailbox step; a step that finds nothing to do (and is not backpressured) starts idle time. */
   private step(): boolean {
     this.accounting.markBusy();
+    this.activity.beforeStep();
     const more = this.stepOnce();
+    const counters = this.chain?.counters;
+    if (counters !== undefined) this.activity.afterStep(counters.numRecordsIn + counters.numRecordsOut);
     if (!more && !this.waitingForOutput) this.accounting.markIdle();
     return more;
   }
@@ -239,6 +250,7 @@ export class Task {
       return false;
     }
     if (status === 'NOTHING_AVAILABLE') {
+      this.activity.sourceIdle();
       if (!this.waitingForSource) {
         this.waitingForSource = true;
         source.whenAvailable().then(() => { this.waitingForSource = false; this.mailbox.wake(); }, (error: unknown) => this.fail(error));
@@ -291,7 +303,7 @@ export class Task {
     // What a source emitted after the last completed checkpoint is what the next run replays.
     const sinceCheckpoint = this.chain?.source !== undefined && this.tdd.checkpointing.enabled && this.checkpointer !== undefined
       ? { recordsSinceCheckpoint: numRecordsOut - this.checkpointer.emittedAtLastCompleted } : {};
-    this.env.reportState({ jobId: this.tdd.jobId, attemptId: this.attemptId, state, ...sinceCheckpoint, ...(error === undefined ? {} : { error: serializeError(error) }) });
+    this.env.reportState({ jobId: this.tdd.jobId, attemptId: this.attemptId, state, ...sinceCheckpoint, ...this.activity.end(), ...(error === undefined ? {} : { error: serializeError(error) }) });
     this.resolveTerminated(state);
   }
 
