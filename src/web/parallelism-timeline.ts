@@ -6,8 +6,8 @@ import type { ParallelismChange, ParallelismHistory } from './rest-types.js';
 
 /**
  * The job's parallelism over time (GET /jobs/:jobid/parallelism-history, a tsflink endpoint): a step
- * chart with every rescale marked by its cause and downtime (the processing gap: last record before
- * to first record after), then the same runs as a table.
+ * chart with every rescale marked by its cause and downtime (the gap in the job's output: the last
+ * sink record before to the first after), then the same runs as a table.
  */
 export function renderParallelismTimeline(
   history: ParallelismHistory | undefined,

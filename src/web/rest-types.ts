@@ -170,7 +170,7 @@ export interface ParallelismChange {
   readonly timestamp: number;
   readonly cause: string;
   readonly parallelism: Readonly<Record<string, number>>;
-  /** The processing gap before this run: last record before to first record after. */
+  /** The gap in the job's output before this run: the last sink record before to the first after. */
   readonly downtimeMs: number;
   /** Wall-clock ms when the gap began; absent from older servers. */
   readonly downtimeStart?: number;

@@ -1,6 +1,8 @@
 import { getLogger } from '../../core/logging.js';
 import type { RescaleCause } from '../scheduler/adaptive/transitions.js';
-import { ProcessingGap, type DowntimeBasis, type GapMeasure, type TaskEnd } from './processing-gap.js';
+import type { ExecutionGraph } from '../scheduler/execution-graph/execution-graph.js';
+import { ProcessingGap, type DowntimeBasis, type TaskEnd } from './processing-gap.js';
+import { realSchedule, RunResumption, type Schedule, type Settled } from './run-resumption.js';
 
 const log = getLogger('jobmaster');
 
@@ -10,8 +12,9 @@ export interface ParallelismChange {
   readonly cause: RescaleCause;
   readonly parallelism: Readonly<Record<string, number>>;
   /**
-   * Milliseconds the job processed no record: from the last record of the previous run to the first
-   * record of this one (0 for the first run). See `downtimeBasis` for how it was measured.
+   * Milliseconds the job's output stood still: from the last record a sink of the previous run
+   * processed to the first record a sink of this run processed (0 for the first run). See
+   * `downtimeBasis` for how it was measured.
    */
   readonly downtimeMs: number;
   /** Wall-clock ms when the outage began (the previous run's last record, or its stop). */
@@ -25,22 +28,36 @@ export interface ParallelismChange {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** A run deployed after an outage, waiting for its first record to tell how long the outage was. */
+/** The attempts of a run, and those of its output vertices (the sinks, with no downstream). */
+export interface RunAttempts {
+  readonly all: readonly string[];
+  readonly outputs: readonly string[];
+}
+
+/** The attempts of `graph`'s run, for the timeline. */
+export function runAttemptsOf(graph: ExecutionGraph): RunAttempts {
+  const outputs = graph.vertices.filter((vertex) => graph.outEdges(vertex.jobVertex).length === 0);
+  return {
+    all: graph.executions().map((execution) => execution.attemptId),
+    outputs: outputs.flatMap((vertex) => vertex.executions.map((execution) => execution.attemptId)),
+  };
+}
+
+/** A run deployed after an outage, with the entry its resumption settles. */
 interface AwaitedRun {
   readonly entry: Mutable<ParallelismChange>;
-  readonly attempts: ReadonlySet<string>;
-  readonly gap: ProcessingGap;
+  readonly resumption: RunResumption;
 }
 
 /**
  * The history of a job's runs, which REST and the web UI show as a parallelism timeline, plus the
  * restart and rescale counts; kept by the JobMaster so it outlives every execution graph.
  *
- * A run's downtime is the job's processing gap (see ProcessingGap), not the time the scheduler spent
+ * A run's downtime is the gap in the job's output (see ProcessingGap), not the time the scheduler spent
  * between its states: most of an outage is deploying, loading code and restoring state after the new
  * run is created. Flink's `downtime` metric counts the time in RESTARTING, CREATED and the like; this
- * figure is what a consumer of the job's output sees. It is known once the new run processes its
- * first record, which is when the "down for" line is logged and the entry stops being `pending`.
+ * figure is what a consumer of the job's output sees. It is known once a sink of the new run
+ * processes its first record, which is when the "down for" line is logged and the entry stops being `pending`.
  */
 export class RescaleTimeline {
   private readonly entries: Array<Mutable<ParallelismChange>> = [];
@@ -57,7 +74,7 @@ export class RescaleTimeline {
   /** Reported by the stopped run's sources, for the next run's entry. */
   private pendingReplay: number | undefined;
 
-  constructor(private readonly clock: () => number = Date.now) {}
+  constructor(private readonly clock: () => number = Date.now, private readonly schedule: Schedule = realSchedule) {}
 
   get changes(): readonly ParallelismChange[] {
     return this.entries;
@@ -70,12 +87,9 @@ export class RescaleTimeline {
     if (isRescale) this.numRescales++;
     if (this.gap !== undefined) return;
     const now = this.clock();
-    const awaited = this.awaited;
-    if (awaited !== undefined) {
-      // The run stopped before processing anything: its entry ends at the stop, and the next one's outage starts there.
-      this.awaited = undefined;
-      this.settle(awaited, awaited.gap.measure(now, false), 'stopped before any record');
-    }
+    // A run stopped before all its sinks resumed: its entry ends there, and the next outage starts from its records or its stop.
+    this.awaited?.resumption.stopped(now);
+    this.awaited = undefined;
     this.gap = new ProcessingGap(now, this.runAttempts, this.runEnds);
   }
 
@@ -83,7 +97,7 @@ export class RescaleTimeline {
   reportTaskEnd(attemptId: string, lastRecordAt: number | undefined, idleAtEnd: boolean): void {
     // An outage keeps taking its run's reports until the next run's first record measures it.
     if (this.gap?.reportTaskEnd(attemptId, lastRecordAt, idleAtEnd) === true) return;
-    if (this.awaited?.gap.reportTaskEnd(attemptId, lastRecordAt, idleAtEnd) === true) return;
+    if (this.awaited?.resumption.gap.reportTaskEnd(attemptId, lastRecordAt, idleAtEnd) === true) return;
     if (this.runAttempts.has(attemptId)) this.runEnds.set(attemptId, { lastRecordAt, idleAtEnd });
   }
 
@@ -93,12 +107,12 @@ export class RescaleTimeline {
   }
 
   /** A new run with `attempts` is deployed. */
-  runStarted(cause: RescaleCause, parallelism: Record<string, number>, restoredCheckpointId: number | undefined, attempts: readonly string[] = []): void {
+  runStarted(cause: RescaleCause, parallelism: Record<string, number>, restoredCheckpointId: number | undefined, attempts: RunAttempts = { all: [], outputs: [] }): void {
     const now = this.clock();
     const gap = this.gap;
     this.gap = undefined;
     this.awaited = undefined;
-    this.runAttempts = new Set(attempts);
+    this.runAttempts = new Set(attempts.all);
     this.runEnds = new Map();
     const recordsReplayed = restoredCheckpointId === undefined ? undefined : this.pendingReplay;
     this.pendingReplay = undefined;
@@ -109,19 +123,22 @@ export class RescaleTimeline {
     };
     if (gap !== undefined) {
       this.restartingTimeMs += now - gap.stoppedAt;
-      this.awaited = { entry, attempts: this.runAttempts, gap };
+      const resumption = new RunResumption(gap, this.runAttempts, new Set(attempts.outputs), this.schedule, (settled) => this.settle(entry, resumption, settled));
+      this.awaited = { entry, resumption };
     }
     this.entries.push(entry);
     log.info(`New run after ${cause}: parallelism ${Object.values(parallelism).join('/')}, restored checkpoint ${restoredCheckpointId ?? 'none'}, records replayed ${recordsReplayed ?? 'unknown'}${gap === undefined ? '' : '; its downtime is known at its first record'}.`);
     if (this.entries.length > 500) this.entries.splice(0, this.entries.length - 500);
   }
 
-  /** A task of the new run processed its first record (`record`), or its source had nothing to emit (`idle`). */
+  /** A sink of the new run processed its first record (`record`), or its source had nothing to emit (`idle`). */
   reportFirstActivity(attemptId: string, at: number, kind: 'record' | 'idle'): void {
     const awaited = this.awaited;
-    if (awaited === undefined || !awaited.attempts.has(attemptId)) return;
-    this.awaited = undefined;
-    this.settle(awaited, awaited.gap.measure(at, kind === 'record'), kind === 'record' ? 'first record' : 'a source idle');
+    if (awaited === undefined) return;
+    awaited.resumption.reportFirstActivity(attemptId, at, kind);
+    // Until settled, the entry shows the outage so far: at least up to the latest sink that resumed.
+    const latest = awaited.resumption.latestFirstRecord;
+    if (this.awaited === awaited && latest !== undefined) awaited.entry.downtimeMs = Math.max(awaited.entry.downtimeMs, Math.round(latest - awaited.entry.downtimeStart));
   }
 
   /** Milliseconds the current outage has lasted so far by the scheduler's states (0 while a run is deployed). */
@@ -129,8 +146,8 @@ export class RescaleTimeline {
     return this.gap === undefined ? 0 : this.clock() - this.gap.stoppedAt;
   }
 
-  private settle(awaited: AwaitedRun, measured: GapMeasure, until: string): void {
-    const { entry } = awaited;
+  private settle(entry: Mutable<ParallelismChange>, resumption: RunResumption, { measure: measured, until }: Settled): void {
+    if (this.awaited?.resumption === resumption) this.awaited = undefined;
     entry.downtimeStart = measured.start;
     entry.downtimeMs = measured.downtimeMs;
     entry.downtimeBasis = measured.basis;

@@ -14,15 +14,15 @@ export interface TaskExecutionStateUpdate {
   readonly error?: SerializedError;
   /** For a source ending: records it emitted after the last completed checkpoint (a restore replays them). */
   readonly recordsSinceCheckpoint?: number;
-  /** With a terminal state: wall-clock ms (Date.now()) when the task last processed or emitted a record; absent if it never did. */
+  /** With a terminal state of an output task (a sink): wall-clock ms (Date.now()) of its last record; absent if it had none. */
   readonly lastRecordAt?: number;
   /** With a terminal state: the task is a source that had nothing to emit when it ended (the job was idle, not down). */
   readonly idleAtEnd?: boolean;
 }
 
 /**
- * A newly deployed task's one-time notice that it is processing: its first record, or (`idle`) a
- * source that found nothing to emit for a while before any record. `at` is wall-clock ms on the
+ * A newly deployed task's one-time notice that the job is processing: an output task's (a sink's)
+ * first record, or (`idle`) a source that found nothing to emit for a while before any record. `at` is wall-clock ms on the
  * TaskManager's host; comparable with the JobManager's Date.now() only while all run on one host.
  */
 export interface TaskFirstActivity {

@@ -162,7 +162,7 @@ export interface ParallelismChangeEntry {
   readonly timestamp: number;
   readonly cause: string;
   readonly parallelism: Readonly<Record<string, number>>;
-  /** The job's processing gap before this run: last record of the previous run to first record of this one. */
+  /** The gap in the job's output before this run: the previous run's last sink record to this run's first. */
   readonly downtimeMs: number;
   /** Wall-clock ms when that gap began. */
   readonly downtimeStart: number;

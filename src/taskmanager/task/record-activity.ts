@@ -14,7 +14,8 @@ export interface ActivityAtEnd {
 }
 
 /**
- * When a task first and last processed a record, in wall-clock ms (Date.now(), which the JobMaster
+ * When an output task (one with no downstream: the job's sinks) first and last processed a record,
+ * and whether a source task is waiting for input, in wall-clock ms (Date.now(), which the JobMaster
  * compares with other processes' clocks: sound on one host only, see ProcessingGap). Sampled once per
  * mailbox step rather than per record: a step handles at most a few thousand records in a few ms,
  * so the first record is dated at its step's start and the last at its step's end.
@@ -28,6 +29,7 @@ export class RecordActivity {
   private idleSince: number | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private reported = false;
+  private emitted = false;
 
   constructor(private readonly onFirst: (activity: FirstActivity) => void, private readonly clock: () => number = Date.now) {}
 
@@ -36,27 +38,37 @@ export class RecordActivity {
     if (this.firstAt === undefined) this.stepStart = this.clock();
   }
 
-  /** After a mailbox step, with the task's running count of records in and out. */
+  /** After a mailbox step of an output task, with its running count of records processed. */
   afterStep(records: number): void {
     if (records === this.seen) return;
     this.seen = records;
     const now = this.clock();
     this.lastAt = now;
-    this.idleSince = undefined;
+    this.sourceEmitted();
     if (this.firstAt !== undefined) return;
     this.firstAt = this.stepStart;
-    clearTimeout(this.idleTimer);
     this.report({ at: this.firstAt, kind: 'record' });
   }
 
-  /** The source found nothing to emit. Before any record, an idle stretch of IDLE_NOTICE_MS is reported as the run being up. */
+  /** The source emitted records: it is not idle, and from now on only an output record ends the outage. */
+  sourceEmitted(): void {
+    this.idleSince = undefined;
+    this.emitted = true;
+    clearTimeout(this.idleTimer);
+  }
+
+  /**
+   * The source found nothing to emit. A source that has emitted nothing yet and stays idle for
+   * IDLE_NOTICE_MS reports the run as up: the job is idle, so no record will date the outage's end.
+   */
   sourceIdle(): void {
     if (this.idleSince !== undefined) return;
     const since = this.clock();
     this.idleSince = since;
-    if (this.reported || this.idleTimer !== undefined) return;
+    if (this.reported || this.emitted || this.idleTimer !== undefined) return;
     this.idleTimer = setTimeout(() => {
-      if (this.firstAt === undefined && this.idleSince !== undefined) this.report({ at: this.idleSince, kind: 'idle' });
+      this.idleTimer = undefined;
+      if (!this.emitted && this.idleSince !== undefined) this.report({ at: this.idleSince, kind: 'idle' });
     }, IDLE_NOTICE_MS);
     this.idleTimer.unref();
   }

@@ -46,6 +46,8 @@ export class Task {
   readonly accounting = new TaskTimeAccounting();
   /** When the task first and last processed a record, for the JobMaster's downtime figure. */
   private readonly activity: RecordActivity;
+  /** No downstream: the task is one of the job's sinks, whose records date the job's outages. */
+  private isOutput = false;
   readonly mailbox: TaskMailbox;
   readonly processingTime: MailboxProcessingTimeService;
   io: TaskIo | undefined;
@@ -54,6 +56,8 @@ export class Task {
   private processor: StreamInputProcessor | undefined;
   private waitingForOutput = false;
   private waitingForSource = false;
+  /** Steps in which the source emitted: a source chained to its sink has no other record count. */
+  private sourceBursts = 0;
   /** Set once the task runs; how it ends. */
   private ending: EndOfInput | undefined;
   /** Commits of completed checkpoints in flight; a cancel lets them finish first. */
@@ -163,6 +167,7 @@ export class Task {
     this.transition('INITIALIZING');
     const io = createTaskIo(this.tdd, this.program, this.env);
     this.io = io;
+    this.isOutput = io.partitions.length === 0;
     io.gate.onAvailable = () => this.mailbox.wake();
     io.gate.onFailure = (error) => this.mailbox.execute(() => { throw error; });
     const services = buildTaskServices(this.tdd, this.name, this.processingTime, this.env.stdout, this.log);
@@ -210,7 +215,7 @@ export class Task {
     this.activity.beforeStep();
     const more = this.stepOnce();
     const counters = this.chain?.counters;
-    if (counters !== undefined) this.activity.afterStep(counters.numRecordsIn + counters.numRecordsOut);
+    if (this.isOutput && counters !== undefined) this.activity.afterStep(counters.numRecordsIn + counters.numRecordsOut + this.sourceBursts);
     if (!more && !this.waitingForOutput) this.accounting.markIdle();
     return more;
   }
@@ -243,7 +248,12 @@ export class Task {
 
   private emitFromSource(): boolean {
     const source = this.chain!.source!;
+    const written = this.io!.writer.numRecordsOut;
     const status = source.emitNext(STEP_RECORDS);
+    if (status === 'MORE_AVAILABLE' || this.io!.writer.numRecordsOut !== written) {
+      this.sourceBursts++;
+      this.activity.sourceEmitted();
+    }
     if (status === 'END_OF_INPUT') {
       this.ending!.onInputsEnded();
       void this.ending!.begin();

@@ -53,6 +53,16 @@ describe('RecordActivity', () => {
     assert.deepEqual(firsts, [{ at: 10_000 + IDLE_NOTICE_MS / 2, kind: 'record' }]);
   });
 
+  it('sends no idle notice for a source that emitted, however long its records take to reach a sink', () => {
+    const firsts: FirstActivity[] = [];
+    const activity = new RecordActivity((first) => firsts.push(first));
+    activity.sourceEmitted();
+    activity.sourceIdle();
+    mock.timers.tick(IDLE_NOTICE_MS * 3);
+    assert.deepEqual(firsts, []);
+    assert.deepEqual(activity.end(), { idleAtEnd: true }, 'a source does not date records: only sinks do');
+  });
+
   it('says at its end whether it was a source waiting for input', () => {
     const activity = new RecordActivity(() => undefined);
     step(activity, 1, 3);
