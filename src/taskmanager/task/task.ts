@@ -212,7 +212,7 @@ export class Task {
   /** One mailbox step; a step that finds nothing to do (and is not backpressured) starts idle time. */
   private step(): boolean {
     this.accounting.markBusy();
-    this.activity.beforeStep();
+    if (this.isOutput) this.activity.beforeStep();
     const more = this.stepOnce();
     const counters = this.chain?.counters;
     if (this.isOutput && counters !== undefined) this.activity.afterStep(counters.numRecordsIn + counters.numRecordsOut + this.sourceBursts);
