@@ -16,7 +16,7 @@ export interface ActivityAtEnd {
 /**
  * When an output task (one with no downstream: the job's sinks) first and last processed a record,
  * and whether a source task is waiting for input, in wall-clock ms (Date.now(), which the JobMaster
- * compares with other processes' clocks: sound on one host only, see ProcessingGap). Sampled once per
+ * compares with other processes' clocks: sound on one host only, see docs/rescale-downtime.md). Sampled once per
  * mailbox step rather than per record: a step handles at most a few thousand records in a few ms,
  * so the first record is dated at its step's start and the last at its step's end.
  */

@@ -23,7 +23,7 @@ const STEP_RECORDS = 2048;
 export interface TaskEnvironment extends NetworkEnvironment {
   readonly stdout: (line: string) => void;
   reportState(update: TaskExecutionStateUpdate): void;
-  /** Once per task: its first record (or its source idle), which ends the job's outage. */
+  /** Once per task: a sink's first record, or a source idle before emitting anything; the JobMaster ends the job's outage with them. */
   reportFirstActivity?(activity: TaskFirstActivity): void;
   /** Turns the deployment's restore descriptor into bytes (reads files, checks hashes). */
   resolveRestore(tdd: TaskDeploymentDescriptor): Promise<RestoredOperatorState[] | undefined>;
