@@ -56,8 +56,9 @@ interface AwaitedRun {
  * A run's downtime is the gap in the job's output (see ProcessingGap), not the time the scheduler spent
  * between its states: most of an outage is deploying, loading code and restoring state after the new
  * run is created. Flink's `downtime` metric counts the time in RESTARTING, CREATED and the like; this
- * figure is what a consumer of the job's output sees. It is known once a sink of the new run
- * processes its first record, which is when the "down for" line is logged and the entry stops being `pending`.
+ * figure is what a consumer of the job's output sees. It is known once every sink of the new run
+ * has processed a record (see RunResumption), which is when the "down for" line is logged and the
+ * entry stops being `pending`. docs/rescale-downtime.md describes it for users.
  */
 export class RescaleTimeline {
   private readonly entries: Array<Mutable<ParallelismChange>> = [];
@@ -127,7 +128,7 @@ export class RescaleTimeline {
       this.awaited = { entry, resumption };
     }
     this.entries.push(entry);
-    log.info(`New run after ${cause}: parallelism ${Object.values(parallelism).join('/')}, restored checkpoint ${restoredCheckpointId ?? 'none'}, records replayed ${recordsReplayed ?? 'unknown'}${gap === undefined ? '' : '; its downtime is known at its first record'}.`);
+    log.info(`New run after ${cause}: parallelism ${Object.values(parallelism).join('/')}, restored checkpoint ${restoredCheckpointId ?? 'none'}, records replayed ${recordsReplayed ?? 'unknown'}${gap === undefined ? '' : '; its downtime is known once its sinks process records'}.`);
     if (this.entries.length > 500) this.entries.splice(0, this.entries.length - 500);
   }
 
