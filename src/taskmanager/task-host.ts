@@ -147,6 +147,7 @@ export class TaskHost {
       dataClient: this.context.dataClient,
       stdout: (line) => { process.stdout.write(`${line}\n`); },
       reportState: (update) => this.report(update),
+      reportFirstActivity: (activity) => this.jobMaster?.reportFirstActivity(activity),
       resolveRestore,
       checkpointResponder: {
         acknowledge: (ack) => this.jobMaster?.acknowledgeCheckpoint(ack),

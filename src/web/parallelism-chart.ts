@@ -1,6 +1,6 @@
 import { s } from './dom.js';
 import { formatClock, formatDuration } from './format.js';
-import { causeLabel, peakParallelism, type ParallelismSeries } from './parallelism-series.js';
+import { causeLabel, describeDowntime, downtimeSpan, peakParallelism, type ParallelismSeries } from './parallelism-series.js';
 import type { ParallelismChange } from './rest-types.js';
 
 const H = 260;
@@ -49,7 +49,7 @@ function scalesFor(input: ParallelismChartInput): Scales {
   const first = input.changes[0]!;
   const t1 = Math.max(input.endTime, input.changes.at(-1)!.timestamp);
   // A young job gets a short look-back rather than an empty future, so the line always reaches the right edge.
-  const t0 = Math.min(first.timestamp - first.downtimeMs, t1 - MIN_SPAN_MS);
+  const t0 = Math.min(downtimeSpan(first).from, t1 - MIN_SPAN_MS);
   const yMax = Math.max(1, peakParallelism(input.changes));
   const width = Math.min(MAX_W, Math.max(MIN_W, Math.floor(input.width)));
   const plotWidth = width - MARGIN.left - MARGIN.right;
@@ -77,29 +77,36 @@ function axes(scales: Scales): SVGElement {
     s('text', { x: 12, y: MARGIN.top + PLOT_H / 2, class: 'axis-title', transform: `rotate(-90 12 ${MARGIN.top + PLOT_H / 2})`, 'text-anchor': 'middle' }, 'Parallelism'));
 }
 
-/** Each run at its parallelism until the next run's outage began; zero during the outage. */
+/** Each run at its parallelism from its first record until the next run's outage began; zero during the outage. */
 function stepPath(input: ParallelismChartInput, series: ParallelismSeries, scales: Scales): string {
   const { changes } = input;
   const parts: string[] = [];
   for (let i = 0; i < changes.length; i++) {
     const value = series.values[i];
-    if (value === undefined) continue;
+    const change = changes[i];
+    if (value === undefined || change === undefined) continue;
     const next = changes[i + 1];
-    const start = changes[i]!.timestamp;
-    const end = next === undefined ? input.endTime : next.timestamp - next.downtimeMs;
+    const start = processingFrom(change);
+    const end = next === undefined ? input.endTime : downtimeSpan(next).from;
     const y = scales.y(value);
     parts.push(`M ${scales.x(start)} ${scales.y(0)} V ${y} H ${scales.x(Math.max(start, end))}`);
-    if (next !== undefined) parts.push(`V ${scales.y(0)} H ${scales.x(next.timestamp)}`);
+    if (next !== undefined) parts.push(`V ${scales.y(0)} H ${scales.x(processingFrom(next))}`);
   }
   return parts.join(' ');
 }
 
+/** A run counts as up from its first record (its start when no outage came before). */
+function processingFrom(change: ParallelismChange): number {
+  return change.downtimeMs > 0 ? Math.max(change.timestamp, downtimeSpan(change).to) : change.timestamp;
+}
+
 function downtimeBand(change: ParallelismChange, scales: Scales): SVGElement | false {
   if (change.downtimeMs <= 0) return false;
-  const x1 = scales.x(change.timestamp - change.downtimeMs);
-  const x2 = scales.x(change.timestamp);
+  const span = downtimeSpan(change);
+  const x1 = scales.x(span.from);
+  const x2 = scales.x(span.to);
   return s('rect', { x: Math.min(x1, x2 - 2), y: MARGIN.top, width: Math.max(2, x2 - x1), height: PLOT_H, class: 'downtime-band' },
-    s('title', {}, `Down for ${formatDuration(change.downtimeMs)}`));
+    s('title', {}, `Down for ${describeDowntime(change, formatDuration)}`));
 }
 
 /** Vertical markers with their labels staggered over a few rows, so close rescales stay readable. */
@@ -107,7 +114,7 @@ function markers(changes: readonly ParallelismChange[], scales: Scales): SVGElem
   const rowEnds = new Array<number>(LABEL_ROWS).fill(-Infinity);
   return s('g', { class: 'markers' }, changes.map((change, i) => {
     const x = scales.x(change.timestamp);
-    const label = `${causeLabel(change.cause)}${change.downtimeMs > 0 ? ` · down ${formatDuration(change.downtimeMs)}` : ''}`;
+    const label = `${causeLabel(change.cause)}${change.downtimeMs > 0 ? ` · down ${describeDowntime(change, formatDuration)}` : ''}`;
     const width = label.length * 6.4;
     const anchorEnd = x + width > scales.width - MARGIN.right;
     const left = anchorEnd ? x - width : x;

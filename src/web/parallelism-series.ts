@@ -23,6 +23,19 @@ export function causeLabel(cause: string): string {
   return CAUSE_LABELS[cause] ?? cause;
 }
 
+/** When the job stopped processing before `change` and when it processed again (older servers: up to the run's start). */
+export function downtimeSpan(change: ParallelismChange): { readonly from: number; readonly to: number } {
+  const from = change.downtimeStart ?? change.timestamp - change.downtimeMs;
+  return { from, to: from + change.downtimeMs };
+}
+
+/** The downtime as shown: "≥" while the run has processed no record yet, "(idle)" when it fell back to scheduler times. */
+export function describeDowntime(change: ParallelismChange, format: (ms: number) => string): string {
+  if (change.downtimeBasis === 'pending') return `≥ ${format(change.downtimeMs)}`;
+  if (change.downtimeBasis === 'scheduler') return `${format(change.downtimeMs)} (idle)`;
+  return format(change.downtimeMs);
+}
+
 /** Groups vertices with identical parallelism histories, so a reactive job's usual single line is drawn once. */
 export function groupSeries(changes: readonly ParallelismChange[], vertexNames: ReadonlyMap<string, string>): ParallelismSeries[] {
   const vertexIds = new Set<string>(vertexNames.keys());

@@ -1,12 +1,13 @@
 import { card, empty, h, table } from './dom.js';
 import { formatDuration, formatTimestamp, NONE } from './format.js';
 import { renderParallelismChart, SERIES_CLASSES } from './parallelism-chart.js';
-import { causeLabel, describeParallelism, groupSeries } from './parallelism-series.js';
+import { causeLabel, describeDowntime, describeParallelism, groupSeries } from './parallelism-series.js';
 import type { ParallelismChange, ParallelismHistory } from './rest-types.js';
 
 /**
  * The job's parallelism over time (GET /jobs/:jobid/parallelism-history, a tsflink endpoint): a step
- * chart with every rescale marked by its cause and downtime, then the same runs as a table.
+ * chart with every rescale marked by its cause and downtime (the gap in the job's output: the last
+ * sink record before to the first after), then the same runs as a table.
  */
 export function renderParallelismTimeline(
   history: ParallelismHistory | undefined,
@@ -44,6 +45,6 @@ function changeRow(change: ParallelismChange, index: number): HTMLTableRowElemen
     h('td', {}, formatTimestamp(change.timestamp)),
     h('td', {}, h('span', { class: `cause cause-${change.cause}` }, causeLabel(change.cause))),
     h('td', { class: 'num', 'data-testid': 'rescale-parallelism' }, describeParallelism(change.parallelism)),
-    h('td', {}, index === 0 && change.downtimeMs === 0 ? NONE : formatDuration(change.downtimeMs)),
+    h('td', { 'data-testid': 'rescale-downtime' }, index === 0 && change.downtimeMs === 0 ? NONE : describeDowntime(change, formatDuration)),
     h('td', {}, restored === undefined || restored === null ? NONE : `#${restored}`));
 }

@@ -170,7 +170,12 @@ export interface ParallelismChange {
   readonly timestamp: number;
   readonly cause: string;
   readonly parallelism: Readonly<Record<string, number>>;
+  /** The gap in the job's output before this run: the last sink record before to the first after. */
   readonly downtimeMs: number;
+  /** Wall-clock ms when the gap began; absent from older servers. */
+  readonly downtimeStart?: number;
+  /** How the gap was measured: `records`, `scheduler` (idle job), `pending` (no record yet) or `none`. */
+  readonly downtimeBasis?: 'records' | 'scheduler' | 'pending' | 'none';
   readonly restoredCheckpointId?: number | null;
 }
 

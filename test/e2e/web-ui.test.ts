@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { FLINK_HOME, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
+import { FLINK_HOME, getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** The machine has no network: keep Chromium from reaching out (updates, sync, QUIC probes). */
@@ -131,6 +131,15 @@ describe('web UI', () => {
     await waitForPage('the header to show 2 TaskManagers', async () => (await texts(page, 'header-taskmanagers'))[0] === '2');
     await waitForPage('the job page at parallelism 2', () => jobShowsParallelism(page, 2), RESCALE_TIMEOUT_MS);
     await waitForPage('the timeline to mark the scale-up', async () => (await attributes(page, 'rescale-marker', 'data-cause')).includes('taskmanager-joined'));
+    // Once the new run's sinks process records, the timeline shows the downtime REST reports (newest row first).
+    const jobId = (await getJson<{ jobs: Array<{ id: string }> }>(baseUrl, '/jobs')).jobs[0]!.id;
+    const scaleUp = await waitFor('the scale-up downtime to be measured', async () => {
+      const { changes } = await getJson<{ changes: Array<{ cause: string; downtimeMs: number; downtimeBasis: string }> }>(baseUrl, `/jobs/${jobId}/parallelism-history`);
+      const change = changes.at(-1);
+      return change?.cause === 'taskmanager-joined' && change.downtimeBasis !== 'pending' ? change : undefined;
+    }, RESCALE_TIMEOUT_MS);
+    const shown = `${scaleUp.downtimeMs < 1000 ? `${scaleUp.downtimeMs} ms` : `${(scaleUp.downtimeMs / 1000).toFixed(1)} s`}${scaleUp.downtimeBasis === 'scheduler' ? ' (idle)' : ''}`;
+    await waitForPage(`the timeline to show the downtime ${shown}`, async () => (await texts(page, 'rescale-downtime'))[0] === shown);
     assert.equal(await page.evaluate('window.__sameDocument'), true, 'the page updated itself without a reload');
     // The generator emits 10 records/s per subtask: the source row shows a live rate above zero.
     await waitForPage('a live record rate on the source vertex', async () => {

@@ -1,6 +1,6 @@
 import { RpcError } from '../../core/errors.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../rpc/gateways/checkpoint-messages.js';
-import type { JobArchive, JobMasterGateway, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
+import type { JobArchive, JobMasterGateway, TaskExecutionStateUpdate, TaskFirstActivity } from '../../rpc/gateways/job-master-gateway.js';
 import { validateTaskMetricsReport, type TaskMetricsReport } from '../../rpc/gateways/task-metrics-report.js';
 import type { JobMaster } from '../jobmaster/job-master.js';
 
@@ -40,6 +40,13 @@ export class JobMasterRouter implements JobMasterGateway {
     const job = this.find(validateTaskMetricsReport(report).jobId);
     job?.reportTaskMetrics(report);
     return job !== undefined;
+  }
+
+  reportFirstActivity(notice: TaskFirstActivity): void {
+    // A notification has no reply to carry an error: a malformed one is dropped.
+    if (notice === null || typeof notice !== 'object' || typeof notice.attemptId !== 'string' || !Number.isFinite(notice.at)) return;
+    if (notice.kind !== 'record' && notice.kind !== 'idle') return;
+    this.find(notice.jobId)?.reportFirstActivity(notice);
   }
 
   private find(jobId: unknown): JobMaster | undefined {

@@ -7,7 +7,7 @@ import { SAVEPOINT_IGNORE_UNCLAIMED_STATE, SAVEPOINT_PATH } from '../../config/o
 import { WEB_EXCEPTION_HISTORY_SIZE } from '../../config/options/web-options.js';
 import type { JobGraph } from '../../jobgraph/job-graph.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../rpc/gateways/checkpoint-messages.js';
-import type { JobArchive, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
+import type { JobArchive, TaskExecutionStateUpdate, TaskFirstActivity } from '../../rpc/gateways/job-master-gateway.js';
 import type { TaskMetricsReport } from '../../rpc/gateways/task-metrics-report.js';
 import type { MetricGroup } from '../../metrics/metric-group.js';
 import { MetricRegistry } from '../../metrics/metric-registry.js';
@@ -140,7 +140,17 @@ export class JobMaster {
   }
 
   updateTaskExecutionState(update: TaskExecutionStateUpdate): boolean {
-    return this.scheduler.updateTaskExecutionState(update);
+    const known = this.scheduler.updateTaskExecutionState(update);
+    // The end of a task's records: the timeline keeps it for the outage its run's stop opens.
+    if (update.lastRecordAt !== undefined || update.idleAtEnd === true) {
+      this.timeline.reportTaskEnd(update.attemptId, finiteOrUndefined(update.lastRecordAt), update.idleAtEnd === true);
+    }
+    return known;
+  }
+
+  /** A task of a new run processed its first record (or its source is idle). */
+  reportFirstActivity(notice: TaskFirstActivity): void {
+    this.timeline.reportFirstActivity(notice.attemptId, notice.at, notice.kind);
   }
 
   acknowledgeCheckpoint(ack: CheckpointAcknowledgement): void {
@@ -155,6 +165,10 @@ export class JobMaster {
   reportTaskMetrics(report: TaskMetricsReport): void {
     this.metrics.report(report);
   }
+}
+
+function finiteOrUndefined(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 /** The file-based HA record of the job's checkpoints, when `high-availability.type: filesystem`. */

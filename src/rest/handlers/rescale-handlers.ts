@@ -28,7 +28,10 @@ export function rescalingStatusHandler(): RestHandler {
 /**
  * GET /jobs/:jobid/parallelism-history (tsflink's own, for the web UI's timeline): every run of the
  * job with its parallelism per vertex, why it started, how long the job was down before it, and the
- * checkpoint it restored.
+ * checkpoint it restored. `downtimeMs` is the gap in the job's output: from the last record a sink
+ * of the previous run processed to the first record a sink of this run processed (`downtimeBasis`
+ * `records`); an idle job falls back to the scheduler's stop or a source's idle time (`scheduler`),
+ * and a run with no record yet shows the gap up to its deployment (`pending`).
  */
 export function parallelismHistoryHandler(jobs: JobGateway): RestHandler {
   return (request) => {
@@ -41,6 +44,8 @@ export function parallelismHistoryHandler(jobs: JobGateway): RestHandler {
           cause: change.cause,
           parallelism: { ...change.parallelism },
           downtimeMs: change.downtimeMs,
+          downtimeStart: change.downtimeStart,
+          downtimeBasis: change.downtimeBasis,
           restoredCheckpointId: change.restoredCheckpointId ?? null,
         })),
         numRestarts: history.numRestarts,

@@ -14,6 +14,22 @@ export interface TaskExecutionStateUpdate {
   readonly error?: SerializedError;
   /** For a source ending: records it emitted after the last completed checkpoint (a restore replays them). */
   readonly recordsSinceCheckpoint?: number;
+  /** With a terminal state of an output task (a sink): wall-clock ms (Date.now()) of its last record; absent if it had none. */
+  readonly lastRecordAt?: number;
+  /** With a terminal state: the task is a source that had nothing to emit when it ended (the job was idle, not down). */
+  readonly idleAtEnd?: boolean;
+}
+
+/**
+ * A newly deployed task's one-time notice that the job is processing: an output task's (a sink's)
+ * first record, or (`idle`) a source that found nothing to emit for a while before any record. `at` is wall-clock ms on the
+ * TaskManager's host; comparable with the JobManager's Date.now() only while all run on one host.
+ */
+export interface TaskFirstActivity {
+  readonly jobId: string;
+  readonly attemptId: string;
+  readonly at: number;
+  readonly kind: 'record' | 'idle';
 }
 
 /** Cluster defaults a program's environment starts from; the TaskManager rebuilds the graph with the same. */
@@ -45,10 +61,12 @@ export interface JobMasterGateway {
   declineCheckpoint(decline: CheckpointDecline): void;
   /** A TaskManager's periodic metrics of its subtasks of one job; false when the job is unknown here. */
   reportTaskMetrics(report: TaskMetricsReport): Promise<boolean>;
+  /** A task of a new run processed its first record (or its source is idle): the job's outage is over. */
+  reportFirstActivity(notice: TaskFirstActivity): void;
 }
 
 export const JOB_MASTER_GATEWAY: GatewaySpec<JobMasterGateway> = {
   name: 'jobMaster',
-  methods: { updateTaskExecutionState: 'request', requestJobArchive: 'request', acknowledgeCheckpoint: 'notification', declineCheckpoint: 'notification', reportTaskMetrics: 'request' },
+  methods: { updateTaskExecutionState: 'request', requestJobArchive: 'request', acknowledgeCheckpoint: 'notification', declineCheckpoint: 'notification', reportTaskMetrics: 'request', reportFirstActivity: 'notification' },
   timeouts: { requestJobArchive: 60_000, reportTaskMetrics: 5_000 },
 };

@@ -162,7 +162,12 @@ export interface ParallelismChangeEntry {
   readonly timestamp: number;
   readonly cause: string;
   readonly parallelism: Readonly<Record<string, number>>;
+  /** The gap in the job's output before this run: the previous run's last sink record to this run's first. */
   readonly downtimeMs: number;
+  /** Wall-clock ms when that gap began. */
+  readonly downtimeStart: number;
+  /** `records`, `scheduler` (an idle job: an end fell back to a stop or state time), `pending` (no record yet) or `none`. */
+  readonly downtimeBasis: 'records' | 'scheduler' | 'pending' | 'none';
   readonly restoredCheckpointId: number | undefined;
 }
 

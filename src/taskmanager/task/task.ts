@@ -1,7 +1,7 @@
 import { describeError, serializeError } from '../../core/errors.js';
 import { getLogger, type Logger } from '../../core/logging.js';
 import type { VertexId } from '../../core/ids.js';
-import type { ExecutionState, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
+import type { ExecutionState, TaskExecutionStateUpdate, TaskFirstActivity } from '../../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { JobProgram, OperatorChain, RestoredOperatorState } from '../../runtime/task-contract.js';
 import { AlignedBarrierHandler } from '../checkpoint/aligned-barrier-handler.js';
@@ -14,6 +14,7 @@ import { createTaskIo, type NetworkEnvironment, type TaskIo } from './task-io.js
 import { buildTaskServices, restoredBytes } from './task-services.js';
 import { MailboxProcessingTimeService, TaskMailbox } from './task-mailbox.js';
 import { TaskTimeAccounting } from './task-time-accounting.js';
+import { RecordActivity } from './record-activity.js';
 
 /** Records a task processes per mailbox step before other tasks get the event loop. */
 const STEP_RECORDS = 2048;
@@ -22,6 +23,8 @@ const STEP_RECORDS = 2048;
 export interface TaskEnvironment extends NetworkEnvironment {
   readonly stdout: (line: string) => void;
   reportState(update: TaskExecutionStateUpdate): void;
+  /** Once per task: a sink's first record, or a source idle before emitting anything; the JobMaster ends the job's outage with them. */
+  reportFirstActivity?(activity: TaskFirstActivity): void;
   /** Turns the deployment's restore descriptor into bytes (reads files, checks hashes). */
   resolveRestore(tdd: TaskDeploymentDescriptor): Promise<RestoredOperatorState[] | undefined>;
   readonly checkpointResponder: CheckpointResponder;
@@ -41,6 +44,10 @@ export class Task {
   readonly log: Logger;
   state: ExecutionState = 'DEPLOYING';
   readonly accounting = new TaskTimeAccounting();
+  /** When the task first and last processed a record, for the JobMaster's downtime figure. */
+  private readonly activity: RecordActivity;
+  /** No downstream: the task is one of the job's sinks, whose records date the job's outages. */
+  private isOutput = false;
   readonly mailbox: TaskMailbox;
   readonly processingTime: MailboxProcessingTimeService;
   io: TaskIo | undefined;
@@ -49,6 +56,8 @@ export class Task {
   private processor: StreamInputProcessor | undefined;
   private waitingForOutput = false;
   private waitingForSource = false;
+  /** Steps in which the source emitted: a source chained to its sink has no other record count. */
+  private sourceBursts = 0;
   /** Set once the task runs; how it ends. */
   private ending: EndOfInput | undefined;
   /** Commits of completed checkpoints in flight; a cancel lets them finish first. */
@@ -63,6 +72,9 @@ export class Task {
     this.mailbox = new TaskMailbox(() => this.step(), (error) => this.fail(error));
     this.processingTime = new MailboxProcessingTimeService(this.mailbox);
     this.terminated = new Promise((resolve) => { this.resolveTerminated = resolve; });
+    this.activity = new RecordActivity((first) => {
+      if (!this.isTerminal()) env.reportFirstActivity?.({ jobId: tdd.jobId, attemptId: tdd.attemptId, at: first.at, kind: first.kind });
+    });
   }
 
   get attemptId(): string {
@@ -155,6 +167,7 @@ export class Task {
     this.transition('INITIALIZING');
     const io = createTaskIo(this.tdd, this.program, this.env);
     this.io = io;
+    this.isOutput = io.partitions.length === 0;
     io.gate.onAvailable = () => this.mailbox.wake();
     io.gate.onFailure = (error) => this.mailbox.execute(() => { throw error; });
     const services = buildTaskServices(this.tdd, this.name, this.processingTime, this.env.stdout, this.log);
@@ -199,7 +212,10 @@ export class Task {
   /** One mailbox step; a step that finds nothing to do (and is not backpressured) starts idle time. */
   private step(): boolean {
     this.accounting.markBusy();
+    if (this.isOutput) this.activity.beforeStep();
     const more = this.stepOnce();
+    const counters = this.chain?.counters;
+    if (this.isOutput && counters !== undefined) this.activity.afterStep(counters.numRecordsIn + counters.numRecordsOut + this.sourceBursts);
     if (!more && !this.waitingForOutput) this.accounting.markIdle();
     return more;
   }
@@ -232,13 +248,19 @@ export class Task {
 
   private emitFromSource(): boolean {
     const source = this.chain!.source!;
+    const written = this.io!.writer.numRecordsOut;
     const status = source.emitNext(STEP_RECORDS);
+    if (status === 'MORE_AVAILABLE' || this.io!.writer.numRecordsOut !== written) {
+      this.sourceBursts++;
+      this.activity.sourceEmitted();
+    }
     if (status === 'END_OF_INPUT') {
       this.ending!.onInputsEnded();
       void this.ending!.begin();
       return false;
     }
     if (status === 'NOTHING_AVAILABLE') {
+      this.activity.sourceIdle();
       if (!this.waitingForSource) {
         this.waitingForSource = true;
         source.whenAvailable().then(() => { this.waitingForSource = false; this.mailbox.wake(); }, (error: unknown) => this.fail(error));
@@ -291,7 +313,7 @@ export class Task {
     // What a source emitted after the last completed checkpoint is what the next run replays.
     const sinceCheckpoint = this.chain?.source !== undefined && this.tdd.checkpointing.enabled && this.checkpointer !== undefined
       ? { recordsSinceCheckpoint: numRecordsOut - this.checkpointer.emittedAtLastCompleted } : {};
-    this.env.reportState({ jobId: this.tdd.jobId, attemptId: this.attemptId, state, ...sinceCheckpoint, ...(error === undefined ? {} : { error: serializeError(error) }) });
+    this.env.reportState({ jobId: this.tdd.jobId, attemptId: this.attemptId, state, ...sinceCheckpoint, ...this.activity.end(), ...(error === undefined ? {} : { error: serializeError(error) }) });
     this.resolveTerminated(state);
   }
 

@@ -82,6 +82,8 @@ describe('a reactive job through the REST API, from submission to cancellation',
     assert.deepEqual(history.changes[0].parallelism, { [SOURCE_ID]: 2, [SINK_ID]: 2 });
     assert.equal(history.changes[0].cause, 'initial-schedule');
     assert.equal(history.changes[0].restoredCheckpointId, null);
+    assert.deepEqual([history.changes[0].downtimeMs, history.changes[0].downtimeBasis], [0, 'none'], 'no outage before the first run');
+    assert.equal(typeof history.changes[0].downtimeStart, 'number');
     assert.deepEqual(await get(url, `/jobs/${jobId}/resource-requirements`), {
       [SOURCE_ID]: { parallelism: { lowerBound: 1, upperBound: 128 } },
       [SINK_ID]: { parallelism: { lowerBound: 1, upperBound: 128 } },

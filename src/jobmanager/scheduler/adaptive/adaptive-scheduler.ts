@@ -2,7 +2,7 @@ import type { SerializedError } from '../../../core/errors.js';
 import { getLogger } from '../../../core/logging.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../../rpc/gateways/checkpoint-messages.js';
 import type { TaskExecutionStateUpdate } from '../../../rpc/gateways/job-master-gateway.js';
-import type { RescaleTimeline } from '../../jobmaster/rescale-timeline.js';
+import { runAttemptsOf, type RescaleTimeline } from '../../jobmaster/rescale-timeline.js';
 import type { TaskManagerLossCause } from '../../resourcemanager/registered-task-manager.js';
 import type { Allocation, SlotPoolListener } from '../../slotpool/slot-pool.js';
 import type { JobCheckpointing } from '../checkpointing/job-checkpointing.js';
@@ -215,7 +215,7 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   }
   goToExecuting(deployment: GraphDeployment, cause: RescaleCause): void {
     const parallelism = Object.fromEntries(deployment.graph.vertices.map((v) => [v.id, v.parallelism]));
-    if (!(this.state instanceof StopWithSavepoint)) this.timeline.runStarted(cause, parallelism, this.checkpointing.restoredCheckpointId);
+    if (!(this.state instanceof StopWithSavepoint)) this.timeline.runStarted(cause, parallelism, this.checkpointing.restoredCheckpointId, runAttemptsOf(deployment.graph));
     this.transitionTo(() => new Executing(this, deployment, () => this.takeLossCause()));
   }
   goToRestarting(deployment: GraphDeployment, backoffMs: number, cause: RescaleCause, failure: SerializedError | undefined): void {
