@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { MAX_LOG_MESSAGE, truncateText } from './truncate.js';
 
 /** Log levels in Flink's order; a logger prints its level and everything above it. */
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'OFF';
@@ -80,7 +81,7 @@ export class Logger {
 
   log(level: LogLevel, message: string, error?: unknown): void {
     if (!this.isEnabled(level)) return;
-    let line = `${formatTimestamp(new Date())} ${level.padEnd(5)} ${this.name} - ${escapeControlCharacters(message)}\n`;
+    let line = `${formatTimestamp(new Date())} ${level.padEnd(5)} ${this.name} - ${escapeControlCharacters(truncateText(message, MAX_LOG_MESSAGE))}\n`;
     if (error !== undefined) {
       line += error instanceof Error ? `${error.stack ?? error.message}\n` : `${String(error)}\n`;
     }

@@ -1,4 +1,5 @@
 import { isHexId } from '../core/ids.js';
+import { truncateText } from '../core/truncate.js';
 import { badRequest } from './rest-error.js';
 import type { RestRequest } from './router.js';
 
@@ -45,11 +46,15 @@ export function objectBody(request: RestRequest, what: string): Record<string, u
   return body as Record<string, unknown>;
 }
 
-/** An optional string field of a body (null counts as absent, as Jackson reads it). */
-export function optionalString(body: Record<string, unknown>, field: string): string | undefined {
+/** Longest string field a request may carry by default: PATH_MAX, enough for any path, name or id. */
+export const MAX_STRING_FIELD = 4_096;
+
+/** An optional string field of a body (null counts as absent, as Jackson reads it), at most `maxLength` characters. */
+export function optionalString(body: Record<string, unknown>, field: string, maxLength = MAX_STRING_FIELD): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw badRequest(`Field '${field}' must be a string, got ${JSON.stringify(value)}.`);
+  if (typeof value !== 'string') throw badRequest(`Field '${field}' must be a string, got ${truncateText(JSON.stringify(value), 200)}.`);
+  if (value.length > maxLength) throw badRequest(`Field '${field}' is ${value.length} characters long; at most ${maxLength} are accepted.`);
   return value;
 }
 

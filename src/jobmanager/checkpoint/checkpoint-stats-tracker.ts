@@ -1,4 +1,5 @@
 import type { BarrierKind } from '../../rpc/gateways/checkpoint-messages.js';
+import { MAX_FAILURE_MESSAGE, truncateText } from '../../core/truncate.js';
 import { newCheckpointStats, endToEndDuration, type CheckpointStats, type RestoredCheckpointStats } from './checkpoint-stats.js';
 import { renderCheckpointDetails, renderCheckpointingStatistics, type CheckpointingStatisticsJson } from './checkpoint-stats-json.js';
 import { StatsSummary } from './stats-summary.js';
@@ -121,7 +122,7 @@ export class CheckpointStatsTracker {
     this.pending.delete(id);
     stats.status = 'FAILED';
     stats.failureTimestamp = failureTimestamp;
-    stats.failureMessage = message;
+    stats.failureMessage = truncateText(message, MAX_FAILURE_MESSAGE);
     this.counts.inProgress--;
     this.counts.failed++;
     this.latestFailed = stats;

@@ -1,4 +1,5 @@
 import type { SerializedError } from '../../core/errors.js';
+import { MAX_STACK_TRACE, truncateText } from '../../core/truncate.js';
 
 /** One failure as REST `/jobs/:jobid/exceptions` shows it. */
 export interface ExceptionEntry {
@@ -19,7 +20,7 @@ export class ExceptionHistory {
   add(error: SerializedError, task?: { name: string; taskManagerId: string | undefined; endpoint: string | undefined }): void {
     this.entries.unshift({
       exceptionName: error.name,
-      stacktrace: error.stack,
+      stacktrace: truncateText(error.stack, MAX_STACK_TRACE),
       timestamp: Date.now(),
       taskName: task?.name ?? null,
       endpoint: task?.endpoint ?? null,

@@ -88,6 +88,12 @@ describe('REST error answers', () => {
     assert.match((await failure(url, 'POST', `/jobs/${jobId}/stop`, '{"drain": 1}')).errors[0]!, /drain/);
     assert.match((await failure(url, 'POST', savepoints, '{"target-directory": "s3://bucket/sp"}')).errors[0]!, /file system/);
     assert.equal((await failure(url, 'PUT', `/jobs/${jobId}/resource-requirements`, '"text"')).status, 400);
+    const huge = `/tmp/${'x'.repeat(5_000)}`;
+    assert.deepEqual(await failure(url, 'POST', savepoints, JSON.stringify({ 'target-directory': huge })),
+      { status: 400, errors: [`Field 'target-directory' is ${huge.length} characters long; at most 4096 are accepted.`] });
+    assert.equal((await failure(url, 'POST', `/jobs/${jobId}/stop`, JSON.stringify({ targetDirectory: huge }))).status, 400);
+    const checkpoints = await (await fetch(`${url}/jobs/${jobId}/checkpoints`)).text();
+    assert.ok(checkpoints.length < 20_000, 'a refused request leaves nothing large behind');
   });
 });
 
