@@ -64,9 +64,15 @@ export function jobExceptionsHandler(jobs: JobGateway): RestHandler {
     const history = jobs.requestJobExceptions(jobId, max);
     // tsflink attaches no failure labels, so any label filter matches no entry.
     const entries = filters.length > 0 ? [] : history.entries;
+    const root = history.entries[0];
     return {
       status: 200,
       json: {
+        // The fields Flink 1.x still serves beside the history (deprecated there, gone in 2.0).
+        'root-exception': root?.stacktrace ?? null,
+        timestamp: root?.timestamp ?? null,
+        'all-exceptions': [],
+        truncated: history.truncated,
         exceptionHistory: {
           entries: entries.map((entry) => ({
             exceptionName: entry.exceptionName,

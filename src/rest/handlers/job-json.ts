@@ -123,7 +123,16 @@ export function subtaskJson(subtask: SubtaskAttemptDetails): Record<string, unkn
     metrics: ioMetricsJson(subtask.metrics),
     'taskmanager-id': subtask.taskManagerId,
     'status-duration': { ...subtask.statusDurations },
-    // Flink still writes the old spelling of the start time beside the new one.
+    // No speculative execution: a subtask never has another attempt running beside it.
+    'other-concurrent-attempts': [],
+    // Flink 1.x still writes the deprecated host (the endpoint without its port) and the old spelling of the start time.
+    host: hostOf(subtask.endpoint),
     start_time: subtask.startTime,
   };
+}
+
+/** The host part of `host:port` (or of `[v6]:port`). */
+function hostOf(endpoint: string): string {
+  const match = /^\[?([^\]]*?)\]?:\d+$/.exec(endpoint);
+  return match?.[1] ?? endpoint;
 }

@@ -70,6 +70,11 @@ describe('a reactive job through the REST API, from submission to cancellation',
     ]);
     const subtask = vertex.subtasks[0];
     assert.ok(subtask['start-time'] > 0 && subtask['end-time'] === -1 && subtask.duration >= 0);
+    // Fields Flink 1.20 still serves: the deprecated host and the (speculative) concurrent attempts.
+    assert.equal(subtask.host, 'localhost');
+    assert.deepEqual(subtask['other-concurrent-attempts'], []);
+    const exceptions = await get(url, `/jobs/${jobId}/exceptions`);
+    assert.deepEqual([exceptions['root-exception'], exceptions.timestamp, exceptions['all-exceptions'], exceptions.truncated], [null, null, [], false]);
     assert.deepEqual(Object.keys(subtask['status-duration']), ['CREATED', 'SCHEDULED', 'DEPLOYING', 'INITIALIZING', 'RUNNING']);
     const byTaskManager = await get(url, `/jobs/${jobId}/vertices/${SINK_ID}/taskmanagers`);
     assert.deepEqual(byTaskManager.taskmanagers.map((t: Json) => [t['taskmanager-id'], t['status-counts'].RUNNING, t.status]), [['testing-tm-1', 2, 'RUNNING']]);

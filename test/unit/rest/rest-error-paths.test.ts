@@ -112,6 +112,9 @@ describe('cancelling a job that already ended', () => {
     assert.equal(exceptions.exceptionHistory.entries.length, 1);
     assert.equal(exceptions.exceptionHistory.entries[0]!.exceptionName, 'NoResourceAvailableException');
     assert.equal('taskName' in exceptions.exceptionHistory.entries[0]!, false, 'a global failure names no task');
+    const legacy = exceptions as unknown as Record<string, unknown>;
+    assert.equal(legacy['root-exception'], exceptions.exceptionHistory.entries[0]!['stacktrace'], 'Flink 1.x\'s root-exception is the newest failure');
+    assert.equal(legacy['timestamp'], exceptions.exceptionHistory.entries[0]!['timestamp']);
     const none = (await (await fetch(`${url}/jobs/${jobId}/exceptions?maxExceptions=0`)).json()) as { exceptionHistory: { entries: unknown[]; truncated: boolean } };
     assert.deepEqual(none.exceptionHistory, { entries: [], truncated: true });
   });
