@@ -33,23 +33,23 @@ describe('a reactive job through the REST API, from submission to cancellation',
   });
   after(() => jm.close());
 
-  it('shows the job CREATED with every vertex at its max parallelism before any slot exists', async () => {
+  it('shows the job CREATED with every vertex at its max parallelism and no tasks yet before any slot exists, as Flink', async () => {
     assert.deepEqual(await get(url, `/jobs/${jobId}/status`), { status: 'CREATED' });
     const details = await get(url, `/jobs/${jobId}`);
     assert.equal(details.state, 'CREATED');
     assert.equal(details.schedulerType, 'Adaptive');
     assert.equal(details['end-time'], -1);
     assert.deepEqual(details.vertices.map((v: Json) => [v.id, v.parallelism, v.maxParallelism, v.status, v.tasks.CREATED]), [
-      [SOURCE_ID, 128, 128, 'CREATED', 128],
-      [SINK_ID, 128, 128, 'CREATED', 128],
+      [SOURCE_ID, 128, 128, 'CREATED', 0],
+      [SINK_ID, 128, 128, 'CREATED', 0],
     ]);
     assert.deepEqual(details.plan.nodes.map((n: Json) => n.parallelism), [128, 128]);
     const vertex = await get(url, `/jobs/${jobId}/vertices/${SOURCE_ID}`);
     assert.deepEqual(vertex.subtasks, []);
     assert.equal(vertex.parallelism, 128);
     const [overview] = (await get(url, '/jobs/overview')).jobs;
-    assert.equal(overview.tasks.total, 256);
-    assert.equal(overview.tasks.created, 256);
+    assert.equal(overview.tasks.total, 0, 'waiting for resources, the job has no subtasks yet');
+    assert.equal(overview.tasks.created, 0);
   });
 
   it('runs on the slots a TaskManager offers and names the TaskManager of every subtask', async () => {

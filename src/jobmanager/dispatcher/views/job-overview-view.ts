@@ -8,11 +8,14 @@ import { aggregateState, countStates, durationOf, groupTiming } from './executio
 import { attemptIoMetrics, sumIoMetrics, type SubtaskMetricsProvider } from './io-metrics.js';
 import type { TrackedJob, VertexShape } from './tracked-job.js';
 
-/** Counts of a vertex's subtasks; before its first run they all count as CREATED. */
+/**
+ * Counts of a vertex's subtasks. Before its first run they all count as CREATED, as in Flink's
+ * default scheduler; an Adaptive Scheduler job waiting for resources has none yet (Flink's sparse graph).
+ */
 export function vertexStateCounts(shape: VertexShape): ExecutionStateCounts {
   if (shape.executions.length > 0) return countStates(shape.executions);
   const counts = Object.fromEntries(EXECUTION_STATES.map((state) => [state, 0])) as Record<ExecutionState, number>;
-  counts.CREATED = shape.parallelism;
+  if (shape.sparse !== true) counts.CREATED = shape.parallelism;
   return counts;
 }
 
@@ -74,7 +77,7 @@ function overviewOf(job: TrackedJob, vertices: readonly VertexShape[], now: numb
   for (const shape of vertices) {
     const counts = vertexStateCounts(shape);
     for (const state of EXECUTION_STATES) taskCounts[state] += counts[state];
-    totalTasks += shape.executions.length > 0 ? shape.executions.length : shape.parallelism;
+    for (const state of EXECUTION_STATES) totalTasks += counts[state];
   }
   return {
     jobId: job.jobId,

@@ -12,6 +12,11 @@ export interface VertexShape {
   readonly parallelism: number;
   readonly maxParallelism: number;
   readonly executions: readonly Execution[];
+  /**
+   * True while an Adaptive Scheduler job waits for its first graph: as Flink's sparse archived graph,
+   * the vertex shows its initial parallelism but has no subtasks yet, so it counts no tasks.
+   */
+  readonly sparse?: boolean;
 }
 
 /**
@@ -60,9 +65,10 @@ export class TrackedJob {
       return graph.vertices.map((v) => ({ jobVertex: v.jobVertex, parallelism: v.parallelism, maxParallelism: v.maxParallelism, executions: v.executions }));
     }
     const initial = this.initialParallelism();
+    const sparse = this.adaptiveScheduler !== undefined;
     return this.master.submission.graph.vertices.map((jobVertex) => {
       const planned = initial.get(jobVertex.id) ?? { parallelism: 1, maxParallelism: 1 };
-      return { jobVertex, parallelism: planned.parallelism, maxParallelism: planned.maxParallelism, executions: [] };
+      return { jobVertex, parallelism: planned.parallelism, maxParallelism: planned.maxParallelism, executions: [], sparse };
     });
   }
 
