@@ -88,7 +88,7 @@ export function planJson(jobId: string, name: string, jobType: string, nodes: re
 
 /** The body of /jobs/:jobid (Flink's JobDetailsInfo). */
 export function jobDetailsJson(job: JobDetails): Record<string, unknown> {
-  const statusCounts = Object.fromEntries(EXECUTION_STATES.map((state) => [state, 0]));
+  const statusCounts = Object.fromEntries(EXECUTION_STATES.map((state) => [state, 0])) as Record<(typeof EXECUTION_STATES)[number], number>;
   for (const vertex of job.vertices) for (const state of EXECUTION_STATES) statusCounts[state] += vertex.taskCounts[state];
   return {
     jid: job.jobId,
