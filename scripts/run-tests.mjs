@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: build what changed, install the Debian packages the chosen tests need, then run every
-// test file with Node's test runner. `npm test -- e2e/cluster` runs the files whose path contains
-// any of the given filters.
+// `npm test`: build what changed (type-checking), lint and check formatting, install the Debian
+// packages the chosen tests need, then run every test file with Node's test runner.
+// `npm test -- e2e/cluster` runs the files whose path contains any of the given filters.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +27,21 @@ try {
   process.exit(1); // tsc or the build scripts printed why
 }
 
+// The checks a change must pass before any test runs: types (the build above compiled with them),
+// lint with its import walls, and the formatter. Skipped only for a filtered run, which is for iterating.
 const filters = process.argv.slice(2);
+if (filters.length === 0) {
+  for (const [what, args] of [
+    ['lint', [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
+    ['format check', [join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level', 'warn', '**/*.{ts,mjs,js}']],
+  ]) {
+    const check = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    if (check.status !== 0) {
+      console.error(`npm test stopped: the ${what} failed (npm run ${what === 'lint' ? 'lint' : 'format'} ${what === 'lint' ? 'shows' : 'fixes'} it).`);
+      process.exit(1);
+    }
+  }
+}
 const files = testSources('test')
   .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
   .sort();

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, it } from 'node:test';
+import { ESLint, type Linter } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { FLINK_HOME } from '../../helpers/test-dist.js';
+
+/** The walls exactly as `npm run lint` enforces them, read from eslint.config.js. */
+async function wallLinter(): Promise<ESLint> {
+  const config = (await import(pathToFileURL(join(FLINK_HOME, 'eslint.config.js')).href)) as { IMPORT_WALLS: Linter.Config[] };
+  // Syntax only: the probes below are not files of a TypeScript project, and the walls need no types.
+  return new ESLint({
+    cwd: FLINK_HOME,
+    overrideConfigFile: true,
+    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser as Linter.Parser } }, ...config.IMPORT_WALLS],
+  });
+}
+
+/** The wall messages ESLint reports for `source` placed at `file`. */
+async function wallErrors(linter: ESLint, file: string, source: string): Promise<string[]> {
+  const [result] = await linter.lintText(source, { filePath: join(FLINK_HOME, file) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('import walls', () => {
+  const crossings: Array<[string, string, RegExp]> = [
+    ['src/jobmanager/probe.ts', "import { TaskHost } from '../taskmanager/task-host.js';", /jobmanager\/ must not import taskmanager\//],
+    ['src/jobmanager/scheduler/probe.ts', "import type { Task } from '../../taskmanager/task/task.js';", /jobmanager\/ must not import taskmanager\//],
+    ['src/taskmanager/probe.ts', "import { JobMaster } from '../jobmanager/jobmaster/job-master.js';", /taskmanager\/ must not import jobmanager\//],
+    ['src/runtime/state/probe.ts', "import { x } from '../../jobmanager/checkpoint/x.js';", /runtime\/ .* must not import jobmanager\//],
+    ['src/cli/probe.ts', "import { x } from '../jobmanager/x.js';", /cli\/ must not import jobmanager\/ or taskmanager\//],
+    ['src/cli/commands/probe.ts', "export { y } from '../../taskmanager/y.js';", /cli\/ must not import jobmanager\/ or taskmanager\//],
+    ['src/core/probe.ts', "import { Configuration } from '../config/configuration.js';", /core\/ imports nothing of ours/],
+    ['src/core/probe.ts', "import { DataStream } from 'tsflink';", /core\/ imports nothing of ours/],
+    ['src/web/probe.ts', "import { describeError } from '../core/errors.js';", /web\/ runs in the browser/],
+    ['src/web/probe.ts', "import type { JobStatus } from '../jobmanager/scheduler/execution-graph/job-status.js';", /web\/ runs in the browser/],
+  ];
+  for (const [file, source, message] of crossings) {
+    it(`refuses in ${file}: ${source}`, async () => {
+      const errors = await wallErrors(await wallLinter(), file, source);
+      assert.equal(errors.length, 1, `expected one wall error, got ${JSON.stringify(errors)}`);
+      assert.match(errors[0] ?? '', message);
+    });
+  }
+
+  it('lets each layer import what it may', async () => {
+    const linter = await wallLinter();
+    const allowed: Array<[string, string]> = [
+      ['src/jobmanager/probe.ts', "import type { TaskExecutorGateway } from '../rpc/gateways/task-executor-gateway.js';"],
+      ['src/taskmanager/probe.ts', "import { getLogger } from '../core/logging.js';"],
+      ['src/runtime/probe.ts', "import { x } from './state/x.js';"],
+      ['src/cli/probe.ts', "import { loadConfiguration } from '../config/index.js';"],
+      ['src/core/probe.ts', "import { writeSync } from 'node:fs';\nimport { x } from './x.js';"],
+      ['src/web/probe.ts', "import type { JobDetailsJson } from '../rest/types/job.js';\nimport { y } from './dom.js';"],
+    ];
+    for (const [file, source] of allowed) assert.deepEqual(await wallErrors(linter, file, source), [], `${file}: ${source}`);
+  });
+});
