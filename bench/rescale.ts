@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logLineTime } from '../test/helpers/cluster-probes.js';
 import { FLINK_HOME, TestDist } from '../test/helpers/test-dist.js';
-import { baseline, currentEnvironment, metric, type BenchResult, type MetricResult } from './benchmark.js';
+import { currentEnvironment, metric, type BenchResult, type MetricResult } from './benchmark.js';
 import { onCleanup } from './process-cleanup.js';
 
 /** Registry name: `npm run bench rescale`. */

@@ -4,7 +4,6 @@
  */
 import { Agent, get } from 'node:http';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { cpuTimeMs } from '../test/helpers/cluster-probes.js';
@@ -63,7 +62,8 @@ function steadyLoad(baseUrl: () => string | undefined, paths: () => readonly str
         () => undefined,
       );
       inFlight.add(request);
-      void request.finally(() => inFlight.delete(request));
+      const done = (): void => { inFlight.delete(request); };
+      request.then(done, done);
     }
     timer = setTimeout(tick, interval / 2);
   };
@@ -129,8 +129,8 @@ async function runJob(dist: TestDist, parallelism: number, target: LoadTarget, s
     if (url === undefined) return;
     const pid = dist.pids('standalonejob').at(-1);
     if (pid !== undefined) jobManager = { pid, cpuAtStart: cpuTimeMs(pid) };
-    if (pid !== undefined && split !== undefined) void pin(pid, split.rest);
-    void findJob(url).then((id) => { jobId = id; });
+    if (pid !== undefined && split !== undefined) pin(pid, split.rest).catch((error: unknown) => process.stderr.write(`could not pin the JobManager: ${String(error)}\n`));
+    findJob(url).then((id) => { jobId = id; }, (error: unknown) => process.stderr.write(`could not find the job: ${String(error)}\n`));
   });
   // The JobManager's CPU is read just before it winds down: once FINISHED is logged it exits.
   child.all!.on('data', () => {
@@ -154,7 +154,7 @@ async function startBareServer(cores: string | undefined): Promise<{ url: string
   const child = execa(process.execPath, ['-e', BARE_SERVER], { reject: false });
   const stop = onCleanup(() => killQuietly(child.pid));
   let port = '';
-  for await (const chunk of child.stdout!) {
+  for await (const chunk of child.stdout) {
     port += String(chunk);
     if (port.includes('\n')) break;
   }

@@ -56,7 +56,7 @@ async function rawPipe(records: number): Promise<{ recordsPerSecond: number; byt
     let output = '';
     let ready: () => void = () => undefined;
     const isReady = new Promise<void>((resolve) => { ready = resolve; });
-    reader.stdout!.on('data', (chunk: Buffer) => {
+    reader.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('ready')) ready();
     });

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestDist } from '../../test/helpers/test-dist.js';
 
 /** The faults the chaos driver injects. */
@@ -82,10 +81,9 @@ export class ChaosFleet {
   private freeze(pid: number, ms: number): void {
     signal(pid, 'SIGSTOP');
     this.frozen.add(pid);
-    void sleep(ms).then(() => {
-      if (!this.frozen.delete(pid)) return;
-      signal(pid, 'SIGCONT');
-    });
+    setTimeout(() => {
+      if (this.frozen.delete(pid)) signal(pid, 'SIGCONT');
+    }, ms);
   }
 }
 

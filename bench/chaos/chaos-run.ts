@@ -93,7 +93,8 @@ async function chaosAgainst(dist: TestDist, options: ChaosOptions, reference: re
   const fleet = new ChaosFleet(dist, HEARTBEAT_TIMEOUT_MS);
   const job = dist.startForeground('standalone-job.sh', ['-j', JOB, '--records', String(options.records), '--keys', String(options.keys), '--rate', String(options.rate), '--output', output]);
   let finished = false;
-  void job.then(() => { finished = true; });
+  const markFinished = (): void => { finished = true; };
+  job.then(markFinished, markFinished);
   await fleet.start();
   const events: Record<ChaosEventKind, number> = { start: 0, stop: 0, kill: 0, 'freeze-short': 0, 'freeze-long': 0 };
   let survived = 0;

@@ -55,8 +55,12 @@ async function writer(path: string, total: number): Promise<void> {
 }
 
 const [mode, path, count] = process.argv.slice(2);
-if (mode === 'reader' && path !== undefined) void reader(path);
-else if (mode === 'writer' && path !== undefined) void writer(path, Number(count));
+const fail = (error: unknown): void => {
+  process.stderr.write(`raw-pipe ${mode ?? ''} failed: ${String(error)}\n`);
+  process.exit(1);
+};
+if (mode === 'reader' && path !== undefined) reader(path).catch(fail);
+else if (mode === 'writer' && path !== undefined) writer(path, Number(count)).catch(fail);
 else {
   process.stderr.write('usage: raw-pipe.js reader <socket> | writer <socket> <records>\n');
   process.exit(2);

@@ -50,7 +50,7 @@ export function defineOption<T, S extends OptionSpec<T>>(key: string, codec: Opt
     fallbackKeys: spec.fallbackKeys ?? [],
     deprecatedKeys: spec.deprecatedKeys ?? [],
     parse: (text) => codec.parse(text) as Exclude<T | undefined, undefined>,
-    check: (value) => (check === undefined ? undefined : check(value as T)),
+    check: (value) => (check === undefined ? undefined : check(value)),
   };
   // ValueOf<T, S> is T or T | undefined depending on S; TypeScript cannot see that through the spread.
   return option as unknown as ConfigOption<ValueOf<T, S>>;
@@ -70,7 +70,7 @@ export function patternOption<T, S extends OptionSpec<T>>(pattern: string, codec
     ...meta(codec, spec),
     defaultValue: spec.default,
     parse: (text) => codec.parse(text) as Exclude<T | undefined, undefined>,
-    check: (value) => (check === undefined ? undefined : check(value as T)),
+    check: (value) => (check === undefined ? undefined : check(value)),
   };
   return option as unknown as PatternOption<ValueOf<T, S>>;
 }

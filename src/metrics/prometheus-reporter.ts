@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { detach } from '../core/detach.js';
 import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
 import type { MetricRegistry } from './metric-registry.js';
@@ -24,7 +25,12 @@ export class PrometheusReporter implements MetricReporter {
 
   constructor(readonly name: string, registry: MetricRegistry, filterLabelValues = true) {
     this.collector = new PrometheusCollector(registry, filterLabelValues);
-    this.server = createServer((request, response) => { void this.serve(request, response); });
+    this.server = createServer((request, response) => {
+      detach(this.serve(request, response), (error) => {
+        log.warn(`Could not answer a Prometheus scrape: ${describeError(error)}`);
+        response.destroy();
+      });
+    });
   }
 
   /** The port it listens on, once open. */

@@ -1,6 +1,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
+import { detach } from '../core/detach.js';
 import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
 import { RestError, toRestError } from './rest-error.js';
@@ -39,7 +40,13 @@ export class RestServer {
   /** Starts listening; resolves with the actual port (useful with port 0). */
   async start(): Promise<number> {
     // Flink's endpoint serves HTTP/1.1 requests without a Host header; node would answer them with a bare 400.
-    const server = createServer({ requireHostHeader: false }, (request, response) => void this.handle(request, response));
+    const server = createServer({ requireHostHeader: false }, (request, response) => {
+      // handle() answers every failure it expects; one escaping it (a broken socket mid-send) ends that response only.
+      detach(this.handle(request, response), (error) => {
+        log.warn(`Could not answer ${request.method ?? 'GET'} ${request.url ?? '/'}: ${describeError(error)}`);
+        response.destroy();
+      });
+    });
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerUnparsable(error, socket));
     server.requestTimeout = 30_000;
     server.headersTimeout = 10_000;
@@ -118,7 +125,8 @@ export class RestServer {
           // Stop buffering but drain, so the 413 reaches a client that is still sending.
           request.removeAllListeners('data');
           request.removeAllListeners('end');
-          void drain(request).then(() => reject(new RestError(413, `Request body exceeds the limit of ${limit} bytes (rest.server.max-content-length).`)));
+          const refuse = (): void => reject(new RestError(413, `Request body exceeds the limit of ${limit} bytes (rest.server.max-content-length).`));
+          drain(request).then(refuse, refuse);
         } else {
           chunks.push(chunk);
         }

@@ -43,7 +43,7 @@ export class RpcDispatcher implements RpcHandler {
   private readonly gateways = new Map<string, Registration>();
 
   register<T extends object>(spec: GatewaySpec<T>, impl: T): this {
-    this.gateways.set(spec.name, { impl: impl as unknown as Record<string, unknown>, kinds: spec.methods as Record<string, MethodKind> });
+    this.gateways.set(spec.name, { impl: impl as unknown as Record<string, unknown>, kinds: spec.methods });
     return this;
   }
 

@@ -78,7 +78,7 @@ export class RpcConnection extends EventEmitter {
         this.pending.delete(id);
         reject(new RpcError('RPC_TIMEOUT', `call ${method} to ${this.describePeer()} timed out after ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer, method });
+      this.pending.set(id, { resolve: resolve, reject, timer, method });
       this.send({ kind: 'request', id, method, args });
     });
   }

@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
+import { detach } from '../core/detach.js';
 import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
 import { HeartbeatManager } from '../heartbeat/heartbeat-manager.js';
@@ -69,7 +70,15 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
   start(): void {
     this.armDeadline();
     this.watchRuntimeDir();
-    void this.attempt();
+    this.startAttempt();
+  }
+
+  /** attempt() turns a failed registration into a retry; a failure escaping it is logged and retried too. */
+  private startAttempt(): void {
+    detach(this.attempt(), (error) => {
+      log.error(`Registration attempt ${this.attempts} failed unexpectedly: ${describeError(error)}`, error);
+      this.scheduleRetry();
+    });
   }
 
   /** Drops the current connection and registers again (the JobManager asked, or stopped answering). */
@@ -172,7 +181,7 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
   private scheduleRetry(delay = this.backoff.nextDelay()): void {
     if (this.stopped) return;
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.attempt(), delay);
+    this.retryTimer = setTimeout(() => this.startAttempt(), delay);
   }
 
   private armDeadline(): void {

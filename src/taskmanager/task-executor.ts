@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
 import { formatAddress, type EndpointAddress } from '../rpc/address.js';
 import { ensurePrivateDirectory, type ClusterRuntime } from '../rpc/cluster-runtime.js';
@@ -133,7 +134,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   }
 
   releaseJob(jobId: string): void {
-    void this.host.releaseJob(String(jobId));
+    this.host.releaseJob(String(jobId)).catch((error: unknown) => log.warn(`Releasing job ${jobId} failed: ${describeError(error)}`));
   }
 
   triggerCheckpoint(trigger: CheckpointTrigger): void {
@@ -171,7 +172,7 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   private onDisconnected(reason: string): void {
     this.host.setJobMaster(undefined);
-    void this.host.cancelAll(`lost the JobManager (${reason})`);
+    this.host.cancelAll(`lost the JobManager (${reason})`).catch((error: unknown) => log.warn(`Canceling the tasks failed: ${describeError(error)}`));
   }
 
   private heartbeatPayload(): TaskExecutorHeartbeatPayload {

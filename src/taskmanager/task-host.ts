@@ -1,3 +1,4 @@
+import { detach } from '../core/detach.js';
 import { describeError, serializeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
 import type { JobMasterGateway, TaskExecutionStateUpdate } from '../rpc/gateways/job-master-gateway.js';
@@ -66,13 +67,14 @@ export class TaskHost {
         const task = new Task(tdd, program, this.environment());
         this.tasks.set(tdd.attemptId, task);
         this.context.metrics?.addTask(taskMetricProbe(task));
-        void task.whenTerminated().then(() => {
+        const ended = task.whenTerminated().then(() => {
           this.tasks.delete(tdd.attemptId);
           this.context.metrics?.removeTask(tdd.attemptId);
           // The slot is free once no task of its allocation is left (the JobManager may reuse it at once).
           const stillUsed = [...this.tasks.values()].some((t) => t.tdd.slotIndex === tdd.slotIndex && t.tdd.allocationId === tdd.allocationId);
           if (!stillUsed) this.slots.free(tdd.slotIndex, tdd.allocationId);
         });
+        detach(ended, (error) => log.error(`Could not release the slot of ${task.name}: ${describeError(error)}`, error));
         task.start();
       },
       (error: unknown) => {
@@ -102,7 +104,7 @@ export class TaskHost {
     for (const task of this.tasks.values()) {
       if (!keep.has(task.attemptId)) {
         log.info(`Canceling ${task.name}: the JobManager does not expect it here any more.`);
-        void task.cancel();
+        task.cancel().catch((error: unknown) => log.warn(`Canceling ${task.name} failed: ${describeError(error)}`));
       }
     }
   }

@@ -43,7 +43,12 @@ export class AppShell {
     for (const link of this.elements.nav.querySelectorAll('a')) {
       link.classList.toggle('active', link.dataset['page'] === navSection(route));
     }
-    void this.tick();
+    this.startTick();
+  }
+
+  /** tick() shows its own failures in the banner; anything escaping it goes to the console. */
+  private startTick(): void {
+    this.tick().catch((error: unknown) => console.error('tsflink dashboard: refresh failed', error));
   }
 
   private async tick(): Promise<void> {
@@ -61,7 +66,7 @@ export class AppShell {
       this.elements.banner.hidden = false;
       this.elements.banner.textContent = error instanceof Error ? error.message : String(error);
     } finally {
-      if (generation === this.generation) this.timer = setTimeout(() => void this.tick(), this.intervalMs);
+      if (generation === this.generation) this.timer = setTimeout(() => this.startTick(), this.intervalMs);
     }
   }
 

@@ -38,4 +38,7 @@ async function start(): Promise<void> {
   }, refreshMs).start();
 }
 
-void start();
+start().catch((error: unknown) => {
+  // Nothing is on the page yet to show it in: say so in the page itself.
+  document.body.textContent = `The tsflink dashboard could not start: ${error instanceof Error ? error.message : String(error)}`;
+});

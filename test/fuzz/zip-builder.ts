@@ -123,7 +123,7 @@ export function buildZip(spec: ZipSpec): Buffer {
       parts.push(local, fields.stored);
       offset += local.length + fields.stored.length;
     }
-    central.push(centralHeader(fields, entry.externalAttributes ?? (0o100644 << 16), offsets[index]!));
+    central.push(centralHeader(fields, entry.externalAttributes ?? (0o100644 << 16), offsets[index]));
   });
   const directory = Buffer.concat(central);
   const written = spec.truncateCentralDirectory === undefined ? directory : directory.subarray(0, Math.max(0, directory.length - spec.truncateCentralDirectory));

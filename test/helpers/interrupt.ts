@@ -10,7 +10,8 @@ export function cleanUpOnInterrupt(message: (signal: string) => string, cleanup:
       if (interrupted) return;
       interrupted = true;
       process.stderr.write(`${message(signal)}\n`);
-      void cleanup().finally(() => process.exit(130));
+      const exit = (): never => process.exit(130);
+      cleanup().then(exit, exit);
     });
   }
 }

@@ -77,7 +77,10 @@ export class RealProcessingTimeService implements ProcessingTimeService {
       cancel: () => {
         clearTimeout(first);
         this.handles.delete(first);
-        if (interval !== undefined) (clearInterval(interval), this.handles.delete(interval));
+        if (interval !== undefined) {
+          clearInterval(interval);
+          this.handles.delete(interval);
+        }
       },
     };
   }
@@ -150,7 +153,7 @@ class LocalRun {
       const sources = all.filter((s) => s.vertex.isSource);
       const done = Promise.all(sources.map((s) => this.runSource(s)));
       await Promise.race([done, this.failedPromise, this.deadline()]);
-      if (this.failure !== undefined) throw this.failure;
+      if (this.failure !== undefined) throw this.failure instanceof Error ? this.failure : new Error(String(this.failure));
     } finally {
       this.stopped = true;
       this.ownPts?.shutdown();

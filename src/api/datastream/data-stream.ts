@@ -78,7 +78,7 @@ export class DataStream<T> {
   /** Partitions by key: a selector function, a tuple position, or an object field name; keyType sets the key's hashing. */
   keyBy<K>(key: KeySelector<T, K> | number | string, keyType?: TypeDescriptor): KeyedStream<T, K> {
     const keyed = keySelectorFor(key, this.getType(), keyType);
-    const inputs = this.inputs.map((i) => ({ node: i.node, partitioning: { kind: 'HASH', keyed } as Partitioning }));
+    const inputs = this.inputs.map((i) => ({ node: i.node, partitioning: { kind: 'HASH' as const, keyed } }));
     return new KeyedStream<T, K>(this.environment, inputs, keyed);
   }
 
@@ -133,7 +133,7 @@ export class DataStream<T> {
 
   /** Writes to a Sink (FileSink, DiscardingSink). */
   sinkTo(sink: Sink<T>): DataStreamSink<T> {
-    if (sink instanceof FileSink) return this.addSinkNode('file-sink', 'Sink', 'sink-writer', () => new FileSinkOperator(sink.spec as never));
+    if (sink instanceof FileSink) return this.addSinkNode('file-sink', 'Sink', 'sink-writer', () => new FileSinkOperator(sink.spec));
     if (sink instanceof DiscardingSink) return this.addSinkNode('discarding-sink', 'Discarding sink', 'sink-writer', () => new DiscardingSinkOperator());
     throw new InvalidProgramError('sinkTo() accepts a FileSink or a DiscardingSink; use addSink() for a sink function');
   }
@@ -204,7 +204,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
 
   override process<R>(fn: KeyedProcessFunctionLike<K, T, R>, outputType: TypeDescriptor = GENERIC_TYPE): SingleOutputStreamOperator<R> {
-    const factory = (): KeyedProcessOperator => new KeyedProcessOperator(copyUserFunction(fn) as KeyedProcessFunctionLike<unknown, unknown, unknown>);
+    const factory = (): KeyedProcessOperator => new KeyedProcessOperator(copyUserFunction(fn));
     return this.transform('keyed-process', 'KeyedProcess', outputType, factory);
   }
 

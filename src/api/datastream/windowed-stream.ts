@@ -39,12 +39,12 @@ export class WindowedStream<T, K, W extends Window> {
   constructor(private readonly input: KeyedStream<T, K>, private readonly assigner: WindowAssigner<W>) {}
 
   trigger(trigger: Trigger<T, W> | Trigger<unknown, W>): this {
-    this.customTrigger = trigger as Trigger<unknown, W>;
+    this.customTrigger = trigger;
     return this;
   }
 
   evictor(evictor: Evictor<T, W> | Evictor<unknown, W>): this {
-    this.customEvictor = evictor as Evictor<unknown, W>;
+    this.customEvictor = evictor;
     return this;
   }
 
@@ -61,8 +61,8 @@ export class WindowedStream<T, K, W extends Window> {
   reduce<R = T>(reduceFn: ReduceFunction<T>, windowFn?: ProcessWindowFunctionLike<T, R, K, W>, outputType?: TypeDescriptor): SingleOutputStreamOperator<R> {
     const names = [functionName(reduceFn, 'ReduceFunction'), windowFn === undefined ? 'PassThroughWindowFunction' : functionName(windowFn, 'ProcessWindowFunction')];
     return this.build<R>(names, outputType ?? (windowFn === undefined ? this.input.getType() : GENERIC_TYPE), (evicting, inputType) => {
-      const r = copyUserFunction(reduceFn) as ReduceFunction<unknown>;
-      const w = copyUserFunction(windowFn) as AnyProcessFn | undefined;
+      const r = copyUserFunction<ReduceFunction<unknown>>(reduceFn as ReduceFunction<unknown>);
+      const w = copyUserFunction<AnyProcessFn | undefined>(windowFn);
       const fns = [r, w].filter((f) => f !== undefined);
       if (evicting) return { contents: evictingContents(inputType), fn: reducingIterableWindowFunction(r, w, fns) };
       return { contents: new ReducingStateDescriptor(CONTENTS, r, inputType), fn: singleValueWindowFunction(w, fns) };
@@ -77,8 +77,8 @@ export class WindowedStream<T, K, W extends Window> {
   ): SingleOutputStreamOperator<R> {
     const names = [functionName(aggFn, 'AggregateFunction'), windowFn === undefined ? 'PassThroughWindowFunction' : functionName(windowFn, 'ProcessWindowFunction')];
     return this.build<R>(names, outputType, (evicting, inputType) => {
-      const a = copyUserFunction(aggFn) as AggregateFunction<unknown, unknown, unknown>;
-      const w = copyUserFunction(windowFn) as AnyProcessFn | undefined;
+      const a = copyUserFunction<AggregateFunction<unknown, unknown, unknown>>(aggFn);
+      const w = copyUserFunction<AnyProcessFn | undefined>(windowFn);
       const fns = [a, w].filter((f) => f !== undefined);
       if (evicting) return { contents: evictingContents(inputType), fn: aggregatingIterableWindowFunction(a, w, fns) };
       return { contents: new AggregatingStateDescriptor(CONTENTS, a), fn: singleValueWindowFunction(w, fns) };
@@ -97,7 +97,7 @@ export class WindowedStream<T, K, W extends Window> {
   apply<R>(fn: WindowFunction<T, R, K, W>, outputType: TypeDescriptor = GENERIC_TYPE): SingleOutputStreamOperator<R> {
     return this.build<R>([functionName(fn, 'WindowFunction')], outputType, (evicting, inputType) => {
       const original = copyUserFunction(fn);
-      const w = windowFunctionAsProcess(original as WindowFunction<unknown, unknown, unknown, Window>);
+      const w = windowFunctionAsProcess(original);
       return { contents: evicting ? evictingContents(inputType) : new ListStateDescriptor(CONTENTS, inputType), fn: iterableWindowFunction(w, [original]) };
     });
   }
@@ -109,8 +109,8 @@ export class WindowedStream<T, K, W extends Window> {
 
   private reduceNamed(fn: { reduce(a: T, b: T): T }, name: string): SingleOutputStreamOperator<T> {
     return this.build<T>([name, 'PassThroughWindowFunction'], this.input.getType(), (evicting, inputType) => {
-      if (evicting) return { contents: evictingContents(inputType), fn: reducingIterableWindowFunction(fn as ReduceFunction<unknown>, undefined, []) };
-      return { contents: new ReducingStateDescriptor(CONTENTS, fn as ReduceFunction<unknown>, inputType), fn: singleValueWindowFunction(undefined, []) };
+      if (evicting) return { contents: evictingContents(inputType), fn: reducingIterableWindowFunction(fn, undefined, []) };
+      return { contents: new ReducingStateDescriptor(CONTENTS, fn, inputType), fn: singleValueWindowFunction(undefined, []) };
     });
   }
 
@@ -133,7 +133,7 @@ export class WindowedStream<T, K, W extends Window> {
   private build<R>(functionNames: readonly string[], outputType: TypeDescriptor, make: EvaluationFactory): SingleOutputStreamOperator<R> {
     const assigner = this.assigner as unknown as WindowAssigner;
     const trigger = (this.customTrigger ?? this.assigner.getDefaultTrigger()) as unknown as Trigger<unknown, Window>;
-    const evictor = this.customEvictor as Evictor | undefined;
+    const evictor = this.customEvictor;
     const lateness = this.lateness;
     const inputType = this.input.getType();
     const evictorPart = evictor === undefined ? '' : `${evictor.simpleName}, `;

@@ -154,7 +154,7 @@ export class StreamExecutionEnvironment {
       inputs: [],
       outputType: source.outputType,
       isSource: true,
-      factory: () => new SourceOperator(source as Source<unknown, unknown>, watermarkStrategy as WatermarkStrategy<unknown>),
+      factory: () => new SourceOperator(source, watermarkStrategy as WatermarkStrategy<unknown>),
     });
     if (source.nonParallel) {
       node.parallelism = 1;

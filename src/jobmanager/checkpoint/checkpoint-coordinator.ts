@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { detach } from '../../core/detach.js';
 import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import type { BarrierKind, CheckpointAcknowledgement, CheckpointDecline } from '../../rpc/gateways/checkpoint-messages.js';
@@ -106,7 +107,7 @@ export class CheckpointCoordinator {
     const { result, subtask } = entry.checkpoint.acknowledge(ack, this.clock.now());
     if (result === 'SUCCESS' && subtask !== undefined) {
       this.options.statsTracker.reportAcknowledged(ack.checkpointId, subtask.target.vertexId, subtask.ackTimestamp, ack.state.stateSize);
-      if (entry.checkpoint.isFullyAcknowledged()) void this.complete(entry.checkpoint, entry.request);
+      if (entry.checkpoint.isFullyAcknowledged()) detach(this.complete(entry.checkpoint, entry.request), this.unexpected('completing', entry.request));
     } else if (result === 'UNKNOWN') {
       log.warn(`Checkpoint ${ack.checkpointId} of job ${this.context.jobId} got an acknowledgement from unknown attempt ${ack.attemptId}; ignoring it.`);
     }
@@ -162,7 +163,7 @@ export class CheckpointCoordinator {
 
   private act(decision: Decision): void {
     if (decision.rescheduleAfterMs !== undefined) this.periodic?.reschedule(decision.rescheduleAfterMs);
-    if (decision.execute !== undefined) void this.trigger(decision.execute);
+    if (decision.execute !== undefined) detach(this.trigger(decision.execute), this.unexpected('triggering', decision.execute));
   }
 
   private async trigger(request: CheckpointRequest): Promise<void> {
@@ -181,7 +182,7 @@ export class CheckpointCoordinator {
       checkpoint = this.createPending(id, timestamp, request);
       log.info(`Triggering ${describeKind(request.kind)} ${id} @ ${timestamp} for job ${this.context.jobId}${request.drain === true ? ', draining the sources first' : ''}.`);
       for (const source of this.context.sourceTasks()) source.trigger({ attemptId: source.attemptId, checkpointId: id, timestamp, kind: request.kind, drain: request.drain === true });
-      if (checkpoint.isFullyAcknowledged()) void this.complete(checkpoint, request);
+      if (checkpoint.isFullyAcknowledged()) detach(this.complete(checkpoint, request), this.unexpected('completing', request));
     } catch (error) {
       this.onTriggerFailure(request, checkpoint, error);
     } finally {
@@ -249,6 +250,17 @@ export class CheckpointCoordinator {
   private abortAll(failure: CheckpointError, includeQueued: boolean): void {
     if (includeQueued) for (const request of this.decider.drain()) request.reject(failure);
     for (const { checkpoint } of [...this.pending.values()]) this.abort(checkpoint, failure);
+  }
+
+  /**
+   * trigger() and complete() turn every failure they expect into a failed checkpoint; anything that
+   * still escapes them is a bug, logged and failing the request rather than the JobManager.
+   */
+  private unexpected(doing: string, request: CheckpointRequest): (error: unknown) => void {
+    return (error) => {
+      log.error(`Unexpected failure ${doing} a checkpoint of job ${this.context.jobId}: ${describeError(error)}`, error);
+      request.reject(new CheckpointError('TRIGGER_CHECKPOINT_FAILURE', describeError(error), { cause: error }));
+    };
   }
 
   private async complete(checkpoint: PendingCheckpoint, request: CheckpointRequest): Promise<void> {

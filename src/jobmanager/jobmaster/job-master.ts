@@ -1,3 +1,5 @@
+import { detach } from '../../core/detach.js';
+import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import type { Configuration } from '../../config/configuration.js';
 import { PARALLELISM_DEFAULT } from '../../config/options/core-options.js';
@@ -80,11 +82,12 @@ export class JobMaster {
       vertexIds: submission.graph.vertices.map((vertex) => vertex.id),
       currentGraph: () => scheduler.currentGraph(),
     });
-    void scheduler.whenTerminated().then((result) => {
+    const ended = scheduler.whenTerminated().then((result) => {
       this.endTime = Date.now();
       this.metrics.close();
       log.info(`Job ${submission.graph.jobName} (${submission.jobId}) reached ${result.status}.`);
     });
+    detach(ended, (error) => log.error(`Job ${submission.jobId} could not record its end: ${describeError(error)}`, error));
   }
 
   /** Sets up the job's checkpointing (loading a savepoint or recovering checkpoints) and its scheduler. */

@@ -121,6 +121,6 @@ export class StreamOperatorChain implements OperatorChain {
         first ??= error;
       }
     }
-    if (first !== undefined) throw first;
+    if (first !== undefined) throw first instanceof Error ? first : new Error(String(first));
   }
 }

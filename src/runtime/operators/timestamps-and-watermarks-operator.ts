@@ -47,9 +47,9 @@ export class TimestampsAndWatermarksOperator extends AbstractStreamOperator {
     this.emitter.emitWatermark(MAX_WATERMARK);
   }
 
-  override close(): void {
+  override close(): void | Promise<void> {
     this.periodic?.cancel();
     this.periodic = undefined;
-    super.close();
+    return super.close();
   }
 }

@@ -33,15 +33,15 @@ export function createSerializer(type: TypeDescriptor): TypeSerializer<unknown> 
 
 function build(type: TypeDescriptor): TypeSerializer<unknown> {
   switch (type.kind) {
-    case 'INT': return new IntSerializer() as TypeSerializer<unknown>;
-    case 'LONG': return new LongSerializer() as TypeSerializer<unknown>;
-    case 'DOUBLE': return new DoubleSerializer() as TypeSerializer<unknown>;
-    case 'FLOAT': return new FloatSerializer() as TypeSerializer<unknown>;
-    case 'BOOLEAN': return new BooleanSerializer() as TypeSerializer<unknown>;
-    case 'STRING': return new StringSerializer() as TypeSerializer<unknown>;
-    case 'TUPLE': return new TupleSerializer(type.fields.map(createSerializer)) as TypeSerializer<unknown>;
-    case 'LIST': return new ListSerializer(createSerializer(type.element)) as TypeSerializer<unknown>;
-    case 'MAP': return new MapSerializer(createSerializer(type.key), createSerializer(type.value)) as TypeSerializer<unknown>;
+    case 'INT': return new IntSerializer();
+    case 'LONG': return new LongSerializer();
+    case 'DOUBLE': return new DoubleSerializer();
+    case 'FLOAT': return new FloatSerializer();
+    case 'BOOLEAN': return new BooleanSerializer();
+    case 'STRING': return new StringSerializer();
+    case 'TUPLE': return new TupleSerializer(type.fields.map(createSerializer));
+    case 'LIST': return new ListSerializer(createSerializer(type.element));
+    case 'MAP': return new MapSerializer(createSerializer(type.key), createSerializer(type.value));
     case 'ROW':
       return new RowSerializer(type.fields.map((f) => f.name), type.fields.map((f) => createSerializer(f.type)));
     case 'GENERIC': return GENERIC_SERIALIZER;

@@ -134,10 +134,10 @@ export class FileSinkOperator extends AbstractStreamOperator {
     this.closed = [];
   }
 
-  override close(): void {
+  override close(): void | Promise<void> {
     this.checkTimer?.cancel();
     for (const part of this.active.values()) part.abandon();
     this.active.clear();
-    super.close();
+    return super.close();
   }
 }

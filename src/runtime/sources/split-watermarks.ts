@@ -17,7 +17,7 @@ class SplitChannel implements SplitOutput<unknown>, WatermarkOutput {
     private readonly output: Output,
   ) {}
 
-  collect(value: unknown, timestamp?: number | undefined): void {
+  collect(value: unknown, timestamp?: number  ): void {
     const ts = this.assign(value, timestamp);
     this.output.collect(value, ts);
     if (ts !== undefined) this.generator.onEvent(value, ts, this);

@@ -66,7 +66,7 @@ export class OperatorStateBackend {
       state.entries = restored.entries.map((b) => decodeValue(b, type) as T);
       this.restored.delete(name);
     }
-    this.states.set(name, state as HeapOperatorListState<unknown>);
+    this.states.set(name, state);
     return state;
   }
 

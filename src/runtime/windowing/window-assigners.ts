@@ -33,7 +33,7 @@ export class GlobalWindows extends WindowAssigner<GlobalWindow> {
     return GLOBAL;
   }
   getDefaultTrigger(): Trigger<unknown, GlobalWindow> {
-    return new NeverTrigger() as Trigger<unknown, GlobalWindow>;
+    return new NeverTrigger();
   }
   isEventTime(): boolean {
     return false;

@@ -126,7 +126,7 @@ export class Task {
         this.chain.source.finishNow();
         ending.onInputsEnded();
         // begin() enters 'ending' at once, so the trigger below waits until the operators have flushed.
-        void ending.begin();
+        ending.begin().catch((error: unknown) => this.fail(error));
       }
       ending.trigger(barrier);
     });
@@ -236,7 +236,7 @@ export class Task {
     const writer = this.io!.writer;
     const result = this.processor!.step(STEP_RECORDS, () => writer.isWritable);
     if (result.endOfData && this.ending!.phase === 'processing') {
-      void this.ending!.begin();
+      this.ending!.begin().catch((error: unknown) => this.fail(error));
       return false;
     }
     if (result.endOfPartitions) {
@@ -256,7 +256,7 @@ export class Task {
     }
     if (status === 'END_OF_INPUT') {
       this.ending!.onInputsEnded();
-      void this.ending!.begin();
+      this.ending!.begin().catch((error: unknown) => this.fail(error));
       return false;
     }
     if (status === 'NOTHING_AVAILABLE') {
@@ -286,7 +286,7 @@ export class Task {
   fail(error: unknown): void {
     if (this.isTerminal()) return;
     this.log.error(`${this.name} (${this.attemptId}) switched from ${this.state} to FAILED: ${describeError(error)}`, error);
-    void this.terminate('FAILED', error);
+    this.terminate('FAILED', error).catch((failure: unknown) => this.log.error(`${this.name} (${this.attemptId}) could not finish failing: ${describeError(failure)}`, failure));
   }
 
   private isTerminal(): boolean {

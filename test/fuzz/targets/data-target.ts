@@ -24,7 +24,7 @@ interface DataFuzzFrame {
 }
 
 function frame(type: number, channel: number, body: Buffer | string = ''): Buffer {
-  return Buffer.concat(encodeDataFrame(type as DataFrameType, channel >>> 0, body));
+  return Buffer.concat(encodeDataFrame(type, channel >>> 0, body));
 }
 
 function channelId(rng: Prng): number {

@@ -17,8 +17,8 @@ describe('logLoadedConfiguration', () => {
       configureLogging(new FdLogSink(2), 'INFO');
     }
     assert.equal(sink.lines.length, 3);
-    assert.match(sink.lines[0] ?? '', /INFO  GlobalConfiguration - Loading configuration property: rest.port, 8082$/);
+    assert.match(sink.lines[0] ?? '', /INFO {2}GlobalConfiguration - Loading configuration property: rest.port, 8082$/);
     assert.match(sink.lines[1] ?? '', /Loading configuration property: metrics.reporter.x.password, \*\*\*\*\*\*$/);
-    assert.match(sink.lines[2] ?? '', /WARN  GlobalConfiguration - something odd$/);
+    assert.match(sink.lines[2] ?? '', /WARN {2}GlobalConfiguration - something odd$/);
   });
 });

@@ -16,7 +16,7 @@ describe('log lines', () => {
     const [line] = sink.lines;
     assert.ok(line !== undefined);
     const [first, ...rest] = line.split('\n');
-    assert.match(first ?? '', / WARN  test - value x\\nFORGED line$/);
+    assert.match(first ?? '', / WARN {2}test - value x\\nFORGED line$/);
     assert.match(rest[0] ?? '', /^Error: boom$/, 'the stack keeps its own lines');
   });
 });

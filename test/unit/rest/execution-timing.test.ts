@@ -9,7 +9,7 @@ import { SINK_ID, SOURCE_ID, twoVertexGraph } from './testing-job-manager.js';
 
 /** Three executions of the sink, moved through states at the given (fake) times. */
 function sinkExecutions(): Execution[] {
-  const plan = new Map([[SOURCE_ID as string, { parallelism: 1, maxParallelism: 8 }], [SINK_ID as string, { parallelism: 3, maxParallelism: 8 }]]);
+  const plan = new Map([[SOURCE_ID, { parallelism: 1, maxParallelism: 8 }], [SINK_ID, { parallelism: 3, maxParallelism: 8 }]]);
   return new ExecutionGraph('f'.repeat(32), twoVertexGraph(), plan, 0).vertex(SINK_ID)!.executions;
 }
 

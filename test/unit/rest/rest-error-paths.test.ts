@@ -9,7 +9,7 @@ async function failure(baseUrl: string, method: string, path: string, body?: str
   const response = await fetch(`${baseUrl}${path}`, { method, body, headers: body === undefined ? {} : { 'Content-Type': 'application/json' } });
   const json = (await response.json()) as { errors?: unknown };
   assert.ok(Array.isArray(json.errors) && json.errors.every((e) => typeof e === 'string'), `${method} ${path}: ${JSON.stringify(json)}`);
-  return { status: response.status, errors: json.errors as string[] };
+  return { status: response.status, errors: json.errors };
 }
 
 configureLogging(new MemoryLogSink(), 'INFO');

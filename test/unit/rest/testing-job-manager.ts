@@ -81,7 +81,8 @@ export class TestingJobManager {
   addTaskManager(slots: number): RegisteredTaskManager {
     const index = ++this.taskManagers;
     const gateway = new TestingTaskExecutor((jobId, attemptId, state) => {
-      void this.dispatcher.jobMasterGateway.updateTaskExecutionState({ jobId, attemptId, state });
+      // A rejected update is a bug in the code under test: rethrown, it fails the test run as an unhandled rejection.
+      this.dispatcher.jobMasterGateway.updateTaskExecutionState({ jobId, attemptId, state }).catch((error: unknown) => { throw error; });
     });
     const registration = {
       resourceId: `testing-tm-${index}`, dataAddress: `localhost:${40_000 + index}`, numberOfSlots: slots, pid: 1000 + index, host: 'localhost',

@@ -1,4 +1,5 @@
 import type { SerializedError } from '../../../core/errors.js';
+import { markCorrupt, shutDownStoreThen } from '../checkpointing/checkpoint-housekeeping.js';
 import { getLogger } from '../../../core/logging.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../../rpc/gateways/checkpoint-messages.js';
 import type { TaskExecutionStateUpdate } from '../../../rpc/gateways/job-master-gateway.js';
@@ -187,7 +188,7 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
 
   handleFailure(execution: Execution | undefined, error: SerializedError): FailureHandling {
     recordFailure(this.context, execution, error);
-    if (error.code === 'STATE_CORRUPT') void this.checkpointing.markRestoredCorrupt(error.message);
+    if (error.code === 'STATE_CORRUPT') markCorrupt(this.checkpointing, this.context.jobId, error.message);
     const strategy = this.context.restartStrategy;
     strategy.notifyFailure(Date.now());
     if (strategy.canRestart()) return { restart: true, backoffMs: strategy.backoffTimeMs() };
@@ -232,7 +233,7 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
     this.transitionTo(() => new Finished(result));
     this.context.slotPool.removeListener(this.context.jobId);
     // Terminated once the checkpoint store has cleaned up, so an application cluster exits after it.
-    void this.checkpointing.services.store.shutdown(result.status).catch(() => undefined).then(() => this.resolveTerminated(result));
+    shutDownStoreThen(this.checkpointing, this.context.jobId, result.status, () => this.resolveTerminated(result));
   }
 
   private takeLossCause(): RescaleCause {

@@ -1,4 +1,6 @@
 import { serializeError, type SerializedError } from '../../../core/errors.js';
+import { cancelThen } from '../deployment/cancel-then.js';
+import { markCorrupt, shutDownStoreThen } from '../checkpointing/checkpoint-housekeeping.js';
 import { getLogger } from '../../../core/logging.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../../rpc/gateways/checkpoint-messages.js';
 import type { TaskExecutionStateUpdate } from '../../../rpc/gateways/job-master-gateway.js';
@@ -48,13 +50,13 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
   cancel(): void {
     if (this.result !== undefined) return;
     this.context.status.transition('CANCELLING');
-    void this.stopRun().then(() => this.finish({ status: 'CANCELED' }));
+    this.stopRunThen(() => this.finish({ status: 'CANCELED' }));
   }
 
   suspend(reason: string): void {
     if (this.result !== undefined) return;
     log.info(`Suspending job ${this.context.jobId}: ${reason}`);
-    void this.stopRun().then(() => this.finish({ status: 'SUSPENDED' }));
+    this.stopRunThen(() => this.finish({ status: 'SUSPENDED' }));
   }
 
   updateTaskExecutionState(update: TaskExecutionStateUpdate): boolean {
@@ -78,7 +80,7 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
     const run = this.run;
     if (run === undefined || this.context.status.status !== 'RUNNING') throw new Error('The Flink job is currently not executing.');
     const path = await run.triggerSavepoint(targetDirectory, 'SYNC_SAVEPOINT', drain);
-    await this.stopRun();
+    await new Promise<void>((resolve) => this.stopRunThen(resolve));
     this.finish({ status: 'FINISHED' });
     return path;
   }
@@ -137,7 +139,7 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
     }
     const deployment = new GraphDeployment(graph, allocations, this.context.deployment, restore?.tasks, {
       onAllRunning: () => this.run?.start(),
-      onAllFinished: () => void this.stopRun().then(() => this.finish({ status: 'FINISHED' })),
+      onAllFinished: () => this.stopRunThen(() => this.finish({ status: 'FINISHED' })),
       onFailure: (execution, error) => this.onFailure(execution, error),
     });
     this.deployment = deployment;
@@ -158,32 +160,38 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
   private onFailure(execution: Execution | undefined, error: SerializedError): void {
     if (this.result !== undefined) return;
     recordFailure(this.context, execution, error);
-    if (error.code === 'STATE_CORRUPT') void this.checkpointing.markRestoredCorrupt(error.message);
+    if (error.code === 'STATE_CORRUPT') markCorrupt(this.checkpointing, this.context.jobId, error.message);
     const strategy = this.context.restartStrategy;
     strategy.notifyFailure(Date.now());
     if (!strategy.canRestart()) {
       log.info(`Job ${this.context.jobId} failed and cannot restart: ${strategy.describe()}`);
       this.context.status.transition('FAILING');
-      void this.stopRun().then(() => this.finish({ status: 'FAILED', error }));
+      this.stopRunThen(() => this.finish({ status: 'FAILED', error }));
       return;
     }
     this.context.status.transition('RESTARTING');
     this.restarts++;
-    void this.stopRun().then(() => {
+    this.stopRunThen(() => {
       this.restartTimer = setTimeout(() => {
         if (this.result === undefined) this.requestSlots();
       }, strategy.backoffTimeMs());
     });
   }
 
-  private async stopRun(): Promise<void> {
+  /** Stops the run's checkpointing and tasks and releases its slots, then goes on with `next`. */
+  private stopRunThen(next: () => void): void {
     this.run?.stop('the run ended');
     this.run = undefined;
     const deployment = this.deployment;
     this.deployment = undefined;
-    if (deployment === undefined) return;
-    await deployment.cancel();
-    this.context.slotPool.release(deployment.allocations);
+    if (deployment === undefined) {
+      queueMicrotask(next);
+      return;
+    }
+    cancelThen(deployment, () => {
+      this.context.slotPool.release(deployment.allocations);
+      next();
+    });
   }
 
   private finish(result: JobResult): void {
@@ -194,6 +202,6 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
     this.context.slotPool.removeListener(this.context.jobId);
     if (result.status !== 'SUSPENDED') this.context.status.transition(result.status);
     // Terminated once the checkpoint store has cleaned up, so an application cluster exits after it.
-    void this.checkpointing.services.store.shutdown(result.status).catch(() => undefined).then(() => this.resolveTerminated(result));
+    shutDownStoreThen(this.checkpointing, this.context.jobId, result.status, () => this.resolveTerminated(result));
   }
 }

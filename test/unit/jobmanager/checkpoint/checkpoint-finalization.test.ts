@@ -54,7 +54,7 @@ describe('finalizing checkpoints on the file system', () => {
     });
     h = coordinatorHarness({ storage, settings: { storage: { kind: 'filesystem', directory: dir } } });
     const done = h.coordinator.triggerCheckpoint();
-    await waitFor(() => h!.context.triggers().length > 0, 'the trigger');
+    await waitFor(() => h.context.triggers().length > 0, 'the trigger');
     assert.ok(existsSync(join(dir, h.context.jobId, 'chk-1')), 'the location exists before tasks write');
     assert.ok(existsSync(join(dir, h.context.jobId, 'shared')) && existsSync(join(dir, h.context.jobId, 'taskowned')));
     await completeWithFiles(h, dir, 1);

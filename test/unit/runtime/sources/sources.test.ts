@@ -70,7 +70,7 @@ describe('NumberSequenceSource', () => {
   it('reports its backlog and keeps per-split watermarks at the minimum over its splits', async () => {
     const pts = new TestingProcessingTimeService(0);
     const strategy = WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((n) => n) as WatermarkStrategy<unknown>;
-    const h = await sourceChain(new NumberSequenceSource(0, 99) as Source<unknown, unknown>, { maxParallelism: 4, strategy, pts });
+    const h = await sourceChain(new NumberSequenceSource(0, 99), { maxParallelism: 4, strategy, pts });
     assert.equal(h.chain.source!.pendingRecords(), 100);
     h.chain.source!.emitNext(8); // two from each split: 0,25,50,75,1,26,51,76
     assert.equal(h.chain.source!.pendingRecords(), 92);
@@ -172,7 +172,7 @@ describe('SocketTextSource', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
     try {
-      const h = await sourceChain(new SocketTextSource('127.0.0.1', port) as Source<unknown, unknown>);
+      const h = await sourceChain(new SocketTextSource('127.0.0.1', port));
       let status = h.chain.source!.emitNext(100);
       while (status !== 'END_OF_INPUT') {
         await h.chain.source!.whenAvailable();
@@ -190,6 +190,6 @@ describe('SocketTextSource', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((r) => server.close(() => r()));
-    await assert.rejects(sourceChain(new SocketTextSource('127.0.0.1', port) as Source<unknown, unknown>), new RegExp(`Cannot connect to socket 127.0.0.1:${port}`));
+    await assert.rejects(sourceChain(new SocketTextSource('127.0.0.1', port)), new RegExp(`Cannot connect to socket 127.0.0.1:${port}`));
   });
 });

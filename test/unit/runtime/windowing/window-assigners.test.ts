@@ -49,7 +49,7 @@ describe('window assigners', () => {
     const g = GlobalWindows.create();
     const [w] = g.assignWindows(null, undefined, at(0));
     assert.equal(w, GlobalWindow.INSTANCE);
-    assert.equal(w!.maxTimestamp(), MAX_WATERMARK);
+    assert.equal(w.maxTimestamp(), MAX_WATERMARK);
     assert.equal(String(g), 'GlobalWindows()');
   });
 

@@ -33,7 +33,7 @@ function windowChain(
   const env = StreamExecutionEnvironment.createDetached();
   const keyed = env.fromData<Pair>([], PAIR).keyBy((p) => p[0], Types.STRING);
   const records: Emitted[] = [];
-  build(keyed).addSink(((value: unknown, ctx: SinkContext) => void records.push({ value, timestamp: ctx.timestamp() })) as unknown as SinkFunction<never>);
+  build(keyed).addSink((value: unknown, ctx: SinkContext) => void records.push({ value, timestamp: ctx.timestamp() }));
   const program = env.buildJobProgram('windows');
   const vertex = program.graph.vertices[program.graph.vertices.length - 1]!;
   const chain = program.createChain(vertex.id, testServices({ processingTime: pts, vertexId: vertex.id }), new CollectingOutput()) as StreamOperatorChain;
@@ -193,7 +193,7 @@ describe('WindowedStream functions', () => {
     assert.deepEqual(windowOutput(avg.chain).map((r) => r.value), [3]);
 
     const applied = windowChain((k) =>
-      k.window(TumblingEventTimeWindows.of(10)).apply<string>((key, window, input, out) => out.collect(`${key}:${(window as TimeWindow).start}:${input.length}`)),
+      k.window(TumblingEventTimeWindows.of(10)).apply<string>((key, window, input, out) => out.collect(`${key}:${(window).start}:${input.length}`)),
     );
     await open(applied.chain);
     applied.chain.processElement(['z', 1], 15);

@@ -1,4 +1,5 @@
 import type { SerializedError } from '../../../../core/errors.js';
+import { cancelThen } from '../../deployment/cancel-then.js';
 import type { GraphDeployment } from '../../deployment/graph-deployment.js';
 import type { State, StateTimers } from '../state.js';
 import type { ToFinished } from '../transitions.js';
@@ -14,7 +15,7 @@ export class Canceling implements State {
   readonly jobStatus = 'CANCELLING' as const;
 
   constructor(private readonly context: CancelingContext, readonly deployment: GraphDeployment) {
-    void deployment.cancel().then(() => {
+    cancelThen(deployment, () => {
       context.releaseSlots(deployment);
       context.runIfState(this, () => context.goToFinished({ status: 'CANCELED' }), 0);
     });

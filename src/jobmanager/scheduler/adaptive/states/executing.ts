@@ -2,6 +2,7 @@ import type { SerializedError } from '../../../../core/errors.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../../../rpc/gateways/checkpoint-messages.js';
 import type { TaskExecutionStateUpdate } from '../../../../rpc/gateways/job-master-gateway.js';
 import type { Allocation } from '../../../slotpool/slot-pool.js';
+import { cancelThen } from '../../deployment/cancel-then.js';
 import type { GraphDeployment } from '../../deployment/graph-deployment.js';
 import type { Execution } from '../../execution-graph/execution.js';
 import type { RunCheckpointing } from '../run-checkpointing.js';
@@ -126,7 +127,7 @@ export class Executing implements State {
   suspend(): void {
     // The JobManager is going away: the tasks are told to stop, but nobody waits for them.
     this.checkpointing.stop('the job is suspended');
-    void this.deployment.cancel();
+    cancelThen(this.deployment, () => undefined);
     this.context.releaseSlots(this.deployment);
     this.context.goToFinished({ status: 'SUSPENDED' });
   }

@@ -1,4 +1,5 @@
 import type { SerializedError } from '../../../../core/errors.js';
+import { cancelThen } from '../../deployment/cancel-then.js';
 import type { GraphDeployment } from '../../deployment/graph-deployment.js';
 import type { State, StateTimers } from '../state.js';
 import type { ToCanceling, ToFinished } from '../transitions.js';
@@ -14,7 +15,7 @@ export class Failing implements State {
   readonly jobStatus = 'FAILING' as const;
 
   constructor(private readonly context: FailingContext, readonly deployment: GraphDeployment, private readonly error: SerializedError) {
-    void deployment.cancel().then(() => {
+    cancelThen(deployment, () => {
       context.releaseSlots(deployment);
       context.runIfState(this, () => context.goToFinished({ status: 'FAILED', error: this.error }), 0);
     });

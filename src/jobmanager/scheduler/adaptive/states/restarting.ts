@@ -1,4 +1,5 @@
 import type { SerializedError } from '../../../../core/errors.js';
+import { cancelThen } from '../../deployment/cancel-then.js';
 import type { GraphDeployment } from '../../deployment/graph-deployment.js';
 import type { State, StateTimers } from '../state.js';
 import type { RescaleCause, ToCanceling, ToCreatingExecutionGraph, ToFinished, ToWaitingForResources } from '../transitions.js';
@@ -27,7 +28,7 @@ export class Restarting implements State {
     backoffMs: number,
     private readonly cause: RescaleCause,
   ) {
-    void deployment.cancel().then(() => {
+    cancelThen(deployment, () => {
       context.releaseSlots(deployment);
       context.reportReplay(deployment.recordsSinceCheckpoint);
       context.runIfState(this, () => { this.canceled = true; this.proceed(); }, 0);

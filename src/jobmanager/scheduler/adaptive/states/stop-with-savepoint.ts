@@ -1,6 +1,7 @@
 import { describeError, serializeError, type SerializedError } from '../../../../core/errors.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../../../rpc/gateways/checkpoint-messages.js';
 import type { TaskExecutionStateUpdate } from '../../../../rpc/gateways/job-master-gateway.js';
+import { cancelThen } from '../../deployment/cancel-then.js';
 import type { GraphDeployment } from '../../deployment/graph-deployment.js';
 import type { RunCheckpointing } from '../run-checkpointing.js';
 import type { State, StateTimers } from '../state.js';
@@ -65,7 +66,7 @@ export class StopWithSavepoint implements State {
   }
 
   suspend(): void {
-    void this.deployment.cancel();
+    cancelThen(this.deployment, () => undefined);
     this.context.releaseSlots(this.deployment);
     this.context.goToFinished({ status: 'SUSPENDED' });
   }

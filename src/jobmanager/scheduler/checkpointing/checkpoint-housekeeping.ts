@@ -1,0 +1,23 @@
+import { detach } from '../../../core/detach.js';
+import { describeError } from '../../../core/errors.js';
+import { getLogger } from '../../../core/logging.js';
+import type { JobCheckpointing } from './job-checkpointing.js';
+
+const log = getLogger('scheduler');
+
+/** Marks the restored checkpoint corrupt in the background; the next restore falls back past it. */
+export function markCorrupt(checkpointing: JobCheckpointing, jobId: string, reason: string): void {
+  detach(checkpointing.markRestoredCorrupt(reason), (error) => log.warn(`Could not mark the restored checkpoint of job ${jobId} corrupt: ${describeError(error)}`));
+}
+
+/**
+ * Cleans up the job's checkpoint store for its final status, then runs `then`, also when the
+ * clean-up failed: a job must still count as terminated, or its application cluster never exits.
+ */
+export function shutDownStoreThen(checkpointing: JobCheckpointing, jobId: string, status: Parameters<JobCheckpointing['services']['store']['shutdown']>[0], then: () => void): void {
+  const done = checkpointing.services.store.shutdown(status).then(then, (error: unknown) => {
+    log.warn(`Could not clean up the checkpoints of job ${jobId}: ${describeError(error)}`);
+    then();
+  });
+  detach(done, (error) => log.error(`Job ${jobId} could not finish terminating: ${describeError(error)}`, error));
+}
