@@ -54,7 +54,7 @@ export class CarGeneratorFunction {
     const timeDiffMillis = this.lastUpdate[car] === 0 ? 0 : now - this.lastUpdate[car]!;
     this.lastUpdate[car] = now;
     // The factor 10 keeps the old source's pace.
-    this.distances[car] = this.distances[car]! + this.speeds[car]! * (timeDiffMillis / 3_600_000) * 1000 * 10;
+    this.distances[car] = this.distances[car]! + this.speeds[car] * (timeDiffMillis / 3_600_000) * 1000 * 10;
     this.nextCar = (this.nextCar + 1) % this.speeds.length;
     return [this.nextCar, this.speeds[this.nextCar]!, this.distances[this.nextCar]!, now];
   }
