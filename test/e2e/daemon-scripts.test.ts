@@ -178,6 +178,19 @@ describe('daemon script semantics', () => {
     assert.deepEqual(dist.pids('taskexecutor'), []);
   });
 
+  it('start-cluster.sh and stop-cluster.sh print their usage on --help and refuse other arguments', async () => {
+    const dist = newDist();
+    for (const script of ['start-cluster.sh', 'stop-cluster.sh']) {
+      const help = await dist.run(script, ['--help']);
+      assert.equal(help.exitCode, 0, help.stderr);
+      assert.match(help.stdout, new RegExp(`^Usage: ${script.replace('.', '\\.')}\n`));
+      const bad = await dist.run(script, ['--bogus']);
+      assert.equal(bad.exitCode, 1);
+      assert.equal(bad.stderr.trim(), `${script} takes no arguments, got '--bogus' (see ${script} --help).`);
+    }
+    assert.deepEqual(dist.pids('standalonesession'), [], 'nothing started');
+  });
+
   it('start-cluster.sh without a workers file says so and fails', async () => {
     const dist = newDist();
     const result = await dist.run('start-cluster.sh');

@@ -57,6 +57,15 @@ describe('bin/flink against a Reactive Mode standalone job', () => {
     const port = new URL(restUrl).port;
     const listAt = await flink('list', '-r', '-m', `localhost:${port}`);
     assert.match(listAt.stdout, new RegExp(JOB_LINE.source, 'm'), listAt.stderr);
+    // -D overrides the configuration of any action, as -m does: here the port the configuration leaves at 0.
+    for (const args of [[`-Drest.port=${port}`], ['-D', `rest.port=${port}`]]) {
+      const listD = await flink('list', ...args);
+      assert.equal(listD.exitCode, 0, listD.stderr);
+      assert.match(listD.stdout, new RegExp(JOB_LINE.source, 'm'));
+    }
+    const wrongPort = await flink('list', '-Drest.port=1');
+    assert.notEqual(wrongPort.exitCode, 0);
+    assert.match(wrongPort.stderr, /http:\/\/localhost:1 /, 'the -D value is the address tried');
 
     const savepoint = await flink('savepoint', jobId);
     assert.equal(savepoint.exitCode, 0, savepoint.stderr);

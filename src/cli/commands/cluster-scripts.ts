@@ -28,23 +28,51 @@ function workersFile(): string {
   return join(resolveConfDir(process.env, FLINK_HOME), 'workers');
 }
 
+const START_USAGE = [
+  'Usage: start-cluster.sh',
+  '',
+  'Starts a session cluster: a JobManager on this host (jobmanager.sh start), then one TaskManager',
+  'per line of conf/workers (taskmanager.sh start; over ssh for hosts other than localhost).',
+  'FLINK_CONF_DIR selects the configuration directory.',
+];
+
+const STOP_USAGE = [
+  'Usage: stop-cluster.sh',
+  '',
+  'Stops a session cluster: one TaskManager per line of conf/workers (taskmanager.sh stop), then the',
+  'JobManager (jobmanager.sh stop). FLINK_CONF_DIR selects the configuration directory.',
+];
+
+/** A cluster script takes no arguments: --help prints its usage, anything else is refused in one line. */
+function clusterScript(name: string, usage: readonly string[], run: () => Promise<number>, setExitCode: (code: number) => void): Command {
+  return new Command(name).helpOption(false).allowUnknownOption().allowExcessArguments().argument('[args...]').action(async (args: string[]) => {
+    if (args.length > 0) {
+      const help = args.every((arg) => arg === '--help' || arg === '-h');
+      if (help) for (const line of usage) terminal.line(line);
+      else terminal.error(`${name} takes no arguments, got '${args.join(' ')}' (see ${name} --help).`);
+      return setExitCode(help ? 0 : 1);
+    }
+    setExitCode(await run());
+  });
+}
+
 /** bin/start-cluster.sh: one session JobManager here, then one TaskManager per workers line. */
 export function startClusterCommand(setExitCode: (code: number) => void): Command {
-  return new Command('start-cluster.sh').helpOption(false).allowExcessArguments().action(async () => {
+  return clusterScript('start-cluster.sh', START_USAGE, async () => {
     const workers = readHostList(workersFile(), 'workers');
     terminal.line('Starting cluster.');
     const jobManager = await runVerb(JOBMANAGER, 'start', []);
-    if (jobManager !== 0) return setExitCode(jobManager);
-    setExitCode(await forEachWorker(workers, 'start'));
-  });
+    if (jobManager !== 0) return jobManager;
+    return forEachWorker(workers, 'start');
+  }, setExitCode);
 }
 
 /** bin/stop-cluster.sh: one `taskmanager.sh stop` per workers line (newest first), then the JobManager. */
 export function stopClusterCommand(setExitCode: (code: number) => void): Command {
-  return new Command('stop-cluster.sh').helpOption(false).allowExcessArguments().action(async () => {
+  return clusterScript('stop-cluster.sh', STOP_USAGE, async () => {
     const workers = readHostList(workersFile(), 'workers');
     const taskManagers = await forEachWorker(workers, 'stop');
     const jobManager = await runVerb(JOBMANAGER, 'stop', []);
-    setExitCode(Math.max(taskManagers, jobManager));
-  });
+    return Math.max(taskManagers, jobManager);
+  }, setExitCode);
 }

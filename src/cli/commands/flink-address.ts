@@ -1,4 +1,5 @@
 import { UsageError, TsFlinkError } from '../../core/errors.js';
+import type { DynamicProperty } from '../../config/dynamic-properties.js';
 import { loadConfiguration, resolveConfDir } from '../../config/index.js';
 import { TMP_DIRS } from '../../config/options/core-options.js';
 import { JOB_MANAGER_RPC_ADDRESS, JOB_MANAGER_RPC_PORT } from '../../config/options/jobmanager-options.js';
@@ -11,10 +12,10 @@ import { FLINK_HOME } from '../flink-home.js';
  * rest.address:rest.port from the configuration; with rest.port 0 the port is not known in
  * advance, so the URL the running JobManager published in the cluster's runtime directory is used.
  */
-export async function resolveRestUrl(jobManager: string | undefined): Promise<string> {
+export async function resolveRestUrl(jobManager: string | undefined, dynamicProperties: readonly DynamicProperty[] = []): Promise<string> {
   if (jobManager !== undefined) return urlFromAddress(jobManager);
   const confDir = resolveConfDir(process.env, FLINK_HOME);
-  const { configuration } = await loadConfiguration({ confDir });
+  const { configuration } = await loadConfiguration({ confDir, dynamicProperties });
   const port = configuration.get(REST_PORT);
   if (port !== 0) return `http://${bracketed(configuration.get(REST_ADDRESS) ?? JOB_MANAGER_RPC_ADDRESS.defaultValue)}:${port}`;
   const runtime = resolveClusterRuntime({

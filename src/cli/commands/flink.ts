@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { parseDynamicProperties } from '../../config/dynamic-properties.js';
 import { UsageError } from '../../core/errors.js';
 import { parseJobId } from '../../core/ids.js';
 import { terminal } from '../ui/terminal.js';
@@ -19,7 +20,8 @@ const USAGE = [
   '  stop [-p <dir>] [-d] <jobId>            stop a job with a savepoint (-p/--savepointPath: where, -d/--drain)',
   '',
   'Every action accepts -m, --jobmanager <host:port>: the REST address of the JobManager',
-  '(default: rest.address and rest.port of the configuration; with rest.port 0, the running JobManager\'s).',
+  '(default: rest.address and rest.port of the configuration; with rest.port 0, the running JobManager\'s),',
+  'and -D <key=value> (repeatable) to override a configuration option, such as -Drest.port=8082.',
 ];
 
 /** What an action does once the JobManager is found. */
@@ -94,7 +96,8 @@ async function runAction(action: string | undefined, args: readonly string[]): P
     return 0;
   }
   const run = spec.prepare(options, command.args);
-  await run(new FlinkRestClient(await resolveRestUrl(options.jobmanager as string | undefined)));
+  const dynamic = parseDynamicProperties((options.D as string[] | undefined ?? []).flatMap((property) => ['-D', property])).properties;
+  await run(new FlinkRestClient(await resolveRestUrl(options.jobmanager as string | undefined, dynamic)));
   return 0;
 }
 
@@ -102,6 +105,7 @@ async function runAction(action: string | undefined, args: readonly string[]): P
 function parseAction(action: string, spec: ActionSpec, args: readonly string[]): Command {
   const command = spec.configure(new Command(action))
     .option('-m, --jobmanager <address>')
+    .option('-D <key=value>', 'a configuration option', (value: string, previous: string[] = []) => [...previous, value])
     .option('-h, --help')
     .helpOption(false)
     .exitOverride()
