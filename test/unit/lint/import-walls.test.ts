@@ -13,7 +13,7 @@ async function wallLinter(): Promise<ESLint> {
   return new ESLint({
     cwd: FLINK_HOME,
     overrideConfigFile: true,
-    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser as Linter.Parser } }, ...config.IMPORT_WALLS],
+    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, ...config.IMPORT_WALLS],
   });
 }
 
