@@ -18,8 +18,11 @@ export interface CheckpointTriggerTarget {
 /** The coordinator's narrow view of the execution graph it checkpoints. */
 export interface CheckpointCoordinatorContext {
   readonly jobId: string;
-  /** The source subtasks, which receive triggers. */
-  sourceTasks(): ReadonlyArray<CheckpointTriggerTarget>;
+  /**
+   * The subtasks that receive triggers: running sources, and running subtasks whose producers have
+   * all finished (no barrier can reach them through their inputs any more; Flink's FLIP-147).
+   */
+  tasksToTrigger(): ReadonlyArray<CheckpointTriggerTarget>;
   /** Every subtask: each must acknowledge, each is told of completion or abortion. */
   allTasks(): ReadonlyArray<CheckpointCommitTarget>;
   /** True when every subtask is RUNNING. */

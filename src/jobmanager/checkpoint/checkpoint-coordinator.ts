@@ -181,7 +181,7 @@ export class CheckpointCoordinator {
       }
       checkpoint = this.createPending(id, timestamp, request);
       log.info(`Triggering ${describeKind(request.kind)} ${id} @ ${timestamp} for job ${this.context.jobId}${request.drain === true ? ', draining the sources first' : ''}.`);
-      for (const source of this.context.sourceTasks()) source.trigger({ attemptId: source.attemptId, checkpointId: id, timestamp, kind: request.kind, drain: request.drain === true });
+      for (const task of this.context.tasksToTrigger()) task.trigger({ attemptId: task.attemptId, checkpointId: id, timestamp, kind: request.kind, drain: request.drain === true });
       if (checkpoint.isFullyAcknowledged()) detach(this.complete(checkpoint, request), this.unexpected('completing', request));
     } catch (error) {
       this.onTriggerFailure(request, checkpoint, error);

@@ -73,6 +73,11 @@ export class EndOfInput {
     this.maybeDrain();
   }
 
+  /** True once every input partition has ended. */
+  get hasInputsEnded(): boolean {
+    return this.inputsEnded;
+  }
+
   /** Every input partition has ended (a source has none). */
   onInputsEnded(): void {
     if (this.inputsEnded) return;

@@ -110,7 +110,8 @@ export class Task {
   }
 
   /**
-   * A source subtask starts checkpoint `barrier.checkpointId` between two records. With `drain`
+   * A source subtask, or one whose inputs all ended, starts checkpoint `barrier.checkpointId` between
+   * two records. With `drain`
    * (stop-with-savepoint --drain) the source ends its input first, so the barrier follows
    * MAX_WATERMARK and the end of data, and the savepoint holds what is left after every window fired.
    */
@@ -118,12 +119,14 @@ export class Task {
     this.mailbox.execute(() => {
       const checkpointer = this.checkpointer;
       const ending = this.ending;
-      if (checkpointer === undefined || ending === undefined || this.state !== 'RUNNING' || ending.phase === 'draining' || this.chain?.source === undefined) {
+      // A task with inputs is triggered only once its producers finished, so no barrier comes through them.
+      const source = this.chain?.source;
+      if (checkpointer === undefined || ending === undefined || this.state !== 'RUNNING' || ending.phase === 'draining' || (source === undefined && !ending.hasInputsEnded)) {
         this.env.checkpointResponder.decline({ jobId: this.tdd.jobId, attemptId: this.attemptId, checkpointId: barrier.checkpointId, reason: `${this.name} is not running`, notReady: true });
         return;
       }
-      if (drain && ending.phase === 'processing') {
-        this.chain.source.finishNow();
+      if (drain && ending.phase === 'processing' && source !== undefined) {
+        source.finishNow();
         ending.onInputsEnded();
         // begin() enters 'ending' at once, so the trigger below waits until the operators have flushed.
         ending.begin().catch((error: unknown) => this.fail(error));

@@ -103,7 +103,7 @@ function coordinatorContext(jobId: string, deployment: GraphDeployment): Checkpo
   const live = () => graph.executions().filter((e) => e.state !== 'FINISHED');
   return {
     jobId,
-    sourceTasks: () => live().filter((e) => e.vertex.jobVertex.isSource && e.state === 'RUNNING').map((e) => ({
+    tasksToTrigger: () => live().filter((e) => e.state === 'RUNNING' && (e.vertex.jobVertex.isSource || graph.producersOf(e).every((p) => p.state === 'FINISHED'))).map((e) => ({
       attemptId: e.attemptId,
       trigger: (trigger) => e.allocation?.taskManager.gateway.triggerCheckpoint(trigger),
     })),

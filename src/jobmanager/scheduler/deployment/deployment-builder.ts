@@ -1,6 +1,6 @@
 import type { InputGateDescriptor, ResultPartitionDescriptor, TaskCheckpointSettings, TaskDeploymentDescriptor, TaskRestoreDescriptor } from '../../../rpc/gateways/task-deployment-descriptor.js';
 import type { Execution } from '../execution-graph/execution.js';
-import type { ExecutionGraph } from '../execution-graph/execution-graph.js';
+import { isPointwise, type ExecutionGraph } from '../execution-graph/execution-graph.js';
 import type { ExecutionJobVertex } from '../execution-graph/execution-job-vertex.js';
 
 /** Settings every deployment of a run shares. */
@@ -9,11 +9,6 @@ export interface DeploymentSettings {
   readonly checkpointing: TaskCheckpointSettings;
   readonly bufferTimeoutMs: number;
   readonly autoWatermarkIntervalMs: number;
-}
-
-/** A forward edge between equal parallelism is pointwise (subtask i to i); anything else is all-to-all. */
-function isPointwise(producer: ExecutionJobVertex, consumer: ExecutionJobVertex, strategy: string): boolean {
-  return strategy === 'FORWARD' && producer.parallelism === consumer.parallelism;
 }
 
 /** Builds the deployment descriptor of one execution of a run whose slots are assigned. */
@@ -48,8 +43,8 @@ function inputsOf(graph: ExecutionGraph, execution: Execution): InputGateDescrip
     const producer = graph.vertex(edge.source);
     if (producer === undefined) throw new Error(`edge from unknown vertex ${edge.source}`);
     const partitionIndex = graph.outEdges(producer.jobVertex).find((out) => out.edge === edge)!.edgeIndex;
-    const pointwise = isPointwise(producer, execution.vertex, edge.shipStrategy);
-    const producers = pointwise ? [producer.executions[execution.subtaskIndex]!] : producer.executions;
+    const pointwise = isPointwise(producer, execution.vertex, edge);
+    const producers = graph.producersOn(execution, edge);
     return {
       edge,
       channels: producers.map((p) => ({
@@ -65,7 +60,7 @@ function inputsOf(graph: ExecutionGraph, execution: Execution): InputGateDescrip
 
 function outputsOf(graph: ExecutionGraph, vertex: ExecutionJobVertex): ResultPartitionDescriptor[] {
   return graph.outEdges(vertex.jobVertex).map(({ target, edge, edgeIndex }) => {
-    const pointwise = isPointwise(vertex, target, edge.shipStrategy);
+    const pointwise = isPointwise(vertex, target, edge);
     return {
       partitionIndex: edgeIndex,
       edge,

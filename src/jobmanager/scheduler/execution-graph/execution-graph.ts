@@ -5,6 +5,11 @@ import { ExecutionJobVertex } from './execution-job-vertex.js';
 /** The parallelism chosen for each vertex of one run. */
 export type VertexParallelism = ReadonlyMap<string, { readonly parallelism: number; readonly maxParallelism: number }>;
 
+/** A forward edge between equal parallelism is pointwise (subtask i to i); anything else is all-to-all. */
+export function isPointwise(producer: ExecutionJobVertex, consumer: ExecutionJobVertex, edge: JobEdge): boolean {
+  return edge.shipStrategy === 'FORWARD' && producer.parallelism === consumer.parallelism;
+}
+
 /**
  * One run of a job at fixed parallelism: every subtask's current attempt. A restart or rescale
  * builds a new graph; attempt numbers carry on from `attemptNumber`.
@@ -44,6 +49,21 @@ export class ExecutionGraph {
       for (const edge of target.jobVertex.inputs) if (edge.source === vertex.id) out.push({ target, edge, edgeIndex: out.length });
     }
     return out;
+  }
+
+  /**
+   * The executions `execution` reads from on `edge`: subtask i of the producer on a pointwise edge,
+   * every producer subtask otherwise.
+   */
+  producersOn(execution: Execution, edge: JobEdge): Execution[] {
+    const producer = this.vertex(edge.source);
+    if (producer === undefined) throw new Error(`edge from unknown vertex ${edge.source}`);
+    return isPointwise(producer, execution.vertex, edge) ? [producer.executions[execution.subtaskIndex]!] : producer.executions;
+  }
+
+  /** Every execution `execution` reads from, over all its inputs. */
+  producersOf(execution: Execution): Execution[] {
+    return execution.vertex.jobVertex.inputs.flatMap((edge) => this.producersOn(execution, edge));
   }
 
   /** The parallelism of every vertex, for plans and REST. */

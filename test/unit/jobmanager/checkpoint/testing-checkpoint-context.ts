@@ -38,7 +38,7 @@ export class TestingCheckpointContext implements CheckpointCoordinatorContext {
     }
   }
 
-  sourceTasks() {
+  tasksToTrigger() {
     return this.tasks.filter((task) => task.isSource).map((task) => ({ attemptId: task.attemptId, trigger: (t: CheckpointTrigger) => { task.triggers.push(t); } }));
   }
 
