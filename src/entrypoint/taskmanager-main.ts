@@ -5,7 +5,7 @@ import { logLoadedConfiguration } from '../config/index.js';
 import { CLUSTER_REGISTRATION_INITIAL_TIMEOUT, CLUSTER_REGISTRATION_MAX_TIMEOUT } from '../config/options/cluster-options.js';
 import { ENV_LOG_LEVEL } from '../config/options/env-options.js';
 import {
-  TASK_MANAGER_HOST, TASK_MANAGER_MEMORY_PROCESS_SIZE, TASK_MANAGER_NUM_TASK_SLOTS, TASK_MANAGER_REGISTRATION_TIMEOUT, TASK_MANAGER_RESOURCE_ID,
+  TASK_MANAGER_HOST, TASK_MANAGER_MEMORY_PROCESS_SIZE, TASK_MANAGER_NETWORK_MAX_FRAME_SIZE, TASK_MANAGER_NUM_TASK_SLOTS, TASK_MANAGER_REGISTRATION_TIMEOUT, TASK_MANAGER_RESOURCE_ID,
 } from '../config/options/taskmanager-options.js';
 import { reportReadiness } from '../daemon/readiness.js';
 import { taskManagerDataAddress } from '../rpc/cluster-runtime.js';
@@ -39,6 +39,7 @@ export async function runTaskManager(args: EntrypointArguments): Promise<void> {
       registrationTimeoutMs: configuration.get(TASK_MANAGER_REGISTRATION_TIMEOUT),
     },
     memoryConfiguration: deriveMemoryConfiguration(configuration.get(TASK_MANAGER_MEMORY_PROCESS_SIZE)),
+    maxDataFrameBytes: configuration.get(TASK_MANAGER_NETWORK_MAX_FRAME_SIZE),
   }, {
     onFirstRegistration: () => reportReadiness({
       type: 'ready',

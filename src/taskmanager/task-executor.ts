@@ -30,6 +30,8 @@ export interface TaskExecutorSettings {
   readonly dataAddress: EndpointAddress;
   readonly connector: ConnectorSettings;
   readonly memoryConfiguration: TaskExecutorMemoryConfiguration;
+  /** taskmanager.network.max-frame-size: the largest data frame sent or accepted. */
+  readonly maxDataFrameBytes?: number;
 }
 
 /** How the TaskExecutor reports its life to the process around it. */
@@ -60,8 +62,8 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   constructor(private readonly settings: TaskExecutorSettings, private readonly events: TaskExecutorEvents) {
     const secret = (): Buffer => this.secret ?? Buffer.alloc(32);
-    this.dataServer = new DataServer(settings.dataAddress, secret, settings.resourceId, this.partitions);
-    this.dataClient = new DataClient(secret, settings.resourceId);
+    this.dataServer = new DataServer(settings.dataAddress, secret, settings.resourceId, this.partitions, settings.maxDataFrameBytes);
+    this.dataClient = new DataClient(secret, settings.resourceId, settings.maxDataFrameBytes);
     this.workDir = join(settings.runtime.dir, `tm-${settings.resourceId.replace(/[^A-Za-z0-9]/g, '_')}`);
     this.metrics = new TaskManagerMetrics({
       host: settings.host,

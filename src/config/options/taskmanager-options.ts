@@ -41,11 +41,19 @@ export const TASK_MANAGER_MEMORY_PROCESS_SIZE = memoryOption('taskmanager.memory
   note: 'Accepted and shown in the web UI and REST API; tsflink does not size or limit the Node.js heap from it. Flink has no default (its shipped config.yaml sets 1728m).',
 });
 
+/** Largest data frame between TaskManagers; one serialized record must fit in one. */
+export const TASK_MANAGER_NETWORK_MAX_FRAME_SIZE = memoryOption('taskmanager.network.max-frame-size', {
+  description: 'Largest frame of records one TaskManager sends another. Batches are cut well below it (at about 1 MiB), so it bounds the size of a single serialized record: a larger record fails its job, naming this option. Every TaskManager of a cluster must use the same value.',
+  default: 64 * 1024 * 1024,
+  check: (bytes) => (bytes >= 1024 * 1024 && bytes <= 1024 * 1024 * 1024 ? undefined : 'expected a size from 1 mb to 1 gb'),
+  note: 'tsflink only: Flink splits a record across network buffers instead.',
+});
+
 /** Slots, identity and registration of TaskManagers. */
 export const TASK_MANAGER_OPTIONS: OptionGroup = {
   title: 'TaskManager',
   options: [
     TASK_MANAGER_NUM_TASK_SLOTS, TASK_MANAGER_HOST, TASK_MANAGER_BIND_HOST, TASK_MANAGER_RESOURCE_ID,
-    TASK_MANAGER_REGISTRATION_TIMEOUT, TASK_MANAGER_DATA_PORT, TASK_MANAGER_MEMORY_PROCESS_SIZE,
+    TASK_MANAGER_REGISTRATION_TIMEOUT, TASK_MANAGER_DATA_PORT, TASK_MANAGER_MEMORY_PROCESS_SIZE, TASK_MANAGER_NETWORK_MAX_FRAME_SIZE,
   ],
 };

@@ -1,3 +1,4 @@
+import { TsFlinkError } from '../../core/errors.js';
 import { DataInputReader, DataOutputWriter, SerializationError, type TypeSerializer } from '../../runtime/serialization/index.js';
 import { CheckpointBarrier, EndOfDataEvent, EndOfPartitionEvent, NO_TIMESTAMP, WatermarkEvent, type BarrierKind, type ElementBatch } from './stream-elements.js';
 
@@ -10,44 +11,76 @@ const END_OF_DATA = 5;
 
 const BARRIER_KINDS: readonly BarrierKind[] = ['CHECKPOINT', 'SAVEPOINT', 'SYNC_SAVEPOINT'];
 
-/**
- * Encodes a batch for the wire: per element a tag byte, then the record (with its timestamp when it
- * has one) in the edge's serializer, or the event's fields. Events are rare, so a tag per element
- * costs less than a separate index.
- */
+/** A single record whose encoding alone exceeds the largest frame a TaskManager accepts. */
+export class RecordTooLargeError extends TsFlinkError {
+  constructor(readonly recordBytes: number, readonly limitBytes: number) {
+    super(
+      'RECORD_TOO_LARGE',
+      `A record of ${recordBytes} bytes (serialized) exceeds the largest data frame of ${limitBytes} bytes; raise taskmanager.network.max-frame-size on every TaskManager to send it.`,
+    );
+  }
+}
+
+/** Encodes a whole batch (in one frame, whatever its size); see encodeBatchPart. */
 export function encodeBatch(batch: ElementBatch, serializer: TypeSerializer<unknown>, out: DataOutputWriter): void {
+  encodeBatchPart(batch, 0, serializer, out, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+}
+
+/**
+ * Encodes elements of `batch` from index `from` for the wire, stopping once the encoding has reached
+ * `targetBytes` (it always holds at least one element), and returns the index of the first element
+ * left out. Per element: a tag byte, then the record (with its timestamp when it has one) in the
+ * edge's serializer, or the event's fields; events are rare, so a tag per element costs less than a
+ * separate index. An element that would take the encoding past `maxBytes` is left for the next
+ * part; one that exceeds it alone throws RecordTooLargeError.
+ */
+export function encodeBatchPart(batch: ElementBatch, from: number, serializer: TypeSerializer<unknown>, out: DataOutputWriter, targetBytes: number, maxBytes: number): number {
   const { values, timestamps } = batch;
-  out.writeVarUint(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    const timestamp = timestamps[i]!;
-    if (value instanceof WatermarkEvent) {
-      out.writeByte(WATERMARK);
-      out.writeFloat64(value.timestamp);
-    } else if (value instanceof CheckpointBarrier) {
-      out.writeByte(BARRIER);
-      out.writeVarUint(value.checkpointId);
-      out.writeFloat64(value.timestamp);
-      out.writeByte(BARRIER_KINDS.indexOf(value.kind));
-    } else if (value instanceof EndOfPartitionEvent) {
-      out.writeByte(END_OF_PARTITION);
-    } else if (value instanceof EndOfDataEvent) {
-      out.writeByte(END_OF_DATA);
-    } else if (timestamp === timestamp) { // not NaN: the record has a timestamp
-      out.writeByte(RECORD_WITH_TIMESTAMP);
-      out.writeFloat64(timestamp);
-      serializer.write(out, value);
-    } else {
-      out.writeByte(RECORD);
-      serializer.write(out, value);
+  const start = out.position;
+  const countAt = out.reserveInt32();
+  let i = from;
+  for (; i < values.length; i++) {
+    if (i > from && out.position - start >= targetBytes) break;
+    const before = out.position;
+    encodeElement(values[i], timestamps[i]!, serializer, out);
+    if (out.position - start > maxBytes) {
+      if (i === from) throw new RecordTooLargeError(out.position - before, maxBytes);
+      out.rewind(before);
+      break;
     }
+  }
+  out.patchInt32(countAt, i - from);
+  return i;
+}
+
+function encodeElement(value: unknown, timestamp: number, serializer: TypeSerializer<unknown>, out: DataOutputWriter): void {
+  if (value instanceof WatermarkEvent) {
+    out.writeByte(WATERMARK);
+    out.writeFloat64(value.timestamp);
+  } else if (value instanceof CheckpointBarrier) {
+    out.writeByte(BARRIER);
+    out.writeVarUint(value.checkpointId);
+    out.writeFloat64(value.timestamp);
+    out.writeByte(BARRIER_KINDS.indexOf(value.kind));
+  } else if (value instanceof EndOfPartitionEvent) {
+    out.writeByte(END_OF_PARTITION);
+  } else if (value instanceof EndOfDataEvent) {
+    out.writeByte(END_OF_DATA);
+  } else if (timestamp === timestamp) { // not NaN: the record has a timestamp
+    out.writeByte(RECORD_WITH_TIMESTAMP);
+    out.writeFloat64(timestamp);
+    serializer.write(out, value);
+  } else {
+    out.writeByte(RECORD);
+    serializer.write(out, value);
   }
 }
 
 /** Decodes what encodeBatch wrote; corrupt bytes raise a SerializationError. */
 export function decodeBatch(bytes: Uint8Array, serializer: TypeSerializer<unknown>): ElementBatch {
   const input = new DataInputReader(bytes);
-  const count = input.readLength(1);
+  const count = input.readInt32();
+  if (count < 0 || count > input.remaining()) throw new SerializationError(`a record batch claims ${count} elements in ${input.remaining()} bytes`);
   const values = new Array<unknown>(count);
   const timestamps = new Array<number>(count);
   for (let i = 0; i < count; i++) {

@@ -3,8 +3,8 @@ import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import { parseAddress, toNetOptions } from '../../rpc/address.js';
 import { initiateHandshake } from '../../rpc/handshake.js';
-import { DataFrameType, encodeDataFrame, type DataFrame } from './data-protocol.js';
-import { FrameSocket } from './frame-socket.js';
+import { DataFrameType, decodeErrorFrame, encodeDataFrame, type DataFrame } from './data-protocol.js';
+import { FrameSocket, MAX_DATA_FRAME_BYTES } from './frame-socket.js';
 import { INITIAL_CREDIT, type RemoteChannelTransport, type RemoteInputChannel } from './remote-input-channel.js';
 
 const log = getLogger('network');
@@ -20,7 +20,7 @@ class DataConnection implements RemoteChannelTransport {
   private nextChannelId = 1;
   private failure: string | undefined;
 
-  constructor(private readonly address: string, secret: Buffer, selfId: string, private readonly onClosed: () => void) {
+  constructor(private readonly address: string, secret: Buffer, selfId: string, private readonly onClosed: () => void, private readonly maxFrameBytes = MAX_DATA_FRAME_BYTES) {
     this.open(secret, selfId);
   }
 
@@ -67,7 +67,7 @@ class DataConnection implements RemoteChannelTransport {
       initiateHandshake(socket, secret, { role: 'taskmanager-data', id: selfId }).then(
         ({ decoder }) => {
           socket.removeAllListeners('error');
-          this.socket = new FrameSocket(socket, decoder, (frame) => this.onFrame(frame), (reason) => this.fail(reason));
+          this.socket = new FrameSocket(socket, decoder, (frame) => this.onFrame(frame), (reason) => this.fail(reason), this.maxFrameBytes);
           for (const channel of this.waiting.splice(0)) this.sendRequest(channel);
         },
         (error: unknown) => { socket.destroy(); this.fail(describeError(error)); },
@@ -89,7 +89,7 @@ class DataConnection implements RemoteChannelTransport {
     const channel = this.channels.get(frame.channelId);
     if (channel === undefined) return; // canceled while batches were in flight
     if (frame.type === DataFrameType.Batch) channel.onBatch(frame.body);
-    else if (frame.type === DataFrameType.Error) channel.onError(frame.body.toString('utf8'));
+    else if (frame.type === DataFrameType.Error) channel.onError(decodeErrorFrame(frame.body));
     else this.socket?.close(`unexpected data frame type ${frame.type} from a producer`);
   }
 
@@ -109,14 +109,14 @@ class DataConnection implements RemoteChannelTransport {
 export class DataClient {
   private readonly connections = new Map<string, DataConnection>();
 
-  constructor(private readonly secret: () => Buffer, private readonly selfId: string) {}
+  constructor(private readonly secret: () => Buffer, private readonly selfId: string, private readonly maxFrameBytes = MAX_DATA_FRAME_BYTES) {}
 
   transportTo(address: string): RemoteChannelTransport {
     let connection = this.connections.get(address);
     if (connection === undefined) {
       const created: DataConnection = new DataConnection(address, this.secret(), this.selfId, () => {
         if (this.connections.get(address) === created) this.connections.delete(address);
-      });
+      }, this.maxFrameBytes);
       connection = created;
       this.connections.set(address, connection);
     }

@@ -63,3 +63,22 @@ export function parsePartitionRequest(body: Buffer): PartitionRequest {
 function isIndex(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 1_000_000;
 }
+
+/** Why a producer cannot serve a channel, and the error code when the failure must not be retried. */
+export interface DataErrorReason {
+  readonly message: string;
+  readonly code?: string;
+}
+
+/** The body of an Error frame: plain text, or JSON `{code, message}` when the failure carries a code. */
+export function decodeErrorFrame(body: Buffer): DataErrorReason {
+  const text = body.toString('utf8');
+  if (!text.startsWith('{')) return { message: text };
+  try {
+    const parsed = JSON.parse(text) as { code?: unknown; message?: unknown };
+    if (typeof parsed.message === 'string') return typeof parsed.code === 'string' ? { message: parsed.message, code: parsed.code } : { message: parsed.message };
+  } catch {
+    // Not JSON after all: the text is the message.
+  }
+  return { message: text };
+}

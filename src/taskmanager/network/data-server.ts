@@ -7,7 +7,7 @@ import { acceptHandshake } from '../../rpc/handshake.js';
 import { checkSocketPath } from '../../rpc/rpc-server.js';
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import { DataFrameType, parsePartitionRequest, type DataFrame } from './data-protocol.js';
-import { FrameSocket } from './frame-socket.js';
+import { FrameSocket, MAX_DATA_FRAME_BYTES } from './frame-socket.js';
 import { partitionKey } from './result-partition.js';
 import type { PartitionManager } from './partition-manager.js';
 import { SubpartitionSender } from './subpartition-sender.js';
@@ -28,6 +28,7 @@ export class DataServer {
     private readonly secret: () => Buffer,
     private readonly selfId: string,
     private readonly partitions: PartitionManager,
+    private readonly maxFrameBytes = MAX_DATA_FRAME_BYTES,
   ) {}
 
   async start(): Promise<void> {
@@ -70,7 +71,7 @@ export class DataServer {
       for (const sender of senders.values()) sender.release();
       senders.clear();
       log.debug(`Data connection closed: ${reason}`);
-    });
+    }, this.maxFrameBytes);
     this.connections.add(connection);
     socket.on('drain', () => { for (const sender of senders.values()) sender.trySend(); });
   }
@@ -83,7 +84,7 @@ export class DataServer {
         this.partitions.lookup(key, PARTITION_LOOKUP_TIMEOUT_MS).then(
           (partition) => {
             if (connection.isClosed) return;
-            const sender = new SubpartitionSender(connection, frame.channelId, partition, request.subpartitionIndex, request.credit);
+            const sender = new SubpartitionSender(connection, frame.channelId, partition, request.subpartitionIndex, request.credit, this.maxFrameBytes);
             senders.set(frame.channelId, sender);
             sender.start();
           },

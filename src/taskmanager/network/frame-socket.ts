@@ -3,7 +3,7 @@ import { describeError } from '../../core/errors.js';
 import type { FrameDecoder } from '../../rpc/frame-decoder.js';
 import { decodeDataFrame, type DataFrame } from './data-protocol.js';
 
-/** Largest data frame accepted: a batch of large records; anything bigger is a broken peer. */
+/** Largest data frame accepted by default (taskmanager.network.max-frame-size); anything bigger is a broken peer. */
 export const MAX_DATA_FRAME_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -18,8 +18,9 @@ export class FrameSocket {
     private readonly decoder: FrameDecoder,
     private readonly onFrame: (frame: DataFrame) => void,
     private readonly onClose: (reason: string) => void,
+    maxFrameBytes = MAX_DATA_FRAME_BYTES,
   ) {
-    decoder.setMaxFrameBytes(MAX_DATA_FRAME_BYTES);
+    decoder.setMaxFrameBytes(maxFrameBytes);
     socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (error) => this.close(`socket error: ${error.message}`));

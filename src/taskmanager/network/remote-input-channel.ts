@@ -1,4 +1,6 @@
+import { TsFlinkError } from '../../core/errors.js';
 import type { TypeSerializer } from '../../runtime/serialization/index.js';
+import type { DataErrorReason } from './data-protocol.js';
 import { decodeBatch } from './batch-codec.js';
 import type { ChannelOwner, InputChannel } from './input-channel.js';
 import type { ElementBatch } from './stream-elements.js';
@@ -52,8 +54,12 @@ export class RemoteInputChannel implements InputChannel {
     this.owner.notifyAvailable(this.index);
   }
 
-  onError(message: string): void {
-    if (!this.released) this.owner.notifyFailure(this.index, new Error(`remote partition of ${this.producerAttemptId}: ${message}`));
+  onError(reason: string | DataErrorReason): void {
+    if (this.released) return;
+    const { message, code } = typeof reason === 'string' ? { message: reason, code: undefined } : reason;
+    // A coded failure (a record too large for any frame) keeps its code, so the JobManager does not restart into it.
+    const error = code === undefined ? new Error(`remote partition of ${this.producerAttemptId}: ${message}`) : new TsFlinkError(code, message);
+    this.owner.notifyFailure(this.index, error);
   }
 
   poll(): ElementBatch | undefined {

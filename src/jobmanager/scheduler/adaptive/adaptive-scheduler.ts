@@ -1,5 +1,6 @@
 import type { SerializedError } from '../../../core/errors.js';
 import { markCorrupt, shutDownStoreThen } from '../checkpointing/checkpoint-housekeeping.js';
+import { isUnrecoverable } from '../failure-classification.js';
 import { getLogger } from '../../../core/logging.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../../rpc/gateways/checkpoint-messages.js';
 import type { TaskExecutionStateUpdate } from '../../../rpc/gateways/job-master-gateway.js';
@@ -189,6 +190,10 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   handleFailure(execution: Execution | undefined, error: SerializedError): FailureHandling {
     recordFailure(this.context, execution, error);
     if (error.code === 'STATE_CORRUPT') markCorrupt(this.checkpointing, this.context.jobId, error.message);
+    if (isUnrecoverable(error)) {
+      log.info(`Job ${this.context.jobId} cannot restart: ${error.message}`);
+      return { restart: false };
+    }
     const strategy = this.context.restartStrategy;
     strategy.notifyFailure(Date.now());
     if (strategy.canRestart()) return { restart: true, backoffMs: strategy.backoffTimeMs() };

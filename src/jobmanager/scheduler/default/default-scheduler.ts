@@ -1,6 +1,7 @@
 import { serializeError, type SerializedError } from '../../../core/errors.js';
 import { cancelThen } from '../deployment/cancel-then.js';
 import { markCorrupt, shutDownStoreThen } from '../checkpointing/checkpoint-housekeeping.js';
+import { isUnrecoverable } from '../failure-classification.js';
 import { getLogger } from '../../../core/logging.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../../rpc/gateways/checkpoint-messages.js';
 import type { TaskExecutionStateUpdate } from '../../../rpc/gateways/job-master-gateway.js';
@@ -162,9 +163,9 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
     recordFailure(this.context, execution, error);
     if (error.code === 'STATE_CORRUPT') markCorrupt(this.checkpointing, this.context.jobId, error.message);
     const strategy = this.context.restartStrategy;
-    strategy.notifyFailure(Date.now());
-    if (!strategy.canRestart()) {
-      log.info(`Job ${this.context.jobId} failed and cannot restart: ${strategy.describe()}`);
+    if (!isUnrecoverable(error)) strategy.notifyFailure(Date.now());
+    if (isUnrecoverable(error) || !strategy.canRestart()) {
+      log.info(`Job ${this.context.jobId} failed and cannot restart: ${isUnrecoverable(error) ? error.message : strategy.describe()}`);
       this.context.status.transition('FAILING');
       this.stopRunThen(() => this.finish({ status: 'FAILED', error }));
       return;
