@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { FrameDecoder } from '../../src/rpc/frame-decoder.js';
 import { DataFrameType, encodeDataFrame, parsePartitionRequest, type DataFrame } from '../../src/taskmanager/network/data-protocol.js';
 import { FrameSocket, MAX_DATA_FRAME_BYTES } from '../../src/taskmanager/network/frame-socket.js';
+import { PARTITION_LOOKUP_TIMEOUT_MS } from '../../src/taskmanager/network/local-input-channel.js';
 import { partitionKey } from '../../src/taskmanager/network/result-partition.js';
 import type { PartitionManager } from '../../src/taskmanager/network/partition-manager.js';
 import { INITIAL_CREDIT, type RemoteChannelTransport, type RemoteInputChannel } from '../../src/taskmanager/network/remote-input-channel.js';
@@ -36,8 +37,10 @@ export class InMemoryDataLink implements RemoteChannelTransport {
   /** Why the consumer end closed, once it has. */
   consumerClosedReason: string | undefined;
   producerClosedReason: string | undefined;
+  /** Partition requests the producer end has begun to look up. */
+  lookupsStarted = 0;
 
-  constructor(private readonly partitions: PartitionManager) {
+  constructor(private readonly partitions: PartitionManager, private readonly lookupTimeoutMs = PARTITION_LOOKUP_TIMEOUT_MS) {
     const [consumerEnd, producerEnd] = duplexPair();
     this.consumer = new FrameSocket(consumerEnd as unknown as Socket, new FrameDecoder(MAX_DATA_FRAME_BYTES), (frame) => this.onConsumerFrame(frame), (reason) => {
       this.consumerClosedReason = reason;
@@ -85,7 +88,8 @@ export class InMemoryDataLink implements RemoteChannelTransport {
   private onProducerFrame(frame: DataFrame): void {
     if (frame.type === DataFrameType.PartitionRequest) {
       const request = parsePartitionRequest(frame.body);
-      this.partitions.lookup(partitionKey(request.producerAttemptId, request.partitionIndex), 1_000).then(
+      this.lookupsStarted++;
+      this.partitions.lookup(partitionKey(request.producerAttemptId, request.partitionIndex), this.lookupTimeoutMs).then(
         (partition) => {
           const sender = new SubpartitionSender(this.producer, frame.channelId, partition, request.subpartitionIndex, request.credit);
           this.senders.set(frame.channelId, sender);
