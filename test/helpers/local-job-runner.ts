@@ -1,137 +1,154 @@
 /**
- * A test-only, in-process runner for a JobProgram: every vertex runs at its parallelism in this
- * process, records are routed synchronously through the program's partitioners, watermarks are the
- * minimum over each subtask's input channels, end of input propagates as the task layer does
- * (MAX watermark, then endInput). No checkpoints.
+ * Runs a JobProgram in this process on the real task layer: one real Task per subtask, wired as a
+ * TaskManager wires them (result partitions, input gates with local channels, the mailbox, barrier
+ * handling, end of input), with deployment descriptors built the way the JobManager builds them.
+ * With `checkpointIntervalMs`, a small coordinator triggers checkpoints on the sources and notifies
+ * every task once all of them acknowledged, so the barrier path and the final checkpoint run too.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { JobId } from '../../src/core/ids.js';
-import { getLogger } from '../../src/core/logging.js';
+import { deserializeError } from '../../src/core/errors.js';
 import type { JobVertex } from '../../src/jobgraph/job-graph.js';
+import type { ExecutionState, TaskExecutionStateUpdate } from '../../src/rpc/gateways/job-master-gateway.js';
+import type { InputGateDescriptor, ResultPartitionDescriptor, TaskCheckpointSettings, TaskDeploymentDescriptor } from '../../src/rpc/gateways/task-deployment-descriptor.js';
 import { computeDefaultMaxParallelism } from '../../src/runtime/keygroups/index.js';
-import {
-  MAX_WATERMARK,
-  MIN_WATERMARK,
-  type Cancellable,
-  type ChainOutput,
-  type JobProgram,
-  type OperatorChain,
-  type Partitioner,
-  type ProcessingTimeService,
-  type TaskServices,
-} from '../../src/runtime/task-contract.js';
+import type { JobProgram } from '../../src/runtime/task-contract.js';
+import type { CheckpointResponder } from '../../src/taskmanager/checkpoint/subtask-checkpointer.js';
+import { DataClient } from '../../src/taskmanager/network/data-client.js';
+import { PartitionManager } from '../../src/taskmanager/network/partition-manager.js';
+import { CheckpointBarrier } from '../../src/taskmanager/network/stream-elements.js';
+import { Task, type TaskEnvironment } from '../../src/taskmanager/task/task.js';
 
 /** How to run a program locally. */
 export interface LocalRunOptions {
   /** Parallelism of vertices that do not set their own. */
   readonly parallelism: number;
-  /** Stop gracefully (no end of input) after this long and return what was produced; for unbounded jobs. */
-  readonly stopAfterMs?: number;
   /** Fail when the job has not finished after this long (default 60 s). */
   readonly timeoutMs?: number;
-  /** Records a source may emit per emitNext call (default 64). */
-  readonly sourceBudget?: number;
-  readonly processingTime?: ProcessingTimeService;
+  /** Take exactly-once checkpoints at this interval (snapshots go to a temporary directory). Off by default. */
+  readonly checkpointIntervalMs?: number;
 }
 
 /** What a local run produced. */
 export interface LocalRunResult {
   /** stdout lines of all subtasks, in the order written. */
   readonly stdout: string[];
-  /** Records in/out per vertex name and subtask. */
+  /** Records in/out of each chain, per vertex name and subtask. */
   readonly counters: Map<string, { numRecordsIn: number; numRecordsOut: number }[]>;
+  /** Checkpoints every task acknowledged, in order. */
+  readonly completedCheckpoints: number[];
 }
 
-/** Real wall-clock timers whose callback errors are reported to `onError`. */
-export class RealProcessingTimeService implements ProcessingTimeService {
-  private readonly handles = new Set<NodeJS.Timeout>();
-  constructor(private readonly onError: (error: unknown) => void) {}
-  now(): number {
-    return Date.now();
-  }
-  private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      this.onError(error);
-    }
-  }
-  registerTimer(timestamp: number, callback: (timestamp: number) => void): Cancellable {
-    const h = setTimeout(() => {
-      this.handles.delete(h);
-      this.guard(() => callback(timestamp));
-    }, Math.max(0, timestamp - Date.now()));
-    this.handles.add(h);
-    return { cancel: () => (clearTimeout(h), this.handles.delete(h)) };
-  }
-  scheduleAtFixedRate(callback: () => void, initialDelayMs: number, periodMs: number): Cancellable {
-    let interval: NodeJS.Timeout | undefined;
-    const first = setTimeout(() => {
-      this.handles.delete(first);
-      this.guard(callback);
-      interval = setInterval(() => this.guard(callback), periodMs);
-      this.handles.add(interval);
-    }, initialDelayMs);
-    this.handles.add(first);
-    return {
-      cancel: () => {
-        clearTimeout(first);
-        this.handles.delete(first);
-        if (interval !== undefined) {
-          clearInterval(interval);
-          this.handles.delete(interval);
-        }
-      },
-    };
-  }
-  shutdown(): void {
-    for (const h of this.handles) clearTimeout(h);
-    this.handles.clear();
-  }
-}
+/** The resource id every local channel names: all producers are in this process. */
+const LOCAL_RESOURCE = 'local-job-runner';
 
-interface Subtask {
-  readonly vertex: JobVertex;
-  readonly index: number;
-  chain: OperatorChain;
-  readonly outputs: { partitioner: Partitioner; consumers: Subtask[]; inputIndex: number }[];
-  readonly channelWatermarks: Map<string, number>;
-  numChannels: number;
-  endedChannels: number;
-  watermark: number;
-  finished: boolean;
-}
-
-/** Runs `program` to completion (or until stopAfterMs) and returns its stdout and counters. */
+/** Runs `program` to completion on real Tasks and returns its stdout and counters. */
 export async function runLocalJob(program: JobProgram, options: LocalRunOptions): Promise<LocalRunResult> {
-  const run = new LocalRun(program, options);
-  return run.execute();
+  const checkpointDirectory = options.checkpointIntervalMs === undefined ? undefined : await mkdtemp(join(tmpdir(), 'tsflink-local-'));
+  try {
+    return await new LocalRun(program, options, checkpointDirectory).execute();
+  } finally {
+    if (checkpointDirectory !== undefined) await rm(checkpointDirectory, { recursive: true, force: true });
+  }
 }
 
-class LocalRun {
+class LocalRun implements CheckpointResponder {
   private readonly stdout: string[] = [];
-  private readonly subtasks = new Map<string, Subtask[]>();
-  private failure: unknown;
-  private failed!: (error: unknown) => void;
-  private readonly failedPromise = new Promise<never>((_, reject) => (this.failed = reject));
-  private readonly pts: ProcessingTimeService;
-  private readonly ownPts: RealProcessingTimeService | undefined;
-  private stopped = false;
+  private readonly tasks: Task[] = [];
+  private readonly partitions = new PartitionManager();
+  private failure: Error | undefined;
+  private failed!: (error: Error) => void;
+  private readonly failedPromise = new Promise<never>((_, reject) => { this.failed = reject; });
+  private readonly jobId = randomBytes(16).toString('hex');
+  /** Acknowledgements per pending checkpoint. */
+  private readonly acks = new Map<number, number>();
+  private readonly completed: number[] = [];
+  private nextCheckpointId = 1;
 
-  constructor(private readonly program: JobProgram, private readonly options: LocalRunOptions) {
-    this.failedPromise.catch(() => {});
-    if (options.processingTime === undefined) {
-      this.ownPts = new RealProcessingTimeService((e) => this.fail(e));
-      this.pts = this.ownPts;
-    } else {
-      this.pts = options.processingTime;
-    }
+  constructor(private readonly program: JobProgram, private readonly options: LocalRunOptions, private readonly checkpointDirectory: string | undefined) {
+    this.failedPromise.catch(() => undefined);
   }
 
-  private fail(error: unknown): void {
-    if (this.failure !== undefined) return;
-    this.failure = error;
-    this.failed(error);
+  async execute(): Promise<LocalRunResult> {
+    const graph = this.program.graph;
+    const checkpointing: TaskCheckpointSettings = { enabled: this.checkpointDirectory !== undefined, mode: 'EXACTLY_ONCE', checkpointDirectory: this.checkpointDirectory };
+    const attempts = new Map(graph.vertices.map((v) => [v.id, Array.from({ length: this.parallelismOf(v) }, (_, i) => `${v.id}-${i}`)]));
+    const env: TaskEnvironment = {
+      resourceId: LOCAL_RESOURCE,
+      partitions: this.partitions,
+      // Never connects: every channel's producer is local.
+      dataClient: new DataClient(() => Buffer.alloc(32), LOCAL_RESOURCE),
+      stdout: (line) => this.stdout.push(line),
+      reportState: (update) => this.onState(update),
+      resolveRestore: () => Promise.resolve(undefined),
+      checkpointResponder: this,
+    };
+    for (const vertex of graph.vertices) {
+      for (let i = 0; i < this.parallelismOf(vertex); i++) {
+        const tdd: TaskDeploymentDescriptor = {
+          jobId: this.jobId, jobName: graph.jobName, vertexId: vertex.id, vertexName: vertex.name,
+          subtaskIndex: i, parallelism: this.parallelismOf(vertex), maxParallelism: this.maxParallelismOf(vertex),
+          attemptId: attempts.get(vertex.id)![i]!, attemptNumber: 0, slotIndex: 0, allocationId: 'local', fingerprint: graph.fingerprint,
+          inputs: this.inputsOf(vertex, i, attempts), outputs: this.outputsOf(vertex),
+          restore: undefined, checkpointing, bufferTimeoutMs: graph.settings.bufferTimeoutMs, autoWatermarkIntervalMs: graph.settings.autoWatermarkIntervalMs,
+        };
+        this.tasks.push(new Task(tdd, this.program, env));
+      }
+    }
+    const timeoutMs = this.options.timeoutMs ?? 60_000;
+    let deadline: NodeJS.Timeout | undefined;
+    let checkpoints: NodeJS.Timeout | undefined;
+    try {
+      for (const task of this.tasks) task.start();
+      if (this.options.checkpointIntervalMs !== undefined) checkpoints = setInterval(() => this.triggerCheckpoint(), this.options.checkpointIntervalMs);
+      const timedOut = new Promise<never>((_, reject) => {
+        deadline = setTimeout(() => reject(new Error(`The local job did not finish within ${timeoutMs} ms`)), timeoutMs);
+      });
+      await Promise.race([Promise.all(this.tasks.map((task) => task.whenTerminated())), this.failedPromise, timedOut]);
+    } finally {
+      clearTimeout(deadline);
+      clearInterval(checkpoints);
+      await Promise.all(this.tasks.map((task) => task.cancel()));
+    }
+    if (this.failure !== undefined) throw this.failure;
+    const counters = new Map<string, { numRecordsIn: number; numRecordsOut: number }[]>();
+    for (const task of this.tasks) {
+      const list = counters.get(task.tdd.vertexName) ?? [];
+      list.push({ ...(task.chain?.counters ?? { numRecordsIn: 0, numRecordsOut: 0 }) });
+      counters.set(task.tdd.vertexName, list);
+    }
+    return { stdout: this.stdout, counters, completedCheckpoints: this.completed };
+  }
+
+  acknowledge(ack: { checkpointId: number }): void {
+    const count = (this.acks.get(ack.checkpointId) ?? 0) + 1;
+    this.acks.set(ack.checkpointId, count);
+    if (count < this.tasks.length) return;
+    this.acks.delete(ack.checkpointId);
+    this.completed.push(ack.checkpointId);
+    for (const task of this.tasks) task.notifyCheckpointComplete(ack.checkpointId);
+  }
+
+  decline(decline: { checkpointId: number; reason: string; notReady?: boolean }): void {
+    // A source already finished declines as not ready; the checkpoint is dropped, as the JobManager does.
+    this.acks.delete(decline.checkpointId);
+    for (const task of this.tasks) task.notifyCheckpointAborted(decline.checkpointId);
+  }
+
+  private triggerCheckpoint(): void {
+    const barrier = new CheckpointBarrier(this.nextCheckpointId++, Date.now(), 'CHECKPOINT');
+    this.acks.set(barrier.checkpointId, 0);
+    for (const task of this.tasks) if (task.chain?.source !== undefined) task.triggerCheckpoint(barrier);
+  }
+
+  private onState(update: TaskExecutionStateUpdate): void {
+    const state: ExecutionState = update.state;
+    if (state === 'FAILED' && this.failure === undefined) {
+      this.failure = update.error === undefined ? new Error(`task ${update.attemptId} failed`) : deserializeError(update.error);
+      this.failed(this.failure);
+    }
   }
 
   private parallelismOf(v: JobVertex): number {
@@ -142,129 +159,40 @@ class LocalRun {
     return v.maxParallelism > 0 ? v.maxParallelism : computeDefaultMaxParallelism(this.parallelismOf(v));
   }
 
-  async execute(): Promise<LocalRunResult> {
-    const jobId = randomBytes(16).toString('hex') as JobId;
-    try {
-      this.createSubtasks(jobId);
-      this.wire();
-      const all = [...this.subtasks.values()].flat();
-      for (const s of all) await s.chain.initializeState(undefined);
-      for (const s of all) await s.chain.open();
-      const sources = all.filter((s) => s.vertex.isSource);
-      const done = Promise.all(sources.map((s) => this.runSource(s)));
-      await Promise.race([done, this.failedPromise, this.deadline()]);
-      if (this.failure !== undefined) throw this.failure instanceof Error ? this.failure : new Error(String(this.failure));
-    } finally {
-      this.stopped = true;
-      this.ownPts?.shutdown();
-      for (const s of [...this.subtasks.values()].flat()) await s.chain?.close().catch(() => {});
+  /** Out edges in the order the JobManager numbers them (consumers in vertex order, then their inputs). */
+  private outEdges(vertex: JobVertex): Array<{ target: JobVertex; edge: JobVertex['inputs'][number]; edgeIndex: number }> {
+    const out: Array<{ target: JobVertex; edge: JobVertex['inputs'][number]; edgeIndex: number }> = [];
+    for (const target of this.program.graph.vertices) {
+      for (const edge of target.inputs) if (edge.source === vertex.id) out.push({ target, edge, edgeIndex: out.length });
     }
-    const counters = new Map<string, { numRecordsIn: number; numRecordsOut: number }[]>();
-    for (const [, list] of this.subtasks) counters.set(list[0]!.vertex.name, list.map((s) => ({ ...s.chain.counters })));
-    return { stdout: this.stdout, counters };
+    return out;
   }
 
-  private deadline(): Promise<void> {
-    const { stopAfterMs, timeoutMs = 60_000 } = this.options;
-    return new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => {
-        if (stopAfterMs !== undefined) {
-          this.stopped = true;
-          resolve();
-        } else reject(new Error(`The local job did not finish within ${timeoutMs} ms`));
-      }, stopAfterMs ?? timeoutMs);
-      this.failedPromise.catch(() => clearTimeout(t));
-      t.unref?.();
+  private isPointwise(producer: JobVertex, consumer: JobVertex, strategy: string): boolean {
+    return strategy === 'FORWARD' && this.parallelismOf(producer) === this.parallelismOf(consumer);
+  }
+
+  private inputsOf(vertex: JobVertex, subtask: number, attempts: Map<string, string[]>): InputGateDescriptor[] {
+    return vertex.inputs.map((edge) => {
+      const producer = this.program.graph.vertices.find((v) => v.id === edge.source)!;
+      const partitionIndex = this.outEdges(producer).find((out) => out.edge === edge)!.edgeIndex;
+      const pointwise = this.isPointwise(producer, vertex, edge.shipStrategy);
+      const producerAttempts = attempts.get(producer.id)!;
+      const producers = pointwise ? [producerAttempts[subtask]!] : producerAttempts;
+      return {
+        edge,
+        channels: producers.map((attemptId) => ({
+          producerAttemptId: attemptId, partitionIndex, subpartitionIndex: pointwise ? 0 : subtask,
+          producerResourceId: LOCAL_RESOURCE, producerDataAddress: 'unused',
+        })),
+      };
     });
   }
 
-  private createSubtasks(jobId: JobId): void {
-    const graph = this.program.graph;
-    for (const v of graph.vertices) {
-      const p = this.parallelismOf(v);
-      const list: Subtask[] = [];
-      for (let i = 0; i < p; i++) {
-        const s: Subtask = { vertex: v, index: i, chain: undefined as never, outputs: [], channelWatermarks: new Map(), numChannels: 0, endedChannels: 0, watermark: MIN_WATERMARK, finished: false };
-        const services: TaskServices = {
-          jobId, jobName: graph.jobName, vertexId: v.id, taskName: v.name, subtaskIndex: i, parallelism: p,
-          maxParallelism: this.maxParallelismOf(v), attemptNumber: 0, processingTime: this.pts,
-          stdout: (line) => this.stdout.push(line), logger: getLogger(`Task ${v.name}`),
-          autoWatermarkIntervalMs: graph.settings.autoWatermarkIntervalMs, checkpointingEnabled: false,
-        };
-        s.chain = this.program.createChain(v.id, services, this.outputOf(s));
-        list.push(s);
-      }
-      this.subtasks.set(v.id, list);
-    }
-  }
-
-  private wire(): void {
-    for (const v of this.program.graph.vertices) {
-      const consumers = this.subtasks.get(v.id)!;
-      for (const edge of v.inputs) {
-        const producers = this.subtasks.get(edge.source)!;
-        for (const c of consumers) c.numChannels += producers.length;
-        for (const p of producers) {
-          const partitioner = this.program.createPartitioner(edge, consumers.length, this.maxParallelismOf(v), p.index);
-          p.outputs.push({ partitioner, consumers, inputIndex: edge.inputIndex });
-        }
-      }
-    }
-  }
-
-  private outputOf(s: Subtask): ChainOutput {
-    return {
-      collect: (value, timestamp) => {
-        for (const out of s.outputs) {
-          const ch = out.partitioner.selectChannel(value);
-          if (ch === -1) for (const c of out.consumers) c.chain.processElement(value, timestamp);
-          else out.consumers[ch]!.chain.processElement(value, timestamp);
-        }
-      },
-      emitWatermark: (watermark) => {
-        for (const out of s.outputs) for (const c of out.consumers) this.onChannelWatermark(c, `${s.vertex.id}/${s.index}/${out.inputIndex}`, watermark);
-      },
-    };
-  }
-
-  private onChannelWatermark(c: Subtask, channel: string, watermark: number): void {
-    c.channelWatermarks.set(channel, watermark);
-    if (c.channelWatermarks.size < c.numChannels) return;
-    let min = MAX_WATERMARK;
-    for (const wm of c.channelWatermarks.values()) if (wm < min) min = wm;
-    if (min > c.watermark) {
-      c.watermark = min;
-      c.chain.processWatermark(min);
-    }
-  }
-
-  private async runSource(s: Subtask): Promise<void> {
-    const source = s.chain.source!;
-    const budget = this.options.sourceBudget ?? 64;
-    while (!this.stopped) {
-      const status = source.emitNext(budget);
-      if (status === 'END_OF_INPUT') return this.finish(s);
-      if (status === 'NOTHING_AVAILABLE') await Promise.race([source.whenAvailable(), this.failedPromise, this.tick(50)]);
-      else await new Promise<void>((r) => setImmediate(r));
-    }
-  }
-
-  private tick(ms: number): Promise<void> {
-    return new Promise((r) => setTimeout(r, ms));
-  }
-
-  private async finish(s: Subtask): Promise<void> {
-    if (!s.vertex.isSource && s.watermark < MAX_WATERMARK) {
-      s.watermark = MAX_WATERMARK;
-      s.chain.processWatermark(MAX_WATERMARK);
-    }
-    await s.chain.endInput();
-    s.finished = true;
-    for (const out of s.outputs) {
-      for (const c of out.consumers) {
-        c.endedChannels++;
-        if (c.endedChannels === c.numChannels && !this.stopped) await this.finish(c);
-      }
-    }
+  private outputsOf(vertex: JobVertex): ResultPartitionDescriptor[] {
+    return this.outEdges(vertex).map(({ target, edge, edgeIndex }) => {
+      const pointwise = this.isPointwise(vertex, target, edge.shipStrategy);
+      return { partitionIndex: edgeIndex, edge, numberOfSubpartitions: pointwise ? 1 : this.parallelismOf(target), consumerMaxParallelism: this.maxParallelismOf(target), pointwise };
+    });
   }
 }

@@ -49,6 +49,22 @@ describe('WordCount example on the local runner', () => {
     });
   }
 
+  it('with checkpoints, still counts every word exactly once and finishes only after a final checkpoint', async () => {
+    const expected = await expectedCounts();
+    const program = await buildProgram([]);
+    const { stdout, completedCheckpoints } = await runLocalJob(program, { parallelism: 2, checkpointIntervalMs: 5 });
+    // With checkpointing on, a task ends its partitions only after a checkpoint taken after its end of data.
+    assert.ok(completedCheckpoints.length >= 1, 'the job finished without a completed checkpoint');
+    const totals = new Map<string, number>();
+    for (const line of stdout) {
+      const m = /^\d+> \((.+),(\d+)\)$/.exec(line);
+      assert.ok(m, `unexpected line ${line}`);
+      totals.set(m[1]!, Math.max(totals.get(m[1]!) ?? 0, Number(m[2])));
+    }
+    assert.deepEqual(totals, expected);
+    assert.equal(stdout.length, [...expected.values()].reduce((a, b) => a + b, 0), 'a record was printed twice');
+  });
+
   it('chains like Flink: the counter and the sink share a vertex, the source is non-parallel', async () => {
     const program = await buildProgram([]);
     const vertices = program.graph.vertices.map((v) => [v.name, v.parallelism, v.maxParallelism]);
