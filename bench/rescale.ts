@@ -124,7 +124,7 @@ async function measure(state: (typeof STATES)[number]): Promise<Sample> {
 /** "checkpoint 104.2 MB" (with the range when runs differ): the size a row's rescales restored. */
 function checkpointSize(bytes: readonly number[]): string {
   const mb = bytes.map((b) => b / MB);
-  const text = (v: number) => (v >= 10 ? v.toFixed(0) : v >= 0.1 ? v.toFixed(1) : v.toFixed(3));
+  const text = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 0.1 ? v.toFixed(1) : v.toFixed(3));
   const low = Math.min(...mb);
   const high = Math.max(...mb);
   return `checkpoint ${text(median(mb))} MB${text(low) === text(high) ? '' : ` (${text(low)}–${text(high)})`}`;
