@@ -23,6 +23,8 @@ export interface MetricResult {
   readonly target?: Target;
   /** Whether the median meets the target; absent without a target. */
   readonly met?: boolean;
+  /** What was measured alongside, so the row can be read as what it is (e.g. the checkpoint size a rescale restored). */
+  readonly measured?: string;
 }
 
 /** Where a benchmark ran; results from different machines are not comparable. */
@@ -67,11 +69,24 @@ export function baseline(label: string, runs: readonly number[]): Baseline {
 }
 
 /** Builds a metric from its runs, computing the median and whether it meets the target. */
-export function metric(name: string, unit: string, runs: readonly number[], options: { baselines?: readonly Baseline[]; target?: Target } = {}): MetricResult {
+export function metric(
+  name: string, unit: string, runs: readonly number[], options: { baselines?: readonly Baseline[]; target?: Target; measured?: string } = {},
+): MetricResult {
   const med = round(median(runs));
   const target = options.target;
   const met = target === undefined ? undefined : target.comparison === '<' ? med < target.value : med > target.value;
-  return { metric: name, unit, runs: runs.map(round), median: med, baselines: options.baselines ?? [], ...(target === undefined ? {} : { target, met }) };
+  return {
+    metric: name, unit, runs: runs.map(round), median: med, baselines: options.baselines ?? [],
+    ...(target === undefined ? {} : { target, met }), ...(options.measured === undefined ? {} : { measured: options.measured }),
+  };
+}
+
+/**
+ * `TSFLINK_BENCH_QUICK=1`: fewer rounds and records, to check that a benchmark works; its figures
+ * are not the ones to publish.
+ */
+export function quickMode(): boolean {
+  return process.env.TSFLINK_BENCH_QUICK === '1';
 }
 
 /** Facts about this machine and runtime, recorded with every result. */

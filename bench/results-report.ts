@@ -49,12 +49,12 @@ export function renderMarkdown(results: ResultsFile): string {
     '',
     `Written by \`npm run bench\` (${results.updatedAt}). Medians; every baseline was measured in the same run as its metric.`,
     '',
-    '| benchmark | metric | median | baseline median | target | unit | runs |',
-    '|---|---|---:|---|---|---|---:|',
+    '| benchmark | metric | measured with it | median | baseline median | target | unit | runs |',
+    '|---|---|---|---:|---|---|---|---:|',
   ];
   for (const name of names) {
     for (const row of results.benchmarks[name]!.metrics) {
-      const cells = [name, row.metric, formatNumber(row.median), baselineCell(row), targetCell(row), row.unit, String(row.runs.length)];
+      const cells = [name, row.metric, row.measured ?? '', formatNumber(row.median), baselineCell(row), targetCell(row), row.unit, String(row.runs.length)];
       lines.push(`| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`);
     }
   }

@@ -2,7 +2,9 @@
  * The throughput benchmark's baseline: the same record batches the data plane sends, encoded with
  * the same codec and framing, pushed from one process to another over a Unix socket with nothing
  * else in between. `node raw-pipe.js reader <socket>` prints {records, bytes, ms} when the writer
- * closes; `node raw-pipe.js writer <socket> <records>` sends.
+ * closes; `node raw-pipe.js writer <socket> <records> [every]` generates <records> and sends every
+ * <every>-th one (default 1, all of them): with 2 it moves the share a parallelism-2 keyBy job sends
+ * across TaskManagers, the rest being generated and kept in the process as a local channel keeps it.
  */
 import { createServer, connect } from 'node:net';
 import { once } from 'node:events';
@@ -35,16 +37,24 @@ async function reader(path: string): Promise<void> {
   server.listen(path, () => process.stdout.write('ready\n'));
 }
 
-async function writer(path: string, total: number): Promise<void> {
+async function writer(path: string, total: number, every: number): Promise<void> {
   const socket = connect(path);
   await once(socket, 'connect');
   const out = new DataOutputWriter(64 * 1024);
-  for (let sent = 0; sent < total;) {
+  const kept: unknown[] = [];
+  for (let made = 0; made < total;) {
     const batch: ElementBatch = { values: [], timestamps: [] };
-    for (let i = 0; i < BATCH_RECORDS && sent < total; i++, sent++) {
-      batch.values.push([sent % 10_000, sent, sent * 0.5, 'payload']);
+    for (; batch.values.length < BATCH_RECORDS && made < total; made++) {
+      const record = [made % 10_000, made, made * 0.5, 'payload'];
+      if (made % every !== 0) {
+        // Stays in this process, as a record for a local subtask does; dropped in batches to bound memory.
+        if (kept.push(record) >= BATCH_RECORDS) kept.length = 0;
+        continue;
+      }
+      batch.values.push(record);
       batch.timestamps.push(NO_TIMESTAMP);
     }
+    if (batch.values.length === 0) continue;
     out.reset();
     encodeBatch(batch, SERIALIZER, out);
     let writable = true;
@@ -54,14 +64,14 @@ async function writer(path: string, total: number): Promise<void> {
   socket.end();
 }
 
-const [mode, path, count] = process.argv.slice(2);
+const [mode, path, count, every] = process.argv.slice(2);
 const fail = (error: unknown): void => {
   process.stderr.write(`raw-pipe ${mode ?? ''} failed: ${String(error)}\n`);
   process.exit(1);
 };
 if (mode === 'reader' && path !== undefined) reader(path).catch(fail);
-else if (mode === 'writer' && path !== undefined) writer(path, Number(count)).catch(fail);
+else if (mode === 'writer' && path !== undefined && Number.isSafeInteger(Number(every ?? 1)) && Number(every ?? 1) >= 1) writer(path, Number(count), Number(every ?? 1)).catch(fail);
 else {
-  process.stderr.write('usage: raw-pipe.js reader <socket> | writer <socket> <records>\n');
+  process.stderr.write('usage: raw-pipe.js reader <socket> | writer <socket> <records> [every]\n');
   process.exit(2);
 }

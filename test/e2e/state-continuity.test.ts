@@ -28,7 +28,7 @@ describe('state continuity across rescales', () => {
     const output = join(dist.dir, 'counts');
     const job = dist.startForeground('standalone-job.sh', [
       '-Dexecution.checkpointing.dir=file://' + join(dist.dir, 'checkpoints'),
-      '-j', 'org.tsflink.fixtures.KeyedCounter', '--records', String(RECORDS), '--keys', String(KEYS), '--rate', '1500', '--output', output,
+      '-j', 'org.tsflink.fixtures.KeyedCounter', '--records', String(RECORDS), '--keys', String(KEYS), '--rate', '1200', '--output', output,
     ]);
     const startTaskManager = async (): Promise<void> => {
       const result = await dist.run('taskmanager.sh', ['start']);

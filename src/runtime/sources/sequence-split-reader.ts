@@ -37,13 +37,26 @@ export class SequenceSplitReader<T> implements SourceReader<T, SequenceSplit> {
 
   pollNext(output: ReaderOutput<T>, budget: number): SourceStatus {
     this.register(output);
+    if (this.splits.length === 0) return this.options.unbounded ? 'NOTHING_AVAILABLE' : 'END_OF_INPUT';
     const limiter = this.options.rateLimiter;
-    for (let emitted = 0; emitted < budget; emitted++) {
-      if (this.splits.length === 0) return this.options.unbounded ? 'NOTHING_AVAILABLE' : 'END_OF_INPUT';
-      if (limiter !== undefined && !limiter.tryAcquire()) return 'NOTHING_AVAILABLE';
+    // Take every permit owed since the last poll at once (up to the budget): a burst per wake-up, not one record.
+    const allowed = limiter === undefined ? budget : limiter.acquireUpTo(this.remainingOrBudget(budget));
+    for (let emitted = 0; emitted < allowed; emitted++) {
+      if (this.splits.length === 0) break;
       this.emitOne(output);
     }
-    return this.splits.length === 0 && !this.options.unbounded ? 'END_OF_INPUT' : 'MORE_AVAILABLE';
+    if (this.splits.length === 0) return this.options.unbounded ? 'NOTHING_AVAILABLE' : 'END_OF_INPUT';
+    return allowed < budget && limiter !== undefined ? 'NOTHING_AVAILABLE' : 'MORE_AVAILABLE';
+  }
+
+  /** Records left in the splits, capped at `budget` (so a bounded reader takes no permits it cannot use). */
+  private remainingOrBudget(budget: number): number {
+    let left = 0;
+    for (const s of this.splits) {
+      left += Math.max(0, s.end - s.next + 1);
+      if (left >= budget) return budget;
+    }
+    return left;
   }
 
   private register(output: ReaderOutput<T>): void {

@@ -1,55 +1,94 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RATE_LIMITER_BURST_MS, RateLimiter } from '../../../../src/runtime/sources/rate-limiter.js';
+import { DataGeneratorSource } from '../../../../src/runtime/sources/data-generator-source.js';
+import { RateLimiter } from '../../../../src/runtime/sources/rate-limiter.js';
+import type { Source } from '../../../../src/runtime/sources/source.js';
+import { SourceOperator } from '../../../../src/runtime/sources/source-operator.js';
+import { WatermarkStrategy } from '../../../../src/runtime/watermarks/watermark-strategy.js';
+import { singleOperatorChain, TestingProcessingTimeService, testServices } from '../testing.js';
+
+/** Deterministic wake-up gaps of 1–7 ms, as a busy event loop gives them. */
+function jitteredGaps(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return 1 + (x % 7);
+  };
+}
 
 /**
- * Drives a limiter as a source does: take every permit that is free, then sleep until the next
- * one, waking `lateMs(n)` late (timers never fire early). Returns (time, count) after each wake.
+ * Polls a limiter at every gap for `windowMs` of virtual time, taking up to `budget` permits a poll;
+ * checks after each poll that the total never ran ahead of the rate, and returns the total.
  */
-function drive(rate: number, durationMs: number, lateMs: (wake: number) => number): Array<{ t: number; emitted: number }> {
-  let t = 0;
-  const limiter = new RateLimiter(rate, () => t);
-  const samples: Array<{ t: number; emitted: number }> = [];
-  let emitted = 0;
-  for (let wake = 0; t <= durationMs; wake++) {
-    while (limiter.tryAcquire()) emitted++;
-    samples.push({ t, emitted });
-    t = Math.max(t + 0.001, limiter.nextPermitTime()) + lateMs(wake);
+function drive(rate: number, windowMs: number, nextGap: () => number, budget = 2048): { taken: number; largestBurst: number } {
+  let now = 0;
+  const limiter = new RateLimiter(rate, () => now);
+  let taken = 0;
+  let largestBurst = 0;
+  while (now <= windowMs) {
+    const burst = limiter.acquireUpTo(budget);
+    taken += burst;
+    largestBurst = Math.max(largestBurst, burst);
+    assert.ok(taken <= 1 + (rate * now) / 1000, `${taken} permits by ${now} ms exceed ${rate}/s`);
+    now += nextGap();
   }
-  return samples;
+  return { taken, largestBurst };
 }
 
 describe('RateLimiter', () => {
-  for (const rate of [1_200, 50_000, 1_000_000]) {
-    it(`delivers ${rate} permits/s when woken 1–4 ms late by millisecond timers`, () => {
-      const samples = drive(rate, 10_000, (wake) => 1 + (wake % 4));
-      const last = samples.at(-1)!;
-      const expected = (rate * last.t) / 1000;
-      assert.ok(Math.abs(last.emitted - expected) <= rate / 1000 * 5 + 1, `${last.emitted} permits in ${last.t} ms, expected ${expected}`);
-      for (const { t, emitted } of samples) {
-        assert.ok(emitted <= (rate * t) / 1000 + 1, `never ahead of the rate: ${emitted} by ${t} ms`);
-      }
-    });
-  }
-
-  it('delivers a low rate exactly when woken on time', () => {
-    const samples = drive(10, 60_000, () => 0);
-    assert.equal(samples.at(-1)!.emitted, 601);
+  it('delivers rate × time at a low rate polled every millisecond', () => {
+    const { taken } = drive(1_200, 10_000, () => 1);
+    assert.ok(Math.abs(taken - 12_000) <= 1, `took ${taken}, expected 12,000 ± 1`);
   });
 
-  it('catches up at most the burst after a stall, then keeps the rate', () => {
-    let t = 0;
-    const limiter = new RateLimiter(1_000, () => t);
-    assert.equal(limiter.tryAcquire(), true, 'the first permit is free at once');
-    assert.equal(limiter.tryAcquire(), false);
-    t = 5_000; // held back by backpressure for 5 s
-    let burst = 0;
-    while (limiter.tryAcquire()) burst++;
-    assert.equal(burst, RATE_LIMITER_BURST_MS, 'only the burst is owed, not 5 s of permits');
-    assert.equal(limiter.nextPermitTime(), 5_001);
+  it('delivers rate × time at a high rate even when woken only every 1–7 ms', () => {
+    const { taken, largestBurst } = drive(50_000, 2_000, jitteredGaps(42));
+    assert.ok(Math.abs(taken - 100_000) <= largestBurst, `took ${taken}, expected 100,000 ± ${largestBurst}`);
+    assert.ok(largestBurst >= 50, 'a late wake-up is paid in one burst, not one record');
   });
 
-  it('refuses a rate that is not a positive finite number', () => {
-    for (const rate of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) assert.throws(() => new RateLimiter(rate, () => 0), /finite number > 0/);
+  it('catches up after a stall by one bucket at most, then keeps the rate', () => {
+    let now = 0;
+    const limiter = new RateLimiter(1_000, () => now, 100);
+    assert.equal(limiter.acquireUpTo(10_000), 1);
+    now = 5_000;
+    assert.equal(limiter.acquireUpTo(10_000), 100, 'five idle seconds buy only 100 ms of permits');
+    now = 5_010;
+    assert.equal(limiter.acquireUpTo(10_000), 10);
+  });
+
+  it('says when the next whole permit is free', () => {
+    let now = 1_000;
+    const limiter = new RateLimiter(1_200, () => now);
+    assert.equal(limiter.nextPermitTime(), 1_000);
+    assert.equal(limiter.acquireUpTo(5), 1);
+    assert.ok(Math.abs(limiter.nextPermitTime() - (1_000 + 1_000 / 1_200)) < 1e-9);
+    now = 1_002;
+    assert.equal(limiter.acquireUpTo(5), 2, '2 ms at 1.2 permits/ms owe 2.4 permits');
+    assert.ok(limiter.nextPermitTime() > now);
+  });
+
+  it('refuses a rate that is not a positive finite number, naming it', () => {
+    for (const rate of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      assert.throws(() => new RateLimiter(rate, () => 0), /A rate must be a finite number > 0 records per second, got/);
+    }
+  });
+});
+
+describe('DataGeneratorSource rate limit', () => {
+  it('emits 50,000 records/s over a virtual second when woken by its timers', async () => {
+    const pts = new TestingProcessingTimeService(0);
+    const services = testServices({ subtaskIndex: 0, parallelism: 1, maxParallelism: 128, processingTime: pts });
+    const source = new DataGeneratorSource((i: number) => i, Number.MAX_SAFE_INTEGER, 50_000, { kind: 'LONG' }) as Source<unknown, unknown>;
+    const h = singleOperatorChain(() => new SourceOperator(source, WatermarkStrategy.noWatermarks()), { services, operatorId: 'b'.repeat(32) });
+    await h.chain.initializeState(undefined);
+    await h.chain.open();
+    const gap = jitteredGaps(7);
+    while (pts.time <= 1_000) {
+      while (h.chain.source!.emitNext(2048) === 'MORE_AVAILABLE') { /* a burst larger than one step */ }
+      pts.advanceTo(pts.time + gap());
+    }
+    const emitted = h.output.values().length;
+    assert.ok(emitted >= 49_650 && emitted <= 50_001, `emitted ${emitted} in one virtual second at 50,000/s`);
   });
 });
