@@ -70,14 +70,22 @@ export function baseline(label: string, runs: readonly number[]): Baseline {
 
 /** Builds a metric from its runs, computing the median and whether it meets the target. */
 export function metric(
-  name: string, unit: string, runs: readonly number[], options: { baselines?: readonly Baseline[]; target?: Target; measured?: string } = {},
+  name: string,
+  unit: string,
+  runs: readonly number[],
+  options: { baselines?: readonly Baseline[]; target?: Target; measured?: string } = {},
 ): MetricResult {
   const med = round(median(runs));
   const target = options.target;
   const met = target === undefined ? undefined : target.comparison === '<' ? med < target.value : med > target.value;
   return {
-    metric: name, unit, runs: runs.map(round), median: med, baselines: options.baselines ?? [],
-    ...(target === undefined ? {} : { target, met }), ...(options.measured === undefined ? {} : { measured: options.measured }),
+    metric: name,
+    unit,
+    runs: runs.map(round),
+    median: med,
+    baselines: options.baselines ?? [],
+    ...(target === undefined ? {} : { target, met }),
+    ...(options.measured === undefined ? {} : { measured: options.measured }),
   };
 }
 
@@ -92,5 +100,10 @@ export function quickMode(): boolean {
 /** Facts about this machine and runtime, recorded with every result. */
 export function currentEnvironment(): BenchEnvironment {
   const list = cpus();
-  return { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: list.length, cpuModel: list[0]?.model.trim() ?? 'unknown' };
+  return {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: list.length,
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+  };
 }

@@ -17,7 +17,7 @@ export async function onlyJobId(url: string): Promise<string> {
 export async function latestCheckpointBytes(url: string, jobId: string): Promise<number | undefined> {
   const stats = await getJson<CheckpointingStats>(url, `/jobs/${jobId}/checkpoints`);
   const completed = stats.latest?.completed;
-  return completed === null || completed === undefined ? undefined : completed.state_size ?? completed.checkpointed_size;
+  return completed === null || completed === undefined ? undefined : (completed.state_size ?? completed.checkpointed_size);
 }
 
 /**
@@ -32,5 +32,7 @@ export async function fillUntilCheckpointBytes(url: string, jobId: string, bytes
     if (reached >= bytes) return reached;
     await sleep(200);
   }
-  throw new Error(`the checkpoint reached ${(reached / MB).toFixed(1)} MB, not the ${(bytes / MB).toFixed(1)} MB asked, within ${timeoutMs / 1000} s`);
+  throw new Error(
+    `the checkpoint reached ${(reached / MB).toFixed(1)} MB, not the ${(bytes / MB).toFixed(1)} MB asked, within ${timeoutMs / 1000} s`,
+  );
 }

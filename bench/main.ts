@@ -43,7 +43,7 @@ cleanUpOnInterrupt((signal) => `Interrupted (${signal}); stopping every process 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   async (error: unknown) => {
-    const detail = error instanceof UsageError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error);
+    const detail = error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`Benchmark failed: ${detail}\n`);
     await cleanupAll();
     process.exit(1);

@@ -14,7 +14,8 @@ export async function timeBareNodeProcess(): Promise<number> {
   return performance.now() - startedAt;
 }
 
-const HTTP_SERVER = "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end('{}')});" +
+const HTTP_SERVER =
+  "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end('{}')});" +
   "s.listen(0,'127.0.0.1',()=>console.log(s.address().port));";
 
 /** Resolves with the first line the child prints. */
@@ -48,7 +49,13 @@ export async function startIdleNode(): Promise<{ pid: number; stop(): Promise<vo
   const child = execa(process.execPath, ['-e', "setInterval(()=>{},1000);console.log('up')"], { reject: false });
   const done = onCleanup(() => killQuietly(child.pid));
   await firstLine(child);
-  return { pid: child.pid!, stop: async () => { await done(); await child; } };
+  return {
+    pid: child.pid!,
+    stop: async () => {
+      await done();
+      await child;
+    },
+  };
 }
 
 /**
@@ -62,7 +69,11 @@ export async function timeUnixSocketCloseAfterKill(): Promise<number> {
   server.listen(path);
   await once(server, 'listening');
   const accepted = once(server, 'connection') as Promise<[Socket]>;
-  const client = execa(process.execPath, ['-e', `require('net').connect(${JSON.stringify(path)},()=>console.log('connected'));setInterval(()=>{},1000)`], { reject: false });
+  const client = execa(
+    process.execPath,
+    ['-e', `require('net').connect(${JSON.stringify(path)},()=>console.log('connected'));setInterval(()=>{},1000)`],
+    { reject: false },
+  );
   const done = onCleanup(() => killQuietly(client.pid));
   try {
     await firstLine(client);

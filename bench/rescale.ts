@@ -54,7 +54,9 @@ async function checkpointAfter(dist: TestDist, from: number): Promise<void> {
 
 /** The replayed-records count and restore figures of the last rescale. */
 function lastRunFacts(dist: TestDist, from: number): { replayed: number | undefined } {
-  const line = jobManagerLines(dist, from).filter((l) => /New run after/.test(l)).at(-1);
+  const line = jobManagerLines(dist, from)
+    .filter((l) => /New run after/.test(l))
+    .at(-1);
   const match = line === undefined ? null : /records replayed (\d+)/.exec(line);
   return { replayed: match === null ? undefined : Number(match[1]) };
 }
@@ -74,16 +76,32 @@ interface Sample {
 }
 
 async function measure(state: (typeof STATES)[number]): Promise<Sample> {
-  const dist = TestDist.create({ config: {
-    'scheduler-mode': 'reactive', 'execution.checkpointing.interval': state.payload > 0 ? '1 s' : '300 ms',
-    'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': 1000, 'restart-strategy.fixed-delay.delay': '0 ms',
-    'heartbeat.interval': '500 ms', 'heartbeat.timeout': '5 s',
-  } });
+  const dist = TestDist.create({
+    config: {
+      'scheduler-mode': 'reactive',
+      'execution.checkpointing.interval': state.payload > 0 ? '1 s' : '300 ms',
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': 1000,
+      'restart-strategy.fixed-delay.delay': '0 ms',
+      'heartbeat.interval': '500 ms',
+      'heartbeat.timeout': '5 s',
+    },
+  });
   const done = onCleanup(() => dist.destroy());
   try {
     copyFileSync(join(FLINK_HOME, 'dist', 'bench', 'jobs', 'state-job.js'), join(dist.libDir, 'state-job.mjs'));
-    const started = await dist.run('standalone-job.sh', ['start', `-Dexecution.checkpointing.dir=file://${join(dist.dir, 'chk')}`,
-      '-j', 'org.tsflink.bench.KeyedState', '--keys', String(state.keys), '--payload', String(state.payload), '--rate', String(RATE)]);
+    const started = await dist.run('standalone-job.sh', [
+      'start',
+      `-Dexecution.checkpointing.dir=file://${join(dist.dir, 'chk')}`,
+      '-j',
+      'org.tsflink.bench.KeyedState',
+      '--keys',
+      String(state.keys),
+      '--payload',
+      String(state.payload),
+      '--rate',
+      String(RATE),
+    ]);
     if (started.exitCode !== 0) throw new Error(started.stderr);
     const url = restUrlFrom(started.stdout);
     await dist.run('taskmanager.sh', ['start']);
@@ -113,7 +131,14 @@ async function measure(state: (typeof STATES)[number]): Promise<Sample> {
     sample.kill = await step(async () => process.kill(dist.pids('taskexecutor').at(-1)!, 'SIGKILL'), 1, sample.warmMbPerS);
     if (state.bytes > 0 && canDropPageCache()) {
       // One more scale-up, timed for nothing but its restores, with the checkpoint read from disk.
-      await step(async () => { await dropPageCache(); await dist.run('taskmanager.sh', ['start']); }, 2, sample.coldMbPerS);
+      await step(
+        async () => {
+          await dropPageCache();
+          await dist.run('taskmanager.sh', ['start']);
+        },
+        2,
+        sample.coldMbPerS,
+      );
     }
     return sample;
   } finally {
@@ -144,27 +169,54 @@ export async function run(): Promise<BenchResult> {
     for (let i = 0; i < (quick ? 1 : state.rounds); i++) samples.push(await measure(state));
     const small = state.payload === 0;
     const options = (value: number, ...at: number[]) => ({
-      measured: checkpointSize(sizesAt(samples, ...at)), ...(small ? { target: { comparison: '<' as const, value } } : {}),
+      measured: checkpointSize(sizesAt(samples, ...at)),
+      ...(small ? { target: { comparison: '<' as const, value } } : {}),
     });
     metrics.push(
-      metric(`${state.label}: taskmanager.sh start → every subtask running at the higher parallelism`, 'ms', samples.map((s) => s.up), options(500, 0)),
-      metric(`${state.label}: taskmanager.sh stop → running at the lower parallelism`, 'ms', samples.map((s) => s.stop), options(300, 1)),
-      metric(`${state.label}: kill -9 → running at the lower parallelism`, 'ms', samples.map((s) => s.kill), options(500, 3)),
-      metric(`${state.label}: records replayed per rescale`, 'records', samples.flatMap((s) => s.replayed).concat(samples.every((s) => s.replayed.length === 0) ? [0] : []),
-        { measured: checkpointSize(sizesAt(samples, 0, 1, 2, 3)) }),
+      metric(
+        `${state.label}: taskmanager.sh start → every subtask running at the higher parallelism`,
+        'ms',
+        samples.map((s) => s.up),
+        options(500, 0),
+      ),
+      metric(
+        `${state.label}: taskmanager.sh stop → running at the lower parallelism`,
+        'ms',
+        samples.map((s) => s.stop),
+        options(300, 1),
+      ),
+      metric(
+        `${state.label}: kill -9 → running at the lower parallelism`,
+        'ms',
+        samples.map((s) => s.kill),
+        options(500, 3),
+      ),
+      metric(
+        `${state.label}: records replayed per rescale`,
+        'records',
+        samples.flatMap((s) => s.replayed).concat(samples.every((s) => s.replayed.length === 0) ? [0] : []),
+        { measured: checkpointSize(sizesAt(samples, 0, 1, 2, 3)) },
+      ),
     );
     if (small) continue;
     const warm = samples.flatMap((s) => s.warmMbPerS);
     const dropped = samples.flatMap((s) => s.coldMbPerS);
     const measured = checkpointSize(sizesAt(samples, 0, 1, 2, 3));
     if (warm.length > 0) {
-      metrics.push(metric(`${state.label}: state restore rate, median over subtasks, page cache warm (checkpoint just written)`, 'MB/s', warm,
-        { measured, target: { comparison: '>', value: 200 } }));
+      metrics.push(
+        metric(`${state.label}: state restore rate, median over subtasks, page cache warm (checkpoint just written)`, 'MB/s', warm, {
+          measured,
+          target: { comparison: '>', value: 200 },
+        }),
+      );
     }
     if (dropped.length > 0) {
       cold = true;
-      metrics.push(metric(`${state.label}: state restore rate, median over subtasks, page cache dropped before the rescale`, 'MB/s', dropped,
-        { measured: checkpointSize(sizesAt(samples, 4)) }));
+      metrics.push(
+        metric(`${state.label}: state restore rate, median over subtasks, page cache dropped before the rescale`, 'MB/s', dropped, {
+          measured: checkpointSize(sizesAt(samples, 4)),
+        }),
+      );
     }
   }
   return {
@@ -175,8 +227,10 @@ export async function run(): Promise<BenchResult> {
     notes: [
       'Reactive Mode, checkpoints on disk, restart-strategy fixed-delay 0 ms; times from the command to the JobManager logging that every subtask runs (restored) at the new parallelism.',
       `The job's generator is asked for ${RATE.toLocaleString('en')} records/s; each state is filled until a completed checkpoint (REST state_size) holds the labelled size, and "measured with it" gives the latest completed checkpoint's size just before the rescales of that row.`,
-      'Restore rate: each subtask\'s restored bytes over its own restore time, median over every subtask of every rescale. The checkpoint had just been written, so its files were in the page cache' +
-        (cold ? '; the "page cache dropped" row comes from one more scale-up after sync and echo 3 > /proc/sys/vm/drop_caches.' : ' (not root: the page cache could not be dropped for a cold figure).'),
+      "Restore rate: each subtask's restored bytes over its own restore time, median over every subtask of every rescale. The checkpoint had just been written, so its files were in the page cache" +
+        (cold
+          ? '; the "page cache dropped" row comes from one more scale-up after sync and echo 3 > /proc/sys/vm/drop_caches.'
+          : ' (not root: the page cache could not be dropped for a cold figure).'),
       'Flink needs seconds for a scale-up or a stop and 10–50 s to notice a killed TaskManager (heartbeat timeout).',
       ...(quick ? ['TSFLINK_BENCH_QUICK=1: one round per state; not figures to publish.'] : []),
     ],

@@ -28,7 +28,9 @@ function timedGet(agent: Agent, url: string): Promise<number> {
   return new Promise((resolve, reject) => {
     get(url, { agent }, (response) => {
       response.resume();
-      response.on('end', () => (response.statusCode === 200 ? resolve(performance.now() - start) : reject(new Error(`GET ${url}: HTTP ${response.statusCode}`))));
+      response.on('end', () =>
+        response.statusCode === 200 ? resolve(performance.now() - start) : reject(new Error(`GET ${url}: HTTP ${response.statusCode}`)),
+      );
     }).on('error', reject);
   });
 }
@@ -62,7 +64,9 @@ function steadyLoad(baseUrl: () => string | undefined, paths: () => readonly str
         () => undefined,
       );
       inFlight.add(request);
-      const done = (): void => { inFlight.delete(request); };
+      const done = (): void => {
+        inFlight.delete(request);
+      };
       request.then(done, done);
     }
     timer = setTimeout(tick, interval / 2);
@@ -86,7 +90,10 @@ function percentile(values: readonly number[], p: number): number {
 /** The id of the cluster's one job, asked until it is listed (undefined when the cluster went away). */
 async function findJob(url: string): Promise<string | undefined> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const listed = await fetch(`${url}/jobs`).then((r) => r.json() as Promise<{ jobs: Array<{ id: string }> }>, () => undefined);
+    const listed = await fetch(`${url}/jobs`).then(
+      (r) => r.json() as Promise<{ jobs: Array<{ id: string }> }>,
+      () => undefined,
+    );
     if (listed?.jobs[0] !== undefined) return listed.jobs[0].id;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -98,7 +105,10 @@ async function findJob(url: string): Promise<string | undefined> {
  * JobManager and the load (this process) core 1, so the figure is REST's cost and not the
  * scheduler moving a TaskManager's GC threads onto the core the requests need. Undefined: no pinning.
  */
-interface CoreSplit { readonly taskManagers: string; readonly rest: string }
+interface CoreSplit {
+  readonly taskManagers: string;
+  readonly rest: string;
+}
 
 const ALL_CORES = `0-${Math.max(0, availableParallelism() - 1)}`;
 
@@ -109,14 +119,24 @@ async function pin(pid: number, cores: string): Promise<boolean> {
 }
 
 /** What one run of the job measured. */
-interface JobRun { recordsPerSecond: number; latencies: Latencies; jobManagerCpuMs: number }
+interface JobRun {
+  recordsPerSecond: number;
+  latencies: Latencies;
+  jobManagerCpuMs: number;
+}
 
 /** Where a run's requests go: nowhere, the JobManager's REST API, or a bare server (the load's own cost). */
 type LoadTarget = 'none' | 'jobmanager' | { readonly bareUrl: string };
 
 /** One run of the throughput job at `parallelism` (one TaskManager each), with the load sent to `target`. */
 async function runJob(dist: TestDist, parallelism: number, target: LoadTarget, split: CoreSplit | undefined): Promise<JobRun> {
-  const child = dist.startForeground('standalone-job.sh', [`-Dparallelism.default=${parallelism}`, '-j', JOB_CLASS, '--records', String(RECORDS)]);
+  const child = dist.startForeground('standalone-job.sh', [
+    `-Dparallelism.default=${parallelism}`,
+    '-j',
+    JOB_CLASS,
+    '--records',
+    String(RECORDS),
+  ]);
   let output = '';
   let jobId: string | undefined;
   let url: string | undefined;
@@ -129,24 +149,44 @@ async function runJob(dist: TestDist, parallelism: number, target: LoadTarget, s
     if (url === undefined) return;
     const pid = dist.pids('standalonejob').at(-1);
     if (pid !== undefined) jobManager = { pid, cpuAtStart: cpuTimeMs(pid) };
-    if (pid !== undefined && split !== undefined) pin(pid, split.rest).catch((error: unknown) => process.stderr.write(`could not pin the JobManager: ${String(error)}\n`));
-    findJob(url).then((id) => { jobId = id; }, (error: unknown) => process.stderr.write(`could not find the job: ${String(error)}\n`));
+    if (pid !== undefined && split !== undefined)
+      pin(pid, split.rest).catch((error: unknown) => process.stderr.write(`could not pin the JobManager: ${String(error)}\n`));
+    findJob(url).then(
+      (id) => {
+        jobId = id;
+      },
+      (error: unknown) => process.stderr.write(`could not find the job: ${String(error)}\n`),
+    );
   });
   // The JobManager's CPU is read just before it winds down: once FINISHED is logged it exits.
   child.all!.on('data', () => {
     if (jobManager !== undefined && jobManagerCpuMs === 0 && /switched from state RUNNING to FINISHED/.test(output)) {
-      try { jobManagerCpuMs = cpuTimeMs(jobManager.pid) - jobManager.cpuAtStart; } catch { /* already gone */ }
+      try {
+        jobManagerCpuMs = cpuTimeMs(jobManager.pid) - jobManager.cpuAtStart;
+      } catch {
+        /* already gone */
+      }
     }
   });
-  const load = target === 'none' ? undefined
-    : target === 'jobmanager' ? steadyLoad(() => url, () => (jobId === undefined ? [] : ['/overview', `/jobs/${jobId}`]))
-    : steadyLoad(() => (url === undefined ? undefined : target.bareUrl), () => ['/overview']);
+  const load =
+    target === 'none'
+      ? undefined
+      : target === 'jobmanager'
+        ? steadyLoad(
+            () => url,
+            () => (jobId === undefined ? [] : ['/overview', `/jobs/${jobId}`]),
+          )
+        : steadyLoad(
+            () => (url === undefined ? undefined : target.bareUrl),
+            () => ['/overview'],
+          );
   const result = await child;
   const latencies = (await load?.stop()) ?? new Map();
   return { recordsPerSecond: RECORDS / (runningToFinishedMs(result.exitCode, String(result.all)) / 1000), latencies, jobManagerCpuMs };
 }
 
-const BARE_SERVER = "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end(JSON.stringify({taskmanagers:2,'slots-total':2,'slots-available':0,'jobs-running':1,'jobs-finished':0,'jobs-cancelled':0,'jobs-failed':0,'flink-version':'1.20.0','flink-commit':'tsflink'}))});" +
+const BARE_SERVER =
+  "const s=require('http').createServer((q,r)=>{r.setHeader('content-type','application/json');r.end(JSON.stringify({taskmanagers:2,'slots-total':2,'slots-available':0,'jobs-running':1,'jobs-finished':0,'jobs-cancelled':0,'jobs-failed':0,'flink-version':'1.20.0','flink-commit':'tsflink'}))});" +
   "s.listen(0,'127.0.0.1',()=>console.log(s.address().port));";
 
 /** A bare node:http server answering a JSON body of /overview's size, in a process of its own. */
@@ -166,7 +206,10 @@ async function startBareServer(cores: string | undefined): Promise<{ url: string
 async function bareServerP99(): Promise<number> {
   const server = await startBareServer(undefined);
   try {
-    const load = steadyLoad(() => server.url, () => ['/overview']);
+    const load = steadyLoad(
+      () => server.url,
+      () => ['/overview'],
+    );
     await new Promise((resolve) => setTimeout(resolve, 5000));
     return percentile((await load.stop()).get('/overview') ?? [], 99);
   } finally {
@@ -175,7 +218,14 @@ async function bareServerP99(): Promise<number> {
 }
 
 /** Latency and throughput cost with the job at `parallelism`; targets apply to the configuration `targeted`. */
-async function measureAt(dist: TestDist, parallelism: number, bare: Baseline, label: string, targeted: boolean, split: CoreSplit | undefined): Promise<MetricResult[]> {
+async function measureAt(
+  dist: TestDist,
+  parallelism: number,
+  bare: Baseline,
+  label: string,
+  targeted: boolean,
+  split: CoreSplit | undefined,
+): Promise<MetricResult[]> {
   const quietRuns: JobRun[] = [];
   const loaded: JobRun[] = [];
   const bareLoaded: JobRun[] = [];
@@ -206,25 +256,45 @@ async function measureAt(dist: TestDist, parallelism: number, bare: Baseline, la
   const latency = (path: string, p: number): number[] => loaded.map((r) => percentile(r.latencies.get(path) ?? [], p));
   const requests = loaded.map((r) => [...r.latencies.values()].reduce((n, l) => n + l.length, 0));
   return [
-    metric(`${label}: /overview p99 latency at ${REQUESTS_PER_SECOND} req/s`, 'ms', latency('/overview', 99), { baselines: [bare], ...target('<', 5) }),
+    metric(`${label}: /overview p99 latency at ${REQUESTS_PER_SECOND} req/s`, 'ms', latency('/overview', 99), {
+      baselines: [bare],
+      ...target('<', 5),
+    }),
     metric(`${label}: /overview median latency`, 'ms', latency('/overview', 50)),
-    metric(`${label}: /jobs/:jobid p99 latency at ${REQUESTS_PER_SECOND} req/s`, 'ms', latency('/jobs/:jobid', 99), { baselines: [bare], ...target('<', 5) }),
+    metric(`${label}: /jobs/:jobid p99 latency at ${REQUESTS_PER_SECOND} req/s`, 'ms', latency('/jobs/:jobid', 99), {
+      baselines: [bare],
+      ...target('<', 5),
+    }),
     metric(`${label}: /jobs/:jobid median latency`, 'ms', latency('/jobs/:jobid', 50)),
-    metric(`${label}: job throughput under REST load`, 'records/s', loaded.map((r) => r.recordsPerSecond), { baselines: [baseline('same job without load', quiet)] }),
+    metric(
+      `${label}: job throughput under REST load`,
+      'records/s',
+      loaded.map((r) => r.recordsPerSecond),
+      { baselines: [baseline('same job without load', quiet)] },
+    ),
     metric(`${label}: throughput cost of the REST load`, '%', cost(loaded), {
-      baselines: [baseline('the same load sent to a bare node:http server on the same core', cost(bareLoaded))], ...target('<', 2),
+      baselines: [baseline('the same load sent to a bare node:http server on the same core', cost(bareLoaded))],
+      ...target('<', 2),
     }),
     // The JobManager's own work (deploying, tracking the job) is what it used in the run without load.
-    metric(`${label}: JobManager CPU per answered request`, 'ms', loaded.map((r, i) => Math.max(0, r.jobManagerCpuMs - quietRuns[i]!.jobManagerCpuMs) / Math.max(1, requests[i]!))),
+    metric(
+      `${label}: JobManager CPU per answered request`,
+      'ms',
+      loaded.map((r, i) => Math.max(0, r.jobManagerCpuMs - quietRuns[i]!.jobManagerCpuMs) / Math.max(1, requests[i]!)),
+    ),
   ];
 }
 
 export async function run(): Promise<BenchResult> {
   const { dist, done } = await throughputCluster();
   try {
-    const bareBaseline = baseline('bare node:http server, same rate and body size', [await bareServerP99(), await bareServerP99(), await bareServerP99()]);
+    const bareBaseline = baseline('bare node:http server, same rate and body size', [
+      await bareServerP99(),
+      await bareServerP99(),
+      await bareServerP99(),
+    ]);
     // Pinning needs taskset and a second core; without them the first configuration runs unpinned.
-    const split = availableParallelism() > 1 && await pin(process.pid, ALL_CORES) ? { taskManagers: '0', rest: '1' } : undefined;
+    const split = availableParallelism() > 1 && (await pin(process.pid, ALL_CORES)) ? { taskManagers: '0', rest: '1' } : undefined;
     const metrics = [
       ...(await measureAt(dist, 1, bareBaseline, '1 TaskManager (a core left for the JobManager and the load)', true, split)),
       ...(await measureAt(dist, 2, bareBaseline, '2 TaskManagers (every core busy)', false, undefined)),
@@ -237,9 +307,9 @@ export async function run(): Promise<BenchResult> {
       notes: [
         `${RECORDS.toLocaleString('en')} records per run through source → keyBy → reduce → discard, one slot per TaskManager, two new TaskManagers for every run; runs without load, with the load on the JobManager and with it on a bare server take turns in alternating order.`,
         'The load is open-loop (each request leaves at its planned time) over keep-alive connections from the benchmark process, on the same machine.',
-        'With every core busy, the cost is the CPU the JobManager and the load generator take from the TaskManagers; the JobManager\'s share is the CPU-per-request figure.',
+        "With every core busy, the cost is the CPU the JobManager and the load generator take from the TaskManagers; the JobManager's share is the CPU-per-request figure.",
         'The cost stands beside the cost of the same load sent to a bare node:http server placed like the JobManager: what any server and the load generator take from the job on this machine.',
-        'With a core left free, the TaskManagers are pinned to core 0 and the JobManager and the load to core 1 (taskset), so the cost is REST\'s and not the scheduler\'s; with every core busy nothing is pinned.',
+        "With a core left free, the TaskManagers are pinned to core 0 and the JobManager and the load to core 1 (taskset), so the cost is REST's and not the scheduler's; with every core busy nothing is pinned.",
       ],
     };
   } finally {

@@ -20,10 +20,14 @@ export interface Restore {
 export function restores(dist: TestDist): Restore[] {
   const out: Restore[] = [];
   for (let instance = 0; instance < INSTANCES; instance++) {
-    dist.log('taskexecutor', instance).split('\n').forEach((line, index) => {
-      const match = /restored (\d+) bytes of state from checkpoint \d+ in (\d+) ms/.exec(line);
-      if (match !== null && Number(match[1]) > 0) out.push({ id: `${instance}:${index}`, bytes: Number(match[1]), ms: Number(match[2]), time: logLineTime(line) });
-    });
+    dist
+      .log('taskexecutor', instance)
+      .split('\n')
+      .forEach((line, index) => {
+        const match = /restored (\d+) bytes of state from checkpoint \d+ in (\d+) ms/.exec(line);
+        if (match !== null && Number(match[1]) > 0)
+          out.push({ id: `${instance}:${index}`, bytes: Number(match[1]), ms: Number(match[2]), time: logLineTime(line) });
+      });
   }
   return out;
 }

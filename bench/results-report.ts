@@ -54,7 +54,16 @@ export function renderMarkdown(results: ResultsFile): string {
   ];
   for (const name of names) {
     for (const row of results.benchmarks[name]!.metrics) {
-      const cells = [name, row.metric, row.measured ?? '', formatNumber(row.median), baselineCell(row), targetCell(row), row.unit, String(row.runs.length)];
+      const cells = [
+        name,
+        row.metric,
+        row.measured ?? '',
+        formatNumber(row.median),
+        baselineCell(row),
+        targetCell(row),
+        row.unit,
+        String(row.runs.length),
+      ];
       lines.push(`| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`);
     }
   }
@@ -72,7 +81,10 @@ export function renderMarkdown(results: ResultsFile): string {
 export function writeResults(dir: string, results: ResultsFile): string {
   mkdirSync(dir, { recursive: true });
   const markdown = renderMarkdown(results);
-  for (const [name, content] of [['latest.json', `${JSON.stringify(results, null, 2)}\n`], ['latest.md', markdown]] as const) {
+  for (const [name, content] of [
+    ['latest.json', `${JSON.stringify(results, null, 2)}\n`],
+    ['latest.md', markdown],
+  ] as const) {
     const temp = join(dir, `${name}.${process.pid}.tmp`);
     writeFileSync(temp, content);
     renameSync(temp, join(dir, name));

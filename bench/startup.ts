@@ -38,7 +38,8 @@ async function startTaskManager(dist: TestDist, url: string): Promise<number> {
   const startedAt = performance.now();
   const result = await dist.run('taskmanager.sh', ['start']);
   const elapsed = performance.now() - startedAt;
-  if (result.exitCode !== 0 || !/registered with the JobManager/.test(result.stdout)) throw new Error(`taskmanager.sh start did not register: ${result.stdout}${result.stderr}`);
+  if (result.exitCode !== 0 || !/registered with the JobManager/.test(result.stdout))
+    throw new Error(`taskmanager.sh start did not register: ${result.stdout}${result.stderr}`);
   const overview = await getJson<{ taskmanagers: number }>(url, '/overview');
   if (overview.taskmanagers !== 1) throw new Error(`expected 1 registered TaskManager, REST shows ${overview.taskmanagers}`);
   return elapsed;
@@ -86,7 +87,11 @@ async function measureCluster(): Promise<ClusterSample> {
 
 /** Baselines of one round, measured between the cluster runs so both see the same machine load. */
 async function measureBaselines(): Promise<{ bareProcessMs: number; bareHttpMs: number; socketCloseMs: number }> {
-  return { bareProcessMs: await timeBareNodeProcess(), bareHttpMs: await timeBareHttpServer(), socketCloseMs: await timeUnixSocketCloseAfterKill() };
+  return {
+    bareProcessMs: await timeBareNodeProcess(),
+    bareHttpMs: await timeBareHttpServer(),
+    socketCloseMs: await timeUnixSocketCloseAfterKill(),
+  };
 }
 
 /** Startup latency, idle memory and failure detection of a cluster started through the bin scripts. */
@@ -98,17 +103,29 @@ export async function run(): Promise<BenchResult> {
     bases.push(await measureBaselines());
   }
   const of = <K extends keyof ClusterSample>(key: K): number[] => samples.map((s) => s[key]);
-  const bareProcess = baseline("`node -e ''` start to exit", bases.map((b) => b.bareProcessMs));
+  const bareProcess = baseline(
+    "`node -e ''` start to exit",
+    bases.map((b) => b.bareProcessMs),
+  );
   return {
     name,
     ranAt: new Date().toISOString(),
     environment: currentEnvironment(),
     metrics: [
       metric('`jobmanager.sh start` until REST answers', 'ms', of('jobManagerReadyMs'), {
-        baselines: [bareProcess, baseline('bare node:http server started and answering', bases.map((b) => b.bareHttpMs))],
+        baselines: [
+          bareProcess,
+          baseline(
+            'bare node:http server started and answering',
+            bases.map((b) => b.bareHttpMs),
+          ),
+        ],
         target: { comparison: '<', value: 400 },
       }),
-      metric('`taskmanager.sh start` until registered', 'ms', of('taskManagerRegisteredMs'), { baselines: [bareProcess], target: { comparison: '<', value: 300 } }),
+      metric('`taskmanager.sh start` until registered', 'ms', of('taskManagerRegisteredMs'), {
+        baselines: [bareProcess],
+        target: { comparison: '<', value: 300 },
+      }),
       metric(`JobManager idle RSS (after ${IDLE_MS / 1000} s)`, 'MB', of('jobManagerRssMb'), {
         baselines: [baseline('idle bare `node`', of('bareNodeRssMb'))],
         target: { comparison: '<', value: 80 },
@@ -118,13 +135,18 @@ export async function run(): Promise<BenchResult> {
         target: { comparison: '<', value: 80 },
       }),
       metric('kill -9 of a TaskManager until the JobManager logs the loss', 'ms', of('killNoticedMs'), {
-        baselines: [baseline('plain Unix-socket server sees close after kill -9 of its client', bases.map((b) => b.socketCloseMs))],
+        baselines: [
+          baseline(
+            'plain Unix-socket server sees close after kill -9 of its client',
+            bases.map((b) => b.socketCloseMs),
+          ),
+        ],
         target: { comparison: '<', value: 100 },
       }),
     ],
     notes: [
       `${RUNS} fresh clusters (own conf, pid, log and tmp dirs), started with the real bin/ scripts; script times include bash and the CLI process.`,
-      'kill -9 detection compares the JobManager log line\'s millisecond timestamp with the wall clock at the kill.',
+      "kill -9 detection compares the JobManager log line's millisecond timestamp with the wall clock at the kill.",
     ],
   };
 }

@@ -36,8 +36,10 @@ async function runJob(dist: TestDist, args: readonly string[]): Promise<JobRun> 
   const elapsedMs = runningToFinishedMs(result.exitCode, String(result.all));
   const records = Number(args[args.indexOf('--records') + 1]);
   return {
-    recordsPerSecond: records / (elapsedMs / 1000), commandRecordsPerSecond: records / (commandMs / 1000),
-    bytesPerSecond: (bytesSentInLogs(dist) - before) / (elapsedMs / 1000), elapsedMs,
+    recordsPerSecond: records / (elapsedMs / 1000),
+    commandRecordsPerSecond: records / (commandMs / 1000),
+    bytesPerSecond: (bytesSentInLogs(dist) - before) / (elapsedMs / 1000),
+    elapsedMs,
   };
 }
 
@@ -68,11 +70,16 @@ async function rawPipe(records: number, every: number): Promise<{ recordsPerSeco
   const socket = join(dir, 'raw.sock');
   const script = join(FLINK_HOME, 'dist', 'bench', 'raw', 'raw-pipe.js');
   const reader = execa(process.execPath, [script, 'reader', socket], { reject: false });
-  const done = onCleanup(() => { reader.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); });
+  const done = onCleanup(() => {
+    reader.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
   try {
     let output = '';
     let ready: () => void = () => undefined;
-    const isReady = new Promise<void>((resolve) => { ready = resolve; });
+    const isReady = new Promise<void>((resolve) => {
+      ready = resolve;
+    });
     reader.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('ready')) ready();
@@ -93,7 +100,13 @@ async function rawPipe(records: number, every: number): Promise<{ recordsPerSeco
 async function slowSinkPeakRss(dist: TestDist): Promise<number[]> {
   const pids = dist.pids('taskexecutor');
   const peaks = pids.map(() => 0);
-  const sampler = setInterval(() => pids.forEach((pid, i) => { peaks[i] = Math.max(peaks[i]!, residentSetBytes(pid) / MB); }), 100);
+  const sampler = setInterval(
+    () =>
+      pids.forEach((pid, i) => {
+        peaks[i] = Math.max(peaks[i]!, residentSetBytes(pid) / MB);
+      }),
+    100,
+  );
   try {
     await runJob(dist, ['--records', String(SLOW_RECORDS), '--sink-delay-every', '1', '--sink-spin-us', '8']);
   } finally {
@@ -145,22 +158,52 @@ export async function run(): Promise<BenchResult> {
     }
     await freshTaskManagers(dist);
     const peaks = await slowSinkPeakRss(dist);
-    const allCross = baseline('raw pipe, every record crosses one Unix socket', rawAll.map((r) => r.recordsPerSecond));
-    const halfCross = baseline('raw pipe, every 2nd record crosses one Unix socket (as in the job)', rawHalf.map((r) => r.recordsPerSecond));
+    const allCross = baseline(
+      'raw pipe, every record crosses one Unix socket',
+      rawAll.map((r) => r.recordsPerSecond),
+    );
+    const halfCross = baseline(
+      'raw pipe, every 2nd record crosses one Unix socket (as in the job)',
+      rawHalf.map((r) => r.recordsPerSecond),
+    );
     const job = jobRuns.map((r) => r.recordsPerSecond);
     return {
       name,
       ranAt: new Date().toISOString(),
       environment: currentEnvironment(),
       metrics: [
-        metric('source → keyBy → reduce → discard, 2 TaskManagers × 1 slot, parallelism 2, RUNNING → FINISHED', 'records/s', job,
-          { baselines: [halfCross, allCross], target: { comparison: '>', value: 1_000_000 } }),
-        metric('the same job, standalone-job.sh start-foreground → its exit', 'records/s', jobRuns.map((r) => r.commandRecordsPerSecond)),
-        metric('job throughput (RUNNING → FINISHED) as a share of a raw pipe sending the same half of the records across a socket', '%',
-          job.map((r, i) => (100 * r) / rawHalf[i]!.recordsPerSecond), { target: { comparison: '>', value: 50 } }),
-        metric('data-socket bytes sent by the job', 'MB/s', jobRuns.map((r) => r.bytesPerSecond / MB),
-          { baselines: [baseline('raw pipe, every record crosses', rawAll.map((r) => r.bytesPerSecond / MB))] }),
-        metric('peak TaskManager RSS with a sink ~10x slower than the source', 'MB', peaks, { baselines: [baseline('idle TaskManager RSS', idleRss)], target: { comparison: '<', value: 200 } }),
+        metric('source → keyBy → reduce → discard, 2 TaskManagers × 1 slot, parallelism 2, RUNNING → FINISHED', 'records/s', job, {
+          baselines: [halfCross, allCross],
+          target: { comparison: '>', value: 1_000_000 },
+        }),
+        metric(
+          'the same job, standalone-job.sh start-foreground → its exit',
+          'records/s',
+          jobRuns.map((r) => r.commandRecordsPerSecond),
+        ),
+        metric(
+          'job throughput (RUNNING → FINISHED) as a share of a raw pipe sending the same half of the records across a socket',
+          '%',
+          job.map((r, i) => (100 * r) / rawHalf[i]!.recordsPerSecond),
+          { target: { comparison: '>', value: 50 } },
+        ),
+        metric(
+          'data-socket bytes sent by the job',
+          'MB/s',
+          jobRuns.map((r) => r.bytesPerSecond / MB),
+          {
+            baselines: [
+              baseline(
+                'raw pipe, every record crosses',
+                rawAll.map((r) => r.bytesPerSecond / MB),
+              ),
+            ],
+          },
+        ),
+        metric('peak TaskManager RSS with a sink ~10x slower than the source', 'MB', peaks, {
+          baselines: [baseline('idle TaskManager RSS', idleRss)],
+          target: { comparison: '<', value: 200 },
+        }),
       ],
       notes: [
         `${RECORDS.toLocaleString('en')} records of 4 fields (int, long, double, string) per run on two new TaskManagers. The first row is timed from the job's RUNNING to FINISHED (includes deployment); the second from running standalone-job.sh start-foreground to the JobManager process exiting (JobManager start, job submission, deployment and shutdown included; the TaskManagers were already running).`,

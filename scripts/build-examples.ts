@@ -19,10 +19,18 @@ export interface ExampleSpec {
 
 /** Flink's streaming examples that tsflink ships. */
 export const EXAMPLES: readonly ExampleSpec[] = [
-  { module: 'top-speed-windowing', jar: 'TopSpeedWindowing.jar', mainClass: 'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing' },
+  {
+    module: 'top-speed-windowing',
+    jar: 'TopSpeedWindowing.jar',
+    mainClass: 'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing',
+  },
   { module: 'word-count', jar: 'WordCount.jar', mainClass: 'org.apache.flink.streaming.examples.wordcount.WordCount' },
   { module: 'window-word-count', jar: 'WindowWordCount.jar', mainClass: 'org.apache.flink.streaming.examples.windowing.WindowWordCount' },
-  { module: 'socket-window-word-count', jar: 'SocketWindowWordCount.jar', mainClass: 'org.apache.flink.streaming.examples.socket.SocketWindowWordCount' },
+  {
+    module: 'socket-window-word-count',
+    jar: 'SocketWindowWordCount.jar',
+    mainClass: 'org.apache.flink.streaming.examples.socket.SocketWindowWordCount',
+  },
 ];
 
 const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.\.?\/[^'"]*)['"]/;
@@ -43,7 +51,9 @@ export async function buildExamples(rootDir: string, examples: readonly ExampleS
     }
     const relativeImport = RELATIVE_IMPORT.exec(source);
     if (relativeImport !== null) {
-      problems.push(`${relative(rootDir, compiled)} imports '${relativeImport[1]}', which the jar would not hold (examples import only 'tsflink' and node builtins)`);
+      problems.push(
+        `${relative(rootDir, compiled)} imports '${relativeImport[1]}', which the jar would not hold (examples import only 'tsflink' and node builtins)`,
+      );
       continue;
     }
     // The map sits beside the compiled file, not in the jar; a dangling reference only confuses tools.

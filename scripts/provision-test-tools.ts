@@ -69,7 +69,11 @@ export function localHost(): ProvisionHost {
  * Installs the tools that `testFiles` need and the machine lacks. Returns null when everything is
  * there afterwards, or the one line to print when it is not and cannot be installed from here.
  */
-export function provision(testFiles: readonly string[], tools: readonly TestTool[] = TEST_TOOLS, host: ProvisionHost = localHost()): string | null {
+export function provision(
+  testFiles: readonly string[],
+  tools: readonly TestTool[] = TEST_TOOLS,
+  host: ProvisionHost = localHost(),
+): string | null {
   const missing = tools.filter((tool) => testFiles.some((file) => tool.testFiles.some((part) => file.includes(part))) && !tool.present());
   if (missing.length === 0) return null;
   const packages = missing.map((tool) => tool.pkg).join(' ');
@@ -80,9 +84,13 @@ export function provision(testFiles: readonly string[], tools: readonly TestTool
     return `npm test needs Debian's ${why} and cannot install it here (${host.isRoot ? 'no apt-get' : 'not root'}): run "${run}", then npm test again.`;
   }
   host.log(`Installing Debian's ${why}...`);
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...missing.map((tool) => tool.pkg)]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', ...missing.map((tool) => tool.pkg)],
+  ]) {
     const failure = host.aptGet(args);
-    if (failure !== null) return `npm test could not install Debian's ${packages} (apt-get ${args[0] ?? ''}: ${failure}): run "${command}", then npm test again.`;
+    if (failure !== null)
+      return `npm test could not install Debian's ${packages} (apt-get ${args[0] ?? ''}: ${failure}): run "${command}", then npm test again.`;
   }
   const still = missing.filter((tool) => !tool.present()).map((tool) => tool.pkg);
   if (still.length > 0) return `apt-get ran, yet ${still.join(' ')} is still missing: check "${command}".`;

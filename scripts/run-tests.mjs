@@ -37,7 +37,9 @@ if (filters.length === 0) {
   ]) {
     const check = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
     if (check.status !== 0) {
-      console.error(`npm test stopped: the ${what} failed (npm run ${what === 'lint' ? 'lint' : 'format'} ${what === 'lint' ? 'shows' : 'fixes'} it).`);
+      console.error(
+        `npm test stopped: the ${what} failed (npm run ${what === 'lint' ? 'lint' : 'format'} ${what === 'lint' ? 'shows' : 'fixes'} it).`,
+      );
       process.exit(1);
     }
   }

@@ -20,7 +20,10 @@ export class ChaosFleet {
   readonly alive = new Set<number>();
   readonly frozen = new Set<number>();
 
-  constructor(private readonly dist: TestDist, private readonly heartbeatTimeoutMs: number) {}
+  constructor(
+    private readonly dist: TestDist,
+    private readonly heartbeatTimeoutMs: number,
+  ) {}
 
   async start(): Promise<void> {
     const before = new Set(this.dist.pids('taskexecutor'));
@@ -42,11 +45,16 @@ export class ChaosFleet {
 
   async apply(kind: ChaosEventKind, random: () => number): Promise<void> {
     switch (kind) {
-      case 'start': return this.start();
-      case 'stop': return this.stop();
-      case 'kill': return this.kill(this.pick(random));
-      case 'freeze-short': return this.freeze(this.pick(random), this.heartbeatTimeoutMs / 3);
-      case 'freeze-long': return this.freeze(this.pick(random), this.heartbeatTimeoutMs * 1.6);
+      case 'start':
+        return this.start();
+      case 'stop':
+        return this.stop();
+      case 'kill':
+        return this.kill(this.pick(random));
+      case 'freeze-short':
+        return this.freeze(this.pick(random), this.heartbeatTimeoutMs / 3);
+      case 'freeze-long':
+        return this.freeze(this.pick(random), this.heartbeatTimeoutMs * 1.6);
     }
   }
 

@@ -32,7 +32,6 @@ export interface ChaosReport {
 const JOB = 'org.tsflink.fixtures.ChaosJob';
 const HEARTBEAT_TIMEOUT_MS = 1500;
 
-
 /** The reference: the same job at parallelism 1, default scheduler, no faults. */
 async function referenceRun(options: ChaosOptions): Promise<string[]> {
   const dist = TestDist.create();
@@ -40,7 +39,18 @@ async function referenceRun(options: ChaosOptions): Promise<string[]> {
     dist.addFixtureJob('chaos-job');
     await dist.run('taskmanager.sh', ['start']);
     const output = join(dist.dir, 'reference');
-    const result = await dist.startForeground('standalone-job.sh', ['-j', JOB, '--records', String(options.records), '--keys', String(options.keys), '--rate', '100000000', '--output', output]);
+    const result = await dist.startForeground('standalone-job.sh', [
+      '-j',
+      JOB,
+      '--records',
+      String(options.records),
+      '--keys',
+      String(options.keys),
+      '--rate',
+      '100000000',
+      '--output',
+      output,
+    ]);
     if (result.exitCode !== 0) throw new Error(`the reference run failed:\n${String(result.all).slice(-2000)}`);
     return committedLines(output);
   } finally {
@@ -72,12 +82,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const checkpointIntervalMs = 200 + Math.floor(random() * 800);
   const reference = await referenceRun(options);
   log(`Reference run: ${reference.length} lines.`);
-  const dist = TestDist.create({ config: {
-    'scheduler-mode': 'reactive',
-    'execution.checkpointing.interval': `${checkpointIntervalMs} ms`,
-    'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': 1_000_000, 'restart-strategy.fixed-delay.delay': '50 ms',
-    'heartbeat.interval': '300 ms', 'heartbeat.timeout': `${HEARTBEAT_TIMEOUT_MS} ms`,
-  } });
+  const dist = TestDist.create({
+    config: {
+      'scheduler-mode': 'reactive',
+      'execution.checkpointing.interval': `${checkpointIntervalMs} ms`,
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': 1_000_000,
+      'restart-strategy.fixed-delay.delay': '50 ms',
+      'heartbeat.interval': '300 ms',
+      'heartbeat.timeout': `${HEARTBEAT_TIMEOUT_MS} ms`,
+    },
+  });
   dist.writeConfig({ 'execution.checkpointing.dir': `file://${join(dist.dir, 'checkpoints')}` });
   try {
     return await chaosAgainst(dist, options, reference, checkpointIntervalMs, random, log);
@@ -86,14 +101,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-async function chaosAgainst(dist: TestDist, options: ChaosOptions, reference: readonly string[], checkpointIntervalMs: number,
-  random: () => number, log: (line: string) => void): Promise<ChaosReport> {
+async function chaosAgainst(
+  dist: TestDist,
+  options: ChaosOptions,
+  reference: readonly string[],
+  checkpointIntervalMs: number,
+  random: () => number,
+  log: (line: string) => void,
+): Promise<ChaosReport> {
   dist.addFixtureJob('chaos-job');
   const output = join(dist.dir, 'output');
   const fleet = new ChaosFleet(dist, HEARTBEAT_TIMEOUT_MS);
-  const job = dist.startForeground('standalone-job.sh', ['-j', JOB, '--records', String(options.records), '--keys', String(options.keys), '--rate', String(options.rate), '--output', output]);
+  const job = dist.startForeground('standalone-job.sh', [
+    '-j',
+    JOB,
+    '--records',
+    String(options.records),
+    '--keys',
+    String(options.keys),
+    '--rate',
+    String(options.rate),
+    '--output',
+    output,
+  ]);
   let finished = false;
-  const markFinished = (): void => { finished = true; };
+  const markFinished = (): void => {
+    finished = true;
+  };
   job.then(markFinished, markFinished);
   await fleet.start();
   const events: Record<ChaosEventKind, number> = { start: 0, stop: 0, kill: 0, 'freeze-short': 0, 'freeze-long': 0 };

@@ -13,8 +13,10 @@ function wholeNumber(min: number): (value: string) => number {
 }
 
 const program = new Command('npm run chaos --')
-  .description('Runs a bounded keyed job in Reactive Mode while TaskManagers are started, stopped, killed and frozen at random, '
-    + 'then compares its committed output line for line with a fault-free run at parallelism 1. Exits 1 on any difference.')
+  .description(
+    'Runs a bounded keyed job in Reactive Mode while TaskManagers are started, stopped, killed and frozen at random, ' +
+      'then compares its committed output line for line with a fault-free run at parallelism 1. Exits 1 on any difference.',
+  )
   .option('--events <n>', 'faults to survive', wholeNumber(1), 300)
   .option('--seed <n>', 'seed of the fault schedule (default: from the clock)', wholeNumber(0))
   .option('--records <n>', 'records the source emits', wholeNumber(1), 2_000_000)
@@ -28,17 +30,27 @@ const seed = options.seed ?? Date.now() % 100_000;
 // About 0.6 s per event at ~3 subtasks: the job must outlive the faults.
 const rate = options.rate ?? Math.max(1000, Math.floor(options.records / (options.events * 0.6 * 3 * 1.3)));
 
-cleanUpOnInterrupt((signal) => `Interrupted (${signal}): stopping the processes this run started.`, () => TestDist.destroyAll());
+cleanUpOnInterrupt(
+  (signal) => `Interrupted (${signal}): stopping the processes this run started.`,
+  () => TestDist.destroyAll(),
+);
 
 process.stderr.write(`Chaos run: ${options.events} events, seed ${seed}, ${options.records} records at ${rate}/s per source subtask.\n`);
-runChaos({ ...options, seed, rate, log: (line) => process.stderr.write(`${line}\n`) }).then((report) => {
-  process.stdout.write(`${JSON.stringify({ ...report, missing: report.missing.slice(0, 20), unexpected: report.unexpected.slice(0, 20) }, null, 2)}\n`);
-  const ok = report.missing.length === 0 && report.unexpected.length === 0 && report.eventsSurvived >= options.events;
-  process.stdout.write(ok
-    ? `OK: ${report.eventsSurvived} events survived (${report.restarts} restarts, ${report.rescales} scale-ups, ${report.recordsReplayed} records replayed); committed output equals the reference, ${report.outputLines} lines.\n`
-    : `FAILED: ${report.missing.length} line(s) missing, ${report.unexpected.length} unexpected, ${report.eventsSurvived}/${options.events} events.\n`);
-  process.exit(ok ? 0 : 1);
-}, (error: unknown) => {
-  process.stderr.write(`Chaos run failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runChaos({ ...options, seed, rate, log: (line) => process.stderr.write(`${line}\n`) }).then(
+  (report) => {
+    process.stdout.write(
+      `${JSON.stringify({ ...report, missing: report.missing.slice(0, 20), unexpected: report.unexpected.slice(0, 20) }, null, 2)}\n`,
+    );
+    const ok = report.missing.length === 0 && report.unexpected.length === 0 && report.eventsSurvived >= options.events;
+    process.stdout.write(
+      ok
+        ? `OK: ${report.eventsSurvived} events survived (${report.restarts} restarts, ${report.rescales} scale-ups, ${report.recordsReplayed} records replayed); committed output equals the reference, ${report.outputLines} lines.\n`
+        : `FAILED: ${report.missing.length} line(s) missing, ${report.unexpected.length} unexpected, ${report.eventsSurvived}/${options.events} events.\n`,
+    );
+    process.exit(ok ? 0 : 1);
+  },
+  (error: unknown) => {
+    process.stderr.write(`Chaos run failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -4,8 +4,18 @@
  * --payload-byte string and a counter in keyed state, so the job's state is about keys × payload.
  */
 import {
-  DataGeneratorSource, DiscardingSink, KeyedProcessFunction, ParameterTool, StreamExecutionEnvironment, Types,
-  ValueStateDescriptor, WatermarkStrategy, type Collector, type KeyedProcessContext, type RuntimeContext, type ValueState,
+  DataGeneratorSource,
+  DiscardingSink,
+  KeyedProcessFunction,
+  ParameterTool,
+  StreamExecutionEnvironment,
+  Types,
+  ValueStateDescriptor,
+  WatermarkStrategy,
+  type Collector,
+  type KeyedProcessContext,
+  type RuntimeContext,
+  type ValueState,
 } from 'tsflink';
 
 class KeepPayload extends KeyedProcessFunction<number, [number, number], number> {
@@ -34,8 +44,14 @@ export async function main(args: string[]): Promise<void> {
   const payload = params.getInt('payload', 0);
   const rate = params.getInt('rate', 20_000);
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
-  const source = new DataGeneratorSource((i: number): [number, number] => [i % keys, i], Number.MAX_SAFE_INTEGER, rate, Types.TUPLE([Types.INT, Types.LONG]));
-  env.fromSource(source, WatermarkStrategy.noWatermarks(), 'keys')
+  const source = new DataGeneratorSource(
+    (i: number): [number, number] => [i % keys, i],
+    Number.MAX_SAFE_INTEGER,
+    rate,
+    Types.TUPLE([Types.INT, Types.LONG]),
+  );
+  env
+    .fromSource(source, WatermarkStrategy.noWatermarks(), 'keys')
     .keyBy((value: [number, number]) => value[0])
     .process(new KeepPayload(payload))
     .returns(Types.INT)

@@ -70,7 +70,8 @@ const fail = (error: unknown): void => {
   process.exit(1);
 };
 if (mode === 'reader' && path !== undefined) reader(path).catch(fail);
-else if (mode === 'writer' && path !== undefined && Number.isSafeInteger(Number(every ?? 1)) && Number(every ?? 1) >= 1) writer(path, Number(count), Number(every ?? 1)).catch(fail);
+else if (mode === 'writer' && path !== undefined && Number.isSafeInteger(Number(every ?? 1)) && Number(every ?? 1) >= 1)
+  writer(path, Number(count), Number(every ?? 1)).catch(fail);
 else {
   process.stderr.write('usage: raw-pipe.js reader <socket> | writer <socket> <records> [every]\n');
   process.exit(2);

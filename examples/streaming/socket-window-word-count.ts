@@ -35,7 +35,11 @@ export async function main(args: string[]): Promise<void> {
     .reduce((a, b) => [a[0], a[1] + b[1]]);
 
   // Flink's WordWithCount prints as "word : count".
-  windowCounts.map(([word, count]) => `${word} : ${count}`, Types.STRING).name('format').print().setParallelism(1);
+  windowCounts
+    .map(([word, count]) => `${word} : ${count}`, Types.STRING)
+    .name('format')
+    .print()
+    .setParallelism(1);
 
   await env.execute('Socket Window WordCount');
 }

@@ -100,7 +100,9 @@ export async function main(args: string[]): Promise<void> {
   const output = params.get('output');
   if (output !== undefined) {
     const sink = FileSink.forRowFormat<CarEvent>(output, new SimpleStringEncoder())
-      .withRollingPolicy(DefaultRollingPolicy.builder().withMaxPartSize(MemorySize.ofMebiBytes(1)).withRolloverInterval(Duration.ofSeconds(10)).build())
+      .withRollingPolicy(
+        DefaultRollingPolicy.builder().withMaxPartSize(MemorySize.ofMebiBytes(1)).withRolloverInterval(Duration.ofSeconds(10)).build(),
+      )
       .build();
     topSpeeds.sinkTo(sink).name('file-sink');
   } else {

@@ -101,7 +101,9 @@ export async function main(args: string[]): Promise<void> {
   const output = params.get('output');
   if (output !== undefined) {
     const sink = FileSink.forRowFormat<WordCount>(output, new SimpleStringEncoder())
-      .withRollingPolicy(DefaultRollingPolicy.builder().withMaxPartSize(MemorySize.ofMebiBytes(1)).withRolloverInterval(Duration.ofSeconds(10)).build())
+      .withRollingPolicy(
+        DefaultRollingPolicy.builder().withMaxPartSize(MemorySize.ofMebiBytes(1)).withRolloverInterval(Duration.ofSeconds(10)).build(),
+      )
       .build();
     counts.sinkTo(sink).name('file-sink');
   } else {

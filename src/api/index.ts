@@ -31,9 +31,21 @@ export type {
   RichFunctionHooks,
 } from '../runtime/functions/function-types.js';
 export type { RuntimeContext } from '../runtime/functions/runtime-context.js';
-export { AbstractRichFunction, RichMapFunction, RichFlatMapFunction, RichFilterFunction, RichSinkFunction } from '../runtime/functions/rich-functions.js';
+export {
+  AbstractRichFunction,
+  RichMapFunction,
+  RichFlatMapFunction,
+  RichFilterFunction,
+  RichSinkFunction,
+} from '../runtime/functions/rich-functions.js';
 export { ProcessFunction, KeyedProcessFunction } from '../runtime/functions/process-functions.js';
-export type { TimerService, TimeDomain, ProcessContext, KeyedProcessContext, OnTimerContext } from '../runtime/functions/process-functions.js';
+export type {
+  TimerService,
+  TimeDomain,
+  ProcessContext,
+  KeyedProcessContext,
+  OnTimerContext,
+} from '../runtime/functions/process-functions.js';
 
 export {
   ValueStateDescriptor,
@@ -42,7 +54,15 @@ export {
   ReducingStateDescriptor,
   AggregatingStateDescriptor,
 } from '../runtime/state/state-descriptors.js';
-export type { ValueState, ListState, MapState, ReducingState, AggregatingState, AppendingState, State } from '../runtime/state/state-types.js';
+export type {
+  ValueState,
+  ListState,
+  MapState,
+  ReducingState,
+  AggregatingState,
+  AppendingState,
+  State,
+} from '../runtime/state/state-types.js';
 
 export { WatermarkStrategy, BoundedOutOfOrdernessWatermarks } from '../runtime/watermarks/watermark-strategy.js';
 export type { WatermarkGenerator, WatermarkOutput, TimestampAssigner } from '../runtime/watermarks/watermark-strategy.js';

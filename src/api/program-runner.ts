@@ -33,7 +33,12 @@ function programFailure(error: unknown, moduleUrl: string): ProgramError {
  * the built JobProgram. Resolves when main returns; fails with a ProgramError when the module cannot
  * be loaded, has no main, main throws, or main returns without executing a job.
  */
-export async function runProgramMain(moduleUrl: string, args: readonly string[], defaults: ProgramDefaults, onExecute: ExecuteHandler): Promise<void> {
+export async function runProgramMain(
+  moduleUrl: string,
+  args: readonly string[],
+  defaults: ProgramDefaults,
+  onExecute: ExecuteHandler,
+): Promise<void> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(moduleUrl)) as Record<string, unknown>;

@@ -25,7 +25,8 @@ export const Types = {
   ROW: (fields: readonly Field[]): TypeDescriptor => ({ kind: 'ROW', fields: [...fields] }),
   /** Flink's ROW_NAMED(names, types...). */
   ROW_NAMED: (names: readonly string[], ...types: TypeDescriptor[]): TypeDescriptor => {
-    if (names.length !== types.length) throw new RangeError(`ROW_NAMED needs as many names as types, got ${names.length} and ${types.length}`);
+    if (names.length !== types.length)
+      throw new RangeError(`ROW_NAMED needs as many names as types, got ${names.length} and ${types.length}`);
     return { kind: 'ROW', fields: names.map((name, i) => ({ name, type: types[i]! })) };
   },
 } as const;

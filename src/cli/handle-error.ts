@@ -9,7 +9,9 @@ export function handleError(error: unknown): number {
     terminal.error(`${describeError(error)}`);
   } else if (isSystemError(error)) {
     // The machine said no (a path, a permission, a port): one line the user can act on, no stack.
-    terminal.error(`Cannot ${error.syscall}${error.path === undefined ? '' : ` ${error.path}`}: ${error.code} (${error.message.replace(/^[A-Z]+: /, '')})`);
+    terminal.error(
+      `Cannot ${error.syscall}${error.path === undefined ? '' : ` ${error.path}`}: ${error.code} (${error.message.replace(/^[A-Z]+: /, '')})`,
+    );
   } else {
     terminal.error(`Unexpected error: ${describeError(error)}`);
     if (error instanceof Error && error.stack !== undefined) terminal.dim(error.stack);
@@ -19,5 +21,9 @@ export function handleError(error: unknown): number {
 }
 
 function isSystemError(error: unknown): error is NodeJS.ErrnoException & { code: string; syscall: string } {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).code === 'string' &&
+    typeof (error as NodeJS.ErrnoException).syscall === 'string'
+  );
 }

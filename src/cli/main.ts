@@ -26,7 +26,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   let exitCode = 0;
-  const program = factory((code) => { exitCode = code; });
+  const program = factory((code) => {
+    exitCode = code;
+  });
   await program.parseAsync([...args], { from: 'user' });
   return exitCode;
 }

@@ -9,7 +9,11 @@ export function tailFile(path: string, lines: number): string[] {
     const length = Math.min(size, 64 * 1024);
     const buffer = Buffer.alloc(length);
     readSync(fd, buffer, 0, length, size - length);
-    return buffer.toString('utf8').split('\n').filter((line) => line.trim() !== '').slice(-lines);
+    return buffer
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .slice(-lines);
   } catch {
     return [];
   } finally {

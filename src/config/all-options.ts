@@ -19,18 +19,33 @@ import { WEB_OPTIONS } from './options/web-options.js';
 
 /** Every area of the option table, in the order the docs present them. */
 export const ALL_OPTION_GROUPS: readonly OptionGroup[] = [
-  CORE_OPTIONS, JOB_MANAGER_OPTIONS, TASK_MANAGER_OPTIONS, SCHEDULER_OPTIONS, HEARTBEAT_OPTIONS,
-  CLUSTER_OPTIONS, PIPELINE_OPTIONS, CHECKPOINTING_OPTIONS, STATE_OPTIONS, RESTART_OPTIONS,
-  HIGH_AVAILABILITY_OPTIONS, REST_OPTIONS, WEB_OPTIONS, METRICS_OPTIONS, DEPLOYMENT_OPTIONS, ENV_OPTIONS,
+  CORE_OPTIONS,
+  JOB_MANAGER_OPTIONS,
+  TASK_MANAGER_OPTIONS,
+  SCHEDULER_OPTIONS,
+  HEARTBEAT_OPTIONS,
+  CLUSTER_OPTIONS,
+  PIPELINE_OPTIONS,
+  CHECKPOINTING_OPTIONS,
+  STATE_OPTIONS,
+  RESTART_OPTIONS,
+  HIGH_AVAILABILITY_OPTIONS,
+  REST_OPTIONS,
+  WEB_OPTIONS,
+  METRICS_OPTIONS,
+  DEPLOYMENT_OPTIONS,
+  ENV_OPTIONS,
 ];
 
 /** Every option with a fixed key. */
 export const ALL_OPTIONS: readonly ConfigOption<unknown>[] = ALL_OPTION_GROUPS.flatMap((group) =>
-  group.options.filter((option): option is ConfigOption<unknown> => option.kind === 'option'));
+  group.options.filter((option): option is ConfigOption<unknown> => option.kind === 'option'),
+);
 
 /** Every option whose key has a `<name>` segment. */
 export const PATTERN_OPTIONS: readonly PatternOption<unknown>[] = ALL_OPTION_GROUPS.flatMap((group) =>
-  group.options.filter((option): option is PatternOption<unknown> => option.kind === 'pattern'));
+  group.options.filter((option): option is PatternOption<unknown> => option.kind === 'pattern'),
+);
 
 const OPTIONS_BY_ANY_KEY: ReadonlyMap<string, ConfigOption<unknown>> = new Map(
   ALL_OPTIONS.flatMap((option) => [option.key, ...option.deprecatedKeys].map((key) => [key, option] as const)),

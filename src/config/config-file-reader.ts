@@ -38,7 +38,7 @@ export async function readConfigFile(confDir: string): Promise<ParsedConfigFile 
     if (error instanceof TsFlinkError) throw error;
     // cosmiconfig also reads its own meta configuration (package.json, .config/) from the conf
     // dir; a broken one there must still end in a one-line configuration error.
-    const reason = (error instanceof Error ? error.message.trim().split('\n')[0] ?? '' : String(error)).replace(/:\s*$/, '');
+    const reason = (error instanceof Error ? (error.message.trim().split('\n')[0] ?? '') : String(error)).replace(/:\s*$/, '');
     throw new ConfigurationError(`Could not read the configuration in ${confDir}: ${reason}`, { cause: error, context: { confDir } });
   }
 }
@@ -56,9 +56,15 @@ async function requireReadableConfigFile(confDir: string): Promise<void> {
     let reason: string | undefined;
     if (stats instanceof Error) reason = stats.code ?? stats.message;
     else if (!stats.isFile()) reason = stats.isDirectory() ? 'it is a directory' : 'it is not a regular file';
-    else reason = await access(file, constants.R_OK).then(() => undefined, (error: NodeJS.ErrnoException) => `it is not readable (${error.code ?? error.message})`);
+    else
+      reason = await access(file, constants.R_OK).then(
+        () => undefined,
+        (error: NodeJS.ErrnoException) => `it is not readable (${error.code ?? error.message})`,
+      );
     if (reason === undefined) return;
-    throw new ConfigurationError(`Cannot read the configuration file ${file}: ${reason}; make it a readable YAML file or remove it.`, { context: { file } });
+    throw new ConfigurationError(`Cannot read the configuration file ${file}: ${reason}; make it a readable YAML file or remove it.`, {
+      context: { file },
+    });
   }
 }
 

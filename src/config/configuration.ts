@@ -72,7 +72,14 @@ export class Configuration {
     const key = `${option.prefix}${name}${option.suffix ?? ''}`;
     if (this.#named.has(key)) return this.#named.get(key) as T;
     const entry = this.#entries.get(key);
-    const value = entry === undefined ? option.defaultValue : parseEntry(entry, (text) => option.parse(text), (v) => option.check(v));
+    const value =
+      entry === undefined
+        ? option.defaultValue
+        : parseEntry(
+            entry,
+            (text) => option.parse(text),
+            (v) => option.check(v),
+          );
     this.#named.set(key, value);
     return value;
   }
@@ -92,7 +99,8 @@ export class Configuration {
     for (const key of this.#entries.keys()) {
       if (!key.startsWith(METRICS_REPORTER_PREFIX)) continue;
       const name = key.slice(METRICS_REPORTER_PREFIX.length).split('.')[0] ?? '';
-      if (name.length > 0 && key.length > METRICS_REPORTER_PREFIX.length + name.length + 1 && !configured.includes(name)) configured.push(name);
+      if (name.length > 0 && key.length > METRICS_REPORTER_PREFIX.length + name.length + 1 && !configured.includes(name))
+        configured.push(name);
     }
     const wanted = this.getOptional(METRICS_REPORTERS);
     return wanted === undefined ? configured : wanted.filter((name) => configured.includes(name));
@@ -175,7 +183,11 @@ export class Configuration {
     for (const key of keysOf(option)) {
       const entry = this.#entries.get(key);
       if (entry === undefined) continue;
-      const value = parseEntry(entry, (text) => option.parse(text), (v) => option.check(v));
+      const value = parseEntry(
+        entry,
+        (text) => option.parse(text),
+        (v) => option.check(v),
+      );
       return { value, key, text: entry.value, origin: entry.origin };
     }
     return option.type === 'map' ? this.#collectMapEntries(option) : null;

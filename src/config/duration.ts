@@ -57,8 +57,8 @@ function parseIsoDuration(value: string): number {
     throw valueError(DURATION_EXPECTED);
   }
   const [, days, hours, minutes, seconds, fraction] = match;
-  const whole = Number(days ?? 0) * 86_400_000 + Number(hours ?? 0) * 3_600_000 +
-    Number(minutes ?? 0) * 60_000 + Number(seconds ?? 0) * 1_000;
+  const whole =
+    Number(days ?? 0) * 86_400_000 + Number(hours ?? 0) * 3_600_000 + Number(minutes ?? 0) * 60_000 + Number(seconds ?? 0) * 1_000;
   const fractional = fraction === undefined ? 0 : Number(`0.${fraction}`) * 1_000;
   return checkedMillis(whole + fractional);
 }

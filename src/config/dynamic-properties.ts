@@ -52,7 +52,9 @@ function splitProperty(raw: string, shown: string): DynamicProperty {
   const equals = text.indexOf('=');
   const key = equals < 0 ? '' : stripQuotes(text.slice(0, equals));
   if (key.length === 0) {
-    throw new UsageError(`Dynamic property '${shown}' is not of the form key=value, e.g. -D parallelism.default=2.`, { context: { argument: shown } });
+    throw new UsageError(`Dynamic property '${shown}' is not of the form key=value, e.g. -D parallelism.default=2.`, {
+      context: { argument: shown },
+    });
   }
   return { key, value: stripQuotes(text.slice(equals + 1)) };
 }

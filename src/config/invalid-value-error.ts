@@ -34,11 +34,7 @@ export function invalidValueError(entry: ConfigEntry, problem: string): Configur
 }
 
 /** Runs `parse` and `check` on an entry's text, turning their complaints into {@link invalidValueError}. */
-export function parseEntry<T>(
-  entry: ConfigEntry,
-  parse: (text: string) => T,
-  check: (value: T) => string | undefined,
-): T {
+export function parseEntry<T>(entry: ConfigEntry, parse: (text: string) => T, check: (value: T) => string | undefined): T {
   let value: T;
   try {
     value = parse(entry.value);

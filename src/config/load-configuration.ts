@@ -55,7 +55,10 @@ export async function loadConfiguration(options: LoadConfigurationOptions): Prom
 }
 
 async function requireDirectory(given: string, absolute: string): Promise<void> {
-  const isDirectory = await stat(absolute).then((stats) => stats.isDirectory(), () => false);
+  const isDirectory = await stat(absolute).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
   if (!isDirectory) {
     throw new ConfigurationError(
       `The configuration directory '${given}' (${absolute}) does not exist or is not a directory; expected FLINK_CONF_DIR or --configDir to name an existing directory.`,

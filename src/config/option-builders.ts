@@ -1,7 +1,16 @@
 import type { ConfigOption, OptionType, PatternOption } from './config-option.js';
 import {
-  BOOLEAN_CODEC, DOUBLE_CODEC, INT_CODEC, LONG_CODEC, MAP_CODEC, MEMORY_CODEC, STRING_CODEC,
-  durationCodec, enumCodec, listCodec, type OptionCodec,
+  BOOLEAN_CODEC,
+  DOUBLE_CODEC,
+  INT_CODEC,
+  LONG_CODEC,
+  MAP_CODEC,
+  MEMORY_CODEC,
+  STRING_CODEC,
+  durationCodec,
+  enumCodec,
+  listCodec,
+  type OptionCodec,
 } from './option-codecs.js';
 
 /** What a table entry declares besides its key and type. */
@@ -115,7 +124,11 @@ export interface EnumSpec<V extends string> extends OptionSpec<V> {
 }
 
 /** A case-insensitive enum whose values are returned in their canonical spelling. */
-export function enumOption<const V extends string, S extends EnumSpec<V>>(key: string, values: readonly V[], spec: S): ConfigOption<ValueOf<V, S>> {
+export function enumOption<const V extends string, S extends EnumSpec<V>>(
+  key: string,
+  values: readonly V[],
+  spec: S,
+): ConfigOption<ValueOf<V, S>> {
   return defineOption(key, enumCodec(values, spec.aliases, spec.expected), spec);
 }
 

@@ -2,8 +2,17 @@ import type { OptionType } from './config-option.js';
 import { DURATION_EXPECTED, formatDuration, parseDuration } from './duration.js';
 import { MEMORY_SIZE_EXPECTED, formatMemorySize, parseMemorySize } from './memory-size.js';
 import {
-  BOOLEAN_EXPECTED, DOUBLE_EXPECTED, MAP_EXPECTED, enumExpected, integerExpected,
-  parseBoolean, parseDouble, parseEnumValue, parseInteger, parseList, parseMap,
+  BOOLEAN_EXPECTED,
+  DOUBLE_EXPECTED,
+  MAP_EXPECTED,
+  enumExpected,
+  integerExpected,
+  parseBoolean,
+  parseDouble,
+  parseEnumValue,
+  parseInteger,
+  parseList,
+  parseMap,
 } from './scalar-parsers.js';
 
 /** How one value type is parsed, described and printed; the builders pair it with a key. */
@@ -62,7 +71,10 @@ export const MAP_CODEC: OptionCodec<Readonly<Record<string, string>>> = {
   type: 'map',
   expected: MAP_EXPECTED,
   parse: parseMap,
-  format: (value) => Object.entries(value).map(([k, v]) => `${k}:${v}`).join(','),
+  format: (value) =>
+    Object.entries(value)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(','),
 };
 
 /** Durations in ms; `allowNegative` only where a negative value has a documented meaning. */

@@ -59,8 +59,10 @@ function describe(option: AnyOption): string {
 }
 
 function renderGroup(group: OptionGroup): string[] {
-  const rows = group.options.map((option) =>
-    `| \`${cell(keyOf(option))}\` | ${cell(option.defaultText)} | ${cell(TYPE_NAMES[option.type])} | ${cell(describe(option))} |`);
+  const rows = group.options.map(
+    (option) =>
+      `| \`${cell(keyOf(option))}\` | ${cell(option.defaultText)} | ${cell(TYPE_NAMES[option.type])} | ${cell(describe(option))} |`,
+  );
   return [`## ${group.title}`, '', '| Key | Default | Type | Description |', '| --- | --- | --- | --- |', ...rows, ''];
 }
 

@@ -40,7 +40,11 @@ export function parseInteger(text: string, bits: 32 | 64): number {
   if (!INTEGER_TEXT.test(value)) throw valueError(integerExpected(bits));
   const parsed = Number(value);
   const inRange = bits === 32 ? parsed >= INT_MIN && parsed <= INT_MAX : Number.isSafeInteger(parsed);
-  if (!inRange) throw valueError(integerExpected(bits), bits === 32 ? 'the number overflows the integer type' : 'the number is out of range for a long');
+  if (!inRange)
+    throw valueError(
+      integerExpected(bits),
+      bits === 32 ? 'the number overflows the integer type' : 'the number is out of range for a long',
+    );
   return parsed;
 }
 

@@ -4,8 +4,21 @@ export const HIDDEN_CONTENT = '******';
 // Substrings that mark a key as holding a secret (compared in lower case). A bare "key" is not
 // among them: too many ordinary keys contain it.
 const SENSITIVE_WORDS: readonly string[] = [
-  'password', 'secret', 'token', 'apikey', 'api-key', 'api_key', 'access-key', 'private-key',
-  'account.key', 'service-key', 'auth-params', 'basic-auth', 'jaas.config', 'http-headers', 'credential',
+  'password',
+  'secret',
+  'token',
+  'apikey',
+  'api-key',
+  'api_key',
+  'access-key',
+  'private-key',
+  'account.key',
+  'service-key',
+  'auth-params',
+  'basic-auth',
+  'jaas.config',
+  'http-headers',
+  'credential',
 ];
 
 /** Whether the value of `key` must never be shown. */

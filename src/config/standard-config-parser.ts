@@ -1,4 +1,16 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Scalar, type YAMLError, type YAMLMap } from 'yaml';
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type Node,
+  type Scalar,
+  type YAMLError,
+  type YAMLMap,
+} from 'yaml';
 import { ConfigurationError } from '../core/errors.js';
 import type { ConfigEntry } from './config-entry.js';
 import type { ParsedConfigFile } from './parsed-config-file.js';
@@ -24,7 +36,13 @@ export function parseStandardConfig(text: string, file: string): ParsedConfigFil
   const document = parseDocument(text, { lineCounter: lines, version: '1.2', uniqueKeys: true });
   const [firstError] = document.errors;
   if (firstError !== undefined) throw yamlError(firstError, file, text);
-  const context: FlattenContext = { file, document, lines, entries: new Map(), warnings: document.warnings.map((w) => `${file}: ${firstLine(w.message)}`) };
+  const context: FlattenContext = {
+    file,
+    document,
+    lines,
+    entries: new Map(),
+    warnings: document.warnings.map((w) => `${file}: ${firstLine(w.message)}`),
+  };
   const root = document.contents;
   if (root !== null && !(isScalar(root) && root.value === null)) {
     if (!isMap(root)) throw structureError(file, lineOf(lines, root.range?.[0]), 'the top level must be a mapping of keys to values');
@@ -44,8 +62,11 @@ function flatten(map: YAMLMap, prefix: string, context: FlattenContext): void {
       flatten(value, `${key}.`, context);
       continue;
     }
-    const text = isSeq(value) ? value.items.map((item) => itemText(resolveAlias(item as Node, context.document), context.document)).join(';')
-      : isScalar(value) && value.value !== null ? scalarText(value) : undefined;
+    const text = isSeq(value)
+      ? value.items.map((item) => itemText(resolveAlias(item as Node, context.document), context.document)).join(';')
+      : isScalar(value) && value.value !== null
+        ? scalarText(value)
+        : undefined;
     if (text === undefined) {
       context.warnings.push(`Skipping key '${key}' at ${context.file}:${line}: it has no value`);
       continue;
@@ -71,7 +92,9 @@ function scalarText(node: Scalar): string {
 function itemText(node: Node | null, document: Document): string {
   if (isScalar(node)) return node.value === null ? '' : scalarText(node);
   if (isMap(node)) {
-    return node.items.map((pair) => `${itemText(pair.key as Node, document)}:${itemText(resolveAlias(pair.value as Node | null, document), document)}`).join(',');
+    return node.items
+      .map((pair) => `${itemText(pair.key as Node, document)}:${itemText(resolveAlias(pair.value as Node | null, document), document)}`)
+      .join(',');
   }
   if (isSeq(node)) return node.items.map((item) => itemText(resolveAlias(item as Node, document), document)).join(',');
   return '';
@@ -86,7 +109,9 @@ function firstLine(message: string): string {
 }
 
 function structureError(file: string, line: number, problem: string): ConfigurationError {
-  return new ConfigurationError(`Invalid YAML in configuration file ${file}:${line}: ${problem}; ${EXPECTED_YAML}.`, { context: { file, line } });
+  return new ConfigurationError(`Invalid YAML in configuration file ${file}:${line}: ${problem}; ${EXPECTED_YAML}.`, {
+    context: { file, line },
+  });
 }
 
 // The parser points at the start of the repeated key; read the key from there.
@@ -97,8 +122,9 @@ function keyAt(text: string, offset: number): string {
 
 function yamlError(error: YAMLError, file: string, text: string): ConfigurationError {
   const line = error.linePos?.[0]?.line ?? 1;
-  const problem = error.code === 'DUPLICATE_KEY'
-    ? `duplicate key '${keyAt(text, error.pos[0])}'`
-    : firstLine(error.message).replace(/^./, (c) => c.toLowerCase());
+  const problem =
+    error.code === 'DUPLICATE_KEY'
+      ? `duplicate key '${keyAt(text, error.pos[0])}'`
+      : firstLine(error.message).replace(/^./, (c) => c.toLowerCase());
   return structureError(file, line, problem);
 }

@@ -27,7 +27,8 @@ export interface UnknownKey {
 
 /** Every explicit key tsflink does not declare. Such keys are accepted, as Flink does. */
 export function unknownKeys(configuration: Configuration): UnknownKey[] {
-  return configuration.entries()
+  return configuration
+    .entries()
     .filter(({ key }) => !isKnownKey(key))
     .map(({ key }) => ({ key, origin: configuration.origin(key) ?? 'unknown origin', suggestion: suggestKey(key) }));
 }

@@ -4,11 +4,7 @@ export class TsFlinkError extends Error {
   readonly context: Record<string, unknown>;
   readonly suggestion: string | undefined;
 
-  constructor(
-    code: string,
-    message: string,
-    options: { cause?: unknown; context?: Record<string, unknown>; suggestion?: string } = {},
-  ) {
+  constructor(code: string, message: string, options: { cause?: unknown; context?: Record<string, unknown>; suggestion?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -40,7 +36,11 @@ export class ProgramError extends TsFlinkError {
 
 /** A remote call that failed, timed out, or whose peer went away. */
 export class RpcError extends TsFlinkError {
-  constructor(code: 'RPC_TIMEOUT' | 'RPC_CLOSED' | 'RPC_REMOTE' | 'RPC_PROTOCOL' | 'RPC_REFUSED', message: string, options: { cause?: unknown; context?: Record<string, unknown> } = {}) {
+  constructor(
+    code: 'RPC_TIMEOUT' | 'RPC_CLOSED' | 'RPC_REMOTE' | 'RPC_PROTOCOL' | 'RPC_REFUSED',
+    message: string,
+    options: { cause?: unknown; context?: Record<string, unknown> } = {},
+  ) {
     super(code, message, options);
   }
 }

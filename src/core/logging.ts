@@ -52,8 +52,10 @@ function pad(n: number, width = 2): string {
 
 /** Flink's log4j timestamp: `2026-11-24 10:15:30,123`. */
 export function formatTimestamp(date: Date): string {
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
-    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())},${pad(date.getMilliseconds(), 3)}`;
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())},${pad(date.getMilliseconds(), 3)}`
+  );
 }
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -89,11 +91,21 @@ export class Logger {
     rootSink.write(line);
   }
 
-  trace(message: string): void { this.log('TRACE', message); }
-  debug(message: string): void { this.log('DEBUG', message); }
-  info(message: string): void { this.log('INFO', message); }
-  warn(message: string, error?: unknown): void { this.log('WARN', message, error); }
-  error(message: string, error?: unknown): void { this.log('ERROR', message, error); }
+  trace(message: string): void {
+    this.log('TRACE', message);
+  }
+  debug(message: string): void {
+    this.log('DEBUG', message);
+  }
+  info(message: string): void {
+    this.log('INFO', message);
+  }
+  warn(message: string, error?: unknown): void {
+    this.log('WARN', message, error);
+  }
+  error(message: string, error?: unknown): void {
+    this.log('ERROR', message, error);
+  }
 }
 
 export function getLogger(name: string): Logger {

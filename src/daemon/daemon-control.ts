@@ -28,7 +28,13 @@ export interface DaemonStart {
 }
 
 /** Environment every daemon gets on top of the caller's: where to log and who it is. */
-function daemonEnv(command: DaemonCommand, daemon: DaemonName, instanceId: number, logFiles: DaemonLogFiles, foreground: boolean): NodeJS.ProcessEnv {
+function daemonEnv(
+  command: DaemonCommand,
+  daemon: DaemonName,
+  instanceId: number,
+  logFiles: DaemonLogFiles,
+  foreground: boolean,
+): NodeJS.ProcessEnv {
   return {
     ...command.env,
     TSFLINK_DAEMON: daemon,
@@ -39,7 +45,13 @@ function daemonEnv(command: DaemonCommand, daemon: DaemonName, instanceId: numbe
 }
 
 /** `<daemon>.sh start`: flink-daemon.sh's start, plus waiting until the process says it is ready. */
-export async function startDaemon(daemon: DaemonName, paths: DaemonPaths, command: DaemonCommand, readyTimeoutMs: number, report: Reporter): Promise<DaemonStart> {
+export async function startDaemon(
+  daemon: DaemonName,
+  paths: DaemonPaths,
+  command: DaemonCommand,
+  readyTimeoutMs: number,
+  report: Reporter,
+): Promise<DaemonStart> {
   prepareDaemonDirectories(paths);
   const pidFile = new PidFile(pidFilePath(paths, daemon));
   const running = pidFile.read().filter(isProcessAlive).length;
@@ -114,21 +126,26 @@ export async function runForeground(daemon: DaemonName, paths: DaemonPaths, comm
   const pidFile = new PidFile(pidFilePath(paths, daemon));
   const { execa } = await import('execa');
   let child: ResultPromise | undefined;
-  await pidFile.register(async (id) => {
-    const logFiles = daemonLogFiles(logFilePrefix(paths, daemon, id));
-    rotateLog(logFiles.log, paths.maxLogFiles);
-    report(`Starting ${daemon} as a console application on host ${paths.host}.`);
-    child = execa(command.executable, [...command.args], {
-      env: daemonEnv(command, daemon, id, logFiles, true),
-      extendEnv: false,
-      stdio: 'inherit',
-      reject: false,
-      cleanup: true,
-    });
-    if (child.pid === undefined) throw new Error(`Could not start ${command.executable}`);
-    return child.pid;
-  }, { dropIfAllDead: true });
-  const forward = (signal: NodeJS.Signals) => (): void => { child?.kill(signal); };
+  await pidFile.register(
+    async (id) => {
+      const logFiles = daemonLogFiles(logFilePrefix(paths, daemon, id));
+      rotateLog(logFiles.log, paths.maxLogFiles);
+      report(`Starting ${daemon} as a console application on host ${paths.host}.`);
+      child = execa(command.executable, [...command.args], {
+        env: daemonEnv(command, daemon, id, logFiles, true),
+        extendEnv: false,
+        stdio: 'inherit',
+        reject: false,
+        cleanup: true,
+      });
+      if (child.pid === undefined) throw new Error(`Could not start ${command.executable}`);
+      return child.pid;
+    },
+    { dropIfAllDead: true },
+  );
+  const forward = (signal: NodeJS.Signals) => (): void => {
+    child?.kill(signal);
+  };
   const onTerm = forward('SIGTERM');
   const onInt = forward('SIGINT');
   process.on('SIGTERM', onTerm);

@@ -72,9 +72,13 @@ function prepareDirectory(dir: string, kind: string, setting: string): void {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    reason = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : `it cannot be created or written (${code ?? String(error)})`;
+    reason =
+      code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : `it cannot be created or written (${code ?? String(error)})`;
   }
   if (reason !== undefined) {
-    throw new ConfigurationError(`The ${kind} directory ${dir} (${setting}) is not a usable directory: ${reason}; point it at a directory this user can write.`, { context: { dir } });
+    throw new ConfigurationError(
+      `The ${kind} directory ${dir} (${setting}) is not a usable directory: ${reason}; point it at a directory this user can write.`,
+      { context: { dir } },
+    );
   }
 }

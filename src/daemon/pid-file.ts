@@ -29,7 +29,10 @@ export class PidFile {
    * Reserves the next instance id (the line count) and records the pid `spawn` returns, under one
    * lock. `dropIfAllDead` mirrors flink-console.sh, which clears a file whose pids are all dead.
    */
-  async register(spawn: (instanceId: number) => Promise<number>, options: { dropIfAllDead?: boolean } = {}): Promise<{ instanceId: number; pid: number }> {
+  async register(
+    spawn: (instanceId: number) => Promise<number>,
+    options: { dropIfAllDead?: boolean } = {},
+  ): Promise<{ instanceId: number; pid: number }> {
     mkdirSync(dirname(this.path), { recursive: true });
     return withFileLock(this.lockPath, async () => {
       let lines = this.rawLines();
@@ -88,6 +91,8 @@ export class PidFile {
 
   private rawLines(): string[] {
     if (!existsSync(this.path)) return [];
-    return readFileSync(this.path, 'utf8').split('\n').filter((line) => line.trim() !== '');
+    return readFileSync(this.path, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
   }
 }

@@ -36,27 +36,35 @@ export function exitCodeOf(outcome: ApplicationOutcome): number {
  * Runs the application of a standalone-job cluster: locates and starts the job, reports readiness
  * once it is submitted, and resolves with the exit code when it is over.
  */
-export async function runApplication(cluster: ClusterEntrypoint, configuration: Configuration, args: EntrypointArguments, restUrl: string): Promise<number> {
+export async function runApplication(
+  cluster: ClusterEntrypoint,
+  configuration: Configuration,
+  args: EntrypointArguments,
+  restUrl: string,
+): Promise<number> {
   const highAvailability = configuration.get(HIGH_AVAILABILITY_TYPE) === 'filesystem';
   // FLINK_LIB_DIR moves the job classpath as in Flink's config.sh; usrlib sits beside it.
   const libDir = process.env['FLINK_LIB_DIR'] || join(FLINK_HOME, 'lib');
-  const runner = new ApplicationRunner({
-    libDirs: [libDir, join(dirname(libDir), 'usrlib')],
-    jobClassName: args.jobClassName,
-    jobId: args.jobId ?? (highAvailability ? jobIdFromClusterId(configuration.get(HIGH_AVAILABILITY_CLUSTER_ID)) : undefined),
-    programArgs: args.programArgs,
-    workDir: cluster.workDir,
-    savepointPath: args.fromSavepoint,
-    allowNonRestoredState: args.allowNonRestoredState || configuration.get(SAVEPOINT_IGNORE_UNCLAIMED_STATE),
-    recoverCheckpoints: highAvailability,
-    defaults: {
-      parallelism: configuration.get(PARALLELISM_DEFAULT),
-      maxParallelism: configuration.get(MAX_PARALLELISM),
-      autoWatermarkIntervalMs: configuration.get(AUTO_WATERMARK_INTERVAL),
-      checkpointIntervalMs: configuration.get(CHECKPOINTING_INTERVAL),
-      bufferTimeoutMs: configuration.get(BUFFER_TIMEOUT),
+  const runner = new ApplicationRunner(
+    {
+      libDirs: [libDir, join(dirname(libDir), 'usrlib')],
+      jobClassName: args.jobClassName,
+      jobId: args.jobId ?? (highAvailability ? jobIdFromClusterId(configuration.get(HIGH_AVAILABILITY_CLUSTER_ID)) : undefined),
+      programArgs: args.programArgs,
+      workDir: cluster.workDir,
+      savepointPath: args.fromSavepoint,
+      allowNonRestoredState: args.allowNonRestoredState || configuration.get(SAVEPOINT_IGNORE_UNCLAIMED_STATE),
+      recoverCheckpoints: highAvailability,
+      defaults: {
+        parallelism: configuration.get(PARALLELISM_DEFAULT),
+        maxParallelism: configuration.get(MAX_PARALLELISM),
+        autoWatermarkIntervalMs: configuration.get(AUTO_WATERMARK_INTERVAL),
+        checkpointIntervalMs: configuration.get(CHECKPOINTING_INTERVAL),
+        bufferTimeoutMs: configuration.get(BUFFER_TIMEOUT),
+      },
     },
-  }, cluster.dispatcher);
+    cluster.dispatcher,
+  );
   // A bad restore path is the user's mistake, not a failure of the job's main: say so in Flink's words.
   const restorePath = args.fromSavepoint ?? configuration.get(SAVEPOINT_PATH);
   const restoreProblem = restorePath === undefined ? undefined : await savepointPathProblem(restorePath);
@@ -82,7 +90,12 @@ export async function runApplication(cluster: ClusterEntrypoint, configuration: 
   });
   const outcome = await finished;
   const code = exitCodeOf(outcome);
-  if (outcome.kind === 'job') log.info(outcome.result.status === 'FINISHED' ? 'Application completed SUCCESSFULLY' : `Application ${outcome.result.status}${outcome.result.error ? `: ${outcome.result.error.message}` : ''}`);
+  if (outcome.kind === 'job')
+    log.info(
+      outcome.result.status === 'FINISHED'
+        ? 'Application completed SUCCESSFULLY'
+        : `Application ${outcome.result.status}${outcome.result.error ? `: ${outcome.result.error.message}` : ''}`,
+    );
   if (!configuration.get(SHUTDOWN_ON_APPLICATION_FINISH)) {
     log.info('execution.shutdown-on-application-finish is false: the cluster keeps running.');
     return new Promise(() => undefined);

@@ -9,6 +9,8 @@ import type { EntrypointKind } from './entrypoint-arguments.js';
  */
 export function checkClusterKind(kind: EntrypointKind, configuration: Configuration): void {
   if (kind === 'session' && configuration.get(SCHEDULER_MODE) === 'REACTIVE') {
-    throw new ConfigurationError('Reactive mode is configured for an unsupported cluster type. At the moment, reactive mode is only supported by standalone application clusters (bin/standalone-job.sh).');
+    throw new ConfigurationError(
+      'Reactive mode is configured for an unsupported cluster type. At the moment, reactive mode is only supported by standalone application clusters (bin/standalone-job.sh).',
+    );
   }
 }

@@ -21,16 +21,17 @@ export interface EntrypointArguments {
   readonly programArgs: readonly string[];
 }
 
-const VALUE_OPTIONS: Record<string, { name: 'configDir' | 'jobClassName' | 'jobId' | 'fromSavepoint'; kinds: readonly EntrypointKind[] }> = {
-  '-c': { name: 'configDir', kinds: ['application', 'session', 'taskmanager'] },
-  '--configDir': { name: 'configDir', kinds: ['application', 'session', 'taskmanager'] },
-  '-j': { name: 'jobClassName', kinds: ['application'] },
-  '--job-classname': { name: 'jobClassName', kinds: ['application'] },
-  '-jid': { name: 'jobId', kinds: ['application'] },
-  '--job-id': { name: 'jobId', kinds: ['application'] },
-  '-s': { name: 'fromSavepoint', kinds: ['application'] },
-  '--fromSavepoint': { name: 'fromSavepoint', kinds: ['application'] },
-};
+const VALUE_OPTIONS: Record<string, { name: 'configDir' | 'jobClassName' | 'jobId' | 'fromSavepoint'; kinds: readonly EntrypointKind[] }> =
+  {
+    '-c': { name: 'configDir', kinds: ['application', 'session', 'taskmanager'] },
+    '--configDir': { name: 'configDir', kinds: ['application', 'session', 'taskmanager'] },
+    '-j': { name: 'jobClassName', kinds: ['application'] },
+    '--job-classname': { name: 'jobClassName', kinds: ['application'] },
+    '-jid': { name: 'jobId', kinds: ['application'] },
+    '--job-id': { name: 'jobId', kinds: ['application'] },
+    '-s': { name: 'fromSavepoint', kinds: ['application'] },
+    '--fromSavepoint': { name: 'fromSavepoint', kinds: ['application'] },
+  };
 
 const FLAG_OPTIONS = new Set(['-n', '--allowNonRestoredState']);
 
@@ -54,7 +55,10 @@ export function parseEntrypointArguments(args: readonly string[], kind: Entrypoi
   let index = 0;
   for (; index < args.length; index++) {
     const token = args[index]!;
-    if (token === '--') { index++; break; }
+    if (token === '--') {
+      index++;
+      break;
+    }
     if (token === '-D') {
       const next = args[++index];
       if (next === undefined) throw new UsageError('Missing argument for option: D (expected -D key=value).');
@@ -97,6 +101,7 @@ function readValueOption(token: string, next: string | undefined, kind: Entrypoi
 
 function checkJobId(text: string): JobId {
   const jobId = parseJobId(text);
-  if (jobId === undefined) throw new UsageError(`Failed to parse '--job-id' option: '${text}' is not a job id (32 hexadecimal characters).`);
+  if (jobId === undefined)
+    throw new UsageError(`Failed to parse '--job-id' option: '${text}' is not a job id (32 hexadecimal characters).`);
   return jobId;
 }

@@ -12,10 +12,14 @@ async function main(argv: readonly string[]): Promise<void> {
   const [daemon, ...rest] = argv;
   // Each process loads only its own side: a TaskManager never pays for the JobManager's modules.
   switch (daemon) {
-    case 'standalonejob': return (await import('./jobmanager-main.js')).runJobManager('application', parseEntrypointArguments(rest, 'application'));
-    case 'standalonesession': return (await import('./jobmanager-main.js')).runJobManager('session', parseEntrypointArguments(rest, 'session'));
-    case 'taskexecutor': return (await import('./taskmanager-main.js')).runTaskManager(parseEntrypointArguments(rest, 'taskmanager'));
-    default: throw new TsFlinkError('USAGE', `Unknown daemon '${daemon ?? ''}': expected standalonejob, standalonesession or taskexecutor.`);
+    case 'standalonejob':
+      return (await import('./jobmanager-main.js')).runJobManager('application', parseEntrypointArguments(rest, 'application'));
+    case 'standalonesession':
+      return (await import('./jobmanager-main.js')).runJobManager('session', parseEntrypointArguments(rest, 'session'));
+    case 'taskexecutor':
+      return (await import('./taskmanager-main.js')).runTaskManager(parseEntrypointArguments(rest, 'taskmanager'));
+    default:
+      throw new TsFlinkError('USAGE', `Unknown daemon '${daemon ?? ''}': expected standalonejob, standalonesession or taskexecutor.`);
   }
 }
 

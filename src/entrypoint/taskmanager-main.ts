@@ -5,7 +5,12 @@ import { logLoadedConfiguration } from '../config/index.js';
 import { CLUSTER_REGISTRATION_INITIAL_TIMEOUT, CLUSTER_REGISTRATION_MAX_TIMEOUT } from '../config/options/cluster-options.js';
 import { ENV_LOG_LEVEL } from '../config/options/env-options.js';
 import {
-  TASK_MANAGER_HOST, TASK_MANAGER_MEMORY_PROCESS_SIZE, TASK_MANAGER_NETWORK_MAX_FRAME_SIZE, TASK_MANAGER_NUM_TASK_SLOTS, TASK_MANAGER_REGISTRATION_TIMEOUT, TASK_MANAGER_RESOURCE_ID,
+  TASK_MANAGER_HOST,
+  TASK_MANAGER_MEMORY_PROCESS_SIZE,
+  TASK_MANAGER_NETWORK_MAX_FRAME_SIZE,
+  TASK_MANAGER_NUM_TASK_SLOTS,
+  TASK_MANAGER_REGISTRATION_TIMEOUT,
+  TASK_MANAGER_RESOURCE_ID,
 } from '../config/options/taskmanager-options.js';
 import { reportReadiness } from '../daemon/readiness.js';
 import { taskManagerDataAddress } from '../rpc/cluster-runtime.js';
@@ -27,34 +32,39 @@ export async function runTaskManager(args: EntrypointArguments): Promise<void> {
   logLoadedConfiguration(loaded, log);
   const host = configuration.get(TASK_MANAGER_HOST) ?? hostname();
   const resourceId = configuration.get(TASK_MANAGER_RESOURCE_ID) ?? `${host}:${process.pid}-${randomHex(3)}`;
-  const taskExecutor = new TaskExecutor({
-    resourceId,
-    host,
-    numberOfSlots: configuration.get(TASK_MANAGER_NUM_TASK_SLOTS),
-    runtime: loaded.runtime,
-    dataAddress: taskManagerDataAddress(loaded.runtime, resourceId),
-    connector: {
-      initialBackoffMs: configuration.get(CLUSTER_REGISTRATION_INITIAL_TIMEOUT),
-      maxBackoffMs: configuration.get(CLUSTER_REGISTRATION_MAX_TIMEOUT),
-      registrationTimeoutMs: configuration.get(TASK_MANAGER_REGISTRATION_TIMEOUT),
+  const taskExecutor = new TaskExecutor(
+    {
+      resourceId,
+      host,
+      numberOfSlots: configuration.get(TASK_MANAGER_NUM_TASK_SLOTS),
+      runtime: loaded.runtime,
+      dataAddress: taskManagerDataAddress(loaded.runtime, resourceId),
+      connector: {
+        initialBackoffMs: configuration.get(CLUSTER_REGISTRATION_INITIAL_TIMEOUT),
+        maxBackoffMs: configuration.get(CLUSTER_REGISTRATION_MAX_TIMEOUT),
+        registrationTimeoutMs: configuration.get(TASK_MANAGER_REGISTRATION_TIMEOUT),
+      },
+      memoryConfiguration: deriveMemoryConfiguration(configuration.get(TASK_MANAGER_MEMORY_PROCESS_SIZE)),
+      maxDataFrameBytes: configuration.get(TASK_MANAGER_NETWORK_MAX_FRAME_SIZE),
     },
-    memoryConfiguration: deriveMemoryConfiguration(configuration.get(TASK_MANAGER_MEMORY_PROCESS_SIZE)),
-    maxDataFrameBytes: configuration.get(TASK_MANAGER_NETWORK_MAX_FRAME_SIZE),
-  }, {
-    onFirstRegistration: () => reportReadiness({
-      type: 'ready',
-      summary: `TaskManager ${resourceId} registered with the JobManager`,
-      details: { resourceId, pid: process.pid },
-    }),
-    onWaitingForJobManager: (reason) => reportReadiness({
-      type: 'waiting',
-      summary: `TaskManager ${resourceId} is running but cannot reach a JobManager yet (${reason}); it keeps trying for ${configuration.get(TASK_MANAGER_REGISTRATION_TIMEOUT) / 1000} s (taskmanager.registration.timeout).`,
-    }),
-    onFatal: (message) => {
-      log.error(`Fatal error occurred in TaskExecutor ${resourceId}. ${message}`);
-      process.exit(1);
+    {
+      onFirstRegistration: () =>
+        reportReadiness({
+          type: 'ready',
+          summary: `TaskManager ${resourceId} registered with the JobManager`,
+          details: { resourceId, pid: process.pid },
+        }),
+      onWaitingForJobManager: (reason) =>
+        reportReadiness({
+          type: 'waiting',
+          summary: `TaskManager ${resourceId} is running but cannot reach a JobManager yet (${reason}); it keeps trying for ${configuration.get(TASK_MANAGER_REGISTRATION_TIMEOUT) / 1000} s (taskmanager.registration.timeout).`,
+        }),
+      onFatal: (message) => {
+        log.error(`Fatal error occurred in TaskExecutor ${resourceId}. ${message}`);
+        process.exit(1);
+      },
     },
-  });
+  );
   const reporters = await startMetricReporters(configuration, taskExecutor.metrics.registry);
   installShutdownHandlers(async (reason) => {
     await taskExecutor.shutdown(reason);

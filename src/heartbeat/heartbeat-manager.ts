@@ -76,7 +76,12 @@ export class HeartbeatManager<I, O> {
 export class HeartbeatSender<I, O> extends HeartbeatManager<I, O> {
   private readonly loop: NodeJS.Timeout;
 
-  constructor(ownId: string, listener: HeartbeatListener<I, O>, timeoutMs: number, readonly intervalMs: number) {
+  constructor(
+    ownId: string,
+    listener: HeartbeatListener<I, O>,
+    timeoutMs: number,
+    readonly intervalMs: number,
+  ) {
     super(ownId, listener, timeoutMs);
     this.loop = setInterval(() => this.requestAll(), intervalMs);
     this.loop.unref();

@@ -47,7 +47,10 @@ export class ClusterEntrypoint {
   private restServer: RestServer | undefined;
   private reporters: MetricReporters | undefined;
 
-  constructor(private readonly configuration: Configuration, private readonly runtime: ClusterRuntime) {
+  constructor(
+    private readonly configuration: Configuration,
+    private readonly runtime: ClusterRuntime,
+  ) {
     this.resourceManager = new ResourceManager({
       jobManagerId: this.jobManagerId,
       heartbeatIntervalMs: configuration.get(HEARTBEAT_INTERVAL),
@@ -60,7 +63,9 @@ export class ClusterEntrypoint {
 
   async start(): Promise<StartedJobManager> {
     const secret = loadOrCreateSecret(this.runtime);
-    this.rpcServer = new RpcServer(this.runtime.jobManagerAddress, secret, { role: 'jobmanager', id: this.jobManagerId }, (c) => this.onConnection(c));
+    this.rpcServer = new RpcServer(this.runtime.jobManagerAddress, secret, { role: 'jobmanager', id: this.jobManagerId }, (c) =>
+      this.onConnection(c),
+    );
     await this.rpcServer.start();
     log.info(`RPC endpoint listening at ${formatAddress(this.runtime.jobManagerAddress)}.`);
     this.reporters = await startMetricReporters(this.configuration, this.metricRegistry);
@@ -112,6 +117,9 @@ export class ClusterEntrypoint {
         lastError = error;
       }
     }
-    throw new Error(`Could not start the REST endpoint on ${bindAddress} port(s) ${this.configuration.get(REST_BIND_PORT)}: ${(lastError as Error)?.message}`, { cause: lastError });
+    throw new Error(
+      `Could not start the REST endpoint on ${bindAddress} port(s) ${this.configuration.get(REST_BIND_PORT)}: ${(lastError as Error)?.message}`,
+      { cause: lastError },
+    );
   }
 }

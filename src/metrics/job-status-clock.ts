@@ -22,7 +22,11 @@ export class JobStatusClock {
   private readonly latest = new Map<string, number>();
   private outageSince: number | undefined;
 
-  constructor(initialStatus: string, timestamp: number, private readonly now: () => number = Date.now) {
+  constructor(
+    initialStatus: string,
+    timestamp: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.status = initialStatus;
     this.latest.set(initialStatus, timestamp);
   }
@@ -33,7 +37,8 @@ export class JobStatusClock {
     this.status = status;
     this.latest.set(status, timestamp);
     if (status === 'RUNNING') this.outageSince = undefined;
-    else if (this.outageSince === undefined && (previous === 'RUNNING' || OUTAGE.has(status)) && !TERMINAL.has(status)) this.outageSince = timestamp;
+    else if (this.outageSince === undefined && (previous === 'RUNNING' || OUTAGE.has(status)) && !TERMINAL.has(status))
+      this.outageSince = timestamp;
   }
 
   get currentStatus(): string {

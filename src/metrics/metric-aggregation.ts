@@ -37,7 +37,11 @@ function numeric(value: MetricValue): number | undefined {
  * AbstractAggregatingMetricsHandler); a metric none of them has is left out. Skew is how far the
  * maximum lies above the mean, as a percentage of the maximum (0 when the maximum is 0).
  */
-export function aggregateMetrics(components: readonly MetricEntries[], names: readonly string[], modes: readonly AggregationMode[]): AggregatedMetric[] {
+export function aggregateMetrics(
+  components: readonly MetricEntries[],
+  names: readonly string[],
+  modes: readonly AggregationMode[],
+): AggregatedMetric[] {
   const lookups = components.map((entries) => new Map(entries));
   const out: AggregatedMetric[] = [];
   for (const id of names) {

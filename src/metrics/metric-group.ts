@@ -55,14 +55,18 @@ export class MetricGroup {
   addGroup(name: string): MetricGroup {
     const existing = this.genericChildren.get(name);
     if (existing !== undefined) return existing;
-    const child = new MetricGroup(this.logicalScope, this.variables, [...this.path, name], () => { this.genericChildren.delete(name); });
+    const child = new MetricGroup(this.logicalScope, this.variables, [...this.path, name], () => {
+      this.genericChildren.delete(name);
+    });
     if (!this.closed) this.genericChildren.set(name, child);
     return child;
   }
 
   /** A child scope (`job`, `task`, `operator`) with further variables; closing it removes it and its metrics. */
   addScopedGroup(scope: string, variables: ScopeVariables): MetricGroup {
-    const child = new MetricGroup([...this.logicalScope, scope], { ...this.variables, ...variables }, [], (group) => this.scopedChildren.delete(group));
+    const child = new MetricGroup([...this.logicalScope, scope], { ...this.variables, ...variables }, [], (group) =>
+      this.scopedChildren.delete(group),
+    );
     if (!this.closed) this.scopedChildren.add(child);
     return child;
   }

@@ -35,8 +35,15 @@ export const MetricNames = {
 
 /** Flink's job checkpoint metrics, in the order REST lists them. */
 export const CHECKPOINT_METRIC_NAMES = [
-  'numberOfCompletedCheckpoints', 'numberOfFailedCheckpoints', 'numberOfInProgressCheckpoints', 'totalNumberOfCheckpoints',
-  'lastCheckpointDuration', 'lastCheckpointSize', 'lastCheckpointRestoreTimestamp', 'lastCompletedCheckpointId', 'lastCheckpointExternalPath',
+  'numberOfCompletedCheckpoints',
+  'numberOfFailedCheckpoints',
+  'numberOfInProgressCheckpoints',
+  'totalNumberOfCheckpoints',
+  'lastCheckpointDuration',
+  'lastCheckpointSize',
+  'lastCheckpointRestoreTimestamp',
+  'lastCompletedCheckpointId',
+  'lastCheckpointExternalPath',
 ] as const;
 
 /** Process metrics, under `Status` of the JobManager and TaskManager groups (names as Flink's JVM metrics where one exists). */

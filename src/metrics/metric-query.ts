@@ -89,8 +89,13 @@ export function taskManagerMetricEntries(details: TaskManagerDetails): MetricEnt
   const entries: Array<[string, MetricValue]> = [];
   const process = details.process;
   if (process !== undefined) {
-    entries.push([S.CPU_LOAD, process.cpuLoad], [S.HEAP_USED, process.heapUsed], [S.HEAP_COMMITTED, process.heapCommitted],
-      [S.HEAP_MAX, process.heapMax], [S.RSS, process.rss]);
+    entries.push(
+      [S.CPU_LOAD, process.cpuLoad],
+      [S.HEAP_USED, process.heapUsed],
+      [S.HEAP_COMMITTED, process.heapCommitted],
+      [S.HEAP_MAX, process.heapMax],
+      [S.RSS, process.rss],
+    );
   }
   entries.push([S.SLOTS_TOTAL, details.slotsNumber], [S.SLOTS_AVAILABLE, details.freeSlots]);
   return entries;

@@ -39,7 +39,9 @@ export async function startMetricReporters(configuration: Configuration, registr
       continue;
     }
     if (!PROMETHEUS_IMPLEMENTATIONS.has(implementation.trim())) {
-      log.warn(`Reporter ${name} (${implementation}) is not available in tsflink, which ships only org.apache.flink.metrics.prometheus.PrometheusReporterFactory; metrics are not reported through it.`);
+      log.warn(
+        `Reporter ${name} (${implementation}) is not available in tsflink, which ships only org.apache.flink.metrics.prometheus.PrometheusReporterFactory; metrics are not reported through it.`,
+      );
       continue;
     }
     try {

@@ -8,12 +8,17 @@ import { ConfigurationError } from '../core/errors.js';
  */
 export function expandPortRange(spec: string): number[] {
   const ports: number[] = [];
-  for (const part of spec.split(',').map((item) => item.trim()).filter((item) => item !== '')) {
+  for (const part of spec
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')) {
     const match = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
     const low = match === null ? NaN : Number(match[1]);
     const high = match?.[2] === undefined ? low : Number(match[2]);
     if (!(low >= 0 && high >= low && high <= 65_535)) {
-      throw new ConfigurationError(`Invalid port setting '${spec}': expected a port, a range such as '9250-9260', or a comma-separated list of them.`);
+      throw new ConfigurationError(
+        `Invalid port setting '${spec}': expected a port, a range such as '9250-9260', or a comma-separated list of them.`,
+      );
     }
     for (let port = low; port <= high; port++) ports.push(port);
   }

@@ -32,7 +32,10 @@ export class PrometheusCollector {
   private readonly registry = new Registry();
   private readonly gauges = new Map<string, { readonly gauge: Gauge; readonly labelKey: string }>();
 
-  constructor(private readonly metrics: MetricRegistry, private readonly filterLabelValues = true) {}
+  constructor(
+    private readonly metrics: MetricRegistry,
+    private readonly filterLabelValues = true,
+  ) {}
 
   get contentType(): string {
     return this.registry.contentType;
@@ -52,7 +55,8 @@ export class PrometheusCollector {
       if (typeof value !== 'number') return;
       const familyName = prometheusName(group, name);
       const labels: Record<string, string> = {};
-      for (const [key, raw] of Object.entries(group.variables)) labels[prometheusSafe(key)] = this.filterLabelValues ? prometheusSafe(raw) : raw;
+      for (const [key, raw] of Object.entries(group.variables))
+        labels[prometheusSafe(key)] = this.filterLabelValues ? prometheusSafe(raw) : raw;
       const labelNames = Object.keys(labels);
       let family = families.get(familyName);
       if (family === undefined) {

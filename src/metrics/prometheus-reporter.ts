@@ -23,7 +23,11 @@ export class PrometheusReporter implements MetricReporter {
   private readonly server: Server;
   private boundPort: number | undefined;
 
-  constructor(readonly name: string, registry: MetricRegistry, filterLabelValues = true) {
+  constructor(
+    readonly name: string,
+    registry: MetricRegistry,
+    filterLabelValues = true,
+  ) {
     this.collector = new PrometheusCollector(registry, filterLabelValues);
     this.server = createServer((request, response) => {
       detach(this.serve(request, response), (error) => {
@@ -42,7 +46,9 @@ export class PrometheusReporter implements MetricReporter {
   async open(ports: readonly number[], host?: string): Promise<boolean> {
     this.boundPort = await listenOnFirstFree(this.server, ports, host);
     if (this.boundPort === undefined) {
-      log.error(`Could not start PrometheusReporter HTTP server on any configured port. Ports: ${ports.length > 8 ? `${ports[0]}-${ports[ports.length - 1]}` : ports.join(', ')}`);
+      log.error(
+        `Could not start PrometheusReporter HTTP server on any configured port. Ports: ${ports.length > 8 ? `${ports[0]}-${ports[ports.length - 1]}` : ports.join(', ')}`,
+      );
       return false;
     }
     log.info(`Started PrometheusReporter HTTP server on port ${this.boundPort}.`);

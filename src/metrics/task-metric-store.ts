@@ -18,7 +18,8 @@ export class TaskMetricStore {
   private readonly attempts = new Map<string, StoredTaskMetrics>();
 
   update(report: TaskMetricsReport, now = Date.now()): void {
-    for (const snapshot of report.tasks) this.attempts.set(snapshot.attemptId, { resourceId: report.resourceId, receivedAt: now, snapshot });
+    for (const snapshot of report.tasks)
+      this.attempts.set(snapshot.attemptId, { resourceId: report.resourceId, receivedAt: now, snapshot });
   }
 
   get(attemptId: string): StoredTaskMetrics | undefined {
@@ -40,10 +41,14 @@ export function ioMetricsOf(snapshot: TaskMetricsSnapshot): IoMetrics {
   const m = snapshot.metrics;
   const value = (name: string): number => m[name] ?? 0;
   return {
-    readBytes: value(N.NUM_BYTES_IN), readBytesComplete: true,
-    writeBytes: value(N.NUM_BYTES_OUT), writeBytesComplete: true,
-    readRecords: value(N.NUM_RECORDS_IN), readRecordsComplete: true,
-    writeRecords: value(N.NUM_RECORDS_OUT), writeRecordsComplete: true,
+    readBytes: value(N.NUM_BYTES_IN),
+    readBytesComplete: true,
+    writeBytes: value(N.NUM_BYTES_OUT),
+    writeBytesComplete: true,
+    readRecords: value(N.NUM_RECORDS_IN),
+    readRecordsComplete: true,
+    writeRecords: value(N.NUM_RECORDS_OUT),
+    writeRecordsComplete: true,
     accumulatedBackpressuredTime: value(N.ACC_BACK_PRESSURED_TIME),
     accumulatedIdleTime: value(N.ACC_IDLE_TIME),
     accumulatedBusyTime: value(N.ACC_BUSY_TIME),

@@ -71,15 +71,23 @@ export class TaskMetrics {
   private readonly operatorGroups: ReadonlyArray<readonly [OperatorIdentity, MetricGroup]>;
   private readonly rates = new TaskRates();
 
-  constructor(jobGroup: MetricGroup, readonly probe: TaskMetricProbe) {
+  constructor(
+    jobGroup: MetricGroup,
+    readonly probe: TaskMetricProbe,
+  ) {
     const id = probe.identity;
     this.group = jobGroup.addScopedGroup('task', {
-      task_id: id.vertexId, task_attempt_id: id.attemptId, task_name: id.taskName,
-      subtask_index: String(id.subtaskIndex), task_attempt_num: String(id.attemptNumber),
+      task_id: id.vertexId,
+      task_attempt_id: id.attemptId,
+      task_name: id.taskName,
+      subtask_index: String(id.subtaskIndex),
+      task_attempt_num: String(id.attemptNumber),
     });
     this.registerTaskMetrics();
     const operators = id.head.id === id.tail.id ? [id.head] : [id.head, id.tail];
-    this.operatorGroups = operators.map((op) => [op, this.group.addScopedGroup('operator', { operator_id: op.id, operator_name: op.name })] as const);
+    this.operatorGroups = operators.map(
+      (op) => [op, this.group.addScopedGroup('operator', { operator_id: op.id, operator_name: op.name })] as const,
+    );
     for (const [operator, group] of this.operatorGroups) this.registerOperatorMetrics(operator, group);
   }
 
@@ -98,8 +106,19 @@ export class TaskMetrics {
   /** The current values, as the TaskManager reports them to the JobMaster. */
   snapshot(): TaskMetricsSnapshot {
     const id = this.probe.identity;
-    const operators: OperatorMetricsSnapshot[] = this.operatorGroups.map(([operator, group]) => ({ id: operator.id, name: operator.name, metrics: numbersOf(group) }));
-    return { vertexId: id.vertexId, subtaskIndex: id.subtaskIndex, attemptNumber: id.attemptNumber, attemptId: id.attemptId, metrics: numbersOf(this.group), operators };
+    const operators: OperatorMetricsSnapshot[] = this.operatorGroups.map(([operator, group]) => ({
+      id: operator.id,
+      name: operator.name,
+      metrics: numbersOf(group),
+    }));
+    return {
+      vertexId: id.vertexId,
+      subtaskIndex: id.subtaskIndex,
+      attemptNumber: id.attemptNumber,
+      attemptId: id.attemptId,
+      metrics: numbersOf(this.group),
+      operators,
+    };
   }
 
   close(): void {
@@ -136,13 +155,15 @@ export class TaskMetrics {
       if (id.isSource) {
         group.gauge(N.PENDING_RECORDS, () => p.pendingRecords());
       } else {
-        group.gauge(N.NUM_RECORDS_IN, () => p.numRecordsIn())
+        group
+          .gauge(N.NUM_RECORDS_IN, () => p.numRecordsIn())
           .gauge(N.NUM_RECORDS_IN_RATE, () => this.rates.recordsIn.rate())
           .gauge(N.CURRENT_INPUT_WATERMARK, () => p.currentInputWatermark());
       }
     }
     if (operator.id === id.tail.id) {
-      group.gauge(N.NUM_RECORDS_OUT, () => p.numRecordsOut())
+      group
+        .gauge(N.NUM_RECORDS_OUT, () => p.numRecordsOut())
         .gauge(N.NUM_RECORDS_OUT_RATE, () => this.rates.recordsOut.rate())
         .gauge(N.CURRENT_OUTPUT_WATERMARK, () => p.currentOutputWatermark());
     }

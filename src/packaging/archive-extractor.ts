@@ -91,7 +91,8 @@ function checkEntry(entry: ZipEntry, archivePath: string, root: string, bounds: 
   const rel = relative(root, target);
   if (rel.startsWith('..') || isAbsolute(rel)) throw refuse('it resolves outside the destination');
   const { uncompressedSize, compressedSize } = entry.entry;
-  if (uncompressedSize > bounds.maxEntryBytes) throw refuse(`${uncompressedSize} bytes uncompressed, at most ${bounds.maxEntryBytes} accepted`);
+  if (uncompressedSize > bounds.maxEntryBytes)
+    throw refuse(`${uncompressedSize} bytes uncompressed, at most ${bounds.maxEntryBytes} accepted`);
   if (totalSoFar + uncompressedSize > bounds.maxTotalBytes) throw refuse(`the archive would exceed ${bounds.maxTotalBytes} bytes in all`);
   if (uncompressedSize > bounds.ratioThresholdBytes && uncompressedSize > bounds.maxCompressionRatio * Math.max(1, compressedSize)) {
     throw refuse(`compression ratio above ${bounds.maxCompressionRatio}:1`);
@@ -148,8 +149,12 @@ class InflatedByteCounter extends Transform {
     const { bounds } = this;
     let reason: string | undefined;
     if (this.bytes > bounds.maxEntryBytes) reason = `it inflates beyond ${bounds.maxEntryBytes} bytes`;
-    else if (this.totalSoFar + this.bytes > bounds.maxTotalBytes) reason = `the archive inflates beyond ${bounds.maxTotalBytes} bytes in all`;
-    else if (this.bytes > bounds.ratioThresholdBytes && this.bytes > bounds.maxCompressionRatio * Math.max(1, this.entry.entry.compressedSize)) {
+    else if (this.totalSoFar + this.bytes > bounds.maxTotalBytes)
+      reason = `the archive inflates beyond ${bounds.maxTotalBytes} bytes in all`;
+    else if (
+      this.bytes > bounds.ratioThresholdBytes &&
+      this.bytes > bounds.maxCompressionRatio * Math.max(1, this.entry.entry.compressedSize)
+    ) {
       reason = `it inflates with a compression ratio above ${bounds.maxCompressionRatio}:1`;
     }
     if (reason !== undefined) {

@@ -53,7 +53,9 @@ export async function writeJar(outPath: string, contents: JarContents): Promise<
     await rename(tmpPath, outPath);
   } catch (error) {
     await rm(tmpPath, { force: true });
-    throw new ProgramError(`Cannot write job archive ${outPath}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ProgramError(`Cannot write job archive ${outPath}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 

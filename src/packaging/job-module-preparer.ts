@@ -49,7 +49,9 @@ export async function prepareJobModule(request: JobModuleRequest): Promise<Prepa
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     if (error instanceof ProgramError) throw error;
-    throw new ProgramError(`Cannot prepare job archive ${archivePath}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ProgramError(`Cannot prepare job archive ${archivePath}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -62,10 +64,10 @@ async function locateClass(dir: string, archivePath: string, mainClass: string):
     const path = join(dir, entry);
     if (await exists(path)) return path;
   }
-  throw new ProgramError(
-    `Job archive ${archivePath} has no module for class ${mainClass} (looked for ${candidates.join(' and ')}).`,
-    { context: { archivePath, mainClass }, suggestion: 'Check the Main-Class of the archive or the class given with -j.' },
-  );
+  throw new ProgramError(`Job archive ${archivePath} has no module for class ${mainClass} (looked for ${candidates.join(' and ')}).`, {
+    context: { archivePath, mainClass },
+    suggestion: 'Check the Main-Class of the archive or the class given with -j.',
+  });
 }
 
 /** Compiled `.js` files are ES modules; say so unless the archive brings its own package.json. */
@@ -85,14 +87,21 @@ async function linkRuntime(dir: string): Promise<void> {
   const modules = join(dir, 'node_modules');
   await mkdir(modules, { recursive: true, mode: 0o700 });
   const link = join(modules, 'tsflink');
-  const present = await lstat(link).then(() => true, () => false);
+  const present = await lstat(link).then(
+    () => true,
+    () => false,
+  );
   if (present) {
     log.warn('Job archive brings its own node_modules/tsflink; replacing it with the running tsflink.');
     await rm(link, { recursive: true, force: true });
   }
   await mkdir(link, { mode: 0o700 });
   const runtime = pathToFileURL(join(tsflinkPackageRoot(), 'dist', 'src', 'api', 'index.js')).href;
-  await writeFile(join(link, 'package.json'), `${JSON.stringify({ name: 'tsflink', private: true, type: 'module', exports: './index.js' })}\n`, { mode: 0o600 });
+  await writeFile(
+    join(link, 'package.json'),
+    `${JSON.stringify({ name: 'tsflink', private: true, type: 'module', exports: './index.js' })}\n`,
+    { mode: 0o600 },
+  );
   await writeFile(join(link, 'index.js'), `export * from ${JSON.stringify(runtime)};\n`, { mode: 0o600 });
 }
 

@@ -74,12 +74,7 @@ export async function* zipEntries(zip: yauzl.ZipFile, archivePath: string): Asyn
 }
 
 /** The inflated content of a small entry, refusing more than `maxBytes` whatever the header says. */
-export async function readEntryBytes(
-  zip: yauzl.ZipFile,
-  zipEntry: ZipEntry,
-  archivePath: string,
-  maxBytes: number,
-): Promise<Buffer> {
+export async function readEntryBytes(zip: yauzl.ZipFile, zipEntry: ZipEntry, archivePath: string, maxBytes: number): Promise<Buffer> {
   if (zipEntry.entry.uncompressedSize > maxBytes) {
     throw new ProgramError(
       `Entry ${quoteEntryName(zipEntry.name)} of ${archivePath} is too large to read: ${zipEntry.entry.uncompressedSize} bytes, at most ${maxBytes} accepted.`,

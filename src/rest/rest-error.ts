@@ -3,7 +3,11 @@ import { JobRequestError, type JobRequestFailure } from '../rpc/gateways/job-gat
 
 /** An error answered with its HTTP status and Flink's `{"errors": [...]}` body. */
 export class RestError extends TsFlinkError {
-  constructor(readonly status: number, message: string, readonly details: readonly string[] = []) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details: readonly string[] = [],
+  ) {
     super(`REST_${status}`, message);
   }
 

@@ -3,7 +3,14 @@ import { checkpointConfigHandler, checkpointDetailsHandler, checkpointStatistics
 import { dashboardConfigHandler, jobManagerConfigHandler, jobManagerEnvironmentHandler } from './handlers/cluster-info-handlers.js';
 import { clusterOverviewHandler } from './handlers/cluster-overview-handler.js';
 import {
-  jobCancelHandler, jobConfigHandler, jobDetailsHandler, jobExceptionsHandler, jobPlanHandler, jobStatusHandler, jobsHandler, jobsOverviewHandler,
+  jobCancelHandler,
+  jobConfigHandler,
+  jobDetailsHandler,
+  jobExceptionsHandler,
+  jobPlanHandler,
+  jobStatusHandler,
+  jobsHandler,
+  jobsOverviewHandler,
 } from './handlers/job-handlers.js';
 import { parallelismHistoryHandler, rescalingHandler, rescalingStatusHandler } from './handlers/rescale-handlers.js';
 import { resourceRequirementsHandler, updateResourceRequirementsHandler } from './handlers/resource-requirements-handlers.js';
@@ -13,8 +20,15 @@ import { vertexDetailsHandler, vertexTaskManagersHandler } from './handlers/vert
 import { registerWebUi } from './handlers/web-ui-handler.js';
 import { Router } from './router.js';
 import {
-  aggregatedJobMetricsHandler, aggregatedSubtaskMetricsHandler, aggregatedTaskManagerMetricsHandler, jobManagerMetricsHandler,
-  jobManagerOperatorMetricsHandler, jobMetricsHandler, subtaskMetricsHandler, taskManagerMetricsHandler, vertexMetricsHandler,
+  aggregatedJobMetricsHandler,
+  aggregatedSubtaskMetricsHandler,
+  aggregatedTaskManagerMetricsHandler,
+  jobManagerMetricsHandler,
+  jobManagerOperatorMetricsHandler,
+  jobMetricsHandler,
+  subtaskMetricsHandler,
+  taskManagerMetricsHandler,
+  vertexMetricsHandler,
 } from './handlers/metrics-handlers.js';
 import { NO_METRIC_QUERY, type MetricQuery } from '../metrics/metric-query.js';
 

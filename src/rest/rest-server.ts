@@ -35,7 +35,10 @@ export class RestServer {
   private server: Server | undefined;
   private stopping = false;
 
-  constructor(private readonly router: Router, private readonly settings: RestServerSettings) {}
+  constructor(
+    private readonly router: Router,
+    private readonly settings: RestServerSettings,
+  ) {}
 
   /** Starts listening; resolves with the actual port (useful with port 0). */
   async start(): Promise<number> {
@@ -125,7 +128,8 @@ export class RestServer {
           // Stop buffering but drain, so the 413 reaches a client that is still sending.
           request.removeAllListeners('data');
           request.removeAllListeners('end');
-          const refuse = (): void => reject(new RestError(413, `Request body exceeds the limit of ${limit} bytes (rest.server.max-content-length).`));
+          const refuse = (): void =>
+            reject(new RestError(413, `Request body exceeds the limit of ${limit} bytes (rest.server.max-content-length).`));
           drain(request).then(refuse, refuse);
         } else {
           chunks.push(chunk);
@@ -195,12 +199,17 @@ function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
     return;
   }
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const message = status === 431
-    ? 'Request header fields too large: at most 16 KiB of headers are accepted.'
-    : status === 408 ? 'Request timeout: the request did not arrive in time.' : `Bad request: not a valid HTTP/1.1 request (${error.code ?? 'parse error'}).`;
+  const message =
+    status === 431
+      ? 'Request header fields too large: at most 16 KiB of headers are accepted.'
+      : status === 408
+        ? 'Request timeout: the request did not arrive in time.'
+        : `Bad request: not a valid HTTP/1.1 request (${error.code ?? 'parse error'}).`;
   const body = JSON.stringify({ errors: [message] });
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=UTF-8\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=UTF-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
@@ -210,5 +219,7 @@ function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
 function splitTarget(target: string): { pathname: string; query: URLSearchParams } {
   const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?]*/i, '') || '/' : target;
   const mark = path.indexOf('?');
-  return mark < 0 ? { pathname: path, query: new URLSearchParams() } : { pathname: path.slice(0, mark), query: new URLSearchParams(path.slice(mark + 1)) };
+  return mark < 0
+    ? { pathname: path, query: new URLSearchParams() }
+    : { pathname: path.slice(0, mark), query: new URLSearchParams(path.slice(mark + 1)) };
 }

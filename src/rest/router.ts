@@ -10,7 +10,12 @@ export interface RestRequest {
 /** A handler's answer: a JSON body with a status, or raw content (the web UI's files); extra headers optional. */
 export type RestResponse =
   | { readonly status: number; readonly json: unknown; readonly headers?: Readonly<Record<string, string>> }
-  | { readonly status: number; readonly raw: Buffer | string; readonly contentType: string; readonly headers?: Readonly<Record<string, string>> };
+  | {
+      readonly status: number;
+      readonly raw: Buffer | string;
+      readonly contentType: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    };
 
 export type RestHandler = (request: RestRequest) => RestResponse | Promise<RestResponse>;
 

@@ -2,8 +2,7 @@ import { UsageError } from '../core/errors.js';
 
 /** Where an RPC or data endpoint listens: a Unix domain socket path, or TCP host and port. */
 export type EndpointAddress =
-  | { readonly kind: 'unix'; readonly path: string }
-  | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
+  { readonly kind: 'unix'; readonly path: string } | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
 
 /** Linux's sun_path holds 108 bytes including the terminating NUL. */
 export const MAX_UNIX_SOCKET_PATH_BYTES = 107;

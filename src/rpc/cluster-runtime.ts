@@ -88,10 +88,14 @@ export function readSecret(runtime: ClusterRuntime): Buffer {
   try {
     text = readFileSync(runtime.secretPath, 'utf8').trim();
   } catch (error) {
-    throw new TsFlinkError('SECRET_MISSING', `Cannot read the cluster secret at ${runtime.secretPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, {
-      cause: error,
-      suggestion: 'Start the JobManager first (bin/jobmanager.sh start or bin/standalone-job.sh start).',
-    });
+    throw new TsFlinkError(
+      'SECRET_MISSING',
+      `Cannot read the cluster secret at ${runtime.secretPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      {
+        cause: error,
+        suggestion: 'Start the JobManager first (bin/jobmanager.sh start or bin/standalone-job.sh start).',
+      },
+    );
   }
   if (!/^[0-9a-f]{64}$/.test(text)) throw new TsFlinkError('SECRET_INVALID', `The cluster secret at ${runtime.secretPath} is malformed.`);
   return Buffer.from(text, 'hex');

@@ -19,16 +19,21 @@ export interface GatewaySpec<T> {
 }
 
 /** A typed stub that forwards calls to the gateway of the same spec at the other end of `connection`. */
-export function createGatewayProxy<T extends object>(connection: RpcConnection, spec: GatewaySpec<T>, defaultTimeoutMs = DEFAULT_RPC_TIMEOUT_MS): T {
+export function createGatewayProxy<T extends object>(
+  connection: RpcConnection,
+  spec: GatewaySpec<T>,
+  defaultTimeoutMs = DEFAULT_RPC_TIMEOUT_MS,
+): T {
   const stub: Record<string, unknown> = {};
   const kinds = spec.methods as Record<string, MethodKind>;
   const timeouts = (spec.timeouts ?? {}) as Record<string, number>;
   for (const [method, kind] of Object.entries(kinds)) {
     const wire = `${spec.name}.${method}`;
     const timeout = timeouts[method] ?? defaultTimeoutMs;
-    stub[method] = kind === 'notification'
-      ? (...args: unknown[]) => connection.notify(wire, args)
-      : (...args: unknown[]) => connection.call(wire, args, timeout);
+    stub[method] =
+      kind === 'notification'
+        ? (...args: unknown[]) => connection.notify(wire, args)
+        : (...args: unknown[]) => connection.call(wire, args, timeout);
   }
   return stub as T;
 }

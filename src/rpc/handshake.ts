@@ -90,7 +90,8 @@ function parseHandshakeFrame(frame: Buffer): Record<string, unknown> {
   } catch {
     throw new RpcError('RPC_PROTOCOL', 'handshake frame is not JSON');
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new RpcError('RPC_PROTOCOL', 'handshake frame is not an object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new RpcError('RPC_PROTOCOL', 'handshake frame is not an object');
   return value as Record<string, unknown>;
 }
 
@@ -101,12 +102,17 @@ function sendJson(socket: Socket, value: object): void {
 function withTimeout<T>(promise: Promise<T>, socket: Socket): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RpcError('RPC_TIMEOUT', `handshake not completed within ${HANDSHAKE_TIMEOUT_MS} ms`)), HANDSHAKE_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new RpcError('RPC_TIMEOUT', `handshake not completed within ${HANDSHAKE_TIMEOUT_MS} ms`)),
+      HANDSHAKE_TIMEOUT_MS,
+    );
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer)).catch((error: unknown) => {
-    socket.destroy();
-    throw error;
-  });
+  return Promise.race([promise, timeout])
+    .finally(() => clearTimeout(timer))
+    .catch((error: unknown) => {
+      socket.destroy();
+      throw error;
+    });
 }
 
 /**
@@ -125,12 +131,21 @@ export function acceptHandshake(socket: Socket, secret: Buffer, self: PeerInfo):
       throw new RpcError('RPC_REFUSED', reason);
     };
     if (hello['proto'] !== PROTOCOL_NAME) refuse('not a tsflink peer');
-    if (hello['v'] !== PROTOCOL_VERSION) refuse(`unsupported protocol version ${JSON.stringify(hello['v'])}; this ${self.role} speaks ${PROTOCOL_VERSION}`);
+    if (hello['v'] !== PROTOCOL_VERSION)
+      refuse(`unsupported protocol version ${JSON.stringify(hello['v'])}; this ${self.role} speaks ${PROTOCOL_VERSION}`);
     const { role, id, cnonce } = hello;
-    if (typeof role !== 'string' || typeof id !== 'string' || typeof cnonce !== 'string' || role.length > 64 || id.length > 256 || cnonce.length > 64) {
+    if (
+      typeof role !== 'string' ||
+      typeof id !== 'string' ||
+      typeof cnonce !== 'string' ||
+      role.length > 64 ||
+      id.length > 256 ||
+      cnonce.length > 64
+    ) {
       refuse('malformed hello');
     }
-    if (!macMatches(secret, [nonce, role as string, id as string], hello['mac'])) refuse('authentication failed: the peer does not hold this cluster\'s secret');
+    if (!macMatches(secret, [nonce, role as string, id as string], hello['mac']))
+      refuse("authentication failed: the peer does not hold this cluster's secret");
     sendJson(socket, { ok: true, role: self.role, id: self.id, mac: mac(secret, cnonce as string, self.role, self.id).toString('hex') });
     return { peer: { role: role as string, id: id as string }, ...reader.detach() };
   };
@@ -149,12 +164,19 @@ export function initiateHandshake(socket: Socket, secret: Buffer, self: PeerInfo
       throw new RpcError('RPC_REFUSED', `server speaks protocol version ${JSON.stringify(challenge['v'])}, we speak ${PROTOCOL_VERSION}`);
     }
     const cnonce = randomBytes(16).toString('hex');
-    sendJson(socket, { proto: PROTOCOL_NAME, v: PROTOCOL_VERSION, role: self.role, id: self.id, cnonce, mac: mac(secret, challenge['nonce'], self.role, self.id).toString('hex') });
+    sendJson(socket, {
+      proto: PROTOCOL_NAME,
+      v: PROTOCOL_VERSION,
+      role: self.role,
+      id: self.id,
+      cnonce,
+      mac: mac(secret, challenge['nonce'], self.role, self.id).toString('hex'),
+    });
     const answer = await reader.next();
     if (answer['ok'] !== true) throw new RpcError('RPC_REFUSED', `refused by the server: ${String(answer['error'] ?? 'no reason given')}`);
     const { role, id } = answer;
     if (typeof role !== 'string' || typeof id !== 'string' || !macMatches(secret, [cnonce, role, id], answer['mac'])) {
-      throw new RpcError('RPC_REFUSED', 'the server could not prove it holds this cluster\'s secret');
+      throw new RpcError('RPC_REFUSED', "the server could not prove it holds this cluster's secret");
     }
     return { peer: { role, id }, ...reader.detach() };
   };

@@ -50,10 +50,14 @@ export function decodeMessage(payload: Buffer): RpcMessage {
 
 function toWire(message: RpcMessage): Record<string, unknown> {
   switch (message.kind) {
-    case 'request': return { k: 'q', i: message.id, m: message.method, a: message.args };
-    case 'response': return { k: 'r', i: message.id, r: message.result };
-    case 'error': return { k: 'e', i: message.id, e: message.error };
-    case 'notification': return { k: 'n', m: message.method, a: message.args };
+    case 'request':
+      return { k: 'q', i: message.id, m: message.method, a: message.args };
+    case 'response':
+      return { k: 'r', i: message.id, r: message.result };
+    case 'error':
+      return { k: 'e', i: message.id, e: message.error };
+    case 'notification':
+      return { k: 'n', m: message.method, a: message.args };
   }
 }
 
@@ -70,7 +74,16 @@ function fromWire(header: Record<string, unknown>): RpcMessage {
     case 'e': {
       const e = header['e'] as Partial<SerializedError> | undefined;
       if (!validId || e === null || typeof e !== 'object' || typeof e.message !== 'string') throw protocolError('malformed error response');
-      return { kind: 'error', id: i, error: { name: String(e.name ?? 'Error'), message: e.message, stack: String(e.stack ?? e.message), ...(typeof e.code === 'string' ? { code: e.code } : {}) } };
+      return {
+        kind: 'error',
+        id: i,
+        error: {
+          name: String(e.name ?? 'Error'),
+          message: e.message,
+          stack: String(e.stack ?? e.message),
+          ...(typeof e.code === 'string' ? { code: e.code } : {}),
+        },
+      };
     }
     case 'n':
       if (typeof m !== 'string' || !Array.isArray(a)) throw protocolError('malformed notification');

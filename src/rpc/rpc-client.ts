@@ -21,7 +21,10 @@ export function connectRpc(address: EndpointAddress, secret: Buffer, self: PeerI
       socket.removeAllListeners('error');
       initiateHandshake(socket, secret, self).then(
         ({ peer, decoder }) => resolve(new RpcConnection(socket, decoder, peer)),
-        (error: unknown) => { socket.destroy(); reject(error instanceof Error ? error : new Error(String(error))); },
+        (error: unknown) => {
+          socket.destroy();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
       );
     });
   });

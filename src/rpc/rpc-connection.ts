@@ -70,7 +70,9 @@ export class RpcConnection extends EventEmitter {
   /** Calls `method` on the peer; rejects with RPC_TIMEOUT after `timeoutMs`, RPC_CLOSED if the connection ends first. */
   call<T = unknown>(method: string, args: unknown[], timeoutMs: number): Promise<T> {
     if (this.closeReason !== undefined) {
-      return Promise.reject(new RpcError('RPC_CLOSED', `cannot call ${method}: connection to ${this.describePeer()} closed (${this.closeReason})`));
+      return Promise.reject(
+        new RpcError('RPC_CLOSED', `cannot call ${method}: connection to ${this.describePeer()} closed (${this.closeReason})`),
+      );
     }
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -136,10 +138,18 @@ export class RpcConnection extends EventEmitter {
       return;
     }
     switch (message.kind) {
-      case 'request': this.onRequest(message.id, message.method, message.args); break;
-      case 'notification': this.onNotification(message.method, message.args); break;
-      case 'response': this.settle(message.id, (call) => call.resolve(message.result)); break;
-      case 'error': this.settle(message.id, (call) => call.reject(deserializeError(message.error))); break;
+      case 'request':
+        this.onRequest(message.id, message.method, message.args);
+        break;
+      case 'notification':
+        this.onNotification(message.method, message.args);
+        break;
+      case 'response':
+        this.settle(message.id, (call) => call.resolve(message.result));
+        break;
+      case 'error':
+        this.settle(message.id, (call) => call.reject(deserializeError(message.error)));
+        break;
     }
   }
 
@@ -152,8 +162,12 @@ export class RpcConnection extends EventEmitter {
     Promise.resolve()
       .then(() => handler.handleRequest(method, args))
       .then(
-        (result) => { if (!this.isClosed) this.send({ kind: 'response', id, result: result ?? null }); },
-        (error: unknown) => { if (!this.isClosed) this.send({ kind: 'error', id, error: serializeError(error) }); },
+        (result) => {
+          if (!this.isClosed) this.send({ kind: 'response', id, result: result ?? null });
+        },
+        (error: unknown) => {
+          if (!this.isClosed) this.send({ kind: 'error', id, error: serializeError(error) });
+        },
       );
   }
 

@@ -50,7 +50,9 @@ export class RpcServer {
     const server = createServer((socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (error) => reject(new EndpointBindError(`Cannot listen at ${formatAddress(this.address)}: ${error.message}`, { cause: error })));
+      server.once('error', (error) =>
+        reject(new EndpointBindError(`Cannot listen at ${formatAddress(this.address)}: ${error.message}`, { cause: error })),
+      );
       server.listen(toNetOptions(this.address), () => resolve());
     });
     if (this.address.kind === 'unix') chmodSync(this.address.path, 0o600);
@@ -90,7 +92,10 @@ async function prepareUnixPath(path: string): Promise<void> {
   if (!lstatSync(path).isSocket()) throw new EndpointBindError(`Cannot listen at ${path}: a file that is not a socket is in the way.`);
   const alive = await new Promise<boolean>((resolve) => {
     const probe = connect({ path });
-    probe.once('connect', () => { probe.destroy(); resolve(true); });
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
     probe.once('error', () => resolve(false));
   });
   if (alive) {
@@ -100,4 +105,3 @@ async function prepareUnixPath(path: string): Promise<void> {
   }
   unlinkSync(path);
 }
-

@@ -8,7 +8,11 @@ import { formatAddress } from '../rpc/address.js';
 import { ensurePrivateDirectory, readSecret, type ClusterRuntime } from '../rpc/cluster-runtime.js';
 import { createGatewayProxy, RpcDispatcher } from '../rpc/gateway.js';
 import { RESOURCE_MANAGER_GATEWAY, type ResourceManagerGateway } from '../rpc/gateways/resource-manager-gateway.js';
-import type { JobManagerHeartbeatPayload, TaskExecutorHeartbeatPayload, TaskExecutorRegistration } from '../rpc/gateways/task-executor-registration.js';
+import type {
+  JobManagerHeartbeatPayload,
+  TaskExecutorHeartbeatPayload,
+  TaskExecutorRegistration,
+} from '../rpc/gateways/task-executor-registration.js';
 import { connectRpc } from '../rpc/rpc-client.js';
 import type { RpcConnection } from '../rpc/rpc-connection.js';
 import { RegistrationBackoff } from './registration-backoff.js';
@@ -161,7 +165,9 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
       receiveHeartbeat: (fromId, payload) => resourceManager.receiveHeartbeat(fromId, payload),
     });
     connection.on('close', (why: string) => this.onClosed(connection, why));
-    log.info(`Successful registration at resource manager ${formatAddress(this.runtime.jobManagerAddress)} under registration id ${response.registrationId}.`);
+    log.info(
+      `Successful registration at resource manager ${formatAddress(this.runtime.jobManagerAddress)} under registration id ${response.registrationId}.`,
+    );
     this.callbacks.onRegistered(connection, resourceManager);
   }
 

@@ -21,7 +21,15 @@ export function deriveMemoryConfiguration(processSize: number): TaskExecutorMemo
   const frameworkOffHeap = 128 * MB;
   const taskHeap = Math.max(0, totalFlinkMemory - networkMemory - managedMemory - frameworkHeap - frameworkOffHeap);
   return {
-    frameworkHeap, taskHeap, frameworkOffHeap, taskOffHeap: 0, networkMemory, managedMemory,
-    jvmMetaspace, jvmOverhead, totalFlinkMemory, totalProcessMemory: processSize,
+    frameworkHeap,
+    taskHeap,
+    frameworkOffHeap,
+    taskOffHeap: 0,
+    networkMemory,
+    managedMemory,
+    jvmMetaspace,
+    jvmOverhead,
+    totalFlinkMemory,
+    totalProcessMemory: processSize,
   };
 }

@@ -2,7 +2,10 @@
 export class RegistrationBackoff {
   private next: number;
 
-  constructor(private readonly initialMs: number, private readonly maxMs: number) {
+  constructor(
+    private readonly initialMs: number,
+    private readonly maxMs: number,
+  ) {
     this.next = initialMs;
   }
 

@@ -10,7 +10,8 @@ export class SlotTable {
 
   /** Checks that a deployment may use `index` for `jobId`/`allocationId`; returns the problem, if any. */
   occupy(index: number, jobId: string, allocationId: string): string | undefined {
-    if (!Number.isInteger(index) || index < 0 || index >= this.size) return `slot ${index} does not exist (this TaskManager has ${this.size})`;
+    if (!Number.isInteger(index) || index < 0 || index >= this.size)
+      return `slot ${index} does not exist (this TaskManager has ${this.size})`;
     const current = this.slots[index];
     if (current !== undefined && (current.jobId !== jobId || current.allocationId !== allocationId)) {
       return `slot ${index} is allocated to job ${current.jobId} (allocation ${current.allocationId})`;

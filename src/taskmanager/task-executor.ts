@@ -8,7 +8,11 @@ import { createGatewayProxy, type RpcDispatcher } from '../rpc/gateway.js';
 import { JOB_MASTER_GATEWAY } from '../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../rpc/gateways/task-deployment-descriptor.js';
 import { TASK_EXECUTOR_GATEWAY, type TaskExecutorGateway } from '../rpc/gateways/task-executor-gateway.js';
-import type { JobManagerHeartbeatPayload, TaskExecutorHeartbeatPayload, TaskExecutorMemoryConfiguration } from '../rpc/gateways/task-executor-registration.js';
+import type {
+  JobManagerHeartbeatPayload,
+  TaskExecutorHeartbeatPayload,
+  TaskExecutorMemoryConfiguration,
+} from '../rpc/gateways/task-executor-registration.js';
 import type { RpcConnection } from '../rpc/rpc-connection.js';
 import { JobManagerConnector, type ConnectorSettings } from './job-manager-connector.js';
 import { DataClient } from './network/data-client.js';
@@ -60,7 +64,10 @@ export class TaskExecutor implements TaskExecutorGateway {
   private dataServerStarted = false;
   private registeredOnce = false;
 
-  constructor(private readonly settings: TaskExecutorSettings, private readonly events: TaskExecutorEvents) {
+  constructor(
+    private readonly settings: TaskExecutorSettings,
+    private readonly events: TaskExecutorEvents,
+  ) {
     const secret = (): Buffer => this.secret ?? Buffer.alloc(32);
     this.dataServer = new DataServer(settings.dataAddress, secret, settings.resourceId, this.partitions, settings.maxDataFrameBytes);
     this.dataClient = new DataClient(secret, settings.resourceId, settings.maxDataFrameBytes);
@@ -68,7 +75,10 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.metrics = new TaskManagerMetrics({
       host: settings.host,
       resourceId: settings.resourceId,
-      slots: () => ({ total: settings.numberOfSlots, available: this.host.slots.report().filter((slot) => slot.jobId === undefined).length }),
+      slots: () => ({
+        total: settings.numberOfSlots,
+        available: this.host.slots.report().filter((slot) => slot.jobId === undefined).length,
+      }),
       send: (report) => this.host.reportMetrics(report),
     });
     this.host = new TaskHost({
@@ -79,30 +89,38 @@ export class TaskExecutor implements TaskExecutorGateway {
       numberOfSlots: settings.numberOfSlots,
       metrics: this.metrics,
     });
-    this.connector = new JobManagerConnector(settings.runtime, {
-      resourceId: settings.resourceId,
-      dataAddress: formatAddress(settings.dataAddress),
-      numberOfSlots: settings.numberOfSlots,
-      pid: process.pid,
-      host: settings.host,
-      hardware: describeHardware(),
-      memoryConfiguration: settings.memoryConfiguration,
-    }, settings.connector, {
-      beforeRegistration: (value) => this.prepare(value),
-      serve: (connection, dispatcher) => this.serve(connection, dispatcher),
-      onRegistered: () => this.onRegistered(),
-      onDisconnected: (reason) => this.onDisconnected(reason),
-      onFirstAttemptFailed: (reason) => events.onWaitingForJobManager(reason),
-      onRegistrationTimeout: () => events.onFatal(
-        `Could not register at the ResourceManager within the specified maximum registration duration ${settings.connector.registrationTimeoutMs} ms. This indicates a problem with this instance. Terminating now.`,
-      ),
-      heartbeatPayload: () => this.heartbeatPayload(),
-      onJobManagerHeartbeat: (payload) => this.host.cancelOrphans(payload.expectedAttempts),
-    });
+    this.connector = new JobManagerConnector(
+      settings.runtime,
+      {
+        resourceId: settings.resourceId,
+        dataAddress: formatAddress(settings.dataAddress),
+        numberOfSlots: settings.numberOfSlots,
+        pid: process.pid,
+        host: settings.host,
+        hardware: describeHardware(),
+        memoryConfiguration: settings.memoryConfiguration,
+      },
+      settings.connector,
+      {
+        beforeRegistration: (value) => this.prepare(value),
+        serve: (connection, dispatcher) => this.serve(connection, dispatcher),
+        onRegistered: () => this.onRegistered(),
+        onDisconnected: (reason) => this.onDisconnected(reason),
+        onFirstAttemptFailed: (reason) => events.onWaitingForJobManager(reason),
+        onRegistrationTimeout: () =>
+          events.onFatal(
+            `Could not register at the ResourceManager within the specified maximum registration duration ${settings.connector.registrationTimeoutMs} ms. This indicates a problem with this instance. Terminating now.`,
+          ),
+        heartbeatPayload: () => this.heartbeatPayload(),
+        onJobManagerHeartbeat: (payload) => this.host.cancelOrphans(payload.expectedAttempts),
+      },
+    );
   }
 
   start(): void {
-    log.info(`Starting TaskExecutor ${this.settings.resourceId} with ${this.settings.numberOfSlots} slot(s); JobManager at ${formatAddress(this.settings.runtime.jobManagerAddress)}.`);
+    log.info(
+      `Starting TaskExecutor ${this.settings.resourceId} with ${this.settings.numberOfSlots} slot(s); JobManager at ${formatAddress(this.settings.runtime.jobManagerAddress)}.`,
+    );
     this.connector.start();
     this.metrics.start();
   }
@@ -174,7 +192,9 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   private onDisconnected(reason: string): void {
     this.host.setJobMaster(undefined);
-    this.host.cancelAll(`lost the JobManager (${reason})`).catch((error: unknown) => log.warn(`Canceling the tasks failed: ${describeError(error)}`));
+    this.host
+      .cancelAll(`lost the JobManager (${reason})`)
+      .catch((error: unknown) => log.warn(`Canceling the tasks failed: ${describeError(error)}`));
   }
 
   private heartbeatPayload(): TaskExecutorHeartbeatPayload {

@@ -71,7 +71,9 @@ export class TaskHost {
           this.tasks.delete(tdd.attemptId);
           this.context.metrics?.removeTask(tdd.attemptId);
           // The slot is free once no task of its allocation is left (the JobManager may reuse it at once).
-          const stillUsed = [...this.tasks.values()].some((t) => t.tdd.slotIndex === tdd.slotIndex && t.tdd.allocationId === tdd.allocationId);
+          const stillUsed = [...this.tasks.values()].some(
+            (t) => t.tdd.slotIndex === tdd.slotIndex && t.tdd.allocationId === tdd.allocationId,
+          );
           if (!stillUsed) this.slots.free(tdd.slotIndex, tdd.allocationId);
         });
         detach(ended, (error) => log.error(`Could not release the slot of ${task.name}: ${describeError(error)}`, error));
@@ -79,7 +81,8 @@ export class TaskHost {
       },
       (error: unknown) => {
         log.error(`Could not load the program of job ${tdd.jobId} for ${taskNameOf(tdd)}: ${describeError(error)}`, error);
-        if (![...this.tasks.values()].some((t) => t.tdd.allocationId === tdd.allocationId)) this.slots.free(tdd.slotIndex, tdd.allocationId);
+        if (![...this.tasks.values()].some((t) => t.tdd.allocationId === tdd.allocationId))
+          this.slots.free(tdd.slotIndex, tdd.allocationId);
         this.report({ jobId: tdd.jobId, attemptId: tdd.attemptId, state: 'FAILED', error: serializeError(error) });
       },
     );
@@ -120,7 +123,14 @@ export class TaskHost {
     const task = this.tasks.get(trigger.attemptId);
     const barrier = new CheckpointBarrier(trigger.checkpointId, trigger.timestamp, trigger.kind);
     if (task !== undefined) task.triggerCheckpoint(barrier, trigger.drain === true);
-    else this.jobMaster?.declineCheckpoint({ jobId: '', attemptId: trigger.attemptId, checkpointId: trigger.checkpointId, reason: 'no such task on this TaskManager', notReady: true });
+    else
+      this.jobMaster?.declineCheckpoint({
+        jobId: '',
+        attemptId: trigger.attemptId,
+        checkpointId: trigger.checkpointId,
+        reason: 'no such task on this TaskManager',
+        notReady: true,
+      });
   }
 
   notifyCheckpointComplete(attemptId: string, checkpointId: number): void {
@@ -147,7 +157,9 @@ export class TaskHost {
       resourceId: this.context.resourceId,
       partitions: this.context.partitions,
       dataClient: this.context.dataClient,
-      stdout: (line) => { process.stdout.write(`${line}\n`); },
+      stdout: (line) => {
+        process.stdout.write(`${line}\n`);
+      },
       reportState: (update) => this.report(update),
       reportFirstActivity: (activity) => this.jobMaster?.reportFirstActivity(activity),
       resolveRestore,

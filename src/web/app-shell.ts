@@ -29,7 +29,10 @@ export class AppShell {
   /** Bumped on every navigation, so a refresh started for an old view does not schedule ticks. */
   private generation = 0;
 
-  constructor(private readonly elements: ShellElements, private readonly intervalMs: number) {}
+  constructor(
+    private readonly elements: ShellElements,
+    private readonly intervalMs: number,
+  ) {}
 
   start(): void {
     window.addEventListener('hashchange', () => this.navigate());
@@ -72,11 +75,19 @@ export class AppShell {
 
   private async refreshClusterStatus(): Promise<void> {
     const overview = await getJson<ClusterOverview>('/overview');
-    mount(this.elements.clusterStatus,
+    mount(
+      this.elements.clusterStatus,
       h('span', { class: 'pill' }, h('b', { 'data-testid': 'header-taskmanagers' }, overview.taskmanagers), ' TaskManagers'),
-      h('span', { class: 'pill' }, h('b', { 'data-testid': 'header-slots-total' }, overview['slots-total']), ' slots, ',
-        h('b', { 'data-testid': 'header-slots-available' }, overview['slots-available']), ' free'),
-      h('span', { class: 'pill' }, h('b', {}, overview['jobs-running']), ' running'));
+      h(
+        'span',
+        { class: 'pill' },
+        h('b', { 'data-testid': 'header-slots-total' }, overview['slots-total']),
+        ' slots, ',
+        h('b', { 'data-testid': 'header-slots-available' }, overview['slots-available']),
+        ' free',
+      ),
+      h('span', { class: 'pill' }, h('b', {}, overview['jobs-running']), ' running'),
+    );
   }
 }
 

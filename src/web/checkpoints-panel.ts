@@ -4,29 +4,47 @@ import type { CheckpointingStats } from './rest-types.js';
 
 /** Checkpoint counts, the latest completed checkpoint and what the current run restored (GET /jobs/:jobid/checkpoints). */
 export function renderCheckpointsPanel(stats: CheckpointingStats | undefined): HTMLElement {
-  if (stats === undefined || stats.counts === undefined) return card('Checkpoints', 'checkpoints', empty('No data: checkpoint statistics are not available.'));
+  if (stats === undefined || stats.counts === undefined)
+    return card('Checkpoints', 'checkpoints', empty('No data: checkpoint statistics are not available.'));
   const { counts } = stats;
   const completed = stats.latest?.completed ?? undefined;
   const restored = stats.latest?.restored ?? undefined;
   const failed = stats.latest?.failed ?? undefined;
-  return card('Checkpoints', 'checkpoints',
-    h('div', { class: 'mini-stats' },
+  return card(
+    'Checkpoints',
+    'checkpoints',
+    h(
+      'div',
+      { class: 'mini-stats' },
       miniStat('Triggered', counts.total, 'checkpoints-total'),
       miniStat('In Progress', counts.in_progress, 'checkpoints-in-progress'),
       miniStat('Completed', counts.completed, 'checkpoints-completed'),
       miniStat('Failed', counts.failed, 'checkpoints-failed'),
-      miniStat('Restored', counts.restored, 'checkpoints-restored')),
+      miniStat('Restored', counts.restored, 'checkpoints-restored'),
+    ),
     facts([
       ['Latest completed', completed === undefined ? NONE : `#${completed.id}`, 'checkpoints-latest-id'],
       ['Completed at', formatTimestamp(completed?.latest_ack_timestamp)],
       ['End-to-end duration', formatDuration(completed?.end_to_end_duration), 'checkpoints-latest-duration'],
       ['Checkpointed size', formatBytes(completed?.checkpointed_size ?? completed?.state_size), 'checkpoints-latest-size'],
-      ['Restored from', restored === undefined ? 'Nothing restored yet' : `${restored.is_savepoint === true ? 'Savepoint' : 'Checkpoint'} #${restored.id} at ${formatTimestamp(restored.restore_timestamp)}`, 'checkpoints-restored-from'],
+      [
+        'Restored from',
+        restored === undefined
+          ? 'Nothing restored yet'
+          : `${restored.is_savepoint === true ? 'Savepoint' : 'Checkpoint'} #${restored.id} at ${formatTimestamp(restored.restore_timestamp)}`,
+        'checkpoints-restored-from',
+      ],
       restored?.external_path ? ['Restore path', h('code', {}, restored.external_path)] : ['Restore path', NONE],
       failed === undefined ? ['Latest failure', NONE] : ['Latest failure', `#${failed.id}: ${failed.failure_message ?? 'no message'}`],
-    ]));
+    ]),
+  );
 }
 
 function miniStat(label: string, value: number, testid: string): HTMLElement {
-  return h('div', { class: 'mini-stat' }, h('span', { class: 'mini-value', 'data-testid': testid }, value), h('span', { class: 'mini-label' }, label));
+  return h(
+    'div',
+    { class: 'mini-stat' },
+    h('span', { class: 'mini-value', 'data-testid': testid }, value),
+    h('span', { class: 'mini-label' }, label),
+  );
 }

@@ -49,7 +49,12 @@ function append(parent: Element, children: readonly Child[]): void {
 
 /** A titled panel; `testid` names it for tests. */
 export function card(title: string, testid: string, ...body: Child[]): HTMLElement {
-  return h('section', { class: 'card', 'data-testid': testid }, h('h2', { class: 'card-title' }, title), h('div', { class: 'card-body' }, body));
+  return h(
+    'section',
+    { class: 'card', 'data-testid': testid },
+    h('h2', { class: 'card-title' }, title),
+    h('div', { class: 'card-body' }, body),
+  );
 }
 
 /** The quiet placeholder of a panel without data. */
@@ -59,8 +64,24 @@ export function empty(text: string): HTMLElement {
 
 /** A table with a header row; rows are built by the caller so they can carry their own test ids. */
 export function table(headers: readonly string[], rows: readonly HTMLTableRowElement[], testid?: string): HTMLElement {
-  return h('div', { class: 'table-wrap' },
-    h('table', { 'data-testid': testid }, h('thead', {}, h('tr', {}, headers.map((header) => h('th', {}, header)))), h('tbody', {}, rows)));
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { 'data-testid': testid },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          headers.map((header) => h('th', {}, header)),
+        ),
+      ),
+      h('tbody', {}, rows),
+    ),
+  );
 }
 
 /** A coloured status label (RUNNING, FAILED, ...). */
@@ -70,10 +91,19 @@ export function statusBadge(status: string, testid?: string): HTMLElement {
 
 /** A big number with a caption, as on Flink's overview page. */
 export function stat(label: string, value: Child, testid: string): HTMLElement {
-  return h('div', { class: 'stat' }, h('div', { class: 'stat-value', 'data-testid': testid }, value), h('div', { class: 'stat-label' }, label));
+  return h(
+    'div',
+    { class: 'stat' },
+    h('div', { class: 'stat-value', 'data-testid': testid }, value),
+    h('div', { class: 'stat-label' }, label),
+  );
 }
 
 /** Label/value pairs laid out as a compact grid. */
 export function facts(entries: ReadonlyArray<readonly [label: string, value: Child, testid?: string]>): HTMLElement {
-  return h('dl', { class: 'facts' }, entries.map(([label, value, testid]) => [h('dt', {}, label), h('dd', { 'data-testid': testid }, value)]));
+  return h(
+    'dl',
+    { class: 'facts' },
+    entries.map(([label, value, testid]) => [h('dt', {}, label), h('dd', { 'data-testid': testid }, value)]),
+  );
 }

@@ -7,7 +7,11 @@ export type Route =
 
 /** Reads a route from `#/jobs/<id>`, `#/jobs/<id>/vertices/<id>`, `#/taskmanagers[/<id>]`; anything else is the overview. */
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter((part) => part !== '').map(decodeSafely);
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((part) => part !== '')
+    .map(decodeSafely);
   const [first, second, third, fourth] = parts;
   if (first === 'jobs' && second !== undefined) {
     return { page: 'job', jobId: second, vertexId: third === 'vertices' ? fourth : undefined };

@@ -7,7 +7,16 @@ import { routeHref } from './hash-route.js';
 import { renderJobGraph } from './job-graph-svg.js';
 import { renderParallelismTimeline } from './parallelism-timeline.js';
 import { getJson, getOptionalJson, RestClientError, settle } from './rest-client.js';
-import type { CheckpointingStats, JobDetails, JobExceptions, JobPlan, JobVertexSummary, ParallelismHistory, PlanNode, VertexDetails } from './rest-types.js';
+import type {
+  CheckpointingStats,
+  JobDetails,
+  JobExceptions,
+  JobPlan,
+  JobVertexSummary,
+  ParallelismHistory,
+  PlanNode,
+  VertexDetails,
+} from './rest-types.js';
 import { renderSubtasksPanel } from './subtasks-panel.js';
 import { fetchThroughput, type VertexThroughput } from './throughput.js';
 import { renderVertexTable } from './vertex-table.js';
@@ -29,7 +38,10 @@ export class JobView implements View {
   readonly root = h('div', { class: 'page', 'data-testid': 'job-page' }, h('p', { class: 'empty' }, 'Loading job…'));
   private readonly openTraces = new Set<string>();
 
-  constructor(private readonly jobId: string, private selectedVertexId: string | undefined) {}
+  constructor(
+    private readonly jobId: string,
+    private selectedVertexId: string | undefined,
+  ) {}
 
   async refresh(): Promise<void> {
     let data: JobPageData;
@@ -54,7 +66,10 @@ export class JobView implements View {
       settle(getOptionalJson<CheckpointingStats>(`${base}/checkpoints`)),
       settle(getOptionalJson<JobExceptions>(`${base}/exceptions?maxExceptions=20`)),
       settle(getOptionalJson<ParallelismHistory>(`${base}/parallelism-history`)),
-      fetchThroughput(this.jobId, job.vertices.map((vertex) => vertex.id)),
+      fetchThroughput(
+        this.jobId,
+        job.vertices.map((vertex) => vertex.id),
+      ),
       selectedId === undefined ? undefined : settle(getOptionalJson<VertexDetails>(`${base}/vertices/${encodeURIComponent(selectedId)}`)),
     ]);
     return { job, nodes: planNodes(plan?.plan ?? job.plan, job.vertices), checkpoints, exceptions, history, throughput, selected };
@@ -63,22 +78,32 @@ export class JobView implements View {
   private render(data: JobPageData): void {
     const { job } = data;
     const byId = new Map(job.vertices.map((vertex) => [vertex.id, vertex]));
-    const order = layoutDag(data.nodes.map((node) => ({ id: node.id, inputs: (node.inputs ?? []).map((input) => input.id) }))).placements.map((p) => p.id);
+    const order = layoutDag(
+      data.nodes.map((node) => ({ id: node.id, inputs: (node.inputs ?? []).map((input) => input.id) })),
+    ).placements.map((p) => p.id);
     const vertices = [...order.flatMap((id) => byId.get(id) ?? []), ...job.vertices.filter((vertex) => !order.includes(vertex.id))];
     const select = (vertexId: string): void => this.select(vertexId);
     const selectedVertex = this.selectedVertexId === undefined ? undefined : byId.get(this.selectedVertexId);
-    const endTime = job['end-time'] > 0 ? job['end-time'] : job.now ?? Date.now();
+    const endTime = job['end-time'] > 0 ? job['end-time'] : (job.now ?? Date.now());
     // The chart is drawn at the card's inner width (page width less the card's padding and border).
     const chartWidth = (this.root.clientWidth || 1200) - 34;
-    mount(this.root,
+    mount(
+      this.root,
       renderSummary(job),
-      card('Job Graph', 'job-graph-card', data.nodes.length === 0 ? empty('No plan yet.') : renderJobGraph({ nodes: data.nodes, vertices: byId, selectedVertexId: this.selectedVertexId, onSelect: select })),
+      card(
+        'Job Graph',
+        'job-graph-card',
+        data.nodes.length === 0
+          ? empty('No plan yet.')
+          : renderJobGraph({ nodes: data.nodes, vertices: byId, selectedVertexId: this.selectedVertexId, onSelect: select }),
+      ),
       card('Vertices', 'vertices', renderVertexTable(vertices, data.throughput, this.selectedVertexId, select)),
       selectedVertex === undefined
         ? card('Subtasks', 'subtasks', empty('Select a vertex in the graph or the table to see its subtasks and TaskManagers.'))
         : renderSubtasksPanel(data.selected, selectedVertex.name),
       h('div', { class: 'two-columns' }, renderCheckpointsPanel(data.checkpoints), renderExceptionsPanel(data.exceptions, this.openTraces)),
-      renderParallelismTimeline(data.history, new Map(job.vertices.map((vertex) => [vertex.id, vertex.name])), endTime, chartWidth));
+      renderParallelismTimeline(data.history, new Map(job.vertices.map((vertex) => [vertex.id, vertex.name])), endTime, chartWidth),
+    );
   }
 
   /** Selecting a vertex keeps this view (no blank reload) and records the choice in the URL. */
@@ -96,10 +121,15 @@ function planNodes(plan: JobPlan | undefined, vertices: readonly JobVertexSummar
 }
 
 function renderSummary(job: JobDetails): HTMLElement {
-  return h('section', { class: 'card job-summary', 'data-testid': 'job-summary' },
-    h('div', { class: 'job-title-row' },
+  return h(
+    'section',
+    { class: 'card job-summary', 'data-testid': 'job-summary' },
+    h(
+      'div',
+      { class: 'job-title-row' },
       h('h1', { class: 'page-title', 'data-testid': 'job-name' }, job.name),
-      statusBadge(job.state, 'job-state')),
+      statusBadge(job.state, 'job-state'),
+    ),
     h('div', { class: 'job-id' }, job.jid),
     facts([
       ['Start Time', formatTimestamp(job['start-time']), 'job-start-time'],
@@ -108,5 +138,6 @@ function renderSummary(job: JobDetails): HTMLElement {
       ['Scheduler', job.schedulerType ?? NONE, 'job-scheduler'],
       ['Job Type', job['job-type'] ?? NONE],
       ['Max Parallelism', job.maxParallelism !== undefined && job.maxParallelism > 0 ? job.maxParallelism : NONE],
-    ]));
+    ]),
+  );
 }

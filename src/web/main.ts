@@ -29,13 +29,16 @@ async function start(): Promise<void> {
   const refreshMs = typeof interval === 'number' && interval > 0 ? Math.max(MIN_REFRESH_MS, interval) : DEFAULT_REFRESH_MS;
   const version = config['flink-version'];
   if (version !== undefined) element('version').textContent = `Version ${version}`;
-  new AppShell({
-    main: element('main'),
-    banner: element('banner'),
-    clusterStatus: element('cluster-status'),
-    refreshStatus: element('refresh-status'),
-    nav: element('nav'),
-  }, refreshMs).start();
+  new AppShell(
+    {
+      main: element('main'),
+      banner: element('banner'),
+      clusterStatus: element('cluster-status'),
+      refreshStatus: element('refresh-status'),
+      nav: element('nav'),
+    },
+    refreshMs,
+  ).start();
 }
 
 start().catch((error: unknown) => {

@@ -12,17 +12,22 @@ export class OverviewView implements View {
 
   async refresh(): Promise<void> {
     const [overview, jobs] = await Promise.all([getJson<ClusterOverview>('/overview'), getOptionalJson<JobsOverview>('/jobs/overview')]);
-    mount(this.root,
+    mount(
+      this.root,
       h('h1', { class: 'page-title' }, 'Overview'),
-      h('div', { class: 'stats' },
+      h(
+        'div',
+        { class: 'stats' },
         stat('Available Task Slots', overview['slots-available'], 'overview-slots-available'),
         stat('Total Task Slots', overview['slots-total'], 'overview-slots-total'),
         stat('Task Managers', overview.taskmanagers, 'overview-taskmanagers'),
         stat('Running Jobs', overview['jobs-running'], 'overview-jobs-running'),
         stat('Finished', overview['jobs-finished'], 'overview-jobs-finished'),
         stat('Failed', overview['jobs-failed'], 'overview-jobs-failed'),
-        stat('Canceled', overview['jobs-cancelled'], 'overview-jobs-cancelled')),
-      card('Jobs', 'overview-jobs', jobs === undefined ? empty('No data: this JobManager does not list jobs yet.') : jobTable(jobs.jobs)));
+        stat('Canceled', overview['jobs-cancelled'], 'overview-jobs-cancelled'),
+      ),
+      card('Jobs', 'overview-jobs', jobs === undefined ? empty('No data: this JobManager does not list jobs yet.') : jobTable(jobs.jobs)),
+    );
   }
 }
 
@@ -34,11 +39,21 @@ function jobTable(jobs: readonly JobSummary[]): HTMLElement {
 
 function jobRow(job: JobSummary): HTMLTableRowElement {
   const href = routeHref({ page: 'job', jobId: job.jid, vertexId: undefined });
-  return h('tr', { class: 'clickable', 'data-testid': 'job-row', 'data-job-id': job.jid, onclick: () => { location.hash = href; } },
+  return h(
+    'tr',
+    {
+      class: 'clickable',
+      'data-testid': 'job-row',
+      'data-job-id': job.jid,
+      onclick: () => {
+        location.hash = href;
+      },
+    },
     h('td', {}, h('a', { href, 'data-testid': 'job-link' }, job.name)),
     h('td', {}, formatTimestamp(job['start-time'])),
     h('td', {}, formatDuration(job.duration)),
     h('td', {}, formatTimestamp(job['end-time'])),
     h('td', {}, taskBadges(job.tasks)),
-    h('td', {}, statusBadge(job.state)));
+    h('td', {}, statusBadge(job.state)),
+  );
 }

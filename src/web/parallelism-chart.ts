@@ -38,11 +38,24 @@ interface Scales {
  */
 export function renderParallelismChart(input: ParallelismChartInput): SVGSVGElement {
   const scales = scalesFor(input);
-  return s('svg', { class: 'parallelism-chart', width: scales.width, height: H, viewBox: `0 0 ${scales.width} ${H}`, role: 'img', 'aria-label': 'Parallelism over time', 'data-testid': 'parallelism-chart-svg' },
+  return s(
+    'svg',
+    {
+      class: 'parallelism-chart',
+      width: scales.width,
+      height: H,
+      viewBox: `0 0 ${scales.width} ${H}`,
+      role: 'img',
+      'aria-label': 'Parallelism over time',
+      'data-testid': 'parallelism-chart-svg',
+    },
     axes(scales),
     input.changes.map((change) => downtimeBand(change, scales)),
-    input.series.map((series, i) => s('path', { d: stepPath(input, series, scales), class: `series-line ${SERIES_CLASSES[i % SERIES_CLASSES.length]}` })),
-    markers(input.changes, scales));
+    input.series.map((series, i) =>
+      s('path', { d: stepPath(input, series, scales), class: `series-line ${SERIES_CLASSES[i % SERIES_CLASSES.length]}` }),
+    ),
+    markers(input.changes, scales),
+  );
 }
 
 function scalesFor(input: ParallelismChartInput): Scales {
@@ -54,7 +67,10 @@ function scalesFor(input: ParallelismChartInput): Scales {
   const width = Math.min(MAX_W, Math.max(MIN_W, Math.floor(input.width)));
   const plotWidth = width - MARGIN.left - MARGIN.right;
   return {
-    width, t0, t1, yMax,
+    width,
+    t0,
+    t1,
+    yMax,
     x: (time) => MARGIN.left + ((time - t0) / (t1 - t0)) * plotWidth,
     y: (value) => MARGIN.top + PLOT_H - (value / yMax) * PLOT_H,
   };
@@ -66,15 +82,42 @@ function axes(scales: Scales): SVGElement {
   for (let value = 0; value <= scales.yMax; value += step) yTicks.push(value);
   const xTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => scales.t0 + f * (scales.t1 - scales.t0));
   const bottom = MARGIN.top + PLOT_H;
-  return s('g', { class: 'axes' },
-    yTicks.map((value) => s('g', {},
-      s('line', { x1: MARGIN.left, x2: scales.width - MARGIN.right, y1: scales.y(value), y2: scales.y(value), class: 'grid-line' }),
-      s('text', { x: MARGIN.left - 8, y: scales.y(value) + 4, 'text-anchor': 'end', class: 'axis-label' }, value))),
-    xTicks.map((time, i) => s('text', {
-      x: scales.x(time), y: bottom + 20, class: 'axis-label', 'text-anchor': i === 0 ? 'start' : i === xTicks.length - 1 ? 'end' : 'middle',
-    }, formatClock(time))),
+  return s(
+    'g',
+    { class: 'axes' },
+    yTicks.map((value) =>
+      s(
+        'g',
+        {},
+        s('line', { x1: MARGIN.left, x2: scales.width - MARGIN.right, y1: scales.y(value), y2: scales.y(value), class: 'grid-line' }),
+        s('text', { x: MARGIN.left - 8, y: scales.y(value) + 4, 'text-anchor': 'end', class: 'axis-label' }, value),
+      ),
+    ),
+    xTicks.map((time, i) =>
+      s(
+        'text',
+        {
+          x: scales.x(time),
+          y: bottom + 20,
+          class: 'axis-label',
+          'text-anchor': i === 0 ? 'start' : i === xTicks.length - 1 ? 'end' : 'middle',
+        },
+        formatClock(time),
+      ),
+    ),
     s('line', { x1: MARGIN.left, x2: scales.width - MARGIN.right, y1: bottom, y2: bottom, class: 'axis-line' }),
-    s('text', { x: 12, y: MARGIN.top + PLOT_H / 2, class: 'axis-title', transform: `rotate(-90 12 ${MARGIN.top + PLOT_H / 2})`, 'text-anchor': 'middle' }, 'Parallelism'));
+    s(
+      'text',
+      {
+        x: 12,
+        y: MARGIN.top + PLOT_H / 2,
+        class: 'axis-title',
+        transform: `rotate(-90 12 ${MARGIN.top + PLOT_H / 2})`,
+        'text-anchor': 'middle',
+      },
+      'Parallelism',
+    ),
+  );
 }
 
 /** Each run at its parallelism from its first record until the next run's outage began; zero during the outage. */
@@ -105,27 +148,37 @@ function downtimeBand(change: ParallelismChange, scales: Scales): SVGElement | f
   const span = downtimeSpan(change);
   const x1 = scales.x(span.from);
   const x2 = scales.x(span.to);
-  return s('rect', { x: Math.min(x1, x2 - 2), y: MARGIN.top, width: Math.max(2, x2 - x1), height: PLOT_H, class: 'downtime-band' },
-    s('title', {}, `Down for ${describeDowntime(change, formatDuration)}`));
+  return s(
+    'rect',
+    { x: Math.min(x1, x2 - 2), y: MARGIN.top, width: Math.max(2, x2 - x1), height: PLOT_H, class: 'downtime-band' },
+    s('title', {}, `Down for ${describeDowntime(change, formatDuration)}`),
+  );
 }
 
 /** Vertical markers with their labels staggered over a few rows, so close rescales stay readable. */
 function markers(changes: readonly ParallelismChange[], scales: Scales): SVGElement {
   const rowEnds = new Array<number>(LABEL_ROWS).fill(-Infinity);
-  return s('g', { class: 'markers' }, changes.map((change, i) => {
-    const x = scales.x(change.timestamp);
-    const label = `${causeLabel(change.cause)}${change.downtimeMs > 0 ? ` · down ${describeDowntime(change, formatDuration)}` : ''}`;
-    const width = label.length * 6.4;
-    const anchorEnd = x + width > scales.width - MARGIN.right;
-    const left = anchorEnd ? x - width : x;
-    let row = rowEnds.findIndex((end) => end < left);
-    if (row === -1) row = i % LABEL_ROWS;
-    rowEnds[row] = left + width + 8;
-    const y = 16 + row * 16;
-    return s('g', { class: `rescale-marker cause-${change.cause}`, 'data-testid': 'rescale-marker', 'data-cause': change.cause },
-      s('line', { x1: x, x2: x, y1: y + 4, y2: MARGIN.top + PLOT_H, class: 'marker-line' }),
-      s('circle', { cx: x, cy: y + 4, r: 3.5, class: 'marker-dot' }),
-      s('text', { x: anchorEnd ? x - 6 : x + 6, y: y + 8, 'text-anchor': anchorEnd ? 'end' : 'start', class: 'marker-label' }, label),
-      s('title', {}, `${formatClock(change.timestamp)} ${label}`));
-  }));
+  return s(
+    'g',
+    { class: 'markers' },
+    changes.map((change, i) => {
+      const x = scales.x(change.timestamp);
+      const label = `${causeLabel(change.cause)}${change.downtimeMs > 0 ? ` · down ${describeDowntime(change, formatDuration)}` : ''}`;
+      const width = label.length * 6.4;
+      const anchorEnd = x + width > scales.width - MARGIN.right;
+      const left = anchorEnd ? x - width : x;
+      let row = rowEnds.findIndex((end) => end < left);
+      if (row === -1) row = i % LABEL_ROWS;
+      rowEnds[row] = left + width + 8;
+      const y = 16 + row * 16;
+      return s(
+        'g',
+        { class: `rescale-marker cause-${change.cause}`, 'data-testid': 'rescale-marker', 'data-cause': change.cause },
+        s('line', { x1: x, x2: x, y1: y + 4, y2: MARGIN.top + PLOT_H, class: 'marker-line' }),
+        s('circle', { cx: x, cy: y + 4, r: 3.5, class: 'marker-dot' }),
+        s('text', { x: anchorEnd ? x - 6 : x + 6, y: y + 8, 'text-anchor': anchorEnd ? 'end' : 'start', class: 'marker-label' }, label),
+        s('title', {}, `${formatClock(change.timestamp)} ${label}`),
+      );
+    }),
+  );
 }

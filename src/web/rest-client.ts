@@ -1,6 +1,10 @@
 /** A REST call that failed: an HTTP status (0 when the JobManager could not be reached) and why. */
 export class RestClientError extends Error {
-  constructor(readonly path: string, readonly status: number, message: string) {
+  constructor(
+    readonly path: string,
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'RestClientError';
   }

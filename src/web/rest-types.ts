@@ -201,7 +201,12 @@ export interface TaskManagerInfo {
   readonly slotsNumber: number;
   readonly freeSlots: number;
   readonly assignedTasks?: number;
-  readonly hardware?: { readonly cpuCores?: number; readonly physicalMemory?: number; readonly freeMemory?: number; readonly managedMemory?: number };
+  readonly hardware?: {
+    readonly cpuCores?: number;
+    readonly physicalMemory?: number;
+    readonly freeMemory?: number;
+    readonly managedMemory?: number;
+  };
   readonly memoryConfiguration?: Readonly<Record<string, number>>;
 }
 
@@ -213,5 +218,9 @@ export interface TaskManagersList {
 /** GET /taskmanagers/:id. */
 export interface TaskManagerDetailsInfo extends TaskManagerInfo {
   readonly allocatedSlots?: ReadonlyArray<{ readonly jobId: string; readonly assignedTasks?: number }>;
-  readonly metrics?: Readonly<Record<string, unknown>> & { readonly heapUsed?: number; readonly heapCommitted?: number; readonly heapMax?: number };
+  readonly metrics?: Readonly<Record<string, unknown>> & {
+    readonly heapUsed?: number;
+    readonly heapCommitted?: number;
+    readonly heapMax?: number;
+  };
 }

@@ -8,21 +8,30 @@ export function renderSubtasksPanel(details: VertexDetails | undefined, selected
   const title = `Subtasks of ${selectedName}`;
   if (details === undefined) return card(title, 'subtasks', empty('No data for this vertex yet.'));
   const rows = [...details.subtasks].sort((a, b) => a.subtask - b.subtask).map(subtaskRow);
-  return card(title, 'subtasks',
-    rows.length === 0 ? empty('No subtasks are deployed.') : table(['Subtask', 'Status', 'Attempt', 'TaskManager', 'Endpoint', 'Start Time', 'Duration'], rows, 'subtask-table'));
+  return card(
+    title,
+    'subtasks',
+    rows.length === 0
+      ? empty('No subtasks are deployed.')
+      : table(['Subtask', 'Status', 'Attempt', 'TaskManager', 'Endpoint', 'Start Time', 'Duration'], rows, 'subtask-table'),
+  );
 }
 
 function subtaskRow(subtask: SubtaskInfo): HTMLTableRowElement {
   const taskManagerId = subtask['taskmanager-id'];
-  const taskManager = taskManagerId === undefined || taskManagerId === '' || taskManagerId === '(unassigned)'
-    ? NONE
-    : h('a', { href: routeHref({ page: 'taskmanager', taskManagerId }), 'data-testid': 'subtask-taskmanager' }, taskManagerId);
-  return h('tr', { 'data-testid': 'subtask-row', 'data-subtask': subtask.subtask },
+  const taskManager =
+    taskManagerId === undefined || taskManagerId === '' || taskManagerId === '(unassigned)'
+      ? NONE
+      : h('a', { href: routeHref({ page: 'taskmanager', taskManagerId }), 'data-testid': 'subtask-taskmanager' }, taskManagerId);
+  return h(
+    'tr',
+    { 'data-testid': 'subtask-row', 'data-subtask': subtask.subtask },
     h('td', { class: 'num' }, subtask.subtask),
     h('td', {}, statusBadge(subtask.status)),
     h('td', { class: 'num' }, subtask.attempt),
     h('td', {}, taskManager),
     h('td', {}, subtask.endpoint ?? NONE),
     h('td', {}, formatTimestamp(subtask['start-time'])),
-    h('td', {}, formatDuration(subtask.duration)));
+    h('td', {}, formatDuration(subtask.duration)),
+  );
 }

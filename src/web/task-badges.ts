@@ -3,13 +3,27 @@ import { NONE } from './format.js';
 import type { TaskCounts } from './rest-types.js';
 
 /** Execution states in lifecycle order, as Flink's task badge lists them. */
-const STATES = ['CREATED', 'SCHEDULED', 'DEPLOYING', 'INITIALIZING', 'RUNNING', 'FINISHED', 'CANCELING', 'CANCELED', 'FAILED', 'RECONCILING'] as const;
+const STATES = [
+  'CREATED',
+  'SCHEDULED',
+  'DEPLOYING',
+  'INITIALIZING',
+  'RUNNING',
+  'FINISHED',
+  'CANCELING',
+  'CANCELED',
+  'FAILED',
+  'RECONCILING',
+] as const;
 
 /** Per-state subtask counts as small coloured chips, skipping states with no subtask. */
 export function taskBadges(tasks: TaskCounts | undefined): HTMLElement {
-  const chips = tasks === undefined ? [] : STATES.flatMap((state) => {
-    const count = tasks[state] ?? tasks[state.toLowerCase()] ?? 0;
-    return count > 0 ? [h('span', { class: `chip status-${state.toLowerCase()}`, title: state, 'data-state': state }, count)] : [];
-  });
+  const chips =
+    tasks === undefined
+      ? []
+      : STATES.flatMap((state) => {
+          const count = tasks[state] ?? tasks[state.toLowerCase()] ?? 0;
+          return count > 0 ? [h('span', { class: `chip status-${state.toLowerCase()}`, title: state, 'data-state': state }, count)] : [];
+        });
   return h('span', { class: 'chips', 'data-testid': 'task-badges' }, chips.length === 0 ? NONE : chips);
 }

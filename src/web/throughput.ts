@@ -12,11 +12,13 @@ const RECORDS_OUT = 'numRecordsOutPerSecond';
 
 /** Reads every vertex's record rates; a vertex whose metrics are missing or fail gets undefined rates. */
 export async function fetchThroughput(jobId: string, vertexIds: readonly string[]): Promise<Map<string, VertexThroughput>> {
-  const results = await Promise.all(vertexIds.map(async (vertexId) => {
-    const path = `/jobs/${encodeURIComponent(jobId)}/vertices/${encodeURIComponent(vertexId)}/metrics?get=${RECORDS_IN},${RECORDS_OUT}`;
-    const metrics = await settle(getJson<MetricValue[]>(path));
-    return [vertexId, throughputOf(Array.isArray(metrics) ? metrics : [])] as const;
-  }));
+  const results = await Promise.all(
+    vertexIds.map(async (vertexId) => {
+      const path = `/jobs/${encodeURIComponent(jobId)}/vertices/${encodeURIComponent(vertexId)}/metrics?get=${RECORDS_IN},${RECORDS_OUT}`;
+      const metrics = await settle(getJson<MetricValue[]>(path));
+      return [vertexId, throughputOf(Array.isArray(metrics) ? metrics : [])] as const;
+    }),
+  );
   return new Map(results);
 }
 

@@ -16,20 +16,24 @@ export function renderVertexTable(
   if (vertices.length === 0) return empty('This job has no vertices.');
   const rows = vertices.map((vertex) => {
     const rates = throughput.get(vertex.id);
-    return h('tr', {
-      class: `clickable${vertex.id === selectedVertexId ? ' selected' : ''}`,
-      'data-testid': 'vertex-row', 'data-vertex-id': vertex.id,
-      onclick: () => onSelect(vertex.id),
-    },
-    h('td', { class: 'name-cell', title: vertex.name }, vertex.name),
-    h('td', {}, statusBadge(vertex.status, 'vertex-status')),
-    h('td', { class: 'num', 'data-testid': 'vertex-parallelism' }, vertex.parallelism),
-    h('td', { class: 'num', 'data-testid': 'vertex-max-parallelism' }, vertex.maxParallelism),
-    h('td', { class: 'num', 'data-testid': 'vertex-records-in' }, formatRate(rates?.inPerSecond)),
-    h('td', { class: 'num', 'data-testid': 'vertex-records-out' }, formatRate(rates?.outPerSecond)),
-    h('td', {}, formatTimestamp(vertex['start-time'])),
-    h('td', {}, formatDuration(vertex.duration)),
-    h('td', {}, taskBadges(vertex.tasks)));
+    return h(
+      'tr',
+      {
+        class: `clickable${vertex.id === selectedVertexId ? ' selected' : ''}`,
+        'data-testid': 'vertex-row',
+        'data-vertex-id': vertex.id,
+        onclick: () => onSelect(vertex.id),
+      },
+      h('td', { class: 'name-cell', title: vertex.name }, vertex.name),
+      h('td', {}, statusBadge(vertex.status, 'vertex-status')),
+      h('td', { class: 'num', 'data-testid': 'vertex-parallelism' }, vertex.parallelism),
+      h('td', { class: 'num', 'data-testid': 'vertex-max-parallelism' }, vertex.maxParallelism),
+      h('td', { class: 'num', 'data-testid': 'vertex-records-in' }, formatRate(rates?.inPerSecond)),
+      h('td', { class: 'num', 'data-testid': 'vertex-records-out' }, formatRate(rates?.outPerSecond)),
+      h('td', {}, formatTimestamp(vertex['start-time'])),
+      h('td', {}, formatDuration(vertex.duration)),
+      h('td', {}, taskBadges(vertex.tasks)),
+    );
   });
   return table(HEADERS, rows, 'vertex-table');
 }

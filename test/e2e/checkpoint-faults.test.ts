@@ -6,7 +6,6 @@ import { after, describe, it } from 'node:test';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
 import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
 
-
 const BASE = {
   'heartbeat.interval': '200 ms',
   'heartbeat.timeout': '2 s',
@@ -16,7 +15,9 @@ const BASE = {
   'restart-strategy.fixed-delay.delay': '100 ms',
 };
 
-interface CheckpointCounts { counts: { completed: number; failed: number } }
+interface CheckpointCounts {
+  counts: { completed: number; failed: number };
+}
 
 describe('checkpoint storage faults', () => {
   const dists: TestDist[] = [];
@@ -25,22 +26,41 @@ describe('checkpoint storage faults', () => {
     dists.push(dist);
     return dist;
   };
-  after(async () => { await Promise.all(dists.map((d) => d.destroy())); });
+  after(async () => {
+    await Promise.all(dists.map((d) => d.destroy()));
+  });
 
   it('restores from the previous checkpoint when the newest one is corrupt, and says which', async () => {
     const dist = newDist({ 'execution.checkpointing.interval': '1500 ms', 'execution.checkpointing.num-retained': 2 });
     dist.addFixtureJob('keyed-counter');
     const checkpoints = join(dist.dir, 'checkpoints');
     const output = join(dist.dir, 'counts');
-    const job = dist.startForeground('standalone-job.sh', [`-Dexecution.checkpointing.dir=file://${checkpoints}`,
-      '-j', 'org.tsflink.fixtures.KeyedCounter', '--records', '16000', '--keys', '100', '--rate', '1000', '--output', output]);
+    const job = dist.startForeground('standalone-job.sh', [
+      `-Dexecution.checkpointing.dir=file://${checkpoints}`,
+      '-j',
+      'org.tsflink.fixtures.KeyedCounter',
+      '--records',
+      '16000',
+      '--keys',
+      '100',
+      '--rate',
+      '1000',
+      '--output',
+      output,
+    ]);
     await dist.run('taskmanager.sh', ['start']);
     await dist.run('taskmanager.sh', ['start']);
-    const newest = await waitFor('a second completed checkpoint', () => {
-      const ids = [...dist.log('standalonejob', 0).matchAll(/Completed checkpoint (\d+)/g)].map((m) => Number(m[1]));
-      return ids.length >= 2 ? ids.at(-1) : undefined;
-    }, 30_000);
-    const jobDir = readdirSync(checkpoints).map((d) => join(checkpoints, d)).find((d) => statSync(d).isDirectory())!;
+    const newest = await waitFor(
+      'a second completed checkpoint',
+      () => {
+        const ids = [...dist.log('standalonejob', 0).matchAll(/Completed checkpoint (\d+)/g)].map((m) => Number(m[1]));
+        return ids.length >= 2 ? ids.at(-1) : undefined;
+      },
+      30_000,
+    );
+    const jobDir = readdirSync(checkpoints)
+      .map((d) => join(checkpoints, d))
+      .find((d) => statSync(d).isDirectory())!;
     const chk = join(jobDir, `chk-${newest}`);
     for (const file of readdirSync(chk).filter((f) => f !== '_metadata')) flipBytes(join(chk, file));
     process.kill(dist.pids('taskexecutor').at(-1)!, 'SIGKILL');
@@ -55,26 +75,47 @@ describe('checkpoint storage faults', () => {
 
   it('counts failed checkpoints when the directory becomes unusable, keeps running, and fails past the tolerable number', async () => {
     // Past the threshold the job fails over through its restart strategy (as in Flink); with none it ends FAILED.
-    const dist = newDist({ 'execution.checkpointing.interval': '300 ms', 'execution.checkpointing.tolerable-failed-checkpoints': 3, 'restart-strategy.type': 'none' });
+    const dist = newDist({
+      'execution.checkpointing.interval': '300 ms',
+      'execution.checkpointing.tolerable-failed-checkpoints': 3,
+      'restart-strategy.type': 'none',
+    });
     const checkpoints = join(dist.dir, 'checkpoints');
     dist.addExampleJar('TopSpeedWindowing');
-    const started = await dist.run('standalone-job.sh', ['start', `-Dexecution.checkpointing.dir=file://${checkpoints}`, '-j', 'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing']);
+    const started = await dist.run('standalone-job.sh', [
+      'start',
+      `-Dexecution.checkpointing.dir=file://${checkpoints}`,
+      '-j',
+      'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing',
+    ]);
     assert.equal(started.exitCode, 0, started.stderr);
     const url = restUrlFrom(started.stdout);
     const jobId = /\(([0-9a-f]{32})\)/.exec(started.stdout)![1]!;
     await dist.run('taskmanager.sh', ['start']);
-    await waitFor('a completed checkpoint', async () => ((await getJson<CheckpointCounts>(url, `/jobs/${jobId}/checkpoints`)).counts.completed > 0 ? true : undefined), 20_000);
+    await waitFor(
+      'a completed checkpoint',
+      async () => ((await getJson<CheckpointCounts>(url, `/jobs/${jobId}/checkpoints`)).counts.completed > 0 ? true : undefined),
+      20_000,
+    );
     breakDirectory(join(checkpoints, jobId));
-    await waitFor('failed checkpoints to be counted', async () => ((await getJson<CheckpointCounts>(url, `/jobs/${jobId}/checkpoints`)).counts.failed >= 1 ? true : undefined), 20_000);
+    await waitFor(
+      'failed checkpoints to be counted',
+      async () => ((await getJson<CheckpointCounts>(url, `/jobs/${jobId}/checkpoints`)).counts.failed >= 1 ? true : undefined),
+      20_000,
+    );
     const jobManager = dist.pids('standalonejob')[0]!;
-    await waitFor('the job to fail past the tolerable number of failed checkpoints', () => {
-      try {
-        process.kill(jobManager, 0);
-        return undefined;
-      } catch {
-        return true;
-      }
-    }, 30_000);
+    await waitFor(
+      'the job to fail past the tolerable number of failed checkpoints',
+      () => {
+        try {
+          process.kill(jobManager, 0);
+          return undefined;
+        } catch {
+          return true;
+        }
+      },
+      30_000,
+    );
     assert.match(dist.log('standalonejob', 0), /Exceeded checkpoint tolerable failure threshold/);
   });
 
@@ -82,19 +123,37 @@ describe('checkpoint storage faults', () => {
     const dist = newDist({ 'execution.checkpointing.interval': '300 ms', 'execution.checkpointing.tolerable-failed-checkpoints': 1000 });
     const checkpoints = join(dist.dir, 'checkpoints');
     dist.addExampleJar('TopSpeedWindowing');
-    const started = await dist.run('standalone-job.sh', ['start', `-Dexecution.checkpointing.dir=file://${checkpoints}`, '-j', 'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing']);
+    const started = await dist.run('standalone-job.sh', [
+      'start',
+      `-Dexecution.checkpointing.dir=file://${checkpoints}`,
+      '-j',
+      'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing',
+    ]);
     const url = restUrlFrom(started.stdout);
     const jobId = /\(([0-9a-f]{32})\)/.exec(started.stdout)![1]!;
     await dist.run('taskmanager.sh', ['start']);
-    await waitFor('a completed checkpoint', async () => ((await getJson<CheckpointCounts>(url, `/jobs/${jobId}/checkpoints`)).counts.completed > 0 ? true : undefined), 20_000);
+    await waitFor(
+      'a completed checkpoint',
+      async () => ((await getJson<CheckpointCounts>(url, `/jobs/${jobId}/checkpoints`)).counts.completed > 0 ? true : undefined),
+      20_000,
+    );
     breakDirectory(join(checkpoints, jobId));
-    const failed = await waitFor('failed checkpoints', async () => {
-      const counts = (await getJson<CheckpointCounts>(url, `/jobs/${jobId}/checkpoints`)).counts;
-      return counts.failed >= 2 ? counts : undefined;
-    }, 20_000);
+    const failed = await waitFor(
+      'failed checkpoints',
+      async () => {
+        const counts = (await getJson<CheckpointCounts>(url, `/jobs/${jobId}/checkpoints`)).counts;
+        return counts.failed >= 2 ? counts : undefined;
+      },
+      20_000,
+    );
     assert.equal((await getJson<{ state: string }>(url, `/jobs/${jobId}`)).state, 'RUNNING');
     repairDirectory(join(checkpoints, jobId));
-    await waitFor('checkpoints to complete again', async () => ((await getJson<CheckpointCounts>(url, `/jobs/${jobId}/checkpoints`)).counts.completed > failed.completed ? true : undefined), 20_000);
+    await waitFor(
+      'checkpoints to complete again',
+      async () =>
+        (await getJson<CheckpointCounts>(url, `/jobs/${jobId}/checkpoints`)).counts.completed > failed.completed ? true : undefined,
+      20_000,
+    );
     await sleep(100);
   });
 });

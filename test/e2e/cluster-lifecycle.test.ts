@@ -13,7 +13,9 @@ const taskManagerIds = async (url: string): Promise<string[]> =>
 const idOfPid = (ids: string[], pid: number): string | undefined => ids.find((id) => id.includes(`:${pid}-`));
 
 describe('a session cluster through the bin scripts', () => {
-  const dist = TestDist.create({ config: { 'heartbeat.interval': '200 ms', 'heartbeat.timeout': '2 s', 'taskmanager.numberOfTaskSlots': 2 } });
+  const dist = TestDist.create({
+    config: { 'heartbeat.interval': '200 ms', 'heartbeat.timeout': '2 s', 'taskmanager.numberOfTaskSlots': 2 },
+  });
   let url = '';
 
   before(async () => {
@@ -60,7 +62,11 @@ describe('a session cluster through the bin scripts', () => {
     const victim = dist.pids('taskexecutor')[0]!;
     const killedAt = Date.now();
     process.kill(victim, 'SIGKILL');
-    await waitFor('the killed TaskManager to be dropped', async () => (idOfPid(await taskManagerIds(url), victim) === undefined ? true : undefined), 5000);
+    await waitFor(
+      'the killed TaskManager to be dropped',
+      async () => (idOfPid(await taskManagerIds(url), victim) === undefined ? true : undefined),
+      5000,
+    );
     assert.ok(Date.now() - killedAt < 5000);
     // The kernel closes a killed process's socket with FIN, or with RST when data was still unread: both are a close.
     assert.match(dist.log('standalonesession', 0), /lost: connection closed \((socket closed by peer|socket error: read ECONNRESET)\)/);
@@ -73,14 +79,22 @@ describe('a session cluster through the bin scripts', () => {
     process.kill(victim, 'SIGSTOP');
     const stoppedAt = Date.now();
     try {
-      await waitFor('the hung TaskManager to time out', async () => (idOfPid(await taskManagerIds(url), victim) === undefined ? true : undefined), 15_000);
+      await waitFor(
+        'the hung TaskManager to time out',
+        async () => (idOfPid(await taskManagerIds(url), victim) === undefined ? true : undefined),
+        15_000,
+      );
       const detection = Date.now() - stoppedAt;
       assert.ok(detection >= 1500, `declared lost after ${detection} ms, before the 2 s heartbeat timeout`);
       assert.match(dist.log('standalonesession', 0), /timed out after 2000 ms/);
     } finally {
       process.kill(victim, 'SIGCONT');
     }
-    await waitFor('the resumed TaskManager to register again', async () => (idOfPid(await taskManagerIds(url), victim) !== undefined ? true : undefined), 15_000);
+    await waitFor(
+      'the resumed TaskManager to register again',
+      async () => (idOfPid(await taskManagerIds(url), victim) !== undefined ? true : undefined),
+      15_000,
+    );
   });
 
   it('stop-all stops every TaskManager, oldest first, and skips dead ones', async () => {
@@ -88,9 +102,15 @@ describe('a session cluster through the bin scripts', () => {
     const result = await dist.run('taskmanager.sh', ['stop-all']);
     assert.equal(result.exitCode, 0);
     const stopped = [...result.stdout.matchAll(/Stopping taskexecutor daemon \(pid: (\d+)\)/g)].map((m) => Number(m[1]));
-    const skipped = [...result.stdout.matchAll(/Skipping taskexecutor daemon \(pid: (\d+)\), because it is not running anymore on/g)].map((m) => Number(m[1]));
+    const skipped = [...result.stdout.matchAll(/Skipping taskexecutor daemon \(pid: (\d+)\), because it is not running anymore on/g)].map(
+      (m) => Number(m[1]),
+    );
     assert.deepEqual([...stopped, ...skipped].sort(), [...pids].sort());
-    assert.deepEqual(result.stdout.match(/pid: (\d+)/g)?.map((s) => Number(s.slice(5))), pids, 'file order, oldest first');
+    assert.deepEqual(
+      result.stdout.match(/pid: (\d+)/g)?.map((s) => Number(s.slice(5))),
+      pids,
+      'file order, oldest first',
+    );
     assert.deepEqual(dist.pids('taskexecutor'), []);
     await waitFor('no TaskManagers left', async () => ((await taskManagerIds(url)).length === 0 ? true : undefined));
   });

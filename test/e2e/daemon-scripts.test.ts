@@ -13,7 +13,9 @@ describe('daemon script semantics', () => {
     dists.push(dist);
     return dist;
   };
-  after(async () => { await Promise.all(dists.map((d) => d.destroy())); });
+  after(async () => {
+    await Promise.all(dists.map((d) => d.destroy()));
+  });
 
   it('prints the usage and exits 1 for an unknown verb, and standalone-job.sh has no stop-all', async () => {
     const dist = newDist();
@@ -59,8 +61,14 @@ describe('daemon script semantics', () => {
     const notADir = join(dist.dir, 'a-file');
     writeFileSync(notADir, '');
     for (const [env, pattern] of [
-      [{ FLINK_PID_DIR: notADir }, /^The pid directory .*a-file \(FLINK_PID_DIR or env\.pid\.dir\) is not a usable directory: a file is in the way/],
-      [{ FLINK_LOG_DIR: notADir }, /^The log directory .*a-file \(FLINK_LOG_DIR or env\.log\.dir\) is not a usable directory: a file is in the way/],
+      [
+        { FLINK_PID_DIR: notADir },
+        /^The pid directory .*a-file \(FLINK_PID_DIR or env\.pid\.dir\) is not a usable directory: a file is in the way/,
+      ],
+      [
+        { FLINK_LOG_DIR: notADir },
+        /^The log directory .*a-file \(FLINK_LOG_DIR or env\.log\.dir\) is not a usable directory: a file is in the way/,
+      ],
     ] as const) {
       const result = await dist.run('jobmanager.sh', ['start'], env);
       assert.equal(result.exitCode, 1);
@@ -71,7 +79,10 @@ describe('daemon script semantics', () => {
     mkdirSync(join(dist.confDir, 'config.yaml'));
     const result = await dist.run('jobmanager.sh', ['start']);
     assert.equal(result.exitCode, 1);
-    assert.equal(result.stderr.trim(), `Cannot read the configuration file ${join(dist.confDir, 'config.yaml')}: it is a directory; make it a readable YAML file or remove it.`);
+    assert.equal(
+      result.stderr.trim(),
+      `Cannot read the configuration file ${join(dist.confDir, 'config.yaml')}: it is a directory; make it a readable YAML file or remove it.`,
+    );
     assert.deepEqual(dist.pids('standalonesession'), [], 'nothing started');
   });
 
@@ -98,8 +109,13 @@ describe('daemon script semantics', () => {
       assert.equal((await dist.run('jobmanager.sh', ['start'])).exitCode, 0);
       assert.equal((await dist.run('jobmanager.sh', ['stop'])).exitCode, 0);
     }
-    const files = readdirSync(dist.logDir).filter((f) => f.includes('-standalonesession-0-')).sort();
-    assert.deepEqual(files.map((f) => f.slice(f.search(/\.(log|out)/))), ['.log', '.log.1', '.log.2', '.out', '.out.1', '.out.2']);
+    const files = readdirSync(dist.logDir)
+      .filter((f) => f.includes('-standalonesession-0-'))
+      .sort();
+    assert.deepEqual(
+      files.map((f) => f.slice(f.search(/\.(log|out)/))),
+      ['.log', '.log.1', '.log.2', '.out', '.out.1', '.out.2'],
+    );
   });
 
   it('counts stale pid lines for the instance id and stops nothing else when the newest is dead', async () => {
@@ -153,7 +169,9 @@ describe('daemon script semantics', () => {
     const dist = newDist();
     const child = dist.startForeground('jobmanager.sh');
     let output = '';
-    child.all?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.all?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     await waitFor('the console JobManager to log its REST endpoint', () => (/Rest endpoint listening/.test(output) ? true : undefined));
     assert.match(output, /Starting standalonesession as a console application on host/);
     assert.equal(dist.pids('standalonesession').length, 1);

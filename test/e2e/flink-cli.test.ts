@@ -23,14 +23,24 @@ describe('bin/flink against a Reactive Mode standalone job', () => {
 
   /** Starts the application cluster and waits until its job runs on the TaskManager. */
   async function startJob(): Promise<string> {
-    const start = await dist.run('standalone-job.sh', ['start', '-Dscheduler-mode=reactive', '-Dexecution.checkpointing.interval=500ms', '-j', TOP_SPEED]);
+    const start = await dist.run('standalone-job.sh', [
+      'start',
+      '-Dscheduler-mode=reactive',
+      '-Dexecution.checkpointing.interval=500ms',
+      '-j',
+      TOP_SPEED,
+    ]);
     assert.equal(start.exitCode, 0, start.stderr);
     restUrl = restUrlFrom(start.stdout);
     const jobId = (await getJson<{ jobs: Array<{ id: string }> }>(restUrl, '/jobs')).jobs[0]!.id;
-    await waitFor('the job to run with a completed checkpoint', async () => {
-      const checkpoints = await getJson<{ counts: { completed: number } }>(restUrl, `/jobs/${jobId}/checkpoints`);
-      return checkpoints.counts.completed > 0 ? true : undefined;
-    }, 40_000);
+    await waitFor(
+      'the job to run with a completed checkpoint',
+      async () => {
+        const checkpoints = await getJson<{ counts: { completed: number } }>(restUrl, `/jobs/${jobId}/checkpoints`);
+        return checkpoints.counts.completed > 0 ? true : undefined;
+      },
+      40_000,
+    );
     return jobId;
   }
 
@@ -46,12 +56,15 @@ describe('bin/flink against a Reactive Mode standalone job', () => {
     const list = await flink('list');
     assert.equal(list.exitCode, 0, list.stderr);
     const lines = list.stdout.trim().split('\n');
-    assert.deepEqual([lines[0], lines[1], lines[3], lines[4]], [
-      'Waiting for response...',
-      '------------------ Running/Restarting Jobs -------------------',
-      '--------------------------------------------------------------',
-      'No scheduled jobs.',
-    ]);
+    assert.deepEqual(
+      [lines[0], lines[1], lines[3], lines[4]],
+      [
+        'Waiting for response...',
+        '------------------ Running/Restarting Jobs -------------------',
+        '--------------------------------------------------------------',
+        'No scheduled jobs.',
+      ],
+    );
     assert.equal(JOB_LINE.exec(lines[2]!)?.[1], jobId, lines[2]);
     assert.equal((await flink('list', '-s')).stdout.trim(), 'Waiting for response...\nNo scheduled jobs.');
     const port = new URL(restUrl).port;
@@ -69,9 +82,17 @@ describe('bin/flink against a Reactive Mode standalone job', () => {
 
     const savepoint = await flink('savepoint', jobId);
     assert.equal(savepoint.exitCode, 0, savepoint.stderr);
-    assert.match(savepoint.stdout, new RegExp(`^Triggering savepoint for job ${jobId}\\.\\nWaiting for response\\.\\.\\.\\nSavepoint completed\\. Path: file:`));
+    assert.match(
+      savepoint.stdout,
+      new RegExp(`^Triggering savepoint for job ${jobId}\\.\\nWaiting for response\\.\\.\\.\\nSavepoint completed\\. Path: file:`),
+    );
     const defaultDirectory = savepointDirectory(savepoint.stdout);
-    assert.match(savepoint.stdout, new RegExp(`\\nYou can resume your program from this savepoint with: \\./bin/standalone-job\\.sh start --fromSavepoint file:${defaultDirectory} -j <job class>$`));
+    assert.match(
+      savepoint.stdout,
+      new RegExp(
+        `\\nYou can resume your program from this savepoint with: \\./bin/standalone-job\\.sh start --fromSavepoint file:${defaultDirectory} -j <job class>$`,
+      ),
+    );
     assert.ok(defaultDirectory.startsWith(`${savepoints}/savepoint-${jobId.slice(0, 6)}-`), defaultDirectory);
     assert.ok(existsSync(join(defaultDirectory, '_metadata')));
     const explicit = join(dist.dir, 'explicit-savepoints');
@@ -113,8 +134,17 @@ describe('bin/flink against a Reactive Mode standalone job', () => {
     const [pid] = dist.pids('standalonejob').slice(-1);
     const target = join(dist.dir, 'final-savepoint');
     const stop = await flink('stop', '-p', target, '--drain', jobId);
-    assert.equal(stop.exitCode, 0, `${stop.stderr}\n--- JobManager log ---\n${dist.log('standalonejob', 1).split('\n').slice(-40).join('\n')}`);
-    assert.match(stop.stdout, new RegExp(`^Triggering stop-with-savepoint for job ${jobId}\\.\\nWaiting for response\\.\\.\\.\\nSavepoint completed\\. Path: file:${target}/savepoint-`));
+    assert.equal(
+      stop.exitCode,
+      0,
+      `${stop.stderr}\n--- JobManager log ---\n${dist.log('standalonejob', 1).split('\n').slice(-40).join('\n')}`,
+    );
+    assert.match(
+      stop.stdout,
+      new RegExp(
+        `^Triggering stop-with-savepoint for job ${jobId}\\.\\nWaiting for response\\.\\.\\.\\nSavepoint completed\\. Path: file:${target}/savepoint-`,
+      ),
+    );
     assert.ok(existsSync(join(savepointDirectory(stop.stdout), '_metadata')));
     assert.ok(await waitForProcessExit(pid!, 20_000), 'the JobManager exits once its job finished');
     const log = dist.log('standalonejob', 1);

@@ -17,7 +17,9 @@ const SEED = 'tsflink-e2e';
 async function fuzz(t: { diagnostic(message: string): void }, target: FuzzTarget, count: number): Promise<void> {
   const report = await fuzzTarget(target, { seed: SEED, maxInputs: count });
   t.diagnostic(`${report.target}: ${report.inputs} inputs in ${report.elapsedMs} ms, ${report.known.length} instance(s) of known findings`);
-  const described = groupFailures(report.failures).map(({ count: n, example }) => `${n} x ${formatFailure(example, SEED)}`).join('\n');
+  const described = groupFailures(report.failures)
+    .map(({ count: n, example }) => `${n} x ${formatFailure(example, SEED)}`)
+    .join('\n');
   assert.equal(report.failures.length, 0, `${report.target} found ${report.failures.length} problem(s):\n${described}`);
   assert.equal(report.inputs, count, 'every input ran');
 }
@@ -28,13 +30,21 @@ describe('fuzzing a running Reactive Mode job: sockets and REST (fixed seed)', (
   before(() => cluster.start());
   after(() => cluster.destroy());
 
-  it('refuses every unauthenticated stranger on the JobManager socket within the handshake timeout', async (t) => { await fuzz(t, new HandshakeTarget(cluster), 500); });
+  it('refuses every unauthenticated stranger on the JobManager socket within the handshake timeout', async (t) => {
+    await fuzz(t, new HandshakeTarget(cluster), 500);
+  });
 
-  it('answers or cleanly drops every mutated message to every gateway method of an authenticated peer', async (t) => { await fuzz(t, new RpcTarget(cluster), 400); });
+  it('answers or cleanly drops every mutated message to every gateway method of an authenticated peer', async (t) => {
+    await fuzz(t, new RpcTarget(cluster), 400);
+  });
 
-  it('keeps the TaskManager serving through mutated data frames on its data socket', async (t) => { await fuzz(t, new DataTarget(cluster), 400); });
+  it('keeps the TaskManager serving through mutated data frames on its data socket', async (t) => {
+    await fuzz(t, new DataTarget(cluster), 400);
+  });
 
-  it('answers every random REST request in time, with a JSON {"errors"} body for every failure', async (t) => { await fuzz(t, new RestTarget(cluster), 600); });
+  it('answers every random REST request in time, with a JSON {"errors"} body for every failure', async (t) => {
+    await fuzz(t, new RestTarget(cluster), 600);
+  });
 
   it('still registers a real TaskManager started through bin/taskmanager.sh afterwards', async () => {
     assert.deepEqual(await cluster.realTaskManagerRegisters(), []);
@@ -43,7 +53,11 @@ describe('fuzzing a running Reactive Mode job: sockets and REST (fixed seed)', (
 });
 
 describe('fuzzing configuration and job archives (fixed seed)', () => {
-  it('loads or refuses random config.yaml texts and -D values with one line naming key and value, also through bin/jobmanager.sh', async (t) => { await fuzz(t, new ConfigTarget(100), 400); });
+  it('loads or refuses random config.yaml texts and -D values with one line naming key and value, also through bin/jobmanager.sh', async (t) => {
+    await fuzz(t, new ConfigTarget(100), 400);
+  });
 
-  it('refuses hostile and corrupt jars with one ProgramError line, writing nothing outside, also through standalone-job.sh', async (t) => { await fuzz(t, new JarTarget(80), 250); });
+  it('refuses hostile and corrupt jars with one ProgramError line, writing nothing outside, also through standalone-job.sh', async (t) => {
+    await fuzz(t, new JarTarget(80), 250);
+  });
 });

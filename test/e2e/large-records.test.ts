@@ -30,7 +30,18 @@ describe('large records between two TaskManagers', () => {
     mkdirSync(output);
     const keys = 4;
     const records = 800;
-    const run = await dist.startForeground('standalone-job.sh', ['-j', BIG_RECORDS, '--records', String(records), '--keys', String(keys), '--size', String(200 * 1024), '--output', output]);
+    const run = await dist.startForeground('standalone-job.sh', [
+      '-j',
+      BIG_RECORDS,
+      '--records',
+      String(records),
+      '--keys',
+      String(keys),
+      '--size',
+      String(200 * 1024),
+      '--output',
+      output,
+    ]);
     assert.equal(run.exitCode, 0, String(run.all).slice(-3000));
     const { missing, duplicated } = checkKeyedCounts(committedLines(output), keys, records / keys);
     assert.deepEqual({ missing: missing.slice(0, 5), duplicated: duplicated.slice(0, 5) }, { missing: [], duplicated: [] });
@@ -62,11 +73,27 @@ describe('a record larger than the largest data frame', () => {
   it('fails the job once, in one line naming the size, the limit and the option, for a record larger than a frame', async () => {
     const output = join(dist.dir, 'counts-oversize');
     mkdirSync(output);
-    const run = await dist.startForeground('standalone-job.sh', ['-j', BIG_RECORDS,
-      '--records', '40', '--keys', '4', '--size', String(2 * 1024 * 1024), '--output', output]);
+    const run = await dist.startForeground('standalone-job.sh', [
+      '-j',
+      BIG_RECORDS,
+      '--records',
+      '40',
+      '--keys',
+      '4',
+      '--size',
+      String(2 * 1024 * 1024),
+      '--output',
+      output,
+    ]);
     assert.notEqual(run.exitCode, 0, 'the application fails');
     const log = dist.log('standalonejob', 0);
-    const lines = log.split('\n').filter((line) => /A record of \d+ bytes \(serialized\) exceeds the largest data frame of 1048576 bytes; raise taskmanager\.network\.max-frame-size on every TaskManager to send it\./.test(line));
+    const lines = log
+      .split('\n')
+      .filter((line) =>
+        /A record of \d+ bytes \(serialized\) exceeds the largest data frame of 1048576 bytes; raise taskmanager\.network\.max-frame-size on every TaskManager to send it\./.test(
+          line,
+        ),
+      );
     assert.ok(lines.length >= 1, `the JobManager log names the record's size, the limit and the option:\n${log.slice(-3000)}`);
     assert.doesNotMatch(log, /switched from state \w+ to RESTARTING/, 'no restart into the same record');
     assert.match(log, /switched from state \w+ to FAILED/);

@@ -11,7 +11,11 @@ interface JobDetails {
 }
 
 interface VertexDetails {
-  subtasks: Array<{ subtask: number; attempt: number; metrics: { 'read-records': number; 'write-records': number; 'accumulated-busy-time': number; 'accumulated-idle-time': number } }>;
+  subtasks: Array<{
+    subtask: number;
+    attempt: number;
+    metrics: { 'read-records': number; 'write-records': number; 'accumulated-busy-time': number; 'accumulated-idle-time': number };
+  }>;
 }
 
 /** `get=` values of a metric endpoint as numbers, by id. */
@@ -29,15 +33,30 @@ async function metricIds(url: string, path: string): Promise<string[]> {
 }
 
 async function runningAt(url: string, jobId: string, parallelism: number): Promise<JobDetails> {
-  return waitFor(`the job to run at parallelism ${parallelism}`, async () => {
-    const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
-    return job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism && v.status === 'RUNNING') ? job : undefined;
-  }, 30_000);
+  return waitFor(
+    `the job to run at parallelism ${parallelism}`,
+    async () => {
+      const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
+      return job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism && v.status === 'RUNNING')
+        ? job
+        : undefined;
+    },
+    30_000,
+  );
 }
 
 const JOB_METRICS = [
-  'numRestarts', 'numRescales', 'uptime', 'downtime', 'restartingTime', 'numberOfCompletedCheckpoints', 'numberOfFailedCheckpoints',
-  'numberOfInProgressCheckpoints', 'lastCheckpointDuration', 'lastCheckpointSize', 'lastCheckpointRestoreTimestamp',
+  'numRestarts',
+  'numRescales',
+  'uptime',
+  'downtime',
+  'restartingTime',
+  'numberOfCompletedCheckpoints',
+  'numberOfFailedCheckpoints',
+  'numberOfInProgressCheckpoints',
+  'lastCheckpointDuration',
+  'lastCheckpointSize',
+  'lastCheckpointRestoreTimestamp',
 ];
 
 /** Reads the job's metrics every 100 ms in the background, so a moment when a count went back would be seen. */
@@ -68,7 +87,13 @@ class JobMetricSampler {
 /** Starts TopSpeedWindowing in Reactive Mode with frequent checkpoints; returns the REST URL and job id. */
 async function startReactiveJob(dist: TestDist): Promise<{ url: string; jobId: string }> {
   dist.addExampleJar('TopSpeedWindowing');
-  const started = await dist.run('standalone-job.sh', ['start', '-Dscheduler-mode=reactive', '-Dexecution.checkpointing.interval=300ms', '-j', TOP_SPEED]);
+  const started = await dist.run('standalone-job.sh', [
+    'start',
+    '-Dscheduler-mode=reactive',
+    '-Dexecution.checkpointing.interval=300ms',
+    '-j',
+    TOP_SPEED,
+  ]);
   assert.equal(started.exitCode, 0, started.stderr);
   const url = restUrlFrom(started.stdout);
   return { url, jobId: (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]!.id };
@@ -85,7 +110,14 @@ function assertNeverDecreased(first: Record<string, number>, samples: ReadonlyAr
 }
 
 describe('metrics of a Reactive Mode job across rescales', () => {
-  const dist = TestDist.create({ config: { 'heartbeat.interval': '500 ms', 'heartbeat.timeout': '5 s', 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.delay': '100 ms' } });
+  const dist = TestDist.create({
+    config: {
+      'heartbeat.interval': '500 ms',
+      'heartbeat.timeout': '5 s',
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.delay': '100 ms',
+    },
+  });
   after(() => dist.destroy());
   let url = '';
   let jobId = '';
@@ -99,10 +131,14 @@ describe('metrics of a Reactive Mode job across rescales', () => {
     assert.ok((await metricIds(url, jobPath())).includes('numRestarts'), 'job metrics exist before the job has slots');
     assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
     windowId = (await runningAt(url, jobId, 1)).vertices.find((v) => !v.name.startsWith('Source'))!.id;
-    before = await waitFor('two completed checkpoints', async () => {
-      const values = await metrics(url, jobPath(), JOB_METRICS);
-      return values['numberOfCompletedCheckpoints']! >= 2 ? values : undefined;
-    }, 20_000);
+    before = await waitFor(
+      'two completed checkpoints',
+      async () => {
+        const values = await metrics(url, jobPath(), JOB_METRICS);
+        return values['numberOfCompletedCheckpoints']! >= 2 ? values : undefined;
+      },
+      20_000,
+    );
     assert.equal(before['lastCheckpointRestoreTimestamp'], -1, 'nothing restored yet');
     assert.equal(before['downtime'], 0);
     assert.ok(before['uptime']! > 0);
@@ -123,10 +159,14 @@ describe('metrics of a Reactive Mode job across rescales', () => {
       assert.equal((await dist.run('taskmanager.sh', ['stop'])).exitCode, 0);
       await runningAt(url, jobId, 1);
       const atScaleDown = (await metrics(url, jobPath(), ['numberOfCompletedCheckpoints']))['numberOfCompletedCheckpoints']!;
-      afterRescales = await waitFor('checkpoints to complete after the scale-down', async () => {
-        const values = await metrics(url, jobPath(), JOB_METRICS);
-        return values['numberOfCompletedCheckpoints']! >= atScaleDown + 2 ? values : undefined;
-      }, 20_000);
+      afterRescales = await waitFor(
+        'checkpoints to complete after the scale-down',
+        async () => {
+          const values = await metrics(url, jobPath(), JOB_METRICS);
+          return values['numberOfCompletedCheckpoints']! >= atScaleDown + 2 ? values : undefined;
+        },
+        20_000,
+      );
     } finally {
       await sampler.stop();
     }
@@ -142,19 +182,35 @@ describe('metrics of a Reactive Mode job across rescales', () => {
     assert.equal(afterRescales['downtime'], 0, 'no outage while running');
     assert.ok(afterRescales['uptime']! < Date.now() - rescaleStart, 'uptime counts from the last switch to RUNNING');
     assertNeverDecreased(before, sampler.samples);
-    assert.ok(sampler.samples.some((sample) => sample['downtime']! > 0 || sample['uptime'] === 0), 'the samples saw the job not running during a rescale');
+    assert.ok(
+      sampler.samples.some((sample) => sample['downtime']! > 0 || sample['uptime'] === 0),
+      'the samples saw the job not running during a rescale',
+    );
   });
 
   it('shows the task metrics of the new attempt only', async () => {
-    const ids = await waitFor('the old run\'s subtasks to be gone', async () => {
+    const ids = await waitFor("the old run's subtasks to be gone", async () => {
       const list = await metricIds(url, vertexPath());
       return list.length > 0 && !list.some((id) => id.startsWith('1.')) ? list : undefined;
     });
-    for (const name of ['numRecordsIn', 'numRecordsOut', 'numRecordsInPerSecond', 'busyTimeMsPerSecond', 'idleTimeMsPerSecond', 'backPressuredTimeMsPerSecond', 'currentInputWatermark']) {
+    for (const name of [
+      'numRecordsIn',
+      'numRecordsOut',
+      'numRecordsInPerSecond',
+      'busyTimeMsPerSecond',
+      'idleTimeMsPerSecond',
+      'backPressuredTimeMsPerSecond',
+      'currentInputWatermark',
+    ]) {
       assert.ok(ids.includes(`0.${name}`), `vertex metrics list 0.${name}`);
     }
     const records = await waitFor('the new attempt to read records', async () => {
-      const values = await metrics(url, vertexPath(), ['0.numRecordsIn', '0.busyTimeMsPerSecond', '0.idleTimeMsPerSecond', '0.backPressuredTimeMsPerSecond']);
+      const values = await metrics(url, vertexPath(), [
+        '0.numRecordsIn',
+        '0.busyTimeMsPerSecond',
+        '0.idleTimeMsPerSecond',
+        '0.backPressuredTimeMsPerSecond',
+      ]);
       return values['0.numRecordsIn']! > 0 ? values : undefined;
     });
     const times = records['0.busyTimeMsPerSecond']! + records['0.idleTimeMsPerSecond']! + records['0.backPressuredTimeMsPerSecond']!;
@@ -164,7 +220,10 @@ describe('metrics of a Reactive Mode job across rescales', () => {
     assert.ok(details.subtasks[0]!.attempt >= 2, 'a new attempt after two rescales');
     const latest = await metrics(url, vertexPath(), ['0.numRecordsIn']);
     assert.ok(details.subtasks[0]!.metrics['read-records'] > 0);
-    assert.ok(details.subtasks[0]!.metrics['read-records'] <= latest['0.numRecordsIn']!, 'REST read-records and numRecordsIn count the same attempt');
+    assert.ok(
+      details.subtasks[0]!.metrics['read-records'] <= latest['0.numRecordsIn']!,
+      'REST read-records and numRecordsIn count the same attempt',
+    );
   });
 });
 
@@ -183,7 +242,9 @@ describe('source backlog metrics', () => {
     const job = await runningAt(url, jobId, 1);
     const source = job.vertices.find((v) => v.name.startsWith('Source'))!;
     const path = `/jobs/${jobId}/vertices/${source.id}/metrics`;
-    const pendingId = await waitFor('the source to report its backlog', async () => (await metricIds(url, path)).find((id) => id.endsWith('.pendingRecords')));
+    const pendingId = await waitFor('the source to report its backlog', async () =>
+      (await metricIds(url, path)).find((id) => id.endsWith('.pendingRecords')),
+    );
     assert.match(pendingId, /^0\.Source__numbers\.pendingRecords$/);
     const first = await waitFor('records to flow', async () => {
       const values = await metrics(url, path, [pendingId, '0.numRecordsOut']);
@@ -195,7 +256,10 @@ describe('source backlog metrics', () => {
       return values[pendingId]! < first[pendingId]! ? values : undefined;
     });
     assert.ok(later[pendingId]! > 0);
-    const aggregated = await getJson<Array<{ id: string; sum: number }>>(url, `/jobs/${jobId}/vertices/${source.id}/subtasks/metrics?get=numRecordsOut&agg=sum`);
+    const aggregated = await getJson<Array<{ id: string; sum: number }>>(
+      url,
+      `/jobs/${jobId}/vertices/${source.id}/subtasks/metrics?get=numRecordsOut&agg=sum`,
+    );
     assert.deepEqual(Object.keys(aggregated[0]!), ['id', 'sum']);
     assert.ok(aggregated[0]!.sum >= first['0.numRecordsOut']!);
   });

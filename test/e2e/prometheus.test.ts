@@ -20,18 +20,33 @@ function reporterPort(log: string): number {
 }
 
 /** Waits until `expression` has series and `accept` likes them; returns them. */
-async function queryUntil(prometheus: PrometheusServer, expression: string, accept: (samples: PrometheusSample[]) => boolean, what: string): Promise<PrometheusSample[]> {
-  return waitFor(what, async () => {
-    const samples = await prometheus.query(expression);
-    return samples.length > 0 && accept(samples) ? samples : undefined;
-  }, 20_000);
+async function queryUntil(
+  prometheus: PrometheusServer,
+  expression: string,
+  accept: (samples: PrometheusSample[]) => boolean,
+  what: string,
+): Promise<PrometheusSample[]> {
+  return waitFor(
+    what,
+    async () => {
+      const samples = await prometheus.query(expression);
+      return samples.length > 0 && accept(samples) ? samples : undefined;
+    },
+    20_000,
+  );
 }
 
 async function runningAt(url: string, jobId: string, parallelism: number): Promise<void> {
-  await waitFor(`the job to run at parallelism ${parallelism}`, async () => {
-    const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
-    return job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism && v.status === 'RUNNING') ? true : undefined;
-  }, 30_000);
+  await waitFor(
+    `the job to run at parallelism ${parallelism}`,
+    async () => {
+      const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
+      return job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism && v.status === 'RUNNING')
+        ? true
+        : undefined;
+    },
+    30_000,
+  );
 }
 
 describe('the Prometheus reporter scraped by a real Prometheus server', () => {
@@ -42,7 +57,7 @@ describe('the Prometheus reporter scraped by a real Prometheus server', () => {
     await dist?.destroy();
   });
 
-  it('exposes job and task metrics under Flink\'s names and labels, one port of the range per process', async () => {
+  it("exposes job and task metrics under Flink's names and labels, one port of the range per process", async () => {
     const first = await freePort();
     const ports = Array.from({ length: RANGE_SIZE }, (_, i) => first + i);
     dist = TestDist.create({
@@ -58,7 +73,13 @@ describe('the Prometheus reporter scraped by a real Prometheus server', () => {
       },
     });
     dist.addExampleJar('TopSpeedWindowing');
-    const started = await dist.run('standalone-job.sh', ['start', '-Dscheduler-mode=reactive', '-Dexecution.checkpointing.interval=300ms', '-j', TOP_SPEED]);
+    const started = await dist.run('standalone-job.sh', [
+      'start',
+      '-Dscheduler-mode=reactive',
+      '-Dexecution.checkpointing.interval=300ms',
+      '-j',
+      TOP_SPEED,
+    ]);
     assert.equal(started.exitCode, 0, started.stderr);
     const url = restUrlFrom(started.stdout);
     const jobId = (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]!.id;
@@ -72,33 +93,86 @@ describe('the Prometheus reporter scraped by a real Prometheus server', () => {
     assert.equal(await isListening(first + RANGE_SIZE + 1), false, 'a reporter left out of metrics.reporters did not start');
 
     prometheus = await PrometheusServer.start(ports.map((port) => `127.0.0.1:${port}`));
-    const restarts = await queryUntil(prometheus, `flink_jobmanager_job_numRestarts{job_id="${jobId}"}`, () => true, 'numRestarts in Prometheus');
+    const restarts = await queryUntil(
+      prometheus,
+      `flink_jobmanager_job_numRestarts{job_id="${jobId}"}`,
+      () => true,
+      'numRestarts in Prometheus',
+    );
     assert.equal(restarts[0]!.value[1], '0');
     assert.equal(restarts[0]!.metric['job_name'], 'CarTopSpeedWindowingExample');
     assert.equal(restarts[0]!.metric['host'], 'localhost');
-    await queryUntil(prometheus, `flink_jobmanager_job_numberOfCompletedCheckpoints{job_id="${jobId}"}`, (s) => Number(s[0]!.value[1]) > 0, 'completed checkpoints in Prometheus');
-    await queryUntil(prometheus, 'flink_jobmanager_numRegisteredTaskManagers', (s) => s[0]!.value[1] === '1', 'the JobManager\'s TaskManager count');
+    await queryUntil(
+      prometheus,
+      `flink_jobmanager_job_numberOfCompletedCheckpoints{job_id="${jobId}"}`,
+      (s) => Number(s[0]!.value[1]) > 0,
+      'completed checkpoints in Prometheus',
+    );
+    await queryUntil(
+      prometheus,
+      'flink_jobmanager_numRegisteredTaskManagers',
+      (s) => s[0]!.value[1] === '1',
+      "the JobManager's TaskManager count",
+    );
     const cpu = await queryUntil(prometheus, 'flink_taskmanager_Status_JVM_CPU_Load', () => true, 'TaskManager CPU load');
     assert.ok(cpu[0]!.metric['tm_id'] !== undefined);
-    const records = await queryUntil(prometheus, `flink_taskmanager_job_task_numRecordsIn{job_id="${jobId}"}`, (s) => s.some((x) => Number(x.value[1]) > 0), 'task records in');
-    for (const label of ['host', 'tm_id', 'job_id', 'job_name', 'task_id', 'task_attempt_id', 'task_name', 'subtask_index', 'task_attempt_num']) {
+    const records = await queryUntil(
+      prometheus,
+      `flink_taskmanager_job_task_numRecordsIn{job_id="${jobId}"}`,
+      (s) => s.some((x) => Number(x.value[1]) > 0),
+      'task records in',
+    );
+    for (const label of [
+      'host',
+      'tm_id',
+      'job_id',
+      'job_name',
+      'task_id',
+      'task_attempt_id',
+      'task_name',
+      'subtask_index',
+      'task_attempt_num',
+    ]) {
       assert.ok(records[0]!.metric[label] !== undefined, `task series carry the ${label} label`);
     }
-    assert.ok(records.every((series) => !/[^a-zA-Z0-9:_]/.test(series.metric['task_name']!)), 'label values are filtered to [a-zA-Z0-9:_]');
-    await queryUntil(prometheus, `flink_taskmanager_job_task_operator_numRecordsOut{job_id="${jobId}"}`, (s) => s[0]!.metric['operator_name'] !== undefined, 'operator metrics');
+    assert.ok(
+      records.every((series) => !/[^a-zA-Z0-9:_]/.test(series.metric['task_name']!)),
+      'label values are filtered to [a-zA-Z0-9:_]',
+    );
+    await queryUntil(
+      prometheus,
+      `flink_taskmanager_job_task_operator_numRecordsOut{job_id="${jobId}"}`,
+      (s) => s[0]!.metric['operator_name'] !== undefined,
+      'operator metrics',
+    );
 
     // A second TaskManager takes the next free port; the job rescales, which Prometheus sees.
     assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
     await runningAt(url, jobId, 2);
     const secondPort = reporterPort(dist.log('taskexecutor', 1));
     assert.ok(ports.includes(secondPort) && ![jobManagerPort, taskManagerPort].includes(secondPort));
-    await queryUntil(prometheus, `flink_jobmanager_job_numRescales{job_id="${jobId}"}`, (s) => s[0]!.value[1] === '1', 'numRescales 1 after the scale-up');
-    await queryUntil(prometheus, `flink_taskmanager_job_task_numRecordsIn{job_id="${jobId}",subtask_index="1"}`, () => true, 'the new subtask\'s series');
+    await queryUntil(
+      prometheus,
+      `flink_jobmanager_job_numRescales{job_id="${jobId}"}`,
+      (s) => s[0]!.value[1] === '1',
+      'numRescales 1 after the scale-up',
+    );
+    await queryUntil(
+      prometheus,
+      `flink_taskmanager_job_task_numRecordsIn{job_id="${jobId}",subtask_index="1"}`,
+      () => true,
+      "the new subtask's series",
+    );
 
     // A stopped TaskManager frees its port.
     assert.equal((await dist.run('taskmanager.sh', ['stop'])).exitCode, 0);
     await runningAt(url, jobId, 1);
-    assert.equal(await isListening(secondPort), false, 'the stopped TaskManager\'s reporter port is free');
-    await queryUntil(prometheus, `flink_jobmanager_job_numRestarts{job_id="${jobId}"}`, (s) => s[0]!.value[1] === '2', 'numRestarts 2 after the scale-down');
+    assert.equal(await isListening(secondPort), false, "the stopped TaskManager's reporter port is free");
+    await queryUntil(
+      prometheus,
+      `flink_jobmanager_job_numRestarts{job_id="${jobId}"}`,
+      (s) => s[0]!.value[1] === '2',
+      'numRestarts 2 after the scale-down',
+    );
   });
 });

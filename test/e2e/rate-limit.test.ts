@@ -13,8 +13,15 @@ describe('DataGeneratorSource rate limit on a real TaskManager', () => {
     dist.addFixtureJob('rate-limited');
     assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
     const mark = dist.stdoutMark();
-    const result = await dist.startForeground('standalone-job.sh', ['-Dparallelism.default=1', '-j', 'org.tsflink.fixtures.RateLimited',
-      '--records', String(RECORDS), '--rate', String(RATE)]);
+    const result = await dist.startForeground('standalone-job.sh', [
+      '-Dparallelism.default=1',
+      '-j',
+      'org.tsflink.fixtures.RateLimited',
+      '--records',
+      String(RECORDS),
+      '--rate',
+      String(RATE),
+    ]);
     assert.equal(result.exitCode, 0, String(result.all));
     const stamps = await waitFor('the first and last record to be printed', () => {
       const lines = dist.taskManagerStdout(mark);

@@ -24,11 +24,15 @@ async function startJob(dist: TestDist, extra: readonly string[] = []): Promise<
 
 /** Waits until the job runs with every vertex at `parallelism` and every subtask RUNNING. */
 async function runningAt(url: string, jobId: string, parallelism: number, timeoutMs = 20_000): Promise<void> {
-  await waitFor(`the job to run at parallelism ${parallelism}`, async () => {
-    const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
-    const ok = job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism && v.status === 'RUNNING');
-    return ok ? true : undefined;
-  }, timeoutMs);
+  await waitFor(
+    `the job to run at parallelism ${parallelism}`,
+    async () => {
+      const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
+      const ok = job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism && v.status === 'RUNNING');
+      return ok ? true : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** Parallelism every vertex shows now. */
@@ -75,10 +79,16 @@ describe('Adaptive Scheduler options', () => {
     dists.push(dist);
     return dist;
   };
-  after(async () => { await Promise.all(dists.map((d) => d.destroy())); });
+  after(async () => {
+    await Promise.all(dists.map((d) => d.destroy()));
+  });
 
   it('delays a scale-up by the stabilization timeout', async () => {
-    const dist = newDist({ 'scheduler-mode': 'reactive', 'execution.checkpointing.interval': '500 ms', 'jobmanager.adaptive-scheduler.executing.resource-stabilization-timeout': '3 s' });
+    const dist = newDist({
+      'scheduler-mode': 'reactive',
+      'execution.checkpointing.interval': '500 ms',
+      'jobmanager.adaptive-scheduler.executing.resource-stabilization-timeout': '3 s',
+    });
     const { url, jobId } = await startJob(dist);
     await dist.run('taskmanager.sh', ['start']);
     await runningAt(url, jobId, 1);
@@ -91,7 +101,11 @@ describe('Adaptive Scheduler options', () => {
   });
 
   it('min-parallelism-increase 2 ignores one new slot and takes two', async () => {
-    const dist = newDist({ 'scheduler-mode': 'reactive', 'execution.checkpointing.interval': '500 ms', 'jobmanager.adaptive-scheduler.min-parallelism-increase': 4 });
+    const dist = newDist({
+      'scheduler-mode': 'reactive',
+      'execution.checkpointing.interval': '500 ms',
+      'jobmanager.adaptive-scheduler.min-parallelism-increase': 4,
+    });
     const { url, jobId } = await startJob(dist);
     await dist.run('taskmanager.sh', ['start']);
     await runningAt(url, jobId, 1);
@@ -142,7 +156,11 @@ describe('Adaptive Scheduler options', () => {
   });
 
   it('keeps chk-N directories under <dir>/<job-id>/ with _metadata, retaining num-retained of them', async () => {
-    const dist = newDist({ 'scheduler-mode': 'reactive', 'execution.checkpointing.interval': '200 ms', 'execution.checkpointing.num-retained': 2 });
+    const dist = newDist({
+      'scheduler-mode': 'reactive',
+      'execution.checkpointing.interval': '200 ms',
+      'execution.checkpointing.num-retained': 2,
+    });
     const checkpoints = join(dist.dir, 'checkpoints');
     const { jobId } = await startJob(dist, [`-Dexecution.checkpointing.dir=file://${checkpoints}`]);
     await dist.run('taskmanager.sh', ['start']);
@@ -157,7 +175,10 @@ describe('Adaptive Scheduler options', () => {
     const newest = Math.max(...[...dist.log('standalonejob', 0).matchAll(/Completed checkpoint (\d+)/g)].map((m) => Number(m[1])));
     assert.deepEqual(completed, [newest - 1, newest], 'the two newest completed checkpoints remain, older ones are removed');
     for (const id of completed) {
-      assert.ok(readdirSync(join(jobDir, `chk-${id}`)).some((name) => name !== '_metadata'), `chk-${id} holds the subtasks' state files`);
+      assert.ok(
+        readdirSync(join(jobDir, `chk-${id}`)).some((name) => name !== '_metadata'),
+        `chk-${id} holds the subtasks' state files`,
+      );
     }
   });
 });

@@ -29,20 +29,29 @@ describe('TaskManager registration', () => {
     dists.push(dist);
     return dist;
   };
-  after(async () => { await Promise.all(dists.map((d) => d.destroy())); });
+  after(async () => {
+    await Promise.all(dists.map((d) => d.destroy()));
+  });
 
   it('a TaskManager started before its JobManager says it is waiting, then registers as soon as the JobManager is up', async () => {
     // A 20 s first retry: only the watch on the runtime dir can make the TaskManager register sooner.
     const dist = newDist({ 'cluster.registration.initial-timeout': '20 s', 'cluster.registration.max-timeout': '20 s' });
     const tm = await dist.run('taskmanager.sh', ['start']);
     assert.equal(tm.exitCode, 0, tm.stderr);
-    assert.match(tm.stderr, /is running but cannot reach a JobManager yet .*it keeps trying for 300 s \(taskmanager\.registration\.timeout\)/);
+    assert.match(
+      tm.stderr,
+      /is running but cannot reach a JobManager yet .*it keeps trying for 300 s \(taskmanager\.registration\.timeout\)/,
+    );
     const tmPid = dist.pids('taskexecutor')[0]!;
     assert.ok(processExists(tmPid));
     await sleep(500);
     const url = await startJobManager(dist);
     const readyAt = Date.now();
-    await waitFor('the waiting TaskManager to register', async () => ((await registeredPids(url)).includes(tmPid) ? true : undefined), 10_000);
+    await waitFor(
+      'the waiting TaskManager to register',
+      async () => ((await registeredPids(url)).includes(tmPid) ? true : undefined),
+      10_000,
+    );
     assert.ok(Date.now() - readyAt < 10_000, 'registered well before the 20 s retry');
     assert.match(dist.log('taskexecutor', 0), /Successful registration at resource manager/);
   });
@@ -57,12 +66,18 @@ describe('TaskManager registration', () => {
 
     const stop = await dist.run('jobmanager.sh', ['stop']);
     assert.equal(stop.exitCode, 0, stop.stderr);
-    await waitFor('the TaskManager to notice', () => (/Lost the connection to the JobManager/.test(dist.log('taskexecutor', 0)) ? true : undefined));
+    await waitFor('the TaskManager to notice', () =>
+      /Lost the connection to the JobManager/.test(dist.log('taskexecutor', 0)) ? true : undefined,
+    );
     await sleep(1000);
     assert.ok(processExists(tmPid), 'the TaskManager keeps running without a JobManager');
 
     const secondUrl = await startJobManager(dist);
-    await waitFor('the TaskManager to register with the new JobManager', async () => ((await registeredPids(secondUrl)).includes(tmPid) ? true : undefined), 15_000);
+    await waitFor(
+      'the TaskManager to register with the new JobManager',
+      async () => ((await registeredPids(secondUrl)).includes(tmPid) ? true : undefined),
+      15_000,
+    );
     assert.equal(countMatches(dist.log('taskexecutor', 0), /Successful registration at resource manager/), 2);
   });
 
@@ -92,12 +107,20 @@ describe('TaskManager registration', () => {
     assert.deepEqual(await registeredPids(url), [tmPid]);
     process.kill(tmPid, 'SIGSTOP');
     try {
-      await waitFor('the frozen TaskManager to be dropped', async () => ((await registeredPids(url)).length === 0 ? true : undefined), 20_000);
+      await waitFor(
+        'the frozen TaskManager to be dropped',
+        async () => ((await registeredPids(url)).length === 0 ? true : undefined),
+        20_000,
+      );
       assert.match(dist.log('standalonesession', 0), /heartbeat of TaskManager with id \S+ timed out after 2000 ms/);
     } finally {
       process.kill(tmPid, 'SIGCONT');
     }
-    await waitFor('the resumed TaskManager to register again', async () => ((await registeredPids(url)).includes(tmPid) ? true : undefined), 20_000);
+    await waitFor(
+      'the resumed TaskManager to register again',
+      async () => ((await registeredPids(url)).includes(tmPid) ? true : undefined),
+      20_000,
+    );
     const tmLog = dist.log('taskexecutor', 0);
     assert.equal(countMatches(tmLog, /Successful registration at resource manager/), 2);
     assert.match(tmLog, /Lost the connection to the JobManager|The JobManager disconnected this TaskManager/);

@@ -23,7 +23,8 @@ interface SinkRecord {
 
 /** Every record the sink printed (`[N> ]t=<ms>`), over every TaskManager, by time. */
 function sinkRecords(dist: TestDist): SinkRecord[] {
-  return dist.taskManagerStdout()
+  return dist
+    .taskManagerStdout()
     .map((line) => /^(?:(\d+)> )?t=(\d+)$/.exec(line.trim()))
     .filter((match) => match !== null)
     .map((match) => ({ subtask: match[1] ?? '', time: Number(match[2]) }))
@@ -74,33 +75,64 @@ describe('rescale downtime', () => {
     const url = restUrlFrom(started.stdout);
     const jobId = (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]!.id;
     assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
-    await waitFor('records at the sink and a completed checkpoint', () =>
-      sinkTimes(dist).length > 200 && /Completed checkpoint \d+/.test(dist.log('standalonejob', 0)) ? true : undefined, 30_000);
+    await waitFor(
+      'records at the sink and a completed checkpoint',
+      () => (sinkTimes(dist).length > 200 && /Completed checkpoint \d+/.test(dist.log('standalonejob', 0)) ? true : undefined),
+      30_000,
+    );
 
     assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
-    const change = await waitFor('the rescale to 2 and its first record', async () => {
-      const history = await getJson<{ changes: Change[] }>(url, `/jobs/${jobId}/parallelism-history`);
-      const last = history.changes.at(-1);
-      return history.changes.length >= 2 && last !== undefined && last.downtimeBasis !== 'pending' ? last : undefined;
-    }, 30_000);
+    const change = await waitFor(
+      'the rescale to 2 and its first record',
+      async () => {
+        const history = await getJson<{ changes: Change[] }>(url, `/jobs/${jobId}/parallelism-history`);
+        const last = history.changes.at(-1);
+        return history.changes.length >= 2 && last !== undefined && last.downtimeBasis !== 'pending' ? last : undefined;
+      },
+      30_000,
+    );
     const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
-    assert.ok(job.vertices.every((vertex) => vertex.parallelism === 2), 'the job rescaled to 2');
-    t.diagnostic(dist.log('standalonejob', 0).split('\n').filter((l) => /down for|New run|RESTARTING|switched from .* to (CANCELED|CANCELING)/.test(l)).join('\n'));
+    assert.ok(
+      job.vertices.every((vertex) => vertex.parallelism === 2),
+      'the job rescaled to 2',
+    );
+    t.diagnostic(
+      dist
+        .log('standalonejob', 0)
+        .split('\n')
+        .filter((l) => /down for|New run|RESTARTING|switched from .* to (CANCELED|CANCELING)/.test(l))
+        .join('\n'),
+    );
     assert.equal(change.cause, 'taskmanager-joined');
     assert.equal(change.downtimeBasis, 'records', 'both ends are records: the job was busy');
     const resumed = change.downtimeStart + change.downtimeMs;
     // Let the sink print well past the outage, so the gap is closed on both sides.
-    await waitFor('sink records after the rescale', () => (sinkTimes(dist).filter((time) => time > resumed + 500).length > 50 ? true : undefined), 20_000);
+    await waitFor(
+      'sink records after the rescale',
+      () => (sinkTimes(dist).filter((time) => time > resumed + 500).length > 50 ? true : undefined),
+      20_000,
+    );
 
     const records = sinkRecords(dist);
     const observed = sinkOutage(records);
-    const silence = largestGap(records.map((record) => record.time), observed.start - 3_000, resumed + 3_000);
+    const silence = largestGap(
+      records.map((record) => record.time),
+      observed.start - 3_000,
+      resumed + 3_000,
+    );
     const detail = `reported ${change.downtimeMs} ms from ${change.downtimeStart}; the sink saw ${observed.ms} ms from ${observed.start} until all its subtasks printed, its longest silence ${silence.ms} ms`;
     t.diagnostic(detail);
     assert.ok(observed.ms >= 50, `the rescale made a visible gap at the sink (${detail})`);
-    assert.ok(Math.abs(change.downtimeMs - observed.ms) <= Math.max(150, observed.ms / 2), `the reported downtime matches the sink's outage (${detail})`);
+    assert.ok(
+      Math.abs(change.downtimeMs - observed.ms) <= Math.max(150, observed.ms / 2),
+      `the reported downtime matches the sink's outage (${detail})`,
+    );
     assert.ok(Math.abs(change.downtimeStart - observed.start) <= 150, `the outage starts where the sink's records stop (${detail})`);
     assert.ok(change.downtimeMs >= silence.ms - 50, `the reported downtime is never shorter than the sink's longest silence (${detail})`);
-    assert.match(dist.log('standalonejob', 0), new RegExp(`down for ${change.downtimeMs} ms \\(records: last record at`), 'the log line carries the same figure');
+    assert.match(
+      dist.log('standalonejob', 0),
+      new RegExp(`down for ${change.downtimeMs} ms \\(records: last record at`),
+      'the log line carries the same figure',
+    );
   });
 });

@@ -30,7 +30,13 @@ describe('the REST API of a Reactive Mode standalone job on a real TaskManager',
   before(async () => {
     dist.writeConfig({ 'state.checkpoints.dir': join(dist.dir, 'checkpoints'), 'state.savepoints.dir': savepoints });
     dist.addExampleJar('TopSpeedWindowing');
-    const start = await dist.run('standalone-job.sh', ['start', '-Dscheduler-mode=reactive', '-Dexecution.checkpointing.interval=500ms', '-j', TOP_SPEED]);
+    const start = await dist.run('standalone-job.sh', [
+      'start',
+      '-Dscheduler-mode=reactive',
+      '-Dexecution.checkpointing.interval=500ms',
+      '-j',
+      TOP_SPEED,
+    ]);
     assert.equal(start.exitCode, 0, start.stderr);
     url = restUrlFrom(start.stdout);
     jobId = (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]!.id;
@@ -48,26 +54,51 @@ describe('the REST API of a Reactive Mode standalone job on a real TaskManager',
 
   it('answers every call like Flink once the job runs, checkpoints and takes a savepoint', async () => {
     assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
-    await waitFor('the job to run and complete a checkpoint', async () => {
-      const checkpoints = await getJson<Json>(url, `/jobs/${jobId}/checkpoints`);
-      return checkpoints.counts.completed > 0 ? true : undefined;
-    }, 30_000);
+    await waitFor(
+      'the job to run and complete a checkpoint',
+      async () => {
+        const checkpoints = await getJson<Json>(url, `/jobs/${jobId}/checkpoints`);
+        return checkpoints.counts.completed > 0 ? true : undefined;
+      },
+      30_000,
+    );
     const trigger = await conforms(url, 'POST', '/jobs/:jobid/savepoints', `/jobs/${jobId}/savepoints`, { 'cancel-job': false });
-    const savepoint = await waitFor('the savepoint', async () => {
-      const status = await conforms(url, 'GET', '/jobs/:jobid/savepoints/:triggerid', `/jobs/${jobId}/savepoints/${trigger['request-id']}`);
-      return status.status.id === 'COMPLETED' ? status : undefined;
-    }, 30_000);
+    const savepoint = await waitFor(
+      'the savepoint',
+      async () => {
+        const status = await conforms(
+          url,
+          'GET',
+          '/jobs/:jobid/savepoints/:triggerid',
+          `/jobs/${jobId}/savepoints/${trigger['request-id']}`,
+        );
+        return status.status.id === 'COMPLETED' ? status : undefined;
+      },
+      30_000,
+    );
     const location: string = savepoint.operation.location;
     assert.ok(location.startsWith(`file:${savepoints}/savepoint-`), location);
     assert.ok(existsSync(join(location.slice('file:'.length), '_metadata')));
 
-    for (const path of ['/config', '/overview', '/jobs', '/jobs/overview', '/taskmanagers', '/jobmanager/config', '/jobmanager/environment']) {
+    for (const path of [
+      '/config',
+      '/overview',
+      '/jobs',
+      '/jobs/overview',
+      '/taskmanagers',
+      '/jobmanager/config',
+      '/jobmanager/environment',
+    ]) {
       await conforms(url, 'GET', path, path);
     }
     const job = (suffix: string) => `/jobs/${jobId}${suffix}`;
     const jobCalls: Array<[string, string]> = [
-      ['/jobs/:jobid', ''], ['/jobs/:jobid/status', '/status'], ['/jobs/:jobid/plan', '/plan'], ['/jobs/:jobid/config', '/config'],
-      ['/jobs/:jobid/exceptions', '/exceptions'], ['/jobs/:jobid/checkpoints/config', '/checkpoints/config'],
+      ['/jobs/:jobid', ''],
+      ['/jobs/:jobid/status', '/status'],
+      ['/jobs/:jobid/plan', '/plan'],
+      ['/jobs/:jobid/config', '/config'],
+      ['/jobs/:jobid/exceptions', '/exceptions'],
+      ['/jobs/:jobid/checkpoints/config', '/checkpoints/config'],
       ['/jobs/:jobid/resource-requirements', '/resource-requirements'],
     ];
     for (const [template, suffix] of jobCalls) await conforms(url, 'GET', template, job(suffix));
@@ -77,7 +108,12 @@ describe('the REST API of a Reactive Mode standalone job on a real TaskManager',
     }
     const checkpoints = await conforms(url, 'GET', '/jobs/:jobid/checkpoints', job('/checkpoints'));
     assert.equal(checkpoints.latest.savepoint.external_path, location);
-    await conforms(url, 'GET', '/jobs/:jobid/checkpoints/details/:checkpointid', job(`/checkpoints/details/${checkpoints.latest.completed.id}`));
+    await conforms(
+      url,
+      'GET',
+      '/jobs/:jobid/checkpoints/details/:checkpointid',
+      job(`/checkpoints/details/${checkpoints.latest.completed.id}`),
+    );
     const { taskmanagers } = await getJson<Json>(url, '/taskmanagers');
     await conforms(url, 'GET', '/taskmanagers/:taskmanagerid', `/taskmanagers/${encodeURIComponent(taskmanagers[0].id)}`);
   });
@@ -86,12 +122,18 @@ describe('the REST API of a Reactive Mode standalone job on a real TaskManager',
     const { taskmanagers } = await getJson<Json>(url, '/taskmanagers');
     assert.equal(taskmanagers.length, 1);
     const details = await getJson<Json>(url, `/jobs/${jobId}`);
-    assert.ok(details.vertices.every((vertex: Json) => vertex.parallelism === 1 && vertex.status === 'RUNNING'), 'one TaskManager slot: parallelism 1');
+    assert.ok(
+      details.vertices.every((vertex: Json) => vertex.parallelism === 1 && vertex.status === 'RUNNING'),
+      'one TaskManager slot: parallelism 1',
+    );
     const vertex = await getJson<Json>(url, `/jobs/${jobId}/vertices/${vertexIds[0]}`);
     assert.equal(vertex.subtasks[0]['taskmanager-id'], taskmanagers[0].id);
     assert.match(vertex.subtasks[0].endpoint, /^unix:\/|:\d+$/);
     const history = await getJson<Json>(url, `/jobs/${jobId}/parallelism-history`);
-    assert.deepEqual(Object.values(history.changes.at(-1).parallelism), vertexIds.map(() => 1));
+    assert.deepEqual(
+      Object.values(history.changes.at(-1).parallelism),
+      vertexIds.map(() => 1),
+    );
   });
 
   it('answers errors like Flink on the real server', async () => {
@@ -105,7 +147,10 @@ describe('the REST API of a Reactive Mode standalone job on a real TaskManager',
     const bounds = Object.fromEntries(vertexIds.map((id) => [id, { parallelism: { lowerBound: 1, upperBound: 1 } }]));
     const refused = await fetch(`${url}/jobs/${jobId}/resource-requirements`, { method: 'PUT', body: JSON.stringify(bounds) });
     assert.equal(refused.status, 500);
-    assert.deepEqual(((await refused.json()) as Json).errors, ['Internal server error.', 'Cannot change the parallelism of a job running in reactive mode.']);
+    assert.deepEqual(((await refused.json()) as Json).errors, [
+      'Internal server error.',
+      'Cannot change the parallelism of a job running in reactive mode.',
+    ]);
   });
 
   it('cancels the job with 202, after which the application cluster shuts down', async () => {

@@ -17,16 +17,29 @@ function savepointPath(output: string): string {
 }
 
 describe('stop-with-savepoint and a restart from the savepoint at another parallelism', () => {
-  const dist = TestDist.create({ config: {
-    'scheduler-mode': 'reactive',
-    'execution.checkpointing.interval': '700 ms',
-    'heartbeat.interval': '300 ms',
-    'heartbeat.timeout': '3 s',
-  } });
+  const dist = TestDist.create({
+    config: {
+      'scheduler-mode': 'reactive',
+      'execution.checkpointing.interval': '700 ms',
+      'heartbeat.interval': '300 ms',
+      'heartbeat.timeout': '3 s',
+    },
+  });
   after(() => dist.destroy());
 
   const output = join(dist.dir, 'counts');
-  const jobArgs = ['-j', 'org.tsflink.fixtures.KeyedCounter', '--records', String(KEYS * PER_KEY), '--keys', String(KEYS), '--rate', '1200', '--output', output];
+  const jobArgs = [
+    '-j',
+    'org.tsflink.fixtures.KeyedCounter',
+    '--records',
+    String(KEYS * PER_KEY),
+    '--keys',
+    String(KEYS),
+    '--rate',
+    '1200',
+    '--output',
+    output,
+  ];
 
   /** Starts the job (from `savepoint` when given) and waits until it runs at `parallelism` with output committed. */
   async function startRun(savepoint: string | undefined, parallelism: number): Promise<{ url: string; jobId: string; pid: number }> {
@@ -34,13 +47,21 @@ describe('stop-with-savepoint and a restart from the savepoint at another parall
     const started = await dist.run('standalone-job.sh', ['start', ...restore, ...jobArgs]);
     assert.equal(started.exitCode, 0, started.stderr);
     const url = restUrlFrom(started.stdout);
-    const jobId = await waitFor('the job to be listed', async () => (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]?.id, 20_000);
+    const jobId = await waitFor(
+      'the job to be listed',
+      async () => (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]?.id,
+      20_000,
+    );
     const before = committedLines(output).length;
-    await waitFor(`the job to run at parallelism ${parallelism} and commit output`, async () => {
-      const job = await getJson<{ state: string; vertices: Array<{ parallelism: number }> }>(url, `/jobs/${jobId}`);
-      const running = job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism);
-      return running && committedLines(output).length > before ? true : undefined;
-    }, 30_000);
+    await waitFor(
+      `the job to run at parallelism ${parallelism} and commit output`,
+      async () => {
+        const job = await getJson<{ state: string; vertices: Array<{ parallelism: number }> }>(url, `/jobs/${jobId}`);
+        const running = job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism);
+        return running && committedLines(output).length > before ? true : undefined;
+      },
+      30_000,
+    );
     return { url, jobId, pid: dist.pids('standalonejob').at(-1)! };
   }
 
@@ -53,7 +74,7 @@ describe('stop-with-savepoint and a restart from the savepoint at another parall
     return path;
   }
 
-  it('keeps every key\'s count exactly once through 2 → 1 → 3 subtasks', async () => {
+  it("keeps every key's count exactly once through 2 → 1 → 3 subtasks", async () => {
     dist.addFixtureJob('keyed-counter');
     mkdirSync(output);
     await dist.run('taskmanager.sh', ['start']);
@@ -72,7 +93,10 @@ describe('stop-with-savepoint and a restart from the savepoint at another parall
     const result = await third;
     assert.equal(result.exitCode, 0, String(result.all).slice(-3000));
     const runs = [...String(result.all).matchAll(/subtasks of job \w+ are running \(([^)]*)\)/g)].map((m) => m[1]!);
-    assert.ok(runs.some((run) => [...run.matchAll(/: (\d+)/g)].every((m) => m[1] === '3')), `never ran at parallelism 3: ${runs.join(' | ')}`);
+    assert.ok(
+      runs.some((run) => [...run.matchAll(/: (\d+)/g)].every((m) => m[1] === '3')),
+      `never ran at parallelism 3: ${runs.join(' | ')}`,
+    );
 
     const lines = committedLines(output);
     const { missing, duplicated } = checkKeyedCounts(lines, KEYS, PER_KEY);
@@ -88,7 +112,18 @@ describe('stop-with-savepoint --drain', () => {
   const KEYS_DRAINED = 5;
   const RECORDS = 30_000;
   const output = join(dist.dir, 'window-counts');
-  const jobArgs = (rate: number): string[] => ['-j', 'org.tsflink.fixtures.WindowCounter', '--records', String(RECORDS), '--keys', String(KEYS_DRAINED), '--rate', String(rate), '--output', output];
+  const jobArgs = (rate: number): string[] => [
+    '-j',
+    'org.tsflink.fixtures.WindowCounter',
+    '--records',
+    String(RECORDS),
+    '--keys',
+    String(KEYS_DRAINED),
+    '--rate',
+    String(rate),
+    '--output',
+    output,
+  ];
 
   /** Per key, the counts of the committed (key,count) lines in order of appearance. */
   function countsByKey(): Map<number, number[]> {
@@ -108,14 +143,26 @@ describe('stop-with-savepoint --drain', () => {
     const started = await dist.run('standalone-job.sh', ['start', ...jobArgs(300)]);
     assert.equal(started.exitCode, 0, started.stderr);
     const url = restUrlFrom(started.stdout);
-    const jobId = await waitFor('the job to be listed', async () => (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]?.id, 20_000);
-    await waitFor('a completed checkpoint', async () =>
-      ((await getJson<{ counts: { completed: number } }>(url, `/jobs/${jobId}/checkpoints`)).counts.completed > 0 ? true : undefined), 30_000);
+    const jobId = await waitFor(
+      'the job to be listed',
+      async () => (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]?.id,
+      20_000,
+    );
+    await waitFor(
+      'a completed checkpoint',
+      async () =>
+        (await getJson<{ counts: { completed: number } }>(url, `/jobs/${jobId}/checkpoints`)).counts.completed > 0 ? true : undefined,
+      30_000,
+    );
     // Every key must have records in its open window before the drain, or it would have nothing to fire.
-    await waitFor('every key to have records', async () => {
-      const job = await getJson<{ vertices: Array<{ metrics: { 'write-records': number } }> }>(url, `/jobs/${jobId}`);
-      return (job.vertices[0]?.metrics['write-records'] ?? 0) >= KEYS_DRAINED * 10 ? true : undefined;
-    }, 30_000);
+    await waitFor(
+      'every key to have records',
+      async () => {
+        const job = await getJson<{ vertices: Array<{ metrics: { 'write-records': number } }> }>(url, `/jobs/${jobId}`);
+        return (job.vertices[0]?.metrics['write-records'] ?? 0) >= KEYS_DRAINED * 10 ? true : undefined;
+      },
+      30_000,
+    );
     assert.equal(committedLines(output).length, 0, 'one-hour windows have not fired yet');
 
     const pid = dist.pids('standalonejob').at(-1)!;
@@ -126,7 +173,7 @@ describe('stop-with-savepoint --drain', () => {
     assert.match(dist.log('standalonejob', 0), /switched from state RUNNING to FINISHED/);
 
     const drained = countsByKey();
-    assert.equal(drained.size, KEYS_DRAINED, 'draining fired every key\'s open window');
+    assert.equal(drained.size, KEYS_DRAINED, "draining fired every key's open window");
     const firstRun = [...drained.values()].reduce((sum, counts) => sum + counts[0]!, 0);
     assert.ok(firstRun > 0 && firstRun < RECORDS, `the first run counted ${firstRun} records`);
 
@@ -134,7 +181,11 @@ describe('stop-with-savepoint --drain', () => {
     assert.equal(rest.exitCode, 0, String(rest.all).slice(-3000));
     for (const [key, counts] of countsByKey()) {
       assert.equal(counts.length, 2, `key ${key}: one window firing per run (${counts.join(', ')})`);
-      assert.equal(counts[0]! + counts[1]!, RECORDS / KEYS_DRAINED, `key ${key}: every record counted exactly once (${counts.join(' + ')})`);
+      assert.equal(
+        counts[0]! + counts[1]!,
+        RECORDS / KEYS_DRAINED,
+        `key ${key}: every record counted exactly once (${counts.join(' + ')})`,
+      );
     }
   });
 });
@@ -143,12 +194,17 @@ describe('--fromSavepoint with a path that holds no savepoint', () => {
   const dist = TestDist.create();
   after(() => dist.destroy());
 
-  it('fails the start with Flink\'s message, not as a failure of the job\'s main', async () => {
+  it("fails the start with Flink's message, not as a failure of the job's main", async () => {
     dist.addFixtureJob('keyed-counter');
     const missing = join(dist.dir, 'no-such-savepoint');
     const result = await dist.run('standalone-job.sh', ['start', '--fromSavepoint', missing, '-j', 'org.tsflink.fixtures.KeyedCounter']);
     assert.notEqual(result.exitCode, 0);
-    assert.match(result.stderr, new RegExp(`Error starting standalonejob daemon: Cannot find checkpoint or savepoint file/directory '${missing}' on file system 'file'\\.`));
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `Error starting standalonejob daemon: Cannot find checkpoint or savepoint file/directory '${missing}' on file system 'file'\\.`,
+      ),
+    );
     assert.doesNotMatch(result.stderr, /main failed|ENOENT/);
 
     const empty = join(dist.dir, 'empty-dir');

@@ -36,8 +36,14 @@ async function sendAndAwaitClose(path: string, bytes: Buffer, authenticateWith?:
 function tcpAccepts(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port, timeout: 3000 });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -54,7 +60,11 @@ describe('security of a running JobManager', () => {
     assert.equal(started.exitCode, 0, started.stderr);
     url = restUrlFrom(started.stdout);
     runtime = clusterRuntimeOf(dist);
-    assert.equal(rpcSocketFromLog(dist.log('standalonesession', 0)), runtime.jobManagerAddress.kind === 'unix' ? runtime.jobManagerAddress.path : '', 'the test derives the runtime dir as the JobManager does');
+    assert.equal(
+      rpcSocketFromLog(dist.log('standalonesession', 0)),
+      runtime.jobManagerAddress.kind === 'unix' ? runtime.jobManagerAddress.path : '',
+      'the test derives the runtime dir as the JobManager does',
+    );
   });
   after(() => dist.destroy());
 
@@ -78,7 +88,9 @@ describe('security of a running JobManager', () => {
       connectRpc(runtime.jobManagerAddress, randomBytes(32), { role: 'taskmanager', id: 'intruder' }),
       (error: unknown) => error instanceof RpcError && error.code === 'RPC_REFUSED' && /authentication failed/.test(error.message),
     );
-    await waitFor('the refusal in the JobManager log', () => (/WARN .*Refused a connection at unix:.*authentication failed/.test(dist.log('standalonesession', 0)) ? true : undefined));
+    await waitFor('the refusal in the JobManager log', () =>
+      /WARN .*Refused a connection at unix:.*authentication failed/.test(dist.log('standalonesession', 0)) ? true : undefined,
+    );
     assert.equal((await getJson<{ taskmanagers: number }>(url, '/overview')).taskmanagers, 0);
     const tm = await dist.run('taskmanager.sh', ['start']);
     assert.equal(tm.exitCode, 0, tm.stderr);
@@ -97,7 +109,11 @@ describe('security of a running JobManager', () => {
     await sendAndAwaitClose(socketPath, encodeFrame(Buffer.from('not an rpc message')), secret);
     await sendAndAwaitClose(socketPath, frameHeader(0xfffffff0), secret);
     assert.ok(processExists(jobManagerPid), 'the JobManager is still running');
-    assert.equal((await getJson<{ taskmanagers: number }>(url, '/overview')).taskmanagers, 1, 'the registered TaskManager was not disturbed');
+    assert.equal(
+      (await getJson<{ taskmanagers: number }>(url, '/overview')).taskmanagers,
+      1,
+      'the registered TaskManager was not disturbed',
+    );
     const good = await connectRpc(runtime.jobManagerAddress, secret, { role: 'client', id: 'after-garbage' });
     good.close('done');
     const tm = await dist.run('taskmanager.sh', ['start']);
@@ -115,7 +131,14 @@ describe('security of a running JobManager', () => {
       for (const form of forms) assert.equal(content.includes(form), false, `${name} contains the secret`);
     }
     const ids = (await getJson<TaskManagersResponse>(url, '/taskmanagers')).taskmanagers.map((tm) => tm.id);
-    const paths = ['/overview', '/v1/overview', '/taskmanagers', ...ids.map((id) => `/taskmanagers/${encodeURIComponent(id)}`), '/nope', '/taskmanagers/unknown'];
+    const paths = [
+      '/overview',
+      '/v1/overview',
+      '/taskmanagers',
+      ...ids.map((id) => `/taskmanagers/${encodeURIComponent(id)}`),
+      '/nope',
+      '/taskmanagers/unknown',
+    ];
     for (const path of paths) {
       const body = await (await fetch(`${url}${path}`)).text();
       for (const form of forms) assert.equal(body.includes(form), false, `GET ${path} contains the secret`);

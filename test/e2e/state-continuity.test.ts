@@ -5,7 +5,6 @@ import { after, describe, it } from 'node:test';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
 import { TestDist } from '../helpers/test-dist.js';
 
-
 const RECORDS = 30_000;
 const KEYS = 300;
 
@@ -28,7 +27,16 @@ describe('state continuity across rescales', () => {
     const output = join(dist.dir, 'counts');
     const job = dist.startForeground('standalone-job.sh', [
       '-Dexecution.checkpointing.dir=file://' + join(dist.dir, 'checkpoints'),
-      '-j', 'org.tsflink.fixtures.KeyedCounter', '--records', String(RECORDS), '--keys', String(KEYS), '--rate', '1200', '--output', output,
+      '-j',
+      'org.tsflink.fixtures.KeyedCounter',
+      '--records',
+      String(RECORDS),
+      '--keys',
+      String(KEYS),
+      '--rate',
+      '1200',
+      '--output',
+      output,
     ]);
     const startTaskManager = async (): Promise<void> => {
       const result = await dist.run('taskmanager.sh', ['start']);

@@ -11,7 +11,6 @@ const CONFORMANCE = TOPSPEED_CONFORMANCE;
 const TOP_SPEED = 'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing';
 const WORD_COUNT = 'org.apache.flink.streaming.examples.wordcount.WordCount';
 
-
 describe('streaming jobs through standalone-job.sh on two TaskManagers', () => {
   const dist = TestDist.create({ config: { 'heartbeat.interval': '500 ms', 'heartbeat.timeout': '5 s' } });
 
@@ -25,11 +24,21 @@ describe('streaming jobs through standalone-job.sh on two TaskManagers', () => {
   for (const parallelism of [1, 2]) {
     it(`TopSpeedWindowing --input/--output writes exactly Flink's expected lines at parallelism ${parallelism}`, async () => {
       const output = join(dist.dir, `topspeed-out-${parallelism}`);
-      const run = dist.startForeground('standalone-job.sh', [`-Dparallelism.default=${parallelism}`, '-j', TOP_SPEED,
-        '--input', join(CONFORMANCE, 'input.txt'), '--output', output]);
+      const run = dist.startForeground('standalone-job.sh', [
+        `-Dparallelism.default=${parallelism}`,
+        '-j',
+        TOP_SPEED,
+        '--input',
+        join(CONFORMANCE, 'input.txt'),
+        '--output',
+        output,
+      ]);
       const result = await run;
       assert.equal(result.exitCode, 0, String(result.all));
-      const expected = readFileSync(join(CONFORMANCE, 'expected.txt'), 'utf8').split('\n').filter((l) => l !== '').sort();
+      const expected = readFileSync(join(CONFORMANCE, 'expected.txt'), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .sort();
       assert.deepEqual(committedLines(output).sort(), expected);
     });
   }
@@ -43,7 +52,13 @@ describe('streaming jobs through standalone-job.sh on two TaskManagers', () => {
     assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
     for (const parallelism of [1, 2, 3]) {
       const mark = dist.stdoutMark();
-      const result = await dist.startForeground('standalone-job.sh', [`-Dparallelism.default=${parallelism}`, '-j', WORD_COUNT, '--input', input]);
+      const result = await dist.startForeground('standalone-job.sh', [
+        `-Dparallelism.default=${parallelism}`,
+        '-j',
+        WORD_COUNT,
+        '--input',
+        input,
+      ]);
       assert.equal(result.exitCode, 0, String(result.all));
       const lines = await waitFor('the counts to be printed', () => {
         const all = dist.taskManagerStdout(mark);
@@ -66,10 +81,14 @@ describe('streaming jobs through standalone-job.sh on two TaskManagers', () => {
     const mark = dist.stdoutMark();
     const start = await dist.run('standalone-job.sh', ['start', '-j', TOP_SPEED]);
     assert.equal(start.exitCode, 0, start.stderr);
-    const lines = await waitFor('generated top speeds', () => {
-      const fresh = dist.taskManagerStdout(mark);
-      return fresh.length >= 3 ? fresh : undefined;
-    }, 20_000);
+    const lines = await waitFor(
+      'generated top speeds',
+      () => {
+        const fresh = dist.taskManagerStdout(mark);
+        return fresh.length >= 3 ? fresh : undefined;
+      },
+      20_000,
+    );
     for (const line of lines) assert.match(line, /^\([01],\d+,\d+\.\d+(E\d+)?,\d+\)$/);
     const stop = await dist.run('standalone-job.sh', ['stop']);
     assert.match(stop.stdout, /Stopping standalonejob daemon/);

@@ -22,8 +22,12 @@ function inPty(dist: TestDist, shellCommand: string): PtyRun {
   delete env['CI'];
   const child = spawn('script', ['-qec', shellCommand, '/dev/null'], { env, cwd: FLINK_HOME, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => { if (output.length < 1_000_000) output += chunk.toString('utf8'); });
-  child.stderr?.on('data', (chunk: Buffer) => { if (output.length < 1_000_000) output += chunk.toString('utf8'); });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    if (output.length < 1_000_000) output += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (output.length < 1_000_000) output += chunk.toString('utf8');
+  });
   const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { child, output: () => output, exit };
 }

@@ -10,8 +10,14 @@ import { FLINK_HOME, getJson, restUrlFrom, TestDist, waitFor } from '../helpers/
 const CHROMIUM = '/usr/bin/chromium';
 /** The machine has no network: keep Chromium from reaching out (updates, sync, QUIC probes). */
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 const TOP_SPEED = 'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing';
 const SCREENSHOT_DIR = join(FLINK_HOME, 'test-output', 'web-ui');
@@ -39,19 +45,27 @@ async function jobShowsParallelism(page: Page, parallelism: number): Promise<boo
   const graph = await attributes(page, 'graph-node', 'data-parallelism');
   const table = await texts(page, 'vertex-parallelism');
   const labels = await texts(page, 'graph-node-parallelism');
-  return graph.length > 0 && graph.length === table.length
-    && [...graph, ...table].every((value) => value === String(parallelism))
-    && labels.every((label) => label === `Parallelism: ${parallelism}`);
+  return (
+    graph.length > 0 &&
+    graph.length === table.length &&
+    [...graph, ...table].every((value) => value === String(parallelism)) &&
+    labels.every((label) => label === `Parallelism: ${parallelism}`)
+  );
 }
 
 /** A raw GET, so the path reaches the server exactly as written (fetch would normalise `..`). */
-function rawGet(baseUrl: string, path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function rawGet(
+  baseUrl: string,
+  path: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path, method: 'GET' }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -59,16 +73,27 @@ function rawGet(baseUrl: string, path: string): Promise<{ status: number; header
 }
 
 describe('web UI', () => {
-  const dist = TestDist.create({ config: { 'web.refresh-interval': '500 ms', 'heartbeat.interval': '500 ms', 'heartbeat.timeout': '5 s' } });
+  const dist = TestDist.create({
+    config: { 'web.refresh-interval': '500 ms', 'heartbeat.interval': '500 ms', 'heartbeat.timeout': '5 s' },
+  });
   const userDataDir = mkdtempSync(join(tmpdir(), 'tsf-chromium-'));
   let context: BrowserContext | undefined;
   let baseUrl = '';
 
   before(async () => {
-    assert.ok(existsSync(join(FLINK_HOME, 'dist', 'web', 'index.html')), 'dist/web is missing: run `npm run build` (it builds the dashboard)');
+    assert.ok(
+      existsSync(join(FLINK_HOME, 'dist', 'web', 'index.html')),
+      'dist/web is missing: run `npm run build` (it builds the dashboard)',
+    );
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with 'apt-get install -y chromium'`);
     dist.addExampleJar('TopSpeedWindowing');
-    const started = await dist.run('standalone-job.sh', ['start', '-Dscheduler-mode=reactive', '-Dexecution.checkpointing.interval=500ms', '-j', TOP_SPEED]);
+    const started = await dist.run('standalone-job.sh', [
+      'start',
+      '-Dscheduler-mode=reactive',
+      '-Dexecution.checkpointing.interval=500ms',
+      '-j',
+      TOP_SPEED,
+    ]);
     assert.equal(started.exitCode, 0, started.stderr);
     baseUrl = restUrlFrom(started.stdout);
     const tm = await dist.run('taskmanager.sh', ['start']);
@@ -95,7 +120,14 @@ describe('web UI', () => {
     assert.match(script.body, /from '\.\/app-shell\.js'/);
     const styles = await rawGet(baseUrl, '/assets/styles.css');
     assert.match(String(styles.headers['content-type']), /^text\/css/);
-    for (const path of ['/assets/missing.js', '/assets/..%2Fpackage.json', '/assets/%2e%2e', '/assets/..%2F..%2F..%2Fpackage.json', '/assets/../../package.json', '/assets/.hidden']) {
+    for (const path of [
+      '/assets/missing.js',
+      '/assets/..%2Fpackage.json',
+      '/assets/%2e%2e',
+      '/assets/..%2F..%2F..%2Fpackage.json',
+      '/assets/../../package.json',
+      '/assets/.hidden',
+    ]) {
       const refused = await rawGet(baseUrl, path);
       assert.equal(refused.status, 404, path);
       assert.doesNotMatch(refused.body, /"name": "tsflink"/, path);
@@ -107,8 +139,13 @@ describe('web UI', () => {
   });
 
   it('follows a reactive rescale from one TaskManager to two without reloading', { timeout: 240_000 }, async (t) => {
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1440, height: 1000 } });
-    const page = context.pages()[0] ?? await context.newPage();
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1440, height: 1000 },
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${baseUrl}/`);
@@ -130,14 +167,23 @@ describe('web UI', () => {
     assert.equal(second.exitCode, 0, second.stderr);
     await waitForPage('the header to show 2 TaskManagers', async () => (await texts(page, 'header-taskmanagers'))[0] === '2');
     await waitForPage('the job page at parallelism 2', () => jobShowsParallelism(page, 2), RESCALE_TIMEOUT_MS);
-    await waitForPage('the timeline to mark the scale-up', async () => (await attributes(page, 'rescale-marker', 'data-cause')).includes('taskmanager-joined'));
+    await waitForPage('the timeline to mark the scale-up', async () =>
+      (await attributes(page, 'rescale-marker', 'data-cause')).includes('taskmanager-joined'),
+    );
     // Once the new run's sinks process records, the timeline shows the downtime REST reports (newest row first).
     const jobId = (await getJson<{ jobs: Array<{ id: string }> }>(baseUrl, '/jobs')).jobs[0]!.id;
-    const scaleUp = await waitFor('the scale-up downtime to be measured', async () => {
-      const { changes } = await getJson<{ changes: Array<{ cause: string; downtimeMs: number; downtimeBasis: string }> }>(baseUrl, `/jobs/${jobId}/parallelism-history`);
-      const change = changes.at(-1);
-      return change?.cause === 'taskmanager-joined' && change.downtimeBasis !== 'pending' ? change : undefined;
-    }, RESCALE_TIMEOUT_MS);
+    const scaleUp = await waitFor(
+      'the scale-up downtime to be measured',
+      async () => {
+        const { changes } = await getJson<{ changes: Array<{ cause: string; downtimeMs: number; downtimeBasis: string }> }>(
+          baseUrl,
+          `/jobs/${jobId}/parallelism-history`,
+        );
+        const change = changes.at(-1);
+        return change?.cause === 'taskmanager-joined' && change.downtimeBasis !== 'pending' ? change : undefined;
+      },
+      RESCALE_TIMEOUT_MS,
+    );
     const shown = `${scaleUp.downtimeMs < 1000 ? `${scaleUp.downtimeMs} ms` : `${(scaleUp.downtimeMs / 1000).toFixed(1)} s`}${scaleUp.downtimeBasis === 'scheduler' ? ' (idle)' : ''}`;
     await waitForPage(`the timeline to show the downtime ${shown}`, async () => (await texts(page, 'rescale-downtime'))[0] === shown);
     assert.equal(await page.evaluate('window.__sameDocument'), true, 'the page updated itself without a reload');
@@ -149,8 +195,10 @@ describe('web UI', () => {
 
     // Selecting a vertex lists its subtasks: one per TaskManager, since each TaskManager has one slot.
     await page.locator('[data-testid="graph-node"]').first().click();
-    await waitForPage('the selected vertex to list 2 subtasks on TaskManagers', async () =>
-      (await texts(page, 'subtask-row')).length === 2 && (await texts(page, 'subtask-taskmanager')).length === 2);
+    await waitForPage(
+      'the selected vertex to list 2 subtasks on TaskManagers',
+      async () => (await texts(page, 'subtask-row')).length === 2 && (await texts(page, 'subtask-taskmanager')).length === 2,
+    );
     const hosts = await texts(page, 'subtask-taskmanager');
     const jobPage = join(SCREENSHOT_DIR, 'job-parallelism-2.png');
     await page.screenshot({ path: jobPage, fullPage: true });
@@ -161,8 +209,10 @@ describe('web UI', () => {
     assert.deepEqual([...hosts].sort(), [...registered].sort(), 'the two subtasks run on the two registered TaskManagers');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'taskmanagers.png'), fullPage: true });
     await page.locator('nav a[data-page="overview"]').click();
-    await waitForPage('the overview to show 2 TaskManagers and 2 slots', async () =>
-      (await texts(page, 'overview-taskmanagers'))[0] === '2' && (await texts(page, 'overview-slots-total'))[0] === '2');
+    await waitForPage(
+      'the overview to show 2 TaskManagers and 2 slots',
+      async () => (await texts(page, 'overview-taskmanagers'))[0] === '2' && (await texts(page, 'overview-slots-total'))[0] === '2',
+    );
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'overview.png'), fullPage: true });
     assert.equal(await page.evaluate('window.__sameDocument'), true, 'navigation stayed within the page');
     assert.deepEqual(pageErrors, [], 'no script errors in the page');

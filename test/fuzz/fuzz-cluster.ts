@@ -65,7 +65,13 @@ export class FuzzCluster {
     const savepoints = join(this.dist.dir, 'savepoints');
     this.dist.writeConfig({ 'state.savepoints.dir': savepoints, 'state.checkpoints.dir': join(this.dist.dir, 'checkpoints') });
     this.dist.addExampleJar('TopSpeedWindowing');
-    const started = await this.dist.run('standalone-job.sh', ['start', '-Dscheduler-mode=reactive', '-Dexecution.checkpointing.interval=2s', '-j', TOP_SPEED]);
+    const started = await this.dist.run('standalone-job.sh', [
+      'start',
+      '-Dscheduler-mode=reactive',
+      '-Dexecution.checkpointing.interval=2s',
+      '-j',
+      TOP_SPEED,
+    ]);
     if (started.exitCode !== 0) throw new Error(`standalone-job.sh start failed: ${started.stderr}`);
     this.url = restUrlFrom(started.stdout);
     this.jobManagerPid = this.dist.pids('standalonejob')[0]!;
@@ -74,14 +80,21 @@ export class FuzzCluster {
     const tm = await this.dist.run('taskmanager.sh', ['start']);
     if (tm.exitCode !== 0) throw new Error(`taskmanager.sh start failed: ${tm.stderr}`);
     this.taskManagerPid = this.dist.pids('taskexecutor')[0]!;
-    const line = await waitFor('the TaskManager registration in the JobManager log', () => /Registering TaskManager with ResourceID (\S+) \(unix:([^)]+)\)/.exec(this.dist.log('standalonejob', 0)) ?? undefined);
+    const line = await waitFor(
+      'the TaskManager registration in the JobManager log',
+      () => /Registering TaskManager with ResourceID (\S+) \(unix:([^)]+)\)/.exec(this.dist.log('standalonejob', 0)) ?? undefined,
+    );
     this.taskManagerId = line[1]!;
     this.dataSocketPath = line[2]!;
     const jobId = await waitFor('the job id', async () => ((await this.getJson('/jobs')) as { jobs: Array<{ id: string }> }).jobs[0]?.id);
-    const details = await waitFor('the job to run', async () => {
-      const json = (await this.getJson(`/jobs/${jobId}`)) as { state: string; vertices: Array<{ id: string }> };
-      return json.state === 'RUNNING' ? json : undefined;
-    }, 30_000);
+    const details = await waitFor(
+      'the job to run',
+      async () => {
+        const json = (await this.getJson(`/jobs/${jobId}`)) as { state: string; vertices: Array<{ id: string }> };
+        return json.state === 'RUNNING' ? json : undefined;
+      },
+      30_000,
+    );
     this.job = { jobId, vertexIds: details.vertices.map((v) => v.id) };
   }
 
@@ -113,7 +126,10 @@ export class FuzzCluster {
   /** Problems with the JobManager after a batch: dead, not serving REST, memory, or refusing a valid registration. */
   async checkJobManager(): Promise<string[]> {
     const problems: string[] = [];
-    if (!processExists(this.jobManagerPid)) return [`${FATAL}the JobManager (pid ${this.jobManagerPid}) died: ${whyItEnded(this.jobManagerLog(), this.dist.log('standalonejob', 0, 'out'))}`];
+    if (!processExists(this.jobManagerPid))
+      return [
+        `${FATAL}the JobManager (pid ${this.jobManagerPid}) died: ${whyItEnded(this.jobManagerLog(), this.dist.log('standalonejob', 0, 'out'))}`,
+      ];
     problems.push(...(await checkMemory('JobManager', this.jobManagerPid)));
     for (const path of ['/overview', '/taskmanagers', `/jobs/${this.job.jobId}`, `/jobs/${this.job.jobId}/checkpoints`]) {
       try {
@@ -132,7 +148,10 @@ export class FuzzCluster {
 
   /** Problems with the real TaskManager: dead, memory, its data socket refusing an authenticated peer. */
   async checkTaskManager(): Promise<string[]> {
-    if (!processExists(this.taskManagerPid)) return [`${FATAL}the TaskManager (pid ${this.taskManagerPid}) died: ${whyItEnded(this.dist.log('taskexecutor', 0), this.dist.log('taskexecutor', 0, 'out'))}`];
+    if (!processExists(this.taskManagerPid))
+      return [
+        `${FATAL}the TaskManager (pid ${this.taskManagerPid}) died: ${whyItEnded(this.dist.log('taskexecutor', 0), this.dist.log('taskexecutor', 0, 'out'))}`,
+      ];
     const problems = await checkMemory('TaskManager', this.taskManagerPid);
     try {
       await withDeadline(this.probeDataHandshake(), PROBE_TIMEOUT_MS, 'a data-socket handshake');
@@ -146,14 +165,21 @@ export class FuzzCluster {
   async realTaskManagerRegisters(): Promise<string[]> {
     const before = new Set(this.realTaskManagerPids());
     const started = await this.dist.run('taskmanager.sh', ['start']);
-    if (started.exitCode !== 0) return [`bin/taskmanager.sh start failed: exit ${started.exitCode}, stdout: ${started.stdout.trim()} stderr: ${started.stderr.trim()}`];
+    if (started.exitCode !== 0)
+      return [
+        `bin/taskmanager.sh start failed: exit ${started.exitCode}, stdout: ${started.stdout.trim()} stderr: ${started.stderr.trim()}`,
+      ];
     const pid = this.realTaskManagerPids().find((p) => !before.has(p));
     if (pid === undefined) return [`bin/taskmanager.sh start exited 0 but started no process: ${started.stdout.trim()}`];
     try {
-      await waitFor(`TaskManager pid ${pid} in GET /taskmanagers`, async () => {
-        const { taskmanagers } = (await this.getJson('/taskmanagers')) as { taskmanagers: Array<{ id: string }> };
-        return taskmanagers.some((tm) => tm.id.includes(`:${pid}-`)) ? true : undefined;
-      }, 30_000);
+      await waitFor(
+        `TaskManager pid ${pid} in GET /taskmanagers`,
+        async () => {
+          const { taskmanagers } = (await this.getJson('/taskmanagers')) as { taskmanagers: Array<{ id: string }> };
+          return taskmanagers.some((tm) => tm.id.includes(`:${pid}-`)) ? true : undefined;
+        },
+        30_000,
+      );
       return [];
     } catch (error) {
       return [`a real TaskManager (pid ${pid}) did not register: ${String(error)}`];
@@ -203,7 +229,11 @@ export class FuzzCluster {
  */
 function whyItEnded(log: string, out: string): string {
   const lines = log.split('\n').slice(-300);
-  const telling = lines.filter((line) => / ERROR |Uncaught|Unhandled|Shutting down|Terminating|switched from state \w+ to (CANCELED|FAILED|FINISHED)|requested through REST/.test(line));
+  const telling = lines.filter((line) =>
+    / ERROR |Uncaught|Unhandled|Shutting down|Terminating|switched from state \w+ to (CANCELED|FAILED|FINISHED)|requested through REST/.test(
+      line,
+    ),
+  );
   const shown = (telling.length > 0 ? telling.slice(-8) : lines.slice(-6)).map((line) => line.slice(0, 300)).join(' | ');
   const outTail = out.trim().split('\n').slice(-5).join(' | ').slice(0, 800);
   return outTail === '' ? shown : `${shown} || .out ends with: ${outTail}`;
@@ -224,5 +254,7 @@ async function checkMemory(what: string, pid: number): Promise<string[]> {
   } catch (error) {
     return [`cannot read the ${what}'s memory: ${String(error)}`];
   }
-  return [`unbounded memory: the ${what}'s RSS stayed above ${RSS_LIMIT_BYTES / 1048576} MB for 6 s (${samples.map((b) => Math.round(b / 1048576)).join(', ')} MB)`];
+  return [
+    `unbounded memory: the ${what}'s RSS stayed above ${RSS_LIMIT_BYTES / 1048576} MB for 6 s (${samples.map((b) => Math.round(b / 1048576)).join(', ')} MB)`,
+  ];
 }

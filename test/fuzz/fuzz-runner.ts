@@ -28,7 +28,13 @@ export interface FuzzReport {
 
 /** Splits failures into new ones and instances of known findings. */
 export function buildReport(target: string, inputs: number, all: readonly FuzzFailure[], elapsedMs: number): FuzzReport {
-  return { target, inputs, failures: all.filter((f) => knownFinding(f) === undefined), known: all.filter((f) => knownFinding(f) !== undefined), elapsedMs };
+  return {
+    target,
+    inputs,
+    failures: all.filter((f) => knownFinding(f) === undefined),
+    known: all.filter((f) => knownFinding(f) !== undefined),
+    elapsedMs,
+  };
 }
 
 /**
@@ -42,12 +48,21 @@ export async function fuzzTarget(target: FuzzTarget, budget: FuzzBudget): Promis
   try {
     await target.setup();
   } catch (error) {
-    return buildReport(target.name, inputs, [{ target: target.name, index: -1, message: `setup failed: ${String(error)}`, input: '' }], Date.now() - started);
+    return buildReport(
+      target.name,
+      inputs,
+      [{ target: target.name, index: -1, message: `setup failed: ${String(error)}`, input: '' }],
+      Date.now() - started,
+    );
   }
   try {
     const indices = budget.only !== undefined ? [budget.only] : undefined;
     let next = 0;
-    const more = (): boolean => (indices !== undefined ? next < indices.length : (budget.maxInputs === undefined || next < budget.maxInputs) && (budget.maxMs === undefined || Date.now() - started < budget.maxMs));
+    const more = (): boolean =>
+      indices !== undefined
+        ? next < indices.length
+        : (budget.maxInputs === undefined || next < budget.maxInputs) &&
+          (budget.maxMs === undefined || Date.now() - started < budget.maxMs);
     while (more()) {
       const batch: number[] = [];
       while (batch.length < target.batchSize && more()) batch.push(indices !== undefined ? indices[next++]! : next++);
@@ -56,13 +71,22 @@ export async function fuzzTarget(target: FuzzTarget, budget: FuzzBudget): Promis
       inputs += batch.length;
       const problems = await target.checkHealth();
       for (const problem of problems) {
-        failures.push({ target: target.name, index: -1, message: `after inputs ${batch[0]}..${batch[batch.length - 1]}: ${problem}`, input: '' });
+        failures.push({
+          target: target.name,
+          index: -1,
+          message: `after inputs ${batch[0]}..${batch[batch.length - 1]}: ${problem}`,
+          input: '',
+        });
       }
       if (problems.some((problem) => problem.startsWith(FATAL))) break;
       if (budget.stopOnFailure === true && failures.filter((f) => knownFinding(f) === undefined).length > before) break;
     }
   } finally {
-    await target.teardown().catch((error: unknown) => failures.push({ target: target.name, index: -1, message: `teardown failed: ${String(error)}`, input: '' }));
+    await target
+      .teardown()
+      .catch((error: unknown) =>
+        failures.push({ target: target.name, index: -1, message: `teardown failed: ${String(error)}`, input: '' }),
+      );
   }
   return buildReport(target.name, inputs, failures, Date.now() - started);
 }
@@ -76,7 +100,12 @@ async function runBatch(target: FuzzTarget, seed: string, batch: readonly number
         const outcome = await target.runOne(Prng.forInput(seed, target.name, index), index);
         if (outcome.problem !== undefined) failures.push({ target: target.name, index, message: outcome.problem, input: outcome.input });
       } catch (error) {
-        failures.push({ target: target.name, index, message: `the fuzzer itself failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`, input: '' });
+        failures.push({
+          target: target.name,
+          index,
+          message: `the fuzzer itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+          input: '',
+        });
       }
     }
   };
@@ -94,7 +123,10 @@ export function formatFailure(failure: FuzzFailure, seed: string): string {
 export function groupFailures(failures: readonly FuzzFailure[]): Array<{ count: number; example: FuzzFailure }> {
   const groups = new Map<string, { count: number; example: FuzzFailure }>();
   for (const failure of failures) {
-    const shape = failure.message.replace(/after inputs \d+\.\.\d+: /, '').replace(/'[^']*'|"[^"]*"|\d+|[0-9a-f]{8,}/g, '#').slice(0, 90);
+    const shape = failure.message
+      .replace(/after inputs \d+\.\.\d+: /, '')
+      .replace(/'[^']*'|"[^"]*"|\d+|[0-9a-f]{8,}/g, '#')
+      .slice(0, 90);
     const group = groups.get(shape);
     if (group === undefined) groups.set(shape, { count: 1, example: failure });
     else group.count++;

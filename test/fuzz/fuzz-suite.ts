@@ -54,7 +54,12 @@ export async function runFuzzSuite(options: SuiteOptions): Promise<FuzzReport[]>
     }
     if (cluster !== undefined && cluster.isAlive) {
       const problems = await cluster.realTaskManagerRegisters();
-      const after = buildReport('cluster-after', 0, problems.map((message) => ({ target: 'cluster-after', index: -1, message, input: '' })), 0);
+      const after = buildReport(
+        'cluster-after',
+        0,
+        problems.map((message) => ({ target: 'cluster-after', index: -1, message, input: '' })),
+        0,
+      );
       reports.push(after);
       options.onReport?.(after);
     }
@@ -77,11 +82,17 @@ async function startCluster(): Promise<FuzzCluster> {
 
 function createTarget(name: TargetName, cluster: FuzzCluster | undefined, scriptEvery: number): FuzzTarget {
   switch (name) {
-    case 'jm-handshake': return new HandshakeTarget(cluster!);
-    case 'jm-rpc': return new RpcTarget(cluster!);
-    case 'tm-data': return new DataTarget(cluster!);
-    case 'rest': return new RestTarget(cluster!);
-    case 'config': return new ConfigTarget(scriptEvery);
-    case 'jars': return new JarTarget(scriptEvery);
+    case 'jm-handshake':
+      return new HandshakeTarget(cluster!);
+    case 'jm-rpc':
+      return new RpcTarget(cluster!);
+    case 'tm-data':
+      return new DataTarget(cluster!);
+    case 'rest':
+      return new RestTarget(cluster!);
+    case 'config':
+      return new ConfigTarget(scriptEvery);
+    case 'jars':
+      return new JarTarget(scriptEvery);
   }
 }

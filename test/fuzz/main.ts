@@ -21,7 +21,10 @@ function fail(message: string): never {
 function parseOptions(): { seconds: number; seed: string; targets: TargetName[]; only: number | undefined } {
   let values: Record<string, string | undefined>;
   try {
-    ({ values } = parseArgs({ options: { seconds: { type: 'string' }, seed: { type: 'string' }, target: { type: 'string' }, only: { type: 'string' } }, strict: true }));
+    ({ values } = parseArgs({
+      options: { seconds: { type: 'string' }, seed: { type: 'string' }, target: { type: 'string' }, only: { type: 'string' } },
+      strict: true,
+    }));
   } catch (error) {
     fail((error as Error).message);
   }
@@ -38,19 +41,27 @@ function parseOptions(): { seconds: number; seed: string; targets: TargetName[];
 function printReport(report: FuzzReport, seed: string): void {
   const rate = report.elapsedMs > 0 ? ` (${Math.round((report.inputs * 1000) / report.elapsedMs)}/s)` : '';
   const known = report.known.length > 0 ? ` (+${report.known.length} instance(s) of known findings)` : '';
-  console.log(`${report.target.padEnd(13)} ${String(report.inputs).padStart(7)} inputs in ${(report.elapsedMs / 1000).toFixed(1)} s${rate}, ${report.failures.length} failure(s)${known}`);
+  console.log(
+    `${report.target.padEnd(13)} ${String(report.inputs).padStart(7)} inputs in ${(report.elapsedMs / 1000).toFixed(1)} s${rate}, ${report.failures.length} failure(s)${known}`,
+  );
   const groups = groupFailures(report.failures);
-  for (const { count, example } of groups.slice(0, 15)) console.log(`${count > 1 ? `  ${count} x, e.g.:\n` : ''}${formatFailure(example, seed)}`);
+  for (const { count, example } of groups.slice(0, 15))
+    console.log(`${count > 1 ? `  ${count} x, e.g.:\n` : ''}${formatFailure(example, seed)}`);
   if (groups.length > 15) console.log(`  ... and ${groups.length - 15} more kinds of failure`);
   for (const finding of KNOWN_FINDINGS) {
     const instances = report.known.filter((f) => knownFinding(f) === finding);
-    if (instances.length > 0) console.log(`  known, reported (${finding.where}): ${instances.length} x ${finding.summary}\n    e.g. ${formatFailure(instances[0]!, seed).trim()}`);
+    if (instances.length > 0)
+      console.log(
+        `  known, reported (${finding.where}): ${instances.length} x ${finding.summary}\n    e.g. ${formatFailure(instances[0]!, seed).trim()}`,
+      );
   }
 }
 
 const options = parseOptions();
 cleanUpOnInterrupt((signal) => `Interrupted (${signal}): stopping the processes this run started.`, runCleanups);
-console.log(`Fuzzing ${options.targets.join(', ')} with seed ${options.seed}${options.only === undefined ? `, ${options.seconds} s per target` : `, input ${options.only} only`}.`);
+console.log(
+  `Fuzzing ${options.targets.join(', ')} with seed ${options.seed}${options.only === undefined ? `, ${options.seconds} s per target` : `, input ${options.only} only`}.`,
+);
 const reports = await runFuzzSuite({
   seed: options.seed,
   targets: options.targets,

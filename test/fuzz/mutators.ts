@@ -2,14 +2,66 @@ import type { Prng } from './prng.js';
 
 /** Values that break parsers and range checks: edges of integers, floats, and odd strings. */
 export const INTERESTING_NUMBERS: readonly number[] = [
-  0, -0, 1, -1, 2, 127, 128, 255, 256, 65535, 65536, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1, 2 ** 53 + 2,
-  -(2 ** 31), -(2 ** 53), 1.5, 0.1, 1e21, 1e308, -1e308, Number.MIN_VALUE, 1e-7,
+  0,
+  -0,
+  1,
+  -1,
+  2,
+  127,
+  128,
+  255,
+  256,
+  65535,
+  65536,
+  2 ** 31 - 1,
+  2 ** 31,
+  2 ** 32 - 1,
+  2 ** 32,
+  2 ** 53 - 1,
+  2 ** 53 + 2,
+  -(2 ** 31),
+  -(2 ** 53),
+  1.5,
+  0.1,
+  1e21,
+  1e308,
+  -1e308,
+  Number.MIN_VALUE,
+  1e-7,
 ];
 
 /** Strings that break paths, parsers, encodings and object lookups. */
 export const INTERESTING_STRINGS: readonly string[] = [
-  '', ' ', '\0', '..', '../../..', '/etc/passwd', '%00', '%2e%2e%2f', '\u202e', '\ud800', 'é', '日本', '\r\n', '\n', '${x}', '{{x}}',
-  'null', 'true', 'NaN', '-1', '1e999', '0x10', '__proto__', 'constructor', 'toString', 'hasOwnProperty', "'", '"', '\\', 'a'.repeat(300),
+  '',
+  ' ',
+  '\0',
+  '..',
+  '../../..',
+  '/etc/passwd',
+  '%00',
+  '%2e%2e%2f',
+  '\u202e',
+  '\ud800',
+  'é',
+  '日本',
+  '\r\n',
+  '\n',
+  '${x}',
+  '{{x}}',
+  'null',
+  'true',
+  'NaN',
+  '-1',
+  '1e999',
+  '0x10',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  "'",
+  '"',
+  '\\',
+  'a'.repeat(300),
 ];
 
 const UNICODE_ALPHABET = 'aZ09 -_./:\\%?#&=+@!$\'"\u0000\u0007\u00e9\u00ff\u2028\u202e\u65e5\ud83d\ude00';
@@ -43,7 +95,10 @@ export function randomJson(rng: Prng, depth = 3): unknown {
   ];
   if (depth > 0) {
     kinds.push([1, () => Array.from({ length: rng.size(8) }, () => randomJson(rng, depth - 1))]);
-    kinds.push([1, () => Object.fromEntries(Array.from({ length: rng.size(6) }, () => [randomString(rng, 16), randomJson(rng, depth - 1)]))]);
+    kinds.push([
+      1,
+      () => Object.fromEntries(Array.from({ length: rng.size(6) }, () => [randomString(rng, 16), randomJson(rng, depth - 1)])),
+    ]);
   }
   return rng.weighted(kinds)();
 }
@@ -76,7 +131,12 @@ export function mutateJson(rng: Prng, value: unknown): unknown {
   if (target.length === 0) return confusedValue(rng, copy);
   const parent = getAt(copy, target.slice(0, -1)) as Record<string, unknown> | unknown[];
   const key = target[target.length - 1]!;
-  const action = rng.weighted<string>([[5, 'confuse'], [2, 'drop'], [2, 'add'], [1, 'proto']]);
+  const action = rng.weighted<string>([
+    [5, 'confuse'],
+    [2, 'drop'],
+    [2, 'add'],
+    [1, 'proto'],
+  ]);
   if (action === 'drop') {
     if (Array.isArray(parent)) parent.splice(Number(key), 1);
     else delete parent[key as string];
@@ -84,7 +144,12 @@ export function mutateJson(rng: Prng, value: unknown): unknown {
     parent[randomString(rng, 32)] = randomJson(rng, 1);
   } else if (action === 'proto' && !Array.isArray(parent)) {
     // JSON.parse makes "__proto__" an own property; code copying fields must not let it reach a prototype.
-    Object.defineProperty(parent, rng.pick(['__proto__', 'constructor', 'prototype']), { value: { polluted: true }, enumerable: true, configurable: true, writable: true });
+    Object.defineProperty(parent, rng.pick(['__proto__', 'constructor', 'prototype']), {
+      value: { polluted: true },
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
   } else {
     (parent as Record<string, unknown>)[key as string] = confusedValue(rng, (parent as Record<string, unknown>)[key as string]);
   }
@@ -99,7 +164,12 @@ export function mutateJsonRounds(rng: Prng, value: unknown, rounds = 3): unknown
   return out;
 }
 
-function collectPaths(value: unknown, prefix: Array<string | number> = [], out: Array<Array<string | number>> = [], depth = 0): Array<Array<string | number>> {
+function collectPaths(
+  value: unknown,
+  prefix: Array<string | number> = [],
+  out: Array<Array<string | number>> = [],
+  depth = 0,
+): Array<Array<string | number>> {
   out.push(prefix);
   if (depth > 6 || value === null || typeof value !== 'object') return out;
   const entries = Array.isArray(value) ? value.slice(0, 16).map((v, i) => [i, v] as const) : Object.entries(value).slice(0, 32);
@@ -128,9 +198,12 @@ export function mutateBytes(rng: Prng, input: Buffer): Buffer {
       }
       return bytes;
     }
-    case 1: return bytes.subarray(0, at);
-    case 2: return Buffer.concat([bytes.subarray(0, at), rng.bytes(rng.size(256)), bytes.subarray(at)]);
-    case 3: return Buffer.concat([bytes.subarray(0, at), bytes.subarray(Math.min(bytes.length, at + rng.size(64) + 1))]);
+    case 1:
+      return bytes.subarray(0, at);
+    case 2:
+      return Buffer.concat([bytes.subarray(0, at), rng.bytes(rng.size(256)), bytes.subarray(at)]);
+    case 3:
+      return Buffer.concat([bytes.subarray(0, at), bytes.subarray(Math.min(bytes.length, at + rng.size(64) + 1))]);
     case 4: {
       const end = Math.min(bytes.length, at + rng.size(128) + 1);
       return Buffer.concat([bytes.subarray(0, end), bytes.subarray(at, end), bytes.subarray(end)]);
@@ -158,7 +231,19 @@ export function mutateBytesRounds(rng: Prng, input: Buffer, rounds = 4): Buffer 
 /** A frame whose u32 length prefix says something other than the truth (short, long, huge). */
 export function corruptLengthPrefix(rng: Prng, payload: Buffer): Buffer {
   const truth = payload.length;
-  const claimed = rng.pick([0, 1, 3, truth - 1, truth + 1, truth * 2, 0x7fffffff, 0xffffffff, 64 * 1024 * 1024 + 1, 256 * 1024 * 1024 + 1, rng.next()]);
+  const claimed = rng.pick([
+    0,
+    1,
+    3,
+    truth - 1,
+    truth + 1,
+    truth * 2,
+    0x7fffffff,
+    0xffffffff,
+    64 * 1024 * 1024 + 1,
+    256 * 1024 * 1024 + 1,
+    rng.next(),
+  ]);
   const header = Buffer.allocUnsafe(4);
   header.writeUInt32BE(Math.max(0, Math.min(0xffffffff, claimed)) >>> 0, 0);
   return Buffer.concat([header, payload]);
@@ -171,7 +256,7 @@ export function preview(value: unknown, max = 400): string {
     text = `${value.length} bytes: ${value.subarray(0, max / 2).toString('hex')}`;
   } else {
     try {
-      text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+      text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
     } catch {
       text = String(value);
     }

@@ -14,12 +14,17 @@ export class RawPeer {
   /** Resolves when the server (or we) closed the connection. */
   readonly closed: Promise<void>;
 
-  private constructor(readonly socket: Socket, private readonly decoder: FrameDecoder) {
+  private constructor(
+    readonly socket: Socket,
+    private readonly decoder: FrameDecoder,
+  ) {
     decoder.setMaxFrameBytes(512 * 1024 * 1024);
-    this.closed = new Promise((resolve) => socket.once('close', () => {
-      this.closedAt = Date.now();
-      resolve();
-    }));
+    this.closed = new Promise((resolve) =>
+      socket.once('close', () => {
+        this.closedAt = Date.now();
+        resolve();
+      }),
+    );
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     queueMicrotask(() => this.receive(Buffer.alloc(0)));
   }
@@ -55,7 +60,12 @@ export class RawPeer {
   async closesWithin(ms: number): Promise<boolean> {
     if (this.isClosed) return true;
     let timer: NodeJS.Timeout | undefined;
-    const result = await Promise.race([this.closed.then(() => true), new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); })]);
+    const result = await Promise.race([
+      this.closed.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+      }),
+    ]);
     clearTimeout(timer);
     return result;
   }

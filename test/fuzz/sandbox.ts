@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 export type SandboxRequest =
   | { readonly op: 'config'; readonly confDir: string; readonly dynamicArgs: readonly string[] }
   | { readonly op: 'extract'; readonly archivePath: string; readonly destDir: string }
-  | { readonly op: 'find'; readonly libDirs: readonly string[]; readonly className: string | undefined; readonly workDir: string | undefined };
+  | {
+      readonly op: 'find';
+      readonly libDirs: readonly string[];
+      readonly className: string | undefined;
+      readonly workDir: string | undefined;
+    };
 
 /** How the operation ended: fine, or with an error's name, code and message. */
 export type SandboxResult =
@@ -60,8 +65,14 @@ export class Sandbox {
       }, timeoutMs);
       this.pending = {
         id,
-        resolve: (result) => { clearTimeout(timer); resolve(result); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
+        resolve: (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       };
       child.send({ ...request, id });
     });
@@ -75,7 +86,9 @@ export class Sandbox {
       serialization: 'advanced',
     });
     let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString('utf8')).slice(-2000); });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-2000);
+    });
     child.on('message', (reply: SandboxReply) => {
       const pending = this.pending;
       if (pending?.id !== reply.id) return;
@@ -88,7 +101,13 @@ export class Sandbox {
       if (pending === undefined) return;
       this.pending = undefined;
       const oom = /heap out of memory|Allocation failed/.test(stderr);
-      pending.reject(new Error(oom ? `unbounded memory: the sandbox process exceeded its ${CHILD_HEAP_MB} MB heap` : `the sandbox process died (code ${code}, signal ${signal}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      pending.reject(
+        new Error(
+          oom
+            ? `unbounded memory: the sandbox process exceeded its ${CHILD_HEAP_MB} MB heap`
+            : `the sandbox process died (code ${code}, signal ${signal}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+        ),
+      );
     });
     this.child = child;
     return child;

@@ -123,10 +123,13 @@ export function buildZip(spec: ZipSpec): Buffer {
       parts.push(local, fields.stored);
       offset += local.length + fields.stored.length;
     }
-    central.push(centralHeader(fields, entry.externalAttributes ?? (0o100644 << 16), offsets[index]));
+    central.push(centralHeader(fields, entry.externalAttributes ?? 0o100644 << 16, offsets[index]));
   });
   const directory = Buffer.concat(central);
-  const written = spec.truncateCentralDirectory === undefined ? directory : directory.subarray(0, Math.max(0, directory.length - spec.truncateCentralDirectory));
+  const written =
+    spec.truncateCentralDirectory === undefined
+      ? directory
+      : directory.subarray(0, Math.max(0, directory.length - spec.truncateCentralDirectory));
   const comment = spec.comment ?? Buffer.alloc(0);
   return Buffer.concat([...parts, written, endRecord(spec, directory.length, offset, comment), comment]);
 }

@@ -8,7 +8,12 @@ import type { TestDist } from './test-dist.js';
 /** The runtime dir, socket and secret of a test dist's cluster, derived as its processes derive them. */
 export function clusterRuntimeOf(dist: TestDist): ClusterRuntime {
   // TestDist writes jobmanager.rpc.address: localhost and leaves the rpc port at its default.
-  return resolveClusterRuntime({ confDir: dist.confDir, tmpDir: dist.tmpDir, rpcAddress: 'localhost', rpcPort: JOB_MANAGER_RPC_PORT.defaultValue });
+  return resolveClusterRuntime({
+    confDir: dist.confDir,
+    tmpDir: dist.tmpDir,
+    rpcAddress: 'localhost',
+    rpcPort: JOB_MANAGER_RPC_PORT.defaultValue,
+  });
 }
 
 /** The socket path a JobManager logged in "RPC endpoint listening at unix:<path>.". */

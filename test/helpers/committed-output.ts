@@ -9,7 +9,11 @@ export function committedLines(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return committedLines(path);
-    return name.startsWith('.') ? [] : readFileSync(path, 'utf8').split('\n').filter((line) => line !== '');
+    return name.startsWith('.')
+      ? []
+      : readFileSync(path, 'utf8')
+          .split('\n')
+          .filter((line) => line !== '');
   });
 }
 

@@ -14,8 +14,12 @@ export async function waitUntil(condition: () => boolean, what: string, maxTurns
 export class RecordingOwner implements ChannelOwner {
   available = 0;
   failures: Error[] = [];
-  notifyAvailable(): void { this.available++; }
-  notifyFailure(_index: number, error: Error): void { this.failures.push(error); }
+  notifyAvailable(): void {
+    this.available++;
+  }
+  notifyFailure(_index: number, error: Error): void {
+    this.failures.push(error);
+  }
 }
 
 /** Reads every element the gate delivers (records and events), in arrival order, until `done` says stop. */

@@ -6,19 +6,38 @@ import { FrameSocket, MAX_DATA_FRAME_BYTES } from '../../src/taskmanager/network
 import { PARTITION_LOOKUP_TIMEOUT_MS } from '../../src/taskmanager/network/local-input-channel.js';
 import { partitionKey } from '../../src/taskmanager/network/result-partition.js';
 import type { PartitionManager } from '../../src/taskmanager/network/partition-manager.js';
-import { INITIAL_CREDIT, type RemoteChannelTransport, type RemoteInputChannel } from '../../src/taskmanager/network/remote-input-channel.js';
+import {
+  INITIAL_CREDIT,
+  type RemoteChannelTransport,
+  type RemoteInputChannel,
+} from '../../src/taskmanager/network/remote-input-channel.js';
 import { SubpartitionSender } from '../../src/taskmanager/network/subpartition-sender.js';
 
 /** Two in-memory stream ends: what one writes the other reads; destroying one closes both. */
 export function duplexPair(): [Duplex, Duplex] {
   const ends: Duplex[] = [];
-  const make = (peer: () => Duplex): Duplex => new Duplex({
-    read() { /* pushed by the peer's write */ },
-    write(chunk: Buffer, _encoding, callback) { peer().push(chunk); callback(); },
-    final(callback) { peer().push(null); callback(); },
-    destroy(error, callback) { if (!peer().destroyed) peer().destroy(); callback(error); },
-  });
-  ends.push(make(() => ends[1]!), make(() => ends[0]!));
+  const make = (peer: () => Duplex): Duplex =>
+    new Duplex({
+      read() {
+        /* pushed by the peer's write */
+      },
+      write(chunk: Buffer, _encoding, callback) {
+        peer().push(chunk);
+        callback();
+      },
+      final(callback) {
+        peer().push(null);
+        callback();
+      },
+      destroy(error, callback) {
+        if (!peer().destroyed) peer().destroy();
+        callback(error);
+      },
+    });
+  ends.push(
+    make(() => ends[1]!),
+    make(() => ends[0]!),
+  );
   return [ends[0]!, ends[1]!];
 }
 
@@ -40,19 +59,32 @@ export class InMemoryDataLink implements RemoteChannelTransport {
   /** Partition requests the producer end has begun to look up. */
   lookupsStarted = 0;
 
-  constructor(private readonly partitions: PartitionManager, private readonly lookupTimeoutMs = PARTITION_LOOKUP_TIMEOUT_MS) {
+  constructor(
+    private readonly partitions: PartitionManager,
+    private readonly lookupTimeoutMs = PARTITION_LOOKUP_TIMEOUT_MS,
+  ) {
     const [consumerEnd, producerEnd] = duplexPair();
-    this.consumer = new FrameSocket(consumerEnd as unknown as Socket, new FrameDecoder(MAX_DATA_FRAME_BYTES), (frame) => this.onConsumerFrame(frame), (reason) => {
-      this.consumerClosedReason = reason;
-      const channels = [...this.channels.values()];
-      this.channels.clear();
-      for (const channel of channels) channel.onError(`data connection lost (${reason})`);
-    });
-    this.producer = new FrameSocket(producerEnd as unknown as Socket, new FrameDecoder(MAX_DATA_FRAME_BYTES), (frame) => this.onProducerFrame(frame), (reason) => {
-      this.producerClosedReason = reason;
-      for (const sender of this.senders.values()) sender.release();
-      this.senders.clear();
-    });
+    this.consumer = new FrameSocket(
+      consumerEnd as unknown as Socket,
+      new FrameDecoder(MAX_DATA_FRAME_BYTES),
+      (frame) => this.onConsumerFrame(frame),
+      (reason) => {
+        this.consumerClosedReason = reason;
+        const channels = [...this.channels.values()];
+        this.channels.clear();
+        for (const channel of channels) channel.onError(`data connection lost (${reason})`);
+      },
+    );
+    this.producer = new FrameSocket(
+      producerEnd as unknown as Socket,
+      new FrameDecoder(MAX_DATA_FRAME_BYTES),
+      (frame) => this.onProducerFrame(frame),
+      (reason) => {
+        this.producerClosedReason = reason;
+        for (const sender of this.senders.values()) sender.release();
+        this.senders.clear();
+      },
+    );
   }
 
   request(channel: RemoteInputChannel): void {

@@ -12,7 +12,12 @@ import { randomBytes } from 'node:crypto';
 import { deserializeError } from '../../src/core/errors.js';
 import type { JobVertex } from '../../src/jobgraph/job-graph.js';
 import type { ExecutionState, TaskExecutionStateUpdate } from '../../src/rpc/gateways/job-master-gateway.js';
-import type { InputGateDescriptor, ResultPartitionDescriptor, TaskCheckpointSettings, TaskDeploymentDescriptor } from '../../src/rpc/gateways/task-deployment-descriptor.js';
+import type {
+  InputGateDescriptor,
+  ResultPartitionDescriptor,
+  TaskCheckpointSettings,
+  TaskDeploymentDescriptor,
+} from '../../src/rpc/gateways/task-deployment-descriptor.js';
 import { computeDefaultMaxParallelism } from '../../src/runtime/keygroups/index.js';
 import type { JobProgram } from '../../src/runtime/task-contract.js';
 import type { CheckpointResponder } from '../../src/taskmanager/checkpoint/subtask-checkpointer.js';
@@ -60,20 +65,30 @@ class LocalRun implements CheckpointResponder {
   private readonly partitions = new PartitionManager();
   private failure: Error | undefined;
   private failed!: (error: Error) => void;
-  private readonly failedPromise = new Promise<never>((_, reject) => { this.failed = reject; });
+  private readonly failedPromise = new Promise<never>((_, reject) => {
+    this.failed = reject;
+  });
   private readonly jobId = randomBytes(16).toString('hex');
   /** Acknowledgements per pending checkpoint. */
   private readonly acks = new Map<number, number>();
   private readonly completed: number[] = [];
   private nextCheckpointId = 1;
 
-  constructor(private readonly program: JobProgram, private readonly options: LocalRunOptions, private readonly checkpointDirectory: string | undefined) {
+  constructor(
+    private readonly program: JobProgram,
+    private readonly options: LocalRunOptions,
+    private readonly checkpointDirectory: string | undefined,
+  ) {
     this.failedPromise.catch(() => undefined);
   }
 
   async execute(): Promise<LocalRunResult> {
     const graph = this.program.graph;
-    const checkpointing: TaskCheckpointSettings = { enabled: this.checkpointDirectory !== undefined, mode: 'EXACTLY_ONCE', checkpointDirectory: this.checkpointDirectory };
+    const checkpointing: TaskCheckpointSettings = {
+      enabled: this.checkpointDirectory !== undefined,
+      mode: 'EXACTLY_ONCE',
+      checkpointDirectory: this.checkpointDirectory,
+    };
     const attempts = new Map(graph.vertices.map((v) => [v.id, Array.from({ length: this.parallelismOf(v) }, (_, i) => `${v.id}-${i}`)]));
     const env: TaskEnvironment = {
       resourceId: LOCAL_RESOURCE,
@@ -88,11 +103,24 @@ class LocalRun implements CheckpointResponder {
     for (const vertex of graph.vertices) {
       for (let i = 0; i < this.parallelismOf(vertex); i++) {
         const tdd: TaskDeploymentDescriptor = {
-          jobId: this.jobId, jobName: graph.jobName, vertexId: vertex.id, vertexName: vertex.name,
-          subtaskIndex: i, parallelism: this.parallelismOf(vertex), maxParallelism: this.maxParallelismOf(vertex),
-          attemptId: attempts.get(vertex.id)![i]!, attemptNumber: 0, slotIndex: 0, allocationId: 'local', fingerprint: graph.fingerprint,
-          inputs: this.inputsOf(vertex, i, attempts), outputs: this.outputsOf(vertex),
-          restore: undefined, checkpointing, bufferTimeoutMs: graph.settings.bufferTimeoutMs, autoWatermarkIntervalMs: graph.settings.autoWatermarkIntervalMs,
+          jobId: this.jobId,
+          jobName: graph.jobName,
+          vertexId: vertex.id,
+          vertexName: vertex.name,
+          subtaskIndex: i,
+          parallelism: this.parallelismOf(vertex),
+          maxParallelism: this.maxParallelismOf(vertex),
+          attemptId: attempts.get(vertex.id)![i]!,
+          attemptNumber: 0,
+          slotIndex: 0,
+          allocationId: 'local',
+          fingerprint: graph.fingerprint,
+          inputs: this.inputsOf(vertex, i, attempts),
+          outputs: this.outputsOf(vertex),
+          restore: undefined,
+          checkpointing,
+          bufferTimeoutMs: graph.settings.bufferTimeoutMs,
+          autoWatermarkIntervalMs: graph.settings.autoWatermarkIntervalMs,
         };
         this.tasks.push(new Task(tdd, this.program, env));
       }
@@ -102,7 +130,8 @@ class LocalRun implements CheckpointResponder {
     let checkpoints: NodeJS.Timeout | undefined;
     try {
       for (const task of this.tasks) task.start();
-      if (this.options.checkpointIntervalMs !== undefined) checkpoints = setInterval(() => this.triggerCheckpoint(), this.options.checkpointIntervalMs);
+      if (this.options.checkpointIntervalMs !== undefined)
+        checkpoints = setInterval(() => this.triggerCheckpoint(), this.options.checkpointIntervalMs);
       const timedOut = new Promise<never>((_, reject) => {
         deadline = setTimeout(() => reject(new Error(`The local job did not finish within ${timeoutMs} ms`)), timeoutMs);
       });
@@ -182,8 +211,11 @@ class LocalRun implements CheckpointResponder {
       return {
         edge,
         channels: producers.map((attemptId) => ({
-          producerAttemptId: attemptId, partitionIndex, subpartitionIndex: pointwise ? 0 : subtask,
-          producerResourceId: LOCAL_RESOURCE, producerDataAddress: 'unused',
+          producerAttemptId: attemptId,
+          partitionIndex,
+          subpartitionIndex: pointwise ? 0 : subtask,
+          producerResourceId: LOCAL_RESOURCE,
+          producerDataAddress: 'unused',
         })),
       };
     });
@@ -192,7 +224,13 @@ class LocalRun implements CheckpointResponder {
   private outputsOf(vertex: JobVertex): ResultPartitionDescriptor[] {
     return this.outEdges(vertex).map(({ target, edge, edgeIndex }) => {
       const pointwise = this.isPointwise(vertex, target, edge.shipStrategy);
-      return { partitionIndex: edgeIndex, edge, numberOfSubpartitions: pointwise ? 1 : this.parallelismOf(target), consumerMaxParallelism: this.maxParallelismOf(target), pointwise };
+      return {
+        partitionIndex: edgeIndex,
+        edge,
+        numberOfSubpartitions: pointwise ? 1 : this.parallelismOf(target),
+        consumerMaxParallelism: this.maxParallelismOf(target),
+        pointwise,
+      };
     });
   }
 }

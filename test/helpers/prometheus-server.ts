@@ -28,7 +28,10 @@ export async function freePort(): Promise<number> {
 export async function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -38,7 +41,12 @@ export async function isListening(port: number): Promise<boolean> {
  * data directory, scraping `targets` every second. stop() ends it and removes its files.
  */
 export class PrometheusServer {
-  private constructor(readonly url: string, private readonly child: ChildProcess, private readonly dir: string, private readonly output: string[]) {}
+  private constructor(
+    readonly url: string,
+    private readonly child: ChildProcess,
+    private readonly dir: string,
+    private readonly output: string[],
+  ) {}
 
   static async start(targets: readonly string[], scrapeIntervalSeconds = 1): Promise<PrometheusServer> {
     const dir = mkdtempSync(join(tmpdir(), 'tsf-prometheus-'));
@@ -53,20 +61,30 @@ export class PrometheusServer {
     ].join('\n');
     writeFileSync(join(dir, 'prometheus.yml'), `${config}\n`);
     const port = await freePort();
-    const child = spawn(PROMETHEUS_BINARY, [
-      `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      PROMETHEUS_BINARY,
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const output: string[] = [];
     child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     const server = new PrometheusServer(`http://127.0.0.1:${port}`, child, dir, output);
     try {
-      await waitFor('Prometheus to be ready', async () => {
-        if (child.exitCode !== null) throw new Error(`Prometheus exited with ${child.exitCode}: ${output.join('')}`);
-        const response = await fetch(`${server.url}/-/ready`);
-        return response.ok ? true : undefined;
-      }, 20_000);
+      await waitFor(
+        'Prometheus to be ready',
+        async () => {
+          if (child.exitCode !== null) throw new Error(`Prometheus exited with ${child.exitCode}: ${output.join('')}`);
+          const response = await fetch(`${server.url}/-/ready`);
+          return response.ok ? true : undefined;
+        },
+        20_000,
+      );
     } catch (error) {
       await server.stop();
       throw error;
@@ -77,14 +95,17 @@ export class PrometheusServer {
   /** An instant query through Prometheus' HTTP API (`/api/v1/query`). */
   async query(expression: string): Promise<PrometheusSample[]> {
     const response = await fetch(`${this.url}/api/v1/query?query=${encodeURIComponent(expression)}`);
-    const body = await response.json() as { status: string; error?: string; data?: { resultType: string; result: PrometheusSample[] } };
-    if (body.status !== 'success' || body.data === undefined) throw new Error(`query ${expression} failed: ${body.error ?? response.status}`);
+    const body = (await response.json()) as { status: string; error?: string; data?: { resultType: string; result: PrometheusSample[] } };
+    if (body.status !== 'success' || body.data === undefined)
+      throw new Error(`query ${expression} failed: ${body.error ?? response.status}`);
     return body.data.result;
   }
 
   /** Health of the scrape targets, by address (`up` or `down`). */
   async targetHealth(): Promise<Record<string, string>> {
-    const body = await (await fetch(`${this.url}/api/v1/targets`)).json() as { data: { activeTargets: Array<{ scrapeUrl: string; health: string }> } };
+    const body = (await (await fetch(`${this.url}/api/v1/targets`)).json()) as {
+      data: { activeTargets: Array<{ scrapeUrl: string; health: string }> };
+    };
     return Object.fromEntries(body.data.activeTargets.map((target) => [new URL(target.scrapeUrl).host, target.health]));
   }
 

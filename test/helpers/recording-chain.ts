@@ -1,4 +1,10 @@
-import type { OperatorChain, OperatorCounters, OperatorSnapshotData, RestoredOperatorState, SourceDriver } from '../../src/runtime/task-contract.js';
+import type {
+  OperatorChain,
+  OperatorCounters,
+  OperatorSnapshotData,
+  RestoredOperatorState,
+  SourceDriver,
+} from '../../src/runtime/task-contract.js';
 
 /** A non-source operator chain that records what the task hands it, for data-plane tests. */
 export class RecordingChain implements OperatorChain {
@@ -10,13 +16,33 @@ export class RecordingChain implements OperatorChain {
   /** What endInput awaits; replace to hold the end of input open. */
   endInputResult: () => Promise<void> = () => Promise.resolve();
 
-  initializeState(_restored: readonly RestoredOperatorState[] | undefined): Promise<void> { return Promise.resolve(); }
-  open(): Promise<void> { return Promise.resolve(); }
-  processElement(value: unknown): void { this.records.push(value); this.counters.numRecordsIn++; }
-  processWatermark(watermark: number): void { this.watermarks.push(watermark); }
-  snapshotState(): OperatorSnapshotData[] { return []; }
-  notifyCheckpointComplete(): Promise<void> { return Promise.resolve(); }
-  notifyCheckpointAborted(): void { /* nothing pending */ }
-  endInput(): Promise<void> { this.endInputCalls++; return this.endInputResult(); }
-  close(): Promise<void> { return Promise.resolve(); }
+  initializeState(_restored: readonly RestoredOperatorState[] | undefined): Promise<void> {
+    return Promise.resolve();
+  }
+  open(): Promise<void> {
+    return Promise.resolve();
+  }
+  processElement(value: unknown): void {
+    this.records.push(value);
+    this.counters.numRecordsIn++;
+  }
+  processWatermark(watermark: number): void {
+    this.watermarks.push(watermark);
+  }
+  snapshotState(): OperatorSnapshotData[] {
+    return [];
+  }
+  notifyCheckpointComplete(): Promise<void> {
+    return Promise.resolve();
+  }
+  notifyCheckpointAborted(): void {
+    /* nothing pending */
+  }
+  endInput(): Promise<void> {
+    this.endInputCalls++;
+    return this.endInputResult();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 }

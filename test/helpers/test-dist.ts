@@ -73,7 +73,12 @@ export class TestDist {
   /** Rewrites conf/config.yaml with the defaults, the dist's options and `extra`. */
   writeConfig(extra: Record<string, string | number | boolean>): void {
     const all = { ...DEFAULT_CONFIG, 'io.tmp.dirs': this.tmpDir, ...this.options.config, ...extra };
-    writeFileSync(join(this.confDir, 'config.yaml'), Object.entries(all).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n') + '\n');
+    writeFileSync(
+      join(this.confDir, 'config.yaml'),
+      Object.entries(all)
+        .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+        .join('\n') + '\n',
+    );
   }
 
   get env(): Record<string, string> {
@@ -90,13 +95,23 @@ export class TestDist {
 
   /** Runs `bin/<script> args...` to completion. */
   async run(script: string, args: readonly string[] = [], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ScriptResult> {
-    const result = await execa(join(FLINK_HOME, 'bin', script), [...args], { env: { ...this.env, ...env }, reject: false, timeout: timeoutMs, cwd: FLINK_HOME });
+    const result = await execa(join(FLINK_HOME, 'bin', script), [...args], {
+      env: { ...this.env, ...env },
+      reject: false,
+      timeout: timeoutMs,
+      cwd: FLINK_HOME,
+    });
     return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
   }
 
   /** Starts `bin/<script> start-foreground` and leaves it running; destroy() ends it. */
   startForeground(script: string, args: readonly string[] = []): ResultPromise {
-    const child = execa(join(FLINK_HOME, 'bin', script), ['start-foreground', ...args], { env: this.env, reject: false, cwd: FLINK_HOME, all: true });
+    const child = execa(join(FLINK_HOME, 'bin', script), ['start-foreground', ...args], {
+      env: this.env,
+      reject: false,
+      cwd: FLINK_HOME,
+      all: true,
+    });
     this.foreground.add(child);
     return child;
   }
@@ -105,7 +120,10 @@ export class TestDist {
   pids(daemon: 'standalonejob' | 'standalonesession' | 'taskexecutor'): number[] {
     const file = this.pidFile(daemon);
     if (!existsSync(file)) return [];
-    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map(Number);
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map(Number);
   }
 
   pidFile(daemon: string): string {
@@ -114,7 +132,9 @@ export class TestDist {
 
   /** Contents of a daemon instance's log file (`.log` or `.out`). */
   log(daemon: string, instance: number, kind: 'log' | 'out' = 'log'): string {
-    const name = readdirSync(this.logDir).find((f) => f.startsWith(`flink-`) && f.includes(`-${daemon}-${instance}-`) && f.endsWith(`.${kind}`));
+    const name = readdirSync(this.logDir).find(
+      (f) => f.startsWith(`flink-`) && f.includes(`-${daemon}-${instance}-`) && f.endsWith(`.${kind}`),
+    );
     return name === undefined ? '' : readFileSync(join(this.logDir, name), 'utf8');
   }
 
@@ -135,7 +155,11 @@ export class TestDist {
   taskManagerStdout(since: ReadonlyMap<string, number> = new Map()): string[] {
     return readdirSync(this.logDir)
       .filter((f) => f.includes('-taskexecutor-') && f.endsWith('.out'))
-      .flatMap((f) => readFileSync(join(this.logDir, f), 'utf8').split('\n').slice(since.get(f) ?? 0))
+      .flatMap((f) =>
+        readFileSync(join(this.logDir, f), 'utf8')
+          .split('\n')
+          .slice(since.get(f) ?? 0),
+      )
       .filter((line) => line.trim() !== '');
   }
 
@@ -180,7 +204,8 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last === undefined ? '' : ` (last error: ${String(last)})`}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last === undefined ? '' : ` (last error: ${String(last)})`}`);
     await sleep(50);
   }
 }

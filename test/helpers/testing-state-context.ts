@@ -7,7 +7,10 @@ import type { RunCheckpointing } from '../../src/jobmanager/scheduler/adaptive/r
 import type { State } from '../../src/jobmanager/scheduler/adaptive/state.js';
 import type { CancelingContext } from '../../src/jobmanager/scheduler/adaptive/states/canceling.js';
 import type { CreatedContext } from '../../src/jobmanager/scheduler/adaptive/states/created.js';
-import type { CreatingExecutionGraphContext, DeploymentPlanResult } from '../../src/jobmanager/scheduler/adaptive/states/creating-execution-graph.js';
+import type {
+  CreatingExecutionGraphContext,
+  DeploymentPlanResult,
+} from '../../src/jobmanager/scheduler/adaptive/states/creating-execution-graph.js';
 import type { ExecutingContext, FailureHandling, RescaleVerdict } from '../../src/jobmanager/scheduler/adaptive/states/executing.js';
 import type { FailingContext } from '../../src/jobmanager/scheduler/adaptive/states/failing.js';
 import type { RestartingContext } from '../../src/jobmanager/scheduler/adaptive/states/restarting.js';
@@ -25,7 +28,10 @@ export class Deferred<T> {
   resolve!: (value: T) => void;
   reject!: (error: Error) => void;
   constructor() {
-    this.promise = new Promise<T>((resolve, reject) => { this.resolve = resolve; this.reject = reject; });
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
   }
 }
 
@@ -35,16 +41,22 @@ export class ManualScheduler {
   private seq = 0;
   private queue: Array<{ readonly at: number; readonly seq: number; readonly action: () => void }> = [];
 
-  get now(): number { return this.time; }
+  get now(): number {
+    return this.time;
+  }
   /** Delays of the actions not run yet, relative to now, in order. */
-  get pendingDelays(): number[] { return this.queue.map((entry) => entry.at - this.time).sort((a, b) => a - b); }
+  get pendingDelays(): number[] {
+    return this.queue.map((entry) => entry.at - this.time).sort((a, b) => a - b);
+  }
 
   schedule(action: () => void, delayMs: number): void {
     this.queue.push({ at: this.time + Math.max(0, delayMs), seq: this.seq++, action });
   }
 
   /** Runs every action due now, including those they schedule with delay 0. */
-  runDue(): void { this.advance(0); }
+  runDue(): void {
+    this.advance(0);
+  }
 
   /** Moves time forward by `ms`, running what falls due on the way (also actions scheduled meanwhile). */
   advance(ms: number): void {
@@ -65,17 +77,31 @@ export class TestingRunCheckpointing implements RunCheckpointing {
   starts = 0;
   readonly stops: string[] = [];
   readonly messages: Array<CheckpointAcknowledgement | CheckpointDecline> = [];
-  readonly savepointRequests: Array<{ readonly targetDirectory: string | undefined; readonly kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT'; readonly drain: boolean }> = [];
+  readonly savepointRequests: Array<{
+    readonly targetDirectory: string | undefined;
+    readonly kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT';
+    readonly drain: boolean;
+  }> = [];
   readonly savepoint = new Deferred<string>();
 
   /** `onGlobalFailure` is what the state passed: calling it is a checkpoint failing the job. */
   constructor(readonly onGlobalFailure: (error: SerializedError) => void) {}
 
-  get stopped(): boolean { return this.stops.length > 0; }
-  start(): void { this.starts++; }
-  stop(reason: string): void { this.stops.push(reason); }
-  acknowledge(ack: CheckpointAcknowledgement): void { this.messages.push(ack); }
-  decline(decline: CheckpointDecline): void { this.messages.push(decline); }
+  get stopped(): boolean {
+    return this.stops.length > 0;
+  }
+  start(): void {
+    this.starts++;
+  }
+  stop(reason: string): void {
+    this.stops.push(reason);
+  }
+  acknowledge(ack: CheckpointAcknowledgement): void {
+    this.messages.push(ack);
+  }
+  decline(decline: CheckpointDecline): void {
+    this.messages.push(decline);
+  }
   triggerSavepoint(targetDirectory: string | undefined, kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT', drain = false): Promise<string> {
     this.savepointRequests.push({ targetDirectory, kind, drain });
     return this.savepoint.promise;
@@ -83,7 +109,12 @@ export class TestingRunCheckpointing implements RunCheckpointing {
 }
 
 const NO_EVENTS = { onAllRunning: () => {}, onAllFinished: () => {}, onFailure: () => {} };
-const SETTINGS = { jobName: 'test', checkpointing: { enabled: false, mode: 'EXACTLY_ONCE', checkpointDirectory: undefined }, bufferTimeoutMs: 100, autoWatermarkIntervalMs: 200 } as const;
+const SETTINGS = {
+  jobName: 'test',
+  checkpointing: { enabled: false, mode: 'EXACTLY_ONCE', checkpointDirectory: undefined },
+  bufferTimeoutMs: 100,
+  autoWatermarkIntervalMs: 200,
+} as const;
 
 /**
  * A GraphDeployment over a real graph and slots that talks to no TaskManager: it counts deploys,
@@ -100,10 +131,20 @@ export class TestingGraphDeployment extends GraphDeployment {
     super(graph, allocations, SETTINGS, undefined, NO_EVENTS);
   }
 
-  override deploy(): void { this.deployCalls++; }
-  override cancel(): Promise<void> { this.cancelCalls++; return this.canceled.promise; }
-  override updateState(update: TaskExecutionStateUpdate): boolean { this.updates.push(update); return true; }
-  override onAllocationsLost(lost: readonly Allocation[], reason: string): void { this.lostAllocations.push({ lost, reason }); }
+  override deploy(): void {
+    this.deployCalls++;
+  }
+  override cancel(): Promise<void> {
+    this.cancelCalls++;
+    return this.canceled.promise;
+  }
+  override updateState(update: TaskExecutionStateUpdate): boolean {
+    this.updates.push(update);
+    return true;
+  }
+  override onAllocationsLost(lost: readonly Allocation[], reason: string): void {
+    this.lostAllocations.push({ lost, reason });
+  }
 
   /** Moves every execution to `state`, as if the TaskManagers had reported it. */
   setAll(state: Execution['state']): void {
@@ -116,12 +157,21 @@ export type Transition =
   | { readonly to: 'WaitingForResources'; readonly previous: ExecutionGraph | undefined; readonly cause: RescaleCause }
   | { readonly to: 'CreatingExecutionGraph'; readonly previous: ExecutionGraph | undefined; readonly cause: RescaleCause }
   | { readonly to: 'Executing'; readonly deployment: GraphDeployment; readonly cause: RescaleCause }
-  | { readonly to: 'Restarting'; readonly deployment: GraphDeployment; readonly backoffMs: number; readonly cause: RescaleCause; readonly failure: SerializedError | undefined }
+  | {
+      readonly to: 'Restarting';
+      readonly deployment: GraphDeployment;
+      readonly backoffMs: number;
+      readonly cause: RescaleCause;
+      readonly failure: SerializedError | undefined;
+    }
   | { readonly to: 'Canceling'; readonly deployment: GraphDeployment }
   | { readonly to: 'Failing'; readonly deployment: GraphDeployment; readonly error: SerializedError }
   | {
-      readonly to: 'StopWithSavepoint'; readonly deployment: GraphDeployment; readonly request: SavepointStopRequest;
-      readonly resolve: (path: string) => void; readonly reject: (error: Error) => void;
+      readonly to: 'StopWithSavepoint';
+      readonly deployment: GraphDeployment;
+      readonly request: SavepointStopRequest;
+      readonly resolve: (path: string) => void;
+      readonly reject: (error: Error) => void;
     }
   | { readonly to: 'Finished'; readonly result: JobResult };
 
@@ -148,11 +198,14 @@ class StateValidator {
   /** Records a transition; throws (and remembers) when it was not the one expected. */
   validate(transition: Transition): void {
     this.happened.push(transition);
-    const problem = this.happened.length > 1
-      ? `a second transition, to ${transition.to}, after the one to ${this.happened[0]!.to}`
-      : this.expected === undefined
-        ? `an unexpected transition to ${describe(transition)}`
-        : this.expected.to !== transition.to ? `a transition to ${describe(transition)} where one to ${this.expected.to} was expected` : undefined;
+    const problem =
+      this.happened.length > 1
+        ? `a second transition, to ${transition.to}, after the one to ${this.happened[0]!.to}`
+        : this.expected === undefined
+          ? `an unexpected transition to ${describe(transition)}`
+          : this.expected.to !== transition.to
+            ? `a transition to ${describe(transition)} where one to ${this.expected.to} was expected`
+            : undefined;
     if (problem !== undefined) {
       this.violations.push(problem);
       throw new assert.AssertionError({ message: problem });
@@ -184,9 +237,17 @@ function describe(transition: Transition): string {
  * StateValidator. Like the scheduler, it calls `onLeave` of the entered state on a transition,
  * and drops timers of a state once it has been left.
  */
-export class TestingStateContext implements
-  CreatedContext, WaitingForResourcesContext, CreatingExecutionGraphContext, ExecutingContext,
-  RestartingContext, CancelingContext, FailingContext, StopWithSavepointContext {
+export class TestingStateContext
+  implements
+    CreatedContext,
+    WaitingForResourcesContext,
+    CreatingExecutionGraphContext,
+    ExecutingContext,
+    RestartingContext,
+    CancelingContext,
+    FailingContext,
+    StopWithSavepointContext
+{
   readonly scheduler = new ManualScheduler();
   private readonly validator = new StateValidator();
   private current: State | undefined;
@@ -252,11 +313,22 @@ export class TestingStateContext implements
     }, delayMs);
   }
 
-  hasDesiredResources(): boolean { return this.desiredResources; }
-  hasSufficientResources(): boolean { return this.sufficientResources; }
-  judgeRescale(_deployment: GraphDeployment): RescaleVerdict { this.judgeRescaleCalls++; return this.rescaleVerdict; }
-  releaseSlots(deployment: GraphDeployment): void { this.releasedSlots.push(deployment); }
-  reportReplay(records: number | undefined): void { this.replayReports.push(records); }
+  hasDesiredResources(): boolean {
+    return this.desiredResources;
+  }
+  hasSufficientResources(): boolean {
+    return this.sufficientResources;
+  }
+  judgeRescale(_deployment: GraphDeployment): RescaleVerdict {
+    this.judgeRescaleCalls++;
+    return this.rescaleVerdict;
+  }
+  releaseSlots(deployment: GraphDeployment): void {
+    this.releasedSlots.push(deployment);
+  }
+  reportReplay(records: number | undefined): void {
+    this.replayReports.push(records);
+  }
 
   handleFailure(execution: Execution | undefined, error: SerializedError): FailureHandling {
     this.handledFailures.push({ execution, error });
@@ -275,18 +347,35 @@ export class TestingStateContext implements
     return checkpointing;
   }
 
-  goToWaitingForResources(previous: ExecutionGraph | undefined, cause: RescaleCause): void { this.record({ to: 'WaitingForResources', previous, cause }); }
-  goToCreatingExecutionGraph(previous: ExecutionGraph | undefined, cause: RescaleCause): void { this.record({ to: 'CreatingExecutionGraph', previous, cause }); }
-  goToExecuting(deployment: GraphDeployment, cause: RescaleCause): void { this.record({ to: 'Executing', deployment, cause }); }
+  goToWaitingForResources(previous: ExecutionGraph | undefined, cause: RescaleCause): void {
+    this.record({ to: 'WaitingForResources', previous, cause });
+  }
+  goToCreatingExecutionGraph(previous: ExecutionGraph | undefined, cause: RescaleCause): void {
+    this.record({ to: 'CreatingExecutionGraph', previous, cause });
+  }
+  goToExecuting(deployment: GraphDeployment, cause: RescaleCause): void {
+    this.record({ to: 'Executing', deployment, cause });
+  }
   goToRestarting(deployment: GraphDeployment, backoffMs: number, cause: RescaleCause, failure: SerializedError | undefined): void {
     this.record({ to: 'Restarting', deployment, backoffMs, cause, failure });
   }
-  goToCanceling(deployment: GraphDeployment): void { this.record({ to: 'Canceling', deployment }); }
-  goToFailing(deployment: GraphDeployment, error: SerializedError): void { this.record({ to: 'Failing', deployment, error }); }
-  goToStopWithSavepoint(deployment: GraphDeployment, request: SavepointStopRequest, resolve: (path: string) => void, reject: (error: Error) => void): void {
+  goToCanceling(deployment: GraphDeployment): void {
+    this.record({ to: 'Canceling', deployment });
+  }
+  goToFailing(deployment: GraphDeployment, error: SerializedError): void {
+    this.record({ to: 'Failing', deployment, error });
+  }
+  goToStopWithSavepoint(
+    deployment: GraphDeployment,
+    request: SavepointStopRequest,
+    resolve: (path: string) => void,
+    reject: (error: Error) => void,
+  ): void {
     this.record({ to: 'StopWithSavepoint', deployment, request, resolve, reject });
   }
-  goToFinished(result: JobResult): void { this.record({ to: 'Finished', result }); }
+  goToFinished(result: JobResult): void {
+    this.record({ to: 'Finished', result });
+  }
 
   private record(transition: Transition): void {
     const leaving = this.validator.happened.length === 0 ? this.current : undefined;

@@ -3,7 +3,14 @@
  * module because each constructs the others and KeyedStream extends DataStream.
  */
 import { GENERIC_TYPE, type TypeDescriptor } from '../../jobgraph/type-descriptor.js';
-import type { FilterFunction, FlatMapFunction, KeySelector, MapFunction, ReduceFunction, SinkFunction } from '../../runtime/functions/function-types.js';
+import type {
+  FilterFunction,
+  FlatMapFunction,
+  KeySelector,
+  MapFunction,
+  ReduceFunction,
+  SinkFunction,
+} from '../../runtime/functions/function-types.js';
 import type { KeyedProcessFunctionLike, ProcessFunctionLike } from '../../runtime/functions/process-functions.js';
 import { copyUserFunction } from '../../runtime/functions/user-function-copier.js';
 import { KeyedProcessOperator, ProcessOperator } from '../../runtime/operators/process-operators.js';
@@ -42,7 +49,10 @@ export class DiscardingSink<T> {
 
 /** A stream of records of type T. */
 export class DataStream<T> {
-  constructor(protected readonly environment: StreamExecutionEnvironment, readonly inputs: readonly StreamInput[]) {}
+  constructor(
+    protected readonly environment: StreamExecutionEnvironment,
+    readonly inputs: readonly StreamInput[],
+  ) {}
 
   getExecutionEnvironment(): StreamExecutionEnvironment {
     return this.environment;
@@ -64,15 +74,30 @@ export class DataStream<T> {
   }
 
   flatMap<R>(fn: FlatMapFunction<T, R>, outputType: TypeDescriptor = GENERIC_TYPE): SingleOutputStreamOperator<R> {
-    return this.transform('flat-map', 'Flat Map', outputType, () => new StreamFlatMapOperator(copyUserFunction(fn) as FlatMapFunction<unknown, unknown>));
+    return this.transform(
+      'flat-map',
+      'Flat Map',
+      outputType,
+      () => new StreamFlatMapOperator(copyUserFunction(fn) as FlatMapFunction<unknown, unknown>),
+    );
   }
 
   filter(fn: FilterFunction<T>): SingleOutputStreamOperator<T> {
-    return this.transform('filter', 'Filter', this.getType(), () => new StreamFilterOperator(copyUserFunction(fn) as FilterFunction<unknown>));
+    return this.transform(
+      'filter',
+      'Filter',
+      this.getType(),
+      () => new StreamFilterOperator(copyUserFunction(fn) as FilterFunction<unknown>),
+    );
   }
 
   process<R>(fn: ProcessFunctionLike<T, R>, outputType: TypeDescriptor = GENERIC_TYPE): SingleOutputStreamOperator<R> {
-    return this.transform('process', 'Process', outputType, () => new ProcessOperator(copyUserFunction(fn) as ProcessFunctionLike<unknown, unknown>));
+    return this.transform(
+      'process',
+      'Process',
+      outputType,
+      () => new ProcessOperator(copyUserFunction(fn) as ProcessFunctionLike<unknown, unknown>),
+    );
   }
 
   /** Partitions by key: a selector function, a tuple position, or an object field name; keyType sets the key's hashing. */
@@ -83,7 +108,10 @@ export class DataStream<T> {
   }
 
   private repartition(partitioning: Partitioning): DataStream<T> {
-    return new DataStream<T>(this.environment, this.inputs.map((i) => ({ node: i.node, partitioning })));
+    return new DataStream<T>(
+      this.environment,
+      this.inputs.map((i) => ({ node: i.node, partitioning })),
+    );
   }
 
   /** Round robin over all consumers. */
@@ -116,7 +144,12 @@ export class DataStream<T> {
 
   /** Assigns event timestamps and generates watermarks; runs with the parallelism of its input so it chains. */
   assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
-    const op = this.transform<T>('timestamps-watermarks', 'Timestamps/Watermarks', this.getType(), () => new TimestampsAndWatermarksOperator(strategy as WatermarkStrategy<unknown>));
+    const op = this.transform<T>(
+      'timestamps-watermarks',
+      'Timestamps/Watermarks',
+      this.getType(),
+      () => new TimestampsAndWatermarksOperator(strategy as WatermarkStrategy<unknown>),
+    );
     op.node.parallelism = this.inputs[0]!.node.parallelism;
     return op;
   }
@@ -134,7 +167,8 @@ export class DataStream<T> {
   /** Writes to a Sink (FileSink, DiscardingSink). */
   sinkTo(sink: Sink<T>): DataStreamSink<T> {
     if (sink instanceof FileSink) return this.addSinkNode('file-sink', 'Sink', 'sink-writer', () => new FileSinkOperator(sink.spec));
-    if (sink instanceof DiscardingSink) return this.addSinkNode('discarding-sink', 'Discarding sink', 'sink-writer', () => new DiscardingSinkOperator());
+    if (sink instanceof DiscardingSink)
+      return this.addSinkNode('discarding-sink', 'Discarding sink', 'sink-writer', () => new DiscardingSinkOperator());
     throw new InvalidProgramError('sinkTo() accepts a FileSink or a DiscardingSink; use addSink() for a sink function');
   }
 
@@ -146,7 +180,10 @@ export class DataStream<T> {
 
 /** The stream of one operator: naming, ids, parallelism and chaining can be set on it. */
 export class SingleOutputStreamOperator<T> extends DataStream<T> {
-  constructor(environment: StreamExecutionEnvironment, readonly node: StreamNode) {
+  constructor(
+    environment: StreamExecutionEnvironment,
+    readonly node: StreamNode,
+  ) {
     super(environment, [{ node, partitioning: { kind: 'DEFAULT' } }]);
   }
 
@@ -194,7 +231,11 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
 
 /** A stream partitioned by key: keyed state, timers, rolling aggregations and windows. */
 export class KeyedStream<T, K> extends DataStream<T> {
-  constructor(environment: StreamExecutionEnvironment, inputs: readonly StreamInput[], readonly keyed: KeyedInputInfo) {
+  constructor(
+    environment: StreamExecutionEnvironment,
+    inputs: readonly StreamInput[],
+    readonly keyed: KeyedInputInfo,
+  ) {
     super(environment, inputs);
   }
 
@@ -210,7 +251,12 @@ export class KeyedStream<T, K> extends DataStream<T> {
 
   /** Rolling reduce: emits each key's running reduction at every record. */
   reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T> {
-    return this.transform('keyed-reduce', 'Keyed Reduce', this.getType(), () => new StreamGroupedReduceOperator(copyUserFunction(fn) as ReduceFunction<unknown>));
+    return this.transform(
+      'keyed-reduce',
+      'Keyed Reduce',
+      this.getType(),
+      () => new StreamGroupedReduceOperator(copyUserFunction(fn) as ReduceFunction<unknown>),
+    );
   }
 
   private aggregate(type: AggregationType, field: FieldSpec, first = true): SingleOutputStreamOperator<T> {

@@ -5,7 +5,11 @@ import type { KeyedInputInfo } from '../../runtime/operators/stream-operator.js'
 import { InvalidProgramError } from '../api-errors.js';
 
 /** The key selector and key type for keyBy(key). */
-export function keySelectorFor<T, K>(key: KeySelector<T, K> | number | string, streamType: TypeDescriptor, keyType?: TypeDescriptor): KeyedInputInfo {
+export function keySelectorFor<T, K>(
+  key: KeySelector<T, K> | number | string,
+  streamType: TypeDescriptor,
+  keyType?: TypeDescriptor,
+): KeyedInputInfo {
   if (typeof key === 'function') return { selector: key as (v: unknown) => unknown, keyType };
   if (typeof key === 'object' && key !== null && typeof key.getKey === 'function') {
     return { selector: (v) => key.getKey(v as T), keyType };

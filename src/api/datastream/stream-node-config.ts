@@ -22,12 +22,14 @@ export function configureNode(node: StreamNode): {
     },
     setParallelism: (p) => {
       if (!Number.isInteger(p) || p < 1) throw new InvalidProgramError(`The parallelism of an operator must be an integer >= 1, got ${p}`);
-      if (node.nonParallel && p !== 1) throw new InvalidProgramError(`The parallelism of the non-parallel operator '${node.name}' must be 1, got ${p}`);
+      if (node.nonParallel && p !== 1)
+        throw new InvalidProgramError(`The parallelism of the non-parallel operator '${node.name}' must be 1, got ${p}`);
       node.parallelism = p;
     },
     setMaxParallelism: (m) => {
       checkMaxParallelism(m);
-      if (node.nonParallel && m !== 1) throw new InvalidProgramError(`The max parallelism of the non-parallel operator '${node.name}' must be 1, got ${m}`);
+      if (node.nonParallel && m !== 1)
+        throw new InvalidProgramError(`The max parallelism of the non-parallel operator '${node.name}' must be 1, got ${m}`);
       node.maxParallelism = m;
     },
     slotSharingGroup: (group) => {

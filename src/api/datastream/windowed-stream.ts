@@ -4,7 +4,12 @@ import { createAggregator, type AggregationType } from '../../runtime/aggregatio
 import type { FieldSpec } from '../../runtime/aggregation/field-accessor.js';
 import { functionName, type AggregateFunction, type ReduceFunction } from '../../runtime/functions/function-types.js';
 import { copyUserFunction } from '../../runtime/functions/user-function-copier.js';
-import { AggregatingStateDescriptor, ListStateDescriptor, ReducingStateDescriptor, type AnyStateDescriptor } from '../../runtime/state/state-descriptors.js';
+import {
+  AggregatingStateDescriptor,
+  ListStateDescriptor,
+  ReducingStateDescriptor,
+  type AnyStateDescriptor,
+} from '../../runtime/state/state-descriptors.js';
 import { toMillis, type TimeSpan } from '../../runtime/time/duration.js';
 import type { Evictor } from '../../runtime/windowing/evictors.js';
 import type { Trigger } from '../../runtime/windowing/trigger.js';
@@ -36,7 +41,10 @@ export class WindowedStream<T, K, W extends Window> {
   private customEvictor: Evictor<unknown, W> | undefined;
   private lateness = 0;
 
-  constructor(private readonly input: KeyedStream<T, K>, private readonly assigner: WindowAssigner<W>) {}
+  constructor(
+    private readonly input: KeyedStream<T, K>,
+    private readonly assigner: WindowAssigner<W>,
+  ) {}
 
   trigger(trigger: Trigger<T, W> | Trigger<unknown, W>): this {
     this.customTrigger = trigger;
@@ -58,8 +66,15 @@ export class WindowedStream<T, K, W extends Window> {
   }
 
   /** Incremental reduce; the optional window function sees the one reduced value per window. */
-  reduce<R = T>(reduceFn: ReduceFunction<T>, windowFn?: ProcessWindowFunctionLike<T, R, K, W>, outputType?: TypeDescriptor): SingleOutputStreamOperator<R> {
-    const names = [functionName(reduceFn, 'ReduceFunction'), windowFn === undefined ? 'PassThroughWindowFunction' : functionName(windowFn, 'ProcessWindowFunction')];
+  reduce<R = T>(
+    reduceFn: ReduceFunction<T>,
+    windowFn?: ProcessWindowFunctionLike<T, R, K, W>,
+    outputType?: TypeDescriptor,
+  ): SingleOutputStreamOperator<R> {
+    const names = [
+      functionName(reduceFn, 'ReduceFunction'),
+      windowFn === undefined ? 'PassThroughWindowFunction' : functionName(windowFn, 'ProcessWindowFunction'),
+    ];
     return this.build<R>(names, outputType ?? (windowFn === undefined ? this.input.getType() : GENERIC_TYPE), (evicting, inputType) => {
       const r = copyUserFunction<ReduceFunction<unknown>>(reduceFn as ReduceFunction<unknown>);
       const w = copyUserFunction<AnyProcessFn | undefined>(windowFn);
@@ -75,7 +90,10 @@ export class WindowedStream<T, K, W extends Window> {
     windowFn?: ProcessWindowFunctionLike<V, R, K, W>,
     outputType: TypeDescriptor = GENERIC_TYPE,
   ): SingleOutputStreamOperator<R> {
-    const names = [functionName(aggFn, 'AggregateFunction'), windowFn === undefined ? 'PassThroughWindowFunction' : functionName(windowFn, 'ProcessWindowFunction')];
+    const names = [
+      functionName(aggFn, 'AggregateFunction'),
+      windowFn === undefined ? 'PassThroughWindowFunction' : functionName(windowFn, 'ProcessWindowFunction'),
+    ];
     return this.build<R>(names, outputType, (evicting, inputType) => {
       const a = copyUserFunction<AggregateFunction<unknown, unknown, unknown>>(aggFn);
       const w = copyUserFunction<AnyProcessFn | undefined>(windowFn);
@@ -89,7 +107,10 @@ export class WindowedStream<T, K, W extends Window> {
   process<R>(fn: ProcessWindowFunctionLike<T, R, K, W>, outputType: TypeDescriptor = GENERIC_TYPE): SingleOutputStreamOperator<R> {
     return this.build<R>([functionName(fn, 'ProcessWindowFunction')], outputType, (evicting, inputType) => {
       const w = copyUserFunction(fn) as AnyProcessFn;
-      return { contents: evicting ? evictingContents(inputType) : new ListStateDescriptor(CONTENTS, inputType), fn: iterableWindowFunction(w, [w]) };
+      return {
+        contents: evicting ? evictingContents(inputType) : new ListStateDescriptor(CONTENTS, inputType),
+        fn: iterableWindowFunction(w, [w]),
+      };
     });
   }
 
@@ -98,7 +119,10 @@ export class WindowedStream<T, K, W extends Window> {
     return this.build<R>([functionName(fn, 'WindowFunction')], outputType, (evicting, inputType) => {
       const original = copyUserFunction(fn);
       const w = windowFunctionAsProcess(original);
-      return { contents: evicting ? evictingContents(inputType) : new ListStateDescriptor(CONTENTS, inputType), fn: iterableWindowFunction(w, [original]) };
+      return {
+        contents: evicting ? evictingContents(inputType) : new ListStateDescriptor(CONTENTS, inputType),
+        fn: iterableWindowFunction(w, [original]),
+      };
     });
   }
 
@@ -140,7 +164,14 @@ export class WindowedStream<T, K, W extends Window> {
     const name = `Window(${String(assigner)}, ${trigger.simpleName}, ${evictorPart}${functionNames.join(', ')})`;
     return this.input.addKeyedOperator<R>('window', name, outputType, () => {
       const { contents, fn } = make(evictor !== undefined, inputType);
-      return new WindowOperator({ assigner, trigger, evictor, allowedLatenessMs: lateness, contentsDescriptor: contents, windowFunction: fn });
+      return new WindowOperator({
+        assigner,
+        trigger,
+        evictor,
+        allowedLatenessMs: lateness,
+        contentsDescriptor: contents,
+        windowFunction: fn,
+      });
     });
   }
 }

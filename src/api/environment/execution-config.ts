@@ -15,7 +15,8 @@ export class ExecutionConfig {
 
   /** Interval of periodic watermarks in ms; 0 turns them off. */
   setAutoWatermarkInterval(intervalMs: number): this {
-    if (!Number.isInteger(intervalMs) || intervalMs < 0) throw new RangeError(`The auto-watermark interval must be an integer >= 0 ms, got ${intervalMs}`);
+    if (!Number.isInteger(intervalMs) || intervalMs < 0)
+      throw new RangeError(`The auto-watermark interval must be an integer >= 0 ms, got ${intervalMs}`);
     this.autoWatermarkIntervalMs = intervalMs;
     return this;
   }

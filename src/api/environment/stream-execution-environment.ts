@@ -20,7 +20,13 @@ import { StreamNode, type NameStyle, type StreamInput } from '../graph/stream-no
 import type { KeyedInputInfo, OperatorFactory } from '../../runtime/operators/stream-operator.js';
 import { inferType } from '../types.js';
 import { CheckpointConfig, ExecutionConfig, RuntimeExecutionMode } from './execution-config.js';
-import { currentProgramContext, FRESH_DEFAULTS, type JobExecutionResult, type ProgramContext, type ProgramDefaults } from './program-context.js';
+import {
+  currentProgramContext,
+  FRESH_DEFAULTS,
+  type JobExecutionResult,
+  type ProgramContext,
+  type ProgramDefaults,
+} from './program-context.js';
 
 /** What a DataStream method asks the environment to add. */
 export interface NodeSpec {
@@ -47,7 +53,10 @@ export class StreamExecutionEnvironment {
   private runtimeMode: RuntimeExecutionMode = 'STREAMING';
   private readonly config: ExecutionConfig;
 
-  constructor(readonly defaults: ProgramDefaults = FRESH_DEFAULTS, private readonly context?: ProgramContext) {
+  constructor(
+    readonly defaults: ProgramDefaults = FRESH_DEFAULTS,
+    private readonly context?: ProgramContext,
+  ) {
     this.config = new ExecutionConfig(defaults.autoWatermarkIntervalMs);
     this.bufferTimeoutMs = defaults.bufferTimeoutMs;
   }
@@ -56,9 +65,12 @@ export class StreamExecutionEnvironment {
   static getExecutionEnvironment(): StreamExecutionEnvironment {
     const context = currentProgramContext();
     if (context === undefined) {
-      throw new ProgramError('A tsflink job cannot run on its own (node job.js): submit it with bin/standalone-job.sh, which runs its main with an execution environment', {
-        suggestion: 'put the job in lib/ and start it with bin/standalone-job.sh start (or submit it to a running cluster)',
-      });
+      throw new ProgramError(
+        'A tsflink job cannot run on its own (node job.js): submit it with bin/standalone-job.sh, which runs its main with an execution environment',
+        {
+          suggestion: 'put the job in lib/ and start it with bin/standalone-job.sh start (or submit it to a running cluster)',
+        },
+      );
     }
     return new StreamExecutionEnvironment(context.defaults, context);
   }
@@ -69,7 +81,8 @@ export class StreamExecutionEnvironment {
   }
 
   setParallelism(parallelism: number): this {
-    if (!Number.isInteger(parallelism) || parallelism < 1) throw new InvalidProgramError(`The parallelism must be an integer >= 1, got ${parallelism}`);
+    if (!Number.isInteger(parallelism) || parallelism < 1)
+      throw new InvalidProgramError(`The parallelism must be an integer >= 1, got ${parallelism}`);
     this.programParallelism = parallelism;
     return this;
   }
@@ -91,7 +104,8 @@ export class StreamExecutionEnvironment {
   }
 
   enableCheckpointing(intervalMs: number): this {
-    if (!Number.isInteger(intervalMs) || intervalMs < 10) throw new InvalidProgramError(`The checkpoint interval must be at least 10 ms, got ${intervalMs}`);
+    if (!Number.isInteger(intervalMs) || intervalMs < 10)
+      throw new InvalidProgramError(`The checkpoint interval must be at least 10 ms, got ${intervalMs}`);
     this.checkpointIntervalMs = intervalMs;
     return this;
   }
@@ -105,7 +119,8 @@ export class StreamExecutionEnvironment {
   }
 
   setBufferTimeout(timeoutMs: number): this {
-    if (!Number.isInteger(timeoutMs) || timeoutMs < -1) throw new InvalidProgramError(`The buffer timeout must be an integer >= -1 ms, got ${timeoutMs}`);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < -1)
+      throw new InvalidProgramError(`The buffer timeout must be an integer >= -1 ms, got ${timeoutMs}`);
     this.bufferTimeoutMs = timeoutMs;
     return this;
   }
@@ -140,7 +155,17 @@ export class StreamExecutionEnvironment {
   /** Adds an operator to the program; used by the DataStream classes. */
   addNode(spec: NodeSpec): StreamNode {
     const keyed = spec.inputs.find((i) => i.partitioning.kind === 'HASH')?.partitioning as { keyed: KeyedInputInfo } | undefined;
-    const node = new StreamNode(this.nextNodeId++, spec.kind, spec.name, spec.nameStyle, spec.inputs, spec.outputType, keyed?.keyed, spec.factory, spec.isSource === true);
+    const node = new StreamNode(
+      this.nextNodeId++,
+      spec.kind,
+      spec.name,
+      spec.nameStyle,
+      spec.inputs,
+      spec.outputType,
+      keyed?.keyed,
+      spec.factory,
+      spec.isSource === true,
+    );
     this.nodes.push(node);
     return node;
   }
@@ -233,6 +258,8 @@ export class StreamExecutionEnvironment {
 /** Validates a max parallelism: 1..32768 as in Flink. */
 export function checkMaxParallelism(maxParallelism: number): void {
   if (!Number.isInteger(maxParallelism) || maxParallelism < 1 || maxParallelism > UPPER_BOUND_MAX_PARALLELISM) {
-    throw new InvalidProgramError(`The maximum parallelism must be an integer in [1, ${UPPER_BOUND_MAX_PARALLELISM}], got ${maxParallelism}`);
+    throw new InvalidProgramError(
+      `The maximum parallelism must be an integer in [1, ${UPPER_BOUND_MAX_PARALLELISM}], got ${maxParallelism}`,
+    );
   }
 }

@@ -67,7 +67,12 @@ export function generateJobGraph(input: GeneratorInput): GeneratedJob {
   });
 
   const chainSpecs = new Map<VertexId, ChainMemberSpec[]>();
-  chains.forEach((chain, i) => chainSpecs.set(vertices[i]!.id, chain.map((n) => memberSpec(n, ids.get(n)!))));
+  chains.forEach((chain, i) =>
+    chainSpecs.set(
+      vertices[i]!.id,
+      chain.map((n) => memberSpec(n, ids.get(n)!)),
+    ),
+  );
   const body = { jobName: input.jobName, jobType: 'STREAMING' as const, vertices, settings: input.settings };
   return { graph: { ...body, fingerprint: graphFingerprint(body) }, chains: chainSpecs, edges };
 }
@@ -89,14 +94,23 @@ function translationContext(order: readonly StreamNode[], input: GeneratorInput)
     if (!input.chainingEnabled || n.inputs.length !== 1) return false;
     const edge = n.inputs[0]!;
     const up = edge.node;
-    return outDegree.get(up) === 1 && strategyOf(n, edge) === 'FORWARD' && parallelism(up) === parallelism(n) &&
-      groups.get(up) === groups.get(n) && n.chaining === 'ALWAYS' && up.chaining !== 'NEVER';
+    return (
+      outDegree.get(up) === 1 &&
+      strategyOf(n, edge) === 'FORWARD' &&
+      parallelism(up) === parallelism(n) &&
+      groups.get(up) === groups.get(n) &&
+      n.chaining === 'ALWAYS' &&
+      up.chaining !== 'NEVER'
+    );
   };
   return { groups, strategyOf, chainsInto };
 }
 
 /** Linear chains in traversal order of their heads, and the head of every node. */
-function buildChains(order: readonly StreamNode[], chainsInto: (n: StreamNode) => boolean): { chains: StreamNode[][]; headOf: Map<StreamNode, StreamNode> } {
+function buildChains(
+  order: readonly StreamNode[],
+  chainsInto: (n: StreamNode) => boolean,
+): { chains: StreamNode[][]; headOf: Map<StreamNode, StreamNode> } {
   const consumerOf = new Map<StreamNode, StreamNode>();
   for (const n of order) if (chainsInto(n)) consumerOf.set(n.inputs[0]!.node, n);
   const headOf = new Map<StreamNode, StreamNode>();
@@ -142,7 +156,14 @@ function resolveStrategy(consumer: StreamNode, edge: StreamInput, parallelism: (
   }
 }
 
-function vertexOf(chain: StreamNode[], id: VertexId, inputs: JobEdge[], ids: Map<StreamNode, OperatorId>, input: GeneratorInput, group: string): JobVertex {
+function vertexOf(
+  chain: StreamNode[],
+  id: VertexId,
+  inputs: JobEdge[],
+  ids: Map<StreamNode, OperatorId>,
+  input: GeneratorInput,
+  group: string,
+): JobVertex {
   const head = chain[0]!;
   const explicit = chain.find((n) => n.parallelism > 0)?.parallelism;
   const explicitMax = chain.filter((n) => n.maxParallelism > 0).map((n) => n.maxParallelism);
@@ -151,7 +172,13 @@ function vertexOf(chain: StreamNode[], id: VertexId, inputs: JobEdge[], ids: Map
   if (maxParallelism > 0 && parallelism > maxParallelism) {
     throw new InvalidProgramError(`The parallelism ${parallelism} of '${head.name}' is above its max parallelism ${maxParallelism}`);
   }
-  const operators: OperatorDescriptor[] = chain.map((n) => ({ id: ids.get(n)!, uid: n.uid, name: n.displayName(), kind: n.kind, keyed: n.keyed !== undefined }));
+  const operators: OperatorDescriptor[] = chain.map((n) => ({
+    id: ids.get(n)!,
+    uid: n.uid,
+    name: n.displayName(),
+    kind: n.kind,
+    keyed: n.keyed !== undefined,
+  }));
   return {
     id,
     name: chain.map((n) => n.displayName()).join(' -> '),

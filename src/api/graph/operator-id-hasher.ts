@@ -38,7 +38,8 @@ export function hashOperatorIds(order: readonly StreamNode[]): Map<StreamNode, O
   order.forEach((node, position) => {
     if (node.uid !== undefined) {
       const other = byUid.get(node.uid);
-      if (other !== undefined) throw new InvalidProgramError(`The uid '${node.uid}' is used by both '${other.name}' and '${node.name}': uids must be unique`);
+      if (other !== undefined)
+        throw new InvalidProgramError(`The uid '${node.uid}' is used by both '${other.name}' and '${node.name}': uids must be unique`);
       byUid.set(node.uid, node);
       ids.set(node, hash32(`uid:${node.uid}`));
       return;

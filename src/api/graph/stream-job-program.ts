@@ -37,7 +37,8 @@ export class StreamJobProgram implements JobProgram {
 
   createPartitioner(edge: JobEdge, numChannels: number, maxParallelism: number, producerSubtaskIndex: number): Partitioner {
     const info = this.edges.get(edgeKey(edge));
-    if (info === undefined) throw new InvalidProgramError(`Edge ${edge.source} -> ${edge.target} is not part of job '${this.graph.jobName}'`);
+    if (info === undefined)
+      throw new InvalidProgramError(`Edge ${edge.source} -> ${edge.target} is not part of job '${this.graph.jobName}'`);
     switch (info.shipStrategy) {
       case 'FORWARD':
         return forwardPartitioner(numChannels, producerSubtaskIndex);

@@ -18,7 +18,10 @@ async function forEachWorker(workers: readonly HostEntry[], verb: 'start' | 'sto
   const sshOpts = (process.env['FLINK_SSH_OPTS'] ?? '').split(/\s+/).filter((o) => o !== '');
   for (const worker of workers) {
     const script = join(FLINK_HOME, 'bin', 'taskmanager.sh');
-    const result = await execa('ssh', ['-n', ...sshOpts, worker.host, '--', `nohup /bin/bash -l "${script}" ${verb}`], { reject: false, stdio: 'inherit' });
+    const result = await execa('ssh', ['-n', ...sshOpts, worker.host, '--', `nohup /bin/bash -l "${script}" ${verb}`], {
+      reject: false,
+      stdio: 'inherit',
+    });
     worst = Math.max(worst, result.exitCode ?? 1);
   }
   return worst;
@@ -45,34 +48,49 @@ const STOP_USAGE = [
 
 /** A cluster script takes no arguments: --help prints its usage, anything else is refused in one line. */
 function clusterScript(name: string, usage: readonly string[], run: () => Promise<number>, setExitCode: (code: number) => void): Command {
-  return new Command(name).helpOption(false).allowUnknownOption().allowExcessArguments().argument('[args...]').action(async (args: string[]) => {
-    if (args.length > 0) {
-      const help = args.every((arg) => arg === '--help' || arg === '-h');
-      if (help) for (const line of usage) terminal.line(line);
-      else terminal.error(`${name} takes no arguments, got '${args.join(' ')}' (see ${name} --help).`);
-      return setExitCode(help ? 0 : 1);
-    }
-    setExitCode(await run());
-  });
+  return new Command(name)
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]')
+    .action(async (args: string[]) => {
+      if (args.length > 0) {
+        const help = args.every((arg) => arg === '--help' || arg === '-h');
+        if (help) for (const line of usage) terminal.line(line);
+        else terminal.error(`${name} takes no arguments, got '${args.join(' ')}' (see ${name} --help).`);
+        return setExitCode(help ? 0 : 1);
+      }
+      setExitCode(await run());
+    });
 }
 
 /** bin/start-cluster.sh: one session JobManager here, then one TaskManager per workers line. */
 export function startClusterCommand(setExitCode: (code: number) => void): Command {
-  return clusterScript('start-cluster.sh', START_USAGE, async () => {
-    const workers = readHostList(workersFile(), 'workers');
-    terminal.line('Starting cluster.');
-    const jobManager = await runVerb(JOBMANAGER, 'start', []);
-    if (jobManager !== 0) return jobManager;
-    return forEachWorker(workers, 'start');
-  }, setExitCode);
+  return clusterScript(
+    'start-cluster.sh',
+    START_USAGE,
+    async () => {
+      const workers = readHostList(workersFile(), 'workers');
+      terminal.line('Starting cluster.');
+      const jobManager = await runVerb(JOBMANAGER, 'start', []);
+      if (jobManager !== 0) return jobManager;
+      return forEachWorker(workers, 'start');
+    },
+    setExitCode,
+  );
 }
 
 /** bin/stop-cluster.sh: one `taskmanager.sh stop` per workers line (newest first), then the JobManager. */
 export function stopClusterCommand(setExitCode: (code: number) => void): Command {
-  return clusterScript('stop-cluster.sh', STOP_USAGE, async () => {
-    const workers = readHostList(workersFile(), 'workers');
-    const taskManagers = await forEachWorker(workers, 'stop');
-    const jobManager = await runVerb(JOBMANAGER, 'stop', []);
-    return Math.max(taskManagers, jobManager);
-  }, setExitCode);
+  return clusterScript(
+    'stop-cluster.sh',
+    STOP_USAGE,
+    async () => {
+      const workers = readHostList(workersFile(), 'workers');
+      const taskManagers = await forEachWorker(workers, 'stop');
+      const jobManager = await runVerb(JOBMANAGER, 'stop', []);
+      return Math.max(taskManagers, jobManager);
+    },
+    setExitCode,
+  );
 }

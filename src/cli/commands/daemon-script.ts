@@ -47,14 +47,24 @@ export async function runVerb(spec: DaemonScriptSpec, verb: string | undefined, 
   }
   const startArgs = spec.rewriteStartArgs?.(args) ?? args;
   switch (verb) {
-    case 'start': return start(spec, startArgs);
-    case 'start-foreground': return startForeground(spec, startArgs);
-    case 'stop': await stopDaemon(spec.daemon, await loadPathsOnly(), terminal.line); return 0;
-    default: await stopAllDaemons(spec.daemon, await loadPathsOnly(), terminal.line); return 0;
+    case 'start':
+      return start(spec, startArgs);
+    case 'start-foreground':
+      return startForeground(spec, startArgs);
+    case 'stop':
+      await stopDaemon(spec.daemon, await loadPathsOnly(), terminal.line);
+      return 0;
+    default:
+      await stopAllDaemons(spec.daemon, await loadPathsOnly(), terminal.line);
+      return 0;
   }
 }
 
-function entrypointCommand(spec: DaemonScriptSpec, confDir: string, args: readonly string[]): { executable: string; args: string[]; env: NodeJS.ProcessEnv } {
+function entrypointCommand(
+  spec: DaemonScriptSpec,
+  confDir: string,
+  args: readonly string[],
+): { executable: string; args: string[]; env: NodeJS.ProcessEnv } {
   return { executable: process.execPath, args: [ENTRYPOINT_SCRIPT, spec.daemon, '--configDir', confDir, ...args], env: process.env };
 }
 
@@ -84,7 +94,9 @@ function reportOutcome(spec: DaemonScriptSpec, started: DaemonStart): number {
       terminal.warn(`${outcome.summary}`);
       return 0;
     case 'timeout':
-      terminal.warn(`The ${spec.daemon} daemon (pid: ${started.pid}) did not ${spec.waitingFor} within ${spec.readyTimeoutMs / 1000} s; it is still running. See ${started.logFiles.log}.`);
+      terminal.warn(
+        `The ${spec.daemon} daemon (pid: ${started.pid}) did not ${spec.waitingFor} within ${spec.readyTimeoutMs / 1000} s; it is still running. See ${started.logFiles.log}.`,
+      );
       return spec.kind === 'taskmanager' ? 0 : 1;
     case 'failed':
     case 'exited': {

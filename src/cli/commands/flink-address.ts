@@ -26,7 +26,10 @@ export async function resolveRestUrl(jobManager: string | undefined, dynamicProp
   });
   const info = readJobManagerInfo(runtime);
   if (info === undefined) {
-    throw new TsFlinkError('FLINK_NO_JOBMANAGER', `No running JobManager found for ${confDir}: rest.port is 0 and none published its REST address in ${runtime.dir}; start one, or name its address with -m <host:port>.`);
+    throw new TsFlinkError(
+      'FLINK_NO_JOBMANAGER',
+      `No running JobManager found for ${confDir}: rest.port is 0 and none published its REST address in ${runtime.dir}; start one, or name its address with -m <host:port>.`,
+    );
   }
   return info.restUrl.replace(/\/+$/, '');
 }

@@ -29,7 +29,8 @@ export async function listJobs(client: FlinkRestClient, selection: ListSelection
   const running = jobs.filter((job) => !scheduled.includes(job) && !terminated.includes(job));
   if (showRunning) printGroup('------------------ Running/Restarting Jobs -------------------', running, 'No running jobs.', print);
   if (showScheduled) printGroup('----------------------- Scheduled Jobs -----------------------', scheduled, 'No scheduled jobs.', print);
-  if (selection.all && terminated.length > 0) printGroup('---------------------- Terminated Jobs -----------------------', terminated, undefined, print);
+  if (selection.all && terminated.length > 0)
+    printGroup('---------------------- Terminated Jobs -----------------------', terminated, undefined, print);
 }
 
 function printGroup(header: string, jobs: readonly JobEntry[], whenEmpty: string | undefined, print: (line: string) => void): void {

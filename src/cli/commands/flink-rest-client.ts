@@ -5,7 +5,10 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 /** A request to the JobManager's REST API that failed: unreachable, refused, or answered with an error. */
 export class FlinkClientError extends TsFlinkError {
-  constructor(message: string, readonly status: number | undefined) {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+  ) {
     super('FLINK_CLIENT', message);
   }
 
@@ -41,7 +44,10 @@ export class FlinkRestClient {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      throw new FlinkClientError(`Could not reach the JobManager's REST API at ${this.baseUrl} (${networkReason(error)}); is it running? -m <host:port> names another address.`, undefined);
+      throw new FlinkClientError(
+        `Could not reach the JobManager's REST API at ${this.baseUrl} (${networkReason(error)}); is it running? -m <host:port> names another address.`,
+        undefined,
+      );
     }
     const text = await response.text();
     const json = parseJson(text);

@@ -14,11 +14,19 @@ const MIN_POLL_INTERVAL_MS = 200;
 /** The body of GET /jobs/:jobid/savepoints/:triggerid. */
 interface OperationResult {
   readonly status: { readonly id: 'IN_PROGRESS' | 'COMPLETED' };
-  readonly operation: { readonly location?: string; readonly 'failure-cause'?: { readonly class?: string; readonly message?: string; readonly 'stack-trace'?: string } } | null;
+  readonly operation: {
+    readonly location?: string;
+    readonly 'failure-cause'?: { readonly class?: string; readonly message?: string; readonly 'stack-trace'?: string };
+  } | null;
 }
 
 /** `flink savepoint <jobId> [targetDirectory]`: takes a savepoint of a running job and prints its path. */
-export async function triggerSavepoint(client: FlinkRestClient, jobId: string, targetDirectory: string | undefined, print: (line: string) => void): Promise<void> {
+export async function triggerSavepoint(
+  client: FlinkRestClient,
+  jobId: string,
+  targetDirectory: string | undefined,
+  print: (line: string) => void,
+): Promise<void> {
   print(`Triggering savepoint for job ${jobId}.`);
   const body = { 'target-directory': targetDirectory ?? null, 'cancel-job': false };
   const path = await runOperation(client, jobId, `/jobs/${jobId}/savepoints`, body, print);
@@ -28,7 +36,13 @@ export async function triggerSavepoint(client: FlinkRestClient, jobId: string, t
 }
 
 /** `flink stop [-p <dir>] [-d] <jobId>`: stops the job with a savepoint and prints its path. */
-export async function stopWithSavepoint(client: FlinkRestClient, jobId: string, targetDirectory: string | undefined, drain: boolean, print: (line: string) => void): Promise<void> {
+export async function stopWithSavepoint(
+  client: FlinkRestClient,
+  jobId: string,
+  targetDirectory: string | undefined,
+  drain: boolean,
+  print: (line: string) => void,
+): Promise<void> {
   print(`Triggering stop-with-savepoint for job ${jobId}.`);
   const body = { targetDirectory: targetDirectory ?? null, drain };
   const path = await runOperation(client, jobId, `/jobs/${jobId}/stop`, body, print);
@@ -39,7 +53,13 @@ export async function stopWithSavepoint(client: FlinkRestClient, jobId: string, 
  * Triggers an asynchronous savepoint operation under a trigger id of our own (so a retried POST
  * cannot start a second one) and polls it until it completes; resolves with the savepoint's path.
  */
-async function runOperation(client: FlinkRestClient, jobId: string, path: string, body: Record<string, unknown>, print: (line: string) => void): Promise<string> {
+async function runOperation(
+  client: FlinkRestClient,
+  jobId: string,
+  path: string,
+  body: Record<string, unknown>,
+  print: (line: string) => void,
+): Promise<string> {
   const triggerId = randomBytes(16).toString('hex');
   await retrying(() => client.post(path, { ...body, triggerId }));
   print('Waiting for response...');
@@ -53,7 +73,10 @@ async function runOperation(client: FlinkRestClient, jobId: string, path: string
     const elapsed = Date.now() - asked;
     if (elapsed < MIN_POLL_INTERVAL_MS) await sleep(MIN_POLL_INTERVAL_MS - elapsed);
     if (Date.now() > deadline) {
-      throw new TsFlinkError('FLINK_SAVEPOINT_TIMEOUT', `The savepoint of job ${jobId} did not complete within ${SAVEPOINT_WAIT_MS / 60_000} minutes (trigger id ${triggerId}).`);
+      throw new TsFlinkError(
+        'FLINK_SAVEPOINT_TIMEOUT',
+        `The savepoint of job ${jobId} did not complete within ${SAVEPOINT_WAIT_MS / 60_000} minutes (trigger id ${triggerId}).`,
+      );
     }
   }
 }
@@ -65,7 +88,8 @@ function completedPath(result: OperationResult): string {
     throw new TsFlinkError('FLINK_SAVEPOINT_FAILED', `The savepoint failed: ${reason}`);
   }
   const location = result.operation?.location;
-  if (location === undefined) throw new TsFlinkError('FLINK_SAVEPOINT_FAILED', 'The JobManager reported the savepoint complete but named no location.');
+  if (location === undefined)
+    throw new TsFlinkError('FLINK_SAVEPOINT_FAILED', 'The JobManager reported the savepoint complete but named no location.');
   return location;
 }
 

@@ -20,7 +20,7 @@ const USAGE = [
   '  stop [-p <dir>] [-d] <jobId>            stop a job with a savepoint (-p/--savepointPath: where, -d/--drain)',
   '',
   'Every action accepts -m, --jobmanager <host:port>: the REST address of the JobManager',
-  '(default: rest.address and rest.port of the configuration; with rest.port 0, the running JobManager\'s),',
+  "(default: rest.address and rest.port of the configuration; with rest.port 0, the running JobManager's),",
   'and -D <key=value> (repeatable) to override a configuration option, such as -Drest.port=8082.',
 ];
 
@@ -36,7 +36,12 @@ interface ActionSpec {
 const ACTIONS: Record<string, ActionSpec> = {
   list: {
     configure: (c) => c.option('-r, --running').option('-s, --scheduled').option('-a, --all'),
-    prepare: (options) => (client) => listJobs(client, { running: options.running === true, scheduled: options.scheduled === true, all: options.all === true }, terminal.line),
+    prepare: (options) => (client) =>
+      listJobs(
+        client,
+        { running: options.running === true, scheduled: options.scheduled === true, all: options.all === true },
+        terminal.line,
+      ),
   },
   cancel: {
     configure: (c) => c.argument('[jobId]'),
@@ -96,14 +101,15 @@ async function runAction(action: string | undefined, args: readonly string[]): P
     return 0;
   }
   const run = spec.prepare(options, command.args);
-  const dynamic = parseDynamicProperties((options.D as string[] | undefined ?? []).flatMap((property) => ['-D', property])).properties;
+  const dynamic = parseDynamicProperties(((options.D as string[] | undefined) ?? []).flatMap((property) => ['-D', property])).properties;
   await run(new FlinkRestClient(await resolveRestUrl(options.jobmanager as string | undefined, dynamic)));
   return 0;
 }
 
 /** Parses an action's options and arguments; commander's complaints become one-line usage errors. */
 function parseAction(action: string, spec: ActionSpec, args: readonly string[]): Command {
-  const command = spec.configure(new Command(action))
+  const command = spec
+    .configure(new Command(action))
     .option('-m, --jobmanager <address>')
     .option('-D <key=value>', 'a configuration option', (value: string, previous: string[] = []) => [...previous, value])
     .option('-h, --help')
@@ -113,14 +119,16 @@ function parseAction(action: string, spec: ActionSpec, args: readonly string[]):
   try {
     command.parse([...args], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) throw new UsageError(`flink ${action}: ${error.message.replace(/^error:\s*/, '').replace(/\.$/, '')} (see flink --help).`);
+    if (error instanceof CommanderError)
+      throw new UsageError(`flink ${action}: ${error.message.replace(/^error:\s*/, '').replace(/\.$/, '')} (see flink --help).`);
     throw error;
   }
   return command;
 }
 
 function jobIdArgument(action: string, value: string | undefined): string {
-  if (value === undefined) throw new UsageError(`flink ${action}: missing job id; usage: flink ${action} <jobId> (flink list shows the ids).`);
+  if (value === undefined)
+    throw new UsageError(`flink ${action}: missing job id; usage: flink ${action} <jobId> (flink list shows the ids).`);
   const jobId = parseJobId(value);
   if (jobId === undefined) throw new UsageError(`flink ${action}: invalid job id '${value}': expected 32 hexadecimal characters.`);
   return jobId;

@@ -17,9 +17,14 @@ export function readHostList(path: string, kind: 'masters' | 'workers'): HostEnt
   for (const raw of readFileSync(path, 'utf8').split(/\r?\n/)) {
     const line = raw.replace(/#.*$/, '').trim();
     if (line === '') continue;
-    const last = line.split('/').filter((part) => part !== '').pop() ?? '';
+    const last =
+      line
+        .split('/')
+        .filter((part) => part !== '')
+        .pop() ?? '';
     const match = /^([0-9a-zA-Z.-]+)(?::(\d+))?$/.exec(last);
-    if (match === null) throw new UsageError(`Invalid host '${line}' in conf/${kind}: expected host${kind === 'masters' ? '[:webuiport]' : ''}.`);
+    if (match === null)
+      throw new UsageError(`Invalid host '${line}' in conf/${kind}: expected host${kind === 'masters' ? '[:webuiport]' : ''}.`);
     entries.push({ host: match[1]!, port: match[2] === undefined ? undefined : Number(match[2]) });
   }
   return entries;

@@ -31,5 +31,12 @@ export async function spinner(text: string): Promise<Spinner> {
   if (!canDrawSpinner(process.stderr, process.env)) return SILENT;
   const { default: ora } = await import('ora');
   const instance: Ora = ora({ text, stream: process.stderr, discardStdin: false, ...(colorDisabled() ? { color: false as const } : {}) });
-  return { start: () => { instance.start(); }, stop: () => { instance.stop(); } };
+  return {
+    start: () => {
+      instance.start();
+    },
+    stop: () => {
+      instance.stop();
+    },
+  };
 }

@@ -12,7 +12,8 @@ export const CHECKPOINTING_INTERVAL = durationOption('execution.checkpointing.in
 });
 
 export const CHECKPOINTING_MODE = enumOption('execution.checkpointing.mode', ['EXACTLY_ONCE', 'AT_LEAST_ONCE'], {
-  description: 'Consistency of checkpoints: EXACTLY_ONCE aligns barriers at tasks with several inputs; AT_LEAST_ONCE does not, so records may be counted twice after a restore.',
+  description:
+    'Consistency of checkpoints: EXACTLY_ONCE aligns barriers at tasks with several inputs; AT_LEAST_ONCE does not, so records may be counted twice after a restore.',
   default: 'EXACTLY_ONCE',
   sentToTaskManagers: true,
 });
@@ -51,7 +52,8 @@ export const TOLERABLE_FAILED_CHECKPOINTS = intOption('execution.checkpointing.t
 });
 
 export const CHECKPOINTS_DIRECTORY = stringOption('execution.checkpointing.dir', {
-  description: 'Directory (path or file:// URI) where checkpoint data and metadata are written, under <dir>/<job id>/chk-<n>. When unset, completed checkpoints live in the JobManager\'s memory.',
+  description:
+    "Directory (path or file:// URI) where checkpoint data and metadata are written, under <dir>/<job id>/chk-<n>. When unset, completed checkpoints live in the JobManager's memory.",
   deprecatedKeys: ['state.checkpoints.dir', 'state.backend.fs.checkpointdir'],
   sentToTaskManagers: true,
 });
@@ -63,17 +65,22 @@ export const SAVEPOINT_DIRECTORY = stringOption('execution.checkpointing.savepoi
 });
 
 export const CHECKPOINT_STORAGE = enumOption('execution.checkpointing.storage', ['jobmanager', 'filesystem'], {
-  description: 'Where checkpoints are stored: in the JobManager\'s memory or in files under execution.checkpointing.dir. When unset, filesystem if a checkpoint directory is set, else jobmanager.',
+  description:
+    "Where checkpoints are stored: in the JobManager's memory or in files under execution.checkpointing.dir. When unset, filesystem if a checkpoint directory is set, else jobmanager.",
   deprecatedKeys: ['state.checkpoint-storage'],
   note: 'Flink also accepts a factory class name; tsflink accepts only the two built-in storages.',
   sentToTaskManagers: true,
 });
 
-export const EXTERNALIZED_CHECKPOINT_RETENTION = enumOption('execution.checkpointing.externalized-checkpoint-retention',
-  ['DELETE_ON_CANCELLATION', 'RETAIN_ON_CANCELLATION', 'NO_EXTERNALIZED_CHECKPOINTS'], {
-    description: 'What happens to a job\'s retained checkpoints when it ends: DELETE_ON_CANCELLATION keeps them if the job fails and deletes them if it is cancelled; RETAIN_ON_CANCELLATION keeps them in both cases; NO_EXTERNALIZED_CHECKPOINTS deletes them when the job ends.',
+export const EXTERNALIZED_CHECKPOINT_RETENTION = enumOption(
+  'execution.checkpointing.externalized-checkpoint-retention',
+  ['DELETE_ON_CANCELLATION', 'RETAIN_ON_CANCELLATION', 'NO_EXTERNALIZED_CHECKPOINTS'],
+  {
+    description:
+      "What happens to a job's retained checkpoints when it ends: DELETE_ON_CANCELLATION keeps them if the job fails and deletes them if it is cancelled; RETAIN_ON_CANCELLATION keeps them in both cases; NO_EXTERNALIZED_CHECKPOINTS deletes them when the job ends.",
     default: 'NO_EXTERNALIZED_CHECKPOINTS',
-  });
+  },
+);
 
 export const CREATE_CHECKPOINT_SUBDIR = booleanOption('execution.checkpointing.create-subdir', {
   description: 'When true, checkpoints go into a sub-directory named after the job id inside execution.checkpointing.dir.',
@@ -86,8 +93,17 @@ export const CREATE_CHECKPOINT_SUBDIR = booleanOption('execution.checkpointing.c
 export const CHECKPOINTING_OPTIONS: OptionGroup = {
   title: 'Checkpointing',
   options: [
-    CHECKPOINTING_INTERVAL, CHECKPOINTING_MODE, CHECKPOINTING_TIMEOUT, MIN_PAUSE_BETWEEN_CHECKPOINTS,
-    MAX_CONCURRENT_CHECKPOINTS, MAX_RETAINED_CHECKPOINTS, TOLERABLE_FAILED_CHECKPOINTS, CHECKPOINTS_DIRECTORY,
-    SAVEPOINT_DIRECTORY, CHECKPOINT_STORAGE, EXTERNALIZED_CHECKPOINT_RETENTION, CREATE_CHECKPOINT_SUBDIR,
+    CHECKPOINTING_INTERVAL,
+    CHECKPOINTING_MODE,
+    CHECKPOINTING_TIMEOUT,
+    MIN_PAUSE_BETWEEN_CHECKPOINTS,
+    MAX_CONCURRENT_CHECKPOINTS,
+    MAX_RETAINED_CHECKPOINTS,
+    TOLERABLE_FAILED_CHECKPOINTS,
+    CHECKPOINTS_DIRECTORY,
+    SAVEPOINT_DIRECTORY,
+    CHECKPOINT_STORAGE,
+    EXTERNALIZED_CHECKPOINT_RETENTION,
+    CREATE_CHECKPOINT_SUBDIR,
   ],
 };

@@ -3,7 +3,8 @@ import { positiveDuration } from '../option-checks.js';
 import { durationOption } from '../option-builders.js';
 
 export const CLUSTER_REGISTRATION_INITIAL_TIMEOUT = durationOption('cluster.registration.initial-timeout', {
-  description: 'Timeout of the first registration attempt between cluster components (a TaskManager registering with the ResourceManager); it doubles after each failed attempt.',
+  description:
+    'Timeout of the first registration attempt between cluster components (a TaskManager registering with the ResourceManager); it doubles after each failed attempt.',
   default: 100,
   check: positiveDuration,
 });

@@ -11,7 +11,8 @@ export const PARALLELISM_DEFAULT = intOption('parallelism.default', {
 });
 
 export const TMP_DIRS = listOption('io.tmp.dirs', {
-  description: 'Directories for temporary files (for example process working directories), separated by commas, colons or semicolons, or given as a YAML list.',
+  description:
+    'Directories for temporary files (for example process working directories), separated by commas, colons or semicolons, or given as a YAML list.',
   default: [tmpdir()],
   defaultText: 'the OS temp dir',
   separators: /[,:;]/,

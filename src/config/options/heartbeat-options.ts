@@ -10,7 +10,8 @@ export const HEARTBEAT_INTERVAL = durationOption('heartbeat.interval', {
 });
 
 export const HEARTBEAT_TIMEOUT = durationOption('heartbeat.timeout', {
-  description: 'A peer that has sent no heartbeat for this long is considered lost (applies in both directions). A TaskManager that exits is noticed at once from its closed connection; this catches one that hangs.',
+  description:
+    'A peer that has sent no heartbeat for this long is considered lost (applies in both directions). A TaskManager that exits is noticed at once from its closed connection; this catches one that hangs.',
   default: 50_000,
   check: positiveDuration,
   sentToTaskManagers: true,

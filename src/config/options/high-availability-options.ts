@@ -3,7 +3,8 @@ import { nonEmpty } from '../option-checks.js';
 import { enumOption, stringOption } from '../option-builders.js';
 
 export const HIGH_AVAILABILITY_TYPE = enumOption('high-availability.type', ['NONE', 'zookeeper', 'kubernetes', 'filesystem'], {
-  description: 'How JobManager leadership and job metadata survive a JobManager failure. NONE keeps everything in the JobManager; filesystem keeps job metadata and checkpoint pointers under high-availability.storageDir.',
+  description:
+    'How JobManager leadership and job metadata survive a JobManager failure. NONE keeps everything in the JobManager; filesystem keeps job metadata and checkpoint pointers under high-availability.storageDir.',
   default: 'NONE',
   deprecatedKeys: ['high-availability', 'recovery.mode'],
   note: 'tsflink implements NONE and a file-based store named filesystem; zookeeper and kubernetes are accepted so Flink files load, but are not implemented.',

@@ -9,14 +9,14 @@ export const JOB_MANAGER_RPC_ADDRESS = stringOption('jobmanager.rpc.address', {
 });
 
 export const JOB_MANAGER_RPC_PORT = intOption('jobmanager.rpc.port', {
-  description: 'Port of the JobManager\'s RPC endpoint.',
+  description: "Port of the JobManager's RPC endpoint.",
   default: 6123,
   check: portNumber,
-  note: 'tsflink\'s RPC runs on a Unix socket in a private runtime directory; the port is accepted and reported but not bound.',
+  note: "tsflink's RPC runs on a Unix socket in a private runtime directory; the port is accepted and reported but not bound.",
 });
 
 export const JOB_MANAGER_BIND_HOST = stringOption('jobmanager.bind-host', {
-  description: 'Local address the JobManager\'s network endpoints bind to. When unset, all interfaces (0.0.0.0).',
+  description: "Local address the JobManager's network endpoints bind to. When unset, all interfaces (0.0.0.0).",
 });
 
 export const JOB_MANAGER_MEMORY_PROCESS_SIZE = memoryOption('jobmanager.memory.process.size', {
@@ -26,7 +26,8 @@ export const JOB_MANAGER_MEMORY_PROCESS_SIZE = memoryOption('jobmanager.memory.p
 });
 
 export const JOB_MANAGER_EXECUTION_FAILOVER_STRATEGY = enumOption('jobmanager.execution.failover-strategy', ['full', 'region'], {
-  description: 'How the default scheduler recovers from a task failure: restart every task (full) or only the pipelined region of the failed task (region).',
+  description:
+    'How the default scheduler recovers from a task failure: restart every task (full) or only the pipelined region of the failed task (region).',
   default: 'region',
   note: 'The Adaptive Scheduler always restarts the whole job, whatever this says.',
 });
@@ -35,7 +36,10 @@ export const JOB_MANAGER_EXECUTION_FAILOVER_STRATEGY = enumOption('jobmanager.ex
 export const JOB_MANAGER_OPTIONS: OptionGroup = {
   title: 'JobManager',
   options: [
-    JOB_MANAGER_RPC_ADDRESS, JOB_MANAGER_RPC_PORT, JOB_MANAGER_BIND_HOST,
-    JOB_MANAGER_MEMORY_PROCESS_SIZE, JOB_MANAGER_EXECUTION_FAILOVER_STRATEGY,
+    JOB_MANAGER_RPC_ADDRESS,
+    JOB_MANAGER_RPC_PORT,
+    JOB_MANAGER_BIND_HOST,
+    JOB_MANAGER_MEMORY_PROCESS_SIZE,
+    JOB_MANAGER_EXECUTION_FAILOVER_STRATEGY,
   ],
 };

@@ -7,7 +7,8 @@ import { durationOption, listOption, patternOption } from '../option-builders.js
 export const METRICS_REPORTER_PREFIX = 'metrics.reporter.';
 
 export const METRICS_REPORTERS = listOption('metrics.reporters', {
-  description: 'Names of the reporters to start, separated by commas. When unset, every reporter configured under metrics.reporter.<name>.* is started.',
+  description:
+    'Names of the reporters to start, separated by commas. When unset, every reporter configured under metrics.reporter.<name>.* is started.',
   separators: /[,;]/,
 });
 
@@ -26,15 +27,20 @@ export const METRICS_REPORTER_CLASS = patternOption('metrics.reporter.<name>.cla
 });
 
 export const METRICS_REPORTER_PORT = patternOption('metrics.reporter.<name>.port', STRING_CODEC, {
-  description: 'Port a pull reporter such as Prometheus listens on: one port or a range such as 9250-9260, so that several processes on one host each find a free port (each process takes the first free one).',
+  description:
+    'Port a pull reporter such as Prometheus listens on: one port or a range such as 9250-9260, so that several processes on one host each find a free port (each process takes the first free one).',
   default: '9249',
   check: portSpec,
 });
 
-export const METRICS_REPORTER_FILTER_LABEL_VALUE_CHARACTERS = patternOption('metrics.reporter.<name>.filterLabelValueCharacters', BOOLEAN_CODEC, {
-  description: 'Whether the Prometheus reporter replaces every character of a label value outside [a-zA-Z0-9:_] with an underscore.',
-  default: true,
-});
+export const METRICS_REPORTER_FILTER_LABEL_VALUE_CHARACTERS = patternOption(
+  'metrics.reporter.<name>.filterLabelValueCharacters',
+  BOOLEAN_CODEC,
+  {
+    description: 'Whether the Prometheus reporter replaces every character of a label value outside [a-zA-Z0-9:_] with an underscore.',
+    default: true,
+  },
+);
 
 export const METRICS_REPORTER_INTERVAL = patternOption('metrics.reporter.<name>.interval', durationCodec(), {
   description: 'How often a push reporter sends its metrics.',
@@ -50,7 +56,13 @@ export const METRICS_REPORTER_PARAMETER = patternOption('metrics.reporter.<name>
 export const METRICS_OPTIONS: OptionGroup = {
   title: 'Metrics',
   options: [
-    METRICS_REPORTERS, METRICS_FETCHER_UPDATE_INTERVAL, METRICS_REPORTER_FACTORY_CLASS, METRICS_REPORTER_CLASS,
-    METRICS_REPORTER_PORT, METRICS_REPORTER_FILTER_LABEL_VALUE_CHARACTERS, METRICS_REPORTER_INTERVAL, METRICS_REPORTER_PARAMETER,
+    METRICS_REPORTERS,
+    METRICS_FETCHER_UPDATE_INTERVAL,
+    METRICS_REPORTER_FACTORY_CLASS,
+    METRICS_REPORTER_CLASS,
+    METRICS_REPORTER_PORT,
+    METRICS_REPORTER_FILTER_LABEL_VALUE_CHARACTERS,
+    METRICS_REPORTER_INTERVAL,
+    METRICS_REPORTER_PARAMETER,
   ],
 };

@@ -5,11 +5,12 @@ import { intOption, stringOption } from '../option-builders.js';
 export const REST_ADDRESS = stringOption('rest.address', {
   description: 'Address clients use to reach the REST API and web UI. When unset, jobmanager.rpc.address is read instead.',
   fallbackKeys: ['jobmanager.rpc.address'],
-  note: 'When neither key is set the value is absent; callers fall back to jobmanager.rpc.address\'s default (localhost).',
+  note: "When neither key is set the value is absent; callers fall back to jobmanager.rpc.address's default (localhost).",
 });
 
 export const REST_PORT = intOption('rest.port', {
-  description: 'Port of the REST API and web UI that clients connect to; the server binds it too unless rest.bind-port is set. 0 picks a free port.',
+  description:
+    'Port of the REST API and web UI that clients connect to; the server binds it too unless rest.bind-port is set. 0 picks a free port.',
   default: 8081,
   check: portNumber,
 });
@@ -22,7 +23,8 @@ export const REST_BIND_ADDRESS = stringOption('rest.bind-address', {
 });
 
 export const REST_BIND_PORT = stringOption('rest.bind-port', {
-  description: 'Port the REST server binds to: a port, a range such as 50100-50200 or a comma-separated list; the first free one is used. When unset, rest.port is read instead.',
+  description:
+    'Port the REST server binds to: a port, a range such as 50100-50200 or a comma-separated list; the first free one is used. When unset, rest.port is read instead.',
   default: '8081',
   fallbackKeys: ['rest.port'],
   deprecatedKeys: ['web.port', 'jobmanager.web.port'],

@@ -3,7 +3,8 @@ import { atLeast, decimalAtLeast, decimalRange, positiveDuration } from '../opti
 import { doubleOption, durationOption, enumOption, intOption } from '../option-builders.js';
 
 export const RESTART_STRATEGY_TYPE = enumOption('restart-strategy.type', ['none', 'fixed-delay', 'failure-rate', 'exponential-delay'], {
-  description: 'How a failed job is restarted: never (none), a fixed number of times with a fixed delay, as long as failures stay below a rate, or with a growing delay. When unset: no restarts without checkpointing, exponential-delay with checkpointing.',
+  description:
+    'How a failed job is restarted: never (none), a fixed number of times with a fixed delay, as long as failures stay below a rate, or with a growing delay. When unset: no restarts without checkpointing, exponential-delay with checkpointing.',
   aliases: { off: 'none', disable: 'none', fixeddelay: 'fixed-delay', failurerate: 'failure-rate', exponentialdelay: 'exponential-delay' },
   deprecatedKeys: ['restart-strategy'],
 });
@@ -75,9 +76,17 @@ export const RESTART_EXPONENTIAL_ATTEMPTS_BEFORE_RESET = intOption('restart-stra
 export const RESTART_OPTIONS: OptionGroup = {
   title: 'Restart strategies',
   options: [
-    RESTART_STRATEGY_TYPE, RESTART_FIXED_DELAY_ATTEMPTS, RESTART_FIXED_DELAY_DELAY,
-    RESTART_FAILURE_RATE_MAX_FAILURES, RESTART_FAILURE_RATE_INTERVAL, RESTART_FAILURE_RATE_DELAY,
-    RESTART_EXPONENTIAL_INITIAL_BACKOFF, RESTART_EXPONENTIAL_MAX_BACKOFF, RESTART_EXPONENTIAL_BACKOFF_MULTIPLIER,
-    RESTART_EXPONENTIAL_RESET_BACKOFF_THRESHOLD, RESTART_EXPONENTIAL_JITTER_FACTOR, RESTART_EXPONENTIAL_ATTEMPTS_BEFORE_RESET,
+    RESTART_STRATEGY_TYPE,
+    RESTART_FIXED_DELAY_ATTEMPTS,
+    RESTART_FIXED_DELAY_DELAY,
+    RESTART_FAILURE_RATE_MAX_FAILURES,
+    RESTART_FAILURE_RATE_INTERVAL,
+    RESTART_FAILURE_RATE_DELAY,
+    RESTART_EXPONENTIAL_INITIAL_BACKOFF,
+    RESTART_EXPONENTIAL_MAX_BACKOFF,
+    RESTART_EXPONENTIAL_BACKOFF_MULTIPLIER,
+    RESTART_EXPONENTIAL_RESET_BACKOFF_THRESHOLD,
+    RESTART_EXPONENTIAL_JITTER_FACTOR,
+    RESTART_EXPONENTIAL_ATTEMPTS_BEFORE_RESET,
   ],
 };

@@ -16,13 +16,15 @@ export const SAVEPOINT_PATH = stringOption('execution.state-recovery.path', {
 });
 
 export const SAVEPOINT_IGNORE_UNCLAIMED_STATE = booleanOption('execution.state-recovery.ignore-unclaimed-state', {
-  description: 'When true, a restore succeeds even if the snapshot holds state of operators the job no longer has (what -n/--allowNonRestoredState sets).',
+  description:
+    'When true, a restore succeeds even if the snapshot holds state of operators the job no longer has (what -n/--allowNonRestoredState sets).',
   default: false,
   deprecatedKeys: ['execution.savepoint.ignore-unclaimed-state'],
 });
 
 export const RESTORE_MODE = enumOption('execution.state-recovery.claim-mode', ['CLAIM', 'NO_CLAIM', 'LEGACY'], {
-  description: 'Who owns the snapshot a job starts from: CLAIM hands it to the job, which may delete it later; NO_CLAIM leaves it untouched and makes the first checkpoint a full one; LEGACY is the deprecated pre-1.15 behaviour.',
+  description:
+    'Who owns the snapshot a job starts from: CLAIM hands it to the job, which may delete it later; NO_CLAIM leaves it untouched and makes the first checkpoint a full one; LEGACY is the deprecated pre-1.15 behaviour.',
   default: 'NO_CLAIM',
   deprecatedKeys: ['execution.savepoint-restore-mode'],
 });

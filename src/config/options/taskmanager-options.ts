@@ -6,17 +6,19 @@ import { durationOption, intOption, memoryOption, stringOption } from '../option
 export const MAX_SLOTS_PER_TASK_MANAGER = 10_000;
 
 export const TASK_MANAGER_NUM_TASK_SLOTS = intOption('taskmanager.numberOfTaskSlots', {
-  description: 'How many slots a TaskManager offers (at most 10000). A slot holds one subtask of each vertex of a job, so a job\'s parallelism is bounded by the number of slots in the cluster.',
+  description:
+    "How many slots a TaskManager offers (at most 10000). A slot holds one subtask of each vertex of a job, so a job's parallelism is bounded by the number of slots in the cluster.",
   default: 1,
   check: inRange(1, MAX_SLOTS_PER_TASK_MANAGER),
 });
 
 export const TASK_MANAGER_HOST = stringOption('taskmanager.host', {
-  description: 'Address under which other processes reach this TaskManager (its data port and REST display). When unset, the local host name is used.',
+  description:
+    'Address under which other processes reach this TaskManager (its data port and REST display). When unset, the local host name is used.',
 });
 
 export const TASK_MANAGER_BIND_HOST = stringOption('taskmanager.bind-host', {
-  description: 'Local address the TaskManager\'s network endpoints bind to. When unset, all interfaces (0.0.0.0).',
+  description: "Local address the TaskManager's network endpoints bind to. When unset, all interfaces (0.0.0.0).",
 });
 
 export const TASK_MANAGER_RESOURCE_ID = stringOption('taskmanager.resource-id', {
@@ -43,7 +45,8 @@ export const TASK_MANAGER_MEMORY_PROCESS_SIZE = memoryOption('taskmanager.memory
 
 /** Largest data frame between TaskManagers; one serialized record must fit in one. */
 export const TASK_MANAGER_NETWORK_MAX_FRAME_SIZE = memoryOption('taskmanager.network.max-frame-size', {
-  description: 'Largest frame of records one TaskManager sends another. Batches are cut well below it (at about 1 MiB), so it bounds the size of a single serialized record: a larger record fails its job, naming this option. Every TaskManager of a cluster must use the same value.',
+  description:
+    'Largest frame of records one TaskManager sends another. Batches are cut well below it (at about 1 MiB), so it bounds the size of a single serialized record: a larger record fails its job, naming this option. Every TaskManager of a cluster must use the same value.',
   default: 64 * 1024 * 1024,
   check: (bytes) => (bytes >= 1024 * 1024 && bytes <= 1024 * 1024 * 1024 ? undefined : 'expected a size from 1 mb to 1 gb'),
   note: 'tsflink only: Flink splits a record across network buffers instead.',
@@ -53,7 +56,13 @@ export const TASK_MANAGER_NETWORK_MAX_FRAME_SIZE = memoryOption('taskmanager.net
 export const TASK_MANAGER_OPTIONS: OptionGroup = {
   title: 'TaskManager',
   options: [
-    TASK_MANAGER_NUM_TASK_SLOTS, TASK_MANAGER_HOST, TASK_MANAGER_BIND_HOST, TASK_MANAGER_RESOURCE_ID,
-    TASK_MANAGER_REGISTRATION_TIMEOUT, TASK_MANAGER_DATA_PORT, TASK_MANAGER_MEMORY_PROCESS_SIZE, TASK_MANAGER_NETWORK_MAX_FRAME_SIZE,
+    TASK_MANAGER_NUM_TASK_SLOTS,
+    TASK_MANAGER_HOST,
+    TASK_MANAGER_BIND_HOST,
+    TASK_MANAGER_RESOURCE_ID,
+    TASK_MANAGER_REGISTRATION_TIMEOUT,
+    TASK_MANAGER_DATA_PORT,
+    TASK_MANAGER_MEMORY_PROCESS_SIZE,
+    TASK_MANAGER_NETWORK_MAX_FRAME_SIZE,
   ],
 };

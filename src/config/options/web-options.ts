@@ -9,13 +9,13 @@ export const WEB_REFRESH_INTERVAL = durationOption('web.refresh-interval', {
 });
 
 export const WEB_CHECKPOINTS_HISTORY = intOption('web.checkpoints.history', {
-  description: 'Number of recent checkpoints kept in each job\'s checkpoint statistics.',
+  description: "Number of recent checkpoints kept in each job's checkpoint statistics.",
   default: 10,
   check: atLeast(1),
 });
 
 export const WEB_EXCEPTION_HISTORY_SIZE = intOption('web.exception-history-size', {
-  description: 'Number of failures kept in each job\'s exception history.',
+  description: "Number of failures kept in each job's exception history.",
   default: 16,
   check: atLeast(0),
 });
@@ -31,12 +31,12 @@ export const WEB_CANCEL_ENABLE = booleanOption('web.cancel.enable', {
 });
 
 export const WEB_RESCALE_ENABLE = booleanOption('web.rescale.enable', {
-  description: 'Whether the web UI offers buttons to change a job\'s parallelism (through the resource-requirements API).',
+  description: "Whether the web UI offers buttons to change a job's parallelism (through the resource-requirements API).",
   default: true,
 });
 
 export const WEB_TIMEOUT = durationOption('web.timeout', {
-  description: 'Timeout of the requests the REST handlers make to the JobManager\'s components.',
+  description: "Timeout of the requests the REST handlers make to the JobManager's components.",
   default: 10 * 60_000,
   check: positiveDuration,
 });
@@ -50,7 +50,13 @@ export const WEB_ACCESS_CONTROL_ALLOW_ORIGIN = stringOption('web.access-control-
 export const WEB_OPTIONS: OptionGroup = {
   title: 'Web UI',
   options: [
-    WEB_REFRESH_INTERVAL, WEB_CHECKPOINTS_HISTORY, WEB_EXCEPTION_HISTORY_SIZE, WEB_SUBMIT_ENABLE,
-    WEB_CANCEL_ENABLE, WEB_RESCALE_ENABLE, WEB_TIMEOUT, WEB_ACCESS_CONTROL_ALLOW_ORIGIN,
+    WEB_REFRESH_INTERVAL,
+    WEB_CHECKPOINTS_HISTORY,
+    WEB_EXCEPTION_HISTORY_SIZE,
+    WEB_SUBMIT_ENABLE,
+    WEB_CANCEL_ENABLE,
+    WEB_RESCALE_ENABLE,
+    WEB_TIMEOUT,
+    WEB_ACCESS_CONTROL_ALLOW_ORIGIN,
   ],
 };

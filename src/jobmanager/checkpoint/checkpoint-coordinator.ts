@@ -51,7 +51,10 @@ export class CheckpointCoordinator {
     this.failureManager = new CheckpointFailureManager(this.settings.tolerableFailures, (error) => options.listener.failJob(error));
     const interval = this.settings.intervalMs;
     // Triggering more often than the min-pause allows makes no sense (Flink raises the interval likewise).
-    this.periodic = interval === undefined ? undefined : new PeriodicTrigger(this.clock, Math.max(interval, this.settings.minPauseMs), () => this.onPeriodicTick());
+    this.periodic =
+      interval === undefined
+        ? undefined
+        : new PeriodicTrigger(this.clock, Math.max(interval, this.settings.minPauseMs), () => this.onPeriodicTick());
   }
 
   /** Starts periodic checkpoints: first after a random delay in [minPause, interval], after a restart after minPause. */
@@ -107,9 +110,12 @@ export class CheckpointCoordinator {
     const { result, subtask } = entry.checkpoint.acknowledge(ack, this.clock.now());
     if (result === 'SUCCESS' && subtask !== undefined) {
       this.options.statsTracker.reportAcknowledged(ack.checkpointId, subtask.target.vertexId, subtask.ackTimestamp, ack.state.stateSize);
-      if (entry.checkpoint.isFullyAcknowledged()) detach(this.complete(entry.checkpoint, entry.request), this.unexpected('completing', entry.request));
+      if (entry.checkpoint.isFullyAcknowledged())
+        detach(this.complete(entry.checkpoint, entry.request), this.unexpected('completing', entry.request));
     } else if (result === 'UNKNOWN') {
-      log.warn(`Checkpoint ${ack.checkpointId} of job ${this.context.jobId} got an acknowledgement from unknown attempt ${ack.attemptId}; ignoring it.`);
+      log.warn(
+        `Checkpoint ${ack.checkpointId} of job ${this.context.jobId} got an acknowledgement from unknown attempt ${ack.attemptId}; ignoring it.`,
+      );
     }
   }
 
@@ -154,7 +160,12 @@ export class CheckpointCoordinator {
   }
 
   private activity() {
-    return { triggering: this.triggering, pending: this.numberOfPendingCheckpoints, lastCompletionTimestamp: this.lastCompletionTimestamp, now: this.clock.now() };
+    return {
+      triggering: this.triggering,
+      pending: this.numberOfPendingCheckpoints,
+      lastCompletionTimestamp: this.lastCompletionTimestamp,
+      now: this.clock.now(),
+    };
   }
 
   private executeQueued(): void {
@@ -180,8 +191,11 @@ export class CheckpointCoordinator {
         throw new CheckpointError('NOT_ALL_REQUIRED_TASKS_RUNNING');
       }
       checkpoint = this.createPending(id, timestamp, request);
-      log.info(`Triggering ${describeKind(request.kind)} ${id} @ ${timestamp} for job ${this.context.jobId}${request.drain === true ? ', draining the sources first' : ''}.`);
-      for (const task of this.context.tasksToTrigger()) task.trigger({ attemptId: task.attemptId, checkpointId: id, timestamp, kind: request.kind, drain: request.drain === true });
+      log.info(
+        `Triggering ${describeKind(request.kind)} ${id} @ ${timestamp} for job ${this.context.jobId}${request.drain === true ? ', draining the sources first' : ''}.`,
+      );
+      for (const task of this.context.tasksToTrigger())
+        task.trigger({ attemptId: task.attemptId, checkpointId: id, timestamp, kind: request.kind, drain: request.drain === true });
       if (checkpoint.isFullyAcknowledged()) detach(this.complete(checkpoint, request), this.unexpected('completing', request));
     } catch (error) {
       this.onTriggerFailure(request, checkpoint, error);
@@ -195,13 +209,24 @@ export class CheckpointCoordinator {
     try {
       await this.storage.initializeLocation(this.context.jobId, id);
     } catch (error) {
-      throw new CheckpointError('IO_EXCEPTION', `cannot create the location of checkpoint ${id}: ${describeError(error)}`, { cause: error, checkpointId: id });
+      throw new CheckpointError('IO_EXCEPTION', `cannot create the location of checkpoint ${id}: ${describeError(error)}`, {
+        cause: error,
+        checkpointId: id,
+      });
     }
   }
 
   private createPending(id: number, timestamp: number, request: CheckpointRequest): PendingCheckpoint {
     const vertices = this.context.vertices();
-    const checkpoint = new PendingCheckpoint(this.context.jobId, id, request.kind, timestamp, vertices, [...this.context.allTasks()], request.targetDirectory);
+    const checkpoint = new PendingCheckpoint(
+      this.context.jobId,
+      id,
+      request.kind,
+      timestamp,
+      vertices,
+      [...this.context.allTasks()],
+      request.targetDirectory,
+    );
     this.pending.set(id, { checkpoint, request });
     this.options.statsTracker.reportPending(id, request.kind, timestamp, vertices);
     checkpoint.timeout = this.clock.schedule(this.settings.timeoutMs, () => this.expire(checkpoint));
@@ -209,7 +234,8 @@ export class CheckpointCoordinator {
   }
 
   private onTriggerFailure(request: CheckpointRequest, checkpoint: PendingCheckpoint | undefined, error: unknown): void {
-    const failure = error instanceof CheckpointError ? error : new CheckpointError('TRIGGER_CHECKPOINT_FAILURE', describeError(error), { cause: error });
+    const failure =
+      error instanceof CheckpointError ? error : new CheckpointError('TRIGGER_CHECKPOINT_FAILURE', describeError(error), { cause: error });
     if (checkpoint !== undefined) {
       this.abort(checkpoint, failure);
       return;
@@ -272,15 +298,21 @@ export class CheckpointCoordinator {
     let failure: CheckpointError | undefined;
     try {
       const raw = checkpoint.toCompleted(started);
-      completed = checkpoint.targetDirectory === undefined ? await this.storage.finalizeCheckpoint(raw) : await this.storage.finalizeSavepoint(raw, checkpoint.targetDirectory);
+      completed =
+        checkpoint.targetDirectory === undefined
+          ? await this.storage.finalizeCheckpoint(raw)
+          : await this.storage.finalizeSavepoint(raw, checkpoint.targetDirectory);
     } catch (error) {
-      log.warn(`Could not finalize ${describeKind(checkpoint.kind)} ${checkpoint.id} of job ${this.context.jobId}: ${describeError(error)}`);
+      log.warn(
+        `Could not finalize ${describeKind(checkpoint.kind)} ${checkpoint.id} of job ${this.context.jobId}: ${describeError(error)}`,
+      );
       failure = new CheckpointError('FINALIZE_CHECKPOINT_FAILURE', describeError(error), { cause: error, checkpointId: checkpoint.id });
     }
     this.finalizing.delete(checkpoint.id);
     if (completed !== undefined && this.isShutdown) {
       // The graph was replaced meanwhile; a checkpoint appearing after the new graph restored would be skipped silently.
-      if (isSavepoint(completed) && completed.directory !== undefined) void rm(completed.directory, { recursive: true, force: true }).catch(() => undefined);
+      if (isSavepoint(completed) && completed.directory !== undefined)
+        void rm(completed.directory, { recursive: true, force: true }).catch(() => undefined);
       failure = new CheckpointError('CHECKPOINT_COORDINATOR_SHUTDOWN', undefined, { checkpointId: checkpoint.id });
     }
     if (failure !== undefined || completed === undefined) {
@@ -296,24 +328,35 @@ export class CheckpointCoordinator {
    * As in Flink, only checkpoints join the store; a savepoint neither subsumes pending checkpoints
    * nor commits side effects, except the savepoint that stops the job.
    */
-  private onCompleted(checkpoint: PendingCheckpoint, request: CheckpointRequest, completed: CompletedCheckpoint, finalizeStarted: number): void {
+  private onCompleted(
+    checkpoint: PendingCheckpoint,
+    request: CheckpointRequest,
+    completed: CompletedCheckpoint,
+    finalizeStarted: number,
+  ): void {
     const stats = this.options.statsTracker;
     const adding = completed.kind === 'CHECKPOINT' ? this.options.store.add(completed) : Promise.resolve([]);
     stats.reportCompleted(completed.id, displayPath(completed));
     this.lastCompletionTimestamp = this.clock.now();
     if (isSavepoint(completed)) this.discardLocationQuietly(completed.id, 'copied into the savepoint');
     this.failureManager.handleSuccess(completed.id);
-    log.info(`Completed ${describeKind(completed.kind)} ${completed.id} for job ${this.context.jobId} (${completed.stateSize} bytes, ` +
-      `checkpointDuration=${finalizeStarted - completed.triggerTimestamp} ms, finalizationTime=${this.clock.now() - finalizeStarted} ms) at ${displayPath(completed)}.`);
+    log.info(
+      `Completed ${describeKind(completed.kind)} ${completed.id} for job ${this.context.jobId} (${completed.stateSize} bytes, ` +
+        `checkpointDuration=${finalizeStarted - completed.triggerTimestamp} ms, finalizationTime=${this.clock.now() - finalizeStarted} ms) at ${displayPath(completed)}.`,
+    );
     if (completed.kind !== 'SAVEPOINT') {
       for (const { checkpoint: older } of [...this.pending.values()]) {
-        if (older.id < completed.id && !older.isSavepoint) this.abort(older, new CheckpointError('CHECKPOINT_SUBSUMED', undefined, { checkpointId: older.id }));
+        if (older.id < completed.id && !older.isSavepoint)
+          this.abort(older, new CheckpointError('CHECKPOINT_SUBSUMED', undefined, { checkpointId: older.id }));
       }
       for (const target of checkpoint.commitTargets) notifyQuietly(() => target.notifyComplete(completed.id));
     }
-    adding.then((subsumed) => {
-      for (const old of subsumed) if (!isSavepoint(old)) stats.reportDiscarded(old.id);
-    }, (error: unknown) => log.warn(`Could not subsume old checkpoints: ${describeError(error)}`));
+    adding.then(
+      (subsumed) => {
+        for (const old of subsumed) if (!isSavepoint(old)) stats.reportDiscarded(old.id);
+      },
+      (error: unknown) => log.warn(`Could not subsume old checkpoints: ${describeError(error)}`),
+    );
     request.resolve(completed);
     this.options.listener.onCheckpointCompleted?.(completed);
     this.executeQueued();

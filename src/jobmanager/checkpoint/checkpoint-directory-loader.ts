@@ -103,10 +103,12 @@ async function listCheckpointIds(jobDirectory: string): Promise<number[]> {
     throw error;
   }
   const pattern = new RegExp(`^${CHECKPOINT_DIR_PREFIX}(\\d+)$`);
-  return names.flatMap((name) => {
-    const match = pattern.exec(name);
-    return match === null ? [] : [Number(match[1])];
-  }).sort((a, b) => b - a);
+  return names
+    .flatMap((name) => {
+      const match = pattern.exec(name);
+      return match === null ? [] : [Number(match[1])];
+    })
+    .sort((a, b) => b - a);
 }
 
 async function checkpointProblem(directory: string, id: number, jobId: string): Promise<string | CompletedCheckpoint> {

@@ -9,7 +9,8 @@ export class CheckpointToleranceExceededError extends TsFlinkError {
   constructor(cause: CheckpointError) {
     super('CHECKPOINT_TOLERANCE_EXCEEDED', 'Exceeded checkpoint tolerable failure threshold.', {
       cause,
-      suggestion: 'see the checkpoint history or the JobManager log for why the checkpoints failed, or raise execution.checkpointing.tolerable-failed-checkpoints',
+      suggestion:
+        'see the checkpoint history or the JobManager log for why the checkpoints failed, or raise execution.checkpointing.tolerable-failed-checkpoints',
     });
   }
 }
@@ -27,7 +28,10 @@ export class CheckpointFailureManager {
   private readonly countedIds = new Set<number>();
   private jobFailed = false;
 
-  constructor(readonly tolerableFailures: number, private readonly failJob: (error: Error) => void) {}
+  constructor(
+    readonly tolerableFailures: number,
+    private readonly failJob: (error: Error) => void,
+  ) {}
 
   /** The current number of consecutive counted failures. */
   get failureCount(): number {
@@ -44,7 +48,9 @@ export class CheckpointFailureManager {
     this.consecutiveFailures++;
     if (this.consecutiveFailures > this.tolerableFailures && !this.jobFailed) {
       this.jobFailed = true;
-      log.warn(`${this.consecutiveFailures} consecutive checkpoint failures exceed the tolerated ${this.tolerableFailures}; failing the job.`);
+      log.warn(
+        `${this.consecutiveFailures} consecutive checkpoint failures exceed the tolerated ${this.tolerableFailures}; failing the job.`,
+      );
       this.failJob(new CheckpointToleranceExceededError(error));
     }
   }

@@ -27,7 +27,11 @@ interface ReasonInfo {
 
 const REASONS: Readonly<Record<CheckpointFailureReason, ReasonInfo>> = {
   NOT_ALL_REQUIRED_TASKS_RUNNING: { message: 'Not all required tasks are currently running.', preFlight: true, counted: false },
-  MINIMUM_TIME_BETWEEN_CHECKPOINTS: { message: 'The minimum pause between checkpoints has not passed yet; the checkpoint is triggered later.', preFlight: true, counted: false },
+  MINIMUM_TIME_BETWEEN_CHECKPOINTS: {
+    message: 'The minimum pause between checkpoints has not passed yet; the checkpoint is triggered later.',
+    preFlight: true,
+    counted: false,
+  },
   TOO_MANY_CHECKPOINT_REQUESTS: { message: 'Too many checkpoint requests are queued.', preFlight: true, counted: false },
   PERIODIC_SCHEDULER_SHUTDOWN: { message: 'The periodic checkpoint scheduler is stopped.', preFlight: true, counted: false },
   CHECKPOINT_COORDINATOR_SUSPEND: { message: 'The checkpoint coordinator is suspending.', preFlight: false, counted: false },

@@ -27,7 +27,8 @@ type EncodedSlice = { inline: string } | { file: string; offset: number; length:
  */
 export function encodeCheckpointMetadata(checkpoint: CompletedCheckpoint, directory: string): Uint8Array {
   const encodeSlice = (slice: StateSlice): EncodedSlice => {
-    if (slice.kind === 'inline') return { inline: Buffer.from(slice.bytes.buffer, slice.bytes.byteOffset, slice.bytes.byteLength).toString('base64') };
+    if (slice.kind === 'inline')
+      return { inline: Buffer.from(slice.bytes.buffer, slice.bytes.byteOffset, slice.bytes.byteLength).toString('base64') };
     const rel = relative(directory, slice.path);
     const inside = rel.length > 0 && !rel.startsWith('..') && !isAbsolute(rel);
     return { file: inside ? rel.split(sep).join('/') : slice.path, offset: slice.offset, length: slice.length, crc32: slice.crc32 };
@@ -56,7 +57,10 @@ export function encodeCheckpointMetadata(checkpoint: CompletedCheckpoint, direct
 function encodeHandle(handle: OperatorStateHandle, encodeSlice: (slice: StateSlice) => EncodedSlice): unknown {
   return {
     operatorId: handle.operatorId,
-    keyGroups: handle.keyGroups === undefined ? undefined : { start: handle.keyGroups.start, slices: handle.keyGroups.slices.map((slice) => (slice === null ? null : encodeSlice(slice))) },
+    keyGroups:
+      handle.keyGroups === undefined
+        ? undefined
+        : { start: handle.keyGroups.start, slices: handle.keyGroups.slices.map((slice) => (slice === null ? null : encodeSlice(slice))) },
     listStates: handle.listStates?.map((list) => ({ name: list.name, mode: list.mode, entries: list.entries.map(encodeSlice) })),
   };
 }
@@ -67,11 +71,17 @@ export function decodeCheckpointMetadata(bytes: Uint8Array, directory: string): 
   try {
     raw = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (error) {
-    throw new CheckpointMetadataError(`${join(directory, METADATA_FILE_NAME)} is not valid JSON (truncated or overwritten).`, { cause: error });
+    throw new CheckpointMetadataError(`${join(directory, METADATA_FILE_NAME)} is not valid JSON (truncated or overwritten).`, {
+      cause: error,
+    });
   }
   const doc = record(raw, 'metadata');
-  if (doc.format !== FORMAT) throw new CheckpointMetadataError(`${join(directory, METADATA_FILE_NAME)} is not tsflink checkpoint metadata.`);
-  if (doc.version !== VERSION) throw new CheckpointMetadataError(`${join(directory, METADATA_FILE_NAME)} has format version ${String(doc.version)}; this version reads ${VERSION}.`);
+  if (doc.format !== FORMAT)
+    throw new CheckpointMetadataError(`${join(directory, METADATA_FILE_NAME)} is not tsflink checkpoint metadata.`);
+  if (doc.version !== VERSION)
+    throw new CheckpointMetadataError(
+      `${join(directory, METADATA_FILE_NAME)} has format version ${String(doc.version)}; this version reads ${VERSION}.`,
+    );
   const kind = doc.kind as BarrierKind;
   if (!KINDS.includes(kind)) throw new CheckpointMetadataError(`Unknown checkpoint kind '${String(doc.kind)}'.`);
   const decodeSlice = (value: unknown): StateSlice => sliceFrom(value, directory);
@@ -112,10 +122,15 @@ function operatorFrom(value: unknown, decodeSlice: (value: unknown) => StateSlic
 
 function handleFrom(value: unknown, decodeSlice: (value: unknown) => StateSlice): OperatorStateHandle {
   const h = record(value, 'state handle');
-  const handle: { operatorId: string; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } = { operatorId: text(h.operatorId, 'operatorId') };
+  const handle: { operatorId: string; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } = {
+    operatorId: text(h.operatorId, 'operatorId'),
+  };
   if (h.keyGroups !== undefined) {
     const kg = record(h.keyGroups, 'keyGroups');
-    handle.keyGroups = { start: count(kg.start, 'keyGroups.start'), slices: array(kg.slices, 'keyGroups.slices').map((s) => (s === null ? null : decodeSlice(s))) };
+    handle.keyGroups = {
+      start: count(kg.start, 'keyGroups.start'),
+      slices: array(kg.slices, 'keyGroups.slices').map((s) => (s === null ? null : decodeSlice(s))),
+    };
   }
   if (h.listStates !== undefined) {
     handle.listStates = array(h.listStates, 'listStates').map((l) => {
@@ -133,11 +148,18 @@ function sliceFrom(value: unknown, directory: string): StateSlice {
   if (typeof s.inline === 'string') return { kind: 'inline', bytes: new Uint8Array(Buffer.from(s.inline, 'base64')) };
   const file = text(s.file, 'slice.file');
   const path = isAbsolute(file) ? file : join(directory, ...file.split('/'));
-  return { kind: 'file', path, offset: count(s.offset, 'slice.offset'), length: count(s.length, 'slice.length'), crc32: count(s.crc32, 'slice.crc32') };
+  return {
+    kind: 'file',
+    path,
+    offset: count(s.offset, 'slice.offset'),
+    length: count(s.length, 'slice.length'),
+    crc32: count(s.crc32, 'slice.crc32'),
+  };
 }
 
 function record(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CheckpointMetadataError(`Checkpoint metadata: ${what} is not an object.`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CheckpointMetadataError(`Checkpoint metadata: ${what} is not an object.`);
   return value as Record<string, unknown>;
 }
 
@@ -152,6 +174,7 @@ function text(value: unknown, what: string): string {
 }
 
 function count(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new CheckpointMetadataError(`Checkpoint metadata: ${what} is not a non-negative integer.`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    throw new CheckpointMetadataError(`Checkpoint metadata: ${what} is not a non-negative integer.`);
   return value;
 }

@@ -40,7 +40,11 @@ export interface Decision {
 export class CheckpointRequestDecider {
   private queue: CheckpointRequest[] = [];
 
-  constructor(private readonly maxConcurrent: number, private readonly minPauseMs: number, private readonly maxQueued = MAX_QUEUED_REQUESTS) {}
+  constructor(
+    private readonly maxConcurrent: number,
+    private readonly minPauseMs: number,
+    private readonly maxQueued = MAX_QUEUED_REQUESTS,
+  ) {}
 
   get queued(): number {
     return this.queue.length;

@@ -30,19 +30,26 @@ export interface CheckpointRecoveryOptions {
  * JobManager completed are loaded: those its HA record names (savepoints included) and, with file
  * storage, every usable `<dir>/<jobId>/chk-*`; ids continue above every checkpoint seen.
  */
-export async function createJobCheckpointServices(settings: CheckpointSettings, jobId: string, options: CheckpointRecoveryOptions = {}): Promise<JobCheckpointServices> {
+export async function createJobCheckpointServices(
+  settings: CheckpointSettings,
+  jobId: string,
+  options: CheckpointRecoveryOptions = {},
+): Promise<JobCheckpointServices> {
   const storeOptions = { numRetained: settings.numRetained, retention: settings.retention, pointers: options.pointers };
   const idCounter = new CheckpointIdCounter();
   const statsTracker = new CheckpointStatsTracker(settings.historySize);
   if (options.recover !== true) return { store: new CompletedCheckpointStore(storeOptions), idCounter, statsTracker };
   const recorded = (await options.pointers?.recover()) ?? [];
-  const scanned = settings.storage.kind === 'filesystem' ? await loadCheckpointsFromDirectory(settings.storage.directory, jobId) : undefined;
+  const scanned =
+    settings.storage.kind === 'filesystem' ? await loadCheckpointsFromDirectory(settings.storage.directory, jobId) : undefined;
   const byId = new Map<number, CompletedCheckpoint>();
   for (const checkpoint of [...recorded, ...(scanned?.checkpoints ?? [])]) byId.set(checkpoint.id, checkpoint);
   const checkpoints = [...byId.values()].sort((a, b) => a.id - b.id);
   idCounter.ensureAbove(Math.max(scanned?.highestSeenId ?? 0, checkpoints.at(-1)?.id ?? 0));
-  log.info(`Recovered ${checkpoints.length} completed checkpoint(s) of job ${jobId} (${recorded.length} from the HA record); `
-    + `${scanned?.skipped.length ?? 0} skipped; next checkpoint id ${idCounter.peek()}.`);
+  log.info(
+    `Recovered ${checkpoints.length} completed checkpoint(s) of job ${jobId} (${recorded.length} from the HA record); ` +
+      `${scanned?.skipped.length ?? 0} skipped; next checkpoint id ${idCounter.peek()}.`,
+  );
   return { store: CompletedCheckpointStore.of(checkpoints, storeOptions), idCounter, statsTracker };
 }
 
@@ -66,7 +73,11 @@ export interface RestoredState {
  * when the store is empty (the job starts without state). Throws StateAssignmentError when the
  * checkpoint does not fit the plan.
  */
-export function restoreLatestCheckpoint(services: JobCheckpointServices, plan: readonly VertexRestorePlan[], options: StateAssignmentOptions & { readonly now?: number } = {}): RestoredState | undefined {
+export function restoreLatestCheckpoint(
+  services: JobCheckpointServices,
+  plan: readonly VertexRestorePlan[],
+  options: StateAssignmentOptions & { readonly now?: number } = {},
+): RestoredState | undefined {
   const checkpoint = services.store.latest();
   if (checkpoint === undefined) return undefined;
   const assignment = assignState(checkpoint, plan, options);
@@ -76,6 +87,8 @@ export function restoreLatestCheckpoint(services: JobCheckpointServices, plan: r
     isSavepoint: isSavepoint(checkpoint),
     externalPath: displayPath(checkpoint),
   });
-  log.info(`Restoring job ${checkpoint.jobId} from ${isSavepoint(checkpoint) ? 'savepoint' : 'checkpoint'} ${checkpoint.id} at ${displayPath(checkpoint)}.`);
+  log.info(
+    `Restoring job ${checkpoint.jobId} from ${isSavepoint(checkpoint) ? 'savepoint' : 'checkpoint'} ${checkpoint.id} at ${displayPath(checkpoint)}.`,
+  );
   return { checkpoint, assignment };
 }

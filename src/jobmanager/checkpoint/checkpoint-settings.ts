@@ -2,9 +2,17 @@ import { isAbsolute, resolve } from 'node:path';
 import { ConfigurationError } from '../../core/errors.js';
 import type { Configuration } from '../../config/configuration.js';
 import {
-  CHECKPOINT_STORAGE, CHECKPOINTING_INTERVAL, CHECKPOINTING_MODE, CHECKPOINTING_TIMEOUT, CHECKPOINTS_DIRECTORY,
-  EXTERNALIZED_CHECKPOINT_RETENTION, MAX_CONCURRENT_CHECKPOINTS, MAX_RETAINED_CHECKPOINTS, MIN_PAUSE_BETWEEN_CHECKPOINTS,
-  SAVEPOINT_DIRECTORY, TOLERABLE_FAILED_CHECKPOINTS,
+  CHECKPOINT_STORAGE,
+  CHECKPOINTING_INTERVAL,
+  CHECKPOINTING_MODE,
+  CHECKPOINTING_TIMEOUT,
+  CHECKPOINTS_DIRECTORY,
+  EXTERNALIZED_CHECKPOINT_RETENTION,
+  MAX_CONCURRENT_CHECKPOINTS,
+  MAX_RETAINED_CHECKPOINTS,
+  MIN_PAUSE_BETWEEN_CHECKPOINTS,
+  SAVEPOINT_DIRECTORY,
+  TOLERABLE_FAILED_CHECKPOINTS,
 } from '../../config/options/checkpointing-options.js';
 import { WEB_CHECKPOINTS_HISTORY } from '../../config/options/web-options.js';
 import type { TaskCheckpointSettings } from '../../rpc/gateways/task-deployment-descriptor.js';
@@ -13,9 +21,7 @@ import type { TaskCheckpointSettings } from '../../rpc/gateways/task-deployment-
 const MINIMAL_CHECKPOINT_INTERVAL_MS = 10;
 
 /** Where completed checkpoints live: the JobManager's memory, or files under `<directory>/<jobId>/chk-<n>`. */
-export type CheckpointStorageSettings =
-  | { readonly kind: 'memory' }
-  | { readonly kind: 'filesystem'; readonly directory: string };
+export type CheckpointStorageSettings = { readonly kind: 'memory' } | { readonly kind: 'filesystem'; readonly directory: string };
 
 /** What happens to retained checkpoints when the job ends (Flink's ExternalizedCheckpointRetention). */
 export type CheckpointRetention = 'DELETE_ON_CANCELLATION' | 'RETAIN_ON_CANCELLATION' | 'NO_EXTERNALIZED_CHECKPOINTS';
@@ -41,7 +47,9 @@ export interface CheckpointSettings {
 /** Resolves a job's checkpoint settings: the program's interval wins over execution.checkpointing.interval. */
 export function checkpointSettingsFrom(configuration: Configuration, programIntervalMs: number | undefined): CheckpointSettings {
   if (programIntervalMs !== undefined && !(programIntervalMs >= MINIMAL_CHECKPOINT_INTERVAL_MS)) {
-    throw new ConfigurationError(`The checkpoint interval set by the program must be at least ${MINIMAL_CHECKPOINT_INTERVAL_MS} ms, got ${programIntervalMs}.`);
+    throw new ConfigurationError(
+      `The checkpoint interval set by the program must be at least ${MINIMAL_CHECKPOINT_INTERVAL_MS} ms, got ${programIntervalMs}.`,
+    );
   }
   const savepointDirectory = configuration.get(SAVEPOINT_DIRECTORY);
   return {
@@ -92,7 +100,9 @@ export function toLocalPath(value: string, key: string): string {
   if (/^file:/i.test(text)) {
     path = text.replace(/^file:(\/\/(localhost)?)?/i, '');
   } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    throw new ConfigurationError(`${key}: '${value}' uses a file system tsflink cannot write to; only local paths and file:// URIs are accepted.`);
+    throw new ConfigurationError(
+      `${key}: '${value}' uses a file system tsflink cannot write to; only local paths and file:// URIs are accepted.`,
+    );
   }
   if (path.length === 0) throw new ConfigurationError(`${key}: '${value}' names no directory.`);
   return isAbsolute(path) ? resolve(path) : resolve(process.cwd(), path);

@@ -6,7 +6,10 @@ import type { StatsSummaryJson } from './stats-summary.js';
 /** The body of GET /jobs/:jobid/checkpoints (Flink's CheckpointingStatistics). */
 export interface CheckpointingStatisticsJson {
   readonly counts: { restored: number; total: number; in_progress: number; completed: number; failed: number };
-  readonly summary: Record<'checkpointed_size' | 'state_size' | 'end_to_end_duration' | 'alignment_buffered' | 'processed_data' | 'persisted_data', StatsSummaryJson>;
+  readonly summary: Record<
+    'checkpointed_size' | 'state_size' | 'end_to_end_duration' | 'alignment_buffered' | 'processed_data' | 'persisted_data',
+    StatsSummaryJson
+  >;
   readonly latest: {
     completed: Record<string, unknown> | null;
     savepoint: Record<string, unknown> | null;
@@ -22,7 +25,13 @@ const CLASS_NAMES = { IN_PROGRESS: 'in_progress', COMPLETED: 'completed', FAILED
 export function renderCheckpointingStatistics(snapshot: CheckpointStatsSnapshot): CheckpointingStatisticsJson {
   const { counts, summary } = snapshot;
   return {
-    counts: { restored: counts.restored, total: counts.total, in_progress: counts.inProgress, completed: counts.completed, failed: counts.failed },
+    counts: {
+      restored: counts.restored,
+      total: counts.total,
+      in_progress: counts.inProgress,
+      completed: counts.completed,
+      failed: counts.failed,
+    },
     summary: {
       checkpointed_size: summary.checkpointedSize.toJson(),
       state_size: summary.stateSize.toJson(),
@@ -95,7 +104,12 @@ function renderTask(stats: CheckpointStats, task: TaskCheckpointStats): Record<s
 }
 
 function renderRestored(restored: RestoredCheckpointStats): Record<string, unknown> {
-  return { id: restored.id, restore_timestamp: restored.restoreTimestamp, is_savepoint: restored.isSavepoint, external_path: restored.externalPath };
+  return {
+    id: restored.id,
+    restore_timestamp: restored.restoreTimestamp,
+    is_savepoint: restored.isSavepoint,
+    external_path: restored.externalPath,
+  };
 }
 
 /** Flink reports a disabled interval as Long.MAX_VALUE; JSON numbers cannot hold it exactly. */

@@ -55,8 +55,12 @@ export interface CheckpointStatsSnapshot {
 export class CheckpointStatsTracker {
   private counts = { restored: 0, total: 0, inProgress: 0, completed: 0, failed: 0 };
   private readonly summary: CheckpointSummaries = {
-    checkpointedSize: new StatsSummary(), stateSize: new StatsSummary(), endToEndDuration: new StatsSummary(),
-    alignmentBuffered: new StatsSummary(), processedData: new StatsSummary(), persistedData: new StatsSummary(),
+    checkpointedSize: new StatsSummary(),
+    stateSize: new StatsSummary(),
+    endToEndDuration: new StatsSummary(),
+    alignmentBuffered: new StatsSummary(),
+    processedData: new StatsSummary(),
+    persistedData: new StatsSummary(),
   };
   private readonly pending = new Map<number, CheckpointStats>();
   private history: CheckpointStats[] = [];
@@ -70,7 +74,12 @@ export class CheckpointStatsTracker {
   constructor(readonly historySize = 10) {}
 
   /** A checkpoint was triggered. */
-  reportPending(id: number, kind: BarrierKind, triggerTimestamp: number, vertices: ReadonlyArray<{ vertexId: string; parallelism: number }>): void {
+  reportPending(
+    id: number,
+    kind: BarrierKind,
+    triggerTimestamp: number,
+    vertices: ReadonlyArray<{ vertexId: string; parallelism: number }>,
+  ): void {
     const stats = newCheckpointStats(id, kind, triggerTimestamp, vertices);
     this.pending.set(id, stats);
     this.counts.total++;

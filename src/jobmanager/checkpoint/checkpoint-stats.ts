@@ -46,25 +46,50 @@ export interface RestoredCheckpointStats {
 }
 
 /** A new in-progress entry for a triggered checkpoint, with one task entry per vertex. */
-export function newCheckpointStats(id: number, kind: BarrierKind, triggerTimestamp: number, vertices: ReadonlyArray<{ vertexId: string; parallelism: number }>): CheckpointStats {
+export function newCheckpointStats(
+  id: number,
+  kind: BarrierKind,
+  triggerTimestamp: number,
+  vertices: ReadonlyArray<{ vertexId: string; parallelism: number }>,
+): CheckpointStats {
   const tasks = new Map<string, TaskCheckpointStats>();
   let numSubtasks = 0;
   for (const vertex of vertices) {
     numSubtasks += vertex.parallelism;
     tasks.set(vertex.vertexId, {
-      vertexId: vertex.vertexId, numSubtasks: vertex.parallelism, numAcknowledged: 0, latestAckTimestamp: -1,
-      stateSize: 0, checkpointedSize: 0, processedData: 0, persistedData: 0,
+      vertexId: vertex.vertexId,
+      numSubtasks: vertex.parallelism,
+      numAcknowledged: 0,
+      latestAckTimestamp: -1,
+      stateSize: 0,
+      checkpointedSize: 0,
+      processedData: 0,
+      persistedData: 0,
     });
   }
   return {
-    id, kind, status: 'IN_PROGRESS', triggerTimestamp, numSubtasks, numAcknowledged: 0, latestAckTimestamp: -1,
-    stateSize: 0, checkpointedSize: 0, processedData: 0, persistedData: 0, tasks,
-    externalPath: undefined, discarded: false, failureTimestamp: undefined, failureMessage: undefined,
+    id,
+    kind,
+    status: 'IN_PROGRESS',
+    triggerTimestamp,
+    numSubtasks,
+    numAcknowledged: 0,
+    latestAckTimestamp: -1,
+    stateSize: 0,
+    checkpointedSize: 0,
+    processedData: 0,
+    persistedData: 0,
+    tasks,
+    externalPath: undefined,
+    discarded: false,
+    failureTimestamp: undefined,
+    failureMessage: undefined,
   };
 }
 
 /** Flink's end-to-end duration: to the latest acknowledgement (-1 before any), or to the failure for a failed checkpoint. */
 export function endToEndDuration(stats: CheckpointStats): number {
-  if (stats.status === 'FAILED' && stats.failureTimestamp !== undefined) return Math.max(0, stats.failureTimestamp - stats.triggerTimestamp);
+  if (stats.status === 'FAILED' && stats.failureTimestamp !== undefined)
+    return Math.max(0, stats.failureTimestamp - stats.triggerTimestamp);
   return stats.latestAckTimestamp < 0 ? -1 : Math.max(0, stats.latestAckTimestamp - stats.triggerTimestamp);
 }

@@ -61,7 +61,10 @@ export class FileCheckpointStorage implements CheckpointStorage {
   private readonly writeMetadata: AtomicFileWriter;
   private readonly initializedJobs = new Set<string>();
 
-  constructor(readonly baseDirectory: string, options: CheckpointStorageOptions = {}) {
+  constructor(
+    readonly baseDirectory: string,
+    options: CheckpointStorageOptions = {},
+  ) {
     this.writeMetadata = options.writeMetadata ?? writeFileAtomically;
   }
 

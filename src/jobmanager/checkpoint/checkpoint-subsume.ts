@@ -7,7 +7,10 @@ import { isSavepoint, type CompletedCheckpoint } from './completed-checkpoint.js
  * list like checkpoints; only their files are kept (the caller decides what to delete).
  * Returns the kept list (oldest first) and the dropped entries.
  */
-export function subsume(checkpoints: readonly CompletedCheckpoint[], numRetained: number): { kept: CompletedCheckpoint[]; subsumed: CompletedCheckpoint[] } {
+export function subsume(
+  checkpoints: readonly CompletedCheckpoint[],
+  numRetained: number,
+): { kept: CompletedCheckpoint[]; subsumed: CompletedCheckpoint[] } {
   const kept = [...checkpoints];
   const subsumed: CompletedCheckpoint[] = [];
   if (kept.length <= numRetained) return { kept, subsumed };
@@ -15,7 +18,8 @@ export function subsume(checkpoints: readonly CompletedCheckpoint[], numRetained
   const latestCheckpoint = [...kept].reverse().find((checkpoint) => !isSavepoint(checkpoint));
   for (let i = 0; i < kept.length && kept.length > numRetained;) {
     const candidate = kept[i]!;
-    const removable = candidate !== latest && (isSavepoint(candidate) || latest?.kind === 'SYNC_SAVEPOINT' || candidate !== latestCheckpoint);
+    const removable =
+      candidate !== latest && (isSavepoint(candidate) || latest?.kind === 'SYNC_SAVEPOINT' || candidate !== latestCheckpoint);
     if (removable) {
       kept.splice(i, 1);
       subsumed.push(candidate);

@@ -93,8 +93,10 @@ export class CompletedCheckpointStore {
     const [corrupt] = this.checkpoints.splice(index, 1);
     await this.recordPointers();
     const fallback = this.latest();
-    log.warn(`Checkpoint ${id} at ${displayPath(corrupt!)} is corrupt and will not be restored (${reason}); ` +
-      (fallback === undefined ? 'no older checkpoint is left to fall back to.' : `falling back to checkpoint ${fallback.id}.`));
+    log.warn(
+      `Checkpoint ${id} at ${displayPath(corrupt!)} is corrupt and will not be restored (${reason}); ` +
+        (fallback === undefined ? 'no older checkpoint is left to fall back to.' : `falling back to checkpoint ${fallback.id}.`),
+    );
     if (corrupt!.directory !== undefined) {
       await writeFile(join(corrupt!.directory, CORRUPT_MARKER_FILE_NAME), `${reason}\n`).catch((error: unknown) => {
         log.warn(`Could not mark ${corrupt!.directory} as corrupt: ${describeError(error)}`);
@@ -105,7 +107,10 @@ export class CompletedCheckpointStore {
 
   /** The job reached a final status: deletes the retained checkpoints the retention policy does not keep. */
   async shutdown(status: TerminalJobStatus): Promise<void> {
-    if (status !== 'SUSPENDED') await this.pointers?.clear().catch((error: unknown) => log.warn(`Could not remove the HA checkpoint record: ${describeError(error)}`));
+    if (status !== 'SUSPENDED')
+      await this.pointers
+        ?.clear()
+        .catch((error: unknown) => log.warn(`Could not remove the HA checkpoint record: ${describeError(error)}`));
     if (!this.discardsOnShutdown(status)) {
       for (const checkpoint of this.checkpoints) log.info(`Checkpoint ${checkpoint.id} at ${displayPath(checkpoint)} is retained.`);
       return;

@@ -68,9 +68,14 @@ export function operatorHasState(operator: OperatorSnapshot): boolean {
 
 /** A copy of the handle with every slice passed through `map` (used to relocate file slices). */
 export function mapHandleSlices(handle: OperatorStateHandle, map: (slice: StateSlice) => StateSlice): OperatorStateHandle {
-  const copy: { operatorId: string; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } = { operatorId: handle.operatorId };
+  const copy: { operatorId: string; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } = {
+    operatorId: handle.operatorId,
+  };
   if (handle.keyGroups !== undefined) {
-    copy.keyGroups = { start: handle.keyGroups.start, slices: handle.keyGroups.slices.map((slice) => (slice === null ? null : map(slice))) };
+    copy.keyGroups = {
+      start: handle.keyGroups.start,
+      slices: handle.keyGroups.slices.map((slice) => (slice === null ? null : map(slice))),
+    };
   }
   if (handle.listStates !== undefined) {
     copy.listStates = handle.listStates.map((list) => ({ name: list.name, mode: list.mode, entries: list.entries.map(map) }));

@@ -34,7 +34,9 @@ export class FileCheckpointPointers {
 
   /** Records the retained checkpoints that live on disk (in-memory ones cannot survive the process). */
   async record(retained: readonly CompletedCheckpoint[]): Promise<void> {
-    const pointers: Pointer[] = retained.flatMap((checkpoint) => (checkpoint.directory === undefined ? [] : [{ id: checkpoint.id, path: checkpoint.directory }]));
+    const pointers: Pointer[] = retained.flatMap((checkpoint) =>
+      checkpoint.directory === undefined ? [] : [{ id: checkpoint.id, path: checkpoint.directory }],
+    );
     await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
     await writeFileAtomically(this.file, Buffer.from(JSON.stringify({ version: FORMAT_VERSION, checkpoints: pointers })));
   }
@@ -67,9 +69,12 @@ export class FileCheckpointPointers {
     }
     try {
       const parsed = JSON.parse(text) as { version?: unknown; checkpoints?: unknown };
-      if (parsed.version !== FORMAT_VERSION || !Array.isArray(parsed.checkpoints)) throw new Error(`expected version ${FORMAT_VERSION} with a checkpoints list`);
-      return parsed.checkpoints.filter((p: unknown): p is Pointer =>
-        typeof p === 'object' && p !== null && Number.isSafeInteger((p as Pointer).id) && typeof (p as Pointer).path === 'string');
+      if (parsed.version !== FORMAT_VERSION || !Array.isArray(parsed.checkpoints))
+        throw new Error(`expected version ${FORMAT_VERSION} with a checkpoints list`);
+      return parsed.checkpoints.filter(
+        (p: unknown): p is Pointer =>
+          typeof p === 'object' && p !== null && Number.isSafeInteger((p as Pointer).id) && typeof (p as Pointer).path === 'string',
+      );
     } catch (error) {
       log.warn(`Ignoring the unreadable HA checkpoint record ${this.file}: ${describeError(error)}`);
       return [];

@@ -25,7 +25,10 @@ interface NamedState {
  * gives everyone everything; BROADCAST gives subtask i the copy of old subtask i mod oldP.
  * Named states are visited in order of first appearance (Flink iterates a hash map).
  */
-export function repartitionListStates(oldStates: ReadonlyArray<OperatorStateHandle | undefined>, newParallelism: number): AssignedListState[][] {
+export function repartitionListStates(
+  oldStates: ReadonlyArray<OperatorStateHandle | undefined>,
+  newParallelism: number,
+): AssignedListState[][] {
   const named = groupByName(oldStates);
   const result: AssignedListState[][] = Array.from({ length: newParallelism }, () => []);
   const sameParallelism = oldStates.length === newParallelism;
@@ -35,7 +38,8 @@ export function repartitionListStates(oldStates: ReadonlyArray<OperatorStateHand
       const all = state.reports.flat();
       for (const assigned of result) assigned.push({ name, mode: state.mode, entries: all });
     } else if (state.mode === 'BROADCAST') {
-      for (let i = 0; i < newParallelism; i++) result[i]!.push({ name, mode: state.mode, entries: state.reports[i % state.reports.length] ?? [] });
+      for (let i = 0; i < newParallelism; i++)
+        result[i]!.push({ name, mode: state.mode, entries: state.reports[i % state.reports.length] ?? [] });
     } else if (sameParallelism) {
       for (let i = 0; i < newParallelism; i++) result[i]!.push({ name, mode: state.mode, entries: ownEntries(oldStates[i], name) });
     } else {

@@ -106,7 +106,8 @@ export class PendingCheckpoint {
     const byOperator = new Map<string, { vertex: VertexSnapshotInfo; states: OperatorSnapshot['subtaskStates'][number][] }>();
     const vertexById = new Map(this.vertices.map((vertex) => [vertex.vertexId, vertex]));
     for (const vertex of this.vertices) {
-      for (const operatorId of vertex.operatorIds) byOperator.set(operatorId, { vertex, states: new Array(vertex.parallelism).fill(undefined) });
+      for (const operatorId of vertex.operatorIds)
+        byOperator.set(operatorId, { vertex, states: new Array(vertex.parallelism).fill(undefined) });
     }
     for (const { target, state } of this.acknowledged.values()) {
       const vertex = vertexById.get(target.vertexId);

@@ -10,7 +10,11 @@ export class PeriodicTrigger {
   private plannedAt = 0;
   private active = false;
 
-  constructor(private readonly clock: CheckpointClock, readonly intervalMs: number, private readonly tick: () => void) {}
+  constructor(
+    private readonly clock: CheckpointClock,
+    readonly intervalMs: number,
+    private readonly tick: () => void,
+  ) {}
 
   get running(): boolean {
     return this.active;

@@ -16,7 +16,11 @@ export function savepointDirectoryName(jobId: string): string {
  * wrote is copied in, handles are pointed at the copies, and `_metadata` is written last. The
  * copies make it survive the subsumption of the checkpoint directory the tasks wrote into.
  */
-export async function writeSavepoint(checkpoint: CompletedCheckpoint, targetDirectory: string, writeMetadata: AtomicFileWriter): Promise<CompletedCheckpoint> {
+export async function writeSavepoint(
+  checkpoint: CompletedCheckpoint,
+  targetDirectory: string,
+  writeMetadata: AtomicFileWriter,
+): Promise<CompletedCheckpoint> {
   await mkdir(targetDirectory, { recursive: true });
   const directory = join(targetDirectory, savepointDirectoryName(checkpoint.jobId));
   await mkdir(directory);
@@ -43,7 +47,8 @@ async function copyStateFiles(checkpoint: CompletedCheckpoint, directory: string
     await syncFile(target);
     targets.set(source, target);
   }
-  const relocate = (slice: StateSlice): StateSlice => (slice.kind === 'file' ? { ...slice, path: targets.get(slice.path) ?? slice.path } : slice);
+  const relocate = (slice: StateSlice): StateSlice =>
+    slice.kind === 'file' ? { ...slice, path: targets.get(slice.path) ?? slice.path } : slice;
   return {
     ...checkpoint,
     operators: checkpoint.operators.map((operator) => ({

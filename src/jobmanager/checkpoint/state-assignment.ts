@@ -36,7 +36,11 @@ export interface StateAssignment {
 
 /** A checkpoint that cannot be restored into the new plan. */
 export class StateAssignmentError extends TsFlinkError {
-  constructor(code: 'STATE_MAX_PARALLELISM_TOO_LOW' | 'STATE_MAX_PARALLELISM_CHANGED' | 'STATE_NOT_RESTORABLE', message: string, suggestion: string) {
+  constructor(
+    code: 'STATE_MAX_PARALLELISM_TOO_LOW' | 'STATE_MAX_PARALLELISM_CHANGED' | 'STATE_NOT_RESTORABLE',
+    message: string,
+    suggestion: string,
+  ) {
     super(code, message, { suggestion });
   }
 }
@@ -51,7 +55,11 @@ export function checkpointMaxParallelism(checkpoint: CompletedCheckpoint, operat
  * key-group range, list state redistributed by mode, after checking max parallelism and that every
  * stateful operator of the checkpoint still exists (unless non-restored state is allowed).
  */
-export function assignState(checkpoint: CompletedCheckpoint, plan: readonly VertexRestorePlan[], options: StateAssignmentOptions = {}): StateAssignment {
+export function assignState(
+  checkpoint: CompletedCheckpoint,
+  plan: readonly VertexRestorePlan[],
+  options: StateAssignmentOptions = {},
+): StateAssignment {
   checkMappingCompleteness(checkpoint, plan, options.allowNonRestoredState ?? false);
   const byOperator = new Map(checkpoint.operators.map((operator) => [operator.operatorId, operator]));
   const adopted = new Map<string, number>();
@@ -74,7 +82,12 @@ export function assignState(checkpoint: CompletedCheckpoint, plan: readonly Vert
   };
 }
 
-function assignVertex(checkpointId: number, operators: readonly OperatorSnapshot[], maxParallelism: number, parallelism: number): TaskRestoreDescriptor[] {
+function assignVertex(
+  checkpointId: number,
+  operators: readonly OperatorSnapshot[],
+  maxParallelism: number,
+  parallelism: number,
+): TaskRestoreDescriptor[] {
   const listStates = operators.map((operator) => repartitionListStates(operator.subtaskStates, parallelism));
   return Array.from({ length: parallelism }, (_, subtask) => ({
     checkpointId,
@@ -111,31 +124,46 @@ function keyedSlices(operator: OperatorSnapshot, maxParallelism: number, paralle
 function checkMaxParallelism(vertex: VertexRestorePlan, operators: readonly OperatorSnapshot[]): number {
   const recorded = operators[0]!.maxParallelism;
   if (operators.some((operator) => operator.maxParallelism !== recorded)) {
-    throw new StateAssignmentError('STATE_MAX_PARALLELISM_CHANGED', `The operators chained in vertex ${vertex.vertexId} were checkpointed with different maximum parallelisms.`,
-      'restore from a checkpoint taken by the same job graph');
+    throw new StateAssignmentError(
+      'STATE_MAX_PARALLELISM_CHANGED',
+      `The operators chained in vertex ${vertex.vertexId} were checkpointed with different maximum parallelisms.`,
+      'restore from a checkpoint taken by the same job graph',
+    );
   }
   if (recorded < vertex.parallelism) {
-    throw new StateAssignmentError('STATE_MAX_PARALLELISM_TOO_LOW',
+    throw new StateAssignmentError(
+      'STATE_MAX_PARALLELISM_TOO_LOW',
       `Cannot restore vertex ${vertex.vertexId} at parallelism ${vertex.parallelism}: its state was checkpointed with maximum parallelism ${recorded}, which is lower.`,
-      `lower the parallelism of the vertex to at most ${recorded}`);
+      `lower the parallelism of the vertex to at most ${recorded}`,
+    );
   }
   if (recorded !== vertex.maxParallelism && !vertex.maxParallelismDerived) {
-    throw new StateAssignmentError('STATE_MAX_PARALLELISM_CHANGED',
+    throw new StateAssignmentError(
+      'STATE_MAX_PARALLELISM_CHANGED',
       `Cannot restore vertex ${vertex.vertexId}: its state was checkpointed with maximum parallelism ${recorded}, but the job now sets ${vertex.maxParallelism}; changing the maximum parallelism of stateful operators is not supported.`,
-      `set the maximum parallelism back to ${recorded}, or leave it unset so it is taken from the checkpoint`);
+      `set the maximum parallelism back to ${recorded}, or leave it unset so it is taken from the checkpoint`,
+    );
   }
   return recorded;
 }
 
-function checkMappingCompleteness(checkpoint: CompletedCheckpoint, plan: readonly VertexRestorePlan[], allowNonRestoredState: boolean): void {
+function checkMappingCompleteness(
+  checkpoint: CompletedCheckpoint,
+  plan: readonly VertexRestorePlan[],
+  allowNonRestoredState: boolean,
+): void {
   const known = new Set(plan.flatMap((vertex) => vertex.operatorIds));
-  const unmapped = checkpoint.operators.filter((operator) => !known.has(operator.operatorId) && operatorHasState(operator)).map((operator) => operator.operatorId);
+  const unmapped = checkpoint.operators
+    .filter((operator) => !known.has(operator.operatorId) && operatorHasState(operator))
+    .map((operator) => operator.operatorId);
   if (unmapped.length === 0) return;
   if (allowNonRestoredState) {
     for (const id of unmapped) log.info(`Skipping the state of operator ${id} in ${displayPath(checkpoint)}: the job no longer has it.`);
     return;
   }
-  throw new StateAssignmentError('STATE_NOT_RESTORABLE',
+  throw new StateAssignmentError(
+    'STATE_NOT_RESTORABLE',
     `Cannot restore ${displayPath(checkpoint)}: the state of operator(s) ${unmapped.join(', ')} has no operator in the new job.`,
-    'allow non-restored state (flink run --allowNonRestoredState, or execution.state-recovery.ignore-unclaimed-state: true) to skip it');
+    'allow non-restored state (flink run --allowNonRestoredState, or execution.state-recovery.ignore-unclaimed-state: true) to skip it',
+  );
 }

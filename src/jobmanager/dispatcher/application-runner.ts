@@ -38,7 +38,8 @@ interface PreparedProgram {
 }
 
 /** How the application ended: the job's result, or why the program never produced one. */
-export type ApplicationOutcome = { readonly kind: 'job'; readonly result: JobResult } | { readonly kind: 'program-failed'; readonly error: Error };
+export type ApplicationOutcome =
+  { readonly kind: 'job'; readonly result: JobResult } | { readonly kind: 'program-failed'; readonly error: Error };
 
 /**
  * Application mode (Flink's ApplicationDispatcherBootstrap): find the job in lib/ and usrlib/, run
@@ -48,11 +49,17 @@ export class ApplicationRunner {
   private submitted: JobMaster | undefined;
   private onSubmitted: ((job: JobMaster) => void) | undefined;
 
-  constructor(private readonly settings: ApplicationSettings, private readonly dispatcher: Dispatcher) {}
+  constructor(
+    private readonly settings: ApplicationSettings,
+    private readonly dispatcher: Dispatcher,
+  ) {}
 
   /** Locates and unpacks the program; errors here are startup failures (missing class, corrupt jar). */
   async prepare(): Promise<PreparedProgram> {
-    const { archivePath, mainClass } = await findJobArchive({ libDirs: [...this.settings.libDirs], jobClassName: this.settings.jobClassName });
+    const { archivePath, mainClass } = await findJobArchive({
+      libDirs: [...this.settings.libDirs],
+      jobClassName: this.settings.jobClassName,
+    });
     log.info(`Found the job ${mainClass} in ${archivePath}.`);
     const { moduleUrl } = await prepareJobModule({ archivePath, mainClass, workDir: join(this.settings.workDir, 'application') });
     const bytes = await readFile(archivePath);
@@ -64,9 +71,13 @@ export class ApplicationRunner {
    * `finished` when the application is over.
    */
   run(prepared: PreparedProgram): { submitted: Promise<JobMaster>; finished: Promise<ApplicationOutcome> } {
-    const submitted = new Promise<JobMaster>((resolve) => { this.onSubmitted = resolve; });
+    const submitted = new Promise<JobMaster>((resolve) => {
+      this.onSubmitted = resolve;
+    });
     const archive: JobArchive = { ...prepared.archive, programArgs: this.settings.programArgs, defaults: this.settings.defaults };
-    const finished = runProgramMain(prepared.moduleUrl, this.settings.programArgs, this.settings.defaults, (program) => this.execute(program, archive))
+    const finished = runProgramMain(prepared.moduleUrl, this.settings.programArgs, this.settings.defaults, (program) =>
+      this.execute(program, archive),
+    )
       .then(async (): Promise<ApplicationOutcome> => {
         const job = this.submitted;
         if (job === undefined) throw new ProgramError('The application finished without submitting a job.');
@@ -78,7 +89,15 @@ export class ApplicationRunner {
         if (job !== undefined) return { kind: 'job', result: await job.whenTerminated() };
         return { kind: 'program-failed', error: error instanceof Error ? error : new Error(String(error)) };
       });
-    return { submitted: Promise.race([submitted, finished.then((outcome) => { throw outcomeError(outcome); })]), finished };
+    return {
+      submitted: Promise.race([
+        submitted,
+        finished.then((outcome) => {
+          throw outcomeError(outcome);
+        }),
+      ]),
+      finished,
+    };
   }
 
   private async execute(program: JobProgram, archive: JobArchive): Promise<JobExecutionResult> {
@@ -96,7 +115,10 @@ export class ApplicationRunner {
     this.onSubmitted?.(job);
     const result = await job.whenTerminated();
     if (result.status !== 'FINISHED') {
-      throw new TsFlinkError('JOB_EXECUTION_FAILED', `Job execution failed: job ${jobId} ended ${result.status}${result.error === undefined ? '' : `: ${result.error.message}`}`);
+      throw new TsFlinkError(
+        'JOB_EXECUTION_FAILED',
+        `Job execution failed: job ${jobId} ended ${result.status}${result.error === undefined ? '' : `: ${result.error.message}`}`,
+      );
     }
     return { jobName: program.graph.jobName, jobId, netRuntimeMs: (job.endTime ?? Date.now()) - job.startTime };
   }

@@ -58,7 +58,11 @@ export class Dispatcher implements DispatcherGateway {
   async submitJob(submission: JobSubmission): Promise<JobMaster> {
     if (this.jobs.has(submission.jobId)) throw new Error(`Job ${submission.jobId} has already been submitted.`);
     log.info(`Received JobGraph submission '${submission.graph.jobName}' (${submission.jobId}).`);
-    const jobMaster = await JobMaster.create(submission, { configuration: this.configuration, slotPool: this.slotPool, metricGroup: this.metricGroup });
+    const jobMaster = await JobMaster.create(submission, {
+      configuration: this.configuration,
+      slotPool: this.slotPool,
+      metricGroup: this.metricGroup,
+    });
     this.jobs.set(submission.jobId, jobMaster);
     this.views.track(jobMaster);
     jobMaster.start();
@@ -115,7 +119,12 @@ export class Dispatcher implements DispatcherGateway {
       allocatedSlots: allocations.map((a) => ({
         index: a.slotIndex,
         jobId: a.jobId,
-        assignedTasks: this.jobs.get(a.jobId)?.scheduler.currentGraph()?.executions().filter((e) => e.allocation === a && !e.isTerminal).length ?? 0,
+        assignedTasks:
+          this.jobs
+            .get(a.jobId)
+            ?.scheduler.currentGraph()
+            ?.executions()
+            .filter((e) => e.allocation === a && !e.isTerminal).length ?? 0,
       })),
       hardware: tm.registration.hardware,
       memoryConfiguration: tm.registration.memoryConfiguration,

@@ -12,13 +12,15 @@ export class JobMasterRouter implements JobMasterGateway {
   constructor(private readonly jobs: () => Iterable<JobMaster>) {}
 
   async updateTaskExecutionState(update: TaskExecutionStateUpdate): Promise<boolean> {
-    if (update === null || typeof update !== 'object' || typeof update.attemptId !== 'string') throw new RpcError('RPC_PROTOCOL', 'malformed task state update');
+    if (update === null || typeof update !== 'object' || typeof update.attemptId !== 'string')
+      throw new RpcError('RPC_PROTOCOL', 'malformed task state update');
     return this.find(update.jobId)?.updateTaskExecutionState(update) ?? false;
   }
 
   async requestJobArchive(jobId: string): Promise<JobArchive> {
     // String() of a peer's object may itself throw (a "toString" field): check the type first.
-    if (typeof jobId !== 'string') throw new RpcError('RPC_PROTOCOL', `requestJobArchive needs a job id string, got ${jobId === null ? 'null' : typeof jobId}`);
+    if (typeof jobId !== 'string')
+      throw new RpcError('RPC_PROTOCOL', `requestJobArchive needs a job id string, got ${jobId === null ? 'null' : typeof jobId}`);
     const job = this.find(jobId);
     if (job === undefined) throw new RpcError('RPC_REMOTE', `unknown job ${jobId}`);
     return job.submission.archive;

@@ -3,9 +3,19 @@ import { getLogger } from '../../core/logging.js';
 import type { Configuration } from '../../config/configuration.js';
 import { PARALLELISM_DEFAULT } from '../../config/options/core-options.js';
 import type {
-  DashboardSettings, JobConfigDetails, JobDetails, JobExceptions, JobManagerEnvironment, JobOverview,
-  JobResourceRequirements, JobStatusName, JobVertexDetails, JobVertexTaskManagers, ParallelismHistory,
-  SavepointOperationStatus, SavepointRequest,
+  DashboardSettings,
+  JobConfigDetails,
+  JobDetails,
+  JobExceptions,
+  JobManagerEnvironment,
+  JobOverview,
+  JobResourceRequirements,
+  JobStatusName,
+  JobVertexDetails,
+  JobVertexTaskManagers,
+  ParallelismHistory,
+  SavepointOperationStatus,
+  SavepointRequest,
 } from '../../rpc/gateways/job-view-types.js';
 import { JobRequestError, type JobGateway } from '../../rpc/gateways/job-gateway.js';
 import { toLocalPath } from '../checkpoint/checkpoint-settings.js';
@@ -13,7 +23,14 @@ import type { JobMaster } from '../jobmaster/job-master.js';
 import { isGloballyTerminal } from '../scheduler/execution-graph/job-status.js';
 import { dashboardSettings, jobManagerEnvironment } from './views/cluster-info-view.js';
 import { NO_METRICS, type SubtaskMetricsProvider } from './views/io-metrics.js';
-import { checkpointConfig, checkpointDetails, checkpointStatistics, jobConfig, jobExceptions, parallelismHistory } from './views/job-info-view.js';
+import {
+  checkpointConfig,
+  checkpointDetails,
+  checkpointStatistics,
+  jobConfig,
+  jobExceptions,
+  parallelismHistory,
+} from './views/job-info-view.js';
 import { jobDetails, jobOverview } from './views/job-overview-view.js';
 import { ResourceRequirementsService } from './views/resource-requirements.js';
 import { SavepointOperations } from './views/savepoint-operations.js';
@@ -34,7 +51,10 @@ export class JobViews implements JobGateway {
   private metrics: SubtaskMetricsProvider = NO_METRICS;
   private readonly defaultParallelism: number;
 
-  constructor(private readonly configuration: Configuration, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly configuration: Configuration,
+    private readonly now: () => number = Date.now,
+  ) {
     this.defaultParallelism = configuration.get(PARALLELISM_DEFAULT);
   }
 
@@ -155,7 +175,9 @@ export class JobViews implements JobGateway {
   }
 
   private vertex(jobId: string, vertexId: string): VertexShape {
-    const shape = this.job(jobId).vertices().find((candidate) => candidate.jobVertex.id === vertexId);
+    const shape = this.job(jobId)
+      .vertices()
+      .find((candidate) => candidate.jobVertex.id === vertexId);
     if (shape === undefined) throw new JobRequestError('NOT_FOUND', `Job ${jobId} has no vertex ${vertexId}.`);
     return shape;
   }
@@ -165,7 +187,10 @@ export class JobViews implements JobGateway {
     if (requested === undefined) {
       const fallback = job.master.checkpointSettings.savepointDirectory;
       if (fallback === undefined) {
-        throw new JobRequestError('BAD_REQUEST', 'No savepoint directory: give a target directory with the request, or set execution.checkpointing.savepoint-dir (state.savepoints.dir).');
+        throw new JobRequestError(
+          'BAD_REQUEST',
+          'No savepoint directory: give a target directory with the request, or set execution.checkpointing.savepoint-dir (state.savepoints.dir).',
+        );
       }
       return fallback;
     }

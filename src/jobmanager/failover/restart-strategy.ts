@@ -1,9 +1,17 @@
 import type { Configuration } from '../../config/configuration.js';
 import {
-  RESTART_EXPONENTIAL_ATTEMPTS_BEFORE_RESET, RESTART_EXPONENTIAL_BACKOFF_MULTIPLIER, RESTART_EXPONENTIAL_INITIAL_BACKOFF,
-  RESTART_EXPONENTIAL_JITTER_FACTOR, RESTART_EXPONENTIAL_MAX_BACKOFF, RESTART_EXPONENTIAL_RESET_BACKOFF_THRESHOLD,
-  RESTART_FAILURE_RATE_DELAY, RESTART_FAILURE_RATE_INTERVAL, RESTART_FAILURE_RATE_MAX_FAILURES,
-  RESTART_FIXED_DELAY_ATTEMPTS, RESTART_FIXED_DELAY_DELAY, RESTART_STRATEGY_TYPE,
+  RESTART_EXPONENTIAL_ATTEMPTS_BEFORE_RESET,
+  RESTART_EXPONENTIAL_BACKOFF_MULTIPLIER,
+  RESTART_EXPONENTIAL_INITIAL_BACKOFF,
+  RESTART_EXPONENTIAL_JITTER_FACTOR,
+  RESTART_EXPONENTIAL_MAX_BACKOFF,
+  RESTART_EXPONENTIAL_RESET_BACKOFF_THRESHOLD,
+  RESTART_FAILURE_RATE_DELAY,
+  RESTART_FAILURE_RATE_INTERVAL,
+  RESTART_FAILURE_RATE_MAX_FAILURES,
+  RESTART_FIXED_DELAY_ATTEMPTS,
+  RESTART_FIXED_DELAY_DELAY,
+  RESTART_STRATEGY_TYPE,
 } from '../../config/options/restart-options.js';
 
 /** Flink's RestartBackoffTimeStrategy: told of each failure, says whether and after how long to restart. */
@@ -19,33 +27,60 @@ export interface RestartStrategy {
 class NoRestart implements RestartStrategy {
   readonly name = 'none';
   notifyFailure(): void {}
-  canRestart(): boolean { return false; }
-  backoffTimeMs(): number { return 0; }
-  describe(): string { return 'Restart deactivated.'; }
+  canRestart(): boolean {
+    return false;
+  }
+  backoffTimeMs(): number {
+    return 0;
+  }
+  describe(): string {
+    return 'Restart deactivated.';
+  }
 }
 
 class FixedDelayRestart implements RestartStrategy {
   readonly name = 'fixed-delay';
   private failures = 0;
-  constructor(private readonly attempts: number, private readonly delayMs: number) {}
-  notifyFailure(): void { this.failures++; }
-  canRestart(): boolean { return this.failures <= this.attempts; }
-  backoffTimeMs(): number { return this.delayMs; }
-  describe(): string { return `Restart with fixed delay (${this.delayMs} ms). #${this.attempts} restart attempts.`; }
+  constructor(
+    private readonly attempts: number,
+    private readonly delayMs: number,
+  ) {}
+  notifyFailure(): void {
+    this.failures++;
+  }
+  canRestart(): boolean {
+    return this.failures <= this.attempts;
+  }
+  backoffTimeMs(): number {
+    return this.delayMs;
+  }
+  describe(): string {
+    return `Restart with fixed delay (${this.delayMs} ms). #${this.attempts} restart attempts.`;
+  }
 }
 
 class FailureRateRestart implements RestartStrategy {
   readonly name = 'failure-rate';
   private readonly failures: number[] = [];
-  constructor(private readonly maxFailures: number, private readonly intervalMs: number, private readonly delayMs: number) {}
+  constructor(
+    private readonly maxFailures: number,
+    private readonly intervalMs: number,
+    private readonly delayMs: number,
+  ) {}
   notifyFailure(now: number): void {
     this.failures.push(now);
     // Flink restarts only when the oldest counted failure is more than the interval old.
     while (this.failures.length > 0 && this.failures[0]! < now - this.intervalMs) this.failures.shift();
   }
-  canRestart(): boolean { return this.failures.length <= this.maxFailures; }
-  backoffTimeMs(): number { return this.delayMs; }
-  describe(): string { return `Failure rate restart with maximum of ${this.maxFailures} failures within interval ${this.intervalMs} ms and fixed delay ${this.delayMs} ms.`; }
+  canRestart(): boolean {
+    return this.failures.length <= this.maxFailures;
+  }
+  backoffTimeMs(): number {
+    return this.delayMs;
+  }
+  describe(): string {
+    return `Failure rate restart with maximum of ${this.maxFailures} failures within interval ${this.intervalMs} ms and fixed delay ${this.delayMs} ms.`;
+  }
 }
 
 /** Settings of the exponential-delay strategy (Flink 1.19+ defaults in the option table). */
@@ -65,7 +100,10 @@ class ExponentialDelayRestart implements RestartStrategy {
   private lastFailure: number | undefined;
   private nextBackoff = 0;
 
-  constructor(private readonly settings: ExponentialDelaySettings, private readonly random: () => number) {
+  constructor(
+    private readonly settings: ExponentialDelaySettings,
+    private readonly random: () => number,
+  ) {
     this.current = settings.initialMs;
   }
 
@@ -84,8 +122,12 @@ class ExponentialDelayRestart implements RestartStrategy {
     this.nextBackoff = Math.max(this.settings.initialMs, Math.min(this.settings.maxMs, Math.round(this.current + jitter)));
   }
 
-  canRestart(): boolean { return this.attempts <= this.settings.attemptsBeforeReset; }
-  backoffTimeMs(): number { return this.nextBackoff; }
+  canRestart(): boolean {
+    return this.attempts <= this.settings.attemptsBeforeReset;
+  }
+  backoffTimeMs(): number {
+    return this.nextBackoff;
+  }
   describe(): string {
     const s = this.settings;
     return `Restart with exponential delay: initial backoff ${s.initialMs} ms, max backoff ${s.maxMs} ms, multiplier ${s.multiplier}, reset threshold ${s.resetThresholdMs} ms, jitter ${s.jitter}.`;
@@ -96,20 +138,34 @@ class ExponentialDelayRestart implements RestartStrategy {
  * The restart strategy of a job as Flink resolves it: the configured type, or when none is set,
  * exponential-delay with checkpointing and no restarts without (Flink 1.19+ defaults).
  */
-export function createRestartStrategy(configuration: Configuration, checkpointingEnabled: boolean, random: () => number = Math.random): RestartStrategy {
+export function createRestartStrategy(
+  configuration: Configuration,
+  checkpointingEnabled: boolean,
+  random: () => number = Math.random,
+): RestartStrategy {
   const type = configuration.getOptional(RESTART_STRATEGY_TYPE) ?? (checkpointingEnabled ? 'exponential-delay' : 'none');
   switch (type) {
-    case 'none': return new NoRestart();
-    case 'fixed-delay': return new FixedDelayRestart(configuration.get(RESTART_FIXED_DELAY_ATTEMPTS), configuration.get(RESTART_FIXED_DELAY_DELAY));
-    case 'failure-rate': return new FailureRateRestart(
-      configuration.get(RESTART_FAILURE_RATE_MAX_FAILURES), configuration.get(RESTART_FAILURE_RATE_INTERVAL), configuration.get(RESTART_FAILURE_RATE_DELAY));
-    default: return new ExponentialDelayRestart({
-      initialMs: configuration.get(RESTART_EXPONENTIAL_INITIAL_BACKOFF),
-      maxMs: configuration.get(RESTART_EXPONENTIAL_MAX_BACKOFF),
-      multiplier: configuration.get(RESTART_EXPONENTIAL_BACKOFF_MULTIPLIER),
-      resetThresholdMs: configuration.get(RESTART_EXPONENTIAL_RESET_BACKOFF_THRESHOLD),
-      jitter: configuration.get(RESTART_EXPONENTIAL_JITTER_FACTOR),
-      attemptsBeforeReset: configuration.get(RESTART_EXPONENTIAL_ATTEMPTS_BEFORE_RESET),
-    }, random);
+    case 'none':
+      return new NoRestart();
+    case 'fixed-delay':
+      return new FixedDelayRestart(configuration.get(RESTART_FIXED_DELAY_ATTEMPTS), configuration.get(RESTART_FIXED_DELAY_DELAY));
+    case 'failure-rate':
+      return new FailureRateRestart(
+        configuration.get(RESTART_FAILURE_RATE_MAX_FAILURES),
+        configuration.get(RESTART_FAILURE_RATE_INTERVAL),
+        configuration.get(RESTART_FAILURE_RATE_DELAY),
+      );
+    default:
+      return new ExponentialDelayRestart(
+        {
+          initialMs: configuration.get(RESTART_EXPONENTIAL_INITIAL_BACKOFF),
+          maxMs: configuration.get(RESTART_EXPONENTIAL_MAX_BACKOFF),
+          multiplier: configuration.get(RESTART_EXPONENTIAL_BACKOFF_MULTIPLIER),
+          resetThresholdMs: configuration.get(RESTART_EXPONENTIAL_RESET_BACKOFF_THRESHOLD),
+          jitter: configuration.get(RESTART_EXPONENTIAL_JITTER_FACTOR),
+          attemptsBeforeReset: configuration.get(RESTART_EXPONENTIAL_ATTEMPTS_BEFORE_RESET),
+        },
+        random,
+      );
   }
 }

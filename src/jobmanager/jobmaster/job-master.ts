@@ -4,7 +4,11 @@ import { getLogger } from '../../core/logging.js';
 import type { Configuration } from '../../config/configuration.js';
 import { PARALLELISM_DEFAULT } from '../../config/options/core-options.js';
 import { SLOT_REQUEST_TIMEOUT } from '../../config/options/scheduler-options.js';
-import { HIGH_AVAILABILITY_CLUSTER_ID, HIGH_AVAILABILITY_STORAGE_DIR, HIGH_AVAILABILITY_TYPE } from '../../config/options/high-availability-options.js';
+import {
+  HIGH_AVAILABILITY_CLUSTER_ID,
+  HIGH_AVAILABILITY_STORAGE_DIR,
+  HIGH_AVAILABILITY_TYPE,
+} from '../../config/options/high-availability-options.js';
 import { SAVEPOINT_IGNORE_UNCLAIMED_STATE, SAVEPOINT_PATH } from '../../config/options/state-options.js';
 import { WEB_EXCEPTION_HISTORY_SIZE } from '../../config/options/web-options.js';
 import type { JobGraph } from '../../jobgraph/job-graph.js';
@@ -15,7 +19,12 @@ import type { MetricGroup } from '../../metrics/metric-group.js';
 import { MetricRegistry } from '../../metrics/metric-registry.js';
 import { createJobCheckpointServices, loadSavepointIntoStore } from '../checkpoint/checkpoint-services.js';
 import { FileCheckpointPointers } from '../checkpoint/ha-checkpoint-pointers.js';
-import { checkpointSettingsFrom, isPeriodicCheckpointingEnabled, taskCheckpointSettings, type CheckpointSettings } from '../checkpoint/checkpoint-settings.js';
+import {
+  checkpointSettingsFrom,
+  isPeriodicCheckpointingEnabled,
+  taskCheckpointSettings,
+  type CheckpointSettings,
+} from '../checkpoint/checkpoint-settings.js';
 import { createRestartStrategy } from '../failover/restart-strategy.js';
 import { JobCheckpointing } from '../scheduler/checkpointing/job-checkpointing.js';
 import type { SchedulerContext } from '../scheduler/scheduler-context.js';
@@ -95,9 +104,13 @@ export class JobMaster {
     const { configuration } = services;
     const settings = checkpointSettingsFrom(configuration, submission.graph.settings.checkpointIntervalMs);
     const recover = submission.recoverCheckpoints === true;
-    const checkpointServices = await createJobCheckpointServices(settings, submission.jobId, { recover, pointers: recover ? haCheckpointPointers(configuration, submission.jobId) : undefined });
+    const checkpointServices = await createJobCheckpointServices(settings, submission.jobId, {
+      recover,
+      pointers: recover ? haCheckpointPointers(configuration, submission.jobId) : undefined,
+    });
     const savepoint = submission.savepointPath ?? configuration.get(SAVEPOINT_PATH);
-    if (savepoint !== undefined && checkpointServices.store.latest() === undefined) await loadSavepointIntoStore(savepoint, checkpointServices);
+    if (savepoint !== undefined && checkpointServices.store.latest() === undefined)
+      await loadSavepointIntoStore(savepoint, checkpointServices);
     const allowNonRestored = submission.allowNonRestoredState ?? configuration.get(SAVEPOINT_IGNORE_UNCLAIMED_STATE);
     const checkpointing = new JobCheckpointing(submission.jobId, settings, checkpointServices, allowNonRestored);
     const status = new JobStatusTracker(submission.jobId, submission.graph.jobName);

@@ -37,7 +37,10 @@ export class JobMetrics implements JobMetricSource, JobMetricsView {
   private restartingEntries = 0;
   private lastGraph: ExecutionGraph | undefined;
 
-  constructor(jobManagerGroup: MetricGroup, private readonly context: JobMetricsContext) {
+  constructor(
+    jobManagerGroup: MetricGroup,
+    private readonly context: JobMetricsContext,
+  ) {
     this.group = jobManagerGroup.addScopedGroup('job', { job_id: context.jobId, job_name: context.jobName });
     const history = context.status.history;
     this.clock = new JobStatusClock(context.status.status, history[history.length - 1]?.timestamp ?? Date.now());

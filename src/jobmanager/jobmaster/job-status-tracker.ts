@@ -17,7 +17,10 @@ export class JobStatusTracker {
   readonly history: Array<{ readonly status: JobStatus; readonly timestamp: number }> = [{ status: 'INITIALIZING', timestamp: Date.now() }];
   private readonly listeners: JobStatusListener[] = [];
 
-  constructor(readonly jobId: string, readonly jobName: string) {}
+  constructor(
+    readonly jobId: string,
+    readonly jobName: string,
+  ) {}
 
   get status(): JobStatus {
     return this.current;

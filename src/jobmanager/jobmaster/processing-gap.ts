@@ -48,7 +48,11 @@ export class ProcessingGap {
   private readonly ends = new Map<string, TaskEnd>();
 
   /** `stoppedAt`: when the scheduler stopped the run; `attempts`: the stopped run's attempts. */
-  constructor(readonly stoppedAt: number, private readonly attempts: ReadonlySet<string>, earlierEnds: ReadonlyMap<string, TaskEnd> = new Map()) {
+  constructor(
+    readonly stoppedAt: number,
+    private readonly attempts: ReadonlySet<string>,
+    earlierEnds: ReadonlyMap<string, TaskEnd> = new Map(),
+  ) {
     for (const [attemptId, end] of earlierEnds) this.ends.set(attemptId, end);
   }
 
@@ -67,7 +71,8 @@ export class ProcessingGap {
       if (end.lastRecordAt !== undefined) lastRecord = Math.max(lastRecord ?? end.lastRecordAt, end.lastRecordAt);
       idle ||= end.idleAtEnd;
     }
-    if (lastRecord === undefined || (idle && lastRecord < this.stoppedAt - IDLE_BEFORE_STOP_MS)) return { at: this.stoppedAt, fromRecords: false };
+    if (lastRecord === undefined || (idle && lastRecord < this.stoppedAt - IDLE_BEFORE_STOP_MS))
+      return { at: this.stoppedAt, fromRecords: false };
     return { at: lastRecord, fromRecords: true };
   }
 
@@ -75,7 +80,8 @@ export class ProcessingGap {
   measure(end: number, endIsRecord: boolean): GapMeasure {
     const start = this.start();
     return {
-      start: start.at, startIsRecord: start.fromRecords,
+      start: start.at,
+      startIsRecord: start.fromRecords,
       downtimeMs: Math.max(0, Math.round(end - start.at)),
       basis: start.fromRecords && endIsRecord ? 'records' : 'scheduler',
     };

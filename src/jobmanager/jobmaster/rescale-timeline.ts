@@ -75,7 +75,10 @@ export class RescaleTimeline {
   /** Reported by the stopped run's sources, for the next run's entry. */
   private pendingReplay: number | undefined;
 
-  constructor(private readonly clock: () => number = Date.now, private readonly schedule: Schedule = realSchedule) {}
+  constructor(
+    private readonly clock: () => number = Date.now,
+    private readonly schedule: Schedule = realSchedule,
+  ) {}
 
   get changes(): readonly ParallelismChange[] {
     return this.entries;
@@ -108,7 +111,12 @@ export class RescaleTimeline {
   }
 
   /** A new run with `attempts` is deployed. */
-  runStarted(cause: RescaleCause, parallelism: Record<string, number>, restoredCheckpointId: number | undefined, attempts: RunAttempts = { all: [], outputs: [] }): void {
+  runStarted(
+    cause: RescaleCause,
+    parallelism: Record<string, number>,
+    restoredCheckpointId: number | undefined,
+    attempts: RunAttempts = { all: [], outputs: [] },
+  ): void {
     const now = this.clock();
     const gap = this.gap;
     this.gap = undefined;
@@ -119,16 +127,26 @@ export class RescaleTimeline {
     this.pendingReplay = undefined;
     const start = gap?.start().at ?? now;
     const entry: Mutable<ParallelismChange> = {
-      timestamp: now, cause, parallelism, downtimeMs: Math.max(0, now - start), downtimeStart: Math.min(start, now),
-      downtimeBasis: gap === undefined ? 'none' : 'pending', restoredCheckpointId, recordsReplayed,
+      timestamp: now,
+      cause,
+      parallelism,
+      downtimeMs: Math.max(0, now - start),
+      downtimeStart: Math.min(start, now),
+      downtimeBasis: gap === undefined ? 'none' : 'pending',
+      restoredCheckpointId,
+      recordsReplayed,
     };
     if (gap !== undefined) {
       this.restartingTimeMs += now - gap.stoppedAt;
-      const resumption = new RunResumption(gap, this.runAttempts, new Set(attempts.outputs), this.schedule, (settled) => this.settle(entry, resumption, settled));
+      const resumption = new RunResumption(gap, this.runAttempts, new Set(attempts.outputs), this.schedule, (settled) =>
+        this.settle(entry, resumption, settled),
+      );
       this.awaited = { entry, resumption };
     }
     this.entries.push(entry);
-    log.info(`New run after ${cause}: parallelism ${Object.values(parallelism).join('/')}, restored checkpoint ${restoredCheckpointId ?? 'none'}, records replayed ${recordsReplayed ?? 'unknown'}${gap === undefined ? '' : '; its downtime is known once its sinks process records'}.`);
+    log.info(
+      `New run after ${cause}: parallelism ${Object.values(parallelism).join('/')}, restored checkpoint ${restoredCheckpointId ?? 'none'}, records replayed ${recordsReplayed ?? 'unknown'}${gap === undefined ? '' : '; its downtime is known once its sinks process records'}.`,
+    );
     if (this.entries.length > 500) this.entries.splice(0, this.entries.length - 500);
   }
 
@@ -139,7 +157,8 @@ export class RescaleTimeline {
     awaited.resumption.reportFirstActivity(attemptId, at, kind);
     // Until settled, the entry shows the outage so far: at least up to the latest sink that resumed.
     const latest = awaited.resumption.latestFirstRecord;
-    if (this.awaited === awaited && latest !== undefined) awaited.entry.downtimeMs = Math.max(awaited.entry.downtimeMs, Math.round(latest - awaited.entry.downtimeStart));
+    if (this.awaited === awaited && latest !== undefined)
+      awaited.entry.downtimeMs = Math.max(awaited.entry.downtimeMs, Math.round(latest - awaited.entry.downtimeStart));
   }
 
   /** Milliseconds the current outage has lasted so far by the scheduler's states (0 while a run is deployed). */
@@ -153,7 +172,9 @@ export class RescaleTimeline {
     entry.downtimeMs = measured.downtimeMs;
     entry.downtimeBasis = measured.basis;
     const from = measured.startIsRecord ? 'last record' : 'stop';
-    log.info(`Run after ${entry.cause} (parallelism ${Object.values(entry.parallelism).join('/')}): down for ${measured.downtimeMs} ms (${measured.basis}: ${from} at ${iso(measured.start)}, ${until} at ${iso(measured.start + measured.downtimeMs)}).`);
+    log.info(
+      `Run after ${entry.cause} (parallelism ${Object.values(entry.parallelism).join('/')}): down for ${measured.downtimeMs} ms (${measured.basis}: ${from} at ${iso(measured.start)}, ${until} at ${iso(measured.start + measured.downtimeMs)}).`,
+    );
   }
 }
 

@@ -58,10 +58,18 @@ export class RunResumption {
     if (!this.outputs.has(attemptId) || this.firstRecords.has(attemptId)) return;
     this.firstRecords.set(attemptId, at);
     if (this.firstRecords.size === this.outputs.size) {
-      this.settle(this.latestFirstRecord!, true, this.outputs.size === 1 ? 'first record' : `first record of all ${this.outputs.size} sinks`);
+      this.settle(
+        this.latestFirstRecord!,
+        true,
+        this.outputs.size === 1 ? 'first record' : `first record of all ${this.outputs.size} sinks`,
+      );
     } else if (this.cancelWait === undefined) {
       this.cancelWait = this.schedule(() => {
-        this.settle(this.latestFirstRecord!, true, `first record of ${this.firstRecords.size} of ${this.outputs.size} sinks (the others had none within ${SINK_WAIT_MS} ms)`);
+        this.settle(
+          this.latestFirstRecord!,
+          true,
+          `first record of ${this.firstRecords.size} of ${this.outputs.size} sinks (the others had none within ${SINK_WAIT_MS} ms)`,
+        );
       }, SINK_WAIT_MS);
     }
   }

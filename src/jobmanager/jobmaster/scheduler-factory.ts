@@ -2,9 +2,14 @@ import { getLogger } from '../../core/logging.js';
 import type { Configuration } from '../../config/configuration.js';
 import { PARALLELISM_DEFAULT } from '../../config/options/core-options.js';
 import {
-  ADAPTIVE_SCHEDULER_COOLDOWN_AFTER_RESCALING, ADAPTIVE_SCHEDULER_EXECUTING_RESOURCE_STABILIZATION_TIMEOUT, ADAPTIVE_SCHEDULER_MIN_PARALLELISM_INCREASE,
-  ADAPTIVE_SCHEDULER_RESOURCE_STABILIZATION_TIMEOUT, ADAPTIVE_SCHEDULER_RESOURCE_WAIT_TIMEOUT, ADAPTIVE_SCHEDULER_SCALING_INTERVAL_MAX,
-  JOB_MANAGER_SCHEDULER, SCHEDULER_MODE,
+  ADAPTIVE_SCHEDULER_COOLDOWN_AFTER_RESCALING,
+  ADAPTIVE_SCHEDULER_EXECUTING_RESOURCE_STABILIZATION_TIMEOUT,
+  ADAPTIVE_SCHEDULER_MIN_PARALLELISM_INCREASE,
+  ADAPTIVE_SCHEDULER_RESOURCE_STABILIZATION_TIMEOUT,
+  ADAPTIVE_SCHEDULER_RESOURCE_WAIT_TIMEOUT,
+  ADAPTIVE_SCHEDULER_SCALING_INTERVAL_MAX,
+  JOB_MANAGER_SCHEDULER,
+  SCHEDULER_MODE,
 } from '../../config/options/scheduler-options.js';
 import { AdaptiveResources } from '../scheduler/adaptive/adaptive-resources.js';
 import { AdaptiveScheduler, type AdaptiveSchedulerSettings } from '../scheduler/adaptive/adaptive-scheduler.js';
@@ -41,18 +46,31 @@ export function adaptiveSettings(configuration: Configuration): AdaptiveSchedule
 }
 
 /** Builds the job's scheduler: Default, or Adaptive (Reactive Mode or jobmanager.scheduler: adaptive). */
-export function createScheduler(configuration: Configuration, context: SchedulerContext, checkpointing: JobCheckpointing, timeline: RescaleTimeline): SchedulerNG {
+export function createScheduler(
+  configuration: Configuration,
+  context: SchedulerContext,
+  checkpointing: JobCheckpointing,
+  timeline: RescaleTimeline,
+): SchedulerNG {
   if (!usesAdaptiveScheduler(configuration)) return new DefaultScheduler(context, checkpointing);
   const reactive = isReactive(configuration);
   if (reactive) {
-    log.info(`Reactive Mode: the configured parallelism of job ${context.jobId} and its operators is ignored; each vertex runs with as many slots as the cluster offers, up to its max parallelism.`);
+    log.info(
+      `Reactive Mode: the configured parallelism of job ${context.jobId} and its operators is ignored; each vertex runs with as many slots as the cluster offers, up to its max parallelism.`,
+    );
     if (!checkpointing.enabled) {
-      log.warn(`Reactive Mode without checkpointing: job ${context.jobId} loses its state at every rescale, and a lost TaskManager fails it (no restart strategy). Set execution.checkpointing.interval to keep state across rescales.`);
+      log.warn(
+        `Reactive Mode without checkpointing: job ${context.jobId} loses its state at every rescale, and a lost TaskManager fails it (no restart strategy). Set execution.checkpointing.interval to keep state across rescales.`,
+      );
     }
   }
   const resources = new AdaptiveResources(
-    context.graph, context.slotPool, context.jobId, reactive,
-    configuration.get(PARALLELISM_DEFAULT), configuration.get(ADAPTIVE_SCHEDULER_MIN_PARALLELISM_INCREASE),
+    context.graph,
+    context.slotPool,
+    context.jobId,
+    reactive,
+    configuration.get(PARALLELISM_DEFAULT),
+    configuration.get(ADAPTIVE_SCHEDULER_MIN_PARALLELISM_INCREASE),
   );
   return new AdaptiveScheduler(context, resources, checkpointing, adaptiveSettings(configuration), timeline);
 }

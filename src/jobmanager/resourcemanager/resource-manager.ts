@@ -5,7 +5,12 @@ import type { HeartbeatListener } from '../../heartbeat/heartbeat-listener.js';
 import { createGatewayProxy, RpcDispatcher } from '../../rpc/gateway.js';
 import { RESOURCE_MANAGER_GATEWAY, type ResourceManagerGateway } from '../../rpc/gateways/resource-manager-gateway.js';
 import { TASK_EXECUTOR_GATEWAY } from '../../rpc/gateways/task-executor-gateway.js';
-import type { JobManagerHeartbeatPayload, RegistrationResponse, TaskExecutorHeartbeatPayload, TaskExecutorRegistration } from '../../rpc/gateways/task-executor-registration.js';
+import type {
+  JobManagerHeartbeatPayload,
+  RegistrationResponse,
+  TaskExecutorHeartbeatPayload,
+  TaskExecutorRegistration,
+} from '../../rpc/gateways/task-executor-registration.js';
 import type { RpcConnection } from '../../rpc/rpc-connection.js';
 import { RegisteredTaskManager, type TaskManagerListener, type TaskManagerLossCause } from './registered-task-manager.js';
 import { validateRegistration } from './validate-registration.js';
@@ -65,7 +70,9 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
     this.taskManagers.delete(resourceId);
     this.heartbeats.unmonitorTarget(resourceId);
     const silentMs = Date.now() - taskManager.lastHeartbeat;
-    log.info(`TaskManager ${resourceId} lost: ${reason} (last heard from ${silentMs} ms ago; ${this.taskManagers.size} TaskManager(s) remain).`);
+    log.info(
+      `TaskManager ${resourceId} lost: ${reason} (last heard from ${silentMs} ms ago; ${this.taskManagers.size} TaskManager(s) remain).`,
+    );
     if (cause === 'heartbeat-timeout') taskManager.gateway.disconnectResourceManager(reason);
     // Closed a tick later, so the answer to a call that got us here (a disconnect) still goes out.
     if (cause !== 'socket-closed' && !keepConnection) setImmediate(() => taskManager.connection.close(reason));
@@ -81,7 +88,11 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
   }
 
   notifyHeartbeatTimeout(targetId: string): void {
-    this.closeTaskManagerConnection(targetId, 'heartbeat-timeout', `heartbeat of TaskManager with id ${targetId} timed out after ${this.settings.heartbeatTimeoutMs} ms`);
+    this.closeTaskManagerConnection(
+      targetId,
+      'heartbeat-timeout',
+      `heartbeat of TaskManager with id ${targetId} timed out after ${this.settings.heartbeatTimeoutMs} ms`,
+    );
   }
 
   reportPayload(targetId: string, payload: TaskExecutorHeartbeatPayload): void {
@@ -106,9 +117,19 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
     const previous = this.taskManagers.get(registration.resourceId);
     if (previous !== undefined) {
       // A repeat on the same connection replaces the registration; the connection itself stays.
-      this.closeTaskManagerConnection(registration.resourceId, 're-registered', `TaskManager ${registration.resourceId} registered again`, previous.connection === connection);
+      this.closeTaskManagerConnection(
+        registration.resourceId,
+        're-registered',
+        `TaskManager ${registration.resourceId} registered again`,
+        previous.connection === connection,
+      );
     }
-    const taskManager = new RegisteredTaskManager(registration, randomHex(16), connection, createGatewayProxy(connection, TASK_EXECUTOR_GATEWAY));
+    const taskManager = new RegisteredTaskManager(
+      registration,
+      randomHex(16),
+      connection,
+      createGatewayProxy(connection, TASK_EXECUTOR_GATEWAY),
+    );
     this.taskManagers.set(registration.resourceId, taskManager);
     connection.on('close', (why: string) => {
       if (this.taskManagers.get(registration.resourceId) === taskManager) {
@@ -119,7 +140,9 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
       requestHeartbeat: (fromId, payload) => taskManager.gateway.requestHeartbeat(fromId, payload),
       receiveHeartbeat: () => undefined,
     });
-    log.info(`Registering TaskManager with ResourceID ${registration.resourceId} (${registration.dataAddress}) at ResourceManager: ${registration.numberOfSlots} slot(s), pid ${registration.pid}.`);
+    log.info(
+      `Registering TaskManager with ResourceID ${registration.resourceId} (${registration.dataAddress}) at ResourceManager: ${registration.numberOfSlots} slot(s), pid ${registration.pid}.`,
+    );
     // Listeners may deploy at once; the registration answer must reach the TaskManager before that.
     setImmediate(() => {
       if (this.taskManagers.get(registration.resourceId) !== taskManager) return;

@@ -4,7 +4,8 @@ import { MAX_SLOTS_PER_TASK_MANAGER } from '../../config/options/taskmanager-opt
 export function validateRegistration(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object') return 'registration is not an object';
   const r = value as Record<string, unknown>;
-  if (typeof r['resourceId'] !== 'string' || r['resourceId'].length === 0 || r['resourceId'].length > 256) return 'resourceId must be a non-empty string of at most 256 characters';
+  if (typeof r['resourceId'] !== 'string' || r['resourceId'].length === 0 || r['resourceId'].length > 256)
+    return 'resourceId must be a non-empty string of at most 256 characters';
   if (typeof r['dataAddress'] !== 'string' || r['dataAddress'].length > 512) return 'dataAddress must be a string';
   const slots = r['numberOfSlots'];
   if (typeof slots !== 'number' || !Number.isInteger(slots) || slots < 1 || slots > MAX_SLOTS_PER_TASK_MANAGER) {

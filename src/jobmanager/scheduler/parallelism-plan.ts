@@ -17,8 +17,10 @@ export function configuredMaxParallelism(graph: JobGraph, vertexMaxParallelism: 
 
 /** The default scheduler's plan: every vertex at its configured parallelism. */
 export function configuredPlan(graph: JobGraph, clusterDefault: number): VertexParallelism {
-  return new Map(graph.vertices.map((vertex) => {
-    const parallelism = configuredParallelism(graph, vertex.parallelism, clusterDefault);
-    return [vertex.id, { parallelism, maxParallelism: configuredMaxParallelism(graph, vertex.maxParallelism, parallelism) }];
-  }));
+  return new Map(
+    graph.vertices.map((vertex) => {
+      const parallelism = configuredParallelism(graph, vertex.parallelism, clusterDefault);
+      return [vertex.id, { parallelism, maxParallelism: configuredMaxParallelism(graph, vertex.maxParallelism, parallelism) }];
+    }),
+  );
 }

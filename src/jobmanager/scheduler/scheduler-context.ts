@@ -25,9 +25,14 @@ export interface SchedulerContext {
 /** Records a failure in the exception history with the task it came from. */
 export function recordFailure(context: SchedulerContext, execution: Execution | undefined, error: SerializedError): void {
   const taskManager = execution?.allocation?.taskManager;
-  context.exceptions.add(error, execution === undefined ? undefined : {
-    name: execution.taskName,
-    taskManagerId: taskManager?.resourceId,
-    endpoint: taskManager?.registration.dataAddress,
-  });
+  context.exceptions.add(
+    error,
+    execution === undefined
+      ? undefined
+      : {
+          name: execution.taskName,
+          taskManagerId: taskManager?.resourceId,
+          endpoint: taskManager?.registration.dataAddress,
+        },
+  );
 }

@@ -37,9 +37,8 @@ const METRIC_FIELDS = {
 export function aggregatedJson(subtasks: readonly SubtaskAttemptDetails[]): Record<string, unknown> {
   const metrics = Object.fromEntries(Object.entries(METRIC_FIELDS).map(([name, read]) => [name, statsOf(subtasks.map(read))]));
   const states = [...new Set(subtasks.flatMap((subtask) => Object.keys(subtask.statusDurations)))];
-  const statusDuration = Object.fromEntries(states.map((state) => [
-    state,
-    statsOf(subtasks.map((subtask) => (subtask.statusDurations as Record<string, number>)[state] ?? 0)),
-  ]));
+  const statusDuration = Object.fromEntries(
+    states.map((state) => [state, statsOf(subtasks.map((subtask) => (subtask.statusDurations as Record<string, number>)[state] ?? 0))]),
+  );
   return { metrics, 'status-duration': statusDuration };
 }

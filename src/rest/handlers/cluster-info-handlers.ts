@@ -15,7 +15,12 @@ export function dashboardConfigHandler(jobs: JobGateway): RestHandler {
         'timezone-offset': rawTimeZoneOffsetMs(),
         'flink-version': FLINK_VERSION,
         'flink-revision': FLINK_COMMIT,
-        features: { 'web-submit': settings.webSubmit, 'web-cancel': settings.webCancel, 'web-rescale': settings.webRescale, 'web-history': false },
+        features: {
+          'web-submit': settings.webSubmit,
+          'web-cancel': settings.webCancel,
+          'web-rescale': settings.webRescale,
+          'web-history': false,
+        },
       },
     };
   };

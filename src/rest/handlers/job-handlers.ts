@@ -93,13 +93,16 @@ export function jobExceptionsHandler(jobs: JobGateway): RestHandler {
 
 /** `failureLabelFilter` values: comma-separated `key:value` pairs. */
 function labelFilters(values: readonly string[]): Array<[string, string]> {
-  return values.flatMap((value) => value.split(',')).filter((pair) => pair.trim() !== '').map((pair) => {
-    const [key, label, ...rest] = pair.split(':');
-    if (key === undefined || label === undefined || rest.length > 0 || key.trim() === '') {
-      throw badRequest(`Invalid failureLabelFilter '${pair}': expected key:value pairs separated by commas.`);
-    }
-    return [key.trim(), label.trim()];
-  });
+  return values
+    .flatMap((value) => value.split(','))
+    .filter((pair) => pair.trim() !== '')
+    .map((pair) => {
+      const [key, label, ...rest] = pair.split(':');
+      if (key === undefined || label === undefined || rest.length > 0 || key.trim() === '') {
+        throw badRequest(`Invalid failureLabelFilter '${pair}': expected key:value pairs separated by commas.`);
+      }
+      return [key.trim(), label.trim()];
+    });
 }
 
 /** PATCH /jobs/:jobid?mode=cancel: 202 with an empty body once the cancellation is under way. */
@@ -108,7 +111,9 @@ export function jobCancelHandler(jobs: JobGateway): RestHandler {
     const jobId = jobIdParam(request);
     const mode = request.query.get('mode') ?? 'cancel';
     if (mode.toLowerCase() === 'stop') {
-      throw badRequest('The termination mode "stop" no longer exists: use mode=cancel to cancel, or POST /jobs/:jobid/stop to stop with a savepoint.');
+      throw badRequest(
+        'The termination mode "stop" no longer exists: use mode=cancel to cancel, or POST /jobs/:jobid/stop to stop with a savepoint.',
+      );
     }
     if (mode.toLowerCase() !== 'cancel') throw badRequest(`Invalid query parameter mode='${mode}': the only termination mode is cancel.`);
     jobs.cancelJob(jobId);

@@ -1,5 +1,11 @@
 import type {
-  ExecutionStateCounts, IoMetrics, JobDetails, JobOverview, JobPlanNode, JobVertexOverview, SubtaskAttemptDetails,
+  ExecutionStateCounts,
+  IoMetrics,
+  JobDetails,
+  JobOverview,
+  JobPlanNode,
+  JobVertexOverview,
+  SubtaskAttemptDetails,
 } from '../../rpc/gateways/job-view-types.js';
 import { EXECUTION_STATES } from '../../rpc/gateways/job-view-types.js';
 
@@ -78,9 +84,16 @@ export function planJson(jobId: string, name: string, jobType: string, nodes: re
       operator: '',
       operator_strategy: '',
       description: node.description,
-      ...(node.inputs.length === 0 ? {} : {
-        inputs: node.inputs.map((input) => ({ num: input.num, id: input.id, ship_strategy: input.shipStrategy, exchange: 'pipelined_bounded' })),
-      }),
+      ...(node.inputs.length === 0
+        ? {}
+        : {
+            inputs: node.inputs.map((input) => ({
+              num: input.num,
+              id: input.id,
+              ship_strategy: input.shipStrategy,
+              exchange: 'pipelined_bounded',
+            })),
+          }),
       optimizer_properties: {},
     })),
   };

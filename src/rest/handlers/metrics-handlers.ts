@@ -1,4 +1,10 @@
-import { aggregateMetrics, availableMetricIds, formatMetricValue, AGGREGATION_MODES, type AggregationMode } from '../../metrics/metric-aggregation.js';
+import {
+  aggregateMetrics,
+  availableMetricIds,
+  formatMetricValue,
+  AGGREGATION_MODES,
+  type AggregationMode,
+} from '../../metrics/metric-aggregation.js';
 import type { MetricValue } from '../../metrics/metric-group.js';
 import type { MetricEntries, MetricQuery, SubtaskMetrics } from '../../metrics/metric-query.js';
 import { jobIdParam, vertexIdParam } from '../request-params.js';
@@ -7,7 +13,10 @@ import type { RestHandler, RestRequest, RestResponse } from '../router.js';
 
 /** The metric names of `get=a,b`; undefined when the parameter is absent or empty (list every metric). */
 function requestedNames(request: RestRequest): string[] | undefined {
-  const names = (request.query.get('get') ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = (request.query.get('get') ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   return names.length === 0 ? undefined : names;
 }
 
@@ -24,18 +33,28 @@ export function metricCollection(entries: MetricEntries, names: readonly string[
 
 /** Subtask metrics under Flink's vertex ids: `<subtask>.<name>` and `<subtask>.<operator>.<name>`. */
 function vertexEntries(subtasks: readonly SubtaskMetrics[]): Array<[string, MetricValue]> {
-  return subtasks.flatMap((subtask) => subtask.metrics.map(([name, value]): [string, MetricValue] => [`${subtask.subtaskIndex}.${name}`, value]));
+  return subtasks.flatMap((subtask) =>
+    subtask.metrics.map(([name, value]): [string, MetricValue] => [`${subtask.subtaskIndex}.${name}`, value]),
+  );
 }
 
 /**
  * Adds, for a requested name without subtask prefix, its sum over the subtasks (tsflink's
  * extension: `get=numRecordsInPerSecond` gives the vertex's total, which the web UI reads).
  */
-function withVertexTotals(entries: Array<[string, MetricValue]>, subtasks: readonly SubtaskMetrics[], names: readonly string[] | undefined): Array<[string, MetricValue]> {
+function withVertexTotals(
+  entries: Array<[string, MetricValue]>,
+  subtasks: readonly SubtaskMetrics[],
+  names: readonly string[] | undefined,
+): Array<[string, MetricValue]> {
   if (names === undefined) return entries;
   for (const name of names) {
     if (/^\d+\./.test(name)) continue;
-    const [total] = aggregateMetrics(subtasks.map((subtask) => subtask.metrics), [name], ['sum']);
+    const [total] = aggregateMetrics(
+      subtasks.map((subtask) => subtask.metrics),
+      [name],
+      ['sum'],
+    );
     if (total?.sum !== undefined) entries.push([name, total.sum]);
   }
   return entries;
@@ -64,7 +83,9 @@ export function vertexMetricsHandler(metrics: MetricQuery): RestHandler {
 export function subtaskMetricsHandler(metrics: MetricQuery): RestHandler {
   return (request) => {
     const index = subtaskIndexParam(request);
-    const subtask = metrics.subtaskMetrics(jobIdParam(request), vertexIdParam(request))?.find((candidate) => candidate.subtaskIndex === index);
+    const subtask = metrics
+      .subtaskMetrics(jobIdParam(request), vertexIdParam(request))
+      ?.find((candidate) => candidate.subtaskIndex === index);
     return metricCollection(subtask?.metrics ?? [], requestedNames(request));
   };
 }
@@ -89,7 +110,10 @@ export function aggregatedSubtaskMetricsHandler(metrics: MetricQuery): RestHandl
     const subtasks = metrics.subtaskMetrics(jobIdParam(request), vertexIdParam(request)) ?? [];
     const selected = indexSelection(request.query.get('subtasks'));
     const chosen = subtasks.filter((subtask) => selected === undefined || selected(subtask.subtaskIndex));
-    return aggregated(request, chosen.map((subtask) => subtask.metrics));
+    return aggregated(
+      request,
+      chosen.map((subtask) => subtask.metrics),
+    );
   };
 }
 
@@ -97,7 +121,10 @@ export function aggregatedSubtaskMetricsHandler(metrics: MetricQuery): RestHandl
 export function aggregatedTaskManagerMetricsHandler(metrics: MetricQuery): RestHandler {
   return (request) => {
     const ids = idSelection(request, 'taskmanagers') ?? metrics.taskManagerIds();
-    return aggregated(request, ids.map((id) => metrics.taskManagerMetrics(id) ?? []));
+    return aggregated(
+      request,
+      ids.map((id) => metrics.taskManagerMetrics(id) ?? []),
+    );
   };
 }
 
@@ -105,7 +132,10 @@ export function aggregatedTaskManagerMetricsHandler(metrics: MetricQuery): RestH
 export function aggregatedJobMetricsHandler(metrics: MetricQuery): RestHandler {
   return (request) => {
     const ids = idSelection(request, 'jobs')?.map((id) => id.toLowerCase()) ?? metrics.jobIds();
-    return aggregated(request, ids.map((id) => metrics.jobMetrics(id) ?? []));
+    return aggregated(
+      request,
+      ids.map((id) => metrics.jobMetrics(id) ?? []),
+    );
   };
 }
 
@@ -118,17 +148,26 @@ function aggregated(request: RestRequest, components: readonly MetricEntries[]):
 
 /** The `agg` modes (every mode when absent); 400 for an unknown one. */
 function aggregationModes(request: RestRequest): AggregationMode[] {
-  const raw = (request.query.get('agg') ?? '').split(',').map((mode) => mode.trim().toLowerCase()).filter((mode) => mode !== '');
+  const raw = (request.query.get('agg') ?? '')
+    .split(',')
+    .map((mode) => mode.trim().toLowerCase())
+    .filter((mode) => mode !== '');
   if (raw.length === 0) return [...AGGREGATION_MODES];
   for (const mode of raw) {
-    if (!(AGGREGATION_MODES as readonly string[]).includes(mode)) throw badRequest(`Invalid query parameter agg='${request.query.get('agg')}': expected a comma-separated list of min, max, sum, avg, skew.`);
+    if (!(AGGREGATION_MODES as readonly string[]).includes(mode))
+      throw badRequest(
+        `Invalid query parameter agg='${request.query.get('agg')}': expected a comma-separated list of min, max, sum, avg, skew.`,
+      );
   }
   return raw as AggregationMode[];
 }
 
 /** A comma-separated id list query parameter, undefined when absent or empty. */
 function idSelection(request: RestRequest, name: string): string[] | undefined {
-  const ids = (request.query.get(name) ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const ids = (request.query.get(name) ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
   return ids.length === 0 ? undefined : ids;
 }
 

@@ -10,7 +10,8 @@ const RESCALING_DISABLED = 'Rescaling is temporarily disabled. See FLINK-12312.'
 export function rescalingHandler(): RestHandler {
   return (request) => {
     jobIdParam(request);
-    if (request.query.get('parallelism') === null) throw new RestError(400, 'Missing query parameter parallelism: expected a positive integer.');
+    if (request.query.get('parallelism') === null)
+      throw new RestError(400, 'Missing query parameter parallelism: expected a positive integer.');
     integerQuery(request, 'parallelism', 1, 1);
     throw new RestError(503, RESCALING_DISABLED);
   };

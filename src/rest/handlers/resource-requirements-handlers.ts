@@ -9,10 +9,12 @@ import type { RestHandler } from '../router.js';
 export function resourceRequirementsHandler(jobs: JobGateway): RestHandler {
   return (request) => {
     const requirements = jobs.requestResourceRequirements(jobIdParam(request));
-    const json = Object.fromEntries(Object.entries(requirements).map(([vertexId, bounds]) => [
-      vertexId,
-      { parallelism: { lowerBound: bounds.lowerBound, upperBound: bounds.upperBound } },
-    ]));
+    const json = Object.fromEntries(
+      Object.entries(requirements).map(([vertexId, bounds]) => [
+        vertexId,
+        { parallelism: { lowerBound: bounds.lowerBound, upperBound: bounds.upperBound } },
+      ]),
+    );
     return { status: 200, json };
   };
 }
@@ -30,11 +32,15 @@ export function updateResourceRequirementsHandler(jobs: JobGateway): RestHandler
 export function parseRequirements(body: Record<string, unknown>): JobResourceRequirements {
   const requirements: Record<string, { lowerBound: number; upperBound: number }> = {};
   for (const [vertexId, value] of Object.entries(body)) {
-    if (!isHexId(vertexId.toLowerCase())) throw badRequest(`Invalid job vertex id '${vertexId}' in the resource requirements: expected 32 hexadecimal characters.`);
-    const parallelism = (value as { parallelism?: unknown } | null)?.parallelism as { lowerBound?: unknown; upperBound?: unknown } | undefined;
+    if (!isHexId(vertexId.toLowerCase()))
+      throw badRequest(`Invalid job vertex id '${vertexId}' in the resource requirements: expected 32 hexadecimal characters.`);
+    const parallelism = (value as { parallelism?: unknown } | null)?.parallelism as
+      { lowerBound?: unknown; upperBound?: unknown } | undefined;
     const { lowerBound, upperBound } = parallelism ?? {};
     if (!Number.isInteger(lowerBound) || !Number.isInteger(upperBound)) {
-      throw badRequest(`Resource requirements of job vertex ${vertexId} must read {"parallelism": {"lowerBound": <int>, "upperBound": <int>}}.`);
+      throw badRequest(
+        `Resource requirements of job vertex ${vertexId} must read {"parallelism": {"lowerBound": <int>, "upperBound": <int>}}.`,
+      );
     }
     requirements[vertexId.toLowerCase()] = { lowerBound: lowerBound as number, upperBound: upperBound as number };
   }

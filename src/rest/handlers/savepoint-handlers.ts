@@ -1,6 +1,14 @@
 import type { SavepointOperationStatus } from '../../rpc/gateways/job-view-types.js';
 import type { JobGateway } from '../../rpc/gateways/job-gateway.js';
-import { checkFormatType, hexIdParam, jobIdParam, objectBody, optionalBoolean, optionalString, optionalTriggerId } from '../request-params.js';
+import {
+  checkFormatType,
+  hexIdParam,
+  jobIdParam,
+  objectBody,
+  optionalBoolean,
+  optionalString,
+  optionalTriggerId,
+} from '../request-params.js';
 import type { RestHandler } from '../router.js';
 
 /**
@@ -59,7 +67,9 @@ function operationJson(status: SavepointOperationStatus): Record<string, unknown
     case 'FAILED':
       return {
         status: { id: 'COMPLETED' },
-        operation: { 'failure-cause': { class: status.failure.name, 'stack-trace': status.failure.stack, message: status.failure.message } },
+        operation: {
+          'failure-cause': { class: status.failure.name, 'stack-trace': status.failure.stack, message: status.failure.message },
+        },
       };
   }
 }

@@ -8,7 +8,11 @@ export interface OperatorStateHandle {
   readonly operatorId: string;
   /** Slices of keyed state, one per key group from `start`; null for an empty group. */
   readonly keyGroups?: { readonly start: number; readonly slices: ReadonlyArray<StateSlice | null> };
-  readonly listStates?: ReadonlyArray<{ readonly name: string; readonly mode: 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST'; readonly entries: readonly StateSlice[] }>;
+  readonly listStates?: ReadonlyArray<{
+    readonly name: string;
+    readonly mode: 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST';
+    readonly entries: readonly StateSlice[];
+  }>;
 }
 
 /** What a subtask acknowledges for one checkpoint: the location of every operator's state. */

@@ -1,7 +1,18 @@
 import { TsFlinkError } from '../../core/errors.js';
 import type {
-  DashboardSettings, JobConfigDetails, JobDetails, JobExceptions, JobManagerEnvironment, JobOverview, JobResourceRequirements,
-  JobStatusName, JobVertexDetails, JobVertexTaskManagers, ParallelismHistory, SavepointOperationStatus, SavepointRequest,
+  DashboardSettings,
+  JobConfigDetails,
+  JobDetails,
+  JobExceptions,
+  JobManagerEnvironment,
+  JobOverview,
+  JobResourceRequirements,
+  JobStatusName,
+  JobVertexDetails,
+  JobVertexTaskManagers,
+  ParallelismHistory,
+  SavepointOperationStatus,
+  SavepointRequest,
 } from './job-view-types.js';
 
 /** Why a job request was refused; REST maps each to Flink's status code. */
@@ -9,7 +20,10 @@ export type JobRequestFailure = 'NOT_FOUND' | 'BAD_REQUEST' | 'CONFLICT' | 'UNSU
 
 /** A job request that cannot be served: an unknown job, vertex or operation, or a request the job refuses. */
 export class JobRequestError extends TsFlinkError {
-  constructor(readonly failure: JobRequestFailure, message: string) {
+  constructor(
+    readonly failure: JobRequestFailure,
+    message: string,
+  ) {
     super(`JOB_REQUEST_${failure}`, message);
   }
 }

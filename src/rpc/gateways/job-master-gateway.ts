@@ -4,7 +4,8 @@ import type { CheckpointAcknowledgement, CheckpointDecline } from './checkpoint-
 import type { TaskMetricsReport } from './task-metrics-report.js';
 
 /** States of one execution attempt, as Flink's ExecutionState. */
-export type ExecutionState = 'CREATED' | 'SCHEDULED' | 'DEPLOYING' | 'INITIALIZING' | 'RUNNING' | 'FINISHED' | 'CANCELING' | 'CANCELED' | 'FAILED' | 'RECONCILING';
+export type ExecutionState =
+  'CREATED' | 'SCHEDULED' | 'DEPLOYING' | 'INITIALIZING' | 'RUNNING' | 'FINISHED' | 'CANCELING' | 'CANCELED' | 'FAILED' | 'RECONCILING';
 
 /** A task reporting a change of its state. */
 export interface TaskExecutionStateUpdate {
@@ -67,6 +68,13 @@ export interface JobMasterGateway {
 
 export const JOB_MASTER_GATEWAY: GatewaySpec<JobMasterGateway> = {
   name: 'jobMaster',
-  methods: { updateTaskExecutionState: 'request', requestJobArchive: 'request', acknowledgeCheckpoint: 'notification', declineCheckpoint: 'notification', reportTaskMetrics: 'request', reportFirstActivity: 'notification' },
+  methods: {
+    updateTaskExecutionState: 'request',
+    requestJobArchive: 'request',
+    acknowledgeCheckpoint: 'notification',
+    declineCheckpoint: 'notification',
+    reportTaskMetrics: 'request',
+    reportFirstActivity: 'notification',
+  },
   timeouts: { requestJobArchive: 60_000, reportTaskMetrics: 5_000 },
 };

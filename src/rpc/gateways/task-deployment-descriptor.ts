@@ -44,7 +44,11 @@ export type StateSlice =
 export interface OperatorRestoreDescriptor {
   readonly operatorId: string;
   readonly keyGroupSlices: readonly StateSlice[];
-  readonly listStates: ReadonlyArray<{ readonly name: string; readonly mode: 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST'; readonly entries: readonly StateSlice[] }>;
+  readonly listStates: ReadonlyArray<{
+    readonly name: string;
+    readonly mode: 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST';
+    readonly entries: readonly StateSlice[];
+  }>;
 }
 
 /** Checkpoint settings a task needs. */

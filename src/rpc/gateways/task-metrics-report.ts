@@ -66,7 +66,8 @@ function record(value: unknown, where: string): Record<string, unknown> {
 }
 
 function text(value: unknown, where: string): void {
-  if (typeof value !== 'string' || value.length === 0 || value.length > LIMITS.text) refuse(`${where} must be a non-empty string of at most ${LIMITS.text} characters`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > LIMITS.text)
+    refuse(`${where} must be a non-empty string of at most ${LIMITS.text} characters`);
 }
 
 function count(value: unknown, where: string): void {

@@ -56,7 +56,12 @@ export class ComparableAggregator implements Aggregator {
   private readonly byAggregate: boolean;
   private readonly isMax: boolean;
 
-  constructor(field: FieldSpec, type: TypeDescriptor | undefined, aggregation: Exclude<AggregationType, 'SUM'>, private readonly first = true) {
+  constructor(
+    field: FieldSpec,
+    type: TypeDescriptor | undefined,
+    aggregation: Exclude<AggregationType, 'SUM'>,
+    private readonly first = true,
+  ) {
     this.access = fieldAccessor(field, type);
     this.byAggregate = aggregation === 'MIN_BY' || aggregation === 'MAX_BY';
     this.isMax = aggregation === 'MAX' || aggregation === 'MAX_BY';
@@ -77,6 +82,11 @@ export class ComparableAggregator implements Aggregator {
 }
 
 /** The aggregator for `aggregation` over `field` of records of `type`. */
-export function createAggregator(aggregation: AggregationType, field: FieldSpec, type: TypeDescriptor | undefined, first = true): Aggregator {
+export function createAggregator(
+  aggregation: AggregationType,
+  field: FieldSpec,
+  type: TypeDescriptor | undefined,
+  first = true,
+): Aggregator {
   return aggregation === 'SUM' ? new SumAggregator(field, type) : new ComparableAggregator(field, type, aggregation, first);
 }

@@ -17,9 +17,11 @@ export interface FieldAccessor {
 /** Builds the accessor for `field` of records of `type`. */
 export function fieldAccessor(field: FieldSpec, type: TypeDescriptor | undefined): FieldAccessor {
   if (typeof field === 'number') {
-    if (!Number.isInteger(field) || field < 0) throw new UnsupportedOperationError(`Invalid field position ${field}: a tuple position is an integer >= 0`);
+    if (!Number.isInteger(field) || field < 0)
+      throw new UnsupportedOperationError(`Invalid field position ${field}: a tuple position is an integer >= 0`);
     if (type !== undefined && type.kind !== 'TUPLE' && type.kind !== 'GENERIC' && type.kind !== 'ROW') {
-      if (field !== 0) throw new UnsupportedOperationError(`Field position ${field} is out of range for a stream of ${type.kind}: only 0 is accepted`);
+      if (field !== 0)
+        throw new UnsupportedOperationError(`Field position ${field} is out of range for a stream of ${type.kind}: only 0 is accepted`);
       return { fieldType: type, get: (v) => v, set: (_v, f) => f };
     }
     const fieldType = type?.kind === 'TUPLE' ? type.fields[field] : type?.kind === 'ROW' ? type.fields[field]?.type : undefined;
@@ -28,7 +30,8 @@ export function fieldAccessor(field: FieldSpec, type: TypeDescriptor | undefined
     }
     return {
       fieldType,
-      get: (v) => (Array.isArray(v) ? v[field] : field === 0 && (typeof v !== 'object' || v === null) ? v : (v as Record<number, unknown>)[field]),
+      get: (v) =>
+        Array.isArray(v) ? v[field] : field === 0 && (typeof v !== 'object' || v === null) ? v : (v as Record<number, unknown>)[field],
       set: (v, f) => {
         if (Array.isArray(v)) {
           const copy = v.slice();

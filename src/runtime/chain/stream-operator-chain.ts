@@ -55,9 +55,21 @@ export function buildOperatorChain(members: readonly ChainMemberSpec[], services
   for (let i = operators.length - 1; i >= 0; i--) {
     const m = members[i]!;
     const out = i === operators.length - 1 ? countingOutput(output, counters) : forwardTo(operators[i + 1]!);
-    operators[i]!.setup({ operatorId: m.operatorId, name: m.name, services, output: out, keyed: m.keyed, inputType: m.inputType, outputType: m.outputType });
+    operators[i]!.setup({
+      operatorId: m.operatorId,
+      name: m.name,
+      services,
+      output: out,
+      keyed: m.keyed,
+      inputType: m.inputType,
+      outputType: m.outputType,
+    });
   }
-  return new StreamOperatorChain(members.map((m) => m.operatorId), operators, counters);
+  return new StreamOperatorChain(
+    members.map((m) => m.operatorId),
+    operators,
+    counters,
+  );
 }
 
 /** The OperatorChain the task drives. */
@@ -65,7 +77,11 @@ export class StreamOperatorChain implements OperatorChain {
   readonly source: SourceDriver | undefined;
   private readonly head: StreamOperator;
 
-  constructor(private readonly ids: readonly OperatorId[], readonly operators: readonly StreamOperator[], readonly counters: OperatorCounters) {
+  constructor(
+    private readonly ids: readonly OperatorId[],
+    readonly operators: readonly StreamOperator[],
+    readonly counters: OperatorCounters,
+  ) {
     this.head = operators[0]!;
     this.source = this.head instanceof SourceOperator ? this.head : undefined;
   }

@@ -21,8 +21,7 @@ export interface RichFunctionHooks {
 export type MapFunction<I, O> = ((value: I) => O) | ({ map(value: I): O } & RichFunctionHooks);
 /** One record in, any number out. */
 export type FlatMapFunction<I, O> =
-  | ((value: I, out: Collector<O>) => void)
-  | ({ flatMap(value: I, out: Collector<O>): void } & RichFunctionHooks);
+  ((value: I, out: Collector<O>) => void) | ({ flatMap(value: I, out: Collector<O>): void } & RichFunctionHooks);
 /** Keeps the records for which it returns true. */
 export type FilterFunction<T> = ((value: T) => boolean) | ({ filter(value: T): boolean } & RichFunctionHooks);
 /** Combines two values of the same type into one. */
@@ -43,8 +42,7 @@ export type DeltaFunction<T> = ((oldDataPoint: T, newDataPoint: T) => number) | 
 
 /** Writes each record somewhere (Flink's SinkFunction). */
 export type SinkFunction<T> =
-  | ((value: T, context: SinkContext) => void)
-  | ({ invoke(value: T, context: SinkContext): void } & RichFunctionHooks);
+  ((value: T, context: SinkContext) => void) | ({ invoke(value: T, context: SinkContext): void } & RichFunctionHooks);
 
 /** What a SinkFunction knows about the record it writes. */
 export interface SinkContext {
@@ -57,7 +55,8 @@ export interface SinkContext {
 export function asCallable1<A, R>(fn: ((a: A) => R) | object, method: string): (a: A) => R {
   if (typeof fn === 'function') return fn as (a: A) => R;
   const m = (fn as Record<string, unknown>)[method];
-  if (typeof m !== 'function') throw new InvalidFunctionError(`The function object has no ${method}() method: pass a function or an object with ${method}()`);
+  if (typeof m !== 'function')
+    throw new InvalidFunctionError(`The function object has no ${method}() method: pass a function or an object with ${method}()`);
   return (m as (a: A) => R).bind(fn);
 }
 
@@ -65,7 +64,8 @@ export function asCallable1<A, R>(fn: ((a: A) => R) | object, method: string): (
 export function asCallable2<A, B, R>(fn: ((a: A, b: B) => R) | object, method: string): (a: A, b: B) => R {
   if (typeof fn === 'function') return fn as (a: A, b: B) => R;
   const m = (fn as Record<string, unknown>)[method];
-  if (typeof m !== 'function') throw new InvalidFunctionError(`The function object has no ${method}() method: pass a function or an object with ${method}()`);
+  if (typeof m !== 'function')
+    throw new InvalidFunctionError(`The function object has no ${method}() method: pass a function or an object with ${method}()`);
   return (m as (a: A, b: B) => R).bind(fn);
 }
 

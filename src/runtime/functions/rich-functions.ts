@@ -14,7 +14,9 @@ export abstract class AbstractRichFunction {
 
   getRuntimeContext(): RuntimeContext {
     if (this.runtimeContextRef === undefined) {
-      throw new InvalidFunctionError('The runtime context is not set yet: use getRuntimeContext() in open() or later, not in the constructor');
+      throw new InvalidFunctionError(
+        'The runtime context is not set yet: use getRuntimeContext() in open() or later, not in the constructor',
+      );
     }
     return this.runtimeContextRef;
   }

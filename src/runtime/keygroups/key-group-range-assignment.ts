@@ -28,22 +28,13 @@ export function computeOperatorIndexForKeyGroup(maxParallelism: number, parallel
 }
 
 /** The subtask index a keyed record goes to; what the HASH partitioner calls per record. */
-export function assignKeyToParallelOperator(
-  key: unknown,
-  maxParallelism: number,
-  parallelism: number,
-  type?: TypeDescriptor,
-): number {
+export function assignKeyToParallelOperator(key: unknown, maxParallelism: number, parallelism: number, type?: TypeDescriptor): number {
   const keyGroup = murmurHash(javaHashCode(key, type)) % maxParallelism;
   return Math.floor((keyGroup * parallelism) / maxParallelism);
 }
 
 /** The key groups subtask `operatorIndex` owns at `parallelism`. */
-export function computeKeyGroupRangeForOperatorIndex(
-  maxParallelism: number,
-  parallelism: number,
-  operatorIndex: number,
-): KeyGroupRange {
+export function computeKeyGroupRangeForOperatorIndex(maxParallelism: number, parallelism: number, operatorIndex: number): KeyGroupRange {
   checkParallelismPreconditions(maxParallelism, parallelism);
   if (!Number.isInteger(operatorIndex) || operatorIndex < 0 || operatorIndex >= parallelism) {
     throw new RangeError(`Operator index ${operatorIndex} is outside [0, ${parallelism}).`);

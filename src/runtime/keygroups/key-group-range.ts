@@ -8,7 +8,9 @@ export class KeyGroupRange {
 
   constructor(startKeyGroup: number, endKeyGroup: number) {
     if (!Number.isInteger(startKeyGroup) || !Number.isInteger(endKeyGroup) || startKeyGroup < 0) {
-      throw new RangeError(`Invalid key group range [${startKeyGroup}, ${endKeyGroup}]: bounds must be integers and the start non-negative.`);
+      throw new RangeError(
+        `Invalid key group range [${startKeyGroup}, ${endKeyGroup}]: bounds must be integers and the start non-negative.`,
+      );
     }
     const empty = endKeyGroup < startKeyGroup;
     this.startKeyGroup = empty ? 0 : startKeyGroup;

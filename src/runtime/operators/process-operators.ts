@@ -1,5 +1,11 @@
 /** Operators running ProcessFunction (non-keyed) and KeyedProcessFunction (with timers and keyed state). */
-import type { KeyedProcessFunctionLike, OnTimerContext, ProcessFunctionLike, TimeDomain, TimerService } from '../functions/process-functions.js';
+import type {
+  KeyedProcessFunctionLike,
+  OnTimerContext,
+  ProcessFunctionLike,
+  TimeDomain,
+  TimerService,
+} from '../functions/process-functions.js';
 import { VOID_NAMESPACE } from '../state/namespace.js';
 import type { InternalTimerService } from '../timers/internal-timer-service.js';
 import type { InternalTimer } from '../timers/timer-heap.js';

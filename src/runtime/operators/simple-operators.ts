@@ -1,5 +1,12 @@
 /** The one-record-at-a-time operators: map, flatMap and filter (Flink's StreamMap, StreamFlatMap, StreamFilter). */
-import { asCallable1, asCallable2, type Collector, type FilterFunction, type FlatMapFunction, type MapFunction } from '../functions/function-types.js';
+import {
+  asCallable1,
+  asCallable2,
+  type Collector,
+  type FilterFunction,
+  type FlatMapFunction,
+  type MapFunction,
+} from '../functions/function-types.js';
 import { AbstractUdfOperator } from './abstract-udf-operator.js';
 import { TimestampedCollector } from './timestamped-collector.js';
 

@@ -17,7 +17,10 @@ import type { TaskServices } from '../task-contract.js';
 
 /** One operator's runtime context; keyed state is available only on keyed input. */
 export class StreamingRuntimeContext implements RuntimeContext {
-  constructor(private readonly services: TaskServices, private readonly backend: HeapKeyedStateBackend | undefined) {}
+  constructor(
+    private readonly services: TaskServices,
+    private readonly backend: HeapKeyedStateBackend | undefined,
+  ) {}
 
   getIndexOfThisSubtask(): number {
     return this.services.subtaskIndex;

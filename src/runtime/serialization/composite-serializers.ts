@@ -15,7 +15,9 @@ export class TupleSerializer implements TypeSerializer<unknown[]> {
     const fields = this.fields;
     const arity = fields.length;
     if (!Array.isArray(value) || value.length !== arity) {
-      throw new SerializationError(`Cannot write ${describeValue(value)} as a TUPLE of ${arity} field(s): expected an array of exactly ${arity}.`);
+      throw new SerializationError(
+        `Cannot write ${describeValue(value)} as a TUPLE of ${arity} field(s): expected an array of exactly ${arity}.`,
+      );
     }
     for (let base = 0; base < arity; base += 8) {
       const limit = Math.min(arity, base + 8);
@@ -99,7 +101,8 @@ export class MapSerializer implements TypeSerializer<Map<unknown, unknown>> {
     }
     if ((i & 7) !== 0) out.writeByte(mask);
     for (const [k, v] of map) {
-      if (k === null || k === undefined) throw new SerializationError('Cannot write a MAP with a null or undefined key: map keys must be non-null.');
+      if (k === null || k === undefined)
+        throw new SerializationError('Cannot write a MAP with a null or undefined key: map keys must be non-null.');
       this.key.write(out, k);
       if (v !== null && v !== undefined) this.value.write(out, v);
     }

@@ -33,17 +33,30 @@ export function createSerializer(type: TypeDescriptor): TypeSerializer<unknown> 
 
 function build(type: TypeDescriptor): TypeSerializer<unknown> {
   switch (type.kind) {
-    case 'INT': return new IntSerializer();
-    case 'LONG': return new LongSerializer();
-    case 'DOUBLE': return new DoubleSerializer();
-    case 'FLOAT': return new FloatSerializer();
-    case 'BOOLEAN': return new BooleanSerializer();
-    case 'STRING': return new StringSerializer();
-    case 'TUPLE': return new TupleSerializer(type.fields.map(createSerializer));
-    case 'LIST': return new ListSerializer(createSerializer(type.element));
-    case 'MAP': return new MapSerializer(createSerializer(type.key), createSerializer(type.value));
+    case 'INT':
+      return new IntSerializer();
+    case 'LONG':
+      return new LongSerializer();
+    case 'DOUBLE':
+      return new DoubleSerializer();
+    case 'FLOAT':
+      return new FloatSerializer();
+    case 'BOOLEAN':
+      return new BooleanSerializer();
+    case 'STRING':
+      return new StringSerializer();
+    case 'TUPLE':
+      return new TupleSerializer(type.fields.map(createSerializer));
+    case 'LIST':
+      return new ListSerializer(createSerializer(type.element));
+    case 'MAP':
+      return new MapSerializer(createSerializer(type.key), createSerializer(type.value));
     case 'ROW':
-      return new RowSerializer(type.fields.map((f) => f.name), type.fields.map((f) => createSerializer(f.type)));
-    case 'GENERIC': return GENERIC_SERIALIZER;
+      return new RowSerializer(
+        type.fields.map((f) => f.name),
+        type.fields.map((f) => createSerializer(f.type)),
+      );
+    case 'GENERIC':
+      return GENERIC_SERIALIZER;
   }
 }

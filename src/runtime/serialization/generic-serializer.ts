@@ -123,25 +123,37 @@ export class GenericSerializer implements TypeSerializer<unknown> {
   private readValue(inp: DataInputReader, depth: number): unknown {
     const tag = inp.readByte();
     switch (tag) {
-      case Tag.NULL: return null;
-      case Tag.UNDEFINED: return undefined;
-      case Tag.FALSE: return false;
-      case Tag.TRUE: return true;
+      case Tag.NULL:
+        return null;
+      case Tag.UNDEFINED:
+        return undefined;
+      case Tag.FALSE:
+        return false;
+      case Tag.TRUE:
+        return true;
       case Tag.INT32: {
         const v = inp.readVarInt();
         if ((v | 0) !== v) throw new SerializationError(`Corrupt int32 before offset ${inp.position}: ${v}.`);
         return v;
       }
-      case Tag.SAFE_INTEGER: return inp.readVarInt();
-      case Tag.DOUBLE: return inp.readFloat64();
-      case Tag.BIGINT: return readBigInt(inp);
-      case Tag.STRING: return inp.readString();
-      case Tag.DATE: return new Date(inp.readFloat64());
-      case Tag.UINT8ARRAY: return new Uint8Array(inp.readBytes(inp.readLength(1)));
-      case Tag.BUFFER: return Buffer.from(inp.readBytes(inp.readLength(1)));
+      case Tag.SAFE_INTEGER:
+        return inp.readVarInt();
+      case Tag.DOUBLE:
+        return inp.readFloat64();
+      case Tag.BIGINT:
+        return readBigInt(inp);
+      case Tag.STRING:
+        return inp.readString();
+      case Tag.DATE:
+        return new Date(inp.readFloat64());
+      case Tag.UINT8ARRAY:
+        return new Uint8Array(inp.readBytes(inp.readLength(1)));
+      case Tag.BUFFER:
+        return Buffer.from(inp.readBytes(inp.readLength(1)));
       default:
         if (tag > Tag.BUFFER) throw new SerializationError(`Corrupt generic value: unknown tag ${tag} at offset ${inp.position - 1}.`);
-        if (depth >= MAX_GENERIC_DEPTH) throw new SerializationError(`Corrupt generic value: nested deeper than ${MAX_GENERIC_DEPTH} levels.`);
+        if (depth >= MAX_GENERIC_DEPTH)
+          throw new SerializationError(`Corrupt generic value: nested deeper than ${MAX_GENERIC_DEPTH} levels.`);
         return this.readContainer(inp, tag, depth + 1);
     }
   }

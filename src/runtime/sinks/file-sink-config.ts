@@ -38,12 +38,18 @@ export class DateTimeBucketAssigner<T> implements BucketAssigner<T> {
     const d = new Date(context.currentProcessingTime());
     return this.formatString.replace(/yyyy|MM|dd|HH|mm|ss/g, (t) => {
       switch (t) {
-        case 'yyyy': return pad(d.getFullYear(), 4);
-        case 'MM': return pad(d.getMonth() + 1);
-        case 'dd': return pad(d.getDate());
-        case 'HH': return pad(d.getHours());
-        case 'mm': return pad(d.getMinutes());
-        default: return pad(d.getSeconds());
+        case 'yyyy':
+          return pad(d.getFullYear(), 4);
+        case 'MM':
+          return pad(d.getMonth() + 1);
+        case 'dd':
+          return pad(d.getDate());
+        case 'HH':
+          return pad(d.getHours());
+        case 'mm':
+          return pad(d.getMinutes());
+        default:
+          return pad(d.getSeconds());
       }
     });
   }
@@ -81,7 +87,11 @@ export interface RollingPolicy {
 
 /** Rolls on size, age or inactivity (Flink's DefaultRollingPolicy: 128 MiB, 60 s, 60 s by default). */
 export class DefaultRollingPolicy implements RollingPolicy {
-  constructor(readonly maxPartSize: number, readonly rolloverIntervalMs: number, readonly inactivityIntervalMs: number) {}
+  constructor(
+    readonly maxPartSize: number,
+    readonly rolloverIntervalMs: number,
+    readonly inactivityIntervalMs: number,
+  ) {}
   static builder(): DefaultRollingPolicyBuilder {
     return new DefaultRollingPolicyBuilder();
   }
@@ -130,8 +140,15 @@ export class OnCheckpointRollingPolicy implements RollingPolicy {
 
 /** Prefix and suffix of part file names. */
 export class OutputFileConfig {
-  constructor(readonly partPrefix = 'part', readonly partSuffix = '') {}
-  static builder(): { withPartPrefix(p: string): ReturnType<typeof OutputFileConfig.builder>; withPartSuffix(s: string): ReturnType<typeof OutputFileConfig.builder>; build(): OutputFileConfig } {
+  constructor(
+    readonly partPrefix = 'part',
+    readonly partSuffix = '',
+  ) {}
+  static builder(): {
+    withPartPrefix(p: string): ReturnType<typeof OutputFileConfig.builder>;
+    withPartSuffix(s: string): ReturnType<typeof OutputFileConfig.builder>;
+    build(): OutputFileConfig;
+  } {
     let prefix = 'part';
     let suffix = '';
     const b = {

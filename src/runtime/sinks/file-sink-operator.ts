@@ -60,7 +60,8 @@ export class FileSinkOperator extends AbstractStreamOperator {
 
   override open(): void {
     const interval = this.spec.bucketCheckIntervalMs;
-    if (interval > 0) this.checkTimer = this.services.processingTime.scheduleAtFixedRate(() => this.rollOnProcessingTime(), interval, interval);
+    if (interval > 0)
+      this.checkTimer = this.services.processingTime.scheduleAtFixedRate(() => this.rollOnProcessingTime(), interval, interval);
   }
 
   processElement(value: unknown, timestamp: number | undefined): void {

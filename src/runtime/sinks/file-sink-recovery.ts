@@ -38,7 +38,9 @@ export function deleteStrayInProgressFiles(
   logger: Logger,
 ): void {
   if (!existsSync(basePath)) return;
-  const pattern = new RegExp(`^\\.${escapeRegExp(config.partPrefix)}-[0-9a-f-]{36}-(\\d+)-\\d+${escapeRegExp(config.partSuffix)}\\.inprogress\\.`);
+  const pattern = new RegExp(
+    `^\\.${escapeRegExp(config.partPrefix)}-[0-9a-f-]{36}-(\\d+)-\\d+${escapeRegExp(config.partSuffix)}\\.inprogress\\.`,
+  );
   // Buckets may nest (a bucket id can contain '/'), so every directory below the base path is scanned.
   const dirs: string[] = [];
   const walk = (dir: string): void => {

@@ -42,7 +42,10 @@ export class RowFormatBuilder<T> {
   private outputFileConfig = new OutputFileConfig();
   private bucketCheckIntervalMs = 60_000;
 
-  constructor(private readonly basePath: string, private readonly encoder: Encoder<T>) {}
+  constructor(
+    private readonly basePath: string,
+    private readonly encoder: Encoder<T>,
+  ) {}
 
   withBucketAssigner(assigner: BucketAssigner<T>): this {
     this.bucketAssigner = assigner;

@@ -19,7 +19,11 @@ export class PartFileWriter implements PartFileInfo {
   private chunks: string[] = [];
   private buffered = 0;
 
-  constructor(readonly inProgressPath: string, readonly finalPath: string, readonly creationTime: number) {
+  constructor(
+    readonly inProgressPath: string,
+    readonly finalPath: string,
+    readonly creationTime: number,
+  ) {
     mkdirSync(dirname(inProgressPath), { recursive: true });
     this.fd = openSync(inProgressPath, 'wx');
     this.lastUpdateTime = creationTime;

@@ -15,7 +15,10 @@ export class CollectionSource<T> implements Source<T, CollectionSplit> {
   readonly boundedness: Boundedness = 'BOUNDED';
   readonly nonParallel = true;
 
-  constructor(private readonly values: readonly T[], readonly outputType: TypeDescriptor) {}
+  constructor(
+    private readonly values: readonly T[],
+    readonly outputType: TypeDescriptor,
+  ) {}
 
   createInitialSplits(ctx: SourceReaderContext): CollectionSplit[] {
     return ctx.subtaskIndex === 0 ? [{ id: 0, offset: 0 }] : [];

@@ -11,9 +11,7 @@ import { createSequenceSplits, splitsOfSubtask, type SequenceSplit } from './seq
 import type { Boundedness, Source, SourceReader, SourceReaderContext } from './source.js';
 
 /** Maps an index to a record; an object may have `open(ctx)` to set itself up per subtask. */
-export type GeneratorFunction<T> =
-  | ((index: number) => T)
-  | { map(index: number): T; open?(ctx: SourceReaderContext): void };
+export type GeneratorFunction<T> = ((index: number) => T) | { map(index: number): T; open?(ctx: SourceReaderContext): void };
 
 /** Generates `count` records from a function of their index. */
 export class DataGeneratorSource<T> implements Source<T, SequenceSplit> {
@@ -26,7 +24,8 @@ export class DataGeneratorSource<T> implements Source<T, SequenceSplit> {
     private readonly ratePerSecondPerSubtask: number | undefined,
     readonly outputType: TypeDescriptor,
   ) {
-    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`DataGeneratorSource needs a count in [0, Number.MAX_SAFE_INTEGER], got ${count}`);
+    if (!Number.isSafeInteger(count) || count < 0)
+      throw new RangeError(`DataGeneratorSource needs a count in [0, Number.MAX_SAFE_INTEGER], got ${count}`);
     this.boundedness = count === Number.MAX_SAFE_INTEGER ? 'CONTINUOUS_UNBOUNDED' : 'BOUNDED';
   }
 

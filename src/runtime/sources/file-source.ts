@@ -63,7 +63,9 @@ function expand(path: string, out: string[]): void {
     out.push(path);
     return;
   }
-  const names = readdirSync(path).filter((n) => !isHidden(n)).sort();
+  const names = readdirSync(path)
+    .filter((n) => !isHidden(n))
+    .sort();
   for (const name of names) expand(join(path, name), out);
 }
 
@@ -73,7 +75,10 @@ export class FileSource<T> implements Source<T, FileSplit> {
   readonly nonParallel = false;
   readonly outputType: TypeDescriptor;
 
-  constructor(private readonly format: StreamFormat<T>, readonly paths: readonly string[]) {
+  constructor(
+    private readonly format: StreamFormat<T>,
+    readonly paths: readonly string[],
+  ) {
     if (paths.length === 0) throw new UnsupportedOperationError('FileSource needs at least one path');
     this.outputType = format.outputType;
   }
@@ -103,7 +108,10 @@ export class FileSource<T> implements Source<T, FileSplit> {
 
 /** Builds a FileSource; continuous monitoring is not supported. */
 export class FileSourceBuilder<T> {
-  constructor(private readonly format: StreamFormat<T>, private readonly paths: string[]) {}
+  constructor(
+    private readonly format: StreamFormat<T>,
+    private readonly paths: string[],
+  ) {}
   monitorContinuously(): FileSourceBuilder<T> {
     throw new UnsupportedOperationError('FileSource.monitorContinuously is not supported: tsflink reads files as a bounded input');
   }

@@ -15,7 +15,10 @@ export class LineFileReader {
   private eof = false;
   private skipLeadingLf = false;
 
-  constructor(readonly path: string, encoding: BufferEncoding = 'utf8') {
+  constructor(
+    readonly path: string,
+    encoding: BufferEncoding = 'utf8',
+  ) {
     this.fd = openSync(path, 'r');
     this.decoder = new StringDecoder(encoding);
   }

@@ -14,8 +14,12 @@ export class NumberSequenceSource implements Source<number, SequenceSplit> {
   readonly outputType: TypeDescriptor = { kind: 'LONG' };
   readonly nonParallel = false;
 
-  constructor(readonly from: number, readonly to: number) {
-    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw new RangeError(`fromSequence needs safe integers, got ${from} and ${to}`);
+  constructor(
+    readonly from: number,
+    readonly to: number,
+  ) {
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to))
+      throw new RangeError(`fromSequence needs safe integers, got ${from} and ${to}`);
     if (from > to) throw new RangeError(`fromSequence needs from <= to, got ${from} > ${to}`);
   }
 

@@ -17,7 +17,11 @@ export class RateLimiter {
   /** When `tokens` was last brought up to date; undefined until the first call starts the clock. */
   private refilledAt: number | undefined;
 
-  constructor(permitsPerSecond: number, private readonly now: () => number, maxBurstMs = DEFAULT_MAX_BURST_MS) {
+  constructor(
+    permitsPerSecond: number,
+    private readonly now: () => number,
+    maxBurstMs = DEFAULT_MAX_BURST_MS,
+  ) {
     if (!(permitsPerSecond > 0) || !Number.isFinite(permitsPerSecond)) {
       throw new RangeError(`A rate must be a finite number > 0 records per second, got ${permitsPerSecond}`);
     }

@@ -12,7 +12,8 @@ export interface SequenceSplit {
  * `total mod n` one number longer; computed without products beyond 2^53.
  */
 export function createSequenceSplits(from: number, to: number, maxSplits: number): SequenceSplit[] {
-  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw new RangeError(`A sequence needs safe integers, got [${from}, ${to}]`);
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to))
+    throw new RangeError(`A sequence needs safe integers, got [${from}, ${to}]`);
   const total = to - from + 1;
   if (total <= 0) return [];
   const n = Math.max(1, Math.min(maxSplits, total));

@@ -15,7 +15,11 @@ export class SocketTextSource implements Source<string, never> {
   readonly outputType: TypeDescriptor = { kind: 'STRING' };
   readonly nonParallel = true;
 
-  constructor(readonly hostname: string, readonly port: number, readonly delimiter = '\n') {
+  constructor(
+    readonly hostname: string,
+    readonly port: number,
+    readonly delimiter = '\n',
+  ) {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`A socket port must be in [0, 65535], got ${port}`);
     if (delimiter === '') throw new RangeError('The socket delimiter must not be empty');
   }
@@ -38,7 +42,10 @@ class SocketReader implements SourceReader<string, never> {
   private failure: Error | undefined;
   private readonly signal = new AvailabilitySignal();
 
-  constructor(private readonly source: SocketTextSource, private readonly active: boolean) {}
+  constructor(
+    private readonly source: SocketTextSource,
+    private readonly active: boolean,
+  ) {}
 
   async start(): Promise<void> {
     if (!this.active) return;
@@ -47,7 +54,9 @@ class SocketReader implements SourceReader<string, never> {
     socket.setEncoding('utf8');
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
-      socket.once('error', (cause) => reject(new SourceReadError(`Cannot connect to socket ${hostname}:${port}: ${cause.message}`, { cause })));
+      socket.once('error', (cause) =>
+        reject(new SourceReadError(`Cannot connect to socket ${hostname}:${port}: ${cause.message}`, { cause })),
+      );
     });
     this.socket = socket;
     socket.on('data', (chunk: string) => this.onData(chunk));

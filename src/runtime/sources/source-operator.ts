@@ -20,7 +20,10 @@ export class SourceOperator extends AbstractStreamOperator implements SourceDriv
   private watermarks!: SplitWatermarks;
   private ended = false;
 
-  constructor(private readonly source: Source<unknown, unknown>, private readonly strategy: WatermarkStrategy<unknown>) {
+  constructor(
+    private readonly source: Source<unknown, unknown>,
+    private readonly strategy: WatermarkStrategy<unknown>,
+  ) {
     super();
   }
 

@@ -11,7 +11,7 @@ export type Boundedness = 'BOUNDED' | 'CONTINUOUS_UNBOUNDED';
 
 /** Where a reader emits the records of one split. */
 export interface SplitOutput<T> {
-  collect(value: T, timestamp?: number  ): void;
+  collect(value: T, timestamp?: number): void;
 }
 
 /** What a reader emits into: one output per split, and a signal when a split is done. */

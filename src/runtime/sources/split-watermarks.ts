@@ -17,7 +17,7 @@ class SplitChannel implements SplitOutput<unknown>, WatermarkOutput {
     private readonly output: Output,
   ) {}
 
-  collect(value: unknown, timestamp?: number  ): void {
+  collect(value: unknown, timestamp?: number): void {
     const ts = this.assign(value, timestamp);
     this.output.collect(value, ts);
     if (ts !== undefined) this.generator.onEvent(value, ts, this);
@@ -38,7 +38,11 @@ export class SplitWatermarks implements ReaderOutput<unknown> {
   private periodic: Cancellable | undefined;
   private readonly assign: (event: unknown, ts: number | undefined) => number | undefined;
 
-  constructor(private readonly strategy: WatermarkStrategy<unknown>, private readonly output: Output, private readonly services: TaskServices) {
+  constructor(
+    private readonly strategy: WatermarkStrategy<unknown>,
+    private readonly output: Output,
+    private readonly services: TaskServices,
+  ) {
     this.emitter = new WatermarkEmitter((wm) => output.emitWatermark(wm));
     this.assign = strategy.createTimestampAssigner();
   }

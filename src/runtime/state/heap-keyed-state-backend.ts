@@ -49,7 +49,11 @@ export class HeapKeyedStateBackend implements KeyContext {
   private readonly pendingTimers = new Map<string, RestoredTimer[]>();
   private readonly timerSources: TimerSnapshotSource[] = [];
 
-  constructor(readonly keyType: TypeDescriptor | undefined, readonly maxParallelism: number, readonly keyGroupRange: KeyGroupRange) {
+  constructor(
+    readonly keyType: TypeDescriptor | undefined,
+    readonly maxParallelism: number,
+    readonly keyGroupRange: KeyGroupRange,
+  ) {
     this.start = keyGroupRange.startKeyGroup;
     this.numKeyGroups = keyGroupRange.size();
     this.keySerializer = serializerOf(keyType);
@@ -80,7 +84,9 @@ export class HeapKeyedStateBackend implements KeyContext {
     const existing = this.states.get(descriptor.name);
     if (existing !== undefined) {
       if (existing.descriptor.kind !== descriptor.kind) {
-        throw new StateError(`State '${descriptor.name}' is a ${existing.descriptor.kind} state and cannot be used as a ${descriptor.kind} state`);
+        throw new StateError(
+          `State '${descriptor.name}' is a ${existing.descriptor.kind} state and cannot be used as a ${descriptor.kind} state`,
+        );
       }
       return existing;
     }
@@ -95,7 +101,9 @@ export class HeapKeyedStateBackend implements KeyContext {
     const pending = this.pending.get(descriptor.name);
     if (pending === undefined) return;
     if (pending.kind !== descriptor.kind) {
-      throw new StateError(`State '${descriptor.name}' was a ${pending.kind} state in the checkpoint and is now asked for as a ${descriptor.kind} state`);
+      throw new StateError(
+        `State '${descriptor.name}' was a ${pending.kind} state in the checkpoint and is now asked for as a ${descriptor.kind} state`,
+      );
     }
     this.pending.delete(descriptor.name);
     for (const [groupIndex, sections] of pending.byGroup) {
@@ -138,7 +146,11 @@ export class HeapKeyedStateBackend implements KeyContext {
         const timers = source.byGroup.get(g);
         if (timers !== undefined) writer.writeTimers(source.name, timers);
       }
-      for (const [service, restored] of this.pendingTimers) writer.writeTimers(service, restored.filter((r) => r.groupIndex === g));
+      for (const [service, restored] of this.pendingTimers)
+        writer.writeTimers(
+          service,
+          restored.filter((r) => r.groupIndex === g),
+        );
       chunks.push(writer.finish());
     }
     return { start: this.start, chunks };
@@ -159,7 +171,9 @@ export class HeapKeyedStateBackend implements KeyContext {
     const live = this.states.get(section.name);
     if (live !== undefined) {
       if (live.descriptor.kind !== section.kind) {
-        throw new StateError(`State '${section.name}' was a ${section.kind} state in the checkpoint and is now used as a ${live.descriptor.kind} state`);
+        throw new StateError(
+          `State '${section.name}' was a ${section.kind} state in the checkpoint and is now used as a ${live.descriptor.kind} state`,
+        );
       }
       this.load(live, g, section);
       return;

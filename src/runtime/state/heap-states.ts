@@ -26,10 +26,18 @@ export abstract class AbstractHeapState {
   readonly codec: StateValueCodec;
   /** The last table lookup, valid while the table's version and the key and namespace are unchanged. */
   private readonly lookup: { version: number; group: number; key: unknown; nsKey: string | undefined; entry: StateEntry | undefined } = {
-    version: -1, group: -1, key: undefined, nsKey: undefined, entry: undefined,
+    version: -1,
+    group: -1,
+    key: undefined,
+    nsKey: undefined,
+    entry: undefined,
   };
 
-  constructor(protected readonly keyContext: KeyContext, readonly table: StateTable, readonly descriptor: AnyStateDescriptor) {
+  constructor(
+    protected readonly keyContext: KeyContext,
+    readonly table: StateTable,
+    readonly descriptor: AnyStateDescriptor,
+  ) {
     this.codec = stateValueCodec(descriptor);
   }
 
@@ -43,7 +51,13 @@ export abstract class AbstractHeapState {
     const nsKey = this.namespace.nsKey;
     const cache = this.lookup;
     // A read followed by a write of the same key (every reduce, every count) looks up once.
-    if (cache.version === this.table.version && cache.group === k.currentGroupIndex && cache.key === k.currentCanonicalKey && cache.nsKey === nsKey) return cache.entry;
+    if (
+      cache.version === this.table.version &&
+      cache.group === k.currentGroupIndex &&
+      cache.key === k.currentCanonicalKey &&
+      cache.nsKey === nsKey
+    )
+      return cache.entry;
     const entry = this.table.get(k.currentGroupIndex, k.currentCanonicalKey, nsKey);
     cache.version = this.table.version;
     cache.group = k.currentGroupIndex;
@@ -78,7 +92,11 @@ function noKeyError(): Error {
 export class HeapValueState<T> extends AbstractHeapState implements ValueState<T> {
   value(): T | undefined {
     const e = this.current();
-    return e === undefined ? (this.descriptor.kind === 'value' ? (this.descriptor.defaultValue as T | undefined) : undefined) : (e.value as T);
+    return e === undefined
+      ? this.descriptor.kind === 'value'
+        ? (this.descriptor.defaultValue as T | undefined)
+        : undefined
+      : (e.value as T);
   }
 
   update(value: T | undefined | null): void {
@@ -222,16 +240,25 @@ export class HeapMapState<K, V> extends AbstractHeapState implements MapState<K,
 }
 
 /** Any heap state. */
-export type HeapState = HeapValueState<unknown> | HeapListState<unknown> | HeapReducingState<unknown> |
-  HeapAggregatingState<unknown, unknown, unknown> | HeapMapState<unknown, unknown>;
+export type HeapState =
+  | HeapValueState<unknown>
+  | HeapListState<unknown>
+  | HeapReducingState<unknown>
+  | HeapAggregatingState<unknown, unknown, unknown>
+  | HeapMapState<unknown, unknown>;
 
 /** Creates the heap state a descriptor asks for. */
 export function createHeapState(keys: KeyContext, table: StateTable, descriptor: AnyStateDescriptor): HeapState {
   switch (descriptor.kind) {
-    case 'value': return new HeapValueState(keys, table, descriptor);
-    case 'list': return new HeapListState(keys, table, descriptor);
-    case 'reducing': return new HeapReducingState(keys, table, descriptor);
-    case 'aggregating': return new HeapAggregatingState(keys, table, descriptor);
-    case 'map': return new HeapMapState(keys, table, descriptor);
+    case 'value':
+      return new HeapValueState(keys, table, descriptor);
+    case 'list':
+      return new HeapListState(keys, table, descriptor);
+    case 'reducing':
+      return new HeapReducingState(keys, table, descriptor);
+    case 'aggregating':
+      return new HeapAggregatingState(keys, table, descriptor);
+    case 'map':
+      return new HeapMapState(keys, table, descriptor);
   }
 }

@@ -24,7 +24,10 @@ export interface EncodedListState {
 
 class HeapOperatorListState<T> implements OperatorListState<T> {
   entries: T[] = [];
-  constructor(readonly mode: ListStateMode, readonly type: TypeDescriptor | undefined) {}
+  constructor(
+    readonly mode: ListStateMode,
+    readonly type: TypeDescriptor | undefined,
+  ) {}
   get(): readonly T[] {
     return this.entries;
   }

@@ -17,7 +17,11 @@ export abstract class StateDescriptor {
 /** A single value per key (Flink's ValueStateDescriptor). */
 export class ValueStateDescriptor<T> extends StateDescriptor {
   readonly kind = 'value' as const;
-  constructor(name: string, readonly type?: TypeDescriptor, readonly defaultValue?: T) {
+  constructor(
+    name: string,
+    readonly type?: TypeDescriptor,
+    readonly defaultValue?: T,
+  ) {
     super(name);
   }
 }
@@ -26,7 +30,10 @@ export class ValueStateDescriptor<T> extends StateDescriptor {
 export class ListStateDescriptor<T> extends StateDescriptor {
   readonly kind = 'list' as const;
   declare readonly __element?: T;
-  constructor(name: string, readonly elementType?: TypeDescriptor) {
+  constructor(
+    name: string,
+    readonly elementType?: TypeDescriptor,
+  ) {
     super(name);
   }
 }
@@ -35,7 +42,11 @@ export class ListStateDescriptor<T> extends StateDescriptor {
 export class MapStateDescriptor<K, V> extends StateDescriptor {
   readonly kind = 'map' as const;
   declare readonly __entry?: [K, V];
-  constructor(name: string, readonly keyType?: TypeDescriptor, readonly valueType?: TypeDescriptor) {
+  constructor(
+    name: string,
+    readonly keyType?: TypeDescriptor,
+    readonly valueType?: TypeDescriptor,
+  ) {
     super(name);
   }
 }
@@ -43,7 +54,11 @@ export class MapStateDescriptor<K, V> extends StateDescriptor {
 /** A value per key that every add() folds in with a reduce function. */
 export class ReducingStateDescriptor<T> extends StateDescriptor {
   readonly kind = 'reducing' as const;
-  constructor(name: string, readonly reduceFunction: ReduceFunction<T>, readonly type?: TypeDescriptor) {
+  constructor(
+    name: string,
+    readonly reduceFunction: ReduceFunction<T>,
+    readonly type?: TypeDescriptor,
+  ) {
     super(name);
   }
 }
@@ -51,7 +66,11 @@ export class ReducingStateDescriptor<T> extends StateDescriptor {
 /** An accumulator per key that every add() updates with an aggregate function. */
 export class AggregatingStateDescriptor<IN, ACC, OUT> extends StateDescriptor {
   readonly kind = 'aggregating' as const;
-  constructor(name: string, readonly aggregateFunction: AggregateFunction<IN, ACC, OUT>, readonly accumulatorType?: TypeDescriptor) {
+  constructor(
+    name: string,
+    readonly aggregateFunction: AggregateFunction<IN, ACC, OUT>,
+    readonly accumulatorType?: TypeDescriptor,
+  ) {
     super(name);
   }
 }

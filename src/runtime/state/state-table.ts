@@ -26,7 +26,11 @@ export class StateTable {
   /** Bumped whenever an entry is added or removed, so a state may keep its last lookup until then. */
   version = 0;
 
-  constructor(readonly name: string, readonly kind: StateKind, numKeyGroups: number) {
+  constructor(
+    readonly name: string,
+    readonly kind: StateKind,
+    numKeyGroups: number,
+  ) {
     this.groups = new Array<GroupEntries | undefined>(numKeyGroups);
   }
 

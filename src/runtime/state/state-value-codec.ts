@@ -1,6 +1,13 @@
 /** How one state's stored values are encoded in snapshots: with the descriptor's type when given. */
 import type { TypeDescriptor } from '../../jobgraph/type-descriptor.js';
-import { canonicalKey, createSerializer, GENERIC_SERIALIZER, type DataInputReader, type DataOutputWriter, type TypeSerializer } from '../serialization/index.js';
+import {
+  canonicalKey,
+  createSerializer,
+  GENERIC_SERIALIZER,
+  type DataInputReader,
+  type DataOutputWriter,
+  type TypeSerializer,
+} from '../serialization/index.js';
 import type { AnyStateDescriptor } from './state-descriptors.js';
 
 /** Writes and reads the heap form of one state's values, straight into and out of a snapshot stream. */

@@ -56,7 +56,10 @@ export class InternalTimerService implements TimerSnapshotSource {
 
   registerProcessingTimeTimer(namespace: Namespace, timestamp: number): void {
     const b = this.keyedBackend();
-    if (this.processingTimers.add(timestamp, b.currentKey, b.currentCanonicalKey, b.currentGroupIndex, namespace) && timestamp < this.nextProcessingTime) {
+    if (
+      this.processingTimers.add(timestamp, b.currentKey, b.currentCanonicalKey, b.currentGroupIndex, namespace) &&
+      timestamp < this.nextProcessingTime
+    ) {
       this.rescheduleProcessingTimer();
     }
   }
@@ -66,7 +69,8 @@ export class InternalTimerService implements TimerSnapshotSource {
   }
 
   private keyedBackend(): HeapKeyedStateBackend {
-    if (this.backend.currentGroupIndex < 0) throw new StateError('Timers can only be registered while processing a record or timer of a keyed stream');
+    if (this.backend.currentGroupIndex < 0)
+      throw new StateError('Timers can only be registered while processing a record or timer of a keyed stream');
     return this.backend;
   }
 

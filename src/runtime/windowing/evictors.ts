@@ -4,7 +4,10 @@ import type { Window } from './windows.js';
 
 /** An element of a window with the timestamp it arrived with (undefined: none). */
 export class TimestampedValue<T> {
-  constructor(readonly value: T, readonly timestamp: number | undefined) {}
+  constructor(
+    readonly value: T,
+    readonly timestamp: number | undefined,
+  ) {}
   hasTimestamp(): boolean {
     return this.timestamp !== undefined;
   }
@@ -42,7 +45,10 @@ function removeWhere<T>(elements: TimestampedValue<T>[], drop: (e: TimestampedVa
 
 /** Keeps the last `maxCount` elements. */
 export class CountEvictor<T = unknown, W extends Window = Window> extends Evictor<T, W> {
-  private constructor(private readonly maxCount: number, private readonly doEvictAfter: boolean) {
+  private constructor(
+    private readonly maxCount: number,
+    private readonly doEvictAfter: boolean,
+  ) {
     super();
   }
   static of<T = unknown, W extends Window = Window>(maxCount: number, doEvictAfter = false): CountEvictor<T, W> {
@@ -66,7 +72,10 @@ export class CountEvictor<T = unknown, W extends Window = Window> extends Evicto
  * is <= max timestamp − windowSize. Does nothing when the elements carry no timestamps.
  */
 export class TimeEvictor<T = unknown, W extends Window = Window> extends Evictor<T, W> {
-  private constructor(private readonly windowSize: number, private readonly doEvictAfter: boolean) {
+  private constructor(
+    private readonly windowSize: number,
+    private readonly doEvictAfter: boolean,
+  ) {
     super();
   }
   static of<T = unknown, W extends Window = Window>(windowSize: TimeSpan, doEvictAfter = false): TimeEvictor<T, W> {

@@ -101,7 +101,11 @@ export class DeltaTrigger<T, W extends Window = Window> extends Trigger<T, W> {
   private readonly delta: (oldPoint: T, newPoint: T) => number;
   private readonly stateDesc: ValueStateDescriptor<T>;
 
-  private constructor(private readonly threshold: number, deltaFunction: DeltaFunction<T>, type: TypeDescriptor | undefined) {
+  private constructor(
+    private readonly threshold: number,
+    deltaFunction: DeltaFunction<T>,
+    type: TypeDescriptor | undefined,
+  ) {
     super();
     this.delta = asCallable2(deltaFunction, 'getDelta');
     this.stateDesc = new ValueStateDescriptor<T>('last-element', type);

@@ -54,7 +54,10 @@ function eventTimestamp(timestamp: number | undefined): number {
 
 /** Fixed-size, non-overlapping windows by event time. */
 export class TumblingEventTimeWindows extends WindowAssigner<TimeWindow> {
-  private constructor(private readonly size: number, private readonly offset: number) {
+  private constructor(
+    private readonly size: number,
+    private readonly offset: number,
+  ) {
     super();
     checkArgument(size > 0 && Math.abs(offset) < size, 'TumblingEventTimeWindows parameters must satisfy abs(offset) < size and size > 0');
   }
@@ -85,9 +88,16 @@ function slidingWindows(timestamp: number, size: number, slide: number, offset: 
 
 /** Overlapping windows of `size` every `slide`, by event time. */
 export class SlidingEventTimeWindows extends WindowAssigner<TimeWindow> {
-  private constructor(private readonly size: number, private readonly slide: number, private readonly offset: number) {
+  private constructor(
+    private readonly size: number,
+    private readonly slide: number,
+    private readonly offset: number,
+  ) {
     super();
-    checkArgument(size > 0 && slide > 0 && Math.abs(offset) < slide, 'SlidingEventTimeWindows parameters must satisfy abs(offset) < slide and size > 0');
+    checkArgument(
+      size > 0 && slide > 0 && Math.abs(offset) < slide,
+      'SlidingEventTimeWindows parameters must satisfy abs(offset) < slide and size > 0',
+    );
   }
   static of(size: TimeSpan, slide: TimeSpan, offset: TimeSpan = 0): SlidingEventTimeWindows {
     return new SlidingEventTimeWindows(toMillis(size), toMillis(slide), toMillis(offset));
@@ -108,9 +118,15 @@ export class SlidingEventTimeWindows extends WindowAssigner<TimeWindow> {
 
 /** Fixed-size, non-overlapping windows by the wall clock of the operator. */
 export class TumblingProcessingTimeWindows extends WindowAssigner<TimeWindow> {
-  private constructor(private readonly size: number, private readonly offset: number) {
+  private constructor(
+    private readonly size: number,
+    private readonly offset: number,
+  ) {
     super();
-    checkArgument(size > 0 && Math.abs(offset) < size, 'TumblingProcessingTimeWindows parameters must satisfy abs(offset) < size and size > 0');
+    checkArgument(
+      size > 0 && Math.abs(offset) < size,
+      'TumblingProcessingTimeWindows parameters must satisfy abs(offset) < size and size > 0',
+    );
   }
   static of(size: TimeSpan, offset: TimeSpan = 0): TumblingProcessingTimeWindows {
     return new TumblingProcessingTimeWindows(toMillis(size), toMillis(offset));
@@ -132,9 +148,16 @@ export class TumblingProcessingTimeWindows extends WindowAssigner<TimeWindow> {
 
 /** Overlapping windows of `size` every `slide`, by the wall clock. */
 export class SlidingProcessingTimeWindows extends WindowAssigner<TimeWindow> {
-  private constructor(private readonly size: number, private readonly slide: number, private readonly offset: number) {
+  private constructor(
+    private readonly size: number,
+    private readonly slide: number,
+    private readonly offset: number,
+  ) {
     super();
-    checkArgument(size > 0 && slide > 0 && Math.abs(offset) < slide, 'SlidingProcessingTimeWindows parameters must satisfy abs(offset) < slide and size > 0');
+    checkArgument(
+      size > 0 && slide > 0 && Math.abs(offset) < slide,
+      'SlidingProcessingTimeWindows parameters must satisfy abs(offset) < slide and size > 0',
+    );
   }
   static of(size: TimeSpan, slide: TimeSpan, offset: TimeSpan = 0): SlidingProcessingTimeWindows {
     return new SlidingProcessingTimeWindows(toMillis(size), toMillis(slide), toMillis(offset));

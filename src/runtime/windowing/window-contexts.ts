@@ -27,7 +27,10 @@ export function keyedStateStore(backend: HeapKeyedStateBackend, namespace: () =>
 /** The trigger context of the window operator; `window` is set before each trigger call. */
 export class WindowTriggerContext implements TriggerContext {
   window!: Window;
-  constructor(private readonly backend: HeapKeyedStateBackend, private readonly timers: InternalTimerService) {}
+  constructor(
+    private readonly backend: HeapKeyedStateBackend,
+    private readonly timers: InternalTimerService,
+  ) {}
   getCurrentProcessingTime(): number {
     return this.timers.currentProcessingTime();
   }
@@ -58,7 +61,10 @@ export class WindowProcessContext implements ProcessWindowContext {
   current!: Window;
   private readonly perWindow: KeyedStateStore;
   private readonly global: KeyedStateStore;
-  constructor(backend: HeapKeyedStateBackend, private readonly timers: InternalTimerService) {
+  constructor(
+    backend: HeapKeyedStateBackend,
+    private readonly timers: InternalTimerService,
+  ) {
     this.perWindow = keyedStateStore(backend, () => this.current);
     this.global = keyedStateStore(backend, () => VOID_NAMESPACE);
   }

@@ -11,7 +11,10 @@ import type { RuntimeContext } from '../functions/runtime-context.js';
 import type { Window } from './windows.js';
 
 /** Keyed state scoped to one window (windowState) or to the key across windows (globalState). */
-export type KeyedStateStore = Pick<RuntimeContext, 'getState' | 'getListState' | 'getMapState' | 'getReducingState' | 'getAggregatingState'>;
+export type KeyedStateStore = Pick<
+  RuntimeContext,
+  'getState' | 'getListState' | 'getMapState' | 'getReducingState' | 'getAggregatingState'
+>;
 
 /** What a ProcessWindowFunction knows about the window it evaluates. */
 export interface ProcessWindowContext<W extends Window = Window> {

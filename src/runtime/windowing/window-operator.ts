@@ -95,7 +95,9 @@ export class WindowOperator extends AbstractStreamOperator {
     this.contents.setCurrentNamespace(window);
     this.triggerCtx.window = window;
     const t = this.spec.trigger;
-    const result = eventTime ? t.onEventTime(timer.timestamp, window, this.triggerCtx) : t.onProcessingTime(timer.timestamp, window, this.triggerCtx);
+    const result = eventTime
+      ? t.onEventTime(timer.timestamp, window, this.triggerCtx)
+      : t.onProcessingTime(timer.timestamp, window, this.triggerCtx);
     this.applyTriggerResult(window, result);
     if (this.spec.assigner.isEventTime() === eventTime && this.cleanupTime(window) === timer.timestamp) this.clearAllState(window);
   }
@@ -116,7 +118,12 @@ export class WindowOperator extends AbstractStreamOperator {
     const elements = stored.map(([v, ts]) => new TimestampedValue(v, ts));
     const size = elements.length;
     evictor.evictBefore(elements, size, window, this.evictorCtx);
-    this.spec.windowFunction.process(key, this.processCtx, elements.map((e) => e.value), this.collector);
+    this.spec.windowFunction.process(
+      key,
+      this.processCtx,
+      elements.map((e) => e.value),
+      this.collector,
+    );
     evictor.evictAfter(elements, elements.length, window, this.evictorCtx);
     // The eviction is persisted: the window keeps only what survived.
     (this.contents as { update(v: unknown[]): void }).update(elements.map((e) => [e.value, e.timestamp]));

@@ -12,7 +12,10 @@ export abstract class Window {
 export class TimeWindow extends Window {
   readonly nsKey: string;
 
-  constructor(readonly start: number, readonly end: number) {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+  ) {
     super();
     this.nsKey = `${start}:${end}`;
   }

@@ -15,7 +15,10 @@ export class AlignedBarrierHandler implements CheckpointBarrierHandler {
   private readonly arrived = new Set<number>();
   private startedAt = 0;
 
-  constructor(private readonly gate: InputGate, private readonly onAligned: AlignedCallback) {}
+  constructor(
+    private readonly gate: InputGate,
+    private readonly onAligned: AlignedCallback,
+  ) {}
 
   onBarrier(cursor: ChannelCursor, barrier: CheckpointBarrier): void {
     const pending = this.pending;

@@ -20,7 +20,10 @@ class StateFiles {
     const bytes = Buffer.allocUnsafe(slice.length);
     const { bytesRead } = await (await handle).read(bytes, 0, slice.length, slice.offset);
     if (bytesRead !== slice.length) {
-      throw new TsFlinkError('STATE_CORRUPT', `State file ${slice.path} is truncated: expected ${slice.length} bytes at offset ${slice.offset}, read ${bytesRead}.`);
+      throw new TsFlinkError(
+        'STATE_CORRUPT',
+        `State file ${slice.path} is truncated: expected ${slice.length} bytes at offset ${slice.offset}, read ${bytesRead}.`,
+      );
     }
     if (crc32(bytes) !== slice.crc32) {
       throw new TsFlinkError('STATE_CORRUPT', `State file ${slice.path} is corrupt: checksum mismatch at offset ${slice.offset}.`);
@@ -48,18 +51,26 @@ export async function resolveRestore(tdd: TaskDeploymentDescriptor): Promise<Res
   if (tdd.restore === undefined) return undefined;
   const files = new StateFiles();
   try {
-    return await Promise.all(tdd.restore.operators.map(async (operator) => ({
-      operatorId: operator.operatorId as OperatorId,
-      keyGroupChunks: await Promise.all(operator.keyGroupSlices.map((slice) => files.read(slice))),
-      listStates: await Promise.all(operator.listStates.map(async (list) => ({
-        name: list.name,
-        mode: list.mode,
-        entries: await Promise.all(list.entries.map((slice) => files.read(slice))),
-      }))),
-    })));
+    return await Promise.all(
+      tdd.restore.operators.map(async (operator) => ({
+        operatorId: operator.operatorId as OperatorId,
+        keyGroupChunks: await Promise.all(operator.keyGroupSlices.map((slice) => files.read(slice))),
+        listStates: await Promise.all(
+          operator.listStates.map(async (list) => ({
+            name: list.name,
+            mode: list.mode,
+            entries: await Promise.all(list.entries.map((slice) => files.read(slice))),
+          })),
+        ),
+      })),
+    );
   } catch (error) {
     if (error instanceof TsFlinkError) throw error;
-    throw new TsFlinkError('STATE_CORRUPT', `Cannot read the state of checkpoint ${tdd.restore.checkpointId}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+    throw new TsFlinkError(
+      'STATE_CORRUPT',
+      `Cannot read the state of checkpoint ${tdd.restore.checkpointId}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      { cause: error },
+    );
   } finally {
     await files.close();
   }

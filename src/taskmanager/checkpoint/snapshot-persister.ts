@@ -31,7 +31,9 @@ export async function persistSnapshot(data: readonly OperatorSnapshotData[], tar
   };
   let stateSize = 0;
   const operators = data.map((operator): OperatorStateHandle => {
-    const handle: { operatorId: string; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } = { operatorId: operator.operatorId };
+    const handle: { operatorId: string; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } = {
+      operatorId: operator.operatorId,
+    };
     if (operator.keyGroups !== undefined) {
       handle.keyGroups = {
         start: operator.keyGroups.start,
@@ -46,7 +48,10 @@ export async function persistSnapshot(data: readonly OperatorSnapshotData[], tar
       handle.listStates = operator.listStates.map((list) => ({
         name: list.name,
         mode: list.mode,
-        entries: list.entries.map((entry) => { stateSize += entry.byteLength; return place(entry); }),
+        entries: list.entries.map((entry) => {
+          stateSize += entry.byteLength;
+          return place(entry);
+        }),
       }));
     }
     return handle;

@@ -56,12 +56,13 @@ export class SubtaskCheckpointer {
     const syncDurationMs = performance.now() - syncStart;
     const asyncStart = performance.now();
     persistSnapshot(snapshot, this.target(barrier.checkpointId)).then(
-      (persisted) => this.responder.acknowledge({
-        jobId: this.tdd.jobId,
-        attemptId: this.tdd.attemptId,
-        checkpointId: barrier.checkpointId,
-        state: { ...persisted, alignmentDurationMs, syncDurationMs, asyncDurationMs: performance.now() - asyncStart },
-      }),
+      (persisted) =>
+        this.responder.acknowledge({
+          jobId: this.tdd.jobId,
+          attemptId: this.tdd.attemptId,
+          checkpointId: barrier.checkpointId,
+          state: { ...persisted, alignmentDurationMs, syncDurationMs, asyncDurationMs: performance.now() - asyncStart },
+        }),
       (error: unknown) => this.decline(barrier.checkpointId, `writing the snapshot failed: ${describeError(error)}`),
     );
   }

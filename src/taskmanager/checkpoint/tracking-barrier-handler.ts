@@ -10,7 +10,10 @@ import type { AlignedCallback } from './aligned-barrier-handler.js';
 export class TrackingBarrierHandler implements CheckpointBarrierHandler {
   private readonly seen = new Map<number, { barrier: CheckpointBarrier; channels: Set<number>; startedAt: number }>();
 
-  constructor(private readonly gate: InputGate, private readonly onComplete: AlignedCallback) {}
+  constructor(
+    private readonly gate: InputGate,
+    private readonly onComplete: AlignedCallback,
+  ) {}
 
   onBarrier(cursor: ChannelCursor, barrier: CheckpointBarrier): void {
     let entry = this.seen.get(barrier.checkpointId);

@@ -48,7 +48,11 @@ export class JobProgramLoader {
     const started = Date.now();
     const archive = await jobMaster.requestJobArchive(jobId);
     const archivePath = this.storeArchive(jobId, archive);
-    const { moduleUrl } = await prepareJobModule({ archivePath, mainClass: archive.mainClass, workDir: join(this.workDir, `job-${jobId}`) });
+    const { moduleUrl } = await prepareJobModule({
+      archivePath,
+      mainClass: archive.mainClass,
+      workDir: join(this.workDir, `job-${jobId}`),
+    });
     const program = await captureProgram(moduleUrl, archive);
     log.info(`Loaded job ${jobId} (${archive.fileName}, ${archive.bytes.byteLength} bytes) in ${Date.now() - started} ms.`);
     return program;
@@ -57,7 +61,10 @@ export class JobProgramLoader {
   private storeArchive(jobId: string, archive: JobArchive): string {
     const bytes = Buffer.from(archive.bytes);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    if (sha256 !== archive.sha256) throw new ProgramError(`The archive of job ${jobId} arrived damaged (sha256 ${sha256.slice(0, 12)}, expected ${archive.sha256.slice(0, 12)}).`);
+    if (sha256 !== archive.sha256)
+      throw new ProgramError(
+        `The archive of job ${jobId} arrived damaged (sha256 ${sha256.slice(0, 12)}, expected ${archive.sha256.slice(0, 12)}).`,
+      );
     const dir = join(this.workDir, `job-${jobId}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const safeName = archive.fileName.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -74,9 +81,6 @@ function captureProgram(moduleUrl: string, archive: JobArchive): Promise<JobProg
       resolve(program);
       // The TaskManager only needs the graph: the job's main stays parked in execute() for good.
       return new Promise(() => undefined);
-    }).then(
-      () => reject(new ProgramError(`The main of ${archive.mainClass} returned without calling execute().`)),
-      reject,
-    );
+    }).then(() => reject(new ProgramError(`The main of ${archive.mainClass} returned without calling execute().`)), reject);
   });
 }

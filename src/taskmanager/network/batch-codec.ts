@@ -1,6 +1,14 @@
 import { TsFlinkError } from '../../core/errors.js';
 import { DataInputReader, DataOutputWriter, SerializationError, type TypeSerializer } from '../../runtime/serialization/index.js';
-import { CheckpointBarrier, EndOfDataEvent, EndOfPartitionEvent, NO_TIMESTAMP, WatermarkEvent, type BarrierKind, type ElementBatch } from './stream-elements.js';
+import {
+  CheckpointBarrier,
+  EndOfDataEvent,
+  EndOfPartitionEvent,
+  NO_TIMESTAMP,
+  WatermarkEvent,
+  type BarrierKind,
+  type ElementBatch,
+} from './stream-elements.js';
 
 const RECORD = 0;
 const RECORD_WITH_TIMESTAMP = 1;
@@ -13,7 +21,10 @@ const BARRIER_KINDS: readonly BarrierKind[] = ['CHECKPOINT', 'SAVEPOINT', 'SYNC_
 
 /** A single record whose encoding alone exceeds the largest frame a TaskManager accepts. */
 export class RecordTooLargeError extends TsFlinkError {
-  constructor(readonly recordBytes: number, readonly limitBytes: number) {
+  constructor(
+    readonly recordBytes: number,
+    readonly limitBytes: number,
+  ) {
     super(
       'RECORD_TOO_LARGE',
       `A record of ${recordBytes} bytes (serialized) exceeds the largest data frame of ${limitBytes} bytes; raise taskmanager.network.max-frame-size on every TaskManager to send it.`,
@@ -34,7 +45,14 @@ export function encodeBatch(batch: ElementBatch, serializer: TypeSerializer<unkn
  * separate index. An element that would take the encoding past `maxBytes` is left for the next
  * part; one that exceeds it alone throws RecordTooLargeError.
  */
-export function encodeBatchPart(batch: ElementBatch, from: number, serializer: TypeSerializer<unknown>, out: DataOutputWriter, targetBytes: number, maxBytes: number): number {
+export function encodeBatchPart(
+  batch: ElementBatch,
+  from: number,
+  serializer: TypeSerializer<unknown>,
+  out: DataOutputWriter,
+  targetBytes: number,
+  maxBytes: number,
+): number {
   const { values, timestamps } = batch;
   const start = out.position;
   const countAt = out.reserveInt32();
@@ -66,7 +84,8 @@ function encodeElement(value: unknown, timestamp: number, serializer: TypeSerial
     out.writeByte(END_OF_PARTITION);
   } else if (value instanceof EndOfDataEvent) {
     out.writeByte(END_OF_DATA);
-  } else if (timestamp === timestamp) { // not NaN: the record has a timestamp
+  } else if (timestamp === timestamp) {
+    // not NaN: the record has a timestamp
     out.writeByte(RECORD_WITH_TIMESTAMP);
     out.writeFloat64(timestamp);
     serializer.write(out, value);
@@ -80,20 +99,35 @@ function encodeElement(value: unknown, timestamp: number, serializer: TypeSerial
 export function decodeBatch(bytes: Uint8Array, serializer: TypeSerializer<unknown>): ElementBatch {
   const input = new DataInputReader(bytes);
   const count = input.readInt32();
-  if (count < 0 || count > input.remaining()) throw new SerializationError(`a record batch claims ${count} elements in ${input.remaining()} bytes`);
+  if (count < 0 || count > input.remaining())
+    throw new SerializationError(`a record batch claims ${count} elements in ${input.remaining()} bytes`);
   const values = new Array<unknown>(count);
   const timestamps = new Array<number>(count);
   for (let i = 0; i < count; i++) {
     const tag = input.readByte();
     timestamps[i] = NO_TIMESTAMP;
     switch (tag) {
-      case RECORD: values[i] = serializer.read(input); break;
-      case RECORD_WITH_TIMESTAMP: timestamps[i] = input.readFloat64(); values[i] = serializer.read(input); break;
-      case WATERMARK: values[i] = new WatermarkEvent(input.readFloat64()); break;
-      case BARRIER: values[i] = readBarrier(input); break;
-      case END_OF_PARTITION: values[i] = EndOfPartitionEvent.INSTANCE; break;
-      case END_OF_DATA: values[i] = EndOfDataEvent.INSTANCE; break;
-      default: throw new SerializationError(`unknown element tag ${tag} in a record batch`);
+      case RECORD:
+        values[i] = serializer.read(input);
+        break;
+      case RECORD_WITH_TIMESTAMP:
+        timestamps[i] = input.readFloat64();
+        values[i] = serializer.read(input);
+        break;
+      case WATERMARK:
+        values[i] = new WatermarkEvent(input.readFloat64());
+        break;
+      case BARRIER:
+        values[i] = readBarrier(input);
+        break;
+      case END_OF_PARTITION:
+        values[i] = EndOfPartitionEvent.INSTANCE;
+        break;
+      case END_OF_DATA:
+        values[i] = EndOfDataEvent.INSTANCE;
+        break;
+      default:
+        throw new SerializationError(`unknown element tag ${tag} in a record batch`);
     }
   }
   if (input.remaining() !== 0) throw new SerializationError(`${input.remaining()} stray bytes after a record batch`);

@@ -20,7 +20,13 @@ class DataConnection implements RemoteChannelTransport {
   private nextChannelId = 1;
   private failure: string | undefined;
 
-  constructor(private readonly address: string, secret: Buffer, selfId: string, private readonly onClosed: () => void, private readonly maxFrameBytes = MAX_DATA_FRAME_BYTES) {
+  constructor(
+    private readonly address: string,
+    secret: Buffer,
+    selfId: string,
+    private readonly onClosed: () => void,
+    private readonly maxFrameBytes = MAX_DATA_FRAME_BYTES,
+  ) {
     this.open(secret, selfId);
   }
 
@@ -67,10 +73,19 @@ class DataConnection implements RemoteChannelTransport {
       initiateHandshake(socket, secret, { role: 'taskmanager-data', id: selfId }).then(
         ({ decoder }) => {
           socket.removeAllListeners('error');
-          this.socket = new FrameSocket(socket, decoder, (frame) => this.onFrame(frame), (reason) => this.fail(reason), this.maxFrameBytes);
+          this.socket = new FrameSocket(
+            socket,
+            decoder,
+            (frame) => this.onFrame(frame),
+            (reason) => this.fail(reason),
+            this.maxFrameBytes,
+          );
           for (const channel of this.waiting.splice(0)) this.sendRequest(channel);
         },
-        (error: unknown) => { socket.destroy(); this.fail(describeError(error)); },
+        (error: unknown) => {
+          socket.destroy();
+          this.fail(describeError(error));
+        },
       );
     });
   }
@@ -109,14 +124,24 @@ class DataConnection implements RemoteChannelTransport {
 export class DataClient {
   private readonly connections = new Map<string, DataConnection>();
 
-  constructor(private readonly secret: () => Buffer, private readonly selfId: string, private readonly maxFrameBytes = MAX_DATA_FRAME_BYTES) {}
+  constructor(
+    private readonly secret: () => Buffer,
+    private readonly selfId: string,
+    private readonly maxFrameBytes = MAX_DATA_FRAME_BYTES,
+  ) {}
 
   transportTo(address: string): RemoteChannelTransport {
     let connection = this.connections.get(address);
     if (connection === undefined) {
-      const created: DataConnection = new DataConnection(address, this.secret(), this.selfId, () => {
-        if (this.connections.get(address) === created) this.connections.delete(address);
-      }, this.maxFrameBytes);
+      const created: DataConnection = new DataConnection(
+        address,
+        this.secret(),
+        this.selfId,
+        () => {
+          if (this.connections.get(address) === created) this.connections.delete(address);
+        },
+        this.maxFrameBytes,
+      );
       connection = created;
       this.connections.set(address, connection);
     }

@@ -42,7 +42,8 @@ export function encodeDataFrame(type: DataFrameType, channelId: number, body: Ui
 export function decodeDataFrame(payload: Buffer): DataFrame {
   if (payload.length < 5) throw new RpcError('RPC_PROTOCOL', 'data frame shorter than its header');
   const type = payload.readUInt8(0);
-  if (type < DataFrameType.PartitionRequest || type > DataFrameType.Cancel) throw new RpcError('RPC_PROTOCOL', `unknown data frame type ${type}`);
+  if (type < DataFrameType.PartitionRequest || type > DataFrameType.Cancel)
+    throw new RpcError('RPC_PROTOCOL', `unknown data frame type ${type}`);
   return { type, channelId: payload.readUInt32BE(1), body: payload.subarray(5) };
 }
 
@@ -54,7 +55,14 @@ export function parsePartitionRequest(body: Buffer): PartitionRequest {
     throw new RpcError('RPC_PROTOCOL', 'partition request is not JSON');
   }
   const r = value as Partial<PartitionRequest> | null;
-  if (r === null || typeof r !== 'object' || typeof r.producerAttemptId !== 'string' || !isIndex(r.partitionIndex) || !isIndex(r.subpartitionIndex) || !isIndex(r.credit)) {
+  if (
+    r === null ||
+    typeof r !== 'object' ||
+    typeof r.producerAttemptId !== 'string' ||
+    !isIndex(r.partitionIndex) ||
+    !isIndex(r.subpartitionIndex) ||
+    !isIndex(r.credit)
+  ) {
     throw new RpcError('RPC_PROTOCOL', 'malformed partition request');
   }
   return r as PartitionRequest;
@@ -76,7 +84,8 @@ export function decodeErrorFrame(body: Buffer): DataErrorReason {
   if (!text.startsWith('{')) return { message: text };
   try {
     const parsed = JSON.parse(text) as { code?: unknown; message?: unknown };
-    if (typeof parsed.message === 'string') return typeof parsed.code === 'string' ? { message: parsed.message, code: parsed.code } : { message: parsed.message };
+    if (typeof parsed.message === 'string')
+      return typeof parsed.code === 'string' ? { message: parsed.message, code: parsed.code } : { message: parsed.message };
   } catch {
     // Not JSON after all: the text is the message.
   }

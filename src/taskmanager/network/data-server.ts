@@ -66,14 +66,22 @@ export class DataServer {
 
   private serve(socket: Socket, decoder: FrameDecoder): void {
     const senders = new Map<number, SubpartitionSender>();
-    const connection: FrameSocket = new FrameSocket(socket, decoder, (frame) => this.onFrame(connection, senders, frame), (reason) => {
-      this.connections.delete(connection);
-      for (const sender of senders.values()) sender.release();
-      senders.clear();
-      log.debug(`Data connection closed: ${reason}`);
-    }, this.maxFrameBytes);
+    const connection: FrameSocket = new FrameSocket(
+      socket,
+      decoder,
+      (frame) => this.onFrame(connection, senders, frame),
+      (reason) => {
+        this.connections.delete(connection);
+        for (const sender of senders.values()) sender.release();
+        senders.clear();
+        log.debug(`Data connection closed: ${reason}`);
+      },
+      this.maxFrameBytes,
+    );
     this.connections.add(connection);
-    socket.on('drain', () => { for (const sender of senders.values()) sender.trySend(); });
+    socket.on('drain', () => {
+      for (const sender of senders.values()) sender.trySend();
+    });
   }
 
   private onFrame(connection: FrameSocket, senders: Map<number, SubpartitionSender>, frame: DataFrame): void {
@@ -84,7 +92,14 @@ export class DataServer {
         this.partitions.lookup(key, PARTITION_LOOKUP_TIMEOUT_MS).then(
           (partition) => {
             if (connection.isClosed) return;
-            const sender = new SubpartitionSender(connection, frame.channelId, partition, request.subpartitionIndex, request.credit, this.maxFrameBytes);
+            const sender = new SubpartitionSender(
+              connection,
+              frame.channelId,
+              partition,
+              request.subpartitionIndex,
+              request.credit,
+              this.maxFrameBytes,
+            );
             senders.set(frame.channelId, sender);
             sender.start();
           },

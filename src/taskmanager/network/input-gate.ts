@@ -31,7 +31,16 @@ export class InputGate implements ChannelOwner {
 
   addChannel(create: (index: number, owner: ChannelOwner) => InputChannel): void {
     const index = this.cursors.length;
-    this.cursors.push({ index, channel: create(index, this), batch: undefined, position: 0, blocked: false, ended: false, dataEnded: false, watermark: MIN_WATERMARK });
+    this.cursors.push({
+      index,
+      channel: create(index, this),
+      batch: undefined,
+      position: 0,
+      blocked: false,
+      ended: false,
+      dataEnded: false,
+      watermark: MIN_WATERMARK,
+    });
     this.queued.push(false);
   }
 

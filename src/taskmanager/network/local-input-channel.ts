@@ -23,18 +23,24 @@ export class LocalInputChannel implements InputChannel {
   ) {}
 
   start(): void {
-    this.partitions.lookup(this.partitionKey, PARTITION_LOOKUP_TIMEOUT_MS).then(
-      (partition) => {
+    this.partitions
+      .lookup(this.partitionKey, PARTITION_LOOKUP_TIMEOUT_MS)
+      .then((partition) => {
         if (this.released) return;
         const subpartition = partition.subpartitions[this.subpartitionIndex];
         if (subpartition === undefined) throw new Error(`partition ${this.partitionKey} has no subpartition ${this.subpartitionIndex}`);
         this.subpartition = subpartition;
         subpartition.setListener({
           onBatchAvailable: () => this.owner.notifyAvailable(this.index),
-          onReleased: () => { if (!this.released) this.owner.notifyFailure(this.index, new Error(`the producer of ${this.partitionKey} failed or was canceled`)); },
+          onReleased: () => {
+            if (!this.released)
+              this.owner.notifyFailure(this.index, new Error(`the producer of ${this.partitionKey} failed or was canceled`));
+          },
         });
-      },
-    ).catch((error: Error) => { if (!this.released) this.owner.notifyFailure(this.index, error); });
+      })
+      .catch((error: Error) => {
+        if (!this.released) this.owner.notifyFailure(this.index, error);
+      });
   }
 
   poll(): ElementBatch | undefined {

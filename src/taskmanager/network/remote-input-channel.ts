@@ -58,7 +58,8 @@ export class RemoteInputChannel implements InputChannel {
     if (this.released) return;
     const { message, code } = typeof reason === 'string' ? { message: reason, code: undefined } : reason;
     // A coded failure (a record too large for any frame) keeps its code, so the JobManager does not restart into it.
-    const error = code === undefined ? new Error(`remote partition of ${this.producerAttemptId}: ${message}`) : new TsFlinkError(code, message);
+    const error =
+      code === undefined ? new Error(`remote partition of ${this.producerAttemptId}: ${message}`) : new TsFlinkError(code, message);
     this.owner.notifyFailure(this.index, error);
   }
 

@@ -1,4 +1,12 @@
-import { CheckpointBarrier, EndOfDataEvent, EndOfPartitionEvent, NO_TIMESTAMP, emptyBatch, type ElementBatch, type StreamEvent } from './stream-elements.js';
+import {
+  CheckpointBarrier,
+  EndOfDataEvent,
+  EndOfPartitionEvent,
+  NO_TIMESTAMP,
+  emptyBatch,
+  type ElementBatch,
+  type StreamEvent,
+} from './stream-elements.js';
 
 /** Records per batch before it is handed to the consumer without waiting for the flush timer. */
 export const BATCH_RECORDS = 512;

@@ -15,10 +15,13 @@ export class WatermarkEvent extends StreamEvent {
   }
 }
 
-
 /** Separates the records before checkpoint `checkpointId` from those after it. */
 export class CheckpointBarrier extends StreamEvent {
-  constructor(readonly checkpointId: number, readonly timestamp: number, readonly kind: BarrierKind) {
+  constructor(
+    readonly checkpointId: number,
+    readonly timestamp: number,
+    readonly kind: BarrierKind,
+  ) {
     super();
   }
 }

@@ -52,7 +52,9 @@ export class SubpartitionSender {
     this.subpartition.setListener({
       onBatchAvailable: () => this.trySend(),
       onReleased: () => {
-        this.connection.write(SubpartitionSender.errorFrame(this.channelId, 'the producer released its partition (it failed or was canceled)'));
+        this.connection.write(
+          SubpartitionSender.errorFrame(this.channelId, 'the producer released its partition (it failed or was canceled)'),
+        );
         this.release();
       },
     });
@@ -74,7 +76,14 @@ export class SubpartitionSender {
       this.writer.reset();
       let next: number;
       try {
-        next = encodeBatchPart(batch, from, this.partition.serializer, this.writer, FRAME_TARGET_BYTES, this.maxFrameBytes - FRAME_OVERHEAD_BYTES);
+        next = encodeBatchPart(
+          batch,
+          from,
+          this.partition.serializer,
+          this.writer,
+          FRAME_TARGET_BYTES,
+          this.maxFrameBytes - FRAME_OVERHEAD_BYTES,
+        );
       } catch (error) {
         if (!(error instanceof RecordTooLargeError)) throw error;
         // Named against the option's value, which the user set, rather than the room left after the frame's fields.
@@ -95,7 +104,9 @@ export class SubpartitionSender {
    * not to restart into the same record), and this channel sends nothing more.
    */
   private refuseRecord(error: RecordTooLargeError): void {
-    this.connection.write(encodeDataFrame(DataFrameType.Error, this.channelId, JSON.stringify({ code: error.code, message: error.message })));
+    this.connection.write(
+      encodeDataFrame(DataFrameType.Error, this.channelId, JSON.stringify({ code: error.code, message: error.message })),
+    );
     this.release();
   }
 

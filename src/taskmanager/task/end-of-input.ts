@@ -92,6 +92,9 @@ export class EndOfInput {
     this.phase = 'draining';
     host.writer.broadcastEvent(EndOfPartitionEvent.INSTANCE);
     host.writer.flush();
-    host.writer.whenFullyConsumed().then(() => host.finished(), (error: unknown) => host.fail(error));
+    host.writer.whenFullyConsumed().then(
+      () => host.finished(),
+      (error: unknown) => host.fail(error),
+    );
   }
 }

@@ -31,7 +31,10 @@ export class RecordActivity {
   private reported = false;
   private emitted = false;
 
-  constructor(private readonly onFirst: (activity: FirstActivity) => void, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly onFirst: (activity: FirstActivity) => void,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** Before a mailbox step; only dated until the first record, after which step ends suffice. */
   beforeStep(): void {
@@ -76,7 +79,10 @@ export class RecordActivity {
   /** The task ended: what it reports with its final state. */
   end(): ActivityAtEnd {
     clearTimeout(this.idleTimer);
-    return { ...(this.lastAt === undefined ? {} : { lastRecordAt: this.lastAt }), ...(this.idleSince === undefined ? {} : { idleAtEnd: true }) };
+    return {
+      ...(this.lastAt === undefined ? {} : { lastRecordAt: this.lastAt }),
+      ...(this.idleSince === undefined ? {} : { idleAtEnd: true }),
+    };
   }
 
   private report(activity: FirstActivity): void {

@@ -27,7 +27,11 @@ export interface NetworkEnvironment {
 export function createTaskIo(tdd: TaskDeploymentDescriptor, program: JobProgram, network: NetworkEnvironment): TaskIo {
   const partitions: ResultPartition[] = [];
   const outputs: PartitionOutput[] = tdd.outputs.map((output) => {
-    const partition = new ResultPartition(partitionKey(tdd.attemptId, output.partitionIndex), output.numberOfSubpartitions, createSerializer(output.edge.type));
+    const partition = new ResultPartition(
+      partitionKey(tdd.attemptId, output.partitionIndex),
+      output.numberOfSubpartitions,
+      createSerializer(output.edge.type),
+    );
     partitions.push(partition);
     const partitioner = output.pointwise
       ? undefined
@@ -39,10 +43,19 @@ export function createTaskIo(tdd: TaskDeploymentDescriptor, program: JobProgram,
     const serializer = createSerializer(input.edge.type);
     for (const channel of input.channels) {
       const key = partitionKey(channel.producerAttemptId, channel.partitionIndex);
-      gate.addChannel((index, owner) => channel.producerResourceId === network.resourceId
-        ? new LocalInputChannel(index, owner, network.partitions, key, channel.subpartitionIndex)
-        : new RemoteInputChannel(index, owner, network.dataClient.transportTo(channel.producerDataAddress), serializer,
-          channel.producerAttemptId, channel.partitionIndex, channel.subpartitionIndex));
+      gate.addChannel((index, owner) =>
+        channel.producerResourceId === network.resourceId
+          ? new LocalInputChannel(index, owner, network.partitions, key, channel.subpartitionIndex)
+          : new RemoteInputChannel(
+              index,
+              owner,
+              network.dataClient.transportTo(channel.producerDataAddress),
+              serializer,
+              channel.producerAttemptId,
+              channel.partitionIndex,
+              channel.subpartitionIndex,
+            ),
+      );
     }
   }
   for (const partition of partitions) network.partitions.register(partition);

@@ -14,7 +14,10 @@ export class TaskMailbox {
    * @param step processes input; returns true when it should run again without waiting for an event.
    * @param onError receives anything an action or the step throws.
    */
-  constructor(private readonly step: () => boolean, private readonly onError: (error: unknown) => void) {}
+  constructor(
+    private readonly step: () => boolean,
+    private readonly onError: (error: unknown) => void,
+  ) {}
 
   /** Queues an action to run before the next processing step. */
   execute(action: () => void): void {
@@ -67,22 +70,33 @@ export class MailboxProcessingTimeService implements ProcessingTimeService {
   }
 
   registerTimer(timestamp: number, callback: (timestamp: number) => void): Cancellable {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.mailbox.execute(() => callback(timestamp));
-    }, Math.max(0, timestamp - Date.now()));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.mailbox.execute(() => callback(timestamp));
+      },
+      Math.max(0, timestamp - Date.now()),
+    );
     this.timers.add(timer);
-    return { cancel: () => { clearTimeout(timer); this.timers.delete(timer); } };
+    return {
+      cancel: () => {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+      },
+    };
   }
 
   scheduleAtFixedRate(callback: () => void, initialDelayMs: number, periodMs: number): Cancellable {
     let interval: NodeJS.Timeout | undefined;
-    const first = setTimeout(() => {
-      this.timers.delete(first);
-      this.mailbox.execute(callback);
-      interval = setInterval(() => this.mailbox.execute(callback), Math.max(1, periodMs));
-      this.timers.add(interval);
-    }, Math.max(0, initialDelayMs));
+    const first = setTimeout(
+      () => {
+        this.timers.delete(first);
+        this.mailbox.execute(callback);
+        interval = setInterval(() => this.mailbox.execute(callback), Math.max(1, periodMs));
+        this.timers.add(interval);
+      },
+      Math.max(0, initialDelayMs),
+    );
     this.timers.add(first);
     return {
       cancel: () => {

@@ -12,9 +12,15 @@ function identityOf(task: Task): TaskIdentity {
   const head = operators[0] ?? fallback;
   const tail = operators[operators.length - 1] ?? fallback;
   return {
-    jobId: tdd.jobId, jobName: tdd.jobName, vertexId: tdd.vertexId, taskName: tdd.vertexName,
-    subtaskIndex: tdd.subtaskIndex, attemptNumber: tdd.attemptNumber, attemptId: tdd.attemptId,
-    head: { id: head.id, name: head.name }, tail: { id: tail.id, name: tail.name },
+    jobId: tdd.jobId,
+    jobName: tdd.jobName,
+    vertexId: tdd.vertexId,
+    taskName: tdd.vertexName,
+    subtaskIndex: tdd.subtaskIndex,
+    attemptNumber: tdd.attemptNumber,
+    attemptId: tdd.attemptId,
+    head: { id: head.id, name: head.name },
+    tail: { id: tail.id, name: tail.name },
     isSource: vertex?.isSource ?? false,
   };
 }
@@ -27,7 +33,8 @@ export function taskMetricProbe(task: Task): TaskMetricProbe {
     numRecordsOut: () => task.io?.writer.numRecordsOut ?? 0,
     numBytesIn: () => {
       let bytes = 0;
-      for (const cursor of task.io?.gate.cursors ?? []) if (cursor.channel instanceof RemoteInputChannel) bytes += cursor.channel.bytesReceived;
+      for (const cursor of task.io?.gate.cursors ?? [])
+        if (cursor.channel instanceof RemoteInputChannel) bytes += cursor.channel.bytesReceived;
       return bytes;
     },
     numBytesOut: () => {

@@ -4,8 +4,13 @@ import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deploymen
 import type { ProcessingTimeService, RestoredOperatorState, TaskServices } from '../../runtime/task-contract.js';
 
 /** The services a task hands its operators: its identity, its processing time, stdout and logger. */
-export function buildTaskServices(tdd: TaskDeploymentDescriptor, taskName: string, processingTime: ProcessingTimeService,
-  stdout: (line: string) => void, logger: Logger): TaskServices {
+export function buildTaskServices(
+  tdd: TaskDeploymentDescriptor,
+  taskName: string,
+  processingTime: ProcessingTimeService,
+  stdout: (line: string) => void,
+  logger: Logger,
+): TaskServices {
   return {
     jobId: tdd.jobId as JobId,
     jobName: tdd.jobName,

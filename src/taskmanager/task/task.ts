@@ -66,12 +66,21 @@ export class Task {
   private readonly terminated: Promise<ExecutionState>;
   private resolveTerminated!: (state: ExecutionState) => void;
 
-  constructor(readonly tdd: TaskDeploymentDescriptor, readonly program: JobProgram, private readonly env: TaskEnvironment) {
+  constructor(
+    readonly tdd: TaskDeploymentDescriptor,
+    readonly program: JobProgram,
+    private readonly env: TaskEnvironment,
+  ) {
     this.name = taskNameOf(tdd);
     this.log = getLogger('task');
-    this.mailbox = new TaskMailbox(() => this.step(), (error) => this.fail(error));
+    this.mailbox = new TaskMailbox(
+      () => this.step(),
+      (error) => this.fail(error),
+    );
     this.processingTime = new MailboxProcessingTimeService(this.mailbox);
-    this.terminated = new Promise((resolve) => { this.resolveTerminated = resolve; });
+    this.terminated = new Promise((resolve) => {
+      this.resolveTerminated = resolve;
+    });
     this.activity = new RecordActivity((first) => {
       if (!this.isTerminal()) env.reportFirstActivity?.({ jobId: tdd.jobId, attemptId: tdd.attemptId, at: first.at, kind: first.kind });
     });
@@ -121,8 +130,20 @@ export class Task {
       const ending = this.ending;
       // A task with inputs is triggered only once its producers finished, so no barrier comes through them.
       const source = this.chain?.source;
-      if (checkpointer === undefined || ending === undefined || this.state !== 'RUNNING' || ending.phase === 'draining' || (source === undefined && !ending.hasInputsEnded)) {
-        this.env.checkpointResponder.decline({ jobId: this.tdd.jobId, attemptId: this.attemptId, checkpointId: barrier.checkpointId, reason: `${this.name} is not running`, notReady: true });
+      if (
+        checkpointer === undefined ||
+        ending === undefined ||
+        this.state !== 'RUNNING' ||
+        ending.phase === 'draining' ||
+        (source === undefined && !ending.hasInputsEnded)
+      ) {
+        this.env.checkpointResponder.decline({
+          jobId: this.tdd.jobId,
+          attemptId: this.attemptId,
+          checkpointId: barrier.checkpointId,
+          reason: `${this.name} is not running`,
+          notReady: true,
+        });
         return;
       }
       if (drain && ending.phase === 'processing' && source !== undefined) {
@@ -172,7 +193,10 @@ export class Task {
     this.io = io;
     this.isOutput = io.partitions.length === 0;
     io.gate.onAvailable = () => this.mailbox.wake();
-    io.gate.onFailure = (error) => this.mailbox.execute(() => { throw error; });
+    io.gate.onFailure = (error) =>
+      this.mailbox.execute(() => {
+        throw error;
+      });
     const services = buildTaskServices(this.tdd, this.name, this.processingTime, this.env.stdout, this.log);
     const chain = this.program.createChain(this.tdd.vertexId as VertexId, services, io.writer);
     this.chain = chain;
@@ -182,21 +206,31 @@ export class Task {
     // Operators register their states in open(), which is when restored entries become live state.
     await chain.open();
     if (restored !== undefined) {
-      this.log.info(`${this.name} restored ${restoredBytes(restored)} bytes of state from checkpoint ${this.tdd.restore?.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms.`);
+      this.log.info(
+        `${this.name} restored ${restoredBytes(restored)} bytes of state from checkpoint ${this.tdd.restore?.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms.`,
+      );
     }
     if (this.isTerminal()) return;
     const checkpointer = new SubtaskCheckpointer(this.tdd, chain, io.writer, this.env.checkpointResponder);
     this.checkpointer = checkpointer;
     this.ending = new EndOfInput({
-      chain, writer: io.writer, checkpointer, checkpointingEnabled: this.tdd.checkpointing.enabled,
+      chain,
+      writer: io.writer,
+      checkpointer,
+      checkpointingEnabled: this.tdd.checkpointing.enabled,
       isTerminal: () => this.isTerminal(),
       wake: () => this.mailbox.wake(),
-      finished: async () => { if (!this.isTerminal()) await this.terminate('FINISHED', undefined); },
+      finished: async () => {
+        if (!this.isTerminal()) await this.terminate('FINISHED', undefined);
+      },
       fail: (error) => this.fail(error),
     });
     if (chain.source === undefined) {
       const aligned = (barrier: CheckpointBarrier, alignmentMs: number): void => checkpointer.perform(barrier, alignmentMs);
-      const barriers = this.tdd.checkpointing.mode === 'AT_LEAST_ONCE' ? new TrackingBarrierHandler(io.gate, aligned) : new AlignedBarrierHandler(io.gate, aligned);
+      const barriers =
+        this.tdd.checkpointing.mode === 'AT_LEAST_ONCE'
+          ? new TrackingBarrierHandler(io.gate, aligned)
+          : new AlignedBarrierHandler(io.gate, aligned);
       this.processor = new StreamInputProcessor(io.gate, chain, barriers);
     }
     io.gate.start();
@@ -218,7 +252,8 @@ export class Task {
     if (this.isOutput) this.activity.beforeStep();
     const more = this.stepOnce();
     const counters = this.chain?.counters;
-    if (this.isOutput && counters !== undefined) this.activity.afterStep(counters.numRecordsIn + counters.numRecordsOut + this.sourceBursts);
+    if (this.isOutput && counters !== undefined)
+      this.activity.afterStep(counters.numRecordsIn + counters.numRecordsOut + this.sourceBursts);
     if (!more && !this.waitingForOutput) this.accounting.markIdle();
     return more;
   }
@@ -266,7 +301,13 @@ export class Task {
       this.activity.sourceIdle();
       if (!this.waitingForSource) {
         this.waitingForSource = true;
-        source.whenAvailable().then(() => { this.waitingForSource = false; this.mailbox.wake(); }, (error: unknown) => this.fail(error));
+        source.whenAvailable().then(
+          () => {
+            this.waitingForSource = false;
+            this.mailbox.wake();
+          },
+          (error: unknown) => this.fail(error),
+        );
       }
       return false;
     }
@@ -277,11 +318,14 @@ export class Task {
     if (this.waitingForOutput) return false;
     this.waitingForOutput = true;
     this.accounting.startBackPressure();
-    this.io!.writer.whenWritable().then(() => {
-      this.waitingForOutput = false;
-      this.accounting.endBackPressure();
-      this.mailbox.wake();
-    }, (error: unknown) => this.fail(error));
+    this.io!.writer.whenWritable().then(
+      () => {
+        this.waitingForOutput = false;
+        this.accounting.endBackPressure();
+        this.mailbox.wake();
+      },
+      (error: unknown) => this.fail(error),
+    );
     return false;
   }
 
@@ -289,7 +333,9 @@ export class Task {
   fail(error: unknown): void {
     if (this.isTerminal()) return;
     this.log.error(`${this.name} (${this.attemptId}) switched from ${this.state} to FAILED: ${describeError(error)}`, error);
-    this.terminate('FAILED', error).catch((failure: unknown) => this.log.error(`${this.name} (${this.attemptId}) could not finish failing: ${describeError(failure)}`, failure));
+    this.terminate('FAILED', error).catch((failure: unknown) =>
+      this.log.error(`${this.name} (${this.attemptId}) could not finish failing: ${describeError(failure)}`, failure),
+    );
   }
 
   private isTerminal(): boolean {
@@ -312,11 +358,22 @@ export class Task {
     }
     const { numRecordsIn, numRecordsOut } = this.counters;
     const bytesOut = (this.io?.partitions ?? []).reduce((sum, p) => sum + p.bytesSent, 0);
-    this.log.info(`${this.name} (${this.attemptId}) switched from ${previous} to ${state} (records in: ${numRecordsIn}, out: ${numRecordsOut}; bytes sent: ${bytesOut}; busy ${Math.round(this.accounting.busyMs)} ms, backpressured ${Math.round(this.accounting.backPressuredMs)} ms).`);
+    this.log.info(
+      `${this.name} (${this.attemptId}) switched from ${previous} to ${state} (records in: ${numRecordsIn}, out: ${numRecordsOut}; bytes sent: ${bytesOut}; busy ${Math.round(this.accounting.busyMs)} ms, backpressured ${Math.round(this.accounting.backPressuredMs)} ms).`,
+    );
     // What a source emitted after the last completed checkpoint is what the next run replays.
-    const sinceCheckpoint = this.chain?.source !== undefined && this.tdd.checkpointing.enabled && this.checkpointer !== undefined
-      ? { recordsSinceCheckpoint: numRecordsOut - this.checkpointer.emittedAtLastCompleted } : {};
-    this.env.reportState({ jobId: this.tdd.jobId, attemptId: this.attemptId, state, ...sinceCheckpoint, ...this.activity.end(), ...(error === undefined ? {} : { error: serializeError(error) }) });
+    const sinceCheckpoint =
+      this.chain?.source !== undefined && this.tdd.checkpointing.enabled && this.checkpointer !== undefined
+        ? { recordsSinceCheckpoint: numRecordsOut - this.checkpointer.emittedAtLastCompleted }
+        : {};
+    this.env.reportState({
+      jobId: this.tdd.jobId,
+      attemptId: this.attemptId,
+      state,
+      ...sinceCheckpoint,
+      ...this.activity.end(),
+      ...(error === undefined ? {} : { error: serializeError(error) }),
+    });
     this.resolveTerminated(state);
   }
 

@@ -17,32 +17,92 @@ export interface ConfigInput {
  * scheduler-mode: reactive mode in a session cluster is refused by the started daemon (a startup
  * failure with its log tail), not by the configuration loader, so it is no configuration input.
  */
-const SAFE_PREFIXES = ['heartbeat.', 'parallelism.default', 'pipeline.', 'execution.checkpointing.interval', 'execution.checkpointing.mode', 'restart-strategy.',
-  'jobmanager.adaptive-scheduler.', 'jobmanager.scheduler', 'web.refresh-interval', 'web.checkpoints.history', 'taskmanager.numberOfTaskSlots',
-  'jobmanager.memory.', 'taskmanager.memory.', 'state.backend.type', 'cluster.registration.', 'slot.', 'execution.runtime-mode', 'execution.buffer-timeout.interval'];
+const SAFE_PREFIXES = [
+  'heartbeat.',
+  'parallelism.default',
+  'pipeline.',
+  'execution.checkpointing.interval',
+  'execution.checkpointing.mode',
+  'restart-strategy.',
+  'jobmanager.adaptive-scheduler.',
+  'jobmanager.scheduler',
+  'web.refresh-interval',
+  'web.checkpoints.history',
+  'taskmanager.numberOfTaskSlots',
+  'jobmanager.memory.',
+  'taskmanager.memory.',
+  'state.backend.type',
+  'cluster.registration.',
+  'slot.',
+  'execution.runtime-mode',
+  'execution.buffer-timeout.interval',
+];
 
 /** The options a fuzzed configuration may set when a real JobManager is started with it. */
 export const SAFE_OPTIONS: readonly ConfigOption<unknown>[] = ALL_OPTIONS.filter((o) => SAFE_PREFIXES.some((p) => o.key.startsWith(p)));
 
-const BAD_VALUES = ['', ' ', 'abc', '-1', '0', '1.5', '1e999', '99999999999999999999', '-99999999999999999999', 'true', '10 parsecs', '-5 s', 'NaN', 'Infinity', '1,5',
-  '0x10', '10s10s', '1 kb', '9999999 tb', 'null', '~', '[]', '{}', 'a;;b', ':', 'a:b:c', '\\', '%', '${HOME}'];
+const BAD_VALUES = [
+  '',
+  ' ',
+  'abc',
+  '-1',
+  '0',
+  '1.5',
+  '1e999',
+  '99999999999999999999',
+  '-99999999999999999999',
+  'true',
+  '10 parsecs',
+  '-5 s',
+  'NaN',
+  'Infinity',
+  '1,5',
+  '0x10',
+  '10s10s',
+  '1 kb',
+  '9999999 tb',
+  'null',
+  '~',
+  '[]',
+  '{}',
+  'a;;b',
+  ':',
+  'a:b:c',
+  '\\',
+  '%',
+  '${HOME}',
+];
 
 function validValue(rng: Prng, option: ConfigOption<unknown>): string {
   switch (option.type) {
-    case 'int': case 'long': return String(rng.int(1, 8));
-    case 'double': return rng.pick(['0.5', '1.0', '2']);
-    case 'boolean': return rng.pick(['true', 'false', 'TRUE', 'False']);
-    case 'duration': return rng.pick(['10 s', '500 ms', '1 min', '100', '2h', '30 s']);
-    case 'memory': return rng.pick(['64m', '1g', '128 mb', '1024', '2 gb']);
-    case 'enum': return rng.pick(option.enumValues ?? ['x']);
-    case 'list': return rng.pick(['a;b', 'a', 'x;y;z']);
-    case 'map': return rng.pick(['a:1,b:2', 'k:v']);
-    default: return option.defaultText !== '(none)' ? option.defaultText : `value-${rng.string(4)}`;
+    case 'int':
+    case 'long':
+      return String(rng.int(1, 8));
+    case 'double':
+      return rng.pick(['0.5', '1.0', '2']);
+    case 'boolean':
+      return rng.pick(['true', 'false', 'TRUE', 'False']);
+    case 'duration':
+      return rng.pick(['10 s', '500 ms', '1 min', '100', '2h', '30 s']);
+    case 'memory':
+      return rng.pick(['64m', '1g', '128 mb', '1024', '2 gb']);
+    case 'enum':
+      return rng.pick(option.enumValues ?? ['x']);
+    case 'list':
+      return rng.pick(['a;b', 'a', 'x;y;z']);
+    case 'map':
+      return rng.pick(['a:1,b:2', 'k:v']);
+    default:
+      return option.defaultText !== '(none)' ? option.defaultText : `value-${rng.string(4)}`;
   }
 }
 
 function anyValue(rng: Prng, option: ConfigOption<unknown>): string {
-  return rng.weighted<() => string>([[4, () => validValue(rng, option)], [4, () => rng.pick(BAD_VALUES)], [2, () => randomString(rng, 512)]])();
+  return rng.weighted<() => string>([
+    [4, () => validValue(rng, option)],
+    [4, () => rng.pick(BAD_VALUES)],
+    [2, () => randomString(rng, 512)],
+  ])();
 }
 
 /** A YAML scalar for `value`: plain, quoted, or a block scalar. */
@@ -59,17 +119,36 @@ function yamlScalar(rng: Prng, value: string): string {
 /** YAML that no loader can take: wrong structure, broken syntax, hostile features. */
 function brokenYaml(rng: Prng, key: string): string {
   return rng.pick([
-    `${key}: [\n`, `${key}: "unterminated\n`, `${key}:\n\t- tab`, `- ${key}\n- b\n`, `${key}: 1\n${key}: 2\n`, `? [a, b]\n: c\n`, `${key}: !!binary aGVsbG8=\n`,
-    `${key}: !custom x\n`, `---\n${key}: 1\n---\n${key}: 2\n`, `\ufeff${key}: 1\n`, `${key}: a\u0000b\n`, `${key}: &a x\nother: *a\n`, `<<: {${key}: 1}\n`,
+    `${key}: [\n`,
+    `${key}: "unterminated\n`,
+    `${key}:\n\t- tab`,
+    `- ${key}\n- b\n`,
+    `${key}: 1\n${key}: 2\n`,
+    `? [a, b]\n: c\n`,
+    `${key}: !!binary aGVsbG8=\n`,
+    `${key}: !custom x\n`,
+    `---\n${key}: 1\n---\n${key}: 2\n`,
+    `\ufeff${key}: 1\n`,
+    `${key}: a\u0000b\n`,
+    `${key}: &a x\nother: *a\n`,
+    `<<: {${key}: 1}\n`,
     `${key}: &a [x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n`,
-    `${key}: ${deepNestingText(rng.pick([100, 1000, 5000]))}\n`, `${Array.from({ length: rng.pick([50, 500]) }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n')} 1\n`,
-    `${key}: ${'x'.repeat(rng.pick([10_000, 1_000_000]))}\n`, `*undefined\n`, `${key}: *nope\n`, `[${key}]: 1\n`, `{${key}: 1}: 2\n`, `${key}: 1\n  bad indent: 2\n`,
+    `${key}: ${deepNestingText(rng.pick([100, 1000, 5000]))}\n`,
+    `${Array.from({ length: rng.pick([50, 500]) }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n')} 1\n`,
+    `${key}: ${'x'.repeat(rng.pick([10_000, 1_000_000]))}\n`,
+    `*undefined\n`,
+    `${key}: *nope\n`,
+    `[${key}]: 1\n`,
+    `{${key}: 1}: 2\n`,
+    `${key}: 1\n  bad indent: 2\n`,
   ]);
 }
 
 function nested(key: string, scalar: string): string {
   const parts = key.split('.');
-  return parts.map((part, i) => `${'  '.repeat(i)}${part}:${i === parts.length - 1 ? ` ${scalar.replace(/\n/g, `\n${'  '.repeat(i + 1)}`)}` : ''}`).join('\n');
+  return parts
+    .map((part, i) => `${'  '.repeat(i)}${part}:${i === parts.length - 1 ? ` ${scalar.replace(/\n/g, `\n${'  '.repeat(i + 1)}`)}` : ''}`)
+    .join('\n');
 }
 
 /** A config.yaml text setting a few options (flat or nested), sometimes broken or byte-mutated. */
@@ -95,8 +174,14 @@ function dynamicArgs(rng: Prng, options: readonly ConfigOption<unknown>[], keys:
   for (let i = rng.int(0, 3); i > 0; i--) {
     const option = rng.pick(options);
     keys.add(option.key);
-    const value = rng.chance(0.15) ? rng.pick(['a\rb', 'a\nb', 'a\u2028b', 'x'.repeat(100_000), '"quoted"', "'x", '=']) : anyValue(rng, option);
-    const form = rng.weighted<() => string[]>([[5, () => [`-D${option.key}=${value}`]], [3, () => ['-D', `${option.key}=${value}`]], [1, () => [`-D"${option.key}=${value}"`]]])();
+    const value = rng.chance(0.15)
+      ? rng.pick(['a\rb', 'a\nb', 'a\u2028b', 'x'.repeat(100_000), '"quoted"', "'x", '='])
+      : anyValue(rng, option);
+    const form = rng.weighted<() => string[]>([
+      [5, () => [`-D${option.key}=${value}`]],
+      [3, () => ['-D', `${option.key}=${value}`]],
+      [1, () => [`-D"${option.key}=${value}"`]],
+    ])();
     args.push(...form);
   }
   if (rng.chance(0.1)) args.push(...rng.pick([['-D'], ['-Dnoequals'], ['-D=value'], ['-D', ''], ['-D', '  =x']]));

@@ -13,7 +13,10 @@ import { judgeConfigFailure } from './config-oracle.js';
 const LOAD_TIMEOUT_MS = 15_000;
 
 function describeInput(input: ConfigInput): string {
-  const file = input.configYaml !== undefined ? `config.yaml=${preview(input.configYaml, 300)}` : `flink-conf.yaml=${preview(input.legacyYaml ?? '', 300)}`;
+  const file =
+    input.configYaml !== undefined
+      ? `config.yaml=${preview(input.configYaml, 300)}`
+      : `flink-conf.yaml=${preview(input.legacyYaml ?? '', 300)}`;
   return `${file} args=${preview(input.dynamicArgs, 200)}`;
 }
 
@@ -54,11 +57,13 @@ export class ConfigTarget extends SandboxedTarget {
     if (result.exitCode === 0) {
       const pid = dist.pids('standalonesession').at(-1);
       const stopped = await dist.run('jobmanager.sh', ['stop']);
-      if (pid === undefined || stopped.exitCode !== 0) return { input: described, problem: `started, but could not be stopped again: ${stopped.stdout} ${stopped.stderr}` };
+      if (pid === undefined || stopped.exitCode !== 0)
+        return { input: described, problem: `started, but could not be stopped again: ${stopped.stdout} ${stopped.stderr}` };
       return { input: described, ...(processExists(pid) ? { problem: `the JobManager (pid ${pid}) outlived jobmanager.sh stop` } : {}) };
     }
     const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
-    if (lines.length !== 1) return { input: described, problem: `failed with ${lines.length} lines on stderr instead of one: ${preview(result.stderr, 500)}` };
+    if (lines.length !== 1)
+      return { input: described, problem: `failed with ${lines.length} lines on stderr instead of one: ${preview(result.stderr, 500)}` };
     const problem = judgeConfigFailure(input, { name: guessName(lines[0]!), message: lines[0]! }, dist.confDir);
     return { input: described, ...(problem === undefined ? {} : { problem: `bin/jobmanager.sh start: ${problem}` }) };
   }
@@ -71,5 +76,9 @@ function readFixedLines(dist: TestDist): string {
 
 /** The script prints only the message; the oracle checks its shape, so the class is inferred from it. */
 function guessName(line: string): string {
-  return /^(Invalid value|Invalid YAML|Could not read the configuration|Dynamic property|Option '-D'|Invalid dynamic property|Missing argument for option: D)/.test(line) ? 'ConfigurationError' : 'unexpected output';
+  return /^(Invalid value|Invalid YAML|Could not read the configuration|Dynamic property|Option '-D'|Invalid dynamic property|Missing argument for option: D)/.test(
+    line,
+  )
+    ? 'ConfigurationError'
+    : 'unexpected output';
 }

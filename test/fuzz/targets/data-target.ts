@@ -32,12 +32,26 @@ function channelId(rng: Prng): number {
 }
 
 function partitionRequest(rng: Prng, knownIds: readonly string[]): DataFuzzFrame {
-  const valid = { producerAttemptId: rng.chance(0.5) ? rng.pick(knownIds) : rng.hexId(), partitionIndex: rng.int(0, 3), subpartitionIndex: rng.int(0, 3), credit: rng.int(0, 10) };
-  if (rng.chance(0.3)) return { bytes: frame(DataFrameType.PartitionRequest, channelId(rng), JSON.stringify(valid)), description: `partition request ${JSON.stringify(valid)}`, expect: 'open' };
+  const valid = {
+    producerAttemptId: rng.chance(0.5) ? rng.pick(knownIds) : rng.hexId(),
+    partitionIndex: rng.int(0, 3),
+    subpartitionIndex: rng.int(0, 3),
+    credit: rng.int(0, 10),
+  };
+  if (rng.chance(0.3))
+    return {
+      bytes: frame(DataFrameType.PartitionRequest, channelId(rng), JSON.stringify(valid)),
+      description: `partition request ${JSON.stringify(valid)}`,
+      expect: 'open',
+    };
   const mutated = mutateJsonRounds(rng, valid);
   const text = rng.chance(0.15) ? mutateBytesRounds(rng, Buffer.from(JSON.stringify(valid))) : Buffer.from(JSON.stringify(mutated) ?? '');
   const expect = isWellFormedRequest(text) ? 'open' : 'close';
-  return { bytes: frame(DataFrameType.PartitionRequest, channelId(rng), text), description: `partition request ${preview(text.toString('utf8'), 200)}`, expect };
+  return {
+    bytes: frame(DataFrameType.PartitionRequest, channelId(rng), text),
+    description: `partition request ${preview(text.toString('utf8'), 200)}`,
+    expect,
+  };
 }
 
 /** Mirrors the documented contract of a partition request: an attempt id and three small indices. */
@@ -55,17 +69,39 @@ function isWellFormedRequest(text: Buffer): boolean {
 }
 
 function fuzzFrame(rng: Prng, knownIds: readonly string[]): DataFuzzFrame {
-  const kind = rng.weighted<string>([[4, 'request'], [3, 'credit'], [2, 'cancel'], [2, 'batch'], [1, 'error'], [1, 'unknown-type'], [1, 'short'], [1, 'length-prefix'], [1, 'mutated']]);
+  const kind = rng.weighted<string>([
+    [4, 'request'],
+    [3, 'credit'],
+    [2, 'cancel'],
+    [2, 'batch'],
+    [1, 'error'],
+    [1, 'unknown-type'],
+    [1, 'short'],
+    [1, 'length-prefix'],
+    [1, 'mutated'],
+  ]);
   const channel = channelId(rng);
   switch (kind) {
-    case 'request': return partitionRequest(rng, knownIds);
+    case 'request':
+      return partitionRequest(rng, knownIds);
     case 'credit': {
       const body = rng.bytes(rng.pick([0, 1, 3, 4, 4, 8]));
-      return { bytes: frame(DataFrameType.Credit, channel, body), description: `credit ${channel} ${body.toString('hex')}`, expect: 'open' };
+      return {
+        bytes: frame(DataFrameType.Credit, channel, body),
+        description: `credit ${channel} ${body.toString('hex')}`,
+        expect: 'open',
+      };
     }
-    case 'cancel': return { bytes: frame(DataFrameType.Cancel, channel, rng.bytes(rng.size(16))), description: `cancel ${channel}`, expect: 'open' };
-    case 'batch': return { bytes: frame(DataFrameType.Batch, channel, rng.bytes(rng.size(4096))), description: `garbage batch on ${channel}`, expect: 'close' };
-    case 'error': return { bytes: frame(DataFrameType.Error, channel, 'fuzz'), description: `error frame on ${channel}`, expect: 'close' };
+    case 'cancel':
+      return { bytes: frame(DataFrameType.Cancel, channel, rng.bytes(rng.size(16))), description: `cancel ${channel}`, expect: 'open' };
+    case 'batch':
+      return {
+        bytes: frame(DataFrameType.Batch, channel, rng.bytes(rng.size(4096))),
+        description: `garbage batch on ${channel}`,
+        expect: 'close',
+      };
+    case 'error':
+      return { bytes: frame(DataFrameType.Error, channel, 'fuzz'), description: `error frame on ${channel}`, expect: 'close' };
     case 'unknown-type': {
       const type = rng.pick([0, 6, 7, 0x7f, 0xff]);
       return { bytes: frame(type, channel, rng.bytes(rng.size(64))), description: `frame of type ${type}`, expect: 'close' };
@@ -112,7 +148,10 @@ export class DataTarget implements FuzzTarget {
     const sent = stop < 0 ? frames : frames.slice(0, stop + 1);
     const last = sent[sent.length - 1]!.expect;
     const input = sent.map((f) => f.description).join(' | ');
-    const peer = await RawPeer.connect(this.cluster.dataSocketPath, this.cluster.secret, { role: 'taskmanager-data', id: `fuzz-${rng.string(6)}` });
+    const peer = await RawPeer.connect(this.cluster.dataSocketPath, this.cluster.secret, {
+      role: 'taskmanager-data',
+      id: `fuzz-${rng.string(6)}`,
+    });
     try {
       peer.write(Buffer.concat(sent.map((f) => f.bytes)));
       if (last === 'close' && !(await peer.closesWithin(VIOLATION_CLOSE_MS))) {

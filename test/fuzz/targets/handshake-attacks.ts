@@ -29,27 +29,51 @@ export function handshakeAttack(rng: Prng, nonce: string): HandshakeAttack {
   const wrongSecret = rng.bytes(32);
   const base = hello(rng, nonce, wrongSecret);
   const kind = rng.weighted<string>([
-    [3, 'random-bytes'], [3, 'truncated-frame'], [3, 'huge-prefix'], [3, 'wrong-version'], [2, 'wrong-proto'], [3, 'wrong-mac'],
-    [3, 'mutated-hello'], [2, 'not-an-object'], [1, 'deep-nesting'], [1, 'oversized-fields'], [1, 'pipelined-garbage'],
+    [3, 'random-bytes'],
+    [3, 'truncated-frame'],
+    [3, 'huge-prefix'],
+    [3, 'wrong-version'],
+    [2, 'wrong-proto'],
+    [3, 'wrong-mac'],
+    [3, 'mutated-hello'],
+    [2, 'not-an-object'],
+    [1, 'deep-nesting'],
+    [1, 'oversized-fields'],
+    [1, 'pipelined-garbage'],
   ]);
   const frame = (value: unknown): Buffer => encodeFrame(json(value));
   switch (kind) {
-    case 'random-bytes': return { kind, bytes: rng.bytes(rng.size(8192)) };
+    case 'random-bytes':
+      return { kind, bytes: rng.bytes(rng.size(8192)) };
     case 'truncated-frame': {
       const full = frame(base);
       return { kind, bytes: full.subarray(0, rng.int(0, full.length - 1)) };
     }
-    case 'huge-prefix': return { kind, bytes: corruptLengthPrefix(rng, json(base)) };
-    case 'wrong-version': return { kind, bytes: frame({ ...base, v: rng.pick([0, 2, -1, '1', null, true, 1.5, 1e9, [1], { v: 1 }]) }) };
-    case 'wrong-proto': return { kind, bytes: frame({ ...base, proto: rng.pick(['flink', '', 'TSFLINK', null, 1, 'tsflink\0']) }) };
-    case 'wrong-mac': return { kind, bytes: frame({ ...base, mac: rng.pick([base['mac'], '', 'zz'.repeat(32), 'ab', 12, null, (base['mac'] as string).toUpperCase(), 'a'.repeat(4000)]) }) };
-    case 'mutated-hello': return { kind, bytes: rng.chance(0.5) ? mutateBytesRounds(rng, frame(base)) : frame(mutateJsonRounds(rng, base)) };
-    case 'not-an-object': return { kind, bytes: encodeFrame(rng.chance(0.5) ? json(randomJson(rng, 2)) : rng.bytes(rng.size(2000))) };
-    case 'deep-nesting': return { kind, bytes: encodeFrame(Buffer.from(deepNestingText(rng.int(100, 2000), '1', rng.chance(0.5)))) };
+    case 'huge-prefix':
+      return { kind, bytes: corruptLengthPrefix(rng, json(base)) };
+    case 'wrong-version':
+      return { kind, bytes: frame({ ...base, v: rng.pick([0, 2, -1, '1', null, true, 1.5, 1e9, [1], { v: 1 }]) }) };
+    case 'wrong-proto':
+      return { kind, bytes: frame({ ...base, proto: rng.pick(['flink', '', 'TSFLINK', null, 1, 'tsflink\0']) }) };
+    case 'wrong-mac':
+      return {
+        kind,
+        bytes: frame({
+          ...base,
+          mac: rng.pick([base['mac'], '', 'zz'.repeat(32), 'ab', 12, null, (base['mac'] as string).toUpperCase(), 'a'.repeat(4000)]),
+        }),
+      };
+    case 'mutated-hello':
+      return { kind, bytes: rng.chance(0.5) ? mutateBytesRounds(rng, frame(base)) : frame(mutateJsonRounds(rng, base)) };
+    case 'not-an-object':
+      return { kind, bytes: encodeFrame(rng.chance(0.5) ? json(randomJson(rng, 2)) : rng.bytes(rng.size(2000))) };
+    case 'deep-nesting':
+      return { kind, bytes: encodeFrame(Buffer.from(deepNestingText(rng.int(100, 2000), '1', rng.chance(0.5)))) };
     case 'oversized-fields': {
       const field = rng.pick(['role', 'id', 'cnonce']);
       return { kind, bytes: frame({ ...base, [field]: 'x'.repeat(rng.pick([65, 257, 3000])) }) };
     }
-    default: return { kind, bytes: Buffer.concat([frame(base), encodeFrame(rng.bytes(rng.size(1000))), rng.bytes(rng.size(100))]) };
+    default:
+      return { kind, bytes: Buffer.concat([frame(base), encodeFrame(rng.bytes(rng.size(1000))), rng.bytes(rng.size(100))]) };
   }
 }

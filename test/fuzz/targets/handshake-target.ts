@@ -30,7 +30,9 @@ async function attack(path: string, rng: Prng): Promise<{ kind: string; bytes: B
   const decoder = new FrameDecoder(HANDSHAKE_MAX_FRAME_BYTES);
   const frames: Buffer[] = [];
   let gotChallenge: () => void = () => undefined;
-  const challenge = new Promise<void>((resolve) => { gotChallenge = resolve; });
+  const challenge = new Promise<void>((resolve) => {
+    gotChallenge = resolve;
+  });
   socket.on('data', (chunk: Buffer) => {
     try {
       frames.push(...decoder.push(chunk));
@@ -40,7 +42,9 @@ async function attack(path: string, rng: Prng): Promise<{ kind: string; bytes: B
     if (frames.length > 0) gotChallenge();
   });
   let waited: NodeJS.Timeout | undefined;
-  const silent = new Promise<'silent'>((resolve) => { waited = setTimeout(() => resolve('silent'), HANDSHAKE_TIMEOUT_MS + CLOSE_GRACE_MS); });
+  const silent = new Promise<'silent'>((resolve) => {
+    waited = setTimeout(() => resolve('silent'), HANDSHAKE_TIMEOUT_MS + CLOSE_GRACE_MS);
+  });
   const greeted = await Promise.race([challenge, closed, silent]);
   clearTimeout(waited);
   if (greeted === 'silent') {
@@ -52,7 +56,12 @@ async function attack(path: string, rng: Prng): Promise<{ kind: string; bytes: B
   socket.write(bytes);
   socket.end();
   let timer: NodeJS.Timeout | undefined;
-  const closedInTime = await Promise.race([closed.then(() => true), new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), HANDSHAKE_TIMEOUT_MS + CLOSE_GRACE_MS); })]);
+  const closedInTime = await Promise.race([
+    closed.then(() => true),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), HANDSHAKE_TIMEOUT_MS + CLOSE_GRACE_MS);
+    }),
+  ]);
   clearTimeout(timer);
   socket.destroy();
   return { kind, bytes, observation: { frames: frames.slice(1), closedInTime, noChallenge: false } };
@@ -70,10 +79,20 @@ interface Lingerer {
 
 function startLingerer(path: string, partial: boolean): Lingerer {
   const socket = connect({ path });
-  const lingerer: Lingerer = { startedAt: Date.now(), what: partial ? 'half a hello frame' : 'nothing', connected: false, closed: false, socket };
+  const lingerer: Lingerer = {
+    startedAt: Date.now(),
+    what: partial ? 'half a hello frame' : 'nothing',
+    connected: false,
+    closed: false,
+    socket,
+  };
   socket.on('error', () => undefined);
-  socket.once('connect', () => { lingerer.connected = true; });
-  socket.on('close', () => { lingerer.closed = true; });
+  socket.once('connect', () => {
+    lingerer.connected = true;
+  });
+  socket.on('close', () => {
+    lingerer.closed = true;
+  });
   socket.resume();
   if (partial) socket.once('connect', () => socket.write(Buffer.from([0, 0, 0, 200, 0x7b, 0x22])));
   return lingerer;
@@ -82,7 +101,8 @@ function startLingerer(path: string, partial: boolean): Lingerer {
 /** What is wrong with the server's answer to an attack, if anything. */
 function judge(observation: Observation): string | undefined {
   if (observation.noChallenge) return `the server sent no challenge within ${HANDSHAKE_TIMEOUT_MS + CLOSE_GRACE_MS} ms of accepting (hang)`;
-  if (!observation.closedInTime) return `the server kept an unauthenticated connection open beyond ${HANDSHAKE_TIMEOUT_MS + CLOSE_GRACE_MS} ms`;
+  if (!observation.closedInTime)
+    return `the server kept an unauthenticated connection open beyond ${HANDSHAKE_TIMEOUT_MS + CLOSE_GRACE_MS} ms`;
   for (const frame of observation.frames) {
     let answer: { ok?: unknown; error?: unknown };
     try {
@@ -91,7 +111,8 @@ function judge(observation: Observation): string | undefined {
       return `the server answered with a frame that is not JSON: ${preview(frame)}`;
     }
     if (answer.ok === true) return 'the server accepted a peer that does not hold the secret';
-    if (typeof answer.error !== 'string' || answer.error === '' || !isOneLine(answer.error)) return `the refusal is not one clear line: ${preview(answer)}`;
+    if (typeof answer.error !== 'string' || answer.error === '' || !isOneLine(answer.error))
+      return `the refusal is not one clear line: ${preview(answer)}`;
   }
   return undefined;
 }
@@ -140,7 +161,8 @@ export class HandshakeTarget implements FuzzTarget {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       logged += refusals();
     }
-    if (logged < this.inputsSinceCheck) problems.push(`only ${logged} of ${this.inputsSinceCheck} refused connections left a WARN line in the JobManager log`);
+    if (logged < this.inputsSinceCheck)
+      problems.push(`only ${logged} of ${this.inputsSinceCheck} refused connections left a WARN line in the JobManager log`);
     this.inputsSinceCheck = 0;
     return problems;
   }
@@ -157,7 +179,9 @@ export class HandshakeTarget implements FuzzTarget {
       const age = Date.now() - lingerer.startedAt;
       if (!lingerer.closed && age <= HANDSHAKE_TIMEOUT_MS + CLOSE_GRACE_MS) return lingerer;
       if (!lingerer.closed) {
-        problems.push(`a stranger that sent ${lingerer.what} was still connected after ${age} ms (handshake timeout ${HANDSHAKE_TIMEOUT_MS} ms)`);
+        problems.push(
+          `a stranger that sent ${lingerer.what} was still connected after ${age} ms (handshake timeout ${HANDSHAKE_TIMEOUT_MS} ms)`,
+        );
         lingerer.socket.destroy();
       }
       // Its refusal is logged too; count it among this batch's inputs.

@@ -29,7 +29,9 @@ function listTree(dir: string): string[] {
  * exist themselves; only under `trees` may anything else be.
  */
 function escapes(root: string, dirs: readonly string[], trees: readonly string[], token: string): string[] {
-  const stray = listTree(root).filter((path) => !dirs.includes(path) && !trees.some((tree) => path === tree || path.startsWith(`${tree}/`)));
+  const stray = listTree(root).filter(
+    (path) => !dirs.includes(path) && !trees.some((tree) => path === tree || path.startsWith(`${tree}/`)),
+  );
   const absolute = [`/tmp/tsf-fuzz-abs-${token}`, `/escape-${token}`].filter((path) => existsSync(path));
   return [...stray, ...absolute];
 }
@@ -66,10 +68,17 @@ export class JarTarget extends SandboxedTarget {
       const extract = rng.chance(0.6);
       const result = extract
         ? await this.sandbox.call({ op: 'extract', archivePath: join(lib, 'job.jar'), destDir: join(base, 'dest') }, OPERATION_TIMEOUT_MS)
-        : await this.sandbox.call({ op: 'find', libDirs: [lib], className: rng.chance(0.5) ? FUZZ_CLASS : undefined, workDir: join(base, 'work') }, OPERATION_TIMEOUT_MS);
+        : await this.sandbox.call(
+            { op: 'find', libDirs: [lib], className: rng.chance(0.5) ? FUZZ_CLASS : undefined, workDir: join(base, 'work') },
+            OPERATION_TIMEOUT_MS,
+          );
       // Extraction writes only under dest/; preparing only inside its own work/job-* directory.
-      const stray = escapes(root, ['a', 'a/b', 'a/b/c', 'a/b/c/lib', 'a/b/c/lib/job.jar', 'a/b/c/work'], extract ? ['a/b/c/dest'] : [], token)
-        .filter((path) => extract || !/^a\/b\/c\/work\/job-[^/]+(\/|$)/.test(path));
+      const stray = escapes(
+        root,
+        ['a', 'a/b', 'a/b/c', 'a/b/c/lib', 'a/b/c/lib/job.jar', 'a/b/c/work'],
+        extract ? ['a/b/c/dest'] : [],
+        token,
+      ).filter((path) => extract || !/^a\/b\/c\/work\/job-[^/]+(\/|$)/.test(path));
       if (stray.length > 0) return { input: described, problem: `wrote outside the destination: ${stray.slice(0, 5).join(', ')}` };
       // Finding reads only the table of contents, but preparing extracts: a hostile jar is refused either way.
       const problem = judgeResult(result, input);
@@ -100,7 +109,8 @@ export class JarTarget extends SandboxedTarget {
     const stray = escapes(dist.dir, [], ['conf', 'pid', 'log', 'tmp', 'lib'], token);
     if (stray.length > 0) return { input: described, problem: `wrote outside its directories: ${stray.slice(0, 5).join(', ')}` };
     if (result.exitCode === 0) return { input: described, problem: 'the JobManager accepted a hostile archive and exited 0' };
-    if (errorLines.length !== 1) return { input: described, problem: `expected one ERROR line, got ${errorLines.length}: ${preview(output, 600)}` };
+    if (errorLines.length !== 1)
+      return { input: described, problem: `expected one ERROR line, got ${errorLines.length}: ${preview(output, 600)}` };
     return { input: described };
   }
 }

@@ -2,7 +2,8 @@ import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Messages V8 gives errors that come from using input nobody checked (not from a clear refusal). */
-const UNCHECKED_INPUT = /Cannot read propert|Cannot set propert|is not a function|is not iterable|is not a constructor|Cannot convert|Maximum call stack|Invalid array length|Invalid string length|Unexpected token|undefined is not|null is not|Cannot destructure|Cannot create property|Unhandled/;
+const UNCHECKED_INPUT =
+  /Cannot read propert|Cannot set propert|is not a function|is not iterable|is not a constructor|Cannot convert|Maximum call stack|Invalid array length|Invalid string length|Unexpected token|undefined is not|null is not|Cannot destructure|Cannot create property|Unhandled/;
 
 /**
  * Reads only what a daemon's log gained since the last read, so checking the log after every
@@ -13,7 +14,11 @@ export class LogTail {
   private partial = '';
 
   /** Tails `<logDir>/flink-*-<daemon>-<instance>-*.log`; starts at its current end. */
-  constructor(private readonly logDir: string, private readonly daemon: string, private readonly instance: number) {
+  constructor(
+    private readonly logDir: string,
+    private readonly daemon: string,
+    private readonly instance: number,
+  ) {
     const path = this.path();
     this.offset = path === undefined ? 0 : statSync(path).size;
   }
@@ -38,12 +43,16 @@ export class LogTail {
   }
 
   private path(): string | undefined {
-    const name = readdirSync(this.logDir).find((f) => f.startsWith('flink-') && f.includes(`-${this.daemon}-${this.instance}-`) && f.endsWith('.log'));
+    const name = readdirSync(this.logDir).find(
+      (f) => f.startsWith('flink-') && f.includes(`-${this.daemon}-${this.instance}-`) && f.endsWith('.log'),
+    );
     return name === undefined ? undefined : join(this.logDir, name);
   }
 }
 
 /** Log lines (WARN and ERROR) showing that input reached code that did not validate it. */
 export function unvalidatedInputLines(lines: readonly string[]): string[] {
-  return lines.filter((line) => / (WARN|ERROR) /.test(line) && UNCHECKED_INPUT.test(line)).map((line) => (line.length > 400 ? `${line.slice(0, 400)}...` : line));
+  return lines
+    .filter((line) => / (WARN|ERROR) /.test(line) && UNCHECKED_INPUT.test(line))
+    .map((line) => (line.length > 400 ? `${line.slice(0, 400)}...` : line));
 }

@@ -25,14 +25,23 @@ function send(url: string, request: FuzzRequest): Promise<HttpAnswer> {
     const target = new URL(url);
     // A body always travels with its length: without it, node sends GET/OPTIONS/TRACE bodies unframed.
     const headers = request.body === undefined ? request.headers : { ...request.headers, 'Content-Length': String(request.body.length) };
-    const req = httpRequest({
-      host: target.hostname, port: target.port, method: request.method, path: request.path, headers, agent: false, timeout: REQUEST_TIMEOUT_MS,
-    }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on('error', reject);
-    });
+    const req = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: request.method,
+        path: request.path,
+        headers,
+        agent: false,
+        timeout: REQUEST_TIMEOUT_MS,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms (hang)`)));
     req.on('error', reject);
     // A body the server refused early may not be fully written; the answer still counts.
@@ -93,7 +102,8 @@ export class RestTarget implements FuzzTarget {
       answer = await withDeadline(send(this.cluster.url, request), 2 * REQUEST_TIMEOUT_MS, 'the request');
     } catch (error) {
       const oversized = (request.body?.length ?? 0) > FUZZ_MAX_CONTENT_LENGTH && /EPIPE|ECONNRESET|socket hang up/.test(String(error));
-      if (oversized) return { input, problem: `a body above rest.server.max-content-length got a reset instead of an answer: ${String(error)}` };
+      if (oversized)
+        return { input, problem: `a body above rest.server.max-content-length got a reset instead of an answer: ${String(error)}` };
       return { input, problem: `no well-formed answer: ${String(error)}` };
     }
     const problem = judgeAnswer(request.method, request.path, answer);
@@ -103,7 +113,8 @@ export class RestTarget implements FuzzTarget {
   async checkHealth(): Promise<string[]> {
     const problems = await this.cluster.checkJobManager();
     const lines = this.log?.newLines() ?? [];
-    for (const line of lines.filter((l) => /Unhandled exception serving/.test(l))) problems.push(`a handler crashed: ${line.slice(0, 400)}`);
+    for (const line of lines.filter((l) => /Unhandled exception serving/.test(l)))
+      problems.push(`a handler crashed: ${line.slice(0, 400)}`);
     return problems;
   }
 
@@ -126,9 +137,16 @@ function rawExchange(host: string, port: number, bytes: Buffer): Promise<string 
     const socket = connect({ host, port });
     let received = Buffer.alloc(0);
     let reset = false;
-    const timer = setTimeout(() => { socket.destroy(); resolve(`no answer within ${REQUEST_TIMEOUT_MS} ms (hang)`); }, REQUEST_TIMEOUT_MS);
-    socket.on('error', (error: NodeJS.ErrnoException) => { reset = error.code === 'ECONNRESET'; });
-    socket.on('data', (chunk: Buffer) => { received = Buffer.concat([received, chunk]).subarray(0, 64 * 1024); });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(`no answer within ${REQUEST_TIMEOUT_MS} ms (hang)`);
+    }, REQUEST_TIMEOUT_MS);
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      reset = error.code === 'ECONNRESET';
+    });
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]).subarray(0, 64 * 1024);
+    });
     socket.on('connect', () => socket.end(bytes));
     socket.on('close', () => {
       clearTimeout(timer);
@@ -138,7 +156,9 @@ function rawExchange(host: string, port: number, bytes: Buffer): Promise<string 
       if (status === null) return resolve(`the answer is not HTTP: ${preview(text, 200)}`);
       const head = text.split('\r\n\r\n')[0]!;
       if (Number(status[1]) >= 400 && !/^content-type: application\/json/im.test(head)) {
-        return resolve(`HTTP ${status[1]} from the HTTP parser without a JSON {"errors": [...]} body: ${preview(head.replace(/\r\n/g, ' | '), 200)}`);
+        return resolve(
+          `HTTP ${status[1]} from the HTTP parser without a JSON {"errors": [...]} body: ${preview(head.replace(/\r\n/g, ' | '), 200)}`,
+        );
       }
       resolve(undefined);
     });

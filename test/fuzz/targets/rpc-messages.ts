@@ -41,7 +41,12 @@ function wellFormed(rng: Prng, ctx: RpcFuzzContext, id: number): FuzzMessage {
 
 /** A frame that breaks the message layout: the server may close the connection, nothing more. */
 function malformed(rng: Prng, ctx: RpcFuzzContext, id: number): FuzzMessage {
-  const base = encodeMessage({ kind: 'request', id, method: 'resourceManager.registerTaskExecutor', args: [validRegistration(rng, ctx.resourceId)] });
+  const base = encodeMessage({
+    kind: 'request',
+    id,
+    method: 'resourceManager.registerTaskExecutor',
+    args: [validRegistration(rng, ctx.resourceId)],
+  });
   const header = (value: unknown): Buffer => {
     const json = Buffer.from(JSON.stringify(value), 'utf8');
     const out = Buffer.alloc(4 + json.length);
@@ -49,30 +54,66 @@ function malformed(rng: Prng, ctx: RpcFuzzContext, id: number): FuzzMessage {
     json.copy(out, 4);
     return out;
   };
-  const kind = rng.weighted<string>([[4, 'mutated-bytes'], [2, 'length-prefix'], [2, 'wrong-fields'], [1, 'attachments'], [1, 'deep'], [1, 'short']]);
+  const kind = rng.weighted<string>([
+    [4, 'mutated-bytes'],
+    [2, 'length-prefix'],
+    [2, 'wrong-fields'],
+    [1, 'attachments'],
+    [1, 'deep'],
+    [1, 'short'],
+  ]);
   let frame: Buffer;
   switch (kind) {
-    case 'mutated-bytes': frame = encodeFrame(mutateBytesRounds(rng, base)); break;
-    case 'length-prefix': frame = corruptLengthPrefix(rng, base); break;
-    case 'wrong-fields': frame = encodeFrame(header(rng.pick<unknown>([
-      { k: 'x', i: id, m: 'a', a: [] }, { k: 'q', i: 'one', m: 'a', a: [] }, { k: 'q', i: id, m: 7, a: [] }, { k: 'q', i: id, m: 'a', a: {} },
-      { k: 'q', i: 1.5, m: 'a', a: [] }, { k: 'e', i: id, e: null }, { k: 'r' }, { k: 'n', m: 'resourceManager.receiveHeartbeat' }, [], 'q', null,
-      { k: 'q', i: 2 ** 60, m: 'a', a: [] }, { k: 'q', i: id, m: 'jobMaster.requestJobArchive', a: [{ $bin: 5 }] },
-    ]))); break;
+    case 'mutated-bytes':
+      frame = encodeFrame(mutateBytesRounds(rng, base));
+      break;
+    case 'length-prefix':
+      frame = corruptLengthPrefix(rng, base);
+      break;
+    case 'wrong-fields':
+      frame = encodeFrame(
+        header(
+          rng.pick<unknown>([
+            { k: 'x', i: id, m: 'a', a: [] },
+            { k: 'q', i: 'one', m: 'a', a: [] },
+            { k: 'q', i: id, m: 7, a: [] },
+            { k: 'q', i: id, m: 'a', a: {} },
+            { k: 'q', i: 1.5, m: 'a', a: [] },
+            { k: 'e', i: id, e: null },
+            { k: 'r' },
+            { k: 'n', m: 'resourceManager.receiveHeartbeat' },
+            [],
+            'q',
+            null,
+            { k: 'q', i: 2 ** 60, m: 'a', a: [] },
+            { k: 'q', i: id, m: 'jobMaster.requestJobArchive', a: [{ $bin: 5 }] },
+          ]),
+        ),
+      );
+      break;
     case 'attachments': {
-      const json = header({ k: 'q', i: id, m: 'jobMaster.requestJobArchive', a: [{ $bin: 0 }], b: rng.pick<unknown>([[10], [-1], ['a'], 5, [2 ** 40], [0, 0, 0]]) });
+      const json = header({
+        k: 'q',
+        i: id,
+        m: 'jobMaster.requestJobArchive',
+        a: [{ $bin: 0 }],
+        b: rng.pick<unknown>([[10], [-1], ['a'], 5, [2 ** 40], [0, 0, 0]]),
+      });
       frame = encodeFrame(Buffer.concat([json, rng.bytes(rng.int(0, 8))]));
       break;
     }
     case 'deep': {
-      const json = Buffer.from(`{"k":"q","i":${id},"m":"jobMaster.requestJobArchive","a":${deepNestingText(rng.pick([1000, 10_000, 100_000]), '1', rng.chance(0.5))}}`);
+      const json = Buffer.from(
+        `{"k":"q","i":${id},"m":"jobMaster.requestJobArchive","a":${deepNestingText(rng.pick([1000, 10_000, 100_000]), '1', rng.chance(0.5))}}`,
+      );
       const payload = Buffer.alloc(4 + json.length);
       payload.writeUInt32BE(json.length, 0);
       json.copy(payload, 4);
       frame = encodeFrame(payload);
       break;
     }
-    default: frame = encodeFrame(rng.bytes(rng.int(0, 3)));
+    default:
+      frame = encodeFrame(rng.bytes(rng.int(0, 3)));
   }
   return { frame, description: `malformed (${kind}): ${preview(frame, 200)}`, wellFormed: false, requestId: undefined, mayClose: true };
 }

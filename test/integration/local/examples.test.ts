@@ -35,14 +35,21 @@ describe('WindowWordCount example', () => {
 });
 
 describe('SocketWindowWordCount example', () => {
-  it('builds Flink\'s pipeline from --hostname/--port', async () => {
+  it("builds Flink's pipeline from --hostname/--port", async () => {
     const program = await buildProgram('socket-window-word-count', ['--port', '9999']);
     assert.equal(program.graph.jobName, 'Socket Window WordCount');
-    assert.deepEqual(program.graph.vertices.map((v) => [v.name, v.parallelism, v.maxParallelism]), [
-      ['Source: Socket Stream -> Flat Map', 1, 1],
-      // print().setParallelism(1) equals the default parallelism here, so it chains (vertex parallelism 1).
-      ['Window(TumblingProcessingTimeWindows(5000), ProcessingTimeTrigger, ReduceFunction, PassThroughWindowFunction) -> format -> Sink: Print to Std. Out', 1, -1],
-    ]);
+    assert.deepEqual(
+      program.graph.vertices.map((v) => [v.name, v.parallelism, v.maxParallelism]),
+      [
+        ['Source: Socket Stream -> Flat Map', 1, 1],
+        // print().setParallelism(1) equals the default parallelism here, so it chains (vertex parallelism 1).
+        [
+          'Window(TumblingProcessingTimeWindows(5000), ProcessingTimeTrigger, ReduceFunction, PassThroughWindowFunction) -> format -> Sink: Print to Std. Out',
+          1,
+          -1,
+        ],
+      ],
+    );
   });
 
   it('explains how to run it when --port is missing', async () => {

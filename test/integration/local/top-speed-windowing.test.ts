@@ -30,13 +30,22 @@ function listFiles(dir: string): string[] {
 /** Flink's compareResultsByLinesInMemory: all lines of all visible files, sorted. */
 function resultLines(dir: string): string[] {
   const visible = listFiles(dir).filter((p) => !p.split('/').pop()!.startsWith('.') && !p.split('/').pop()!.startsWith('_'));
-  return visible.flatMap((p) => readFileSync(p, 'utf8').split('\n').filter((l) => l !== '')).sort();
+  return visible
+    .flatMap((p) =>
+      readFileSync(p, 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    )
+    .sort();
 }
 
 describe('TopSpeedWindowing conformance (Flink TopSpeedWindowingExampleITCase)', () => {
   const dirs: string[] = [];
   after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-  const expected = readFileSync(join(CONFORMANCE, 'expected.txt'), 'utf8').split('\n').filter((l) => l !== '').sort();
+  const expected = readFileSync(join(CONFORMANCE, 'expected.txt'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .sort();
 
   for (const parallelism of [1, 2]) {
     it(`produces exactly expected.txt at parallelism ${parallelism}`, async () => {
@@ -52,11 +61,20 @@ describe('TopSpeedWindowing conformance (Flink TopSpeedWindowingExampleITCase)',
   it('builds the job graph Flink builds: two vertices with Flink names', async () => {
     const program = await buildProgram([]);
     assert.equal(program.graph.jobName, 'CarTopSpeedWindowingExample');
-    assert.deepEqual(program.graph.vertices.map((v) => v.name), [
-      'Source: Car data generator source -> Timestamps/Watermarks',
-      'Window(GlobalWindows(), DeltaTrigger, TimeEvictor, ComparableAggregator, PassThroughWindowFunction) -> Sink: Print to Std. Out',
-    ]);
-    assert.deepEqual(program.graph.vertices.map((v) => [v.parallelism, v.maxParallelism]), [[1, -1], [-1, -1]]);
+    assert.deepEqual(
+      program.graph.vertices.map((v) => v.name),
+      [
+        'Source: Car data generator source -> Timestamps/Watermarks',
+        'Window(GlobalWindows(), DeltaTrigger, TimeEvictor, ComparableAggregator, PassThroughWindowFunction) -> Sink: Print to Std. Out',
+      ],
+    );
+    assert.deepEqual(
+      program.graph.vertices.map((v) => [v.parallelism, v.maxParallelism]),
+      [
+        [1, -1],
+        [-1, -1],
+      ],
+    );
     assert.equal(program.graph.vertices[1]!.inputs[0]!.shipStrategy, 'HASH');
   });
 });

@@ -44,7 +44,11 @@ describe('WordCount example on the local runner', () => {
       assert.equal(seen.size, expected.size);
       for (const [word, n] of expected) {
         // Rolling counts: every word is printed once per occurrence, counting up to its total.
-        assert.deepEqual(seen.get(word), Array.from({ length: n }, (_, i) => i + 1), `counts of '${word}'`);
+        assert.deepEqual(
+          seen.get(word),
+          Array.from({ length: n }, (_, i) => i + 1),
+          `counts of '${word}'`,
+        );
       }
     });
   }
@@ -62,7 +66,11 @@ describe('WordCount example on the local runner', () => {
       totals.set(m[1]!, Math.max(totals.get(m[1]!) ?? 0, Number(m[2])));
     }
     assert.deepEqual(totals, expected);
-    assert.equal(stdout.length, [...expected.values()].reduce((a, b) => a + b, 0), 'a record was printed twice');
+    assert.equal(
+      stdout.length,
+      [...expected.values()].reduce((a, b) => a + b, 0),
+      'a record was printed twice',
+    );
   });
 
   it('chains like Flink: the counter and the sink share a vertex, the source is non-parallel', async () => {

@@ -27,7 +27,13 @@ describe('job graph translation', () => {
     assert.deepEqual(names(g), ['Source: Sequence Source -> Map -> Timestamps/Watermarks', 'Keyed Reduce -> Sink: Print to Std. Out']);
     assert.deepEqual(strategies(g), ['HASH']);
     assert.equal(g.vertices[1]!.inputs[0]!.type.kind, 'LONG');
-    assert.deepEqual(g.vertices[1]!.operators.map((o) => [o.kind, o.keyed]), [['keyed-reduce', true], ['print', false]]);
+    assert.deepEqual(
+      g.vertices[1]!.operators.map((o) => [o.kind, o.keyed]),
+      [
+        ['keyed-reduce', true],
+        ['print', false],
+      ],
+    );
     assert.equal(g.vertices[0]!.isSource, true);
     assert.equal(g.vertices[0]!.id, g.vertices[0]!.operators[0]!.id, 'vertex id = head operator id');
   });
@@ -35,9 +41,23 @@ describe('job graph translation', () => {
   it('breaks chains on a parallelism change (REBALANCE), disableChaining, startNewChain and slot sharing groups', () => {
     const env = StreamExecutionEnvironment.createDetached();
     const s = env.fromSequence(1, 10);
-    s.map((x) => x).setParallelism(2).name('m2').filter(() => true).name('f').print();
-    s.filter(() => true).disableChaining().name('nochain').print();
-    s.map((x) => x).name('head').startNewChain().map((x) => x).name('tail').slotSharingGroup('other').print();
+    s.map((x) => x)
+      .setParallelism(2)
+      .name('m2')
+      .filter(() => true)
+      .name('f')
+      .print();
+    s.filter(() => true)
+      .disableChaining()
+      .name('nochain')
+      .print();
+    s.map((x) => x)
+      .name('head')
+      .startNewChain()
+      .map((x) => x)
+      .name('tail')
+      .slotSharingGroup('other')
+      .print();
     const g = env.buildJobProgram('j').graph;
     // Operators take the environment's parallelism, not their input's (f runs at 1 after m2 at 2).
     assert.deepEqual(names(g), [
@@ -49,24 +69,43 @@ describe('job graph translation', () => {
       'Sink: Print to Std. Out',
       'tail -> Sink: Print to Std. Out',
     ]);
-    assert.deepEqual(g.vertices.map((v) => v.inputs.map((e) => e.shipStrategy)), [[], ['REBALANCE'], ['FORWARD'], ['FORWARD'], ['REBALANCE'], ['FORWARD'], ['FORWARD']]);
+    assert.deepEqual(
+      g.vertices.map((v) => v.inputs.map((e) => e.shipStrategy)),
+      [[], ['REBALANCE'], ['FORWARD'], ['FORWARD'], ['REBALANCE'], ['FORWARD'], ['FORWARD']],
+    );
     // The sink after 'tail' inherits its input's slot sharing group, as in Flink.
-    assert.deepEqual(g.vertices.map((v) => v.slotSharingGroup), ['default', 'default', 'default', 'default', 'default', 'default', 'other']);
+    assert.deepEqual(
+      g.vertices.map((v) => v.slotSharingGroup),
+      ['default', 'default', 'default', 'default', 'default', 'default', 'other'],
+    );
   });
 
   it('gives a union consumer one edge per input and never chains it', () => {
     const env = StreamExecutionEnvironment.createDetached();
     const a = env.fromSequence(1, 5);
     const b = env.fromSequence(6, 9);
-    a.union(b.rebalance()).map((x) => x).print();
+    a.union(b.rebalance())
+      .map((x) => x)
+      .print();
     const g = env.buildJobProgram('u').graph;
     const map = g.vertices.find((v) => v.name.startsWith('Map'))!;
-    assert.deepEqual(map.inputs.map((e) => [e.shipStrategy, e.inputIndex]), [['FORWARD', 0], ['REBALANCE', 1]]);
+    assert.deepEqual(
+      map.inputs.map((e) => [e.shipStrategy, e.inputIndex]),
+      [
+        ['FORWARD', 0],
+        ['REBALANCE', 1],
+      ],
+    );
   });
 
   it('refuses forward() across a parallelism change', () => {
     const env = StreamExecutionEnvironment.createDetached();
-    env.fromSequence(1, 5).forward().map((x) => x).setParallelism(3).print();
+    env
+      .fromSequence(1, 5)
+      .forward()
+      .map((x) => x)
+      .setParallelism(3)
+      .print();
     assert.throws(() => env.buildJobProgram('f'), /Forward partitioning does not allow a change of parallelism/);
   });
 
@@ -82,9 +121,21 @@ describe('job graph translation', () => {
     const base = pipeline();
     assert.notEqual(pipeline((env) => env.setParallelism(3)).fingerprint, base.fingerprint);
     const env = StreamExecutionEnvironment.createDetached();
-    env.fromSequence(1, 2).uid('numbers').map((x) => x).uid('doubler').print();
+    env
+      .fromSequence(1, 2)
+      .uid('numbers')
+      .map((x) => x)
+      .uid('doubler')
+      .print();
     const other = StreamExecutionEnvironment.createDetached();
-    other.fromSequence(5, 9).name('renamed').uid('numbers').filter(() => true).map((x) => x).uid('doubler').print();
+    other
+      .fromSequence(5, 9)
+      .name('renamed')
+      .uid('numbers')
+      .filter(() => true)
+      .map((x) => x)
+      .uid('doubler')
+      .print();
     const ids = (g: JobGraph, uid: string) => g.vertices.flatMap((v) => v.operators).find((o) => o.uid === uid)!.id;
     const g1 = env.buildJobProgram('a').graph;
     const g2 = other.buildJobProgram('a').graph;
@@ -95,7 +146,12 @@ describe('job graph translation', () => {
 
   it('refuses duplicate uids', () => {
     const env = StreamExecutionEnvironment.createDetached();
-    env.fromSequence(1, 2).uid('x').map((v) => v).uid('x').print();
+    env
+      .fromSequence(1, 2)
+      .uid('x')
+      .map((v) => v)
+      .uid('x')
+      .print();
     assert.throws(() => env.buildJobProgram('d'), /uid 'x' is used by both/);
   });
 
@@ -104,16 +160,25 @@ describe('job graph translation', () => {
     env.fromElements(1, 2, 3).print();
     env.socketTextStream('localhost', 9999).print();
     env.fromSequence(1, 9).setMaxParallelism(16).print();
-    env.fromSequence(1, 9).rebalance().map((x) => x).setMaxParallelism(64).setParallelism(4).print();
+    env
+      .fromSequence(1, 9)
+      .rebalance()
+      .map((x) => x)
+      .setMaxParallelism(64)
+      .setParallelism(4)
+      .print();
     const g = env.buildJobProgram('m').graph;
-    assert.deepEqual(g.vertices.map((v) => [v.name, v.parallelism, v.maxParallelism]), [
-      ['Source: Collection Source -> Sink: Print to Std. Out', 1, 1],
-      ['Source: Socket Stream -> Sink: Print to Std. Out', 1, 1],
-      ['Source: Sequence Source -> Sink: Print to Std. Out', -1, 16],
-      ['Source: Sequence Source', -1, -1],
-      ['Map', 4, 64],
-      ['Sink: Print to Std. Out', -1, -1],
-    ]);
+    assert.deepEqual(
+      g.vertices.map((v) => [v.name, v.parallelism, v.maxParallelism]),
+      [
+        ['Source: Collection Source -> Sink: Print to Std. Out', 1, 1],
+        ['Source: Socket Stream -> Sink: Print to Std. Out', 1, 1],
+        ['Source: Sequence Source -> Sink: Print to Std. Out', -1, 16],
+        ['Source: Sequence Source', -1, -1],
+        ['Map', 4, 64],
+        ['Sink: Print to Std. Out', -1, -1],
+      ],
+    );
     const withEnvMax = StreamExecutionEnvironment.createDetached();
     withEnvMax.setMaxParallelism(256);
     withEnvMax.fromSequence(1, 2).print();
@@ -131,7 +196,14 @@ describe('job graph translation', () => {
     env.getConfig().setAutoWatermarkInterval(100);
     env.fromSequence(1, 2).print();
     const { settings, jobType } = env.buildJobProgram('s').graph;
-    assert.deepEqual(settings, { parallelism: 2, maxParallelism: -1, autoWatermarkIntervalMs: 100, checkpointIntervalMs: 10_000, bufferTimeoutMs: 100, programArgs: [] });
+    assert.deepEqual(settings, {
+      parallelism: 2,
+      maxParallelism: -1,
+      autoWatermarkIntervalMs: 100,
+      checkpointIntervalMs: 10_000,
+      bufferTimeoutMs: 100,
+      programArgs: [],
+    });
     assert.equal(jobType, 'STREAMING');
   });
 });

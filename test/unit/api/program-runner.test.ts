@@ -31,24 +31,30 @@ async function capture(url: string, args: string[] = [], defaults: ProgramDefaul
 
 describe('runProgramMain', () => {
   it('runs a named main with its arguments and captures the program at execute()', async () => {
-    const url = jobModule('named', `export async function main(args) {
+    const url = jobModule(
+      'named',
+      `export async function main(args) {
       const env = StreamExecutionEnvironment.getExecutionEnvironment();
       env.fromSequence(1, Number(args[1])).print();
       const result = await env.execute('named-job');
       if (result.netRuntimeMs !== 1) throw new Error('execute() must return what onExecute returned');
-    }`);
+    }`,
+    );
     const program = await capture(url, ['--n', '5']);
     assert.equal(program.graph.jobName, 'named-job');
     assert.deepEqual(program.graph.settings.programArgs, ['--n', '5']);
   });
 
   it('accepts a default export function and seeds the environment with the defaults', async () => {
-    const url = jobModule('default', `export default async function (args) {
+    const url = jobModule(
+      'default',
+      `export default async function (args) {
       const env = StreamExecutionEnvironment.getExecutionEnvironment();
       if (env.getParallelism() !== 4 || env.getConfig().getAutoWatermarkInterval() !== 50) throw new Error('defaults not applied');
       env.fromSequence(1, 2).print();
       await env.execute();
-    }`);
+    }`,
+    );
     const program = await capture(url, [], { ...FRESH_DEFAULTS, parallelism: 4, autoWatermarkIntervalMs: 50 });
     assert.equal(program.graph.jobName, 'Flink Streaming Job');
     assert.equal(program.graph.settings.autoWatermarkIntervalMs, 50);
@@ -64,18 +70,30 @@ describe('runProgramMain', () => {
   });
 
   it('fails clearly for a module without main and for a main that never executes', async () => {
-    await assert.rejects(runProgramMain(jobModule('nomain', 'export const x = 1;'), [], FRESH_DEFAULTS, async () => ({ jobName: '', netRuntimeMs: 0 })), /has no main\(args\)/);
-    await assert.rejects(runProgramMain(jobModule('noexec', 'export function main() {}'), [], FRESH_DEFAULTS, async () => ({ jobName: '', netRuntimeMs: 0 })), /without executing a job/);
-    await assert.rejects(runProgramMain(pathToFileURL(join(dir, 'missing.mjs')).href, [], FRESH_DEFAULTS, async () => ({ jobName: '', netRuntimeMs: 0 })), /Cannot load the job module/);
+    await assert.rejects(
+      runProgramMain(jobModule('nomain', 'export const x = 1;'), [], FRESH_DEFAULTS, async () => ({ jobName: '', netRuntimeMs: 0 })),
+      /has no main\(args\)/,
+    );
+    await assert.rejects(
+      runProgramMain(jobModule('noexec', 'export function main() {}'), [], FRESH_DEFAULTS, async () => ({ jobName: '', netRuntimeMs: 0 })),
+      /without executing a job/,
+    );
+    await assert.rejects(
+      runProgramMain(pathToFileURL(join(dir, 'missing.mjs')).href, [], FRESH_DEFAULTS, async () => ({ jobName: '', netRuntimeMs: 0 })),
+      /Cannot load the job module/,
+    );
   });
 
   it('keeps concurrent programs apart', async () => {
-    const url = jobModule('concurrent', `export async function main(args) {
+    const url = jobModule(
+      'concurrent',
+      `export async function main(args) {
       const env = StreamExecutionEnvironment.getExecutionEnvironment();
       await new Promise((r) => setTimeout(r, Number(args[0])));
       env.fromSequence(1, 2).print();
       await env.execute('p' + StreamExecutionEnvironment.getExecutionEnvironment().getParallelism());
-    }`);
+    }`,
+    );
     const [a, b] = await Promise.all([
       capture(url, ['30'], { ...FRESH_DEFAULTS, parallelism: 2 }),
       capture(url, ['5'], { ...FRESH_DEFAULTS, parallelism: 3 }),
@@ -84,10 +102,13 @@ describe('runProgramMain', () => {
   });
 
   it('getExecutionEnvironment() outside a submitted program explains how to run the job', () => {
-    assert.throws(() => StreamExecutionEnvironment.getExecutionEnvironment(), (e: unknown) => {
-      assert.ok(e instanceof ProgramError);
-      assert.match(e.suggestion ?? '', /bin\/standalone-job\.sh/);
-      return true;
-    });
+    assert.throws(
+      () => StreamExecutionEnvironment.getExecutionEnvironment(),
+      (e: unknown) => {
+        assert.ok(e instanceof ProgramError);
+        assert.match(e.suggestion ?? '', /bin\/standalone-job\.sh/);
+        return true;
+      },
+    );
   });
 });

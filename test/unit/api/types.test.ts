@@ -13,7 +13,13 @@ describe('Types', () => {
     assert.deepEqual(inferType([1, 2 ** 40]), Types.LONG);
     assert.deepEqual(inferType([1, 2.5]), Types.DOUBLE);
     assert.deepEqual(inferType(['a']), Types.STRING);
-    assert.deepEqual(inferType([['a', 1], ['b', 2.5]]), Types.TUPLE([Types.STRING, Types.DOUBLE]));
+    assert.deepEqual(
+      inferType([
+        ['a', 1],
+        ['b', 2.5],
+      ]),
+      Types.TUPLE([Types.STRING, Types.DOUBLE]),
+    );
     assert.deepEqual(inferType([{ a: 1 }]), Types.GENERIC);
     assert.deepEqual(inferType([1, 'x']), Types.GENERIC);
   });

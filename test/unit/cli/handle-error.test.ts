@@ -26,7 +26,10 @@ describe('handleError', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsf-handle-error-'));
     try {
       writeFileSync(join(dir, 'file'), '');
-      const error = await mkdir(join(dir, 'file', 'sub')).then(() => undefined, (e: unknown) => e);
+      const error = await mkdir(join(dir, 'file', 'sub')).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       const { lines, code } = printed(error);
       assert.equal(code, 1);
       assert.equal(lines.length, 1, lines.join('\n'));

@@ -14,7 +14,13 @@ describe('legacyJobManagerArgs', () => {
   });
 
   it('turns host and web UI port into -D jobmanager.rpc.address and -D rest.port, keeping what follows', () => {
-    assert.deepEqual(legacyJobManagerArgs(['jm-host', '8082', '-Da=b']), ['-D', 'jobmanager.rpc.address=jm-host', '-D', 'rest.port=8082', '-Da=b']);
+    assert.deepEqual(legacyJobManagerArgs(['jm-host', '8082', '-Da=b']), [
+      '-D',
+      'jobmanager.rpc.address=jm-host',
+      '-D',
+      'rest.port=8082',
+      '-Da=b',
+    ]);
   });
 
   it('reads a -D right after the host as an option, not as the port', () => {

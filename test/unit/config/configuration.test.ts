@@ -1,10 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  ADAPTIVE_SCHEDULER_RESOURCE_WAIT_TIMEOUT, CHECKPOINTING_INTERVAL, CHECKPOINTS_DIRECTORY, Configuration,
-  HEARTBEAT_INTERVAL, JOB_MANAGER_SCHEDULER, JOB_VERTEX_PARALLELISM_OVERRIDES, METRICS_REPORTER_INTERVAL,
-  METRICS_REPORTER_PORT, PARALLELISM_DEFAULT, REST_ADDRESS, REST_BIND_PORT, REST_PORT, SCHEDULER_MODE,
-  TASK_MANAGER_NUM_TASK_SLOTS, type ConfigEntry, type ConfigOrigin,
+  ADAPTIVE_SCHEDULER_RESOURCE_WAIT_TIMEOUT,
+  CHECKPOINTING_INTERVAL,
+  CHECKPOINTS_DIRECTORY,
+  Configuration,
+  HEARTBEAT_INTERVAL,
+  JOB_MANAGER_SCHEDULER,
+  JOB_VERTEX_PARALLELISM_OVERRIDES,
+  METRICS_REPORTER_INTERVAL,
+  METRICS_REPORTER_PORT,
+  PARALLELISM_DEFAULT,
+  REST_ADDRESS,
+  REST_BIND_PORT,
+  REST_PORT,
+  SCHEDULER_MODE,
+  TASK_MANAGER_NUM_TASK_SLOTS,
+  type ConfigEntry,
+  type ConfigOrigin,
 } from '../../../src/config/index.js';
 
 const FILE = (line: number): ConfigOrigin => ({ kind: 'file', file: '/c/config.yaml', line });
@@ -81,7 +94,10 @@ describe('entries, masking and origins', () => {
   });
 
   it('reports file:line, -D and override origins', () => {
-    const c = config(['rest.port', '8082', FILE(12)], ['pipeline.name', 'x', DYN]).withOverrides({ 'parallelism.default': 3 }, 'JobManager');
+    const c = config(['rest.port', '8082', FILE(12)], ['pipeline.name', 'x', DYN]).withOverrides(
+      { 'parallelism.default': 3 },
+      'JobManager',
+    );
     assert.equal(c.origin('rest.port'), '/c/config.yaml:12');
     assert.equal(c.origin('pipeline.name'), '-D');
     assert.equal(c.origin('parallelism.default'), 'JobManager');
@@ -99,18 +115,26 @@ describe('withOverrides', () => {
   });
 
   it('validates the overrides', () => {
-    assert.throws(() => Configuration.empty().withOverrides({ 'taskmanager.numberOfTaskSlots': 0 }, 'test'),
-      /Invalid value '0' for 'taskmanager.numberOfTaskSlots' \(from test\): expected an integer from 1 to 10000\./);
-    assert.throws(() => Configuration.empty().withOverrides({ 'taskmanager.numberOfTaskSlots': 2_147_483_647 }, 'test'),
-      /Invalid value '2147483647' for 'taskmanager.numberOfTaskSlots' \(from test\): expected an integer from 1 to 10000\./);
+    assert.throws(
+      () => Configuration.empty().withOverrides({ 'taskmanager.numberOfTaskSlots': 0 }, 'test'),
+      /Invalid value '0' for 'taskmanager.numberOfTaskSlots' \(from test\): expected an integer from 1 to 10000\./,
+    );
+    assert.throws(
+      () => Configuration.empty().withOverrides({ 'taskmanager.numberOfTaskSlots': 2_147_483_647 }, 'test'),
+      /Invalid value '2147483647' for 'taskmanager.numberOfTaskSlots' \(from test\): expected an integer from 1 to 10000\./,
+    );
   });
 });
 
 describe('forTaskManager', () => {
   it('projects job-level and heartbeat settings under their canonical keys', () => {
     const c = config(
-      ['rest.port', '8082'], ['parallelism.default', '2'], ['state.checkpoints.dir', '/ck'],
-      ['heartbeat.timeout', '60 s'], ['taskmanager.numberOfTaskSlots', '3'], ['pipeline.max-parallelism', '128'],
+      ['rest.port', '8082'],
+      ['parallelism.default', '2'],
+      ['state.checkpoints.dir', '/ck'],
+      ['heartbeat.timeout', '60 s'],
+      ['taskmanager.numberOfTaskSlots', '3'],
+      ['pipeline.max-parallelism', '128'],
     );
     assert.deepEqual(c.forTaskManager(), [
       { key: 'parallelism.default', value: '2' },
@@ -139,12 +163,19 @@ describe('pattern and map options', () => {
   });
 
   it('limits reporter names to metrics.reporters when it is set', () => {
-    const c = config(['metrics.reporters', 'push, ghost'], ['metrics.reporter.prom.port', '9249'], ['metrics.reporter.push.interval', '1 s']);
+    const c = config(
+      ['metrics.reporters', 'push, ghost'],
+      ['metrics.reporter.prom.port', '9249'],
+      ['metrics.reporter.push.interval', '1 s'],
+    );
     assert.deepEqual(c.metricReporterNames(), ['push']);
   });
 
   it('reads a map option written inline or as one key per entry', () => {
-    assert.deepEqual(config(['pipeline.jobvertex-parallelism-overrides', 'v1:2,v2:3']).get(JOB_VERTEX_PARALLELISM_OVERRIDES), { v1: '2', v2: '3' });
+    assert.deepEqual(config(['pipeline.jobvertex-parallelism-overrides', 'v1:2,v2:3']).get(JOB_VERTEX_PARALLELISM_OVERRIDES), {
+      v1: '2',
+      v2: '3',
+    });
     const split = config(['pipeline.jobvertex-parallelism-overrides.v1', '4'], ['pipeline.jobvertex-parallelism-overrides.v2', '5']);
     assert.deepEqual(split.get(JOB_VERTEX_PARALLELISM_OVERRIDES), { v1: '4', v2: '5' });
     assert.deepEqual(Configuration.empty().get(JOB_VERTEX_PARALLELISM_OVERRIDES), {});

@@ -21,13 +21,36 @@ describe('parseDuration', () => {
 
   it('knows every Flink unit label', () => {
     const cases: Array<[string, number]> = [
-      ['d', 86_400_000], ['day', 86_400_000], ['days', 86_400_000],
-      ['h', 3_600_000], ['hour', 3_600_000], ['hours', 3_600_000],
-      ['min', 60_000], ['m', 60_000], ['minute', 60_000], ['minutes', 60_000],
-      ['s', 1_000], ['sec', 1_000], ['secs', 1_000], ['second', 1_000], ['seconds', 1_000],
-      ['ms', 1], ['milli', 1], ['millis', 1], ['millisecond', 1], ['milliseconds', 1],
-      ['µs', 0.001], ['micro', 0.001], ['micros', 0.001], ['microsecond', 0.001], ['microseconds', 0.001],
-      ['ns', 0.000_001], ['nano', 0.000_001], ['nanos', 0.000_001], ['nanosecond', 0.000_001], ['nanoseconds', 0.000_001],
+      ['d', 86_400_000],
+      ['day', 86_400_000],
+      ['days', 86_400_000],
+      ['h', 3_600_000],
+      ['hour', 3_600_000],
+      ['hours', 3_600_000],
+      ['min', 60_000],
+      ['m', 60_000],
+      ['minute', 60_000],
+      ['minutes', 60_000],
+      ['s', 1_000],
+      ['sec', 1_000],
+      ['secs', 1_000],
+      ['second', 1_000],
+      ['seconds', 1_000],
+      ['ms', 1],
+      ['milli', 1],
+      ['millis', 1],
+      ['millisecond', 1],
+      ['milliseconds', 1],
+      ['µs', 0.001],
+      ['micro', 0.001],
+      ['micros', 0.001],
+      ['microsecond', 0.001],
+      ['microseconds', 0.001],
+      ['ns', 0.000_001],
+      ['nano', 0.000_001],
+      ['nanos', 0.000_001],
+      ['nanosecond', 0.000_001],
+      ['nanoseconds', 0.000_001],
     ];
     for (const [unit, factor] of cases) assert.equal(parseDuration(`3 ${unit}`), 3 * factor, unit);
   });
@@ -55,8 +78,12 @@ describe('parseDuration', () => {
 
   it('rejects decimals, words and unknown units with the accepted forms', () => {
     assert.throws(() => parseDuration('1.5s'), /'\.5s' is not a time unit/);
-    assert.throws(() => parseDuration('ten'), (error: unknown) => error instanceof ConfigValueError &&
-      error.problem === "expected a duration such as '10 s', '500 ms', '1 min' (a bare number is milliseconds)");
+    assert.throws(
+      () => parseDuration('ten'),
+      (error: unknown) =>
+        error instanceof ConfigValueError &&
+        error.problem === "expected a duration such as '10 s', '500 ms', '1 min' (a bare number is milliseconds)",
+    );
     assert.throws(() => parseDuration('10 fortnights'), /'fortnights' is not a time unit/);
     assert.throws(() => parseDuration(''), ConfigValueError);
   });

@@ -6,7 +6,10 @@ import { parseDynamicProperties } from '../../../src/config/index.js';
 describe('parseDynamicProperties', () => {
   it('accepts -D key=value and -Dkey=value', () => {
     const parsed = parseDynamicProperties(['-D', 'a=1', '-Db=2']);
-    assert.deepEqual(parsed.properties, [{ key: 'a', value: '1' }, { key: 'b', value: '2' }]);
+    assert.deepEqual(parsed.properties, [
+      { key: 'a', value: '1' },
+      { key: 'b', value: '2' },
+    ]);
     assert.deepEqual(parsed.rest, []);
   });
 
@@ -30,12 +33,21 @@ describe('parseDynamicProperties', () => {
   });
 
   it('rejects a -D without = and names it', () => {
-    assert.throws(() => parseDynamicProperties(['-Dfoo']), (error: unknown) => error instanceof UsageError && error.message.includes("'-Dfoo'"));
-    assert.throws(() => parseDynamicProperties(['-D', 'bar']), (error: unknown) => error instanceof UsageError && error.message.includes("'-D bar'"));
+    assert.throws(
+      () => parseDynamicProperties(['-Dfoo']),
+      (error: unknown) => error instanceof UsageError && error.message.includes("'-Dfoo'"),
+    );
+    assert.throws(
+      () => parseDynamicProperties(['-D', 'bar']),
+      (error: unknown) => error instanceof UsageError && error.message.includes("'-D bar'"),
+    );
     assert.throws(() => parseDynamicProperties(['-D=1']), UsageError);
   });
 
   it('rejects a trailing -D with no argument', () => {
-    assert.throws(() => parseDynamicProperties(['-Da=1', '-D']), (error: unknown) => error instanceof UsageError && /needs a key=value/.test(error.message));
+    assert.throws(
+      () => parseDynamicProperties(['-Da=1', '-D']),
+      (error: unknown) => error instanceof UsageError && /needs a key=value/.test(error.message),
+    );
   });
 });

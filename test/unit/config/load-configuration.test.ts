@@ -3,15 +3,26 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  CHECKPOINTING_INTERVAL, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, METRICS_REPORTERS, PARALLELISM_DEFAULT, REST_PORT,
-  RESTART_STRATEGY_TYPE, TASK_MANAGER_NUM_TASK_SLOTS, loadConfiguration, resolveConfDir,
+  CHECKPOINTING_INTERVAL,
+  HEARTBEAT_INTERVAL,
+  HEARTBEAT_TIMEOUT,
+  METRICS_REPORTERS,
+  PARALLELISM_DEFAULT,
+  REST_PORT,
+  RESTART_STRATEGY_TYPE,
+  TASK_MANAGER_NUM_TASK_SLOTS,
+  loadConfiguration,
+  resolveConfDir,
 } from '../../../src/config/index.js';
 import { configError, withConfDir } from './config-test-utils.js';
 
 describe('loadConfiguration: sources and precedence', () => {
   it('applies defaults < config.yaml < -D', async () => {
     await withConfDir({ 'config.yaml': 'rest.port: 9000\nparallelism.default: 2\n' }, async (dir) => {
-      const { configuration, sourceFile } = await loadConfiguration({ confDir: dir, dynamicProperties: [{ key: 'parallelism.default', value: '4' }] });
+      const { configuration, sourceFile } = await loadConfiguration({
+        confDir: dir,
+        dynamicProperties: [{ key: 'parallelism.default', value: '4' }],
+      });
       assert.equal(sourceFile, join(dir, 'config.yaml'));
       assert.equal(configuration.get(HEARTBEAT_INTERVAL), 10_000);
       assert.equal(configuration.get(REST_PORT), 9000);
@@ -21,19 +32,25 @@ describe('loadConfiguration: sources and precedence', () => {
   });
 
   it('reads config.yaml and ignores flink-conf.yaml when both exist', async () => {
-    await withConfDir({ 'config.yaml': 'rest.port: 9001\n', 'flink-conf.yaml': 'rest.port: 9002\nparallelism.default: 7\n' }, async (dir) => {
-      const { configuration, sourceFile } = await loadConfiguration({ confDir: dir });
-      assert.equal(sourceFile, join(dir, 'config.yaml'));
-      assert.equal(configuration.get(REST_PORT), 9001);
-      assert.equal(configuration.get(PARALLELISM_DEFAULT), 1);
-    });
+    await withConfDir(
+      { 'config.yaml': 'rest.port: 9001\n', 'flink-conf.yaml': 'rest.port: 9002\nparallelism.default: 7\n' },
+      async (dir) => {
+        const { configuration, sourceFile } = await loadConfiguration({ confDir: dir });
+        assert.equal(sourceFile, join(dir, 'config.yaml'));
+        assert.equal(configuration.get(REST_PORT), 9001);
+        assert.equal(configuration.get(PARALLELISM_DEFAULT), 1);
+      },
+    );
   });
 
   it('refuses a config.yaml (or flink-conf.yaml) that exists but cannot be read, in one line', async () => {
     await withConfDir({ 'flink-conf.yaml': 'rest.port: 9002\n' }, async (dir) => {
       mkdirSync(join(dir, 'config.yaml'));
       const error = await configError(() => loadConfiguration({ confDir: dir }));
-      assert.equal(error.message, `Cannot read the configuration file ${join(dir, 'config.yaml')}: it is a directory; make it a readable YAML file or remove it.`);
+      assert.equal(
+        error.message,
+        `Cannot read the configuration file ${join(dir, 'config.yaml')}: it is a directory; make it a readable YAML file or remove it.`,
+      );
     });
     await withConfDir({}, async (dir) => {
       mkdirSync(join(dir, 'flink-conf.yaml'));
@@ -71,9 +88,18 @@ describe('loadConfiguration: sources and precedence', () => {
       assert.equal(configuration.get(TASK_MANAGER_NUM_TASK_SLOTS), 3);
       assert.deepEqual(configuration.get(METRICS_REPORTERS), ['a', 'b']);
       assert.equal(configuration.isExplicitlySet(RESTART_STRATEGY_TYPE), false);
-      assert.ok(warnings.some((w) => w.includes('legacy')), warnings.join('\n'));
-      assert.ok(warnings.some((w) => w.includes(':4') && w.includes('missing space after')), warnings.join('\n'));
-      assert.ok(warnings.some((w) => w.includes(':5') && w.includes('empty')), warnings.join('\n'));
+      assert.ok(
+        warnings.some((w) => w.includes('legacy')),
+        warnings.join('\n'),
+      );
+      assert.ok(
+        warnings.some((w) => w.includes(':4') && w.includes('missing space after')),
+        warnings.join('\n'),
+      );
+      assert.ok(
+        warnings.some((w) => w.includes(':5') && w.includes('empty')),
+        warnings.join('\n'),
+      );
     });
   });
 
@@ -82,7 +108,10 @@ describe('loadConfiguration: sources and precedence', () => {
       const { configuration, warnings, sourceFile } = await loadConfiguration({ confDir: dir });
       assert.equal(sourceFile, undefined);
       assert.equal(configuration.get(REST_PORT), 8081);
-      assert.ok(warnings.some((w) => w.startsWith(`No configuration file in ${dir}`)), warnings.join('\n'));
+      assert.ok(
+        warnings.some((w) => w.startsWith(`No configuration file in ${dir}`)),
+        warnings.join('\n'),
+      );
     });
   });
 
@@ -110,7 +139,8 @@ describe('loadConfiguration: sources and precedence', () => {
 
 describe('loadConfiguration: config.yaml syntax', () => {
   it('flattens nested mappings and allows mixing dotted keys', async () => {
-    const yaml = 'heartbeat:\n  interval: 2 s\n  timeout: 20 s\nrestart-strategy:\n  type: FixedDelay\nexecution.checkpointing:\n  interval: "10s"\n';
+    const yaml =
+      'heartbeat:\n  interval: 2 s\n  timeout: 20 s\nrestart-strategy:\n  type: FixedDelay\nexecution.checkpointing:\n  interval: "10s"\n';
     await withConfDir({ 'config.yaml': yaml }, async (dir) => {
       const { configuration } = await loadConfiguration({ confDir: dir });
       assert.equal(configuration.get(HEARTBEAT_INTERVAL), 2_000);
@@ -123,7 +153,8 @@ describe('loadConfiguration: config.yaml syntax', () => {
   });
 
   it('keeps scalar text as written and joins lists with ;', async () => {
-    const yaml = 'a.hex: 0x10\na.float: 1.50\na.bool: TRUE\na.quoted: "x # y"\nmetrics.reporters: [prom, jmx]\nb:\n  - one\n  - {k: v, k2: v2}\n';
+    const yaml =
+      'a.hex: 0x10\na.float: 1.50\na.bool: TRUE\na.quoted: "x # y"\nmetrics.reporters: [prom, jmx]\nb:\n  - one\n  - {k: v, k2: v2}\n';
     await withConfDir({ 'config.yaml': yaml }, async (dir) => {
       const { configuration } = await loadConfiguration({ confDir: dir });
       assert.equal(configuration.rawValue('a.hex'), '0x10');
@@ -148,7 +179,10 @@ describe('loadConfiguration: config.yaml syntax', () => {
   it('rejects duplicate keys, also after flattening', async () => {
     await withConfDir({ 'config.yaml': 'rest.port: 1\nrest.port: 2\n' }, async (dir) => {
       const error = await configError(() => loadConfiguration({ confDir: dir }));
-      assert.match(error.message, new RegExp(`^Invalid YAML in configuration file ${join(dir, 'config.yaml')}:2: duplicate key 'rest.port'`));
+      assert.match(
+        error.message,
+        new RegExp(`^Invalid YAML in configuration file ${join(dir, 'config.yaml')}:2: duplicate key 'rest.port'`),
+      );
     });
     await withConfDir({ 'config.yaml': 'rest:\n  port: 1\nrest.port: 2\n' }, async (dir) => {
       const error = await configError(() => loadConfiguration({ confDir: dir }));
@@ -172,7 +206,10 @@ describe('loadConfiguration: config.yaml syntax', () => {
 describe('loadConfiguration: warnings', () => {
   it('warns about unknown keys with the nearest known key and their origin', async () => {
     await withConfDir({ 'config.yaml': 'rest.port: 1\n\ntaskmanager.numberOfTaskSlot: 2\ncompletely.unrelated: x\n' }, async (dir) => {
-      const { configuration, warnings } = await loadConfiguration({ confDir: dir, dynamicProperties: [{ key: 'heartbeat.intervall', value: '1 s' }] });
+      const { configuration, warnings } = await loadConfiguration({
+        confDir: dir,
+        dynamicProperties: [{ key: 'heartbeat.intervall', value: '1 s' }],
+      });
       assert.equal(configuration.get(TASK_MANAGER_NUM_TASK_SLOTS), 1);
       assert.deepEqual(warnings, [
         `Unknown configuration key 'taskmanager.numberOfTaskSlot' (from ${join(dir, 'config.yaml')}:3); did you mean 'taskmanager.numberOfTaskSlots'?`,
@@ -183,10 +220,13 @@ describe('loadConfiguration: warnings', () => {
   });
 
   it('knows keys under pattern prefixes and map options, and deprecated keys', async () => {
-    const yaml = 'metrics.reporter.prom.filterLabelValueCharacters: false\npipeline.jobvertex-parallelism-overrides.abc: 2\nstate.savepoints.dir: /sp\n';
+    const yaml =
+      'metrics.reporter.prom.filterLabelValueCharacters: false\npipeline.jobvertex-parallelism-overrides.abc: 2\nstate.savepoints.dir: /sp\n';
     await withConfDir({ 'config.yaml': yaml }, async (dir) => {
       const { warnings } = await loadConfiguration({ confDir: dir });
-      assert.deepEqual(warnings, ["Config uses deprecated configuration key 'state.savepoints.dir' instead of proper key 'execution.checkpointing.savepoint-dir'"]);
+      assert.deepEqual(warnings, [
+        "Config uses deprecated configuration key 'state.savepoints.dir' instead of proper key 'execution.checkpointing.savepoint-dir'",
+      ]);
     });
   });
 });

@@ -18,7 +18,10 @@ describe('parseMemorySize', () => {
   });
 
   it('rejects words, decimals, unknown units and overflow', () => {
-    assert.throws(() => parseMemorySize('lots'), (error: unknown) => error instanceof ConfigValueError && /memory size such as '64m'/.test(error.problem));
+    assert.throws(
+      () => parseMemorySize('lots'),
+      (error: unknown) => error instanceof ConfigValueError && /memory size such as '64m'/.test(error.problem),
+    );
     assert.throws(() => parseMemorySize('1.5g'), /'\.5g' is not a memory unit/);
     assert.throws(() => parseMemorySize('3 pb'), /'pb' is not a memory unit/);
     assert.throws(() => parseMemorySize('99999999 t'), /too large/);

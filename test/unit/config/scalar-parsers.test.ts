@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  ConfigValueError, parseBoolean, parseDouble, parseEnumValue, parseInteger, parseList, parseMap, stripQuotes,
+  ConfigValueError,
+  parseBoolean,
+  parseDouble,
+  parseEnumValue,
+  parseInteger,
+  parseList,
+  parseMap,
+  stripQuotes,
 } from '../../../src/config/index.js';
 
 describe('parseBoolean', () => {
@@ -10,7 +17,11 @@ describe('parseBoolean', () => {
     assert.equal(parseBoolean('FALSE'), false);
     assert.equal(parseBoolean(' True '), true);
     for (const text of ['yes', '1', 'on', '', 'truee']) {
-      assert.throws(() => parseBoolean(text), (error: unknown) => error instanceof ConfigValueError && error.problem === 'expected true or false (case-insensitive)', text);
+      assert.throws(
+        () => parseBoolean(text),
+        (error: unknown) => error instanceof ConfigValueError && error.problem === 'expected true or false (case-insensitive)',
+        text,
+      );
     }
   });
 });
@@ -25,7 +36,10 @@ describe('parseInteger', () => {
   });
 
   it('detects int overflow', () => {
-    assert.throws(() => parseInteger('2147483648', 32), /overflows the integer type; expected an integer between -2147483648 and 2147483647/);
+    assert.throws(
+      () => parseInteger('2147483648', 32),
+      /overflows the integer type; expected an integer between -2147483648 and 2147483647/,
+    );
     assert.throws(() => parseInteger('-2147483649', 32), /overflows/);
   });
 
@@ -65,8 +79,11 @@ describe('parseEnumValue', () => {
   });
 
   it('lists the accepted values when nothing matches', () => {
-    assert.throws(() => parseEnumValue('eager', values), (error: unknown) => error instanceof ConfigValueError &&
-      error.problem === 'expected one of Default, Adaptive, AdaptiveBatch (case-insensitive)');
+    assert.throws(
+      () => parseEnumValue('eager', values),
+      (error: unknown) =>
+        error instanceof ConfigValueError && error.problem === 'expected one of Default, Adaptive, AdaptiveBatch (case-insensitive)',
+    );
   });
 });
 

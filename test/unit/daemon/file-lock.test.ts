@@ -31,7 +31,9 @@ describe('withFileLock', () => {
     const lock = freshLock();
     writeFileSync(lock, String(process.pid));
     let ran = false;
-    const locked = withFileLock(lock, () => { ran = true; });
+    const locked = withFileLock(lock, () => {
+      ran = true;
+    });
     await sleep(150);
     assert.equal(ran, false, 'a live owner keeps the lock');
     unlinkSync(lock);
@@ -43,7 +45,9 @@ describe('withFileLock', () => {
     const lock = freshLock();
     writeFileSync(lock, '');
     let ran = false;
-    const locked = withFileLock(lock, () => { ran = true; });
+    const locked = withFileLock(lock, () => {
+      ran = true;
+    });
     await sleep(150);
     assert.equal(ran, false);
     writeFileSync(lock, String(deadPid()));
@@ -55,18 +59,27 @@ describe('withFileLock', () => {
     const lock = freshLock();
     let inside = 0;
     let maxInside = 0;
-    await Promise.all(Array.from({ length: 10 }, () => withFileLock(lock, async () => {
-      inside++;
-      maxInside = Math.max(maxInside, inside);
-      await sleep(5);
-      inside--;
-    })));
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        withFileLock(lock, async () => {
+          inside++;
+          maxInside = Math.max(maxInside, inside);
+          await sleep(5);
+          inside--;
+        }),
+      ),
+    );
     assert.equal(maxInside, 1);
   });
 
   it('releases the lock when the action throws', async () => {
     const lock = freshLock();
-    await assert.rejects(withFileLock(lock, () => { throw new Error('inside'); }), /inside/);
+    await assert.rejects(
+      withFileLock(lock, () => {
+        throw new Error('inside');
+      }),
+      /inside/,
+    );
     assert.equal(existsSync(lock), false);
     assert.equal(await withFileLock(lock, () => 2), 2);
   });

@@ -27,7 +27,10 @@ describe('rotateLog', () => {
     assert.equal(readFileSync(`${log}.1`, 'utf8'), 'run 5');
     assert.equal(readFileSync(`${log}.2`, 'utf8'), 'run 4');
     assert.equal(readFileSync(`${log}.3`, 'utf8'), 'run 3');
-    assert.deepEqual(readdirSync(dir).sort(), ['.log', '.log.1', '.log.2', '.log.3'].map((s) => `flink-tester-taskexecutor-0-host${s}`));
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      ['.log', '.log.1', '.log.2', '.log.3'].map((s) => `flink-tester-taskexecutor-0-host${s}`),
+    );
   });
 
   it('fills the gaps of a history shorter than N', () => {
@@ -53,6 +56,9 @@ describe('rotateLog', () => {
   });
 
   it('names the .log and .out files of a daemon instance from one prefix', () => {
-    assert.deepEqual(daemonLogFiles('/l/flink-u-standalonejob-0-h'), { log: '/l/flink-u-standalonejob-0-h.log', out: '/l/flink-u-standalonejob-0-h.out' });
+    assert.deepEqual(daemonLogFiles('/l/flink-u-standalonejob-0-h'), {
+      log: '/l/flink-u-standalonejob-0-h.log',
+      out: '/l/flink-u-standalonejob-0-h.out',
+    });
   });
 });

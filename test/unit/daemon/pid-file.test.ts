@@ -20,13 +20,24 @@ describe('PidFile', () => {
 
   it('gives 20 parallel registrations the ids 0..19, each exactly once, and records each pid on its line', async () => {
     const file = new PidFile(freshPath());
-    const results = await Promise.all(Array.from({ length: 20 }, (_, n) => file.register(async (id) => {
-      await sleep((n * 7) % 13); // hold the lock across an await, as spawning does
-      return 50_000 + id;
-    })));
-    assert.deepEqual(results.map((r) => r.instanceId).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        file.register(async (id) => {
+          await sleep((n * 7) % 13); // hold the lock across an await, as spawning does
+          return 50_000 + id;
+        }),
+      ),
+    );
+    assert.deepEqual(
+      results.map((r) => r.instanceId).sort((a, b) => a - b),
+      Array.from({ length: 20 }, (_, i) => i),
+    );
     assert.ok(results.every((r) => r.pid === 50_000 + r.instanceId));
-    assert.deepEqual(file.read(), Array.from({ length: 20 }, (_, i) => 50_000 + i), 'line i holds the pid of instance i');
+    assert.deepEqual(
+      file.read(),
+      Array.from({ length: 20 }, (_, i) => 50_000 + i),
+      'line i holds the pid of instance i',
+    );
     assert.equal(existsSync(`${file.path}.lock`), false, 'the lock is released');
   });
 
@@ -36,9 +47,14 @@ describe('PidFile', () => {
       const { PidFile } = await import(${JSON.stringify(PID_FILE_MODULE)});
       const r = await new PidFile(process.argv[1]).register(async () => { await new Promise((res) => setTimeout(res, 5)); return process.pid; });
       console.log(JSON.stringify(r));`;
-    const outputs = await Promise.all(Array.from({ length: 8 }, () => execFileAsync(process.execPath, ['--input-type=module', '-e', script, path])));
+    const outputs = await Promise.all(
+      Array.from({ length: 8 }, () => execFileAsync(process.execPath, ['--input-type=module', '-e', script, path])),
+    );
     const results = outputs.map((o) => JSON.parse(o.stdout) as { instanceId: number; pid: number });
-    assert.deepEqual(results.map((r) => r.instanceId).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(
+      results.map((r) => r.instanceId).sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5, 6, 7],
+    );
     const lines = new PidFile(path).read();
     for (const r of results) assert.equal(lines[r.instanceId], r.pid);
   });
@@ -54,7 +70,7 @@ describe('PidFile', () => {
     assert.equal(await file.popNewest(), 'missing');
   });
 
-  it('removes one pid\'s newest line, keeping the others in order, and the file with the last', async () => {
+  it("removes one pid's newest line, keeping the others in order, and the file with the last", async () => {
     const file = new PidFile(freshPath());
     for (const pid of [101, 102, 101, 103]) await file.register(async () => pid);
     assert.equal(await file.remove(101), true);
@@ -110,7 +126,12 @@ describe('PidFile', () => {
   it('leaves the file as it was when spawning fails', async () => {
     const file = new PidFile(freshPath());
     await file.register(async () => 401);
-    await assert.rejects(file.register(async () => { throw new Error('spawn failed'); }), /spawn failed/);
+    await assert.rejects(
+      file.register(async () => {
+        throw new Error('spawn failed');
+      }),
+      /spawn failed/,
+    );
     assert.deepEqual(file.read(), [401]);
     assert.equal((await file.register(async () => 402)).instanceId, 1, 'the lock was released after the failure');
   });

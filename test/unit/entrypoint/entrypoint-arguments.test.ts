@@ -5,14 +5,23 @@ import { parseDynamicProperty, parseEntrypointArguments, stripQuotes } from '../
 
 const JOB_ID = '0123456789abcdef0123456789abcdef';
 
-const usage = (pattern: RegExp) => (error: unknown): boolean => error instanceof UsageError && pattern.test(error.message);
+const usage =
+  (pattern: RegExp) =>
+  (error: unknown): boolean =>
+    error instanceof UsageError && pattern.test(error.message);
 
 describe('parseEntrypointArguments', () => {
   it('reads every option of the application entry point, short forms', () => {
-    const parsed = parseEntrypointArguments(['-c', '/conf', '-j', 'org.example.Main', '-jid', JOB_ID, '-s', '/savepoints/sp-1', '-n', '-Da=1', '-D', 'b=2'], 'application');
+    const parsed = parseEntrypointArguments(
+      ['-c', '/conf', '-j', 'org.example.Main', '-jid', JOB_ID, '-s', '/savepoints/sp-1', '-n', '-Da=1', '-D', 'b=2'],
+      'application',
+    );
     assert.deepEqual(parsed, {
       configDir: '/conf',
-      dynamicProperties: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }],
+      dynamicProperties: [
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+      ],
       jobClassName: 'org.example.Main',
       jobId: JOB_ID,
       fromSavepoint: '/savepoints/sp-1',
@@ -22,7 +31,18 @@ describe('parseEntrypointArguments', () => {
   });
 
   it('reads long forms, with a separate value or with =', () => {
-    const parsed = parseEntrypointArguments(['--configDir=/conf', '--job-classname', 'Main', `--job-id=${JOB_ID.toUpperCase()}`, '--fromSavepoint', '/sp', '--allowNonRestoredState'], 'application');
+    const parsed = parseEntrypointArguments(
+      [
+        '--configDir=/conf',
+        '--job-classname',
+        'Main',
+        `--job-id=${JOB_ID.toUpperCase()}`,
+        '--fromSavepoint',
+        '/sp',
+        '--allowNonRestoredState',
+      ],
+      'application',
+    );
     assert.equal(parsed.configDir, '/conf');
     assert.equal(parsed.jobClassName, 'Main');
     assert.equal(parsed.jobId, JOB_ID, 'job ids are normalised to lower case');
@@ -31,7 +51,18 @@ describe('parseEntrypointArguments', () => {
   });
 
   it('takes -Dk=v and -D k=v alike, keeps = inside values and strips one pair of quotes', () => {
-    const parsed = parseEntrypointArguments(['-Dscheduler-mode=reactive', '-D', 'execution.checkpointing.interval="10s"', "-Denv.java.opts='-Da=b -Dc=d'", '-Dk=a=b=c', '-D', ' spaced.key = v '], 'session');
+    const parsed = parseEntrypointArguments(
+      [
+        '-Dscheduler-mode=reactive',
+        '-D',
+        'execution.checkpointing.interval="10s"',
+        "-Denv.java.opts='-Da=b -Dc=d'",
+        '-Dk=a=b=c',
+        '-D',
+        ' spaced.key = v ',
+      ],
+      'session',
+    );
     assert.deepEqual(parsed.dynamicProperties, [
       { key: 'scheduler-mode', value: 'reactive' },
       { key: 'execution.checkpointing.interval', value: '10s' },
@@ -42,7 +73,10 @@ describe('parseEntrypointArguments', () => {
   });
 
   it('stops at the first non-option: the rest, later -D included, are program arguments', () => {
-    const parsed = parseEntrypointArguments(['-Dparallelism.default=2', '-j', 'Main', '--input', 'in.txt', '-Dnot.mine=x', '-n'], 'application');
+    const parsed = parseEntrypointArguments(
+      ['-Dparallelism.default=2', '-j', 'Main', '--input', 'in.txt', '-Dnot.mine=x', '-n'],
+      'application',
+    );
     assert.deepEqual(parsed.dynamicProperties, [{ key: 'parallelism.default', value: '2' }]);
     assert.deepEqual(parsed.programArgs, ['--input', 'in.txt', '-Dnot.mine=x', '-n']);
     assert.equal(parsed.allowNonRestoredState, false);
@@ -73,7 +107,10 @@ describe('parseEntrypointArguments', () => {
   });
 
   it('makes the TaskManager and session entry points refuse anything but --configDir and -D', () => {
-    assert.throws(() => parseEntrypointArguments(['--configDir', '/c', 'extra'], 'taskmanager'), usage(/Unexpected argument 'extra': this entry point accepts only --configDir and -D key=value/));
+    assert.throws(
+      () => parseEntrypointArguments(['--configDir', '/c', 'extra'], 'taskmanager'),
+      usage(/Unexpected argument 'extra': this entry point accepts only --configDir and -D key=value/),
+    );
     assert.throws(() => parseEntrypointArguments(['-j', 'Main'], 'taskmanager'), usage(/Unexpected argument '-j'/));
     assert.throws(() => parseEntrypointArguments(['-n'], 'session'), usage(/Unexpected argument '-n'/));
     assert.deepEqual(parseEntrypointArguments(['-c', '/c', '-Dx=y'], 'taskmanager').dynamicProperties, [{ key: 'x', value: 'y' }]);

@@ -23,7 +23,9 @@ class TestingHeartbeatListener implements HeartbeatListener<string, string> {
   }
   /** Resolves at the next timeout notification. */
   nextTimeout(): Promise<void> {
-    return new Promise((resolve) => { this.waiter = resolve; });
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
   }
 }
 
@@ -55,7 +57,10 @@ describe('HeartbeatManager (receiver side)', () => {
     const manager = new HeartbeatManager('me', listener, 50);
     manager.monitorTarget('jm', new TestingHeartbeatTarget());
     await sleep(400);
-    assert.deepEqual(listener.timeouts.map((t) => t.id), ['jm']);
+    assert.deepEqual(
+      listener.timeouts.map((t) => t.id),
+      ['jm'],
+    );
     manager.receiveHeartbeat('jm', 'too late');
     assert.deepEqual(listener.payloads, [], 'a timed-out target is no longer monitored');
     assert.equal(manager.lastHeartbeatFrom('jm'), undefined);
@@ -79,13 +84,17 @@ describe('HeartbeatManager (receiver side)', () => {
     const firedAt = listener.timeouts[0]!.at;
     // Timers never fire early, so these lower bounds hold on a loaded machine too.
     assert.ok(firedAt - lastBeatAt >= timeoutMs - 2, `fired ${firedAt - lastBeatAt} ms after the last heartbeat`);
-    if (listener.payloads.length === 3) assert.ok(firedAt - startedAt >= 450 + timeoutMs - 2, 'three heartbeats pushed the timeout well past the first deadline');
-    assert.deepEqual(listener.payloads.map(([, p]) => p), ['beat-0', 'beat-1', 'beat-2'].slice(0, listener.payloads.length));
+    if (listener.payloads.length === 3)
+      assert.ok(firedAt - startedAt >= 450 + timeoutMs - 2, 'three heartbeats pushed the timeout well past the first deadline');
+    assert.deepEqual(
+      listener.payloads.map(([, p]) => p),
+      ['beat-0', 'beat-1', 'beat-2'].slice(0, listener.payloads.length),
+    );
     assert.ok(listener.payloads.length >= 1);
     assert.equal(listener.timeouts.length, 1);
   });
 
-  it('answers a heartbeat request with its own payload, and reports the requester\'s', () => {
+  it("answers a heartbeat request with its own payload, and reports the requester's", () => {
     const listener = new TestingHeartbeatListener();
     const manager = new HeartbeatManager('tm-1', listener, 10_000);
     const target = new TestingHeartbeatTarget();
@@ -162,7 +171,10 @@ describe('HeartbeatSender (requesting side)', () => {
     const keepAlive = setInterval(() => sender.receiveHeartbeat('healthy', 'ok'), 20);
     await fired;
     clearInterval(keepAlive);
-    assert.deepEqual(listener.timeouts.map((t) => t.id), ['broken']);
+    assert.deepEqual(
+      listener.timeouts.map((t) => t.id),
+      ['broken'],
+    );
     assert.ok(healthy.requests.length >= 2);
     sender.stop();
   });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { aggregateMetrics, availableMetricIds, formatMetricValue } from '../../../src/metrics/metric-aggregation.js';
 
 describe('formatMetricValue', () => {
-  it('writes Flink\'s Long bounds for watermarks and integers in full', () => {
+  it("writes Flink's Long bounds for watermarks and integers in full", () => {
     assert.equal(formatMetricValue(-(2 ** 63)), '-9223372036854775808');
     assert.equal(formatMetricValue(2 ** 63), '9223372036854775807');
     assert.equal(formatMetricValue(2 ** 60), '1152921504606846976');
@@ -15,7 +15,10 @@ describe('formatMetricValue', () => {
 
 describe('aggregateMetrics', () => {
   const components = [
-    [['numRecordsIn', 10], ['path', '/x']],
+    [
+      ['numRecordsIn', 10],
+      ['path', '/x'],
+    ],
     [['numRecordsIn', 30]],
     [['other', 1]],
   ] as const;
@@ -25,8 +28,10 @@ describe('aggregateMetrics', () => {
     assert.deepEqual(metric, { id: 'numRecordsIn', min: 10, max: 30, avg: 20, sum: 40, skew: ((30 - 20) / 30) * 100 });
   });
 
-  it('returns only the requested modes, in Flink\'s order, and leaves out metrics no component has or that are not numbers', () => {
-    assert.deepEqual(aggregateMetrics(components, ['missing', 'numRecordsIn', 'path'], ['sum', 'min']), [{ id: 'numRecordsIn', min: 10, sum: 40 }]);
+  it("returns only the requested modes, in Flink's order, and leaves out metrics no component has or that are not numbers", () => {
+    assert.deepEqual(aggregateMetrics(components, ['missing', 'numRecordsIn', 'path'], ['sum', 'min']), [
+      { id: 'numRecordsIn', min: 10, sum: 40 },
+    ]);
   });
 
   it('lists every id once, in order of first appearance', () => {

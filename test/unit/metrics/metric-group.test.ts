@@ -7,7 +7,10 @@ describe('MetricGroup', () => {
     const registry = new MetricRegistry();
     const tm = registry.addRoot('taskmanager', { host: 'h', tm_id: 't' });
     tm.gaugeAt('Status.JVM.CPU.Load', () => 0.5).gauge('plain', () => 1);
-    assert.deepEqual(tm.values(), [['plain', 1], ['Status.JVM.CPU.Load', 0.5]]);
+    assert.deepEqual(tm.values(), [
+      ['plain', 1],
+      ['Status.JVM.CPU.Load', 0.5],
+    ]);
   });
 
   it('leaves scoped children out of values() but visits them with their scope and variables', () => {
@@ -38,7 +41,13 @@ describe('MetricGroup', () => {
   it('skips readers that throw, have no value or are NaN', () => {
     const registry = new MetricRegistry();
     const group = registry.addRoot('jobmanager', {});
-    group.gauge('broken', () => { throw new Error('boom'); }).gauge('absent', () => undefined).gauge('nan', () => NaN).gauge('text', () => 'n/a');
+    group
+      .gauge('broken', () => {
+        throw new Error('boom');
+      })
+      .gauge('absent', () => undefined)
+      .gauge('nan', () => NaN)
+      .gauge('text', () => 'n/a');
     assert.deepEqual(group.values(), [['text', 'n/a']]);
   });
 });

@@ -16,7 +16,12 @@ type Json = any;
 /** A JobManager in this process with the real REST router and metric endpoints on a real HTTP server. */
 async function startJobManager(overrides: Record<string, string>): Promise<{ jm: TestingJobManager; server: RestServer; url: string }> {
   const jm = new TestingJobManager(overrides);
-  const server = new RestServer(createRestRouter(jm.dispatcher, jm.dispatcher.metricQuery), { bindAddress: '127.0.0.1', port: 0, maxContentLength: 1 << 20, allowOrigin: '*' });
+  const server = new RestServer(createRestRouter(jm.dispatcher, jm.dispatcher.metricQuery), {
+    bindAddress: '127.0.0.1',
+    port: 0,
+    maxContentLength: 1 << 20,
+    allowOrigin: '*',
+  });
   return { jm, server, url: `http://127.0.0.1:${await server.start()}` };
 }
 
@@ -28,18 +33,27 @@ async function get(url: string, path: string, status = 200): Promise<Json> {
 
 /** What a TaskManager would report for every running attempt of `job`: subtask i read 100·(i+1) records. */
 function reportFor(job: JobMaster): TaskMetricsReport {
-  const tasks: TaskMetricsSnapshot[] = job.scheduler.currentGraph()!.executions().map((execution) => ({
-    vertexId: execution.vertex.id,
-    subtaskIndex: execution.subtaskIndex,
-    attemptNumber: execution.attemptNumber,
-    attemptId: execution.attemptId,
-    metrics: {
-      numRecordsIn: 100 * (execution.subtaskIndex + 1), numRecordsOut: 10, numRecordsInPerSecond: 5 * (execution.subtaskIndex + 1),
-      numBytesIn: 2048, numBytesOut: 1024, accumulatedBusyTime: 7, accumulatedIdleTime: 900, accumulatedBackPressuredTime: 3,
-      currentInputWatermark: -(2 ** 63),
-    },
-    operators: [{ id: 'op', name: execution.vertex.jobVertex.name, metrics: { numRecordsIn: 100 * (execution.subtaskIndex + 1) } }],
-  }));
+  const tasks: TaskMetricsSnapshot[] = job.scheduler
+    .currentGraph()!
+    .executions()
+    .map((execution) => ({
+      vertexId: execution.vertex.id,
+      subtaskIndex: execution.subtaskIndex,
+      attemptNumber: execution.attemptNumber,
+      attemptId: execution.attemptId,
+      metrics: {
+        numRecordsIn: 100 * (execution.subtaskIndex + 1),
+        numRecordsOut: 10,
+        numRecordsInPerSecond: 5 * (execution.subtaskIndex + 1),
+        numBytesIn: 2048,
+        numBytesOut: 1024,
+        accumulatedBusyTime: 7,
+        accumulatedIdleTime: 900,
+        accumulatedBackPressuredTime: 3,
+        currentInputWatermark: -(2 ** 63),
+      },
+      operators: [{ id: 'op', name: execution.vertex.jobVertex.name, metrics: { numRecordsIn: 100 * (execution.subtaskIndex + 1) } }],
+    }));
   return { jobId: job.jobId, resourceId: 'testing-tm-1', tasks };
 }
 
@@ -66,9 +80,22 @@ describe('REST metric endpoints of an in-process JobManager', () => {
 
   it('lists job metrics as ids and answers get= with string values in the requested order, skipping unknown ids', async () => {
     const ids = (await get(url, `/jobs/${job.jobId}/metrics`)).map((entry: Json) => entry.id);
-    for (const name of ['numRestarts', 'numRescales', 'uptime', 'downtime', 'restartingTime', 'numberOfCompletedCheckpoints', 'lastCheckpointRestoreTimestamp']) assert.ok(ids.includes(name), name);
+    for (const name of [
+      'numRestarts',
+      'numRescales',
+      'uptime',
+      'downtime',
+      'restartingTime',
+      'numberOfCompletedCheckpoints',
+      'lastCheckpointRestoreTimestamp',
+    ])
+      assert.ok(ids.includes(name), name);
     const values = await get(url, `/jobs/${job.jobId}/metrics?get=numRestarts,nope,lastCheckpointRestoreTimestamp,downtime`);
-    assert.deepEqual(values, [{ id: 'numRestarts', value: '0' }, { id: 'lastCheckpointRestoreTimestamp', value: '-1' }, { id: 'downtime', value: '0' }]);
+    assert.deepEqual(values, [
+      { id: 'numRestarts', value: '0' },
+      { id: 'lastCheckpointRestoreTimestamp', value: '-1' },
+      { id: 'downtime', value: '0' },
+    ]);
   });
 
   it('names vertex metrics by subtask, operator metrics by subtask and operator', async () => {
@@ -76,7 +103,10 @@ describe('REST metric endpoints of an in-process JobManager', () => {
     assert.ok(ids.includes('0.numRecordsIn') && ids.includes('1.numRecordsIn'));
     assert.ok(ids.includes('1.Sink__collect.numRecordsIn'), 'operator names as Flink writes them in ids');
     const values = await get(url, `/jobs/${job.jobId}/vertices/${SINK_ID}/metrics?get=1.numRecordsIn,0.currentInputWatermark`);
-    assert.deepEqual(values, [{ id: '1.numRecordsIn', value: '200' }, { id: '0.currentInputWatermark', value: '-9223372036854775808' }]);
+    assert.deepEqual(values, [
+      { id: '1.numRecordsIn', value: '200' },
+      { id: '0.currentInputWatermark', value: '-9223372036854775808' },
+    ]);
   });
 
   it('sums an unprefixed vertex metric over the subtasks (what the web UI asks for)', async () => {
@@ -87,10 +117,14 @@ describe('REST metric endpoints of an in-process JobManager', () => {
   it('aggregates over subtasks with get, agg and subtasks; lists the names without get', async () => {
     const all = await get(url, `/jobs/${job.jobId}/vertices/${SINK_ID}/subtasks/metrics?get=numRecordsIn`);
     assert.deepEqual(all, [{ id: 'numRecordsIn', min: 100, max: 200, avg: 150, sum: 300, skew: 25 }]);
-    assert.deepEqual(await get(url, `/jobs/${job.jobId}/vertices/${SINK_ID}/subtasks/metrics?get=numRecordsIn&agg=SUM,max&subtasks=1`), [{ id: 'numRecordsIn', max: 200, sum: 200 }]);
+    assert.deepEqual(await get(url, `/jobs/${job.jobId}/vertices/${SINK_ID}/subtasks/metrics?get=numRecordsIn&agg=SUM,max&subtasks=1`), [
+      { id: 'numRecordsIn', max: 200, sum: 200 },
+    ]);
     const names = (await get(url, `/jobs/${job.jobId}/vertices/${SINK_ID}/subtasks/metrics`)).map((entry: Json) => entry.id);
     assert.ok(names.includes('numRecordsIn') && !names.some((name: string) => /^\d/.test(name)));
-    assert.deepEqual(await get(url, `/jobs/${job.jobId}/vertices/${SINK_ID}/subtasks/0/metrics?get=numRecordsIn`), [{ id: 'numRecordsIn', value: '100' }]);
+    assert.deepEqual(await get(url, `/jobs/${job.jobId}/vertices/${SINK_ID}/subtasks/0/metrics?get=numRecordsIn`), [
+      { id: 'numRecordsIn', value: '100' },
+    ]);
     await get(url, `/jobs/${job.jobId}/vertices/${SINK_ID}/subtasks/metrics?get=numRecordsIn&agg=median`, 400);
     await get(url, `/jobs/${job.jobId}/vertices/${SINK_ID}/subtasks/metrics?get=numRecordsIn&subtasks=a-b`, 400);
   });
@@ -102,14 +136,23 @@ describe('REST metric endpoints of an in-process JobManager', () => {
     assert.equal(sink.metrics['read-records-complete'], true);
     assert.equal(sink.metrics['write-bytes'], 2048);
     const vertex = await get(url, `/jobs/${job.jobId}/vertices/${SOURCE_ID}`);
-    assert.deepEqual(vertex.subtasks.map((subtask: Json) => subtask.metrics['accumulated-busy-time']), [7, 7]);
+    assert.deepEqual(
+      vertex.subtasks.map((subtask: Json) => subtask.metrics['accumulated-busy-time']),
+      [7, 7],
+    );
   });
 
-  it('answers the JobManager\'s own metrics and aggregates job metrics over jobs', async () => {
+  it("answers the JobManager's own metrics and aggregates job metrics over jobs", async () => {
     const values = await get(url, '/jobmanager/metrics?get=taskSlotsTotal,taskSlotsAvailable,numRunningJobs,Status.JVM.Memory.Heap.Used');
-    assert.deepEqual(values.slice(0, 3), [{ id: 'taskSlotsTotal', value: '2' }, { id: 'taskSlotsAvailable', value: '0' }, { id: 'numRunningJobs', value: '1' }]);
+    assert.deepEqual(values.slice(0, 3), [
+      { id: 'taskSlotsTotal', value: '2' },
+      { id: 'taskSlotsAvailable', value: '0' },
+      { id: 'numRunningJobs', value: '1' },
+    ]);
     assert.ok(Number(values[3].value) > 0);
-    assert.deepEqual(await get(url, `/jobs/metrics?get=numRestarts&agg=sum&jobs=${job.jobId.toUpperCase()}`), [{ id: 'numRestarts', sum: 0 }]);
+    assert.deepEqual(await get(url, `/jobs/metrics?get=numRestarts&agg=sum&jobs=${job.jobId.toUpperCase()}`), [
+      { id: 'numRestarts', sum: 0 },
+    ]);
   });
 
   it('answers an empty list for an unknown job, vertex or TaskManager and 400 for a malformed id, as Flink', async () => {
@@ -123,7 +166,11 @@ describe('REST metric endpoints of an in-process JobManager', () => {
 
   it('forgets attempts of an earlier run once a new run exists', async () => {
     const store = job.metrics.tasks;
-    const stale: TaskMetricsReport = { jobId: job.jobId, resourceId: 'gone', tasks: [{ vertexId: SINK_ID, subtaskIndex: 0, attemptNumber: 0, attemptId: 'an-old-attempt', metrics: {}, operators: [] }] };
+    const stale: TaskMetricsReport = {
+      jobId: job.jobId,
+      resourceId: 'gone',
+      tasks: [{ vertexId: SINK_ID, subtaskIndex: 0, attemptNumber: 0, attemptId: 'an-old-attempt', metrics: {}, operators: [] }],
+    };
     await jm.dispatcher.jobMasterGateway.reportTaskMetrics(stale);
     assert.equal(store.get('an-old-attempt'), undefined);
     assert.equal(store.size, 4);
@@ -140,18 +187,36 @@ describe('job metrics of the default scheduler', () => {
   });
 
   it('counts a restart after a task failure and restarts uptime', async () => {
-    ({ jm, server, url } = await startJobManager({ 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.delay': '10 ms', 'restart-strategy.fixed-delay.attempts': '5' }));
+    ({ jm, server, url } = await startJobManager({
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.delay': '10 ms',
+      'restart-strategy.fixed-delay.attempts': '5',
+    }));
     const job = await jm.submit(twoVertexGraph({ parallelism: 1 }));
     jm.addTaskManager(2);
     await waitFor('the job to run', () => (job.scheduler.currentGraph()?.allInState('RUNNING') ? true : undefined));
     const failed = job.scheduler.currentGraph()!.executions()[0]!;
-    await jm.dispatcher.jobMasterGateway.updateTaskExecutionState({ jobId: job.jobId, attemptId: failed.attemptId, state: 'FAILED', error: { code: 'TEST', name: 'Error', message: 'injected failure', stack: '' } });
+    await jm.dispatcher.jobMasterGateway.updateTaskExecutionState({
+      jobId: job.jobId,
+      attemptId: failed.attemptId,
+      state: 'FAILED',
+      error: { code: 'TEST', name: 'Error', message: 'injected failure', stack: '' },
+    });
     const values = await waitFor('the job to run again', async () => {
       const graph = job.scheduler.currentGraph();
-      if (graph === undefined || graph.execution(failed.attemptId) !== undefined || !graph.allInState('RUNNING') || job.status.status !== 'RUNNING') return undefined;
+      if (
+        graph === undefined ||
+        graph.execution(failed.attemptId) !== undefined ||
+        !graph.allInState('RUNNING') ||
+        job.status.status !== 'RUNNING'
+      )
+        return undefined;
       return get(url, `/jobs/${job.jobId}/metrics?get=numRestarts,numRescales,restartingTime,downtime`);
     });
-    assert.deepEqual(values.slice(0, 2), [{ id: 'numRestarts', value: '1' }, { id: 'numRescales', value: '0' }]);
+    assert.deepEqual(values.slice(0, 2), [
+      { id: 'numRestarts', value: '1' },
+      { id: 'numRescales', value: '0' },
+    ]);
     assert.ok(Number(values[2].value) >= 0);
     assert.equal(values[3].value, '0');
   });

@@ -20,7 +20,8 @@ function taskManagerTree(): MetricRegistry {
   tm.gaugeAt('Status.JVM.CPU.Load', () => 0.25);
   const job = tm.addScopedGroup('job', { job_id: 'abc', job_name: 'My Job' });
   for (const subtask of [0, 1]) {
-    job.addScopedGroup('task', { task_name: 'Source: gen -> Map', subtask_index: String(subtask) })
+    job
+      .addScopedGroup('task', { task_name: 'Source: gen -> Map', subtask_index: String(subtask) })
       .gauge('numRecordsIn', () => 10 + subtask)
       .gauge('lastCheckpointExternalPath', () => '/some/path');
   }
@@ -28,7 +29,7 @@ function taskManagerTree(): MetricRegistry {
 }
 
 describe('PrometheusCollector', () => {
-  it('writes Flink\'s names: flink_ + logical scope + generic groups + metric', () => {
+  it("writes Flink's names: flink_ + logical scope + generic groups + metric", () => {
     const registry = new MetricRegistry();
     const group = registry.addRoot('jobmanager', {}).addScopedGroup('job', {}).addGroup('a.b');
     assert.equal(prometheusName(group, 'num-Restarts'), 'flink_jobmanager_job_a_b_num_Restarts');
@@ -125,7 +126,10 @@ describe('startMetricReporters', () => {
     });
     const reporters = await startMetricReporters(configuration, taskManagerTree());
     try {
-      assert.deepEqual(reporters.reporters.map((reporter) => reporter.name), ['prom', 'legacy']);
+      assert.deepEqual(
+        reporters.reporters.map((reporter) => reporter.name),
+        ['prom', 'legacy'],
+      );
       assert.equal(await isListening(a), true);
       assert.equal(await isListening(b), true);
       assert.equal(await isListening(c), false);

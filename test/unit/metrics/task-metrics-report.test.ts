@@ -7,11 +7,16 @@ import { validateTaskMetricsReport, type TaskMetricsReport } from '../../../src/
 const VALID: TaskMetricsReport = {
   jobId: '0123456789abcdef0123456789abcdef',
   resourceId: 'tm-1',
-  tasks: [{
-    vertexId: 'v', subtaskIndex: 0, attemptNumber: 1, attemptId: 'a',
-    metrics: { numRecordsIn: 5, currentInputWatermark: -(2 ** 63) },
-    operators: [{ id: 'o', name: 'Source: x', metrics: { pendingRecords: 3 } }],
-  }],
+  tasks: [
+    {
+      vertexId: 'v',
+      subtaskIndex: 0,
+      attemptNumber: 1,
+      attemptId: 'a',
+      metrics: { numRecordsIn: 5, currentInputWatermark: -(2 ** 63) },
+      operators: [{ id: 'o', name: 'Source: x', metrics: { pendingRecords: 3 } }],
+    },
+  ],
 };
 
 describe('task metrics reports from the wire', () => {
@@ -33,7 +38,11 @@ describe('task metrics reports from the wire', () => {
   ];
   for (const [what, report] of garbage) {
     it(`refuses ${what} with an RpcError`, () => {
-      assert.throws(() => validateTaskMetricsReport(report), (error: unknown) => error instanceof RpcError && error.code === 'RPC_PROTOCOL' && /malformed task metrics report/.test(error.message));
+      assert.throws(
+        () => validateTaskMetricsReport(report),
+        (error: unknown) =>
+          error instanceof RpcError && error.code === 'RPC_PROTOCOL' && /malformed task metrics report/.test(error.message),
+      );
     });
   }
 

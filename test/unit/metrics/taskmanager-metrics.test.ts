@@ -14,28 +14,63 @@ class TestingProbe implements TaskMetricProbe {
   backPressured = 0;
   pending: number | undefined = undefined;
   constructor(readonly identity: TaskMetricProbe['identity']) {}
-  numRecordsIn(): number { return this.recordsIn; }
-  numRecordsOut(): number { return this.recordsOut; }
-  numBytesIn(): number { return 0; }
-  numBytesOut(): number { return 0; }
-  busyMs(): number { return 1; }
-  idleMs(): number { return this.idle; }
-  backPressuredMs(): number { return this.backPressured; }
-  isBackPressured(): boolean { return false; }
-  currentInputWatermark(): number { return -(2 ** 63); }
-  currentOutputWatermark(): number { return 42; }
-  pendingRecords(): number | undefined { return this.pending; }
+  numRecordsIn(): number {
+    return this.recordsIn;
+  }
+  numRecordsOut(): number {
+    return this.recordsOut;
+  }
+  numBytesIn(): number {
+    return 0;
+  }
+  numBytesOut(): number {
+    return 0;
+  }
+  busyMs(): number {
+    return 1;
+  }
+  idleMs(): number {
+    return this.idle;
+  }
+  backPressuredMs(): number {
+    return this.backPressured;
+  }
+  isBackPressured(): boolean {
+    return false;
+  }
+  currentInputWatermark(): number {
+    return -(2 ** 63);
+  }
+  currentOutputWatermark(): number {
+    return 42;
+  }
+  pendingRecords(): number | undefined {
+    return this.pending;
+  }
 }
 
 function identity(jobId: string, attemptId: string, isSource: boolean): TaskMetricProbe['identity'] {
   return {
-    jobId, jobName: 'Job', vertexId: `vertex-${isSource ? 'source' : 'sink'}`, taskName: 'Task', subtaskIndex: 0, attemptNumber: 2, attemptId,
-    head: { id: 'head', name: isSource ? 'Source: gen' : 'Map' }, tail: { id: 'tail', name: 'Sink' }, isSource,
+    jobId,
+    jobName: 'Job',
+    vertexId: `vertex-${isSource ? 'source' : 'sink'}`,
+    taskName: 'Task',
+    subtaskIndex: 0,
+    attemptNumber: 2,
+    attemptId,
+    head: { id: 'head', name: isSource ? 'Source: gen' : 'Map' },
+    tail: { id: 'tail', name: 'Sink' },
+    isSource,
   };
 }
 
 function tmMetrics(sent: TaskMetricsReport[]): TaskManagerMetrics {
-  return new TaskManagerMetrics({ host: 'h', resourceId: 'tm-1', slots: () => ({ total: 2, available: 1 }), send: (report) => sent.push(report) });
+  return new TaskManagerMetrics({
+    host: 'h',
+    resourceId: 'tm-1',
+    slots: () => ({ total: 2, available: 1 }),
+    send: (report) => sent.push(report),
+  });
 }
 
 describe('TaskManagerMetrics', () => {
@@ -43,12 +78,18 @@ describe('TaskManagerMetrics', () => {
     const values = new Map(tmMetrics([]).group.values());
     assert.equal(values.get('Status.TaskSlots.Total'), 2);
     assert.equal(values.get('Status.TaskSlots.Available'), 1);
-    for (const name of ['Status.JVM.CPU.Load', 'Status.JVM.Memory.Heap.Used', 'Status.JVM.Memory.Heap.Committed', 'Status.JVM.Memory.Heap.Max', 'Status.Process.RSS']) {
+    for (const name of [
+      'Status.JVM.CPU.Load',
+      'Status.JVM.Memory.Heap.Used',
+      'Status.JVM.Memory.Heap.Committed',
+      'Status.JVM.Memory.Heap.Max',
+      'Status.Process.RSS',
+    ]) {
       assert.equal(typeof values.get(name), 'number', name);
     }
   });
 
-  it('sends one report per job with every task\'s metrics, rates from counter deltas', async () => {
+  it("sends one report per job with every task's metrics, rates from counter deltas", async () => {
     const sent: TaskMetricsReport[] = [];
     const metrics = tmMetrics(sent);
     const source = new TestingProbe(identity('job-a', 'attempt-1', true));
@@ -67,9 +108,18 @@ describe('TaskManagerMetrics', () => {
     const task = a.tasks[0]!;
     assert.equal(task.attemptId, 'attempt-1');
     assert.equal(task.metrics['numRecordsOut'], 100);
-    assert.ok(task.metrics['numRecordsOutPerSecond']! > 0 && task.metrics['numRecordsOutPerSecond']! <= 500, `100 records over at least 0.2 s: ${task.metrics['numRecordsOutPerSecond']}`);
+    assert.ok(
+      task.metrics['numRecordsOutPerSecond']! > 0 && task.metrics['numRecordsOutPerSecond']! <= 500,
+      `100 records over at least 0.2 s: ${task.metrics['numRecordsOutPerSecond']}`,
+    );
     assert.equal(task.metrics['currentInputWatermark'], -(2 ** 63));
-    assert.deepEqual(task.operators.map((operator) => [operator.name, operator.metrics['pendingRecords']]), [['Source: gen', 900], ['Sink', undefined]]);
+    assert.deepEqual(
+      task.operators.map((operator) => [operator.name, operator.metrics['pendingRecords']]),
+      [
+        ['Source: gen', 900],
+        ['Sink', undefined],
+      ],
+    );
     assert.equal(task.operators[1]!.metrics['currentOutputWatermark'], 42);
     const b = sent.find((report) => report.jobId === 'job-b')!.tasks[0]!;
     const times = b.metrics['idleTimeMsPerSecond']! + b.metrics['busyTimeMsPerSecond']! + b.metrics['backPressuredTimeMsPerSecond']!;
@@ -85,7 +135,9 @@ describe('TaskManagerMetrics', () => {
     const probe = new TestingProbe(identity('job-a', 'attempt-1', false));
     metrics.addTask(probe);
     let scoped = 0;
-    metrics.registry.forEachMetric((group) => { if (group.logicalScope.includes('task')) scoped++; });
+    metrics.registry.forEachMetric((group) => {
+      if (group.logicalScope.includes('task')) scoped++;
+    });
     assert.ok(scoped > 0);
     probe.recordsIn = 77;
     metrics.removeTask('attempt-1');
@@ -95,7 +147,9 @@ describe('TaskManagerMetrics', () => {
     metrics.tick();
     assert.equal(sent.length, 1, 'nothing more to report');
     let left = 0;
-    metrics.registry.forEachMetric((group) => { if (group.logicalScope.includes('job')) left++; });
+    metrics.registry.forEachMetric((group) => {
+      if (group.logicalScope.includes('job')) left++;
+    });
     assert.equal(left, 0);
   });
 });

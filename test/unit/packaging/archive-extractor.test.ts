@@ -30,7 +30,14 @@ describe('extractArchive', () => {
   }
 
   it('refuses a zip-slip entry, naming it', async () => {
-    const zip = renameEntry(await makeZip([{ name: 'ok.txt', content: 'fine' }, { name: 'xx/evil', content: 'pwned' }]), 'xx/evil', '../evil');
+    const zip = renameEntry(
+      await makeZip([
+        { name: 'ok.txt', content: 'fine' },
+        { name: 'xx/evil', content: 'pwned' },
+      ]),
+      'xx/evil',
+      '../evil',
+    );
     const error = await extractFails(zip);
     assert.match(error.message, /"\.\.\/evil"/);
     await assert.rejects(stat(join(dir, 'evil')));
@@ -68,13 +75,23 @@ describe('extractArchive', () => {
     const five = await makeZip(Array.from({ length: 5 }, (_, i) => ({ name: `f${i}.txt`, content: 'abc' })));
     assert.match((await extractFails(five, { maxEntries: 3 })).message, /5 entries, at most 3/);
     const random = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251));
-    const two = await makeZip([{ name: 'a.bin', content: random }, { name: 'b.bin', content: random }]);
+    const two = await makeZip([
+      { name: 'a.bin', content: random },
+      { name: 'b.bin', content: random },
+    ]);
     assert.match((await extractFails(two, { maxEntryBytes: 1000 })).message, /"a\.bin".*at most 1000/);
     assert.match((await extractFails(two, { maxTotalBytes: 6000 })).message, /"b\.bin".*6000 bytes in all/);
   });
 
   it('refuses an archive holding the same entry twice', async () => {
-    const zip = renameEntry(await makeZip([{ name: 'a.txt', content: 'one' }, { name: 'b.txt', content: 'two' }]), 'b.txt', 'a.txt');
+    const zip = renameEntry(
+      await makeZip([
+        { name: 'a.txt', content: 'one' },
+        { name: 'b.txt', content: 'two' },
+      ]),
+      'b.txt',
+      'a.txt',
+    );
     assert.match((await extractFails(zip)).message, /"a\.txt".*twice/);
   });
 
@@ -97,7 +114,10 @@ describe('extractArchive', () => {
     await assert.rejects(extractArchive(garbage, join(dir, 'g')), (e: unknown) => e instanceof ProgramError && e.message.includes(garbage));
     const good = await makeZip([{ name: 'a.txt', content: 'x'.repeat(1000) }]);
     const truncated = await writeFixture(dir, 'truncated.jar', good.subarray(0, Math.floor(good.length / 2)));
-    await assert.rejects(extractArchive(truncated, join(dir, 't')), (e: unknown) => e instanceof ProgramError && e.message.includes('truncated.jar'));
+    await assert.rejects(
+      extractArchive(truncated, join(dir, 't')),
+      (e: unknown) => e instanceof ProgramError && e.message.includes('truncated.jar'),
+    );
     // Data corrupted in place: the inflater or the CRC check notices.
     const flipped = Buffer.from(await makeZip([{ name: 'c.txt', content: 'hello '.repeat(200) }]));
     for (let i = 40; i < 60; i++) flipped[i] = flipped[i]! ^ 0xff;

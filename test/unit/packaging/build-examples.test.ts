@@ -21,9 +21,16 @@ describe('build-examples', () => {
   }
 
   it('packs every example of the table into its jar with its Main-Class, reproducibly', async () => {
-    for (const e of EXAMPLES) await compiled(e.module, `import { x } from 'tsflink';\nexport const job = '${e.module}';\n//# sourceMappingURL=${e.module}.js.map\n`);
+    for (const e of EXAMPLES)
+      await compiled(
+        e.module,
+        `import { x } from 'tsflink';\nexport const job = '${e.module}';\n//# sourceMappingURL=${e.module}.js.map\n`,
+      );
     const jars = await buildExamples(root);
-    assert.deepEqual(jars, EXAMPLES.map((e) => join(root, 'examples', 'streaming', e.jar)));
+    assert.deepEqual(
+      jars,
+      EXAMPLES.map((e) => join(root, 'examples', 'streaming', e.jar)),
+    );
     const topSpeed = join(root, 'examples', 'streaming', 'TopSpeedWindowing.jar');
     assert.equal((await readManifest(topSpeed))?.entryClass, 'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing');
     const out = join(root, 'out');
@@ -40,10 +47,13 @@ describe('build-examples', () => {
     const [a, b, c] = EXAMPLES;
     await compiled(a!.module, "import './helper.js';\n");
     await compiled(b!.module, 'export {};\n');
-    await assert.rejects(buildExamples(root, [a!, b!, c!]), (e: unknown) =>
-      e instanceof Error &&
-      e.message.includes(`dist/examples/streaming/${c!.module}.js is missing`) &&
-      e.message.includes("imports './helper.js'") &&
-      !e.message.includes(`streaming/${b!.module}.js`));
+    await assert.rejects(
+      buildExamples(root, [a!, b!, c!]),
+      (e: unknown) =>
+        e instanceof Error &&
+        e.message.includes(`dist/examples/streaming/${c!.module}.js is missing`) &&
+        e.message.includes("imports './helper.js'") &&
+        !e.message.includes(`streaming/${b!.module}.js`),
+    );
   });
 });

@@ -50,7 +50,13 @@ describe('writeJar', () => {
     await assert.rejects(writeJar(join(dir, 'x.jar'), { mainClass: '../evil', entries: [] }), ProgramError);
     await assert.rejects(writeJar(join(dir, 'x.jar'), { mainClass: 'a.B', entries: [{ path: '../x.js', content: '' }] }), /'\.\.' segment/);
     await assert.rejects(
-      writeJar(join(dir, 'x.jar'), { mainClass: 'a.B', entries: [{ path: 'a/B.js', content: '' }, { path: 'a/B.js', content: '' }] }),
+      writeJar(join(dir, 'x.jar'), {
+        mainClass: 'a.B',
+        entries: [
+          { path: 'a/B.js', content: '' },
+          { path: 'a/B.js', content: '' },
+        ],
+      }),
       /twice/,
     );
   });

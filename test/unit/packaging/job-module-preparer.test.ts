@@ -8,11 +8,7 @@ import { prepareJobModule, tsflinkPackageRoot, writeJar } from '../../../src/pac
 import { tempDir } from './zip-fixtures.js';
 
 // Imports the running tsflink the way a job does: by package name, from the job's own directory.
-const PROBE = [
-  "import * as tsflink from 'tsflink';",
-  'export const api = tsflink;',
-  '',
-].join('\n');
+const PROBE = ["import * as tsflink from 'tsflink';", 'export const api = tsflink;', ''].join('\n');
 
 /** The API module this test process itself loaded: the job must see these very objects. */
 const RUNTIME_API = pathToFileURL(join(tsflinkPackageRoot(), 'dist', 'src', 'api', 'index.js')).href;
@@ -38,7 +34,11 @@ describe('prepareJobModule', () => {
     assert.equal(prepared.moduleUrl, pathToFileURL(join(prepared.dir, 'com/acme/Probe.js')).href);
     const probe = (await import(prepared.moduleUrl)) as { api: Record<string, unknown> };
     const runtime = (await import(RUNTIME_API)) as Record<string, unknown>;
-    assert.equal(probe.api['StreamExecutionEnvironment'], runtime['StreamExecutionEnvironment'], 'the job gets the running module instances');
+    assert.equal(
+      probe.api['StreamExecutionEnvironment'],
+      runtime['StreamExecutionEnvironment'],
+      'the job gets the running module instances',
+    );
     // A second preparation gets its own directory.
     const again = await prepareJobModule({ archivePath: jar, mainClass: 'com.acme.Probe', workDir });
     assert.notEqual(again.dir, prepared.dir);
@@ -57,8 +57,10 @@ describe('prepareJobModule', () => {
     const jar = join(dir, 'Other.jar');
     await writeJar(jar, { mainClass: 'com.acme.Other', entries: [{ path: 'com/acme/Other.js', content: 'export {};\n' }] });
     const workDir = join(dir, 'work3');
-    await assert.rejects(prepareJobModule({ archivePath: jar, mainClass: 'com.acme.Missing', workDir }), (e: unknown) =>
-      e instanceof ProgramError && e.message.includes('com.acme.Missing') && e.message.includes('com/acme/Missing.js'));
+    await assert.rejects(
+      prepareJobModule({ archivePath: jar, mainClass: 'com.acme.Missing', workDir }),
+      (e: unknown) => e instanceof ProgramError && e.message.includes('com.acme.Missing') && e.message.includes('com/acme/Missing.js'),
+    );
     await assert.rejects(prepareJobModule({ archivePath: jar, mainClass: '../../etc/passwd', workDir }), ProgramError);
     assert.deepEqual(await readdir(workDir), []);
   });

@@ -27,8 +27,10 @@ describe('parseManifest', () => {
   });
 
   it('rejects malformed lines with a ProgramError naming the source and line', () => {
-    assert.throws(() => parseManifest('Main-Class a.b.C\n', 'x.jar!/META-INF/MANIFEST.MF'), (e: unknown) =>
-      e instanceof ProgramError && /x\.jar!\/META-INF\/MANIFEST\.MF, line 1/.test(e.message));
+    assert.throws(
+      () => parseManifest('Main-Class a.b.C\n', 'x.jar!/META-INF/MANIFEST.MF'),
+      (e: unknown) => e instanceof ProgramError && /x\.jar!\/META-INF\/MANIFEST\.MF, line 1/.test(e.message),
+    );
     assert.throws(() => parseManifest(' continued\n'), ProgramError);
   });
 });
@@ -36,7 +38,11 @@ describe('parseManifest', () => {
 describe('formatManifest', () => {
   it('wraps at 72 bytes with CRLF and round-trips', () => {
     const longClass = `org.example.${'verylongpackagename.'.repeat(8)}Job`;
-    const text = formatManifest([['Manifest-Version', '1.0'], ['Main-Class', longClass], ['Note', 'é'.repeat(80)]]);
+    const text = formatManifest([
+      ['Manifest-Version', '1.0'],
+      ['Main-Class', longClass],
+      ['Note', 'é'.repeat(80)],
+    ]);
     assert.ok(text.endsWith('\r\n\r\n'));
     for (const line of text.split('\r\n')) assert.ok(Buffer.byteLength(line) <= 72, `line of ${Buffer.byteLength(line)} bytes`);
     const back = parseManifest(text);

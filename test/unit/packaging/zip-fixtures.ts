@@ -15,7 +15,7 @@ export interface FixtureEntry {
 export async function makeZip(entries: readonly FixtureEntry[]): Promise<Buffer> {
   const zip = new yazl.ZipFile();
   for (const e of entries) {
-    const content = typeof e.content === 'string' ? Buffer.from(e.content) : e.content ?? Buffer.alloc(0);
+    const content = typeof e.content === 'string' ? Buffer.from(e.content) : (e.content ?? Buffer.alloc(0));
     zip.addBuffer(content, e.name, { mode: e.mode ?? 0o100644, compress: e.compress ?? true, mtime: new Date(2000, 0, 1) });
   }
   zip.end();
@@ -40,7 +40,11 @@ export function renameEntry(zip: Buffer, from: string, to: string): Buffer {
 /** Rewrites the uncompressed size of every central-directory record (signature 0x02014b50), as a lying header would. */
 export function lieAboutSizes(zip: Buffer, uncompressedSize: number): Buffer {
   const out = Buffer.from(zip);
-  for (let at = out.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at !== -1; at = out.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at + 4)) {
+  for (
+    let at = out.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    at !== -1;
+    at = out.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at + 4)
+  ) {
     out.writeUInt32LE(uncompressedSize, at + 24);
   }
   return out;

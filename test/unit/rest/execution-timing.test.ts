@@ -1,7 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { aggregateState, attemptEndTime, attemptStartTime, countStates, durationOf, groupTiming, statusDurations } from '../../../src/jobmanager/dispatcher/views/execution-timing.js';
-import { NO_METRICS, sumIoMetrics, UNREPORTED_IO_METRICS, attemptIoMetrics, type SubtaskMetricsProvider } from '../../../src/jobmanager/dispatcher/views/io-metrics.js';
+import {
+  aggregateState,
+  attemptEndTime,
+  attemptStartTime,
+  countStates,
+  durationOf,
+  groupTiming,
+  statusDurations,
+} from '../../../src/jobmanager/dispatcher/views/execution-timing.js';
+import {
+  NO_METRICS,
+  sumIoMetrics,
+  UNREPORTED_IO_METRICS,
+  attemptIoMetrics,
+  type SubtaskMetricsProvider,
+} from '../../../src/jobmanager/dispatcher/views/io-metrics.js';
 import type { Execution } from '../../../src/jobmanager/scheduler/execution-graph/execution.js';
 import { ExecutionGraph } from '../../../src/jobmanager/scheduler/execution-graph/execution-graph.js';
 import type { ExecutionState } from '../../../src/rpc/gateways/job-master-gateway.js';
@@ -9,7 +23,10 @@ import { SINK_ID, SOURCE_ID, twoVertexGraph } from './testing-job-manager.js';
 
 /** Three executions of the sink, moved through states at the given (fake) times. */
 function sinkExecutions(): Execution[] {
-  const plan = new Map([[SOURCE_ID, { parallelism: 1, maxParallelism: 8 }], [SINK_ID, { parallelism: 3, maxParallelism: 8 }]]);
+  const plan = new Map([
+    [SOURCE_ID, { parallelism: 1, maxParallelism: 8 }],
+    [SINK_ID, { parallelism: 3, maxParallelism: 8 }],
+  ]);
   return new ExecutionGraph('f'.repeat(32), twoVertexGraph(), plan, 0).vertex(SINK_ID)!.executions;
 }
 
@@ -24,8 +41,16 @@ function move(execution: Execution, steps: Array<[ExecutionState, number]>): voi
 describe('execution timing for REST', () => {
   it('counts an attempt from deployment to its terminal state, or to now while alive', () => {
     const [running, finished, created] = sinkExecutions();
-    move(running!, [['DEPLOYING', 1_100], ['INITIALIZING', 1_150], ['RUNNING', 1_300]]);
-    move(finished!, [['DEPLOYING', 1_050], ['RUNNING', 1_200], ['FINISHED', 1_900]]);
+    move(running!, [
+      ['DEPLOYING', 1_100],
+      ['INITIALIZING', 1_150],
+      ['RUNNING', 1_300],
+    ]);
+    move(finished!, [
+      ['DEPLOYING', 1_050],
+      ['RUNNING', 1_200],
+      ['FINISHED', 1_900],
+    ]);
     move(created!, []);
     assert.deepEqual([attemptStartTime(running!), attemptEndTime(running!)], [1_100, -1]);
     assert.deepEqual([attemptStartTime(finished!), attemptEndTime(finished!)], [1_050, 1_900]);
@@ -35,29 +60,58 @@ describe('execution timing for REST', () => {
     assert.equal(durationOf(-1, -1, 5_000), -1);
   });
 
-  it('splits an attempt\'s life into the time spent per state', () => {
+  it("splits an attempt's life into the time spent per state", () => {
     const [running, finished] = sinkExecutions();
-    move(running!, [['DEPLOYING', 1_100], ['INITIALIZING', 1_150], ['RUNNING', 1_300]]);
-    move(finished!, [['DEPLOYING', 1_050], ['RUNNING', 1_200], ['FINISHED', 1_900]]);
+    move(running!, [
+      ['DEPLOYING', 1_100],
+      ['INITIALIZING', 1_150],
+      ['RUNNING', 1_300],
+    ]);
+    move(finished!, [
+      ['DEPLOYING', 1_050],
+      ['RUNNING', 1_200],
+      ['FINISHED', 1_900],
+    ]);
     assert.deepEqual(statusDurations(running!, 2_000), { CREATED: 100, SCHEDULED: 0, DEPLOYING: 50, INITIALIZING: 150, RUNNING: 700 });
     assert.deepEqual(statusDurations(finished!, 9_999), { CREATED: 50, SCHEDULED: 0, DEPLOYING: 150, INITIALIZING: 0, RUNNING: 700 });
   });
 
   it('sums a group: earliest start, and an end only once every attempt ended', () => {
     const [a, b, c] = sinkExecutions();
-    move(a!, [['DEPLOYING', 1_100], ['RUNNING', 1_300], ['FINISHED', 2_500]]);
-    move(b!, [['DEPLOYING', 1_050], ['RUNNING', 1_200], ['FINISHED', 1_900]]);
-    move(c!, [['DEPLOYING', 1_200], ['RUNNING', 1_250]]);
+    move(a!, [
+      ['DEPLOYING', 1_100],
+      ['RUNNING', 1_300],
+      ['FINISHED', 2_500],
+    ]);
+    move(b!, [
+      ['DEPLOYING', 1_050],
+      ['RUNNING', 1_200],
+      ['FINISHED', 1_900],
+    ]);
+    move(c!, [
+      ['DEPLOYING', 1_200],
+      ['RUNNING', 1_250],
+    ]);
     assert.deepEqual(groupTiming([a!, b!, c!], 3_000), { startTime: 1_050, endTime: -1, duration: 1_950 });
     assert.deepEqual(groupTiming([a!, b!], 3_000), { startTime: 1_050, endTime: 2_500, duration: 1_450 });
     assert.deepEqual(groupTiming([], 3_000), { startTime: -1, endTime: -1, duration: -1 });
   });
 
-  it('aggregates subtask states the way Flink\'s dashboards read them', () => {
+  it("aggregates subtask states the way Flink's dashboards read them", () => {
     const [a, b, c] = sinkExecutions();
-    move(a!, [['DEPLOYING', 1], ['RUNNING', 2]]);
-    move(b!, [['DEPLOYING', 1], ['RUNNING', 2], ['FINISHED', 3]]);
-    move(c!, [['DEPLOYING', 1], ['INITIALIZING', 2]]);
+    move(a!, [
+      ['DEPLOYING', 1],
+      ['RUNNING', 2],
+    ]);
+    move(b!, [
+      ['DEPLOYING', 1],
+      ['RUNNING', 2],
+      ['FINISHED', 3],
+    ]);
+    move(c!, [
+      ['DEPLOYING', 1],
+      ['INITIALIZING', 2],
+    ]);
     const counts = countStates([a!, b!, c!]);
     assert.deepEqual([counts.RUNNING, counts.FINISHED, counts.INITIALIZING, counts.CREATED], [1, 1, 1, 0]);
     assert.equal(Object.keys(counts).length, 10);
@@ -76,7 +130,10 @@ describe('I/O metrics seam', () => {
     const [a, b] = sinkExecutions();
     assert.deepEqual(attemptIoMetrics(NO_METRICS, 'job', a!), UNREPORTED_IO_METRICS);
     const provider: SubtaskMetricsProvider = {
-      ioMetrics: (key) => (key.subtaskIndex === 0 ? { ...UNREPORTED_IO_METRICS, readRecords: 10, readRecordsComplete: true, accumulatedBusyTime: 1.5 } : undefined),
+      ioMetrics: (key) =>
+        key.subtaskIndex === 0
+          ? { ...UNREPORTED_IO_METRICS, readRecords: 10, readRecordsComplete: true, accumulatedBusyTime: 1.5 }
+          : undefined,
     };
     const sum = sumIoMetrics([attemptIoMetrics(provider, 'job', a!), attemptIoMetrics(provider, 'job', b!)]);
     assert.equal(sum.readRecords, 10);

@@ -12,7 +12,10 @@ import { TestingJobManager, twoVertexGraph } from './testing-job-manager.js';
 configureLogging(new MemoryLogSink(), 'INFO');
 
 describe('bin/flink against the REST API', () => {
-  const jm = new TestingJobManager({ 'scheduler-mode': 'reactive', 'execution.checkpointing.savepoint-dir': '/tmp/tsflink-client-never-written' });
+  const jm = new TestingJobManager({
+    'scheduler-mode': 'reactive',
+    'execution.checkpointing.savepoint-dir': '/tmp/tsflink-client-never-written',
+  });
   let client: FlinkRestClient;
   let scheduledId = '';
   let runningId = '';
@@ -23,7 +26,7 @@ describe('bin/flink against the REST API', () => {
   });
   after(() => jm.close());
 
-  it('lists scheduled and running jobs in Flink\'s layout, and ended ones only with -a', async () => {
+  it("lists scheduled and running jobs in Flink's layout, and ended ones only with -a", async () => {
     let lines: string[] = [];
     await listJobs(client, { running: false, scheduled: false, all: false }, (line) => lines.push(line));
     const started = formatStartTime(jm.dispatcher.jobs.get(scheduledId)!.status.timestamps.INITIALIZING!);
@@ -40,11 +43,14 @@ describe('bin/flink against the REST API', () => {
     await waitFor('the second job to run', () => (jm.dispatcher.jobs.get(runningId)!.status.status === 'RUNNING' ? true : undefined));
     lines = [];
     await listJobs(client, { running: true, scheduled: false, all: false }, (line) => lines.push(line));
-    assert.deepEqual(lines.slice(1).map((line) => line.replace(/^\d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d : /, '')), [
-      '------------------ Running/Restarting Jobs -------------------',
-      `${runningId} : Testing Job (RUNNING)`,
-      '--------------------------------------------------------------',
-    ]);
+    assert.deepEqual(
+      lines.slice(1).map((line) => line.replace(/^\d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d : /, '')),
+      [
+        '------------------ Running/Restarting Jobs -------------------',
+        `${runningId} : Testing Job (RUNNING)`,
+        '--------------------------------------------------------------',
+      ],
+    );
     lines = [];
     await listJobs(client, { running: false, scheduled: false, all: true }, (line) => lines.push(line));
     assert.ok(lines.includes('---------------------- Terminated Jobs -----------------------'));
@@ -52,28 +58,40 @@ describe('bin/flink against the REST API', () => {
     assert.ok(lines.includes('No scheduled jobs.'));
   });
 
-  it('prints Flink\'s cancel lines and turns a refusal into one line with the status', async () => {
+  it("prints Flink's cancel lines and turns a refusal into one line with the status", async () => {
     const lines: string[] = [];
     await cancelJob(client, runningId, (line) => lines.push(line));
     assert.deepEqual(lines, [`Cancelling job ${runningId}.`, `Cancelled job ${runningId}.`]);
     const unknown = '9'.repeat(32);
-    await assert.rejects(cancelJob(client, unknown, () => undefined), (error: unknown) => {
-      assert.ok(error instanceof FlinkClientError);
-      assert.equal(error.status, 404);
-      assert.equal(error.message, `PATCH /jobs/${unknown}?mode=cancel failed with HTTP 404: Job ${unknown} is unknown to this JobManager.`);
-      return true;
-    });
+    await assert.rejects(
+      cancelJob(client, unknown, () => undefined),
+      (error: unknown) => {
+        assert.ok(error instanceof FlinkClientError);
+        assert.equal(error.status, 404);
+        assert.equal(
+          error.message,
+          `PATCH /jobs/${unknown}?mode=cancel failed with HTTP 404: Job ${unknown} is unknown to this JobManager.`,
+        );
+        return true;
+      },
+    );
   });
 
   it('reports a savepoint that fails with its cause', async () => {
     const lines: string[] = [];
-    await assert.rejects(triggerSavepoint(client, scheduledId, undefined, (line) => lines.push(line)), /^TsFlinkError: The savepoint failed: .*not executing/);
+    await assert.rejects(
+      triggerSavepoint(client, scheduledId, undefined, (line) => lines.push(line)),
+      /^TsFlinkError: The savepoint failed: .*not executing/,
+    );
     assert.deepEqual(lines, [`Triggering savepoint for job ${scheduledId}.`, 'Waiting for response...']);
   });
 
   it('names an unreachable JobManager in one line', async () => {
     const dead = new FlinkRestClient('http://127.0.0.1:9');
-    await assert.rejects(dead.get('/jobs/overview'), (error: unknown) => error instanceof FlinkClientError && error.unreachable && !error.message.includes('\n'));
+    await assert.rejects(
+      dead.get('/jobs/overview'),
+      (error: unknown) => error instanceof FlinkClientError && error.unreachable && !error.message.includes('\n'),
+    );
   });
 });
 
@@ -85,7 +103,7 @@ describe('JobManager addresses of -m', () => {
     for (const bad of ['localhost', 'localhost:', 'host:99999', 'a b:1']) assert.throws(() => urlFromAddress(bad), /expected host:port/);
   });
 
-  it('formats start times as Flink\'s dd.MM.yyyy HH:mm:ss in local time', () => {
+  it("formats start times as Flink's dd.MM.yyyy HH:mm:ss in local time", () => {
     assert.equal(formatStartTime(new Date(2024, 0, 5, 7, 8, 9).getTime()), '05.01.2024 07:08:09');
   });
 });

@@ -48,7 +48,13 @@ describe('parallelism-history downtime from task reports', () => {
     const newSinks = secondRun.filter((tdd) => tdd.vertexId === SINK_ID);
     const newSource = secondRun.find((tdd) => tdd.vertexId !== SINK_ID)!;
     assert.equal(newSinks.length, 2);
-    assert.deepEqual((await history()).map((change) => [change.cause, change.downtimeBasis]), [['initial-schedule', 'none'], ['taskmanager-joined', 'pending']]);
+    assert.deepEqual(
+      (await history()).map((change) => [change.cause, change.downtimeBasis]),
+      [
+        ['initial-schedule', 'none'],
+        ['taskmanager-joined', 'pending'],
+      ],
+    );
 
     const gateway = jm.dispatcher.jobMasterGateway;
     const lastRecord = Date.now();
@@ -67,7 +73,13 @@ describe('parallelism-history downtime from task reports', () => {
   it('drops malformed first-activity notices at the gateway', async () => {
     const gateway = jm.dispatcher.jobMasterGateway;
     const before = await history();
-    for (const notice of [null, 'x', { jobId, attemptId: 7, at: 1, kind: 'record' }, { jobId, attemptId: 'a', at: 'soon', kind: 'record' }, { jobId, attemptId: 'a', at: 1, kind: 'other' }]) {
+    for (const notice of [
+      null,
+      'x',
+      { jobId, attemptId: 7, at: 1, kind: 'record' },
+      { jobId, attemptId: 'a', at: 'soon', kind: 'record' },
+      { jobId, attemptId: 'a', at: 1, kind: 'other' },
+    ]) {
       gateway.reportFirstActivity(notice as never);
     }
     assert.deepEqual(await history(), before);

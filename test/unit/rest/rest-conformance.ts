@@ -34,10 +34,16 @@ function planOmissions(plan: string): string[] {
 /** Values Flink itself writes as null when there is nothing to show. */
 const NULLABLE: Readonly<Record<string, readonly string[]>> = {
   'GET /jobs/:jobid/checkpoints': [
-    '$.latest.completed', '$.latest.savepoint', '$.latest.failed', '$.latest.restored',
+    '$.latest.completed',
+    '$.latest.savepoint',
+    '$.latest.failed',
+    '$.latest.restored',
     // Only savepoints have a format.
-    '$.latest.completed.savepointFormat', '$.latest.failed.savepointFormat', '$.history[].savepointFormat',
-    '$.latest.failed.failure_message', '$.latest.restored.external_path',
+    '$.latest.completed.savepointFormat',
+    '$.latest.failed.savepointFormat',
+    '$.history[].savepointFormat',
+    '$.latest.failed.failure_message',
+    '$.latest.restored.external_path',
   ],
   'GET /jobs/:jobid/checkpoints/details/:checkpointid': ['$.savepointFormat'],
   // While the operation runs there is no result yet.
@@ -56,7 +62,11 @@ export function tolerancesOf(method: string, url: string): Tolerances {
  */
 export function assertConforms(method: string, url: string, status: number, body: unknown): void {
   const spec = callSpec(method, url);
-  assert.equal(status, spec.status, `${method} ${url}: HTTP ${status}, Flink answers ${spec.status} (${JSON.stringify(body)?.slice(0, 300)})`);
+  assert.equal(
+    status,
+    spec.status,
+    `${method} ${url}: HTTP ${status}, Flink answers ${spec.status} (${JSON.stringify(body)?.slice(0, 300)})`,
+  );
   // The resource requirements travel without the wrapper property the schema shows (Jackson any-getter in Flink).
   const checked = url === '/jobs/:jobid/resource-requirements' ? { jobVertexResourceRequirements: body } : body;
   const problems = schemaProblems(checked, spec.schema, tolerancesOf(method, url));

@@ -6,7 +6,11 @@ import { SOURCE_ID, TestingJobManager, twoVertexGraph } from './testing-job-mana
 
 /** Status and `errors` of one REST call that is expected to fail. */
 async function failure(baseUrl: string, method: string, path: string, body?: string): Promise<{ status: number; errors: string[] }> {
-  const response = await fetch(`${baseUrl}${path}`, { method, body, headers: body === undefined ? {} : { 'Content-Type': 'application/json' } });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    body,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+  });
   const json = (await response.json()) as { errors?: unknown };
   assert.ok(Array.isArray(json.errors) && json.errors.every((e) => typeof e === 'string'), `${method} ${path}: ${JSON.stringify(json)}`);
   return { status: response.status, errors: json.errors };
@@ -37,8 +41,23 @@ describe('REST error answers', () => {
   });
 
   it('answers every job endpoint with 404 for an unknown job and 400 for a malformed id', async () => {
-    const paths = ['', '/status', '/plan', '/config', '/exceptions', '/checkpoints', '/checkpoints/config', '/checkpoints/details/1',
-      `/vertices/${SOURCE_ID}`, `/vertices/${SOURCE_ID}/taskmanagers`, '/resource-requirements', '/parallelism-history', '/jobmanager/config', '/jobmanager/environment', `/savepoints/${'a'.repeat(32)}`];
+    const paths = [
+      '',
+      '/status',
+      '/plan',
+      '/config',
+      '/exceptions',
+      '/checkpoints',
+      '/checkpoints/config',
+      '/checkpoints/details/1',
+      `/vertices/${SOURCE_ID}`,
+      `/vertices/${SOURCE_ID}/taskmanagers`,
+      '/resource-requirements',
+      '/parallelism-history',
+      '/jobmanager/config',
+      '/jobmanager/environment',
+      `/savepoints/${'a'.repeat(32)}`,
+    ];
     for (const path of paths) {
       const missing = await failure(url, 'GET', `/jobs/${unknownJob}${path}`);
       assert.deepEqual(missing, { status: 404, errors: [`Job ${unknownJob} is unknown to this JobManager.`] }, path);
@@ -53,7 +72,10 @@ describe('REST error answers', () => {
 
   it('answers unknown and malformed vertex, checkpoint and trigger ids', async () => {
     const otherVertex = 'b'.repeat(32);
-    assert.deepEqual(await failure(url, 'GET', `/jobs/${jobId}/vertices/${otherVertex}`), { status: 404, errors: [`Job ${jobId} has no vertex ${otherVertex}.`] });
+    assert.deepEqual(await failure(url, 'GET', `/jobs/${jobId}/vertices/${otherVertex}`), {
+      status: 404,
+      errors: [`Job ${jobId} has no vertex ${otherVertex}.`],
+    });
     assert.equal((await failure(url, 'GET', `/jobs/${jobId}/vertices/${otherVertex}/taskmanagers`)).status, 404);
     assert.equal((await failure(url, 'GET', `/jobs/${jobId}/vertices/xyz`)).status, 400);
     assert.equal((await failure(url, 'GET', `/jobs/${jobId}/checkpoints/details/77`)).status, 404);
@@ -72,14 +94,20 @@ describe('REST error answers', () => {
     assert.equal((await failure(url, 'PATCH', `/jobs/${jobId}/rescaling?parallelism=zero`)).status, 400);
   });
 
-  it('answers the legacy rescaling endpoints with Flink\'s 503', async () => {
-    assert.deepEqual(await failure(url, 'PATCH', `/jobs/${jobId}/rescaling?parallelism=2`), { status: 503, errors: ['Rescaling is temporarily disabled. See FLINK-12312.'] });
+  it("answers the legacy rescaling endpoints with Flink's 503", async () => {
+    assert.deepEqual(await failure(url, 'PATCH', `/jobs/${jobId}/rescaling?parallelism=2`), {
+      status: 503,
+      errors: ['Rescaling is temporarily disabled. See FLINK-12312.'],
+    });
     assert.equal((await failure(url, 'GET', `/jobs/${jobId}/rescaling/${'e'.repeat(32)}`)).status, 503);
   });
 
   it('answers malformed bodies with 400 before doing anything', async () => {
     const savepoints = `/jobs/${jobId}/savepoints`;
-    assert.deepEqual(await failure(url, 'POST', savepoints, '{"target-directory":'), { status: 400, errors: ['Request body is not valid JSON.'] });
+    assert.deepEqual(await failure(url, 'POST', savepoints, '{"target-directory":'), {
+      status: 400,
+      errors: ['Request body is not valid JSON.'],
+    });
     assert.equal((await failure(url, 'POST', savepoints, '[1]')).status, 400);
     assert.match((await failure(url, 'POST', savepoints, '{"target-directory": 5}')).errors[0]!, /target-directory/);
     assert.match((await failure(url, 'POST', savepoints, '{"cancel-job": "yes"}')).errors[0]!, /cancel-job/);
@@ -89,8 +117,10 @@ describe('REST error answers', () => {
     assert.match((await failure(url, 'POST', savepoints, '{"target-directory": "s3://bucket/sp"}')).errors[0]!, /file system/);
     assert.equal((await failure(url, 'PUT', `/jobs/${jobId}/resource-requirements`, '"text"')).status, 400);
     const huge = `/tmp/${'x'.repeat(5_000)}`;
-    assert.deepEqual(await failure(url, 'POST', savepoints, JSON.stringify({ 'target-directory': huge })),
-      { status: 400, errors: [`Field 'target-directory' is ${huge.length} characters long; at most 4096 are accepted.`] });
+    assert.deepEqual(await failure(url, 'POST', savepoints, JSON.stringify({ 'target-directory': huge })), {
+      status: 400,
+      errors: [`Field 'target-directory' is ${huge.length} characters long; at most 4096 are accepted.`],
+    });
     assert.equal((await failure(url, 'POST', `/jobs/${jobId}/stop`, JSON.stringify({ targetDirectory: huge }))).status, 400);
     const checkpoints = await (await fetch(`${url}/jobs/${jobId}/checkpoints`)).text();
     assert.ok(checkpoints.length < 20_000, 'a refused request leaves nothing large behind');
@@ -105,17 +135,27 @@ describe('cancelling a job that already ended', () => {
   it('answers 409 for a job that failed', async () => {
     const url = await jm.startRest();
     const { jobId } = await jm.submit(twoVertexGraph());
-    await waitFor('the job to fail for want of slots', async () => ((await (await fetch(`${url}/jobs/${jobId}/status`)).json()) as { status: string }).status === 'FAILED' ? true : undefined);
+    await waitFor('the job to fail for want of slots', async () =>
+      ((await (await fetch(`${url}/jobs/${jobId}/status`)).json()) as { status: string }).status === 'FAILED' ? true : undefined,
+    );
     const reply = await failure(url, 'PATCH', `/jobs/${jobId}?mode=cancel`);
     assert.deepEqual(reply, { status: 409, errors: [`Job ${jobId} cannot be canceled: it already ended FAILED.`] });
-    const exceptions = (await (await fetch(`${url}/jobs/${jobId}/exceptions`)).json()) as { exceptionHistory: { entries: Array<Record<string, unknown>>; truncated: boolean } };
+    const exceptions = (await (await fetch(`${url}/jobs/${jobId}/exceptions`)).json()) as {
+      exceptionHistory: { entries: Array<Record<string, unknown>>; truncated: boolean };
+    };
     assert.equal(exceptions.exceptionHistory.entries.length, 1);
     assert.equal(exceptions.exceptionHistory.entries[0]!.exceptionName, 'NoResourceAvailableException');
     assert.equal('taskName' in exceptions.exceptionHistory.entries[0]!, false, 'a global failure names no task');
     const legacy = exceptions as unknown as Record<string, unknown>;
-    assert.equal(legacy['root-exception'], exceptions.exceptionHistory.entries[0]!['stacktrace'], 'Flink 1.x\'s root-exception is the newest failure');
+    assert.equal(
+      legacy['root-exception'],
+      exceptions.exceptionHistory.entries[0]!['stacktrace'],
+      "Flink 1.x's root-exception is the newest failure",
+    );
     assert.equal(legacy['timestamp'], exceptions.exceptionHistory.entries[0]!['timestamp']);
-    const none = (await (await fetch(`${url}/jobs/${jobId}/exceptions?maxExceptions=0`)).json()) as { exceptionHistory: { entries: unknown[]; truncated: boolean } };
+    const none = (await (await fetch(`${url}/jobs/${jobId}/exceptions?maxExceptions=0`)).json()) as {
+      exceptionHistory: { entries: unknown[]; truncated: boolean };
+    };
     assert.deepEqual(none.exceptionHistory, { entries: [], truncated: true });
   });
 });

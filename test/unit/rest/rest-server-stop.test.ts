@@ -9,7 +9,9 @@ const SETTINGS = { bindAddress: '127.0.0.1', port: 0, maxContentLength: 1024, al
 describe('RestServer.stop', () => {
   it('lets a request in flight finish and refuses new connections', async () => {
     let release!: () => void;
-    const released = new Promise<void>((resolve) => { release = resolve; });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const router = new Router().add('GET', '/slow', async () => {
       await released;
       return { status: 200, json: { done: true } };
@@ -40,12 +42,18 @@ describe('RestServer.stop', () => {
 });
 
 describe('RestServer.stop with beforeStop work', () => {
-  it('keeps serving, new connections included, until the router\'s beforeStop hooks are done', async () => {
+  it("keeps serving, new connections included, until the router's beforeStop hooks are done", async () => {
     let fetched = false;
     let markFetched!: () => void;
-    const readByClient = new Promise<void>((resolve) => { markFetched = resolve; });
+    const readByClient = new Promise<void>((resolve) => {
+      markFetched = resolve;
+    });
     const router = new Router()
-      .add('GET', '/result', () => { fetched = true; markFetched(); return { status: 200, json: { location: 'file:/sp' } }; })
+      .add('GET', '/result', () => {
+        fetched = true;
+        markFetched();
+        return { status: 200, json: { location: 'file:/sp' } };
+      })
       .beforeStop(() => readByClient);
     const server = new RestServer(router, SETTINGS);
     const port = await server.start();

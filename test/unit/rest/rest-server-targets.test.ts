@@ -10,7 +10,9 @@ function rawGet(port: number, path: string): Promise<{ status: number; headers: 
     const req = httpRequest({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { body += chunk; });
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on('error', reject);
@@ -20,17 +22,26 @@ function rawGet(port: number, path: string): Promise<{ status: number; headers: 
 
 describe('RestServer request targets and headers', () => {
   const router = new Router()
-    .add('GET', '/files/:name', ({ params, query }) => ({ status: 200, json: { name: params['name'], q: query.get('q') }, headers: { 'Cache-Control': 'no-cache' } }))
+    .add('GET', '/files/:name', ({ params, query }) => ({
+      status: 200,
+      json: { name: params['name'], q: query.get('q') },
+      headers: { 'Cache-Control': 'no-cache' },
+    }))
     .add('GET', '/b', () => ({ status: 200, json: { b: true } }));
   const server = new RestServer(router, { bindAddress: '127.0.0.1', port: 0, maxContentLength: 1024, allowOrigin: '*' });
   let port = 0;
 
-  before(async () => { port = await server.start(); });
+  before(async () => {
+    port = await server.start();
+  });
   after(() => server.stop());
 
   it('routes the path as sent: dot segments, encoded or not, are not resolved away', async () => {
     assert.deepEqual(JSON.parse((await rawGet(port, '/files/%2e%2e?q=1')).body), { name: '..', q: '1' });
-    assert.deepEqual(await rawGet(port, '/files/../b').then((r) => [r.status, JSON.parse(r.body)]), [404, { errors: ['Not found: /files/../b'] }]);
+    assert.deepEqual(await rawGet(port, '/files/../b').then((r) => [r.status, JSON.parse(r.body)]), [
+      404,
+      { errors: ['Not found: /files/../b'] },
+    ]);
     assert.equal((await rawGet(port, '/b')).status, 200);
   });
 

@@ -19,12 +19,17 @@ interface Reply {
 function send(port: number, method: string, path: string, body?: string | string[]): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const chunked = Array.isArray(body);
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: chunked ? { 'Transfer-Encoding': 'chunked' } : {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { text += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method, path, headers: chunked ? { 'Transfer-Encoding': 'chunked' } : {} },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('error', reject);
     if (Array.isArray(body)) for (const part of body) req.write(part);
     else if (body !== undefined) req.write(body);
@@ -39,8 +44,12 @@ describe('RestServer', () => {
     .add('GET', '/ok', () => ({ status: 200, json: { ok: true, calls: ++calls } }))
     .add('POST', '/echo', ({ body }) => ({ status: 200, json: { got: body ?? null } }))
     .add('GET', '/items/:id', ({ params, query }) => ({ status: 200, json: { id: params['id'], q: query.get('q') } }))
-    .add('GET', '/boom', () => { throw new Error('handler exploded'); })
-    .add('GET', '/reject', async () => { throw new TypeError('async failure'); })
+    .add('GET', '/boom', () => {
+      throw new Error('handler exploded');
+    })
+    .add('GET', '/reject', async () => {
+      throw new TypeError('async failure');
+    })
     .add('GET', '/raw', () => ({ status: 200, raw: '<html></html>', contentType: 'text/html' }));
   const server = new RestServer(router, { bindAddress: '127.0.0.1', port: 0, maxContentLength: LIMIT, allowOrigin: '*' });
   let port = 0;
@@ -51,7 +60,7 @@ describe('RestServer', () => {
   });
   after(() => server.stop());
 
-  it('answers an unknown path with 404 and Flink\'s error body', async () => {
+  it("answers an unknown path with 404 and Flink's error body", async () => {
     const reply = await send(port, 'GET', '/x');
     assert.equal(reply.status, 404);
     assert.equal(reply.body, '{"errors":["Not found: /x"]}');
@@ -94,7 +103,10 @@ describe('RestServer', () => {
   it('refuses a body over rest.server.max-content-length with 413, declared or streamed', async () => {
     const declared = await send(port, 'POST', '/echo', JSON.stringify({ pad: 'x'.repeat(LIMIT) }));
     assert.equal(declared.status, 413);
-    assert.match(JSON.parse(declared.body).errors[0], new RegExp(`exceeds the limit of ${LIMIT} bytes \\(rest\\.server\\.max-content-length\\)`));
+    assert.match(
+      JSON.parse(declared.body).errors[0],
+      new RegExp(`exceeds the limit of ${LIMIT} bytes \\(rest\\.server\\.max-content-length\\)`),
+    );
     const streamed = await send(port, 'POST', '/echo', ['{"pad":"', 'y'.repeat(LIMIT), '"}']);
     assert.equal(streamed.status, 413);
     assert.match(JSON.parse(streamed.body).errors[0], /exceeds the limit/);
@@ -116,7 +128,9 @@ describe('RestServer', () => {
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     socket.on('error', () => undefined);
     let answer = '';
-    socket.on('data', (chunk: Buffer) => { answer += chunk.toString('latin1'); });
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('latin1');
+    });
     socket.end('\u0000\u0001 not http at all\r\n\r\n');
     await new Promise<void>((resolve) => socket.once('close', () => resolve()));
     assert.match(answer, /^HTTP\/1\.1 400/);

@@ -4,7 +4,9 @@ import { parseBindPorts } from '../../../src/rest/bind-port.js';
 import { RestError } from '../../../src/rest/rest-error.js';
 import { Router, type RestHandler } from '../../../src/rest/router.js';
 
-const handler = (name: string): RestHandler => () => ({ status: 200, json: { name } });
+const handler =
+  (name: string): RestHandler =>
+  () => ({ status: 200, json: { name } });
 
 /** Which handler a match found, by the name it answers with. */
 async function found(router: Router, method: string, path: string): Promise<{ name: string; params: Record<string, string> }> {
@@ -49,8 +51,11 @@ describe('Router', () => {
   });
 
   it('answers malformed percent-encoding with a 400', () => {
-    assert.throws(() => router.match('GET', '/jobs/%E0%A4%A'), (error: unknown) =>
-      error instanceof RestError && error.status === 400 && /Malformed percent-encoding in path segment '%E0%A4%A'/.test(error.message));
+    assert.throws(
+      () => router.match('GET', '/jobs/%E0%A4%A'),
+      (error: unknown) =>
+        error instanceof RestError && error.status === 400 && /Malformed percent-encoding in path segment '%E0%A4%A'/.test(error.message),
+    );
   });
 });
 
@@ -64,7 +69,10 @@ describe('parseBindPorts', () => {
 
   it('refuses anything else, naming the bad part', () => {
     for (const bad of ['http', '80a', '1-2-3', '-5']) {
-      assert.throws(() => parseBindPorts(`8081,${bad}`), (error: unknown) => error instanceof RestError && error.message === `Invalid port specification '${bad}'.`);
+      assert.throws(
+        () => parseBindPorts(`8081,${bad}`),
+        (error: unknown) => error instanceof RestError && error.message === `Invalid port specification '${bad}'.`,
+      );
     }
   });
 });

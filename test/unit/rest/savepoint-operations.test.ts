@@ -5,12 +5,28 @@ import { SavepointOperations } from '../../../src/jobmanager/dispatcher/views/sa
 const JOB = '1'.repeat(32);
 
 /** A savepoint the test completes or fails by hand. */
-function manualSavepoint(): { run: () => Promise<string>; complete: (path: string) => void; fail: (error: Error) => void; runs: () => number } {
+function manualSavepoint(): {
+  run: () => Promise<string>;
+  complete: (path: string) => void;
+  fail: (error: Error) => void;
+  runs: () => number;
+} {
   let resolve!: (path: string) => void;
   let reject!: (error: Error) => void;
   let runs = 0;
-  const promise = new Promise<string>((res, rej) => { resolve = res; reject = rej; });
-  return { run: () => { runs++; return promise; }, complete: (path) => resolve(path), fail: (error) => reject(error), runs: () => runs };
+  const promise = new Promise<string>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return {
+    run: () => {
+      runs++;
+      return promise;
+    },
+    complete: (path) => resolve(path),
+    fail: (error) => reject(error),
+    runs: () => runs,
+  };
 }
 
 describe('SavepointOperations', () => {
@@ -52,7 +68,9 @@ describe('SavepointOperations', () => {
     const savepoint = manualSavepoint();
     const id = operations.start(JOB, undefined, savepoint.run);
     let waited = false;
-    const waiting = operations.whenResultsAccessed(60_000).then(() => { waited = true; });
+    const waiting = operations.whenResultsAccessed(60_000).then(() => {
+      waited = true;
+    });
     savepoint.complete('file:/tmp/sp/final');
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(waited, false, 'the result is complete but nobody read it');
@@ -64,4 +82,3 @@ describe('SavepointOperations', () => {
     assert.ok(Date.now() - started >= 90, 'an operation that never ends holds the shutdown only until the timeout');
   });
 });
-

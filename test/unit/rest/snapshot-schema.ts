@@ -19,7 +19,6 @@ interface Call {
   readonly response: SchemaNode;
 }
 
-
 let cached: { calls: readonly Call[]; definitions: Map<string, SchemaNode> } | undefined;
 
 /** Flink's snapshot of every REST call. */
@@ -71,13 +70,19 @@ export function schemaProblems(value: unknown, schema: SchemaNode, tolerances: T
 /** What is wrong with `value` for a scalar schema (integer, number, boolean, string with its enum); undefined if nothing. */
 export function scalarProblem(value: unknown, schema: SchemaNode, path: string): string | undefined {
   switch (schema.type) {
-    case 'integer': return Number.isInteger(value) ? undefined : `${path}: ${JSON.stringify(value)} is not an integer`;
-    case 'number': return typeof value === 'number' && Number.isFinite(value) ? undefined : `${path}: ${JSON.stringify(value)} is not a number`;
-    case 'boolean': return typeof value === 'boolean' ? undefined : `${path}: ${JSON.stringify(value)} is not a boolean`;
+    case 'integer':
+      return Number.isInteger(value) ? undefined : `${path}: ${JSON.stringify(value)} is not an integer`;
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : `${path}: ${JSON.stringify(value)} is not a number`;
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : `${path}: ${JSON.stringify(value)} is not a boolean`;
     case 'string':
       if (typeof value !== 'string') return `${path}: ${JSON.stringify(value)} is not a string`;
-      return schema.enum === undefined || schema.enum.includes(value) ? undefined : `${path}: '${value}' is not one of ${schema.enum.join(', ')}`;
-    default: return `${path}: schema type ${String(schema.type)} is not a scalar`;
+      return schema.enum === undefined || schema.enum.includes(value)
+        ? undefined
+        : `${path}: '${value}' is not one of ${schema.enum.join(', ')}`;
+    default:
+      return `${path}: schema type ${String(schema.type)} is not a scalar`;
   }
 }
 
@@ -94,7 +99,10 @@ function check(value: unknown, node: SchemaNode, path: string, tolerances: Toler
     return;
   }
   switch (schema.type) {
-    case 'integer': case 'number': case 'boolean': case 'string': {
+    case 'integer':
+    case 'number':
+    case 'boolean':
+    case 'string': {
       const problem = scalarProblem(value, schema, path);
       if (problem !== undefined) problems.push(problem);
       return;
@@ -103,13 +111,17 @@ function check(value: unknown, node: SchemaNode, path: string, tolerances: Toler
       if (!Array.isArray(value)) return void problems.push(`${path}: ${JSON.stringify(value)} is not an array`);
       for (const item of value) check(item, schema.items ?? { type: 'any' }, `${path}[]`, tolerances, problems);
       return;
-    case 'object': checkObject(value, schema, path, tolerances, problems); return;
-    default: problems.push(`${path}: schema type ${String(schema.type)} is not understood`);
+    case 'object':
+      checkObject(value, schema, path, tolerances, problems);
+      return;
+    default:
+      problems.push(`${path}: schema type ${String(schema.type)} is not understood`);
   }
 }
 
 function checkObject(value: unknown, schema: SchemaNode, path: string, tolerances: Tolerances, problems: string[]): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return void problems.push(`${path}: ${JSON.stringify(value)} is not an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return void problems.push(`${path}: ${JSON.stringify(value)} is not an object`);
   const record = value as Record<string, unknown>;
   if (schema.additionalProperties !== undefined) {
     for (const item of Object.values(record)) check(item, schema.additionalProperties, `${path}.*`, tolerances, problems);

@@ -22,8 +22,15 @@ export const SINK_ID = 'fedcba9876543210fedcba9876543210' as VertexId;
 /** A two-vertex streaming graph (source -> HASH -> sink), both at the job's parallelism unless set. */
 export function twoVertexGraph(options: { parallelism?: number; maxParallelism?: number; sourceParallelism?: number } = {}): JobGraph {
   const vertex = (id: VertexId, name: string, isSource: boolean, parallelism: number): JobVertex => ({
-    id, name, parallelism, maxParallelism: -1, slotSharingGroup: 'default', isSource,
-    operators: [{ id: id.split('').reverse().join('') as OperatorId, uid: undefined, name, kind: isSource ? 'source' : 'sink', keyed: !isSource }],
+    id,
+    name,
+    parallelism,
+    maxParallelism: -1,
+    slotSharingGroup: 'default',
+    isSource,
+    operators: [
+      { id: id.split('').reverse().join('') as OperatorId, uid: undefined, name, kind: isSource ? 'source' : 'sink', keyed: !isSource },
+    ],
     inputs: isSource ? [] : [{ source: SOURCE_ID, target: id, shipStrategy: 'HASH', inputIndex: 0, type: GENERIC_TYPE }],
   });
   return {
@@ -31,8 +38,12 @@ export function twoVertexGraph(options: { parallelism?: number; maxParallelism?:
     jobType: 'STREAMING',
     vertices: [vertex(SOURCE_ID, 'Source: numbers', true, options.sourceParallelism ?? -1), vertex(SINK_ID, 'Sink: collect', false, -1)],
     settings: {
-      parallelism: options.parallelism ?? -1, maxParallelism: options.maxParallelism ?? -1, autoWatermarkIntervalMs: 200,
-      checkpointIntervalMs: undefined, bufferTimeoutMs: 100, programArgs: ['--rounds', '3'],
+      parallelism: options.parallelism ?? -1,
+      maxParallelism: options.maxParallelism ?? -1,
+      autoWatermarkIntervalMs: 200,
+      checkpointIntervalMs: undefined,
+      bufferTimeoutMs: 100,
+      programArgs: ['--rounds', '3'],
     },
     fingerprint: 'testing',
   };
@@ -73,7 +84,12 @@ export class TestingJobManager {
   private taskManagers = 0;
 
   constructor(overrides: ConfigOverrides = {}) {
-    const runtime: ClusterRuntime = { dir: '/nonexistent', jobManagerAddress: { kind: 'unix', path: '/nonexistent/jm.sock' }, secretPath: '/nonexistent/secret', jobManagerInfoPath: '/nonexistent/jm.json' };
+    const runtime: ClusterRuntime = {
+      dir: '/nonexistent',
+      jobManagerAddress: { kind: 'unix', path: '/nonexistent/jm.sock' },
+      secretPath: '/nonexistent/secret',
+      jobManagerInfoPath: '/nonexistent/jm.json',
+    };
     this.dispatcher = new Dispatcher(this.resourceManager, this.slotPool, Configuration.empty().withOverrides(overrides), runtime);
   }
 
@@ -82,12 +98,29 @@ export class TestingJobManager {
     const index = ++this.taskManagers;
     const gateway = new TestingTaskExecutor((jobId, attemptId, state) => {
       // A rejected update is a bug in the code under test: rethrown, it fails the test run as an unhandled rejection.
-      this.dispatcher.jobMasterGateway.updateTaskExecutionState({ jobId, attemptId, state }).catch((error: unknown) => { throw error; });
+      this.dispatcher.jobMasterGateway.updateTaskExecutionState({ jobId, attemptId, state }).catch((error: unknown) => {
+        throw error;
+      });
     });
     const registration = {
-      resourceId: `testing-tm-${index}`, dataAddress: `localhost:${40_000 + index}`, numberOfSlots: slots, pid: 1000 + index, host: 'localhost',
+      resourceId: `testing-tm-${index}`,
+      dataAddress: `localhost:${40_000 + index}`,
+      numberOfSlots: slots,
+      pid: 1000 + index,
+      host: 'localhost',
       hardware: { cpuCores: 2, physicalMemory: 0, freeMemory: 0, managedMemory: 0 },
-      memoryConfiguration: { frameworkHeap: 0, taskHeap: 0, frameworkOffHeap: 0, taskOffHeap: 0, networkMemory: 0, managedMemory: 0, jvmMetaspace: 0, jvmOverhead: 0, totalFlinkMemory: 0, totalProcessMemory: 0 },
+      memoryConfiguration: {
+        frameworkHeap: 0,
+        taskHeap: 0,
+        frameworkOffHeap: 0,
+        taskOffHeap: 0,
+        networkMemory: 0,
+        managedMemory: 0,
+        jvmMetaspace: 0,
+        jvmOverhead: 0,
+        totalFlinkMemory: 0,
+        totalProcessMemory: 0,
+      },
     };
     // Only `isClosed` of the connection is read on these paths; no socket exists in this process.
     const connection = { isClosed: false, close: () => undefined } as unknown as RpcConnection;
@@ -101,13 +134,31 @@ export class TestingJobManager {
     return this.dispatcher.submitJob({
       jobId,
       graph,
-      archive: { fileName: 'Testing.jar', mainClass: 'org.tsflink.Testing', sha256: '0', bytes: new Uint8Array(), programArgs: [], defaults: { parallelism: 1, maxParallelism: -1, autoWatermarkIntervalMs: 200, checkpointIntervalMs: undefined, bufferTimeoutMs: 100 } },
+      archive: {
+        fileName: 'Testing.jar',
+        mainClass: 'org.tsflink.Testing',
+        sha256: '0',
+        bytes: new Uint8Array(),
+        programArgs: [],
+        defaults: {
+          parallelism: 1,
+          maxParallelism: -1,
+          autoWatermarkIntervalMs: 200,
+          checkpointIntervalMs: undefined,
+          bufferTimeoutMs: 100,
+        },
+      },
     });
   }
 
   /** Serves the REST API on a free port; returns its base URL. */
   async startRest(): Promise<string> {
-    this.server = new RestServer(createRestRouter(this.dispatcher), { bindAddress: '127.0.0.1', port: 0, maxContentLength: 1 << 20, allowOrigin: '*' });
+    this.server = new RestServer(createRestRouter(this.dispatcher), {
+      bindAddress: '127.0.0.1',
+      port: 0,
+      maxContentLength: 1 << 20,
+      allowOrigin: '*',
+    });
     return `http://127.0.0.1:${await this.server.start()}`;
   }
 

@@ -5,8 +5,10 @@ import { FRAME_HEADER_BYTES, FrameDecoder, encodeFrame, frameHeader } from '../.
 
 const text = (frames: Buffer[]): string[] => frames.map((f) => f.toString('utf8'));
 const frameOf = (s: string): Buffer => encodeFrame(Buffer.from(s, 'utf8'));
-const isProtocolError = (pattern: RegExp) => (error: unknown): boolean =>
-  error instanceof RpcError && error.code === 'RPC_PROTOCOL' && pattern.test(error.message);
+const isProtocolError =
+  (pattern: RegExp) =>
+  (error: unknown): boolean =>
+    error instanceof RpcError && error.code === 'RPC_PROTOCOL' && pattern.test(error.message);
 
 describe('FrameDecoder', () => {
   it('returns a frame that arrives whole', () => {
@@ -60,7 +62,10 @@ describe('FrameDecoder', () => {
 
   it('accepts a frame of exactly the limit and refuses one byte more', () => {
     assert.equal(new FrameDecoder(16).push(encodeFrame(Buffer.alloc(16, 1))).length, 1);
-    assert.throws(() => new FrameDecoder(16).push(encodeFrame(Buffer.alloc(17, 1))), isProtocolError(/17 bytes exceeds the limit of 16 bytes/));
+    assert.throws(
+      () => new FrameDecoder(16).push(encodeFrame(Buffer.alloc(17, 1))),
+      isProtocolError(/17 bytes exceeds the limit of 16 bytes/),
+    );
   });
 
   it('refuses an oversized length prefix as soon as the 4 header bytes arrive, before any payload is buffered', () => {

@@ -3,7 +3,13 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { RpcError } from '../../../src/core/errors.js';
 import { frameHeader } from '../../../src/rpc/frame-decoder.js';
-import { HANDSHAKE_MAX_FRAME_BYTES, HANDSHAKE_TIMEOUT_MS, PROTOCOL_VERSION, acceptHandshake, initiateHandshake } from '../../../src/rpc/handshake.js';
+import {
+  HANDSHAKE_MAX_FRAME_BYTES,
+  HANDSHAKE_TIMEOUT_MS,
+  PROTOCOL_VERSION,
+  acceptHandshake,
+  initiateHandshake,
+} from '../../../src/rpc/handshake.js';
 import { configureLogging, MemoryLogSink } from '../../../src/core/logging.js';
 import { FrameReader, closed, socketPair, writeJsonFrame, type SocketPair } from '../../helpers/unix-sockets.js';
 
@@ -12,8 +18,10 @@ const CLIENT = { role: 'taskmanager', id: 'tm-1' };
 
 const hmac = (secret: Buffer, ...parts: string[]): string => createHmac('sha256', secret).update(parts.join('\n')).digest('hex');
 
-const rpcError = (code: string, pattern: RegExp) => (error: unknown): boolean =>
-  error instanceof RpcError && error.code === code && pattern.test(error.message);
+const rpcError =
+  (code: string, pattern: RegExp) =>
+  (error: unknown): boolean =>
+    error instanceof RpcError && error.code === code && pattern.test(error.message);
 
 describe('handshake', () => {
   const pairs: SocketPair[] = [];
@@ -23,7 +31,9 @@ describe('handshake', () => {
     return p;
   };
   before(() => configureLogging(new MemoryLogSink(), 'ERROR'));
-  after(async () => { await Promise.all(pairs.map((p) => p.close())); });
+  after(async () => {
+    await Promise.all(pairs.map((p) => p.close()));
+  });
 
   it('authenticates both sides when they share the secret, and names each peer to the other', async () => {
     const { client, server } = await pair();
@@ -36,11 +46,19 @@ describe('handshake', () => {
 
   it('refuses a client with the wrong secret on both sides, and tells the client why', async () => {
     const { client, server } = await pair();
-    const [accepted, initiated] = await Promise.allSettled([acceptHandshake(server, randomBytes(32), SERVER), initiateHandshake(client, randomBytes(32), CLIENT)]);
+    const [accepted, initiated] = await Promise.allSettled([
+      acceptHandshake(server, randomBytes(32), SERVER),
+      initiateHandshake(client, randomBytes(32), CLIENT),
+    ]);
     assert.equal(accepted.status, 'rejected');
     assert.ok(rpcError('RPC_REFUSED', /authentication failed/)(accepted.status === 'rejected' ? accepted.reason : undefined));
     assert.equal(initiated.status, 'rejected');
-    assert.ok(rpcError('RPC_REFUSED', /refused by the server: authentication failed/)(initiated.status === 'rejected' ? initiated.reason : undefined));
+    assert.ok(
+      rpcError(
+        'RPC_REFUSED',
+        /refused by the server: authentication failed/,
+      )(initiated.status === 'rejected' ? initiated.reason : undefined),
+    );
   });
 
   it('makes the client refuse a server that accepts it without proving it holds the secret', async () => {
@@ -53,7 +71,12 @@ describe('handshake', () => {
     assert.equal(hello['mac'], hmac(secret, 'n0', CLIENT.role, CLIENT.id), 'the client proves itself with an HMAC over our nonce');
     assert.equal(JSON.stringify(hello).includes(secret.toString('hex')), false, 'the secret itself never crosses the wire');
     // An impostor answers "ok" with a MAC made from a secret of its own.
-    writeJsonFrame(server, { ok: true, role: 'jobmanager', id: 'fake', mac: hmac(randomBytes(32), String(hello['cnonce']), 'jobmanager', 'fake') });
+    writeJsonFrame(server, {
+      ok: true,
+      role: 'jobmanager',
+      id: 'fake',
+      mac: hmac(randomBytes(32), String(hello['cnonce']), 'jobmanager', 'fake'),
+    });
     await assert.rejects(initiated, rpcError('RPC_REFUSED', /could not prove it holds this cluster's secret/));
   });
 
@@ -63,7 +86,14 @@ describe('handshake', () => {
     const accepted = acceptHandshake(server, secret, SERVER);
     const reader = new FrameReader(client);
     const challenge = await reader.nextJson();
-    writeJsonFrame(client, { proto: 'tsflink', v: PROTOCOL_VERSION + 1, role: 'taskmanager', id: 'x', cnonce: 'c', mac: hmac(secret, String(challenge['nonce']), 'taskmanager', 'x') });
+    writeJsonFrame(client, {
+      proto: 'tsflink',
+      v: PROTOCOL_VERSION + 1,
+      role: 'taskmanager',
+      id: 'x',
+      cnonce: 'c',
+      mac: hmac(secret, String(challenge['nonce']), 'taskmanager', 'x'),
+    });
     await assert.rejects(accepted, rpcError('RPC_REFUSED', new RegExp(`unsupported protocol version ${PROTOCOL_VERSION + 1}`)));
     const answer = await reader.nextJson();
     assert.equal(answer['ok'], false);
@@ -93,7 +123,10 @@ describe('handshake', () => {
   });
 
   it('refuses a hello from a stranger (wrong protocol name) and one with malformed fields', async () => {
-    for (const [hello, pattern] of [[{ proto: 'http', v: 1 }, /not a tsflink peer/], [{ proto: 'tsflink', v: PROTOCOL_VERSION, role: 'taskmanager', id: 7 }, /malformed hello/]] as const) {
+    for (const [hello, pattern] of [
+      [{ proto: 'http', v: 1 }, /not a tsflink peer/],
+      [{ proto: 'tsflink', v: PROTOCOL_VERSION, role: 'taskmanager', id: 7 }, /malformed hello/],
+    ] as const) {
       const { client, server } = await pair();
       const accepted = acceptHandshake(server, randomBytes(32), SERVER);
       writeJsonFrame(client, hello);
@@ -130,7 +163,16 @@ describe('handshake', () => {
     const accepted = acceptHandshake(server, secret, SERVER);
     const challenge = await new FrameReader(client).nextJson();
     const extra = Buffer.from('first RPC frame');
-    const hello = Buffer.from(JSON.stringify({ proto: 'tsflink', v: PROTOCOL_VERSION, role: 'taskmanager', id: 'eager', cnonce: 'c1', mac: hmac(secret, String(challenge['nonce']), 'taskmanager', 'eager') }));
+    const hello = Buffer.from(
+      JSON.stringify({
+        proto: 'tsflink',
+        v: PROTOCOL_VERSION,
+        role: 'taskmanager',
+        id: 'eager',
+        cnonce: 'c1',
+        mac: hmac(secret, String(challenge['nonce']), 'taskmanager', 'eager'),
+      }),
+    );
     client.write(Buffer.concat([frameHeader(hello.length), hello, frameHeader(extra.length), extra]));
     const { peer, decoder } = await accepted;
     assert.deepEqual(peer, { role: 'taskmanager', id: 'eager' });

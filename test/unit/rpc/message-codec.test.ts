@@ -11,8 +11,10 @@ function rawPayload(header: string, ...attachments: Buffer[]): Buffer {
   return Buffer.concat([length, json, ...attachments]);
 }
 
-const protocolError = (pattern: RegExp) => (error: unknown): boolean =>
-  error instanceof RpcError && error.code === 'RPC_PROTOCOL' && pattern.test(error.message);
+const protocolError =
+  (pattern: RegExp) =>
+  (error: unknown): boolean =>
+    error instanceof RpcError && error.code === 'RPC_PROTOCOL' && pattern.test(error.message);
 
 describe('message codec round trips', () => {
   it('keeps a request with binary attachments nested in objects and arrays', () => {
@@ -22,7 +24,13 @@ describe('message codec round trips', () => {
       kind: 'request',
       id: 42,
       method: 'taskExecutor.submitTask',
-      args: [{ name: 'op', slices: [{ kind: 'inline', bytes: state }, { deeper: { again: [blob, new Uint8Array(0)] } }] }, 7, 'x', null, true],
+      args: [
+        { name: 'op', slices: [{ kind: 'inline', bytes: state }, { deeper: { again: [blob, new Uint8Array(0)] } }] },
+        7,
+        'x',
+        null,
+        true,
+      ],
     };
     const decoded = decodeMessage(encodeMessage(message));
     assert.equal(decoded.kind, 'request');
@@ -55,14 +63,24 @@ describe('message codec round trips', () => {
   });
 
   it('round-trips responses, error responses and notifications', () => {
-    assert.deepEqual(decodeMessage(encodeMessage({ kind: 'response', id: 3, result: { a: [1, 'b'] } })), { kind: 'response', id: 3, result: { a: [1, 'b'] } });
+    assert.deepEqual(decodeMessage(encodeMessage({ kind: 'response', id: 3, result: { a: [1, 'b'] } })), {
+      kind: 'response',
+      id: 3,
+      result: { a: [1, 'b'] },
+    });
     const error = { name: 'RpcError', message: 'boom', stack: 'RpcError: boom\n    at remote', code: 'RPC_REMOTE' };
     assert.deepEqual(decodeMessage(encodeMessage({ kind: 'error', id: 4, error })), { kind: 'error', id: 4, error });
-    assert.deepEqual(decodeMessage(encodeMessage({ kind: 'notification', method: 'rm.hb', args: ['tm-1'] })), { kind: 'notification', method: 'rm.hb', args: ['tm-1'] });
+    assert.deepEqual(decodeMessage(encodeMessage({ kind: 'notification', method: 'rm.hb', args: ['tm-1'] })), {
+      kind: 'notification',
+      method: 'rm.hb',
+      args: ['tm-1'],
+    });
   });
 
   it('drops undefined object fields and keeps an object that merely has a $bin-like key among others', () => {
-    const decoded = decodeMessage(encodeMessage({ kind: 'request', id: 1, method: 'a.b', args: [{ keep: 1, drop: undefined, other: { $bin: 0, extra: true } }] }));
+    const decoded = decodeMessage(
+      encodeMessage({ kind: 'request', id: 1, method: 'a.b', args: [{ keep: 1, drop: undefined, other: { $bin: 0, extra: true } }] }),
+    );
     assert.ok(decoded.kind === 'request');
     assert.deepEqual(decoded.args[0], { keep: 1, other: { $bin: 0, extra: true } });
   });
@@ -72,7 +90,11 @@ describe('message codec refuses malformed payloads with RPC_PROTOCOL', () => {
   const cases: Array<[string, Buffer, RegExp]> = [
     ['an empty payload', Buffer.alloc(0), /shorter than its header length/],
     ['a payload of 3 bytes', Buffer.from([0, 0, 0]), /shorter than its header length/],
-    ['a header length past the end', Buffer.concat([Buffer.from([0, 0, 0, 50]), Buffer.from('{}')]), /header length 50 exceeds the payload/],
+    [
+      'a header length past the end',
+      Buffer.concat([Buffer.from([0, 0, 0, 50]), Buffer.from('{}')]),
+      /header length 50 exceeds the payload/,
+    ],
     ['a header that is not JSON', rawPayload('{"k":"q",'), /not valid JSON/],
     ['a header that is JSON null', rawPayload('null'), /not an object/],
     ['a header that is an array', rawPayload('[1,2]'), /not an object/],
@@ -90,16 +112,48 @@ describe('message codec refuses malformed payloads with RPC_PROTOCOL', () => {
     ['an error response without a message', rawPayload('{"k":"e","i":1,"e":{"name":"X"}}'), /malformed error response/],
     ['a notification without a method', rawPayload('{"k":"n","a":[]}'), /malformed notification/],
     ['a notification without args', rawPayload('{"k":"n","m":"a.b"}'), /malformed notification/],
-    ['an attachment table that is not an array', rawPayload('{"k":"n","m":"a.b","a":[],"b":3}', Buffer.alloc(3)), /attachment table is not an array/],
+    [
+      'an attachment table that is not an array',
+      rawPayload('{"k":"n","m":"a.b","a":[],"b":3}', Buffer.alloc(3)),
+      /attachment table is not an array/,
+    ],
     ['an attachment length that is negative', rawPayload('{"k":"n","m":"a.b","a":[],"b":[-1]}'), /attachment table does not match/],
-    ['an attachment length that is fractional', rawPayload('{"k":"n","m":"a.b","a":[],"b":[1.5]}', Buffer.alloc(2)), /attachment table does not match/],
-    ['an attachment length that is a string', rawPayload('{"k":"n","m":"a.b","a":[],"b":["2"]}', Buffer.alloc(2)), /attachment table does not match/],
-    ['attachments longer than the payload', rawPayload('{"k":"n","m":"a.b","a":[],"b":[2,5]}', Buffer.alloc(4)), /attachment table does not match/],
-    ['bytes left over after the attachments', rawPayload('{"k":"n","m":"a.b","a":[],"b":[2]}', Buffer.alloc(5)), /attachment table does not match/],
-    ['bytes after a header that lists no attachments', rawPayload('{"k":"n","m":"a.b","a":[]}', Buffer.alloc(1)), /attachment table does not match/],
-    ['a reference to a missing attachment', rawPayload('{"k":"n","m":"a.b","a":[{"$bin":1}],"b":[1]}', Buffer.alloc(1)), /missing attachment/],
+    [
+      'an attachment length that is fractional',
+      rawPayload('{"k":"n","m":"a.b","a":[],"b":[1.5]}', Buffer.alloc(2)),
+      /attachment table does not match/,
+    ],
+    [
+      'an attachment length that is a string',
+      rawPayload('{"k":"n","m":"a.b","a":[],"b":["2"]}', Buffer.alloc(2)),
+      /attachment table does not match/,
+    ],
+    [
+      'attachments longer than the payload',
+      rawPayload('{"k":"n","m":"a.b","a":[],"b":[2,5]}', Buffer.alloc(4)),
+      /attachment table does not match/,
+    ],
+    [
+      'bytes left over after the attachments',
+      rawPayload('{"k":"n","m":"a.b","a":[],"b":[2]}', Buffer.alloc(5)),
+      /attachment table does not match/,
+    ],
+    [
+      'bytes after a header that lists no attachments',
+      rawPayload('{"k":"n","m":"a.b","a":[]}', Buffer.alloc(1)),
+      /attachment table does not match/,
+    ],
+    [
+      'a reference to a missing attachment',
+      rawPayload('{"k":"n","m":"a.b","a":[{"$bin":1}],"b":[1]}', Buffer.alloc(1)),
+      /missing attachment/,
+    ],
     ['a reference without any attachment table', rawPayload('{"k":"n","m":"a.b","a":[{"$bin":0}]}'), /missing attachment/],
-    ['a reference that is not a number', rawPayload('{"k":"n","m":"a.b","a":[{"$bin":"0"}],"b":[1]}', Buffer.alloc(1)), /missing attachment/],
+    [
+      'a reference that is not a number',
+      rawPayload('{"k":"n","m":"a.b","a":[{"$bin":"0"}],"b":[1]}', Buffer.alloc(1)),
+      /missing attachment/,
+    ],
     ['a negative reference', rawPayload('{"k":"n","m":"a.b","a":[{"$bin":-1}],"b":[1]}', Buffer.alloc(1)), /missing attachment/],
   ];
 
@@ -112,6 +166,9 @@ describe('message codec refuses malformed payloads with RPC_PROTOCOL', () => {
   it('accepts the hand-built layout the refusals above deviate from', () => {
     const decoded = decodeMessage(rawPayload('{"k":"n","m":"a.b","a":[{"$bin":1},{"$bin":0}],"b":[2,1]}', Buffer.from('xyz')));
     assert.ok(decoded.kind === 'notification');
-    assert.deepEqual(decoded.args.map((b) => Buffer.from(b as Uint8Array).toString()), ['z', 'xy']);
+    assert.deepEqual(
+      decoded.args.map((b) => Buffer.from(b as Uint8Array).toString()),
+      ['z', 'xy'],
+    );
   });
 });

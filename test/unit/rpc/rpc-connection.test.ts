@@ -46,12 +46,16 @@ function throwDeepInsideTheServer(message: string): never {
   throw new Error(message);
 }
 
-const rpcError = (code: string, pattern: RegExp) => (error: unknown): boolean =>
-  error instanceof RpcError && error.code === code && pattern.test(error.message);
+const rpcError =
+  (code: string, pattern: RegExp) =>
+  (error: unknown): boolean =>
+    error instanceof RpcError && error.code === code && pattern.test(error.message);
 
 /** An error raised on the other end arrives rebuilt from its serialized form, keeping name and code. */
-const remoteError = (code: string, pattern: RegExp) => (error: unknown): boolean =>
-  error instanceof Error && error.name === 'RpcError' && (error as { code?: string }).code === code && pattern.test(error.message);
+const remoteError =
+  (code: string, pattern: RegExp) =>
+  (error: unknown): boolean =>
+    error instanceof Error && error.name === 'RpcError' && (error as { code?: string }).code === code && pattern.test(error.message);
 
 /** Polls for a value the server side produces asynchronously. */
 async function waitForOpen<T>(probe: () => T | undefined): Promise<T> {
@@ -78,10 +82,19 @@ describe('RpcConnection and gateways over a real Unix socket', () => {
   let server: RpcServer;
 
   const impl: EchoGateway = {
-    echo: async (value) => { invoked.push('echo'); return value; },
+    echo: async (value) => {
+      invoked.push('echo');
+      return value;
+    },
     fail: async (message) => throwDeepInsideTheServer(message),
-    slow: async (ms) => { await sleep(ms); return 'late'; },
-    note: (value) => { invoked.push('note'); notes.push(value); },
+    slow: async (ms) => {
+      await sleep(ms);
+      return 'late';
+    },
+    note: (value) => {
+      invoked.push('note');
+      notes.push(value);
+    },
   };
 
   const client = async (id: string): Promise<RpcConnection> => {
@@ -159,7 +172,11 @@ describe('RpcConnection and gateways over a real Unix socket', () => {
   it('refuses methods that are not in a registered spec, including inherited object members', async () => {
     const connection = await client('unknown');
     for (const method of ['echo.nope', 'other.echo', 'echo', 'echo.toString', 'echo.hasOwnProperty', 'echo.constructor', '.echo']) {
-      await assert.rejects(connection.call(method, [], 2000), remoteError('RPC_PROTOCOL', new RegExp(`no such method: ${method.replace('.', '\\.')}`)), method);
+      await assert.rejects(
+        connection.call(method, [], 2000),
+        remoteError('RPC_PROTOCOL', new RegExp(`no such method: ${method.replace('.', '\\.')}`)),
+        method,
+      );
     }
     assert.equal(connection.isClosed, false, 'a refused call does not end the connection');
   });
@@ -167,7 +184,10 @@ describe('RpcConnection and gateways over a real Unix socket', () => {
   it('refuses a notification called as a request, and a request sent as a notification', async () => {
     const connection = await client('kinds');
     invoked.length = 0;
-    await assert.rejects(connection.call('echo.note', ['x'], 2000), remoteError('RPC_PROTOCOL', /echo\.note is a notification, not a request/));
+    await assert.rejects(
+      connection.call('echo.note', ['x'], 2000),
+      remoteError('RPC_PROTOCOL', /echo\.note is a notification, not a request/),
+    );
     connection.notify('echo.echo', ['y']);
     assert.equal(await connection.call('echo.echo', ['z'], 2000), 'z');
     assert.deepEqual(invoked, ['echo'], 'neither misdirected call reached the implementation');
@@ -179,7 +199,10 @@ describe('RpcConnection and gateways over a real Unix socket', () => {
     const pending = connection.call('echo.slow', [5000], 10_000);
     const reason = closeReason(connection);
     connection.close('closing for the test');
-    await assert.rejects(pending, rpcError('RPC_CLOSED', /call echo\.slow to jobmanager jm-test failed: connection closed \(closing for the test\)/));
+    await assert.rejects(
+      pending,
+      rpcError('RPC_CLOSED', /call echo\.slow to jobmanager jm-test failed: connection closed \(closing for the test\)/),
+    );
     assert.equal(await reason, 'closing for the test');
     await assert.rejects(connection.call('echo.echo', [1], 1000), rpcError('RPC_CLOSED', /cannot call echo\.echo/));
     assert.doesNotThrow(() => connection.notify('echo.note', ['dropped']));
@@ -195,7 +218,11 @@ describe('RpcConnection and gateways over a real Unix socket', () => {
 
   it('closes only the connection that sent a garbage frame', async () => {
     const healthy = createGatewayProxy(await client('healthy'), ECHO);
-    for (const garbage of [encodeFrame(Buffer.from('definitely not a message')), frameHeader(0xffffffff), encodeFrame(encodeMessage({ kind: 'request', id: 1, method: 'echo.echo', args: [] }).subarray(0, 6))]) {
+    for (const garbage of [
+      encodeFrame(Buffer.from('definitely not a message')),
+      frameHeader(0xffffffff),
+      encodeFrame(encodeMessage({ kind: 'request', id: 1, method: 'echo.echo', args: [] }).subarray(0, 6)),
+    ]) {
       const socket = connect({ path: address.path });
       await once(socket, 'connect');
       await initiateHandshake(socket, secret, { role: 'taskmanager', id: 'vandal' });

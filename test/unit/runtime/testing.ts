@@ -103,18 +103,23 @@ export interface SingleChainOptions {
 }
 
 /** A chain of one operator, with its output collected. */
-export function singleOperatorChain(factory: OperatorFactory, options: SingleChainOptions = {}): { chain: StreamOperatorChain; output: CollectingOutput; services: TaskServices } {
+export function singleOperatorChain(
+  factory: OperatorFactory,
+  options: SingleChainOptions = {},
+): { chain: StreamOperatorChain; output: CollectingOutput; services: TaskServices } {
   const services = options.services ?? testServices();
   const output = new CollectingOutput();
   const chain = buildOperatorChain(
-    [{
-      operatorId: (options.operatorId ?? 'a'.repeat(32)) as OperatorId,
-      name: 'op',
-      factory,
-      keyed: options.keyed,
-      inputType: options.inputType,
-      outputType: options.outputType ?? { kind: 'GENERIC' },
-    }],
+    [
+      {
+        operatorId: (options.operatorId ?? 'a'.repeat(32)) as OperatorId,
+        name: 'op',
+        factory,
+        keyed: options.keyed,
+        inputType: options.inputType,
+        outputType: options.outputType ?? { kind: 'GENERIC' },
+      },
+    ],
     services,
     output,
   );

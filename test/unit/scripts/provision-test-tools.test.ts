@@ -40,7 +40,10 @@ describe('provisioning the tools tests need', () => {
     const installed = new Set<string>();
     const host = fakeHost(installed);
     assert.equal(provision(['test/e2e/web-ui.test.ts', 'test/unit/x.test.ts'], tools(installed), host), null);
-    assert.deepEqual(host.calls, [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]);
+    assert.deepEqual(host.calls, [
+      ['update', '-qq'],
+      ['install', '-y', '-qq', 'chromium'],
+    ]);
     assert.deepEqual([...installed], ['chromium']);
     assert.match(host.lines.join('\n'), /Installing Debian's chromium \(for the web UI test\)/);
   });

@@ -8,7 +8,16 @@ const TIMED_STATES: readonly ExecutionState[] = ['CREATED', 'SCHEDULED', 'DEPLOY
 
 /** Lifecycle order, to break ties between states entered in the same millisecond. */
 const LIFECYCLE: readonly ExecutionState[] = [
-  'CREATED', 'SCHEDULED', 'DEPLOYING', 'INITIALIZING', 'RECONCILING', 'RUNNING', 'FINISHED', 'CANCELING', 'CANCELED', 'FAILED',
+  'CREATED',
+  'SCHEDULED',
+  'DEPLOYING',
+  'INITIALIZING',
+  'RECONCILING',
+  'RUNNING',
+  'FINISHED',
+  'CANCELING',
+  'CANCELED',
+  'FAILED',
 ];
 
 /** When an attempt started, as Flink counts it: when it was deployed; -1 before that. */
@@ -29,8 +38,7 @@ export function durationOf(startTime: number, endTime: number, now: number): num
 
 /** Milliseconds the attempt spent in each timed state (0 for states it skipped). */
 export function statusDurations(execution: Execution, now: number): Partial<Record<ExecutionState, number>> {
-  const entered = LIFECYCLE
-    .filter((state) => execution.stateTimestamps[state] !== undefined)
+  const entered = LIFECYCLE.filter((state) => execution.stateTimestamps[state] !== undefined)
     .map((state) => ({ state, at: execution.stateTimestamps[state]! }))
     .sort((a, b) => a.at - b.at || LIFECYCLE.indexOf(a.state) - LIFECYCLE.indexOf(b.state));
   const durations: Partial<Record<ExecutionState, number>> = {};

@@ -20,11 +20,17 @@ export interface SubtaskMetricsProvider {
 
 /** What REST shows before anything was reported: zeros, marked incomplete. */
 export const UNREPORTED_IO_METRICS: IoMetrics = Object.freeze({
-  readBytes: 0, readBytesComplete: false,
-  writeBytes: 0, writeBytesComplete: false,
-  readRecords: 0, readRecordsComplete: false,
-  writeRecords: 0, writeRecordsComplete: false,
-  accumulatedBackpressuredTime: 0, accumulatedIdleTime: 0, accumulatedBusyTime: 0,
+  readBytes: 0,
+  readBytesComplete: false,
+  writeBytes: 0,
+  writeBytesComplete: false,
+  readRecords: 0,
+  readRecordsComplete: false,
+  writeRecords: 0,
+  writeRecordsComplete: false,
+  accumulatedBackpressuredTime: 0,
+  accumulatedIdleTime: 0,
+  accumulatedBusyTime: 0,
 });
 
 /** A provider that knows nothing: every subtask shows zeros. */
@@ -32,20 +38,31 @@ export const NO_METRICS: SubtaskMetricsProvider = { ioMetrics: () => undefined }
 
 /** The counters of one attempt, zeros when the provider has none. */
 export function attemptIoMetrics(provider: SubtaskMetricsProvider, jobId: string, execution: Execution): IoMetrics {
-  return provider.ioMetrics({
-    jobId,
-    vertexId: execution.vertex.id,
-    subtaskIndex: execution.subtaskIndex,
-    attemptNumber: execution.attemptNumber,
-    attemptId: execution.attemptId,
-  }) ?? UNREPORTED_IO_METRICS;
+  return (
+    provider.ioMetrics({
+      jobId,
+      vertexId: execution.vertex.id,
+      subtaskIndex: execution.subtaskIndex,
+      attemptNumber: execution.attemptNumber,
+      attemptId: execution.attemptId,
+    }) ?? UNREPORTED_IO_METRICS
+  );
 }
 
 /** Sums counters over subtasks; a sum is complete only when every part is (and there is one). */
 export function sumIoMetrics(parts: readonly IoMetrics[]): IoMetrics {
   const nonEmpty = parts.length > 0;
-  let readBytes = 0, writeBytes = 0, readRecords = 0, writeRecords = 0, backpressured = 0, idle = 0, busy = 0;
-  let readBytesComplete = nonEmpty, writeBytesComplete = nonEmpty, readRecordsComplete = nonEmpty, writeRecordsComplete = nonEmpty;
+  let readBytes = 0,
+    writeBytes = 0,
+    readRecords = 0,
+    writeRecords = 0,
+    backpressured = 0,
+    idle = 0,
+    busy = 0;
+  let readBytesComplete = nonEmpty,
+    writeBytesComplete = nonEmpty,
+    readRecordsComplete = nonEmpty,
+    writeRecordsComplete = nonEmpty;
   for (const part of parts) {
     readBytes += part.readBytes;
     writeBytes += part.writeBytes;
@@ -60,7 +77,16 @@ export function sumIoMetrics(parts: readonly IoMetrics[]): IoMetrics {
     writeRecordsComplete &&= part.writeRecordsComplete;
   }
   return {
-    readBytes, readBytesComplete, writeBytes, writeBytesComplete, readRecords, readRecordsComplete, writeRecords, writeRecordsComplete,
-    accumulatedBackpressuredTime: backpressured, accumulatedIdleTime: idle, accumulatedBusyTime: busy,
+    readBytes,
+    readBytesComplete,
+    writeBytes,
+    writeBytesComplete,
+    readRecords,
+    readRecordsComplete,
+    writeRecords,
+    writeRecordsComplete,
+    accumulatedBackpressuredTime: backpressured,
+    accumulatedIdleTime: idle,
+    accumulatedBusyTime: busy,
   };
 }

@@ -58,7 +58,10 @@ export function checkpointStatistics(job: TrackedJob): Readonly<Record<string, u
 export function checkpointDetails(job: TrackedJob, checkpointId: number): Readonly<Record<string, unknown>> {
   const details = job.master.checkpointing.services.statsTracker.renderCheckpointDetails(checkpointId);
   if (details === undefined) {
-    throw new JobRequestError('NOT_FOUND', `Checkpoint ${checkpointId} of job ${job.jobId} is not in the checkpoint statistics history (web.checkpoints.history keeps the newest ones).`);
+    throw new JobRequestError(
+      'NOT_FOUND',
+      `Checkpoint ${checkpointId} of job ${job.jobId} is not in the checkpoint statistics history (web.checkpoints.history keeps the newest ones).`,
+    );
   }
   return details;
 }

@@ -1,5 +1,10 @@
 import type {
-  ExecutionStateCounts, JobDetails, JobOverview, JobPlanNode, JobStatusName, JobVertexOverview,
+  ExecutionStateCounts,
+  JobDetails,
+  JobOverview,
+  JobPlanNode,
+  JobStatusName,
+  JobVertexOverview,
 } from '../../../rpc/gateways/job-view-types.js';
 import { EXECUTION_STATES, JOB_STATUSES } from '../../../rpc/gateways/job-view-types.js';
 import type { ExecutionState } from '../../../rpc/gateways/job-master-gateway.js';
@@ -60,7 +65,8 @@ export function jobDetails(job: TrackedJob, metrics: SubtaskMetricsProvider, now
 export function planNodes(vertices: readonly VertexShape[]): JobPlanNode[] {
   return vertices.map(({ jobVertex, parallelism }) => ({
     id: jobVertex.id,
-    description: jobVertex.operators.map((operator, index) => (index === 0 ? operator.name : `+- ${operator.name}`)).join('<br/>') || jobVertex.name,
+    description:
+      jobVertex.operators.map((operator, index) => (index === 0 ? operator.name : `+- ${operator.name}`)).join('<br/>') || jobVertex.name,
     parallelism,
     inputs: jobVertex.inputs.map((edge, num) => ({ id: edge.source, num, shipStrategy: edge.shipStrategy })),
   }));

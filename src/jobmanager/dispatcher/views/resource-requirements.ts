@@ -20,7 +20,8 @@ export class ResourceRequirementsService {
 
   /** Validates new bounds against the job's vertices and hands them to the Adaptive Scheduler, which rescales to them. */
   async update(job: TrackedJob, requested: JobResourceRequirements): Promise<void> {
-    if (Object.keys(requested).length === 0) throw new JobRequestError('BAD_REQUEST', 'Request body does not specify resource requirements.');
+    if (Object.keys(requested).length === 0)
+      throw new JobRequestError('BAD_REQUEST', 'Request body does not specify resource requirements.');
     if (this.pending.has(job.jobId)) {
       // Flink leaves the placeholder unfilled in this message; clients match it as is.
       throw new JobRequestError('CONFLICT', 'Another update to the job [%s] resource requirements is in progress.');
@@ -28,13 +29,22 @@ export class ResourceRequirementsService {
     this.pending.add(job.jobId);
     try {
       // The update is applied on a later turn, after the vertices were read; a second request meanwhile is refused above.
-      const maxParallelism = await Promise.resolve(new Map(job.vertices().map((shape) => [shape.jobVertex.id as string, shape.maxParallelism])));
+      const maxParallelism = await Promise.resolve(
+        new Map(job.vertices().map((shape) => [shape.jobVertex.id as string, shape.maxParallelism])),
+      );
       const errors = validateRequirements(requested, maxParallelism);
       if (errors.length > 0) throw new JobRequestError('BAD_REQUEST', errors.join('\n'));
-      if (isGloballyTerminal(job.status)) throw new JobRequestError('BAD_REQUEST', `Job ${job.jobId} has already ended (${job.status}); its resource requirements can no longer change.`);
+      if (isGloballyTerminal(job.status))
+        throw new JobRequestError(
+          'BAD_REQUEST',
+          `Job ${job.jobId} has already ended (${job.status}); its resource requirements can no longer change.`,
+        );
       const scheduler = requireAdaptive(job);
-      if (scheduler.resources.reactive) throw new JobRequestError('UNSUPPORTED', 'Cannot change the parallelism of a job running in reactive mode.');
-      scheduler.updateResourceRequirements(new Map(Object.entries(requested).map(([vertexId, bounds]) => [vertexId, normalized(bounds, maxParallelism.get(vertexId)!)])));
+      if (scheduler.resources.reactive)
+        throw new JobRequestError('UNSUPPORTED', 'Cannot change the parallelism of a job running in reactive mode.');
+      scheduler.updateResourceRequirements(
+        new Map(Object.entries(requested).map(([vertexId, bounds]) => [vertexId, normalized(bounds, maxParallelism.get(vertexId)!)])),
+      );
     } finally {
       this.pending.delete(job.jobId);
     }
@@ -54,11 +64,15 @@ export function validateRequirements(requested: JobResourceRequirements, maxPara
     }
     const { lowerBound, upperBound } = normalized(bounds, max);
     if (lowerBound < 1 || upperBound < 1) {
-      errors.push(`Both, the requested lower bound [${lowerBound}] and upper bound [${upperBound}] for job vertex [${vertexId}] must be greater than zero.`);
+      errors.push(
+        `Both, the requested lower bound [${lowerBound}] and upper bound [${upperBound}] for job vertex [${vertexId}] must be greater than zero.`,
+      );
       continue;
     }
-    if (lowerBound > upperBound) errors.push(`The requested lower bound [${lowerBound}] for job vertex [${vertexId}] is higher than the upper bound [${upperBound}].`);
-    if (max < upperBound) errors.push(`The newly requested parallelism ${upperBound} for the job vertex ${vertexId} exceeds its maximum parallelism ${max}.`);
+    if (lowerBound > upperBound)
+      errors.push(`The requested lower bound [${lowerBound}] for job vertex [${vertexId}] is higher than the upper bound [${upperBound}].`);
+    if (max < upperBound)
+      errors.push(`The newly requested parallelism ${upperBound} for the job vertex ${vertexId} exceeds its maximum parallelism ${max}.`);
   }
   for (const vertexId of missing) errors.push(`The request is incomplete, missing job vertex [${vertexId}] resource requirements.`);
   return errors;
@@ -75,7 +89,10 @@ function normalized(bounds: ParallelismBounds, maxParallelism: number): Parallel
 function requireAdaptive(job: TrackedJob): AdaptiveScheduler {
   const scheduler = job.adaptiveScheduler;
   if (scheduler === undefined) {
-    throw new JobRequestError('UNSUPPORTED', `The ${job.master.scheduler.schedulerType}Scheduler does not support changing the parallelism without a job restart. This feature is currently only expected to work with the AdaptiveScheduler.`);
+    throw new JobRequestError(
+      'UNSUPPORTED',
+      `The ${job.master.scheduler.schedulerType}Scheduler does not support changing the parallelism without a job restart. This feature is currently only expected to work with the AdaptiveScheduler.`,
+    );
   }
   return scheduler;
 }

@@ -25,7 +25,10 @@ const ACCESS_CHECK_INTERVAL_MS = 20;
 export class SavepointOperations {
   private readonly operations = new Map<string, Operation>();
 
-  constructor(private readonly retentionMs = OPERATION_RESULT_RETENTION_MS, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly retentionMs = OPERATION_RESULT_RETENTION_MS,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** Starts `run` under `triggerId` (a fresh one when undefined) unless that id already names an operation; returns the id. */
   start(jobId: string, triggerId: string | undefined, run: () => Promise<string>): string {
@@ -37,10 +40,19 @@ export class SavepointOperations {
       status: { state: 'IN_PROGRESS' },
       finishedAt: undefined,
       accessed: false,
-      done: Promise.resolve().then(run).then(
-        (location) => { operation.status = { state: 'COMPLETED', location }; },
-        (error: unknown) => { operation.status = { state: 'FAILED', failure: serializeError(error) }; },
-      ).finally(() => { operation.finishedAt = this.clock(); }),
+      done: Promise.resolve()
+        .then(run)
+        .then(
+          (location) => {
+            operation.status = { state: 'COMPLETED', location };
+          },
+          (error: unknown) => {
+            operation.status = { state: 'FAILED', failure: serializeError(error) };
+          },
+        )
+        .finally(() => {
+          operation.finishedAt = this.clock();
+        }),
     };
     this.operations.set(key, operation);
     return id;
@@ -50,7 +62,8 @@ export class SavepointOperations {
   async status(jobId: string, triggerId: string, waitMs: number): Promise<SavepointOperationStatus> {
     this.evictExpired();
     const operation = this.operations.get(keyOf(jobId, triggerId));
-    if (operation === undefined) throw new JobRequestError('NOT_FOUND', `There is no savepoint operation with trigger id ${triggerId} for job ${jobId}.`);
+    if (operation === undefined)
+      throw new JobRequestError('NOT_FOUND', `There is no savepoint operation with trigger id ${triggerId} for job ${jobId}.`);
     if (operation.status.state === 'IN_PROGRESS' && waitMs > 0) await settledWithin(operation.done, waitMs);
     if (operation.status.state !== 'IN_PROGRESS') operation.accessed = true;
     return operation.status;
@@ -83,6 +96,8 @@ function keyOf(jobId: string, triggerId: string): string {
 /** Resolves when `promise` settles or `ms` passed, whichever is first, leaving no timer behind. */
 function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); });
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

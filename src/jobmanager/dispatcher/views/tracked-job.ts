@@ -26,7 +26,10 @@ export interface VertexShape {
 export class TrackedJob {
   private lastGraph: ExecutionGraph | undefined;
 
-  constructor(readonly master: JobMaster, private readonly clusterDefaultParallelism: number) {
+  constructor(
+    readonly master: JobMaster,
+    private readonly clusterDefaultParallelism: number,
+  ) {
     // Each run enters RUNNING (or ends) through a status change, so this sees every graph.
     master.status.addListener(() => this.remember());
     this.remember();
@@ -62,7 +65,12 @@ export class TrackedJob {
   vertices(): VertexShape[] {
     const graph = this.graph();
     if (graph !== undefined) {
-      return graph.vertices.map((v) => ({ jobVertex: v.jobVertex, parallelism: v.parallelism, maxParallelism: v.maxParallelism, executions: v.executions }));
+      return graph.vertices.map((v) => ({
+        jobVertex: v.jobVertex,
+        parallelism: v.parallelism,
+        maxParallelism: v.maxParallelism,
+        executions: v.executions,
+      }));
     }
     const initial = this.initialParallelism();
     const sparse = this.adaptiveScheduler !== undefined;

@@ -1,6 +1,19 @@
-import type { JobVertexDetails, JobVertexTaskManagers, SubtaskAttemptDetails, VertexTaskManagerGroup } from '../../../rpc/gateways/job-view-types.js';
+import type {
+  JobVertexDetails,
+  JobVertexTaskManagers,
+  SubtaskAttemptDetails,
+  VertexTaskManagerGroup,
+} from '../../../rpc/gateways/job-view-types.js';
 import type { Execution } from '../../scheduler/execution-graph/execution.js';
-import { aggregateState, attemptEndTime, attemptStartTime, countStates, durationOf, groupTiming, statusDurations } from './execution-timing.js';
+import {
+  aggregateState,
+  attemptEndTime,
+  attemptStartTime,
+  countStates,
+  durationOf,
+  groupTiming,
+  statusDurations,
+} from './execution-timing.js';
 import { attemptIoMetrics, sumIoMetrics, type SubtaskMetricsProvider } from './io-metrics.js';
 import type { VertexShape } from './tracked-job.js';
 

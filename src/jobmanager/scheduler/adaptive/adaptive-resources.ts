@@ -46,7 +46,9 @@ export class AdaptiveResources {
 
   /** Parallelism and max parallelism per vertex for a plan. */
   vertexParallelism(plan: ParallelismPlan): VertexParallelism {
-    return new Map(this.bounds().map((b) => [b.vertexId, { parallelism: plan.parallelism.get(b.vertexId)!, maxParallelism: b.maxParallelism }]));
+    return new Map(
+      this.bounds().map((b) => [b.vertexId, { parallelism: plan.parallelism.get(b.vertexId)!, maxParallelism: b.maxParallelism }]),
+    );
   }
 
   /** Whether a vertex's max parallelism was derived rather than set (then it may adopt a checkpoint's). */

@@ -73,7 +73,9 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
     readonly timeline: RescaleTimeline,
   ) {
     this.state = new Created(this);
-    this.terminated = new Promise((resolve) => { this.resolveTerminated = resolve; });
+    this.terminated = new Promise((resolve) => {
+      this.resolveTerminated = resolve;
+    });
   }
 
   get currentState(): State {
@@ -86,10 +88,19 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
     if (this.state instanceof Created) this.state.startScheduling();
   }
 
-  cancel(): void { this.state.cancel(); }
-  suspend(reason: string): void { log.info(`Suspending job ${this.context.jobId}: ${reason}`); this.state.suspend(reason); }
-  status(): JobStatus { return this.context.status.status; }
-  whenTerminated(): Promise<JobResult> { return this.terminated; }
+  cancel(): void {
+    this.state.cancel();
+  }
+  suspend(reason: string): void {
+    log.info(`Suspending job ${this.context.jobId}: ${reason}`);
+    this.state.suspend(reason);
+  }
+  status(): JobStatus {
+    return this.context.status.status;
+  }
+  whenTerminated(): Promise<JobResult> {
+    return this.terminated;
+  }
 
   updateTaskExecutionState(update: TaskExecutionStateUpdate): boolean {
     const state = this.state;
@@ -172,17 +183,37 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
     timers.add(timer);
   }
 
-  get resourceWaitTimeoutMs(): number { return this.settings.resourceWaitTimeoutMs; }
-  get resourceStabilizationTimeoutMs(): number { return this.settings.resourceStabilizationTimeoutMs; }
-  get cooldownMs(): number { return this.settings.cooldownMs; }
-  get executingStabilizationMs(): number { return this.settings.executingStabilizationMs; }
-  get scalingIntervalMaxMs(): number | undefined { return this.settings.scalingIntervalMaxMs; }
+  get resourceWaitTimeoutMs(): number {
+    return this.settings.resourceWaitTimeoutMs;
+  }
+  get resourceStabilizationTimeoutMs(): number {
+    return this.settings.resourceStabilizationTimeoutMs;
+  }
+  get cooldownMs(): number {
+    return this.settings.cooldownMs;
+  }
+  get executingStabilizationMs(): number {
+    return this.settings.executingStabilizationMs;
+  }
+  get scalingIntervalMaxMs(): number | undefined {
+    return this.settings.scalingIntervalMaxMs;
+  }
 
-  hasDesiredResources(): boolean { return this.resources.hasDesiredResources(); }
-  hasSufficientResources(): boolean { return this.resources.hasSufficientResources(); }
-  judgeRescale(deployment: GraphDeployment): RescaleVerdict { return this.resources.judgeRescale(deployment.graph); }
-  releaseSlots(deployment: GraphDeployment): void { this.context.slotPool.release(deployment.allocations); }
-  reportReplay(records: number | undefined): void { this.timeline.reportReplay(records); }
+  hasDesiredResources(): boolean {
+    return this.resources.hasDesiredResources();
+  }
+  hasSufficientResources(): boolean {
+    return this.resources.hasSufficientResources();
+  }
+  judgeRescale(deployment: GraphDeployment): RescaleVerdict {
+    return this.resources.judgeRescale(deployment.graph);
+  }
+  releaseSlots(deployment: GraphDeployment): void {
+    this.context.slotPool.release(deployment.allocations);
+  }
+  reportReplay(records: number | undefined): void {
+    this.timeline.reportReplay(records);
+  }
   createCheckpointing(deployment: GraphDeployment, onGlobalFailure: (error: SerializedError) => void) {
     return this.checkpointing.createRun(deployment, onGlobalFailure);
   }
@@ -203,8 +234,14 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
 
   createDeployment(previous: ExecutionGraph | undefined): DeploymentPlanResult {
     return createDeployment(this.context, this.resources, this.checkpointing, previous, {
-      onAllRunning: () => { const s = this.state; if (s instanceof Executing) s.onAllRunning(); },
-      onAllFinished: () => { const s = this.state; if (s instanceof Executing) s.onAllFinished(); },
+      onAllRunning: () => {
+        const s = this.state;
+        if (s instanceof Executing) s.onAllRunning();
+      },
+      onAllFinished: () => {
+        const s = this.state;
+        if (s instanceof Executing) s.onAllFinished();
+      },
       onFailure: (execution, error) => {
         const s = this.state;
         if (s instanceof Executing || s instanceof StopWithSavepoint) s.onFailure(execution, error);
@@ -221,16 +258,26 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   }
   goToExecuting(deployment: GraphDeployment, cause: RescaleCause): void {
     const parallelism = Object.fromEntries(deployment.graph.vertices.map((v) => [v.id, v.parallelism]));
-    if (!(this.state instanceof StopWithSavepoint)) this.timeline.runStarted(cause, parallelism, this.checkpointing.restoredCheckpointId, runAttemptsOf(deployment.graph));
+    if (!(this.state instanceof StopWithSavepoint))
+      this.timeline.runStarted(cause, parallelism, this.checkpointing.restoredCheckpointId, runAttemptsOf(deployment.graph));
     this.transitionTo(() => new Executing(this, deployment, () => this.takeLossCause()));
   }
   goToRestarting(deployment: GraphDeployment, backoffMs: number, cause: RescaleCause, failure: SerializedError | undefined): void {
     this.timeline.runStopped(failure === undefined);
     this.transitionTo(() => new Restarting(this, deployment, backoffMs, cause));
   }
-  goToCanceling(deployment: GraphDeployment): void { this.transitionTo(() => new Canceling(this, deployment)); }
-  goToFailing(deployment: GraphDeployment, error: SerializedError): void { this.transitionTo(() => new Failing(this, deployment, error)); }
-  goToStopWithSavepoint(deployment: GraphDeployment, request: SavepointStopRequest, resolve: (path: string) => void, reject: (error: Error) => void): void {
+  goToCanceling(deployment: GraphDeployment): void {
+    this.transitionTo(() => new Canceling(this, deployment));
+  }
+  goToFailing(deployment: GraphDeployment, error: SerializedError): void {
+    this.transitionTo(() => new Failing(this, deployment, error));
+  }
+  goToStopWithSavepoint(
+    deployment: GraphDeployment,
+    request: SavepointStopRequest,
+    resolve: (path: string) => void,
+    reject: (error: Error) => void,
+  ): void {
     this.transitionTo(() => new StopWithSavepoint(this, deployment, request, resolve, reject));
   }
   goToFinished(result: JobResult): void {

@@ -21,7 +21,13 @@ export function createDeployment(
 ): DeploymentPlanResult {
   const plan = resources.planForFreeSlots();
   if (plan === undefined) {
-    return { kind: 'failed', error: errorOf('NoResourceAvailableException', `Not enough resources available for scheduling: ${context.slotPool.freeSlots} free slot(s) is below the job's minimum.`) };
+    return {
+      kind: 'failed',
+      error: errorOf(
+        'NoResourceAvailableException',
+        `Not enough resources available for scheduling: ${context.slotPool.freeSlots} free slot(s) is below the job's minimum.`,
+      ),
+    };
   }
   const attemptNumber = previous === undefined ? 0 : previous.attemptNumber + 1;
   let parallelism = resources.vertexParallelism(plan);
@@ -39,13 +45,16 @@ export function createDeployment(
     return { kind: 'failed', error: serializeError(error) };
   }
   const allocations = context.slotPool.allocate(context.jobId, requiredSlots(graph));
-  if (allocations === undefined) return { kind: 'failed', error: errorOf('NoResourceAvailableException', 'The planned slots are no longer free.') };
+  if (allocations === undefined)
+    return { kind: 'failed', error: errorOf('NoResourceAvailableException', 'The planned slots are no longer free.') };
   return { kind: 'ready', deployment: new GraphDeployment(graph, allocations, context.deployment, restore?.tasks, events) };
 }
 
 function adopt(plan: VertexParallelism, adopted: ReadonlyMap<string, number>): VertexParallelism {
-  return new Map([...plan].map(([vertexId, p]) => {
-    const maxParallelism = adopted.get(vertexId) ?? p.maxParallelism;
-    return [vertexId, { parallelism: Math.min(p.parallelism, maxParallelism), maxParallelism }];
-  }));
+  return new Map(
+    [...plan].map(([vertexId, p]) => {
+      const maxParallelism = adopted.get(vertexId) ?? p.maxParallelism;
+      return [vertexId, { parallelism: Math.min(p.parallelism, maxParallelism), maxParallelism }];
+    }),
+  );
 }

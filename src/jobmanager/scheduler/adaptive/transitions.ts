@@ -14,16 +14,37 @@ export type RescaleCause =
   | 'failure';
 
 /** The goToX transitions, spelled the same way in every state's context (Flink's StateTransitions). */
-export interface ToWaitingForResources { goToWaitingForResources(previous: ExecutionGraph | undefined, cause: RescaleCause): void }
-export interface ToCreatingExecutionGraph { goToCreatingExecutionGraph(previous: ExecutionGraph | undefined, cause: RescaleCause): void }
-export interface ToExecuting { goToExecuting(deployment: GraphDeployment, cause: RescaleCause): void }
-export interface ToRestarting { goToRestarting(deployment: GraphDeployment, backoffMs: number, cause: RescaleCause, failure: SerializedError | undefined): void }
-export interface ToCanceling { goToCanceling(deployment: GraphDeployment): void }
-export interface ToFailing { goToFailing(deployment: GraphDeployment, error: SerializedError): void }
+export interface ToWaitingForResources {
+  goToWaitingForResources(previous: ExecutionGraph | undefined, cause: RescaleCause): void;
+}
+export interface ToCreatingExecutionGraph {
+  goToCreatingExecutionGraph(previous: ExecutionGraph | undefined, cause: RescaleCause): void;
+}
+export interface ToExecuting {
+  goToExecuting(deployment: GraphDeployment, cause: RescaleCause): void;
+}
+export interface ToRestarting {
+  goToRestarting(deployment: GraphDeployment, backoffMs: number, cause: RescaleCause, failure: SerializedError | undefined): void;
+}
+export interface ToCanceling {
+  goToCanceling(deployment: GraphDeployment): void;
+}
+export interface ToFailing {
+  goToFailing(deployment: GraphDeployment, error: SerializedError): void;
+}
 /** Where a stop-with-savepoint writes, and whether the sources drain first. */
 export interface SavepointStopRequest {
   readonly targetDirectory: string | undefined;
   readonly drain: boolean;
 }
-export interface ToStopWithSavepoint { goToStopWithSavepoint(deployment: GraphDeployment, request: SavepointStopRequest, resolve: (path: string) => void, reject: (error: Error) => void): void }
-export interface ToFinished { goToFinished(result: JobResult): void }
+export interface ToStopWithSavepoint {
+  goToStopWithSavepoint(
+    deployment: GraphDeployment,
+    request: SavepointStopRequest,
+    resolve: (path: string) => void,
+    reject: (error: Error) => void,
+  ): void;
+}
+export interface ToFinished {
+  goToFinished(result: JobResult): void;
+}

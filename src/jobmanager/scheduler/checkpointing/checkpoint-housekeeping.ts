@@ -7,14 +7,21 @@ const log = getLogger('scheduler');
 
 /** Marks the restored checkpoint corrupt in the background; the next restore falls back past it. */
 export function markCorrupt(checkpointing: JobCheckpointing, jobId: string, reason: string): void {
-  detach(checkpointing.markRestoredCorrupt(reason), (error) => log.warn(`Could not mark the restored checkpoint of job ${jobId} corrupt: ${describeError(error)}`));
+  detach(checkpointing.markRestoredCorrupt(reason), (error) =>
+    log.warn(`Could not mark the restored checkpoint of job ${jobId} corrupt: ${describeError(error)}`),
+  );
 }
 
 /**
  * Cleans up the job's checkpoint store for its final status, then runs `then`, also when the
  * clean-up failed: a job must still count as terminated, or its application cluster never exits.
  */
-export function shutDownStoreThen(checkpointing: JobCheckpointing, jobId: string, status: Parameters<JobCheckpointing['services']['store']['shutdown']>[0], then: () => void): void {
+export function shutDownStoreThen(
+  checkpointing: JobCheckpointing,
+  jobId: string,
+  status: Parameters<JobCheckpointing['services']['store']['shutdown']>[0],
+  then: () => void,
+): void {
   const done = checkpointing.services.store.shutdown(status).then(then, (error: unknown) => {
     log.warn(`Could not clean up the checkpoints of job ${jobId}: ${describeError(error)}`);
     then();

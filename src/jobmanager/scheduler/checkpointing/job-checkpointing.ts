@@ -58,7 +58,9 @@ export class JobCheckpointing {
     if (id === undefined) return;
     this.restoredCheckpointId = undefined;
     const fallback = await this.services.store.markCorrupt(id, reason);
-    log.warn(`Checkpoint ${id} of job ${this.jobId} is corrupt (${reason}); the next restore uses ${fallback === undefined ? 'no checkpoint' : `checkpoint ${fallback.id}`}.`);
+    log.warn(
+      `Checkpoint ${id} of job ${this.jobId} is corrupt (${reason}); the next restore uses ${fallback === undefined ? 'no checkpoint' : `checkpoint ${fallback.id}`}.`,
+    );
   }
 
   /** The checkpointing of one run: a coordinator over the deployment's executions. */
@@ -77,7 +79,9 @@ export class JobCheckpointing {
     const periodic = this.enabled;
     let stopped = false;
     return {
-      start: () => { if (periodic && !stopped) coordinator.startScheduler(); },
+      start: () => {
+        if (periodic && !stopped) coordinator.startScheduler();
+      },
       stop: (reason) => {
         if (stopped) return;
         stopped = true;
@@ -103,27 +107,32 @@ function coordinatorContext(jobId: string, deployment: GraphDeployment): Checkpo
   const live = () => graph.executions().filter((e) => e.state !== 'FINISHED');
   return {
     jobId,
-    tasksToTrigger: () => live().filter((e) => e.state === 'RUNNING' && (e.vertex.jobVertex.isSource || graph.producersOf(e).every((p) => p.state === 'FINISHED'))).map((e) => ({
-      attemptId: e.attemptId,
-      trigger: (trigger) => e.allocation?.taskManager.gateway.triggerCheckpoint(trigger),
-    })),
-    allTasks: () => live().map((e) => ({
-      attemptId: e.attemptId,
-      vertexId: e.vertex.id,
-      subtaskIndex: e.subtaskIndex,
-      notifyComplete: (id) => e.allocation?.taskManager.gateway.notifyCheckpointComplete(e.attemptId, id),
-      notifyAborted: (id) => e.allocation?.taskManager.gateway.notifyCheckpointAborted(e.attemptId, id),
-    })),
+    tasksToTrigger: () =>
+      live()
+        .filter((e) => e.state === 'RUNNING' && (e.vertex.jobVertex.isSource || graph.producersOf(e).every((p) => p.state === 'FINISHED')))
+        .map((e) => ({
+          attemptId: e.attemptId,
+          trigger: (trigger) => e.allocation?.taskManager.gateway.triggerCheckpoint(trigger),
+        })),
+    allTasks: () =>
+      live().map((e) => ({
+        attemptId: e.attemptId,
+        vertexId: e.vertex.id,
+        subtaskIndex: e.subtaskIndex,
+        notifyComplete: (id) => e.allocation?.taskManager.gateway.notifyCheckpointComplete(e.attemptId, id),
+        notifyAborted: (id) => e.allocation?.taskManager.gateway.notifyCheckpointAborted(e.attemptId, id),
+      })),
     allTasksRunning: () => {
       const executions = graph.executions();
       return executions.every((e) => e.state === 'RUNNING' || e.state === 'FINISHED') && executions.some((e) => e.state === 'RUNNING');
     },
-    vertices: () => graph.vertices.map((vertex) => ({
-      vertexId: vertex.id,
-      parallelism: vertex.parallelism,
-      maxParallelism: vertex.maxParallelism,
-      operatorIds: vertex.jobVertex.operators.map((operator) => operator.id),
-    })),
+    vertices: () =>
+      graph.vertices.map((vertex) => ({
+        vertexId: vertex.id,
+        parallelism: vertex.parallelism,
+        maxParallelism: vertex.maxParallelism,
+        operatorIds: vertex.jobVertex.operators.map((operator) => operator.id),
+      })),
   };
 }
 

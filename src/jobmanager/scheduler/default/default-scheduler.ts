@@ -37,9 +37,14 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
   private readonly terminated: Promise<JobResult>;
   private resolveTerminated!: (result: JobResult) => void;
 
-  constructor(private readonly context: SchedulerContext, private readonly checkpointing: JobCheckpointing) {
+  constructor(
+    private readonly context: SchedulerContext,
+    private readonly checkpointing: JobCheckpointing,
+  ) {
     this.plan = configuredPlan(context.graph, context.defaultParallelism);
-    this.terminated = new Promise((resolve) => { this.resolveTerminated = resolve; });
+    this.terminated = new Promise((resolve) => {
+      this.resolveTerminated = resolve;
+    });
   }
 
   startScheduling(): void {
@@ -73,7 +78,8 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
   }
 
   triggerSavepoint(targetDirectory: string | undefined): Promise<string> {
-    if (this.run === undefined || this.context.status.status !== 'RUNNING') return Promise.reject(new Error('The Flink job is currently not executing.'));
+    if (this.run === undefined || this.context.status.status !== 'RUNNING')
+      return Promise.reject(new Error('The Flink job is currently not executing.'));
     return this.run.triggerSavepoint(targetDirectory, 'SAVEPOINT');
   }
 
@@ -118,7 +124,9 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
     if (allocations === undefined) {
       if (!this.waitingForSlots) {
         this.waitingForSlots = true;
-        log.info(`Job ${this.context.jobId} needs ${needed} slot(s), ${this.context.slotPool.freeSlots} free; waiting up to ${this.context.slotRequestTimeoutMs} ms.`);
+        log.info(
+          `Job ${this.context.jobId} needs ${needed} slot(s), ${this.context.slotPool.freeSlots} free; waiting up to ${this.context.slotRequestTimeoutMs} ms.`,
+        );
         this.slotTimer = setTimeout(() => this.slotRequestTimedOut(needed), this.context.slotRequestTimeoutMs);
       }
       return;
@@ -151,7 +159,11 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
 
   private slotRequestTimedOut(needed: number): void {
     if (!this.waitingForSlots || this.result !== undefined) return;
-    const error = serializeError(new Error(`Could not acquire the minimum required resources: the job needs ${needed} slot(s) but only ${this.context.slotPool.freeSlots} became available within slot.request.timeout (${this.context.slotRequestTimeoutMs} ms).`));
+    const error = serializeError(
+      new Error(
+        `Could not acquire the minimum required resources: the job needs ${needed} slot(s) but only ${this.context.slotPool.freeSlots} became available within slot.request.timeout (${this.context.slotRequestTimeoutMs} ms).`,
+      ),
+    );
     error.name = 'NoResourceAvailableException';
     this.context.exceptions.add(error);
     this.context.status.transition('FAILING');

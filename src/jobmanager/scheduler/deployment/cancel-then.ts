@@ -15,5 +15,7 @@ export function cancelThen(deployment: GraphDeployment, whenStopped: () => void)
     log.warn(`Canceling the tasks of job ${deployment.graph.jobId} failed (${describeError(error)}); going on as if they had stopped.`);
     whenStopped();
   });
-  detach(cancelled, (error) => log.error(`The job ${deployment.graph.jobId} could not leave its state after its tasks stopped: ${describeError(error)}`, error));
+  detach(cancelled, (error) =>
+    log.error(`The job ${deployment.graph.jobId} could not leave its state after its tasks stopped: ${describeError(error)}`, error),
+  );
 }

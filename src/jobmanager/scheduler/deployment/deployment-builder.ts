@@ -1,4 +1,10 @@
-import type { InputGateDescriptor, ResultPartitionDescriptor, TaskCheckpointSettings, TaskDeploymentDescriptor, TaskRestoreDescriptor } from '../../../rpc/gateways/task-deployment-descriptor.js';
+import type {
+  InputGateDescriptor,
+  ResultPartitionDescriptor,
+  TaskCheckpointSettings,
+  TaskDeploymentDescriptor,
+  TaskRestoreDescriptor,
+} from '../../../rpc/gateways/task-deployment-descriptor.js';
 import type { Execution } from '../execution-graph/execution.js';
 import { isPointwise, type ExecutionGraph } from '../execution-graph/execution-graph.js';
 import type { ExecutionJobVertex } from '../execution-graph/execution-job-vertex.js';
@@ -12,7 +18,12 @@ export interface DeploymentSettings {
 }
 
 /** Builds the deployment descriptor of one execution of a run whose slots are assigned. */
-export function buildDeployment(graph: ExecutionGraph, execution: Execution, settings: DeploymentSettings, restore: TaskRestoreDescriptor | undefined): TaskDeploymentDescriptor {
+export function buildDeployment(
+  graph: ExecutionGraph,
+  execution: Execution,
+  settings: DeploymentSettings,
+  restore: TaskRestoreDescriptor | undefined,
+): TaskDeploymentDescriptor {
   const vertex = execution.vertex;
   const allocation = execution.allocation;
   if (allocation === undefined) throw new Error(`${execution.taskName} has no slot`);

@@ -69,7 +69,9 @@ export class GraphDeployment {
     const gone = new Set(lost);
     for (const execution of this.graph.executions()) {
       if (execution.allocation === undefined || !gone.has(execution.allocation) || execution.isTerminal) continue;
-      const error = serializeError(new Error(`TaskManager ${execution.allocation.taskManager.resourceId} of ${execution.taskName} was lost: ${reason}`));
+      const error = serializeError(
+        new Error(`TaskManager ${execution.allocation.taskManager.resourceId} of ${execution.taskName} was lost: ${reason}`),
+      );
       error.name = 'TaskManagerLostException';
       execution.transitionTo('FAILED', error);
       this.fail(execution, error);
@@ -80,28 +82,34 @@ export class GraphDeployment {
   async cancel(): Promise<void> {
     this.canceling = true;
     const alive = this.graph.executions().filter((e) => !e.isTerminal);
-    await Promise.all(alive.map(async (execution) => {
-      if (execution.state !== 'CREATED') execution.transitionTo('CANCELING');
-      const taskManager = execution.allocation?.taskManager;
-      if (taskManager !== undefined && !taskManager.connection.isClosed) {
-        await withTimeout(taskManager.gateway.cancelTask(execution.attemptId), CANCEL_TIMEOUT_MS).catch((error: unknown) => {
-          log.warn(`Canceling ${execution.taskName} did not complete cleanly: ${describeError(error)}`);
-        });
-      }
-      execution.transitionTo('CANCELED');
-    }));
+    await Promise.all(
+      alive.map(async (execution) => {
+        if (execution.state !== 'CREATED') execution.transitionTo('CANCELING');
+        const taskManager = execution.allocation?.taskManager;
+        if (taskManager !== undefined && !taskManager.connection.isClosed) {
+          await withTimeout(taskManager.gateway.cancelTask(execution.attemptId), CANCEL_TIMEOUT_MS).catch((error: unknown) => {
+            log.warn(`Canceling ${execution.taskName} did not complete cleanly: ${describeError(error)}`);
+          });
+        }
+        execution.transitionTo('CANCELED');
+      }),
+    );
   }
 
   /** Attempts placed on `resourceId`, for heartbeat reconciliation. */
   attemptsOn(resourceId: string): string[] {
-    return this.graph.executions()
+    return this.graph
+      .executions()
       .filter((e) => !e.isTerminal && e.allocation?.taskManager.resourceId === resourceId)
       .map((e) => e.attemptId);
   }
 
   /** Records the sources of this run emitted after the last completed checkpoint, as far as they reported it. */
   get recordsSinceCheckpoint(): number | undefined {
-    const reports = this.graph.executions().map((e) => e.recordsSinceCheckpoint).filter((n): n is number => n !== undefined);
+    const reports = this.graph
+      .executions()
+      .map((e) => e.recordsSinceCheckpoint)
+      .filter((n): n is number => n !== undefined);
     return reports.length === 0 ? undefined : reports.reduce((a, b) => a + b, 0);
   }
 
@@ -110,7 +118,12 @@ export class GraphDeployment {
   }
 
   private deployOne(execution: Execution): void {
-    const descriptor = buildDeployment(this.graph, execution, this.settings, this.restore?.get(execution.vertex.id)?.[execution.subtaskIndex]);
+    const descriptor = buildDeployment(
+      this.graph,
+      execution,
+      this.settings,
+      this.restore?.get(execution.vertex.id)?.[execution.subtaskIndex],
+    );
     execution.transitionTo('DEPLOYING');
     execution.allocation!.taskManager.gateway.submitTask(descriptor).catch((error: unknown) => {
       if (execution.isTerminal || this.canceling) return;
@@ -123,7 +136,9 @@ export class GraphDeployment {
   private fail(execution: Execution | undefined, error: SerializedError): void {
     if (this.failed || this.canceling) return;
     this.failed = true;
-    log.info(`${execution?.taskName ?? 'The job'} (${execution?.attemptId ?? '-'}) switched to FAILED with failure cause: ${error.name}: ${error.message}`);
+    log.info(
+      `${execution?.taskName ?? 'The job'} (${execution?.attemptId ?? '-'}) switched to FAILED with failure cause: ${error.name}: ${error.message}`,
+    );
     this.events.onFailure(execution, error);
   }
 
@@ -146,6 +161,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
-    new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms); }),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
   ]).finally(() => clearTimeout(timer));
 }

@@ -18,7 +18,12 @@ export class ExecutionGraph {
   readonly vertices: ExecutionJobVertex[];
   private readonly byAttempt = new Map<string, Execution>();
 
-  constructor(readonly jobId: string, readonly jobGraph: JobGraph, plan: VertexParallelism, readonly attemptNumber: number) {
+  constructor(
+    readonly jobId: string,
+    readonly jobGraph: JobGraph,
+    plan: VertexParallelism,
+    readonly attemptNumber: number,
+  ) {
     this.vertices = jobGraph.vertices.map((vertex) => {
       const chosen = plan.get(vertex.id);
       if (chosen === undefined) throw new Error(`no parallelism planned for vertex ${vertex.name}`);

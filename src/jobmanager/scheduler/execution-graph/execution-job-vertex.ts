@@ -5,7 +5,12 @@ import { Execution } from './execution.js';
 export class ExecutionJobVertex {
   readonly executions: Execution[];
 
-  constructor(readonly jobVertex: JobVertex, readonly parallelism: number, readonly maxParallelism: number, attemptNumber: number) {
+  constructor(
+    readonly jobVertex: JobVertex,
+    readonly parallelism: number,
+    readonly maxParallelism: number,
+    attemptNumber: number,
+  ) {
     this.executions = Array.from({ length: parallelism }, (_, index) => new Execution(this, index, attemptNumber));
   }
 

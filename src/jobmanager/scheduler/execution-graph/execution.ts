@@ -20,7 +20,11 @@ export class Execution {
   /** Set by a source attempt when it ends: records emitted after the last completed checkpoint. */
   recordsSinceCheckpoint: number | undefined;
 
-  constructor(readonly vertex: ExecutionJobVertex, readonly subtaskIndex: number, readonly attemptNumber: number) {}
+  constructor(
+    readonly vertex: ExecutionJobVertex,
+    readonly subtaskIndex: number,
+    readonly attemptNumber: number,
+  ) {}
 
   get isTerminal(): boolean {
     return isTerminalExecutionState(this.state);

@@ -8,7 +8,11 @@ captureLogs();
 
 describe('CheckpointCoordinator periodic triggering', () => {
   it('fires the first checkpoint after a random delay within [minPause, interval]', async () => {
-    for (const [random, expectedDelay] of [[0, 200], [0.9999, 1_000], [0.5, 600]] as const) {
+    for (const [random, expectedDelay] of [
+      [0, 200],
+      [0.9999, 1_000],
+      [0.5, 600],
+    ] as const) {
       const h = coordinatorHarness({ settings: { intervalMs: 1_000, minPauseMs: 200 }, random: () => random });
       const start = h.clock.now();
       h.coordinator.startScheduler();
@@ -36,7 +40,10 @@ describe('CheckpointCoordinator periodic triggering', () => {
     }
     const ids = h.completed.map((checkpoint) => checkpoint.id);
     assert.deepEqual(ids, [1, 2, 3]);
-    assert.deepEqual(h.completed.map((checkpoint) => checkpoint.triggerTimestamp - start), [0, 1_000, 2_000]);
+    assert.deepEqual(
+      h.completed.map((checkpoint) => checkpoint.triggerTimestamp - start),
+      [0, 1_000, 2_000],
+    );
     assert.equal(h.idCounter.peek(), 4);
   });
 
@@ -47,7 +54,11 @@ describe('CheckpointCoordinator periodic triggering', () => {
     const sources = h.context.tasks.filter((task) => task.isSource);
     const others = h.context.tasks.filter((task) => !task.isSource);
     assert.equal(sources.length, 2);
-    for (const task of sources) assert.deepEqual(task.triggers.map((t) => [t.attemptId, t.checkpointId, t.kind]), [[task.attemptId, 1, 'CHECKPOINT']]);
+    for (const task of sources)
+      assert.deepEqual(
+        task.triggers.map((t) => [t.attemptId, t.checkpointId, t.kind]),
+        [[task.attemptId, 1, 'CHECKPOINT']],
+      );
     for (const task of others) assert.equal(task.triggers.length, 0);
   });
 
@@ -62,7 +73,11 @@ describe('CheckpointCoordinator periodic triggering', () => {
     assert.equal(h.coordinator.numberOfPendingCheckpoints, 1);
     ackAll(h, 1);
     await settle();
-    assert.deepEqual([...new Set(h.context.triggers().map((t) => t.checkpointId))], [1, 2], 'the waiting periodic request runs once 1 completed');
+    assert.deepEqual(
+      [...new Set(h.context.triggers().map((t) => t.checkpointId))],
+      [1, 2],
+      'the waiting periodic request runs once 1 completed',
+    );
     assert.equal(h.coordinator.numberOfPendingCheckpoints, 1);
   });
 
@@ -93,7 +108,10 @@ describe('CheckpointCoordinator periodic triggering', () => {
   it('fails a trigger with NOT_ALL_REQUIRED_TASKS_RUNNING while tasks are not running', async () => {
     const h = coordinatorHarness();
     h.context.running = false;
-    await assert.rejects(h.coordinator.triggerCheckpoint(), (error: unknown) => error instanceof CheckpointError && error.reason === 'NOT_ALL_REQUIRED_TASKS_RUNNING');
+    await assert.rejects(
+      h.coordinator.triggerCheckpoint(),
+      (error: unknown) => error instanceof CheckpointError && error.reason === 'NOT_ALL_REQUIRED_TASKS_RUNNING',
+    );
     h.coordinator.startScheduler();
     h.clock.advance(3_000);
     await settle();
@@ -137,9 +155,20 @@ describe('CheckpointCoordinator acknowledgements', () => {
     const done = h.coordinator.triggerCheckpoint();
     await settle();
     h.coordinator.receiveAcknowledge(h.context.ack(h.context.tasks[0]!, 1));
-    h.coordinator.receiveDecline({ jobId: h.context.jobId, attemptId: h.context.tasks[2]!.attemptId, checkpointId: 1, reason: 'snapshot failed: disk full' });
-    await assert.rejects(done, (error: unknown) => error instanceof CheckpointError && error.reason === 'CHECKPOINT_DECLINED' && /disk full/.test(error.message));
-    assert.deepEqual(h.failed.map((f) => f.reason), ['CHECKPOINT_DECLINED']);
+    h.coordinator.receiveDecline({
+      jobId: h.context.jobId,
+      attemptId: h.context.tasks[2]!.attemptId,
+      checkpointId: 1,
+      reason: 'snapshot failed: disk full',
+    });
+    await assert.rejects(
+      done,
+      (error: unknown) => error instanceof CheckpointError && error.reason === 'CHECKPOINT_DECLINED' && /disk full/.test(error.message),
+    );
+    assert.deepEqual(
+      h.failed.map((f) => f.reason),
+      ['CHECKPOINT_DECLINED'],
+    );
     for (const task of h.context.tasks) assert.deepEqual(task.aborted, [1]);
     assert.equal(h.store.latest(), undefined);
     assert.equal(h.jobFailures.length, 1);
@@ -174,7 +203,10 @@ describe('CheckpointCoordinator acknowledgements', () => {
     await settle();
     ackAll(h, 2);
     await assert.rejects(first, (error: unknown) => error instanceof CheckpointError && error.reason === 'CHECKPOINT_SUBSUMED');
-    assert.deepEqual(h.completed.map((c) => c.id), [2]);
+    assert.deepEqual(
+      h.completed.map((c) => c.id),
+      [2],
+    );
     assert.equal(h.jobFailures.length, 0, 'subsumption is not a counted failure');
   });
 });
@@ -207,8 +239,14 @@ describe('CheckpointCoordinator stopping', () => {
     const pending = h.coordinator.triggerCheckpoint();
     await settle();
     h.coordinator.shutdown();
-    await assert.rejects(pending, (error: unknown) => error instanceof CheckpointError && error.reason === 'CHECKPOINT_COORDINATOR_SHUTDOWN');
-    await assert.rejects(h.coordinator.triggerCheckpoint(), (error: unknown) => error instanceof CheckpointError && error.reason === 'CHECKPOINT_COORDINATOR_SHUTDOWN');
+    await assert.rejects(
+      pending,
+      (error: unknown) => error instanceof CheckpointError && error.reason === 'CHECKPOINT_COORDINATOR_SHUTDOWN',
+    );
+    await assert.rejects(
+      h.coordinator.triggerCheckpoint(),
+      (error: unknown) => error instanceof CheckpointError && error.reason === 'CHECKPOINT_COORDINATOR_SHUTDOWN',
+    );
     ackAll(h, 1);
     await settle();
     assert.equal(h.store.latest(), undefined);
@@ -226,7 +264,10 @@ describe('CheckpointCoordinator stopping', () => {
     await settle();
     ackAll(second, 2);
     await settle();
-    assert.deepEqual(second.store.all().map((c) => c.id), [2]);
+    assert.deepEqual(
+      second.store.all().map((c) => c.id),
+      [2],
+    );
     assert.equal(second.stats.metrics().numberOfCompletedCheckpoints, 2);
     assert.equal(second.stats.metrics().lastCompletedCheckpointId, 2);
   });

@@ -3,7 +3,10 @@ import { mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { OperatorId } from '../../../../src/core/ids.js';
-import { loadCheckpointsFromDirectory, readCompletedCheckpoint } from '../../../../src/jobmanager/checkpoint/checkpoint-directory-loader.js';
+import {
+  loadCheckpointsFromDirectory,
+  readCompletedCheckpoint,
+} from '../../../../src/jobmanager/checkpoint/checkpoint-directory-loader.js';
 import { createJobCheckpointServices } from '../../../../src/jobmanager/checkpoint/checkpoint-services.js';
 import { FileCheckpointStorage } from '../../../../src/jobmanager/checkpoint/checkpoint-storage.js';
 import type { CompletedCheckpoint } from '../../../../src/jobmanager/checkpoint/completed-checkpoint.js';
@@ -18,12 +21,21 @@ const logs = captureLogs();
 /** A completed checkpoint as the coordinator leaves it: a state file written by the real persister, then `_metadata`. */
 async function completed(base: string, id: number): Promise<CompletedCheckpoint> {
   const directory = join(base, JOB_ID, `chk-${id}`);
-  const persisted = await persistSnapshot([{ operatorId: 'op' as OperatorId, keyGroups: { start: 0, chunks: [new Uint8Array(100).fill(id), new Uint8Array(50).fill(id)] } }], { kind: 'file', path: join(directory, 'v-0-0') });
+  const persisted = await persistSnapshot(
+    [{ operatorId: 'op' as OperatorId, keyGroups: { start: 0, chunks: [new Uint8Array(100).fill(id), new Uint8Array(50).fill(id)] } }],
+    { kind: 'file', path: join(directory, 'v-0-0') },
+  );
   const checkpoint: CompletedCheckpoint = {
-    jobId: JOB_ID, id, kind: 'CHECKPOINT', triggerTimestamp: id, completionTimestamp: id + 1,
+    jobId: JOB_ID,
+    id,
+    kind: 'CHECKPOINT',
+    triggerTimestamp: id,
+    completionTimestamp: id + 1,
     vertices: [{ vertexId: 'v', parallelism: 1, maxParallelism: 128, operatorIds: ['op'] }],
     operators: [{ operatorId: 'op', vertexId: 'v', parallelism: 1, maxParallelism: 128, subtaskStates: [persisted.operators[0]] }],
-    externalPath: undefined, directory: undefined, stateSize: persisted.stateSize,
+    externalPath: undefined,
+    directory: undefined,
+    stateSize: persisted.stateSize,
   };
   return new FileCheckpointStorage(base).finalizeCheckpoint(checkpoint);
 }
@@ -45,17 +57,34 @@ describe('loadCheckpointsFromDirectory', () => {
     mkdirSync(join(base, JOB_ID, 'shared'), { recursive: true });
 
     const loaded = await loadCheckpointsFromDirectory(base, JOB_ID);
-    assert.deepEqual(loaded.checkpoints.map((c) => c.id), [1, 2]);
+    assert.deepEqual(
+      loaded.checkpoints.map((c) => c.id),
+      [1, 2],
+    );
     assert.equal(loaded.highestSeenId, 6);
-    assert.deepEqual(loaded.skipped.map((s) => s.id), [6, 5, 4, 3], 'scanned newest first');
+    assert.deepEqual(
+      loaded.skipped.map((s) => s.id),
+      [6, 5, 4, 3],
+      'scanned newest first',
+    );
     const reasons = Object.fromEntries(loaded.skipped.map((s) => [s.id, s.reason]));
     assert.match(reasons[6]!, /state file .*v-0-0 is missing/);
     assert.match(reasons[5]!, /not valid JSON/);
     assert.match(reasons[4]!, /no _metadata: the checkpoint never completed/);
     assert.match(reasons[3]!, /truncated \(120 bytes, needs 150\)/);
-    for (const id of [3, 4, 5, 6]) assert.ok(logs.lines.some((line) => line.includes(`Skipping checkpoint ${id} of job ${JOB_ID}`)), `skip of ${id} logged`);
+    for (const id of [3, 4, 5, 6])
+      assert.ok(
+        logs.lines.some((line) => line.includes(`Skipping checkpoint ${id} of job ${JOB_ID}`)),
+        `skip of ${id} logged`,
+      );
     const slices = loaded.checkpoints[1]!.operators[0]!.subtaskStates[0]!.keyGroups!.slices;
-    assert.deepEqual(slices.map((s) => s?.kind === 'file' && [s.offset, s.length]), [[0, 100], [100, 50]]);
+    assert.deepEqual(
+      slices.map((s) => s?.kind === 'file' && [s.offset, s.length]),
+      [
+        [0, 100],
+        [100, 50],
+      ],
+    );
   });
 
   it('rejects metadata that describes another checkpoint or job', async () => {
@@ -66,7 +95,10 @@ describe('loadCheckpointsFromDirectory', () => {
     writeFileSync(join(moved, '_metadata'), readFileSync(join(base, JOB_ID, 'chk-1', '_metadata')));
     writeFileSync(join(moved, 'v-0-0'), readFileSync(join(base, JOB_ID, 'chk-1', 'v-0-0')));
     const loaded = await loadCheckpointsFromDirectory(base, JOB_ID);
-    assert.deepEqual(loaded.checkpoints.map((c) => c.id), [1]);
+    assert.deepEqual(
+      loaded.checkpoints.map((c) => c.id),
+      [1],
+    );
     assert.match(loaded.skipped[0]!.reason, /describes checkpoint 1, not 7/);
   });
 
@@ -79,7 +111,9 @@ describe('loadCheckpointsFromDirectory', () => {
     const base = tempDir('loader-services');
     await completed(base, 2);
     mkdirSync(join(base, JOB_ID, 'chk-9'));
-    const services = await createJobCheckpointServices(testSettings({ storage: { kind: 'filesystem', directory: base } }), JOB_ID, { recover: true });
+    const services = await createJobCheckpointServices(testSettings({ storage: { kind: 'filesystem', directory: base } }), JOB_ID, {
+      recover: true,
+    });
     assert.equal(services.store.latest()?.id, 2);
     assert.equal(services.idCounter.peek(), 10);
     const fresh = await createJobCheckpointServices(testSettings({ storage: { kind: 'filesystem', directory: base } }), JOB_ID);

@@ -45,10 +45,17 @@ describe('CheckpointFailureManager', () => {
     assert.equal(failures.length, 1);
   });
 
-  it('ignores savepoints, reasons that are not the checkpoint\'s fault, repeats and checkpoints older than the last success', () => {
+  it("ignores savepoints, reasons that are not the checkpoint's fault, repeats and checkpoints older than the last success", () => {
     const { manager: m, failures } = manager(0);
     m.handleFailure(expired(1), 1, true);
-    for (const reason of ['CHECKPOINT_COORDINATOR_SUSPEND', 'CHECKPOINT_COORDINATOR_SHUTDOWN', 'TASK_FAILURE', 'CHECKPOINT_SUBSUMED', 'NOT_ALL_REQUIRED_TASKS_RUNNING', 'MINIMUM_TIME_BETWEEN_CHECKPOINTS'] as const) {
+    for (const reason of [
+      'CHECKPOINT_COORDINATOR_SUSPEND',
+      'CHECKPOINT_COORDINATOR_SHUTDOWN',
+      'TASK_FAILURE',
+      'CHECKPOINT_SUBSUMED',
+      'NOT_ALL_REQUIRED_TASKS_RUNNING',
+      'MINIMUM_TIME_BETWEEN_CHECKPOINTS',
+    ] as const) {
       m.handleFailure(new CheckpointError(reason), 2, false);
     }
     m.handleSuccess(5);
@@ -60,7 +67,13 @@ describe('CheckpointFailureManager', () => {
     once.handleFailure(new CheckpointError('FINALIZE_CHECKPOINT_FAILURE', 'x', { checkpointId: 7 }), 7, false);
     assert.equal(once.failureCount, 1, 'one checkpoint counts once');
     assert.equal(onceFailures.length, 0);
-    for (const reason of ['IO_EXCEPTION', 'FINALIZE_CHECKPOINT_FAILURE', 'CHECKPOINT_DECLINED', 'CHECKPOINT_EXPIRED', 'TRIGGER_CHECKPOINT_FAILURE'] as const) {
+    for (const reason of [
+      'IO_EXCEPTION',
+      'FINALIZE_CHECKPOINT_FAILURE',
+      'CHECKPOINT_DECLINED',
+      'CHECKPOINT_EXPIRED',
+      'TRIGGER_CHECKPOINT_FAILURE',
+    ] as const) {
       assert.equal(new CheckpointError(reason).countsAsFailure, true, reason);
     }
   });

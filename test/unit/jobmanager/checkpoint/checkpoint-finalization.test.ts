@@ -24,12 +24,15 @@ describe('atomic metadata writes', () => {
     const dir = tempDir('atomic');
     const target = join(dir, '_metadata');
     let tempSeen = '';
-    await assert.rejects(writeFileAtomically(target, new Uint8Array([1, 2, 3]), {
-      beforeRename: (temp) => {
-        tempSeen = readFileSync(temp).toString('hex');
-        throw new Error('simulated crash');
-      },
-    }), /simulated crash/);
+    await assert.rejects(
+      writeFileAtomically(target, new Uint8Array([1, 2, 3]), {
+        beforeRename: (temp) => {
+          tempSeen = readFileSync(temp).toString('hex');
+          throw new Error('simulated crash');
+        },
+      }),
+      /simulated crash/,
+    );
     assert.equal(tempSeen, '010203', 'the temporary file was complete before the rename');
     assert.equal(existsSync(target), false);
     await writeFileAtomically(target, new Uint8Array([4, 5]));
@@ -44,13 +47,19 @@ describe('finalizing checkpoints on the file system', () => {
     const observations: string[] = [];
     let h: CoordinatorHarness | undefined;
     const storage = new FileCheckpointStorage(dir, {
-      writeMetadata: (path, bytes) => writeFileAtomically(path, bytes, {
-        beforeRename: () => {
-          const chk = join(dir, h!.context.jobId, 'chk-1');
-          const stateFiles = readdirSync(chk).filter((name) => !name.startsWith('.'));
-          observations.push(`files:${stateFiles.length}`, `metadata:${existsSync(path)}`, `completed:${h!.completed.length}`, `notified:${h!.context.tasks[0]!.completed.length}`);
-        },
-      }),
+      writeMetadata: (path, bytes) =>
+        writeFileAtomically(path, bytes, {
+          beforeRename: () => {
+            const chk = join(dir, h!.context.jobId, 'chk-1');
+            const stateFiles = readdirSync(chk).filter((name) => !name.startsWith('.'));
+            observations.push(
+              `files:${stateFiles.length}`,
+              `metadata:${existsSync(path)}`,
+              `completed:${h!.completed.length}`,
+              `notified:${h!.context.tasks[0]!.completed.length}`,
+            );
+          },
+        }),
     });
     h = coordinatorHarness({ storage, settings: { storage: { kind: 'filesystem', directory: dir } } });
     const done = h.coordinator.triggerCheckpoint();
@@ -74,7 +83,12 @@ describe('finalizing checkpoints on the file system', () => {
   it('fails the checkpoint, not the JobManager, when the metadata write dies before the rename; the directory stays partial', async () => {
     const dir = tempDir('crash');
     const storage = new FileCheckpointStorage(dir, {
-      writeMetadata: (path, bytes) => writeFileAtomically(path, bytes, { beforeRename: () => { throw new Error('simulated crash'); } }),
+      writeMetadata: (path, bytes) =>
+        writeFileAtomically(path, bytes, {
+          beforeRename: () => {
+            throw new Error('simulated crash');
+          },
+        }),
     });
     const h = coordinatorHarness({ storage, settings: { tolerableFailures: 5 } });
     const done = h.coordinator.triggerCheckpoint();
@@ -121,10 +135,16 @@ describe('finalizing checkpoints on the file system', () => {
     writeFileSync(blocker, 'x');
     const storage = new FileCheckpointStorage(join(blocker, 'checkpoints'));
     const h = coordinatorHarness({ storage, settings: { tolerableFailures: 1 } });
-    await assert.rejects(h.coordinator.triggerCheckpoint(), (error: unknown) => error instanceof CheckpointError && error.reason === 'IO_EXCEPTION');
+    await assert.rejects(
+      h.coordinator.triggerCheckpoint(),
+      (error: unknown) => error instanceof CheckpointError && error.reason === 'IO_EXCEPTION',
+    );
     assert.equal(h.context.triggers().length, 0, 'no task is triggered without a location');
     assert.equal(h.jobFailures.length, 0);
-    await assert.rejects(h.coordinator.triggerCheckpoint(), (error: unknown) => error instanceof CheckpointError && error.reason === 'IO_EXCEPTION');
+    await assert.rejects(
+      h.coordinator.triggerCheckpoint(),
+      (error: unknown) => error instanceof CheckpointError && error.reason === 'IO_EXCEPTION',
+    );
     assert.equal(h.jobFailures.length, 1, 'the second consecutive failure exceeds a tolerance of 1');
     assert.deepEqual(h.stats.renderCheckpointingStatistics().counts, { restored: 0, total: 2, in_progress: 0, completed: 0, failed: 2 });
   });
@@ -138,11 +158,28 @@ describe('finalizing checkpoints on the file system', () => {
       await done;
     }
     const jobDir = join(dir, h.context.jobId);
-    const checkpointDirs = () => readdirSync(jobDir).filter((name) => name.startsWith('chk-')).sort();
+    const checkpointDirs = () =>
+      readdirSync(jobDir)
+        .filter((name) => name.startsWith('chk-'))
+        .sort();
     const history = () => h.stats.renderCheckpointingStatistics().history as Array<{ id: number; discarded: boolean }>;
-    await waitFor(() => checkpointDirs().length === 2 && history().filter((entry) => entry.discarded).length === 2, 'subsumed checkpoints to be deleted');
+    await waitFor(
+      () => checkpointDirs().length === 2 && history().filter((entry) => entry.discarded).length === 2,
+      'subsumed checkpoints to be deleted',
+    );
     assert.deepEqual(checkpointDirs(), ['chk-3', 'chk-4']);
-    assert.deepEqual(h.store.all().map((c) => c.id), [3, 4]);
-    assert.deepEqual(history().map((entry) => [entry.id, entry.discarded]), [[4, false], [3, false], [2, true], [1, true]]);
+    assert.deepEqual(
+      h.store.all().map((c) => c.id),
+      [3, 4],
+    );
+    assert.deepEqual(
+      history().map((entry) => [entry.id, entry.discarded]),
+      [
+        [4, false],
+        [3, false],
+        [2, true],
+        [1, true],
+      ],
+    );
   });
 });

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BarrierKind } from '../../../../src/rpc/gateways/checkpoint-messages.js';
 import { CheckpointError } from '../../../../src/jobmanager/checkpoint/checkpoint-failure.js';
-import { CheckpointRequestDecider, MAX_QUEUED_REQUESTS, type CheckpointRequest } from '../../../../src/jobmanager/checkpoint/checkpoint-request-decider.js';
+import {
+  CheckpointRequestDecider,
+  MAX_QUEUED_REQUESTS,
+  type CheckpointRequest,
+} from '../../../../src/jobmanager/checkpoint/checkpoint-request-decider.js';
 
 interface Recorded extends CheckpointRequest {
   readonly name: string;
@@ -11,9 +15,15 @@ interface Recorded extends CheckpointRequest {
 
 function request(name: string, kind: BarrierKind, periodic: boolean): Recorded {
   const recorded: Recorded = {
-    name, kind, periodic, targetDirectory: undefined, rejected: undefined,
+    name,
+    kind,
+    periodic,
+    targetDirectory: undefined,
+    rejected: undefined,
     resolve: () => undefined,
-    reject: (error) => { recorded.rejected = (error as CheckpointError).reason; },
+    reject: (error) => {
+      recorded.rejected = (error as CheckpointError).reason;
+    },
   };
   return recorded;
 }
@@ -60,7 +70,11 @@ describe('CheckpointRequestDecider', () => {
     assert.equal(decision.rescheduleAfterMs, 300);
     assert.equal(early.rejected, 'MINIMUM_TIME_BETWEEN_CHECKPOINTS');
     const manual = request('manual', 'CHECKPOINT', false);
-    assert.equal(decider.offer(manual, { ...idle, lastCompletionTimestamp: 9_800 }).execute, manual, 'min-pause applies to periodic requests only');
+    assert.equal(
+      decider.offer(manual, { ...idle, lastCompletionTimestamp: 9_800 }).execute,
+      manual,
+      'min-pause applies to periodic requests only',
+    );
   });
 
   it('rejects requests beyond the queue bound, dropping periodic ones first', () => {
@@ -76,6 +90,9 @@ describe('CheckpointRequestDecider', () => {
     const m4 = request('m4', 'CHECKPOINT', false);
     decider.offer(m4, busy);
     assert.equal(m4.rejected, 'TOO_MANY_CHECKPOINT_REQUESTS', 'a queue of user requests is kept, the new one refused');
-    assert.deepEqual(decider.drain().map((r) => (r as Recorded).name), ['m1', 'm2', 'm3']);
+    assert.deepEqual(
+      decider.drain().map((r) => (r as Recorded).name),
+      ['m1', 'm2', 'm3'],
+    );
   });
 });

@@ -5,44 +5,90 @@ import { ConfigurationError } from '../../../../src/core/errors.js';
 import { checkpointSettingsFrom, taskCheckpointSettings } from '../../../../src/jobmanager/checkpoint/checkpoint-settings.js';
 
 function config(entries: Record<string, string>): Configuration {
-  return Configuration.fromEntries(Object.entries(entries).map(([key, value]): ConfigEntry => ({ key, value, origin: { kind: 'dynamic' } })));
+  return Configuration.fromEntries(
+    Object.entries(entries).map(([key, value]): ConfigEntry => ({ key, value, origin: { kind: 'dynamic' } })),
+  );
 }
 
 describe('checkpointSettingsFrom', () => {
-  it('resolves Flink\'s defaults: disabled, exactly-once, 10 min timeout, in-memory storage', () => {
+  it("resolves Flink's defaults: disabled, exactly-once, 10 min timeout, in-memory storage", () => {
     const settings = checkpointSettingsFrom(Configuration.empty(), undefined);
     assert.deepEqual(settings, {
-      intervalMs: undefined, mode: 'EXACTLY_ONCE', timeoutMs: 600_000, minPauseMs: 0, maxConcurrent: 1, numRetained: 1,
-      tolerableFailures: 0, storage: { kind: 'memory' }, savepointDirectory: undefined, retention: 'NO_EXTERNALIZED_CHECKPOINTS', historySize: 10,
+      intervalMs: undefined,
+      mode: 'EXACTLY_ONCE',
+      timeoutMs: 600_000,
+      minPauseMs: 0,
+      maxConcurrent: 1,
+      numRetained: 1,
+      tolerableFailures: 0,
+      storage: { kind: 'memory' },
+      savepointDirectory: undefined,
+      retention: 'NO_EXTERNALIZED_CHECKPOINTS',
+      historySize: 10,
     });
     assert.deepEqual(taskCheckpointSettings(settings), { enabled: false, mode: 'EXACTLY_ONCE', checkpointDirectory: undefined });
   });
 
   it('reads every option, a checkpoint directory selecting file storage', () => {
-    const settings = checkpointSettingsFrom(config({
-      'execution.checkpointing.interval': '10s', 'execution.checkpointing.mode': 'AT_LEAST_ONCE', 'execution.checkpointing.timeout': '1 min',
-      'execution.checkpointing.min-pause': '2s', 'execution.checkpointing.max-concurrent-checkpoints': '3', 'state.checkpoints.num-retained': '4',
-      'execution.checkpointing.tolerable-failed-checkpoints': '5', 'state.checkpoints.dir': 'file:///tmp/cp', 'state.savepoints.dir': '/tmp/sp',
-      'web.checkpoints.history': '7', 'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
-    }), undefined);
+    const settings = checkpointSettingsFrom(
+      config({
+        'execution.checkpointing.interval': '10s',
+        'execution.checkpointing.mode': 'AT_LEAST_ONCE',
+        'execution.checkpointing.timeout': '1 min',
+        'execution.checkpointing.min-pause': '2s',
+        'execution.checkpointing.max-concurrent-checkpoints': '3',
+        'state.checkpoints.num-retained': '4',
+        'execution.checkpointing.tolerable-failed-checkpoints': '5',
+        'state.checkpoints.dir': 'file:///tmp/cp',
+        'state.savepoints.dir': '/tmp/sp',
+        'web.checkpoints.history': '7',
+        'execution.checkpointing.externalized-checkpoint-retention': 'RETAIN_ON_CANCELLATION',
+      }),
+      undefined,
+    );
     assert.deepEqual(settings, {
-      intervalMs: 10_000, mode: 'AT_LEAST_ONCE', timeoutMs: 60_000, minPauseMs: 2_000, maxConcurrent: 3, numRetained: 4, tolerableFailures: 5,
-      storage: { kind: 'filesystem', directory: '/tmp/cp' }, savepointDirectory: '/tmp/sp', retention: 'RETAIN_ON_CANCELLATION', historySize: 7,
+      intervalMs: 10_000,
+      mode: 'AT_LEAST_ONCE',
+      timeoutMs: 60_000,
+      minPauseMs: 2_000,
+      maxConcurrent: 3,
+      numRetained: 4,
+      tolerableFailures: 5,
+      storage: { kind: 'filesystem', directory: '/tmp/cp' },
+      savepointDirectory: '/tmp/sp',
+      retention: 'RETAIN_ON_CANCELLATION',
+      historySize: 7,
     });
     assert.deepEqual(taskCheckpointSettings(settings), { enabled: true, mode: 'AT_LEAST_ONCE', checkpointDirectory: '/tmp/cp' });
   });
 
-  it('lets the program\'s interval win over the configured one', () => {
+  it("lets the program's interval win over the configured one", () => {
     assert.equal(checkpointSettingsFrom(config({ 'execution.checkpointing.interval': '10s' }), 2_500).intervalMs, 2_500);
     assert.equal(checkpointSettingsFrom(Configuration.empty(), 2_500).intervalMs, 2_500);
     assert.throws(() => checkpointSettingsFrom(Configuration.empty(), 5), ConfigurationError);
   });
 
   it('accepts file: URIs and relative paths, and refuses other file systems and file storage without a directory', () => {
-    assert.deepEqual(checkpointSettingsFrom(config({ 'execution.checkpointing.dir': 'file:/data/cp' }), undefined).storage, { kind: 'filesystem', directory: '/data/cp' });
-    assert.deepEqual(checkpointSettingsFrom(config({ 'execution.checkpointing.dir': 'cp' }), undefined).storage, { kind: 'filesystem', directory: `${process.cwd()}/cp` });
-    assert.deepEqual(checkpointSettingsFrom(config({ 'execution.checkpointing.dir': '/cp', 'execution.checkpointing.storage': 'jobmanager' }), undefined).storage, { kind: 'memory' });
-    assert.throws(() => checkpointSettingsFrom(config({ 'execution.checkpointing.dir': 's3://bucket/cp' }), undefined), /execution.checkpointing.dir: 's3:\/\/bucket\/cp' uses a file system/);
-    assert.throws(() => checkpointSettingsFrom(config({ 'execution.checkpointing.storage': 'filesystem' }), undefined), /no checkpoint directory is set/);
+    assert.deepEqual(checkpointSettingsFrom(config({ 'execution.checkpointing.dir': 'file:/data/cp' }), undefined).storage, {
+      kind: 'filesystem',
+      directory: '/data/cp',
+    });
+    assert.deepEqual(checkpointSettingsFrom(config({ 'execution.checkpointing.dir': 'cp' }), undefined).storage, {
+      kind: 'filesystem',
+      directory: `${process.cwd()}/cp`,
+    });
+    assert.deepEqual(
+      checkpointSettingsFrom(config({ 'execution.checkpointing.dir': '/cp', 'execution.checkpointing.storage': 'jobmanager' }), undefined)
+        .storage,
+      { kind: 'memory' },
+    );
+    assert.throws(
+      () => checkpointSettingsFrom(config({ 'execution.checkpointing.dir': 's3://bucket/cp' }), undefined),
+      /execution.checkpointing.dir: 's3:\/\/bucket\/cp' uses a file system/,
+    );
+    assert.throws(
+      () => checkpointSettingsFrom(config({ 'execution.checkpointing.storage': 'filesystem' }), undefined),
+      /no checkpoint directory is set/,
+    );
   });
 });

@@ -6,7 +6,10 @@ import { StatsSummary } from '../../../../src/jobmanager/checkpoint/stats-summar
 import { responseSchema, schemaMismatches, type WalkOptions } from './rest-schema.js';
 import { testSettings } from './testing-coordinator.js';
 
-const VERTICES = [{ vertexId: 'aaaa', parallelism: 2 }, { vertexId: 'bbbb', parallelism: 1 }];
+const VERTICES = [
+  { vertexId: 'aaaa', parallelism: 2 },
+  { vertexId: 'bbbb', parallelism: 1 },
+];
 const NULLABLE = new Set(['$.latest.completed', '$.latest.savepoint', '$.latest.failed', '$.latest.restored']);
 const STATS = 'urn:jsonschema:org:apache:flink:runtime:rest:messages:checkpoints:CheckpointStatistics';
 const WALK: WalkOptions = {
@@ -37,7 +40,7 @@ function busyTracker(): CheckpointStatsTracker {
 }
 
 describe('GET /jobs/:jobid/checkpoints rendering', () => {
-  it('matches Flink\'s response schema field by field when empty', () => {
+  it("matches Flink's response schema field by field when empty", () => {
     const json = new CheckpointStatsTracker().renderCheckpointingStatistics();
     assert.deepEqual(schemaMismatches(json, responseSchema('/jobs/:jobid/checkpoints'), WALK), []);
     assert.deepEqual(json.latest, { completed: null, savepoint: null, failed: null, restored: null });
@@ -45,17 +48,27 @@ describe('GET /jobs/:jobid/checkpoints rendering', () => {
     assert.deepEqual(json.history, []);
   });
 
-  it('matches Flink\'s response schema field by field with every kind of entry', () => {
+  it("matches Flink's response schema field by field with every kind of entry", () => {
     const json = busyTracker().renderCheckpointingStatistics();
     assert.deepEqual(schemaMismatches(json, responseSchema('/jobs/:jobid/checkpoints'), WALK), []);
-    assert.deepEqual(json.history.map((e) => [e.id, e.className, e.status]), [
-      [5, 'in_progress', 'IN_PROGRESS'], [4, 'failed', 'FAILED'], [3, 'completed', 'COMPLETED'], [2, 'completed', 'COMPLETED'], [1, 'completed', 'COMPLETED'],
-    ]);
+    assert.deepEqual(
+      json.history.map((e) => [e.id, e.className, e.status]),
+      [
+        [5, 'in_progress', 'IN_PROGRESS'],
+        [4, 'failed', 'FAILED'],
+        [3, 'completed', 'COMPLETED'],
+        [2, 'completed', 'COMPLETED'],
+        [1, 'completed', 'COMPLETED'],
+      ],
+    );
     for (const key of ['completed', 'savepoint', 'failed', 'restored'] as const) assert.notEqual(json.latest[key], null, key);
   });
 
   it('is checked by a walk that notices missing, mistyped and unknown fields', () => {
-    const json = busyTracker().renderCheckpointingStatistics() as unknown as { counts: Record<string, unknown>; latest: { completed: Record<string, unknown> } };
+    const json = busyTracker().renderCheckpointingStatistics() as unknown as {
+      counts: Record<string, unknown>;
+      latest: { completed: Record<string, unknown> };
+    };
     delete json.counts.failed;
     json.latest.completed.id = '2';
     json.latest.completed.checkpoint_type = 'FULL';
@@ -68,7 +81,7 @@ describe('GET /jobs/:jobid/checkpoints rendering', () => {
     ]);
   });
 
-  it('reports Flink\'s counts, latest entries and summaries', () => {
+  it("reports Flink's counts, latest entries and summaries", () => {
     const json = busyTracker().renderCheckpointingStatistics();
     assert.deepEqual(json.counts, { restored: 1, total: 5, in_progress: 1, completed: 3, failed: 1 });
     const completed = json.latest.completed!;
@@ -85,9 +98,15 @@ describe('GET /jobs/:jobid/checkpoints rendering', () => {
     assert.equal(completed.discarded, false);
     assert.deepEqual(completed.tasks, {}, 'the overview leaves per-task statistics out, as Flink does');
     const savepoint = json.latest.savepoint!;
-    assert.deepEqual([savepoint.id, savepoint.is_savepoint, savepoint.savepointFormat, savepoint.checkpoint_type], [3, true, 'CANONICAL', 'SAVEPOINT']);
+    assert.deepEqual(
+      [savepoint.id, savepoint.is_savepoint, savepoint.savepointFormat, savepoint.checkpoint_type],
+      [3, true, 'CANONICAL', 'SAVEPOINT'],
+    );
     const failed = json.latest.failed!;
-    assert.deepEqual([failed.id, failed.failure_timestamp, failed.failure_message, failed.end_to_end_duration, failed.num_acknowledged_subtasks], [4, 4_500, 'Checkpoint expired before completing.', 500, 1]);
+    assert.deepEqual(
+      [failed.id, failed.failure_timestamp, failed.failure_message, failed.end_to_end_duration, failed.num_acknowledged_subtasks],
+      [4, 4_500, 'Checkpoint expired before completing.', 500, 1],
+    );
     const pending = json.history[0]!;
     assert.deepEqual([pending.latest_ack_timestamp, pending.end_to_end_duration, pending.num_acknowledged_subtasks], [-1, -1, 0]);
     assert.equal(json.history.find((e) => e.id === 1)!.discarded, true);
@@ -104,7 +123,10 @@ describe('GET /jobs/:jobid/checkpoints rendering', () => {
       tracker.reportCompleted(id, `file:/c/${id}`);
     }
     const json = tracker.renderCheckpointingStatistics();
-    assert.deepEqual(json.history.map((e) => e.id), [5, 4, 3]);
+    assert.deepEqual(
+      json.history.map((e) => e.id),
+      [5, 4, 3],
+    );
     assert.equal(json.counts.completed, 5);
   });
 
@@ -116,21 +138,44 @@ describe('GET /jobs/:jobid/checkpoints rendering', () => {
     assert.deepEqual(schemaMismatches(details, responseSchema('/jobs/:jobid/checkpoints/details/:checkpointid'), detailsOptions), []);
     const tasks = details.tasks as Record<string, Record<string, number>>;
     assert.deepEqual(Object.keys(tasks), ['aaaa', 'bbbb']);
-    assert.deepEqual([tasks.aaaa!.num_subtasks, tasks.aaaa!.num_acknowledged_subtasks, tasks.aaaa!.latest_ack_timestamp, tasks.aaaa!.end_to_end_duration, tasks.aaaa!.state_size], [2, 2, 2_150, 150, 40]);
+    assert.deepEqual(
+      [
+        tasks.aaaa!.num_subtasks,
+        tasks.aaaa!.num_acknowledged_subtasks,
+        tasks.aaaa!.latest_ack_timestamp,
+        tasks.aaaa!.end_to_end_duration,
+        tasks.aaaa!.state_size,
+      ],
+      [2, 2, 2_150, 150, 40],
+    );
     assert.equal(tracker.renderCheckpointDetails(99), undefined);
   });
 });
 
 describe('checkpoint metrics', () => {
-  it('start with Flink\'s placeholders and follow the latest completed checkpoint', () => {
+  it("start with Flink's placeholders and follow the latest completed checkpoint", () => {
     const tracker = new CheckpointStatsTracker();
     assert.deepEqual(tracker.metrics(), {
-      numberOfCompletedCheckpoints: 0, numberOfFailedCheckpoints: 0, numberOfInProgressCheckpoints: 0, totalNumberOfCheckpoints: 0,
-      lastCheckpointDuration: -1, lastCheckpointSize: -1, lastCheckpointRestoreTimestamp: -1, lastCompletedCheckpointId: -1, lastCheckpointExternalPath: 'n/a',
+      numberOfCompletedCheckpoints: 0,
+      numberOfFailedCheckpoints: 0,
+      numberOfInProgressCheckpoints: 0,
+      totalNumberOfCheckpoints: 0,
+      lastCheckpointDuration: -1,
+      lastCheckpointSize: -1,
+      lastCheckpointRestoreTimestamp: -1,
+      lastCompletedCheckpointId: -1,
+      lastCheckpointExternalPath: 'n/a',
     });
     assert.deepEqual(busyTracker().metrics(), {
-      numberOfCompletedCheckpoints: 3, numberOfFailedCheckpoints: 1, numberOfInProgressCheckpoints: 1, totalNumberOfCheckpoints: 5,
-      lastCheckpointDuration: 300, lastCheckpointSize: 90, lastCheckpointRestoreTimestamp: 6_000, lastCompletedCheckpointId: 3, lastCheckpointExternalPath: 'file:/cp/chk-3',
+      numberOfCompletedCheckpoints: 3,
+      numberOfFailedCheckpoints: 1,
+      numberOfInProgressCheckpoints: 1,
+      totalNumberOfCheckpoints: 5,
+      lastCheckpointDuration: 300,
+      lastCheckpointSize: 90,
+      lastCheckpointRestoreTimestamp: 6_000,
+      lastCompletedCheckpointId: 3,
+      lastCheckpointExternalPath: 'file:/cp/chk-3',
     });
   });
 
@@ -142,7 +187,7 @@ describe('checkpoint metrics', () => {
 });
 
 describe('StatsSummary percentiles', () => {
-  it('interpolate between order statistics like Flink\'s histogram', () => {
+  it("interpolate between order statistics like Flink's histogram", () => {
     const summary = new StatsSummary();
     for (const value of [7, 3, 10, 1, 5, 9, 2, 8, 4, 6]) summary.add(value);
     assert.deepEqual(summary.toJson(), { min: 1, max: 10, avg: 5, p50: 5.5, p90: 9.9, p95: 10, p99: 10, p999: 10 });
@@ -152,11 +197,22 @@ describe('StatsSummary percentiles', () => {
 });
 
 describe('GET /jobs/:jobid/checkpoints/config rendering', () => {
-  it('matches Flink\'s response schema and reports the settings', () => {
-    const json = renderCheckpointConfig(testSettings({ intervalMs: 10_000, minPauseMs: 500, tolerableFailures: 2, retention: 'RETAIN_ON_CANCELLATION', storage: { kind: 'filesystem', directory: '/x' } }));
+  it("matches Flink's response schema and reports the settings", () => {
+    const json = renderCheckpointConfig(
+      testSettings({
+        intervalMs: 10_000,
+        minPauseMs: 500,
+        tolerableFailures: 2,
+        retention: 'RETAIN_ON_CANCELLATION',
+        storage: { kind: 'filesystem', directory: '/x' },
+      }),
+    );
     assert.deepEqual(schemaMismatches(json, responseSchema('/jobs/:jobid/checkpoints/config'), WALK), []);
     assert.equal(json.mode, 'exactly_once');
-    assert.deepEqual([json.interval, json.timeout, json.min_pause, json.max_concurrent, json.tolerable_failed_checkpoints], [10_000, 60_000, 500, 1, 2]);
+    assert.deepEqual(
+      [json.interval, json.timeout, json.min_pause, json.max_concurrent, json.tolerable_failed_checkpoints],
+      [10_000, 60_000, 500, 1, 2],
+    );
     assert.deepEqual(json.externalization, { enabled: true, delete_on_cancellation: false });
     assert.equal(json.checkpoint_storage, 'FileSystemCheckpointStorage');
     assert.equal(renderCheckpointConfig(testSettings()).checkpoint_storage, 'JobManagerCheckpointStorage');

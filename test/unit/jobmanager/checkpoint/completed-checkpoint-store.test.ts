@@ -18,8 +18,14 @@ describe('CompletedCheckpointStore', () => {
     assert.deepEqual(await store.add(all[0]!), []);
     assert.deepEqual(await store.add(all[1]!), []);
     const subsumed = await store.add(all[2]!);
-    assert.deepEqual(subsumed.map((c) => c.id), [1]);
-    assert.deepEqual(store.all().map((c) => c.id), [2, 3]);
+    assert.deepEqual(
+      subsumed.map((c) => c.id),
+      [1],
+    );
+    assert.deepEqual(
+      store.all().map((c) => c.id),
+      [2, 3],
+    );
     assert.equal(store.latest()?.id, 3);
     assert.equal(existsSync(all[0]!.directory!), false);
     assert.ok(existsSync(all[1]!.directory!) && existsSync(all[2]!.directory!));
@@ -33,13 +39,28 @@ describe('CompletedCheckpointStore', () => {
     const sp3 = await onDisk(base, 3, 'SAVEPOINT');
     await store.add(chk1);
     assert.deepEqual(await store.add(sp2), [], 'the latest checkpoint stays beside a newer savepoint');
-    assert.deepEqual(store.all().map((c) => c.id), [1, 2]);
-    assert.deepEqual((await store.add(sp3)).map((c) => c.id), [2]);
-    assert.deepEqual(store.all().map((c) => c.id), [1, 3]);
+    assert.deepEqual(
+      store.all().map((c) => c.id),
+      [1, 2],
+    );
+    assert.deepEqual(
+      (await store.add(sp3)).map((c) => c.id),
+      [2],
+    );
+    assert.deepEqual(
+      store.all().map((c) => c.id),
+      [1, 3],
+    );
     assert.ok(existsSync(sp2.directory!), 'a subsumed savepoint keeps its files');
     const chk4 = await onDisk(base, 4);
-    assert.deepEqual((await store.add(chk4)).map((c) => c.id), [1, 3]);
-    assert.deepEqual(store.all().map((c) => c.id), [4]);
+    assert.deepEqual(
+      (await store.add(chk4)).map((c) => c.id),
+      [1, 3],
+    );
+    assert.deepEqual(
+      store.all().map((c) => c.id),
+      [4],
+    );
     assert.equal(existsSync(chk1.directory!), false);
     assert.ok(existsSync(sp3.directory!));
   });
@@ -50,7 +71,10 @@ describe('CompletedCheckpointStore', () => {
     const chk1 = await onDisk(base, 1);
     await store.add(chk1);
     await store.add(await onDisk(base, 2, 'SYNC_SAVEPOINT'));
-    assert.deepEqual(store.all().map((c) => c.id), [2]);
+    assert.deepEqual(
+      store.all().map((c) => c.id),
+      [2],
+    );
     assert.equal(existsSync(chk1.directory!), false);
   });
 
@@ -61,10 +85,15 @@ describe('CompletedCheckpointStore', () => {
     const fallback = await store.markCorrupt(3, 'state file truncated at offset 0');
     assert.equal(fallback?.id, 2);
     assert.equal(store.latest()?.id, 2);
-    assert.ok(logs.lines.some((line) => /Checkpoint 3 .* is corrupt .*state file truncated at offset 0.*falling back to checkpoint 2/.test(line)));
+    assert.ok(
+      logs.lines.some((line) => /Checkpoint 3 .* is corrupt .*state file truncated at offset 0.*falling back to checkpoint 2/.test(line)),
+    );
     assert.match(readFileSync(join(base, JOB_ID, 'chk-3', '_corrupt'), 'utf8'), /truncated/);
     const loaded = await loadCheckpointsFromDirectory(base, JOB_ID);
-    assert.deepEqual(loaded.checkpoints.map((c) => c.id), [1, 2]);
+    assert.deepEqual(
+      loaded.checkpoints.map((c) => c.id),
+      [1, 2],
+    );
     assert.match(loaded.skipped[0]!.reason, /marked corrupt earlier \(state file truncated/);
     assert.equal((await store.markCorrupt(2, 'bad'))?.id, 1);
     assert.equal(await store.markCorrupt(1, 'bad'), undefined);
@@ -95,10 +124,16 @@ describe('CompletedCheckpointStore', () => {
     for (const id of [3, 5]) await onDisk(base, id);
     const loaded = await loadCheckpointsFromDirectory(base, JOB_ID);
     const store = CompletedCheckpointStore.of(loaded.checkpoints, { numRetained: 1 });
-    assert.deepEqual(store.all().map((c) => c.id), [3, 5]);
+    assert.deepEqual(
+      store.all().map((c) => c.id),
+      [3, 5],
+    );
     assert.equal(loaded.highestSeenId, 5);
     await store.add(await onDisk(base, 6));
-    assert.deepEqual(store.all().map((c) => c.id), [6]);
+    assert.deepEqual(
+      store.all().map((c) => c.id),
+      [6],
+    );
     assert.equal(existsSync(join(base, JOB_ID, 'chk-3')), false);
   });
 });

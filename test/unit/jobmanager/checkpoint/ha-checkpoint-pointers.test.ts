@@ -44,7 +44,12 @@ describe('file-based HA record of completed checkpoints', () => {
     const first = await createJobCheckpointServices(settings, JOB_ID, { recover: true, pointers });
     assert.equal(first.store.latest(), undefined);
     const checkpoint = await onDisk(join(base, 'tasks'), 7);
-    await first.store.add(await new FileCheckpointStorage(join(base, 'tasks')).finalizeSavepoint({ ...checkpoint, kind: 'SAVEPOINT' }, join(base, 'savepoints')));
+    await first.store.add(
+      await new FileCheckpointStorage(join(base, 'tasks')).finalizeSavepoint(
+        { ...checkpoint, kind: 'SAVEPOINT' },
+        join(base, 'savepoints'),
+      ),
+    );
     // The JobManager dies here; the next one recovers.
     const second = await createJobCheckpointServices(settings, JOB_ID, { recover: true, pointers });
     assert.equal(second.store.latest()?.id, 7);
@@ -63,8 +68,14 @@ describe('file-based HA record of completed checkpoints', () => {
     rmSync(checkpoints[0]!.directory!, { recursive: true });
     logs.lines.length = 0;
     const recovered = await createJobCheckpointServices(settings, JOB_ID, { recover: true, pointers });
-    assert.deepEqual(recovered.store.all().map((c) => c.id), [5, 6]);
-    assert.ok(logs.lines.some((line) => /WARN .*Checkpoint 4 recorded in .* cannot be used/.test(line)), logs.lines.join('\n'));
+    assert.deepEqual(
+      recovered.store.all().map((c) => c.id),
+      [5, 6],
+    );
+    assert.ok(
+      logs.lines.some((line) => /WARN .*Checkpoint 4 recorded in .* cannot be used/.test(line)),
+      logs.lines.join('\n'),
+    );
   });
 
   it('ignores an unreadable record with a warning and recovers from the directory scan', async () => {
@@ -75,7 +86,13 @@ describe('file-based HA record of completed checkpoints', () => {
     writeFileSync(pointers.file, '{"version": 1, "checkpoints": ');
     logs.lines.length = 0;
     const recovered = await createJobCheckpointServices(settings, JOB_ID, { recover: true, pointers });
-    assert.deepEqual(recovered.store.all().map((c) => c.id), [2]);
-    assert.ok(logs.lines.some((line) => /WARN .*Ignoring the unreadable HA checkpoint record/.test(line)), logs.lines.join('\n'));
+    assert.deepEqual(
+      recovered.store.all().map((c) => c.id),
+      [2],
+    );
+    assert.ok(
+      logs.lines.some((line) => /WARN .*Ignoring the unreadable HA checkpoint record/.test(line)),
+      logs.lines.join('\n'),
+    );
   });
 });

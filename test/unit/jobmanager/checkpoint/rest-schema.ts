@@ -35,7 +35,14 @@ function collectDefinitions(node: SchemaNode, into: Map<string, SchemaNode>): vo
   if (node.items !== undefined) collectDefinitions(node.items, into);
 }
 
-function walk(value: unknown, node: SchemaNode, path: string, defs: Map<string, SchemaNode>, options: WalkOptions, problems: string[]): void {
+function walk(
+  value: unknown,
+  node: SchemaNode,
+  path: string,
+  defs: Map<string, SchemaNode>,
+  options: WalkOptions,
+  problems: string[],
+): void {
   const schema = node.$ref === undefined ? node : defs.get(node.$ref);
   if (schema === undefined) {
     problems.push(`${path}: unresolved $ref ${node.$ref}`);
@@ -46,22 +53,39 @@ function walk(value: unknown, node: SchemaNode, path: string, defs: Map<string, 
     return;
   }
   switch (schema.type) {
-    case 'any': return;
-    case 'integer': case 'number': case 'boolean': case 'string': {
+    case 'any':
+      return;
+    case 'integer':
+    case 'number':
+    case 'boolean':
+    case 'string': {
       const problem = scalarProblem(value, schema, path);
       if (problem !== undefined) problems.push(problem);
       return;
     }
     case 'array':
-      if (!Array.isArray(value)) { problems.push(`${path}: not an array`); return; }
+      if (!Array.isArray(value)) {
+        problems.push(`${path}: not an array`);
+        return;
+      }
       value.forEach((item, index) => walk(item, schema.items ?? {}, `${path}[${index}]`, defs, options, problems));
       return;
-    case 'object': walkObject(value, schema, path, defs, options, problems); return;
-    default: problems.push(`${path}: schema type ${String(schema.type)} not understood`);
+    case 'object':
+      walkObject(value, schema, path, defs, options, problems);
+      return;
+    default:
+      problems.push(`${path}: schema type ${String(schema.type)} not understood`);
   }
 }
 
-function walkObject(value: unknown, schema: SchemaNode, path: string, defs: Map<string, SchemaNode>, options: WalkOptions, problems: string[]): void {
+function walkObject(
+  value: unknown,
+  schema: SchemaNode,
+  path: string,
+  defs: Map<string, SchemaNode>,
+  options: WalkOptions,
+  problems: string[],
+): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problems.push(`${path}: not an object`);
     return;

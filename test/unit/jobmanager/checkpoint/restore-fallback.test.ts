@@ -52,12 +52,19 @@ describe('restoring after corrupt state', () => {
     readSync(fd, byte, 0, 1, 0);
     writeSync(fd, Buffer.from([byte[0]! ^ 0xff]), 0, 1, 0);
     closeSync(fd);
-    const failure = await readAll(first.assignment.tasks.get('map')!).then(() => undefined, (error: unknown) => error);
+    const failure = await readAll(first.assignment.tasks.get('map')!).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     assert.ok(failure instanceof TsFlinkError && failure.code === 'STATE_CORRUPT', 'the task layer detects the corruption');
 
     const fallback = await h.store.markCorrupt(first.assignment.checkpointId, failure.message);
     assert.equal(fallback?.id, 1);
-    assert.ok(logs.lines.some((line) => line.includes('Checkpoint 2') && line.includes('checksum mismatch') && line.includes('falling back to checkpoint 1')));
+    assert.ok(
+      logs.lines.some(
+        (line) => line.includes('Checkpoint 2') && line.includes('checksum mismatch') && line.includes('falling back to checkpoint 1'),
+      ),
+    );
     const second = restoreLatestCheckpoint(services, PLAN)!;
     assert.equal(second.checkpoint.id, 1);
     const restored = await readAll(second.assignment.tasks.get('map')!);

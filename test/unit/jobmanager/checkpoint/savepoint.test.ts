@@ -19,14 +19,19 @@ async function answerWithFiles(h: CoordinatorHarness, directory: string, id: num
 describe('savepoints', () => {
   it('refuses a savepoint without a target when no default directory is configured', async () => {
     const h = coordinatorHarness();
-    await assert.rejects(h.coordinator.triggerSavepoint(undefined, 'SAVEPOINT'), { message: 'No savepoint location given and no default location configured.' });
+    await assert.rejects(h.coordinator.triggerSavepoint(undefined, 'SAVEPOINT'), {
+      message: 'No savepoint location given and no default location configured.',
+    });
     assert.equal(h.context.triggers().length, 0);
   });
 
   it('writes a self-contained savepoint that survives the subsumption of every checkpoint', async () => {
     const checkpoints = tempDir('sp-chk');
     const savepoints = tempDir('sp-target');
-    const h = coordinatorHarness({ storage: new FileCheckpointStorage(checkpoints), settings: { numRetained: 1, savepointDirectory: savepoints } });
+    const h = coordinatorHarness({
+      storage: new FileCheckpointStorage(checkpoints),
+      settings: { numRetained: 1, savepointDirectory: savepoints },
+    });
     const first = h.coordinator.triggerCheckpoint();
     await answerWithFiles(h, checkpoints, 1);
     await first;
@@ -36,7 +41,13 @@ describe('savepoints', () => {
     const savepointDone = h.coordinator.triggerSavepoint(undefined, 'SAVEPOINT'); // forced past max-concurrent 1
     await answerWithFiles(h, checkpoints, 3);
     const savepoint = await savepointDone;
-    assert.deepEqual(h.context.triggers().filter((t) => t.checkpointId === 3).map((t) => t.kind), ['SAVEPOINT', 'SAVEPOINT']);
+    assert.deepEqual(
+      h.context
+        .triggers()
+        .filter((t) => t.checkpointId === 3)
+        .map((t) => t.kind),
+      ['SAVEPOINT', 'SAVEPOINT'],
+    );
     assert.equal(savepoint.kind, 'SAVEPOINT');
     const directory = savepoint.directory!;
     assert.equal(dirname(directory), savepoints);
@@ -44,9 +55,15 @@ describe('savepoints', () => {
     assert.equal(savepoint.externalPath, `file:${directory}`);
     assert.equal(h.coordinator.numberOfPendingCheckpoints, 1, 'a savepoint does not subsume the pending checkpoint 2');
     for (const task of h.context.tasks) assert.deepEqual(task.completed, [1], 'a plain savepoint commits nothing');
-    assert.deepEqual(h.store.all().map((c) => c.id), [1]);
+    assert.deepEqual(
+      h.store.all().map((c) => c.id),
+      [1],
+    );
     assert.deepEqual(readdirSync(directory).sort(), ['_metadata', 'map-0-0', 'map-1-0', 'source-0-0', 'source-1-0']);
-    await waitFor(() => !existsSync(join(checkpoints, h.context.jobId, 'chk-3')), 'the task-written savepoint files to be removed from chk-3');
+    await waitFor(
+      () => !existsSync(join(checkpoints, h.context.jobId, 'chk-3')),
+      'the task-written savepoint files to be removed from chk-3',
+    );
 
     await answerWithFiles(h, checkpoints, 2);
     await pendingCheckpoint;
@@ -56,12 +73,18 @@ describe('savepoints', () => {
       await done;
     }
     await waitFor(() => !existsSync(join(checkpoints, h.context.jobId, 'chk-4')), 'old checkpoints to be subsumed');
-    assert.deepEqual(h.store.all().map((c) => c.id), [5]);
+    assert.deepEqual(
+      h.store.all().map((c) => c.id),
+      [5],
+    );
     const reloaded = await readCompletedCheckpoint(join(directory, '_metadata'));
     assert.equal(reloaded.id, 3);
     assert.equal(reloaded.kind, 'SAVEPOINT');
     const stateful = reloaded.operators.filter((operator) => operator.subtaskStates.some((handle) => handle !== undefined));
-    assert.deepEqual(stateful.map((operator) => operator.operatorId), ['op-source', 'op-map']);
+    assert.deepEqual(
+      stateful.map((operator) => operator.operatorId),
+      ['op-source', 'op-map'],
+    );
     for (const operator of stateful) {
       for (const [index, handle] of operator.subtaskStates.entries()) {
         const slice = handle!.keyGroups!.slices[0]!;

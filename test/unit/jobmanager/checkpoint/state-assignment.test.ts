@@ -8,7 +8,12 @@ import { CheckpointIdCounter } from '../../../../src/jobmanager/checkpoint/check
 import { restoreLatestCheckpoint } from '../../../../src/jobmanager/checkpoint/checkpoint-services.js';
 import { CompletedCheckpointStore } from '../../../../src/jobmanager/checkpoint/completed-checkpoint-store.js';
 import type { CompletedCheckpoint } from '../../../../src/jobmanager/checkpoint/completed-checkpoint.js';
-import { assignState, checkpointMaxParallelism, StateAssignmentError, type VertexRestorePlan } from '../../../../src/jobmanager/checkpoint/state-assignment.js';
+import {
+  assignState,
+  checkpointMaxParallelism,
+  StateAssignmentError,
+  type VertexRestorePlan,
+} from '../../../../src/jobmanager/checkpoint/state-assignment.js';
 import { JOB_ID } from './testing-checkpoint-context.js';
 import { captureLogs } from './testing-clock.js';
 
@@ -17,14 +22,31 @@ captureLogs();
 const MAX_P = 128;
 const inline = (text: string): StateSlice => ({ kind: 'inline', bytes: new TextEncoder().encode(text) });
 const text = (slice: StateSlice): string => new TextDecoder().decode((slice as { bytes: Uint8Array }).bytes);
-const list = (name: string, mode: 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST', entries: string[]) => ({ name, mode, entries: entries.map(inline) });
+const list = (name: string, mode: 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST', entries: string[]) => ({
+  name,
+  mode,
+  entries: entries.map(inline),
+});
 
-function checkpointOf(operators: Array<{ id: string; vertex?: string; maxParallelism?: number; states: Array<OperatorStateHandle | undefined> }>): CompletedCheckpoint {
+function checkpointOf(
+  operators: Array<{ id: string; vertex?: string; maxParallelism?: number; states: Array<OperatorStateHandle | undefined> }>,
+): CompletedCheckpoint {
   return {
-    jobId: JOB_ID, id: 7, kind: 'CHECKPOINT', triggerTimestamp: 1, completionTimestamp: 2,
-    vertices: [], externalPath: undefined, directory: undefined, stateSize: 0,
+    jobId: JOB_ID,
+    id: 7,
+    kind: 'CHECKPOINT',
+    triggerTimestamp: 1,
+    completionTimestamp: 2,
+    vertices: [],
+    externalPath: undefined,
+    directory: undefined,
+    stateSize: 0,
     operators: operators.map((o) => ({
-      operatorId: o.id, vertexId: o.vertex ?? 'v', parallelism: o.states.length, maxParallelism: o.maxParallelism ?? MAX_P, subtaskStates: o.states,
+      operatorId: o.id,
+      vertexId: o.vertex ?? 'v',
+      parallelism: o.states.length,
+      maxParallelism: o.maxParallelism ?? MAX_P,
+      subtaskStates: o.states,
     })),
   };
 }
@@ -64,7 +86,11 @@ describe('keyed state assignment', () => {
       received.forEach((groups, i) => {
         const range = computeKeyGroupRangeForOperatorIndex(MAX_P, newP, i);
         for (const kg of groups) assert.ok(range.contains(kg), `p=${newP}: key group ${kg} lands on subtask ${i}, which owns ${range}`);
-        assert.deepEqual(groups, [...groups].sort((a, b) => a - b), 'in key-group order');
+        assert.deepEqual(
+          groups,
+          [...groups].sort((a, b) => a - b),
+          'in key-group order',
+        );
       });
       // The new subtasks snapshot what they restored: that is the next checkpoint.
       const owned = new Map(received.flatMap((groups) => groups.map((kg) => [kg, `${kg}:v`] as const)));
@@ -94,19 +120,34 @@ describe('list state redistribution', () => {
       { operatorId: 'src', listStates: [list('s1', 'SPLIT_DISTRIBUTE', ['b0', 'b1']), list('s2', 'SPLIT_DISTRIBUTE', ['d0', 'd1', 'd2'])] },
     ];
     const assignment = assignState(checkpointOf([{ id: 'src', states }]), plan(3, ['src']));
-    assert.deepEqual([0, 1, 2].map((i) => restoredLists(assignment.restoreFor('v', i))), [
-      { s1: ['a0', 'a1'], s2: ['d1'] },
-      { s1: ['a2', 'b0'], s2: ['d2'] },
-      { s1: ['b1'], s2: ['c0', 'd0'] },
-    ]);
+    assert.deepEqual(
+      [0, 1, 2].map((i) => restoredLists(assignment.restoreFor('v', i))),
+      [
+        { s1: ['a0', 'a1'], s2: ['d1'] },
+        { s1: ['a2', 'b0'], s2: ['d2'] },
+        { s1: ['b1'], s2: ['c0', 'd0'] },
+      ],
+    );
     const down = assignState(checkpointOf([{ id: 'src', states }]), plan(1, ['src']));
     assert.deepEqual(restoredLists(down.restoreFor('v', 0)), { s1: ['a0', 'a1', 'a2', 'b0', 'b1'], s2: ['c0', 'd0', 'd1', 'd2'] });
     const same = assignState(checkpointOf([{ id: 'src', states }]), plan(2, ['src']));
-    assert.deepEqual([0, 1].map((i) => restoredLists(same.restoreFor('v', i))), [{ s1: ['a0', 'a1', 'a2'], s2: ['c0'] }, { s1: ['b0', 'b1'], s2: ['d0', 'd1', 'd2'] }]);
+    assert.deepEqual(
+      [0, 1].map((i) => restoredLists(same.restoreFor('v', i))),
+      [
+        { s1: ['a0', 'a1', 'a2'], s2: ['c0'] },
+        { s1: ['b0', 'b1'], s2: ['d0', 'd1', 'd2'] },
+      ],
+    );
     const wide = assignState(checkpointOf([{ id: 'src', states }]), plan(4, ['src']));
-    assert.deepEqual([0, 1, 2, 3].map((i) => restoredLists(wide.restoreFor('v', i)).s1), [['a0', 'a1'], ['a2'], ['b0'], ['b1']]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((i) => restoredLists(wide.restoreFor('v', i)).s1),
+      [['a0', 'a1'], ['a2'], ['b0'], ['b1']],
+    );
     // s1 gave receiver 0 the extra entry, so s2 starts at receiver 1 and wraps around.
-    assert.deepEqual([0, 1, 2, 3].map((i) => restoredLists(wide.restoreFor('v', i)).s2), [['d2'], ['c0'], ['d0'], ['d1']]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((i) => restoredLists(wide.restoreFor('v', i)).s2),
+      [['d2'], ['c0'], ['d0'], ['d1']],
+    );
   });
 
   it('UNION: every subtask gets all entries, also at unchanged parallelism', () => {
@@ -126,7 +167,10 @@ describe('list state redistribution', () => {
       { operatorId: 'src', listStates: [list('b', 'BROADCAST', ['copy1'])] },
     ];
     const up = assignState(checkpointOf([{ id: 'src', states }]), plan(5, ['src']));
-    assert.deepEqual([0, 1, 2, 3, 4].map((i) => restoredLists(up.restoreFor('v', i)).b), [['copy0'], ['copy1'], ['copy0'], ['copy1'], ['copy0']]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4].map((i) => restoredLists(up.restoreFor('v', i)).b),
+      [['copy0'], ['copy1'], ['copy0'], ['copy1'], ['copy0']],
+    );
     const down = assignState(checkpointOf([{ id: 'src', states }]), plan(1, ['src']));
     assert.deepEqual(restoredLists(down.restoreFor('v', 0)).b, ['copy0']);
   });
@@ -141,19 +185,29 @@ describe('list state redistribution', () => {
 describe('restore preconditions', () => {
   const keyed = () => checkpointOf([{ id: 'keyed', states: keyedHandles(2, (kg) => `${kg}:k`) }]);
 
-  it('refuses a parallelism above the checkpoint\'s max parallelism', () => {
-    const checkpoint = checkpointOf([{ id: 'keyed', maxParallelism: 4, states: [{ operatorId: 'keyed', keyGroups: { start: 0, slices: [inline('0:k')] } }] }]);
-    assert.throws(() => assignState(checkpoint, plan(5, ['keyed'], { maxParallelism: 4 })),
-      (error: unknown) => error instanceof StateAssignmentError && error.code === 'STATE_MAX_PARALLELISM_TOO_LOW' && /parallelism 5.*maximum parallelism 4/.test(error.message));
+  it("refuses a parallelism above the checkpoint's max parallelism", () => {
+    const checkpoint = checkpointOf([
+      { id: 'keyed', maxParallelism: 4, states: [{ operatorId: 'keyed', keyGroups: { start: 0, slices: [inline('0:k')] } }] },
+    ]);
+    assert.throws(
+      () => assignState(checkpoint, plan(5, ['keyed'], { maxParallelism: 4 })),
+      (error: unknown) =>
+        error instanceof StateAssignmentError &&
+        error.code === 'STATE_MAX_PARALLELISM_TOO_LOW' &&
+        /parallelism 5.*maximum parallelism 4/.test(error.message),
+    );
   });
 
-  it('refuses a changed configured max parallelism but adopts the checkpoint\'s over a derived one', () => {
-    assert.throws(() => assignState(keyed(), plan(2, ['keyed'], { maxParallelism: 256 })),
-      (error: unknown) => error instanceof StateAssignmentError && error.code === 'STATE_MAX_PARALLELISM_CHANGED' && /128.*256/.test(error.message));
+  it("refuses a changed configured max parallelism but adopts the checkpoint's over a derived one", () => {
+    assert.throws(
+      () => assignState(keyed(), plan(2, ['keyed'], { maxParallelism: 256 })),
+      (error: unknown) =>
+        error instanceof StateAssignmentError && error.code === 'STATE_MAX_PARALLELISM_CHANGED' && /128.*256/.test(error.message),
+    );
     const adopted = assignState(keyed(), plan(3, ['keyed'], { maxParallelism: 256, maxParallelismDerived: true }));
     assert.equal(adopted.adoptedMaxParallelism.get('v'), 128);
     const last = receivedKeyGroups(adopted.tasks.get('v')!)[2]!;
-    assert.deepEqual([last[0], last.at(-1)], [86, 127], 'ranges follow the checkpoint\'s max parallelism 128');
+    assert.deepEqual([last[0], last.at(-1)], [86, 127], "ranges follow the checkpoint's max parallelism 128");
     assert.equal(checkpointMaxParallelism(keyed(), ['other', 'keyed']), 128);
     assert.equal(checkpointMaxParallelism(keyed(), ['other']), undefined);
   });
@@ -164,20 +218,33 @@ describe('restore preconditions', () => {
       { id: 'gone-stateful', vertex: 'w', states: [{ operatorId: 'gone-stateful', listStates: [list('l', 'UNION', ['e'])] }] },
       { id: 'gone-stateless', vertex: 'w', states: [undefined] },
     ]);
-    assert.throws(() => assignState(checkpoint, plan(2)),
-      (error: unknown) => error instanceof StateAssignmentError && error.code === 'STATE_NOT_RESTORABLE' && /gone-stateful/.test(error.message) && !/gone-stateless/.test(error.message));
+    assert.throws(
+      () => assignState(checkpoint, plan(2)),
+      (error: unknown) =>
+        error instanceof StateAssignmentError &&
+        error.code === 'STATE_NOT_RESTORABLE' &&
+        /gone-stateful/.test(error.message) &&
+        !/gone-stateless/.test(error.message),
+    );
     const assignment = assignState(checkpoint, plan(2), { allowNonRestoredState: true });
     assert.equal(assignment.restoreFor('v', 0)!.operators.length, 1);
   });
 
   it('restores nothing into a vertex without state in the checkpoint', () => {
-    const assignment = assignState(keyed(), [...plan(2), { vertexId: 'fresh', parallelism: 3, maxParallelism: MAX_P, maxParallelismDerived: true, operatorIds: ['new-op'] }]);
+    const assignment = assignState(keyed(), [
+      ...plan(2),
+      { vertexId: 'fresh', parallelism: 3, maxParallelism: MAX_P, maxParallelismDerived: true, operatorIds: ['new-op'] },
+    ]);
     assert.deepEqual(assignment.tasks.get('fresh'), [undefined, undefined, undefined]);
     assert.equal(assignment.restoreFor('fresh', 1), undefined);
   });
 
-  it('restoreLatestCheckpoint uses the store\'s latest checkpoint and counts the restore', async () => {
-    const services = { store: new CompletedCheckpointStore({ numRetained: 2 }), idCounter: new CheckpointIdCounter(), statsTracker: new CheckpointStatsTracker() };
+  it("restoreLatestCheckpoint uses the store's latest checkpoint and counts the restore", async () => {
+    const services = {
+      store: new CompletedCheckpointStore({ numRetained: 2 }),
+      idCounter: new CheckpointIdCounter(),
+      statsTracker: new CheckpointStatsTracker(),
+    };
     assert.equal(restoreLatestCheckpoint(services, plan(2)), undefined);
     await services.store.add(keyed());
     const restored = restoreLatestCheckpoint(services, plan(3), { now: 4242 });
@@ -185,7 +252,12 @@ describe('restore preconditions', () => {
     assert.equal(restored?.assignment.tasks.get('v')?.length, 3);
     const stats = services.statsTracker.renderCheckpointingStatistics();
     assert.equal(stats.counts.restored, 1);
-    assert.deepEqual(stats.latest.restored, { id: 7, restore_timestamp: 4242, is_savepoint: false, external_path: '<checkpoint-not-externally-addressable>' });
+    assert.deepEqual(stats.latest.restored, {
+      id: 7,
+      restore_timestamp: 4242,
+      is_savepoint: false,
+      external_path: '<checkpoint-not-externally-addressable>',
+    });
     assert.equal(services.statsTracker.metrics().lastCheckpointRestoreTimestamp, 4242);
   });
 });

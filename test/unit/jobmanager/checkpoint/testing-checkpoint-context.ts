@@ -1,4 +1,8 @@
-import type { CheckpointAcknowledgement, CheckpointTrigger, OperatorStateHandle } from '../../../../src/rpc/gateways/checkpoint-messages.js';
+import type {
+  CheckpointAcknowledgement,
+  CheckpointTrigger,
+  OperatorStateHandle,
+} from '../../../../src/rpc/gateways/checkpoint-messages.js';
 import type { CheckpointCoordinatorContext } from '../../../../src/jobmanager/checkpoint/checkpoint-coordinator-context.js';
 import type { VertexSnapshotInfo } from '../../../../src/jobmanager/checkpoint/completed-checkpoint.js';
 import type { CheckpointCommitTarget } from '../../../../src/jobmanager/checkpoint/pending-checkpoint.js';
@@ -19,7 +23,10 @@ export class TestingCheckpointContext implements CheckpointCoordinatorContext {
   readonly tasks: TestingTask[] = [];
   running = true;
 
-  constructor(readonly vertexInfos: VertexSnapshotInfo[], sourceVertexIds: readonly string[] = [vertexInfos[0]!.vertexId]) {
+  constructor(
+    readonly vertexInfos: VertexSnapshotInfo[],
+    sourceVertexIds: readonly string[] = [vertexInfos[0]!.vertexId],
+  ) {
     for (const vertex of vertexInfos) {
       for (let subtaskIndex = 0; subtaskIndex < vertex.parallelism; subtaskIndex++) {
         const task: TestingTask = {
@@ -30,8 +37,12 @@ export class TestingCheckpointContext implements CheckpointCoordinatorContext {
           triggers: [],
           completed: [],
           aborted: [],
-          notifyComplete(id) { task.completed.push(id); },
-          notifyAborted(id) { task.aborted.push(id); },
+          notifyComplete(id) {
+            task.completed.push(id);
+          },
+          notifyAborted(id) {
+            task.aborted.push(id);
+          },
         };
         this.tasks.push(task);
       }
@@ -39,7 +50,14 @@ export class TestingCheckpointContext implements CheckpointCoordinatorContext {
   }
 
   tasksToTrigger() {
-    return this.tasks.filter((task) => task.isSource).map((task) => ({ attemptId: task.attemptId, trigger: (t: CheckpointTrigger) => { task.triggers.push(t); } }));
+    return this.tasks
+      .filter((task) => task.isSource)
+      .map((task) => ({
+        attemptId: task.attemptId,
+        trigger: (t: CheckpointTrigger) => {
+          task.triggers.push(t);
+        },
+      }));
   }
 
   allTasks(): TestingTask[] {
@@ -67,7 +85,18 @@ export class TestingCheckpointContext implements CheckpointCoordinatorContext {
       attemptId: task.attemptId,
       checkpointId,
       state: {
-        operators: operators ?? [{ operatorId, listStates: [{ name: 'offsets', mode: 'SPLIT_DISTRIBUTE', entries: [{ kind: 'inline', bytes: new Uint8Array([task.subtaskIndex, checkpointId]) }] }] }],
+        operators: operators ?? [
+          {
+            operatorId,
+            listStates: [
+              {
+                name: 'offsets',
+                mode: 'SPLIT_DISTRIBUTE',
+                entries: [{ kind: 'inline', bytes: new Uint8Array([task.subtaskIndex, checkpointId]) }],
+              },
+            ],
+          },
+        ],
         stateSize,
         alignmentDurationMs: 0,
         syncDurationMs: 1,

@@ -25,7 +25,11 @@ export class ManualClock implements CheckpointClock {
   schedule(delayMs: number, action: () => void): ScheduledAction {
     const timer: Timer = { at: this.time + Math.max(0, delayMs), seq: this.seq++, action, cancelled: false };
     this.timers.push(timer);
-    return { cancel: () => { timer.cancelled = true; } };
+    return {
+      cancel: () => {
+        timer.cancelled = true;
+      },
+    };
   }
 
   /** Moves time forward by `ms`, firing every timer that falls due on the way (also ones scheduled while firing). */
@@ -44,7 +48,10 @@ export class ManualClock implements CheckpointClock {
 
   /** Times at which live timers are due, sorted. */
   pendingTimes(): number[] {
-    return this.timers.filter((timer) => !timer.cancelled).map((timer) => timer.at).sort((a, b) => a - b);
+    return this.timers
+      .filter((timer) => !timer.cancelled)
+      .map((timer) => timer.at)
+      .sort((a, b) => a - b);
   }
 }
 

@@ -12,8 +12,17 @@ import { ManualClock } from './testing-clock.js';
 /** Checkpoint settings for tests: 1 s interval, memory storage, Flink's other defaults. */
 export function testSettings(overrides: Partial<CheckpointSettings> = {}): CheckpointSettings {
   return {
-    intervalMs: 1_000, mode: 'EXACTLY_ONCE', timeoutMs: 60_000, minPauseMs: 0, maxConcurrent: 1, numRetained: 1,
-    tolerableFailures: 0, storage: { kind: 'memory' }, savepointDirectory: undefined, retention: 'NO_EXTERNALIZED_CHECKPOINTS', historySize: 10,
+    intervalMs: 1_000,
+    mode: 'EXACTLY_ONCE',
+    timeoutMs: 60_000,
+    minPauseMs: 0,
+    maxConcurrent: 1,
+    numRetained: 1,
+    tolerableFailures: 0,
+    storage: { kind: 'memory' },
+    savepointDirectory: undefined,
+    retention: 'NO_EXTERNALIZED_CHECKPOINTS',
+    historySize: 10,
     ...overrides,
   };
 }
@@ -31,16 +40,18 @@ export interface CoordinatorHarness {
   readonly jobFailures: Error[];
 }
 
-export function coordinatorHarness(options: {
-  settings?: Partial<CheckpointSettings>;
-  context?: TestingCheckpointContext;
-  storage?: CheckpointStorage;
-  random?: () => number;
-  store?: CompletedCheckpointStore;
-  stats?: CheckpointStatsTracker;
-  idCounter?: CheckpointIdCounter;
-  clock?: ManualClock;
-} = {}): CoordinatorHarness {
+export function coordinatorHarness(
+  options: {
+    settings?: Partial<CheckpointSettings>;
+    context?: TestingCheckpointContext;
+    storage?: CheckpointStorage;
+    random?: () => number;
+    store?: CompletedCheckpointStore;
+    stats?: CheckpointStatsTracker;
+    idCounter?: CheckpointIdCounter;
+    clock?: ManualClock;
+  } = {},
+): CoordinatorHarness {
   const settings = testSettings(options.settings);
   const context = options.context ?? twoVertexContext();
   const clock = options.clock ?? new ManualClock();
@@ -51,7 +62,12 @@ export function coordinatorHarness(options: {
   const failed: CheckpointError[] = [];
   const jobFailures: Error[] = [];
   const coordinator = new CheckpointCoordinator({
-    context, settings, store, idCounter, statsTracker: stats, clock,
+    context,
+    settings,
+    store,
+    idCounter,
+    statsTracker: stats,
+    clock,
     ...(options.storage === undefined ? {} : { storage: options.storage }),
     random: options.random ?? (() => 0),
     listener: {

@@ -3,8 +3,15 @@ import { describe, it } from 'node:test';
 import { Configuration } from '../../../../src/config/configuration.js';
 import { createRestartStrategy, type RestartStrategy } from '../../../../src/jobmanager/failover/restart-strategy.js';
 
-function strategy(overrides: Record<string, string | number>, options: { checkpointing?: boolean; random?: () => number } = {}): RestartStrategy {
-  return createRestartStrategy(Configuration.empty().withOverrides(overrides), options.checkpointing ?? false, options.random ?? (() => 0.5));
+function strategy(
+  overrides: Record<string, string | number>,
+  options: { checkpointing?: boolean; random?: () => number } = {},
+): RestartStrategy {
+  return createRestartStrategy(
+    Configuration.empty().withOverrides(overrides),
+    options.checkpointing ?? false,
+    options.random ?? (() => 0.5),
+  );
 }
 
 /** Notifies a failure at `now` and returns what the strategy then says, as Flink's failure handler asks it. */
@@ -24,14 +31,21 @@ describe('restart strategy: none', () => {
 
 describe('restart strategy: fixed-delay', () => {
   it('restarts `attempts` times with the same delay, then gives up', () => {
-    const fixed = strategy({ 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': 3, 'restart-strategy.fixed-delay.delay': '5 s' });
+    const fixed = strategy({
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': 3,
+      'restart-strategy.fixed-delay.delay': '5 s',
+    });
     assert.equal(fixed.name, 'fixed-delay');
     assert.deepEqual([fail(fixed, 0), fail(fixed, 10), fail(fixed, 20)], Array(3).fill({ canRestart: true, backoffMs: 5_000 }));
     assert.equal(fail(fixed, 30).canRestart, false);
   });
 
   it('gives up at the first failure with 0 attempts', () => {
-    assert.equal(fail(strategy({ 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': 0 }), 0).canRestart, false);
+    assert.equal(
+      fail(strategy({ 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': 0 }), 0).canRestart,
+      false,
+    );
   });
 
   it('defaults to 1 attempt after 1 s', () => {
@@ -42,12 +56,13 @@ describe('restart strategy: fixed-delay', () => {
 });
 
 describe('restart strategy: failure-rate', () => {
-  const failureRate = (): RestartStrategy => strategy({
-    'restart-strategy.type': 'failure-rate',
-    'restart-strategy.failure-rate.max-failures-per-interval': 2,
-    'restart-strategy.failure-rate.failure-rate-interval': '10 s',
-    'restart-strategy.failure-rate.delay': '3 s',
-  });
+  const failureRate = (): RestartStrategy =>
+    strategy({
+      'restart-strategy.type': 'failure-rate',
+      'restart-strategy.failure-rate.max-failures-per-interval': 2,
+      'restart-strategy.failure-rate.failure-rate-interval': '10 s',
+      'restart-strategy.failure-rate.delay': '3 s',
+    });
 
   it('tolerates max-failures-per-interval failures within the interval, with its fixed delay', () => {
     const rate = failureRate();
@@ -80,15 +95,19 @@ describe('restart strategy: failure-rate', () => {
 });
 
 describe('restart strategy: exponential-delay', () => {
-  const exponential = (overrides: Record<string, string | number> = {}, random: () => number = () => 0.5): RestartStrategy => strategy({
-    'restart-strategy.type': 'exponential-delay',
-    'restart-strategy.exponential-delay.initial-backoff': '1 s',
-    'restart-strategy.exponential-delay.max-backoff': '10 s',
-    'restart-strategy.exponential-delay.backoff-multiplier': 2,
-    'restart-strategy.exponential-delay.reset-backoff-threshold': '1 h',
-    'restart-strategy.exponential-delay.jitter-factor': 0,
-    ...overrides,
-  }, { random });
+  const exponential = (overrides: Record<string, string | number> = {}, random: () => number = () => 0.5): RestartStrategy =>
+    strategy(
+      {
+        'restart-strategy.type': 'exponential-delay',
+        'restart-strategy.exponential-delay.initial-backoff': '1 s',
+        'restart-strategy.exponential-delay.max-backoff': '10 s',
+        'restart-strategy.exponential-delay.backoff-multiplier': 2,
+        'restart-strategy.exponential-delay.reset-backoff-threshold': '1 h',
+        'restart-strategy.exponential-delay.jitter-factor': 0,
+        ...overrides,
+      },
+      { random },
+    );
 
   it('multiplies the backoff after each failure up to the max backoff', () => {
     const restart = exponential();
@@ -98,9 +117,15 @@ describe('restart strategy: exponential-delay', () => {
 
   it('varies the backoff by at most the jitter factor, and never outside [initial, max]', () => {
     const high = exponential({ 'restart-strategy.exponential-delay.jitter-factor': 0.1 }, () => 1);
-    assert.deepEqual([0, 5_000, 15_000, 30_000, 50_000].map((now) => fail(high, now).backoffMs), [1_100, 2_200, 4_400, 8_800, 10_000]);
+    assert.deepEqual(
+      [0, 5_000, 15_000, 30_000, 50_000].map((now) => fail(high, now).backoffMs),
+      [1_100, 2_200, 4_400, 8_800, 10_000],
+    );
     const low = exponential({ 'restart-strategy.exponential-delay.jitter-factor': 0.1 }, () => 0);
-    assert.deepEqual([0, 5_000].map((now) => fail(low, now).backoffMs), [1_000, 1_800]);
+    assert.deepEqual(
+      [0, 5_000].map((now) => fail(low, now).backoffMs),
+      [1_000, 1_800],
+    );
   });
 
   it('starts over from the initial backoff after running longer than the reset threshold', () => {
@@ -145,11 +170,21 @@ describe('restart strategy: defaults and configuration', () => {
     assert.equal(strategy({ 'restart-strategy.type': 'exponential-delay' }, { checkpointing: false }).name, 'exponential-delay');
   });
 
-  it('accepts Flink\'s other spellings of the type and its deprecated key', () => {
-    const names = Object.fromEntries(['off', 'disable', 'fixeddelay', 'FixedDelay', 'failurerate', 'exponentialdelay', 'Fixed-Delay'].map((type) => [type, strategy({ 'restart-strategy.type': type }, { checkpointing: true }).name]));
+  it("accepts Flink's other spellings of the type and its deprecated key", () => {
+    const names = Object.fromEntries(
+      ['off', 'disable', 'fixeddelay', 'FixedDelay', 'failurerate', 'exponentialdelay', 'Fixed-Delay'].map((type) => [
+        type,
+        strategy({ 'restart-strategy.type': type }, { checkpointing: true }).name,
+      ]),
+    );
     assert.deepEqual(names, {
-      off: 'none', disable: 'none', fixeddelay: 'fixed-delay', FixedDelay: 'fixed-delay',
-      failurerate: 'failure-rate', exponentialdelay: 'exponential-delay', 'Fixed-Delay': 'fixed-delay',
+      off: 'none',
+      disable: 'none',
+      fixeddelay: 'fixed-delay',
+      FixedDelay: 'fixed-delay',
+      failurerate: 'failure-rate',
+      exponentialdelay: 'exponential-delay',
+      'Fixed-Delay': 'fixed-delay',
     });
     assert.equal(strategy({ 'restart-strategy': 'fixed-delay' }).name, 'fixed-delay');
   });

@@ -6,13 +6,19 @@ import { IDLE_BEFORE_STOP_MS } from '../../../../src/jobmanager/jobmaster/proces
 import { SINK_WAIT_MS } from '../../../../src/jobmanager/jobmaster/run-resumption.js';
 
 /** A timeline on a clock the test moves by hand, with timers the test fires by hand. */
-function timelineAt(start: number): { timeline: RescaleTimeline; clock: { now: number }; timers: Array<{ action: () => void; ms: number; canceled: boolean }> } {
+function timelineAt(start: number): {
+  timeline: RescaleTimeline;
+  clock: { now: number };
+  timers: Array<{ action: () => void; ms: number; canceled: boolean }>;
+} {
   const clock = { now: start };
   const timers: Array<{ action: () => void; ms: number; canceled: boolean }> = [];
   const schedule = (action: () => void, ms: number): (() => void) => {
     const timer = { action, ms, canceled: false };
     timers.push(timer);
-    return () => { timer.canceled = true; };
+    return () => {
+      timer.canceled = true;
+    };
   };
   return { timeline: new RescaleTimeline(() => clock.now, schedule), clock, timers };
 }
@@ -57,8 +63,14 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
     assert.equal(entry.downtimeStart, 5_030, 'the latest last record over the stopped run');
     assert.equal(entry.downtimeMs, 300, 'to the last sink of the new run to process a record');
     assert.equal(entry.timestamp, 5_040);
-    assert.ok(timers.every((timer) => timer.canceled), 'no wait for silent sinks is left');
-    assert.ok(logs.lines.some((line) => /down for 300 ms \(records: last record at .*, first record of all 2 sinks at/.test(line)), logs.lines.join('\n'));
+    assert.ok(
+      timers.every((timer) => timer.canceled),
+      'no wait for silent sinks is left',
+    );
+    assert.ok(
+      logs.lines.some((line) => /down for 300 ms \(records: last record at .*, first record of all 2 sinks at/.test(line)),
+      logs.lines.join('\n'),
+    );
     assert.equal(timeline.numRescales, 1);
   });
 
@@ -128,7 +140,10 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
     clock.now = 10_010;
     timeline.runStarted('taskmanager-joined', { v: 2 }, undefined, { all: ['b-src', 'b1'], outputs: ['b1'] });
     timeline.reportFirstActivity('b1', 10_190, 'record');
-    assert.deepEqual([timeline.changes[1]?.downtimeStart, timeline.changes[1]?.downtimeMs, timeline.changes[1]?.downtimeBasis], [9_990, 200, 'records']);
+    assert.deepEqual(
+      [timeline.changes[1]?.downtimeStart, timeline.changes[1]?.downtimeMs, timeline.changes[1]?.downtimeBasis],
+      [9_990, 200, 'records'],
+    );
   });
 
   it('settles without the sinks that get no record, SINK_WAIT_MS after the first sink resumed', () => {
@@ -141,10 +156,17 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
     timeline.reportFirstActivity('b1', 1_100, 'record');
     timeline.reportFirstActivity('b3', 1_250, 'record');
     assert.equal(timeline.changes[1]?.downtimeBasis, 'pending');
-    assert.deepEqual(timers.map((timer) => timer.ms), [SINK_WAIT_MS], 'one wait, armed by the first sink');
+    assert.deepEqual(
+      timers.map((timer) => timer.ms),
+      [SINK_WAIT_MS],
+      'one wait, armed by the first sink',
+    );
     timers[0]?.action();
     assert.deepEqual([timeline.changes[1]?.downtimeMs, timeline.changes[1]?.downtimeBasis], [246, 'records']);
-    assert.ok(logs.lines.some((line) => /down for 246 ms .*first record of 2 of 3 sinks/.test(line)), logs.lines.join('\n'));
+    assert.ok(
+      logs.lines.some((line) => /down for 246 ms .*first record of 2 of 3 sinks/.test(line)),
+      logs.lines.join('\n'),
+    );
   });
 
   it('starts at the scheduler stop when no task of the stopped run reported a record', () => {

@@ -15,14 +15,30 @@ const fold = (type: Parameters<typeof createAggregator>[0], field: number, value
 };
 
 describe('built-in aggregations (Flink semantics)', () => {
-  const rows = [['a', 3, 1], ['b', 5, 2], ['c', 5, 3], ['d', 1, 4]];
+  const rows = [
+    ['a', 3, 1],
+    ['b', 5, 2],
+    ['c', 5, 3],
+    ['d', 1, 4],
+  ];
 
   it('sum adds one field and keeps the other fields of the first record', () => {
-    assert.deepEqual(fold('SUM', 1, rows), [['a', 3, 1], ['a', 8, 1], ['a', 13, 1], ['a', 14, 1]]);
+    assert.deepEqual(fold('SUM', 1, rows), [
+      ['a', 3, 1],
+      ['a', 8, 1],
+      ['a', 13, 1],
+      ['a', 14, 1],
+    ]);
   });
 
   it('sum of an INT field wraps around like a Java int', () => {
-    assert.deepEqual(fold('SUM', 1, [['x', 2147483647, 0], ['x', 1, 0]]).at(-1), ['x', -2147483648, 0]);
+    assert.deepEqual(
+      fold('SUM', 1, [
+        ['x', 2147483647, 0],
+        ['x', 1, 0],
+      ]).at(-1),
+      ['x', -2147483648, 0],
+    );
   });
 
   it('max/min replace only the field; maxBy/minBy return a whole record', () => {
@@ -47,11 +63,26 @@ describe('built-in aggregations (Flink semantics)', () => {
     const env = StreamExecutionEnvironment.createDetached();
     const seen: unknown[] = [];
     env
-      .fromData([['a', 1, 0], ['b', 10, 0], ['a', 2, 0], ['b', 5, 0], ['a', 3, 0]], T3)
+      .fromData(
+        [
+          ['a', 1, 0],
+          ['b', 10, 0],
+          ['a', 2, 0],
+          ['b', 5, 0],
+          ['a', 3, 0],
+        ],
+        T3,
+      )
       .keyBy(0)
       .maxBy(1)
       .addSink((v) => void seen.push(v));
     await runLocalJob(env.buildJobProgram('rolling'), { parallelism: 1 });
-    assert.deepEqual(seen, [['a', 1, 0], ['b', 10, 0], ['a', 2, 0], ['b', 10, 0], ['a', 3, 0]]);
+    assert.deepEqual(seen, [
+      ['a', 1, 0],
+      ['b', 10, 0],
+      ['a', 2, 0],
+      ['b', 10, 0],
+      ['a', 3, 0],
+    ]);
   });
 });

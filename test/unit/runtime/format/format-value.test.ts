@@ -14,7 +14,9 @@ const CAR: TypeDescriptor = { kind: 'TUPLE', fields: [INT, INT, DOUBLE, LONG] };
 describe('formatValue with types', () => {
   it('reprints every TopSpeedWindowing record line from its parsed fields', () => {
     for (const file of ['input.txt', 'expected.txt']) {
-      const lines = readFileSync(`${TOPSPEED_CONFORMANCE}/${file}`, 'utf8').split('\n').filter((l) => l !== '');
+      const lines = readFileSync(`${TOPSPEED_CONFORMANCE}/${file}`, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
       for (const line of lines) {
         const [id, speed, distance, ts] = line.slice(1, -1).split(',');
         const record = [Number.parseInt(id!, 10), Number.parseInt(speed!, 10), Number.parseFloat(distance!), Number(ts)];
@@ -38,10 +40,23 @@ describe('formatValue with types', () => {
     assert.equal(formatValue(['hello', 3], { kind: 'TUPLE', fields: [STRING, INT] }), '(hello,3)');
     assert.equal(formatValue(['x', null], { kind: 'TUPLE', fields: [STRING, DOUBLE] }), '(x,null)');
     assert.equal(formatValue([1, 2.5], { kind: 'LIST', element: DOUBLE }), '[1.0, 2.5]');
-    assert.equal(formatValue(new Map([['a', 1], ['b', 2]]), { kind: 'MAP', key: STRING, value: DOUBLE }), '{a=1.0, b=2.0}');
+    assert.equal(
+      formatValue(
+        new Map([
+          ['a', 1],
+          ['b', 2],
+        ]),
+        { kind: 'MAP', key: STRING, value: DOUBLE },
+      ),
+      '{a=1.0, b=2.0}',
+    );
     const row: TypeDescriptor = {
       kind: 'ROW',
-      fields: [{ name: 'name', type: STRING }, { name: 'score', type: DOUBLE }, { name: 'tags', type: { kind: 'LIST', element: STRING } }],
+      fields: [
+        { name: 'name', type: STRING },
+        { name: 'score', type: DOUBLE },
+        { name: 'tags', type: { kind: 'LIST', element: STRING } },
+      ],
     };
     assert.equal(formatValue({ name: 'bob', score: 3, tags: ['x', 'y'] }, row), '+I[bob, 3.0, [x, y]]');
     assert.equal(formatValue(['bob', null, []], row), '+I[bob, null, []]');
@@ -63,7 +78,10 @@ describe('formatValue without a type', () => {
 
   it("uses an object's own toString", () => {
     class Point {
-      constructor(readonly x: number, readonly y: number) {}
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
       toString(): string {
         return `Point(${this.x}, ${this.y})`;
       }

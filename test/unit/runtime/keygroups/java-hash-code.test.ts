@@ -28,11 +28,23 @@ describe('javaHashCode of scalars', () => {
     assert.equal(stringHashCode('Aa'), stringHashCode('BB'));
     assert.equal(javaHashCode('polygenelubricants', STRING), -2147483648);
     // Surrogate pairs count as two UTF-16 units: 😀 is \uD83D\uDE00.
-    assert.equal(stringHashCode('😀'), ((0xd83d * 31 + 0xde00) | 0));
+    assert.equal(stringHashCode('😀'), (0xd83d * 31 + 0xde00) | 0);
   });
 
   it('hashes longs like Long.hashCode, for numbers and bigints', () => {
-    const samples = [0n, 1n, -1n, 1424951918630n, -1424951918630n, 2n ** 53n - 1n, -(2n ** 53n) + 1n, 2n ** 63n - 1n, -(2n ** 63n), 4294967296n, -4294967296n];
+    const samples = [
+      0n,
+      1n,
+      -1n,
+      1424951918630n,
+      -1424951918630n,
+      2n ** 53n - 1n,
+      -(2n ** 53n) + 1n,
+      2n ** 63n - 1n,
+      -(2n ** 63n),
+      4294967296n,
+      -4294967296n,
+    ];
     for (const v of samples) {
       assert.equal(longHashCode(v), referenceLongHash(v), `bigint ${v}`);
       assert.equal(javaHashCode(v, LONG), referenceLongHash(v));
@@ -79,11 +91,26 @@ describe('javaHashCode of composites', () => {
     assert.equal(javaHashCode([1, 2, 3], { kind: 'LIST', element: INT }), 30817);
     assert.equal(javaHashCode([], { kind: 'LIST', element: INT }), 1);
     const map: TypeDescriptor = { kind: 'MAP', key: INT, value: INT };
-    assert.equal(javaHashCode(new Map([[1, 2], [5, 5]]), map), (1 ^ 2) + (5 ^ 5));
+    assert.equal(
+      javaHashCode(
+        new Map([
+          [1, 2],
+          [5, 5],
+        ]),
+        map,
+      ),
+      (1 ^ 2) + (5 ^ 5),
+    );
   });
 
   it('hashes rows like Flink Row (RowUtils deep hash)', () => {
-    const row: TypeDescriptor = { kind: 'ROW', fields: [{ name: 'id', type: INT }, { name: 's', type: STRING }] };
+    const row: TypeDescriptor = {
+      kind: 'ROW',
+      fields: [
+        { name: 'id', type: INT },
+        { name: 's', type: STRING },
+      ],
+    };
     // 31 * 0 (INSERT) + [1 → 31·1 + (31 + 1) → 31·63 + (31 + 97)]
     assert.equal(javaHashCode([1, 'a'], row), 2081);
     assert.equal(javaHashCode({ id: 1, s: 'a' }, row), 2081);

@@ -29,8 +29,22 @@ describe('murmurHash', () => {
 describe('assignToKeyGroup', () => {
   it('matches the reference key groups at max parallelism 128', () => {
     const table: Array<[unknown, number]> = [
-      [0, 94], [1, 86], [2, 127], [3, 113], [4, 7], [5, 126], [6, 18], [7, 113], [8, 15], [9, 51],
-      [-1, 80], [100, 64], [1000, 7], ['a', 81], ['hello', 35], ['flink', 98],
+      [0, 94],
+      [1, 86],
+      [2, 127],
+      [3, 113],
+      [4, 7],
+      [5, 126],
+      [6, 18],
+      [7, 113],
+      [8, 15],
+      [9, 51],
+      [-1, 80],
+      [100, 64],
+      [1000, 7],
+      ['a', 81],
+      ['hello', 35],
+      ['flink', 98],
     ];
     for (const [key, group] of table) {
       assert.equal(assignToKeyGroup(key, 128), group, `key ${String(key)}`);
@@ -60,10 +74,28 @@ describe('key group ranges', () => {
     });
 
   it('matches the reference partitions of 128', () => {
-    assert.deepEqual(ranges(128, 2), [[0, 63], [64, 127]]);
-    assert.deepEqual(ranges(128, 3), [[0, 42], [43, 85], [86, 127]]);
-    assert.deepEqual(ranges(128, 4), [[0, 31], [32, 63], [64, 95], [96, 127]]);
-    assert.deepEqual(ranges(128, 5), [[0, 25], [26, 51], [52, 76], [77, 102], [103, 127]]);
+    assert.deepEqual(ranges(128, 2), [
+      [0, 63],
+      [64, 127],
+    ]);
+    assert.deepEqual(ranges(128, 3), [
+      [0, 42],
+      [43, 85],
+      [86, 127],
+    ]);
+    assert.deepEqual(ranges(128, 4), [
+      [0, 31],
+      [32, 63],
+      [64, 95],
+      [96, 127],
+    ]);
+    assert.deepEqual(ranges(128, 5), [
+      [0, 25],
+      [26, 51],
+      [52, 76],
+      [77, 102],
+      [103, 127],
+    ]);
   });
 
   it('is consistent with the operator index of every key group', () => {
@@ -114,7 +146,16 @@ describe('KeyGroupRange', () => {
 describe('computeDefaultMaxParallelism', () => {
   it('matches the reference table', () => {
     const table: Array<[number, number]> = [
-      [1, 128], [2, 128], [85, 128], [86, 256], [100, 256], [128, 256], [1000, 2048], [21844, 32768], [21845, 32768], [32768, 32768],
+      [1, 128],
+      [2, 128],
+      [85, 128],
+      [86, 256],
+      [100, 256],
+      [128, 256],
+      [1000, 2048],
+      [21844, 32768],
+      [21845, 32768],
+      [32768, 32768],
     ];
     for (const [p, expected] of table) assert.equal(computeDefaultMaxParallelism(p), expected, `p=${p}`);
     assert.equal(DEFAULT_LOWER_BOUND_MAX_PARALLELISM, 128);

@@ -4,7 +4,11 @@ import { StreamExecutionEnvironment } from '../../../../src/api/environment/stre
 import { Types } from '../../../../src/api/types.js';
 import type { StreamOperatorChain } from '../../../../src/runtime/chain/stream-operator-chain.js';
 import type { Collector } from '../../../../src/runtime/functions/function-types.js';
-import { KeyedProcessFunction, type KeyedProcessContext, type OnTimerContext } from '../../../../src/runtime/functions/process-functions.js';
+import {
+  KeyedProcessFunction,
+  type KeyedProcessContext,
+  type OnTimerContext,
+} from '../../../../src/runtime/functions/process-functions.js';
 import { assignKeyToParallelOperator, computeKeyGroupRangeForOperatorIndex } from '../../../../src/runtime/keygroups/index.js';
 import { ValueStateDescriptor } from '../../../../src/runtime/state/state-descriptors.js';
 import type { OperatorSnapshotData, RestoredOperatorState } from '../../../../src/runtime/task-contract.js';
@@ -25,17 +29,33 @@ class Counter extends KeyedProcessFunction<string, string, string> {
 
 function program() {
   const env = StreamExecutionEnvironment.createDetached();
-  env.fromData<string>([]).keyBy((w) => w, Types.STRING).process(new Counter(), Types.STRING).uid('counter').print();
+  env
+    .fromData<string>([])
+    .keyBy((w) => w, Types.STRING)
+    .process(new Counter(), Types.STRING)
+    .uid('counter')
+    .print();
   return env.buildJobProgram('restore');
 }
 
-function chainAt(p: number, i: number, restored?: RestoredOperatorState[]): Promise<{ chain: StreamOperatorChain; output: CollectingOutput; lines: string[] }> {
+function chainAt(
+  p: number,
+  i: number,
+  restored?: RestoredOperatorState[],
+): Promise<{ chain: StreamOperatorChain; output: CollectingOutput; lines: string[] }> {
   const prog = program();
   const vertex = prog.graph.vertices[1]!;
   const lines: string[] = [];
   const output = new CollectingOutput();
-  const chain = prog.createChain(vertex.id, testServices({ subtaskIndex: i, parallelism: p, maxParallelism: 128, lines }), output) as StreamOperatorChain;
-  return chain.initializeState(restored).then(() => chain.open()).then(() => ({ chain, output, lines }));
+  const chain = prog.createChain(
+    vertex.id,
+    testServices({ subtaskIndex: i, parallelism: p, maxParallelism: 128, lines }),
+    output,
+  ) as StreamOperatorChain;
+  return chain
+    .initializeState(restored)
+    .then(() => chain.open())
+    .then(() => ({ chain, output, lines }));
 }
 
 /** What the JobManager hands a new subtask: the chunks of its key groups from every old snapshot. */
@@ -63,6 +83,6 @@ describe('keyed operator restore across a rescale', () => {
     assert.deepEqual(printed, words.map((w) => `${w}=3`).sort());
     for (const h of fresh) h.chain.processWatermark(100);
     const timers = fresh.flatMap((h) => h.lines.filter((l) => l.includes('timer')).map((l) => l.replace(/^\d+> /, ''))).sort();
-    assert.deepEqual(timers, words.map((w) => `timer ${w}@100`).sort(), 'each key\'s timer fires once, at its new owner');
+    assert.deepEqual(timers, words.map((w) => `timer ${w}@100`).sort(), "each key's timer fires once, at its new owner");
   });
 });

@@ -15,8 +15,23 @@ describe('DataOutputWriter / DataInputReader', () => {
   it('round-trips varints over the whole safe range, short for small values', () => {
     const values = [0, 1, -1, 63, -64, 64, 127, 128, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 32, -(2 ** 40), 2 ** 53 - 1, -(2 ** 53 - 1)];
     for (const v of values) {
-      assert.equal(roundTrip((w) => w.writeVarInt(v), (r) => r.readVarInt()), v, `varint ${v}`);
-      if (v >= 0) assert.equal(roundTrip((w) => w.writeVarUint(v), (r) => r.readVarUint()), v, `varuint ${v}`);
+      assert.equal(
+        roundTrip(
+          (w) => w.writeVarInt(v),
+          (r) => r.readVarInt(),
+        ),
+        v,
+        `varint ${v}`,
+      );
+      if (v >= 0)
+        assert.equal(
+          roundTrip(
+            (w) => w.writeVarUint(v),
+            (r) => r.readVarUint(),
+          ),
+          v,
+          `varuint ${v}`,
+        );
     }
     const w = new DataOutputWriter();
     w.writeVarInt(-1);
@@ -61,10 +76,22 @@ describe('DataOutputWriter / DataInputReader', () => {
 
   it('round-trips LONGs as number or bigint, keeping which', () => {
     for (const v of [0, -1, 1424951918630, 2 ** 53 - 1, -(2 ** 53 - 1)]) {
-      assert.equal(roundTrip((w) => w.writeVarLong(v), (r) => r.readVarLong()), v);
+      assert.equal(
+        roundTrip(
+          (w) => w.writeVarLong(v),
+          (r) => r.readVarLong(),
+        ),
+        v,
+      );
     }
     for (const v of [0n, -1n, 2n ** 63n - 1n, -(2n ** 63n), 12345678901234567890n - 10n ** 19n]) {
-      assert.equal(roundTrip((w) => w.writeVarLong(v), (r) => r.readVarLong()), v);
+      assert.equal(
+        roundTrip(
+          (w) => w.writeVarLong(v),
+          (r) => r.readVarLong(),
+        ),
+        v,
+      );
     }
     assert.throws(() => new DataOutputWriter().writeVarLong(2n ** 63n), SerializationError);
     assert.throws(() => new DataOutputWriter().writeVarLong(1.5), SerializationError);
@@ -115,7 +142,10 @@ describe('DataOutputWriter / DataInputReader', () => {
     const huge = new DataOutputWriter();
     huge.writeVarUint(2 ** 50);
     assert.throws(() => new DataInputReader(huge.toBuffer()).readString(), SerializationError);
-    assert.throws(() => new DataInputReader(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])).readVarUint(), SerializationError);
+    assert.throws(
+      () => new DataInputReader(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])).readVarUint(),
+      SerializationError,
+    );
     assert.throws(() => new DataInputReader(Buffer.from([2])).readBoolean(), SerializationError);
     assert.throws(() => new DataInputReader(Buffer.from([1, 2, 3])).readFloat64(), SerializationError);
     const err = (() => {

@@ -17,26 +17,41 @@ function prng(seed: number): () => number {
 function randomValue(rand: () => number, depth: number): unknown {
   const pick = Math.floor(rand() * (depth > 3 ? 10 : 16));
   switch (pick) {
-    case 0: return null;
-    case 1: return undefined;
-    case 2: return rand() < 0.5;
-    case 3: return Math.floor(rand() * 2 ** 32) - 2 ** 31;
-    case 4: return [NaN, -0, Infinity, -Infinity, 2 ** 53 - 1, -(2 ** 40), 0.1][Math.floor(rand() * 7)];
-    case 5: return (rand() - 0.5) * 10 ** Math.floor(rand() * 40 - 20);
-    case 6: return BigInt(Math.floor(rand() * 2 ** 30)) ** BigInt(1 + Math.floor(rand() * 5)) * (rand() < 0.5 ? -1n : 1n);
-    case 7: return Array.from({ length: Math.floor(rand() * 8) }, () => String.fromCodePoint(Math.floor(rand() * 0xd7ff))).join('');
-    case 8: return new Date(Math.floor(rand() * 2e12));
-    case 9: return Uint8Array.from({ length: Math.floor(rand() * 5) }, () => Math.floor(rand() * 256));
-    case 10: return Array.from({ length: Math.floor(rand() * 4) }, () => randomValue(rand, depth + 1));
+    case 0:
+      return null;
+    case 1:
+      return undefined;
+    case 2:
+      return rand() < 0.5;
+    case 3:
+      return Math.floor(rand() * 2 ** 32) - 2 ** 31;
+    case 4:
+      return [NaN, -0, Infinity, -Infinity, 2 ** 53 - 1, -(2 ** 40), 0.1][Math.floor(rand() * 7)];
+    case 5:
+      return (rand() - 0.5) * 10 ** Math.floor(rand() * 40 - 20);
+    case 6:
+      return BigInt(Math.floor(rand() * 2 ** 30)) ** BigInt(1 + Math.floor(rand() * 5)) * (rand() < 0.5 ? -1n : 1n);
+    case 7:
+      return Array.from({ length: Math.floor(rand() * 8) }, () => String.fromCodePoint(Math.floor(rand() * 0xd7ff))).join('');
+    case 8:
+      return new Date(Math.floor(rand() * 2e12));
+    case 9:
+      return Uint8Array.from({ length: Math.floor(rand() * 5) }, () => Math.floor(rand() * 256));
+    case 10:
+      return Array.from({ length: Math.floor(rand() * 4) }, () => randomValue(rand, depth + 1));
     case 11: {
       const o: Record<string, unknown> = {};
       for (let i = Math.floor(rand() * 4); i > 0; i--) o[`k${Math.floor(rand() * 100)}`] = randomValue(rand, depth + 1);
       return o;
     }
-    case 12: return new Map(Array.from({ length: Math.floor(rand() * 3) }, () => [randomValue(rand, depth + 1), randomValue(rand, depth + 1)]));
-    case 13: return new Set(Array.from({ length: Math.floor(rand() * 3) }, () => randomValue(rand, depth + 1)));
-    case 14: return Buffer.from([1, 2, 3].slice(0, Math.floor(rand() * 4)));
-    default: return `s${Math.floor(rand() * 1000)}`;
+    case 12:
+      return new Map(Array.from({ length: Math.floor(rand() * 3) }, () => [randomValue(rand, depth + 1), randomValue(rand, depth + 1)]));
+    case 13:
+      return new Set(Array.from({ length: Math.floor(rand() * 3) }, () => randomValue(rand, depth + 1)));
+    case 14:
+      return Buffer.from([1, 2, 3].slice(0, Math.floor(rand() * 4)));
+    default:
+      return `s${Math.floor(rand() * 1000)}`;
   }
 }
 
@@ -72,7 +87,10 @@ describe('GenericSerializer', () => {
     class Car {
       speed = 1;
     }
-    assert.throws(() => encodeValue({ f: () => 1 }), (e: unknown) => e instanceof SerializationError && /function/.test(e.message));
+    assert.throws(
+      () => encodeValue({ f: () => 1 }),
+      (e: unknown) => e instanceof SerializationError && /function/.test(e.message),
+    );
     assert.throws(() => encodeValue([Symbol('s')]), /symbol/);
     assert.throws(() => encodeValue(new Car()), /instance of Car/);
     assert.throws(() => encodeValue(new Float64Array(2)), /instance of Float64Array/);
@@ -100,7 +118,9 @@ describe('GenericSerializer on random garbage', () => {
     const rand = prng(99);
     let decoded = 0;
     for (let i = 0; i < 20000; i++) {
-      const bytes = Uint8Array.from({ length: 1 + Math.floor(rand() * 30) }, () => (rand() < 0.6 ? Math.floor(rand() * 16) : Math.floor(rand() * 256)));
+      const bytes = Uint8Array.from({ length: 1 + Math.floor(rand() * 30) }, () =>
+        rand() < 0.6 ? Math.floor(rand() * 16) : Math.floor(rand() * 256),
+      );
       try {
         decodeValue(bytes);
         decoded++;

@@ -46,15 +46,27 @@ describe('typed serializers round-trip', () => {
     const wideValue = Array.from({ length: 19 }, (_, i) => (i % 3 === 0 ? null : i));
     same(decodeValue(encodeValue(wideValue, wide), wide), wideValue, wide);
     const list: TypeDescriptor = { kind: 'LIST', element: STRING };
-    for (const v of [[], ['a'], ['a', null, 'c', 'd', 'e', 'f', 'g', 'h', null, 'j']]) same(decodeValue(encodeValue(v, list), list), v, list);
+    for (const v of [[], ['a'], ['a', null, 'c', 'd', 'e', 'f', 'g', 'h', null, 'j']])
+      same(decodeValue(encodeValue(v, list), list), v, list);
     const map: TypeDescriptor = { kind: 'MAP', key: STRING, value: { kind: 'LIST', element: INT } };
     const m = new Map<string, number[] | null>(Array.from({ length: 11 }, (_, i) => [`k${i}`, i % 4 === 0 ? null : [i, -i]]));
     same(decodeValue(encodeValue(m, map), map), m, map);
-    const row: TypeDescriptor = { kind: 'ROW', fields: [{ name: 'id', type: INT }, { name: 'tags', type: list }, { name: '__proto__', type: STRING }] };
+    const row: TypeDescriptor = {
+      kind: 'ROW',
+      fields: [
+        { name: 'id', type: INT },
+        { name: 'tags', type: list },
+        { name: '__proto__', type: STRING },
+      ],
+    };
     const objRow = JSON.parse('{"id":7,"tags":["x"],"__proto__":"p"}') as Record<string, unknown>;
     const decoded = decodeValue(encodeValue(objRow, row), row) as Record<string, unknown>;
     assert.equal(Object.getPrototypeOf(decoded), Object.prototype);
-    assert.deepEqual(Object.entries(decoded), [['id', 7], ['tags', ['x']], ['__proto__', 'p']]);
+    assert.deepEqual(Object.entries(decoded), [
+      ['id', 7],
+      ['tags', ['x']],
+      ['__proto__', 'p'],
+    ]);
     same(decodeValue(encodeValue([7, null, 'p'], row), row), [7, null, 'p'], row);
   });
 
@@ -77,7 +89,10 @@ describe('typed serializers round-trip', () => {
 
 describe('typed serializers on bad input', () => {
   it('throws SerializationError for every truncation and for trailing bytes', () => {
-    const type: TypeDescriptor = { kind: 'TUPLE', fields: [INT, STRING, { kind: 'LIST', element: DOUBLE }, { kind: 'MAP', key: STRING, value: LONG }] };
+    const type: TypeDescriptor = {
+      kind: 'TUPLE',
+      fields: [INT, STRING, { kind: 'LIST', element: DOUBLE }, { kind: 'MAP', key: STRING, value: LONG }],
+    };
     const bytes = encodeValue([1, 'hello', [1.5, 2.5], new Map([['a', 1n]])], type);
     for (let cut = 0; cut < bytes.length; cut++) {
       assert.throws(() => decodeValue(bytes.subarray(0, cut), type), SerializationError, `cut at ${cut}`);
@@ -86,7 +101,10 @@ describe('typed serializers on bad input', () => {
   });
 
   it('never crashes on random garbage', () => {
-    const type: TypeDescriptor = { kind: 'TUPLE', fields: [INT, { kind: 'LIST', element: { kind: 'MAP', key: STRING, value: GENERIC } }, LONG, BOOLEAN] };
+    const type: TypeDescriptor = {
+      kind: 'TUPLE',
+      fields: [INT, { kind: 'LIST', element: { kind: 'MAP', key: STRING, value: GENERIC } }, LONG, BOOLEAN],
+    };
     let seed = 42;
     for (let i = 0; i < 3000; i++) {
       const bytes = new Uint8Array(1 + (i % 40));

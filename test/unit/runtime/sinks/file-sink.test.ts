@@ -23,10 +23,19 @@ function tempDir(): string {
 }
 
 function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)).map((f) => join(n, f)) : [n])).sort();
+  return readdirSync(dir)
+    .flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)).map((f) => join(n, f)) : [n]))
+    .sort();
 }
 const visible = (dir: string) => files(dir).filter((f) => !f.split('/').pop()!.startsWith('.'));
-const visibleLines = (dir: string) => visible(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l !== '')).sort();
+const visibleLines = (dir: string) =>
+  visible(dir)
+    .flatMap((f) =>
+      readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    )
+    .sort();
 
 function sinkSpec(base: string, maxPartSize = 1024 * 1024) {
   return FileSink.forRowFormat<string>(base, new SimpleStringEncoder())
@@ -35,14 +44,21 @@ function sinkSpec(base: string, maxPartSize = 1024 * 1024) {
     .build().spec as never;
 }
 
-async function sink(base: string, opts: { subtask?: number; parallelism?: number; checkpointing?: boolean; restored?: RestoredOperatorState; maxPartSize?: number } = {}) {
+async function sink(
+  base: string,
+  opts: { subtask?: number; parallelism?: number; checkpointing?: boolean; restored?: RestoredOperatorState; maxPartSize?: number } = {},
+) {
   const services = testServices({
     subtaskIndex: opts.subtask ?? 0,
     parallelism: opts.parallelism ?? 1,
     checkpointingEnabled: opts.checkpointing ?? true,
     processingTime: new TestingProcessingTimeService(0),
   });
-  const h = singleOperatorChain(() => new FileSinkOperator(sinkSpec(base, opts.maxPartSize)), { services, inputType: STRING, operatorId: 'c'.repeat(32) });
+  const h = singleOperatorChain(() => new FileSinkOperator(sinkSpec(base, opts.maxPartSize)), {
+    services,
+    inputType: STRING,
+    operatorId: 'c'.repeat(32),
+  });
   await h.chain.initializeState(opts.restored === undefined ? undefined : [opts.restored]);
   await h.chain.open();
   return h.chain;
@@ -97,7 +113,11 @@ describe('FileSink two-phase commit', () => {
     assert.equal(files(base).length, 2);
     await sink(base, { restored: unionRestore(snap1) });
     assert.deepEqual(visibleLines(base), ['kept']);
-    assert.deepEqual(files(base).filter((f) => f.startsWith('.')), [], 'the stray in-progress file is gone');
+    assert.deepEqual(
+      files(base).filter((f) => f.startsWith('.')),
+      [],
+      'the stray in-progress file is gone',
+    );
   });
 
   it('discards what a failed, uncompleted checkpoint wrote when restoring an earlier one', async () => {
@@ -141,7 +161,10 @@ describe('FileSink two-phase commit', () => {
     const chain = await sink(base, { checkpointing: false, maxPartSize: 10 });
     for (const w of ['aaaaa', 'bbbbb', 'ccccc', 'ddddd']) chain.processElement(w, undefined);
     await chain.endInput();
-    assert.deepEqual(visible(base).map((f) => f.replace(/^part-[0-9a-f-]{36}-/, '')), ['0-0', '0-1']);
+    assert.deepEqual(
+      visible(base).map((f) => f.replace(/^part-[0-9a-f-]{36}-/, '')),
+      ['0-0', '0-1'],
+    );
     assert.deepEqual(visibleLines(base), ['aaaaa', 'bbbbb', 'ccccc', 'ddddd']);
   });
 });

@@ -80,12 +80,17 @@ describe('DataGeneratorSource rate limit', () => {
     const pts = new TestingProcessingTimeService(0);
     const services = testServices({ subtaskIndex: 0, parallelism: 1, maxParallelism: 128, processingTime: pts });
     const source = new DataGeneratorSource((i: number) => i, Number.MAX_SAFE_INTEGER, 50_000, { kind: 'LONG' }) as Source<unknown, unknown>;
-    const h = singleOperatorChain(() => new SourceOperator(source, WatermarkStrategy.noWatermarks()), { services, operatorId: 'b'.repeat(32) });
+    const h = singleOperatorChain(() => new SourceOperator(source, WatermarkStrategy.noWatermarks()), {
+      services,
+      operatorId: 'b'.repeat(32),
+    });
     await h.chain.initializeState(undefined);
     await h.chain.open();
     const gap = jitteredGaps(7);
     while (pts.time <= 1_000) {
-      while (h.chain.source!.emitNext(2048) === 'MORE_AVAILABLE') { /* a burst larger than one step */ }
+      while (h.chain.source!.emitNext(2048) === 'MORE_AVAILABLE') {
+        /* a burst larger than one step */
+      }
       pts.advanceTo(pts.time + gap());
     }
     const emitted = h.output.values().length;

@@ -17,14 +17,27 @@ import { WatermarkStrategy } from '../../../../src/runtime/watermarks/watermark-
 import { singleOperatorChain, TestingProcessingTimeService, testServices } from '../testing.js';
 import { redistribute } from './redistribute.js';
 
-async function sourceChain(source: Source<unknown, unknown>, opts: { subtask?: number; parallelism?: number; maxParallelism?: number; restored?: RestoredOperatorState; strategy?: WatermarkStrategy<unknown>; pts?: TestingProcessingTimeService } = {}) {
+async function sourceChain(
+  source: Source<unknown, unknown>,
+  opts: {
+    subtask?: number;
+    parallelism?: number;
+    maxParallelism?: number;
+    restored?: RestoredOperatorState;
+    strategy?: WatermarkStrategy<unknown>;
+    pts?: TestingProcessingTimeService;
+  } = {},
+) {
   const services = testServices({
     subtaskIndex: opts.subtask ?? 0,
     parallelism: opts.parallelism ?? 1,
     maxParallelism: opts.maxParallelism ?? 128,
     processingTime: opts.pts ?? new TestingProcessingTimeService(0),
   });
-  const h = singleOperatorChain(() => new SourceOperator(source, opts.strategy ?? WatermarkStrategy.noWatermarks()), { services, operatorId: 'b'.repeat(32) });
+  const h = singleOperatorChain(() => new SourceOperator(source, opts.strategy ?? WatermarkStrategy.noWatermarks()), {
+    services,
+    operatorId: 'b'.repeat(32),
+  });
   await h.chain.initializeState(opts.restored === undefined ? undefined : [opts.restored]);
   await h.chain.open();
   return h;
@@ -39,7 +52,15 @@ function drain(h: Awaited<ReturnType<typeof sourceChain>>, budget = 1000): strin
 describe('sequence splits', () => {
   it('cut a range into contiguous splits covering it exactly', () => {
     const splits = createSequenceSplits(10, 19, 4);
-    assert.deepEqual(splits.map((s) => [s.next, s.end]), [[10, 12], [13, 15], [16, 17], [18, 19]]);
+    assert.deepEqual(
+      splits.map((s) => [s.next, s.end]),
+      [
+        [10, 12],
+        [13, 15],
+        [16, 17],
+        [18, 19],
+      ],
+    );
     assert.equal(createSequenceSplits(0, 2, 128).length, 3, 'never more splits than numbers');
     const huge = createSequenceSplits(0, Number.MAX_SAFE_INTEGER - 1, 128);
     assert.equal(huge.at(-1)!.end, Number.MAX_SAFE_INTEGER - 1);
@@ -64,7 +85,10 @@ describe('NumberSequenceSource', () => {
       seen.push(...(h.output.values() as number[]));
       assert.equal(h.output.watermarks.at(-1), MAX_WATERMARK, 'MAX watermark before the end of input');
     }
-    assert.deepEqual(seen.sort((a, b) => a - b), Array.from({ length: 1000 }, (_, i) => i + 1));
+    assert.deepEqual(
+      seen.sort((a, b) => a - b),
+      Array.from({ length: 1000 }, (_, i) => i + 1),
+    );
   });
 
   it('reports its backlog and keeps per-split watermarks at the minimum over its splits', async () => {
@@ -116,7 +140,13 @@ describe('DataGeneratorSource', () => {
     const b = await sourceChain(gen, { subtask: 1, parallelism: 2, maxParallelism: 2 });
     drain(a);
     drain(b);
-    assert.deepEqual([a.output.values(), b.output.values()], [['0:1', '1:2'], ['2:1', '3:2']]);
+    assert.deepEqual(
+      [a.output.values(), b.output.values()],
+      [
+        ['0:1', '1:2'],
+        ['2:1', '3:2'],
+      ],
+    );
     assert.equal(original.calls, 0);
   });
 });
@@ -138,7 +168,10 @@ describe('FileSource', () => {
   });
 
   it('resumes a file after the records already read', async () => {
-    const source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), join(dir, 'b.txt'), join(dir, 'a.txt')).build() as Source<unknown, unknown>;
+    const source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), join(dir, 'b.txt'), join(dir, 'a.txt')).build() as Source<
+      unknown,
+      unknown
+    >;
     const first = await sourceChain(source);
     first.chain.source!.emitNext(2);
     const snap = first.chain.snapshotState(1, 0)[0];

@@ -71,8 +71,26 @@ describe('HeapKeyedStateBackend', () => {
     const b = backend(1, 0);
     writeAll(b, 1);
     writeAll(b, 2);
-    assert.deepEqual(readAll(b, 1), [10, ['a1', 'b1'], [['x', 1], ['y', 2]], 2, 2]);
-    assert.deepEqual(readAll(b, 2), [20, ['a2', 'b2'], [['x', 2], ['y', 3]], 3, 3]);
+    assert.deepEqual(readAll(b, 1), [
+      10,
+      ['a1', 'b1'],
+      [
+        ['x', 1],
+        ['y', 2],
+      ],
+      2,
+      2,
+    ]);
+    assert.deepEqual(readAll(b, 2), [
+      20,
+      ['a2', 'b2'],
+      [
+        ['x', 2],
+        ['y', 3],
+      ],
+      3,
+      3,
+    ]);
     b.setCurrentKey(3);
     assert.equal((b.getPartitionedState(valueDesc) as unknown as ValueState<number>).value(), undefined);
     assert.deepEqual([...(b.getPartitionedState(listDesc) as unknown as ListState<string>).get()], []);
@@ -121,7 +139,11 @@ describe('HeapKeyedStateBackend', () => {
     }
     // Every key readable at its owner and the totals match: no key is lost or restored twice.
     for (const name of ['value', 'list', 'map', 'sum', 'avg']) {
-      assert.equal(fresh.reduce((n, b) => n + b.entryCount(name), 0), keys.length, `entries of ${name}`);
+      assert.equal(
+        fresh.reduce((n, b) => n + b.entryCount(name), 0),
+        keys.length,
+        `entries of ${name}`,
+      );
     }
   });
 

@@ -12,7 +12,12 @@ const STRINGS = createSerializer({ kind: 'STRING' });
 function chunkOf(entries: Array<[number, string]>): Uint8Array {
   const writer = new KeyGroupChunkWriter(KEYS);
   writer.begin(7);
-  writer.writeState('payload', 'value', STRINGS, entries.map(([key, value]) => ({ key, namespace: VOID_NAMESPACE, value })));
+  writer.writeState(
+    'payload',
+    'value',
+    STRINGS,
+    entries.map(([key, value]) => ({ key, namespace: VOID_NAMESPACE, value })),
+  );
   writer.writeState('empty', 'value', STRINGS, []);
   writer.writeTimers('window-timers', [{ key: 3, namespace: new TimeWindow(0, 10), timestamp: 9, domain: 0 }]);
   return writer.finish()!;
@@ -20,15 +25,27 @@ function chunkOf(entries: Array<[number, string]>): Uint8Array {
 
 describe('key-group chunks', () => {
   it('round-trips entries and timers, leaving out empty sections', () => {
-    const chunk = readKeyGroupChunk(chunkOf([[1, 'a'], [2, 'ü'.repeat(100)]]), KEYS);
+    const chunk = readKeyGroupChunk(
+      chunkOf([
+        [1, 'a'],
+        [2, 'ü'.repeat(100)],
+      ]),
+      KEYS,
+    );
     assert.equal(chunk.keyGroup, 7);
-    assert.deepEqual(chunk.states.map((s) => [s.name, s.kind, s.count]), [['payload', 'value', 2]]);
+    assert.deepEqual(
+      chunk.states.map((s) => [s.name, s.kind, s.count]),
+      [['payload', 'value', 2]],
+    );
     const read: Array<[unknown, unknown]> = [];
     readStateSection(chunk.states[0]!, KEYS, STRINGS, (key, namespace, value) => {
       assert.equal(namespace, VOID_NAMESPACE);
       read.push([key, value]);
     });
-    assert.deepEqual(read, [[1, 'a'], [2, 'ü'.repeat(100)]]);
+    assert.deepEqual(read, [
+      [1, 'a'],
+      [2, 'ü'.repeat(100)],
+    ]);
     const timer = chunk.timers[0]!.timers[0]!;
     assert.deepEqual([chunk.timers[0]!.service, timer.key, timer.timestamp, timer.domain], ['window-timers', 3, 9, 0]);
     assert.ok(timer.namespace instanceof TimeWindow && timer.namespace.end === 10);
@@ -42,7 +59,10 @@ describe('key-group chunks', () => {
   });
 
   it('copies unregistered sections byte for byte into the next chunk', () => {
-    const original = chunkOf([[5, 'five'], [6, 'six']]);
+    const original = chunkOf([
+      [5, 'five'],
+      [6, 'six'],
+    ]);
     const sections = readKeyGroupChunk(original, KEYS).states;
     const writer = new KeyGroupChunkWriter(KEYS);
     writer.begin(7);
@@ -55,7 +75,10 @@ describe('key-group chunks', () => {
     const good = chunkOf([[1, 'a']]);
     assert.throws(() => readKeyGroupChunk(good.subarray(0, good.length - 4), KEYS), /truncated|corrupt/);
     const extra = Buffer.concat([good, Buffer.from([1])]);
-    assert.throws(() => readKeyGroupChunk(extra, KEYS), (error: unknown) => error instanceof StateError && /after the end/.test(error.message));
+    assert.throws(
+      () => readKeyGroupChunk(extra, KEYS),
+      (error: unknown) => error instanceof StateError && /after the end/.test(error.message),
+    );
     const foreign = Buffer.from(good);
     foreign[0] = 1;
     assert.throws(() => readKeyGroupChunk(foreign, KEYS), /not in the format this version writes/);

@@ -9,21 +9,35 @@ describe('OperatorStateBackend', () => {
     b.getListState<string>('everyone', 'UNION').add('u');
     b.getListState<{ a: number }>('copy', 'BROADCAST').add({ a: 1 });
     const snap = b.snapshot();
-    assert.deepEqual(snap.map((s) => [s.name, s.mode, s.entries.length]), [
-      ['offsets', 'SPLIT_DISTRIBUTE', 3],
-      ['everyone', 'UNION', 1],
-      ['copy', 'BROADCAST', 1],
-    ]);
+    assert.deepEqual(
+      snap.map((s) => [s.name, s.mode, s.entries.length]),
+      [
+        ['offsets', 'SPLIT_DISTRIBUTE', 3],
+        ['everyone', 'UNION', 1],
+        ['copy', 'BROADCAST', 1],
+      ],
+    );
   });
 
   it('restores the entries it is given, decoded lazily with the state type', () => {
     const old = new OperatorStateBackend();
-    old.getListState<[number, string]>('pairs', 'SPLIT_DISTRIBUTE', { kind: 'TUPLE', fields: [{ kind: 'INT' }, { kind: 'STRING' }] }).update([[1, 'a'], [2, 'b']]);
+    old
+      .getListState<[number, string]>('pairs', 'SPLIT_DISTRIBUTE', { kind: 'TUPLE', fields: [{ kind: 'INT' }, { kind: 'STRING' }] })
+      .update([
+        [1, 'a'],
+        [2, 'b'],
+      ]);
     const snap = old.snapshot();
     const fresh = new OperatorStateBackend();
     fresh.restore(snap);
     assert.equal(fresh.isRestored, true);
-    assert.deepEqual([...fresh.getListState('pairs', 'SPLIT_DISTRIBUTE', { kind: 'TUPLE', fields: [{ kind: 'INT' }, { kind: 'STRING' }] }).get()], [[1, 'a'], [2, 'b']]);
+    assert.deepEqual(
+      [...fresh.getListState('pairs', 'SPLIT_DISTRIBUTE', { kind: 'TUPLE', fields: [{ kind: 'INT' }, { kind: 'STRING' }] }).get()],
+      [
+        [1, 'a'],
+        [2, 'b'],
+      ],
+    );
   });
 
   it('passes restored states it never opened on to the next snapshot', () => {

@@ -20,7 +20,12 @@ function setup(): { backend: HeapKeyedStateBackend; pts: TestingProcessingTimeSe
 describe('InternalTimerService', () => {
   it('fires event-time timers up to the watermark in time order, with their key current', () => {
     const { backend, timers, fired } = setup();
-    for (const [key, t] of [['a', 30], ['b', 10], ['a', 20], ['c', 40]] as const) {
+    for (const [key, t] of [
+      ['a', 30],
+      ['b', 10],
+      ['a', 20],
+      ['c', 40],
+    ] as const) {
       backend.setCurrentKey(key);
       timers.registerEventTimeTimer(VOID_NAMESPACE, t);
     }

@@ -11,7 +11,10 @@ import { TestingProcessingTimeService } from '../testing.js';
 
 function triggerContext(): { ctx: WindowTriggerContext; timers: InternalTimerService; backend: HeapKeyedStateBackend } {
   const backend = new HeapKeyedStateBackend(undefined, 128, KeyGroupRange.of(0, 127));
-  const timers = new InternalTimerService('t', backend, new TestingProcessingTimeService(), { onEventTime: () => {}, onProcessingTime: () => {} });
+  const timers = new InternalTimerService('t', backend, new TestingProcessingTimeService(), {
+    onEventTime: () => {},
+    onProcessingTime: () => {},
+  });
   const ctx = new WindowTriggerContext(backend, timers);
   backend.setCurrentKey('k');
   ctx.window = GlobalWindow.INSTANCE;
@@ -63,7 +66,10 @@ describe('evictors', () => {
     const elements = [tv(1000), tv(5000), tv(11_000), tv(3000), tv(12_000)];
     TimeEvictor.of(10_000).evictBefore(elements);
     // cutoff = 12 000 - 10 000 = 2000: 1000 goes, order of the rest kept.
-    assert.deepEqual(elements.map((e) => e.timestamp), [5000, 11_000, 3000, 12_000]);
+    assert.deepEqual(
+      elements.map((e) => e.timestamp),
+      [5000, 11_000, 3000, 12_000],
+    );
   });
 
   it('TimeEvictor does nothing when elements carry no timestamp, and evicts after with doEvictAfter', () => {
@@ -75,13 +81,19 @@ describe('evictors', () => {
     e.evictBefore(after);
     assert.equal(after.length, 2);
     e.evictAfter(after);
-    assert.deepEqual(after.map((x) => x.timestamp), [100]);
+    assert.deepEqual(
+      after.map((x) => x.timestamp),
+      [100],
+    );
   });
 
   it('CountEvictor keeps the last n', () => {
     const elements = [1, 2, 3, 4, 5].map((v) => tv(v));
     CountEvictor.of(2).evictBefore(elements, 5);
-    assert.deepEqual(elements.map((e) => e.value), [4, 5]);
+    assert.deepEqual(
+      elements.map((e) => e.value),
+      [4, 5],
+    );
     const small = [1, 2].map((v) => tv(v));
     CountEvictor.of(3).evictBefore(small, 2);
     assert.equal(small.length, 2);

@@ -31,13 +31,23 @@ describe('window assigners', () => {
 
   it('sliding windows: every window of `size` that holds the element, latest first', () => {
     const w = SlidingEventTimeWindows.of(10, 5);
-    assert.deepEqual(spans(w.assignWindows(null, 12, at(0))), [[10, 20], [5, 15]]);
-    assert.deepEqual(spans(SlidingEventTimeWindows.of(30, 10).assignWindows(null, 25, at(0))), [[20, 50], [10, 40], [0, 30]]);
+    assert.deepEqual(spans(w.assignWindows(null, 12, at(0))), [
+      [10, 20],
+      [5, 15],
+    ]);
+    assert.deepEqual(spans(SlidingEventTimeWindows.of(30, 10).assignWindows(null, 25, at(0))), [
+      [20, 50],
+      [10, 40],
+      [0, 30],
+    ]);
   });
 
   it('processing-time windows use the operator clock, not the record', () => {
     assert.deepEqual(spans(TumblingProcessingTimeWindows.of(5000).assignWindows(null, 1, at(12_000))), [[10_000, 15_000]]);
-    assert.deepEqual(spans(SlidingProcessingTimeWindows.of(10, 5).assignWindows(null, undefined, at(7))), [[5, 15], [0, 10]]);
+    assert.deepEqual(spans(SlidingProcessingTimeWindows.of(10, 5).assignWindows(null, undefined, at(7))), [
+      [5, 15],
+      [0, 10],
+    ]);
     assert.equal(TumblingProcessingTimeWindows.of(1).isEventTime(), false);
   });
 

@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { DataOutputWriter, GenericSerializer, SerializationError, StringSerializer } from '../../../../src/runtime/serialization/index.js';
 import { decodeBatch, encodeBatch } from '../../../../src/taskmanager/network/batch-codec.js';
 import {
-  CheckpointBarrier, EndOfDataEvent, EndOfPartitionEvent, NO_TIMESTAMP, WatermarkEvent, type ElementBatch,
+  CheckpointBarrier,
+  EndOfDataEvent,
+  EndOfPartitionEvent,
+  NO_TIMESTAMP,
+  WatermarkEvent,
+  type ElementBatch,
 } from '../../../../src/taskmanager/network/stream-elements.js';
 
 function roundTrip(batch: ElementBatch, serializer = new GenericSerializer()): ElementBatch {
@@ -15,7 +20,15 @@ function roundTrip(batch: ElementBatch, serializer = new GenericSerializer()): E
 describe('batch codec', () => {
   it('round-trips records with and without timestamps and every event kind, in order', () => {
     const batch: ElementBatch = {
-      values: [{ k: 'a', n: 1 }, new WatermarkEvent(10), 'plain', new CheckpointBarrier(42, 1234.5, 'SAVEPOINT'), [1, 2], EndOfDataEvent.INSTANCE, EndOfPartitionEvent.INSTANCE],
+      values: [
+        { k: 'a', n: 1 },
+        new WatermarkEvent(10),
+        'plain',
+        new CheckpointBarrier(42, 1234.5, 'SAVEPOINT'),
+        [1, 2],
+        EndOfDataEvent.INSTANCE,
+        EndOfPartitionEvent.INSTANCE,
+      ],
       timestamps: [5, NO_TIMESTAMP, NO_TIMESTAMP, NO_TIMESTAMP, 0, NO_TIMESTAMP, NO_TIMESTAMP],
     };
     const decoded = roundTrip(batch);
@@ -44,7 +57,13 @@ describe('batch codec', () => {
     const good = out.toBuffer();
     const badTag = Buffer.from(good);
     badTag[4] = 99; // after the int32 element count
-    assert.throws(() => decodeBatch(badTag, serializer), (e: unknown) => e instanceof SerializationError && /unknown element tag 99/.test(e.message));
-    assert.throws(() => decodeBatch(Buffer.concat([good, Buffer.from([0])]), serializer), (e: unknown) => e instanceof SerializationError && /stray bytes/.test(e.message));
+    assert.throws(
+      () => decodeBatch(badTag, serializer),
+      (e: unknown) => e instanceof SerializationError && /unknown element tag 99/.test(e.message),
+    );
+    assert.throws(
+      () => decodeBatch(Buffer.concat([good, Buffer.from([0])]), serializer),
+      (e: unknown) => e instanceof SerializationError && /stray bytes/.test(e.message),
+    );
   });
 });

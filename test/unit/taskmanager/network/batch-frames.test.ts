@@ -55,14 +55,20 @@ describe('record batches cut by bytes as well as by records', () => {
     const encoded = parts(batch, FRAME_TARGET_BYTES, 64 * 1024 * KB);
     assert.ok(encoded.length >= Math.floor((BATCH_RECORDS * 200 * KB) / (FRAME_TARGET_BYTES + 200 * KB)), `${encoded.length} parts`);
     for (const part of encoded) assert.ok(part.length < FRAME_TARGET_BYTES + 201 * KB, `a part of ${part.length} bytes`);
-    assert.deepEqual(encoded.flatMap((part) => decodeBatch(part, STRINGS).values), batch.values);
+    assert.deepEqual(
+      encoded.flatMap((part) => decodeBatch(part, STRINGS).values),
+      batch.values,
+    );
   });
 
   it('leaves a record that would overflow the frame for the next part, with events in place', () => {
     const batch = batchOf(['a'.repeat(10 * KB), 'b'.repeat(10 * KB), 'c'.repeat(700 * KB), EndOfPartitionEvent.INSTANCE]);
     const encoded = parts(batch, 512 * KB, 720 * KB);
     // a+b fit; c would overflow so it starts the next part, which it fills past the target alone.
-    assert.deepEqual(encoded.map((part) => decodeBatch(part, STRINGS).values.length), [2, 1, 1]);
+    assert.deepEqual(
+      encoded.map((part) => decodeBatch(part, STRINGS).values.length),
+      [2, 1, 1],
+    );
     assert.ok(decodeBatch(encoded[2]!, STRINGS).values[0] instanceof EndOfPartitionEvent);
   });
 
@@ -71,12 +77,18 @@ describe('record batches cut by bytes as well as by records', () => {
     const writer = new DataOutputWriter();
     const next = encodeBatchPart(batch, 0, STRINGS, writer, 64 * KB, KB * KB);
     assert.equal(next, 1);
-    assert.throws(() => encodeBatchPart(batch, next, STRINGS, new DataOutputWriter(), 64 * KB, KB * KB), (error: unknown) => {
-      assert.ok(error instanceof RecordTooLargeError);
-      assert.equal(error.code, 'RECORD_TOO_LARGE');
-      assert.match(error.message, /^A record of 20971\d\d bytes \(serialized\) exceeds the largest data frame of 1048576 bytes; raise taskmanager\.network\.max-frame-size on every TaskManager to send it\.$/);
-      return true;
-    });
+    assert.throws(
+      () => encodeBatchPart(batch, next, STRINGS, new DataOutputWriter(), 64 * KB, KB * KB),
+      (error: unknown) => {
+        assert.ok(error instanceof RecordTooLargeError);
+        assert.equal(error.code, 'RECORD_TOO_LARGE');
+        assert.match(
+          error.message,
+          /^A record of 20971\d\d bytes \(serialized\) exceeds the largest data frame of 1048576 bytes; raise taskmanager\.network\.max-frame-size on every TaskManager to send it\.$/,
+        );
+        return true;
+      },
+    );
   });
 
   it('rejects a part that claims more elements than its bytes can hold', () => {
@@ -114,7 +126,10 @@ describe('SubpartitionSender', () => {
     subpartition.add('w'.repeat(3 * KB * KB), undefined);
     subpartition.add('after', undefined);
     subpartition.flush();
-    assert.deepEqual(frames.map((frame) => frame.type), [DataFrameType.Batch, DataFrameType.Error]);
+    assert.deepEqual(
+      frames.map((frame) => frame.type),
+      [DataFrameType.Batch, DataFrameType.Error],
+    );
     assert.deepEqual(decodeBatch(frames[0]!.body, STRINGS).values, ['ok']);
     const reason = decodeErrorFrame(frames[1]!.body);
     assert.equal(reason.code, 'RECORD_TOO_LARGE');

@@ -85,10 +85,17 @@ describe('InputGate', () => {
   it('reads every channel in turn and keeps each channel in order', async () => {
     const { gate, partition } = localGate(3);
     for (let b = 0; b < 4; b++) {
-      for (let c = 0; c < 3; c++) { partition.subpartitions[c]!.add(`${c}:${b}`, undefined); partition.subpartitions[c]!.flush(); }
+      for (let c = 0; c < 3; c++) {
+        partition.subpartitions[c]!.add(`${c}:${b}`, undefined);
+        partition.subpartitions[c]!.flush();
+      }
     }
-    const values = await readGate(gate, (v) => v.length === 12) as string[];
-    for (let c = 0; c < 3; c++) assert.deepEqual(values.filter((v) => v.startsWith(`${c}:`)), [0, 1, 2, 3].map((b) => `${c}:${b}`));
+    const values = (await readGate(gate, (v) => v.length === 12)) as string[];
+    for (let c = 0; c < 3; c++)
+      assert.deepEqual(
+        values.filter((v) => v.startsWith(`${c}:`)),
+        [0, 1, 2, 3].map((b) => `${c}:${b}`),
+      );
     // Round-robin: the first batch of every channel comes before any channel's second.
     assert.deepEqual(new Set(values.slice(0, 3).map((v) => v[0])), new Set(['0', '1', '2']));
   });
@@ -99,8 +106,10 @@ describe('InputGate', () => {
     let wakes = 0;
     gate.onAvailable = () => wakes++;
     gate.block(gate.cursors[0]!);
-    partition.subpartitions[0]!.add('held', undefined); partition.subpartitions[0]!.flush();
-    partition.subpartitions[1]!.add('free', undefined); partition.subpartitions[1]!.flush();
+    partition.subpartitions[0]!.add('held', undefined);
+    partition.subpartitions[0]!.flush();
+    partition.subpartitions[1]!.add('free', undefined);
+    partition.subpartitions[1]!.flush();
     const first = gate.nextReady();
     assert.equal(first?.index, 1);
     first.position = first.batch!.values.length;

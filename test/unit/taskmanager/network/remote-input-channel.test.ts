@@ -40,7 +40,10 @@ describe('RemoteInputChannel over the data protocol', () => {
     for (let b = 0; b < 10; b++) writeBatch(partition, 1, b * 3, 3);
     partition.subpartitions[1]!.addEvent(EndOfPartitionEvent.INSTANCE);
     const values = await readGate(gate, (v) => v.at(-1) === EndOfPartitionEvent.INSTANCE);
-    assert.deepEqual(values.slice(0, -1), Array.from({ length: 30 }, (_, i) => i));
+    assert.deepEqual(
+      values.slice(0, -1),
+      Array.from({ length: 30 }, (_, i) => i),
+    );
     await waitUntil(() => partition.subpartitions[1]!.consumed, 'the producer to see its end consumed');
     assert.equal(partition.subpartitions[0]!.consumed, false, 'the other consumer has not read its end');
   });
@@ -64,7 +67,10 @@ describe('RemoteInputChannel over the data protocol', () => {
     // Let the event loop run on: nothing more may flow while no credit is returned.
     for (let i = 0; i < 50; i++) await new Promise<void>((resolve) => setImmediate(resolve));
     assert.equal(owner.available, INITIAL_CREDIT, 'batches in flight exceed the credit');
-    assert.ok(written <= INITIAL_CREDIT + QUEUE_CAPACITY, `the producer wrote ${written} batches against a bound of ${INITIAL_CREDIT + QUEUE_CAPACITY}`);
+    assert.ok(
+      written <= INITIAL_CREDIT + QUEUE_CAPACITY,
+      `the producer wrote ${written} batches against a bound of ${INITIAL_CREDIT + QUEUE_CAPACITY}`,
+    );
     assert.equal(partition.subpartitions[0]!.queuedBatches, written - INITIAL_CREDIT);
 
     // Taking one batch returns one credit: exactly one more arrives.
@@ -81,7 +87,10 @@ describe('RemoteInputChannel over the data protocol', () => {
     }, 'the rest of the records');
     await producer;
     stopped = true;
-    assert.deepEqual(seen, Array.from({ length: 2 * 99 }, (_, i) => i + 2));
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 2 * 99 }, (_, i) => i + 2),
+    );
     assert.deepEqual(owner.failures, []);
   });
 

@@ -42,7 +42,10 @@ describe('ResultSubpartition', () => {
     const sub = new ResultSubpartition();
     let spaces = 0;
     sub.onSpace = () => spaces++;
-    for (let i = 0; i < QUEUE_CAPACITY; i++) { sub.add(i, undefined); sub.flush(); }
+    for (let i = 0; i < QUEUE_CAPACITY; i++) {
+      sub.add(i, undefined);
+      sub.flush();
+    }
     assert.equal(sub.isWritable, false);
     sub.poll();
     assert.equal(sub.isWritable, true);
@@ -81,10 +84,15 @@ describe('ResultPartition', () => {
   it('is writable only while every subpartition is, and wakes a waiting producer when one makes room', async () => {
     const partition = new ResultPartition('p#0', 2, new GenericSerializer());
     const sub = partition.subpartitions[1]!;
-    for (let i = 0; i < QUEUE_CAPACITY; i++) { sub.add(i, undefined); sub.flush(); }
+    for (let i = 0; i < QUEUE_CAPACITY; i++) {
+      sub.add(i, undefined);
+      sub.flush();
+    }
     assert.equal(partition.isWritable, false);
     let woke = false;
-    const waiting = partition.whenWritable().then(() => { woke = true; });
+    const waiting = partition.whenWritable().then(() => {
+      woke = true;
+    });
     await Promise.resolve();
     assert.equal(woke, false);
     sub.poll();
@@ -96,7 +104,9 @@ describe('ResultPartition', () => {
     const partition = new ResultPartition('p#0', 2, new GenericSerializer());
     for (const sub of partition.subpartitions) sub.addEvent(EndOfPartitionEvent.INSTANCE);
     let done = false;
-    const consumed = partition.whenFullyConsumed().then(() => { done = true; });
+    const consumed = partition.whenFullyConsumed().then(() => {
+      done = true;
+    });
     partition.subpartitions[0]!.poll();
     await Promise.resolve();
     assert.equal(done, false);

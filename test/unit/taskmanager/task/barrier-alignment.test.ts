@@ -7,7 +7,12 @@ import { InputGate } from '../../../../src/taskmanager/network/input-gate.js';
 import { LocalInputChannel } from '../../../../src/taskmanager/network/local-input-channel.js';
 import { PartitionManager } from '../../../../src/taskmanager/network/partition-manager.js';
 import { ResultPartition, partitionKey } from '../../../../src/taskmanager/network/result-partition.js';
-import { CheckpointBarrier, EndOfDataEvent, EndOfPartitionEvent, WatermarkEvent } from '../../../../src/taskmanager/network/stream-elements.js';
+import {
+  CheckpointBarrier,
+  EndOfDataEvent,
+  EndOfPartitionEvent,
+  WatermarkEvent,
+} from '../../../../src/taskmanager/network/stream-elements.js';
 import { StreamInputProcessor } from '../../../../src/taskmanager/task/stream-input-processor.js';
 import { waitUntil } from '../../../helpers/gate-reader.js';
 import { RecordingChain } from '../../../helpers/recording-chain.js';
@@ -22,27 +27,40 @@ async function setUp(channels = 2) {
   for (let i = 0; i < channels; i++) gate.addChannel((index, owner) => new LocalInputChannel(index, owner, partitions, key, index));
   const chain = new RecordingChain();
   const aligned: Array<{ id: number; recordsBefore: unknown[] }> = [];
-  const handler = new AlignedBarrierHandler(gate, (barrier) => aligned.push({ id: barrier.checkpointId, recordsBefore: [...chain.records] }));
+  const handler = new AlignedBarrierHandler(gate, (barrier) =>
+    aligned.push({ id: barrier.checkpointId, recordsBefore: [...chain.records] }),
+  );
   const processor = new StreamInputProcessor(gate, chain, handler);
   gate.start();
   await waitUntil(() => partition.subpartitions.every((s) => s.hasListener), 'channels to attach');
   const send = (channel: number, ...values: unknown[]): void => {
     const sub = partition.subpartitions[channel]!;
     for (const value of values) {
-      if (value instanceof CheckpointBarrier || value instanceof EndOfPartitionEvent || value instanceof EndOfDataEvent || value instanceof WatermarkEvent) sub.addEvent(value);
+      if (
+        value instanceof CheckpointBarrier ||
+        value instanceof EndOfPartitionEvent ||
+        value instanceof EndOfDataEvent ||
+        value instanceof WatermarkEvent
+      )
+        sub.addEvent(value);
       else sub.add(value, undefined);
     }
     sub.flush();
   };
   /** Processes until nothing is ready (every step is synchronous: local channels notify at once). */
-  const run = () => { let last; do last = processor.step(1_000, () => true); while (gate.hasReady); return last; };
+  const run = () => {
+    let last;
+    do last = processor.step(1_000, () => true);
+    while (gate.hasReady);
+    return last;
+  };
   return { gate, chain, aligned, processor, send, run };
 }
 
 const barrier = (id: number): CheckpointBarrier => new CheckpointBarrier(id, 0, 'CHECKPOINT');
 
 describe('barrier alignment through the input gate and processor', () => {
-  it('holds a channel\'s data behind its barrier until the barrier came on every channel, then triggers once and releases in order', async () => {
+  it("holds a channel's data behind its barrier until the barrier came on every channel, then triggers once and releases in order", async () => {
     const { chain, aligned, send, run } = await setUp();
     send(0, 'a0', barrier(1), 'a1', 'a2');
     send(1, 'b0');
@@ -59,8 +77,14 @@ describe('barrier alignment through the input gate and processor', () => {
     assert.equal(aligned[0]!.id, 1);
     assert.deepEqual([...aligned[0]!.recordsBefore].sort(), ['a0', 'b0', 'b1'], 'the snapshot sees exactly the records before the barrier');
     const after = chain.records.slice(3);
-    assert.deepEqual(after.filter((r) => String(r).startsWith('a')), ['a1', 'a2', 'a3']);
-    assert.deepEqual(after.filter((r) => String(r).startsWith('b')), ['b2']);
+    assert.deepEqual(
+      after.filter((r) => String(r).startsWith('a')),
+      ['a1', 'a2', 'a3'],
+    );
+    assert.deepEqual(
+      after.filter((r) => String(r).startsWith('b')),
+      ['b2'],
+    );
   });
 
   it('a channel that ends owes no barrier: the alignment completes without it', async () => {
@@ -70,7 +94,10 @@ describe('barrier alignment through the input gate and processor', () => {
     assert.equal(aligned.length, 0);
     send(1, 'b0', EndOfDataEvent.INSTANCE, EndOfPartitionEvent.INSTANCE);
     run();
-    assert.deepEqual(aligned.map((a) => a.id), [2]);
+    assert.deepEqual(
+      aligned.map((a) => a.id),
+      [2],
+    );
     assert.deepEqual(chain.records, ['a0', 'b0', 'a1']);
   });
 
@@ -82,12 +109,21 @@ describe('barrier alignment through the input gate and processor', () => {
     assert.deepEqual(chain.records, ['b0']);
     send(1, barrier(2), 'b1', barrier(1), 'b2');
     run();
-    assert.deepEqual(aligned.map((a) => a.id), [2]);
-    assert.deepEqual(chain.records.slice(1).filter((r) => String(r).startsWith('a')), ['a1', 'a2']);
+    assert.deepEqual(
+      aligned.map((a) => a.id),
+      [2],
+    );
+    assert.deepEqual(
+      chain.records.slice(1).filter((r) => String(r).startsWith('a')),
+      ['a1', 'a2'],
+    );
     send(0, barrier(3));
     send(1, barrier(3));
     run();
-    assert.deepEqual(aligned.map((a) => a.id), [2, 3]);
+    assert.deepEqual(
+      aligned.map((a) => a.id),
+      [2, 3],
+    );
   });
 
   it('forwards the minimum watermark over open channels, and MAX once every channel delivered its end of data', async () => {

@@ -4,7 +4,12 @@ import { GenericSerializer } from '../../../../src/runtime/serialization/index.j
 import type { SubtaskCheckpointer } from '../../../../src/taskmanager/checkpoint/subtask-checkpointer.js';
 import { ChainOutputWriter } from '../../../../src/taskmanager/network/chain-output-writer.js';
 import { ResultPartition } from '../../../../src/taskmanager/network/result-partition.js';
-import { CheckpointBarrier, EndOfDataEvent, EndOfPartitionEvent, type ElementBatch } from '../../../../src/taskmanager/network/stream-elements.js';
+import {
+  CheckpointBarrier,
+  EndOfDataEvent,
+  EndOfPartitionEvent,
+  type ElementBatch,
+} from '../../../../src/taskmanager/network/stream-elements.js';
 import { EndOfInput, type EndOfInputHost } from '../../../../src/taskmanager/task/end-of-input.js';
 import { waitUntil } from '../../../helpers/gate-reader.js';
 import { RecordingChain } from '../../../helpers/recording-chain.js';
@@ -34,14 +39,26 @@ function setUp(checkpointingEnabled: boolean, lastCheckpointId = 0) {
     checkpointer: checkpointer as unknown as SubtaskCheckpointer,
     checkpointingEnabled,
     isTerminal: () => events.terminal,
-    wake: () => { events.wakes++; },
-    finished: () => { events.finished++; return Promise.resolve(); },
-    fail: (error) => { events.failures.push(error); },
+    wake: () => {
+      events.wakes++;
+    },
+    finished: () => {
+      events.finished++;
+      return Promise.resolve();
+    },
+    fail: (error) => {
+      events.failures.push(error);
+    },
   };
   /** Everything the downstream consumer would read, in order. */
   const downstream: unknown[] = [];
   const read = (): unknown[] => {
-    for (let batch: ElementBatch | undefined = partition.subpartitions[0]!.poll(); batch !== undefined; batch = partition.subpartitions[0]!.poll()) downstream.push(...batch.values);
+    for (
+      let batch: ElementBatch | undefined = partition.subpartitions[0]!.poll();
+      batch !== undefined;
+      batch = partition.subpartitions[0]!.poll()
+    )
+      downstream.push(...batch.values);
     return downstream;
   };
   return { end: new EndOfInput(host), chain, writer, partition, performed, events, read };
@@ -61,7 +78,13 @@ describe('EndOfInput', () => {
     assert.equal(end.phase, 'awaiting');
     end.trigger(barrier(4));
     assert.deepEqual(performed, [4]);
-    assert.deepEqual(read().slice(1).map((v) => (v as CheckpointBarrier).checkpointId), [4], 'barriers still flow after the end of data');
+    assert.deepEqual(
+      read()
+        .slice(1)
+        .map((v) => (v as CheckpointBarrier).checkpointId),
+      [4],
+      'barriers still flow after the end of data',
+    );
     end.onCheckpointCommitted(4);
     assert.equal(end.phase, 'draining');
     assert.equal(read().at(-1), EndOfPartitionEvent.INSTANCE);
@@ -85,7 +108,10 @@ describe('EndOfInput', () => {
   it('defers a trigger that arrives while the operators flush until after the end of data', async () => {
     const { end, chain, performed, read } = setUp(true, 0);
     let release!: () => void;
-    chain.endInputResult = () => new Promise<void>((resolve) => { release = resolve; });
+    chain.endInputResult = () =>
+      new Promise<void>((resolve) => {
+        release = resolve;
+      });
     const beginning = end.begin();
     assert.equal(end.phase, 'ending');
     end.trigger(barrier(1));

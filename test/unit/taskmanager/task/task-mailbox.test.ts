@@ -7,7 +7,13 @@ describe('TaskMailbox', () => {
     t.mock.timers.enable({ apis: ['setImmediate'] });
     const log: string[] = [];
     let steps = 0;
-    const mailbox = new TaskMailbox(() => { log.push(`step${++steps}`); return steps < 3; }, (e) => assert.fail(String(e)));
+    const mailbox = new TaskMailbox(
+      () => {
+        log.push(`step${++steps}`);
+        return steps < 3;
+      },
+      (e) => assert.fail(String(e)),
+    );
     mailbox.execute(() => log.push('a'));
     mailbox.execute(() => log.push('b'));
     assert.deepEqual(log, [], 'nothing runs inside execute');
@@ -19,13 +25,23 @@ describe('TaskMailbox', () => {
     t.mock.timers.enable({ apis: ['setImmediate'] });
     const errors: unknown[] = [];
     let steps = 0;
-    const mailbox = new TaskMailbox(() => { steps++; return false; }, (e) => errors.push(e));
-    mailbox.execute(() => { throw new Error('timer callback failed'); });
+    const mailbox = new TaskMailbox(
+      () => {
+        steps++;
+        return false;
+      },
+      (e) => errors.push(e),
+    );
+    mailbox.execute(() => {
+      throw new Error('timer callback failed');
+    });
     t.mock.timers.tick(0);
     assert.match(String(errors[0]), /timer callback failed/);
     mailbox.close();
     let ran = false;
-    mailbox.execute(() => { ran = true; });
+    mailbox.execute(() => {
+      ran = true;
+    });
     mailbox.wake();
     t.mock.timers.tick(0);
     assert.equal(ran, false);
@@ -33,7 +49,10 @@ describe('TaskMailbox', () => {
   });
 
   it('drain runs queued actions at once (a cancel keeps a queued commit)', () => {
-    const mailbox = new TaskMailbox(() => false, (e) => assert.fail(String(e)));
+    const mailbox = new TaskMailbox(
+      () => false,
+      (e) => assert.fail(String(e)),
+    );
     const log: string[] = [];
     mailbox.execute(() => log.push('commit'));
     mailbox.drain();

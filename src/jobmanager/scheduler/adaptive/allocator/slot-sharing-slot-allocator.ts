@@ -40,7 +40,7 @@ export function minimumSlots(vertices: readonly VertexBounds[]): number {
  * are fewer than the lower bounds need; slots beyond every upper bound stay unused.
  */
 export function determineParallelism(vertices: readonly VertexBounds[], availableSlots: number): ParallelismPlan | undefined {
-  const groups = groupsOf(vertices).sort((a, b) => (a.upper - a.lower) - (b.upper - b.lower));
+  const groups = groupsOf(vertices).sort((a, b) => a.upper - a.lower - (b.upper - b.lower));
   let stillNeeded = groups.reduce((sum, group) => sum + group.lower, 0);
   if (availableSlots < stillNeeded) return undefined;
   let unassigned = availableSlots;
@@ -54,7 +54,9 @@ export function determineParallelism(vertices: readonly VertexBounds[], availabl
     unassigned -= slots;
     groupsLeft--;
   }
-  const parallelism = new Map(vertices.map((vertex) => [vertex.vertexId, Math.min(vertex.upper, groupSlots.get(vertex.slotSharingGroup)!)]));
+  const parallelism = new Map(
+    vertices.map((vertex) => [vertex.vertexId, Math.min(vertex.upper, groupSlots.get(vertex.slotSharingGroup)!)]),
+  );
   const slots = [...groupSlots.values()].reduce((a, b) => a + b, 0);
   return { parallelism, slots };
 }

@@ -20,14 +20,22 @@ export type ResourceRequirements = ReadonlyMap<string, { readonly lowerBound: nu
  * parallelism is the only ceiling (Flink's computeReactiveModeVertexParallelismStore); otherwise the
  * configured parallelism is the ceiling. REST requirements narrow both.
  */
-export function vertexBounds(graph: JobGraph, reactive: boolean, clusterDefaultParallelism: number, requirements: ResourceRequirements | undefined): VertexBounds[] {
+export function vertexBounds(
+  graph: JobGraph,
+  reactive: boolean,
+  clusterDefaultParallelism: number,
+  requirements: ResourceRequirements | undefined,
+): VertexBounds[] {
   return graph.vertices.map((vertex) => {
     const configured = configuredParallelism(graph, vertex.parallelism, clusterDefaultParallelism);
     // Reactive mode derives the default max parallelism from the configured parallelism with
     // "default" counted as 1, so key-group counts never depend on the cluster's size.
     const maxParallelism = reactive
-      ? (vertex.maxParallelism > 0 ? vertex.maxParallelism : graph.settings.maxParallelism > 0 ? graph.settings.maxParallelism
-        : computeDefaultMaxParallelism(Math.max(1, vertex.parallelism)))
+      ? vertex.maxParallelism > 0
+        ? vertex.maxParallelism
+        : graph.settings.maxParallelism > 0
+          ? graph.settings.maxParallelism
+          : computeDefaultMaxParallelism(Math.max(1, vertex.parallelism))
       : configuredMaxParallelism(graph, vertex.maxParallelism, configured);
     const requested = requirements?.get(vertex.id);
     const upperDefault = reactive ? maxParallelism : Math.min(configured, maxParallelism);

@@ -14,7 +14,10 @@ export class Canceling implements State {
   readonly name = 'Canceling';
   readonly jobStatus = 'CANCELLING' as const;
 
-  constructor(private readonly context: CancelingContext, readonly deployment: GraphDeployment) {
+  constructor(
+    private readonly context: CancelingContext,
+    readonly deployment: GraphDeployment,
+  ) {
     cancelThen(deployment, () => {
       context.releaseSlots(deployment);
       context.runIfState(this, () => context.goToFinished({ status: 'CANCELED' }), 0);

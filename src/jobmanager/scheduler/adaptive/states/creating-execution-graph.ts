@@ -7,8 +7,7 @@ import type { RescaleCause, ToExecuting, ToFinished } from '../transitions.js';
 
 /** What building a run produced. */
 export type DeploymentPlanResult =
-  | { readonly kind: 'ready'; readonly deployment: GraphDeployment }
-  | { readonly kind: 'failed'; readonly error: SerializedError };
+  { readonly kind: 'ready'; readonly deployment: GraphDeployment } | { readonly kind: 'failed'; readonly error: SerializedError };
 
 /** What CreatingExecutionGraph may ask and where it may go. */
 export interface CreatingExecutionGraphContext extends ToExecuting, ToFinished, StateTimers {
@@ -21,7 +20,11 @@ export class CreatingExecutionGraph extends StateWithoutExecutionGraph {
   readonly name = 'CreatingExecutionGraph';
   readonly jobStatus = 'CREATED' as const;
 
-  constructor(private readonly context: CreatingExecutionGraphContext, previous: ExecutionGraph | undefined, private readonly cause: RescaleCause) {
+  constructor(
+    private readonly context: CreatingExecutionGraphContext,
+    previous: ExecutionGraph | undefined,
+    private readonly cause: RescaleCause,
+  ) {
     super(context);
     context.runIfState(this, () => this.create(previous), 0);
   }

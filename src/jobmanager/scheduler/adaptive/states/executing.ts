@@ -45,7 +45,11 @@ export class Executing implements State {
   /** Why the next rescale happens; set by the event that asked for it. */
   private pendingCause: RescaleCause = 'taskmanager-joined';
 
-  constructor(private readonly context: ExecutingContext, readonly deployment: GraphDeployment, private lossCause: () => RescaleCause) {
+  constructor(
+    private readonly context: ExecutingContext,
+    readonly deployment: GraphDeployment,
+    private lossCause: () => RescaleCause,
+  ) {
     this.checkpointing = context.createCheckpointing(deployment, (error) => this.handleGlobalFailure(error));
     this.coolingDown = context.cooldownMs > 0;
     if (this.coolingDown) context.runIfState(this, () => this.endCooldown(), context.cooldownMs);
@@ -112,7 +116,13 @@ export class Executing implements State {
     }
     // Each change restarts the stabilization window; only the last one acts.
     const generation = ++this.stabilizationGeneration;
-    this.context.runIfState(this, () => { if (generation === this.stabilizationGeneration) this.maybeRescale(false); }, stabilization);
+    this.context.runIfState(
+      this,
+      () => {
+        if (generation === this.stabilizationGeneration) this.maybeRescale(false);
+      },
+      stabilization,
+    );
   }
 
   onLeave(): void {
@@ -155,7 +165,14 @@ export class Executing implements State {
       this.context.goToRestarting(this.deployment, 0, this.pendingCause, undefined);
     } else if (verdict === 'too-small-increase' && this.context.scalingIntervalMaxMs !== undefined && !this.forcedRescaleArmed) {
       this.forcedRescaleArmed = true;
-      this.context.runIfState(this, () => { this.forcedRescaleArmed = false; this.maybeRescale(true); }, this.context.scalingIntervalMaxMs);
+      this.context.runIfState(
+        this,
+        () => {
+          this.forcedRescaleArmed = false;
+          this.maybeRescale(true);
+        },
+        this.context.scalingIntervalMaxMs,
+      );
     }
   }
 }

@@ -14,7 +14,11 @@ export class Failing implements State {
   readonly name = 'Failing';
   readonly jobStatus = 'FAILING' as const;
 
-  constructor(private readonly context: FailingContext, readonly deployment: GraphDeployment, private readonly error: SerializedError) {
+  constructor(
+    private readonly context: FailingContext,
+    readonly deployment: GraphDeployment,
+    private readonly error: SerializedError,
+  ) {
     cancelThen(deployment, () => {
       context.releaseSlots(deployment);
       context.runIfState(this, () => context.goToFinished({ status: 'FAILED', error: this.error }), 0);

@@ -31,9 +31,23 @@ export class Restarting implements State {
     cancelThen(deployment, () => {
       context.releaseSlots(deployment);
       context.reportReplay(deployment.recordsSinceCheckpoint);
-      context.runIfState(this, () => { this.canceled = true; this.proceed(); }, 0);
+      context.runIfState(
+        this,
+        () => {
+          this.canceled = true;
+          this.proceed();
+        },
+        0,
+      );
     });
-    context.runIfState(this, () => { this.backoffPassed = true; this.proceed(); }, backoffMs);
+    context.runIfState(
+      this,
+      () => {
+        this.backoffPassed = true;
+        this.proceed();
+      },
+      backoffMs,
+    );
   }
 
   onLeave(): void {}

@@ -34,15 +34,19 @@ export class StopWithSavepoint implements State {
     reject: (error: Error) => void,
   ) {
     this.checkpointing = context.createCheckpointing(deployment, (error) => this.handleGlobalFailure(error));
-    context.runIfState(this, () => {
-      this.checkpointing.triggerSavepoint(request.targetDirectory, 'SYNC_SAVEPOINT', request.drain).then(
-        (path) => this.finishWith(path, resolve),
-        (error: unknown) => {
-          reject(error instanceof Error ? error : new Error(describeError(error)));
-          context.runIfState(this, () => context.goToExecuting(deployment, 'failure' satisfies RescaleCause), 0);
-        },
-      );
-    }, 0);
+    context.runIfState(
+      this,
+      () => {
+        this.checkpointing.triggerSavepoint(request.targetDirectory, 'SYNC_SAVEPOINT', request.drain).then(
+          (path) => this.finishWith(path, resolve),
+          (error: unknown) => {
+            reject(error instanceof Error ? error : new Error(describeError(error)));
+            context.runIfState(this, () => context.goToExecuting(deployment, 'failure' satisfies RescaleCause), 0);
+          },
+        );
+      },
+      0,
+    );
   }
 
   updateTaskExecutionState(update: TaskExecutionStateUpdate): boolean {
@@ -83,10 +87,13 @@ export class StopWithSavepoint implements State {
   }
 
   private finishWith(path: string, resolve: (path: string) => void): void {
-    void this.deployment.cancel().then(() => {
-      this.context.releaseSlots(this.deployment);
-      resolve(path);
-      this.context.runIfState(this, () => this.context.goToFinished({ status: 'FINISHED' }), 0);
-    }, (error: unknown) => this.handleGlobalFailure(serializeError(error)));
+    void this.deployment.cancel().then(
+      () => {
+        this.context.releaseSlots(this.deployment);
+        resolve(path);
+        this.context.runIfState(this, () => this.context.goToFinished({ status: 'FINISHED' }), 0);
+      },
+      (error: unknown) => this.handleGlobalFailure(serializeError(error)),
+    );
   }
 }

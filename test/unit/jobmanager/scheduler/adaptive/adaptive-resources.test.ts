@@ -11,7 +11,10 @@ captureLogs();
 const JOB = 'job';
 
 /** A slot pool with `held` slots of the job and `free` free ones, plus the job's resources over it. */
-function setup(options: { graph: JobGraph; held: number; free: number; minIncrease?: number; reactive?: boolean }): { resources: AdaptiveResources; pool: SlotPool } {
+function setup(options: { graph: JobGraph; held: number; free: number; minIncrease?: number; reactive?: boolean }): {
+  resources: AdaptiveResources;
+  pool: SlotPool;
+} {
   const pool = new SlotPool();
   pool.onTaskManagerRegistered(testingTaskManager(options.held + options.free).taskManager);
   if (options.held > 0) assert.ok(pool.allocate(JOB, options.held));
@@ -21,11 +24,19 @@ function setup(options: { graph: JobGraph; held: number; free: number; minIncrea
 
 /** The running run: every vertex of `graph` at `parallelism`. */
 function running(graph: JobGraph, parallelism: Readonly<Record<string, number>>): ExecutionGraph {
-  return new ExecutionGraph(JOB, graph, new Map(graph.vertices.map((v) => [v.id, { parallelism: parallelism[v.id]!, maxParallelism: 128 }])), 0);
+  return new ExecutionGraph(
+    JOB,
+    graph,
+    new Map(graph.vertices.map((v) => [v.id, { parallelism: parallelism[v.id]!, maxParallelism: 128 }])),
+    0,
+  );
 }
 
 const oneVertex = testingJobGraph([{ name: 'source' }]);
-const twoGroups = testingJobGraph([{ name: 'source', slotSharingGroup: 'A' }, { name: 'sink', slotSharingGroup: 'B' }]);
+const twoGroups = testingJobGraph([
+  { name: 'source', slotSharingGroup: 'A' },
+  { name: 'sink', slotSharingGroup: 'B' },
+]);
 
 describe('AdaptiveResources.judgeRescale (min-parallelism-increase, Flink 1.13-1.17)', () => {
   it('rescales for an increase of one with min-parallelism-increase 1', () => {
@@ -70,7 +81,7 @@ describe('AdaptiveResources.judgeRescale (min-parallelism-increase, Flink 1.13-1
 });
 
 describe('AdaptiveResources: desired and sufficient resources', () => {
-  it('counts the job\'s own slots and the free ones, not other jobs\' slots', () => {
+  it("counts the job's own slots and the free ones, not other jobs' slots", () => {
     const { resources, pool } = setup({ graph: oneVertex, held: 1, free: 2 });
     assert.ok(pool.allocate('other-job', 2));
     assert.equal(resources.usableSlots, 1);

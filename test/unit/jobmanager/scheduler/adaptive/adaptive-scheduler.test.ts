@@ -19,8 +19,17 @@ captureLogs();
 const JOB = 'job';
 
 const CHECKPOINTS_OFF: CheckpointSettings = {
-  intervalMs: undefined, mode: 'EXACTLY_ONCE', timeoutMs: 60_000, minPauseMs: 0, maxConcurrent: 1, numRetained: 1, tolerableFailures: 0,
-  storage: { kind: 'memory' }, savepointDirectory: undefined, retention: 'NO_EXTERNALIZED_CHECKPOINTS', historySize: 10,
+  intervalMs: undefined,
+  mode: 'EXACTLY_ONCE',
+  timeoutMs: 60_000,
+  minPauseMs: 0,
+  maxConcurrent: 1,
+  numRetained: 1,
+  tolerableFailures: 0,
+  storage: { kind: 'memory' },
+  savepointDirectory: undefined,
+  retention: 'NO_EXTERNALIZED_CHECKPOINTS',
+  historySize: 10,
 };
 
 /** A Reactive Mode job (source → sink) on a real SlotPool with fake TaskManagers, rescaling without cooldown. */
@@ -37,13 +46,27 @@ async function reactiveJob(overrides: Record<string, string | number> = {}) {
   const exceptions = new ExceptionHistory(16);
   const checkpointing = new JobCheckpointing(JOB, CHECKPOINTS_OFF, await createJobCheckpointServices(CHECKPOINTS_OFF, JOB), false);
   const timeline = new RescaleTimeline();
-  const scheduler = createScheduler(configuration, {
-    jobId: JOB, graph, slotPool, status, exceptions,
-    deployment: { jobName: graph.jobName, checkpointing: { enabled: false, mode: 'EXACTLY_ONCE', checkpointDirectory: undefined }, bufferTimeoutMs: 100, autoWatermarkIntervalMs: 200 },
-    restartStrategy: createRestartStrategy(configuration, false),
-    defaultParallelism: 1,
-    slotRequestTimeoutMs: 300_000,
-  }, checkpointing, timeline);
+  const scheduler = createScheduler(
+    configuration,
+    {
+      jobId: JOB,
+      graph,
+      slotPool,
+      status,
+      exceptions,
+      deployment: {
+        jobName: graph.jobName,
+        checkpointing: { enabled: false, mode: 'EXACTLY_ONCE', checkpointDirectory: undefined },
+        bufferTimeoutMs: 100,
+        autoWatermarkIntervalMs: 200,
+      },
+      restartStrategy: createRestartStrategy(configuration, false),
+      defaultParallelism: 1,
+      slotRequestTimeoutMs: 300_000,
+    },
+    checkpointing,
+    timeline,
+  );
   assert.ok(scheduler instanceof AdaptiveScheduler);
   return { scheduler, slotPool, status, exceptions, timeline };
 }
@@ -60,7 +83,10 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
 
 /** Waits for a run at `parallelism` to be in Executing and reports every task of it in `state`. */
 async function runAt(job: Job, parallelism: number, state: ExecutionState = 'RUNNING'): Promise<string[]> {
-  await waitFor(() => job.scheduler.currentState.name === 'Executing' && job.scheduler.currentGraph()?.vertices[0]?.parallelism === parallelism, `a run at parallelism ${parallelism}`);
+  await waitFor(
+    () => job.scheduler.currentState.name === 'Executing' && job.scheduler.currentGraph()?.vertices[0]?.parallelism === parallelism,
+    `a run at parallelism ${parallelism}`,
+  );
   const graph = job.scheduler.currentGraph()!;
   await waitFor(() => graph.allInState('DEPLOYING'), 'the tasks to be deployed');
   const attempts = graph.executions().map((e) => e.attemptId);
@@ -96,10 +122,13 @@ describe('AdaptiveScheduler in Reactive Mode', () => {
     assert.equal(job.scheduler.currentGraph()!.attemptNumber, 1);
     assert.equal(job.timeline.numRestarts, 1);
     assert.equal(job.timeline.numRescales, 1);
-    assert.deepEqual(job.timeline.changes.map((c) => [c.cause, c.parallelism]), [
-      ['initial-schedule', { source: 2, sink: 2 }],
-      ['taskmanager-joined', { source: 4, sink: 4 }],
-    ]);
+    assert.deepEqual(
+      job.timeline.changes.map((c) => [c.cause, c.parallelism]),
+      [
+        ['initial-schedule', { source: 2, sink: 2 }],
+        ['taskmanager-joined', { source: 4, sink: 4 }],
+      ],
+    );
   });
 
   it('restarts at a lower parallelism when a TaskManager is lost and the restart strategy allows', async () => {
@@ -114,9 +143,17 @@ describe('AdaptiveScheduler in Reactive Mode', () => {
     await runAt(job, 2);
     assert.equal(job.timeline.numRestarts, 1);
     assert.equal(job.timeline.numRescales, 0, 'a failure is not a rescale');
-    assert.deepEqual(job.timeline.changes.map((c) => c.cause), ['initial-schedule', 'taskmanager-lost-heartbeat']);
+    assert.deepEqual(
+      job.timeline.changes.map((c) => c.cause),
+      ['initial-schedule', 'taskmanager-lost-heartbeat'],
+    );
     assert.equal(job.exceptions.list()[0]?.exceptionName, 'TaskManagerLostException');
-    assert.ok(job.scheduler.currentGraph()!.executions().every((e) => e.allocation?.taskManager === kept.taskManager));
+    assert.ok(
+      job.scheduler
+        .currentGraph()!
+        .executions()
+        .every((e) => e.allocation?.taskManager === kept.taskManager),
+    );
   });
 
   it('fails the job when a TaskManager is lost and no restart strategy is set (checkpointing off)', async () => {
@@ -141,7 +178,8 @@ describe('AdaptiveScheduler in Reactive Mode', () => {
     job.scheduler.startScheduling();
     await runAt(job, 2);
     const graph = job.scheduler.currentGraph()!;
-    for (const execution of graph.executions()) job.scheduler.updateTaskExecutionState({ jobId: JOB, attemptId: execution.attemptId, state: 'FINISHED' });
+    for (const execution of graph.executions())
+      job.scheduler.updateTaskExecutionState({ jobId: JOB, attemptId: execution.attemptId, state: 'FINISHED' });
     assert.deepEqual(await job.scheduler.whenTerminated(), { status: 'FINISHED' });
     assert.equal(job.slotPool.freeSlots, 2);
   });

@@ -39,15 +39,36 @@ export function testingJobGraph(specs: readonly VertexSpec[], settings: Partial<
     parallelism: spec.parallelism ?? -1,
     maxParallelism: spec.maxParallelism ?? -1,
     slotSharingGroup: spec.slotSharingGroup ?? 'default',
-    operators: [{ id: `${spec.name}-op` as OperatorId, uid: undefined, name: spec.name, kind: index === 0 ? 'source' : 'map', keyed: false }],
-    inputs: index === 0 ? [] : [{ source: specs[index - 1]!.name as VertexId, target: spec.name as VertexId, shipStrategy: 'REBALANCE', inputIndex: 0, type: GENERIC_TYPE }],
+    operators: [
+      { id: `${spec.name}-op` as OperatorId, uid: undefined, name: spec.name, kind: index === 0 ? 'source' : 'map', keyed: false },
+    ],
+    inputs:
+      index === 0
+        ? []
+        : [
+            {
+              source: specs[index - 1]!.name as VertexId,
+              target: spec.name as VertexId,
+              shipStrategy: 'REBALANCE',
+              inputIndex: 0,
+              type: GENERIC_TYPE,
+            },
+          ],
     isSource: index === 0,
   }));
   return {
     jobName: 'testing job',
     jobType: 'STREAMING',
     vertices,
-    settings: { parallelism: -1, maxParallelism: -1, autoWatermarkIntervalMs: 200, checkpointIntervalMs: undefined, bufferTimeoutMs: 100, programArgs: [], ...settings },
+    settings: {
+      parallelism: -1,
+      maxParallelism: -1,
+      autoWatermarkIntervalMs: 200,
+      checkpointIntervalMs: undefined,
+      bufferTimeoutMs: 100,
+      programArgs: [],
+      ...settings,
+    },
     fingerprint: 'testing',
   };
 }
@@ -63,9 +84,15 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   releaseJob(): void {}
   notifyCheckpointComplete(): void {}
   notifyCheckpointAborted(): void {}
-  triggerCheckpoint(trigger: CheckpointTrigger): void { this.triggers.push(trigger); }
-  async submitTask(deployment: TaskDeploymentDescriptor): Promise<void> { this.submitted.push(deployment); }
-  async cancelTask(attemptId: string): Promise<void> { this.canceled.push(attemptId); }
+  triggerCheckpoint(trigger: CheckpointTrigger): void {
+    this.triggers.push(trigger);
+  }
+  async submitTask(deployment: TaskDeploymentDescriptor): Promise<void> {
+    this.submitted.push(deployment);
+  }
+  async cancelTask(attemptId: string): Promise<void> {
+    this.canceled.push(attemptId);
+  }
 }
 
 let taskManagerCount = 0;
@@ -75,11 +102,23 @@ export function testingTaskManager(slots: number): { taskManager: RegisteredTask
   const resourceId = `tm-${++taskManagerCount}`;
   const gateway = new TestingTaskExecutorGateway();
   const registration = {
-    resourceId, dataAddress: `unix:/tmp/${resourceId}.sock`, numberOfSlots: slots, pid: 0, host: 'localhost',
+    resourceId,
+    dataAddress: `unix:/tmp/${resourceId}.sock`,
+    numberOfSlots: slots,
+    pid: 0,
+    host: 'localhost',
     hardware: { cpuCores: 1, physicalMemory: 0, freeMemory: 0, managedMemory: 0 },
     memoryConfiguration: {
-      frameworkHeap: 0, taskHeap: 0, frameworkOffHeap: 0, taskOffHeap: 0, networkMemory: 0,
-      managedMemory: 0, jvmMetaspace: 0, jvmOverhead: 0, totalFlinkMemory: 0, totalProcessMemory: 0,
+      frameworkHeap: 0,
+      taskHeap: 0,
+      frameworkOffHeap: 0,
+      taskOffHeap: 0,
+      networkMemory: 0,
+      managedMemory: 0,
+      jvmMetaspace: 0,
+      jvmOverhead: 0,
+      totalFlinkMemory: 0,
+      totalProcessMemory: 0,
     },
   };
   // An unconnected socket: the connection counts as open, and nothing is ever sent over it.
@@ -99,7 +138,10 @@ export function testingDeployment(parallelism: Readonly<Record<string, number>> 
   const graph = testingExecutionGraph(parallelism);
   const { taskManager } = testingTaskManager(requiredSlots(graph));
   const allocations: Allocation[] = Array.from({ length: requiredSlots(graph) }, (_, slotIndex) => ({
-    allocationId: newAllocationId(), jobId: 'job', taskManager, slotIndex,
+    allocationId: newAllocationId(),
+    jobId: 'job',
+    taskManager,
+    slotIndex,
   }));
   return new TestingGraphDeployment(graph, allocations);
 }

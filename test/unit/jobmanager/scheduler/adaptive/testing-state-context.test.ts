@@ -50,7 +50,10 @@ describe('ManualScheduler', () => {
     const scheduler = new ManualScheduler();
     const ran: string[] = [];
     scheduler.schedule(() => ran.push('b@20'), 20);
-    scheduler.schedule(() => { ran.push('a@10'); scheduler.schedule(() => ran.push('c@15'), 5); }, 10);
+    scheduler.schedule(() => {
+      ran.push('a@10');
+      scheduler.schedule(() => ran.push('c@15'), 5);
+    }, 10);
     scheduler.schedule(() => ran.push('d@30'), 30);
     scheduler.advance(25);
     assert.deepEqual(ran, ['a@10', 'c@15', 'b@20']);

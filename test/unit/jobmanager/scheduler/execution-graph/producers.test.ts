@@ -8,7 +8,9 @@ import { testingJobGraph } from '../adaptive/testing-job.js';
 function withStrategy(graph: JobGraph, target: string, strategy: 'FORWARD' | 'REBALANCE'): JobGraph {
   return {
     ...graph,
-    vertices: graph.vertices.map((v) => (v.id === target ? { ...v, inputs: v.inputs.map((edge) => ({ ...edge, shipStrategy: strategy })) } : v)),
+    vertices: graph.vertices.map((v) =>
+      v.id === target ? { ...v, inputs: v.inputs.map((edge) => ({ ...edge, shipStrategy: strategy })) } : v,
+    ),
   };
 }
 
@@ -23,11 +25,17 @@ describe('the producers an execution reads from', () => {
   it('is the same subtask of the producer on a forward edge between equal parallelism', () => {
     const graph = run(withStrategy(job, 'map', 'FORWARD'), { source: 3, map: 3 });
     const consumer = graph.vertex('map')!.executions[1]!;
-    assert.deepEqual(graph.producersOf(consumer).map((e) => e.taskName), [graph.vertex('source')!.executions[1]!.taskName]);
+    assert.deepEqual(
+      graph.producersOf(consumer).map((e) => e.taskName),
+      [graph.vertex('source')!.executions[1]!.taskName],
+    );
   });
 
   it('is every producer subtask on a forward edge whose parallelism changes, and on any other edge', () => {
-    for (const [strategy, parallelism] of [['FORWARD', { source: 2, map: 3 }], ['REBALANCE', { source: 3, map: 3 }]] as const) {
+    for (const [strategy, parallelism] of [
+      ['FORWARD', { source: 2, map: 3 }],
+      ['REBALANCE', { source: 3, map: 3 }],
+    ] as const) {
       const graph = run(withStrategy(job, 'map', strategy), parallelism);
       const consumer = graph.vertex('map')!.executions[0]!;
       assert.equal(graph.producersOf(consumer).length, parallelism.source, strategy);

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { desiredSlots, determineParallelism, minimumSlots } from '../../../../../../src/jobmanager/scheduler/adaptive/allocator/slot-sharing-slot-allocator.js';
+import {
+  desiredSlots,
+  determineParallelism,
+  minimumSlots,
+} from '../../../../../../src/jobmanager/scheduler/adaptive/allocator/slot-sharing-slot-allocator.js';
 import type { VertexBounds } from '../../../../../../src/jobmanager/scheduler/adaptive/allocator/vertex-bounds.js';
 
 function vertex(name: string, upper: number, group = 'default', lower = 1): VertexBounds {
@@ -41,7 +45,7 @@ describe('determineParallelism (Flink 1.17+ SlotSharingSlotAllocator)', () => {
     assert.deepEqual(plan(job, 11), { parallelism: { a: 2, b: 4, c: 5 }, slots: 11 });
   });
 
-  it('is undefined when the slots do not cover every group\'s lower bound', () => {
+  it("is undefined when the slots do not cover every group's lower bound", () => {
     const job = [vertex('a', 128, 'A'), vertex('b', 128, 'B')];
     assert.equal(plan(job, 1), undefined);
     assert.equal(plan(job, 0), undefined);
@@ -57,7 +61,7 @@ describe('determineParallelism (Flink 1.17+ SlotSharingSlotAllocator)', () => {
 });
 
 describe('desiredSlots and minimumSlots', () => {
-  it('sum each slot sharing group\'s largest upper and lower bound', () => {
+  it("sum each slot sharing group's largest upper and lower bound", () => {
     const job = [vertex('a', 4, 'A', 2), vertex('a2', 6, 'A', 1), vertex('b', 128, 'B', 3)];
     assert.equal(desiredSlots(job), 6 + 128);
     assert.equal(minimumSlots(job), 2 + 3);

@@ -15,18 +15,23 @@ describe('vertexBounds in Reactive Mode', () => {
   });
 
   it('is limited only by a max parallelism set on the vertex or the job', () => {
-    const graph = testingJobGraph([{ name: 'source', maxParallelism: 1 }, { name: 'map', maxParallelism: 2 }, { name: 'sink' }], { maxParallelism: 64 });
+    const graph = testingJobGraph([{ name: 'source', maxParallelism: 1 }, { name: 'map', maxParallelism: 2 }, { name: 'sink' }], {
+      maxParallelism: 64,
+    });
     assert.deepEqual(boundsByName(graph, true, 1, undefined), { source: [1, 1, 1], map: [1, 2, 2], sink: [1, 64, 64] });
   });
 
   it('derives the default max parallelism from the configured parallelism, not the cluster size', () => {
-    const graph = testingJobGraph([{ name: 'wide', parallelism: 100 }, { name: 'narrow', parallelism: 85 }]);
+    const graph = testingJobGraph([
+      { name: 'wide', parallelism: 100 },
+      { name: 'narrow', parallelism: 85 },
+    ]);
     assert.deepEqual(boundsByName(graph, true, 500, undefined), { wide: [1, 256, 256], narrow: [1, 128, 128] });
   });
 });
 
 describe('vertexBounds with the Adaptive Scheduler outside Reactive Mode', () => {
-  it('caps each vertex at its configured parallelism, the job\'s, or the cluster default', () => {
+  it("caps each vertex at its configured parallelism, the job's, or the cluster default", () => {
     const graph = testingJobGraph([{ name: 'source', parallelism: 3 }, { name: 'sink' }]);
     assert.deepEqual(boundsByName(graph, false, 4, undefined), { source: [1, 3, 128], sink: [1, 4, 128] });
     const jobLevel = testingJobGraph([{ name: 'source' }], { parallelism: 6 });
@@ -58,7 +63,10 @@ describe('vertexBounds with REST resource requirements', () => {
   });
 
   it('keeps the default for a bound given as -1', () => {
-    const requirements: ResourceRequirements = new Map([['map', { lowerBound: -1, upperBound: -1 }], ['sink', { lowerBound: 2, upperBound: -1 }]]);
+    const requirements: ResourceRequirements = new Map([
+      ['map', { lowerBound: -1, upperBound: -1 }],
+      ['sink', { lowerBound: 2, upperBound: -1 }],
+    ]);
     const bounds = boundsByName(graph, true, 1, requirements);
     assert.deepEqual(bounds.map, [1, 128, 128]);
     assert.deepEqual(bounds.sink, [2, 8, 8]);

@@ -7,45 +7,49 @@ import { captureLogs, testingDeployment, testingError, testingExecutionGraph } f
 captureLogs();
 
 describe('CreatingExecutionGraph', () => {
-  it('reports CREATED and builds nothing in its constructor', () => withTestingContext((context) => {
-    context.deploymentResult = { kind: 'ready', deployment: testingDeployment() };
-    const state = context.enter(new CreatingExecutionGraph(context, undefined, 'initial-schedule'));
-    assert.equal(state.jobStatus, 'CREATED');
-    assert.deepEqual(context.createDeploymentCalls, []);
-    assert.equal(context.transition, undefined);
-    context.expect('Executing');
-    context.scheduler.runDue();
-  }));
+  it('reports CREATED and builds nothing in its constructor', () =>
+    withTestingContext((context) => {
+      context.deploymentResult = { kind: 'ready', deployment: testingDeployment() };
+      const state = context.enter(new CreatingExecutionGraph(context, undefined, 'initial-schedule'));
+      assert.equal(state.jobStatus, 'CREATED');
+      assert.deepEqual(context.createDeploymentCalls, []);
+      assert.equal(context.transition, undefined);
+      context.expect('Executing');
+      context.scheduler.runDue();
+    }));
 
-  it('goes to Executing with the new deployment and the cause it was entered with', () => withTestingContext((context) => {
-    const deployment = testingDeployment();
-    const previous = testingExecutionGraph({ source: 2 });
-    context.deploymentResult = { kind: 'ready', deployment };
-    context.enter(new CreatingExecutionGraph(context, previous, 'taskmanager-joined'));
-    context.expect('Executing', (t) => {
-      assert.equal(t.deployment, deployment);
-      assert.equal(t.cause, 'taskmanager-joined');
-    });
-    context.scheduler.runDue();
-    assert.deepEqual(context.createDeploymentCalls, [previous], 'the previous graph is handed to the planner');
-  }));
+  it('goes to Executing with the new deployment and the cause it was entered with', () =>
+    withTestingContext((context) => {
+      const deployment = testingDeployment();
+      const previous = testingExecutionGraph({ source: 2 });
+      context.deploymentResult = { kind: 'ready', deployment };
+      context.enter(new CreatingExecutionGraph(context, previous, 'taskmanager-joined'));
+      context.expect('Executing', (t) => {
+        assert.equal(t.deployment, deployment);
+        assert.equal(t.cause, 'taskmanager-joined');
+      });
+      context.scheduler.runDue();
+      assert.deepEqual(context.createDeploymentCalls, [previous], 'the previous graph is handed to the planner');
+    }));
 
-  it('ends FAILED with the planner\'s error when the graph cannot be built', () => withTestingContext((context) => {
-    const error = testingError('Not enough resources available for scheduling', 'NoResourceAvailableException');
-    context.deploymentResult = { kind: 'failed', error };
-    context.enter(new CreatingExecutionGraph(context, undefined, 'initial-schedule'));
-    context.expect('Finished', (t) => assert.deepEqual(t.result, { status: 'FAILED', error }));
-    context.scheduler.runDue();
-  }));
+  it("ends FAILED with the planner's error when the graph cannot be built", () =>
+    withTestingContext((context) => {
+      const error = testingError('Not enough resources available for scheduling', 'NoResourceAvailableException');
+      context.deploymentResult = { kind: 'failed', error };
+      context.enter(new CreatingExecutionGraph(context, undefined, 'initial-schedule'));
+      context.expect('Finished', (t) => assert.deepEqual(t.result, { status: 'FAILED', error }));
+      context.scheduler.runDue();
+    }));
 
-  it('builds nothing once canceled before its turn came', () => withTestingContext((context) => {
-    context.deploymentResult = { kind: 'ready', deployment: testingDeployment() };
-    const state = context.enter(new CreatingExecutionGraph(context, undefined, 'initial-schedule'));
-    context.expect('Finished', (t) => assert.equal(t.result.status, 'CANCELED'));
-    state.cancel();
-    context.scheduler.runDue();
-    assert.deepEqual(context.createDeploymentCalls, []);
-  }));
+  it('builds nothing once canceled before its turn came', () =>
+    withTestingContext((context) => {
+      context.deploymentResult = { kind: 'ready', deployment: testingDeployment() };
+      const state = context.enter(new CreatingExecutionGraph(context, undefined, 'initial-schedule'));
+      context.expect('Finished', (t) => assert.equal(t.result.status, 'CANCELED'));
+      state.cancel();
+      context.scheduler.runDue();
+      assert.deepEqual(context.createDeploymentCalls, []);
+    }));
 
   it('ends SUSPENDED when suspended and FAILED on a global failure', async () => {
     await withTestingContext((context) => {
