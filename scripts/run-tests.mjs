@@ -61,7 +61,12 @@ if (missing !== null) {
 }
 
 const compiled = files.map((file) => join(root, 'dist', file.replace(/\.ts$/, '.js')));
-const concurrency = process.env.TSFLINK_TEST_CONCURRENCY ?? '3';
+// Test files run side by side; an empty or unset TSFLINK_TEST_CONCURRENCY means the default of 3.
+const concurrency = process.env.TSFLINK_TEST_CONCURRENCY || '3';
+if (!/^[1-9]\d*$/.test(concurrency)) {
+  console.error(`TSFLINK_TEST_CONCURRENCY must be a whole number of at least 1 (it is ${JSON.stringify(concurrency)}).`);
+  process.exit(2);
+}
 const result = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...compiled], {
   cwd: root,
   stdio: 'inherit',
