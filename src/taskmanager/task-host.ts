@@ -41,6 +41,12 @@ export interface TaskMetricsSink {
 export class TaskHost {
   readonly slots: SlotTable;
   readonly tasks = new Map<string, Task>();
+  /**
+   * Deployments whose job code is still loading: they hold their slot but are not Tasks yet. A cancel
+   * in that window removes the entry, so the task never starts and the slot is free at once (the
+   * JobManager deploys the next run into it as soon as the cancel returns).
+   */
+  private readonly loading = new Map<string, TaskDeploymentDescriptor>();
   private readonly loader: JobProgramLoader;
   private jobMaster: JobMasterGateway | undefined;
 
@@ -58,37 +64,37 @@ export class TaskHost {
   submit(tdd: TaskDeploymentDescriptor): void {
     const jobMaster = this.jobMaster;
     if (jobMaster === undefined) throw new Error('not connected to a JobManager');
-    if (this.tasks.has(tdd.attemptId)) throw new Error(`attempt ${tdd.attemptId} is already deployed here`);
+    if (this.tasks.has(tdd.attemptId) || this.loading.has(tdd.attemptId))
+      throw new Error(`attempt ${tdd.attemptId} is already deployed here`);
     const problem = this.slots.occupy(tdd.slotIndex, tdd.jobId, tdd.allocationId);
     if (problem !== undefined) throw new Error(`Cannot deploy ${taskNameOf(tdd)}: ${problem}.`);
     log.info(`Received task ${taskNameOf(tdd)} (${tdd.attemptId}), deploying into slot ${tdd.slotIndex}.`);
+    this.loading.set(tdd.attemptId, tdd);
     this.loader.load(tdd.jobId, tdd.fingerprint, jobMaster).then(
       (program) => {
+        if (!this.loading.delete(tdd.attemptId)) return; // canceled while its code loaded
         const task = new Task(tdd, program, this.environment());
         this.tasks.set(tdd.attemptId, task);
         this.context.metrics?.addTask(taskMetricProbe(task));
         const ended = task.whenTerminated().then(() => {
           this.tasks.delete(tdd.attemptId);
           this.context.metrics?.removeTask(tdd.attemptId);
-          // The slot is free once no task of its allocation is left (the JobManager may reuse it at once).
-          const stillUsed = [...this.tasks.values()].some(
-            (t) => t.tdd.slotIndex === tdd.slotIndex && t.tdd.allocationId === tdd.allocationId,
-          );
-          if (!stillUsed) this.slots.free(tdd.slotIndex, tdd.allocationId);
+          this.freeSlotIfUnused(tdd);
         });
         detach(ended, (error) => log.error(`Could not release the slot of ${task.name}: ${describeError(error)}`, error));
         task.start();
       },
       (error: unknown) => {
+        if (!this.loading.delete(tdd.attemptId)) return; // canceled meanwhile: nobody waits for its failure
         log.error(`Could not load the program of job ${tdd.jobId} for ${taskNameOf(tdd)}: ${describeError(error)}`, error);
-        if (![...this.tasks.values()].some((t) => t.tdd.allocationId === tdd.allocationId))
-          this.slots.free(tdd.slotIndex, tdd.allocationId);
+        this.freeSlotIfUnused(tdd);
         this.report({ jobId: tdd.jobId, attemptId: tdd.attemptId, state: 'FAILED', error: serializeError(error) });
       },
     );
   }
 
   async cancel(attemptId: string): Promise<void> {
+    if (this.dropLoading(attemptId)) return;
     const task = this.tasks.get(attemptId);
     if (task === undefined) return;
     await task.cancel();
@@ -96,6 +102,7 @@ export class TaskHost {
 
   /** Ends every task of `jobId`, frees its slots and drops its code. */
   async releaseJob(jobId: string): Promise<void> {
+    for (const tdd of [...this.loading.values()]) if (tdd.jobId === jobId) this.dropLoading(tdd.attemptId);
     await Promise.all([...this.tasks.values()].filter((t) => t.tdd.jobId === jobId).map((t) => t.cancel()));
     this.slots.freeJob(jobId);
     this.loader.release(jobId);
@@ -104,6 +111,7 @@ export class TaskHost {
   /** Cancels tasks the JobManager no longer expects here (it restarted, or moved on). */
   cancelOrphans(expected: readonly string[]): void {
     const keep = new Set(expected);
+    for (const attemptId of [...this.loading.keys()]) if (!keep.has(attemptId)) this.dropLoading(attemptId);
     for (const task of this.tasks.values()) {
       if (!keep.has(task.attemptId)) {
         log.info(`Canceling ${task.name}: the JobManager does not expect it here any more.`);
@@ -114,6 +122,7 @@ export class TaskHost {
 
   /** The JobManager is gone: every task belongs to a deployment it will redo. */
   async cancelAll(reason: string): Promise<void> {
+    this.loading.clear();
     if (this.tasks.size > 0) log.info(`Canceling ${this.tasks.size} task(s): ${reason}`);
     await Promise.all([...this.tasks.values()].map((task) => task.cancel()));
     this.slots.freeAll();
@@ -148,8 +157,27 @@ export class TaskHost {
     });
   }
 
+  /** Every attempt deployed here, started or still loading its code. */
   get runningAttempts(): string[] {
-    return [...this.tasks.keys()];
+    return [...this.loading.keys(), ...this.tasks.keys()];
+  }
+
+  /** Cancels a deployment still loading its code; false when `attemptId` is not one. */
+  private dropLoading(attemptId: string): boolean {
+    const tdd = this.loading.get(attemptId);
+    if (tdd === undefined) return false;
+    this.loading.delete(attemptId);
+    log.info(`Canceled ${taskNameOf(tdd)} (${attemptId}) before it started.`);
+    this.freeSlotIfUnused(tdd);
+    return true;
+  }
+
+  /** Frees the slot of `tdd` once no task or loading deployment of its allocation is left in it. */
+  private freeSlotIfUnused(tdd: TaskDeploymentDescriptor): void {
+    const sameSlot = (other: TaskDeploymentDescriptor): boolean =>
+      other.slotIndex === tdd.slotIndex && other.allocationId === tdd.allocationId;
+    if ([...this.tasks.values()].some((t) => sameSlot(t.tdd)) || [...this.loading.values()].some(sameSlot)) return;
+    this.slots.free(tdd.slotIndex, tdd.allocationId);
   }
 
   private environment(): TaskEnvironment {
