@@ -182,3 +182,36 @@ describe('Adaptive Scheduler options', () => {
     }
   });
 });
+
+describe('eight TaskManagers started at once', () => {
+  const dists: TestDist[] = [];
+  after(async () => {
+    await Promise.all(dists.map((d) => d.destroy()));
+  });
+
+  // With restart-strategy none, a single failed deployment (a slot still held by the previous run's
+  // attempt) fails the whole job, so reaching parallelism 8 RUNNING proves every rescale deployed cleanly.
+  for (const [label, extra] of [
+    ['with the default stabilization', {}],
+    ['with a 1 s submission stabilization', { 'jobmanager.adaptive-scheduler.submission.resource-stabilization-timeout': '1 s' }],
+  ] as const) {
+    it(`scales to 8 without a failed deployment, ${label}`, async () => {
+      const dist = TestDist.create({
+        config: { 'scheduler-mode': 'reactive', 'execution.checkpointing.interval': '500 ms', 'restart-strategy.type': 'none', ...extra },
+      });
+      dists.push(dist);
+      const { url, jobId } = await startJob(dist);
+      const started = await Promise.all(Array.from({ length: 8 }, () => dist.run('taskmanager.sh', ['start'])));
+      assert.deepEqual(
+        started.map((r) => r.exitCode),
+        new Array<number>(8).fill(0),
+        started.map((r) => r.stderr).join(''),
+      );
+      await runningAt(url, jobId, 8, 90_000);
+      const log = dist.log('standalonejob', 0);
+      assert.doesNotMatch(log, /Cannot deploy|switched from state \w+ to (FAILING|FAILED)/);
+      const exceptions = await getJson<{ exceptionHistory: { entries: unknown[] } }>(url, `/jobs/${jobId}/exceptions`);
+      assert.deepEqual(exceptions.exceptionHistory.entries, []);
+    });
+  }
+});
