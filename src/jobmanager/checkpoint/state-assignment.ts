@@ -29,7 +29,7 @@ export interface StateAssignment {
   readonly checkpointId: number;
   /** Vertices whose derived max parallelism was replaced by the checkpoint's; the graph must run with these. */
   readonly adoptedMaxParallelism: ReadonlyMap<string, number>;
-  /** Per vertex, per subtask: what it restores; undefined when the vertex has no state in the checkpoint. */
+  /** Per vertex, per subtask: what it restores (no operators when it had no state); undefined for a vertex new to the job. */
   readonly tasks: ReadonlyMap<string, ReadonlyArray<TaskRestoreDescriptor | undefined>>;
   restoreFor(vertexId: string, subtaskIndex: number): TaskRestoreDescriptor | undefined;
 }
@@ -64,10 +64,19 @@ export function assignState(
   const byOperator = new Map(checkpoint.operators.map((operator) => [operator.operatorId, operator]));
   const adopted = new Map<string, number>();
   const tasks = new Map<string, Array<TaskRestoreDescriptor | undefined>>();
+  const checkpointed = new Set(checkpoint.vertices.flatMap((vertex) => vertex.operatorIds));
   for (const vertex of plan) {
     const matched = vertex.operatorIds.flatMap((id) => byOperator.get(id) ?? []);
     if (!matched.some(operatorHasState)) {
-      tasks.set(vertex.vertexId, new Array<undefined>(vertex.parallelism).fill(undefined));
+      // A vertex the checkpoint knew restores too, with nothing: a source whose splits were all read
+      // (or whose subtasks had finished) must start with no splits, not create its splits afresh and
+      // emit its input a second time. Only operators new to the job start as a fresh run.
+      const known = vertex.operatorIds.some((id) => checkpointed.has(id) || byOperator.has(id));
+      const empty = (): TaskRestoreDescriptor => ({ checkpointId: checkpoint.id, operators: [] });
+      tasks.set(
+        vertex.vertexId,
+        Array.from({ length: vertex.parallelism }, () => (known ? empty() : undefined)),
+      );
       continue;
     }
     const maxParallelism = checkMaxParallelism(vertex, matched);

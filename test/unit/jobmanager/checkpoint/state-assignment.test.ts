@@ -239,6 +239,41 @@ describe('restore preconditions', () => {
     assert.equal(assignment.restoreFor('fresh', 1), undefined);
   });
 
+  it('restores a vertex the checkpoint knew as a restore with nothing in it: a drained source must not start over', () => {
+    // The source had read every split (its list state is empty) and the sink vertex had finished, so neither has state.
+    const checkpoint: CompletedCheckpoint = {
+      ...checkpointOf([
+        { id: 'keyed', states: keyedHandles(2, (kg) => `${kg}:k`) },
+        {
+          id: 'source',
+          vertex: 's',
+          states: [0, 1].map(() => ({ operatorId: 'source', listStates: [list('SourceReaderState', 'SPLIT_DISTRIBUTE', [])] })),
+        },
+      ]),
+      vertices: [
+        { vertexId: 's', parallelism: 2, maxParallelism: MAX_P, operatorIds: ['source'] },
+        { vertexId: 'v', parallelism: 2, maxParallelism: MAX_P, operatorIds: ['keyed'] },
+        { vertexId: 'w', parallelism: 2, maxParallelism: MAX_P, operatorIds: ['sink'] },
+      ],
+    };
+    const vertex = (vertexId: string, operatorId: string): VertexRestorePlan => ({
+      vertexId,
+      parallelism: 3,
+      maxParallelism: MAX_P,
+      maxParallelismDerived: false,
+      operatorIds: [operatorId],
+    });
+    const assignment = assignState(checkpoint, [vertex('s', 'source'), ...plan(3), vertex('w', 'sink'), vertex('n', 'new-op')]);
+    for (const vertexId of ['s', 'w']) {
+      assert.deepEqual(
+        assignment.tasks.get(vertexId),
+        [0, 1, 2].map(() => ({ checkpointId: 7, operators: [] })),
+        vertexId,
+      );
+    }
+    assert.deepEqual(assignment.tasks.get('n'), [undefined, undefined, undefined], 'an operator new to the job starts fresh');
+  });
+
   it("restoreLatestCheckpoint uses the store's latest checkpoint and counts the restore", async () => {
     const services = {
       store: new CompletedCheckpointStore({ numRetained: 2 }),
