@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
+import { logLineTime } from '../helpers/cluster-probes.js';
 import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
 
 const TOP_SPEED = 'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing';
@@ -92,12 +92,14 @@ describe('Adaptive Scheduler options', () => {
     const { url, jobId } = await startJob(dist);
     await dist.run('taskmanager.sh', ['start']);
     await runningAt(url, jobId, 1);
-    const joined = Date.now();
     await dist.run('taskmanager.sh', ['start']);
-    await sleep(1500);
-    assert.deepEqual(await parallelismOf(url, jobId), [1, 1], 'no rescale inside the stabilization timeout');
     await runningAt(url, jobId, 2);
-    assert.ok(Date.now() - joined >= 2500, 'the rescale waited for the stabilization timeout');
+    // Measured in the JobManager's own log: from the second TaskManager's registration to the restart it caused.
+    const lines = dist.log('standalonejob', 0).split('\n');
+    const joined = lines.filter((line) => /Registering TaskManager/.test(line))[1]!;
+    const restarted = lines.find((line) => /switched from state RUNNING to RESTARTING/.test(line))!;
+    const waitedMs = logLineTime(restarted) - logLineTime(joined);
+    assert.ok(waitedMs >= 2900, `the rescale waited for the 3 s stabilization timeout (it waited ${waitedMs} ms)`);
   });
 
   it('min-parallelism-increase 2 ignores one new slot and takes two', async () => {
@@ -110,7 +112,9 @@ describe('Adaptive Scheduler options', () => {
     await dist.run('taskmanager.sh', ['start']);
     await runningAt(url, jobId, 1);
     await dist.run('taskmanager.sh', ['start']);
-    await sleep(1500);
+    await waitFor('the scheduler to judge the new slot', () =>
+      /Not rescaling job \w+: .*min-parallelism-increase \(4\)/.test(dist.log('standalonejob', 0)) ? true : undefined,
+    );
     assert.deepEqual(await parallelismOf(url, jobId), [1, 1], 'one more slot adds 1 per vertex, 2 in all: below the minimum increase of 4');
     await dist.run('taskmanager.sh', ['start']);
     await runningAt(url, jobId, 3);
@@ -121,11 +125,13 @@ describe('Adaptive Scheduler options', () => {
     const { url, jobId } = await startJob(dist);
     for (let i = 0; i < 3; i++) await dist.run('taskmanager.sh', ['start']);
     await runningAt(url, jobId, 2);
-    await sleep(1000);
+    // The scheduler judges a new slot as it registers (no stabilization or cooldown here), so once the
+    // JobManager counts the third slot, any rescale it would cause has begun.
+    await waitFor('the third slot to register', async () =>
+      (await getJson<Record<string, number>>(url, '/overview'))['slots-total'] === 3 ? true : undefined,
+    );
     assert.deepEqual(await parallelismOf(url, jobId), [2, 2]);
-    const overview = await getJson<Record<string, number>>(url, '/overview');
-    assert.equal(overview['slots-total'], 3);
-    assert.equal(overview['slots-available'], 1);
+    assert.equal((await getJson<Record<string, number>>(url, '/overview'))['slots-available'], 1);
   });
 
   it('fails the job when resources do not come within resource-wait-timeout', async () => {

@@ -19,7 +19,7 @@ export class AdaptiveResources {
     private readonly jobId: string,
     readonly reactive: boolean,
     private readonly defaultParallelism: number,
-    private readonly minParallelismIncrease: number,
+    readonly minParallelismIncrease: number,
   ) {}
 
   bounds(): VertexBounds[] {

@@ -206,7 +206,14 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
     return this.resources.hasSufficientResources();
   }
   judgeRescale(deployment: GraphDeployment): RescaleVerdict {
-    return this.resources.judgeRescale(deployment.graph);
+    const verdict = this.resources.judgeRescale(deployment.graph);
+    if (verdict === 'too-small-increase') {
+      // Said once per decision, so a user who added a TaskManager learns why the job did not grow.
+      log.info(
+        `Not rescaling job ${this.context.jobId}: the free slots would raise its total parallelism by less than jobmanager.adaptive-scheduler.min-parallelism-increase (${this.resources.minParallelismIncrease}).`,
+      );
+    }
+    return verdict;
   }
   releaseSlots(deployment: GraphDeployment): void {
     this.context.slotPool.release(deployment.allocations);
