@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
-import { TestDist } from '../helpers/test-dist.js';
+import { TestDist, waitFor } from '../helpers/test-dist.js';
 
 const RECORDS = 30_000;
 const KEYS = 300;
@@ -42,17 +41,35 @@ describe('state continuity across rescales', () => {
       const result = await dist.run('taskmanager.sh', ['start']);
       assert.equal(result.exitCode, 0, result.stderr);
     };
+    // After each event, wait until the job runs at the parallelism it causes and a checkpoint has
+    // completed in that run, so every event is a rescale that restores state someone else wrote.
+    let seen = 0;
+    const settledAt = async (parallelism: number): Promise<void> => {
+      seen = await waitFor(
+        `the job to run at parallelism ${parallelism} and complete a checkpoint`,
+        () => {
+          const log = dist.log('standalonejob', 0);
+          const runs = [...log.slice(seen).matchAll(/subtasks of job \w+ are running \(([^)]*)\)/g)];
+          const run = runs.find((m) => [...m[1]!.matchAll(/: (\d+)/g)].every((n) => Number(n[1]) === parallelism));
+          if (run === undefined) return undefined;
+          const after = seen + run.index + run[0].length;
+          const completed = /Completed checkpoint \d+ for job/.exec(log.slice(after));
+          return completed === null ? undefined : after + completed.index + completed[0].length;
+        },
+        30_000,
+      );
+    };
     await startTaskManager();
-    await sleep(2000);
+    await settledAt(1);
     await startTaskManager();
-    await sleep(1500);
+    await settledAt(2);
     await startTaskManager();
-    await sleep(1500);
+    await settledAt(3);
     assert.equal((await dist.run('taskmanager.sh', ['stop'])).exitCode, 0);
-    await sleep(1500);
+    await settledAt(2);
     const victim = dist.pids('taskexecutor').at(-1)!;
     process.kill(victim, 'SIGKILL');
-    await sleep(1500);
+    await settledAt(1);
     await startTaskManager();
     const result = await job;
     assert.equal(result.exitCode, 0, String(result.all).slice(-3000));
