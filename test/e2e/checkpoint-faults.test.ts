@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { closeSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
 import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
@@ -154,7 +153,6 @@ describe('checkpoint storage faults', () => {
         (await getJson<CheckpointCounts>(url, `/jobs/${jobId}/checkpoints`)).counts.completed > failed.completed ? true : undefined,
       20_000,
     );
-    await sleep(100);
   });
 });
 

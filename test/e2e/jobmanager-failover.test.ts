@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
+import { waitForProcessExit } from '../helpers/cluster-probes.js';
 import { TestDist, waitFor } from '../helpers/test-dist.js';
 
 const RECORDS = 24_000;
@@ -54,12 +54,11 @@ describe('JobManager failure with a file-based HA store', () => {
       () => (/Completed checkpoint [2-9]/.test(dist.log('standalonejob', 0)) ? true : undefined),
       20_000,
     );
-    await sleep(1000);
     const record = join(dist.dir, 'ha', 'default', `job-${JOB_ID}`, 'completed-checkpoints.json');
-    assert.ok(existsSync(record), 'the HA store records the retained checkpoints');
+    await waitFor('the HA store to record the retained checkpoints', () => (existsSync(record) ? true : undefined));
     const jobManager = dist.pids('standalonejob')[0]!;
     process.kill(jobManager, 'SIGKILL');
-    await sleep(500);
+    assert.ok(await waitForProcessExit(jobManager, 10_000), 'the killed JobManager is gone');
     const second = await dist.startForeground('standalone-job.sh', args);
     assert.equal(second.exitCode, 0, String(second.all).slice(-3000));
     const secondLog = String(second.all);
