@@ -3,15 +3,13 @@ import { dirname, join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
 import type { Configuration } from '../config/configuration.js';
-import { CHECKPOINTING_INTERVAL } from '../config/options/checkpointing-options.js';
-import { PARALLELISM_DEFAULT } from '../config/options/core-options.js';
 import { SHUTDOWN_ON_APPLICATION_FINISH } from '../config/options/deployment-options.js';
 import { HIGH_AVAILABILITY_CLUSTER_ID, HIGH_AVAILABILITY_TYPE } from '../config/options/high-availability-options.js';
 import { SAVEPOINT_IGNORE_UNCLAIMED_STATE, SAVEPOINT_PATH } from '../config/options/state-options.js';
-import { AUTO_WATERMARK_INTERVAL, BUFFER_TIMEOUT, MAX_PARALLELISM } from '../config/options/pipeline-options.js';
 import { reportReadiness } from '../daemon/readiness.js';
 import { savepointPathProblem } from '../jobmanager/checkpoint/checkpoint-directory-loader.js';
 import { ApplicationRunner, type ApplicationOutcome } from '../jobmanager/dispatcher/application-runner.js';
+import { programDefaults } from '../jobmanager/dispatcher/program-defaults.js';
 import type { ClusterEntrypoint } from '../jobmanager/cluster-entrypoint.js';
 import type { EntrypointArguments } from './entrypoint-arguments.js';
 import { FLINK_HOME } from './flink-home.js';
@@ -55,13 +53,7 @@ export async function runApplication(
       savepointPath: args.fromSavepoint,
       allowNonRestoredState: args.allowNonRestoredState || configuration.get(SAVEPOINT_IGNORE_UNCLAIMED_STATE),
       recoverCheckpoints: highAvailability,
-      defaults: {
-        parallelism: configuration.get(PARALLELISM_DEFAULT),
-        maxParallelism: configuration.get(MAX_PARALLELISM),
-        autoWatermarkIntervalMs: configuration.get(AUTO_WATERMARK_INTERVAL),
-        checkpointIntervalMs: configuration.get(CHECKPOINTING_INTERVAL),
-        bufferTimeoutMs: configuration.get(BUFFER_TIMEOUT),
-      },
+      defaults: programDefaults(configuration),
     },
     cluster.dispatcher,
   );

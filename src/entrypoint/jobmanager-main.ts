@@ -27,7 +27,7 @@ export async function runJobManager(mode: JobManagerMode, args: EntrypointArgume
   log.info(`Starting ${ENTRYPOINT_NAMES[mode]} (tsflink, Node ${process.version}, pid ${process.pid}).`);
   logLoadedConfiguration(loaded, log);
   checkClusterKind(mode, configuration);
-  const cluster = new ClusterEntrypoint(configuration, loaded.runtime);
+  const cluster = new ClusterEntrypoint(configuration, loaded.runtime, mode);
   installShutdownHandlers(async (reason) => {
     await cluster.shutdown(reason);
     log.info(`Terminating cluster entrypoint process ${ENTRYPOINT_NAMES[mode]} with exit code 0.`);

@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { randomHex } from '../core/ids.js';
 import { getLogger } from '../core/logging.js';
 import { Configuration } from '../config/configuration.js';
+import { TMP_DIRS } from '../config/options/core-options.js';
 import { HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT } from '../config/options/heartbeat-options.js';
 import { REST_BIND_ADDRESS, REST_BIND_PORT, REST_SERVER_MAX_CONTENT_LENGTH } from '../config/options/rest-options.js';
-import { WEB_ACCESS_CONTROL_ALLOW_ORIGIN } from '../config/options/web-options.js';
+import { WEB_ACCESS_CONTROL_ALLOW_ORIGIN, WEB_SUBMIT_ENABLE, WEB_TMP_DIR, WEB_UPLOAD_DIR } from '../config/options/web-options.js';
 import { formatAddress } from '../rpc/address.js';
 import { loadOrCreateSecret, removeJobManagerInfo, writeJobManagerInfo, type ClusterRuntime } from '../rpc/cluster-runtime.js';
 import { RpcDispatcher } from '../rpc/gateway.js';
@@ -18,6 +21,8 @@ import { JOB_MASTER_GATEWAY } from '../rpc/gateways/job-master-gateway.js';
 import { MetricRegistry } from '../metrics/metric-registry.js';
 import { startMetricReporters, type MetricReporters } from '../metrics/metric-reporters.js';
 import { Dispatcher } from './dispatcher/dispatcher.js';
+import { JarStore } from './dispatcher/jars/jar-store.js';
+import { JarSubmitter } from './dispatcher/jars/jar-submitter.js';
 import { ResourceManager } from './resourcemanager/resource-manager.js';
 import { SlotPool } from './slotpool/slot-pool.js';
 
@@ -43,6 +48,9 @@ export class ClusterEntrypoint {
   readonly workDir: string;
   /** Every metric of this process, read by its reporters and REST. */
   readonly metricRegistry = new MetricRegistry();
+  /** Uploaded jars, on a session cluster that accepts them (web.submit.enable). */
+  readonly jars: JarStore | undefined;
+  private restUrl = '';
   private rpcServer: RpcServer | undefined;
   private restServer: RestServer | undefined;
   private reporters: MetricReporters | undefined;
@@ -50,6 +58,8 @@ export class ClusterEntrypoint {
   constructor(
     private readonly configuration: Configuration,
     private readonly runtime: ClusterRuntime,
+    /** A session cluster takes jobs through REST; an application cluster runs its one job. */
+    readonly mode: 'session' | 'application' = 'session',
   ) {
     this.resourceManager = new ResourceManager({
       jobManagerId: this.jobManagerId,
@@ -59,6 +69,17 @@ export class ClusterEntrypoint {
     this.resourceManager.addListener(this.slotPool);
     this.dispatcher = new Dispatcher(this.resourceManager, this.slotPool, configuration, runtime, this.metricRegistry);
     this.workDir = join(runtime.dir, `jm-${process.pid}`);
+    if (mode === 'session' && configuration.get(WEB_SUBMIT_ENABLE)) {
+      this.jars = new JarStore(
+        configuration.get(WEB_UPLOAD_DIR) ??
+          join(
+            configuration.get(WEB_TMP_DIR) ?? configuration.get(TMP_DIRS)[0] ?? tmpdir(),
+            `flink-web-${randomUUID()}`,
+            'flink-web-upload',
+          ),
+      );
+      this.dispatcher.jobGateway.jarSubmission = true;
+    }
   }
 
   async start(): Promise<StartedJobManager> {
@@ -83,6 +104,9 @@ export class ClusterEntrypoint {
     await this.rpcServer?.stop();
     await this.reporters?.close();
     rmSync(this.workDir, { recursive: true, force: true });
+    // A directory of our own making goes with us, as Flink's does; a configured web.upload.dir is the user's.
+    if (this.jars !== undefined && this.configuration.get(WEB_UPLOAD_DIR) === undefined)
+      rmSync(dirname(this.jars.dir), { recursive: true, force: true });
   }
 
   private onConnection(connection: RpcConnection): void {
@@ -97,7 +121,14 @@ export class ClusterEntrypoint {
   private async startRest(): Promise<string> {
     const bindAddress = this.configuration.get(REST_BIND_ADDRESS);
     const ports = parseBindPorts(this.configuration.get(REST_BIND_PORT));
-    const router = createRestRouter(this.dispatcher, this.dispatcher.metricQuery);
+    const jars = this.jars;
+    const submitter =
+      jars === undefined ? undefined : new JarSubmitter(jars, this.configuration, this.workDir, (s) => this.dispatcher.submitJob(s));
+    const router = createRestRouter(
+      this.dispatcher,
+      this.dispatcher.metricQuery,
+      submitter === undefined ? undefined : { gateway: submitter, address: () => this.restUrl },
+    );
     let lastError: unknown;
     for (const port of ports) {
       const server = new RestServer(router, {
@@ -110,6 +141,7 @@ export class ClusterEntrypoint {
         const actual = await server.start();
         this.restServer = server;
         const url = `http://${bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress}:${actual}`;
+        this.restUrl = url;
         log.info(`Rest endpoint listening at ${bindAddress}:${actual}`);
         log.info(`Web frontend listening at ${url}.`);
         return url;

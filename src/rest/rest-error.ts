@@ -1,4 +1,5 @@
 import { TsFlinkError } from '../core/errors.js';
+import { JarRequestError } from '../rpc/gateways/jar-gateway.js';
 import { JobRequestError, type JobRequestFailure } from '../rpc/gateways/job-gateway.js';
 
 /** An error answered with its HTTP status and Flink's `{"errors": [...]}` body. */
@@ -31,6 +32,8 @@ const STATUS_OF: Record<JobRequestFailure, number> = { NOT_FOUND: 404, BAD_REQUE
 /** The REST answer to an error a handler let through; undefined for errors that are bugs (500 with a log line). */
 export function toRestError(error: unknown): RestError | undefined {
   if (error instanceof RestError) return error;
+  // Flink's jar handlers answer 400 for a missing jar as for a failing one.
+  if (error instanceof JarRequestError) return new RestError(400, error.message);
   if (error instanceof JobRequestError) {
     const status = STATUS_OF[error.failure];
     return status === 500 ? new RestError(500, 'Internal server error.', [error.message]) : new RestError(status, error.message);

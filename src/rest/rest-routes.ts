@@ -19,6 +19,8 @@ import { taskManagerDetailsHandler, taskManagersHandler } from './handlers/task-
 import { vertexDetailsHandler, vertexTaskManagersHandler } from './handlers/vertex-handlers.js';
 import { registerWebUi } from './handlers/web-ui-handler.js';
 import { Router } from './router.js';
+import type { JarGateway } from '../rpc/gateways/jar-gateway.js';
+import { jarDeleteHandler, jarListHandler, jarPlanHandler, jarRunHandler, jarUploadHandler } from './handlers/jar-handlers.js';
 import {
   aggregatedJobMetricsHandler,
   aggregatedSubtaskMetricsHandler,
@@ -38,10 +40,18 @@ import { NO_METRIC_QUERY, type MetricQuery } from '../metrics/metric-query.js';
  */
 const UNREAD_RESULTS_GRACE_MS = 3_000;
 
+/** Jar submission, served on a session cluster with web.submit.enable (Flink's /jars handlers). */
+export interface JarRoutes {
+  readonly gateway: JarGateway;
+  /** The REST endpoint's own URL, which GET /jars reports as `address`. */
+  readonly address: () => string;
+}
+
 /** Every REST endpoint the JobManager serves, bound to its dispatcher gateway and its metrics. */
-export function createRestRouter(gateway: DispatcherGateway, metrics: MetricQuery = NO_METRIC_QUERY): Router {
+export function createRestRouter(gateway: DispatcherGateway, metrics: MetricQuery = NO_METRIC_QUERY, jars?: JarRoutes): Router {
   const jobs = gateway.jobGateway;
-  return registerMetricRoutes(registerWebUi(new Router()), metrics)
+  const router = jars === undefined ? new Router() : registerJarRoutes(new Router(), jars);
+  return registerMetricRoutes(registerWebUi(router), metrics)
     .beforeStop(() => jobs.whenOperationResultsAccessed(UNREAD_RESULTS_GRACE_MS))
     .add('GET', '/config', dashboardConfigHandler(jobs))
     .add('GET', '/overview', clusterOverviewHandler(gateway))
@@ -72,6 +82,16 @@ export function createRestRouter(gateway: DispatcherGateway, metrics: MetricQuer
     .add('PATCH', '/jobs/:jobid/rescaling', rescalingHandler())
     .add('GET', '/jobs/:jobid/rescaling/:triggerid', rescalingStatusHandler())
     .add('GET', '/jobs/:jobid/parallelism-history', parallelismHistoryHandler(jobs));
+}
+
+function registerJarRoutes(router: Router, jars: JarRoutes): Router {
+  return router
+    .add('POST', '/jars/upload', jarUploadHandler(jars.gateway))
+    .add('GET', '/jars', jarListHandler(jars.gateway, jars.address))
+    .add('DELETE', '/jars/:jarid', jarDeleteHandler(jars.gateway))
+    .add('GET', '/jars/:jarid/plan', jarPlanHandler(jars.gateway))
+    .add('POST', '/jars/:jarid/plan', jarPlanHandler(jars.gateway))
+    .add('POST', '/jars/:jarid/run', jarRunHandler(jars.gateway));
 }
 
 /** Flink's metric endpoints: JobManager, jobs, vertices, subtasks and TaskManagers, single and aggregated. */

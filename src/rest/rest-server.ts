@@ -107,11 +107,15 @@ export class RestServer {
       await drain(request);
       throw new RestError(405, `Method ${method} is not allowed for ${pathname}; allowed: ${match.allowed.join(', ')}.`);
     }
-    const body = await this.readBody(request);
-    return match.handler({ params: match.params, query, body });
+    const contentType = request.headers['content-type'] ?? '';
+    const bytes = await this.readBody(request);
+    if (/^multipart\/form-data/i.test(contentType))
+      return match.handler({ params: match.params, query, body: undefined, multipart: { contentType, bytes } });
+    return match.handler({ params: match.params, query, body: parseJsonBody(bytes) });
   }
 
-  private readBody(request: IncomingMessage): Promise<unknown> {
+  /** The request body, refused with 413 beyond rest.server.max-content-length. */
+  private readBody(request: IncomingMessage): Promise<Buffer> {
     const limit = this.settings.maxContentLength;
     const declared = Number(request.headers['content-length'] ?? '0');
     if (declared > limit) {
@@ -136,15 +140,7 @@ export class RestServer {
         }
       });
       request.on('error', () => reject(new RestError(400, 'The request body could not be read.')));
-      request.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8').trim();
-        if (text === '') return resolve(undefined);
-        try {
-          resolve(JSON.parse(text));
-        } catch {
-          reject(new RestError(400, 'Request body is not valid JSON.'));
-        }
-      });
+      request.on('end', () => resolve(Buffer.concat(chunks)));
     });
   }
 
@@ -165,6 +161,17 @@ export class RestServer {
       response.writeHead(result.status, { 'Content-Type': result.contentType, 'Content-Length': Buffer.byteLength(result.raw) });
       response.end(result.raw);
     }
+  }
+}
+
+/** A JSON body; an empty one is undefined. */
+function parseJsonBody(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8').trim();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new RestError(400, 'Request body is not valid JSON.');
   }
 }
 

@@ -1,10 +1,12 @@
 import { RestError } from './rest-error.js';
 
-/** What a handler receives: path parameters, query parameters and the parsed JSON body. */
+/** What a handler receives: path parameters, query parameters and the parsed JSON body (or a multipart upload, unparsed). */
 export interface RestRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly body: unknown;
+  /** A multipart/form-data body as sent, with its Content-Type (which names the boundary); left to the handler that expects one. */
+  readonly multipart?: { readonly contentType: string; readonly bytes: Buffer };
 }
 
 /** A handler's answer: a JSON body with a status, or raw content (the web UI's files); extra headers optional. */

@@ -25,6 +25,16 @@ export const WEB_SUBMIT_ENABLE = booleanOption('web.submit.enable', {
   default: true,
 });
 
+export const WEB_TMP_DIR = stringOption('web.tmpdir', {
+  description:
+    'Directory the REST endpoint keeps its temporary files in; uploaded jars go below it unless web.upload.dir is set. Unset: the first of io.tmp.dirs (Flink uses the JVM temp dir).',
+});
+
+export const WEB_UPLOAD_DIR = stringOption('web.upload.dir', {
+  description:
+    'Directory uploaded jars are stored in (created private to the user). Unset: a fresh flink-web-<id>/flink-web-upload directory under web.tmpdir, removed when the JobManager stops.',
+});
+
 export const WEB_CANCEL_ENABLE = booleanOption('web.cancel.enable', {
   description: 'Whether jobs may be cancelled from the web UI.',
   default: true,
@@ -54,6 +64,8 @@ export const WEB_OPTIONS: OptionGroup = {
     WEB_CHECKPOINTS_HISTORY,
     WEB_EXCEPTION_HISTORY_SIZE,
     WEB_SUBMIT_ENABLE,
+    WEB_TMP_DIR,
+    WEB_UPLOAD_DIR,
     WEB_CANCEL_ENABLE,
     WEB_RESCALE_ENABLE,
     WEB_TIMEOUT,

@@ -1,7 +1,6 @@
 import { ConfigurationError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import type { Configuration } from '../../config/configuration.js';
-import { PARALLELISM_DEFAULT } from '../../config/options/core-options.js';
 import type {
   DashboardSettings,
   JobConfigDetails,
@@ -49,18 +48,18 @@ export class JobViews implements JobGateway {
   private readonly requirements = new ResourceRequirementsService();
   private readonly savepoints = new SavepointOperations();
   private metrics: SubtaskMetricsProvider = NO_METRICS;
-  private readonly defaultParallelism: number;
+
+  /** True on a session cluster that serves the jar endpoints (web.submit.enable): the UI shows its submit page. */
+  jarSubmission = false;
 
   constructor(
     private readonly configuration: Configuration,
     private readonly now: () => number = Date.now,
-  ) {
-    this.defaultParallelism = configuration.get(PARALLELISM_DEFAULT);
-  }
+  ) {}
 
   /** Starts following a submitted job, so its last run stays visible after it ends. */
   track(jobMaster: JobMaster): void {
-    this.tracked.set(jobMaster.jobId, new TrackedJob(jobMaster, this.defaultParallelism));
+    this.tracked.set(jobMaster.jobId, new TrackedJob(jobMaster, jobMaster.submission.archive.defaults.parallelism));
   }
 
   /** Where vertex and subtask I/O metrics come from; zeros until the metrics subsystem registers itself. */
@@ -90,7 +89,8 @@ export class JobViews implements JobGateway {
   }
 
   requestJobConfig(jobId: string): JobConfigDetails {
-    return jobConfig(this.job(jobId), this.configuration, this.defaultParallelism);
+    const job = this.job(jobId);
+    return jobConfig(job, this.configuration, job.master.submission.archive.defaults.parallelism);
   }
 
   requestJobExceptions(jobId: string, maxExceptions: number): JobExceptions {
@@ -161,7 +161,7 @@ export class JobViews implements JobGateway {
   }
 
   requestDashboardSettings(): DashboardSettings {
-    return dashboardSettings(this.configuration);
+    return dashboardSettings(this.configuration, this.jarSubmission);
   }
 
   requestJobManagerEnvironment(): JobManagerEnvironment {

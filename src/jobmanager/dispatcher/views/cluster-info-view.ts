@@ -5,13 +5,14 @@ import type { DashboardSettings, JobManagerEnvironment } from '../../../rpc/gate
 import type { TrackedJob } from './tracked-job.js';
 
 /**
- * The web UI's settings. Jar upload is not served by tsflink, so web-submit is always off; rescale
- * buttons make sense only for jobs of the Adaptive Scheduler, which the UI checks per job.
+ * The web UI's settings. Jar submission is on only where the jar endpoints are served (a session
+ * cluster with web.submit.enable); rescale buttons make sense only for jobs of the Adaptive
+ * Scheduler, which the UI checks per job.
  */
-export function dashboardSettings(configuration: Configuration): DashboardSettings {
+export function dashboardSettings(configuration: Configuration, jarSubmission: boolean): DashboardSettings {
   return {
     refreshIntervalMs: configuration.get(WEB_REFRESH_INTERVAL),
-    webSubmit: false,
+    webSubmit: jarSubmission,
     webCancel: configuration.get(WEB_CANCEL_ENABLE),
     webRescale: configuration.get(WEB_RESCALE_ENABLE),
   };

@@ -1,3 +1,4 @@
+import type { JobVertex } from '../../../jobgraph/job-graph.js';
 import type {
   ExecutionStateCounts,
   JobDetails,
@@ -61,12 +62,16 @@ export function jobDetails(job: TrackedJob, metrics: SubtaskMetricsProvider, now
   };
 }
 
+/** A vertex in the plan as Flink describes it: its chained operators, the head first. */
+export function planDescription(jobVertex: JobVertex): string {
+  return jobVertex.operators.map((operator, index) => (index === 0 ? operator.name : `+- ${operator.name}`)).join('<br/>') || jobVertex.name;
+}
+
 /** The plan: every vertex with the parallelism of the run shown and its inputs' ship strategies. */
 export function planNodes(vertices: readonly VertexShape[]): JobPlanNode[] {
   return vertices.map(({ jobVertex, parallelism }) => ({
     id: jobVertex.id,
-    description:
-      jobVertex.operators.map((operator, index) => (index === 0 ? operator.name : `+- ${operator.name}`)).join('<br/>') || jobVertex.name,
+    description: planDescription(jobVertex),
     parallelism,
     inputs: jobVertex.inputs.map((edge, num) => ({ id: edge.source, num, shipStrategy: edge.shipStrategy })),
   }));
