@@ -2,7 +2,6 @@ import { detach } from '../../core/detach.js';
 import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import type { Configuration } from '../../config/configuration.js';
-import { PARALLELISM_DEFAULT } from '../../config/options/core-options.js';
 import { SLOT_REQUEST_TIMEOUT } from '../../config/options/scheduler-options.js';
 import {
   HIGH_AVAILABILITY_CLUSTER_ID,
@@ -129,7 +128,8 @@ export class JobMaster {
         autoWatermarkIntervalMs: submission.graph.settings.autoWatermarkIntervalMs,
       },
       restartStrategy: createRestartStrategy(configuration, checkpointingOn),
-      defaultParallelism: configuration.get(PARALLELISM_DEFAULT),
+      // parallelism.default as the job's main saw it: `flink run -p` and a jar run's parallelism override the cluster's.
+      defaultParallelism: submission.archive.defaults.parallelism,
       slotRequestTimeoutMs: configuration.get(SLOT_REQUEST_TIMEOUT),
     };
     const timeline = new RescaleTimeline();

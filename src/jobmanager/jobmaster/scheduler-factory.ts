@@ -1,6 +1,5 @@
 import { getLogger } from '../../core/logging.js';
 import type { Configuration } from '../../config/configuration.js';
-import { PARALLELISM_DEFAULT } from '../../config/options/core-options.js';
 import {
   ADAPTIVE_SCHEDULER_COOLDOWN_AFTER_RESCALING,
   ADAPTIVE_SCHEDULER_EXECUTING_RESOURCE_STABILIZATION_TIMEOUT,
@@ -69,7 +68,7 @@ export function createScheduler(
     context.slotPool,
     context.jobId,
     reactive,
-    configuration.get(PARALLELISM_DEFAULT),
+    context.defaultParallelism,
     configuration.get(ADAPTIVE_SCHEDULER_MIN_PARALLELISM_INCREASE),
   );
   return new AdaptiveScheduler(context, resources, checkpointing, adaptiveSettings(configuration), timeline);
