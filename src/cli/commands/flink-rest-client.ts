@@ -34,13 +34,25 @@ export class FlinkRestClient {
     return this.call<T>('PATCH', path, undefined);
   }
 
+  delete<T>(path: string): Promise<T> {
+    return this.call<T>('DELETE', path, undefined);
+  }
+
+  /** Sends a file as multipart/form-data in field `field`, as Flink's jar upload expects. */
+  upload<T>(path: string, field: string, fileName: string, bytes: Buffer): Promise<T> {
+    const form = new FormData();
+    form.append(field, new Blob([bytes], { type: 'application/x-java-archive' }), fileName);
+    return this.call<T>('POST', path, form);
+  }
+
   private async call<T>(method: string, path: string, body: unknown): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        // A form sets its own multipart Content-Type, boundary included.
+        headers: body === undefined || body instanceof FormData ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {

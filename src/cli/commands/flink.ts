@@ -8,12 +8,18 @@ import { resolveRestUrl } from './flink-address.js';
 import { cancelJob } from './flink-cancel.js';
 import { listJobs } from './flink-list.js';
 import { FlinkRestClient } from './flink-rest-client.js';
+import { printPlan } from './flink-info.js';
+import { runJar } from './flink-run.js';
 import { stopWithSavepoint, triggerSavepoint } from './flink-savepoint.js';
 
 const USAGE = [
   'Usage: flink <action> [options]',
   '',
   'Actions:',
+  '  run [options] <jar> [args...]           run a job on a session cluster; options: -c/--class <class>, -p/--parallelism <n>,',
+  '                                          -d/--detached, -s/--fromSavepoint <path>, -n/--allowNonRestoredState,',
+  '                                          -rm/--restoreMode <CLAIM|NO_CLAIM|LEGACY>',
+  "  info [-c <class>] [-p <n>] <jar> [args...]  print the job's execution plan as JSON",
   '  list [-r|-s|-a]                         list running/restarting (-r) and scheduled (-s) jobs, or all jobs (-a)',
   '  cancel <jobId>                          cancel a job',
   '  savepoint <jobId> [targetDirectory]     take a savepoint of a running job',
@@ -24,8 +30,8 @@ const USAGE = [
   'and -D <key=value> (repeatable) to override a configuration option, such as -Drest.port=8082.',
 ];
 
-/** What an action does once the JobManager is found. */
-type ActionRun = (client: FlinkRestClient) => Promise<void>;
+/** What an action does; it asks for the JobManager's client only if it needs one. Returns the exit code (0 when void). */
+type ActionRun = (client: () => Promise<FlinkRestClient>) => Promise<number | void>;
 
 /** One action: how it reads its arguments, and the run they make (arguments are checked before anything is contacted). */
 interface ActionSpec {
@@ -33,12 +39,64 @@ interface ActionSpec {
   readonly prepare: (options: Record<string, unknown>, args: readonly string[]) => ActionRun;
 }
 
+/** Options of `run` and `info` that take a value: what follows them is not yet the jar. */
+const VALUE_OPTIONS = new Set([
+  '-c',
+  '--class',
+  '-p',
+  '--parallelism',
+  '-s',
+  '--fromSavepoint',
+  '-m',
+  '--jobmanager',
+  '-D',
+  '--restoreMode',
+  '--claimMode',
+]);
+/** Flink's multi-letter short options, which commander cannot declare, under their long names. */
+const LONG_NAMES: Record<string, string> = { '-rm': '--restoreMode', '-cm': '--claimMode', '-sae': '--shutdownOnAttachedExit' };
+
 const ACTIONS: Record<string, ActionSpec> = {
+  run: {
+    configure: (c) =>
+      programOptions(c)
+        .option('-d, --detached')
+        .option('-s, --fromSavepoint <path>')
+        .option('-n, --allowNonRestoredState')
+        .option('--restoreMode <mode>')
+        .option('--claimMode <mode>')
+        .option('--shutdownOnAttachedExit'),
+    prepare: (options, args) => {
+      const { jarPath, programArgs } = jarArgument('run', args);
+      const restoreMode = (options.restoreMode ?? options.claimMode) as string | undefined;
+      if (restoreMode !== undefined && !['CLAIM', 'NO_CLAIM', 'LEGACY'].includes(restoreMode))
+        throw new UsageError(`flink run: invalid restore mode '${restoreMode}': expected CLAIM, NO_CLAIM or LEGACY.`);
+      const request = {
+        jarPath,
+        programArgs,
+        entryClass: options.class as string | undefined,
+        parallelism: parallelismOption('run', options.parallelism),
+        detached: options.detached === true,
+        savepointPath: directoryArgument(options.fromSavepoint as string | undefined),
+        allowNonRestoredState: options.allowNonRestoredState === true,
+        restoreMode,
+      };
+      return async (client) => runJar(await client(), request, terminal.line);
+    },
+  },
+  info: {
+    configure: (c) => programOptions(c),
+    prepare: (options, args) => {
+      const { jarPath, programArgs } = jarArgument('info', args);
+      const settings = { entryClass: options.class as string | undefined, parallelism: parallelismOption('info', options.parallelism) };
+      return () => printPlan(jarPath, programArgs, settings, terminal.line);
+    },
+  },
   list: {
     configure: (c) => c.option('-r, --running').option('-s, --scheduled').option('-a, --all'),
-    prepare: (options) => (client) =>
+    prepare: (options) => async (client) =>
       listJobs(
-        client,
+        await client(),
         { running: options.running === true, scheduled: options.scheduled === true, all: options.all === true },
         terminal.line,
       ),
@@ -47,7 +105,7 @@ const ACTIONS: Record<string, ActionSpec> = {
     configure: (c) => c.argument('[jobId]'),
     prepare: (_options, args) => {
       const jobId = jobIdArgument('cancel', args[0]);
-      return (client) => cancelJob(client, jobId, terminal.line);
+      return async (client) => cancelJob(await client(), jobId, terminal.line);
     },
   },
   savepoint: {
@@ -55,7 +113,7 @@ const ACTIONS: Record<string, ActionSpec> = {
     prepare: (_options, args) => {
       const jobId = jobIdArgument('savepoint', args[0]);
       const target = directoryArgument(args[1]);
-      return (client) => triggerSavepoint(client, jobId, target, terminal.line);
+      return async (client) => triggerSavepoint(await client(), jobId, target, terminal.line);
     },
   },
   stop: {
@@ -63,7 +121,7 @@ const ACTIONS: Record<string, ActionSpec> = {
     prepare: (options, args) => {
       const jobId = jobIdArgument('stop', args[0]);
       const target = directoryArgument(options.savepointPath as string | undefined);
-      return (client) => stopWithSavepoint(client, jobId, target, options.drain === true, terminal.line);
+      return async (client) => stopWithSavepoint(await client(), jobId, target, options.drain === true, terminal.line);
     },
   },
 };
@@ -94,7 +152,7 @@ async function runAction(action: string | undefined, args: readonly string[]): P
     printUsage();
     return 1;
   }
-  const command = parseAction(action, spec, args);
+  const command = parseAction(action, spec, action === 'run' || action === 'info' ? longNames(args) : args);
   const options = command.opts<Record<string, unknown>>();
   if (options.help === true) {
     printUsage();
@@ -102,8 +160,7 @@ async function runAction(action: string | undefined, args: readonly string[]): P
   }
   const run = spec.prepare(options, command.args);
   const dynamic = parseDynamicProperties(((options.D as string[] | undefined) ?? []).flatMap((property) => ['-D', property])).properties;
-  await run(new FlinkRestClient(await resolveRestUrl(options.jobmanager as string | undefined, dynamic)));
-  return 0;
+  return (await run(async () => new FlinkRestClient(await resolveRestUrl(options.jobmanager as string | undefined, dynamic)))) ?? 0;
 }
 
 /** Parses an action's options and arguments; commander's complaints become one-line usage errors. */
@@ -124,6 +181,38 @@ function parseAction(action: string, spec: ActionSpec, args: readonly string[]):
     throw error;
   }
   return command;
+}
+
+/** The options `run` and `info` share; the first argument that is no option is the jar, the rest go to the program. */
+function programOptions(command: Command): Command {
+  return command.option('-c, --class <class>').option('-p, --parallelism <n>').argument('[jar]').argument('[args...]').passThroughOptions();
+}
+
+/** Flink's -rm/-cm/-sae spelled as commander can read them, up to the jar (what follows belongs to the program). */
+function longNames(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('-')) return [...out, ...args.slice(i)];
+    out.push(LONG_NAMES[arg] ?? arg);
+    if (VALUE_OPTIONS.has(LONG_NAMES[arg] ?? arg) && i + 1 < args.length) out.push(args[++i]!);
+  }
+  return out;
+}
+
+function jarArgument(action: string, args: readonly string[]): { jarPath: string; programArgs: string[] } {
+  const [jar, ...programArgs] = args;
+  if (jar === undefined || jar.trim() === '')
+    throw new UsageError(`flink ${action}: missing the jar; usage: flink ${action} [options] <jar> [args...].`);
+  return { jarPath: resolve(jar), programArgs };
+}
+
+function parallelismOption(action: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 32_768)
+    throw new UsageError(`flink ${action}: invalid parallelism '${text}': expected a whole number from 1 to 32768.`);
+  return Number(text);
 }
 
 function jobIdArgument(action: string, value: string | undefined): string {
