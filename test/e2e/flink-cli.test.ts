@@ -90,7 +90,7 @@ describe('bin/flink against a Reactive Mode standalone job', () => {
     assert.match(
       savepoint.stdout,
       new RegExp(
-        `\\nYou can resume your program from this savepoint with: \\./bin/standalone-job\\.sh start --fromSavepoint file:${defaultDirectory} -j <job class>$`,
+        `\\nYou can resume your program from this savepoint with the run command\\.\\nOn an application cluster: \\./bin/standalone-job\\.sh start --fromSavepoint file:${defaultDirectory} -j <job class>$`,
       ),
     );
     assert.ok(defaultDirectory.startsWith(`${savepoints}/savepoint-${jobId.slice(0, 6)}-`), defaultDirectory);

@@ -31,8 +31,9 @@ export async function triggerSavepoint(
   const body = { 'target-directory': targetDirectory ?? null, 'cancel-job': false };
   const path = await runOperation(client, jobId, `/jobs/${jobId}/savepoints`, body, print);
   print(`Savepoint completed. Path: ${path}`);
-  // Flink names its run command here; a job is resumed from a savepoint by starting its application cluster with it.
-  print(`You can resume your program from this savepoint with: ./bin/standalone-job.sh start --fromSavepoint ${path} -j <job class>`);
+  // Flink's line, true now that `flink run -s` exists; the second names the way back for an application cluster.
+  print('You can resume your program from this savepoint with the run command.');
+  print(`On an application cluster: ./bin/standalone-job.sh start --fromSavepoint ${path} -j <job class>`);
 }
 
 /** `flink stop [-p <dir>] [-d] <jobId>`: stops the job with a savepoint and prints its path. */
