@@ -32,6 +32,10 @@ const STATUS_OF: Record<JobRequestFailure, number> = { NOT_FOUND: 404, BAD_REQUE
 /** The REST answer to an error a handler let through; undefined for errors that are bugs (500 with a log line). */
 export function toRestError(error: unknown): RestError | undefined {
   if (error instanceof RestError) return error;
+  // Log file refusals keep their code across RPC, so a TaskManager's answer maps like the JobManager's own.
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'LOG_FILE_NOT_FOUND') return new RestError(404, (error as Error).message);
+  if (code === 'LOG_FILE_INVALID') return new RestError(400, (error as Error).message);
   // Flink's jar handlers answer 400 for a missing jar as for a failing one.
   if (error instanceof JarRequestError) return new RestError(400, error.message);
   if (error instanceof JobRequestError) {

@@ -19,6 +19,7 @@ import { taskManagerDetailsHandler, taskManagersHandler } from './handlers/task-
 import { vertexDetailsHandler, vertexTaskManagersHandler } from './handlers/vertex-handlers.js';
 import { registerWebUi } from './handlers/web-ui-handler.js';
 import { Router } from './router.js';
+import { jobManagerLogs, logFileHandler, logListHandler, ownLogHandler, taskManagerLogs } from './handlers/log-handlers.js';
 import type { JarGateway } from '../rpc/gateways/jar-gateway.js';
 import { jarDeleteHandler, jarListHandler, jarPlanHandler, jarRunHandler, jarUploadHandler } from './handlers/jar-handlers.js';
 import {
@@ -50,7 +51,7 @@ export interface JarRoutes {
 /** Every REST endpoint the JobManager serves, bound to its dispatcher gateway and its metrics. */
 export function createRestRouter(gateway: DispatcherGateway, metrics: MetricQuery = NO_METRIC_QUERY, jars?: JarRoutes): Router {
   const jobs = gateway.jobGateway;
-  const router = jars === undefined ? new Router() : registerJarRoutes(new Router(), jars);
+  const router = registerLogRoutes(jars === undefined ? new Router() : registerJarRoutes(new Router(), jars), gateway);
   return registerMetricRoutes(registerWebUi(router), metrics)
     .beforeStop(() => jobs.whenOperationResultsAccessed(UNREAD_RESULTS_GRACE_MS))
     .add('GET', '/config', dashboardConfigHandler(jobs))
@@ -82,6 +83,21 @@ export function createRestRouter(gateway: DispatcherGateway, metrics: MetricQuer
     .add('PATCH', '/jobs/:jobid/rescaling', rescalingHandler())
     .add('GET', '/jobs/:jobid/rescaling/:triggerid', rescalingStatusHandler())
     .add('GET', '/jobs/:jobid/parallelism-history', parallelismHistoryHandler(jobs));
+}
+
+/** The log files of the JobManager and of each TaskManager (Flink's log list, file, log and stdout handlers). */
+function registerLogRoutes(router: Router, gateway: DispatcherGateway): Router {
+  const jm = jobManagerLogs(gateway);
+  const tm = taskManagerLogs(gateway);
+  return router
+    .add('GET', '/jobmanager/logs', logListHandler(jm))
+    .add('GET', '/jobmanager/logs/:filename', logFileHandler(jm))
+    .add('GET', '/jobmanager/log', ownLogHandler(jm, 'log'))
+    .add('GET', '/jobmanager/stdout', ownLogHandler(jm, 'stdout'))
+    .add('GET', '/taskmanagers/:taskmanagerid/logs', logListHandler(tm))
+    .add('GET', '/taskmanagers/:taskmanagerid/logs/:filename', logFileHandler(tm))
+    .add('GET', '/taskmanagers/:taskmanagerid/log', ownLogHandler(tm, 'log'))
+    .add('GET', '/taskmanagers/:taskmanagerid/stdout', ownLogHandler(tm, 'stdout'));
 }
 
 function registerJarRoutes(router: Router, jars: JarRoutes): Router {

@@ -157,11 +157,26 @@ export class RestServer {
       const body = result.json === undefined ? '' : JSON.stringify(result.json);
       response.writeHead(result.status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': Buffer.byteLength(body) });
       response.end(body);
-    } else {
+    } else if ('raw' in result) {
       response.writeHead(result.status, { 'Content-Type': result.contentType, 'Content-Length': Buffer.byteLength(result.raw) });
       response.end(result.raw);
+    } else {
+      response.writeHead(result.status, { 'Content-Type': result.contentType });
+      streamBody(response, result.stream).catch((error: unknown) => {
+        log.warn(`Streaming a response failed: ${describeError(error)}`);
+        response.destroy();
+      });
     }
   }
+}
+
+/** Writes each piece as the client takes it (waiting for drain), so memory holds one piece at a time. */
+async function streamBody(response: ServerResponse, pieces: AsyncIterable<Buffer>): Promise<void> {
+  for await (const piece of pieces) {
+    if (response.destroyed) return;
+    if (!response.write(piece)) await new Promise<void>((resolve) => response.once('drain', resolve).once('close', resolve));
+  }
+  response.end();
 }
 
 /** A JSON body; an empty one is undefined. */

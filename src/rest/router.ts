@@ -17,6 +17,13 @@ export type RestResponse =
       readonly raw: Buffer | string;
       readonly contentType: string;
       readonly headers?: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly status: number;
+      /** Sent piece by piece as it is produced (chunked), for files too large to hold in memory. */
+      readonly stream: AsyncIterable<Buffer>;
+      readonly contentType: string;
+      readonly headers?: Readonly<Record<string, string>>;
     };
 
 export type RestHandler = (request: RestRequest) => RestResponse | Promise<RestResponse>;

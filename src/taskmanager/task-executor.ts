@@ -1,4 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
+import { LogDirectory } from '../daemon/log-directory.js';
+import type { LogChunk, LogFileInfo } from '../rpc/gateways/log-files.js';
 import { join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
@@ -63,6 +65,8 @@ export class TaskExecutor implements TaskExecutorGateway {
   private secret: Buffer | undefined;
   private dataServerStarted = false;
   private registeredOnce = false;
+  /** This TaskManager's log directory, which the JobManager relays to REST (/taskmanagers/:id/logs). */
+  private readonly logs = LogDirectory.ofProcess();
 
   constructor(
     private readonly settings: TaskExecutorSettings,
@@ -151,6 +155,18 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   async cancelTask(attemptId: string): Promise<void> {
     await this.host.cancel(String(attemptId));
+  }
+
+  requestLogList(): Promise<readonly LogFileInfo[]> {
+    return this.logs.requestLogList();
+  }
+
+  requestLogChunk(name: string, offset: number, length: number): Promise<LogChunk> {
+    return this.logs.requestLogChunk(String(name), Number(offset), Number(length));
+  }
+
+  requestLogNames(): Promise<{ log: string | undefined; stdout: string | undefined }> {
+    return this.logs.requestLogNames();
   }
 
   releaseJob(jobId: string): void {

@@ -1,4 +1,6 @@
 import { getLogger } from '../../core/logging.js';
+import { LogDirectory } from '../../daemon/log-directory.js';
+import type { LogFileSource } from '../../rpc/gateways/log-files.js';
 import type { Configuration } from '../../config/configuration.js';
 import { JOB_MANAGER_RPC_ADDRESS } from '../../config/options/jobmanager-options.js';
 import { registerJobManagerMetrics } from '../../metrics/job-metric-gauges.js';
@@ -31,6 +33,7 @@ export class Dispatcher implements DispatcherGateway {
   /** What REST's metric endpoints read. */
   readonly metricQuery: MetricQuery;
   private readonly views: JobViews;
+  readonly jobManagerLogs: LogFileSource = LogDirectory.ofProcess();
 
   constructor(
     private readonly resourceManager: ResourceManager,
@@ -99,6 +102,10 @@ export class Dispatcher implements DispatcherGateway {
 
   requestTaskManagers(): readonly TaskManagerDetails[] {
     return this.resourceManager.registered.map((tm) => this.details(tm));
+  }
+
+  taskManagerLogs(resourceId: string): LogFileSource | undefined {
+    return this.resourceManager.get(resourceId)?.gateway;
   }
 
   requestTaskManager(resourceId: string): TaskManagerDetails | undefined {

@@ -1,3 +1,4 @@
+import type { LogFileSource } from './log-files.js';
 import type { HardwareDescription, ProcessStats, TaskExecutorMemoryConfiguration } from './task-executor-registration.js';
 import type { JobGateway } from './job-gateway.js';
 
@@ -46,4 +47,8 @@ export interface DispatcherGateway {
   requestTaskManager(resourceId: string): TaskManagerDetails | undefined;
   /** Questions and commands about jobs. */
   readonly jobGateway: JobGateway;
+  /** The JobManager's own log directory. */
+  readonly jobManagerLogs: LogFileSource;
+  /** A registered TaskManager's log directory, read through its gateway; undefined for an unknown id. */
+  taskManagerLogs(resourceId: string): LogFileSource | undefined;
 }

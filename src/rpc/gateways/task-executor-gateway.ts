@@ -1,10 +1,11 @@
 import type { GatewaySpec } from '../gateway.js';
 import type { CheckpointTrigger } from './checkpoint-messages.js';
+import type { LogFileSource } from './log-files.js';
 import type { TaskDeploymentDescriptor } from './task-deployment-descriptor.js';
 import type { JobManagerHeartbeatPayload } from './task-executor-registration.js';
 
-/** A TaskManager's RPC surface, called by the JobManager over the TaskManager's connection. */
-export interface TaskExecutorGateway {
+/** A TaskManager's RPC surface, called by the JobManager over the TaskManager's connection; it serves its own log files too. */
+export interface TaskExecutorGateway extends LogFileSource {
   /** The JobManager's periodic heartbeat request. */
   requestHeartbeat(jobManagerId: string, payload: JobManagerHeartbeatPayload): void;
   /** The JobManager dropped this TaskManager (e.g. after a heartbeat timeout); it should register again. */
@@ -34,6 +35,9 @@ export const TASK_EXECUTOR_GATEWAY: GatewaySpec<TaskExecutorGateway> = {
     triggerCheckpoint: 'notification',
     notifyCheckpointComplete: 'notification',
     notifyCheckpointAborted: 'notification',
+    requestLogList: 'request',
+    requestLogChunk: 'request',
+    requestLogNames: 'request',
   },
   timeouts: { submitTask: 60_000, cancelTask: 30_000 },
 };

@@ -1,4 +1,5 @@
 import type { JobId, OperatorId, VertexId } from '../../../src/core/ids.js';
+import { LogDirectory } from '../../../src/daemon/log-directory.js';
 import { newJobId } from '../../../src/core/ids.js';
 import { Configuration, type ConfigOverrides } from '../../../src/config/configuration.js';
 import type { JobGraph, JobVertex } from '../../../src/jobgraph/job-graph.js';
@@ -14,6 +15,9 @@ import type { TaskExecutorGateway } from '../../../src/rpc/gateways/task-executo
 import type { RpcConnection } from '../../../src/rpc/rpc-connection.js';
 import { createRestRouter } from '../../../src/rest/rest-routes.js';
 import { RestServer } from '../../../src/rest/rest-server.js';
+
+/** A TaskManager without a log directory (it logs to its console). */
+const NO_LOGS = LogDirectory.of(undefined);
 
 /** Vertex ids of the test graph: a source feeding a keyed sink. */
 export const SOURCE_ID = '0123456789abcdef0123456789abcdef' as VertexId;
@@ -70,6 +74,9 @@ class TestingTaskExecutor implements TaskExecutorGateway {
   triggerCheckpoint(): void {}
   notifyCheckpointComplete(): void {}
   notifyCheckpointAborted(): void {}
+  requestLogList = NO_LOGS.requestLogList;
+  requestLogChunk = NO_LOGS.requestLogChunk;
+  requestLogNames = NO_LOGS.requestLogNames;
 }
 
 /**

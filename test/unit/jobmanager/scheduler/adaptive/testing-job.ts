@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { LogDirectory } from '../../../../../src/daemon/log-directory.js';
 import type { SerializedError } from '../../../../../src/core/errors.js';
 import type { OperatorId, VertexId } from '../../../../../src/core/ids.js';
 import { newAllocationId } from '../../../../../src/core/ids.js';
@@ -15,6 +16,9 @@ import type { TaskDeploymentDescriptor } from '../../../../../src/rpc/gateways/t
 import type { TaskExecutorGateway } from '../../../../../src/rpc/gateways/task-executor-gateway.js';
 import { RpcConnection } from '../../../../../src/rpc/rpc-connection.js';
 import { TestingGraphDeployment } from '../../../../helpers/testing-state-context.js';
+
+/** A TaskManager without a log directory (it logs to its console). */
+const NO_LOGS = LogDirectory.of(undefined);
 
 /** Keeps scheduler logs out of the test output (and lets a test read them). */
 export function captureLogs(): MemoryLogSink {
@@ -84,6 +88,9 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   releaseJob(): void {}
   notifyCheckpointComplete(): void {}
   notifyCheckpointAborted(): void {}
+  requestLogList = NO_LOGS.requestLogList;
+  requestLogChunk = NO_LOGS.requestLogChunk;
+  requestLogNames = NO_LOGS.requestLogNames;
   triggerCheckpoint(trigger: CheckpointTrigger): void {
     this.triggers.push(trigger);
   }
