@@ -1,6 +1,9 @@
 /**
  * Flink's SocketWindowWordCount in tsflink: counts the words of a text socket in 5-second
  * processing-time windows. Start a text server first, e.g. `nc -l 9000`, then run with --port 9000.
+ *
+ * Shows: socketTextStream (a non-parallel source), flatMap with a Collector, keyBy, tumbling
+ * processing-time windows with reduce, and print() at parallelism 1.
  */
 import { ParameterTool, StreamExecutionEnvironment, TumblingProcessingTimeWindows, Duration, Types, type Collector } from 'tsflink';
 

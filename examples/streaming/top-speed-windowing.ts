@@ -3,6 +3,10 @@
  * report the fastest record of its last 10 seconds. Cars come from a generator (2 cars, 10 records/s
  * per source subtask) or, with --input, from text files of `(carId,speed,distance,timestamp)` lines;
  * results go to stdout or, with --output, into files.
+ *
+ * Shows: DataGeneratorSource with a rate limit and a stateful generator object, FileSource,
+ * event timestamps and watermarks, GlobalWindows with a DeltaTrigger and a TimeEvictor, maxBy, and
+ * the exactly-once FileSink with a rolling policy.
  */
 import {
   DataGeneratorSource,

@@ -1,6 +1,9 @@
 /**
  * Flink's WindowWordCount in tsflink: word counts over count windows of each word (the last
  * --window occurrences, every --slide occurrences; 250 and 150 by default).
+ *
+ * Shows: fromData or FileSource input, flatMap, keyBy, sliding count windows (countWindow) with
+ * sum, and print() or the exactly-once FileSink.
  */
 import {
   DefaultRollingPolicy,

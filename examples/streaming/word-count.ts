@@ -2,6 +2,9 @@
  * Flink's streaming WordCount in tsflink: lower-cases and splits text on non-word characters and
  * keeps a rolling count per word. Reads --input files (or a built-in text), writes to --output files
  * (or stdout).
+ *
+ * Shows: ParameterTool, fromData or FileSource input, flatMap, keyBy with a key type, a rolling
+ * sum, setRuntimeMode, and print() or the exactly-once FileSink with a rolling policy.
  */
 import {
   DefaultRollingPolicy,
