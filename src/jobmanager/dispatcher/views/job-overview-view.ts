@@ -64,7 +64,9 @@ export function jobDetails(job: TrackedJob, metrics: SubtaskMetricsProvider, now
 
 /** A vertex in the plan as Flink describes it: its chained operators, the head first. */
 export function planDescription(jobVertex: JobVertex): string {
-  return jobVertex.operators.map((operator, index) => (index === 0 ? operator.name : `+- ${operator.name}`)).join('<br/>') || jobVertex.name;
+  return (
+    jobVertex.operators.map((operator, index) => (index === 0 ? operator.name : `+- ${operator.name}`)).join('<br/>') || jobVertex.name
+  );
 }
 
 /** The plan: every vertex with the parallelism of the run shown and its inputs' ship strategies. */
