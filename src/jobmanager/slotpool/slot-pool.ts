@@ -1,4 +1,5 @@
 import { newAllocationId, type AllocationId } from '../../core/ids.js';
+import { SlotShares, type ShareDemand } from './slot-shares.js';
 import type { RegisteredTaskManager, TaskManagerListener, TaskManagerLossCause } from '../resourcemanager/registered-task-manager.js';
 
 /** One slot of one TaskManager that a job holds. */
@@ -25,6 +26,7 @@ export interface SlotPoolListener {
 export class SlotPool implements TaskManagerListener {
   private readonly allocations = new Map<RegisteredTaskManager, Array<Allocation | undefined>>();
   private readonly listeners = new Map<string, SlotPoolListener>();
+  private readonly shares = new SlotShares();
 
   addListener(jobId: string, listener: SlotPoolListener): void {
     this.listeners.set(jobId, listener);
@@ -32,6 +34,30 @@ export class SlotPool implements TaskManagerListener {
 
   removeListener(jobId: string): void {
     this.listeners.delete(jobId);
+  }
+
+  /** Registers an elastic job: from now on it and the others share the slots (a new one makes the others shrink). */
+  addElasticJob(jobId: string, demand: () => ShareDemand): void {
+    if (this.shares.has(jobId)) return;
+    this.shares.add(jobId, demand);
+    if (this.shares.size > 1) this.notifyAvailable();
+  }
+
+  /** An elastic job ended: its share goes back to the others. */
+  removeElasticJob(jobId: string): void {
+    if (this.shares.remove(jobId) && this.shares.size > 0) this.notifyAvailable();
+  }
+
+  /**
+   * The slots elastic job `jobId` may use: its share of the free slots plus those the elastic jobs
+   * hold (slots of fixed-parallelism jobs are theirs); undefined for a job that is not elastic.
+   */
+  shareOf(jobId: string): number | undefined {
+    if (!this.shares.has(jobId)) return undefined;
+    const elastic = new Set(this.shares.jobIds());
+    let pool = 0;
+    for (const slots of this.allocations.values()) for (const slot of slots) if (slot === undefined || elastic.has(slot.jobId)) pool++;
+    return this.shares.shareOf(jobId, pool);
   }
 
   onTaskManagerRegistered(taskManager: RegisteredTaskManager): void {
@@ -48,6 +74,8 @@ export class SlotPool implements TaskManagerListener {
       byJob.set(allocation.jobId, [...(byJob.get(allocation.jobId) ?? []), allocation]);
     }
     for (const [jobId, lost] of byJob) this.listeners.get(jobId)?.onAllocationsLost(lost, cause, reason);
+    // Fewer slots make every elastic job's share smaller, also of the jobs that lost none.
+    if (this.shares.size > 1) this.notifyAvailable();
   }
 
   get totalSlots(): number {

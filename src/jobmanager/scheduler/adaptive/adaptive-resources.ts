@@ -1,5 +1,6 @@
 import type { JobGraph } from '../../../jobgraph/job-graph.js';
 import type { SlotPool } from '../../slotpool/slot-pool.js';
+import type { ShareDemand } from '../../slotpool/slot-shares.js';
 import type { ExecutionGraph, VertexParallelism } from '../execution-graph/execution-graph.js';
 import { desiredSlots, determineParallelism, minimumSlots, type ParallelismPlan } from './allocator/slot-sharing-slot-allocator.js';
 import { vertexBounds, type ResourceRequirements, type VertexBounds } from './allocator/vertex-bounds.js';
@@ -26,13 +27,28 @@ export class AdaptiveResources {
     return vertexBounds(this.graph, this.reactive, this.defaultParallelism, this.requirements);
   }
 
-  /** Slots free plus those the job holds now. */
+  /** Slots free plus those the job holds now, within its share when other elastic jobs share the cluster. */
   get usableSlots(): number {
-    return this.slotPool.availableTo(this.jobId);
+    const available = this.slotPool.availableTo(this.jobId);
+    const share = this.slotPool.shareOf(this.jobId);
+    return share === undefined ? available : Math.min(available, share);
   }
 
+  /** What this job asks of the shared slots: weighted by its max parallelism, bounded by its vertices. */
+  shareDemand(): ShareDemand {
+    const bounds = this.bounds();
+    return {
+      weight: Math.max(1, ...bounds.map((b) => b.maxParallelism)),
+      desired: desiredSlots(bounds),
+      minimum: minimumSlots(bounds),
+    };
+  }
+
+  /** All the job wants, or all its share allows when that is less: more will not come while the others run. */
   hasDesiredResources(): boolean {
-    return this.usableSlots >= desiredSlots(this.bounds());
+    const desired = desiredSlots(this.bounds());
+    const share = this.slotPool.shareOf(this.jobId);
+    return this.usableSlots >= (share === undefined ? desired : Math.min(desired, Math.max(share, minimumSlots(this.bounds()))));
   }
 
   hasSufficientResources(): boolean {
@@ -41,7 +57,8 @@ export class AdaptiveResources {
 
   /** The plan for the currently free slots (the job holds none while it creates a graph). */
   planForFreeSlots(): ParallelismPlan | undefined {
-    return determineParallelism(this.bounds(), this.slotPool.freeSlots);
+    const share = this.slotPool.shareOf(this.jobId);
+    return determineParallelism(this.bounds(), share === undefined ? this.slotPool.freeSlots : Math.min(this.slotPool.freeSlots, share));
   }
 
   /** Parallelism and max parallelism per vertex for a plan. */

@@ -85,6 +85,8 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   // ---- SchedulerNG ----
   startScheduling(): void {
     this.context.slotPool.addListener(this.context.jobId, this);
+    // An elastic job shares the slots with the other elastic jobs of a session cluster (see SlotShares).
+    this.context.slotPool.addElasticJob(this.context.jobId, () => this.resources.shareDemand());
     if (this.state instanceof Created) this.state.startScheduling();
   }
 
@@ -291,6 +293,7 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
     if (this.state instanceof Finished) return;
     this.transitionTo(() => new Finished(result));
     this.context.slotPool.removeListener(this.context.jobId);
+    this.context.slotPool.removeElasticJob(this.context.jobId);
     // Terminated once the checkpoint store has cleaned up, so an application cluster exits after it.
     shutDownStoreThen(this.checkpointing, this.context.jobId, result.status, () => this.resolveTerminated(result));
   }
