@@ -1,5 +1,10 @@
 import type { DispatcherGateway } from '../rpc/gateways/dispatcher-gateway.js';
-import { checkpointConfigHandler, checkpointDetailsHandler, checkpointStatisticsHandler } from './handlers/checkpoint-handlers.js';
+import {
+  checkpointConfigHandler,
+  checkpointDetailsHandler,
+  checkpointStatisticsHandler,
+  checkpointSubtaskDetailsHandler,
+} from './handlers/checkpoint-handlers.js';
 import { dashboardConfigHandler, jobManagerConfigHandler, jobManagerEnvironmentHandler } from './handlers/cluster-info-handlers.js';
 import { clusterOverviewHandler } from './handlers/cluster-overview-handler.js';
 import {
@@ -75,6 +80,7 @@ export function createRestRouter(gateway: DispatcherGateway, metrics: MetricQuer
     .add('GET', '/jobs/:jobid/checkpoints', checkpointStatisticsHandler(jobs))
     .add('GET', '/jobs/:jobid/checkpoints/config', checkpointConfigHandler(jobs))
     .add('GET', '/jobs/:jobid/checkpoints/details/:checkpointid', checkpointDetailsHandler(jobs))
+    .add('GET', '/jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid', checkpointSubtaskDetailsHandler(jobs))
     .add('POST', '/jobs/:jobid/savepoints', triggerSavepointHandler(jobs))
     .add('GET', '/jobs/:jobid/savepoints/:triggerid', savepointStatusHandler(jobs))
     .add('POST', '/jobs/:jobid/stop', stopWithSavepointHandler(jobs))

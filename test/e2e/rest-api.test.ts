@@ -114,6 +114,12 @@ describe('the REST API of a Reactive Mode standalone job on a real TaskManager',
       '/jobs/:jobid/checkpoints/details/:checkpointid',
       job(`/checkpoints/details/${checkpoints.latest.completed.id}`),
     );
+    await conforms(
+      url,
+      'GET',
+      '/jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid',
+      job(`/checkpoints/details/${checkpoints.latest.completed.id}/subtasks/${vertexIds[0]}`),
+    );
     const { taskmanagers } = await getJson<Json>(url, '/taskmanagers');
     await conforms(url, 'GET', '/taskmanagers/:taskmanagerid', `/taskmanagers/${encodeURIComponent(taskmanagers[0].id)}`);
   });

@@ -109,7 +109,12 @@ export class CheckpointCoordinator {
     }
     const { result, subtask } = entry.checkpoint.acknowledge(ack, this.clock.now());
     if (result === 'SUCCESS' && subtask !== undefined) {
-      this.options.statsTracker.reportAcknowledged(ack.checkpointId, subtask.target.vertexId, subtask.ackTimestamp, ack.state.stateSize);
+      this.options.statsTracker.reportAcknowledged(ack.checkpointId, subtask.target.vertexId, subtask.ackTimestamp, ack.state.stateSize, {
+        index: subtask.target.subtaskIndex,
+        syncDurationMs: ack.state.syncDurationMs,
+        asyncDurationMs: ack.state.asyncDurationMs,
+        alignmentDurationMs: ack.state.alignmentDurationMs,
+      });
       if (entry.checkpoint.isFullyAcknowledged())
         detach(this.complete(entry.checkpoint, entry.request), this.unexpected('completing', entry.request));
     } else if (result === 'UNKNOWN') {

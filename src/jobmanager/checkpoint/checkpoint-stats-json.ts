@@ -1,7 +1,13 @@
 import type { CheckpointSettings } from './checkpoint-settings.js';
-import { endToEndDuration, type CheckpointStats, type RestoredCheckpointStats, type TaskCheckpointStats } from './checkpoint-stats.js';
+import {
+  endToEndDuration,
+  type CheckpointStats,
+  type RestoredCheckpointStats,
+  type SubtaskCheckpointStats,
+  type TaskCheckpointStats,
+} from './checkpoint-stats.js';
 import type { CheckpointStatsSnapshot } from './checkpoint-stats-tracker.js';
-import type { StatsSummaryJson } from './stats-summary.js';
+import { StatsSummary, type StatsSummaryJson } from './stats-summary.js';
 
 /** The body of GET /jobs/:jobid/checkpoints (Flink's CheckpointingStatistics). */
 export interface CheckpointingStatisticsJson {
@@ -85,6 +91,50 @@ function renderCheckpoint(stats: CheckpointStats, withTasks: boolean): Record<st
     json.failure_message = stats.failureMessage ?? null;
   }
   return json;
+}
+
+/**
+ * One vertex's part of a checkpoint with each subtask's acknowledgement and a summary over them
+ * (GET /jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid). tsflink buffers nothing
+ * during alignment and does not time a barrier's start delay, so those figures are 0.
+ */
+export function renderSubtaskDetails(stats: CheckpointStats, task: TaskCheckpointStats): Record<string, unknown> {
+  const acked = task.subtasks.filter((subtask): subtask is SubtaskCheckpointStats => subtask !== undefined);
+  const summaryOf = (value: (subtask: SubtaskCheckpointStats) => number): StatsSummaryJson => {
+    const summary = new StatsSummary();
+    for (const subtask of acked) summary.add(value(subtask));
+    return summary.toJson();
+  };
+  const zero = summaryOf(() => 0);
+  const endToEnd = (subtask: SubtaskCheckpointStats): number => Math.max(0, subtask.ackTimestamp - stats.triggerTimestamp);
+  return {
+    ...renderTask(stats, task),
+    summary: {
+      checkpointed_size: summaryOf((s) => s.stateSize),
+      state_size: summaryOf((s) => s.stateSize),
+      end_to_end_duration: summaryOf(endToEnd),
+      checkpoint_duration: { sync: summaryOf((s) => Math.round(s.syncDurationMs)), async: summaryOf((s) => Math.round(s.asyncDurationMs)) },
+      alignment: { buffered: zero, processed: zero, persisted: zero, duration: summaryOf((s) => Math.round(s.alignmentDurationMs)) },
+      start_delay: zero,
+    },
+    subtasks: task.subtasks.map((subtask, index) =>
+      subtask === undefined
+        ? { index, status: 'pending_or_failed' }
+        : {
+            index,
+            status: 'completed',
+            ack_timestamp: subtask.ackTimestamp,
+            end_to_end_duration: endToEnd(subtask),
+            state_size: subtask.stateSize,
+            checkpointed_size: subtask.stateSize,
+            checkpoint: { sync: Math.round(subtask.syncDurationMs), async: Math.round(subtask.asyncDurationMs) },
+            alignment: { buffered: 0, processed: 0, persisted: 0, duration: Math.round(subtask.alignmentDurationMs) },
+            start_delay: 0,
+            unaligned_checkpoint: false,
+            aborted: false,
+          },
+    ),
+  };
 }
 
 function renderTask(stats: CheckpointStats, task: TaskCheckpointStats): Record<string, unknown> {

@@ -1,7 +1,12 @@
 import type { BarrierKind } from '../../rpc/gateways/checkpoint-messages.js';
 import { MAX_FAILURE_MESSAGE, truncateText } from '../../core/truncate.js';
 import { newCheckpointStats, endToEndDuration, type CheckpointStats, type RestoredCheckpointStats } from './checkpoint-stats.js';
-import { renderCheckpointDetails, renderCheckpointingStatistics, type CheckpointingStatisticsJson } from './checkpoint-stats-json.js';
+import {
+  renderCheckpointDetails,
+  renderCheckpointingStatistics,
+  renderSubtaskDetails,
+  type CheckpointingStatisticsJson,
+} from './checkpoint-stats-json.js';
 import { StatsSummary } from './stats-summary.js';
 
 /** Counters of REST's `counts` (Flink's CheckpointStatsCounts). */
@@ -88,8 +93,19 @@ export class CheckpointStatsTracker {
     if (this.history.length > this.historySize) this.history.length = this.historySize;
   }
 
-  /** A subtask of `vertexId` acknowledged checkpoint `id` with `stateSize` bytes. */
-  reportAcknowledged(id: number, vertexId: string, ackTimestamp: number, stateSize: number): void {
+  /** Subtask `subtask.index` of `vertexId` acknowledged checkpoint `id` with `stateSize` bytes (durations for its details). */
+  reportAcknowledged(
+    id: number,
+    vertexId: string,
+    ackTimestamp: number,
+    stateSize: number,
+    subtask?: {
+      readonly index: number;
+      readonly syncDurationMs: number;
+      readonly asyncDurationMs: number;
+      readonly alignmentDurationMs: number;
+    },
+  ): void {
     const stats = this.pending.get(id);
     if (stats === undefined) return;
     stats.numAcknowledged++;
@@ -102,6 +118,15 @@ export class CheckpointStatsTracker {
     task.latestAckTimestamp = Math.max(task.latestAckTimestamp, ackTimestamp);
     task.stateSize += stateSize;
     task.checkpointedSize += stateSize;
+    if (subtask !== undefined && subtask.index >= 0 && subtask.index < task.subtasks.length) {
+      task.subtasks[subtask.index] = {
+        ackTimestamp,
+        stateSize,
+        syncDurationMs: subtask.syncDurationMs,
+        asyncDurationMs: subtask.asyncDurationMs,
+        alignmentDurationMs: subtask.alignmentDurationMs,
+      };
+    }
   }
 
   /** Checkpoint `id` completed; `externalPath` as shown (the in-memory marker when not on disk). */
@@ -177,6 +202,13 @@ export class CheckpointStatsTracker {
   renderCheckpointDetails(id: number): Record<string, unknown> | undefined {
     const stats = this.history.find((entry) => entry.id === id);
     return stats === undefined ? undefined : renderCheckpointDetails(stats);
+  }
+
+  /** The body of GET …/checkpoints/details/:checkpointid/subtasks/:vertexid; undefined for an unknown checkpoint or vertex. */
+  renderSubtaskDetails(id: number, vertexId: string): Record<string, unknown> | undefined {
+    const stats = this.history.find((entry) => entry.id === id);
+    const task = stats?.tasks.get(vertexId);
+    return stats === undefined || task === undefined ? undefined : renderSubtaskDetails(stats, task);
   }
 
   metrics(): CheckpointMetrics {

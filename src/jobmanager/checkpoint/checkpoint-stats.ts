@@ -3,6 +3,15 @@ import type { BarrierKind } from '../../rpc/gateways/checkpoint-messages.js';
 /** Status of a checkpoint in statistics (Flink's CheckpointStatsStatus). */
 export type CheckpointStatsStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
 
+/** One subtask's acknowledgement of a checkpoint, for the per-subtask details. */
+export interface SubtaskCheckpointStats {
+  readonly ackTimestamp: number;
+  readonly stateSize: number;
+  readonly syncDurationMs: number;
+  readonly asyncDurationMs: number;
+  readonly alignmentDurationMs: number;
+}
+
 /** Statistics of one vertex's subtasks within one checkpoint. */
 export interface TaskCheckpointStats {
   readonly vertexId: string;
@@ -14,6 +23,8 @@ export interface TaskCheckpointStats {
   checkpointedSize: number;
   processedData: number;
   persistedData: number;
+  /** Entry i: subtask i's acknowledgement; undefined while it is pending (or when it failed). */
+  readonly subtasks: Array<SubtaskCheckpointStats | undefined>;
 }
 
 /** Statistics of one checkpoint, updated in place while it is in progress. */
@@ -65,6 +76,7 @@ export function newCheckpointStats(
       checkpointedSize: 0,
       processedData: 0,
       persistedData: 0,
+      subtasks: new Array<SubtaskCheckpointStats | undefined>(vertex.parallelism).fill(undefined),
     });
   }
   return {

@@ -25,6 +25,7 @@ import { NO_METRICS, type SubtaskMetricsProvider } from './views/io-metrics.js';
 import {
   checkpointConfig,
   checkpointDetails,
+  checkpointSubtaskDetails,
   checkpointStatistics,
   jobConfig,
   jobExceptions,
@@ -107,6 +108,10 @@ export class JobViews implements JobGateway {
 
   requestCheckpointDetails(jobId: string, checkpointId: number): Readonly<Record<string, unknown>> {
     return checkpointDetails(this.job(jobId), checkpointId);
+  }
+
+  requestCheckpointSubtaskDetails(jobId: string, checkpointId: number, vertexId: string): Readonly<Record<string, unknown>> {
+    return checkpointSubtaskDetails(this.job(jobId), checkpointId, vertexId);
   }
 
   requestParallelismHistory(jobId: string): ParallelismHistory {

@@ -1,5 +1,5 @@
 import type { JobGateway } from '../../rpc/gateways/job-gateway.js';
-import { integerParam, jobIdParam } from '../request-params.js';
+import { integerParam, jobIdParam, vertexIdParam } from '../request-params.js';
 import type { RestHandler } from '../router.js';
 
 /** GET /jobs/:jobid/checkpoints (Flink's CheckpointingStatistics). */
@@ -18,5 +18,14 @@ export function checkpointDetailsHandler(jobs: JobGateway): RestHandler {
     const jobId = jobIdParam(request);
     const checkpointId = integerParam(request, 'checkpointid', 'checkpoint id');
     return { status: 200, json: jobs.requestCheckpointDetails(jobId, checkpointId) };
+  };
+}
+
+/** GET /jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid: each subtask's acknowledgement, with a summary. */
+export function checkpointSubtaskDetailsHandler(jobs: JobGateway): RestHandler {
+  return (request) => {
+    const jobId = jobIdParam(request);
+    const checkpointId = integerParam(request, 'checkpointid', 'checkpoint id');
+    return { status: 200, json: jobs.requestCheckpointSubtaskDetails(jobId, checkpointId, vertexIdParam(request)) };
   };
 }

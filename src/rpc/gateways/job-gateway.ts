@@ -46,6 +46,8 @@ export interface JobGateway {
   requestCheckpointConfig(jobId: string): Readonly<Record<string, unknown>>;
   /** Throws NOT_FOUND when the checkpoint is not in the statistics history. */
   requestCheckpointDetails(jobId: string, checkpointId: number): Readonly<Record<string, unknown>>;
+  /** One vertex's subtasks in a checkpoint; NOT_FOUND for a checkpoint or vertex not in the history. */
+  requestCheckpointSubtaskDetails(jobId: string, checkpointId: number, vertexId: string): Readonly<Record<string, unknown>>;
   requestParallelismHistory(jobId: string): ParallelismHistory;
   requestResourceRequirements(jobId: string): JobResourceRequirements;
   /** Validates (BAD_REQUEST), refuses a second concurrent update (CONFLICT) or a scheduler that cannot (UNSUPPORTED). */

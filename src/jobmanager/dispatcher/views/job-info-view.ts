@@ -66,6 +66,18 @@ export function checkpointDetails(job: TrackedJob, checkpointId: number): Readon
   return details;
 }
 
+/** One vertex's subtasks in one checkpoint of the statistics history. */
+export function checkpointSubtaskDetails(job: TrackedJob, checkpointId: number, vertexId: string): Readonly<Record<string, unknown>> {
+  const details = job.master.checkpointing.services.statsTracker.renderSubtaskDetails(checkpointId, vertexId);
+  if (details === undefined) {
+    throw new JobRequestError(
+      'NOT_FOUND',
+      `Checkpoint ${checkpointId} of job ${job.jobId} has no vertex ${vertexId} in the checkpoint statistics history (web.checkpoints.history keeps the newest ones).`,
+    );
+  }
+  return details;
+}
+
 /** The job's checkpoint settings in Flink's wire format. */
 export function checkpointConfig(job: TrackedJob): Readonly<Record<string, unknown>> {
   return renderCheckpointConfig(job.master.checkpointSettings);

@@ -150,6 +150,40 @@ describe('GET /jobs/:jobid/checkpoints rendering', () => {
     );
     assert.equal(tracker.renderCheckpointDetails(99), undefined);
   });
+
+  it("renders one vertex's subtasks of a checkpoint, each acknowledgement with its durations, in Flink's shape", () => {
+    const tracker = new CheckpointStatsTracker(10);
+    tracker.reportPending(7, 'CHECKPOINT', 1_000, VERTICES);
+    tracker.reportAcknowledged(7, 'aaaa', 1_040, 100, { index: 1, syncDurationMs: 2.4, asyncDurationMs: 30, alignmentDurationMs: 5 });
+    const details = tracker.renderSubtaskDetails(7, 'aaaa')!;
+    // The schema names only the base type of a subtask; Flink's completed subtasks add these fields.
+    const completedFields = [
+      'ack_timestamp',
+      'end_to_end_duration',
+      'state_size',
+      'checkpointed_size',
+      'checkpoint',
+      'alignment',
+      'start_delay',
+      'unaligned_checkpoint',
+      'aborted',
+    ];
+    const options: WalkOptions = { ...WALK, subtypes: {}, extraProperties: completedFields };
+    assert.deepEqual(
+      schemaMismatches(details, responseSchema('/jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid'), options),
+      [],
+    );
+    const subtasks = details.subtasks as Array<Record<string, unknown>>;
+    assert.deepEqual(subtasks[0], { index: 0, status: 'pending_or_failed' });
+    assert.deepEqual(
+      [subtasks[1]!.status, subtasks[1]!.ack_timestamp, subtasks[1]!.end_to_end_duration, subtasks[1]!.state_size, subtasks[1]!.checkpoint],
+      ['completed', 1_040, 40, 100, { sync: 2, async: 30 }],
+    );
+    const summary = details.summary as { end_to_end_duration: { max: number }; alignment: { duration: { max: number } } };
+    assert.deepEqual([summary.end_to_end_duration.max, summary.alignment.duration.max], [40, 5]);
+    assert.equal(tracker.renderSubtaskDetails(7, 'zzzz'), undefined);
+    assert.equal(tracker.renderSubtaskDetails(8, 'aaaa'), undefined);
+  });
 });
 
 describe('checkpoint metrics', () => {
