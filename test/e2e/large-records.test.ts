@@ -7,7 +7,8 @@ import { TestDist } from '../helpers/test-dist.js';
 
 const BIG_RECORDS = 'org.tsflink.fixtures.BigRecords';
 
-describe('large records between two TaskManagers', () => {
+/** A dist with the big-records job and two one-slot TaskManagers, started before and destroyed after the suite. */
+function twoTaskManagers(extra: Record<string, string>): TestDist {
   const dist = TestDist.create({
     config: {
       'taskmanager.numberOfTaskSlots': 1,
@@ -16,14 +17,19 @@ describe('large records between two TaskManagers', () => {
       'restart-strategy.type': 'fixed-delay',
       'restart-strategy.fixed-delay.attempts': 3,
       'restart-strategy.fixed-delay.delay': '100 ms',
+      ...extra,
     },
   });
-
   before(async () => {
     dist.addFixtureJob('big-records');
     for (let i = 0; i < 2; i++) assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
   });
   after(() => dist.destroy());
+  return dist;
+}
+
+describe('large records between two TaskManagers', () => {
+  const dist = twoTaskManagers({});
 
   it('runs 200 KB records through keyBy, every record exactly once and intact', async () => {
     const output = join(dist.dir, 'counts-200k');
@@ -52,23 +58,7 @@ describe('large records between two TaskManagers', () => {
 
 // The limit is the TaskManagers' own option (as in Flink, -D of the JobManager does not reach them), so it is in their config.
 describe('a record larger than the largest data frame', () => {
-  const dist = TestDist.create({
-    config: {
-      'taskmanager.numberOfTaskSlots': 1,
-      'parallelism.default': 2,
-      'execution.checkpointing.interval': '1 s',
-      'taskmanager.network.max-frame-size': '1 mb',
-      'restart-strategy.type': 'fixed-delay',
-      'restart-strategy.fixed-delay.attempts': 3,
-      'restart-strategy.fixed-delay.delay': '100 ms',
-    },
-  });
-
-  before(async () => {
-    dist.addFixtureJob('big-records');
-    for (let i = 0; i < 2; i++) assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
-  });
-  after(() => dist.destroy());
+  const dist = twoTaskManagers({ 'taskmanager.network.max-frame-size': '1 mb' });
 
   it('fails the job once, in one line naming the size, the limit and the option, for a record larger than a frame', async () => {
     const output = join(dist.dir, 'counts-oversize');
