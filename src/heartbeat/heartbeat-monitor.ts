@@ -2,7 +2,7 @@ import type { HeartbeatTarget } from './heartbeat-listener.js';
 
 /** Watches one target: a timer that every heartbeat pushes back, firing once if it runs out. */
 export class HeartbeatMonitor<O> {
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout;
   private timedOut = false;
   /** Epoch ms of the last heartbeat from the target (or of when monitoring began). */
   lastHeartbeat = Date.now();
@@ -11,21 +11,29 @@ export class HeartbeatMonitor<O> {
     readonly targetId: string,
     readonly target: HeartbeatTarget<O>,
     private readonly timeoutMs: number,
-    onTimeout: (targetId: string) => void,
+    private readonly onTimeout: (targetId: string) => void,
   ) {
-    this.timer = setTimeout(() => {
-      if (this.timedOut) return;
-      this.timedOut = true;
-      onTimeout(targetId);
-    }, timeoutMs);
-    this.timer.unref();
+    this.timer = this.startTimer();
   }
 
   /** Records a heartbeat and restarts the timeout. */
   reportHeartbeat(): void {
     if (this.timedOut) return;
     this.lastHeartbeat = Date.now();
-    this.timer.refresh();
+    // A new timer rather than refresh(): heartbeats are rare, and test clocks (node:test's mock timers) follow it exactly.
+    clearTimeout(this.timer);
+    this.timer = this.startTimer();
+  }
+
+  private startTimer(): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      if (this.timedOut) return;
+      this.timedOut = true;
+      this.onTimeout(this.targetId);
+    }, this.timeoutMs);
+    // Heartbeat timers must not keep a process alive.
+    timer.unref();
+    return timer;
   }
 
   /** Milliseconds until the target counts as lost, if it stays silent. */

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it, type TestContext } from 'node:test';
 import { configureLogging, MemoryLogSink } from '../../../src/core/logging.js';
 import type { HeartbeatListener, HeartbeatTarget } from '../../../src/heartbeat/heartbeat-listener.js';
 import { HeartbeatManager, HeartbeatSender } from '../../../src/heartbeat/heartbeat-manager.js';
@@ -9,23 +8,15 @@ import { HeartbeatManager, HeartbeatSender } from '../../../src/heartbeat/heartb
 class TestingHeartbeatListener implements HeartbeatListener<string, string> {
   readonly timeouts: Array<{ id: string; at: number }> = [];
   readonly payloads: Array<[string, string]> = [];
-  private waiter: (() => void) | undefined;
 
   notifyHeartbeatTimeout(targetId: string): void {
     this.timeouts.push({ id: targetId, at: Date.now() });
-    this.waiter?.();
   }
   reportPayload(targetId: string, payload: string): void {
     this.payloads.push([targetId, payload]);
   }
   retrievePayload(targetId: string): string {
     return `payload-for-${targetId}`;
-  }
-  /** Resolves at the next timeout notification. */
-  nextTimeout(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiter = resolve;
-    });
   }
 }
 
@@ -43,55 +34,48 @@ class TestingHeartbeatTarget implements HeartbeatTarget<string> {
   }
 }
 
-// The managers' timers are unref'd (they must not keep a process alive), so the tests hold the loop open.
-let keepAlive: NodeJS.Timeout | undefined;
-before(() => {
-  configureLogging(new MemoryLogSink(), 'WARN');
-  keepAlive = setInterval(() => undefined, 1000);
-});
-after(() => clearInterval(keepAlive));
+/** Virtual time for one test: timers and Date.now() move only when the test ticks them. */
+function virtualTime(t: TestContext): (ms: number) => void {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 0 });
+  return (ms) => t.mock.timers.tick(ms);
+}
+
+before(() => configureLogging(new MemoryLogSink(), 'WARN'));
 
 describe('HeartbeatManager (receiver side)', () => {
-  it('reports a silent target once, however long it stays silent', async () => {
+  it('reports a silent target once, however long it stays silent', (t) => {
+    const tick = virtualTime(t);
     const listener = new TestingHeartbeatListener();
     const manager = new HeartbeatManager('me', listener, 50);
     manager.monitorTarget('jm', new TestingHeartbeatTarget());
-    await sleep(400);
-    assert.deepEqual(
-      listener.timeouts.map((t) => t.id),
-      ['jm'],
-    );
+    tick(49);
+    assert.deepEqual(listener.timeouts, [], 'not before the timeout');
+    tick(1);
+    tick(1_000);
+    assert.deepEqual(listener.timeouts, [{ id: 'jm', at: 50 }]);
     manager.receiveHeartbeat('jm', 'too late');
     assert.deepEqual(listener.payloads, [], 'a timed-out target is no longer monitored');
     assert.equal(manager.lastHeartbeatFrom('jm'), undefined);
   });
 
-  it('pushes the timeout back with every heartbeat: it fires a full timeout after the last one', async () => {
-    const timeoutMs = 300;
+  it('pushes the timeout back with every heartbeat: it fires a full timeout after the last one', (t) => {
+    const tick = virtualTime(t);
     const listener = new TestingHeartbeatListener();
-    const manager = new HeartbeatManager('me', listener, timeoutMs);
-    const startedAt = Date.now();
+    const manager = new HeartbeatManager('me', listener, 300);
     manager.monitorTarget('jm', new TestingHeartbeatTarget());
-    const fired = listener.nextTimeout();
-    let lastBeatAt = startedAt;
     for (let i = 0; i < 3; i++) {
-      await sleep(150);
-      if (listener.timeouts.length > 0) break;
+      tick(150);
       manager.receiveHeartbeat('jm', `beat-${i}`);
-      lastBeatAt = Date.now();
     }
-    await fired;
-    const firedAt = listener.timeouts[0]!.at;
-    // Timers never fire early, so these lower bounds hold on a loaded machine too.
-    assert.ok(firedAt - lastBeatAt >= timeoutMs - 2, `fired ${firedAt - lastBeatAt} ms after the last heartbeat`);
-    if (listener.payloads.length === 3)
-      assert.ok(firedAt - startedAt >= 450 + timeoutMs - 2, 'three heartbeats pushed the timeout well past the first deadline');
+    assert.equal(manager.lastHeartbeatFrom('jm'), 450);
+    tick(299);
+    assert.deepEqual(listener.timeouts, [], 'three heartbeats pushed the timeout past the first deadline (300)');
+    tick(1);
+    assert.deepEqual(listener.timeouts, [{ id: 'jm', at: 750 }]);
     assert.deepEqual(
       listener.payloads.map(([, p]) => p),
-      ['beat-0', 'beat-1', 'beat-2'].slice(0, listener.payloads.length),
+      ['beat-0', 'beat-1', 'beat-2'],
     );
-    assert.ok(listener.payloads.length >= 1);
-    assert.equal(listener.timeouts.length, 1);
   });
 
   it("answers a heartbeat request with its own payload, and reports the requester's", () => {
@@ -107,7 +91,8 @@ describe('HeartbeatManager (receiver side)', () => {
     manager.stop();
   });
 
-  it('cancels the timeout when a target is unmonitored, or when the manager stops', async () => {
+  it('cancels the timeout when a target is unmonitored, or when the manager stops', (t) => {
+    const tick = virtualTime(t);
     const listener = new TestingHeartbeatListener();
     const manager = new HeartbeatManager('me', listener, 40);
     manager.monitorTarget('a', new TestingHeartbeatTarget());
@@ -115,51 +100,59 @@ describe('HeartbeatManager (receiver side)', () => {
     manager.unmonitorTarget('a');
     manager.stop();
     manager.monitorTarget('c', new TestingHeartbeatTarget());
-    await sleep(250);
+    tick(1_000);
     assert.deepEqual(listener.timeouts, []);
   });
 
-  it('replaces the monitor when a target is monitored again, so only the new one can fire', async () => {
+  it('replaces the monitor when a target is monitored again, so only the new one can fire', (t) => {
+    const tick = virtualTime(t);
     const listener = new TestingHeartbeatListener();
     const manager = new HeartbeatManager('me', listener, 100);
     manager.monitorTarget('jm', new TestingHeartbeatTarget());
-    await sleep(60);
+    tick(60);
     manager.monitorTarget('jm', new TestingHeartbeatTarget());
-    await sleep(400);
-    assert.equal(listener.timeouts.length, 1);
+    tick(99);
+    assert.deepEqual(listener.timeouts, [], "the first monitor's deadline (100) has passed without firing");
+    tick(1);
+    tick(1_000);
+    assert.deepEqual(listener.timeouts, [{ id: 'jm', at: 160 }]);
   });
 });
 
 describe('HeartbeatSender (requesting side)', () => {
-  it('requests a heartbeat at once when it starts monitoring, then every interval', async () => {
-    const listener = new TestingHeartbeatListener();
-    const sender = new HeartbeatSender('jm', listener, 10_000, 50);
+  it('requests a heartbeat at once when it starts monitoring, then every interval', (t) => {
+    const tick = virtualTime(t);
+    const sender = new HeartbeatSender('jm', new TestingHeartbeatListener(), 10_000, 50);
     const target = new TestingHeartbeatTarget();
     sender.monitorTarget('tm-1', target);
     assert.deepEqual(target.requests, [['jm', 'payload-for-tm-1']], 'the first request goes out synchronously');
-    await sleep(400);
-    assert.ok(target.requests.length >= 3, `only ${target.requests.length} requests in 400 ms at a 50 ms interval`);
+    tick(49);
+    assert.equal(target.requests.length, 1);
+    tick(1);
+    assert.equal(target.requests.length, 2);
+    tick(200);
+    assert.equal(target.requests.length, 6, 'one request every 50 ms');
     sender.stop();
   });
 
-  it('stops requesting from an unmonitored target, and entirely once stopped', async () => {
+  it('stops requesting from an unmonitored target, and entirely once stopped', (t) => {
+    const tick = virtualTime(t);
     const sender = new HeartbeatSender('jm', new TestingHeartbeatListener(), 10_000, 30);
     const gone = new TestingHeartbeatTarget();
     const stays = new TestingHeartbeatTarget();
     sender.monitorTarget('gone', gone);
     sender.monitorTarget('stays', stays);
     sender.unmonitorTarget('gone');
-    const goneCount = gone.requests.length;
-    await sleep(200);
-    assert.equal(gone.requests.length, goneCount);
-    assert.ok(stays.requests.length >= 2);
+    tick(90);
+    assert.equal(gone.requests.length, 1, 'only the request made when monitoring began');
+    assert.equal(stays.requests.length, 4);
     sender.stop();
-    const stoppedCount = stays.requests.length;
-    await sleep(200);
-    assert.equal(stays.requests.length, stoppedCount);
+    tick(300);
+    assert.equal(stays.requests.length, 4);
   });
 
-  it('keeps requesting from healthy targets when one target throws, and still times the failing one out', async () => {
+  it('keeps requesting from healthy targets when one target throws, and still times the failing one out', (t) => {
+    const tick = virtualTime(t);
     const listener = new TestingHeartbeatListener();
     const sender = new HeartbeatSender('jm', listener, 150, 30);
     const broken = new TestingHeartbeatTarget();
@@ -167,15 +160,13 @@ describe('HeartbeatSender (requesting side)', () => {
     const healthy = new TestingHeartbeatTarget();
     sender.monitorTarget('broken', broken);
     sender.monitorTarget('healthy', healthy);
-    const fired = listener.nextTimeout();
-    const keepAlive = setInterval(() => sender.receiveHeartbeat('healthy', 'ok'), 20);
-    await fired;
-    clearInterval(keepAlive);
-    assert.deepEqual(
-      listener.timeouts.map((t) => t.id),
-      ['broken'],
-    );
-    assert.ok(healthy.requests.length >= 2);
+    for (let elapsed = 0; elapsed < 300; elapsed += 20) {
+      tick(20);
+      sender.receiveHeartbeat('healthy', 'ok');
+    }
+    // The deadline is 150; the clock moves in 20 ms steps, so the notice comes in the step that ends at 160.
+    assert.deepEqual(listener.timeouts, [{ id: 'broken', at: 160 }]);
+    assert.equal(healthy.requests.length, 11, 'a request every 30 ms despite the throwing target');
     sender.stop();
   });
 });
