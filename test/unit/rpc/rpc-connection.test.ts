@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { EventEmitter, once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { RpcError, TsFlinkError } from '../../../src/core/errors.js';
 import { configureLogging, MemoryLogSink } from '../../../src/core/logging.js';
@@ -57,14 +56,16 @@ const remoteError =
   (error: unknown): boolean =>
     error instanceof Error && error.name === 'RpcError' && (error as { code?: string }).code === code && pattern.test(error.message);
 
-/** Polls for a value the server side produces asynchronously. */
+/** Server-side connections as the server accepts them; `accepted` fires for each. */
+const acceptance = new EventEmitter();
+
+/** The first server-side connection `probe` picks, now or as soon as the server accepts it. */
 async function waitForOpen<T>(probe: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 200; i++) {
+  for (;;) {
     const value = probe();
     if (value !== undefined) return value;
-    await sleep(10);
+    await once(acceptance, 'accepted');
   }
-  throw new Error('the server never accepted the connection');
 }
 
 /** Resolves when `connection` emits 'close', with the reason. */
@@ -80,6 +81,7 @@ describe('RpcConnection and gateways over a real Unix socket', () => {
   const clients: RpcConnection[] = [];
   const logs = new MemoryLogSink();
   let server: RpcServer;
+  const slowCalls: Array<() => void> = [];
 
   const impl: EchoGateway = {
     echo: async (value) => {
@@ -87,8 +89,9 @@ describe('RpcConnection and gateways over a real Unix socket', () => {
       return value;
     },
     fail: async (message) => throwDeepInsideTheServer(message),
-    slow: async (ms) => {
-      await sleep(ms);
+    // Answers only when the test releases it, so a late answer comes exactly when the test wants it.
+    slow: async () => {
+      await new Promise<void>((resolve) => slowCalls.push(resolve));
       return 'late';
     },
     note: (value) => {
@@ -110,6 +113,7 @@ describe('RpcConnection and gateways over a real Unix socket', () => {
     server = new RpcServer(address, secret, { role: 'jobmanager', id: 'jm-test' }, (connection) => {
       connection.setHandler(new RpcDispatcher().register(ECHO, impl));
       serverConnections.push(connection);
+      acceptance.emit('accepted');
     });
     await server.start();
   });
@@ -157,9 +161,10 @@ describe('RpcConnection and gateways over a real Unix socket', () => {
     const connection = await client('timeout');
     const echo = createGatewayProxy(connection, ECHO);
     await assert.rejects(echo.slow(1000), rpcError('RPC_TIMEOUT', /call echo\.slow to jobmanager jm-test timed out after 300 ms/));
-    await sleep(900); // the late answer arrives and must be dropped quietly
-    assert.equal(connection.isClosed, false);
+    slowCalls.shift()!(); // the late answer goes out now and must be dropped quietly
+    // Frames arrive in order: once this answer is in, the late one was handled before it.
     assert.equal(await echo.echo('still here'), 'still here');
+    assert.equal(connection.isClosed, false);
   });
 
   it('delivers notifications without an answer', async () => {
@@ -211,8 +216,8 @@ describe('RpcConnection and gateways over a real Unix socket', () => {
   it('rejects pending calls when the peer closes the connection', async () => {
     const connection = await client('close-remote');
     const pending = connection.call('echo.slow', [5000], 10_000);
-    await sleep(50);
-    serverConnections.find((c) => c.peer.id === 'close-remote')!.close('server going away');
+    const serverSide = await waitForOpen(() => serverConnections.find((c) => c.peer.id === 'close-remote'));
+    serverSide.close('server going away');
     await assert.rejects(pending, rpcError('RPC_CLOSED', /socket closed by peer/));
   });
 
@@ -240,9 +245,11 @@ describe('RpcConnection and gateways over a real Unix socket', () => {
     const connection = await client('once');
     const reasons: string[] = [];
     connection.on('close', (why: string) => reasons.push(why));
+    const closing = once(connection, 'close');
     connection.close('first');
     connection.close('second');
-    await sleep(100);
+    await closing;
+    await new Promise((resolve) => setImmediate(resolve)); // anything a second close queued would have run
     assert.deepEqual(reasons, ['first']);
   });
 });
