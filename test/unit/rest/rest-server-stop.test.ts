@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RestServer } from '../../../src/rest/rest-server.js';
 import { Router } from '../../../src/rest/router.js';
 
@@ -12,16 +11,21 @@ describe('RestServer.stop', () => {
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
+    let arrived!: () => void;
+    const hasArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
     const router = new Router().add('GET', '/slow', async () => {
+      arrived();
       await released;
       return { status: 200, json: { done: true } };
     });
     const server = new RestServer(router, SETTINGS);
     const port = await server.start();
     const inFlight = fetch(`http://127.0.0.1:${port}/slow`);
-    await sleep(50);
+    await hasArrived; // the request is in the handler: stopping now must let it finish
     const stopped = server.stop(10_000);
-    setTimeout(release, 100);
+    release();
     const response = await inFlight;
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { done: true });
@@ -31,11 +35,18 @@ describe('RestServer.stop', () => {
   });
 
   it('drops a request that outlasts the grace period', async () => {
-    const router = new Router().add('GET', '/never', () => new Promise(() => undefined));
+    let arrived!: () => void;
+    const hasArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const router = new Router().add('GET', '/never', () => {
+      arrived();
+      return new Promise(() => undefined);
+    });
     const server = new RestServer(router, SETTINGS);
     const port = await server.start();
     const inFlight = fetch(`http://127.0.0.1:${port}/never`);
-    await sleep(50);
+    await hasArrived;
     await server.stop(100);
     await assert.rejects(inFlight);
   });
@@ -58,7 +69,7 @@ describe('RestServer.stop with beforeStop work', () => {
     const server = new RestServer(router, SETTINGS);
     const port = await server.start();
     const stopped = server.stop();
-    await sleep(50);
+    // Stopping has begun (its hooks run first); a new connection must still be served.
     const response = await fetch(`http://127.0.0.1:${port}/result`);
     assert.deepEqual(await response.json(), { location: 'file:/sp' });
     await stopped;
