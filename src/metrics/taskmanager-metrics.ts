@@ -16,6 +16,8 @@ export interface TaskManagerMetricsSettings {
   readonly slots: () => { readonly total: number; readonly available: number };
   /** Sends one job's report to its JobMaster; failures are the sender's to swallow. */
   readonly send: (report: TaskMetricsReport) => void;
+  /** Monotonic milliseconds for rates; this.now() unless a test drives the clock. */
+  readonly now?: () => number;
 }
 
 /** A TaskManager job group shared by that job's tasks here, closed with the last of them. */
@@ -39,8 +41,10 @@ export class TaskManagerMetrics {
   /** Final snapshots of ended tasks, by job, sent with the next tick. */
   private readonly finals = new Map<string, TaskMetricsSnapshot[]>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
 
   constructor(private readonly settings: TaskManagerMetricsSettings) {
+    this.now = settings.now ?? (() => performance.now());
     this.group = this.registry.addRoot('taskmanager', { host: settings.host, tm_id: settings.resourceId });
     registerProcessMetrics(this.group, this.sampler);
     this.group
@@ -73,7 +77,7 @@ export class TaskManagerMetrics {
     }
     job.users++;
     const metrics = new TaskMetrics(job.group, probe);
-    metrics.tick(performance.now());
+    metrics.tick(this.now());
     this.tasks.set(id.attemptId, metrics);
   }
 
@@ -82,7 +86,7 @@ export class TaskManagerMetrics {
     const metrics = this.tasks.get(attemptId);
     if (metrics === undefined) return;
     this.tasks.delete(attemptId);
-    metrics.tick(performance.now());
+    metrics.tick(this.now());
     const jobId = metrics.probe.identity.jobId;
     this.finals.set(jobId, [...(this.finals.get(jobId) ?? []), metrics.snapshot()]);
     metrics.close();
@@ -96,7 +100,7 @@ export class TaskManagerMetrics {
   /** Samples every task's rates and sends one report per job (also called directly by tests). */
   tick(): void {
     this.sampler.sample();
-    const now = performance.now();
+    const now = this.now();
     const byJob = new Map<string, TaskMetricsSnapshot[]>(this.finals);
     this.finals.clear();
     for (const task of this.tasks.values()) {

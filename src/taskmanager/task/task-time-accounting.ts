@@ -14,9 +14,12 @@ export class TaskTimeAccounting {
   private idleTotal = 0;
   private backPressuredTotal = 0;
 
+  /** `now`: monotonic milliseconds; performance.now() unless a test drives the clock. */
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
   /** The task began running: time counts from now, as busy until told otherwise. */
   start(): void {
-    this.startedAt = performance.now();
+    this.startedAt = this.now();
     this.since = this.startedAt;
     this.activity = 'busy';
   }
@@ -54,16 +57,16 @@ export class TaskTimeAccounting {
   /** Running time that was neither idle nor backpressured. */
   get busyMs(): number {
     if (this.startedAt === undefined) return 0;
-    return Math.max(0, performance.now() - this.startedAt - this.idleMs - this.backPressuredMs);
+    return Math.max(0, this.now() - this.startedAt - this.idleMs - this.backPressuredMs);
   }
 
   private current(activity: Activity): number {
-    return this.startedAt !== undefined && this.activity === activity ? performance.now() - this.since : 0;
+    return this.startedAt !== undefined && this.activity === activity ? this.now() - this.since : 0;
   }
 
   private switchTo(next: Activity): void {
     if (this.startedAt !== undefined) {
-      const now = performance.now();
+      const now = this.now();
       if (this.activity === 'idle') this.idleTotal += now - this.since;
       else if (this.activity === 'backPressured') this.backPressuredTotal += now - this.since;
       this.since = now;

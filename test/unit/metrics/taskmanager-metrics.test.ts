@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import type { TaskMetricProbe } from '../../../src/metrics/task-metrics.js';
 import { TaskManagerMetrics } from '../../../src/metrics/taskmanager-metrics.js';
@@ -64,12 +63,19 @@ function identity(jobId: string, attemptId: string, isSource: boolean): TaskMetr
   };
 }
 
-function tmMetrics(sent: TaskMetricsReport[]): TaskManagerMetrics {
+/** A virtual monotonic clock: it moves only when a test advances it. */
+class TestingClock {
+  ms = 1_000;
+  readonly now = (): number => this.ms;
+}
+
+function tmMetrics(sent: TaskMetricsReport[], clock = new TestingClock()): TaskManagerMetrics {
   return new TaskManagerMetrics({
     host: 'h',
     resourceId: 'tm-1',
     slots: () => ({ total: 2, available: 1 }),
     send: (report) => sent.push(report),
+    now: clock.now,
   });
 }
 
@@ -89,15 +95,16 @@ describe('TaskManagerMetrics', () => {
     }
   });
 
-  it("sends one report per job with every task's metrics, rates from counter deltas", async () => {
+  it("sends one report per job with every task's metrics, rates from counter deltas", () => {
     const sent: TaskMetricsReport[] = [];
-    const metrics = tmMetrics(sent);
+    const clock = new TestingClock();
+    const metrics = tmMetrics(sent, clock);
     const source = new TestingProbe(identity('job-a', 'attempt-1', true));
     source.pending = 1000;
     const other = new TestingProbe(identity('job-b', 'attempt-2', false));
     metrics.addTask(source);
     metrics.addTask(other);
-    await sleep(200);
+    clock.ms += 200;
     source.recordsOut = 100;
     source.pending = 900;
     other.idle = 150;
@@ -155,23 +162,21 @@ describe('TaskManagerMetrics', () => {
 });
 
 describe('TaskTimeAccounting', () => {
-  it('counts nothing before the task runs, then splits time into busy, idle and backpressured', async () => {
-    const accounting = new TaskTimeAccounting();
-    await sleep(20);
+  it('counts nothing before the task runs, then splits time into busy, idle and backpressured', () => {
+    const clock = new TestingClock();
+    const accounting = new TaskTimeAccounting(clock.now);
+    clock.ms += 20;
     assert.deepEqual([accounting.busyMs, accounting.idleMs, accounting.backPressuredMs], [0, 0, 0]);
     accounting.start();
     accounting.markIdle();
-    await sleep(60);
+    clock.ms += 60;
     accounting.markBusy();
     accounting.startBackPressure();
     assert.equal(accounting.isBackPressured, true);
-    await sleep(60);
+    clock.ms += 60;
     accounting.markIdle(); // backpressure is not ended by a step that finds nothing to do
     accounting.endBackPressure();
-    await sleep(30);
-    const { busyMs, idleMs, backPressuredMs } = accounting;
-    assert.ok(idleMs >= 50, `idle ${idleMs}`);
-    assert.ok(backPressuredMs >= 50, `backpressured ${backPressuredMs}`);
-    assert.ok(busyMs >= 20, `busy ${busyMs}`);
+    clock.ms += 30;
+    assert.deepEqual([accounting.busyMs, accounting.idleMs, accounting.backPressuredMs], [30, 60, 60]);
   });
 });
