@@ -47,7 +47,8 @@ describe('SavepointOperations', () => {
     const savepoint = manualSavepoint();
     const id = operations.start(JOB, 'a'.repeat(32), savepoint.run);
     const poll = operations.status(JOB, id, 60_000);
-    setTimeout(() => savepoint.fail(new Error('The Flink job is currently not executing.')), 10);
+    // The poll is waiting now; the failure comes on a later turn of the event loop.
+    setImmediate(() => savepoint.fail(new Error('The Flink job is currently not executing.')));
     const status = await poll;
     assert.equal(status.state, 'FAILED');
     assert.equal(status.state === 'FAILED' && status.failure.message, 'The Flink job is currently not executing.');
@@ -72,7 +73,8 @@ describe('SavepointOperations', () => {
       waited = true;
     });
     savepoint.complete('file:/tmp/sp/final');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Let the completion and anything it triggers run (microtasks, then a full event loop turn).
+    await new Promise((resolve) => setImmediate(resolve));
     assert.equal(waited, false, 'the result is complete but nobody read it');
     assert.equal((await operations.status(JOB, id, 0)).state, 'COMPLETED');
     await waiting;
