@@ -6,20 +6,28 @@ import { isProcessAlive } from './process-control.js';
 const RETRY_MS = 10;
 const GIVE_UP_MS = 30_000;
 
+/** How a waiting lock passes time: real timers, or a test's own. */
+export interface LockTiming {
+  now(): number;
+  wait(ms: number): Promise<void>;
+}
+
+const REAL_TIMING: LockTiming = { now: () => Date.now(), wait: (ms) => sleep(ms) };
+
 /**
  * Runs `action` holding an exclusive lock file (Flink's scripts flock the pid directory). The file
  * holds the owner's pid, so a lock left by a crashed process is taken over instead of blocking forever.
  */
-export async function withFileLock<T>(lockPath: string, action: () => Promise<T> | T): Promise<T> {
-  const started = Date.now();
+export async function withFileLock<T>(lockPath: string, action: () => Promise<T> | T, timing: LockTiming = REAL_TIMING): Promise<T> {
+  const started = timing.now();
   for (;;) {
     if (tryAcquire(lockPath)) break;
-    if (Date.now() - started > GIVE_UP_MS) {
+    if (timing.now() - started > GIVE_UP_MS) {
       throw new TsFlinkError('LOCK_TIMEOUT', `Could not lock ${lockPath} within ${GIVE_UP_MS / 1000} s.`, {
         suggestion: 'Another start or stop may be hanging; remove the lock file if no such process exists.',
       });
     }
-    await sleep(RETRY_MS);
+    await timing.wait(RETRY_MS);
   }
   try {
     return await action();

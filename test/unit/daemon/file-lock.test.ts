@@ -2,10 +2,23 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
-import { withFileLock } from '../../../src/daemon/file-lock.js';
+import { withFileLock, type LockTiming } from '../../../src/daemon/file-lock.js';
 import { deadPid } from '../../helpers/dead-pid.js';
+
+/** Lock timing that retries at once on a virtual clock and calls `then` after `count` retries. */
+function retriesThen(count: number, then: () => void): LockTiming {
+  let retries = 0;
+  let now = 0;
+  return {
+    now: () => now,
+    wait: (ms) => {
+      now += ms;
+      if (++retries === count) then();
+      return Promise.resolve();
+    },
+  };
+}
 
 describe('withFileLock', () => {
   const root = mkdtempSync(join(tmpdir(), 'tsf-lock-'));
@@ -31,13 +44,16 @@ describe('withFileLock', () => {
     const lock = freshLock();
     writeFileSync(lock, String(process.pid));
     let ran = false;
-    const locked = withFileLock(lock, () => {
-      ran = true;
-    });
-    await sleep(150);
-    assert.equal(ran, false, 'a live owner keeps the lock');
-    unlinkSync(lock);
-    await locked;
+    await withFileLock(
+      lock,
+      () => {
+        ran = true;
+      },
+      retriesThen(5, () => {
+        assert.equal(ran, false, 'a live owner keeps the lock through every retry');
+        unlinkSync(lock);
+      }),
+    );
     assert.equal(ran, true);
   });
 
@@ -45,13 +61,16 @@ describe('withFileLock', () => {
     const lock = freshLock();
     writeFileSync(lock, '');
     let ran = false;
-    const locked = withFileLock(lock, () => {
-      ran = true;
-    });
-    await sleep(150);
-    assert.equal(ran, false);
-    writeFileSync(lock, String(deadPid()));
-    await locked;
+    await withFileLock(
+      lock,
+      () => {
+        ran = true;
+      },
+      retriesThen(5, () => {
+        assert.equal(ran, false, 'an empty lock file is not stale');
+        writeFileSync(lock, String(deadPid()));
+      }),
+    );
     assert.equal(ran, true);
   });
 
@@ -64,7 +83,7 @@ describe('withFileLock', () => {
         withFileLock(lock, async () => {
           inside++;
           maxInside = Math.max(maxInside, inside);
-          await sleep(5);
+          await new Promise((resolve) => setImmediate(resolve)); // hold the lock across a turn of the event loop
           inside--;
         }),
       ),

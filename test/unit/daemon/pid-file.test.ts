@@ -3,7 +3,6 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { PidFile } from '../../../src/daemon/pid-file.js';
@@ -23,7 +22,7 @@ describe('PidFile', () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, n) =>
         file.register(async (id) => {
-          await sleep((n * 7) % 13); // hold the lock across an await, as spawning does
+          for (let turn = 0; turn < n % 3; turn++) await new Promise((resolve) => setImmediate(resolve)); // hold the lock across awaits, as spawning does
           return 50_000 + id;
         }),
       ),
@@ -45,7 +44,7 @@ describe('PidFile', () => {
     const path = freshPath();
     const script = `
       const { PidFile } = await import(${JSON.stringify(PID_FILE_MODULE)});
-      const r = await new PidFile(process.argv[1]).register(async () => { await new Promise((res) => setTimeout(res, 5)); return process.pid; });
+      const r = await new PidFile(process.argv[1]).register(async () => { await new Promise((res) => setImmediate(res)); return process.pid; });
       console.log(JSON.stringify(r));`;
     const outputs = await Promise.all(
       Array.from({ length: 8 }, () => execFileAsync(process.execPath, ['--input-type=module', '-e', script, path])),
