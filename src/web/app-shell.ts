@@ -2,6 +2,7 @@ import { h, mount } from './dom.js';
 import { formatClock } from './format.js';
 import { parseRoute, type Route } from './hash-route.js';
 import { JobView } from './job-view.js';
+import { NotAvailableView } from './not-available-view.js';
 import { OverviewView } from './overview-view.js';
 import { getJson } from './rest-client.js';
 import type { ClusterOverview } from './rest-types.js';
@@ -101,6 +102,8 @@ function createView(route: Route): View {
       return new TaskManagersView();
     case 'taskmanager':
       return new TaskManagerView(route.taskManagerId);
+    case 'not-available':
+      return new NotAvailableView(route.hash);
   }
 }
 

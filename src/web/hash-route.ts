@@ -3,9 +3,16 @@ export type Route =
   | { readonly page: 'overview' }
   | { readonly page: 'job'; readonly jobId: string; readonly vertexId: string | undefined }
   | { readonly page: 'taskmanagers' }
-  | { readonly page: 'taskmanager'; readonly taskManagerId: string };
+  | { readonly page: 'taskmanager'; readonly taskManagerId: string }
+  /** A route of Flink's dashboard that tsflink's does not have (yet): say so instead of showing another page. */
+  | { readonly page: 'not-available'; readonly hash: string };
 
-/** Reads a route from `#/jobs/<id>`, `#/jobs/<id>/vertices/<id>`, `#/taskmanagers[/<id>]`; anything else is the overview. */
+/**
+ * Reads a route from tsflink's own hashes (`#/jobs/<id>[/vertices/<id>]`, `#/taskmanagers[/<id>]`)
+ * and from the ones Flink's dashboard uses, so a bookmark from Flink works: `#/overview`,
+ * `#/job/running`, `#/job/completed`, `#/job/<id>/<tab>`, `#/task-manager[/<id>/<tab>]`. Anything
+ * else (Flink's `#/job-manager/...` and `#/submit` pages, typos) is the not-available page.
+ */
 export function parseRoute(hash: string): Route {
   const parts = hash
     .replace(/^#\/?/, '')
@@ -13,11 +20,16 @@ export function parseRoute(hash: string): Route {
     .filter((part) => part !== '')
     .map(decodeSafely);
   const [first, second, third, fourth] = parts;
+  if (first === undefined || first === 'overview') return { page: 'overview' };
   if (first === 'jobs' && second !== undefined) {
     return { page: 'job', jobId: second, vertexId: third === 'vertices' ? fourth : undefined };
   }
-  if (first === 'taskmanagers') return second === undefined ? { page: 'taskmanagers' } : { page: 'taskmanager', taskManagerId: second };
-  return { page: 'overview' };
+  if (first === 'job' && (second === 'running' || second === 'completed') && third === undefined) return { page: 'overview' };
+  if (first === 'job' && second !== undefined && /^[0-9a-f]{32}$/i.test(second)) return { page: 'job', jobId: second, vertexId: undefined };
+  if (first === 'taskmanagers' || first === 'task-manager') {
+    return second === undefined ? { page: 'taskmanagers' } : { page: 'taskmanager', taskManagerId: second };
+  }
+  return { page: 'not-available', hash: `#/${parts.join('/')}` };
 }
 
 /** The hash of a route, for links. */
@@ -31,6 +43,8 @@ export function routeHref(route: Route): string {
       return '#/taskmanagers';
     case 'taskmanager':
       return `#/taskmanagers/${encodeURIComponent(route.taskManagerId)}`;
+    case 'not-available':
+      return route.hash;
   }
 }
 
