@@ -6,7 +6,7 @@ import { formatDuration, formatTimestamp, NONE } from './format.js';
 import { routeHref } from './hash-route.js';
 import { renderJobGraph } from './job-graph-svg.js';
 import { renderParallelismTimeline } from './parallelism-timeline.js';
-import { getJson, getOptionalJson, RestClientError, settle } from './rest-client.js';
+import { getJson, getOptionalJson, patch, RestClientError, settle } from './rest-client.js';
 import type {
   CheckpointingStats,
   JobDetails,
@@ -31,7 +31,12 @@ interface JobPageData {
   readonly history: ParallelismHistory | undefined;
   readonly throughput: ReadonlyMap<string, VertexThroughput>;
   readonly selected: VertexDetails | undefined;
+  /** Whether the JobManager lets the UI cancel jobs (GET /config's web-cancel). */
+  readonly cancelEnabled: boolean;
 }
+
+/** Job states a cancel can still act on. */
+const CANCELLABLE = new Set(['INITIALIZING', 'CREATED', 'RUNNING', 'RESTARTING', 'FAILING']);
 
 /** The job page: summary, graph, vertices, the selected vertex's subtasks, checkpoints, exceptions and the parallelism timeline. */
 export class JobView implements View {
@@ -61,7 +66,7 @@ export class JobView implements View {
     const base = `/jobs/${encodeURIComponent(this.jobId)}`;
     const job = await getJson<JobDetails>(base);
     const selectedId = this.selectedVertexId;
-    const [plan, checkpoints, exceptions, history, throughput, selected] = await Promise.all([
+    const [plan, checkpoints, exceptions, history, throughput, selected, config] = await Promise.all([
       settle(getOptionalJson<{ plan: JobPlan }>(`${base}/plan`)),
       settle(getOptionalJson<CheckpointingStats>(`${base}/checkpoints`)),
       settle(getOptionalJson<JobExceptions>(`${base}/exceptions?maxExceptions=20`)),
@@ -71,8 +76,19 @@ export class JobView implements View {
         job.vertices.map((vertex) => vertex.id),
       ),
       selectedId === undefined ? undefined : settle(getOptionalJson<VertexDetails>(`${base}/vertices/${encodeURIComponent(selectedId)}`)),
+      settle(getJson<{ features?: Record<string, boolean> }>('/config')),
     ]);
-    return { job, nodes: planNodes(plan?.plan ?? job.plan, job.vertices), checkpoints, exceptions, history, throughput, selected };
+    const cancelEnabled = config?.features?.['web-cancel'] === true;
+    return {
+      job,
+      nodes: planNodes(plan?.plan ?? job.plan, job.vertices),
+      checkpoints,
+      exceptions,
+      history,
+      throughput,
+      selected,
+      cancelEnabled,
+    };
   }
 
   private render(data: JobPageData): void {
@@ -90,6 +106,7 @@ export class JobView implements View {
     mount(
       this.root,
       renderSummary(job),
+      data.cancelEnabled && CANCELLABLE.has(job.state) && this.cancelButton(job.name),
       card(
         'Job Graph',
         'job-graph-card',
@@ -104,6 +121,22 @@ export class JobView implements View {
       h('div', { class: 'two-columns' }, renderCheckpointsPanel(data.checkpoints), renderExceptionsPanel(data.exceptions, this.openTraces)),
       renderParallelismTimeline(data.history, new Map(job.vertices.map((vertex) => [vertex.id, vertex.name])), endTime, chartWidth),
     );
+  }
+
+  /** Flink's "Cancel Job": asks first, then PATCH /jobs/:id?mode=cancel; the next refresh shows the job ending. */
+  private cancelButton(name: string): HTMLElement {
+    const button = h('button', { class: 'cancel-job', type: 'button', 'data-testid': 'cancel-job' }, 'Cancel Job');
+    button.addEventListener('click', () => {
+      if (!confirm(`Cancel job ${name} (${this.jobId})?`)) return;
+      button.setAttribute('disabled', '');
+      patch(`/jobs/${encodeURIComponent(this.jobId)}?mode=cancel`)
+        .then(() => this.refresh())
+        .catch((error: unknown) => {
+          button.removeAttribute('disabled');
+          alert(error instanceof Error ? error.message : String(error));
+        });
+    });
+    return h('div', { class: 'job-actions' }, button);
   }
 
   /** Selecting a vertex keeps this view (no blank reload) and records the choice in the URL. */

@@ -35,6 +35,18 @@ export async function getJson<T>(path: string): Promise<T> {
   }
 }
 
+/** PATCHes a same-origin REST path (Flink's job cancel); a refusal throws with the JobManager's message. */
+export async function patch(path: string): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(path, { method: 'PATCH', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  } catch (error) {
+    throw new RestClientError(path, 0, `Cannot reach the JobManager (${error instanceof Error ? error.message : String(error)}).`);
+  }
+  if (!response.ok)
+    throw new RestClientError(path, response.status, `PATCH ${path} answered ${response.status}: ${errorText(await response.text())}`);
+}
+
 /** Like getJson, but a missing endpoint or entity yields undefined: for the sections that may not exist yet. */
 export async function getOptionalJson<T>(path: string): Promise<T | undefined> {
   try {

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+];
+
+describe('web UI actions on a session cluster', () => {
+  const dist = TestDist.create({ config: { 'web.refresh-interval': '300 ms' } });
+  const userDataDir = mkdtempSync(join(tmpdir(), 'tsf-chromium-'));
+  let context: BrowserContext | undefined;
+  let url = '';
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with 'apt-get install -y chromium'`);
+    const started = await dist.run('jobmanager.sh', ['start']);
+    assert.equal(started.exitCode, 0, started.stderr);
+    url = restUrlFrom(started.stdout);
+    assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await context?.close();
+    await dist.destroy();
+    rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('cancels a running job with the Cancel Job button, after a confirmation', async () => {
+    const run = await dist.run('flink', ['run', '-d', 'examples/streaming/TopSpeedWindowing.jar']);
+    assert.equal(run.exitCode, 0, run.stderr);
+    const jobId = /JobID ([0-9a-f]{32})/.exec(run.stdout)![1]!;
+    const page = await context!.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      dialog.accept().catch(() => undefined);
+    });
+    await page.goto(`${url}/#/jobs/${jobId}`);
+    await page.locator('[data-testid="cancel-job"]').click({ timeout: 30_000 });
+    await waitFor('the job to be canceled', async () =>
+      (await getJson<{ state: string }>(url, `/jobs/${jobId}`)).state === 'CANCELED' ? true : undefined,
+    );
+    assert.match(dialogs[0] ?? '', new RegExp(`Cancel job CarTopSpeedWindowingExample \\(${jobId}\\)\\?`));
+    await page.locator('[data-testid="cancel-job"]').waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it("shows a not-available page for Flink's dashboard pages tsflink lacks, and opens Flink's TaskManager link", async () => {
+    const page = await context!.newPage();
+    await page.goto(`${url}/#/job-manager/config`);
+    assert.equal(await page.locator('[data-testid="not-available-hash"]').textContent({ timeout: 30_000 }), '#/job-manager/config');
+    await page.goto(`${url}/#/task-manager`);
+    await page.locator('[data-testid="taskmanagers-page"]').waitFor({ timeout: 30_000 });
+  });
+});
