@@ -1,10 +1,12 @@
+import type { ErrorCode } from './error-codes.js';
+
 /** Base of every error tsflink raises on purpose: a stable code, context and a suggestion for the user. */
 export class TsFlinkError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly context: Record<string, unknown>;
   readonly suggestion: string | undefined;
 
-  constructor(code: string, message: string, options: { cause?: unknown; context?: Record<string, unknown>; suggestion?: string } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; context?: Record<string, unknown>; suggestion?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

@@ -1,3 +1,4 @@
+import { hasErrorCode } from '../core/error-codes.js';
 import { TsFlinkError } from '../core/errors.js';
 import { JarRequestError } from '../rpc/gateways/jar-gateway.js';
 import { JobRequestError, type JobRequestFailure } from '../rpc/gateways/job-gateway.js';
@@ -33,9 +34,8 @@ const STATUS_OF: Record<JobRequestFailure, number> = { NOT_FOUND: 404, BAD_REQUE
 export function toRestError(error: unknown): RestError | undefined {
   if (error instanceof RestError) return error;
   // Log file refusals keep their code across RPC, so a TaskManager's answer maps like the JobManager's own.
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (code === 'LOG_FILE_NOT_FOUND') return new RestError(404, (error as Error).message);
-  if (code === 'LOG_FILE_INVALID') return new RestError(400, (error as Error).message);
+  if (hasErrorCode(error, 'LOG_FILE_NOT_FOUND')) return new RestError(404, (error as Error).message);
+  if (hasErrorCode(error, 'LOG_FILE_INVALID')) return new RestError(400, (error as Error).message);
   // Flink's jar handlers answer 400 for a missing jar as for a failing one.
   if (error instanceof JarRequestError) return new RestError(400, error.message);
   if (error instanceof JobRequestError) {

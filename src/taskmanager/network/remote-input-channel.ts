@@ -57,9 +57,12 @@ export class RemoteInputChannel implements InputChannel {
   onError(reason: string | DataErrorReason): void {
     if (this.released) return;
     const { message, code } = typeof reason === 'string' ? { message: reason, code: undefined } : reason;
-    // A coded failure (a record too large for any frame) keeps its code, so the JobManager does not restart into it.
+    // A record too large for any frame keeps its code, so the JobManager does not restart into it; a
+    // peer claiming any other code gets a plain failure.
     const error =
-      code === undefined ? new Error(`remote partition of ${this.producerAttemptId}: ${message}`) : new TsFlinkError(code, message);
+      code === 'RECORD_TOO_LARGE'
+        ? new TsFlinkError(code, message)
+        : new Error(`remote partition of ${this.producerAttemptId}: ${message}`);
     this.owner.notifyFailure(this.index, error);
   }
 

@@ -36,7 +36,7 @@ const CLIENT_GATEWAY: GatewaySpec<ClientGateway> = { name: 'client', methods: { 
 
 class BrokenStateError extends TsFlinkError {
   constructor() {
-    super('STATE_BROKEN', 'the remote state is broken');
+    super('STATE_ERROR', 'the remote state is broken');
   }
 }
 
@@ -151,7 +151,7 @@ describe('RpcConnection and gateways over a real Unix socket', () => {
     await assert.rejects(echo.fail('typed'), (error: unknown) => {
       assert.ok(error instanceof Error);
       assert.equal(error.name, 'BrokenStateError');
-      assert.equal((error as { code?: string }).code, 'STATE_BROKEN');
+      assert.equal((error as { code?: string }).code, 'STATE_ERROR');
       assert.equal(error.message, 'the remote state is broken');
       return true;
     });

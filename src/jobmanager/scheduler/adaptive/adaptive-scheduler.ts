@@ -1,3 +1,4 @@
+import { hasErrorCode } from '../../../core/error-codes.js';
 import type { SerializedError } from '../../../core/errors.js';
 import { markCorrupt, shutDownStoreThen } from '../checkpointing/checkpoint-housekeeping.js';
 import { isUnrecoverable } from '../failure-classification.js';
@@ -229,7 +230,7 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
 
   handleFailure(execution: Execution | undefined, error: SerializedError): FailureHandling {
     recordFailure(this.context, execution, error);
-    if (error.code === 'STATE_CORRUPT') markCorrupt(this.checkpointing, this.context.jobId, error.message);
+    if (hasErrorCode(error, 'STATE_CORRUPT')) markCorrupt(this.checkpointing, this.context.jobId, error.message);
     if (isUnrecoverable(error)) {
       log.info(`Job ${this.context.jobId} cannot restart: ${error.message}`);
       return { restart: false };

@@ -1,3 +1,4 @@
+import { hasErrorCode } from '../../../core/error-codes.js';
 import { serializeError, type SerializedError } from '../../../core/errors.js';
 import { cancelThen } from '../deployment/cancel-then.js';
 import { markCorrupt, shutDownStoreThen } from '../checkpointing/checkpoint-housekeeping.js';
@@ -173,7 +174,7 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
   private onFailure(execution: Execution | undefined, error: SerializedError): void {
     if (this.result !== undefined) return;
     recordFailure(this.context, execution, error);
-    if (error.code === 'STATE_CORRUPT') markCorrupt(this.checkpointing, this.context.jobId, error.message);
+    if (hasErrorCode(error, 'STATE_CORRUPT')) markCorrupt(this.checkpointing, this.context.jobId, error.message);
     const strategy = this.context.restartStrategy;
     if (!isUnrecoverable(error)) strategy.notifyFailure(Date.now());
     if (isUnrecoverable(error) || !strategy.canRestart()) {
