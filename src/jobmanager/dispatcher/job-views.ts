@@ -1,3 +1,4 @@
+import type { JobStatus } from '../../rest/types/job-status.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import type { Configuration } from '../../config/configuration.js';
@@ -9,7 +10,6 @@ import type {
   JobManagerEnvironment,
   JobOverview,
   JobResourceRequirements,
-  JobStatusName,
   JobVertexDetails,
   JobVertexTaskManagers,
   ParallelismHistory,
@@ -73,7 +73,7 @@ export class JobViews implements JobGateway {
     return [...this.tracked.values()].map((job) => jobOverview(job, now));
   }
 
-  requestJobStatus(jobId: string): JobStatusName {
+  requestJobStatus(jobId: string): JobStatus {
     return this.job(jobId).status;
   }
 

@@ -1,5 +1,5 @@
 import { getLogger } from '../../core/logging.js';
-import type { JobStatus } from '../scheduler/execution-graph/job-status.js';
+import type { JobStatus } from '../../rest/types/job-status.js';
 
 const log = getLogger('jobmaster');
 

@@ -2,7 +2,7 @@ import type { SerializedError } from '../../core/errors.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../rpc/gateways/checkpoint-messages.js';
 import type { TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
 import type { ExecutionGraph } from './execution-graph/execution-graph.js';
-import type { JobStatus } from './execution-graph/job-status.js';
+import type { JobStatus } from '../../rest/types/job-status.js';
 
 /** How a job ended. */
 export interface JobResult {

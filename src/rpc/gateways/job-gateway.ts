@@ -1,3 +1,4 @@
+import type { JobStatus } from '../../rest/types/job-status.js';
 import { TsFlinkError } from '../../core/errors.js';
 import type {
   DashboardSettings,
@@ -7,7 +8,6 @@ import type {
   JobManagerEnvironment,
   JobOverview,
   JobResourceRequirements,
-  JobStatusName,
   JobVertexDetails,
   JobVertexTaskManagers,
   ParallelismHistory,
@@ -34,7 +34,7 @@ export class JobRequestError extends TsFlinkError {
  */
 export interface JobGateway {
   requestJobsOverview(): readonly JobOverview[];
-  requestJobStatus(jobId: string): JobStatusName;
+  requestJobStatus(jobId: string): JobStatus;
   requestJobDetails(jobId: string): JobDetails;
   /** Throws NOT_FOUND for an unknown vertex too. */
   requestJobVertex(jobId: string, vertexId: string): JobVertexDetails;

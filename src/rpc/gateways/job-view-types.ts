@@ -1,34 +1,6 @@
 import type { SerializedError } from '../../core/errors.js';
+import type { JobStatus } from '../../rest/types/job-status.js';
 import type { ExecutionState } from './job-master-gateway.js';
-
-/** Flink's JobStatus (the JobManager's own type has the same members). */
-export type JobStatusName =
-  | 'INITIALIZING'
-  | 'CREATED'
-  | 'RUNNING'
-  | 'FAILING'
-  | 'FAILED'
-  | 'CANCELLING'
-  | 'CANCELED'
-  | 'FINISHED'
-  | 'RESTARTING'
-  | 'SUSPENDED'
-  | 'RECONCILING';
-
-/** Every job status, in Flink's declaration order. */
-export const JOB_STATUSES: readonly JobStatusName[] = [
-  'INITIALIZING',
-  'CREATED',
-  'RUNNING',
-  'FAILING',
-  'FAILED',
-  'CANCELLING',
-  'CANCELED',
-  'FINISHED',
-  'RESTARTING',
-  'SUSPENDED',
-  'RECONCILING',
-];
 
 /** Every execution state, in Flink's declaration order. */
 export const EXECUTION_STATES: readonly ExecutionState[] = [
@@ -68,7 +40,7 @@ export interface JobOverview {
   readonly name: string;
   readonly jobType: 'STREAMING' | 'BATCH';
   readonly schedulerType: 'Default' | 'Adaptive';
-  readonly status: JobStatusName;
+  readonly status: JobStatus;
   readonly startTime: number;
   /** -1 while the job has not ended. */
   readonly endTime: number;
@@ -112,7 +84,7 @@ export interface JobDetails extends JobOverview {
   /** The job's max parallelism setting; -1 when it left it to each vertex. */
   readonly maxParallelism: number;
   /** When the job first entered each status; 0 for statuses it never reached. */
-  readonly statusTimestamps: Readonly<Record<JobStatusName, number>>;
+  readonly statusTimestamps: Readonly<Record<JobStatus, number>>;
   readonly vertices: readonly JobVertexOverview[];
   readonly plan: readonly JobPlanNode[];
 }

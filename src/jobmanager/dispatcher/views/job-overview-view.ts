@@ -4,10 +4,10 @@ import type {
   JobDetails,
   JobOverview,
   JobPlanNode,
-  JobStatusName,
   JobVertexOverview,
 } from '../../../rpc/gateways/job-view-types.js';
-import { EXECUTION_STATES, JOB_STATUSES } from '../../../rpc/gateways/job-view-types.js';
+import { EXECUTION_STATES } from '../../../rpc/gateways/job-view-types.js';
+import { JOB_STATUSES, type JobStatus } from '../../../rest/types/job-status.js';
 import type { ExecutionState } from '../../../rpc/gateways/job-master-gateway.js';
 import { isGloballyTerminal } from '../../scheduler/execution-graph/job-status.js';
 import { aggregateState, countStates, durationOf, groupTiming } from './execution-timing.js';
@@ -56,7 +56,7 @@ export function jobDetails(job: TrackedJob, metrics: SubtaskMetricsProvider, now
     now,
     isStoppable: false,
     maxParallelism: maxParallelism > 0 ? maxParallelism : -1,
-    statusTimestamps: Object.fromEntries(JOB_STATUSES.map((status) => [status, timestamps[status] ?? 0])) as Record<JobStatusName, number>,
+    statusTimestamps: Object.fromEntries(JOB_STATUSES.map((status) => [status, timestamps[status] ?? 0])) as Record<JobStatus, number>,
     vertices: vertices.map((shape) => vertexOverview(job.jobId, shape, metrics, now)),
     plan: planNodes(vertices),
   };

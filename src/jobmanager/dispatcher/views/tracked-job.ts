@@ -3,7 +3,7 @@ import type { JobMaster } from '../../jobmaster/job-master.js';
 import { AdaptiveScheduler } from '../../scheduler/adaptive/adaptive-scheduler.js';
 import type { Execution } from '../../scheduler/execution-graph/execution.js';
 import type { ExecutionGraph } from '../../scheduler/execution-graph/execution-graph.js';
-import type { JobStatus } from '../../scheduler/execution-graph/job-status.js';
+import type { JobStatus } from '../../../rest/types/job-status.js';
 import { configuredPlan } from '../../scheduler/parallelism-plan.js';
 
 /** A vertex as REST shows it: its parallelism in the run shown, and that run's attempts (none before the first run). */

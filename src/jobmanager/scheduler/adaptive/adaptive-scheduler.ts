@@ -12,7 +12,7 @@ import type { JobCheckpointing } from '../checkpointing/job-checkpointing.js';
 import type { GraphDeployment } from '../deployment/graph-deployment.js';
 import type { Execution } from '../execution-graph/execution.js';
 import type { ExecutionGraph } from '../execution-graph/execution-graph.js';
-import type { JobStatus } from '../execution-graph/job-status.js';
+import type { JobStatus } from '../../../rest/types/job-status.js';
 import { recordFailure, type SchedulerContext } from '../scheduler-context.js';
 import type { JobResult, SchedulerNG } from '../scheduler-ng.js';
 import type { AdaptiveResources } from './adaptive-resources.js';

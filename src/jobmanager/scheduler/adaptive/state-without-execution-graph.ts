@@ -1,5 +1,5 @@
 import type { SerializedError } from '../../../core/errors.js';
-import type { JobStatus } from '../execution-graph/job-status.js';
+import type { JobStatus } from '../../../rest/types/job-status.js';
 import type { State } from './state.js';
 import type { ToFinished } from './transitions.js';
 

@@ -1,5 +1,5 @@
 import type { SerializedError } from '../../../core/errors.js';
-import type { JobStatus } from '../execution-graph/job-status.js';
+import type { JobStatus } from '../../../rest/types/job-status.js';
 
 /**
  * One state of the Adaptive Scheduler. A state never transitions from its constructor (follow-up

@@ -13,7 +13,7 @@ import { GraphDeployment } from '../deployment/graph-deployment.js';
 import { requiredSlots } from '../deployment/slot-sharing.js';
 import type { Execution } from '../execution-graph/execution.js';
 import { ExecutionGraph, type VertexParallelism } from '../execution-graph/execution-graph.js';
-import type { JobStatus } from '../execution-graph/job-status.js';
+import type { JobStatus } from '../../../rest/types/job-status.js';
 import { configuredPlan } from '../parallelism-plan.js';
 import { recordFailure, type SchedulerContext } from '../scheduler-context.js';
 import type { JobResult, SchedulerNG } from '../scheduler-ng.js';

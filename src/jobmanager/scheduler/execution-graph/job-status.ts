@@ -1,16 +1,4 @@
-/** Flink's JobStatus, as REST reports it. */
-export type JobStatus =
-  | 'INITIALIZING'
-  | 'CREATED'
-  | 'RUNNING'
-  | 'FAILING'
-  | 'FAILED'
-  | 'CANCELLING'
-  | 'CANCELED'
-  | 'FINISHED'
-  | 'RESTARTING'
-  | 'SUSPENDED'
-  | 'RECONCILING';
+import type { JobStatus } from '../../../rest/types/job-status.js';
 
 /** Statuses after which a job never runs again. */
 export function isGloballyTerminal(status: JobStatus): boolean {
