@@ -7,10 +7,14 @@ import * as startup from './startup.js';
 import * as throughput from './throughput.js';
 import * as rescale from './rescale.js';
 import * as rest from './rest.js';
+import * as vsFlink from './vs-flink.js';
+import { FlinkUnavailableError } from './vs-flink/flink-distribution.js';
 import { cleanUpOnInterrupt } from '../test/helpers/interrupt.js';
 
-/** Every benchmark `npm run bench` knows, in the order they run; add new modules here. */
+/** The benchmarks a plain `npm run bench` runs, in order; add new modules here. */
 const BENCHMARKS: readonly Benchmark[] = [startup, throughput, rescale, rest];
+/** Benchmarks that run only when named: vs-flink needs Java and Maven and takes half an hour. */
+const ON_REQUEST: readonly Benchmark[] = [vsFlink];
 
 /** bench/results in the source tree (this file runs from dist/bench). */
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
@@ -18,11 +22,12 @@ const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.ur
 /** Picks the benchmarks named on the command line (all when none), refusing unknown names. */
 function select(names: readonly string[]): readonly Benchmark[] {
   if (names.length === 0) return BENCHMARKS;
-  const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+  const known = [...BENCHMARKS, ...ON_REQUEST];
+  const unknown = names.filter((n) => !known.some((b) => b.name === n));
   if (unknown.length > 0) {
-    throw new UsageError(`Unknown benchmark(s) ${unknown.join(', ')}: expected one of ${BENCHMARKS.map((b) => b.name).join(', ')}.`);
+    throw new UsageError(`Unknown benchmark(s) ${unknown.join(', ')}: expected one of ${known.map((b) => b.name).join(', ')}.`);
   }
-  return BENCHMARKS.filter((b) => names.includes(b.name));
+  return known.filter((b) => names.includes(b.name));
 }
 
 async function main(names: readonly string[]): Promise<number> {
@@ -43,6 +48,11 @@ cleanUpOnInterrupt((signal) => `Interrupted (${signal}); stopping every process 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   async (error: unknown) => {
+    if (error instanceof FlinkUnavailableError) {
+      process.stderr.write(`${error.message}\n`);
+      await cleanupAll();
+      process.exit(1);
+    }
     const detail = error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`Benchmark failed: ${detail}\n`);
     await cleanupAll();

@@ -19,8 +19,8 @@ const RUNS = 5;
 const RECORDS = 30_000_000;
 const REQUESTS_PER_SECOND = 200;
 
-/** Latencies (ms) of the requests one run made, per path. */
-type Latencies = Map<string, number[]>;
+/** Latencies (ms) of the requests one run made, per path (/jobs/... paths grouped as /jobs/:jobid). */
+export type Latencies = Map<string, number[]>;
 
 /** One GET over a keep-alive agent: the milliseconds until the whole body arrived. */
 function timedGet(agent: Agent, url: string): Promise<number> {
@@ -36,10 +36,10 @@ function timedGet(agent: Agent, url: string): Promise<number> {
 }
 
 /**
- * Sends requests at a steady rate, alternating over `paths`, until stop() is called; each request
+ * Sends requests at a steady rate (200/s), alternating over `paths`, until stop() is called; each request
  * goes out at its planned time whether or not the previous one came back (an open-loop load).
  */
-function steadyLoad(baseUrl: () => string | undefined, paths: () => readonly string[]): { stop(): Promise<Latencies> } {
+export function steadyLoad(baseUrl: () => string | undefined, paths: () => readonly string[]): { stop(): Promise<Latencies> } {
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
   const latencies: Latencies = new Map();
   const inFlight = new Set<Promise<void>>();
@@ -82,7 +82,7 @@ function steadyLoad(baseUrl: () => string | undefined, paths: () => readonly str
   };
 }
 
-function percentile(values: readonly number[], p: number): number {
+export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }

@@ -29,7 +29,9 @@ export function mergeResults(previous: ResultsFile, fresh: readonly BenchResult[
 }
 
 function formatNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+  if (Number.isInteger(value)) return String(value);
+  // Ratios such as 0.04 would print as 0.0 with one decimal; keep two significant digits below 1.
+  return Math.abs(value) < 1 ? String(Number(value.toPrecision(2))) : value.toFixed(1);
 }
 
 function targetCell(row: MetricResult): string {
