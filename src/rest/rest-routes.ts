@@ -22,6 +22,17 @@ import { resourceRequirementsHandler, updateResourceRequirementsHandler } from '
 import { savepointStatusHandler, stopWithSavepointHandler, triggerSavepointHandler } from './handlers/savepoint-handlers.js';
 import { taskManagerDetailsHandler, taskManagersHandler } from './handlers/task-managers-handler.js';
 import { vertexDetailsHandler, vertexTaskManagersHandler } from './handlers/vertex-handlers.js';
+import {
+  attemptAccumulatorsHandler,
+  jobAccumulatorsHandler,
+  subtaskAttemptHandler,
+  subtaskDetailsHandler,
+  subtasksAccumulatorsHandler,
+  subtaskTimesHandler,
+  vertexAccumulatorsHandler,
+} from './handlers/subtask-handlers.js';
+import { backPressureHandler, flameGraphHandler, watermarksHandler } from './handlers/vertex-runtime-handlers.js';
+import { executionResultHandler } from './handlers/execution-result-handler.js';
 import { registerWebUi } from './handlers/web-ui-handler.js';
 import { Router } from './router.js';
 import { jobManagerLogs, logFileHandler, logListHandler, ownLogHandler, taskManagerLogs } from './handlers/log-handlers.js';
@@ -57,7 +68,7 @@ export interface JarRoutes {
 export function createRestRouter(gateway: DispatcherGateway, metrics: MetricQuery = NO_METRIC_QUERY, jars?: JarRoutes): Router {
   const jobs = gateway.jobGateway;
   const router = registerLogRoutes(jars === undefined ? new Router() : registerJarRoutes(new Router(), jars), gateway);
-  return registerMetricRoutes(registerWebUi(router), metrics)
+  return registerSubtaskRoutes(registerMetricRoutes(registerWebUi(router), metrics), gateway, metrics)
     .beforeStop(() => jobs.whenOperationResultsAccessed(UNREAD_RESULTS_GRACE_MS))
     .add('GET', '/config', dashboardConfigHandler(jobs))
     .add('GET', '/overview', clusterOverviewHandler(gateway))
@@ -75,6 +86,7 @@ export function createRestRouter(gateway: DispatcherGateway, metrics: MetricQuer
     .add('GET', '/jobs/:jobid/jobmanager/config', jobManagerConfigHandler(jobs))
     .add('GET', '/jobs/:jobid/jobmanager/environment', jobManagerEnvironmentHandler(jobs))
     .add('GET', '/jobs/:jobid/exceptions', jobExceptionsHandler(jobs))
+    .add('GET', '/jobs/:jobid/execution-result', executionResultHandler(jobs))
     .add('GET', '/jobs/:jobid/vertices/:vertexid', vertexDetailsHandler(jobs))
     .add('GET', '/jobs/:jobid/vertices/:vertexid/taskmanagers', vertexTaskManagersHandler(jobs))
     .add('GET', '/jobs/:jobid/checkpoints', checkpointStatisticsHandler(jobs))
@@ -89,6 +101,23 @@ export function createRestRouter(gateway: DispatcherGateway, metrics: MetricQuer
     .add('PATCH', '/jobs/:jobid/rescaling', rescalingHandler())
     .add('GET', '/jobs/:jobid/rescaling/:triggerid', rescalingStatusHandler())
     .add('GET', '/jobs/:jobid/parallelism-history', parallelismHistoryHandler(jobs));
+}
+
+/** A vertex's subtasks one by one, their state times, back pressure, watermarks and (empty) accumulators. */
+function registerSubtaskRoutes(router: Router, gateway: DispatcherGateway, metrics: MetricQuery): Router {
+  const jobs = gateway.jobGateway;
+  const subtask = '/jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex';
+  return router
+    .add('GET', '/jobs/:jobid/accumulators', jobAccumulatorsHandler(jobs))
+    .add('GET', '/jobs/:jobid/vertices/:vertexid/accumulators', vertexAccumulatorsHandler(jobs))
+    .add('GET', '/jobs/:jobid/vertices/:vertexid/subtasks/accumulators', subtasksAccumulatorsHandler(jobs))
+    .add('GET', '/jobs/:jobid/vertices/:vertexid/subtasktimes', subtaskTimesHandler(jobs))
+    .add('GET', '/jobs/:jobid/vertices/:vertexid/backpressure', backPressureHandler(jobs, metrics))
+    .add('GET', '/jobs/:jobid/vertices/:vertexid/watermarks', watermarksHandler(jobs, metrics))
+    .add('GET', '/jobs/:jobid/vertices/:vertexid/flamegraph', flameGraphHandler(jobs))
+    .add('GET', subtask, subtaskDetailsHandler(jobs))
+    .add('GET', `${subtask}/attempts/:attempt`, subtaskAttemptHandler(jobs))
+    .add('GET', `${subtask}/attempts/:attempt/accumulators`, attemptAccumulatorsHandler(jobs));
 }
 
 /** The log files of the JobManager and of each TaskManager (Flink's log list, file, log and stdout handlers). */

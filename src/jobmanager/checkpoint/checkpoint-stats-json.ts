@@ -117,10 +117,12 @@ export function renderSubtaskDetails(stats: CheckpointStats, task: TaskCheckpoin
       alignment: { buffered: zero, processed: zero, persisted: zero, duration: summaryOf((s) => Math.round(s.alignmentDurationMs)) },
       start_delay: zero,
     },
+    // className is the Jackson type tag Flink writes on each subtask's statistics.
     subtasks: task.subtasks.map((subtask, index) =>
       subtask === undefined
-        ? { index, status: 'pending_or_failed' }
+        ? { className: 'pending', index, status: 'pending_or_failed' }
         : {
+            className: 'completed',
             index,
             status: 'completed',
             ack_timestamp: subtask.ackTimestamp,

@@ -145,7 +145,7 @@ export function subtaskJson(subtask: SubtaskAttemptDetails): Record<string, unkn
 }
 
 /** The host part of `host:port` (or of `[v6]:port`). */
-function hostOf(endpoint: string): string {
+export function hostOf(endpoint: string): string {
   const match = /^\[?([^\]]*?)\]?:\d+$/.exec(endpoint);
   return match?.[1] ?? endpoint;
 }

@@ -2,7 +2,7 @@ import type { JobGateway } from '../../rpc/gateways/job-gateway.js';
 import { jobIdParam, vertexIdParam } from '../request-params.js';
 import type { RestHandler } from '../router.js';
 import { aggregatedJson } from './aggregated-stats.js';
-import { ioMetricsJson, subtaskJson, upperCaseTaskCounts } from './job-json.js';
+import { hostOf, ioMetricsJson, subtaskJson, upperCaseTaskCounts } from './job-json.js';
 
 /** GET /jobs/:jobid/vertices/:vertexid (Flink's JobVertexDetailsInfo): every subtask with its TaskManager. */
 export function vertexDetailsHandler(jobs: JobGateway): RestHandler {
@@ -35,6 +35,8 @@ export function vertexTaskManagersHandler(jobs: JobGateway): RestHandler {
         now: vertex.now,
         taskmanagers: vertex.taskManagers.map((group) => ({
           endpoint: group.endpoint,
+          // Flink 1.x still writes the deprecated host beside the endpoint.
+          host: hostOf(group.endpoint),
           status: group.status,
           'start-time': group.startTime,
           'end-time': group.endTime,

@@ -102,6 +102,8 @@ export interface SubtaskAttemptDetails {
   readonly duration: number;
   /** Milliseconds spent in CREATED, SCHEDULED, DEPLOYING, INITIALIZING and RUNNING. */
   readonly statusDurations: Readonly<Partial<Record<ExecutionState, number>>>;
+  /** When the attempt entered each state it has reached (REST subtasktimes). */
+  readonly stateTimestamps: Readonly<Partial<Record<ExecutionState, number>>>;
   readonly metrics: IoMetrics;
 }
 

@@ -35,6 +35,7 @@ export function subtaskAttempt(jobId: string, execution: Execution, metrics: Sub
     endTime,
     duration: durationOf(startTime, endTime, now),
     statusDurations: statusDurations(execution, now),
+    stateTimestamps: { ...execution.stateTimestamps },
     metrics: attemptIoMetrics(metrics, jobId, execution),
   };
 }

@@ -156,8 +156,10 @@ describe('GET /jobs/:jobid/checkpoints rendering', () => {
     tracker.reportPending(7, 'CHECKPOINT', 1_000, VERTICES);
     tracker.reportAcknowledged(7, 'aaaa', 1_040, 100, { index: 1, syncDurationMs: 2.4, asyncDurationMs: 30, alignmentDurationMs: 5 });
     const details = tracker.renderSubtaskDetails(7, 'aaaa')!;
-    // The schema names only the base type of a subtask; Flink's completed subtasks add these fields.
+    // The schema names only the base type of a subtask; Flink's completed subtasks add these fields,
+    // and every subtask carries Jackson's type tag.
     const completedFields = [
+      'className',
       'ack_timestamp',
       'end_to_end_duration',
       'state_size',
@@ -174,7 +176,7 @@ describe('GET /jobs/:jobid/checkpoints rendering', () => {
       [],
     );
     const subtasks = details.subtasks as Array<Record<string, unknown>>;
-    assert.deepEqual(subtasks[0], { index: 0, status: 'pending_or_failed' });
+    assert.deepEqual(subtasks[0], { className: 'pending', index: 0, status: 'pending_or_failed' });
     assert.deepEqual(
       [subtasks[1]!.status, subtasks[1]!.ack_timestamp, subtasks[1]!.end_to_end_duration, subtasks[1]!.state_size, subtasks[1]!.checkpoint],
       ['completed', 1_040, 40, 100, { sync: 2, async: 30 }],
