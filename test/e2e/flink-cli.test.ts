@@ -87,12 +87,7 @@ describe('bin/flink against a Reactive Mode standalone job', () => {
       new RegExp(`^Triggering savepoint for job ${jobId}\\.\\nWaiting for response\\.\\.\\.\\nSavepoint completed\\. Path: file:`),
     );
     const defaultDirectory = savepointDirectory(savepoint.stdout);
-    assert.match(
-      savepoint.stdout,
-      new RegExp(
-        `\\nYou can resume your program from this savepoint with the run command\\.\\nOn an application cluster: \\./bin/standalone-job\\.sh start --fromSavepoint file:${defaultDirectory} -j <job class>$`,
-      ),
-    );
+    assert.match(savepoint.stdout, /\nYou can resume your program from this savepoint with the run command\.\n?$/);
     assert.ok(defaultDirectory.startsWith(`${savepoints}/savepoint-${jobId.slice(0, 6)}-`), defaultDirectory);
     assert.ok(existsSync(join(defaultDirectory, '_metadata')));
     const explicit = join(dist.dir, 'explicit-savepoints');

@@ -31,9 +31,8 @@ export async function triggerSavepoint(
   const body = { 'target-directory': targetDirectory ?? null, 'cancel-job': false };
   const path = await runOperation(client, jobId, `/jobs/${jobId}/savepoints`, body, print);
   print(`Savepoint completed. Path: ${path}`);
-  // Flink's line, true now that `flink run -s` exists; the second names the way back for an application cluster.
+  // Flink's output exactly, to its last line: scripts parse it (compare-flink checks it).
   print('You can resume your program from this savepoint with the run command.');
-  print(`On an application cluster: ./bin/standalone-job.sh start --fromSavepoint ${path} -j <job class>`);
 }
 
 /** `flink stop [-p <dir>] [-d] <jobId>`: stops the job with a savepoint and prints its path. */
