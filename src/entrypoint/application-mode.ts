@@ -30,6 +30,9 @@ export function exitCodeOf(outcome: ApplicationOutcome): number {
   return outcome.result.status === 'FAILED' ? APPLICATION_FAILED_EXIT_CODE : 0;
 }
 
+/** How long main may run before submitting until `start` is told it is stuck (Flink's own mains submit within a second). */
+const SLOW_MAIN_MS = 10_000;
+
 /**
  * Runs the application of a standalone-job cluster: locates and starts the job, reports readiness
  * once it is submitted, and resolves with the exit code when it is over.
@@ -67,6 +70,19 @@ export async function runApplication(
   }
   const prepared = await runner.prepare();
   const { submitted, finished } = runner.run(prepared);
+  // main runs on its own thread, so a main that never submits cannot wedge this one: say what it
+  // is once it has taken long, and let `start` return, since REST and `stop` keep working.
+  let slow = false;
+  const slowMain = setTimeout(() => {
+    slow = true;
+    const what = `the job's main (${prepared.archive.mainClass}) has run for ${SLOW_MAIN_MS / 1000} s without submitting a job; it may be computing, waiting or looping forever`;
+    log.warn(`${what}. REST and standalone-job.sh stop keep working.`);
+    reportReadiness({
+      type: 'waiting',
+      summary: `JobManager is up (REST API and web UI at ${restUrl}), but ${what}. See the log; standalone-job.sh stop stops it.`,
+    });
+  }, SLOW_MAIN_MS);
+  slowMain.unref();
   let job;
   try {
     job = await submitted;
@@ -74,7 +90,10 @@ export async function runApplication(
     log.error(`Application failed before submitting its job: ${describeError(error)}`, error);
     reportReadiness({ type: 'failed', message: `the job's main failed: ${describeError(error)}` });
     return APPLICATION_FAILED_EXIT_CODE;
+  } finally {
+    clearTimeout(slowMain);
   }
+  if (slow) log.info(`The job's main submitted job ${job.jobName} (${job.jobId}) after all.`);
   reportReadiness({
     type: 'ready',
     summary: `JobManager is ready: job ${job.jobName} (${job.jobId}) submitted; REST API and web UI at ${restUrl}`,

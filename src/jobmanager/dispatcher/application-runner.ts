@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { runProgramMain } from '../../api/program-runner.js';
 import type { JobExecutionResult } from '../../api/environment/program-context.js';
 import { ProgramError, TsFlinkError } from '../../core/errors.js';
 import { newJobId } from '../../core/ids.js';
@@ -14,6 +13,7 @@ import type { JobProgram } from '../../runtime/task-contract.js';
 import type { JobMaster } from '../jobmaster/job-master.js';
 import type { JobResult } from '../scheduler/scheduler-ng.js';
 import type { Dispatcher } from './dispatcher.js';
+import { runProgramMainOffThread } from './program-thread.js';
 
 const log = getLogger('application');
 
@@ -43,7 +43,7 @@ export type ApplicationOutcome =
 
 /**
  * Application mode (Flink's ApplicationDispatcherBootstrap): find the job in lib/ and usrlib/, run
- * its main here on the JobManager, submit what execute() builds, and finish when main returns.
+ * its main on a thread of the JobManager, submit what execute() builds, and finish when main returns.
  */
 export class ApplicationRunner {
   private submitted: JobMaster | undefined;
@@ -75,10 +75,11 @@ export class ApplicationRunner {
       this.onSubmitted = resolve;
     });
     const archive: JobArchive = { ...prepared.archive, programArgs: this.settings.programArgs, defaults: this.settings.defaults };
-    const finished = runProgramMain(prepared.moduleUrl, this.settings.programArgs, this.settings.defaults, (program) =>
+    // main runs on a worker thread: one that loops or waits forever leaves REST, RPC and signals alive.
+    const finished = runProgramMainOffThread(prepared.moduleUrl, this.settings.programArgs, this.settings.defaults, (program) =>
       this.execute(program, archive),
     )
-      .then(async (): Promise<ApplicationOutcome> => {
+      .finished.then(async (): Promise<ApplicationOutcome> => {
         const job = this.submitted;
         if (job === undefined) throw new ProgramError('The application finished without submitting a job.');
         return { kind: 'job', result: await job.whenTerminated() };

@@ -1,6 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runProgramMain } from '../../../api/program-runner.js';
 import type { Configuration } from '../../../config/configuration.js';
 import { describeError, ProgramError } from '../../../core/errors.js';
 import { newJobId } from '../../../core/ids.js';
@@ -21,6 +20,7 @@ import type { JobProgram } from '../../../runtime/task-contract.js';
 import { savepointPathProblem } from '../../checkpoint/checkpoint-directory-loader.js';
 import type { JobSubmission } from '../../jobmaster/job-master.js';
 import { programDefaults } from '../program-defaults.js';
+import { runProgramMainOffThread } from '../program-thread.js';
 import { planDescription } from '../views/job-overview-view.js';
 import type { JarStore } from './jar-store.js';
 
@@ -28,7 +28,7 @@ const log = getLogger('dispatcher');
 
 /** Thrown out of execute() to stop a main whose plan was all that was wanted (Flink's ProgramAbortException). */
 class PlanCaptured extends ProgramError {
-  constructor(readonly program: JobProgram) {
+  constructor() {
     super('plan captured');
   }
 }
@@ -73,12 +73,18 @@ export class JarSubmitter implements JarGateway {
   async planJar(jarId: string, request: JarProgramRequest): Promise<JarPlan> {
     const prepared = await this.prepare(jarId, request.entryClass);
     const defaults = programDefaults(this.configuration, request.parallelism);
+    let captured: JobProgram | undefined;
+    const thread = runProgramMainOffThread(prepared.moduleUrl, request.programArgs, defaults, (program) => {
+      captured = program;
+      return Promise.reject(new PlanCaptured());
+    });
     try {
-      await runProgramMain(prepared.moduleUrl, request.programArgs, defaults, (program) => Promise.reject(new PlanCaptured(program)));
+      await thread.finished;
     } catch (error) {
-      if (error instanceof PlanCaptured) return planOf(error.program, request.jobId ?? newJobId(), defaults);
+      if (captured !== undefined) return planOf(captured, request.jobId ?? newJobId(), defaults);
       throw programFailed(error);
     } finally {
+      await thread.terminate();
       await rm(prepared.dir, { recursive: true, force: true });
     }
     throw new JarRequestError('BAD_REQUEST', `The main method of ${prepared.mainClass} returned without executing a job.`);
@@ -94,7 +100,7 @@ export class JarSubmitter implements JarGateway {
     const archive = await this.archiveOf(prepared, request.programArgs, defaults);
     return new Promise<string>((resolve, reject) => {
       let submitted: string | undefined;
-      const main = runProgramMain(prepared.moduleUrl, request.programArgs, defaults, async (program) => {
+      const main = runProgramMainOffThread(prepared.moduleUrl, request.programArgs, defaults, async (program) => {
         if (submitted !== undefined) throw new ProgramError('A jar run submits one job: this main called execute() more than once.');
         const jobId = request.jobId ?? newJobId();
         await this.submit({
@@ -108,7 +114,7 @@ export class JarSubmitter implements JarGateway {
         submitted = jobId;
         resolve(jobId);
         return { jobName: program.graph.jobName, jobId, netRuntimeMs: 0 };
-      });
+      }).finished;
       main
         .then(
           () => {
