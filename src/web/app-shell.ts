@@ -6,6 +6,7 @@ import { NotAvailableView } from './not-available-view.js';
 import { OverviewView } from './overview-view.js';
 import { getJson } from './rest-client.js';
 import type { ClusterOverview } from './rest-types.js';
+import { SubmitView } from './submit-view.js';
 import { TaskManagerView } from './task-manager-view.js';
 import { TaskManagersView } from './task-managers-view.js';
 import type { View } from './view.js';
@@ -102,6 +103,8 @@ function createView(route: Route): View {
       return new TaskManagersView();
     case 'taskmanager':
       return new TaskManagerView(route.taskManagerId);
+    case 'submit':
+      return new SubmitView();
     case 'not-available':
       return new NotAvailableView(route.hash);
   }
@@ -109,5 +112,6 @@ function createView(route: Route): View {
 
 /** Which nav entry a route belongs to (a job page is reached from the overview). */
 function navSection(route: Route): string {
+  if (route.page === 'submit') return 'submit';
   return route.page === 'taskmanager' || route.page === 'taskmanagers' ? 'taskmanagers' : 'overview';
 }

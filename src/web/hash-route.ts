@@ -4,14 +4,16 @@ export type Route =
   | { readonly page: 'job'; readonly jobId: string; readonly vertexId: string | undefined }
   | { readonly page: 'taskmanagers' }
   | { readonly page: 'taskmanager'; readonly taskManagerId: string }
+  /** Flink's "Submit New Job" page: upload a jar, run it. */
+  | { readonly page: 'submit' }
   /** A route of Flink's dashboard that tsflink's does not have (yet): say so instead of showing another page. */
   | { readonly page: 'not-available'; readonly hash: string };
 
 /**
  * Reads a route from tsflink's own hashes (`#/jobs/<id>[/vertices/<id>]`, `#/taskmanagers[/<id>]`)
  * and from the ones Flink's dashboard uses, so a bookmark from Flink works: `#/overview`,
- * `#/job/running`, `#/job/completed`, `#/job/<id>/<tab>`, `#/task-manager[/<id>/<tab>]`. Anything
- * else (Flink's `#/job-manager/...` and `#/submit` pages, typos) is the not-available page.
+ * `#/job/running`, `#/job/completed`, `#/job/<id>/<tab>`, `#/task-manager[/<id>/<tab>]`, `#/submit`.
+ * Anything else (Flink's `#/job-manager/...` pages, typos) is the not-available page.
  */
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -26,6 +28,7 @@ export function parseRoute(hash: string): Route {
   }
   if (first === 'job' && (second === 'running' || second === 'completed') && third === undefined) return { page: 'overview' };
   if (first === 'job' && second !== undefined && /^[0-9a-f]{32}$/i.test(second)) return { page: 'job', jobId: second, vertexId: undefined };
+  if (first === 'submit' && second === undefined) return { page: 'submit' };
   if (first === 'taskmanagers' || first === 'task-manager') {
     return second === undefined ? { page: 'taskmanagers' } : { page: 'taskmanager', taskManagerId: second };
   }
@@ -43,6 +46,8 @@ export function routeHref(route: Route): string {
       return '#/taskmanagers';
     case 'taskmanager':
       return `#/taskmanagers/${encodeURIComponent(route.taskManagerId)}`;
+    case 'submit':
+      return '#/submit';
     case 'not-available':
       return route.hash;
   }

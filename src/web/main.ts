@@ -29,6 +29,9 @@ async function start(): Promise<void> {
   const refreshMs = typeof interval === 'number' && interval > 0 ? Math.max(MIN_REFRESH_MS, interval) : DEFAULT_REFRESH_MS;
   const version = config['flink-version'];
   if (version !== undefined) element('version').textContent = `Version ${version}`;
+  // Offered only where the cluster accepts jars (a session with web.submit.enable), as in Flink.
+  if (config.features?.['web-submit'] === true)
+    element('nav').querySelector<HTMLElement>('[data-page="submit"]')?.removeAttribute('hidden');
   new AppShell(
     {
       main: element('main'),

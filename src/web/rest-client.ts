@@ -47,6 +47,29 @@ export async function patch(path: string): Promise<void> {
     throw new RestClientError(path, response.status, `PATCH ${path} answered ${response.status}: ${errorText(await response.text())}`);
 }
 
+/**
+ * Sends a body (JSON, or a multipart form for an upload) with `method` and parses the JSON answer;
+ * a refusal throws with the JobManager's message.
+ */
+export async function send<T>(method: 'POST' | 'DELETE', path: string, body?: FormData | object): Promise<T> {
+  const init: RequestInit =
+    body === undefined
+      ? { method }
+      : body instanceof FormData
+        ? { method, body }
+        : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
+  let response: Response;
+  try {
+    // Uploads and runs take as long as the jar and its main do; no dashboard timeout applies.
+    response = await fetch(path, init);
+  } catch (error) {
+    throw new RestClientError(path, 0, `Cannot reach the JobManager (${error instanceof Error ? error.message : String(error)}).`);
+  }
+  const text = await response.text();
+  if (!response.ok) throw new RestClientError(path, response.status, `${method} ${path} answered ${response.status}: ${errorText(text)}`);
+  return (text === '' ? {} : JSON.parse(text)) as T;
+}
+
 /** Like getJson, but a missing endpoint or entity yields undefined: for the sections that may not exist yet. */
 export async function getOptionalJson<T>(path: string): Promise<T | undefined> {
   try {

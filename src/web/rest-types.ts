@@ -6,6 +6,19 @@ export interface DashboardConfig {
   readonly 'refresh-interval'?: number;
   readonly 'flink-version'?: string;
   readonly 'timezone-name'?: string;
+  /** What the dashboard may offer: `web.submit.enable`, `web.cancel.enable`, ... */
+  readonly features?: { readonly 'web-submit'?: boolean; readonly 'web-cancel'?: boolean };
+}
+
+/** GET /jars: the jars uploaded to a session cluster (Flink's JarListInfo). */
+export interface JarList {
+  readonly address: string;
+  readonly files: ReadonlyArray<{
+    readonly id: string;
+    readonly name: string;
+    readonly uploaded: number;
+    readonly entry: ReadonlyArray<{ readonly name: string; readonly description: string | null }>;
+  }>;
 }
 
 /** GET /overview: cluster counts. */

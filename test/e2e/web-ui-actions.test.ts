@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
+import { FLINK_HOME, getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -53,6 +53,44 @@ describe('web UI actions on a session cluster', () => {
     );
     assert.match(dialogs[0] ?? '', new RegExp(`Cancel job CarTopSpeedWindowingExample \\(${jobId}\\)\\?`));
     await page.locator('[data-testid="cancel-job"]').waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it('uploads a jar on the Submit New Job page, runs it with its arguments, opens the job, and deletes the jar', async () => {
+    const page = await context!.newPage();
+    page.on('dialog', (dialog) => {
+      dialog.accept().catch(() => undefined);
+    });
+    await page.goto(`${url}/#/overview`);
+    await page.locator('[data-testid="nav-submit"]').click({ timeout: 30_000 });
+    await page.locator('[data-testid="jar-file"]').setInputFiles(join(FLINK_HOME, 'examples', 'streaming', 'TopSpeedWindowing.jar'));
+    await page.locator('[data-testid="jar-upload"]').click();
+    const row = page.locator('[data-testid="jar-row"]').filter({ hasText: 'TopSpeedWindowing.jar' });
+    await row.waitFor({ timeout: 30_000 });
+    assert.equal(
+      await row.locator('[data-testid="run-entry-class"]').inputValue(),
+      'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing',
+    );
+    await row.locator('[data-testid="run-parallelism"]').fill('1');
+    await row.locator('[data-testid="run-args"]').fill('--execution-mode STREAMING');
+    await row.locator('[data-testid="jar-run"]').click();
+    await page.waitForURL(/#\/jobs\/[0-9a-f]{32}$/, { timeout: 30_000 });
+    const jobId = /#\/jobs\/([0-9a-f]{32})$/.exec(page.url())![1]!;
+    const job = await getJson<{ name: string; state: string; 'job-type'?: string }>(url, `/jobs/${jobId}`);
+    assert.equal(job.name, 'CarTopSpeedWindowingExample');
+    await fetch(`${url}/jobs/${jobId}?mode=cancel`, { method: 'PATCH' });
+    await waitFor('the submitted job to be canceled', async () =>
+      (await getJson<{ state: string }>(url, `/jobs/${jobId}`)).state === 'CANCELED' ? true : undefined,
+    );
+    await page.goto(`${url}/#/submit`);
+    await page
+      .locator('[data-testid="jar-row"]')
+      .filter({ hasText: 'TopSpeedWindowing.jar' })
+      .locator('[data-testid="jar-delete"]')
+      .click({ timeout: 30_000 });
+    await waitFor('the jar to be deleted', async () =>
+      (await getJson<{ files: unknown[] }>(url, '/jars')).files.length === 0 ? true : undefined,
+    );
+    await page.locator('[data-testid="jar-row"]').waitFor({ state: 'detached', timeout: 30_000 });
   });
 
   it("shows a not-available page for Flink's dashboard pages tsflink lacks, and opens Flink's TaskManager link", async () => {

@@ -6,7 +6,7 @@ const JOB = '0123456789abcdef0123456789abcdef';
 
 describe("the dashboard's routes", () => {
   it("reads tsflink's own hashes and round-trips them", () => {
-    for (const hash of ['#/overview', `#/jobs/${JOB}`, `#/jobs/${JOB}/vertices/v1`, '#/taskmanagers', '#/taskmanagers/tm-1']) {
+    for (const hash of ['#/overview', `#/jobs/${JOB}`, `#/jobs/${JOB}/vertices/v1`, '#/taskmanagers', '#/taskmanagers/tm-1', '#/submit']) {
       assert.equal(routeHref(parseRoute(hash)), hash, hash);
     }
     assert.deepEqual(parseRoute(''), { page: 'overview' });
@@ -21,7 +21,7 @@ describe("the dashboard's routes", () => {
   });
 
   it('names every other address as not available instead of showing the overview', () => {
-    for (const hash of ['#/job-manager/config', '#/job-manager/logs', '#/submit', '#/nonsense', '#/job/not-a-job-id']) {
+    for (const hash of ['#/job-manager/config', '#/job-manager/logs', '#/submit/extra', '#/nonsense', '#/job/not-a-job-id']) {
       assert.deepEqual(parseRoute(hash), { page: 'not-available', hash }, hash);
     }
   });
