@@ -59,7 +59,7 @@ export class GraphDeployment {
     if (execution === undefined) return false;
     if (typeof update.recordsSinceCheckpoint === 'number') execution.recordsSinceCheckpoint = update.recordsSinceCheckpoint;
     if (!execution.transitionTo(update.state, update.error)) return true;
-    if (update.state === 'FAILED') this.fail(execution, update.error ?? { name: 'Error', message: 'task failed', stack: 'task failed' });
+    if (execution.state === 'FAILED') this.fail(execution, update.error ?? { name: 'Error', message: 'task failed', stack: 'task failed' });
     else this.checkProgress();
     return true;
   }
@@ -74,7 +74,7 @@ export class GraphDeployment {
       );
       error.name = 'TaskManagerLostException';
       execution.transitionTo('FAILED', error);
-      this.fail(execution, error);
+      if (execution.state === 'FAILED') this.fail(execution, error);
     }
   }
 

@@ -33,9 +33,12 @@ export class Execution {
   /** Moves to `state` unless already terminal; returns whether it changed. */
   transitionTo(state: ExecutionState, failure?: SerializedError): boolean {
     if (this.isTerminal || this.state === state) return false;
-    this.state = state;
-    this.stateTimestamps[state] = Date.now();
-    if (failure !== undefined) this.failure = failure;
+    // As in Flink's Execution: a task that fails while it is being canceled (its upstream went
+    // away first, say) completes the cancel; it is CANCELED, not FAILED.
+    const next = state === 'FAILED' && this.state === 'CANCELING' ? 'CANCELED' : state;
+    this.state = next;
+    this.stateTimestamps[next] = Date.now();
+    if (failure !== undefined && next === 'FAILED') this.failure = failure;
     return true;
   }
 
