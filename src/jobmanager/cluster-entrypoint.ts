@@ -128,6 +128,7 @@ export class ClusterEntrypoint {
       this.dispatcher,
       this.dispatcher.metricQuery,
       submitter === undefined ? undefined : { gateway: submitter, address: () => this.restUrl },
+      () => this.restUrl,
     );
     let lastError: unknown;
     for (const port of ports) {

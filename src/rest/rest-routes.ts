@@ -33,6 +33,7 @@ import {
 } from './handlers/subtask-handlers.js';
 import { backPressureHandler, flameGraphHandler, watermarksHandler } from './handlers/vertex-runtime-handlers.js';
 import { executionResultHandler } from './handlers/execution-result-handler.js';
+import { jobManagerLogUrlHandler, taskManagerLogUrlHandler } from './handlers/log-url-handlers.js';
 import { registerWebUi } from './handlers/web-ui-handler.js';
 import { Router } from './router.js';
 import { jobManagerLogs, logFileHandler, logListHandler, ownLogHandler, taskManagerLogs } from './handlers/log-handlers.js';
@@ -65,9 +66,16 @@ export interface JarRoutes {
 }
 
 /** Every REST endpoint the JobManager serves, bound to its dispatcher gateway and its metrics. */
-export function createRestRouter(gateway: DispatcherGateway, metrics: MetricQuery = NO_METRIC_QUERY, jars?: JarRoutes): Router {
+export function createRestRouter(
+  gateway: DispatcherGateway,
+  metrics: MetricQuery = NO_METRIC_QUERY,
+  jars?: JarRoutes,
+  restAddress: () => string = () => '',
+): Router {
   const jobs = gateway.jobGateway;
-  const router = registerLogRoutes(jars === undefined ? new Router() : registerJarRoutes(new Router(), jars), gateway);
+  const router = registerLogRoutes(jars === undefined ? new Router() : registerJarRoutes(new Router(), jars), gateway)
+    .add('GET', '/jobs/:jobid/jobmanager/log-url', jobManagerLogUrlHandler(gateway, restAddress))
+    .add('GET', '/jobs/:jobid/taskmanagers/:taskmanagerid/log-url', taskManagerLogUrlHandler(gateway, restAddress));
   return registerSubtaskRoutes(registerMetricRoutes(registerWebUi(router), metrics), gateway, metrics)
     .beforeStop(() => jobs.whenOperationResultsAccessed(UNREAD_RESULTS_GRACE_MS))
     .add('GET', '/config', dashboardConfigHandler(jobs))
