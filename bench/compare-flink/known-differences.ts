@@ -48,6 +48,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       '$.exceptionHistory.entries[].taskManagerId',
       '$.exceptionHistory.entries[].taskName',
       '$.subtasks[].taskmanager-id',
+      '$.subtasks[].attempt-number',
     ],
     reason: NEWER_SCHEMA,
   },
@@ -88,16 +89,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     kind: 'not yet served',
     endpoint: '/taskmanagers/:taskmanagerid/thread-dump',
     reason: 'Node.js has no JVM thread dump; a report of the event loop and worker threads is still to come',
-  },
-  {
-    kind: 'not yet served',
-    endpoint: '/jobs/:jobid/jobmanager/log-url',
-    reason: 'needs historyserver.log.jobmanager.url-pattern, and tsflink has no history server yet',
-  },
-  {
-    kind: 'not yet served',
-    endpoint: '/jobs/:jobid/taskmanagers/:taskmanagerid/log-url',
-    reason: 'needs historyserver.log.taskmanager.url-pattern, and tsflink has no history server yet',
   },
 ];
 

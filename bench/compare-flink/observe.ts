@@ -113,6 +113,22 @@ async function captureRest(
   return answers;
 }
 
+/**
+ * Waits until every vertex of the new run has reported metrics (both systems fetch them from the
+ * TaskManagers now and then), so back pressure and metric answers are compared with data in them.
+ */
+async function metricsReported(c: ClusterUnderTest, jobId: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const job = await restGet<JobDetails>(c, `/jobs/${jobId}`);
+    const reported = await Promise.all(
+      job.vertices.map(async (v) => (await restGet<unknown[]>(c, `/jobs/${jobId}/vertices/${v.id}/subtasks/0/metrics`)).length > 0),
+    );
+    if (reported.every(Boolean)) return;
+    await sleep(200);
+  }
+}
+
 async function triggerSavepoint(c: ClusterUnderTest, jobId: string, directory: string): Promise<string> {
   const response = await fetch(`${c.restUrl}/jobs/${jobId}/savepoints`, {
     method: 'POST',
@@ -150,6 +166,7 @@ export async function observe(c: ClusterUnderTest, templates: readonly string[],
   await c.startTaskManager();
   await runningAt(c, from, 2, vertices);
   await checkpointAfter(c, mark(c));
+  await metricsReported(c, jobId);
   const trigger = await triggerSavepoint(c, jobId, `file://${join(workDir, 'rest-savepoints')}`);
   rest['running on 2 TaskManagers'] = await captureRest(c, templates, await parametersOf(c, jobId, trigger));
   from = mark(c);

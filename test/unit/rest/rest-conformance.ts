@@ -18,6 +18,10 @@ const OMITTED: Readonly<Record<string, readonly string[]>> = {
     // Flink writes other attempts only under speculative execution, which tsflink does not do.
     '$.subtasks[].other-concurrent-attempts',
   ],
+  // Flame graphs are off (Flink's default, and tsflink samples none): Flink then leaves data out too.
+  'GET /jobs/:jobid/vertices/:vertexid/flamegraph': ['$.data'],
+  // While the job runs there is no result yet; Flink leaves the field out too.
+  'GET /jobs/:jobid/execution-result': ['$.job-execution-result'],
   'GET /jobs/:jobid/exceptions': [
     // A failure of the whole job (not of one task) has no task, endpoint or TaskManager; Flink omits them too.
     '$.exceptionHistory.entries[].taskName',
