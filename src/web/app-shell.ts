@@ -1,6 +1,7 @@
 import { h, mount } from './dom.js';
 import { formatClock } from './format.js';
 import { parseRoute, type Route } from './hash-route.js';
+import { JobManagerView } from './job-manager-view.js';
 import { JobView } from './job-view.js';
 import { NotAvailableView } from './not-available-view.js';
 import { OverviewView } from './overview-view.js';
@@ -102,7 +103,9 @@ function createView(route: Route): View {
     case 'taskmanagers':
       return new TaskManagersView();
     case 'taskmanager':
-      return new TaskManagerView(route.taskManagerId);
+      return new TaskManagerView(route.taskManagerId, route.tab);
+    case 'jobmanager':
+      return new JobManagerView(route.tab);
     case 'submit':
       return new SubmitView();
     case 'not-available':
@@ -113,5 +116,6 @@ function createView(route: Route): View {
 /** Which nav entry a route belongs to (a job page is reached from the overview). */
 function navSection(route: Route): string {
   if (route.page === 'submit') return 'submit';
+  if (route.page === 'jobmanager') return 'jobmanager';
   return route.page === 'taskmanager' || route.page === 'taskmanagers' ? 'taskmanagers' : 'overview';
 }

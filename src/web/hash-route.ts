@@ -3,7 +3,9 @@ export type Route =
   | { readonly page: 'overview' }
   | { readonly page: 'job'; readonly jobId: string; readonly vertexId: string | undefined }
   | { readonly page: 'taskmanagers' }
-  | { readonly page: 'taskmanager'; readonly taskManagerId: string }
+  | { readonly page: 'taskmanager'; readonly taskManagerId: string; readonly tab?: 'logs' | 'log' | 'stdout' }
+  /** Flink's Job Manager page: configuration and logs. */
+  | { readonly page: 'jobmanager'; readonly tab: 'config' | 'logs' | 'log' | 'stdout' }
   /** Flink's "Submit New Job" page: upload a jar, run it. */
   | { readonly page: 'submit' }
   /** A route of Flink's dashboard that tsflink's does not have (yet): say so instead of showing another page. */
@@ -12,8 +14,9 @@ export type Route =
 /**
  * Reads a route from tsflink's own hashes (`#/jobs/<id>[/vertices/<id>]`, `#/taskmanagers[/<id>]`)
  * and from the ones Flink's dashboard uses, so a bookmark from Flink works: `#/overview`,
- * `#/job/running`, `#/job/completed`, `#/job/<id>/<tab>`, `#/task-manager[/<id>/<tab>]`, `#/submit`.
- * Anything else (Flink's `#/job-manager/...` pages, typos) is the not-available page.
+ * `#/job/running`, `#/job/completed`, `#/job/<id>/<tab>`, `#/task-manager[/<id>/<tab>]`, `#/submit`,
+ * `#/job-manager[/config|logs|log|stdout]`. Anything else (Flink's job-manager metrics page, typos)
+ * is the not-available page.
  */
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -29,8 +32,15 @@ export function parseRoute(hash: string): Route {
   if (first === 'job' && (second === 'running' || second === 'completed') && third === undefined) return { page: 'overview' };
   if (first === 'job' && second !== undefined && /^[0-9a-f]{32}$/i.test(second)) return { page: 'job', jobId: second, vertexId: undefined };
   if (first === 'submit' && second === undefined) return { page: 'submit' };
+  if (first === 'job-manager' && third === undefined) {
+    if (second === undefined) return { page: 'jobmanager', tab: 'config' };
+    if (second === 'config' || second === 'logs' || second === 'log' || second === 'stdout') return { page: 'jobmanager', tab: second };
+  }
   if (first === 'taskmanagers' || first === 'task-manager') {
-    return second === undefined ? { page: 'taskmanagers' } : { page: 'taskmanager', taskManagerId: second };
+    if (second === undefined) return { page: 'taskmanagers' };
+    return third === 'logs' || third === 'log' || third === 'stdout'
+      ? { page: 'taskmanager', taskManagerId: second, tab: third }
+      : { page: 'taskmanager', taskManagerId: second };
   }
   return { page: 'not-available', hash: `#/${parts.join('/')}` };
 }
@@ -45,7 +55,9 @@ export function routeHref(route: Route): string {
     case 'taskmanagers':
       return '#/taskmanagers';
     case 'taskmanager':
-      return `#/taskmanagers/${encodeURIComponent(route.taskManagerId)}`;
+      return `#/taskmanagers/${encodeURIComponent(route.taskManagerId)}${route.tab === undefined ? '' : `/${route.tab}`}`;
+    case 'jobmanager':
+      return `#/job-manager/${route.tab}`;
     case 'submit':
       return '#/submit';
     case 'not-available':

@@ -237,3 +237,11 @@ export interface TaskManagerDetailsInfo extends TaskManagerInfo {
     readonly heapMax?: number;
   };
 }
+
+/** GET /jobmanager/config: every explicitly set option, secrets masked. */
+export type ConfigEntries = ReadonlyArray<{ readonly key: string; readonly value: string }>;
+
+/** GET /jobmanager/logs and /taskmanagers/:id/logs: the process's log files (Flink's LogListInfo). */
+export interface LogList {
+  readonly logs: ReadonlyArray<{ readonly name: string; readonly size: number; readonly mtime?: number }>;
+}

@@ -3,6 +3,7 @@ import { formatAgo, formatBytes, formatTimestamp, NONE } from './format.js';
 import { routeHref } from './hash-route.js';
 import { getJson, RestClientError } from './rest-client.js';
 import type { TaskManagerDetailsInfo } from './rest-types.js';
+import { LogPanel } from './log-panel.js';
 import type { View } from './view.js';
 
 /** Flink's memory components, in the order its TaskManager page lists them. */
@@ -23,7 +24,14 @@ const MEMORY_ROWS: ReadonlyArray<readonly [key: string, label: string]> = [
 export class TaskManagerView implements View {
   readonly root = h('div', { class: 'page', 'data-testid': 'taskmanager-page' }, h('p', { class: 'empty' }, 'Loading TaskManager…'));
 
-  constructor(private readonly taskManagerId: string) {}
+  private readonly logs: LogPanel;
+
+  constructor(
+    private readonly taskManagerId: string,
+    tab?: 'logs' | 'log' | 'stdout',
+  ) {
+    this.logs = new LogPanel(`/taskmanagers/${encodeURIComponent(taskManagerId)}`, tab === 'stdout' ? { kind: 'stdout' } : { kind: 'log' });
+  }
 
   async refresh(): Promise<void> {
     let tm: TaskManagerDetailsInfo;
@@ -45,7 +53,9 @@ export class TaskManagerView implements View {
       h('h1', { class: 'page-title', 'data-testid': 'taskmanager-id' }, tm.id),
       h('div', { class: 'two-columns' }, overviewCard(tm), memoryCard(tm)),
       slotsCard(tm),
+      this.logs.root,
     );
+    await this.logs.load();
   }
 }
 

@@ -93,10 +93,31 @@ describe('web UI actions on a session cluster', () => {
     await page.locator('[data-testid="jar-row"]').waitFor({ state: 'detached', timeout: 30_000 });
   });
 
-  it("shows a not-available page for Flink's dashboard pages tsflink lacks, and opens Flink's TaskManager link", async () => {
+  it("shows the JobManager's configuration, log and stdout, and a TaskManager's log, at Flink's addresses", async () => {
     const page = await context!.newPage();
     await page.goto(`${url}/#/job-manager/config`);
-    assert.equal(await page.locator('[data-testid="not-available-hash"]').textContent({ timeout: 30_000 }), '#/job-manager/config');
+    const refreshInterval = page.locator('[data-testid="config-row"]').filter({ hasText: 'web.refresh-interval' });
+    await refreshInterval.waitFor({ timeout: 30_000 });
+    const log = page.locator('[data-testid="log-text"]');
+    await waitFor('the JobManager log in the page', async () =>
+      ((await log.textContent()) ?? '').includes('Rest endpoint listening at') ? true : undefined,
+    );
+    assert.ok((await page.locator('[data-testid="log-file"]').count()) >= 1);
+    await page.locator('[data-testid="show-stdout"]').click();
+    await waitFor('the stdout view', async () =>
+      (await page.locator('[data-testid="log-title"]').textContent()) === 'Stdout' ? true : undefined,
+    );
+    const { taskmanagers } = await getJson<{ taskmanagers: Array<{ id: string }> }>(url, '/taskmanagers');
+    // The address Flink's log-url endpoint hands out for a TaskManager.
+    await page.goto(`${url}/#/task-manager/${encodeURIComponent(taskmanagers[0]!.id)}/logs`);
+    await waitFor('the TaskManager log in the page', async () => (((await log.textContent()) ?? '').length > 20 ? true : undefined));
+    assert.match((await log.textContent()) ?? '', /TaskManager|TaskExecutor|taskexecutor/i);
+  });
+
+  it("shows a not-available page for Flink's dashboard pages tsflink lacks, and opens Flink's TaskManager link", async () => {
+    const page = await context!.newPage();
+    await page.goto(`${url}/#/job-manager/metrics`);
+    assert.equal(await page.locator('[data-testid="not-available-hash"]').textContent({ timeout: 30_000 }), '#/job-manager/metrics');
     await page.goto(`${url}/#/task-manager`);
     await page.locator('[data-testid="taskmanagers-page"]').waitFor({ timeout: 30_000 });
   });
