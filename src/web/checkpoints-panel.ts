@@ -1,4 +1,4 @@
-import { card, empty, facts, h } from './dom.js';
+import { card, empty, facts, h, statusBadge, table } from './dom.js';
 import { formatBytes, formatDuration, formatTimestamp, NONE } from './format.js';
 import type { CheckpointingStats } from './rest-types.js';
 
@@ -46,5 +46,32 @@ function miniStat(label: string, value: number, testid: string): HTMLElement {
     { class: 'mini-stat' },
     h('span', { class: 'mini-value', 'data-testid': testid }, value),
     h('span', { class: 'mini-label' }, label),
+  );
+}
+
+/** How many of the history's checkpoints the table lists, newest first. */
+const HISTORY_ROWS = 10;
+
+/** The latest checkpoints one by one (Flink's Checkpoints › History tab): status, type, times, size, acknowledgements. */
+export function renderCheckpointHistory(stats: CheckpointingStats | undefined): HTMLElement {
+  const history = [...(stats?.history ?? [])].sort((a, b) => b.id - a.id).slice(0, HISTORY_ROWS);
+  if (history.length === 0) return card('Checkpoint History', 'checkpoint-history', empty('No checkpoint yet.'));
+  const rows = history.map((checkpoint) =>
+    h(
+      'tr',
+      { 'data-testid': 'checkpoint-history-row' },
+      h('td', {}, `#${checkpoint.id}`),
+      h('td', {}, statusBadge(checkpoint.status ?? 'UNKNOWN')),
+      h('td', {}, checkpoint.is_savepoint === true ? 'Savepoint' : 'Checkpoint'),
+      h('td', {}, formatTimestamp(checkpoint.trigger_timestamp)),
+      h('td', {}, formatDuration(checkpoint.end_to_end_duration)),
+      h('td', {}, formatBytes(checkpoint.checkpointed_size ?? checkpoint.state_size)),
+      h('td', {}, `${checkpoint.num_acknowledged_subtasks ?? NONE}/${checkpoint.num_subtasks ?? NONE}`),
+    ),
+  );
+  return card(
+    'Checkpoint History',
+    'checkpoint-history',
+    table(['ID', 'Status', 'Type', 'Triggered', 'End to end', 'Size', 'Acknowledged'], rows, 'checkpoint-history-table'),
   );
 }

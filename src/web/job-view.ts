@@ -1,13 +1,15 @@
-import { renderCheckpointsPanel } from './checkpoints-panel.js';
+import { renderCheckpointHistory, renderCheckpointsPanel } from './checkpoints-panel.js';
 import { layoutDag } from './dag-layout.js';
 import { card, empty, facts, h, mount, statusBadge } from './dom.js';
 import { renderExceptionsPanel } from './exceptions-panel.js';
 import { formatDuration, formatTimestamp, NONE } from './format.js';
 import { routeHref } from './hash-route.js';
+import { renderJobConfigPanel } from './job-config-panel.js';
 import { renderJobGraph } from './job-graph-svg.js';
 import { renderParallelismTimeline } from './parallelism-timeline.js';
 import { getJson, getOptionalJson, patch, RestClientError, settle } from './rest-client.js';
 import type {
+  JobConfig,
   CheckpointingStats,
   JobDetails,
   JobExceptions,
@@ -33,6 +35,7 @@ interface JobPageData {
   readonly selected: VertexDetails | undefined;
   /** Whether the JobManager lets the UI cancel jobs (GET /config's web-cancel). */
   readonly cancelEnabled: boolean;
+  readonly jobConfig: JobConfig | undefined;
 }
 
 /** Job states a cancel can still act on. */
@@ -66,7 +69,7 @@ export class JobView implements View {
     const base = `/jobs/${encodeURIComponent(this.jobId)}`;
     const job = await getJson<JobDetails>(base);
     const selectedId = this.selectedVertexId;
-    const [plan, checkpoints, exceptions, history, throughput, selected, config] = await Promise.all([
+    const [plan, checkpoints, exceptions, history, throughput, selected, config, jobConfig] = await Promise.all([
       settle(getOptionalJson<{ plan: JobPlan }>(`${base}/plan`)),
       settle(getOptionalJson<CheckpointingStats>(`${base}/checkpoints`)),
       settle(getOptionalJson<JobExceptions>(`${base}/exceptions?maxExceptions=20`)),
@@ -77,6 +80,7 @@ export class JobView implements View {
       ),
       selectedId === undefined ? undefined : settle(getOptionalJson<VertexDetails>(`${base}/vertices/${encodeURIComponent(selectedId)}`)),
       settle(getJson<{ features?: Record<string, boolean> }>('/config')),
+      settle(getOptionalJson<JobConfig>(`${base}/config`)),
     ]);
     const cancelEnabled = config?.features?.['web-cancel'] === true;
     return {
@@ -88,6 +92,7 @@ export class JobView implements View {
       throughput,
       selected,
       cancelEnabled,
+      jobConfig,
     };
   }
 
@@ -120,6 +125,7 @@ export class JobView implements View {
         : renderSubtasksPanel(data.selected, selectedVertex.name),
       h('div', { class: 'two-columns' }, renderCheckpointsPanel(data.checkpoints), renderExceptionsPanel(data.exceptions, this.openTraces)),
       renderParallelismTimeline(data.history, new Map(job.vertices.map((vertex) => [vertex.id, vertex.name])), endTime, chartWidth),
+      h('div', { class: 'two-columns' }, renderCheckpointHistory(data.checkpoints), renderJobConfigPanel(data.jobConfig)),
     );
   }
 

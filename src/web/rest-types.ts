@@ -136,6 +136,8 @@ export interface CompletedCheckpointStats {
   readonly checkpointed_size?: number;
   readonly state_size?: number;
   readonly external_path?: string;
+  readonly num_subtasks?: number;
+  readonly num_acknowledged_subtasks?: number;
 }
 
 /** The checkpoint a run restored. */
@@ -160,6 +162,20 @@ export interface CheckpointingStats {
     readonly savepoint?: CompletedCheckpointStats | null;
     readonly failed?: (CompletedCheckpointStats & { readonly failure_message?: string }) | null;
     readonly restored?: RestoredCheckpointStats | null;
+  };
+  /** The most recent checkpoints, newest first (Flink keeps web.checkpoints.history of them). */
+  readonly history?: readonly CompletedCheckpointStats[];
+}
+
+/** GET /jobs/:jobid/config: the job's execution configuration (Flink's JobConfigInfo). */
+export interface JobConfig {
+  readonly jid: string;
+  readonly name: string;
+  readonly 'execution-config'?: {
+    readonly 'restart-strategy'?: string;
+    readonly 'job-parallelism'?: number;
+    readonly 'object-reuse-mode'?: boolean;
+    readonly 'user-config'?: Readonly<Record<string, string>>;
   };
 }
 

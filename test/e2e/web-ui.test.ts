@@ -193,6 +193,12 @@ describe('web UI', () => {
       return /^[\d,.]+\/s$/.test(rate) && Number(rate.replace(/[,/s]/g, '')) > 0;
     });
 
+    // The job's checkpoints one by one, and its configuration, as Flink's Checkpoints and Configuration tabs.
+    await waitForPage('the checkpoint history to list completed checkpoints', async () =>
+      (await texts(page, 'checkpoint-history-row')).some((row) => row.includes('COMPLETED')),
+    );
+    assert.match((await texts(page, 'job-config-restart-strategy'))[0] ?? '', /\S/);
+
     // Selecting a vertex lists its subtasks: one per TaskManager, since each TaskManager has one slot.
     await page.locator('[data-testid="graph-node"]').first().click();
     await waitForPage(
