@@ -19,8 +19,8 @@ function subtaskOf(jobs: JobGateway, request: RestRequest): { vertex: JobVertexD
 }
 
 /**
- * The attempt of the path. Only the current attempt is kept: a rescale starts a new run whose
- * attempts count from 0 again, as Flink's adaptive scheduler's new execution graph does.
+ * The attempt of the path. Only the current attempt of a subtask is kept; earlier attempts (before
+ * a restart or rescale) are not served.
  */
 function attemptOf(jobs: JobGateway, request: RestRequest): { vertex: JobVertexDetails; subtask: SubtaskAttemptDetails } {
   const found = subtaskOf(jobs, request);
