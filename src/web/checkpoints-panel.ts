@@ -52,15 +52,27 @@ function miniStat(label: string, value: number, testid: string): HTMLElement {
 /** How many of the history's checkpoints the table lists, newest first. */
 const HISTORY_ROWS = 10;
 
-/** The latest checkpoints one by one (Flink's Checkpoints › History tab): status, type, times, size, acknowledgements. */
-export function renderCheckpointHistory(stats: CheckpointingStats | undefined): HTMLElement {
+/** The latest checkpoints one by one (Flink's Checkpoints › History tab): status, type, times, size, acknowledgements; an id opens its details. */
+export function renderCheckpointHistory(
+  stats: CheckpointingStats | undefined,
+  selectedId: number | undefined,
+  onSelect: (checkpointId: number) => void,
+): HTMLElement {
   const history = [...(stats?.history ?? [])].sort((a, b) => b.id - a.id).slice(0, HISTORY_ROWS);
   if (history.length === 0) return card('Checkpoint History', 'checkpoint-history', empty('No checkpoint yet.'));
   const rows = history.map((checkpoint) =>
     h(
       'tr',
-      { 'data-testid': 'checkpoint-history-row' },
-      h('td', {}, `#${checkpoint.id}`),
+      { 'data-testid': 'checkpoint-history-row', class: checkpoint.id === selectedId ? 'selected' : undefined },
+      h(
+        'td',
+        {},
+        h(
+          'button',
+          { type: 'button', class: 'link-button', 'data-testid': 'checkpoint-link', onclick: () => onSelect(checkpoint.id) },
+          `#${checkpoint.id}`,
+        ),
+      ),
       h('td', {}, statusBadge(checkpoint.status ?? 'UNKNOWN')),
       h('td', {}, checkpoint.is_savepoint === true ? 'Savepoint' : 'Checkpoint'),
       h('td', {}, formatTimestamp(checkpoint.trigger_timestamp)),

@@ -1,3 +1,4 @@
+import { renderCheckpointDetails, type CheckpointSelection } from './checkpoint-details-panel.js';
 import { renderCheckpointHistory, renderCheckpointsPanel } from './checkpoints-panel.js';
 import { layoutDag } from './dag-layout.js';
 import { card, empty, facts, h, mount, statusBadge } from './dom.js';
@@ -9,6 +10,8 @@ import { renderJobGraph } from './job-graph-svg.js';
 import { renderParallelismTimeline } from './parallelism-timeline.js';
 import { getJson, getOptionalJson, patch, RestClientError, settle } from './rest-client.js';
 import type {
+  CheckpointDetails,
+  CheckpointSubtaskDetails,
   JobConfig,
   CheckpointingStats,
   JobDetails,
@@ -36,6 +39,8 @@ interface JobPageData {
   /** Whether the JobManager lets the UI cancel jobs (GET /config's web-cancel). */
   readonly cancelEnabled: boolean;
   readonly jobConfig: JobConfig | undefined;
+  readonly checkpointDetails: CheckpointDetails | undefined;
+  readonly checkpointSubtasks: CheckpointSubtaskDetails | undefined;
 }
 
 /** Job states a cancel can still act on. */
@@ -45,6 +50,8 @@ const CANCELLABLE = new Set(['INITIALIZING', 'CREATED', 'RUNNING', 'RESTARTING',
 export class JobView implements View {
   readonly root = h('div', { class: 'page', 'data-testid': 'job-page' }, h('p', { class: 'empty' }, 'Loading job…'));
   private readonly openTraces = new Set<string>();
+  /** The checkpoint shown in detail, chosen in the history table. */
+  private checkpoint: CheckpointSelection | undefined;
 
   constructor(
     private readonly jobId: string,
@@ -83,6 +90,14 @@ export class JobView implements View {
       settle(getOptionalJson<JobConfig>(`${base}/config`)),
     ]);
     const cancelEnabled = config?.features?.['web-cancel'] === true;
+    const chosen = this.checkpoint;
+    const detailsBase = chosen === undefined ? undefined : `${base}/checkpoints/details/${chosen.checkpointId}`;
+    const [checkpointDetails, checkpointSubtasks] = await Promise.all([
+      detailsBase === undefined ? undefined : settle(getOptionalJson<CheckpointDetails>(detailsBase)),
+      detailsBase === undefined || chosen?.vertexId === undefined
+        ? undefined
+        : settle(getOptionalJson<CheckpointSubtaskDetails>(`${detailsBase}/subtasks/${encodeURIComponent(chosen.vertexId)}`)),
+    ]);
     return {
       job,
       nodes: planNodes(plan?.plan ?? job.plan, job.vertices),
@@ -93,6 +108,8 @@ export class JobView implements View {
       selected,
       cancelEnabled,
       jobConfig,
+      checkpointDetails,
+      checkpointSubtasks,
     };
   }
 
@@ -125,7 +142,22 @@ export class JobView implements View {
         : renderSubtasksPanel(data.selected, selectedVertex.name),
       h('div', { class: 'two-columns' }, renderCheckpointsPanel(data.checkpoints), renderExceptionsPanel(data.exceptions, this.openTraces)),
       renderParallelismTimeline(data.history, new Map(job.vertices.map((vertex) => [vertex.id, vertex.name])), endTime, chartWidth),
-      h('div', { class: 'two-columns' }, renderCheckpointHistory(data.checkpoints), renderJobConfigPanel(data.jobConfig)),
+      h(
+        'div',
+        { class: 'two-columns' },
+        renderCheckpointHistory(data.checkpoints, this.checkpoint?.checkpointId, (id) =>
+          this.showCheckpoint({ checkpointId: id, vertexId: undefined }),
+        ),
+        renderJobConfigPanel(data.jobConfig),
+      ),
+      this.checkpoint !== undefined &&
+        renderCheckpointDetails(
+          this.checkpoint,
+          data.checkpointDetails,
+          data.checkpointSubtasks,
+          new Map(job.vertices.map((vertex) => [vertex.id, vertex.name])),
+          (vertexId) => this.showCheckpoint({ checkpointId: this.checkpoint!.checkpointId, vertexId }),
+        ),
     );
   }
 
@@ -143,6 +175,13 @@ export class JobView implements View {
         });
     });
     return h('div', { class: 'job-actions' }, button);
+  }
+
+  /** Opens a checkpoint (or one of its vertices) in the details card; choosing the open one closes it. */
+  private showCheckpoint(selection: CheckpointSelection): void {
+    const same = this.checkpoint?.checkpointId === selection.checkpointId && this.checkpoint.vertexId === selection.vertexId;
+    this.checkpoint = same && selection.vertexId === undefined ? undefined : selection;
+    this.refresh().catch(() => undefined);
   }
 
   /** Selecting a vertex keeps this view (no blank reload) and records the choice in the URL. */

@@ -261,3 +261,35 @@ export type ConfigEntries = ReadonlyArray<{ readonly key: string; readonly value
 export interface LogList {
   readonly logs: ReadonlyArray<{ readonly name: string; readonly size: number; readonly mtime?: number }>;
 }
+
+/** One vertex's part of a checkpoint (GET /jobs/:jobid/checkpoints/details/:checkpointid, `tasks` by vertex id). */
+export interface CheckpointTaskStats {
+  /** The checkpoint's id (Flink repeats it in each vertex's entry). */
+  readonly id: number;
+  readonly status?: string;
+  readonly latest_ack_timestamp?: number;
+  readonly end_to_end_duration?: number;
+  readonly state_size?: number;
+  readonly checkpointed_size?: number;
+  readonly num_subtasks?: number;
+  readonly num_acknowledged_subtasks?: number;
+}
+
+/** GET /jobs/:jobid/checkpoints/details/:checkpointid: one checkpoint with each vertex's statistics. */
+export interface CheckpointDetails extends CompletedCheckpointStats {
+  readonly tasks?: Readonly<Record<string, CheckpointTaskStats>>;
+}
+
+/** GET /jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid: each subtask's acknowledgement. */
+export interface CheckpointSubtaskDetails {
+  readonly subtasks?: ReadonlyArray<{
+    readonly index: number;
+    readonly status: string;
+    readonly ack_timestamp?: number;
+    readonly end_to_end_duration?: number;
+    readonly state_size?: number;
+    readonly checkpointed_size?: number;
+    readonly checkpoint?: { readonly sync?: number; readonly async?: number };
+    readonly alignment?: { readonly duration?: number };
+  }>;
+}

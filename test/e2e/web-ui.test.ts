@@ -198,6 +198,14 @@ describe('web UI', () => {
       (await texts(page, 'checkpoint-history-row')).some((row) => row.includes('COMPLETED')),
     );
     assert.match((await texts(page, 'job-config-restart-strategy'))[0] ?? '', /\S/);
+    // A checkpoint opens in detail: each vertex, then each subtask of the vertex chosen.
+    await page.locator('[data-testid="checkpoint-link"]').first().click();
+    await waitForPage(
+      'the checkpoint details to list both vertices',
+      async () => (await texts(page, 'checkpoint-vertex-row')).length === 2,
+    );
+    await page.locator('[data-testid="checkpoint-vertex-row"] button').first().click();
+    await waitForPage('the chosen vertex to list its 2 subtasks', async () => (await texts(page, 'checkpoint-subtask-row')).length === 2);
 
     // Selecting a vertex lists its subtasks: one per TaskManager, since each TaskManager has one slot.
     await page.locator('[data-testid="graph-node"]').first().click();
