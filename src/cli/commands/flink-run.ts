@@ -87,8 +87,10 @@ async function uploadJar(client: FlinkRestClient, path: string, bytes: Buffer): 
     return basename(filename);
   } catch (error) {
     if (error instanceof FlinkClientError && (error.status === 404 || error.status === 405)) {
+      // Flink's client ends a 50-line trace with the REST refusal "[POST request not allowed]";
+      // one line keeps that cause and says what to do instead.
       throw new UsageError(
-        `The JobManager at ${client.baseUrl} takes no job submissions: it is an application cluster (standalone-job.sh), which runs its one job, or a session cluster with web.submit.enable: false. Start a session cluster (start-cluster.sh) to use flink run.`,
+        `Failed to submit JobGraph: [POST request not allowed]: the JobManager at ${client.baseUrl} takes no job submissions: it is an application cluster (standalone-job.sh), which runs its one job, or a session cluster with web.submit.enable: false. Start a session cluster (start-cluster.sh) to use flink run.`,
       );
     }
     throw error;
