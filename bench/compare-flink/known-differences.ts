@@ -80,16 +80,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     paths: [path!],
     reason: IDLE_SOURCE,
   })),
-  {
-    kind: 'not yet served',
-    endpoint: '/jobmanager/thread-dump',
-    reason: 'Node.js has no JVM thread dump; a report of the event loop and worker threads is still to come',
-  },
-  {
-    kind: 'not yet served',
-    endpoint: '/taskmanagers/:taskmanagerid/thread-dump',
-    reason: 'Node.js has no JVM thread dump; a report of the event loop and worker threads is still to come',
-  },
 ];
 
 function pathMatches(pattern: string, path: string): boolean {

@@ -34,6 +34,7 @@ import {
 import { backPressureHandler, flameGraphHandler, watermarksHandler } from './handlers/vertex-runtime-handlers.js';
 import { executionResultHandler } from './handlers/execution-result-handler.js';
 import { jobManagerLogUrlHandler, taskManagerLogUrlHandler } from './handlers/log-url-handlers.js';
+import { jobManagerThreadDumpHandler, taskManagerThreadDumpHandler } from './handlers/thread-dump-handlers.js';
 import { registerWebUi } from './handlers/web-ui-handler.js';
 import { Router } from './router.js';
 import { jobManagerLogs, logFileHandler, logListHandler, ownLogHandler, taskManagerLogs } from './handlers/log-handlers.js';
@@ -75,7 +76,9 @@ export function createRestRouter(
   const jobs = gateway.jobGateway;
   const router = registerLogRoutes(jars === undefined ? new Router() : registerJarRoutes(new Router(), jars), gateway)
     .add('GET', '/jobs/:jobid/jobmanager/log-url', jobManagerLogUrlHandler(gateway, restAddress))
-    .add('GET', '/jobs/:jobid/taskmanagers/:taskmanagerid/log-url', taskManagerLogUrlHandler(gateway, restAddress));
+    .add('GET', '/jobs/:jobid/taskmanagers/:taskmanagerid/log-url', taskManagerLogUrlHandler(gateway, restAddress))
+    .add('GET', '/jobmanager/thread-dump', jobManagerThreadDumpHandler(gateway))
+    .add('GET', '/taskmanagers/:taskmanagerid/thread-dump', taskManagerThreadDumpHandler(gateway));
   return registerSubtaskRoutes(registerMetricRoutes(registerWebUi(router), metrics), gateway, metrics)
     .beforeStop(() => jobs.whenOperationResultsAccessed(UNREAD_RESULTS_GRACE_MS))
     .add('GET', '/config', dashboardConfigHandler(jobs))

@@ -1,5 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { LogDirectory } from '../daemon/log-directory.js';
+import { OWN_THREADS } from '../daemon/thread-dump.js';
+import type { ThreadInfo } from '../rpc/gateways/thread-dump.js';
 import type { LogChunk, LogFileInfo } from '../rpc/gateways/log-files.js';
 import { join } from 'node:path';
 import { describeError } from '../core/errors.js';
@@ -167,6 +169,10 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   requestLogNames(): Promise<{ log: string | undefined; stdout: string | undefined }> {
     return this.logs.requestLogNames();
+  }
+
+  requestThreadDump(): Promise<readonly ThreadInfo[]> {
+    return OWN_THREADS.requestThreadDump();
   }
 
   releaseJob(jobId: string): void {

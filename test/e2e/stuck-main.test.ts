@@ -28,6 +28,15 @@ describe("a job's main that never returns", () => {
       const [pid] = dist.pids('standalonejob');
       const overview = await getJson<{ 'jobs-running': number; taskmanagers: number }>(restUrlFrom(said), '/overview');
       assert.equal(overview['jobs-running'], 0);
+      // The thread dump shows where main is: on its own thread, not the one answering REST.
+      const { threadInfos } = await getJson<{ threadInfos: Array<{ threadName: string; stringifiedThreadInfo: string }> }>(
+        restUrlFrom(said),
+        '/jobmanager/thread-dump',
+      );
+      assert.equal(threadInfos[0]!.threadName, 'main');
+      const mainThread = threadInfos.find((thread) => thread.threadName.startsWith('worker-'));
+      assert.ok(mainThread, `no worker thread in ${threadInfos.map((thread) => thread.threadName).join(', ')}`);
+      if (fixture === 'busy-main') assert.match(mainThread.stringifiedThreadInfo, /busy-main\.mjs/);
       assert.ok(processExists(pid!));
       const stop = await dist.run('standalone-job.sh', ['stop']);
       assert.equal(stop.exitCode, 0, stop.stderr);

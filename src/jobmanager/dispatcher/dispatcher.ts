@@ -1,5 +1,7 @@
 import { getLogger } from '../../core/logging.js';
 import { LogDirectory } from '../../daemon/log-directory.js';
+import { OWN_THREADS } from '../../daemon/thread-dump.js';
+import type { ThreadDumpSource } from '../../rpc/gateways/thread-dump.js';
 import type { LogFileSource } from '../../rpc/gateways/log-files.js';
 import type { Configuration } from '../../config/configuration.js';
 import { JOB_MANAGER_RPC_ADDRESS } from '../../config/options/jobmanager-options.js';
@@ -34,6 +36,7 @@ export class Dispatcher implements DispatcherGateway {
   readonly metricQuery: MetricQuery;
   private readonly views: JobViews;
   readonly jobManagerLogs: LogFileSource = LogDirectory.ofProcess();
+  readonly jobManagerThreads: ThreadDumpSource = OWN_THREADS;
 
   constructor(
     private readonly resourceManager: ResourceManager,
@@ -105,6 +108,10 @@ export class Dispatcher implements DispatcherGateway {
   }
 
   taskManagerLogs(resourceId: string): LogFileSource | undefined {
+    return this.resourceManager.get(resourceId)?.gateway;
+  }
+
+  taskManagerThreads(resourceId: string): ThreadDumpSource | undefined {
     return this.resourceManager.get(resourceId)?.gateway;
   }
 

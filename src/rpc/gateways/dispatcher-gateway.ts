@@ -1,3 +1,4 @@
+import type { ThreadDumpSource } from './thread-dump.js';
 import type { LogFileSource } from './log-files.js';
 import type { HardwareDescription, ProcessStats, TaskExecutorMemoryConfiguration } from './task-executor-registration.js';
 import type { JobGateway } from './job-gateway.js';
@@ -51,4 +52,8 @@ export interface DispatcherGateway {
   readonly jobManagerLogs: LogFileSource;
   /** A registered TaskManager's log directory, read through its gateway; undefined for an unknown id. */
   taskManagerLogs(resourceId: string): LogFileSource | undefined;
+  /** The JobManager's own threads. */
+  readonly jobManagerThreads: ThreadDumpSource;
+  /** A registered TaskManager's threads, read through its gateway; undefined for an unknown id. */
+  taskManagerThreads(resourceId: string): ThreadDumpSource | undefined;
 }

@@ -1,11 +1,12 @@
 import type { GatewaySpec } from '../gateway.js';
 import type { CheckpointTrigger } from './checkpoint-messages.js';
 import type { LogFileSource } from './log-files.js';
+import type { ThreadDumpSource } from './thread-dump.js';
 import type { TaskDeploymentDescriptor } from './task-deployment-descriptor.js';
 import type { JobManagerHeartbeatPayload } from './task-executor-registration.js';
 
-/** A TaskManager's RPC surface, called by the JobManager over the TaskManager's connection; it serves its own log files too. */
-export interface TaskExecutorGateway extends LogFileSource {
+/** A TaskManager's RPC surface, called by the JobManager over the TaskManager's connection; it serves its own log files and thread dump too. */
+export interface TaskExecutorGateway extends LogFileSource, ThreadDumpSource {
   /** The JobManager's periodic heartbeat request. */
   requestHeartbeat(jobManagerId: string, payload: JobManagerHeartbeatPayload): void;
   /** The JobManager dropped this TaskManager (e.g. after a heartbeat timeout); it should register again. */
@@ -38,6 +39,7 @@ export const TASK_EXECUTOR_GATEWAY: GatewaySpec<TaskExecutorGateway> = {
     requestLogList: 'request',
     requestLogChunk: 'request',
     requestLogNames: 'request',
+    requestThreadDump: 'request',
   },
   timeouts: { submitTask: 60_000, cancelTask: 30_000 },
 };

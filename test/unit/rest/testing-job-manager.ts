@@ -15,6 +15,7 @@ import type { TaskExecutorGateway } from '../../../src/rpc/gateways/task-executo
 import type { RpcConnection } from '../../../src/rpc/rpc-connection.js';
 import { createRestRouter } from '../../../src/rest/rest-routes.js';
 import { RestServer } from '../../../src/rest/rest-server.js';
+import type { ThreadInfo } from '../../../src/rpc/gateways/thread-dump.js';
 
 /** A TaskManager without a log directory (it logs to its console). */
 const NO_LOGS = LogDirectory.of(undefined);
@@ -77,6 +78,8 @@ class TestingTaskExecutor implements TaskExecutorGateway {
   requestLogList = NO_LOGS.requestLogList;
   requestLogChunk = NO_LOGS.requestLogChunk;
   requestLogNames = NO_LOGS.requestLogNames;
+  requestThreadDump = (): Promise<readonly ThreadInfo[]> =>
+    Promise.resolve([{ threadName: 'main', stringifiedThreadInfo: '"main" Id=0 RUNNABLE\n' }]);
 }
 
 /**

@@ -16,6 +16,7 @@ import type { TaskDeploymentDescriptor } from '../../../../../src/rpc/gateways/t
 import type { TaskExecutorGateway } from '../../../../../src/rpc/gateways/task-executor-gateway.js';
 import { RpcConnection } from '../../../../../src/rpc/rpc-connection.js';
 import { TestingGraphDeployment } from '../../../../helpers/testing-state-context.js';
+import type { ThreadInfo } from '../../../../../src/rpc/gateways/thread-dump.js';
 
 /** A TaskManager without a log directory (it logs to its console). */
 const NO_LOGS = LogDirectory.of(undefined);
@@ -91,6 +92,8 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   requestLogList = NO_LOGS.requestLogList;
   requestLogChunk = NO_LOGS.requestLogChunk;
   requestLogNames = NO_LOGS.requestLogNames;
+  requestThreadDump = (): Promise<readonly ThreadInfo[]> =>
+    Promise.resolve([{ threadName: 'main', stringifiedThreadInfo: '"main" Id=0 RUNNABLE\n' }]);
   triggerCheckpoint(trigger: CheckpointTrigger): void {
     this.triggers.push(trigger);
   }
