@@ -52,7 +52,8 @@ describe('JSON shapes for compare-flink', () => {
 
   it('explains known differences by endpoint and path, and nothing else', () => {
     assert.equal(knownDifference('/overview', '$.taskmanagers-blocked')?.kind, 'deliberate');
-    assert.equal(knownDifference('/jobmanager/thread-dump')?.kind, 'not yet served');
+    assert.equal(knownDifference('/jobs/:jobid/resource-requirements')?.kind, 'deliberate');
+    assert.equal(knownDifference('/jobmanager/thread-dump'), undefined);
     assert.equal(knownDifference('/overview', '$.jobs-running'), undefined);
     assert.equal(knownDifference('/jobs/:jobid/vertices/:vertexid', '$.status'), undefined);
   });
