@@ -85,20 +85,32 @@ describe('runProgramMain', () => {
   });
 
   it('keeps concurrent programs apart', async () => {
+    // Each main waits on a gate the test opens, so the two interleave in a known order: the one
+    // started first builds its job last, while the other's context is current in between.
+    const gates = new Map<string, () => void>();
+    const opened = new Map<string, Promise<void>>();
+    for (const name of ['first', 'second']) opened.set(name, new Promise<void>((resolve) => gates.set(name, resolve)));
+    (globalThis as { __programGates?: Map<string, Promise<void>> }).__programGates = opened;
     const url = jobModule(
       'concurrent',
       `export async function main(args) {
       const env = StreamExecutionEnvironment.getExecutionEnvironment();
-      await new Promise((r) => setTimeout(r, Number(args[0])));
+      await globalThis.__programGates.get(args[0]);
       env.fromSequence(1, 2).print();
       await env.execute('p' + StreamExecutionEnvironment.getExecutionEnvironment().getParallelism());
     }`,
     );
-    const [a, b] = await Promise.all([
-      capture(url, ['30'], { ...FRESH_DEFAULTS, parallelism: 2 }),
-      capture(url, ['5'], { ...FRESH_DEFAULTS, parallelism: 3 }),
-    ]);
-    assert.deepEqual([a.graph.jobName, b.graph.jobName], ['p2', 'p3']);
+    try {
+      const first = capture(url, ['first'], { ...FRESH_DEFAULTS, parallelism: 2 });
+      const second = capture(url, ['second'], { ...FRESH_DEFAULTS, parallelism: 3 });
+      gates.get('second')!();
+      const b = await second;
+      gates.get('first')!();
+      const a = await first;
+      assert.deepEqual([a.graph.jobName, b.graph.jobName], ['p2', 'p3']);
+    } finally {
+      delete (globalThis as { __programGates?: unknown }).__programGates;
+    }
   });
 
   it('getExecutionEnvironment() outside a submitted program explains how to run the job', () => {
