@@ -64,12 +64,7 @@ export function jobExceptionsHandler(jobs: JobGateway): RestHandler {
     const history = jobs.requestJobExceptions(jobId, max);
     // tsflink attaches no failure labels, so any label filter matches no entry.
     const entries = filters.length > 0 ? [] : history.entries;
-    // Flink fills the deprecated root fields from the current execution graph's failure. The
-    // adaptive scheduler builds a new graph for every run, so they show only the failure that
-    // ended the job; the history keeps every earlier one.
-    const details = jobs.requestJobDetails(jobId);
-    const ended = details.schedulerType !== 'Adaptive' || details.status === 'FAILED' || details.status === 'FAILING';
-    const root = ended ? history.entries[0] : undefined;
+    const root = history.root;
     return {
       status: 200,
       json: {

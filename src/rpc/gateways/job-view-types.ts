@@ -155,6 +155,11 @@ export interface JobExceptionEntry {
 /** The failures REST /jobs/:jobid/exceptions shows. */
 export interface JobExceptions {
   readonly entries: readonly JobExceptionEntry[];
+  /**
+   * What Flink's deprecated `root-exception` shows: its current execution graph's failure. The
+   * adaptive scheduler builds a graph per run, so there it is only the failure that ended the job.
+   */
+  readonly root: JobExceptionEntry | undefined;
   /** More failures happened than are listed. */
   readonly truncated: boolean;
 }

@@ -25,16 +25,19 @@ export function jobConfig(job: TrackedJob, configuration: Configuration, cluster
 /** The newest `max` failures, and whether there were more. */
 export function jobExceptions(job: TrackedJob, max: number): JobExceptions {
   const history = job.master.exceptions;
-  const all = history.list();
+  const all = history.list().map((entry) => ({
+    exceptionName: entry.exceptionName,
+    stacktrace: entry.stacktrace,
+    timestamp: entry.timestamp,
+    taskName: entry.taskName ?? undefined,
+    endpoint: entry.endpoint ?? undefined,
+    taskManagerId: entry.taskManagerId ?? undefined,
+  }));
+  const ended = job.status === 'FAILED' || job.status === 'FAILING';
+  const currentRunFailed = job.master.scheduler.schedulerType !== 'Adaptive' || ended;
   return {
-    entries: all.slice(0, max).map((entry) => ({
-      exceptionName: entry.exceptionName,
-      stacktrace: entry.stacktrace,
-      timestamp: entry.timestamp,
-      taskName: entry.taskName ?? undefined,
-      endpoint: entry.endpoint ?? undefined,
-      taskManagerId: entry.taskManagerId ?? undefined,
-    })),
+    entries: all.slice(0, max),
+    root: currentRunFailed ? all[0] : undefined,
     truncated: all.length > max || history.truncated,
   };
 }
