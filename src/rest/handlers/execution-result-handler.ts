@@ -22,8 +22,9 @@ function applicationStatus(status: JobStatus): 'SUCCEEDED' | 'FAILED' | 'CANCELE
 export function executionResultHandler(jobs: JobGateway): RestHandler {
   return (request) => {
     const jobId = jobIdParam(request);
+    // Clients poll this while the job runs: answer from the status alone until it has ended.
+    if (!ENDED.includes(jobs.requestJobStatus(jobId))) return { status: 200, json: { status: { id: 'IN_PROGRESS' } } };
     const details = jobs.requestJobDetails(jobId);
-    if (!ENDED.includes(details.status)) return { status: 200, json: { status: { id: 'IN_PROGRESS' } } };
     const failure = details.status === 'FAILED' ? jobs.requestJobExceptions(jobId, 1).entries[0] : undefined;
     return {
       status: 200,
