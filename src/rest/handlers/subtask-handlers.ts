@@ -33,6 +33,11 @@ function attemptOf(jobs: JobGateway, request: RestRequest): { vertex: JobVertexD
   return found;
 }
 
+/** How Flink's per-subtask lists name a subtask: its index and where it runs (with the deprecated host). */
+function subtaskPlace(subtask: SubtaskAttemptDetails): { subtask: number; host: string; endpoint: string } {
+  return { subtask: subtask.subtask, host: hostOf(subtask.endpoint), endpoint: subtask.endpoint };
+}
+
 /** GET /jobs/:jobid/vertices/:vertexid/subtasks/:subtaskindex (Flink's SubtaskExecutionAttemptDetailsInfo). */
 export function subtaskDetailsHandler(jobs: JobGateway): RestHandler {
   return (request) => ({ status: 200, json: subtaskJson(subtaskOf(jobs, request).subtask) });
@@ -54,9 +59,7 @@ export function subtaskTimesHandler(jobs: JobGateway): RestHandler {
         name: vertex.name,
         now: vertex.now,
         subtasks: vertex.subtasks.map((subtask) => ({
-          subtask: subtask.subtask,
-          host: hostOf(subtask.endpoint),
-          endpoint: subtask.endpoint,
+          ...subtaskPlace(subtask),
           duration: subtask.duration,
           timestamps: Object.fromEntries(EXECUTION_STATES.map((state) => [state, subtask.stateTimestamps[state] ?? 0])),
         })),
@@ -96,10 +99,8 @@ export function subtasksAccumulatorsHandler(jobs: JobGateway): RestHandler {
         id: vertex.id,
         parallelism: vertex.parallelism,
         subtasks: vertex.subtasks.map((subtask) => ({
-          subtask: subtask.subtask,
+          ...subtaskPlace(subtask),
           attempt: subtask.attempt,
-          host: hostOf(subtask.endpoint),
-          endpoint: subtask.endpoint,
           'taskmanager-id': subtask.taskManagerId,
           'user-accumulators': [],
         })),
