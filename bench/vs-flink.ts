@@ -10,6 +10,7 @@ import {
   type RescaleSample,
   type RescaleScenario,
   type RescaleStep,
+  TUNED_FOR_RESCALING,
 } from './vs-flink/scenarios.js';
 import { flinkCluster, tsflinkCluster, type ClusterConfig } from './vs-flink/systems.js';
 
@@ -27,19 +28,6 @@ const STATE_RATE = 50_000;
 
 /** The Elastic Scaling page's options, each system's defaults otherwise (Flink: 50 s heartbeat timeout, 30 s cooldown). */
 const PAGE_DEFAULTS: ClusterConfig = { 'scheduler-mode': 'reactive', 'execution.checkpointing.interval': '10 s' };
-/**
- * Both systems tuned alike for fast rescaling: heartbeat.timeout 5 s, and Flink 1.20's waits
- * between rescales (30 s cooldown, 10 s resource stabilization) turned off, which are tsflink's
- * defaults. Shows the cost of the mechanism rather than of the configured waits.
- */
-const TUNED: ClusterConfig = {
-  'scheduler-mode': 'reactive',
-  'execution.checkpointing.interval': '1 s',
-  'heartbeat.interval': '1 s',
-  'heartbeat.timeout': '5 s',
-  'jobmanager.adaptive-scheduler.scaling-interval.min': '0 s',
-  'jobmanager.adaptive-scheduler.resource-stabilization-timeout': '0 s',
-};
 const FULL_CYCLE: readonly RescaleStep[] = ['up', 'stop', 'up', 'kill'];
 
 /** A labelled rescale scenario. */
@@ -51,7 +39,7 @@ const stateArgs = (keys: number, payload: number) => ['--keys', String(keys), '-
 
 const SCENARIOS: readonly NamedScenario[] = [
   { label: 'TopSpeedWindowing, defaults', job: 'topSpeed', args: [], config: PAGE_DEFAULTS, steps: FULL_CYCLE, sourceRate: 10 },
-  { label: 'TopSpeedWindowing, tuned', job: 'topSpeed', args: [], config: TUNED, steps: FULL_CYCLE, sourceRate: 10 },
+  { label: 'TopSpeedWindowing, tuned', job: 'topSpeed', args: [], config: TUNED_FOR_RESCALING, steps: FULL_CYCLE, sourceRate: 10 },
   {
     label: 'state job ~0 state, defaults',
     job: 'state',
@@ -60,12 +48,19 @@ const SCENARIOS: readonly NamedScenario[] = [
     steps: FULL_CYCLE,
     sourceRate: STATE_RATE,
   },
-  { label: 'state job ~0 state, tuned', job: 'state', args: stateArgs(1000, 0), config: TUNED, steps: FULL_CYCLE, sourceRate: STATE_RATE },
+  {
+    label: 'state job ~0 state, tuned',
+    job: 'state',
+    args: stateArgs(1000, 0),
+    config: TUNED_FOR_RESCALING,
+    steps: FULL_CYCLE,
+    sourceRate: STATE_RATE,
+  },
   {
     label: 'state job 10 MB, tuned',
     job: 'state',
     args: stateArgs(11_000, 1000),
-    config: TUNED,
+    config: TUNED_FOR_RESCALING,
     steps: ['up', 'stop'],
     sourceRate: STATE_RATE,
     fillBytes: 10 * MB,
@@ -74,7 +69,7 @@ const SCENARIOS: readonly NamedScenario[] = [
     label: 'state job 100 MB, tuned',
     job: 'state',
     args: stateArgs(110_000, 1000),
-    config: TUNED,
+    config: TUNED_FOR_RESCALING,
     steps: ['up', 'stop'],
     sourceRate: STATE_RATE,
     fillBytes: 100 * MB,

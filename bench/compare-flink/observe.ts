@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { processExists } from '../../test/helpers/cluster-probes.js';
-import { checkpointAfter, mark, onlyJob, runningAt } from '../vs-flink/scenarios.js';
+import { checkpointAfter, mark, onlyJob, runningAt, TUNED_FOR_RESCALING } from '../vs-flink/scenarios.js';
 import { restGet, type ClusterConfig, type ClusterUnderTest } from '../vs-flink/systems.js';
 
 /** One REST answer: its HTTP status and, when it was JSON, the body. */
@@ -32,12 +32,7 @@ export interface FlinkGolden {
 
 /** The scenario's options, the same on both systems: Reactive Mode, fast failure detection, no cooldown. */
 export const SCENARIO_CONFIG: ClusterConfig = {
-  'scheduler-mode': 'reactive',
-  'execution.checkpointing.interval': '1 s',
-  'heartbeat.interval': '1 s',
-  'heartbeat.timeout': '5 s',
-  'jobmanager.adaptive-scheduler.scaling-interval.min': '0 s',
-  'jobmanager.adaptive-scheduler.resource-stabilization-timeout': '0 s',
+  ...TUNED_FOR_RESCALING,
   // Keep the JobManager up after the cancel, so the final state can be read.
   'execution.shutdown-on-application-finish': false,
 };

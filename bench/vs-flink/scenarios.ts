@@ -5,6 +5,20 @@ import { restGet, type ClusterConfig, type ClusterUnderTest, type JobName } from
 
 const MB = 1024 * 1024;
 
+/**
+ * Reactive Mode with both systems tuned alike for fast rescaling: checkpoints every second,
+ * heartbeat.timeout 5 s, and Flink 1.20's waits between rescales (30 s cooldown, 10 s resource
+ * stabilization) turned off, which are tsflink's defaults.
+ */
+export const TUNED_FOR_RESCALING: ClusterConfig = {
+  'scheduler-mode': 'reactive',
+  'execution.checkpointing.interval': '1 s',
+  'heartbeat.interval': '1 s',
+  'heartbeat.timeout': '5 s',
+  'jobmanager.adaptive-scheduler.scaling-interval.min': '0 s',
+  'jobmanager.adaptive-scheduler.resource-stabilization-timeout': '0 s',
+};
+
 /** Makes a fresh cluster of one system with the given options. */
 export type ClusterFactory = (config: ClusterConfig) => Promise<ClusterUnderTest>;
 
