@@ -310,13 +310,6 @@ export class FlinkCluster {
     }
   }
 
-  /** GETs a REST path as JSON. */
-  async rest<T>(path: string): Promise<T> {
-    const response = await fetch(`${this.restUrl}${path}`);
-    if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
-    return (await response.json()) as T;
-  }
-
   /** Stops a process as flink-daemon.sh stop does: SIGTERM, then SIGKILL after 10 s. */
   async stop(process: FlinkProcess): Promise<void> {
     if (!processExists(process.pid)) return;

@@ -27,6 +27,9 @@ export class LogPanel {
   private readonly files = h('div', { 'data-testid': 'log-files' });
   private readonly text = h('pre', { class: 'log-text', 'data-testid': 'log-text' });
   private readonly title = h('span', { 'data-testid': 'log-title' });
+  /** File sizes from the last listing, to load only a file's last MiB. */
+  private sizes = new Map<string, number>();
+  private loaded = false;
 
   constructor(
     private readonly base: string,
@@ -51,7 +54,6 @@ export class LogPanel {
   }
 
   /** Loads the file list and the chosen text once; later calls leave them as they are. */
-  private loaded = false;
   async load(): Promise<void> {
     if (this.loaded) return;
     this.loaded = true;
@@ -87,8 +89,6 @@ export class LogPanel {
     mount(this.files, table(['File', 'Size', 'Modified'], rows, 'log-file-table'));
     this.sizes = new Map(logs.map((file) => [file.name, file.size]));
   }
-
-  private sizes = new Map<string, number>();
 
   private async loadText(): Promise<void> {
     const choice = this.choice;
