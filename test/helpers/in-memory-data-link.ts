@@ -127,7 +127,7 @@ export class InMemoryDataLink implements RemoteChannelTransport {
           this.senders.set(frame.channelId, sender);
           sender.start();
         },
-        (error: Error) => this.producer.write(SubpartitionSender.errorFrame(frame.channelId, error.message)),
+        (error: Error) => this.producer.send(DataFrameType.Error, frame.channelId, error.message),
       );
     } else if (frame.type === DataFrameType.Credit) {
       this.senders.get(frame.channelId)?.addCredit(frame.body.readUInt32BE(0));

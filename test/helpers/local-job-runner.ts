@@ -21,7 +21,7 @@ import type {
 import { computeDefaultMaxParallelism } from '../../src/runtime/keygroups/index.js';
 import type { JobProgram } from '../../src/runtime/task-contract.js';
 import type { CheckpointResponder } from '../../src/taskmanager/checkpoint/subtask-checkpointer.js';
-import { DataClient } from '../../src/taskmanager/network/data-client.js';
+import { DataClient, socketOpener } from '../../src/taskmanager/network/data-client.js';
 import { PartitionManager } from '../../src/taskmanager/network/partition-manager.js';
 import { CheckpointBarrier } from '../../src/taskmanager/network/stream-elements.js';
 import { Task, type TaskEnvironment } from '../../src/taskmanager/task/task.js';
@@ -94,7 +94,7 @@ class LocalRun implements CheckpointResponder {
       resourceId: LOCAL_RESOURCE,
       partitions: this.partitions,
       // Never connects: every channel's producer is local.
-      dataClient: new DataClient(() => Buffer.alloc(32), LOCAL_RESOURCE),
+      dataClient: new DataClient(socketOpener(() => Buffer.alloc(32), LOCAL_RESOURCE)),
       stdout: (line) => this.stdout.push(line),
       reportState: (update) => this.onState(update),
       resolveRestore: () => Promise.resolve(undefined),
@@ -215,6 +215,7 @@ class LocalRun implements CheckpointResponder {
           partitionIndex,
           subpartitionIndex: pointwise ? 0 : subtask,
           producerResourceId: LOCAL_RESOURCE,
+          producerSlotIndex: 0,
           producerDataAddress: 'unused',
         })),
       };

@@ -8,6 +8,8 @@ export interface InputChannelDescriptor {
   /** Which subpartition of that partition belongs to this consumer. */
   readonly subpartitionIndex: number;
   readonly producerResourceId: string;
+  /** The producer's slot on its TaskManager: a consumer in another slot of the same one reads it from that slot's thread. */
+  readonly producerSlotIndex: number;
   readonly producerDataAddress: string;
 }
 

@@ -6,12 +6,9 @@ import type { FrameDecoder } from '../../rpc/frame-decoder.js';
 import { acceptHandshake } from '../../rpc/handshake.js';
 import { checkSocketPath } from '../../rpc/rpc-server.js';
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
-import { DataFrameType, parsePartitionRequest, type DataFrame } from './data-protocol.js';
+import type { FrameLink } from './frame-link.js';
 import { FrameSocket, MAX_DATA_FRAME_BYTES } from './frame-socket.js';
-import { partitionKey } from './result-partition.js';
-import type { PartitionManager } from './partition-manager.js';
-import { SubpartitionSender } from './subpartition-sender.js';
-import { PARTITION_LOOKUP_TIMEOUT_MS } from './local-input-channel.js';
+import type { DataConnectionService } from './partition-request-server.js';
 
 const log = getLogger('network');
 
@@ -27,7 +24,8 @@ export class DataServer {
     private readonly address: EndpointAddress,
     private readonly secret: () => Buffer,
     private readonly selfId: string,
-    private readonly partitions: PartitionManager,
+    /** Who answers the requests of an accepted connection: this thread's partitions, or the slot threads'. */
+    private readonly serveConnection: (link: FrameLink) => DataConnectionService,
     private readonly maxFrameBytes = MAX_DATA_FRAME_BYTES,
   ) {}
 
@@ -65,57 +63,21 @@ export class DataServer {
   }
 
   private serve(socket: Socket, decoder: FrameDecoder): void {
-    const senders = new Map<number, SubpartitionSender>();
+    let service: DataConnectionService | undefined;
     const connection: FrameSocket = new FrameSocket(
       socket,
       decoder,
-      (frame) => this.onFrame(connection, senders, frame),
+      // A frame the service cannot parse throws; the socket ends the connection with the reason.
+      (frame) => service?.onFrame(frame),
       (reason) => {
         this.connections.delete(connection);
-        for (const sender of senders.values()) sender.release();
-        senders.clear();
+        service?.onClose();
         log.debug(`Data connection closed: ${reason}`);
       },
       this.maxFrameBytes,
     );
+    service = this.serveConnection(connection);
     this.connections.add(connection);
-    socket.on('drain', () => {
-      for (const sender of senders.values()) sender.trySend();
-    });
-  }
-
-  private onFrame(connection: FrameSocket, senders: Map<number, SubpartitionSender>, frame: DataFrame): void {
-    switch (frame.type) {
-      case DataFrameType.PartitionRequest: {
-        const request = parsePartitionRequest(frame.body);
-        const key = partitionKey(request.producerAttemptId, request.partitionIndex);
-        this.partitions.lookup(key, PARTITION_LOOKUP_TIMEOUT_MS).then(
-          (partition) => {
-            if (connection.isClosed) return;
-            const sender = new SubpartitionSender(
-              connection,
-              frame.channelId,
-              partition,
-              request.subpartitionIndex,
-              request.credit,
-              this.maxFrameBytes,
-            );
-            senders.set(frame.channelId, sender);
-            sender.start();
-          },
-          (error: Error) => connection.write(SubpartitionSender.errorFrame(frame.channelId, error.message)),
-        );
-        break;
-      }
-      case DataFrameType.Credit:
-        if (frame.body.length >= 4) senders.get(frame.channelId)?.addCredit(frame.body.readUInt32BE(0));
-        break;
-      case DataFrameType.Cancel:
-        senders.get(frame.channelId)?.release();
-        senders.delete(frame.channelId);
-        break;
-      default:
-        connection.close(`unexpected data frame type ${frame.type} from a consumer`);
-    }
+    socket.on('drain', () => service?.onDrain());
   }
 }

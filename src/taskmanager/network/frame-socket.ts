@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import { describeError } from '../../core/errors.js';
 import type { FrameDecoder } from '../../rpc/frame-decoder.js';
-import { decodeDataFrame, type DataFrame } from './data-protocol.js';
+import { decodeDataFrame, encodeDataFrame, type DataFrame, type DataFrameType } from './data-protocol.js';
+import type { FrameLink } from './frame-link.js';
 
 /** Largest data frame accepted by default (taskmanager.network.max-frame-size); anything bigger is a broken peer. */
 export const MAX_DATA_FRAME_BYTES = 64 * 1024 * 1024;
@@ -10,7 +11,7 @@ export const MAX_DATA_FRAME_BYTES = 64 * 1024 * 1024;
  * An authenticated data connection: length-prefixed data frames in both directions. A frame that
  * cannot be parsed ends the connection with a reason instead of throwing out of the socket handler.
  */
-export class FrameSocket {
+export class FrameSocket implements FrameLink {
   private closed = false;
 
   constructor(
@@ -30,6 +31,10 @@ export class FrameSocket {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  send(type: DataFrameType, channelId: number, body: Uint8Array | string = ''): void {
+    this.write(encodeDataFrame(type, channelId, body));
   }
 
   write(parts: readonly Buffer[]): void {

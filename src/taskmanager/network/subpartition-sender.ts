@@ -1,7 +1,8 @@
 import { DataOutputWriter } from '../../runtime/serialization/index.js';
 import { encodeBatchPart, RecordTooLargeError } from './batch-codec.js';
-import { DataFrameType, encodeDataFrame } from './data-protocol.js';
-import { MAX_DATA_FRAME_BYTES, type FrameSocket } from './frame-socket.js';
+import { DataFrameType } from './data-protocol.js';
+import type { FrameLink } from './frame-link.js';
+import { MAX_DATA_FRAME_BYTES } from './frame-socket.js';
 import type { ResultPartition } from './result-partition.js';
 import type { ResultSubpartition } from './result-subpartition.js';
 import type { ElementBatch } from './stream-elements.js';
@@ -26,7 +27,7 @@ export class SubpartitionSender {
   private remainder: { readonly batch: ElementBatch; readonly next: number } | undefined;
 
   constructor(
-    private readonly connection: FrameSocket,
+    private readonly connection: FrameLink,
     private readonly channelId: number,
     private readonly partition: ResultPartition,
     subpartitionIndex: number,
@@ -36,25 +37,19 @@ export class SubpartitionSender {
     this.subpartition = partition.subpartitions[subpartitionIndex];
   }
 
-  static errorFrame(channelId: number, message: string): Buffer[] {
-    return encodeDataFrame(DataFrameType.Error, channelId, message);
-  }
-
   start(): void {
     if (this.subpartition === undefined) {
-      this.connection.write(SubpartitionSender.errorFrame(this.channelId, 'no such subpartition'));
+      this.connection.send(DataFrameType.Error, this.channelId, 'no such subpartition');
       return;
     }
     if (this.subpartition.hasListener) {
-      this.connection.write(SubpartitionSender.errorFrame(this.channelId, 'subpartition already has a consumer'));
+      this.connection.send(DataFrameType.Error, this.channelId, 'subpartition already has a consumer');
       return;
     }
     this.subpartition.setListener({
       onBatchAvailable: () => this.trySend(),
       onReleased: () => {
-        this.connection.write(
-          SubpartitionSender.errorFrame(this.channelId, 'the producer released its partition (it failed or was canceled)'),
-        );
+        this.connection.send(DataFrameType.Error, this.channelId, 'the producer released its partition (it failed or was canceled)');
         this.release();
       },
     });
@@ -91,9 +86,8 @@ export class SubpartitionSender {
         return;
       }
       this.remainder = next < batch.values.length ? { batch, next } : undefined;
-      // A copy: the socket keeps the buffer until it is written, and the writer is reused.
-      const frame = encodeDataFrame(DataFrameType.Batch, this.channelId, this.writer.toBuffer());
-      this.connection.write(frame);
+      // A copy, handed over: the socket keeps it until written, a port moves it, and the writer is reused.
+      this.connection.send(DataFrameType.Batch, this.channelId, this.writer.toBuffer(), true);
       this.partition.bytesSent += this.writer.position;
       this.credit--;
     }
@@ -104,9 +98,7 @@ export class SubpartitionSender {
    * not to restart into the same record), and this channel sends nothing more.
    */
   private refuseRecord(error: RecordTooLargeError): void {
-    this.connection.write(
-      encodeDataFrame(DataFrameType.Error, this.channelId, JSON.stringify({ code: error.code, message: error.message })),
-    );
+    this.connection.send(DataFrameType.Error, this.channelId, JSON.stringify({ code: error.code, message: error.message }));
     this.release();
   }
 

@@ -8,6 +8,7 @@ import { LocalInputChannel } from '../network/local-input-channel.js';
 import type { PartitionManager } from '../network/partition-manager.js';
 import { RemoteInputChannel } from '../network/remote-input-channel.js';
 import { ResultPartition, partitionKey } from '../network/result-partition.js';
+import { slotPeer } from '../network/slot-peer.js';
 
 /** A task's network side: the partitions it writes (behind one chain output) and the gate it reads. */
 export interface TaskIo {
@@ -21,6 +22,11 @@ export interface NetworkEnvironment {
   readonly resourceId: string;
   readonly partitions: PartitionManager;
   readonly dataClient: DataClient;
+  /**
+   * Set when tasks run on slot threads: the slot of this thread. A producer in another slot of this
+   * TaskManager is then read through `dataClient` from that slot's thread (see slot-peer.ts).
+   */
+  readonly slotIndex?: number;
 }
 
 /** Creates and registers the partitions of a deployment and connects its input channels. */
@@ -43,13 +49,16 @@ export function createTaskIo(tdd: TaskDeploymentDescriptor, program: JobProgram,
     const serializer = createSerializer(input.edge.type);
     for (const channel of input.channels) {
       const key = partitionKey(channel.producerAttemptId, channel.partitionIndex);
+      const here = channel.producerResourceId === network.resourceId;
+      const sameThread = here && (network.slotIndex === undefined || network.slotIndex === channel.producerSlotIndex);
+      const peer = here ? slotPeer(channel.producerSlotIndex) : channel.producerDataAddress;
       gate.addChannel((index, owner) =>
-        channel.producerResourceId === network.resourceId
+        sameThread
           ? new LocalInputChannel(index, owner, network.partitions, key, channel.subpartitionIndex)
           : new RemoteInputChannel(
               index,
               owner,
-              network.dataClient.transportTo(channel.producerDataAddress),
+              network.dataClient.transportTo(peer),
               serializer,
               channel.producerAttemptId,
               channel.partitionIndex,

@@ -63,6 +63,7 @@ function inputsOf(graph: ExecutionGraph, execution: Execution): InputGateDescrip
         partitionIndex,
         subpartitionIndex: pointwise ? 0 : execution.subtaskIndex,
         producerResourceId: p.allocation!.taskManager.resourceId,
+        producerSlotIndex: p.allocation!.slotIndex,
         producerDataAddress: p.allocation!.taskManager.registration.dataAddress,
       })),
     };
