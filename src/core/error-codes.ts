@@ -38,6 +38,9 @@ export type ErrorCode =
   | 'FLINK_SAVEPOINT_FAILED'
   /** A consumer asked for a partition no producer registered in time. */
   | 'PARTITION_NOT_FOUND'
+  /** A slot thread ran out of its heap (taskmanager.memory.task.heap.size), or ended otherwise than on request. */
+  | 'TASK_OUT_OF_MEMORY'
+  | 'TASK_THREAD_ENDED'
   /** RPC between processes. */
   | 'RPC_TIMEOUT'
   | 'RPC_CLOSED'

@@ -11,6 +11,7 @@ import {
   TASK_MANAGER_NUM_TASK_SLOTS,
   TASK_MANAGER_REGISTRATION_TIMEOUT,
   TASK_MANAGER_RESOURCE_ID,
+  TASK_MANAGER_SLOT_THREADS,
 } from '../config/options/taskmanager-options.js';
 import { reportReadiness } from '../daemon/readiness.js';
 import { taskManagerDataAddress } from '../rpc/cluster-runtime.js';
@@ -19,6 +20,7 @@ import { TaskExecutor } from '../taskmanager/task-executor.js';
 import { startMetricReporters } from '../metrics/metric-reporters.js';
 import type { EntrypointArguments } from './entrypoint-arguments.js';
 import { loadProcessConfiguration } from './load-process-configuration.js';
+import { slotThreadOptions } from './slot-thread-options.js';
 import { installShutdownHandlers, setupLogging } from './process-lifecycle.js';
 
 const log = getLogger('entrypoint');
@@ -46,6 +48,7 @@ export async function runTaskManager(args: EntrypointArguments): Promise<void> {
       },
       memoryConfiguration: deriveMemoryConfiguration(configuration.get(TASK_MANAGER_MEMORY_PROCESS_SIZE)),
       maxDataFrameBytes: configuration.get(TASK_MANAGER_NETWORK_MAX_FRAME_SIZE),
+      ...(configuration.get(TASK_MANAGER_SLOT_THREADS) ? { slotThreads: slotThreadOptions(configuration) } : {}),
     },
     {
       onFirstRegistration: () =>

@@ -19,8 +19,12 @@ import type {
 } from '../rpc/gateways/task-executor-registration.js';
 import type { RpcConnection } from '../rpc/rpc-connection.js';
 import { JobManagerConnector, type ConnectorSettings } from './job-manager-connector.js';
-import { DataClient } from './network/data-client.js';
+import { DataClient, socketOpener } from './network/data-client.js';
 import { DataServer } from './network/data-server.js';
+import { MAX_DATA_FRAME_BYTES } from './network/frame-socket.js';
+import type { CancellationSettings } from './slots/cancellation-watchdog.js';
+import { SlotThreadHost } from './slots/slot-thread-host.js';
+import type { TaskRunner } from './task-runner.js';
 import { PartitionManager } from './network/partition-manager.js';
 import { describeHardware, ProcessStatsSampler } from './process-stats.js';
 import { TaskManagerMetrics } from '../metrics/taskmanager-metrics.js';
@@ -40,6 +44,15 @@ export interface TaskExecutorSettings {
   readonly memoryConfiguration: TaskExecutorMemoryConfiguration;
   /** taskmanager.network.max-frame-size: the largest data frame sent or accepted. */
   readonly maxDataFrameBytes?: number;
+  /** When set, each slot's tasks run on their own thread (taskmanager.slot-threads.enabled); else on this event loop. */
+  readonly slotThreads?: SlotThreadOptions;
+}
+
+/** How slot threads are run: their cancellation watchdog, heap bound and log level. */
+export interface SlotThreadOptions {
+  readonly cancellation: CancellationSettings;
+  readonly heapPerSlotMb: number | undefined;
+  readonly logLevel: string;
 }
 
 /** How the TaskExecutor reports its life to the process around it. */
@@ -57,10 +70,8 @@ export interface TaskExecutorEvents {
 export class TaskExecutor implements TaskExecutorGateway {
   private readonly stats = new ProcessStatsSampler();
   private readonly connector: JobManagerConnector;
-  private readonly partitions = new PartitionManager();
   private readonly dataServer: DataServer;
-  private readonly dataClient: DataClient;
-  private readonly host: TaskHost;
+  private readonly host: TaskRunner;
   /** The TaskManager's metric registry (its reporters read it) and the tick reporting task metrics. */
   readonly metrics: TaskManagerMetrics;
   private readonly workDir: string;
@@ -75,8 +86,14 @@ export class TaskExecutor implements TaskExecutorGateway {
     private readonly events: TaskExecutorEvents,
   ) {
     const secret = (): Buffer => this.secret ?? Buffer.alloc(32);
-    this.dataServer = new DataServer(settings.dataAddress, secret, settings.resourceId, this.partitions, settings.maxDataFrameBytes);
-    this.dataClient = new DataClient(secret, settings.resourceId, settings.maxDataFrameBytes);
+    const maxDataFrameBytes = settings.maxDataFrameBytes ?? MAX_DATA_FRAME_BYTES;
+    this.dataServer = new DataServer(
+      settings.dataAddress,
+      secret,
+      settings.resourceId,
+      (link) => this.host.serveConnection(link),
+      maxDataFrameBytes,
+    );
     this.workDir = join(settings.runtime.dir, `tm-${settings.resourceId.replace(/[^A-Za-z0-9]/g, '_')}`);
     this.metrics = new TaskManagerMetrics({
       host: settings.host,
@@ -87,14 +104,29 @@ export class TaskExecutor implements TaskExecutorGateway {
       }),
       send: (report) => this.host.reportMetrics(report),
     });
-    this.host = new TaskHost({
-      resourceId: settings.resourceId,
-      partitions: this.partitions,
-      dataClient: this.dataClient,
-      workDir: this.workDir,
-      numberOfSlots: settings.numberOfSlots,
-      metrics: this.metrics,
-    });
+    const threads = settings.slotThreads;
+    this.host =
+      threads === undefined
+        ? new TaskHost({
+            resourceId: settings.resourceId,
+            partitions: new PartitionManager(),
+            dataClient: new DataClient(socketOpener(secret, settings.resourceId, maxDataFrameBytes)),
+            workDir: this.workDir,
+            numberOfSlots: settings.numberOfSlots,
+            metrics: this.metrics,
+            maxDataFrameBytes,
+          })
+        : new SlotThreadHost({
+            resourceId: settings.resourceId,
+            numberOfSlots: settings.numberOfSlots,
+            workDir: this.workDir,
+            maxDataFrameBytes,
+            logLevel: threads.logLevel,
+            secret,
+            cancellation: threads.cancellation,
+            heapPerSlotMb: threads.heapPerSlotMb,
+            metrics: this.metrics,
+          });
     this.connector = new JobManagerConnector(
       settings.runtime,
       {
@@ -135,8 +167,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   async shutdown(reason: string): Promise<void> {
     log.info(`Stopping TaskExecutor ${this.settings.resourceId}: ${reason}`);
     await this.connector.stop('The TaskExecutor is shutting down.');
-    await this.host.cancelAll('the TaskExecutor is shutting down');
-    this.dataClient.closeAll();
+    await this.host.close('the TaskExecutor is shutting down');
     await this.dataServer.stop();
     this.metrics.close();
     rmSync(this.workDir, { recursive: true, force: true });
@@ -193,6 +224,7 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   private async prepare(secret: Buffer): Promise<void> {
     this.secret = secret;
+    this.host.setSecret(secret);
     if (this.dataServerStarted) return;
     ensurePrivateDirectory(this.settings.runtime.dir);
     mkdirSync(this.workDir, { recursive: true, mode: 0o700 });

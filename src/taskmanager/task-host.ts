@@ -14,6 +14,9 @@ import { CheckpointBarrier } from './network/stream-elements.js';
 import type { TaskMetricProbe } from '../metrics/task-metrics.js';
 import type { TaskMetricsReport } from '../rpc/gateways/task-metrics-report.js';
 import { taskMetricProbe } from './task/task-metric-probe.js';
+import type { FrameLink } from './network/frame-link.js';
+import { PartitionRequestServer, type DataConnectionService } from './network/partition-request-server.js';
+import type { TaskRunner } from './task-runner.js';
 
 const log = getLogger('taskexecutor');
 
@@ -26,6 +29,10 @@ export interface TaskHostContext {
   readonly numberOfSlots: number;
   /** Where running tasks' metrics are registered (the TaskManager's metric registry and reports). */
   readonly metrics?: TaskMetricsSink;
+  /** taskmanager.network.max-frame-size, for the data connections this host serves. */
+  readonly maxDataFrameBytes?: number;
+  /** Set when this host runs one slot's thread (see slots/slot-worker.ts). */
+  readonly slotIndex?: number;
 }
 
 /** Takes tasks into and out of the TaskManager's metrics. */
@@ -35,10 +42,11 @@ export interface TaskMetricsSink {
 }
 
 /**
- * Runs the subtasks deployed to this TaskManager: keeps its slot table, loads each job's code once,
- * starts and cancels tasks, and reports their state changes to the current JobMaster.
+ * Runs subtasks on the event loop it lives on (the TaskManager's, or one slot thread's): keeps its
+ * slot table, loads each job's code once, starts and cancels tasks, and reports their state changes
+ * to the JobMaster.
  */
-export class TaskHost {
+export class TaskHost implements TaskRunner {
   readonly slots: SlotTable;
   readonly tasks = new Map<string, Task>();
   /**
@@ -68,7 +76,9 @@ export class TaskHost {
       throw new Error(`attempt ${tdd.attemptId} is already deployed here`);
     const problem = this.slots.occupy(tdd.slotIndex, tdd.jobId, tdd.allocationId);
     if (problem !== undefined) throw new Error(`Cannot deploy ${taskNameOf(tdd)}: ${problem}.`);
-    log.info(`Received task ${taskNameOf(tdd)} (${tdd.attemptId}), deploying into slot ${tdd.slotIndex}.`);
+    // On a slot thread, the TaskManager's main thread has logged the deployment already.
+    if (this.context.slotIndex === undefined)
+      log.info(`Received task ${taskNameOf(tdd)} (${tdd.attemptId}), deploying into slot ${tdd.slotIndex}.`);
     this.loading.set(tdd.attemptId, tdd);
     this.loader.load(tdd.jobId, tdd.fingerprint, jobMaster).then(
       (program) => {
@@ -162,6 +172,19 @@ export class TaskHost {
     return [...this.loading.keys(), ...this.tasks.keys()];
   }
 
+  serveConnection(link: FrameLink): DataConnectionService {
+    return new PartitionRequestServer(link, this.context.partitions, this.context.maxDataFrameBytes);
+  }
+
+  setSecret(): void {
+    // Nothing to pass on: the data client's opener reads the TaskExecutor's current secret when it connects.
+  }
+
+  async close(reason: string): Promise<void> {
+    await this.cancelAll(reason);
+    this.context.dataClient.closeAll();
+  }
+
   /** Cancels a deployment still loading its code; false when `attemptId` is not one. */
   private dropLoading(attemptId: string): boolean {
     const tdd = this.loading.get(attemptId);
@@ -185,6 +208,7 @@ export class TaskHost {
       resourceId: this.context.resourceId,
       partitions: this.context.partitions,
       dataClient: this.context.dataClient,
+      ...(this.context.slotIndex === undefined ? {} : { slotIndex: this.context.slotIndex }),
       stdout: (line) => {
         process.stdout.write(`${line}\n`);
       },

@@ -1,6 +1,6 @@
 import type { OptionGroup } from '../config-option.js';
-import { inRange, portNumber, positiveDuration } from '../option-checks.js';
-import { durationOption, intOption, memoryOption, stringOption } from '../option-builders.js';
+import { durationAtLeast, inRange, portNumber, positiveDuration } from '../option-checks.js';
+import { booleanOption, durationOption, intOption, memoryOption, stringOption } from '../option-builders.js';
 
 /** The most slots one TaskManager may offer; the JobManager refuses a registration with more. */
 export const MAX_SLOTS_PER_TASK_MANAGER = 10_000;
@@ -52,6 +52,33 @@ export const TASK_MANAGER_NETWORK_MAX_FRAME_SIZE = memoryOption('taskmanager.net
   note: 'tsflink only: Flink splits a record across network buffers instead.',
 });
 
+export const TASK_MANAGER_MEMORY_TASK_HEAP_SIZE = memoryOption('taskmanager.memory.task.heap.size', {
+  description:
+    "Heap for the tasks of a TaskManager. Each slot's thread may use this divided by taskmanager.numberOfTaskSlots (its V8 old generation); a task that needs more fails alone, and the TaskManager keeps running. When unset, a slot's thread may grow to Node's own heap limit.",
+  check: (bytes) => (bytes >= 16 * 1024 * 1024 ? undefined : 'expected at least 16 mb'),
+  note: 'Flink derives it from taskmanager.memory.process.size when unset; tsflink bounds the heap only when it is set.',
+});
+
+export const TASK_MANAGER_SLOT_THREADS = booleanOption('taskmanager.slot-threads.enabled', {
+  description:
+    "Run each slot's tasks on their own thread, so a TaskManager with N slots uses N cores and user code never holds up its heartbeats, RPC or cancellation. false runs every task on the TaskManager's one event loop.",
+  default: true,
+  note: 'tsflink only: Flink always runs each task on its own thread.',
+});
+
+export const TASK_CANCELLATION_INTERVAL = durationOption('task.cancellation.interval', {
+  description: 'How often a task that has not stopped after a cancel is asked again, with a warning in the log.',
+  default: 30_000,
+  check: positiveDuration,
+});
+
+export const TASK_CANCELLATION_TIMEOUT = durationOption('task.cancellation.timeout', {
+  description:
+    "After a cancel, how long a task may take to stop before its slot's thread is terminated and the slot freed; 0 waits forever. Flink stops the whole TaskManager instead; tsflink keeps it running.",
+  default: 180_000,
+  check: durationAtLeast(0),
+});
+
 /** Slots, identity and registration of TaskManagers. */
 export const TASK_MANAGER_OPTIONS: OptionGroup = {
   title: 'TaskManager',
@@ -64,5 +91,9 @@ export const TASK_MANAGER_OPTIONS: OptionGroup = {
     TASK_MANAGER_DATA_PORT,
     TASK_MANAGER_MEMORY_PROCESS_SIZE,
     TASK_MANAGER_NETWORK_MAX_FRAME_SIZE,
+    TASK_MANAGER_MEMORY_TASK_HEAP_SIZE,
+    TASK_MANAGER_SLOT_THREADS,
+    TASK_CANCELLATION_INTERVAL,
+    TASK_CANCELLATION_TIMEOUT,
   ],
 };

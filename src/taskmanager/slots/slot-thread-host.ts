@@ -1,0 +1,414 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { detach } from '../../core/detach.js';
+import { describeError, serializeError, TsFlinkError } from '../../core/errors.js';
+import { getLogger } from '../../core/logging.js';
+import type { CheckpointTrigger } from '../../rpc/gateways/checkpoint-messages.js';
+import type { JobMasterGateway, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
+import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
+import type { TaskMetricsReport } from '../../rpc/gateways/task-metrics-report.js';
+import type { FrameLink } from '../network/frame-link.js';
+import { PARTITION_LOOKUP_TIMEOUT_MS } from '../network/local-input-channel.js';
+import type { DataConnectionService } from '../network/partition-request-server.js';
+import { SlotTable } from '../slot-table.js';
+import type { TaskMetricsSink } from '../task-host.js';
+import type { TaskRunner } from '../task-runner.js';
+import { taskNameOf } from '../task/task.js';
+import { CancellationWatchdog, type CancellationSettings } from './cancellation-watchdog.js';
+import { RELAYED_JOB_MASTER_CALLS, type FromSlot } from './slot-messages.js';
+import { SlotRelay } from './slot-relay.js';
+import { SlotThread } from './slot-thread.js';
+import { SnapshotProbe } from './snapshot-probe.js';
+
+const log = getLogger('taskexecutor');
+
+/** How often slot threads send their tasks' counters to the TaskManager's metrics. */
+const METRICS_INTERVAL_MS = 250;
+/** A thread whose slot stays free this long is ended, with the job code it holds. */
+const IDLE_THREAD_MS = 60_000;
+
+/** What the host is configured with. */
+export interface SlotThreadHostSettings {
+  readonly resourceId: string;
+  readonly numberOfSlots: number;
+  /** The TaskManager's private directory; each slot thread works in its own subdirectory. */
+  readonly workDir: string;
+  readonly maxDataFrameBytes: number;
+  readonly logLevel: string;
+  readonly secret: () => Buffer;
+  readonly cancellation: CancellationSettings;
+  /** Old-generation heap limit of each slot thread (taskmanager.memory.task.heap.size / slots); undefined: Node's own limit. */
+  readonly heapPerSlotMb: number | undefined;
+  readonly metrics?: TaskMetricsSink;
+}
+
+/** One attempt deployed to a slot thread, until it reports a final state. */
+interface DeployedAttempt {
+  readonly tdd: TaskDeploymentDescriptor;
+  readonly thread: SlotThread;
+  readonly ended: Promise<void>;
+  end(): void;
+  watchdog: CancellationWatchdog | undefined;
+}
+
+/** A consumer's link to a slot whose thread does not exist yet (its tasks are still being deployed). */
+interface WaitingLink {
+  readonly jobId: string;
+  readonly port: MessagePort;
+  readonly timer: NodeJS.Timeout;
+}
+
+const isFinal = (state: string): boolean => state === 'FINISHED' || state === 'FAILED' || state === 'CANCELED';
+
+/**
+ * Runs each slot's tasks on its own worker thread, as Flink runs each task on its own thread: user
+ * code that computes for a long time, or never returns, cannot hold up this thread's RPC,
+ * heartbeats, data endpoint and metrics, and a TaskManager with N slots uses N cores. A thread serves
+ * one job; a cancel that the task ignores ends with its thread (task.cancellation.timeout), and a
+ * thread that crashes or runs out of heap fails only its own tasks.
+ */
+export class SlotThreadHost implements TaskRunner {
+  readonly slots: SlotTable;
+  private readonly threads = new Map<number, SlotThread>();
+  private readonly attempts = new Map<string, DeployedAttempt>();
+  private readonly waitingLinks = new Map<number, WaitingLink[]>();
+  /** Relayed partition requests waiting for their producer's deployment. */
+  private readonly waitingForAttempt = new Map<string, Array<(slot: number) => void>>();
+  private readonly idleTimers = new Map<number, NodeJS.Timeout>();
+  private readonly probes = new Map<string, SnapshotProbe>();
+  private jobMaster: JobMasterGateway | undefined;
+
+  constructor(private readonly settings: SlotThreadHostSettings) {
+    this.slots = new SlotTable(settings.numberOfSlots);
+  }
+
+  setJobMaster(jobMaster: JobMasterGateway | undefined): void {
+    this.jobMaster = jobMaster;
+  }
+
+  setSecret(secret: Buffer): void {
+    for (const thread of this.threads.values()) thread.post({ type: 'secret', secret: new Uint8Array(secret) });
+  }
+
+  submit(tdd: TaskDeploymentDescriptor): void {
+    if (this.jobMaster === undefined) throw new Error('not connected to a JobManager');
+    if (this.attempts.has(tdd.attemptId)) throw new Error(`attempt ${tdd.attemptId} is already deployed here`);
+    const problem = this.slots.occupy(tdd.slotIndex, tdd.jobId, tdd.allocationId);
+    if (problem !== undefined) throw new Error(`Cannot deploy ${taskNameOf(tdd)}: ${problem}.`);
+    log.info(`Received task ${taskNameOf(tdd)} (${tdd.attemptId}), deploying into slot ${tdd.slotIndex}.`);
+    const thread = this.threadFor(tdd.slotIndex, tdd.jobId);
+    let end!: () => void;
+    const ended = new Promise<void>((resolve) => {
+      end = resolve;
+    });
+    this.attempts.set(tdd.attemptId, { tdd, thread, ended, end, watchdog: undefined });
+    thread.attempts.add(tdd.attemptId);
+    thread.post({ type: 'submit', tdd });
+    for (const located of this.waitingForAttempt.get(tdd.attemptId) ?? []) located(tdd.slotIndex);
+    this.waitingForAttempt.delete(tdd.attemptId);
+  }
+
+  cancel(attemptId: string): Promise<void> {
+    const attempt = this.attempts.get(attemptId);
+    if (attempt === undefined) return Promise.resolve();
+    if (attempt.watchdog === undefined) {
+      const ask = (): void => attempt.thread.post({ type: 'cancel', attemptId });
+      attempt.watchdog = new CancellationWatchdog(taskNameOf(attempt.tdd), this.settings.cancellation, ask, () => {
+        this.retireInBackground(attempt.thread, `a task ignored its cancel for ${this.settings.cancellation.timeoutMs} ms`);
+      });
+      ask();
+    }
+    return attempt.ended;
+  }
+
+  async releaseJob(jobId: string): Promise<void> {
+    const ofJob = [...this.attempts.keys()].filter((id) => this.attempts.get(id)!.tdd.jobId === jobId);
+    await Promise.all(ofJob.map((id) => this.cancel(id)));
+    this.slots.freeJob(jobId);
+    await Promise.all([...this.threads.values()].filter((t) => t.jobId === jobId).map((t) => this.retire(t, `job ${jobId} was released`)));
+  }
+
+  cancelOrphans(expected: readonly string[]): void {
+    const keep = new Set(expected);
+    for (const [attemptId, attempt] of this.attempts) {
+      if (keep.has(attemptId) || attempt.watchdog !== undefined) continue;
+      log.info(`Canceling ${taskNameOf(attempt.tdd)}: the JobManager does not expect it here any more.`);
+      detach(this.cancel(attemptId), (error) => log.warn(`Canceling ${attemptId} failed: ${describeError(error)}`));
+    }
+  }
+
+  async cancelAll(reason: string): Promise<void> {
+    if (this.attempts.size > 0) log.info(`Canceling ${this.attempts.size} task(s): ${reason}`);
+    await Promise.all([...this.attempts.keys()].map((id) => this.cancel(id)));
+    this.slots.freeAll();
+  }
+
+  triggerCheckpoint(trigger: CheckpointTrigger): void {
+    const attempt = this.attempts.get(trigger.attemptId);
+    if (attempt !== undefined) attempt.thread.post({ type: 'trigger-checkpoint', trigger });
+    else
+      this.jobMaster?.declineCheckpoint({
+        jobId: '',
+        attemptId: trigger.attemptId,
+        checkpointId: trigger.checkpointId,
+        reason: 'no such task on this TaskManager',
+        notReady: true,
+      });
+  }
+
+  notifyCheckpointComplete(attemptId: string, checkpointId: number): void {
+    this.attempts.get(attemptId)?.thread.post({ type: 'checkpoint-complete', attemptId, checkpointId });
+  }
+
+  notifyCheckpointAborted(attemptId: string, checkpointId: number): void {
+    this.attempts.get(attemptId)?.thread.post({ type: 'checkpoint-aborted', attemptId, checkpointId });
+  }
+
+  reportMetrics(report: TaskMetricsReport): void {
+    this.jobMaster?.reportTaskMetrics(report).catch((error: unknown) => {
+      log.debug(`Could not report the task metrics of job ${report.jobId}: ${describeError(error)}`);
+    });
+  }
+
+  get runningAttempts(): string[] {
+    return [...this.attempts.keys()];
+  }
+
+  serveConnection(link: FrameLink): DataConnectionService {
+    return new SlotRelay(link, {
+      locate: (attemptId, timeoutMs) => this.locate(attemptId, timeoutMs),
+      linkTo: (slot) => {
+        const thread = this.threads.get(slot);
+        return thread === undefined || thread.isRetired ? undefined : this.openLink(thread);
+      },
+    });
+  }
+
+  async close(reason: string): Promise<void> {
+    await this.cancelAll(reason);
+    await Promise.all([...this.threads.values()].map((thread) => this.retire(thread, reason)));
+  }
+
+  /** The thread of `slot` for `jobId`: the one there, or a new one (a slot's thread serves one job). */
+  private threadFor(slot: number, jobId: string): SlotThread {
+    clearTimeout(this.idleTimers.get(slot));
+    this.idleTimers.delete(slot);
+    const current = this.threads.get(slot);
+    if (current !== undefined && current.jobId === jobId && !current.isRetired) return current;
+    if (current !== undefined) this.retireInBackground(current, `slot ${slot} now serves job ${jobId}`);
+    const heap = this.settings.heapPerSlotMb;
+    const thread = new SlotThread(
+      {
+        resourceId: this.settings.resourceId,
+        slotIndex: slot,
+        numberOfSlots: this.settings.numberOfSlots,
+        jobId,
+        workDir: join(this.settings.workDir, `slot-${slot}`),
+        secret: new Uint8Array(this.settings.secret()),
+        maxDataFrameBytes: this.settings.maxDataFrameBytes,
+        logLevel: this.settings.logLevel,
+        metricsIntervalMs: METRICS_INTERVAL_MS,
+      },
+      heap === undefined ? undefined : { maxOldGenerationSizeMb: heap },
+      {
+        onMessage: (from, message) => this.onMessage(from, message),
+        onUnexpectedExit: (from, reason, error) => this.threadEnded(from, reason, error),
+      },
+    );
+    this.threads.set(slot, thread);
+    log.info(`Started a thread for slot ${slot} (job ${jobId}${heap === undefined ? '' : `, heap limit ${heap} MB`}).`);
+    const waiting = this.waitingLinks.get(slot) ?? [];
+    this.waitingLinks.set(
+      slot,
+      waiting.filter((link) => {
+        if (link.jobId !== jobId) return true;
+        clearTimeout(link.timer);
+        thread.post({ type: 'serve-link', port: link.port }, [link.port]);
+        return false;
+      }),
+    );
+    return thread;
+  }
+
+  private onMessage(thread: SlotThread, message: FromSlot): void {
+    switch (message.type) {
+      case 'call':
+        this.relayCall(thread, message.call, message.method, message.args);
+        break;
+      case 'open-link':
+        this.connectSlots(thread.jobId, message.slot, message.port);
+        break;
+      case 'canceled':
+        this.attemptEnded(message.attemptId);
+        break;
+      case 'task-added': {
+        const probe = new SnapshotProbe(message.identity, METRICS_INTERVAL_MS);
+        this.probes.set(message.identity.attemptId, probe);
+        this.settings.metrics?.addTask(probe);
+        break;
+      }
+      case 'task-removed':
+        this.removeProbe(message.attemptId);
+        break;
+      case 'metrics':
+        for (const counters of message.tasks) this.probes.get(counters.attemptId)?.update(message.at, counters);
+        break;
+    }
+  }
+
+  /** Makes a JobMaster call for a slot thread, and answers it unless nobody waits for the answer. */
+  private relayCall(thread: SlotThread, call: number, method: string, args: readonly unknown[]): void {
+    if (!(RELAYED_JOB_MASTER_CALLS as readonly string[]).includes(method)) return;
+    if (method === 'updateTaskExecutionState') this.onStateUpdate(args[0] as TaskExecutionStateUpdate);
+    const reply = (value: unknown, error?: unknown): void => {
+      if (call === 0) return;
+      thread.post(error === undefined ? { type: 'reply', call, value } : { type: 'reply', call, error: describeError(error) });
+    };
+    const jobMaster = this.jobMaster;
+    if (jobMaster === undefined) {
+      reply(undefined, new Error('not connected to a JobManager'));
+      return;
+    }
+    try {
+      const invoke = jobMaster[method as keyof JobMasterGateway] as (...values: unknown[]) => unknown;
+      Promise.resolve(invoke.apply(jobMaster, [...args])).then(
+        (value) => reply(value),
+        (error: unknown) => reply(undefined, error),
+      );
+    } catch (error) {
+      reply(undefined, error);
+    }
+  }
+
+  /** A final state frees the attempt's place; the JobMaster hears of it after the slot is free. */
+  private onStateUpdate(update: TaskExecutionStateUpdate): void {
+    if (isFinal(update.state)) this.attemptEnded(update.attemptId);
+  }
+
+  private attemptEnded(attemptId: string): void {
+    const attempt = this.attempts.get(attemptId);
+    if (attempt === undefined) return;
+    this.attempts.delete(attemptId);
+    attempt.thread.attempts.delete(attemptId);
+    attempt.watchdog?.stop();
+    this.freeSlotIfUnused(attempt.tdd);
+    attempt.end();
+  }
+
+  private freeSlotIfUnused(tdd: TaskDeploymentDescriptor): void {
+    for (const other of this.attempts.values())
+      if (other.tdd.slotIndex === tdd.slotIndex && other.tdd.allocationId === tdd.allocationId) return;
+    this.slots.free(tdd.slotIndex, tdd.allocationId);
+    if (this.slots.report()[tdd.slotIndex]?.jobId !== undefined) return;
+    const thread = this.threads.get(tdd.slotIndex);
+    if (thread === undefined || this.idleTimers.has(tdd.slotIndex)) return;
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(tdd.slotIndex);
+      if (thread.attempts.size === 0) this.retireInBackground(thread, `slot ${tdd.slotIndex} stayed free`);
+    }, IDLE_THREAD_MS);
+    timer.unref();
+    this.idleTimers.set(tdd.slotIndex, timer);
+  }
+
+  /** Hands a consumer thread's port to the thread of `slot` serving the same job, once there is one. */
+  private connectSlots(jobId: string, slot: number, port: MessagePort): void {
+    const target = this.threads.get(slot);
+    if (target !== undefined && target.jobId === jobId && !target.isRetired) {
+      target.post({ type: 'serve-link', port }, [port]);
+      return;
+    }
+    const waiting = this.waitingLinks.get(slot) ?? [];
+    const link: WaitingLink = {
+      jobId,
+      port,
+      timer: setTimeout(() => {
+        const list = this.waitingLinks.get(slot) ?? [];
+        list.splice(list.indexOf(link), 1);
+        port.close(); // the consumer's channels fail: no producer came to this slot
+      }, PARTITION_LOOKUP_TIMEOUT_MS),
+    };
+    waiting.push(link);
+    this.waitingLinks.set(slot, waiting);
+  }
+
+  private openLink(thread: SlotThread): MessagePort {
+    const { port1, port2 } = new MessageChannel();
+    thread.post({ type: 'serve-link', port: port2 }, [port2]);
+    return port1;
+  }
+
+  private locate(attemptId: string, timeoutMs: number): Promise<number> {
+    const attempt = this.attempts.get(attemptId);
+    if (attempt !== undefined) return Promise.resolve(attempt.tdd.slotIndex);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const list = this.waitingForAttempt.get(attemptId) ?? [];
+        list.splice(list.indexOf(located), 1);
+        if (list.length === 0) this.waitingForAttempt.delete(attemptId);
+        reject(new TsFlinkError('PARTITION_NOT_FOUND', `Partition of ${attemptId} was not produced here within ${timeoutMs} ms.`));
+      }, timeoutMs);
+      const located = (slot: number): void => {
+        clearTimeout(timer);
+        resolve(slot);
+      };
+      const list = this.waitingForAttempt.get(attemptId) ?? [];
+      list.push(located);
+      this.waitingForAttempt.set(attemptId, list);
+    });
+  }
+
+  private retireInBackground(thread: SlotThread, reason: string): void {
+    detach(this.retire(thread, reason), (error) =>
+      log.warn(`Ending the thread of slot ${thread.slotIndex} failed: ${describeError(error)}`),
+    );
+  }
+
+  /** Ends a thread on purpose; its attempts end as if their thread had crashed, but canceled ones as CANCELED. */
+  private async retire(thread: SlotThread, reason: string): Promise<void> {
+    if (thread.isRetired) return thread.exited;
+    if (this.threads.get(thread.slotIndex) === thread) this.threads.delete(thread.slotIndex);
+    log.info(`Ending the thread of slot ${thread.slotIndex} (job ${thread.jobId}): ${reason}.`);
+    await thread.retire();
+    this.threadEnded(thread, reason, undefined);
+    rmSync(thread.data.workDir, { recursive: true, force: true });
+  }
+
+  /** Whatever ended a thread, the attempts still on it end now, and the JobMaster hears why. */
+  private threadEnded(thread: SlotThread, reason: string, error: Error | undefined): void {
+    if (this.threads.get(thread.slotIndex) === thread) this.threads.delete(thread.slotIndex);
+    if (error !== undefined || !thread.isRetired)
+      log.error(`The thread of slot ${thread.slotIndex} (job ${thread.jobId}) ended unexpectedly: ${reason}`, error);
+    for (const attemptId of [...thread.attempts]) {
+      const attempt = this.attempts.get(attemptId);
+      if (attempt === undefined) continue;
+      const canceled = attempt.watchdog !== undefined;
+      const update: TaskExecutionStateUpdate = canceled
+        ? { jobId: attempt.tdd.jobId, attemptId, state: 'CANCELED' }
+        : { jobId: attempt.tdd.jobId, attemptId, state: 'FAILED', error: serializeError(this.threadFailure(thread, reason, error)) };
+      log.info(`${taskNameOf(attempt.tdd)} (${attemptId}) switched to ${update.state}: its slot thread ended (${reason}).`);
+      this.removeProbe(attemptId);
+      this.onStateUpdate(update);
+      this.jobMaster?.updateTaskExecutionState(update).catch((failure: unknown) => {
+        log.debug(`Could not report ${update.state} of ${attemptId}: ${describeError(failure)}`);
+      });
+    }
+  }
+
+  private threadFailure(thread: SlotThread, reason: string, error: Error | undefined): Error {
+    const code = (error as { code?: string } | undefined)?.code;
+    if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      const limit = this.settings.heapPerSlotMb;
+      return new TsFlinkError(
+        'TASK_OUT_OF_MEMORY',
+        `The thread of slot ${thread.slotIndex} ran out of heap memory${limit === undefined ? '' : ` (its limit is ${limit} MB: taskmanager.memory.task.heap.size / taskmanager.numberOfTaskSlots)`}: ${reason}`,
+      );
+    }
+    return new TsFlinkError('TASK_THREAD_ENDED', `The thread of slot ${thread.slotIndex} ended: ${reason}`);
+  }
+
+  private removeProbe(attemptId: string): void {
+    if (!this.probes.delete(attemptId)) return;
+    this.settings.metrics?.removeTask(attemptId);
+  }
+}

@@ -1,0 +1,73 @@
+import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
+import type { FromSlot, SlotThreadData, ToSlot } from './slot-messages.js';
+
+/** What a slot thread tells the host that started it. */
+export interface SlotThreadEvents {
+  onMessage(thread: SlotThread, message: FromSlot): void;
+  /** The thread ended without being asked to: an uncaught error, its heap limit, or a crash. */
+  onUnexpectedExit(thread: SlotThread, reason: string, error: Error | undefined): void;
+}
+
+/**
+ * The TaskManager's handle on one slot's worker thread: which job it serves, which attempts run on
+ * it, and its end, asked for (retire) or not (a crash, which the events report).
+ */
+export class SlotThread {
+  /** Attempts deployed to this thread that have not reported a final state. */
+  readonly attempts = new Set<string>();
+  private readonly worker: Worker;
+  private retiring: Promise<void> | undefined;
+  private error: Error | undefined;
+  /** Settles when the thread has ended, however it ended. */
+  readonly exited: Promise<void>;
+
+  constructor(
+    readonly data: SlotThreadData,
+    resourceLimits: ResourceLimits | undefined,
+    events: SlotThreadEvents,
+  ) {
+    this.worker = new Worker(new URL('./slot-worker.js', import.meta.url), {
+      workerData: data,
+      ...(resourceLimits === undefined ? {} : { resourceLimits }),
+      // Task output goes to the TaskManager's .out file, as print() does in Flink.
+      stdout: false,
+      stderr: false,
+    });
+    this.worker.on('message', (message: FromSlot) => events.onMessage(this, message));
+    this.worker.on('error', (error) => {
+      this.error = error;
+    });
+    this.exited = new Promise((resolve) => {
+      this.worker.once('exit', (code) => {
+        if (this.retiring === undefined) {
+          const reason = this.error === undefined ? `its thread exited with code ${code}` : this.error.message;
+          events.onUnexpectedExit(this, reason, this.error);
+        }
+        resolve();
+      });
+    });
+  }
+
+  get slotIndex(): number {
+    return this.data.slotIndex;
+  }
+
+  get jobId(): string {
+    return this.data.jobId;
+  }
+
+  /** Ended, or being ended on request. */
+  get isRetired(): boolean {
+    return this.retiring !== undefined;
+  }
+
+  post(message: ToSlot, transfer: readonly TransferListItem[] = []): void {
+    if (this.retiring === undefined) this.worker.postMessage(message, transfer);
+  }
+
+  /** Ends the thread wherever it is, a loop in user code included; settles once it is gone. */
+  retire(): Promise<void> {
+    this.retiring ??= this.worker.terminate().then(() => undefined);
+    return this.retiring;
+  }
+}
