@@ -20,6 +20,11 @@ export class SlotTable {
     return undefined;
   }
 
+  /** Records that `index` serves `jobId`/`allocationId`, whatever it held: for a copy of a table kept elsewhere. */
+  assign(index: number, jobId: string, allocationId: string): void {
+    if (Number.isInteger(index) && index >= 0 && index < this.size) this.slots[index] = { jobId, allocationId };
+  }
+
   /** Frees a slot held by `allocationId` (its last task ended); a newer allocation is left alone. */
   free(index: number, allocationId: string): void {
     if (this.slots[index]?.allocationId === allocationId) this.slots[index] = undefined;

@@ -74,11 +74,14 @@ export class TaskHost implements TaskRunner {
     if (jobMaster === undefined) throw new Error('not connected to a JobManager');
     if (this.tasks.has(tdd.attemptId) || this.loading.has(tdd.attemptId))
       throw new Error(`attempt ${tdd.attemptId} is already deployed here`);
-    const problem = this.slots.occupy(tdd.slotIndex, tdd.jobId, tdd.allocationId);
-    if (problem !== undefined) throw new Error(`Cannot deploy ${taskNameOf(tdd)}: ${problem}.`);
-    // On a slot thread, the TaskManager's main thread has logged the deployment already.
-    if (this.context.slotIndex === undefined)
+    if (this.context.slotIndex === undefined) {
+      const problem = this.slots.occupy(tdd.slotIndex, tdd.jobId, tdd.allocationId);
+      if (problem !== undefined) throw new Error(`Cannot deploy ${taskNameOf(tdd)}: ${problem}.`);
       log.info(`Received task ${taskNameOf(tdd)} (${tdd.attemptId}), deploying into slot ${tdd.slotIndex}.`);
+    } else {
+      // On a slot thread, the TaskManager's main thread owns the slot table: it checked and logged the deployment.
+      this.slots.assign(tdd.slotIndex, tdd.jobId, tdd.allocationId);
+    }
     this.loading.set(tdd.attemptId, tdd);
     this.loader.load(tdd.jobId, tdd.fingerprint, jobMaster).then(
       (program) => {
