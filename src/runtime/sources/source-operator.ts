@@ -14,7 +14,8 @@ const SPLIT_STATE = 'SourceReaderState';
 
 /** Runs one subtask's reader of a Source. */
 export class SourceOperator extends AbstractStreamOperator implements SourceDriver {
-  private reader!: SourceReader<unknown, unknown>;
+  /** Made in open(); metrics may ask for the backlog before (a task still restoring) or after a failed open. */
+  private reader: SourceReader<unknown, unknown> | undefined;
   private splitState!: OperatorListState<unknown>;
   private splits: unknown[] = [];
   private watermarks!: SplitWatermarks;
@@ -39,10 +40,17 @@ export class SourceOperator extends AbstractStreamOperator implements SourceDriv
 
   override async open(): Promise<void> {
     this.watermarks = new SplitWatermarks(this.strategy, this.output, this.services);
-    this.reader = this.source.createReader(this.readerContext());
-    await this.reader.start();
-    this.reader.addSplits(this.splits);
+    const reader = this.source.createReader(this.readerContext());
+    this.reader = reader;
+    await reader.start();
+    reader.addSplits(this.splits);
     this.watermarks.start();
+  }
+
+  /** The reader, which every call but metrics and close may take for granted: the task runs them after open(). */
+  private get openReader(): SourceReader<unknown, unknown> {
+    if (this.reader === undefined) throw new Error('the source was used before it was opened');
+    return this.reader;
   }
 
   processElement(): void {
@@ -51,7 +59,7 @@ export class SourceOperator extends AbstractStreamOperator implements SourceDriv
 
   emitNext(budget: number): SourceStatus {
     if (this.ended) return 'END_OF_INPUT';
-    const status = this.reader.pollNext(this.watermarks, budget);
+    const status = this.openReader.pollNext(this.watermarks, budget);
     if (status === 'END_OF_INPUT') this.finishNow();
     return status;
   }
@@ -65,15 +73,15 @@ export class SourceOperator extends AbstractStreamOperator implements SourceDriv
   }
 
   whenAvailable(): Promise<void> {
-    return this.reader.isAvailable();
+    return this.openReader.isAvailable();
   }
 
   pendingRecords(): number | undefined {
-    return this.reader.pendingRecords();
+    return this.reader?.pendingRecords();
   }
 
   override snapshotState(checkpointId: number, timestamp: number): OperatorSnapshotData | undefined {
-    this.splitState.update(this.reader.snapshotState());
+    this.splitState.update(this.openReader.snapshotState());
     return super.snapshotState(checkpointId, timestamp);
   }
 

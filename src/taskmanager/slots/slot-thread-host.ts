@@ -78,6 +78,7 @@ export class SlotThreadHost implements TaskRunner {
   private readonly idleTimers = new Map<number, NodeJS.Timeout>();
   private readonly probes = new Map<string, SnapshotProbe>();
   private jobMaster: JobMasterGateway | undefined;
+  private threadsStarted = 0;
 
   constructor(private readonly settings: SlotThreadHostSettings) {
     this.slots = new SlotTable(settings.numberOfSlots);
@@ -195,8 +196,12 @@ export class SlotThreadHost implements TaskRunner {
     clearTimeout(this.idleTimers.get(slot));
     this.idleTimers.delete(slot);
     const current = this.threads.get(slot);
-    if (current !== undefined && current.jobId === jobId && !current.isRetired) return current;
-    if (current !== undefined) this.retireInBackground(current, `slot ${slot} now serves job ${jobId}`);
+    // The JobManager deploys into a slot whose thread still holds a task it canceled only once it
+    // stopped waiting for that cancel: the task is stuck, and waiting longer for it helps nobody.
+    const stuck = current !== undefined && [...current.attempts].some((id) => this.attempts.get(id)?.watchdog !== undefined);
+    if (current !== undefined && current.jobId === jobId && !current.isRetired && !stuck) return current;
+    if (current !== undefined)
+      this.retireInBackground(current, stuck ? `a task canceled on it has not stopped` : `slot ${slot} now serves job ${jobId}`);
     const heap = this.settings.heapPerSlotMb;
     const thread = new SlotThread(
       {
@@ -204,7 +209,8 @@ export class SlotThreadHost implements TaskRunner {
         slotIndex: slot,
         numberOfSlots: this.settings.numberOfSlots,
         jobId,
-        workDir: join(this.settings.workDir, `slot-${slot}`),
+        // Its own directory: a thread being retired removes its files while its successor starts.
+        workDir: join(this.settings.workDir, `slot-${slot}-${++this.threadsStarted}`),
         secret: new Uint8Array(this.settings.secret()),
         maxDataFrameBytes: this.settings.maxDataFrameBytes,
         logLevel: this.settings.logLevel,

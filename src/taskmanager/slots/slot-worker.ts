@@ -110,7 +110,16 @@ function countersOf(probe: TaskMetricProbe): TaskCounterSnapshot {
 
 function sendCounters(): void {
   if (probes.size === 0) return;
-  send({ type: 'metrics', at: Date.now(), tasks: [...probes.values()].map(countersOf) });
+  const tasks: TaskCounterSnapshot[] = [];
+  for (const probe of probes.values()) {
+    try {
+      tasks.push(countersOf(probe));
+    } catch (error) {
+      // A task being torn down may no longer answer every read (a closed source); its last counters stand.
+      log.debug(`Could not read the counters of ${probe.identity.attemptId}: ${describeError(error)}`);
+    }
+  }
+  send({ type: 'metrics', at: Date.now(), tasks });
 }
 setInterval(sendCounters, data.metricsIntervalMs);
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DataOutputWriter, createSerializer } from '../../../../src/runtime/serialization/index.js';
 import { decodeBatch, encodeBatchPart, RecordTooLargeError } from '../../../../src/taskmanager/network/batch-codec.js';
-import { decodeDataFrame, decodeErrorFrame, DataFrameType } from '../../../../src/taskmanager/network/data-protocol.js';
-import type { FrameSocket } from '../../../../src/taskmanager/network/frame-socket.js';
+import { decodeErrorFrame, DataFrameType } from '../../../../src/taskmanager/network/data-protocol.js';
+import type { FrameLink } from '../../../../src/taskmanager/network/frame-link.js';
 import { ResultPartition } from '../../../../src/taskmanager/network/result-partition.js';
 import { BATCH_RECORDS } from '../../../../src/taskmanager/network/result-subpartition.js';
 import { EndOfPartitionEvent, NO_TIMESTAMP, type ElementBatch } from '../../../../src/taskmanager/network/stream-elements.js';
@@ -27,18 +27,17 @@ function parts(batch: ElementBatch, target: number, max: number): Buffer[] {
   return out;
 }
 
-/** A FrameSocket that keeps what is written, decoded. */
-function recordingSocket(): { socket: FrameSocket; frames: Array<{ type: DataFrameType; body: Buffer }> } {
+/** A link that keeps the frames sent on it. */
+function recordingSocket(): { socket: FrameLink; frames: Array<{ type: DataFrameType; body: Buffer }> } {
   const frames: Array<{ type: DataFrameType; body: Buffer }> = [];
-  const socket = {
+  const socket: FrameLink = {
     backlog: 0,
     isClosed: false,
-    write: (chunks: readonly Buffer[]) => {
-      const frame = Buffer.concat(chunks);
-      const { type, body } = decodeDataFrame(frame.subarray(4));
-      frames.push({ type, body: Buffer.from(body) });
+    send: (type, _channelId, body = '') => {
+      frames.push({ type, body: Buffer.from(typeof body === 'string' ? Buffer.from(body) : body) });
     },
-  } as unknown as FrameSocket;
+    close: () => undefined,
+  };
   return { socket, frames };
 }
 
