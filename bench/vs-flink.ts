@@ -159,6 +159,10 @@ function recordRescale(figures: Figures, scenario: NamedScenario, system: 'tsfli
   if (scenario.fillBytes !== undefined && sample.checkpointMs !== undefined) {
     figures.add(`${scenario.label}: checkpoint duration`, 'ms', system, [sample.checkpointMs]);
   }
+  const restores = sample.steps.map((s) => s.restoreMs).filter((ms): ms is number => ms !== undefined);
+  if (scenario.fillBytes !== undefined && restores.length > 0) {
+    figures.add(`${scenario.label}: restore time (slowest subtask, INITIALIZING → RUNNING)`, 'ms', system, restores);
+  }
 }
 
 export async function run(): Promise<BenchResult> {

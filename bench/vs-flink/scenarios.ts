@@ -143,7 +143,7 @@ export type RescaleStep = 'up' | 'stop' | 'kill';
 /** What one reactive-mode run yields. */
 export interface RescaleSample {
   /** Ms from the action to every subtask running at the new parallelism, per step in order. */
-  readonly steps: ReadonlyArray<{ step: RescaleStep; ms: number; replayed: number | undefined }>;
+  readonly steps: ReadonlyArray<{ step: RescaleStep; ms: number; replayed: number | undefined; restoreMs: number | undefined }>;
   /** end_to_end_duration of the last checkpoint before the first rescale. */
   readonly checkpointMs: number | undefined;
   readonly checkpointBytes: number | undefined;
@@ -159,6 +159,28 @@ export interface RescaleScenario {
   readonly sourceRate: number;
   /** Wait until a completed checkpoint holds this many bytes before rescaling. */
   readonly fillBytes?: number;
+}
+
+/** Flink's /subtasktimes: when each subtask of a vertex entered each state. */
+interface SubtaskTimes {
+  subtasks: Array<{ timestamps: Partial<Record<'INITIALIZING' | 'RUNNING', number>> }>;
+}
+
+/**
+ * How long the restore of a rescale took, read the same way on both systems: the slowest subtask's
+ * time from INITIALIZING (state being restored) to RUNNING, over every vertex of the job.
+ */
+async function restoreTime(c: ClusterUnderTest, jobId: string): Promise<number | undefined> {
+  const job = await restGet<{ vertices: Array<{ id: string }> }>(c, `/jobs/${jobId}`);
+  let slowest: number | undefined;
+  for (const vertex of job.vertices) {
+    const times = await restGet<SubtaskTimes>(c, `/jobs/${jobId}/vertices/${vertex.id}/subtasktimes`);
+    for (const { timestamps } of times.subtasks) {
+      const { INITIALIZING: from, RUNNING: to } = timestamps;
+      if (from !== undefined && to !== undefined && from > 0 && to >= from) slowest = Math.max(slowest ?? 0, to - from);
+    }
+  }
+  return slowest;
 }
 
 interface CheckpointStats {
@@ -185,7 +207,7 @@ export async function measureRescale(make: ClusterFactory, scenario: RescaleScen
     }
     await checkpointAfter(c, at);
     const before = await latest();
-    const steps: Array<{ step: RescaleStep; ms: number; replayed: number | undefined }> = [];
+    const steps: Array<{ step: RescaleStep; ms: number; replayed: number | undefined; restoreMs: number | undefined }> = [];
     let parallelism = 1;
     for (const step of scenario.steps) {
       const from = mark(c);
@@ -202,9 +224,11 @@ export async function measureRescale(make: ClusterFactory, scenario: RescaleScen
         parallelism--;
       }
       const running = await runningAt(c, from, parallelism, count);
-      steps.push({ step, ms: running.time - t0, replayed: replayed(c, from, scenario.sourceRate * old) });
+      const replayedRecords = replayed(c, from, scenario.sourceRate * old);
       at = running.line;
       await checkpointAfter(c, at);
+      // Read after the checkpoint: Flink's REST answers from a cache a few seconds old.
+      steps.push({ step, ms: running.time - t0, replayed: replayedRecords, restoreMs: await restoreTime(c, jobId) });
     }
     return { steps, checkpointMs: before?.end_to_end_duration, checkpointBytes: before?.state_size ?? before?.checkpointed_size };
   });
