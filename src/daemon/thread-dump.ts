@@ -35,3 +35,10 @@ export function processThreadDump(): ThreadInfo[] {
 
 /** The ThreadDumpSource of this process. */
 export const OWN_THREADS: ThreadDumpSource = { requestThreadDump: () => Promise.resolve(processThreadDump()) };
+
+/** The JavaScript a worker thread of this process is running now, as a thread dump shows it; undefined if it is gone. */
+export function workerStack(threadId: number): string | undefined {
+  const report = process.report.getReport() as unknown as ReportPart;
+  const worker = (report.workers ?? []).find((candidate) => candidate.header?.threadId === threadId);
+  return worker === undefined ? undefined : describe(`worker-${threadId}`, threadId, worker).stringifiedThreadInfo;
+}

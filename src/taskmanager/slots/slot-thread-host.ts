@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { detach } from '../../core/detach.js';
 import { describeError, serializeError, TsFlinkError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
+import { workerStack } from '../../daemon/thread-dump.js';
 import type { CheckpointTrigger } from '../../rpc/gateways/checkpoint-messages.js';
 import type { JobMasterGateway, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
@@ -115,9 +116,13 @@ export class SlotThreadHost implements TaskRunner {
     if (attempt === undefined) return Promise.resolve();
     if (attempt.watchdog === undefined) {
       const ask = (): void => attempt.thread.post({ type: 'cancel', attemptId });
-      attempt.watchdog = new CancellationWatchdog(taskNameOf(attempt.tdd), this.settings.cancellation, ask, () => {
-        this.retireInBackground(attempt.thread, `a task ignored its cancel for ${this.settings.cancellation.timeoutMs} ms`);
-      });
+      attempt.watchdog = new CancellationWatchdog(
+        taskNameOf(attempt.tdd),
+        this.settings.cancellation,
+        ask,
+        () => this.retireInBackground(attempt.thread, `a task ignored its cancel for ${this.settings.cancellation.timeoutMs} ms`),
+        () => workerStack(attempt.thread.threadId),
+      );
       ask();
     }
     return attempt.ended;

@@ -48,6 +48,11 @@ export class SlotThread {
     });
   }
 
+  /** The worker's thread id, as thread dumps name it. */
+  get threadId(): number {
+    return this.worker.threadId;
+  }
+
   get slotIndex(): number {
     return this.data.slotIndex;
   }
