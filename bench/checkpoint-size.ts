@@ -1,13 +1,13 @@
 /** Reads the size of a job's latest completed checkpoint from REST, and waits for it to reach a size. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CheckpointingStats } from '../src/web/rest-types.js';
+import type { CheckpointingStatistics, JobIdsWithStatusOverview } from '../src/rest/types/responses.js';
 import { getJson } from '../test/helpers/test-dist.js';
 
 const MB = 1024 * 1024;
 
 /** The id of the one job the JobManager at `url` runs. */
 export async function onlyJobId(url: string): Promise<string> {
-  const { jobs } = await getJson<{ jobs: ReadonlyArray<{ id: string }> }>(url, '/jobs');
+  const { jobs } = await getJson<JobIdsWithStatusOverview>(url, '/jobs');
   const job = jobs[0];
   if (job === undefined || jobs.length !== 1) throw new Error(`expected one job at ${url}, found ${jobs.length}`);
   return job.id;
@@ -15,9 +15,8 @@ export async function onlyJobId(url: string): Promise<string> {
 
 /** Bytes of the latest completed checkpoint (full state size), undefined before the first. */
 export async function latestCheckpointBytes(url: string, jobId: string): Promise<number | undefined> {
-  const stats = await getJson<CheckpointingStats>(url, `/jobs/${jobId}/checkpoints`);
-  const completed = stats.latest?.completed;
-  return completed === null || completed === undefined ? undefined : (completed.state_size ?? completed.checkpointed_size);
+  const stats = await getJson<CheckpointingStatistics>(url, `/jobs/${jobId}/checkpoints`);
+  return stats.latest.completed?.state_size;
 }
 
 /**

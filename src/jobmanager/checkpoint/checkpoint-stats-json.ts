@@ -1,3 +1,11 @@
+import type {
+  CheckpointingStatistics,
+  CheckpointStatistics,
+  CheckpointSubtaskDetails,
+  RestoredCheckpointStatistics,
+  StatsSummaryJson,
+  TaskCheckpointStatistics,
+} from '../../rest/types/responses.js';
 import type { CheckpointSettings } from './checkpoint-settings.js';
 import {
   endToEndDuration,
@@ -7,28 +15,12 @@ import {
   type TaskCheckpointStats,
 } from './checkpoint-stats.js';
 import type { CheckpointStatsSnapshot } from './checkpoint-stats-tracker.js';
-import { StatsSummary, type StatsSummaryJson } from './stats-summary.js';
-
-/** The body of GET /jobs/:jobid/checkpoints (Flink's CheckpointingStatistics). */
-export interface CheckpointingStatisticsJson {
-  readonly counts: { restored: number; total: number; in_progress: number; completed: number; failed: number };
-  readonly summary: Record<
-    'checkpointed_size' | 'state_size' | 'end_to_end_duration' | 'alignment_buffered' | 'processed_data' | 'persisted_data',
-    StatsSummaryJson
-  >;
-  readonly latest: {
-    completed: Record<string, unknown> | null;
-    savepoint: Record<string, unknown> | null;
-    failed: Record<string, unknown> | null;
-    restored: Record<string, unknown> | null;
-  };
-  readonly history: Record<string, unknown>[];
-}
+import { StatsSummary } from './stats-summary.js';
 
 const CLASS_NAMES = { IN_PROGRESS: 'in_progress', COMPLETED: 'completed', FAILED: 'failed' } as const;
 
 /** Renders the statistics snapshot with Flink's field names; the overview leaves `tasks` empty, as Flink does. */
-export function renderCheckpointingStatistics(snapshot: CheckpointStatsSnapshot): CheckpointingStatisticsJson {
+export function renderCheckpointingStatistics(snapshot: CheckpointStatsSnapshot): CheckpointingStatistics {
   const { counts, summary } = snapshot;
   return {
     counts: {
@@ -57,14 +49,14 @@ export function renderCheckpointingStatistics(snapshot: CheckpointStatsSnapshot)
 }
 
 /** One checkpoint with its per-vertex statistics (GET /jobs/:jobid/checkpoints/details/:checkpointid). */
-export function renderCheckpointDetails(stats: CheckpointStats): Record<string, unknown> {
+export function renderCheckpointDetails(stats: CheckpointStats): CheckpointStatistics {
   return renderCheckpoint(stats, true);
 }
 
-function renderCheckpoint(stats: CheckpointStats, withTasks: boolean): Record<string, unknown> {
-  const tasks: Record<string, unknown> = {};
+function renderCheckpoint(stats: CheckpointStats, withTasks: boolean): CheckpointStatistics {
+  const tasks: Record<string, TaskCheckpointStatistics> = {};
   if (withTasks) for (const task of stats.tasks.values()) tasks[task.vertexId] = renderTask(stats, task);
-  const json: Record<string, unknown> = {
+  const json = {
     className: CLASS_NAMES[stats.status],
     id: stats.id,
     status: stats.status,
@@ -82,14 +74,10 @@ function renderCheckpoint(stats: CheckpointStats, withTasks: boolean): Record<st
     num_acknowledged_subtasks: stats.numAcknowledged,
     checkpoint_type: stats.kind,
     tasks,
-  };
-  if (stats.status === 'COMPLETED') {
-    json.external_path = stats.externalPath ?? null;
-    json.discarded = stats.discarded;
-  } else if (stats.status === 'FAILED') {
-    json.failure_timestamp = stats.failureTimestamp ?? -1;
-    json.failure_message = stats.failureMessage ?? null;
-  }
+  } satisfies CheckpointStatistics;
+  if (stats.status === 'COMPLETED') return { ...json, external_path: stats.externalPath ?? null, discarded: stats.discarded };
+  if (stats.status === 'FAILED')
+    return { ...json, failure_timestamp: stats.failureTimestamp ?? -1, failure_message: stats.failureMessage ?? null };
   return json;
 }
 
@@ -98,7 +86,7 @@ function renderCheckpoint(stats: CheckpointStats, withTasks: boolean): Record<st
  * (GET /jobs/:jobid/checkpoints/details/:checkpointid/subtasks/:vertexid). tsflink buffers nothing
  * during alignment and does not time a barrier's start delay, so those figures are 0.
  */
-export function renderSubtaskDetails(stats: CheckpointStats, task: TaskCheckpointStats): Record<string, unknown> {
+export function renderSubtaskDetails(stats: CheckpointStats, task: TaskCheckpointStats): CheckpointSubtaskDetails {
   const acked = task.subtasks.filter((subtask): subtask is SubtaskCheckpointStats => subtask !== undefined);
   const summaryOf = (value: (subtask: SubtaskCheckpointStats) => number): StatsSummaryJson => {
     const summary = new StatsSummary();
@@ -120,11 +108,11 @@ export function renderSubtaskDetails(stats: CheckpointStats, task: TaskCheckpoin
     // className is the Jackson type tag Flink writes on each subtask's statistics.
     subtasks: task.subtasks.map((subtask, index) =>
       subtask === undefined
-        ? { className: 'pending', index, status: 'pending_or_failed' }
+        ? { className: 'pending' as const, index, status: 'pending_or_failed' as const }
         : {
-            className: 'completed',
+            className: 'completed' as const,
             index,
-            status: 'completed',
+            status: 'completed' as const,
             ack_timestamp: subtask.ackTimestamp,
             end_to_end_duration: endToEnd(subtask),
             state_size: subtask.stateSize,
@@ -139,7 +127,7 @@ export function renderSubtaskDetails(stats: CheckpointStats, task: TaskCheckpoin
   };
 }
 
-function renderTask(stats: CheckpointStats, task: TaskCheckpointStats): Record<string, unknown> {
+function renderTask(stats: CheckpointStats, task: TaskCheckpointStats): TaskCheckpointStatistics {
   return {
     id: stats.id,
     status: stats.status,
@@ -155,7 +143,7 @@ function renderTask(stats: CheckpointStats, task: TaskCheckpointStats): Record<s
   };
 }
 
-function renderRestored(restored: RestoredCheckpointStats): Record<string, unknown> {
+function renderRestored(restored: RestoredCheckpointStats): RestoredCheckpointStatistics {
   return {
     id: restored.id,
     restore_timestamp: restored.restoreTimestamp,

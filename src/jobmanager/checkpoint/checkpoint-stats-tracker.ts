@@ -1,12 +1,8 @@
+import type { CheckpointingStatistics, CheckpointStatistics, CheckpointSubtaskDetails } from '../../rest/types/responses.js';
 import type { BarrierKind } from '../../rpc/gateways/checkpoint-messages.js';
 import { MAX_FAILURE_MESSAGE, truncateText } from '../../core/truncate.js';
 import { newCheckpointStats, endToEndDuration, type CheckpointStats, type RestoredCheckpointStats } from './checkpoint-stats.js';
-import {
-  renderCheckpointDetails,
-  renderCheckpointingStatistics,
-  renderSubtaskDetails,
-  type CheckpointingStatisticsJson,
-} from './checkpoint-stats-json.js';
+import { renderCheckpointDetails, renderCheckpointingStatistics, renderSubtaskDetails } from './checkpoint-stats-json.js';
 import { StatsSummary } from './stats-summary.js';
 
 /** Counters of REST's `counts` (Flink's CheckpointStatsCounts). */
@@ -194,18 +190,18 @@ export class CheckpointStatsTracker {
   }
 
   /** The body of GET /jobs/:jobid/checkpoints. */
-  renderCheckpointingStatistics(): CheckpointingStatisticsJson {
+  renderCheckpointingStatistics(): CheckpointingStatistics {
     return renderCheckpointingStatistics(this.snapshot());
   }
 
   /** The body of GET /jobs/:jobid/checkpoints/details/:checkpointid; undefined when the id is not in the history. */
-  renderCheckpointDetails(id: number): Record<string, unknown> | undefined {
+  renderCheckpointDetails(id: number): CheckpointStatistics | undefined {
     const stats = this.history.find((entry) => entry.id === id);
     return stats === undefined ? undefined : renderCheckpointDetails(stats);
   }
 
   /** The body of GET …/checkpoints/details/:checkpointid/subtasks/:vertexid; undefined for an unknown checkpoint or vertex. */
-  renderSubtaskDetails(id: number, vertexId: string): Record<string, unknown> | undefined {
+  renderSubtaskDetails(id: number, vertexId: string): CheckpointSubtaskDetails | undefined {
     const stats = this.history.find((entry) => entry.id === id);
     const task = stats?.tasks.get(vertexId);
     return stats === undefined || task === undefined ? undefined : renderSubtaskDetails(stats, task);

@@ -1,7 +1,7 @@
 import type { BarrierKind } from '../../rpc/gateways/checkpoint-messages.js';
+import type { CheckpointStatsStatus } from '../../rest/types/responses.js';
 
-/** Status of a checkpoint in statistics (Flink's CheckpointStatsStatus). */
-export type CheckpointStatsStatus = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+export type { CheckpointStatsStatus } from '../../rest/types/responses.js';
 
 /** One subtask's acknowledgement of a checkpoint, for the per-subtask details. */
 export interface SubtaskCheckpointStats {

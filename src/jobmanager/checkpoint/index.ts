@@ -42,7 +42,7 @@ export {
   type VertexRestorePlan,
 } from './state-assignment.js';
 export { CheckpointStatsTracker, type CheckpointMetrics } from './checkpoint-stats-tracker.js';
-export { renderCheckpointConfig, renderCheckpointingStatistics, type CheckpointingStatisticsJson } from './checkpoint-stats-json.js';
+export { renderCheckpointConfig, renderCheckpointingStatistics } from './checkpoint-stats-json.js';
 export {
   createJobCheckpointServices,
   loadSavepointIntoStore,

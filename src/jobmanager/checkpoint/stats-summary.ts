@@ -1,14 +1,6 @@
-/** Flink's StatsSummaryDto: min, max, average and percentiles of one statistic. */
-export interface StatsSummaryJson {
-  readonly min: number;
-  readonly max: number;
-  readonly avg: number;
-  readonly p50: number;
-  readonly p90: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly p999: number;
-}
+import type { StatsSummaryJson } from '../../rest/types/responses.js';
+
+export type { StatsSummaryJson } from '../../rest/types/responses.js';
 
 /** How many recent values the percentiles are computed over (Flink's histogram window). */
 const WINDOW_SIZE = 10_000;

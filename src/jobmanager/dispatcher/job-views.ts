@@ -1,4 +1,10 @@
 import type { JobStatus } from '../../rest/types/job-status.js';
+import type {
+  CheckpointingStatistics,
+  CheckpointStatistics,
+  CheckpointSubtaskDetails,
+  ParallelismHistory,
+} from '../../rest/types/responses.js';
 import { ConfigurationError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import type { Configuration } from '../../config/configuration.js';
@@ -12,7 +18,6 @@ import type {
   JobResourceRequirements,
   JobVertexDetails,
   JobVertexTaskManagers,
-  ParallelismHistory,
   SavepointOperationStatus,
   SavepointRequest,
 } from '../../rpc/gateways/job-view-types.js';
@@ -98,7 +103,7 @@ export class JobViews implements JobGateway {
     return jobExceptions(this.job(jobId), maxExceptions);
   }
 
-  requestCheckpointStatistics(jobId: string): Readonly<Record<string, unknown>> {
+  requestCheckpointStatistics(jobId: string): CheckpointingStatistics {
     return checkpointStatistics(this.job(jobId));
   }
 
@@ -106,11 +111,11 @@ export class JobViews implements JobGateway {
     return checkpointConfig(this.job(jobId));
   }
 
-  requestCheckpointDetails(jobId: string, checkpointId: number): Readonly<Record<string, unknown>> {
+  requestCheckpointDetails(jobId: string, checkpointId: number): CheckpointStatistics {
     return checkpointDetails(this.job(jobId), checkpointId);
   }
 
-  requestCheckpointSubtaskDetails(jobId: string, checkpointId: number, vertexId: string): Readonly<Record<string, unknown>> {
+  requestCheckpointSubtaskDetails(jobId: string, checkpointId: number, vertexId: string): CheckpointSubtaskDetails {
     return checkpointSubtaskDetails(this.job(jobId), checkpointId, vertexId);
   }
 

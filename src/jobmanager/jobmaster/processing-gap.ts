@@ -1,13 +1,7 @@
-/**
- * How a downtime figure was measured:
- * - `records`: from the last record any output task (sink) of the stopped run processed to the first
- *   record any output task of the new run processed (the gap in the job's output);
- * - `scheduler`: at least one end fell back to a scheduler or task state time, because the job was
- *   idle (no records before the stop, or a source with nothing to emit) or no task reported;
- * - `pending`: the new run has not processed a record yet; the figure is the gap so far at its deployment;
- * - `none`: the job's first run, with no outage before it.
- */
-export type DowntimeBasis = 'records' | 'scheduler' | 'pending' | 'none';
+import type { DowntimeBasis } from '../../rest/types/responses.js';
+
+/** How a downtime figure was measured; declared with the REST types, since parallelism-history reports it. */
+export type { DowntimeBasis } from '../../rest/types/responses.js';
 
 /**
  * A job whose last output came this long before the stop, while a source waited for input, was

@@ -1,7 +1,8 @@
+import type { AggregatedTaskDetails, SubtaskStats } from '../types/responses.js';
 import type { SubtaskAttemptDetails } from '../../rpc/gateways/job-view-types.js';
 
 /** Min, max, mean, sum and percentiles of one number over subtasks, all integral as Flink reports them. */
-export function statsOf(values: readonly number[]): Record<string, number> {
+export function statsOf(values: readonly number[]): SubtaskStats {
   if (values.length === 0) return { min: 0, max: 0, avg: 0, sum: 0, median: 0, p25: 0, p75: 0, p95: 0 };
   const sorted = [...values].sort((a, b) => a - b);
   const sum = sorted.reduce((total, value) => total + value, 0);
@@ -34,7 +35,7 @@ const METRIC_FIELDS = {
 } as const;
 
 /** Flink's AggregatedTaskDetailsInfo: statistics of the I/O metrics and of the time spent per state. */
-export function aggregatedJson(subtasks: readonly SubtaskAttemptDetails[]): Record<string, unknown> {
+export function aggregatedJson(subtasks: readonly SubtaskAttemptDetails[]): AggregatedTaskDetails {
   const metrics = Object.fromEntries(Object.entries(METRIC_FIELDS).map(([name, read]) => [name, statsOf(subtasks.map(read))]));
   const states = [...new Set(subtasks.flatMap((subtask) => Object.keys(subtask.statusDurations)))];
   const statusDuration = Object.fromEntries(

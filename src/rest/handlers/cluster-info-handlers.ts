@@ -1,3 +1,4 @@
+import type { ConfigEntries, DashboardConfig } from '../types/responses.js';
 import type { JobGateway } from '../../rpc/gateways/job-gateway.js';
 import { jobIdParam } from '../request-params.js';
 import type { RestHandler } from '../router.js';
@@ -21,7 +22,7 @@ export function dashboardConfigHandler(jobs: JobGateway): RestHandler {
           'web-rescale': settings.webRescale,
           'web-history': false,
         },
-      },
+      } satisfies DashboardConfig,
     };
   };
 }
@@ -33,7 +34,7 @@ export function dashboardConfigHandler(jobs: JobGateway): RestHandler {
 export function jobManagerConfigHandler(jobs: JobGateway): RestHandler {
   return (request) => {
     if (request.params['jobid'] !== undefined) jobs.requestJobStatus(jobIdParam(request));
-    return { status: 200, json: jobs.requestClusterConfiguration().map(({ key, value }) => ({ key, value })) };
+    return { status: 200, json: jobs.requestClusterConfiguration().map(({ key, value }) => ({ key, value })) satisfies ConfigEntries };
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ClusterOverviewWithVersion } from '../types/responses.js';
 import type { DispatcherGateway } from '../../rpc/gateways/dispatcher-gateway.js';
 import type { RestHandler } from '../router.js';
 import { FLINK_COMMIT, FLINK_VERSION } from '../version.js';
@@ -20,7 +21,7 @@ export function clusterOverviewHandler(gateway: DispatcherGateway): RestHandler 
         'jobs-failed': overview.jobsFailed,
         'flink-version': FLINK_VERSION,
         'flink-commit': FLINK_COMMIT,
-      },
+      } satisfies ClusterOverviewWithVersion,
     };
   };
 }

@@ -1,3 +1,4 @@
+import type { JarList } from '../types/responses.js';
 import type { JarGateway, JarProgramRequest, JarRunRequest } from '../../rpc/gateways/jar-gateway.js';
 import { isHexId } from '../../core/ids.js';
 import { multipartFile } from '../multipart-file.js';
@@ -18,7 +19,7 @@ export function jarUploadHandler(jars: JarGateway): RestHandler {
 
 /** GET /jars: every uploaded jar with its entry classes (JarListInfo). */
 export function jarListHandler(jars: JarGateway, address: () => string): RestHandler {
-  return async () => ({ status: 200, json: { address: address(), files: await jars.listJars() } });
+  return async () => ({ status: 200, json: { address: address(), files: await jars.listJars() } satisfies JarList });
 }
 
 /** DELETE /jars/:jarid. */

@@ -1,3 +1,4 @@
+import type { JobConfig, JobExceptionsInfo, JobIdsWithStatusOverview, JobsOverview } from '../types/responses.js';
 import type { JobGateway } from '../../rpc/gateways/job-gateway.js';
 import { badRequest } from '../rest-error.js';
 import { integerQuery, jobIdParam } from '../request-params.js';
@@ -6,12 +7,15 @@ import { jobDetailsJson, jobOverviewJson, planJson } from './job-json.js';
 
 /** GET /jobs: ids and statuses (Flink's JobIdsWithStatusOverview). */
 export function jobsHandler(jobs: JobGateway): RestHandler {
-  return () => ({ status: 200, json: { jobs: jobs.requestJobsOverview().map((job) => ({ id: job.jobId, status: job.status })) } });
+  return () => ({
+    status: 200,
+    json: { jobs: jobs.requestJobsOverview().map((job) => ({ id: job.jobId, status: job.status })) } satisfies JobIdsWithStatusOverview,
+  });
 }
 
 /** GET /jobs/overview (Flink's MultipleJobsDetails). */
 export function jobsOverviewHandler(jobs: JobGateway): RestHandler {
-  return () => ({ status: 200, json: { jobs: jobs.requestJobsOverview().map(jobOverviewJson) } });
+  return () => ({ status: 200, json: { jobs: jobs.requestJobsOverview().map(jobOverviewJson) } satisfies JobsOverview });
 }
 
 /** GET /jobs/:jobid (Flink's JobDetailsInfo). */
@@ -47,7 +51,7 @@ export function jobConfigHandler(jobs: JobGateway): RestHandler {
           'object-reuse-mode': config.objectReuse,
           'user-config': { ...config.userConfig },
         },
-      },
+      } satisfies JobConfig,
     };
   };
 }
@@ -86,7 +90,7 @@ export function jobExceptionsHandler(jobs: JobGateway): RestHandler {
           })),
           truncated: history.truncated,
         },
-      },
+      } satisfies JobExceptionsInfo,
     };
   };
 }

@@ -1,5 +1,15 @@
 import type {
+  ExecutionState,
   ExecutionStateCounts,
+  IoMetricsInfo,
+  JobDetailsInfo,
+  JobPlan,
+  JobSummary,
+  JobTaskCounts,
+  JobVertexSummary,
+  SubtaskInfo,
+} from '../types/responses.js';
+import type {
   IoMetrics,
   JobDetails,
   JobOverview,
@@ -10,7 +20,7 @@ import type {
 import { EXECUTION_STATES } from '../../rpc/gateways/job-view-types.js';
 
 /** Flink's IOMetricsInfo. */
-export function ioMetricsJson(metrics: IoMetrics): Record<string, number | boolean> {
+export function ioMetricsJson(metrics: IoMetrics): IoMetricsInfo {
   return {
     'read-bytes': metrics.readBytes,
     'read-bytes-complete': metrics.readBytesComplete,
@@ -27,19 +37,18 @@ export function ioMetricsJson(metrics: IoMetrics): Record<string, number | boole
 }
 
 /** `tasks` of /jobs/overview: lower-case state names plus `total` (Flink's JobDetails). */
-export function lowerCaseTaskCounts(counts: ExecutionStateCounts, total: number): Record<string, number> {
-  const json: Record<string, number> = { total };
-  for (const state of EXECUTION_STATES) json[state.toLowerCase()] = counts[state];
-  return json;
+export function lowerCaseTaskCounts(counts: ExecutionStateCounts, total: number): JobTaskCounts {
+  const lowerCase = Object.fromEntries(EXECUTION_STATES.map((state) => [state.toLowerCase(), counts[state]]));
+  return { total, ...(lowerCase as Record<Lowercase<ExecutionState>, number>) };
 }
 
 /** Upper-case state names, as /jobs/:jobid's vertex `tasks` and `status-counts`. */
-export function upperCaseTaskCounts(counts: ExecutionStateCounts): Record<string, number> {
-  return Object.fromEntries(EXECUTION_STATES.map((state) => [state, counts[state]]));
+export function upperCaseTaskCounts(counts: ExecutionStateCounts): ExecutionStateCounts {
+  return Object.fromEntries(EXECUTION_STATES.map((state) => [state, counts[state]])) as Record<ExecutionState, number>;
 }
 
 /** One entry of /jobs/overview. */
-export function jobOverviewJson(job: JobOverview): Record<string, unknown> {
+export function jobOverviewJson(job: JobOverview): JobSummary {
   return {
     jid: job.jobId,
     name: job.name,
@@ -56,7 +65,7 @@ export function jobOverviewJson(job: JobOverview): Record<string, unknown> {
 }
 
 /** One vertex of /jobs/:jobid. */
-export function vertexOverviewJson(vertex: JobVertexOverview): Record<string, unknown> {
+export function vertexOverviewJson(vertex: JobVertexOverview): JobVertexSummary {
   return {
     id: vertex.id,
     slotSharingGroupId: vertex.slotSharingGroupId,
@@ -73,7 +82,7 @@ export function vertexOverviewJson(vertex: JobVertexOverview): Record<string, un
 }
 
 /** Flink's JobPlanInfo.Plan; sources have no `inputs`, as in Flink's plan. */
-export function planJson(jobId: string, name: string, jobType: string, nodes: readonly JobPlanNode[]): Record<string, unknown> {
+export function planJson(jobId: string, name: string, jobType: string, nodes: readonly JobPlanNode[]): JobPlan {
   return {
     jid: jobId,
     name,
@@ -100,8 +109,8 @@ export function planJson(jobId: string, name: string, jobType: string, nodes: re
 }
 
 /** The body of /jobs/:jobid (Flink's JobDetailsInfo). */
-export function jobDetailsJson(job: JobDetails): Record<string, unknown> {
-  const statusCounts = Object.fromEntries(EXECUTION_STATES.map((state) => [state, 0])) as Record<(typeof EXECUTION_STATES)[number], number>;
+export function jobDetailsJson(job: JobDetails): JobDetailsInfo {
+  const statusCounts = Object.fromEntries(EXECUTION_STATES.map((state) => [state, 0])) as Record<ExecutionState, number>;
   for (const vertex of job.vertices) for (const state of EXECUTION_STATES) statusCounts[state] += vertex.taskCounts[state];
   return {
     jid: job.jobId,
@@ -124,7 +133,7 @@ export function jobDetailsJson(job: JobDetails): Record<string, unknown> {
 }
 
 /** One subtask of /jobs/:jobid/vertices/:vertexid (Flink's SubtaskExecutionAttemptDetailsInfo). */
-export function subtaskJson(subtask: SubtaskAttemptDetails): Record<string, unknown> {
+export function subtaskJson(subtask: SubtaskAttemptDetails): SubtaskInfo {
   return {
     subtask: subtask.subtask,
     status: subtask.status,

@@ -1,3 +1,4 @@
+import type { LogList } from '../types/responses.js';
 import { MAX_LOG_CHUNK_BYTES, type LogFileSource } from '../../rpc/gateways/log-files.js';
 import type { DispatcherGateway } from '../../rpc/gateways/dispatcher-gateway.js';
 import { integerQuery } from '../request-params.js';
@@ -24,7 +25,7 @@ export function taskManagerLogs(gateway: DispatcherGateway): SourceOf {
 
 /** GET …/logs: Flink's LogListInfo, `{"logs": [{name, size, mtime}]}`. */
 export function logListHandler(sourceOf: SourceOf): RestHandler {
-  return async (request) => ({ status: 200, json: { logs: await sourceOf(request).requestLogList() } });
+  return async (request) => ({ status: 200, json: { logs: await sourceOf(request).requestLogList() } satisfies LogList });
 }
 
 /** GET …/logs/:filename: the file as text; `offset` and `length` query parameters page through a large one. */

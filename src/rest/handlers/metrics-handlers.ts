@@ -1,3 +1,4 @@
+import type { Metric } from '../types/responses.js';
 import {
   aggregateMetrics,
   availableMetricIds,
@@ -22,9 +23,9 @@ function requestedNames(request: RestRequest): string[] | undefined {
 
 /** Flink's MetricCollectionResponseBody: `[{"id"}]` without `get`, `[{"id","value"}]` for the requested ids that exist. */
 export function metricCollection(entries: MetricEntries, names: readonly string[] | undefined): RestResponse {
-  if (names === undefined) return { status: 200, json: entries.map(([id]) => ({ id })) };
+  if (names === undefined) return { status: 200, json: entries.map(([id]): Metric => ({ id })) };
   const lookup = new Map(entries);
-  const json = names.flatMap((id) => {
+  const json = names.flatMap((id): Metric[] => {
     const value = lookup.get(id);
     return value === undefined ? [] : [{ id, value: formatMetricValue(value) }];
   });

@@ -1,3 +1,4 @@
+import type { ParallelismHistory } from '../types/responses.js';
 import type { JobGateway } from '../../rpc/gateways/job-gateway.js';
 import { RestError } from '../rest-error.js';
 import { hexIdParam, integerQuery, jobIdParam } from '../request-params.js';
@@ -36,22 +37,7 @@ export function rescalingStatusHandler(): RestHandler {
  */
 export function parallelismHistoryHandler(jobs: JobGateway): RestHandler {
   return (request) => {
-    const history = jobs.requestParallelismHistory(jobIdParam(request));
-    return {
-      status: 200,
-      json: {
-        changes: history.changes.map((change) => ({
-          timestamp: change.timestamp,
-          cause: change.cause,
-          parallelism: { ...change.parallelism },
-          downtimeMs: change.downtimeMs,
-          downtimeStart: change.downtimeStart,
-          downtimeBasis: change.downtimeBasis,
-          restoredCheckpointId: change.restoredCheckpointId ?? null,
-        })),
-        numRestarts: history.numRestarts,
-        numRescales: history.numRescales,
-      },
-    };
+    const history: ParallelismHistory = jobs.requestParallelismHistory(jobIdParam(request));
+    return { status: 200, json: history };
   };
 }

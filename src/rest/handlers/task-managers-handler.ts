@@ -1,10 +1,11 @@
+import type { ResourceProfileInfo, TaskManagerDetailsInfo, TaskManagerInfo, TaskManagersList } from '../types/responses.js';
 import type { DispatcherGateway, TaskManagerDetails } from '../../rpc/gateways/dispatcher-gateway.js';
 import { notFound } from '../rest-error.js';
 import type { RestHandler } from '../router.js';
 
 /** GET /taskmanagers: Flink's TaskManagersInfo. */
 export function taskManagersHandler(gateway: DispatcherGateway): RestHandler {
-  return () => ({ status: 200, json: { taskmanagers: gateway.requestTaskManagers().map(taskManagerInfo) } });
+  return () => ({ status: 200, json: { taskmanagers: gateway.requestTaskManagers().map(taskManagerInfo) } satisfies TaskManagersList });
 }
 
 /** GET /taskmanagers/:taskmanagerid: Flink's TaskManagerDetailsInfo. */
@@ -45,13 +46,13 @@ export function taskManagerDetailsHandler(gateway: DispatcherGateway): RestHandl
           nettyShuffleMemoryTotal: 0,
           garbageCollectors: [],
         },
-      },
+      } satisfies TaskManagerDetailsInfo,
     };
   };
 }
 
 /** The fields shared by the list and the details view. */
-export function taskManagerInfo(details: TaskManagerDetails): Record<string, unknown> {
+export function taskManagerInfo(details: TaskManagerDetails): TaskManagerInfo {
   return {
     id: details.resourceId,
     path: details.path,
@@ -69,7 +70,7 @@ export function taskManagerInfo(details: TaskManagerDetails): Record<string, unk
   };
 }
 
-function slotResource(details: TaskManagerDetails, slots: number): Record<string, unknown> {
+function slotResource(details: TaskManagerDetails, slots: number): ResourceProfileInfo {
   const share = details.slotsNumber === 0 ? 0 : slots / details.slotsNumber;
   const memory = details.memoryConfiguration;
   return {

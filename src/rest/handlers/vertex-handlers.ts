@@ -1,3 +1,4 @@
+import type { VertexDetails } from '../types/responses.js';
 import type { JobGateway } from '../../rpc/gateways/job-gateway.js';
 import { jobIdParam, vertexIdParam } from '../request-params.js';
 import type { RestHandler } from '../router.js';
@@ -18,7 +19,7 @@ export function vertexDetailsHandler(jobs: JobGateway): RestHandler {
         now: vertex.now,
         subtasks: vertex.subtasks.map(subtaskJson),
         aggregated: aggregatedJson(vertex.subtasks),
-      },
+      } satisfies VertexDetails,
     };
   };
 }

@@ -1,5 +1,5 @@
 // The one home of Flink's JobStatus: the JobManager's schedulers, the RPC views, the REST handlers and
-// the dashboard all import it from here. Type-only plus a constant, so the browser build can use it.
+// (through responses.ts) the dashboard all import it from here. Type-only plus a constant.
 
 /** Flink's JobStatus, as the scheduler tracks it and REST reports it. */
 export type JobStatus =

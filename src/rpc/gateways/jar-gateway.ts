@@ -1,16 +1,9 @@
 import { TsFlinkError } from '../../core/errors.js';
 import type { JobPlanNode } from './job-view-types.js';
 
-/** A jar in the JobManager's upload directory, as GET /jars lists it. */
-export interface UploadedJar {
-  /** `<uuid>_<file name>`: the jar's name in the upload directory and its id in /jars/:jarid. */
-  readonly id: string;
-  readonly name: string;
-  /** Epoch ms of the upload. */
-  readonly uploaded: number;
-  /** The entry classes it names (its manifest's Main-Class), each with a description Flink leaves null. */
-  readonly entry: ReadonlyArray<{ readonly name: string; readonly description: string | null }>;
-}
+import type { UploadedJar } from '../../rest/types/responses.js';
+
+export type { UploadedJar } from '../../rest/types/responses.js';
 
 /** How to run a jar's main: Flink's JarRequestBody. */
 export interface JarProgramRequest {

@@ -10,10 +10,16 @@ import type {
   JobResourceRequirements,
   JobVertexDetails,
   JobVertexTaskManagers,
-  ParallelismHistory,
   SavepointOperationStatus,
   SavepointRequest,
 } from './job-view-types.js';
+import type {
+  CheckpointingStatistics,
+  CheckpointStatistics,
+  CheckpointSubtaskDetails,
+  ConfigEntries,
+  ParallelismHistory,
+} from '../../rest/types/responses.js';
 
 /** Why a job request was refused; REST maps each to Flink's status code. */
 export type JobRequestFailure = 'NOT_FOUND' | 'BAD_REQUEST' | 'CONFLICT' | 'UNSUPPORTED';
@@ -42,12 +48,12 @@ export interface JobGateway {
   requestJobConfig(jobId: string): JobConfigDetails;
   requestJobExceptions(jobId: string, maxExceptions: number): JobExceptions;
   /** Checkpoint statistics, already in Flink's wire format (rendered by the checkpoint subsystem). */
-  requestCheckpointStatistics(jobId: string): Readonly<Record<string, unknown>>;
+  requestCheckpointStatistics(jobId: string): CheckpointingStatistics;
   requestCheckpointConfig(jobId: string): Readonly<Record<string, unknown>>;
   /** Throws NOT_FOUND when the checkpoint is not in the statistics history. */
-  requestCheckpointDetails(jobId: string, checkpointId: number): Readonly<Record<string, unknown>>;
+  requestCheckpointDetails(jobId: string, checkpointId: number): CheckpointStatistics;
   /** One vertex's subtasks in a checkpoint; NOT_FOUND for a checkpoint or vertex not in the history. */
-  requestCheckpointSubtaskDetails(jobId: string, checkpointId: number, vertexId: string): Readonly<Record<string, unknown>>;
+  requestCheckpointSubtaskDetails(jobId: string, checkpointId: number, vertexId: string): CheckpointSubtaskDetails;
   requestParallelismHistory(jobId: string): ParallelismHistory;
   requestResourceRequirements(jobId: string): JobResourceRequirements;
   /** Validates (BAD_REQUEST), refuses a second concurrent update (CONFLICT) or a scheduler that cannot (UNSUPPORTED). */
@@ -63,7 +69,7 @@ export interface JobGateway {
   /** Resolves when every savepoint operation finished and its outcome was read, or after `timeoutMs`. */
   whenOperationResultsAccessed(timeoutMs: number): Promise<void>;
   /** Explicitly set configuration keys, secrets masked. */
-  requestClusterConfiguration(): ReadonlyArray<{ readonly key: string; readonly value: string }>;
+  requestClusterConfiguration(): ConfigEntries;
   requestDashboardSettings(): DashboardSettings;
   requestJobManagerEnvironment(): JobManagerEnvironment;
 }

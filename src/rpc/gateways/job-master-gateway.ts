@@ -3,9 +3,9 @@ import type { GatewaySpec } from '../gateway.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from './checkpoint-messages.js';
 import type { TaskMetricsReport } from './task-metrics-report.js';
 
-/** States of one execution attempt, as Flink's ExecutionState. */
-export type ExecutionState =
-  'CREATED' | 'SCHEDULED' | 'DEPLOYING' | 'INITIALIZING' | 'RUNNING' | 'FINISHED' | 'CANCELING' | 'CANCELED' | 'FAILED' | 'RECONCILING';
+import type { ExecutionState } from '../../rest/types/responses.js';
+
+export type { ExecutionState } from '../../rest/types/responses.js';
 
 /** A task reporting a change of its state. */
 export interface TaskExecutionStateUpdate {

@@ -1,5 +1,6 @@
 import type { SerializedError } from '../../core/errors.js';
 import type { JobStatus } from '../../rest/types/job-status.js';
+import type { ExecutionStateCounts } from '../../rest/types/responses.js';
 import type { ExecutionState } from './job-master-gateway.js';
 
 /** Every execution state, in Flink's declaration order. */
@@ -17,7 +18,7 @@ export const EXECUTION_STATES: readonly ExecutionState[] = [
 ];
 
 /** Subtasks per execution state (every state present, zeros included). */
-export type ExecutionStateCounts = Readonly<Record<ExecutionState, number>>;
+export type { ExecutionStateCounts } from '../../rest/types/responses.js';
 
 /** I/O counters of a subtask, or summed over a vertex (Flink's IOMetricsInfo). */
 export interface IoMetrics {
@@ -162,27 +163,6 @@ export interface JobExceptions {
   readonly root: JobExceptionEntry | undefined;
   /** More failures happened than are listed. */
   readonly truncated: boolean;
-}
-
-/** One run of a job starting, for the web UI's parallelism timeline. */
-export interface ParallelismChangeEntry {
-  readonly timestamp: number;
-  readonly cause: string;
-  readonly parallelism: Readonly<Record<string, number>>;
-  /** The gap in the job's output before this run: the previous run's last sink record to this run's first. */
-  readonly downtimeMs: number;
-  /** Wall-clock ms when that gap began. */
-  readonly downtimeStart: number;
-  /** `records`, `scheduler` (an idle job: an end fell back to a stop or state time), `pending` (no record yet) or `none`. */
-  readonly downtimeBasis: 'records' | 'scheduler' | 'pending' | 'none';
-  readonly restoredCheckpointId: number | undefined;
-}
-
-/** The runs of a job (tsflink's GET /jobs/:jobid/parallelism-history). */
-export interface ParallelismHistory {
-  readonly changes: readonly ParallelismChangeEntry[];
-  readonly numRestarts: number;
-  readonly numRescales: number;
 }
 
 /** A vertex's parallelism bounds (Flink's JobVertexResourceRequirements); -1 means the default. */

@@ -1,12 +1,8 @@
 import { TsFlinkError } from '../../core/errors.js';
 
-/** A file of a process's log directory, as Flink's LogInfo lists it. */
-export interface LogFileInfo {
-  readonly name: string;
-  readonly size: number;
-  /** Epoch ms of the last change. */
-  readonly mtime: number;
-}
+import type { LogFileInfo } from '../../rest/types/responses.js';
+
+export type { LogFileInfo } from '../../rest/types/responses.js';
 
 /** A piece of a log file and the file's size when it was read, so a reader knows where the end is. */
 export interface LogChunk {

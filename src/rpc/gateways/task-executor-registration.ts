@@ -1,24 +1,6 @@
-/** Hardware facts a TaskManager reports, shown by REST `/taskmanagers` (`hardware`). */
-export interface HardwareDescription {
-  readonly cpuCores: number;
-  readonly physicalMemory: number;
-  readonly freeMemory: number;
-  readonly managedMemory: number;
-}
+import type { HardwareDescription, TaskExecutorMemoryConfiguration } from '../../rest/types/responses.js';
 
-/** Memory sizes a TaskManager was configured with, shown by REST (`memoryConfiguration`). */
-export interface TaskExecutorMemoryConfiguration {
-  readonly frameworkHeap: number;
-  readonly taskHeap: number;
-  readonly frameworkOffHeap: number;
-  readonly taskOffHeap: number;
-  readonly networkMemory: number;
-  readonly managedMemory: number;
-  readonly jvmMetaspace: number;
-  readonly jvmOverhead: number;
-  readonly totalFlinkMemory: number;
-  readonly totalProcessMemory: number;
-}
+export type { HardwareDescription, TaskExecutorMemoryConfiguration } from '../../rest/types/responses.js';
 
 /** What a TaskManager sends when it registers with the ResourceManager. */
 export interface TaskExecutorRegistration {

@@ -1,7 +1,13 @@
 import { ParameterTool } from '../../../api/parameter-tool.js';
 import type { Configuration } from '../../../config/configuration.js';
 import { OBJECT_REUSE } from '../../../config/options/pipeline-options.js';
-import type { JobConfigDetails, JobExceptions, ParallelismHistory } from '../../../rpc/gateways/job-view-types.js';
+import type { JobConfigDetails, JobExceptions } from '../../../rpc/gateways/job-view-types.js';
+import type {
+  CheckpointingStatistics,
+  CheckpointStatistics,
+  CheckpointSubtaskDetails,
+  ParallelismHistory,
+} from '../../../rest/types/responses.js';
 import { JobRequestError } from '../../../rpc/gateways/job-gateway.js';
 import { renderCheckpointConfig } from '../../checkpoint/checkpoint-stats-json.js';
 import { isPeriodicCheckpointingEnabled } from '../../checkpoint/checkpoint-settings.js';
@@ -46,19 +52,27 @@ export function jobExceptions(job: TrackedJob, max: number): JobExceptions {
 export function parallelismHistory(job: TrackedJob): ParallelismHistory {
   const timeline = job.master.timeline;
   return {
-    changes: timeline.changes.map((change) => ({ ...change, parallelism: { ...change.parallelism } })),
+    changes: timeline.changes.map((change) => ({
+      timestamp: change.timestamp,
+      cause: change.cause,
+      parallelism: { ...change.parallelism },
+      downtimeMs: change.downtimeMs,
+      downtimeStart: change.downtimeStart,
+      downtimeBasis: change.downtimeBasis,
+      restoredCheckpointId: change.restoredCheckpointId ?? null,
+    })),
     numRestarts: timeline.numRestarts,
     numRescales: timeline.numRescales,
   };
 }
 
 /** Checkpoint statistics in Flink's wire format. */
-export function checkpointStatistics(job: TrackedJob): Readonly<Record<string, unknown>> {
+export function checkpointStatistics(job: TrackedJob): CheckpointingStatistics {
   return { ...job.master.checkpointing.services.statsTracker.renderCheckpointingStatistics() };
 }
 
 /** One checkpoint of the statistics history with its per-vertex numbers. */
-export function checkpointDetails(job: TrackedJob, checkpointId: number): Readonly<Record<string, unknown>> {
+export function checkpointDetails(job: TrackedJob, checkpointId: number): CheckpointStatistics {
   const details = job.master.checkpointing.services.statsTracker.renderCheckpointDetails(checkpointId);
   if (details === undefined) {
     throw new JobRequestError(
@@ -70,7 +84,7 @@ export function checkpointDetails(job: TrackedJob, checkpointId: number): Readon
 }
 
 /** One vertex's subtasks in one checkpoint of the statistics history. */
-export function checkpointSubtaskDetails(job: TrackedJob, checkpointId: number, vertexId: string): Readonly<Record<string, unknown>> {
+export function checkpointSubtaskDetails(job: TrackedJob, checkpointId: number, vertexId: string): CheckpointSubtaskDetails {
   const details = job.master.checkpointing.services.statsTracker.renderSubtaskDetails(checkpointId, vertexId);
   if (details === undefined) {
     throw new JobRequestError(

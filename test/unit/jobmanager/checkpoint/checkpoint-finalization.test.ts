@@ -162,7 +162,7 @@ describe('finalizing checkpoints on the file system', () => {
       readdirSync(jobDir)
         .filter((name) => name.startsWith('chk-'))
         .sort();
-    const history = () => h.stats.renderCheckpointingStatistics().history as Array<{ id: number; discarded: boolean }>;
+    const history = () => h.stats.renderCheckpointingStatistics().history;
     await waitFor(
       () => checkpointDirs().length === 2 && history().filter((entry) => entry.discarded).length === 2,
       'subsumed checkpoints to be deleted',
