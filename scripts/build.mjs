@@ -73,6 +73,9 @@ const STEPS = [
     outputs: [join('dist', 'web', 'main.js'), join('dist', 'web', 'index.html')],
     run: () => {
       node(tsc, '-p', join('src', 'web', 'tsconfig.json'));
+      // The dashboard imports the REST response types (src/rest/types/) as types only, so tsc also
+      // writes those modules beside it, to dist/rest; no browser module loads them.
+      rmSync(join(root, 'dist', 'rest'), { recursive: true, force: true });
       node(join('dist', 'scripts', 'copy-web-assets.js'));
     },
   },

@@ -6,7 +6,7 @@ import { JobView } from './job-view.js';
 import { NotAvailableView } from './not-available-view.js';
 import { OverviewView } from './overview-view.js';
 import { getJson } from './rest-client.js';
-import type { ClusterOverview } from './rest-types.js';
+import type { ClusterOverviewWithVersion } from '../rest/types/responses.js';
 import { SubmitView } from './submit-view.js';
 import { TaskManagerView } from './task-manager-view.js';
 import { TaskManagersView } from './task-managers-view.js';
@@ -77,7 +77,7 @@ export class AppShell {
   }
 
   private async refreshClusterStatus(): Promise<void> {
-    const overview = await getJson<ClusterOverview>('/overview');
+    const overview = await getJson<ClusterOverviewWithVersion>('/overview');
     mount(
       this.elements.clusterStatus,
       h('span', { class: 'pill' }, h('b', { 'data-testid': 'header-taskmanagers' }, overview.taskmanagers), ' TaskManagers'),

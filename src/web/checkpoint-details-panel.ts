@@ -1,6 +1,6 @@
 import { card, empty, h, statusBadge, table } from './dom.js';
 import { formatBytes, formatDuration, formatTimestamp, NONE } from './format.js';
-import type { CheckpointDetails, CheckpointSubtaskDetails } from './rest-types.js';
+import type { CheckpointStatistics, CheckpointSubtaskDetails } from '../rest/types/responses.js';
 
 /** Which checkpoint (and which of its vertices) the job page shows in detail. */
 export interface CheckpointSelection {
@@ -15,7 +15,7 @@ export interface CheckpointSelection {
  */
 export function renderCheckpointDetails(
   selection: CheckpointSelection,
-  details: CheckpointDetails | undefined,
+  details: CheckpointStatistics | undefined,
   subtasks: CheckpointSubtaskDetails | undefined,
   names: ReadonlyMap<string, string>,
   onSelectVertex: (vertexId: string) => void,
@@ -32,27 +32,29 @@ export function renderCheckpointDetails(
         {},
         h('button', { type: 'button', class: 'link-button', onclick: () => onSelectVertex(vertexId) }, names.get(vertexId) ?? vertexId),
       ),
-      h('td', {}, statusBadge(task.status ?? details.status ?? 'UNKNOWN')),
+      h('td', {}, statusBadge(task.status)),
       h('td', {}, `${task.num_acknowledged_subtasks ?? NONE}/${task.num_subtasks ?? NONE}`),
       h('td', {}, formatTimestamp(task.latest_ack_timestamp)),
       h('td', {}, formatDuration(task.end_to_end_duration)),
       h('td', {}, formatBytes(task.checkpointed_size ?? task.state_size)),
     ),
   );
-  const subtaskRows = (subtasks?.subtasks ?? []).map((subtask) =>
-    h(
+  const subtaskRows = (subtasks?.subtasks ?? []).map((subtask) => {
+    // A pending subtask has only its index: every figure of its row is "–".
+    const acked = subtask.status === 'completed' ? subtask : undefined;
+    return h(
       'tr',
       { 'data-testid': 'checkpoint-subtask-row' },
       h('td', {}, subtask.index),
-      h('td', {}, statusBadge(subtask.status === 'completed' ? 'COMPLETED' : 'PENDING')),
-      h('td', {}, formatTimestamp(subtask.ack_timestamp)),
-      h('td', {}, formatDuration(subtask.end_to_end_duration)),
-      h('td', {}, formatDuration(subtask.checkpoint?.sync)),
-      h('td', {}, formatDuration(subtask.checkpoint?.async)),
-      h('td', {}, formatDuration(subtask.alignment?.duration)),
-      h('td', {}, formatBytes(subtask.checkpointed_size ?? subtask.state_size)),
-    ),
-  );
+      h('td', {}, statusBadge(acked === undefined ? 'PENDING' : 'COMPLETED')),
+      h('td', {}, formatTimestamp(acked?.ack_timestamp)),
+      h('td', {}, formatDuration(acked?.end_to_end_duration)),
+      h('td', {}, formatDuration(acked?.checkpoint.sync)),
+      h('td', {}, formatDuration(acked?.checkpoint.async)),
+      h('td', {}, formatDuration(acked?.alignment.duration)),
+      h('td', {}, formatBytes(acked?.checkpointed_size ?? acked?.state_size)),
+    );
+  });
   return card(
     `${title}${details.is_savepoint === true ? ' (savepoint)' : ''}`,
     'checkpoint-details',

@@ -1,9 +1,9 @@
 import { card, empty, facts, h, statusBadge, table } from './dom.js';
 import { formatBytes, formatDuration, formatTimestamp, NONE } from './format.js';
-import type { CheckpointingStats } from './rest-types.js';
+import type { CheckpointingStatistics } from '../rest/types/responses.js';
 
 /** Checkpoint counts, the latest completed checkpoint and what the current run restored (GET /jobs/:jobid/checkpoints). */
-export function renderCheckpointsPanel(stats: CheckpointingStats | undefined): HTMLElement {
+export function renderCheckpointsPanel(stats: CheckpointingStatistics | undefined): HTMLElement {
   if (stats === undefined || stats.counts === undefined)
     return card('Checkpoints', 'checkpoints', empty('No data: checkpoint statistics are not available.'));
   const { counts } = stats;
@@ -54,7 +54,7 @@ const HISTORY_ROWS = 10;
 
 /** The latest checkpoints one by one (Flink's Checkpoints › History tab): status, type, times, size, acknowledgements; an id opens its details. */
 export function renderCheckpointHistory(
-  stats: CheckpointingStats | undefined,
+  stats: CheckpointingStatistics | undefined,
   selectedId: number | undefined,
   onSelect: (checkpointId: number) => void,
 ): HTMLElement {
@@ -73,7 +73,7 @@ export function renderCheckpointHistory(
           `#${checkpoint.id}`,
         ),
       ),
-      h('td', {}, statusBadge(checkpoint.status ?? 'UNKNOWN')),
+      h('td', {}, statusBadge(checkpoint.status)),
       h('td', {}, checkpoint.is_savepoint === true ? 'Savepoint' : 'Checkpoint'),
       h('td', {}, formatTimestamp(checkpoint.trigger_timestamp)),
       h('td', {}, formatDuration(checkpoint.end_to_end_duration)),

@@ -1,4 +1,5 @@
 // Small render helpers: the dashboard builds its DOM with these instead of a framework.
+import type { CheckpointStatsStatus, ExecutionState, JobStatus } from '../rest/types/responses.js';
 
 /** Anything a helper accepts as a child; falsy values are skipped so conditionals read naturally. */
 export type Child = Node | string | number | null | undefined | false | readonly Child[];
@@ -84,8 +85,11 @@ export function table(headers: readonly string[], rows: readonly HTMLTableRowEle
   );
 }
 
+/** What a status badge shows: a job's, a subtask's or a checkpoint's status, or PENDING for an unacknowledged subtask. */
+export type BadgeStatus = JobStatus | ExecutionState | CheckpointStatsStatus | 'PENDING';
+
 /** A coloured status label (RUNNING, FAILED, ...). */
-export function statusBadge(status: string, testid?: string): HTMLElement {
+export function statusBadge(status: BadgeStatus, testid?: string): HTMLElement {
   return h('span', { class: `badge status-${status.toLowerCase()}`, 'data-testid': testid }, status);
 }
 

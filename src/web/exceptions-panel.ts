@@ -1,13 +1,13 @@
 import { card, empty, h } from './dom.js';
 import { formatTimestamp } from './format.js';
 import { routeHref } from './hash-route.js';
-import type { ExceptionEntry, JobExceptions } from './rest-types.js';
+import type { ExceptionEntry, JobExceptionsInfo } from '../rest/types/responses.js';
 
 /**
  * The job's root causes, newest first, each with its stack trace folded away (GET /jobs/:jobid/exceptions).
  * `openTraces` remembers which traces the user unfolded, so a refresh does not fold them again.
  */
-export function renderExceptionsPanel(exceptions: JobExceptions | undefined, openTraces: Set<string>): HTMLElement {
+export function renderExceptionsPanel(exceptions: JobExceptionsInfo | undefined, openTraces: Set<string>): HTMLElement {
   const history = exceptions?.exceptionHistory;
   if (history === undefined) return card('Exceptions', 'exceptions', empty('No data: the exception history is not available.'));
   if (history.entries.length === 0) return card('Exceptions', 'exceptions', empty('No exceptions.'));

@@ -1,6 +1,6 @@
 import { card, empty, facts, h, table } from './dom.js';
 import { NONE } from './format.js';
-import type { JobConfig } from './rest-types.js';
+import type { JobConfig } from '../rest/types/responses.js';
 
 /** The job's execution configuration (Flink's Configuration tab): parallelism, restart strategy, object reuse, user options. */
 export function renderJobConfigPanel(config: JobConfig | undefined): HTMLElement {

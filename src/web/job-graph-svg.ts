@@ -1,6 +1,6 @@
 import { layoutDag, type DagPlacement } from './dag-layout.js';
 import { h, s } from './dom.js';
-import type { JobVertexSummary, PlanNode } from './rest-types.js';
+import type { JobVertexSummary, PlanNode } from '../rest/types/responses.js';
 
 const NODE_W = 240;
 const NODE_H = 92;

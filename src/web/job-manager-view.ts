@@ -1,7 +1,7 @@
 import { card, empty, h, mount, table } from './dom.js';
 import { LogPanel, type LogChoice } from './log-panel.js';
 import { getJson } from './rest-client.js';
-import type { ConfigEntries } from './rest-types.js';
+import type { ConfigEntries } from '../rest/types/responses.js';
 import type { View } from './view.js';
 
 /** The tabs of Flink's Job Manager page that tsflink shows: its configuration and its logs. */

@@ -10,18 +10,18 @@ import { renderJobGraph } from './job-graph-svg.js';
 import { renderParallelismTimeline } from './parallelism-timeline.js';
 import { getJson, getOptionalJson, patch, RestClientError, settle } from './rest-client.js';
 import type {
-  CheckpointDetails,
+  CheckpointStatistics,
   CheckpointSubtaskDetails,
   JobConfig,
-  CheckpointingStats,
-  JobDetails,
-  JobExceptions,
+  CheckpointingStatistics,
+  JobDetailsInfo,
+  JobExceptionsInfo,
   JobPlan,
   JobVertexSummary,
   ParallelismHistory,
   PlanNode,
   VertexDetails,
-} from './rest-types.js';
+} from '../rest/types/responses.js';
 import { renderSubtasksPanel } from './subtasks-panel.js';
 import { fetchThroughput, type VertexThroughput } from './throughput.js';
 import { renderVertexTable } from './vertex-table.js';
@@ -29,17 +29,17 @@ import type { View } from './view.js';
 
 /** Everything one refresh of the job page reads; the optional parts are undefined when their endpoint has no answer. */
 interface JobPageData {
-  readonly job: JobDetails;
+  readonly job: JobDetailsInfo;
   readonly nodes: readonly PlanNode[];
-  readonly checkpoints: CheckpointingStats | undefined;
-  readonly exceptions: JobExceptions | undefined;
+  readonly checkpoints: CheckpointingStatistics | undefined;
+  readonly exceptions: JobExceptionsInfo | undefined;
   readonly history: ParallelismHistory | undefined;
   readonly throughput: ReadonlyMap<string, VertexThroughput>;
   readonly selected: VertexDetails | undefined;
   /** Whether the JobManager lets the UI cancel jobs (GET /config's web-cancel). */
   readonly cancelEnabled: boolean;
   readonly jobConfig: JobConfig | undefined;
-  readonly checkpointDetails: CheckpointDetails | undefined;
+  readonly checkpointDetails: CheckpointStatistics | undefined;
   readonly checkpointSubtasks: CheckpointSubtaskDetails | undefined;
 }
 
@@ -74,12 +74,12 @@ export class JobView implements View {
 
   private async load(): Promise<JobPageData> {
     const base = `/jobs/${encodeURIComponent(this.jobId)}`;
-    const job = await getJson<JobDetails>(base);
+    const job = await getJson<JobDetailsInfo>(base);
     const selectedId = this.selectedVertexId;
     const [plan, checkpoints, exceptions, history, throughput, selected, config, jobConfig] = await Promise.all([
       settle(getOptionalJson<{ plan: JobPlan }>(`${base}/plan`)),
-      settle(getOptionalJson<CheckpointingStats>(`${base}/checkpoints`)),
-      settle(getOptionalJson<JobExceptions>(`${base}/exceptions?maxExceptions=20`)),
+      settle(getOptionalJson<CheckpointingStatistics>(`${base}/checkpoints`)),
+      settle(getOptionalJson<JobExceptionsInfo>(`${base}/exceptions?maxExceptions=20`)),
       settle(getOptionalJson<ParallelismHistory>(`${base}/parallelism-history`)),
       fetchThroughput(
         this.jobId,
@@ -93,7 +93,7 @@ export class JobView implements View {
     const chosen = this.checkpoint;
     const detailsBase = chosen === undefined ? undefined : `${base}/checkpoints/details/${chosen.checkpointId}`;
     const [checkpointDetails, checkpointSubtasks] = await Promise.all([
-      detailsBase === undefined ? undefined : settle(getOptionalJson<CheckpointDetails>(detailsBase)),
+      detailsBase === undefined ? undefined : settle(getOptionalJson<CheckpointStatistics>(detailsBase)),
       detailsBase === undefined || chosen?.vertexId === undefined
         ? undefined
         : settle(getOptionalJson<CheckpointSubtaskDetails>(`${detailsBase}/subtasks/${encodeURIComponent(chosen.vertexId)}`)),
@@ -195,10 +195,17 @@ export class JobView implements View {
 /** The plan's nodes; without a plan, the vertices alone (boxes without edges) so the page still shows them. */
 function planNodes(plan: JobPlan | undefined, vertices: readonly JobVertexSummary[]): readonly PlanNode[] {
   if (plan !== undefined && Array.isArray(plan.nodes) && plan.nodes.length > 0) return plan.nodes;
-  return vertices.map((vertex) => ({ id: vertex.id, description: vertex.name, parallelism: vertex.parallelism }));
+  return vertices.map((vertex) => ({
+    id: vertex.id,
+    description: vertex.name,
+    parallelism: vertex.parallelism,
+    operator: '',
+    operator_strategy: '',
+    optimizer_properties: {},
+  }));
 }
 
-function renderSummary(job: JobDetails): HTMLElement {
+function renderSummary(job: JobDetailsInfo): HTMLElement {
   return h(
     'section',
     { class: 'card job-summary', 'data-testid': 'job-summary' },

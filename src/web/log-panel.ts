@@ -1,7 +1,7 @@
 import { card, empty, h, mount, table } from './dom.js';
 import { formatBytes, formatTimestamp } from './format.js';
 import { getJson } from './rest-client.js';
-import type { LogList } from './rest-types.js';
+import type { LogList } from '../rest/types/responses.js';
 
 /** What the panel shows: the process's own log, its stdout, or one file of its log directory. */
 export type LogChoice = { readonly kind: 'log' } | { readonly kind: 'stdout' } | { readonly kind: 'file'; readonly name: string };

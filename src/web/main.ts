@@ -2,7 +2,7 @@
 // and starts the shell.
 import { AppShell } from './app-shell.js';
 import { getJson } from './rest-client.js';
-import type { DashboardConfig } from './rest-types.js';
+import type { DashboardConfig } from '../rest/types/responses.js';
 
 /** Flink's default `web.refresh-interval`, used when /config does not answer. */
 const DEFAULT_REFRESH_MS = 3000;
@@ -15,7 +15,7 @@ function element(id: string): HTMLElement {
   return found;
 }
 
-async function loadConfig(): Promise<DashboardConfig> {
+async function loadConfig(): Promise<Partial<DashboardConfig>> {
   try {
     return await getJson<DashboardConfig>('/config');
   } catch {

@@ -2,7 +2,7 @@ import { card, empty, h, mount, stat, statusBadge, table } from './dom.js';
 import { formatDuration, formatTimestamp } from './format.js';
 import { routeHref } from './hash-route.js';
 import { getJson, getOptionalJson } from './rest-client.js';
-import type { ClusterOverview, JobsOverview, JobSummary } from './rest-types.js';
+import type { ClusterOverviewWithVersion, JobsOverview, JobSummary } from '../rest/types/responses.js';
 import { taskBadges } from './task-badges.js';
 import type { View } from './view.js';
 
@@ -11,7 +11,10 @@ export class OverviewView implements View {
   readonly root = h('div', { class: 'page', 'data-testid': 'overview-page' });
 
   async refresh(): Promise<void> {
-    const [overview, jobs] = await Promise.all([getJson<ClusterOverview>('/overview'), getOptionalJson<JobsOverview>('/jobs/overview')]);
+    const [overview, jobs] = await Promise.all([
+      getJson<ClusterOverviewWithVersion>('/overview'),
+      getOptionalJson<JobsOverview>('/jobs/overview'),
+    ]);
     mount(
       this.root,
       h('h1', { class: 'page-title' }, 'Overview'),

@@ -1,7 +1,7 @@
 import { s } from './dom.js';
 import { formatClock, formatDuration } from './format.js';
 import { causeLabel, describeDowntime, downtimeSpan, peakParallelism, type ParallelismSeries } from './parallelism-series.js';
-import type { ParallelismChange } from './rest-types.js';
+import type { ParallelismChange } from '../rest/types/responses.js';
 
 const H = 260;
 const MIN_W = 480;

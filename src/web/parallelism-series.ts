@@ -1,4 +1,4 @@
-import type { ParallelismChange } from './rest-types.js';
+import type { ParallelismChange } from '../rest/types/responses.js';
 
 /** Vertices whose parallelism moved in lockstep over the whole history, drawn as one line. */
 export interface ParallelismSeries {

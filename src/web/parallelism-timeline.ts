@@ -2,7 +2,7 @@ import { card, empty, h, table } from './dom.js';
 import { formatDuration, formatTimestamp, NONE } from './format.js';
 import { renderParallelismChart, SERIES_CLASSES } from './parallelism-chart.js';
 import { causeLabel, describeDowntime, describeParallelism, groupSeries } from './parallelism-series.js';
-import type { ParallelismChange, ParallelismHistory } from './rest-types.js';
+import type { ParallelismChange, ParallelismHistory } from '../rest/types/responses.js';
 
 /**
  * The job's parallelism over time (GET /jobs/:jobid/parallelism-history, a tsflink endpoint): a step

@@ -2,7 +2,7 @@ import { card, empty, h, mount } from './dom.js';
 import { formatTimestamp } from './format.js';
 import { routeHref } from './hash-route.js';
 import { getJson, RestClientError, send } from './rest-client.js';
-import type { DashboardConfig, JarList } from './rest-types.js';
+import type { DashboardConfig, JarList } from '../rest/types/responses.js';
 import type { View } from './view.js';
 
 type UploadedJar = JarList['files'][number];

@@ -1,7 +1,7 @@
 import { card, empty, h, statusBadge, table } from './dom.js';
 import { formatDuration, formatTimestamp, NONE } from './format.js';
 import { routeHref } from './hash-route.js';
-import type { SubtaskInfo, VertexDetails } from './rest-types.js';
+import type { SubtaskInfo, VertexDetails } from '../rest/types/responses.js';
 
 /** The selected vertex's subtasks and the TaskManager each runs on (GET /jobs/:jobid/vertices/:vertexid). */
 export function renderSubtasksPanel(details: VertexDetails | undefined, selectedName: string): HTMLElement {

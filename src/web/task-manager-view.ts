@@ -2,12 +2,12 @@ import { card, empty, facts, h, mount, table } from './dom.js';
 import { formatAgo, formatBytes, formatTimestamp, NONE } from './format.js';
 import { routeHref } from './hash-route.js';
 import { getJson, RestClientError } from './rest-client.js';
-import type { TaskManagerDetailsInfo } from './rest-types.js';
+import type { TaskExecutorMemoryConfiguration, TaskManagerDetailsInfo } from '../rest/types/responses.js';
 import { LogPanel } from './log-panel.js';
 import type { View } from './view.js';
 
 /** Flink's memory components, in the order its TaskManager page lists them. */
-const MEMORY_ROWS: ReadonlyArray<readonly [key: string, label: string]> = [
+const MEMORY_ROWS: ReadonlyArray<readonly [key: keyof TaskExecutorMemoryConfiguration, label: string]> = [
   ['frameworkHeap', 'Framework Heap'],
   ['taskHeap', 'Task Heap'],
   ['frameworkOffHeap', 'Framework Off-Heap'],

@@ -2,7 +2,7 @@ import { card, empty, h, mount, table } from './dom.js';
 import { formatAgo, formatBytes, formatTimestamp, NONE } from './format.js';
 import { routeHref } from './hash-route.js';
 import { getJson } from './rest-client.js';
-import type { TaskManagerInfo, TaskManagersList } from './rest-types.js';
+import type { TaskManagerInfo, TaskManagersList } from '../rest/types/responses.js';
 import type { View } from './view.js';
 
 const HEADERS = [

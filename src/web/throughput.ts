@@ -1,5 +1,5 @@
 import { settle, getJson } from './rest-client.js';
-import type { MetricValue } from './rest-types.js';
+import type { Metric } from '../rest/types/responses.js';
 
 /** Records per second into and out of one vertex; undefined until its metrics are reported. */
 export interface VertexThroughput {
@@ -15,7 +15,7 @@ export async function fetchThroughput(jobId: string, vertexIds: readonly string[
   const results = await Promise.all(
     vertexIds.map(async (vertexId) => {
       const path = `/jobs/${encodeURIComponent(jobId)}/vertices/${encodeURIComponent(vertexId)}/metrics?get=${RECORDS_IN},${RECORDS_OUT}`;
-      const metrics = await settle(getJson<MetricValue[]>(path));
+      const metrics = await settle(getJson<Metric[]>(path));
       return [vertexId, throughputOf(Array.isArray(metrics) ? metrics : [])] as const;
     }),
   );
@@ -23,11 +23,11 @@ export async function fetchThroughput(jobId: string, vertexIds: readonly string[
 }
 
 /** Sums a rate over its subtasks: a vertex reports `numRecordsInPerSecond` or per subtask `0.numRecordsInPerSecond`. */
-export function throughputOf(metrics: readonly MetricValue[]): VertexThroughput {
+export function throughputOf(metrics: readonly Metric[]): VertexThroughput {
   return { inPerSecond: sumOf(metrics, RECORDS_IN), outPerSecond: sumOf(metrics, RECORDS_OUT) };
 }
 
-function sumOf(metrics: readonly MetricValue[], name: string): number | undefined {
+function sumOf(metrics: readonly Metric[], name: string): number | undefined {
   let total: number | undefined;
   for (const metric of metrics) {
     if (metric.id !== name && !metric.id.endsWith(`.${name}`)) continue;

@@ -1,6 +1,6 @@
 import { empty, h, statusBadge, table } from './dom.js';
 import { formatDuration, formatRate, formatTimestamp } from './format.js';
-import type { JobVertexSummary } from './rest-types.js';
+import type { JobVertexSummary } from '../rest/types/responses.js';
 import { taskBadges } from './task-badges.js';
 import type { VertexThroughput } from './throughput.js';
 
