@@ -21,7 +21,30 @@ export const IMPORT_WALLS = [
   wall('runtime', '(^|/)jobmanager/', 'runtime/ (operators, state, sources) must not import jobmanager/.'),
   wall('cli', '(^|/)(jobmanager|taskmanager)/', 'cli/ must not import jobmanager/ or taskmanager/: it drives processes and REST.'),
   wall('core', '^(\\.\\./|tsflink$)', 'core/ imports nothing of ours: it is the base every layer stands on.'),
-  wall('web', '^\\.\\./(?!rest/types/)', 'web/ runs in the browser and may import only the REST types (src/rest/types/).'),
+  {
+    // The dashboard shares one module with the server, its REST response types, and only as types:
+    // `import type` is erased, so the browser never asks for a module that dist/web does not hold.
+    files: ['src/web/**/*.ts'],
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!rest/types/responses\\.js$)',
+              message: 'web/ runs in the browser and may import only the REST response types (src/rest/types/responses.ts).',
+            },
+            {
+              regex: '^\\.\\./rest/types/responses\\.js$',
+              allowTypeImports: true,
+              message: 'web/ runs in the browser: import the REST response types with `import type`, which is erased.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default tseslint.config(

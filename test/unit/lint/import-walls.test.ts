@@ -20,7 +20,9 @@ async function wallLinter(): Promise<ESLint> {
 /** The wall messages ESLint reports for `source` placed at `file`. */
 async function wallErrors(linter: ESLint, file: string, source: string): Promise<string[]> {
   const [result] = await linter.lintText(source, { filePath: join(FLINK_HOME, file) });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === '@typescript-eslint/no-restricted-imports')
+    .map((m) => m.message);
 }
 
 describe('import walls', () => {
@@ -47,6 +49,14 @@ describe('import walls', () => {
       "import type { JobStatus } from '../jobmanager/scheduler/execution-graph/job-status.js';",
       /web\/ runs in the browser/,
     ],
+    // Only the one shared module of REST response types, not its neighbours.
+    ['src/web/probe.ts', "import type { JobStatus } from '../rest/types/job-status.js';", /may import only the REST response types/],
+    // And only its types: the browser has no copy of the module to load.
+    [
+      'src/web/probe.ts',
+      "import { JobDetailsInfo } from '../rest/types/responses.js';",
+      /import the REST response types with `import type`/,
+    ],
   ];
   for (const [file, source, message] of crossings) {
     it(`refuses in ${file}: ${source}`, async () => {
@@ -64,7 +74,7 @@ describe('import walls', () => {
       ['src/runtime/probe.ts', "import { x } from './state/x.js';"],
       ['src/cli/probe.ts', "import { loadConfiguration } from '../config/index.js';"],
       ['src/core/probe.ts', "import { writeSync } from 'node:fs';\nimport { x } from './x.js';"],
-      ['src/web/probe.ts', "import type { JobDetailsJson } from '../rest/types/job.js';\nimport { y } from './dom.js';"],
+      ['src/web/probe.ts', "import type { JobDetailsInfo } from '../rest/types/responses.js';\nimport { y } from './dom.js';"],
     ];
     for (const [file, source] of allowed) assert.deepEqual(await wallErrors(linter, file, source), [], `${file}: ${source}`);
   });
