@@ -1,4 +1,5 @@
 import { configureLogging, MemoryLogSink } from '../../../../src/core/logging.js';
+import { waitUntil } from '../../../helpers/wait-until.js';
 import type { CheckpointClock, ScheduledAction } from '../../../../src/jobmanager/checkpoint/checkpoint-clock.js';
 
 interface Timer {
@@ -60,13 +61,12 @@ export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-/** Polls `condition` until it holds; fails after `timeoutMs` (generous: the box is shared). */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise<void>((resolve) => setTimeout(resolve, 2));
-  }
+/**
+ * Waits until `condition` holds, checking it after each callback (the coordinator's file work ends in
+ * one), never on a polling timer; fails after `timeoutMs` (generous: the box is shared).
+ */
+export function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  return waitUntil(condition, what, timeoutMs);
 }
 
 /** Sends this process's log lines to memory (returned) so test output stays readable and logs can be asserted. */

@@ -12,6 +12,7 @@ import { AdaptiveScheduler } from '../../../../../src/jobmanager/scheduler/adapt
 import { JobCheckpointing } from '../../../../../src/jobmanager/scheduler/checkpointing/job-checkpointing.js';
 import type { ExecutionState } from '../../../../../src/rpc/gateways/job-master-gateway.js';
 import { SlotPool } from '../../../../../src/jobmanager/slotpool/slot-pool.js';
+import { waitUntil } from '../../../../helpers/wait-until.js';
 import { captureLogs, testingJobGraph, testingTaskManager } from './testing-job.js';
 
 captureLogs();
@@ -73,13 +74,8 @@ async function reactiveJob(overrides: Record<string, string | number> = {}) {
 
 type Job = Awaited<ReturnType<typeof reactiveJob>>;
 
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise<void>((resolve) => setTimeout(resolve, 1));
-  }
-}
+/** The scheduler moves on in timer and promise callbacks; this checks after each of them, never on a polling timer. */
+const waitFor = waitUntil;
 
 /** Waits for a run at `parallelism` to be in Executing and reports every task of it in `state`. */
 async function runAt(job: Job, parallelism: number, state: ExecutionState = 'RUNNING'): Promise<string[]> {
