@@ -197,9 +197,13 @@ describe('a task that never returns from a record, with task.cancellation.timeou
         countMatches(taskManagerLog, /did not react to cancelling signal for \d+ seconds; asking it again/) >= 2,
         `the cancel was repeated every task.cancellation.interval\n${tail(taskManagerLog)}`,
       );
-      assert.match(
-        taskManagerLog,
-        /did not react to cancelling signal in the last 5 seconds \(task\.cancellation\.timeout\): terminating its slot thread/,
+      assert.equal(
+        countMatches(
+          taskManagerLog,
+          /did not react to cancelling signal in the last 5 seconds \(task\.cancellation\.timeout\): terminating its slot thread/,
+        ),
+        1,
+        `the stuck task's thread, and only it, was terminated\n${tail(taskManagerLog)}`,
       );
       assert.ok(tookMs >= 4_000, `CANCELED ${tookMs} ms after the cancel: the stuck task cannot have stopped before the timeout`);
       await session.assertTaskManagerSurvivedWithSlotsFree();
@@ -227,7 +231,12 @@ describe('a task that runs out of heap in its slot thread (taskmanager.memory.ta
     async () => {
       await session.start(2);
       const jobId = await session.submit('memory-hog', 2, ['--hog-subtask', '0', '--per-record', '50000', '--rate', '20']);
-      await session.waitForState(jobId, 'FAILED', 40_000);
+      await session.waitForState(jobId, 'FAILED', 25_000);
+      assert.equal(
+        countMatches(session.taskManagerLog(), /Started a thread for slot \d \(job \w+, heap limit 64 MB\)/),
+        2,
+        'each slot gets half',
+      );
 
       const exceptions = await getJson<{ 'root-exception': string | null }>(session.url, `/jobs/${jobId}/exceptions`);
       assert.match(String(exceptions['root-exception']), /out of (heap )?memory/i);
