@@ -207,6 +207,17 @@ describe('a task that never returns from a record, with task.cancellation.timeou
       );
       assert.ok(tookMs >= 4_000, `CANCELED ${tookMs} ms after the cancel: the stuck task cannot have stopped before the timeout`);
       await session.assertTaskManagerSurvivedWithSlotsFree();
+      // The watchdog named the stuck thread; the TaskManager's thread dump no longer has it.
+      const stuckThread = /did not react to cancelling signal for \d+ seconds;.* Its thread is running: "([^"]+)"/.exec(
+        taskManagerLog,
+      )?.[1];
+      assert.ok(stuckThread !== undefined, `the watchdog names the stuck thread\n${tail(taskManagerLog)}`);
+      const { threadInfos } = await getJson<{ threadInfos: Array<{ threadName: string }> }>(
+        session.url,
+        `/taskmanagers/${session.taskManager!.id}/thread-dump`,
+      );
+      const threads = threadInfos.map((thread) => thread.threadName);
+      assert.ok(threads.includes('main') && !threads.includes(stuckThread), `${stuckThread} is gone: ${threads.join(', ')}`);
       await session.assertNextJobRuns(2);
     },
   );
