@@ -23,7 +23,7 @@ interface TaskManagerInfo {
 
 interface JobDetails {
   state: string;
-  vertices: Array<{ name: string; status: string; tasks: Record<string, number> }>;
+  vertices: Array<{ id: string; name: string; status: string; tasks: Record<string, number> }>;
 }
 
 /** `(i,i*i)` for every record of the slow-record fixture, in order. */
@@ -136,7 +136,7 @@ describe('a map that computes for 8 s on one record, with heartbeat.timeout 4 s'
       const [taskManagerPid] = dist.pids('taskexecutor');
       const records = 20;
       const started = Date.now();
-      const result = await dist.startForeground('standalone-job.sh', [
+      const run = dist.startForeground('standalone-job.sh', [
         '-j',
         'org.tsflink.fixtures.SlowRecord',
         '--records',
@@ -146,12 +146,34 @@ describe('a map that computes for 8 s on one record, with heartbeat.timeout 4 s'
         '--busy-ms',
         '8000',
       ]);
+      let ended = false;
+      run.then(
+        () => (ended = true),
+        () => (ended = true),
+      );
+      // While the record computes, REST answers and shows its subtask busy (a thread that stops reporting counts as busy).
+      const busiest = await waitFor(
+        'the slow subtask to show as busy, or the job to end',
+        async () => {
+          if (ended) return 0;
+          const url = /Web frontend listening at (http:\/\/\S+)\./.exec(dist.log('standalonejob', 0))?.[1];
+          if (url === undefined) return undefined;
+          const { jobs } = await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs');
+          const { vertices } = await getJson<JobDetails>(url, `/jobs/${jobs[0]!.id}`);
+          const path = `/jobs/${jobs[0]!.id}/vertices/${vertices[0]!.id}/subtasks/metrics?get=busyTimeMsPerSecond`;
+          const busy = (await getJson<Array<{ id: string; max: number }>>(url, path))[0]?.max;
+          return busy !== undefined && busy >= 900 ? busy : undefined;
+        },
+        15_000,
+      );
+      const result = await run;
       const tookMs = Date.now() - started;
       // start-foreground prints the log to the console as well as to its file; the file is the log without the launcher's lines.
       const jobManagerLog = dist.log('standalonejob', 0) || String(result.all);
       assert.doesNotMatch(jobManagerLog, /heartbeat of TaskManager .* timed out/);
       assert.equal(result.exitCode, 0, tail(jobManagerLog));
       assert.ok(tookMs >= 8_000, `the job ended after ${tookMs} ms, before the slow record could have been computed`);
+      assert.ok(busiest >= 900, 'the computing subtask showed as busy (busyTimeMsPerSecond at least 900) while the job ran');
       const lines = await waitFor('every record to be printed', () => {
         const out = dist.taskManagerStdout();
         return out.length >= records ? out : undefined;
