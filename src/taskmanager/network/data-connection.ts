@@ -56,7 +56,11 @@ export class DataConnection implements RemoteChannelTransport {
   }
 
   cancel(channelId: number): void {
-    if (this.channels.delete(channelId)) this.link?.send(DataFrameType.Cancel, channelId);
+    if (!this.channels.delete(channelId)) return;
+    const waiting = this.waiting.findIndex((channel) => channel.channelId === channelId);
+    // Not requested yet: the producer never hears of it.
+    if (waiting >= 0) this.waiting.splice(waiting, 1);
+    else this.link?.send(DataFrameType.Cancel, channelId);
   }
 
   get isIdle(): boolean {

@@ -20,6 +20,8 @@ export interface DataConnectionService {
  */
 export class PartitionRequestServer implements DataConnectionService {
   private readonly senders = new Map<number, SubpartitionSender>();
+  /** Channels whose partition is still being looked up; a Cancel meanwhile removes them, so they are never served. */
+  private readonly lookingUp = new Set<number>();
 
   constructor(
     private readonly link: FrameLink,
@@ -32,9 +34,10 @@ export class PartitionRequestServer implements DataConnectionService {
       case DataFrameType.PartitionRequest: {
         const request = parsePartitionRequest(frame.body);
         const key = partitionKey(request.producerAttemptId, request.partitionIndex);
+        this.lookingUp.add(frame.channelId);
         this.partitions.lookup(key, PARTITION_LOOKUP_TIMEOUT_MS).then(
           (partition) => {
-            if (this.link.isClosed) return;
+            if (!this.lookingUp.delete(frame.channelId) || this.link.isClosed) return;
             const sender = new SubpartitionSender(
               this.link,
               frame.channelId,
@@ -46,7 +49,9 @@ export class PartitionRequestServer implements DataConnectionService {
             this.senders.set(frame.channelId, sender);
             sender.start();
           },
-          (error: Error) => this.link.send(DataFrameType.Error, frame.channelId, error.message),
+          (error: Error) => {
+            if (this.lookingUp.delete(frame.channelId)) this.link.send(DataFrameType.Error, frame.channelId, error.message);
+          },
         );
         break;
       }
@@ -54,6 +59,7 @@ export class PartitionRequestServer implements DataConnectionService {
         if (frame.body.length >= 4) this.senders.get(frame.channelId)?.addCredit(frame.body.readUInt32BE(0));
         break;
       case DataFrameType.Cancel:
+        this.lookingUp.delete(frame.channelId);
         this.senders.get(frame.channelId)?.release();
         this.senders.delete(frame.channelId);
         break;
@@ -67,6 +73,7 @@ export class PartitionRequestServer implements DataConnectionService {
   }
 
   onClose(): void {
+    this.lookingUp.clear();
     for (const sender of this.senders.values()) sender.release();
     this.senders.clear();
   }

@@ -77,7 +77,9 @@ export class SlotRelay implements DataConnectionService {
         this.routes.set(channelId, slot);
         link.send(DataFrameType.PartitionRequest, channelId, body, true);
       },
-      (error: Error) => this.socket.send(DataFrameType.Error, channelId, error.message),
+      (error: Error) => {
+        if (!this.canceledEarly.delete(channelId)) this.socket.send(DataFrameType.Error, channelId, error.message);
+      },
     );
   }
 

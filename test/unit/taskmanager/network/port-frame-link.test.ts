@@ -508,50 +508,42 @@ describe('PortFrameLink bodies', () => {
   });
 });
 
-// Known faults in src, kept as todo tests so the run stays green until they are fixed (drop `todo` then).
+// Two races between a cancel and the partition request it follows.
 describe('canceling a channel before it is served', () => {
-  it(
-    'a Cancel that arrives while the partition is still being looked up keeps the channel from being served',
-    { todo: 'PartitionRequestServer ignores a Cancel for a channel whose lookup is pending' },
-    async () => {
-      const { port1, port2 } = channel();
-      const partitions = new PartitionManager();
-      let server: PartitionRequestServer | undefined = undefined;
-      const cancels: number[] = [];
-      const producerLink = new PortFrameLink(port2, {
-        onFrame: (frame) => {
-          if (frame.type === DataFrameType.Cancel) cancels.push(frame.channelId);
-          server?.onFrame(frame);
-        },
-        onClose: () => server?.onClose(),
-      });
-      server = new PartitionRequestServer(producerLink, partitions);
-      const consumer = new Consumer('slot:1', port1);
-      const remote = new RemoteInputChannel(0, new RecordingOwner(), consumer.connection, serializer, 'late-producer', 0, 0);
-      remote.start();
-      remote.release();
-      await waitUntil(() => cancels.length === 1, 'the cancel to reach the producer');
-      // The producer's task registers its partition only now, within the lookup timeout.
-      const partition = new ResultPartition(partitionKey('late-producer', 0), 1, serializer);
-      partitions.register(partition);
-      await settle();
-      assert.equal(partition.subpartitions[0]!.hasListener, false, 'a canceled channel holds the subpartition');
-      assert.equal(producerLink.isClosed, false);
-    },
-  );
+  it('a Cancel that arrives while the partition is still being looked up keeps the channel from being served', async () => {
+    const { port1, port2 } = channel();
+    const partitions = new PartitionManager();
+    let server: PartitionRequestServer | undefined = undefined;
+    const cancels: number[] = [];
+    const producerLink = new PortFrameLink(port2, {
+      onFrame: (frame) => {
+        if (frame.type === DataFrameType.Cancel) cancels.push(frame.channelId);
+        server?.onFrame(frame);
+      },
+      onClose: () => server?.onClose(),
+    });
+    server = new PartitionRequestServer(producerLink, partitions);
+    const consumer = new Consumer('slot:1', port1);
+    const remote = new RemoteInputChannel(0, new RecordingOwner(), consumer.connection, serializer, 'late-producer', 0, 0);
+    remote.start();
+    remote.release();
+    await waitUntil(() => cancels.length === 1, 'the cancel to reach the producer');
+    // The producer's task registers its partition only now, within the lookup timeout.
+    const partition = new ResultPartition(partitionKey('late-producer', 0), 1, serializer);
+    partitions.register(partition);
+    await settle();
+    assert.equal(partition.subpartitions[0]!.hasListener, false, 'a canceled channel holds the subpartition');
+    assert.equal(producerLink.isClosed, false);
+  });
 
-  it(
-    'a channel released before its connection is up sends no partition request when it comes up',
-    { todo: 'DataConnection.cancel leaves the channel in `waiting`, and attach() requests it' },
-    () => {
-      const connection = new DataConnection('host:6121', () => undefined);
-      const remote = new RemoteInputChannel(0, new RecordingOwner(), connection, serializer, 'producer-1', 0, 0);
-      remote.start();
-      remote.release();
-      const { port1 } = channel();
-      const link = new RecordingLink(new PortFrameLink(port1, connection.handlers));
-      connection.attach(link);
-      assert.deepEqual(link.sent, [], 'a released channel requested its partition');
-    },
-  );
+  it('a channel released before its connection is up sends no partition request when it comes up', () => {
+    const connection = new DataConnection('host:6121', () => undefined);
+    const remote = new RemoteInputChannel(0, new RecordingOwner(), connection, serializer, 'producer-1', 0, 0);
+    remote.start();
+    remote.release();
+    const { port1 } = channel();
+    const link = new RecordingLink(new PortFrameLink(port1, connection.handlers));
+    connection.attach(link);
+    assert.deepEqual(link.sent, [], 'a released channel requested its partition');
+  });
 });
