@@ -7,6 +7,7 @@ import { ENV_LOG_LEVEL } from '../config/options/env-options.js';
 import {
   TASK_MANAGER_HOST,
   TASK_MANAGER_MEMORY_PROCESS_SIZE,
+  TASK_MANAGER_MEMORY_TASK_HEAP_SIZE,
   TASK_MANAGER_NETWORK_MAX_FRAME_SIZE,
   TASK_MANAGER_NUM_TASK_SLOTS,
   TASK_MANAGER_REGISTRATION_TIMEOUT,
@@ -46,7 +47,10 @@ export async function runTaskManager(args: EntrypointArguments): Promise<void> {
         maxBackoffMs: configuration.get(CLUSTER_REGISTRATION_MAX_TIMEOUT),
         registrationTimeoutMs: configuration.get(TASK_MANAGER_REGISTRATION_TIMEOUT),
       },
-      memoryConfiguration: deriveMemoryConfiguration(configuration.get(TASK_MANAGER_MEMORY_PROCESS_SIZE)),
+      memoryConfiguration: deriveMemoryConfiguration(
+        configuration.get(TASK_MANAGER_MEMORY_PROCESS_SIZE),
+        configuration.get(TASK_MANAGER_MEMORY_TASK_HEAP_SIZE),
+      ),
       maxDataFrameBytes: configuration.get(TASK_MANAGER_NETWORK_MAX_FRAME_SIZE),
       ...(configuration.get(TASK_MANAGER_SLOT_THREADS) ? { slotThreads: slotThreadOptions(configuration) } : {}),
     },

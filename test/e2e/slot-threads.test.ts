@@ -272,6 +272,8 @@ describe('a task that runs out of heap in its slot thread (taskmanager.memory.ta
         2,
         'each slot gets half',
       );
+      const details = await getJson<{ memoryConfiguration: { taskHeap: number } }>(session.url, `/taskmanagers/${session.taskManager!.id}`);
+      assert.equal(details.memoryConfiguration.taskHeap, 128 * 1024 * 1024, 'REST reports the task heap that was set');
 
       const exceptions = await getJson<{ 'root-exception': string | null }>(session.url, `/jobs/${jobId}/exceptions`);
       assert.match(String(exceptions['root-exception']), /out of (heap )?memory/i);

@@ -120,7 +120,11 @@ export class SlotThreadHost implements TaskRunner {
         taskNameOf(attempt.tdd),
         this.settings.cancellation,
         ask,
-        () => this.retireInBackground(attempt.thread, `a task ignored its cancel for ${this.settings.cancellation.timeoutMs} ms`),
+        () => {
+          // One thread goes, once: the watchdogs of the other tasks on it have nothing left to wait for.
+          for (const id of attempt.thread.attempts) this.attempts.get(id)?.watchdog?.stop();
+          this.retireInBackground(attempt.thread, `a task ignored its cancel for ${this.settings.cancellation.timeoutMs} ms`);
+        },
         () => workerStack(attempt.thread.threadId),
       );
       ask();
