@@ -118,6 +118,10 @@ class Session {
       return out.length >= records ? out : undefined;
     });
     assert.deepEqual(withoutPrefix(lines).sort(), squares(records).sort());
+    // The JobManager releases the finished job on its TaskManagers, which end its slot threads at once.
+    await waitFor('the finished job to be released on the TaskManager', () =>
+      this.taskManagerLog().includes(`(job ${jobId}): job ${jobId} was released`) ? true : undefined,
+    );
   }
 }
 

@@ -135,7 +135,13 @@ export class JobMaster {
     const timeline = new RescaleTimeline();
     const scheduler = createScheduler(configuration, context, checkpointing, timeline);
     const metricGroup = services.metricGroup ?? new MetricRegistry().addRoot('jobmanager', { host: 'localhost' });
-    return new JobMaster(submission, settings, checkpointing, scheduler, status, exceptions, timeline, metricGroup);
+    const master = new JobMaster(submission, settings, checkpointing, scheduler, status, exceptions, timeline, metricGroup);
+    // As Flink's JobMaster disconnects from its TaskManagers at the end, they drop the job's code and threads at once.
+    const released = scheduler.whenTerminated().then(() => {
+      for (const taskManager of services.slotPool.taskManagers) taskManager.gateway.releaseJob(submission.jobId);
+    });
+    detach(released, (error) => log.warn(`Could not release job ${submission.jobId} on its TaskManagers: ${describeError(error)}`));
+    return master;
   }
 
   get jobId(): string {

@@ -127,6 +127,11 @@ export class SlotPool implements TaskManagerListener {
     if (freed) this.notifyAvailable();
   }
 
+  /** Every TaskManager whose slots the pool holds. */
+  get taskManagers(): readonly RegisteredTaskManager[] {
+    return [...this.allocations.keys()];
+  }
+
   /** Allocations on one TaskManager, for REST and heartbeats. */
   allocationsOn(taskManager: RegisteredTaskManager): readonly Allocation[] {
     return (this.allocations.get(taskManager) ?? []).filter((a): a is Allocation => a !== undefined);
