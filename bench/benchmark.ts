@@ -1,9 +1,23 @@
 import { cpus } from 'node:os';
 
-/** A bound a metric should stay under (or above). */
+/** A bound a metric should stay under (or above); ≤ and ≥ for targets stated as "at least" or "no more than". */
 export interface Target {
-  readonly comparison: '<' | '>';
+  readonly comparison: '<' | '>' | '≤' | '≥';
   readonly value: number;
+}
+
+/** Whether `value` meets `target`. */
+export function meets(value: number, target: Target): boolean {
+  switch (target.comparison) {
+    case '<':
+      return value < target.value;
+    case '>':
+      return value > target.value;
+    case '≤':
+      return value <= target.value;
+    case '≥':
+      return value >= target.value;
+  }
 }
 
 /** A reference measured in the same run, so the metric can be read against the machine's speed. */
@@ -77,7 +91,7 @@ export function metric(
 ): MetricResult {
   const med = round(median(runs));
   const target = options.target;
-  const met = target === undefined ? undefined : target.comparison === '<' ? med < target.value : med > target.value;
+  const met = target === undefined ? undefined : meets(med, target);
   return {
     metric: name,
     unit,

@@ -1,4 +1,4 @@
-import { baseline, currentEnvironment, median, quickMode, type BenchResult, type MetricResult, type Target } from './benchmark.js';
+import { baseline, currentEnvironment, median, meets, quickMode, type BenchResult, type MetricResult, type Target } from './benchmark.js';
 import { ensureFlink, type FlinkDistribution } from './vs-flink/flink-distribution.js';
 import { FLINK_SMALLEST_MEMORY } from './vs-flink/flink-cluster.js';
 import {
@@ -111,15 +111,15 @@ class Figures {
         runs: pairs.map((p) => Math.round(p * 1000) / 1000),
         median: rounded,
         baselines: [baseline(`tsflink, ${unit}`, values.tsflink), baseline(`Apache Flink, ${unit}`, values.flink)],
-        ...(target === undefined ? {} : { target, met: target.comparison === '<' ? rounded <= target.value : rounded >= target.value }),
+        ...(target === undefined ? {} : { target, met: meets(rounded, target) }),
       });
     }
     return rows;
   }
 }
 
-const at = (value: number): Target => ({ comparison: '<', value });
-const atLeast = (value: number): Target => ({ comparison: '>', value });
+const at = (value: number): Target => ({ comparison: '≤', value });
+const atLeast = (value: number): Target => ({ comparison: '≥', value });
 
 async function startupPair(figures: Figures, tsflink: ClusterFactory, flink: ClusterFactory): Promise<void> {
   const record = (system: 'tsflink' | 'flink', s: Awaited<ReturnType<typeof measureStartup>>, memory: string) => {
