@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../src/core/errors.js';
 import type { Benchmark, BenchResult } from './benchmark.js';
 import { cleanupAll } from './process-cleanup.js';
-import { mergeResults, readResults, writeResults } from './results-report.js';
+import { mergeResults, readResults, targetLines, writeResults } from './results-report.js';
 import * as startup from './startup.js';
 import * as throughput from './throughput.js';
 import * as rescale from './rescale.js';
@@ -39,6 +39,7 @@ async function main(names: readonly string[]): Promise<number> {
   }
   const markdown = writeResults(RESULTS_DIR, mergeResults(readResults(`${RESULTS_DIR}latest.json`), results));
   process.stdout.write(markdown);
+  for (const line of targetLines(results)) process.stderr.write(`${line}\n`);
   process.stderr.write(`Results written to ${RESULTS_DIR}latest.json and latest.md.\n`);
   return 0;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchResult, MetricResult } from './benchmark.js';
+import type { BenchResult, MetricResult, Target } from './benchmark.js';
 
 /** bench/results/latest.json: the newest result of every benchmark that ever ran, by name. */
 export interface ResultsFile {
@@ -34,13 +34,30 @@ function formatNumber(value: number): string {
   return Math.abs(value) < 1 ? String(Number(value.toPrecision(2))) : value.toFixed(1);
 }
 
+function targetText(target: Target): string {
+  return `${target.comparison} ${formatNumber(target.value)}`;
+}
+
 function targetCell(row: MetricResult): string {
   if (row.target === undefined) return '';
-  return `${row.target.comparison} ${formatNumber(row.target.value)} ${row.met === true ? '✓' : '✗'}`;
+  return `${targetText(row.target)} ${row.met === true ? '✓' : '✗'}`;
 }
 
 function baselineCell(row: MetricResult): string {
   return row.baselines.map((b) => `${formatNumber(b.median)} (${b.label})`).join('; ');
+}
+
+/** One line per metric with a target, PASS or FAIL first, for the benchmarks that just ran. */
+export function targetLines(results: readonly BenchResult[]): string[] {
+  return results.flatMap((result) =>
+    result.metrics.flatMap((row) =>
+      row.target === undefined
+        ? []
+        : [
+            `${row.met === true ? 'PASS' : 'FAIL'} ${result.name}: ${row.metric}: ${formatNumber(row.median)} ${row.unit}, target ${targetText(row.target)}`,
+          ],
+    ),
+  );
 }
 
 /** The markdown table of every benchmark's metrics, plus where and when each ran. */
