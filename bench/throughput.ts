@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyFileSync } from 'node:fs';
+import { TASK_MANAGER_SLOT_THREADS } from '../src/config/options/taskmanager-options.js';
 import { logLineTime, residentSetBytes } from '../test/helpers/cluster-probes.js';
 import { FLINK_HOME, TestDist } from '../test/helpers/test-dist.js';
 import { baseline, currentEnvironment, metric, quickMode, type BenchResult } from './benchmark.js';
@@ -27,13 +28,23 @@ interface JobRun {
   readonly elapsedMs: number;
 }
 
+/** One `standalone-job.sh start-foreground` run: `from` (the job's RUNNING) → FINISHED, the whole command, and what it printed. */
+export async function timeJob(
+  dist: TestDist,
+  args: readonly string[],
+  from = JOB_RUNNING,
+): Promise<{ elapsedMs: number; commandMs: number; output: string }> {
+  const commandStart = performance.now();
+  const result = await dist.startForeground('standalone-job.sh', args);
+  const commandMs = performance.now() - commandStart;
+  const output = String(result.all);
+  return { elapsedMs: runningToFinishedMs(result.exitCode, output, from), commandMs, output };
+}
+
 /** One run of the job on the dist's TaskManagers. */
 async function runJob(dist: TestDist, args: readonly string[]): Promise<JobRun> {
   const before = bytesSentInLogs(dist);
-  const commandStart = performance.now();
-  const result = await dist.startForeground('standalone-job.sh', ['-Dparallelism.default=2', '-j', JOB_CLASS, ...args]);
-  const commandMs = performance.now() - commandStart;
-  const elapsedMs = runningToFinishedMs(result.exitCode, String(result.all));
+  const { elapsedMs, commandMs } = await timeJob(dist, ['-Dparallelism.default=2', '-j', JOB_CLASS, ...args]);
   const records = Number(args[args.indexOf('--records') + 1]);
   return {
     recordsPerSecond: records / (elapsedMs / 1000),
@@ -43,12 +54,15 @@ async function runJob(dist: TestDist, args: readonly string[]): Promise<JobRun> 
   };
 }
 
-/** Milliseconds between the job's RUNNING and FINISHED lines of a foreground JobManager's output. */
-export function runningToFinishedMs(exitCode: number | undefined, output: string): number {
+/** The job's RUNNING line of a foreground JobManager's output. */
+export const JOB_RUNNING = /switched from state CREATED to RUNNING/;
+
+/** Milliseconds from the first line matching `from` to the job's FINISHED line of a foreground JobManager's output. */
+export function runningToFinishedMs(exitCode: number | undefined, output: string, from = JOB_RUNNING): number {
   if (exitCode !== 0) throw new Error(`the benchmark job failed:\n${output.slice(-2000)}`);
-  const running = output.split('\n').find((l) => /switched from state CREATED to RUNNING/.test(l));
+  const running = output.split('\n').find((l) => from.test(l));
   const finished = output.split('\n').find((l) => /switched from state RUNNING to FINISHED/.test(l));
-  if (running === undefined || finished === undefined) throw new Error('no RUNNING/FINISHED transition in the JobManager output');
+  if (running === undefined || finished === undefined) throw new Error(`no ${from.source} or FINISHED line in the JobManager output`);
   return Math.max(1, logLineTime(finished) - logLineTime(running));
 }
 
@@ -130,14 +144,14 @@ export async function throughputCluster(): Promise<{ dist: TestDist; done: () =>
 }
 
 /**
- * Replaces the dist's TaskManagers with two new ones. Every measured job runs on TaskManagers no
+ * Replaces the dist's TaskManagers with `count` new ones. Every measured job runs on TaskManagers no
  * earlier job ran on, as in application mode: each job is a new module instance, and after a few
  * jobs the shared runtime code's call sites have seen so many different user functions that V8
  * optimizes them less (a third job on the same TaskManager ran up to 2x slower).
  */
-export async function freshTaskManagers(dist: TestDist): Promise<void> {
+export async function freshTaskManagers(dist: TestDist, count = 2): Promise<void> {
   await dist.run('taskmanager.sh', ['stop-all']);
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < count; i++) {
     const started = await dist.run('taskmanager.sh', ['start']);
     if (started.exitCode !== 0) throw new Error(`taskmanager.sh start failed: ${started.stderr}`);
   }
@@ -148,11 +162,16 @@ export async function run(): Promise<BenchResult> {
   try {
     const idleRss = dist.pids('taskexecutor').map((pid) => residentSetBytes(pid) / MB);
     const jobRuns: JobRun[] = [];
+    const singleLoopRuns: JobRun[] = [];
     const rawAll: Array<{ recordsPerSecond: number; bytesPerSecond: number }> = [];
     const rawHalf: Array<{ recordsPerSecond: number; bytesPerSecond: number }> = [];
     for (let i = 0; i < RUNS; i++) {
       if (i > 0) await freshTaskManagers(dist);
       jobRuns.push(await runJob(dist, ['--records', String(RECORDS)]));
+      dist.writeConfig({ [TASK_MANAGER_SLOT_THREADS.key]: false });
+      await freshTaskManagers(dist);
+      singleLoopRuns.push(await runJob(dist, ['--records', String(RECORDS)]));
+      dist.writeConfig({});
       rawAll.push(await rawPipe(RECORDS, 1));
       rawHalf.push(await rawPipe(RECORDS, 2));
     }
@@ -173,7 +192,14 @@ export async function run(): Promise<BenchResult> {
       environment: currentEnvironment(),
       metrics: [
         metric('source → keyBy → reduce → discard, 2 TaskManagers × 1 slot, parallelism 2, RUNNING → FINISHED', 'records/s', job, {
-          baselines: [halfCross, allCross],
+          baselines: [
+            baseline(
+              'the same job with slot threads off (every task on the TaskManager event loop)',
+              singleLoopRuns.map((r) => r.recordsPerSecond),
+            ),
+            halfCross,
+            allCross,
+          ],
           target: { comparison: '>', value: 1_000_000 },
         }),
         metric(
@@ -207,6 +233,7 @@ export async function run(): Promise<BenchResult> {
       ],
       notes: [
         `${RECORDS.toLocaleString('en')} records of 4 fields (int, long, double, string) per run on two new TaskManagers. The first row is timed from the job's RUNNING to FINISHED (includes deployment); the second from running standalone-job.sh start-foreground to the JobManager process exiting (JobManager start, job submission, deployment and shutdown included; the TaskManagers were already running).`,
+        `The slot-threads-off baseline runs the same job in the same round on two new TaskManagers started with ${TASK_MANAGER_SLOT_THREADS.key}: false; \`npm run bench -- cores\` compares both paths in more layouts.`,
         'Share of the raw socket: in the job about half of the records cross a data socket to the other TaskManager and half stay in-process, so the share is taken against a raw pipe whose writer generates every record and sends every 2nd one over a Unix socket; the all-records raw pipe is shown beside it for reference.',
         ...(quickMode() ? ['TSFLINK_BENCH_QUICK=1: one run of fewer records; not figures to publish.'] : []),
       ],
