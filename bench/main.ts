@@ -3,6 +3,7 @@ import { UsageError } from '../src/core/errors.js';
 import type { Benchmark, BenchResult } from './benchmark.js';
 import { cleanupAll } from './process-cleanup.js';
 import { mergeResults, readResults, targetLines, writeResults } from './results-report.js';
+import * as cores from './cores.js';
 import * as startup from './startup.js';
 import * as throughput from './throughput.js';
 import * as rescale from './rescale.js';
@@ -12,7 +13,7 @@ import { FlinkUnavailableError } from './vs-flink/flink-distribution.js';
 import { cleanUpOnInterrupt } from '../test/helpers/interrupt.js';
 
 /** The benchmarks a plain `npm run bench` runs, in order; add new modules here. */
-const BENCHMARKS: readonly Benchmark[] = [startup, throughput, rescale, rest];
+const BENCHMARKS: readonly Benchmark[] = [startup, throughput, cores, rescale, rest];
 /** Benchmarks that run only when named: vs-flink needs Java and Maven and takes half an hour. */
 const ON_REQUEST: readonly Benchmark[] = [vsFlink];
 

@@ -24,7 +24,7 @@ interface ClusterSample {
 }
 
 /** `jobmanager.sh start` until REST answers /overview; returns the elapsed ms and the REST URL. */
-async function startJobManager(dist: TestDist): Promise<{ ms: number; url: string }> {
+export async function startJobManager(dist: TestDist): Promise<{ ms: number; url: string }> {
   const startedAt = performance.now();
   const result = await dist.run('jobmanager.sh', ['start']);
   if (result.exitCode !== 0) throw new Error(`jobmanager.sh start failed: ${result.stderr}`);
@@ -34,7 +34,7 @@ async function startJobManager(dist: TestDist): Promise<{ ms: number; url: strin
 }
 
 /** `taskmanager.sh start` until it returns, which it does once the JobManager accepted the registration. */
-async function startTaskManager(dist: TestDist, url: string): Promise<number> {
+export async function startTaskManager(dist: TestDist, url: string): Promise<number> {
   const startedAt = performance.now();
   const result = await dist.run('taskmanager.sh', ['start']);
   const elapsed = performance.now() - startedAt;
