@@ -2,6 +2,11 @@ import { randomBytes } from 'node:crypto';
 
 type Brand<T, B extends string> = T & { readonly __brand: B };
 
+// Each id is branded once, where it enters a process: generated here (`new…`), parsed from user
+// input (`parse…`), or read off the wire, where the gateway contract in src/rpc/gateways/ that
+// declares the field is the brand (and its validator, where it has one, the check). Code in between
+// passes the branded type on and never casts.
+
 /** A job's id: 32 lowercase hex characters, as Flink's JobID. */
 export type JobId = Brand<string, 'JobId'>;
 /** A job vertex's id: 32 lowercase hex characters. */
@@ -46,6 +51,28 @@ export function isHexId(value: string): boolean {
 
 /** Parses a user-supplied job id; undefined when it is not 32 hex characters. */
 export function parseJobId(value: string): JobId | undefined {
+  return parseHexId<JobId>(value);
+}
+
+/** Parses a user-supplied job vertex id; undefined when it is not 32 hex characters. */
+export function parseVertexId(value: string): VertexId | undefined {
+  return parseHexId<VertexId>(value);
+}
+
+/** Parses a user-supplied trigger id; undefined when it is not 32 hex characters. */
+export function parseTriggerId(value: string): TriggerId | undefined {
+  return parseHexId<TriggerId>(value);
+}
+
+/**
+ * A TaskManager's resource id, as configured (`taskmanager.resource-id`) or made up at start; any
+ * non-empty text, so this only brands it. Call it once, where the TaskManager picks its id.
+ */
+export function resourceIdOf(value: string): ResourceId {
+  return value as ResourceId;
+}
+
+function parseHexId<T extends string>(value: string): T | undefined {
   const lower = value.toLowerCase();
-  return HEX32.test(lower) ? (lower as JobId) : undefined;
+  return HEX32.test(lower) ? (lower as T) : undefined;
 }
