@@ -1,24 +1,48 @@
-import { isHexId } from '../core/ids.js';
+import {
+  parseJobId,
+  parseTriggerId,
+  parseVertexId,
+  resourceIdOf,
+  type JobId,
+  type ResourceId,
+  type TriggerId,
+  type VertexId,
+} from '../core/ids.js';
 import { truncateText } from '../core/truncate.js';
 import { badRequest } from './rest-error.js';
 import type { RestRequest } from './router.js';
 
 /** A 32-hex path parameter (job, vertex or trigger id), lower-cased as Flink prints ids; 400 otherwise. */
-export function hexIdParam(request: RestRequest, name: 'jobid' | 'vertexid' | 'triggerid', what: string): string {
+function hexIdParam<T>(
+  request: RestRequest,
+  name: 'jobid' | 'vertexid' | 'triggerid',
+  what: string,
+  parse: (value: string) => T | undefined,
+): T {
   const value = request.params[name] ?? '';
-  const lower = value.toLowerCase();
-  if (!isHexId(lower)) throw badRequest(`Invalid ${what} '${value}': expected 32 hexadecimal characters.`);
-  return lower;
+  const id = parse(value);
+  if (id === undefined) throw badRequest(`Invalid ${what} '${value}': expected 32 hexadecimal characters.`);
+  return id;
 }
 
 /** The job id of the path. */
-export function jobIdParam(request: RestRequest): string {
-  return hexIdParam(request, 'jobid', 'job id');
+export function jobIdParam(request: RestRequest): JobId {
+  return hexIdParam(request, 'jobid', 'job id', parseJobId);
 }
 
 /** The vertex id of the path. */
-export function vertexIdParam(request: RestRequest): string {
-  return hexIdParam(request, 'vertexid', 'job vertex id');
+export function vertexIdParam(request: RestRequest): VertexId {
+  return hexIdParam(request, 'vertexid', 'job vertex id', parseVertexId);
+}
+
+/** The trigger id of the path. */
+export function triggerIdParam(request: RestRequest): TriggerId {
+  return hexIdParam(request, 'triggerid', 'trigger id', parseTriggerId);
+}
+
+/** The TaskManager (resource) id of the path, as given: an unknown one is a 404 for the caller to answer. */
+export function taskManagerIdParam(request: RestRequest): ResourceId {
+  return resourceIdOf(request.params['taskmanagerid'] ?? '');
 }
 
 /** A non-negative integer path parameter such as a checkpoint id. */
@@ -67,11 +91,12 @@ export function optionalBoolean(body: Record<string, unknown>, field: string, fa
 }
 
 /** An optional client-chosen trigger id of a body: 32 hex characters. */
-export function optionalTriggerId(body: Record<string, unknown>): string | undefined {
+export function optionalTriggerId(body: Record<string, unknown>): TriggerId | undefined {
   const value = optionalString(body, 'triggerId');
   if (value === undefined) return undefined;
-  if (!isHexId(value.toLowerCase())) throw badRequest(`Field 'triggerId' must be 32 hexadecimal characters, got '${value}'.`);
-  return value.toLowerCase();
+  const id = parseTriggerId(value);
+  if (id === undefined) throw badRequest(`Field 'triggerId' must be 32 hexadecimal characters, got '${value}'.`);
+  return id;
 }
 
 /** The savepoint format of a body: only CANONICAL and NATIVE exist; tsflink writes one format for both. */

@@ -1,6 +1,6 @@
 import type { JarList } from '../types/responses.js';
 import type { JarGateway, JarProgramRequest, JarRunRequest } from '../../rpc/gateways/jar-gateway.js';
-import { isHexId } from '../../core/ids.js';
+import { parseJobId, type JobId } from '../../core/ids.js';
 import { multipartFile } from '../multipart-file.js';
 import { badRequest } from '../rest-error.js';
 import { objectBody, optionalBoolean, optionalString } from '../request-params.js';
@@ -89,10 +89,11 @@ function parallelismOf(value: unknown): number | undefined {
   return number > 0 ? number : undefined;
 }
 
-function jobIdOf(value: string | undefined): string | undefined {
+function jobIdOf(value: string | undefined): JobId | undefined {
   if (value === undefined) return undefined;
-  if (!isHexId(value.toLowerCase())) throw badRequest(`Field 'jobId' must be 32 hexadecimal characters, got '${value.slice(0, 100)}'.`);
-  return value.toLowerCase();
+  const jobId = parseJobId(value);
+  if (jobId === undefined) throw badRequest(`Field 'jobId' must be 32 hexadecimal characters, got '${value.slice(0, 100)}'.`);
+  return jobId;
 }
 
 /** tsflink restores every savepoint the same way; the modes Flink knows are accepted, anything else refused. */

@@ -1,7 +1,7 @@
 import type { LogList } from '../types/responses.js';
 import { MAX_LOG_CHUNK_BYTES, type LogFileSource } from '../../rpc/gateways/log-files.js';
 import type { DispatcherGateway } from '../../rpc/gateways/dispatcher-gateway.js';
-import { integerQuery } from '../request-params.js';
+import { integerQuery, taskManagerIdParam } from '../request-params.js';
 import { notFound } from '../rest-error.js';
 import type { RestHandler, RestRequest, RestResponse } from '../router.js';
 
@@ -16,7 +16,7 @@ export function jobManagerLogs(gateway: DispatcherGateway): SourceOf {
 /** The log directory of TaskManager `:taskmanagerid`, relayed over its connection; 404 as Flink says for an unknown one. */
 export function taskManagerLogs(gateway: DispatcherGateway): SourceOf {
   return (request) => {
-    const id = request.params['taskmanagerid'] ?? '';
+    const id = taskManagerIdParam(request);
     const source = gateway.taskManagerLogs(id);
     if (source === undefined) throw notFound(`Could not find TaskExecutor ${id.slice(0, 200)}.`);
     return source;

@@ -1,5 +1,5 @@
 import type { DispatcherGateway } from '../../rpc/gateways/dispatcher-gateway.js';
-import { jobIdParam } from '../request-params.js';
+import { jobIdParam, taskManagerIdParam } from '../request-params.js';
 import { notFound } from '../rest-error.js';
 import type { RestHandler } from '../router.js';
 
@@ -18,7 +18,7 @@ export function jobManagerLogUrlHandler(gateway: DispatcherGateway, restAddress:
 export function taskManagerLogUrlHandler(gateway: DispatcherGateway, restAddress: () => string): RestHandler {
   return (request) => {
     gateway.jobGateway.requestJobStatus(jobIdParam(request));
-    const taskManagerId = request.params['taskmanagerid'] ?? '';
+    const taskManagerId = taskManagerIdParam(request);
     if (gateway.requestTaskManager(taskManagerId) === undefined) throw notFound(`TaskManager ${taskManagerId} is not registered.`);
     return { status: 200, json: { url: `${restAddress()}/#/task-manager/${encodeURIComponent(taskManagerId)}/logs` } };
   };

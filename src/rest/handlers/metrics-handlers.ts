@@ -8,7 +8,8 @@ import {
 } from '../../metrics/metric-aggregation.js';
 import type { MetricValue } from '../../metrics/metric-group.js';
 import type { MetricEntries, MetricQuery, SubtaskMetrics } from '../../metrics/metric-query.js';
-import { jobIdParam, vertexIdParam } from '../request-params.js';
+import { parseJobId, resourceIdOf } from '../../core/ids.js';
+import { jobIdParam, taskManagerIdParam, vertexIdParam } from '../request-params.js';
 import { badRequest } from '../rest-error.js';
 import type { RestHandler, RestRequest, RestResponse } from '../router.js';
 
@@ -102,7 +103,7 @@ export function jobManagerOperatorMetricsHandler(): RestHandler {
 
 /** GET /taskmanagers/:taskmanagerid/metrics */
 export function taskManagerMetricsHandler(metrics: MetricQuery): RestHandler {
-  return (request) => metricCollection(metrics.taskManagerMetrics(request.params['taskmanagerid'] ?? '') ?? [], requestedNames(request));
+  return (request) => metricCollection(metrics.taskManagerMetrics(taskManagerIdParam(request)) ?? [], requestedNames(request));
 }
 
 /** GET /jobs/:jobid/vertices/:vertexid/subtasks/metrics?get=&agg=&subtasks= */
@@ -121,7 +122,7 @@ export function aggregatedSubtaskMetricsHandler(metrics: MetricQuery): RestHandl
 /** GET /taskmanagers/metrics?get=&agg=&taskmanagers= */
 export function aggregatedTaskManagerMetricsHandler(metrics: MetricQuery): RestHandler {
   return (request) => {
-    const ids = idSelection(request, 'taskmanagers') ?? metrics.taskManagerIds();
+    const ids = idSelection(request, 'taskmanagers')?.map(resourceIdOf) ?? metrics.taskManagerIds();
     return aggregated(
       request,
       ids.map((id) => metrics.taskManagerMetrics(id) ?? []),
@@ -132,10 +133,11 @@ export function aggregatedTaskManagerMetricsHandler(metrics: MetricQuery): RestH
 /** GET /jobs/metrics?get=&agg=&jobs= */
 export function aggregatedJobMetricsHandler(metrics: MetricQuery): RestHandler {
   return (request) => {
-    const ids = idSelection(request, 'jobs')?.map((id) => id.toLowerCase()) ?? metrics.jobIds();
+    // An id that is not a job id (32 hex) names no job, as an unknown one: no metrics.
+    const ids = idSelection(request, 'jobs')?.map(parseJobId) ?? metrics.jobIds();
     return aggregated(
       request,
-      ids.map((id) => metrics.jobMetrics(id) ?? []),
+      ids.map((id) => (id === undefined ? undefined : metrics.jobMetrics(id)) ?? []),
     );
   };
 }

@@ -1,7 +1,7 @@
 import type { ParallelismHistory } from '../types/responses.js';
 import type { JobGateway } from '../../rpc/gateways/job-gateway.js';
 import { RestError } from '../rest-error.js';
-import { hexIdParam, integerQuery, jobIdParam } from '../request-params.js';
+import { integerQuery, jobIdParam, triggerIdParam } from '../request-params.js';
 import type { RestHandler } from '../router.js';
 
 /** Flink's answer on its legacy rescaling endpoints, kept word for word since clients look for it. */
@@ -22,7 +22,7 @@ export function rescalingHandler(): RestHandler {
 export function rescalingStatusHandler(): RestHandler {
   return (request) => {
     jobIdParam(request);
-    hexIdParam(request, 'triggerid', 'trigger id');
+    triggerIdParam(request);
     throw new RestError(503, RESCALING_DISABLED);
   };
 }

@@ -2,12 +2,12 @@ import type { SavepointOperationStatus } from '../../rpc/gateways/job-view-types
 import type { JobGateway } from '../../rpc/gateways/job-gateway.js';
 import {
   checkFormatType,
-  hexIdParam,
   jobIdParam,
   objectBody,
   optionalBoolean,
   optionalString,
   optionalTriggerId,
+  triggerIdParam,
 } from '../request-params.js';
 import type { RestHandler } from '../router.js';
 
@@ -52,7 +52,7 @@ export function stopWithSavepointHandler(jobs: JobGateway): RestHandler {
 export function savepointStatusHandler(jobs: JobGateway): RestHandler {
   return async (request) => {
     const jobId = jobIdParam(request);
-    const triggerId = hexIdParam(request, 'triggerid', 'trigger id');
+    const triggerId = triggerIdParam(request);
     const status = await jobs.requestSavepointStatus(jobId, triggerId, STATUS_WAIT_MS);
     return { status: 200, json: operationJson(status) };
   };

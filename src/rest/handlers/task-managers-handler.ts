@@ -1,5 +1,6 @@
 import type { ResourceProfileInfo, TaskManagerDetailsInfo, TaskManagerInfo, TaskManagersList } from '../types/responses.js';
 import type { DispatcherGateway, TaskManagerDetails } from '../../rpc/gateways/dispatcher-gateway.js';
+import { taskManagerIdParam } from '../request-params.js';
 import { notFound } from '../rest-error.js';
 import type { RestHandler } from '../router.js';
 
@@ -10,9 +11,9 @@ export function taskManagersHandler(gateway: DispatcherGateway): RestHandler {
 
 /** GET /taskmanagers/:taskmanagerid: Flink's TaskManagerDetailsInfo. */
 export function taskManagerDetailsHandler(gateway: DispatcherGateway): RestHandler {
-  return ({ params }) => {
-    const details = gateway.requestTaskManager(params['taskmanagerid'] ?? '');
-    if (details === undefined) throw notFound(`Could not find TaskManager ${params['taskmanagerid']}.`);
+  return (request) => {
+    const details = gateway.requestTaskManager(taskManagerIdParam(request));
+    if (details === undefined) throw notFound(`Could not find TaskManager ${request.params['taskmanagerid']}.`);
     const process = details.process;
     return {
       status: 200,

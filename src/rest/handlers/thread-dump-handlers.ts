@@ -1,4 +1,5 @@
 import type { DispatcherGateway } from '../../rpc/gateways/dispatcher-gateway.js';
+import { taskManagerIdParam } from '../request-params.js';
 import { notFound } from '../rest-error.js';
 import type { RestHandler } from '../router.js';
 
@@ -10,7 +11,7 @@ export function jobManagerThreadDumpHandler(gateway: DispatcherGateway): RestHan
 /** GET /taskmanagers/:taskmanagerid/thread-dump: a TaskManager's threads, relayed over its connection. */
 export function taskManagerThreadDumpHandler(gateway: DispatcherGateway): RestHandler {
   return async (request) => {
-    const id = request.params['taskmanagerid'] ?? '';
+    const id = taskManagerIdParam(request);
     const source = gateway.taskManagerThreads(id);
     if (source === undefined) throw notFound(`Could not find TaskExecutor ${id.slice(0, 200)}.`);
     return { status: 200, json: { threadInfos: await source.requestThreadDump() } };
