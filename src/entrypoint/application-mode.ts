@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { describeError } from '../core/errors.js';
+import type { JobId } from '../core/ids.js';
 import { getLogger } from '../core/logging.js';
 import type { Configuration } from '../config/configuration.js';
 import { SHUTDOWN_ON_APPLICATION_FINISH } from '../config/options/deployment-options.js';
@@ -20,8 +21,8 @@ const log = getLogger('application');
 export const APPLICATION_FAILED_EXIT_CODE = 1443;
 
 /** With HA and no --job-id, the job id follows from the cluster id, so a restarted JobManager finds its checkpoints (as Flink does). */
-export function jobIdFromClusterId(clusterId: string): string {
-  return createHash('sha256').update(clusterId).digest('hex').slice(0, 32);
+export function jobIdFromClusterId(clusterId: string): JobId {
+  return createHash('sha256').update(clusterId).digest('hex').slice(0, 32) as JobId;
 }
 
 /** Exit code of the JobManager for how its application ended. */

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { randomHex } from '../core/ids.js';
+import { randomHex, resourceIdOf } from '../core/ids.js';
 import { getLogger } from '../core/logging.js';
 import { logLoadedConfiguration } from '../config/index.js';
 import { CLUSTER_REGISTRATION_INITIAL_TIMEOUT, CLUSTER_REGISTRATION_MAX_TIMEOUT } from '../config/options/cluster-options.js';
@@ -34,7 +34,7 @@ export async function runTaskManager(args: EntrypointArguments): Promise<void> {
   log.info(`Starting TaskManagerRunner (tsflink, Node ${process.version}, pid ${process.pid}).`);
   logLoadedConfiguration(loaded, log);
   const host = configuration.get(TASK_MANAGER_HOST) ?? hostname();
-  const resourceId = configuration.get(TASK_MANAGER_RESOURCE_ID) ?? `${host}:${process.pid}-${randomHex(3)}`;
+  const resourceId = resourceIdOf(configuration.get(TASK_MANAGER_RESOURCE_ID) ?? `${host}:${process.pid}-${randomHex(3)}`);
   const taskExecutor = new TaskExecutor(
     {
       resourceId,

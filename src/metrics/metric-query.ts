@@ -1,3 +1,4 @@
+import type { JobId, ResourceId, VertexId } from '../core/ids.js';
 import type { TaskManagerDetails } from '../rpc/gateways/dispatcher-gateway.js';
 import type { MetricGroup, MetricValue } from './metric-group.js';
 import { StatusMetricNames as S } from './metric-names.js';
@@ -16,7 +17,7 @@ export interface JobMetricsView {
   /** Job-scope metrics of the JobManager (numRestarts, uptime, checkpoints, ...). */
   jobMetrics(): MetricEntries;
   /** Every reported subtask of the vertex's current (or last) run; undefined when the job has no such vertex. */
-  subtaskMetrics(vertexId: string): readonly SubtaskMetrics[] | undefined;
+  subtaskMetrics(vertexId: VertexId): readonly SubtaskMetrics[] | undefined;
 }
 
 /**
@@ -25,19 +26,19 @@ export interface JobMetricsView {
  */
 export interface MetricQuery {
   jobManagerMetrics(): MetricEntries;
-  jobIds(): readonly string[];
-  jobMetrics(jobId: string): MetricEntries | undefined;
-  subtaskMetrics(jobId: string, vertexId: string): readonly SubtaskMetrics[] | undefined;
-  taskManagerIds(): readonly string[];
-  taskManagerMetrics(taskManagerId: string): MetricEntries | undefined;
+  jobIds(): readonly JobId[];
+  jobMetrics(jobId: JobId): MetricEntries | undefined;
+  subtaskMetrics(jobId: JobId, vertexId: VertexId): readonly SubtaskMetrics[] | undefined;
+  taskManagerIds(): readonly ResourceId[];
+  taskManagerMetrics(taskManagerId: ResourceId): MetricEntries | undefined;
 }
 
 /** Where a JobManager's metric answers come from. */
 export interface ClusterMetricSources {
   /** The JobManager's own group (`jobmanager` scope). */
   readonly jobManager: MetricGroup;
-  jobIds(): readonly string[];
-  job(jobId: string): JobMetricsView | undefined;
+  jobIds(): readonly JobId[];
+  job(jobId: JobId): JobMetricsView | undefined;
   taskManagers(): readonly TaskManagerDetails[];
 }
 
@@ -49,23 +50,23 @@ export class ClusterMetricQuery implements MetricQuery {
     return this.sources.jobManager.values();
   }
 
-  jobIds(): readonly string[] {
+  jobIds(): readonly JobId[] {
     return this.sources.jobIds();
   }
 
-  jobMetrics(jobId: string): MetricEntries | undefined {
+  jobMetrics(jobId: JobId): MetricEntries | undefined {
     return this.sources.job(jobId)?.jobMetrics();
   }
 
-  subtaskMetrics(jobId: string, vertexId: string): readonly SubtaskMetrics[] | undefined {
+  subtaskMetrics(jobId: JobId, vertexId: VertexId): readonly SubtaskMetrics[] | undefined {
     return this.sources.job(jobId)?.subtaskMetrics(vertexId);
   }
 
-  taskManagerIds(): readonly string[] {
+  taskManagerIds(): readonly ResourceId[] {
     return this.sources.taskManagers().map((tm) => tm.resourceId);
   }
 
-  taskManagerMetrics(taskManagerId: string): MetricEntries | undefined {
+  taskManagerMetrics(taskManagerId: ResourceId): MetricEntries | undefined {
     const details = this.sources.taskManagers().find((tm) => tm.resourceId === taskManagerId);
     return details === undefined ? undefined : taskManagerMetricEntries(details);
   }

@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, ResourceId } from '../core/ids.js';
 import type { IoMetrics } from '../rpc/gateways/job-view-types.js';
 import type { TaskMetricsReport, TaskMetricsSnapshot } from '../rpc/gateways/task-metrics-report.js';
 import type { MetricValue } from './metric-group.js';
@@ -5,7 +6,7 @@ import { MetricNames as N } from './metric-names.js';
 
 /** The last report of one attempt, as the JobManager keeps it. */
 export interface StoredTaskMetrics {
-  readonly resourceId: string;
+  readonly resourceId: ResourceId;
   readonly receivedAt: number;
   readonly snapshot: TaskMetricsSnapshot;
 }
@@ -15,19 +16,19 @@ export interface StoredTaskMetrics {
  * are dropped with `retainOnly` once a newer run exists, so a rescale shows the new attempts only.
  */
 export class TaskMetricStore {
-  private readonly attempts = new Map<string, StoredTaskMetrics>();
+  private readonly attempts = new Map<ExecutionAttemptId, StoredTaskMetrics>();
 
   update(report: TaskMetricsReport, now = Date.now()): void {
     for (const snapshot of report.tasks)
       this.attempts.set(snapshot.attemptId, { resourceId: report.resourceId, receivedAt: now, snapshot });
   }
 
-  get(attemptId: string): StoredTaskMetrics | undefined {
+  get(attemptId: ExecutionAttemptId): StoredTaskMetrics | undefined {
     return this.attempts.get(attemptId);
   }
 
   /** Forgets every attempt `keep` rejects. */
-  retainOnly(keep: (attemptId: string) => boolean): void {
+  retainOnly(keep: (attemptId: ExecutionAttemptId) => boolean): void {
     for (const attemptId of [...this.attempts.keys()]) if (!keep(attemptId)) this.attempts.delete(attemptId);
   }
 

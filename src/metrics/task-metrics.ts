@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, JobId, VertexId } from '../core/ids.js';
 import type { MetricValues, OperatorMetricsSnapshot, TaskMetricsSnapshot } from '../rpc/gateways/task-metrics-report.js';
 import type { MetricGroup } from './metric-group.js';
 import { MetricNames as N } from './metric-names.js';
@@ -11,14 +12,14 @@ export interface OperatorIdentity {
 
 /** Who a subtask attempt is, for its metric scope. */
 export interface TaskIdentity {
-  readonly jobId: string;
+  readonly jobId: JobId;
   readonly jobName: string;
-  readonly vertexId: string;
+  readonly vertexId: VertexId;
   /** Flink's `<task_name>`: the vertex name, without the subtask suffix. */
   readonly taskName: string;
   readonly subtaskIndex: number;
   readonly attemptNumber: number;
-  readonly attemptId: string;
+  readonly attemptId: ExecutionAttemptId;
   /** The chain's first and last operator (the same one for a chain of one). */
   readonly head: OperatorIdentity;
   readonly tail: OperatorIdentity;

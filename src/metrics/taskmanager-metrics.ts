@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, JobId, ResourceId } from '../core/ids.js';
 import type { TaskMetricsReport, TaskMetricsSnapshot } from '../rpc/gateways/task-metrics-report.js';
 import type { MetricGroup } from './metric-group.js';
 import { StatusMetricNames } from './metric-names.js';
@@ -11,7 +12,7 @@ export const TASK_METRICS_REPORT_INTERVAL_MS = 1_000;
 /** What the TaskManager's metrics need to know about it. */
 export interface TaskManagerMetricsSettings {
   readonly host: string;
-  readonly resourceId: string;
+  readonly resourceId: ResourceId;
   /** Slots of the TaskManager, and how many no job holds. */
   readonly slots: () => { readonly total: number; readonly available: number };
   /** Sends one job's report to its JobMaster; failures are the sender's to swallow. */
@@ -39,7 +40,7 @@ export class TaskManagerMetrics {
   private readonly jobs = new Map<string, JobGroupEntry>();
   private readonly tasks = new Map<string, TaskMetrics>();
   /** Final snapshots of ended tasks, by job, sent with the next tick. */
-  private readonly finals = new Map<string, TaskMetricsSnapshot[]>();
+  private readonly finals = new Map<JobId, TaskMetricsSnapshot[]>();
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
@@ -82,7 +83,7 @@ export class TaskManagerMetrics {
   }
 
   /** A subtask ended: its final values go out with the next report, then its metrics are gone. */
-  removeTask(attemptId: string): void {
+  removeTask(attemptId: ExecutionAttemptId): void {
     const metrics = this.tasks.get(attemptId);
     if (metrics === undefined) return;
     this.tasks.delete(attemptId);
@@ -101,7 +102,7 @@ export class TaskManagerMetrics {
   tick(): void {
     this.sampler.sample();
     const now = this.now();
-    const byJob = new Map<string, TaskMetricsSnapshot[]>(this.finals);
+    const byJob = new Map<JobId, TaskMetricsSnapshot[]>(this.finals);
     this.finals.clear();
     for (const task of this.tasks.values()) {
       task.tick(now);

@@ -1,3 +1,4 @@
+import type { ResourceId } from '../core/ids.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,7 +49,7 @@ export function resolveClusterRuntime(identity: ClusterIdentity): ClusterRuntime
 }
 
 /** Path of a TaskManager's data socket inside the cluster's runtime dir. */
-export function taskManagerDataAddress(runtime: ClusterRuntime, resourceId: string): EndpointAddress {
+export function taskManagerDataAddress(runtime: ClusterRuntime, resourceId: ResourceId): EndpointAddress {
   const tag = createHash('sha256').update(resourceId).digest('hex').slice(0, 12);
   const path = join(runtime.dir, `tm-${tag}.sock`);
   checkSocketPath(path);

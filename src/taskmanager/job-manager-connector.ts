@@ -159,10 +159,12 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
     this.connection = connection;
     this.resourceManager = resourceManager;
     clearTimeout(this.deadline);
-    this.heartbeats = new HeartbeatManager(this.registration.resourceId, this, response.heartbeatTimeoutMs);
+    const ownId = this.registration.resourceId;
+    this.heartbeats = new HeartbeatManager(ownId, this, response.heartbeatTimeoutMs);
     this.heartbeats.monitorTarget(response.jobManagerId, {
       requestHeartbeat: () => undefined,
-      receiveHeartbeat: (fromId, payload) => resourceManager.receiveHeartbeat(fromId, payload),
+      // The manager answers from its own id, which is this TaskManager's resource id.
+      receiveHeartbeat: (_fromId, payload) => resourceManager.receiveHeartbeat(ownId, payload),
     });
     connection.on('close', (why: string) => this.onClosed(connection, why));
     log.info(

@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, JobId, ResourceId } from '../core/ids.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { LogDirectory } from '../daemon/log-directory.js';
 import { OWN_THREADS } from '../daemon/thread-dump.js';
@@ -33,9 +34,17 @@ import type { CheckpointTrigger } from '../rpc/gateways/checkpoint-messages.js';
 
 const log = getLogger('taskexecutor');
 
+/**
+ * An id the JobManager sent: String() keeps a peer's non-string from reaching the slot table, and
+ * the gateway's parameter type is the brand (this is where the id enters the process).
+ */
+function wireId<T extends string>(value: T): T {
+  return String(value) as T;
+}
+
 /** What a TaskExecutor is told at start. */
 export interface TaskExecutorSettings {
-  readonly resourceId: string;
+  readonly resourceId: ResourceId;
   readonly host: string;
   readonly numberOfSlots: number;
   readonly runtime: ClusterRuntime;
@@ -186,8 +195,8 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.host.submit(deployment);
   }
 
-  async cancelTask(attemptId: string): Promise<void> {
-    await this.host.cancel(String(attemptId));
+  async cancelTask(attemptId: ExecutionAttemptId): Promise<void> {
+    await this.host.cancel(wireId(attemptId));
   }
 
   requestLogList(): Promise<readonly LogFileInfo[]> {
@@ -206,20 +215,20 @@ export class TaskExecutor implements TaskExecutorGateway {
     return OWN_THREADS.requestThreadDump();
   }
 
-  releaseJob(jobId: string): void {
-    this.host.releaseJob(String(jobId)).catch((error: unknown) => log.warn(`Releasing job ${jobId} failed: ${describeError(error)}`));
+  releaseJob(jobId: JobId): void {
+    this.host.releaseJob(wireId(jobId)).catch((error: unknown) => log.warn(`Releasing job ${jobId} failed: ${describeError(error)}`));
   }
 
   triggerCheckpoint(trigger: CheckpointTrigger): void {
     this.host.triggerCheckpoint(trigger);
   }
 
-  notifyCheckpointComplete(attemptId: string, checkpointId: number): void {
-    this.host.notifyCheckpointComplete(String(attemptId), Number(checkpointId));
+  notifyCheckpointComplete(attemptId: ExecutionAttemptId, checkpointId: number): void {
+    this.host.notifyCheckpointComplete(wireId(attemptId), Number(checkpointId));
   }
 
-  notifyCheckpointAborted(attemptId: string, checkpointId: number): void {
-    this.host.notifyCheckpointAborted(String(attemptId), Number(checkpointId));
+  notifyCheckpointAborted(attemptId: ExecutionAttemptId, checkpointId: number): void {
+    this.host.notifyCheckpointAborted(wireId(attemptId), Number(checkpointId));
   }
 
   private async prepare(secret: Buffer): Promise<void> {

@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, JobId, ResourceId } from '../core/ids.js';
 import { detach } from '../core/detach.js';
 import { describeError, serializeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
@@ -7,7 +8,7 @@ import { JobProgramLoader } from './job/job-program-loader.js';
 import type { DataClient } from './network/data-client.js';
 import type { PartitionManager } from './network/partition-manager.js';
 import { SlotTable } from './slot-table.js';
-import type { CheckpointTrigger } from '../rpc/gateways/checkpoint-messages.js';
+import { UNKNOWN_JOB, type CheckpointTrigger } from '../rpc/gateways/checkpoint-messages.js';
 import { Task, taskNameOf, type TaskEnvironment } from './task/task.js';
 import { resolveRestore } from './checkpoint/restore-resolver.js';
 import { CheckpointBarrier } from './network/stream-elements.js';
@@ -22,7 +23,7 @@ const log = getLogger('taskexecutor');
 
 /** What the host needs from the TaskManager around it. */
 export interface TaskHostContext {
-  readonly resourceId: string;
+  readonly resourceId: ResourceId;
   readonly partitions: PartitionManager;
   readonly dataClient: DataClient;
   readonly workDir: string;
@@ -38,7 +39,7 @@ export interface TaskHostContext {
 /** Takes tasks into and out of the TaskManager's metrics. */
 export interface TaskMetricsSink {
   addTask(probe: TaskMetricProbe): void;
-  removeTask(attemptId: string): void;
+  removeTask(attemptId: ExecutionAttemptId): void;
 }
 
 /**
@@ -48,13 +49,13 @@ export interface TaskMetricsSink {
  */
 export class TaskHost implements TaskRunner {
   readonly slots: SlotTable;
-  readonly tasks = new Map<string, Task>();
+  readonly tasks = new Map<ExecutionAttemptId, Task>();
   /**
    * Deployments whose job code is still loading: they hold their slot but are not Tasks yet. A cancel
    * in that window removes the entry, so the task never starts and the slot is free at once (the
    * JobManager deploys the next run into it as soon as the cancel returns).
    */
-  private readonly loading = new Map<string, TaskDeploymentDescriptor>();
+  private readonly loading = new Map<ExecutionAttemptId, TaskDeploymentDescriptor>();
   private readonly loader: JobProgramLoader;
   private jobMaster: JobMasterGateway | undefined;
 
@@ -106,7 +107,7 @@ export class TaskHost implements TaskRunner {
     );
   }
 
-  async cancel(attemptId: string): Promise<void> {
+  async cancel(attemptId: ExecutionAttemptId): Promise<void> {
     if (this.dropLoading(attemptId)) return;
     const task = this.tasks.get(attemptId);
     if (task === undefined) return;
@@ -114,7 +115,7 @@ export class TaskHost implements TaskRunner {
   }
 
   /** Ends every task of `jobId`, frees its slots and drops its code. */
-  async releaseJob(jobId: string): Promise<void> {
+  async releaseJob(jobId: JobId): Promise<void> {
     for (const tdd of [...this.loading.values()]) if (tdd.jobId === jobId) this.dropLoading(tdd.attemptId);
     await Promise.all([...this.tasks.values()].filter((t) => t.tdd.jobId === jobId).map((t) => t.cancel()));
     this.slots.freeJob(jobId);
@@ -122,7 +123,7 @@ export class TaskHost implements TaskRunner {
   }
 
   /** Cancels tasks the JobManager no longer expects here (it restarted, or moved on). */
-  cancelOrphans(expected: readonly string[]): void {
+  cancelOrphans(expected: readonly ExecutionAttemptId[]): void {
     const keep = new Set(expected);
     for (const attemptId of [...this.loading.keys()]) if (!keep.has(attemptId)) this.dropLoading(attemptId);
     for (const task of this.tasks.values()) {
@@ -147,7 +148,7 @@ export class TaskHost implements TaskRunner {
     if (task !== undefined) task.triggerCheckpoint(barrier, trigger.drain === true);
     else
       this.jobMaster?.declineCheckpoint({
-        jobId: '',
+        jobId: UNKNOWN_JOB,
         attemptId: trigger.attemptId,
         checkpointId: trigger.checkpointId,
         reason: 'no such task on this TaskManager',
@@ -155,11 +156,11 @@ export class TaskHost implements TaskRunner {
       });
   }
 
-  notifyCheckpointComplete(attemptId: string, checkpointId: number): void {
+  notifyCheckpointComplete(attemptId: ExecutionAttemptId, checkpointId: number): void {
     this.tasks.get(attemptId)?.notifyCheckpointComplete(checkpointId);
   }
 
-  notifyCheckpointAborted(attemptId: string, checkpointId: number): void {
+  notifyCheckpointAborted(attemptId: ExecutionAttemptId, checkpointId: number): void {
     this.tasks.get(attemptId)?.notifyCheckpointAborted(checkpointId);
   }
 
@@ -171,7 +172,7 @@ export class TaskHost implements TaskRunner {
   }
 
   /** Every attempt deployed here, started or still loading its code. */
-  get runningAttempts(): string[] {
+  get runningAttempts(): ExecutionAttemptId[] {
     return [...this.loading.keys(), ...this.tasks.keys()];
   }
 
@@ -189,7 +190,7 @@ export class TaskHost implements TaskRunner {
   }
 
   /** Cancels a deployment still loading its code; false when `attemptId` is not one. */
-  private dropLoading(attemptId: string): boolean {
+  private dropLoading(attemptId: ExecutionAttemptId): boolean {
     const tdd = this.loading.get(attemptId);
     if (tdd === undefined) return false;
     this.loading.delete(attemptId);

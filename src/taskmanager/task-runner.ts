@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, JobId } from '../core/ids.js';
 import type { CheckpointTrigger } from '../rpc/gateways/checkpoint-messages.js';
 import type { JobMasterGateway } from '../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../rpc/gateways/task-deployment-descriptor.js';
@@ -17,20 +18,20 @@ export interface TaskRunner {
   /** Accepts a deployment and starts it in the background; its progress arrives as state reports. */
   submit(tdd: TaskDeploymentDescriptor): void;
   /** Settles once the attempt has stopped and its slot is free again. */
-  cancel(attemptId: string): Promise<void>;
+  cancel(attemptId: ExecutionAttemptId): Promise<void>;
   /** Ends every task of `jobId`, frees its slots and drops its code. */
-  releaseJob(jobId: string): Promise<void>;
+  releaseJob(jobId: JobId): Promise<void>;
   /** Cancels tasks the JobManager no longer expects here (it restarted, or moved on). */
-  cancelOrphans(expected: readonly string[]): void;
+  cancelOrphans(expected: readonly ExecutionAttemptId[]): void;
   /** The JobManager is gone: every task belongs to a deployment it will redo. */
   cancelAll(reason: string): Promise<void>;
   triggerCheckpoint(trigger: CheckpointTrigger): void;
-  notifyCheckpointComplete(attemptId: string, checkpointId: number): void;
-  notifyCheckpointAborted(attemptId: string, checkpointId: number): void;
+  notifyCheckpointComplete(attemptId: ExecutionAttemptId, checkpointId: number): void;
+  notifyCheckpointAborted(attemptId: ExecutionAttemptId, checkpointId: number): void;
   /** Sends a job's task metrics to the current JobMaster; dropped while disconnected. */
   reportMetrics(report: TaskMetricsReport): void;
   /** Every attempt deployed here, started or still loading its code. */
-  readonly runningAttempts: string[];
+  readonly runningAttempts: ExecutionAttemptId[];
   /** Answers the partition requests of a data connection another TaskManager opened. */
   serveConnection(link: FrameLink): DataConnectionService;
   /** The cluster secret changed (a new JobManager): later data connections use it. */

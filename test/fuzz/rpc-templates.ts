@@ -3,6 +3,7 @@ import { RESOURCE_MANAGER_GATEWAY } from '../../src/rpc/gateways/resource-manage
 import type { TaskExecutorRegistration } from '../../src/rpc/gateways/task-executor-registration.js';
 import { randomJson } from './mutators.js';
 import type { Prng } from './prng.js';
+import { asResourceId } from '../helpers/ids.js';
 
 /** What a fuzzer knows about the cluster, so well-formed arguments reach real jobs and vertices. */
 export interface RpcFuzzContext {
@@ -15,7 +16,7 @@ export interface RpcFuzzContext {
 /** A registration the ResourceManager accepts. */
 export function validRegistration(rng: Prng, resourceId: string): TaskExecutorRegistration {
   return {
-    resourceId,
+    resourceId: asResourceId(resourceId),
     dataAddress: `unix:/tmp/fuzz-${rng.string(8)}.sock`,
     numberOfSlots: rng.int(1, 4),
     pid: rng.int(2, 4_000_000),

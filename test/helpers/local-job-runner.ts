@@ -1,3 +1,4 @@
+import { newJobId, type ExecutionAttemptId } from '../../src/core/ids.js';
 /**
  * Runs a JobProgram in this process on the real task layer: one real Task per subtask, wired as a
  * TaskManager wires them (result partitions, input gates with local channels, the mailbox, barrier
@@ -8,7 +9,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { deserializeError } from '../../src/core/errors.js';
 import type { JobVertex } from '../../src/jobgraph/job-graph.js';
 import type { ExecutionState, TaskExecutionStateUpdate } from '../../src/rpc/gateways/job-master-gateway.js';
@@ -25,6 +25,7 @@ import { DataClient, socketOpener } from '../../src/taskmanager/network/data-cli
 import { PartitionManager } from '../../src/taskmanager/network/partition-manager.js';
 import { CheckpointBarrier } from '../../src/taskmanager/network/stream-elements.js';
 import { Task, type TaskEnvironment } from '../../src/taskmanager/task/task.js';
+import { asAllocationId, asAttemptId, asResourceId } from './ids.js';
 
 /** How to run a program locally. */
 export interface LocalRunOptions {
@@ -47,7 +48,7 @@ export interface LocalRunResult {
 }
 
 /** The resource id every local channel names: all producers are in this process. */
-const LOCAL_RESOURCE = 'local-job-runner';
+const LOCAL_RESOURCE = asResourceId('local-job-runner');
 
 /** Runs `program` to completion on real Tasks and returns its stdout and counters. */
 export async function runLocalJob(program: JobProgram, options: LocalRunOptions): Promise<LocalRunResult> {
@@ -68,7 +69,7 @@ class LocalRun implements CheckpointResponder {
   private readonly failedPromise = new Promise<never>((_, reject) => {
     this.failed = reject;
   });
-  private readonly jobId = randomBytes(16).toString('hex');
+  private readonly jobId = newJobId();
   /** Acknowledgements per pending checkpoint. */
   private readonly acks = new Map<number, number>();
   private readonly completed: number[] = [];
@@ -89,7 +90,9 @@ class LocalRun implements CheckpointResponder {
       mode: 'EXACTLY_ONCE',
       checkpointDirectory: this.checkpointDirectory,
     };
-    const attempts = new Map(graph.vertices.map((v) => [v.id, Array.from({ length: this.parallelismOf(v) }, (_, i) => `${v.id}-${i}`)]));
+    const attempts = new Map(
+      graph.vertices.map((v) => [v.id, Array.from({ length: this.parallelismOf(v) }, (_, i) => asAttemptId(`${v.id}-${i}`))]),
+    );
     const env: TaskEnvironment = {
       resourceId: LOCAL_RESOURCE,
       partitions: this.partitions,
@@ -113,7 +116,7 @@ class LocalRun implements CheckpointResponder {
           attemptId: attempts.get(vertex.id)![i]!,
           attemptNumber: 0,
           slotIndex: 0,
-          allocationId: 'local',
+          allocationId: asAllocationId('local'),
           fingerprint: graph.fingerprint,
           inputs: this.inputsOf(vertex, i, attempts),
           outputs: this.outputsOf(vertex),
@@ -201,7 +204,7 @@ class LocalRun implements CheckpointResponder {
     return strategy === 'FORWARD' && this.parallelismOf(producer) === this.parallelismOf(consumer);
   }
 
-  private inputsOf(vertex: JobVertex, subtask: number, attempts: Map<string, string[]>): InputGateDescriptor[] {
+  private inputsOf(vertex: JobVertex, subtask: number, attempts: Map<string, ExecutionAttemptId[]>): InputGateDescriptor[] {
     return vertex.inputs.map((edge) => {
       const producer = this.program.graph.vertices.find((v) => v.id === edge.source)!;
       const partitionIndex = this.outEdges(producer).find((out) => out.edge === edge)!.edgeIndex;

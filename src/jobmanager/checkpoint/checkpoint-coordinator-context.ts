@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, JobId } from '../../core/ids.js';
 import type { CheckpointTrigger } from '../../rpc/gateways/checkpoint-messages.js';
 import type { CheckpointClock } from './checkpoint-clock.js';
 import type { CheckpointError } from './checkpoint-failure.js';
@@ -11,13 +12,13 @@ import type { CheckpointCommitTarget } from './pending-checkpoint.js';
 
 /** A running source subtask: where triggers go. */
 export interface CheckpointTriggerTarget {
-  readonly attemptId: string;
+  readonly attemptId: ExecutionAttemptId;
   trigger(trigger: CheckpointTrigger): void;
 }
 
 /** The coordinator's narrow view of the execution graph it checkpoints. */
 export interface CheckpointCoordinatorContext {
-  readonly jobId: string;
+  readonly jobId: JobId;
   /**
    * The subtasks that receive triggers: running sources, and running subtasks whose producers have
    * all finished (no barrier can reach them through their inputs any more; Flink's FLIP-147).

@@ -1,3 +1,4 @@
+import type { JobId } from '../../core/ids.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeError } from '../../core/errors.js';
@@ -33,7 +34,7 @@ export interface LoadedCheckpoints {
  * completed; one whose metadata cannot be read, names another checkpoint, or points at missing or
  * short state files is corrupt. Both are skipped with a logged reason.
  */
-export async function loadCheckpointsFromDirectory(baseDirectory: string, jobId: string): Promise<LoadedCheckpoints> {
+export async function loadCheckpointsFromDirectory(baseDirectory: string, jobId: JobId): Promise<LoadedCheckpoints> {
   const jobDirectory = join(baseDirectory, jobId);
   const ids = await listCheckpointIds(jobDirectory);
   const checkpoints: CompletedCheckpoint[] = [];
@@ -111,7 +112,7 @@ async function listCheckpointIds(jobDirectory: string): Promise<number[]> {
     .sort((a, b) => b - a);
 }
 
-async function checkpointProblem(directory: string, id: number, jobId: string): Promise<string | CompletedCheckpoint> {
+async function checkpointProblem(directory: string, id: number, jobId: JobId): Promise<string | CompletedCheckpoint> {
   const marker = await readFile(join(directory, CORRUPT_MARKER_FILE_NAME), 'utf8').catch(() => undefined);
   if (marker !== undefined) return `marked corrupt earlier (${marker.trim()})`;
   let bytes: Buffer;

@@ -1,5 +1,6 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { TsFlinkError } from '../../core/errors.js';
+import type { JobId, OperatorId, VertexId } from '../../core/ids.js';
 import type { BarrierKind, OperatorStateHandle } from '../../rpc/gateways/checkpoint-messages.js';
 import type { StateSlice } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { CompletedCheckpoint, OperatorSnapshot, VertexSnapshotInfo } from './completed-checkpoint.js';
@@ -86,7 +87,7 @@ export function decodeCheckpointMetadata(bytes: Uint8Array, directory: string): 
   if (!KINDS.includes(kind)) throw new CheckpointMetadataError(`Unknown checkpoint kind '${String(doc.kind)}'.`);
   const decodeSlice = (value: unknown): StateSlice => sliceFrom(value, directory);
   return {
-    jobId: text(doc.jobId, 'jobId'),
+    jobId: idText<JobId>(doc.jobId, 'jobId'),
     id: count(doc.checkpointId, 'checkpointId'),
     kind,
     triggerTimestamp: count(doc.triggerTimestamp, 'triggerTimestamp'),
@@ -102,18 +103,18 @@ export function decodeCheckpointMetadata(bytes: Uint8Array, directory: string): 
 function vertexFrom(value: unknown): VertexSnapshotInfo {
   const v = record(value, 'vertex');
   return {
-    vertexId: text(v.vertexId, 'vertexId'),
+    vertexId: idText<VertexId>(v.vertexId, 'vertexId'),
     parallelism: count(v.parallelism, 'parallelism'),
     maxParallelism: count(v.maxParallelism, 'maxParallelism'),
-    operatorIds: array(v.operatorIds, 'operatorIds').map((id) => text(id, 'operatorId')),
+    operatorIds: array(v.operatorIds, 'operatorIds').map((id) => idText<OperatorId>(id, 'operatorId')),
   };
 }
 
 function operatorFrom(value: unknown, decodeSlice: (value: unknown) => StateSlice): OperatorSnapshot {
   const o = record(value, 'operator');
   return {
-    operatorId: text(o.operatorId, 'operatorId'),
-    vertexId: text(o.vertexId, 'vertexId'),
+    operatorId: idText<OperatorId>(o.operatorId, 'operatorId'),
+    vertexId: idText<VertexId>(o.vertexId, 'vertexId'),
     parallelism: count(o.parallelism, 'parallelism'),
     maxParallelism: count(o.maxParallelism, 'maxParallelism'),
     subtaskStates: array(o.subtaskStates, 'subtaskStates').map((h) => (h === null ? undefined : handleFrom(h, decodeSlice))),
@@ -122,8 +123,8 @@ function operatorFrom(value: unknown, decodeSlice: (value: unknown) => StateSlic
 
 function handleFrom(value: unknown, decodeSlice: (value: unknown) => StateSlice): OperatorStateHandle {
   const h = record(value, 'state handle');
-  const handle: { operatorId: string; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } = {
-    operatorId: text(h.operatorId, 'operatorId'),
+  const handle: { operatorId: OperatorId; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } = {
+    operatorId: idText<OperatorId>(h.operatorId, 'operatorId'),
   };
   if (h.keyGroups !== undefined) {
     const kg = record(h.keyGroups, 'keyGroups');
@@ -171,6 +172,11 @@ function array(value: unknown, what: string): unknown[] {
 function text(value: unknown, what: string): string {
   if (typeof value !== 'string') throw new CheckpointMetadataError(`Checkpoint metadata: ${what} is not a string.`);
   return value;
+}
+
+/** An id read from the file: where it enters the process, so where it is branded. */
+function idText<T extends JobId | VertexId | OperatorId>(value: unknown, what: string): T {
+  return text(value, what) as T;
 }
 
 function count(value: unknown, what: string): number {

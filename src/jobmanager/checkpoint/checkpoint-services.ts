@@ -1,3 +1,4 @@
+import type { JobId } from '../../core/ids.js';
 import { getLogger } from '../../core/logging.js';
 import { loadCheckpointsFromDirectory, readCompletedCheckpoint } from './checkpoint-directory-loader.js';
 import { CheckpointIdCounter } from './checkpoint-id-counter.js';
@@ -32,7 +33,7 @@ export interface CheckpointRecoveryOptions {
  */
 export async function createJobCheckpointServices(
   settings: CheckpointSettings,
-  jobId: string,
+  jobId: JobId,
   options: CheckpointRecoveryOptions = {},
 ): Promise<JobCheckpointServices> {
   const storeOptions = { numRetained: settings.numRetained, retention: settings.retention, pointers: options.pointers };

@@ -1,3 +1,4 @@
+import type { VertexId } from '../../core/ids.js';
 import type { CheckpointingStatistics, CheckpointStatistics, CheckpointSubtaskDetails } from '../../rest/types/responses.js';
 import type { BarrierKind } from '../../rpc/gateways/checkpoint-messages.js';
 import { MAX_FAILURE_MESSAGE, truncateText } from '../../core/truncate.js';
@@ -79,7 +80,7 @@ export class CheckpointStatsTracker {
     id: number,
     kind: BarrierKind,
     triggerTimestamp: number,
-    vertices: ReadonlyArray<{ vertexId: string; parallelism: number }>,
+    vertices: ReadonlyArray<{ vertexId: VertexId; parallelism: number }>,
   ): void {
     const stats = newCheckpointStats(id, kind, triggerTimestamp, vertices);
     this.pending.set(id, stats);
@@ -92,7 +93,7 @@ export class CheckpointStatsTracker {
   /** Subtask `subtask.index` of `vertexId` acknowledged checkpoint `id` with `stateSize` bytes (durations for its details). */
   reportAcknowledged(
     id: number,
-    vertexId: string,
+    vertexId: VertexId,
     ackTimestamp: number,
     stateSize: number,
     subtask?: {
@@ -201,7 +202,7 @@ export class CheckpointStatsTracker {
   }
 
   /** The body of GET …/checkpoints/details/:checkpointid/subtasks/:vertexid; undefined for an unknown checkpoint or vertex. */
-  renderSubtaskDetails(id: number, vertexId: string): CheckpointSubtaskDetails | undefined {
+  renderSubtaskDetails(id: number, vertexId: VertexId): CheckpointSubtaskDetails | undefined {
     const stats = this.history.find((entry) => entry.id === id);
     const task = stats?.tasks.get(vertexId);
     return stats === undefined || task === undefined ? undefined : renderSubtaskDetails(stats, task);

@@ -1,3 +1,4 @@
+import type { VertexId } from '../../core/ids.js';
 import type { BarrierKind } from '../../rpc/gateways/checkpoint-messages.js';
 import type { CheckpointStatsStatus } from '../../rest/types/responses.js';
 
@@ -14,7 +15,7 @@ export interface SubtaskCheckpointStats {
 
 /** Statistics of one vertex's subtasks within one checkpoint. */
 export interface TaskCheckpointStats {
-  readonly vertexId: string;
+  readonly vertexId: VertexId;
   readonly numSubtasks: number;
   numAcknowledged: number;
   /** -1 until the first subtask acknowledges. */
@@ -61,7 +62,7 @@ export function newCheckpointStats(
   id: number,
   kind: BarrierKind,
   triggerTimestamp: number,
-  vertices: ReadonlyArray<{ vertexId: string; parallelism: number }>,
+  vertices: ReadonlyArray<{ vertexId: VertexId; parallelism: number }>,
 ): CheckpointStats {
   const tasks = new Map<string, TaskCheckpointStats>();
   let numSubtasks = 0;

@@ -1,3 +1,4 @@
+import type { JobId } from '../../core/ids.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically, type AtomicFileWriter } from './atomic-file-writer.js';
@@ -13,13 +14,13 @@ export const CHECKPOINT_DIR_PREFIX = 'chk-';
 export interface CheckpointStorage {
   readonly kind: 'memory' | 'filesystem';
   /** Prepares the location of checkpoint `id` before any task writes to it; rejects on I/O errors. */
-  initializeLocation(jobId: string, id: number): Promise<void>;
+  initializeLocation(jobId: JobId, id: number): Promise<void>;
   /** Makes a fully acknowledged checkpoint durable: its metadata is written last and atomically. */
   finalizeCheckpoint(checkpoint: CompletedCheckpoint): Promise<CompletedCheckpoint>;
   /** Makes a savepoint self-contained under `targetDirectory`: state copied there, then `_metadata`. */
   finalizeSavepoint(checkpoint: CompletedCheckpoint, targetDirectory: string): Promise<CompletedCheckpoint>;
   /** Removes what checkpoint `id` left in its location (after a failure, or once a savepoint was copied out). */
-  discardLocation(jobId: string, id: number): Promise<void>;
+  discardLocation(jobId: JobId, id: number): Promise<void>;
 }
 
 /** Test seams of the storages. */
@@ -69,11 +70,11 @@ export class FileCheckpointStorage implements CheckpointStorage {
   }
 
   /** The directory of checkpoint `id` of job `jobId`. */
-  checkpointDirectory(jobId: string, id: number): string {
+  checkpointDirectory(jobId: JobId, id: number): string {
     return join(this.baseDirectory, jobId, `${CHECKPOINT_DIR_PREFIX}${id}`);
   }
 
-  async initializeLocation(jobId: string, id: number): Promise<void> {
+  async initializeLocation(jobId: JobId, id: number): Promise<void> {
     if (!this.initializedJobs.has(jobId)) {
       // Flink's layout has shared/ and taskowned/ beside the chk-<n> directories.
       await mkdir(join(this.baseDirectory, jobId, 'shared'), { recursive: true });
@@ -94,7 +95,7 @@ export class FileCheckpointStorage implements CheckpointStorage {
     return writeSavepoint(checkpoint, targetDirectory, this.writeMetadata);
   }
 
-  async discardLocation(jobId: string, id: number): Promise<void> {
+  async discardLocation(jobId: JobId, id: number): Promise<void> {
     await rm(this.checkpointDirectory(jobId, id), { recursive: true, force: true });
   }
 }

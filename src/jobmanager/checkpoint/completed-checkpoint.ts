@@ -1,19 +1,20 @@
+import type { JobId, OperatorId, VertexId } from '../../core/ids.js';
 import type { BarrierKind, OperatorStateHandle } from '../../rpc/gateways/checkpoint-messages.js';
 import type { StateSlice } from '../../rpc/gateways/task-deployment-descriptor.js';
 
 /** A vertex as it ran when a checkpoint was taken. */
 export interface VertexSnapshotInfo {
-  readonly vertexId: string;
+  readonly vertexId: VertexId;
   readonly parallelism: number;
   readonly maxParallelism: number;
   /** The chain's operators, head first. */
-  readonly operatorIds: readonly string[];
+  readonly operatorIds: readonly OperatorId[];
 }
 
 /** One operator's state in a checkpoint: entry i is the handle subtask i acknowledged (undefined: none). */
 export interface OperatorSnapshot {
-  readonly operatorId: string;
-  readonly vertexId: string;
+  readonly operatorId: OperatorId;
+  readonly vertexId: VertexId;
   readonly parallelism: number;
   readonly maxParallelism: number;
   readonly subtaskStates: ReadonlyArray<OperatorStateHandle | undefined>;
@@ -21,7 +22,7 @@ export interface OperatorSnapshot {
 
 /** A checkpoint or savepoint whose metadata is durable: what a restore starts from. */
 export interface CompletedCheckpoint {
-  readonly jobId: string;
+  readonly jobId: JobId;
   readonly id: number;
   readonly kind: BarrierKind;
   readonly triggerTimestamp: number;
@@ -68,7 +69,7 @@ export function operatorHasState(operator: OperatorSnapshot): boolean {
 
 /** A copy of the handle with every slice passed through `map` (used to relocate file slices). */
 export function mapHandleSlices(handle: OperatorStateHandle, map: (slice: StateSlice) => StateSlice): OperatorStateHandle {
-  const copy: { operatorId: string; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } = {
+  const copy: { operatorId: OperatorId; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } = {
     operatorId: handle.operatorId,
   };
   if (handle.keyGroups !== undefined) {

@@ -1,3 +1,4 @@
+import type { JobId } from '../../core/ids.js';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describeError } from '../../core/errors.js';
@@ -27,7 +28,7 @@ interface Pointer {
 export class FileCheckpointPointers {
   readonly file: string;
 
-  constructor(storageDir: string, clusterId: string, jobId: string) {
+  constructor(storageDir: string, clusterId: string, jobId: JobId) {
     const base = toLocalPath(storageDir, 'high-availability.storageDir');
     this.file = join(base, clusterId.replace(/^\/+/, '') || 'default', `job-${jobId}`, FILE_NAME);
   }

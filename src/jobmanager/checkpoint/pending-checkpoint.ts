@@ -1,11 +1,12 @@
+import type { ExecutionAttemptId, JobId, OperatorId, VertexId } from '../../core/ids.js';
 import type { BarrierKind, CheckpointAcknowledgement, SubtaskStateHandle } from '../../rpc/gateways/checkpoint-messages.js';
 import type { ScheduledAction } from './checkpoint-clock.js';
 import type { CompletedCheckpoint, OperatorSnapshot, VertexSnapshotInfo } from './completed-checkpoint.js';
 
 /** A subtask as the coordinator sees it: where to send commits and aborts. */
 export interface CheckpointCommitTarget {
-  readonly attemptId: string;
-  readonly vertexId: string;
+  readonly attemptId: ExecutionAttemptId;
+  readonly vertexId: VertexId;
   readonly subtaskIndex: number;
   notifyComplete(checkpointId: number): void;
   notifyAborted(checkpointId: number): void;
@@ -34,7 +35,7 @@ export class PendingCheckpoint {
   timeout: ScheduledAction | undefined;
 
   constructor(
-    readonly jobId: string,
+    readonly jobId: JobId,
     readonly id: number,
     readonly kind: BarrierKind,
     readonly triggerTimestamp: number,
@@ -63,7 +64,7 @@ export class PendingCheckpoint {
   }
 
   /** Whether `attemptId` is one of the subtasks this checkpoint waits for or has heard from. */
-  involves(attemptId: string): boolean {
+  involves(attemptId: ExecutionAttemptId): boolean {
     return this.notYetAcknowledged.has(attemptId) || this.acknowledged.has(attemptId);
   }
 
@@ -103,7 +104,7 @@ export class PendingCheckpoint {
   }
 
   private operatorSnapshots(): OperatorSnapshot[] {
-    const byOperator = new Map<string, { vertex: VertexSnapshotInfo; states: OperatorSnapshot['subtaskStates'][number][] }>();
+    const byOperator = new Map<OperatorId, { vertex: VertexSnapshotInfo; states: OperatorSnapshot['subtaskStates'][number][] }>();
     const vertexById = new Map(this.vertices.map((vertex) => [vertex.vertexId, vertex]));
     for (const vertex of this.vertices) {
       for (const operatorId of vertex.operatorIds)

@@ -1,13 +1,13 @@
 import { copyFile, mkdir, open, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { randomHex } from '../../core/ids.js';
+import { randomHex, type JobId } from '../../core/ids.js';
 import type { StateSlice } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { AtomicFileWriter } from './atomic-file-writer.js';
 import { encodeCheckpointMetadata, METADATA_FILE_NAME } from './checkpoint-metadata.js';
 import { mapHandleSlices, referencedFiles, type CompletedCheckpoint } from './completed-checkpoint.js';
 
 /** Flink's savepoint directory name: `savepoint-<first 6 chars of the job id>-<12 random hex chars>`. */
-export function savepointDirectoryName(jobId: string): string {
+export function savepointDirectoryName(jobId: JobId): string {
   return `savepoint-${jobId.slice(0, 6)}-${randomHex(6)}`;
 }
 

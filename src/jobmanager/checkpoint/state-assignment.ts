@@ -1,3 +1,4 @@
+import type { OperatorId, VertexId } from '../../core/ids.js';
 import { TsFlinkError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import type { OperatorRestoreDescriptor, StateSlice, TaskRestoreDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
@@ -9,13 +10,13 @@ const log = getLogger('checkpoint.assignment');
 
 /** A vertex of the execution plan being restored. */
 export interface VertexRestorePlan {
-  readonly vertexId: string;
+  readonly vertexId: VertexId;
   readonly parallelism: number;
   readonly maxParallelism: number;
   /** True when the max parallelism was derived, not configured: it may then adopt the checkpoint's. */
   readonly maxParallelismDerived: boolean;
   /** The chain's operator ids, head first. */
-  readonly operatorIds: readonly string[];
+  readonly operatorIds: readonly OperatorId[];
 }
 
 /** Options of a restore. */
@@ -31,7 +32,7 @@ export interface StateAssignment {
   readonly adoptedMaxParallelism: ReadonlyMap<string, number>;
   /** Per vertex, per subtask: what it restores (no operators when it had no state); undefined for a vertex new to the job. */
   readonly tasks: ReadonlyMap<string, ReadonlyArray<TaskRestoreDescriptor | undefined>>;
-  restoreFor(vertexId: string, subtaskIndex: number): TaskRestoreDescriptor | undefined;
+  restoreFor(vertexId: VertexId, subtaskIndex: number): TaskRestoreDescriptor | undefined;
 }
 
 /** A checkpoint that cannot be restored into the new plan. */
@@ -46,7 +47,7 @@ export class StateAssignmentError extends TsFlinkError {
 }
 
 /** The max parallelism the checkpoint recorded for any of `operatorIds`; undefined when none is in it. */
-export function checkpointMaxParallelism(checkpoint: CompletedCheckpoint, operatorIds: readonly string[]): number | undefined {
+export function checkpointMaxParallelism(checkpoint: CompletedCheckpoint, operatorIds: readonly OperatorId[]): number | undefined {
   return checkpoint.operators.find((operator) => operatorIds.includes(operator.operatorId))?.maxParallelism;
 }
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { JobExecutionResult } from '../../api/environment/program-context.js';
 import { ProgramError, TsFlinkError } from '../../core/errors.js';
-import { newJobId } from '../../core/ids.js';
+import { newJobId, type JobId } from '../../core/ids.js';
 import { getLogger } from '../../core/logging.js';
 // Named modules, not the packaging index: that would load the jar writer (yazl) into every JobManager.
 import { hashArchive } from '../../packaging/archive-hash.js';
@@ -21,7 +21,7 @@ const log = getLogger('application');
 export interface ApplicationSettings {
   readonly libDirs: readonly string[];
   readonly jobClassName: string | undefined;
-  readonly jobId: string | undefined;
+  readonly jobId: JobId | undefined;
   readonly programArgs: readonly string[];
   readonly workDir: string;
   readonly defaults: ProgramDefaults;

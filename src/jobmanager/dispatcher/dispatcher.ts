@@ -1,3 +1,4 @@
+import type { JobId, ResourceId } from '../../core/ids.js';
 import { getLogger } from '../../core/logging.js';
 import { LogDirectory } from '../../daemon/log-directory.js';
 import { OWN_THREADS } from '../../daemon/thread-dump.js';
@@ -28,7 +29,7 @@ const log = getLogger('dispatcher');
  * jobs, and routes TaskManagers' job calls to the right JobMaster.
  */
 export class Dispatcher implements DispatcherGateway {
-  readonly jobs = new Map<string, JobMaster>();
+  readonly jobs = new Map<JobId, JobMaster>();
   readonly jobMasterGateway: JobMasterGateway;
   /** The JobManager's metric group (`jobmanager` scope); each job's group goes below it. */
   readonly metricGroup: MetricGroup;
@@ -107,15 +108,15 @@ export class Dispatcher implements DispatcherGateway {
     return this.resourceManager.registered.map((tm) => this.details(tm));
   }
 
-  taskManagerLogs(resourceId: string): LogFileSource | undefined {
+  taskManagerLogs(resourceId: ResourceId): LogFileSource | undefined {
     return this.resourceManager.get(resourceId)?.gateway;
   }
 
-  taskManagerThreads(resourceId: string): ThreadDumpSource | undefined {
+  taskManagerThreads(resourceId: ResourceId): ThreadDumpSource | undefined {
     return this.resourceManager.get(resourceId)?.gateway;
   }
 
-  requestTaskManager(resourceId: string): TaskManagerDetails | undefined {
+  requestTaskManager(resourceId: ResourceId): TaskManagerDetails | undefined {
     const taskManager = this.resourceManager.get(resourceId);
     return taskManager === undefined ? undefined : this.details(taskManager);
   }

@@ -1,3 +1,4 @@
+import type { JobId } from '../../core/ids.js';
 import { RpcError } from '../../core/errors.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../rpc/gateways/checkpoint-messages.js';
 import type { JobArchive, JobMasterGateway, TaskExecutionStateUpdate, TaskFirstActivity } from '../../rpc/gateways/job-master-gateway.js';
@@ -17,7 +18,7 @@ export class JobMasterRouter implements JobMasterGateway {
     return this.find(update.jobId)?.updateTaskExecutionState(update) ?? false;
   }
 
-  async requestJobArchive(jobId: string): Promise<JobArchive> {
+  async requestJobArchive(jobId: JobId): Promise<JobArchive> {
     // String() of a peer's object may itself throw (a "toString" field): check the type first.
     if (typeof jobId !== 'string')
       throw new RpcError('RPC_PROTOCOL', `requestJobArchive needs a job id string, got ${jobId === null ? 'null' : typeof jobId}`);

@@ -1,3 +1,4 @@
+import type { JobId, TriggerId, VertexId } from '../../core/ids.js';
 import type { JobStatus } from '../../rest/types/job-status.js';
 import type {
   CheckpointingStatistics,
@@ -78,60 +79,60 @@ export class JobViews implements JobGateway {
     return [...this.tracked.values()].map((job) => jobOverview(job, now));
   }
 
-  requestJobStatus(jobId: string): JobStatus {
+  requestJobStatus(jobId: JobId): JobStatus {
     return this.job(jobId).status;
   }
 
-  requestJobDetails(jobId: string): JobDetails {
+  requestJobDetails(jobId: JobId): JobDetails {
     return jobDetails(this.job(jobId), this.metrics, this.now());
   }
 
-  requestJobVertex(jobId: string, vertexId: string): JobVertexDetails {
+  requestJobVertex(jobId: JobId, vertexId: VertexId): JobVertexDetails {
     return vertexDetails(jobId, this.vertex(jobId, vertexId), this.metrics, this.now());
   }
 
-  requestJobVertexTaskManagers(jobId: string, vertexId: string): JobVertexTaskManagers {
+  requestJobVertexTaskManagers(jobId: JobId, vertexId: VertexId): JobVertexTaskManagers {
     return vertexTaskManagers(jobId, this.vertex(jobId, vertexId), this.metrics, this.now());
   }
 
-  requestJobConfig(jobId: string): JobConfigDetails {
+  requestJobConfig(jobId: JobId): JobConfigDetails {
     const job = this.job(jobId);
     return jobConfig(job, this.configuration, job.master.submission.archive.defaults.parallelism);
   }
 
-  requestJobExceptions(jobId: string, maxExceptions: number): JobExceptions {
+  requestJobExceptions(jobId: JobId, maxExceptions: number): JobExceptions {
     return jobExceptions(this.job(jobId), maxExceptions);
   }
 
-  requestCheckpointStatistics(jobId: string): CheckpointingStatistics {
+  requestCheckpointStatistics(jobId: JobId): CheckpointingStatistics {
     return checkpointStatistics(this.job(jobId));
   }
 
-  requestCheckpointConfig(jobId: string): Readonly<Record<string, unknown>> {
+  requestCheckpointConfig(jobId: JobId): Readonly<Record<string, unknown>> {
     return checkpointConfig(this.job(jobId));
   }
 
-  requestCheckpointDetails(jobId: string, checkpointId: number): CheckpointStatistics {
+  requestCheckpointDetails(jobId: JobId, checkpointId: number): CheckpointStatistics {
     return checkpointDetails(this.job(jobId), checkpointId);
   }
 
-  requestCheckpointSubtaskDetails(jobId: string, checkpointId: number, vertexId: string): CheckpointSubtaskDetails {
+  requestCheckpointSubtaskDetails(jobId: JobId, checkpointId: number, vertexId: VertexId): CheckpointSubtaskDetails {
     return checkpointSubtaskDetails(this.job(jobId), checkpointId, vertexId);
   }
 
-  requestParallelismHistory(jobId: string): ParallelismHistory {
+  requestParallelismHistory(jobId: JobId): ParallelismHistory {
     return parallelismHistory(this.job(jobId));
   }
 
-  requestResourceRequirements(jobId: string): JobResourceRequirements {
+  requestResourceRequirements(jobId: JobId): JobResourceRequirements {
     return this.requirements.requirements(this.job(jobId));
   }
 
-  updateResourceRequirements(jobId: string, requirements: JobResourceRequirements): Promise<void> {
+  updateResourceRequirements(jobId: JobId, requirements: JobResourceRequirements): Promise<void> {
     return this.requirements.update(this.job(jobId), requirements);
   }
 
-  cancelJob(jobId: string): void {
+  cancelJob(jobId: JobId): void {
     const job = this.job(jobId);
     const status = job.status;
     if (status === 'CANCELED' || status === 'CANCELLING') return;
@@ -140,7 +141,7 @@ export class JobViews implements JobGateway {
     job.master.scheduler.cancel();
   }
 
-  triggerSavepoint(jobId: string, request: SavepointRequest & { readonly cancelJob: boolean }): string {
+  triggerSavepoint(jobId: JobId, request: SavepointRequest & { readonly cancelJob: boolean }): string {
     const job = this.job(jobId);
     const target = this.savepointTarget(job, request.targetDirectory);
     const scheduler = job.master.scheduler;
@@ -151,13 +152,13 @@ export class JobViews implements JobGateway {
     });
   }
 
-  stopWithSavepoint(jobId: string, request: SavepointRequest & { readonly drain: boolean }): string {
+  stopWithSavepoint(jobId: JobId, request: SavepointRequest & { readonly drain: boolean }): string {
     const job = this.job(jobId);
     const target = this.savepointTarget(job, request.targetDirectory);
     return this.savepoints.start(jobId, request.triggerId, () => job.master.scheduler.stopWithSavepoint(target, request.drain));
   }
 
-  requestSavepointStatus(jobId: string, triggerId: string, waitMs: number): Promise<SavepointOperationStatus> {
+  requestSavepointStatus(jobId: JobId, triggerId: TriggerId, waitMs: number): Promise<SavepointOperationStatus> {
     this.job(jobId);
     return this.savepoints.status(jobId, triggerId, waitMs);
   }
@@ -178,13 +179,13 @@ export class JobViews implements JobGateway {
     return jobManagerEnvironment(this.tracked.values());
   }
 
-  private job(jobId: string): TrackedJob {
+  private job(jobId: JobId): TrackedJob {
     const job = this.tracked.get(jobId);
     if (job === undefined) throw new JobRequestError('NOT_FOUND', `Job ${jobId} is unknown to this JobManager.`);
     return job;
   }
 
-  private vertex(jobId: string, vertexId: string): VertexShape {
+  private vertex(jobId: JobId, vertexId: VertexId): VertexShape {
     const shape = this.job(jobId)
       .vertices()
       .find((candidate) => candidate.jobVertex.id === vertexId);

@@ -1,3 +1,4 @@
+import type { JobId } from '../../core/ids.js';
 import { detach } from '../../core/detach.js';
 import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
@@ -39,7 +40,7 @@ const log = getLogger('jobmaster');
 
 /** A job handed to the JobManager: its id, graph and code, and where its state starts from. */
 export interface JobSubmission {
-  readonly jobId: string;
+  readonly jobId: JobId;
   readonly graph: JobGraph;
   readonly archive: JobArchive;
   /** `--fromSavepoint`; overrides execution.state-recovery.path. */
@@ -144,7 +145,7 @@ export class JobMaster {
     return master;
   }
 
-  get jobId(): string {
+  get jobId(): JobId {
     return this.submission.jobId;
   }
 
@@ -194,7 +195,7 @@ function finiteOrUndefined(value: unknown): number | undefined {
 }
 
 /** The file-based HA record of the job's checkpoints, when `high-availability.type: filesystem`. */
-function haCheckpointPointers(configuration: Configuration, jobId: string): FileCheckpointPointers | undefined {
+function haCheckpointPointers(configuration: Configuration, jobId: JobId): FileCheckpointPointers | undefined {
   const storageDir = configuration.get(HIGH_AVAILABILITY_STORAGE_DIR);
   if (configuration.get(HIGH_AVAILABILITY_TYPE) !== 'filesystem' || storageDir === undefined) return undefined;
   return new FileCheckpointPointers(storageDir, configuration.get(HIGH_AVAILABILITY_CLUSTER_ID), jobId);

@@ -1,3 +1,4 @@
+import type { JobId, VertexId } from '../../core/ids.js';
 import type { IoMetrics } from '../../rpc/gateways/job-view-types.js';
 import type { TaskMetricsReport } from '../../rpc/gateways/task-metrics-report.js';
 import { registerJobMetrics, type CheckpointMetricValues, type JobMetricSource } from '../../metrics/job-metric-gauges.js';
@@ -13,7 +14,7 @@ import type { RescaleTimeline } from './rescale-timeline.js';
 
 /** What a job's metrics read from its JobMaster; all of it outlives every execution graph. */
 export interface JobMetricsContext {
-  readonly jobId: string;
+  readonly jobId: JobId;
   readonly jobName: string;
   readonly schedulerType: 'Default' | 'Adaptive';
   readonly status: JobStatusTracker;
@@ -93,7 +94,7 @@ export class JobMetrics implements JobMetricSource, JobMetricsView {
     return this.group.values();
   }
 
-  subtaskMetrics(vertexId: string): readonly SubtaskMetrics[] | undefined {
+  subtaskMetrics(vertexId: VertexId): readonly SubtaskMetrics[] | undefined {
     const graph = this.graph();
     if (graph === undefined) return this.context.vertexIds.includes(vertexId) ? [] : undefined;
     const vertex = graph.vertex(vertexId);

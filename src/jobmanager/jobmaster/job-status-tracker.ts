@@ -1,3 +1,4 @@
+import type { JobId } from '../../core/ids.js';
 import { getLogger } from '../../core/logging.js';
 import type { JobStatus } from '../../rest/types/job-status.js';
 
@@ -19,7 +20,7 @@ export class JobStatusTracker {
   private readonly listeners: JobStatusListener[] = [];
 
   constructor(
-    readonly jobId: string,
+    readonly jobId: JobId,
     readonly jobName: string,
   ) {}
 

@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId } from '../../core/ids.js';
 import type { DowntimeBasis } from '../../rest/types/responses.js';
 
 /** How a downtime figure was measured; declared with the REST types, since parallelism-history reports it. */
@@ -51,7 +52,7 @@ export class ProcessingGap {
   }
 
   /** A task of the stopped run ended; reports of other runs' attempts are ignored (false). */
-  reportTaskEnd(attemptId: string, lastRecordAt: number | undefined, idleAtEnd: boolean): boolean {
+  reportTaskEnd(attemptId: ExecutionAttemptId, lastRecordAt: number | undefined, idleAtEnd: boolean): boolean {
     if (!this.attempts.has(attemptId)) return false;
     this.ends.set(attemptId, { lastRecordAt, idleAtEnd });
     return true;

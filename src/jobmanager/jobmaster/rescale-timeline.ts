@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId } from '../../core/ids.js';
 import { getLogger } from '../../core/logging.js';
 import type { RescaleCause } from '../scheduler/adaptive/transitions.js';
 import type { ExecutionGraph } from '../scheduler/execution-graph/execution-graph.js';
@@ -98,7 +99,7 @@ export class RescaleTimeline {
   }
 
   /** A task ended: when it last processed a record, and whether it was a source with nothing to emit. */
-  reportTaskEnd(attemptId: string, lastRecordAt: number | undefined, idleAtEnd: boolean): void {
+  reportTaskEnd(attemptId: ExecutionAttemptId, lastRecordAt: number | undefined, idleAtEnd: boolean): void {
     // An outage keeps taking its run's reports until the next run's first record measures it.
     if (this.gap?.reportTaskEnd(attemptId, lastRecordAt, idleAtEnd) === true) return;
     if (this.awaited?.resumption.gap.reportTaskEnd(attemptId, lastRecordAt, idleAtEnd) === true) return;
@@ -151,7 +152,7 @@ export class RescaleTimeline {
   }
 
   /** A sink of the new run processed its first record (`record`), or its source had nothing to emit (`idle`). */
-  reportFirstActivity(attemptId: string, at: number, kind: 'record' | 'idle'): void {
+  reportFirstActivity(attemptId: ExecutionAttemptId, at: number, kind: 'record' | 'idle'): void {
     const awaited = this.awaited;
     if (awaited === undefined) return;
     awaited.resumption.reportFirstActivity(attemptId, at, kind);

@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId } from '../../core/ids.js';
 import type { GapMeasure, ProcessingGap } from './processing-gap.js';
 
 /**
@@ -49,7 +50,7 @@ export class RunResumption {
   }
 
   /** A task of this run reported its first record, or (a source) that it is idle. */
-  reportFirstActivity(attemptId: string, at: number, kind: 'record' | 'idle'): void {
+  reportFirstActivity(attemptId: ExecutionAttemptId, at: number, kind: 'record' | 'idle'): void {
     if (this.done || !this.attempts.has(attemptId)) return;
     if (kind === 'idle') {
       if (this.firstRecords.size === 0) this.settle(at, false, 'a source idle');

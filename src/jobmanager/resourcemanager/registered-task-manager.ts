@@ -1,3 +1,4 @@
+import type { ResourceId } from '../../core/ids.js';
 import type { RpcConnection } from '../../rpc/rpc-connection.js';
 import type { TaskExecutorGateway } from '../../rpc/gateways/task-executor-gateway.js';
 import type { ProcessStats, TaskExecutorRegistration } from '../../rpc/gateways/task-executor-registration.js';
@@ -20,7 +21,7 @@ export class RegisteredTaskManager {
     readonly gateway: TaskExecutorGateway,
   ) {}
 
-  get resourceId(): string {
+  get resourceId(): ResourceId {
     return this.registration.resourceId;
   }
 

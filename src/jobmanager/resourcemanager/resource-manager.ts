@@ -1,4 +1,4 @@
-import { randomHex } from '../../core/ids.js';
+import { randomHex, type ExecutionAttemptId, type ResourceId } from '../../core/ids.js';
 import { getLogger } from '../../core/logging.js';
 import { HeartbeatSender } from '../../heartbeat/heartbeat-manager.js';
 import type { HeartbeatListener } from '../../heartbeat/heartbeat-listener.js';
@@ -34,7 +34,7 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
   private readonly listeners: TaskManagerListener[] = [];
   private readonly heartbeats: HeartbeatSender<TaskExecutorHeartbeatPayload, JobManagerHeartbeatPayload>;
   /** Supplies the attempts the JobManager expects on a TaskManager (set by the dispatcher). */
-  expectedAttempts: (resourceId: string) => readonly string[] = () => [];
+  expectedAttempts: (resourceId: ResourceId) => readonly ExecutionAttemptId[] = () => [];
 
   constructor(private readonly settings: ResourceManagerSettings) {
     this.heartbeats = new HeartbeatSender(settings.jobManagerId, this, settings.heartbeatTimeoutMs, settings.heartbeatIntervalMs);
@@ -59,12 +59,12 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
     return [...this.taskManagers.values()];
   }
 
-  get(resourceId: string): RegisteredTaskManager | undefined {
+  get(resourceId: ResourceId): RegisteredTaskManager | undefined {
     return this.taskManagers.get(resourceId);
   }
 
   /** Declares a TaskManager lost, as if its heartbeat had timed out; used by the JobManager too. */
-  closeTaskManagerConnection(resourceId: string, cause: TaskManagerLossCause, reason: string, keepConnection = false): void {
+  closeTaskManagerConnection(resourceId: ResourceId, cause: TaskManagerLossCause, reason: string, keepConnection = false): void {
     const taskManager = this.taskManagers.get(resourceId);
     if (taskManager === undefined) return;
     this.taskManagers.delete(resourceId);
@@ -88,8 +88,11 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
   }
 
   notifyHeartbeatTimeout(targetId: string): void {
+    // Heartbeat targets are the registered TaskManagers, so the id is one of theirs (branded there).
+    const taskManager = this.taskManagers.get(targetId);
+    if (taskManager === undefined) return;
     this.closeTaskManagerConnection(
-      targetId,
+      taskManager.resourceId,
       'heartbeat-timeout',
       `heartbeat of TaskManager with id ${targetId} timed out after ${this.settings.heartbeatTimeoutMs} ms`,
     );
@@ -104,7 +107,8 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
   }
 
   retrievePayload(targetId: string): JobManagerHeartbeatPayload {
-    return { expectedAttempts: this.expectedAttempts(targetId) };
+    const taskManager = this.taskManagers.get(targetId);
+    return { expectedAttempts: taskManager === undefined ? [] : this.expectedAttempts(taskManager.resourceId) };
   }
 
   private register(connection: RpcConnection, raw: unknown): RegistrationResponse {
@@ -160,12 +164,12 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
   private disconnect(connection: RpcConnection, resourceId: unknown, reason: unknown): void {
     const taskManager = typeof resourceId === 'string' ? this.taskManagers.get(resourceId) : undefined;
     if (taskManager === undefined || taskManager.connection !== connection) return;
-    this.closeTaskManagerConnection(resourceId as string, 'stopped', `TaskManager stopped: ${String(reason).slice(0, 200)}`);
+    this.closeTaskManagerConnection(taskManager.resourceId, 'stopped', `TaskManager stopped: ${String(reason).slice(0, 200)}`);
   }
 
   private onHeartbeat(connection: RpcConnection, resourceId: unknown, payload: unknown): void {
     const taskManager = typeof resourceId === 'string' ? this.taskManagers.get(resourceId) : undefined;
     if (taskManager === undefined || taskManager.connection !== connection || payload === null || typeof payload !== 'object') return;
-    this.heartbeats.receiveHeartbeat(resourceId as string, payload as TaskExecutorHeartbeatPayload);
+    this.heartbeats.receiveHeartbeat(taskManager.resourceId, payload as TaskExecutorHeartbeatPayload);
   }
 }

@@ -1,3 +1,4 @@
+import type { JobId } from '../../core/ids.js';
 import type { SerializedError } from '../../core/errors.js';
 import type { JobGraph } from '../../jobgraph/job-graph.js';
 import type { RestartStrategy } from '../failover/restart-strategy.js';
@@ -9,7 +10,7 @@ import type { Execution } from './execution-graph/execution.js';
 
 /** What every scheduler of a job is given by its JobMaster. */
 export interface SchedulerContext {
-  readonly jobId: string;
+  readonly jobId: JobId;
   readonly graph: JobGraph;
   readonly slotPool: SlotPool;
   readonly status: JobStatusTracker;

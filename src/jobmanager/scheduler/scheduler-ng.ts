@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, ResourceId } from '../../core/ids.js';
 import type { SerializedError } from '../../core/errors.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from '../../rpc/gateways/checkpoint-messages.js';
 import type { TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
@@ -21,7 +22,7 @@ export interface SchedulerNG {
   acknowledgeCheckpoint(ack: CheckpointAcknowledgement): void;
   declineCheckpoint(decline: CheckpointDecline): void;
   /** Attempts this job runs on a TaskManager, for heartbeat reconciliation. */
-  attemptsOn(resourceId: string): string[];
+  attemptsOn(resourceId: ResourceId): ExecutionAttemptId[];
   status(): JobStatus;
   /** The graph of the current run, if the job has one. */
   currentGraph(): ExecutionGraph | undefined;

@@ -1,11 +1,11 @@
-import { newAllocationId, type AllocationId } from '../../core/ids.js';
+import { newAllocationId, type AllocationId, type JobId } from '../../core/ids.js';
 import { SlotShares, type ShareDemand } from './slot-shares.js';
 import type { RegisteredTaskManager, TaskManagerListener, TaskManagerLossCause } from '../resourcemanager/registered-task-manager.js';
 
 /** One slot of one TaskManager that a job holds. */
 export interface Allocation {
   readonly allocationId: AllocationId;
-  readonly jobId: string;
+  readonly jobId: JobId;
   readonly taskManager: RegisteredTaskManager;
   readonly slotIndex: number;
 }
@@ -28,23 +28,23 @@ export class SlotPool implements TaskManagerListener {
   private readonly listeners = new Map<string, SlotPoolListener>();
   private readonly shares = new SlotShares();
 
-  addListener(jobId: string, listener: SlotPoolListener): void {
+  addListener(jobId: JobId, listener: SlotPoolListener): void {
     this.listeners.set(jobId, listener);
   }
 
-  removeListener(jobId: string): void {
+  removeListener(jobId: JobId): void {
     this.listeners.delete(jobId);
   }
 
   /** Registers an elastic job: from now on it and the others share the slots (a new one makes the others shrink). */
-  addElasticJob(jobId: string, demand: () => ShareDemand): void {
+  addElasticJob(jobId: JobId, demand: () => ShareDemand): void {
     if (this.shares.has(jobId)) return;
     this.shares.add(jobId, demand);
     if (this.shares.size > 1) this.notifyAvailable();
   }
 
   /** An elastic job ended: its share goes back to the others. */
-  removeElasticJob(jobId: string): void {
+  removeElasticJob(jobId: JobId): void {
     if (this.shares.remove(jobId) && this.shares.size > 0) this.notifyAvailable();
   }
 
@@ -52,7 +52,7 @@ export class SlotPool implements TaskManagerListener {
    * The slots elastic job `jobId` may use: its share of the free slots plus those the elastic jobs
    * hold (slots of fixed-parallelism jobs are theirs); undefined for a job that is not elastic.
    */
-  shareOf(jobId: string): number | undefined {
+  shareOf(jobId: JobId): number | undefined {
     if (!this.shares.has(jobId)) return undefined;
     const elastic = new Set(this.shares.jobIds());
     let pool = 0;
@@ -91,14 +91,14 @@ export class SlotPool implements TaskManagerListener {
   }
 
   /** Slots `jobId` holds plus the free ones: what the job could use if it rescaled now. */
-  availableTo(jobId: string): number {
+  availableTo(jobId: JobId): number {
     let count = 0;
     for (const slots of this.allocations.values()) for (const slot of slots) if (slot === undefined || slot.jobId === jobId) count++;
     return count;
   }
 
   /** Reserves `count` free slots for `jobId`, or none at all when there are not enough. */
-  allocate(jobId: string, count: number): Allocation[] | undefined {
+  allocate(jobId: JobId, count: number): Allocation[] | undefined {
     if (count > this.freeSlots) return undefined;
     const byFreeSlots = [...this.allocations.entries()]
       .map(([taskManager, slots]) => ({ taskManager, slots, free: slots.filter((s) => s === undefined).length }))

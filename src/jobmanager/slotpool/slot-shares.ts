@@ -1,3 +1,4 @@
+import type { JobId } from '../../core/ids.js';
 /** What one elastic job asks of the cluster's slots, read afresh at every computation. */
 export interface ShareDemand {
   /** How much of the pool the job should get relative to the others: its max parallelism. */
@@ -10,7 +11,7 @@ export interface ShareDemand {
 
 /** An elastic job as the shares see it. */
 interface ShareHolder {
-  readonly jobId: string;
+  readonly jobId: JobId;
   readonly demand: () => ShareDemand;
 }
 
@@ -21,7 +22,7 @@ interface ShareHolder {
  * each job's max parallelism, never beyond what a job can use, with what one cannot use flowing to
  * the others. A job alone gets everything it can use, so Reactive Mode behaves as before.
  */
-export function divideSlots(pool: number, jobs: ReadonlyArray<{ readonly jobId: string } & ShareDemand>): Map<string, number> {
+export function divideSlots(pool: number, jobs: ReadonlyArray<{ readonly jobId: JobId } & ShareDemand>): Map<string, number> {
   const shares = new Map<string, number>(jobs.map((job) => [job.jobId, 0]));
   let left = Math.max(0, pool);
   for (const job of jobs) {
@@ -63,22 +64,22 @@ export class SlotShares {
     return this.holders.length;
   }
 
-  has(jobId: string): boolean {
+  has(jobId: JobId): boolean {
     return this.holders.some((holder) => holder.jobId === jobId);
   }
 
-  add(jobId: string, demand: () => ShareDemand): void {
+  add(jobId: JobId, demand: () => ShareDemand): void {
     if (!this.has(jobId)) this.holders.push({ jobId, demand });
   }
 
-  remove(jobId: string): boolean {
+  remove(jobId: JobId): boolean {
     const index = this.holders.findIndex((holder) => holder.jobId === jobId);
     if (index >= 0) this.holders.splice(index, 1);
     return index >= 0;
   }
 
   /** `jobId`'s share of `pool` slots; undefined for a job that is not elastic. */
-  shareOf(jobId: string, pool: number): number | undefined {
+  shareOf(jobId: JobId, pool: number): number | undefined {
     if (!this.has(jobId)) return undefined;
     return divideSlots(
       pool,

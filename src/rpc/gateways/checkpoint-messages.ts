@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, JobId, OperatorId } from '../../core/ids.js';
 import type { StateSlice } from './task-deployment-descriptor.js';
 
 /** What a barrier asks for: a checkpoint, a savepoint, or the savepoint that stops the job. */
@@ -5,7 +6,7 @@ export type BarrierKind = 'CHECKPOINT' | 'SAVEPOINT' | 'SYNC_SAVEPOINT';
 
 /** Where one operator's part of a subtask snapshot is: a slice per key group, and list state entries. */
 export interface OperatorStateHandle {
-  readonly operatorId: string;
+  readonly operatorId: OperatorId;
   /** Slices of keyed state, one per key group from `start`; null for an empty group. */
   readonly keyGroups?: { readonly start: number; readonly slices: ReadonlyArray<StateSlice | null> };
   readonly listStates?: ReadonlyArray<{
@@ -30,16 +31,19 @@ export interface SubtaskStateHandle {
 
 /** A subtask acknowledging a checkpoint. */
 export interface CheckpointAcknowledgement {
-  readonly jobId: string;
-  readonly attemptId: string;
+  readonly jobId: JobId;
+  readonly attemptId: ExecutionAttemptId;
   readonly checkpointId: number;
   readonly state: SubtaskStateHandle;
 }
 
+/** Sent as the job of a decline for an attempt the TaskManager does not know: the JobManager then finds it by attempt. */
+export const UNKNOWN_JOB = '';
+
 /** A subtask refusing a checkpoint (its snapshot failed). */
 export interface CheckpointDecline {
-  readonly jobId: string;
-  readonly attemptId: string;
+  readonly jobId: JobId | typeof UNKNOWN_JOB;
+  readonly attemptId: ExecutionAttemptId;
   readonly checkpointId: number;
   readonly reason: string;
   /** The task could not take part yet or any more (starting, finishing): not a real failure, not counted. */
@@ -48,7 +52,7 @@ export interface CheckpointDecline {
 
 /** Trigger sent to a source subtask. */
 export interface CheckpointTrigger {
-  readonly attemptId: string;
+  readonly attemptId: ExecutionAttemptId;
   readonly checkpointId: number;
   readonly timestamp: number;
   readonly kind: BarrierKind;

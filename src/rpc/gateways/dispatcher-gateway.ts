@@ -1,3 +1,4 @@
+import type { JobId, ResourceId } from '../../core/ids.js';
 import type { ThreadDumpSource } from './thread-dump.js';
 import type { LogFileSource } from './log-files.js';
 import type { HardwareDescription, ProcessStats, TaskExecutorMemoryConfiguration } from './task-executor-registration.js';
@@ -17,14 +18,14 @@ export interface ClusterOverview {
 /** One slot of a TaskManager that a job holds. */
 export interface AllocatedSlotInfo {
   readonly index: number;
-  readonly jobId: string;
+  readonly jobId: JobId;
   /** Subtasks deployed into the slot. */
   readonly assignedTasks: number;
 }
 
 /** A registered TaskManager as REST `/taskmanagers` and the web UI show it. */
 export interface TaskManagerDetails {
-  readonly resourceId: string;
+  readonly resourceId: ResourceId;
   /** Where the JobManager reaches it; Flink shows the RPC path here. */
   readonly path: string;
   readonly dataAddress: string;
@@ -45,15 +46,15 @@ export interface TaskManagerDetails {
 export interface DispatcherGateway {
   requestClusterOverview(): ClusterOverview;
   requestTaskManagers(): readonly TaskManagerDetails[];
-  requestTaskManager(resourceId: string): TaskManagerDetails | undefined;
+  requestTaskManager(resourceId: ResourceId): TaskManagerDetails | undefined;
   /** Questions and commands about jobs. */
   readonly jobGateway: JobGateway;
   /** The JobManager's own log directory. */
   readonly jobManagerLogs: LogFileSource;
   /** A registered TaskManager's log directory, read through its gateway; undefined for an unknown id. */
-  taskManagerLogs(resourceId: string): LogFileSource | undefined;
+  taskManagerLogs(resourceId: ResourceId): LogFileSource | undefined;
   /** The JobManager's own threads. */
   readonly jobManagerThreads: ThreadDumpSource;
   /** A registered TaskManager's threads, read through its gateway; undefined for an unknown id. */
-  taskManagerThreads(resourceId: string): ThreadDumpSource | undefined;
+  taskManagerThreads(resourceId: ResourceId): ThreadDumpSource | undefined;
 }

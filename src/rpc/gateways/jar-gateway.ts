@@ -1,3 +1,4 @@
+import type { JobId } from '../../core/ids.js';
 import { TsFlinkError } from '../../core/errors.js';
 import type { JobPlanNode } from './job-view-types.js';
 
@@ -13,7 +14,7 @@ export interface JarProgramRequest {
   /** Overrides parallelism.default for the job; undefined keeps it. */
   readonly parallelism: number | undefined;
   /** The job id to submit under (32 hex); a fresh one when absent. */
-  readonly jobId: string | undefined;
+  readonly jobId: JobId | undefined;
 }
 
 /** What POST /jars/:jarid/run adds: Flink's JarRunRequestBody. */
@@ -24,7 +25,7 @@ export interface JarRunRequest extends JarProgramRequest {
 
 /** A jar's job as it would run: Flink's JobPlanInfo, before submission. */
 export interface JarPlan {
-  readonly jobId: string;
+  readonly jobId: JobId;
   readonly name: string;
   readonly jobType: string;
   readonly nodes: readonly JobPlanNode[];

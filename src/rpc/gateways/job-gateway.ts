@@ -1,3 +1,4 @@
+import type { JobId, TriggerId, VertexId } from '../../core/ids.js';
 import type { JobStatus } from '../../rest/types/job-status.js';
 import { TsFlinkError } from '../../core/errors.js';
 import type {
@@ -40,32 +41,32 @@ export class JobRequestError extends TsFlinkError {
  */
 export interface JobGateway {
   requestJobsOverview(): readonly JobOverview[];
-  requestJobStatus(jobId: string): JobStatus;
-  requestJobDetails(jobId: string): JobDetails;
+  requestJobStatus(jobId: JobId): JobStatus;
+  requestJobDetails(jobId: JobId): JobDetails;
   /** Throws NOT_FOUND for an unknown vertex too. */
-  requestJobVertex(jobId: string, vertexId: string): JobVertexDetails;
-  requestJobVertexTaskManagers(jobId: string, vertexId: string): JobVertexTaskManagers;
-  requestJobConfig(jobId: string): JobConfigDetails;
-  requestJobExceptions(jobId: string, maxExceptions: number): JobExceptions;
+  requestJobVertex(jobId: JobId, vertexId: VertexId): JobVertexDetails;
+  requestJobVertexTaskManagers(jobId: JobId, vertexId: VertexId): JobVertexTaskManagers;
+  requestJobConfig(jobId: JobId): JobConfigDetails;
+  requestJobExceptions(jobId: JobId, maxExceptions: number): JobExceptions;
   /** Checkpoint statistics, already in Flink's wire format (rendered by the checkpoint subsystem). */
-  requestCheckpointStatistics(jobId: string): CheckpointingStatistics;
-  requestCheckpointConfig(jobId: string): Readonly<Record<string, unknown>>;
+  requestCheckpointStatistics(jobId: JobId): CheckpointingStatistics;
+  requestCheckpointConfig(jobId: JobId): Readonly<Record<string, unknown>>;
   /** Throws NOT_FOUND when the checkpoint is not in the statistics history. */
-  requestCheckpointDetails(jobId: string, checkpointId: number): CheckpointStatistics;
+  requestCheckpointDetails(jobId: JobId, checkpointId: number): CheckpointStatistics;
   /** One vertex's subtasks in a checkpoint; NOT_FOUND for a checkpoint or vertex not in the history. */
-  requestCheckpointSubtaskDetails(jobId: string, checkpointId: number, vertexId: string): CheckpointSubtaskDetails;
-  requestParallelismHistory(jobId: string): ParallelismHistory;
-  requestResourceRequirements(jobId: string): JobResourceRequirements;
+  requestCheckpointSubtaskDetails(jobId: JobId, checkpointId: number, vertexId: VertexId): CheckpointSubtaskDetails;
+  requestParallelismHistory(jobId: JobId): ParallelismHistory;
+  requestResourceRequirements(jobId: JobId): JobResourceRequirements;
   /** Validates (BAD_REQUEST), refuses a second concurrent update (CONFLICT) or a scheduler that cannot (UNSUPPORTED). */
-  updateResourceRequirements(jobId: string, requirements: JobResourceRequirements): Promise<void>;
+  updateResourceRequirements(jobId: JobId, requirements: JobResourceRequirements): Promise<void>;
   /** Cancels the job; CONFLICT when it already ended otherwise. */
-  cancelJob(jobId: string): void;
+  cancelJob(jobId: JobId): void;
   /** Starts a savepoint (and a cancel after it with `cancelJob`); returns the trigger id to poll. */
-  triggerSavepoint(jobId: string, request: SavepointRequest & { readonly cancelJob: boolean }): string;
+  triggerSavepoint(jobId: JobId, request: SavepointRequest & { readonly cancelJob: boolean }): string;
   /** Starts stop-with-savepoint; returns the trigger id to poll. */
-  stopWithSavepoint(jobId: string, request: SavepointRequest & { readonly drain: boolean }): string;
+  stopWithSavepoint(jobId: JobId, request: SavepointRequest & { readonly drain: boolean }): string;
   /** The operation's status; while it is in progress waits up to `waitMs` for it to complete. */
-  requestSavepointStatus(jobId: string, triggerId: string, waitMs: number): Promise<SavepointOperationStatus>;
+  requestSavepointStatus(jobId: JobId, triggerId: TriggerId, waitMs: number): Promise<SavepointOperationStatus>;
   /** Resolves when every savepoint operation finished and its outcome was read, or after `timeoutMs`. */
   whenOperationResultsAccessed(timeoutMs: number): Promise<void>;
   /** Explicitly set configuration keys, secrets masked. */

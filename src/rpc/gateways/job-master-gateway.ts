@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, JobId } from '../../core/ids.js';
 import type { SerializedError } from '../../core/errors.js';
 import type { GatewaySpec } from '../gateway.js';
 import type { CheckpointAcknowledgement, CheckpointDecline } from './checkpoint-messages.js';
@@ -9,8 +10,8 @@ export type { ExecutionState } from '../../rest/types/responses.js';
 
 /** A task reporting a change of its state. */
 export interface TaskExecutionStateUpdate {
-  readonly jobId: string;
-  readonly attemptId: string;
+  readonly jobId: JobId;
+  readonly attemptId: ExecutionAttemptId;
   readonly state: ExecutionState;
   readonly error?: SerializedError;
   /** For a source ending: records it emitted after the last completed checkpoint (a restore replays them). */
@@ -27,8 +28,8 @@ export interface TaskExecutionStateUpdate {
  * TaskManager's host; comparable with the JobManager's Date.now() only while all run on one host.
  */
 export interface TaskFirstActivity {
-  readonly jobId: string;
-  readonly attemptId: string;
+  readonly jobId: JobId;
+  readonly attemptId: ExecutionAttemptId;
   readonly at: number;
   readonly kind: 'record' | 'idle';
 }
@@ -55,7 +56,7 @@ export interface JobArchive {
 /** The JobMaster side of the JobManager's RPC surface, called by TaskManagers. */
 export interface JobMasterGateway {
   updateTaskExecutionState(update: TaskExecutionStateUpdate): Promise<boolean>;
-  requestJobArchive(jobId: string): Promise<JobArchive>;
+  requestJobArchive(jobId: JobId): Promise<JobArchive>;
   /** A subtask has written its state for a checkpoint. */
   acknowledgeCheckpoint(ack: CheckpointAcknowledgement): void;
   /** A subtask could not take its part of a checkpoint. */

@@ -1,3 +1,4 @@
+import type { JobId, ResourceId, TriggerId, VertexId } from '../../core/ids.js';
 import type { SerializedError } from '../../core/errors.js';
 import type { JobStatus } from '../../rest/types/job-status.js';
 import type { ExecutionStateCounts } from '../../rest/types/responses.js';
@@ -37,7 +38,7 @@ export interface IoMetrics {
 
 /** One job as lists show it (REST /jobs/overview, `flink list`). */
 export interface JobOverview {
-  readonly jobId: string;
+  readonly jobId: JobId;
   readonly name: string;
   readonly jobType: 'STREAMING' | 'BATCH';
   readonly schedulerType: 'Default' | 'Adaptive';
@@ -63,7 +64,7 @@ export interface SubtaskGroupSummary {
 
 /** One vertex of a job with its subtasks summed up. */
 export interface JobVertexOverview extends SubtaskGroupSummary {
-  readonly id: string;
+  readonly id: VertexId;
   readonly name: string;
   readonly slotSharingGroupId: string;
   readonly parallelism: number;
@@ -72,10 +73,10 @@ export interface JobVertexOverview extends SubtaskGroupSummary {
 
 /** A vertex of the job plan with its inputs. */
 export interface JobPlanNode {
-  readonly id: string;
+  readonly id: VertexId;
   readonly description: string;
   readonly parallelism: number;
-  readonly inputs: ReadonlyArray<{ readonly id: string; readonly num: number; readonly shipStrategy: string }>;
+  readonly inputs: ReadonlyArray<{ readonly id: VertexId; readonly num: number; readonly shipStrategy: string }>;
 }
 
 /** Everything REST /jobs/:jobid shows. */
@@ -97,7 +98,8 @@ export interface SubtaskAttemptDetails {
   readonly attempt: number;
   /** The TaskManager's data endpoint, `(unassigned)` before a slot is assigned. */
   readonly endpoint: string;
-  readonly taskManagerId: string;
+  /** `(unassigned)` before a slot is assigned. */
+  readonly taskManagerId: ResourceId | '(unassigned)';
   readonly startTime: number;
   readonly endTime: number;
   readonly duration: number;
@@ -110,7 +112,7 @@ export interface SubtaskAttemptDetails {
 
 /** One vertex with every subtask (REST /jobs/:jobid/vertices/:vertexid). */
 export interface JobVertexDetails {
-  readonly id: string;
+  readonly id: VertexId;
   readonly name: string;
   readonly parallelism: number;
   readonly maxParallelism: number;
@@ -120,14 +122,15 @@ export interface JobVertexDetails {
 
 /** The subtasks of one vertex that run on one TaskManager. */
 export interface VertexTaskManagerGroup extends SubtaskGroupSummary {
-  readonly taskManagerId: string;
+  /** `(unassigned)` before a slot is assigned. */
+  readonly taskManagerId: ResourceId | '(unassigned)';
   readonly endpoint: string;
   readonly subtasks: readonly SubtaskAttemptDetails[];
 }
 
 /** A vertex's subtasks grouped by TaskManager (REST /jobs/:jobid/vertices/:vertexid/taskmanagers). */
 export interface JobVertexTaskManagers {
-  readonly id: string;
+  readonly id: VertexId;
   readonly name: string;
   readonly now: number;
   readonly taskManagers: readonly VertexTaskManagerGroup[];
@@ -135,7 +138,7 @@ export interface JobVertexTaskManagers {
 
 /** The execution settings of a job (REST /jobs/:jobid/config). */
 export interface JobConfigDetails {
-  readonly jobId: string;
+  readonly jobId: JobId;
   readonly name: string;
   readonly restartStrategy: string;
   readonly parallelism: number;
@@ -179,7 +182,7 @@ export interface SavepointRequest {
   /** Where to write it; undefined: the job's default savepoint directory. */
   readonly targetDirectory: string | undefined;
   /** A client-chosen id, so a retried request does not trigger twice. */
-  readonly triggerId: string | undefined;
+  readonly triggerId: TriggerId | undefined;
 }
 
 /** How an asynchronous savepoint operation stands. */

@@ -1,3 +1,4 @@
+import type { ResourceId } from '../../core/ids.js';
 import type { GatewaySpec } from '../gateway.js';
 import type { RegistrationResponse, TaskExecutorHeartbeatPayload, TaskExecutorRegistration } from './task-executor-registration.js';
 
@@ -6,9 +7,9 @@ export interface ResourceManagerGateway {
   /** Registers the calling TaskManager and its slots; a repeated registration replaces the old one. */
   registerTaskExecutor(registration: TaskExecutorRegistration): Promise<RegistrationResponse>;
   /** A TaskManager leaving on purpose (stop, SIGTERM); its slots go at once. */
-  disconnectTaskManager(resourceId: string, reason: string): Promise<void>;
+  disconnectTaskManager(resourceId: ResourceId, reason: string): Promise<void>;
   /** Answer to the JobManager's heartbeat request. */
-  receiveHeartbeat(resourceId: string, payload: TaskExecutorHeartbeatPayload): void;
+  receiveHeartbeat(resourceId: ResourceId, payload: TaskExecutorHeartbeatPayload): void;
 }
 
 export const RESOURCE_MANAGER_GATEWAY: GatewaySpec<ResourceManagerGateway> = {

@@ -1,13 +1,14 @@
+import type { AllocationId, ExecutionAttemptId, JobId, OperatorId, ResourceId, VertexId } from '../../core/ids.js';
 import type { JobEdge } from '../../jobgraph/job-graph.js';
 
 /** One producer subtask an input gate reads from. */
 export interface InputChannelDescriptor {
-  readonly producerAttemptId: string;
+  readonly producerAttemptId: ExecutionAttemptId;
   /** Index of the producer's out edge whose partition this channel reads. */
   readonly partitionIndex: number;
   /** Which subpartition of that partition belongs to this consumer. */
   readonly subpartitionIndex: number;
-  readonly producerResourceId: string;
+  readonly producerResourceId: ResourceId;
   /** The producer's slot on its TaskManager: a consumer in another slot of the same one reads it from that slot's thread. */
   readonly producerSlotIndex: number;
   readonly producerDataAddress: string;
@@ -44,7 +45,7 @@ export type StateSlice =
 
 /** One operator's share of a restored checkpoint. */
 export interface OperatorRestoreDescriptor {
-  readonly operatorId: string;
+  readonly operatorId: OperatorId;
   readonly keyGroupSlices: readonly StateSlice[];
   readonly listStates: ReadonlyArray<{
     readonly name: string;
@@ -63,17 +64,17 @@ export interface TaskCheckpointSettings {
 
 /** Everything a TaskManager needs to run one attempt of one subtask. */
 export interface TaskDeploymentDescriptor {
-  readonly jobId: string;
+  readonly jobId: JobId;
   readonly jobName: string;
-  readonly vertexId: string;
+  readonly vertexId: VertexId;
   readonly vertexName: string;
   readonly subtaskIndex: number;
   readonly parallelism: number;
   readonly maxParallelism: number;
-  readonly attemptId: string;
+  readonly attemptId: ExecutionAttemptId;
   readonly attemptNumber: number;
   readonly slotIndex: number;
-  readonly allocationId: string;
+  readonly allocationId: AllocationId;
   /** The graph's fingerprint; the TaskManager's rebuild of the program must match it. */
   readonly fingerprint: string;
   readonly inputs: readonly InputGateDescriptor[];

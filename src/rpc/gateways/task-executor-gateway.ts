@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, JobId } from '../../core/ids.js';
 import type { GatewaySpec } from '../gateway.js';
 import type { CheckpointTrigger } from './checkpoint-messages.js';
 import type { LogFileSource } from './log-files.js';
@@ -14,15 +15,15 @@ export interface TaskExecutorGateway extends LogFileSource, ThreadDumpSource {
   /** Starts one attempt of a subtask in the given slot; resolves once it is accepted (not finished). */
   submitTask(deployment: TaskDeploymentDescriptor): Promise<void>;
   /** Cancels an attempt; resolves when the task has stopped (or was not there). */
-  cancelTask(attemptId: string): Promise<void>;
+  cancelTask(attemptId: ExecutionAttemptId): Promise<void>;
   /** The job left this TaskManager: free its slots and forget its code. */
-  releaseJob(jobId: string): void;
+  releaseJob(jobId: JobId): void;
   /** Starts a checkpoint at a source subtask: it snapshots and sends the barrier downstream. */
   triggerCheckpoint(trigger: CheckpointTrigger): void;
   /** A checkpoint completed: its side effects (commits) may happen now. */
-  notifyCheckpointComplete(attemptId: string, checkpointId: number): void;
+  notifyCheckpointComplete(attemptId: ExecutionAttemptId, checkpointId: number): void;
   /** A checkpoint will not complete; resources held for it can go. */
-  notifyCheckpointAborted(attemptId: string, checkpointId: number): void;
+  notifyCheckpointAborted(attemptId: ExecutionAttemptId, checkpointId: number): void;
 }
 
 export const TASK_EXECUTOR_GATEWAY: GatewaySpec<TaskExecutorGateway> = {

@@ -1,10 +1,11 @@
+import type { ExecutionAttemptId, JobId, ResourceId } from '../../core/ids.js';
 import type { HardwareDescription, TaskExecutorMemoryConfiguration } from '../../rest/types/responses.js';
 
 export type { HardwareDescription, TaskExecutorMemoryConfiguration } from '../../rest/types/responses.js';
 
 /** What a TaskManager sends when it registers with the ResourceManager. */
 export interface TaskExecutorRegistration {
-  readonly resourceId: string;
+  readonly resourceId: ResourceId;
   /** Where other TaskManagers reach its data socket (`unix:/path` or `host:port`). */
   readonly dataAddress: string;
   readonly numberOfSlots: number;
@@ -30,7 +31,7 @@ export type RegistrationResponse =
 export interface SlotStatus {
   readonly index: number;
   /** The job using the slot, if any. */
-  readonly jobId: string | undefined;
+  readonly jobId: JobId | undefined;
 }
 
 /** Process resource usage, reported with heartbeats for metrics and the web UI. */
@@ -47,12 +48,12 @@ export interface ProcessStats {
 export interface TaskExecutorHeartbeatPayload {
   readonly slots: readonly SlotStatus[];
   /** Attempts running on the TaskManager, so the JobManager can reconcile. */
-  readonly runningAttempts: readonly string[];
+  readonly runningAttempts: readonly ExecutionAttemptId[];
   readonly process: ProcessStats;
 }
 
 /** JobManager → TaskManager heartbeat payload. */
 export interface JobManagerHeartbeatPayload {
   /** Attempts the JobManager believes run on that TaskManager; any other is an orphan to cancel. */
-  readonly expectedAttempts: readonly string[];
+  readonly expectedAttempts: readonly ExecutionAttemptId[];
 }

@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, JobId, ResourceId, VertexId } from '../../core/ids.js';
 import { RpcError } from '../../core/errors.js';
 
 /** Metric values by Flink name (`numRecordsIn`, `busyTimeMsPerSecond`, ...); every value a finite number. */
@@ -12,10 +13,10 @@ export interface OperatorMetricsSnapshot {
 
 /** The metrics of one attempt of one subtask at one moment. */
 export interface TaskMetricsSnapshot {
-  readonly vertexId: string;
+  readonly vertexId: VertexId;
   readonly subtaskIndex: number;
   readonly attemptNumber: number;
-  readonly attemptId: string;
+  readonly attemptId: ExecutionAttemptId;
   /** Task-scope metrics. */
   readonly metrics: MetricValues;
   readonly operators: readonly OperatorMetricsSnapshot[];
@@ -23,8 +24,8 @@ export interface TaskMetricsSnapshot {
 
 /** What a TaskManager sends its JobMaster about once a second: the metrics of its subtasks of one job. */
 export interface TaskMetricsReport {
-  readonly jobId: string;
-  readonly resourceId: string;
+  readonly jobId: JobId;
+  readonly resourceId: ResourceId;
   readonly tasks: readonly TaskMetricsSnapshot[];
 }
 

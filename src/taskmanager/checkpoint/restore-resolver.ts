@@ -1,7 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from '../../core/crc32.js';
 import { TsFlinkError } from '../../core/errors.js';
-import type { OperatorId } from '../../core/ids.js';
 import type { StateSlice, TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { RestoredOperatorState } from '../../runtime/task-contract.js';
 
@@ -53,7 +52,7 @@ export async function resolveRestore(tdd: TaskDeploymentDescriptor): Promise<Res
   try {
     return await Promise.all(
       tdd.restore.operators.map(async (operator) => ({
-        operatorId: operator.operatorId as OperatorId,
+        operatorId: operator.operatorId,
         keyGroupChunks: await Promise.all(operator.keyGroupSlices.map((slice) => files.read(slice))),
         listStates: await Promise.all(
           operator.listStates.map(async (list) => ({

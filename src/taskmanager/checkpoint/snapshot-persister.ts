@@ -1,3 +1,4 @@
+import type { OperatorId } from '../../core/ids.js';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from '../../core/crc32.js';
@@ -31,9 +32,10 @@ export async function persistSnapshot(data: readonly OperatorSnapshotData[], tar
   };
   let stateSize = 0;
   const operators = data.map((operator): OperatorStateHandle => {
-    const handle: { operatorId: string; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } = {
-      operatorId: operator.operatorId,
-    };
+    const handle: { operatorId: OperatorId; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } =
+      {
+        operatorId: operator.operatorId,
+      };
     if (operator.keyGroups !== undefined) {
       handle.keyGroups = {
         start: operator.keyGroups.start,

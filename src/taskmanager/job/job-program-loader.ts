@@ -1,3 +1,4 @@
+import type { JobId } from '../../core/ids.js';
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ export class JobProgramLoader {
   constructor(private readonly workDir: string) {}
 
   /** The program of `jobId`, loading it on first use; a failed load is forgotten so a later deployment retries. */
-  load(jobId: string, expectedFingerprint: string, jobMaster: JobMasterGateway): Promise<JobProgram> {
+  load(jobId: JobId, expectedFingerprint: string, jobMaster: JobMasterGateway): Promise<JobProgram> {
     let program = this.programs.get(jobId);
     if (program === undefined) {
       program = this.fetchAndBuild(jobId, jobMaster);
@@ -39,12 +40,12 @@ export class JobProgramLoader {
   }
 
   /** Forgets a job's code and removes its files. */
-  release(jobId: string): void {
+  release(jobId: JobId): void {
     this.programs.delete(jobId);
     rmSync(join(this.workDir, `job-${jobId}`), { recursive: true, force: true });
   }
 
-  private async fetchAndBuild(jobId: string, jobMaster: JobMasterGateway): Promise<JobProgram> {
+  private async fetchAndBuild(jobId: JobId, jobMaster: JobMasterGateway): Promise<JobProgram> {
     const started = Date.now();
     const archive = await jobMaster.requestJobArchive(jobId);
     const archivePath = this.storeArchive(jobId, archive);
@@ -58,7 +59,7 @@ export class JobProgramLoader {
     return program;
   }
 
-  private storeArchive(jobId: string, archive: JobArchive): string {
+  private storeArchive(jobId: JobId, archive: JobArchive): string {
     const bytes = Buffer.from(archive.bytes);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (sha256 !== archive.sha256)

@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId } from '../../core/ids.js';
 import { RpcError } from '../../core/errors.js';
 
 /** Frame types of the TaskManager-to-TaskManager data protocol. */
@@ -23,7 +24,7 @@ export interface DataFrame {
 
 /** The JSON body of a partition request. */
 export interface PartitionRequest {
-  readonly producerAttemptId: string;
+  readonly producerAttemptId: ExecutionAttemptId;
   readonly partitionIndex: number;
   readonly subpartitionIndex: number;
   readonly credit: number;

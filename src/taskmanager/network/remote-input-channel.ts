@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId } from '../../core/ids.js';
 import { TsFlinkError } from '../../core/errors.js';
 import type { TypeSerializer } from '../../runtime/serialization/index.js';
 import type { DataErrorReason } from './data-protocol.js';
@@ -32,7 +33,7 @@ export class RemoteInputChannel implements InputChannel {
     private readonly owner: ChannelOwner,
     private readonly transport: RemoteChannelTransport,
     private readonly serializer: TypeSerializer<unknown>,
-    readonly producerAttemptId: string,
+    readonly producerAttemptId: ExecutionAttemptId,
     readonly partitionIndex: number,
     readonly subpartitionIndex: number,
   ) {}

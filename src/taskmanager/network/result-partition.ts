@@ -1,8 +1,9 @@
+import type { ExecutionAttemptId } from '../../core/ids.js';
 import type { TypeSerializer } from '../../runtime/serialization/index.js';
 import { ResultSubpartition } from './result-subpartition.js';
 
 /** Identifies a partition on its TaskManager: the producing attempt and its out edge. */
-export function partitionKey(producerAttemptId: string, partitionIndex: number): string {
+export function partitionKey(producerAttemptId: ExecutionAttemptId, partitionIndex: number): string {
   return `${producerAttemptId}#${partitionIndex}`;
 }
 

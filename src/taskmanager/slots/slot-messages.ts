@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, JobId, ResourceId } from '../../core/ids.js';
 import type { MessagePort } from 'node:worker_threads';
 import type { TaskIdentity } from '../../metrics/task-metrics.js';
 import type { CheckpointTrigger } from '../../rpc/gateways/checkpoint-messages.js';
@@ -18,10 +19,10 @@ export type RelayedJobMasterCall = (typeof RELAYED_JOB_MASTER_CALLS)[number];
 
 /** What a slot thread is started with. */
 export interface SlotThreadData {
-  readonly resourceId: string;
+  readonly resourceId: ResourceId;
   readonly slotIndex: number;
   readonly numberOfSlots: number;
-  readonly jobId: string;
+  readonly jobId: JobId;
   /** The slot's own directory: job code and local files of its tasks. */
   readonly workDir: string;
   readonly secret: Uint8Array;
@@ -33,7 +34,7 @@ export interface SlotThreadData {
 
 /** A task's counters and clocks at one instant, as the TaskManager's metrics read them. */
 export interface TaskCounterSnapshot {
-  readonly attemptId: string;
+  readonly attemptId: ExecutionAttemptId;
   readonly numRecordsIn: number;
   readonly numRecordsOut: number;
   readonly numBytesIn: number;
@@ -50,10 +51,10 @@ export interface TaskCounterSnapshot {
 /** From the TaskManager's main thread to a slot thread. */
 export type ToSlot =
   | { readonly type: 'submit'; readonly tdd: TaskDeploymentDescriptor }
-  | { readonly type: 'cancel'; readonly attemptId: string }
+  | { readonly type: 'cancel'; readonly attemptId: ExecutionAttemptId }
   | { readonly type: 'trigger-checkpoint'; readonly trigger: CheckpointTrigger }
-  | { readonly type: 'checkpoint-complete'; readonly attemptId: string; readonly checkpointId: number }
-  | { readonly type: 'checkpoint-aborted'; readonly attemptId: string; readonly checkpointId: number }
+  | { readonly type: 'checkpoint-complete'; readonly attemptId: ExecutionAttemptId; readonly checkpointId: number }
+  | { readonly type: 'checkpoint-aborted'; readonly attemptId: ExecutionAttemptId; readonly checkpointId: number }
   /** Serve the partition requests arriving on this port (another slot, or a relayed TaskManager). */
   | { readonly type: 'serve-link'; readonly port: MessagePort }
   | { readonly type: 'reply'; readonly call: number; readonly value?: unknown; readonly error?: string }
@@ -65,8 +66,8 @@ export type FromSlot =
   /** Connect this port to the thread of `slot` (same job), which serves the partitions produced there. */
   | { readonly type: 'open-link'; readonly slot: number; readonly port: MessagePort }
   /** A cancel has run its course: the attempt stopped, or was dropped before it started (which reports no state). */
-  | { readonly type: 'canceled'; readonly attemptId: string }
+  | { readonly type: 'canceled'; readonly attemptId: ExecutionAttemptId }
   | { readonly type: 'task-added'; readonly identity: TaskIdentity }
-  | { readonly type: 'task-removed'; readonly attemptId: string }
+  | { readonly type: 'task-removed'; readonly attemptId: ExecutionAttemptId }
   /** `at`: epoch milliseconds when the counters were read. */
   | { readonly type: 'metrics'; readonly at: number; readonly tasks: readonly TaskCounterSnapshot[] };

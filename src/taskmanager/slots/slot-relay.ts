@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId } from '../../core/ids.js';
 import type { MessagePort } from 'node:worker_threads';
 import { DataFrameType, parsePartitionRequest, type DataFrame } from '../network/data-protocol.js';
 import type { FrameLink } from '../network/frame-link.js';
@@ -8,7 +9,7 @@ import { PortFrameLink } from '../network/port-frame-link.js';
 /** Where the relay finds the slot thread that produces a partition. */
 export interface SlotDirectory {
   /** The slot of a producer attempt, waiting up to `timeoutMs` for it to be deployed here. */
-  locate(attemptId: string, timeoutMs: number): Promise<number>;
+  locate(attemptId: ExecutionAttemptId, timeoutMs: number): Promise<number>;
   /** A new link to the thread of `slot`, which serves its partitions on the other end; undefined when it has none. */
   linkTo(slot: number): MessagePort | undefined;
 }

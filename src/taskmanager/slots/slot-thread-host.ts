@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, JobId, ResourceId } from '../../core/ids.js';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
@@ -5,7 +6,7 @@ import { detach } from '../../core/detach.js';
 import { describeError, serializeError, TsFlinkError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import { workerStack } from '../../daemon/thread-dump.js';
-import type { CheckpointTrigger } from '../../rpc/gateways/checkpoint-messages.js';
+import { UNKNOWN_JOB, type CheckpointTrigger } from '../../rpc/gateways/checkpoint-messages.js';
 import type { JobMasterGateway, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { TaskMetricsReport } from '../../rpc/gateways/task-metrics-report.js';
@@ -31,7 +32,7 @@ const IDLE_THREAD_MS = 60_000;
 
 /** What the host is configured with. */
 export interface SlotThreadHostSettings {
-  readonly resourceId: string;
+  readonly resourceId: ResourceId;
   readonly numberOfSlots: number;
   /** The TaskManager's private directory; each slot thread works in its own subdirectory. */
   readonly workDir: string;
@@ -55,7 +56,7 @@ interface DeployedAttempt {
 
 /** A consumer's link to a slot whose thread does not exist yet (its tasks are still being deployed). */
 interface WaitingLink {
-  readonly jobId: string;
+  readonly jobId: JobId;
   readonly port: MessagePort;
   readonly timer: NodeJS.Timeout;
 }
@@ -72,7 +73,7 @@ const isFinal = (state: string): boolean => state === 'FINISHED' || state === 'F
 export class SlotThreadHost implements TaskRunner {
   readonly slots: SlotTable;
   private readonly threads = new Map<number, SlotThread>();
-  private readonly attempts = new Map<string, DeployedAttempt>();
+  private readonly attempts = new Map<ExecutionAttemptId, DeployedAttempt>();
   private readonly waitingLinks = new Map<number, WaitingLink[]>();
   /** Relayed partition requests waiting for their producer's deployment. */
   private readonly waitingForAttempt = new Map<string, Array<(slot: number) => void>>();
@@ -111,7 +112,7 @@ export class SlotThreadHost implements TaskRunner {
     this.waitingForAttempt.delete(tdd.attemptId);
   }
 
-  cancel(attemptId: string): Promise<void> {
+  cancel(attemptId: ExecutionAttemptId): Promise<void> {
     const attempt = this.attempts.get(attemptId);
     if (attempt === undefined) return Promise.resolve();
     if (attempt.watchdog === undefined) {
@@ -132,14 +133,14 @@ export class SlotThreadHost implements TaskRunner {
     return attempt.ended;
   }
 
-  async releaseJob(jobId: string): Promise<void> {
+  async releaseJob(jobId: JobId): Promise<void> {
     const ofJob = [...this.attempts.keys()].filter((id) => this.attempts.get(id)!.tdd.jobId === jobId);
     await Promise.all(ofJob.map((id) => this.cancel(id)));
     this.slots.freeJob(jobId);
     await Promise.all([...this.threads.values()].filter((t) => t.jobId === jobId).map((t) => this.retire(t, `job ${jobId} was released`)));
   }
 
-  cancelOrphans(expected: readonly string[]): void {
+  cancelOrphans(expected: readonly ExecutionAttemptId[]): void {
     const keep = new Set(expected);
     for (const [attemptId, attempt] of this.attempts) {
       if (keep.has(attemptId) || attempt.watchdog !== undefined) continue;
@@ -159,7 +160,7 @@ export class SlotThreadHost implements TaskRunner {
     if (attempt !== undefined) attempt.thread.post({ type: 'trigger-checkpoint', trigger });
     else
       this.jobMaster?.declineCheckpoint({
-        jobId: '',
+        jobId: UNKNOWN_JOB,
         attemptId: trigger.attemptId,
         checkpointId: trigger.checkpointId,
         reason: 'no such task on this TaskManager',
@@ -167,11 +168,11 @@ export class SlotThreadHost implements TaskRunner {
       });
   }
 
-  notifyCheckpointComplete(attemptId: string, checkpointId: number): void {
+  notifyCheckpointComplete(attemptId: ExecutionAttemptId, checkpointId: number): void {
     this.attempts.get(attemptId)?.thread.post({ type: 'checkpoint-complete', attemptId, checkpointId });
   }
 
-  notifyCheckpointAborted(attemptId: string, checkpointId: number): void {
+  notifyCheckpointAborted(attemptId: ExecutionAttemptId, checkpointId: number): void {
     this.attempts.get(attemptId)?.thread.post({ type: 'checkpoint-aborted', attemptId, checkpointId });
   }
 
@@ -181,7 +182,7 @@ export class SlotThreadHost implements TaskRunner {
     });
   }
 
-  get runningAttempts(): string[] {
+  get runningAttempts(): ExecutionAttemptId[] {
     return [...this.attempts.keys()];
   }
 
@@ -201,7 +202,7 @@ export class SlotThreadHost implements TaskRunner {
   }
 
   /** The thread of `slot` for `jobId`: the one there, or a new one (a slot's thread serves one job). */
-  private threadFor(slot: number, jobId: string): SlotThread {
+  private threadFor(slot: number, jobId: JobId): SlotThread {
     clearTimeout(this.idleTimers.get(slot));
     this.idleTimers.delete(slot);
     const current = this.threads.get(slot);
@@ -301,7 +302,7 @@ export class SlotThreadHost implements TaskRunner {
     if (isFinal(update.state)) this.attemptEnded(update.attemptId);
   }
 
-  private attemptEnded(attemptId: string): void {
+  private attemptEnded(attemptId: ExecutionAttemptId): void {
     const attempt = this.attempts.get(attemptId);
     if (attempt === undefined) return;
     this.attempts.delete(attemptId);
@@ -327,7 +328,7 @@ export class SlotThreadHost implements TaskRunner {
   }
 
   /** Hands a consumer thread's port to the thread of `slot` serving the same job, once there is one. */
-  private connectSlots(jobId: string, slot: number, port: MessagePort): void {
+  private connectSlots(jobId: JobId, slot: number, port: MessagePort): void {
     const target = this.threads.get(slot);
     if (target !== undefined && target.jobId === jobId && !target.isRetired) {
       target.post({ type: 'serve-link', port }, [port]);
@@ -353,7 +354,7 @@ export class SlotThreadHost implements TaskRunner {
     return port1;
   }
 
-  private locate(attemptId: string, timeoutMs: number): Promise<number> {
+  private locate(attemptId: ExecutionAttemptId, timeoutMs: number): Promise<number> {
     const attempt = this.attempts.get(attemptId);
     if (attempt !== undefined) return Promise.resolve(attempt.tdd.slotIndex);
     return new Promise((resolve, reject) => {
@@ -422,7 +423,7 @@ export class SlotThreadHost implements TaskRunner {
     return new TsFlinkError('TASK_THREAD_ENDED', `The thread of slot ${thread.slotIndex} ended: ${reason}`);
   }
 
-  private removeProbe(attemptId: string): void {
+  private removeProbe(attemptId: ExecutionAttemptId): void {
     if (!this.probes.delete(attemptId)) return;
     this.settings.metrics?.removeTask(attemptId);
   }

@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, JobId } from '../../core/ids.js';
 import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
 import type { FromSlot, SlotThreadData, ToSlot } from './slot-messages.js';
 
@@ -14,7 +15,7 @@ export interface SlotThreadEvents {
  */
 export class SlotThread {
   /** Attempts deployed to this thread that have not reported a final state. */
-  readonly attempts = new Set<string>();
+  readonly attempts = new Set<ExecutionAttemptId>();
   private readonly worker: Worker;
   private retiring: Promise<void> | undefined;
   private error: Error | undefined;
@@ -57,7 +58,7 @@ export class SlotThread {
     return this.data.slotIndex;
   }
 
-  get jobId(): string {
+  get jobId(): JobId {
     return this.data.jobId;
   }
 

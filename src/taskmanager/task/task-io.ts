@@ -1,3 +1,4 @@
+import type { ResourceId } from '../../core/ids.js';
 import type { JobProgram } from '../../runtime/task-contract.js';
 import { createSerializer } from '../../runtime/serialization/index.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
@@ -19,7 +20,7 @@ export interface TaskIo {
 
 /** Where a task's channels come from: this TaskManager's partitions and its connections to others. */
 export interface NetworkEnvironment {
-  readonly resourceId: string;
+  readonly resourceId: ResourceId;
   readonly partitions: PartitionManager;
   readonly dataClient: DataClient;
   /**

@@ -1,4 +1,3 @@
-import type { JobId, VertexId } from '../../core/ids.js';
 import type { Logger } from '../../core/logging.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { ProcessingTimeService, RestoredOperatorState, TaskServices } from '../../runtime/task-contract.js';
@@ -12,9 +11,9 @@ export function buildTaskServices(
   logger: Logger,
 ): TaskServices {
   return {
-    jobId: tdd.jobId as JobId,
+    jobId: tdd.jobId,
     jobName: tdd.jobName,
-    vertexId: tdd.vertexId as VertexId,
+    vertexId: tdd.vertexId,
     taskName,
     subtaskIndex: tdd.subtaskIndex,
     parallelism: tdd.parallelism,

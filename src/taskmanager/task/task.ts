@@ -1,6 +1,6 @@
 import { describeError, serializeError } from '../../core/errors.js';
 import { getLogger, type Logger } from '../../core/logging.js';
-import type { VertexId } from '../../core/ids.js';
+import type { ExecutionAttemptId } from '../../core/ids.js';
 import type { ExecutionState, TaskExecutionStateUpdate, TaskFirstActivity } from '../../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { JobProgram, OperatorChain, RestoredOperatorState } from '../../runtime/task-contract.js';
@@ -86,7 +86,7 @@ export class Task {
     });
   }
 
-  get attemptId(): string {
+  get attemptId(): ExecutionAttemptId {
     return this.tdd.attemptId;
   }
 
@@ -198,7 +198,7 @@ export class Task {
         throw error;
       });
     const services = buildTaskServices(this.tdd, this.name, this.processingTime, this.env.stdout, this.log);
-    const chain = this.program.createChain(this.tdd.vertexId as VertexId, services, io.writer);
+    const chain = this.program.createChain(this.tdd.vertexId, services, io.writer);
     this.chain = chain;
     const restoreStart = performance.now();
     const restored = await this.env.resolveRestore(this.tdd);

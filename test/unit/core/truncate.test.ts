@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { truncateText } from '../../../src/core/truncate.js';
 import { CheckpointStatsTracker } from '../../../src/jobmanager/checkpoint/checkpoint-stats-tracker.js';
 import { ExceptionHistory } from '../../../src/jobmanager/jobmaster/exception-history.js';
+import { asVertexId } from '../../helpers/ids.js';
 
 describe('truncateText', () => {
   it('keeps short text and cuts long text to the limit, saying how much it left out', () => {
@@ -19,7 +20,7 @@ describe('truncateText', () => {
     history.add({ name: 'Error', message: 'm', stack: 'y'.repeat(10_000_000) });
     assert.ok((history.list()[0]?.stacktrace.length ?? 0) <= 65_536);
     const tracker = new CheckpointStatsTracker();
-    tracker.reportPending(1, 'SAVEPOINT', 0, [{ vertexId: 'v', parallelism: 1 }]);
+    tracker.reportPending(1, 'SAVEPOINT', 0, [{ vertexId: asVertexId('v'), parallelism: 1 }]);
     tracker.reportFailed(1, 1, `Could not create ${'/p'.repeat(25_000_000)}`);
     assert.ok((tracker.snapshot().latestFailed?.failureMessage?.length ?? 0) <= 4_096);
   });

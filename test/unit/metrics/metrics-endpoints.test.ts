@@ -7,6 +7,7 @@ import { createRestRouter } from '../../../src/rest/rest-routes.js';
 import { RestServer } from '../../../src/rest/rest-server.js';
 import { waitFor } from '../../helpers/test-dist.js';
 import { SINK_ID, SOURCE_ID, TestingJobManager, twoVertexGraph } from '../rest/testing-job-manager.js';
+import { asAttemptId, asResourceId } from '../../helpers/ids.js';
 
 configureLogging(new MemoryLogSink(), 'INFO');
 
@@ -54,7 +55,7 @@ function reportFor(job: JobMaster): TaskMetricsReport {
       },
       operators: [{ id: 'op', name: execution.vertex.jobVertex.name, metrics: { numRecordsIn: 100 * (execution.subtaskIndex + 1) } }],
     }));
-  return { jobId: job.jobId, resourceId: 'testing-tm-1', tasks };
+  return { jobId: job.jobId, resourceId: asResourceId('testing-tm-1'), tasks };
 }
 
 describe('REST metric endpoints of an in-process JobManager', () => {
@@ -168,11 +169,13 @@ describe('REST metric endpoints of an in-process JobManager', () => {
     const store = job.metrics.tasks;
     const stale: TaskMetricsReport = {
       jobId: job.jobId,
-      resourceId: 'gone',
-      tasks: [{ vertexId: SINK_ID, subtaskIndex: 0, attemptNumber: 0, attemptId: 'an-old-attempt', metrics: {}, operators: [] }],
+      resourceId: asResourceId('gone'),
+      tasks: [
+        { vertexId: SINK_ID, subtaskIndex: 0, attemptNumber: 0, attemptId: asAttemptId('an-old-attempt'), metrics: {}, operators: [] },
+      ],
     };
     await jm.dispatcher.jobMasterGateway.reportTaskMetrics(stale);
-    assert.equal(store.get('an-old-attempt'), undefined);
+    assert.equal(store.get(asAttemptId('an-old-attempt')), undefined);
     assert.equal(store.size, 4);
   });
 });

@@ -3,16 +3,17 @@ import { describe, it } from 'node:test';
 import { RpcError } from '../../../src/core/errors.js';
 import { JobMasterRouter } from '../../../src/jobmanager/dispatcher/job-master-router.js';
 import { validateTaskMetricsReport, type TaskMetricsReport } from '../../../src/rpc/gateways/task-metrics-report.js';
+import { asAttemptId, asJobId, asResourceId, asVertexId } from '../../helpers/ids.js';
 
 const VALID: TaskMetricsReport = {
-  jobId: '0123456789abcdef0123456789abcdef',
-  resourceId: 'tm-1',
+  jobId: asJobId('0123456789abcdef0123456789abcdef'),
+  resourceId: asResourceId('tm-1'),
   tasks: [
     {
-      vertexId: 'v',
+      vertexId: asVertexId('v'),
       subtaskIndex: 0,
       attemptNumber: 1,
-      attemptId: 'a',
+      attemptId: asAttemptId('a'),
       metrics: { numRecordsIn: 5, currentInputWatermark: -(2 ** 63) },
       operators: [{ id: 'o', name: 'Source: x', metrics: { pendingRecords: 3 } }],
     },

@@ -4,6 +4,7 @@ import type { TaskMetricProbe } from '../../../src/metrics/task-metrics.js';
 import { TaskManagerMetrics } from '../../../src/metrics/taskmanager-metrics.js';
 import type { TaskMetricsReport } from '../../../src/rpc/gateways/task-metrics-report.js';
 import { TaskTimeAccounting } from '../../../src/taskmanager/task/task-time-accounting.js';
+import { asAttemptId, asJobId, asResourceId, asVertexId } from '../../helpers/ids.js';
 
 /** A probe whose counters a test sets by hand. */
 class TestingProbe implements TaskMetricProbe {
@@ -50,13 +51,13 @@ class TestingProbe implements TaskMetricProbe {
 
 function identity(jobId: string, attemptId: string, isSource: boolean): TaskMetricProbe['identity'] {
   return {
-    jobId,
+    jobId: asJobId(jobId),
     jobName: 'Job',
-    vertexId: `vertex-${isSource ? 'source' : 'sink'}`,
+    vertexId: asVertexId(`vertex-${isSource ? 'source' : 'sink'}`),
     taskName: 'Task',
     subtaskIndex: 0,
     attemptNumber: 2,
-    attemptId,
+    attemptId: asAttemptId(attemptId),
     head: { id: 'head', name: isSource ? 'Source: gen' : 'Map' },
     tail: { id: 'tail', name: 'Sink' },
     isSource,
@@ -72,7 +73,7 @@ class TestingClock {
 function tmMetrics(sent: TaskMetricsReport[], clock = new TestingClock()): TaskManagerMetrics {
   return new TaskManagerMetrics({
     host: 'h',
-    resourceId: 'tm-1',
+    resourceId: asResourceId('tm-1'),
     slots: () => ({ total: 2, available: 1 }),
     send: (report) => sent.push(report),
     now: clock.now,
@@ -147,7 +148,7 @@ describe('TaskManagerMetrics', () => {
     });
     assert.ok(scoped > 0);
     probe.recordsIn = 77;
-    metrics.removeTask('attempt-1');
+    metrics.removeTask(asAttemptId('attempt-1'));
     metrics.tick();
     assert.equal(sent.length, 1);
     assert.equal(sent[0]!.tasks[0]!.metrics['numRecordsIn'], 77);

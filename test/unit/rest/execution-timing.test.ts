@@ -20,6 +20,7 @@ import type { Execution } from '../../../src/jobmanager/scheduler/execution-grap
 import { ExecutionGraph } from '../../../src/jobmanager/scheduler/execution-graph/execution-graph.js';
 import type { ExecutionState } from '../../../src/rpc/gateways/job-master-gateway.js';
 import { SINK_ID, SOURCE_ID, twoVertexGraph } from './testing-job-manager.js';
+import { asJobId } from '../../helpers/ids.js';
 
 /** Three executions of the sink, moved through states at the given (fake) times. */
 function sinkExecutions(): Execution[] {
@@ -27,7 +28,7 @@ function sinkExecutions(): Execution[] {
     [SOURCE_ID, { parallelism: 1, maxParallelism: 8 }],
     [SINK_ID, { parallelism: 3, maxParallelism: 8 }],
   ]);
-  return new ExecutionGraph('f'.repeat(32), twoVertexGraph(), plan, 0).vertex(SINK_ID)!.executions;
+  return new ExecutionGraph(asJobId('f'.repeat(32)), twoVertexGraph(), plan, 0).vertex(SINK_ID)!.executions;
 }
 
 function move(execution: Execution, steps: Array<[ExecutionState, number]>): void {
@@ -128,18 +129,18 @@ describe('execution timing for REST', () => {
 describe('I/O metrics seam', () => {
   it('shows zeros marked incomplete until a provider reports, and sums what it reports', () => {
     const [a, b] = sinkExecutions();
-    assert.deepEqual(attemptIoMetrics(NO_METRICS, 'job', a!), UNREPORTED_IO_METRICS);
+    assert.deepEqual(attemptIoMetrics(NO_METRICS, asJobId('job'), a!), UNREPORTED_IO_METRICS);
     const provider: SubtaskMetricsProvider = {
       ioMetrics: (key) =>
         key.subtaskIndex === 0
           ? { ...UNREPORTED_IO_METRICS, readRecords: 10, readRecordsComplete: true, accumulatedBusyTime: 1.5 }
           : undefined,
     };
-    const sum = sumIoMetrics([attemptIoMetrics(provider, 'job', a!), attemptIoMetrics(provider, 'job', b!)]);
+    const sum = sumIoMetrics([attemptIoMetrics(provider, asJobId('job'), a!), attemptIoMetrics(provider, asJobId('job'), b!)]);
     assert.equal(sum.readRecords, 10);
     assert.equal(sum.accumulatedBusyTime, 1.5);
     assert.equal(sum.readRecordsComplete, false, 'subtask 1 reported nothing');
-    assert.equal(sumIoMetrics([attemptIoMetrics(provider, 'job', a!)]).readRecordsComplete, true);
+    assert.equal(sumIoMetrics([attemptIoMetrics(provider, asJobId('job'), a!)]).readRecordsComplete, true);
     assert.equal(sumIoMetrics([]).readRecordsComplete, false);
   });
 });

@@ -8,6 +8,7 @@ import { triggerSavepoint } from '../../../src/cli/commands/flink-savepoint.js';
 import { configureLogging, MemoryLogSink } from '../../../src/core/logging.js';
 import { waitFor } from '../../helpers/test-dist.js';
 import { TestingJobManager, twoVertexGraph } from './testing-job-manager.js';
+import { asJobId } from '../../helpers/ids.js';
 
 configureLogging(new MemoryLogSink(), 'INFO');
 
@@ -29,7 +30,7 @@ describe('bin/flink against the REST API', () => {
   it("lists scheduled and running jobs in Flink's layout, and ended ones only with -a", async () => {
     let lines: string[] = [];
     await listJobs(client, { running: false, scheduled: false, all: false }, (line) => lines.push(line));
-    const started = formatStartTime(jm.dispatcher.jobs.get(scheduledId)!.status.timestamps.INITIALIZING!);
+    const started = formatStartTime(jm.dispatcher.jobs.get(asJobId(scheduledId))!.status.timestamps.INITIALIZING!);
     assert.deepEqual(lines, [
       'Waiting for response...',
       'No running jobs.',
@@ -37,10 +38,12 @@ describe('bin/flink against the REST API', () => {
       `${started} : ${scheduledId} : Testing Job (CREATED)`,
       '--------------------------------------------------------------',
     ]);
-    jm.dispatcher.jobs.get(scheduledId)!.scheduler.cancel();
+    jm.dispatcher.jobs.get(asJobId(scheduledId))!.scheduler.cancel();
     jm.addTaskManager(1);
     runningId = (await jm.submit(twoVertexGraph())).jobId;
-    await waitFor('the second job to run', () => (jm.dispatcher.jobs.get(runningId)!.status.status === 'RUNNING' ? true : undefined));
+    await waitFor('the second job to run', () =>
+      jm.dispatcher.jobs.get(asJobId(runningId))!.status.status === 'RUNNING' ? true : undefined,
+    );
     lines = [];
     await listJobs(client, { running: true, scheduled: false, all: false }, (line) => lines.push(line));
     assert.deepEqual(

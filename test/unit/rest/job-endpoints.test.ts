@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { configureLogging, MemoryLogSink } from '../../../src/core/logging.js';
 import { waitFor } from '../../helpers/test-dist.js';
 import { SINK_ID, SOURCE_ID, TestingJobManager, twoVertexGraph } from './testing-job-manager.js';
+import { asJobId } from '../../helpers/ids.js';
 
 // REST bodies are open JSON; each assertion below checks the fields it reads.
 type Json = any;
@@ -221,12 +222,12 @@ describe('resource requirements of an Adaptive Scheduler job outside Reactive Mo
 
   it('refuses a second update while one is being applied with 409', async () => {
     const gateway = jm.dispatcher.jobGateway;
-    const first = gateway.updateResourceRequirements(jobId, {
+    const first = gateway.updateResourceRequirements(asJobId(jobId), {
       [SOURCE_ID]: { lowerBound: 1, upperBound: 1 },
       [SINK_ID]: { lowerBound: 1, upperBound: 1 },
     });
     await assert.rejects(
-      gateway.updateResourceRequirements(jobId, {
+      gateway.updateResourceRequirements(asJobId(jobId), {
         [SOURCE_ID]: { lowerBound: 1, upperBound: 1 },
         [SINK_ID]: { lowerBound: 1, upperBound: 1 },
       }),

@@ -4,6 +4,7 @@ import { configureLogging, MemoryLogSink } from '../../../src/core/logging.js';
 import type { TaskDeploymentDescriptor } from '../../../src/rpc/gateways/task-deployment-descriptor.js';
 import { getJson, waitFor } from '../../helpers/test-dist.js';
 import { SINK_ID, TestingJobManager, twoVertexGraph } from './testing-job-manager.js';
+import { asJobId } from '../../helpers/ids.js';
 
 interface Change {
   cause: string;
@@ -59,13 +60,18 @@ describe('parallelism-history downtime from task reports', () => {
     const gateway = jm.dispatcher.jobMasterGateway;
     const lastRecord = Date.now();
     const oldSink = firstRun.find((tdd) => tdd.vertexId === SINK_ID)!;
-    await gateway.updateTaskExecutionState({ jobId, attemptId: oldSink.attemptId, state: 'CANCELED', lastRecordAt: lastRecord });
+    await gateway.updateTaskExecutionState({
+      jobId: asJobId(jobId),
+      attemptId: oldSink.attemptId,
+      state: 'CANCELED',
+      lastRecordAt: lastRecord,
+    });
     // A source's record does not end the outage; neither does a notice from an attempt of another run.
-    gateway.reportFirstActivity({ jobId, attemptId: newSource.attemptId, at: lastRecord + 10, kind: 'record' });
-    gateway.reportFirstActivity({ jobId, attemptId: oldSink.attemptId, at: lastRecord + 20, kind: 'record' });
-    gateway.reportFirstActivity({ jobId, attemptId: newSinks[0]!.attemptId, at: lastRecord + 120, kind: 'record' });
+    gateway.reportFirstActivity({ jobId: asJobId(jobId), attemptId: newSource.attemptId, at: lastRecord + 10, kind: 'record' });
+    gateway.reportFirstActivity({ jobId: asJobId(jobId), attemptId: oldSink.attemptId, at: lastRecord + 20, kind: 'record' });
+    gateway.reportFirstActivity({ jobId: asJobId(jobId), attemptId: newSinks[0]!.attemptId, at: lastRecord + 120, kind: 'record' });
     assert.equal((await history())[1]?.downtimeBasis, 'pending');
-    gateway.reportFirstActivity({ jobId, attemptId: newSinks[1]!.attemptId, at: lastRecord + 300, kind: 'record' });
+    gateway.reportFirstActivity({ jobId: asJobId(jobId), attemptId: newSinks[1]!.attemptId, at: lastRecord + 300, kind: 'record' });
     const settled = (await history())[1];
     assert.deepEqual([settled?.downtimeStart, settled?.downtimeMs, settled?.downtimeBasis], [lastRecord, 300, 'records']);
   });

@@ -16,6 +16,7 @@ import type { RpcConnection } from '../../../src/rpc/rpc-connection.js';
 import { createRestRouter } from '../../../src/rest/rest-routes.js';
 import { RestServer } from '../../../src/rest/rest-server.js';
 import type { ThreadInfo } from '../../../src/rpc/gateways/thread-dump.js';
+import { asAttemptId, asJobId, asResourceId } from '../../helpers/ids.js';
 
 /** A TaskManager without a log directory (it logs to its console). */
 const NO_LOGS = LogDirectory.of(undefined);
@@ -108,12 +109,14 @@ export class TestingJobManager {
     const index = ++this.taskManagers;
     const gateway = new TestingTaskExecutor((jobId, attemptId, state) => {
       // A rejected update is a bug in the code under test: rethrown, it fails the test run as an unhandled rejection.
-      this.dispatcher.jobMasterGateway.updateTaskExecutionState({ jobId, attemptId, state }).catch((error: unknown) => {
-        throw error;
-      });
+      this.dispatcher.jobMasterGateway
+        .updateTaskExecutionState({ jobId: asJobId(jobId), attemptId: asAttemptId(attemptId), state })
+        .catch((error: unknown) => {
+          throw error;
+        });
     });
     const registration = {
-      resourceId: `testing-tm-${index}`,
+      resourceId: asResourceId(`testing-tm-${index}`),
       dataAddress: `localhost:${40_000 + index}`,
       numberOfSlots: slots,
       pid: 1000 + index,

@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Configuration } from '../../../config/configuration.js';
 import { describeError, ProgramError } from '../../../core/errors.js';
-import { newJobId } from '../../../core/ids.js';
+import { newJobId, type JobId } from '../../../core/ids.js';
 import { getLogger } from '../../../core/logging.js';
 import { hashArchive } from '../../../packaging/archive-hash.js';
 import { inspectJar } from '../../../packaging/jar-inspector.js';
@@ -165,7 +165,7 @@ function programFailed(error: unknown): JarRequestError {
 }
 
 /** The plan a run of `program` would have: each vertex at its own parallelism, else the default. */
-function planOf(program: JobProgram, jobId: string, defaults: ProgramDefaults): JarPlan {
+function planOf(program: JobProgram, jobId: JobId, defaults: ProgramDefaults): JarPlan {
   const graph = program.graph;
   return {
     jobId,

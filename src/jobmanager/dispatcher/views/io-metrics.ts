@@ -1,13 +1,14 @@
+import type { ExecutionAttemptId, JobId, VertexId } from '../../../core/ids.js';
 import type { IoMetrics } from '../../../rpc/gateways/job-view-types.js';
 import type { Execution } from '../../scheduler/execution-graph/execution.js';
 
 /** Which attempt a metrics question is about. */
 export interface AttemptKey {
-  readonly jobId: string;
-  readonly vertexId: string;
+  readonly jobId: JobId;
+  readonly vertexId: VertexId;
   readonly subtaskIndex: number;
   readonly attemptNumber: number;
-  readonly attemptId: string;
+  readonly attemptId: ExecutionAttemptId;
 }
 
 /**
@@ -37,7 +38,7 @@ export const UNREPORTED_IO_METRICS: IoMetrics = Object.freeze({
 export const NO_METRICS: SubtaskMetricsProvider = { ioMetrics: () => undefined };
 
 /** The counters of one attempt, zeros when the provider has none. */
-export function attemptIoMetrics(provider: SubtaskMetricsProvider, jobId: string, execution: Execution): IoMetrics {
+export function attemptIoMetrics(provider: SubtaskMetricsProvider, jobId: JobId, execution: Execution): IoMetrics {
   return (
     provider.ioMetrics({
       jobId,

@@ -1,3 +1,4 @@
+import type { VertexId } from '../../../core/ids.js';
 import { ParameterTool } from '../../../api/parameter-tool.js';
 import type { Configuration } from '../../../config/configuration.js';
 import { OBJECT_REUSE } from '../../../config/options/pipeline-options.js';
@@ -84,7 +85,7 @@ export function checkpointDetails(job: TrackedJob, checkpointId: number): Checkp
 }
 
 /** One vertex's subtasks in one checkpoint of the statistics history. */
-export function checkpointSubtaskDetails(job: TrackedJob, checkpointId: number, vertexId: string): CheckpointSubtaskDetails {
+export function checkpointSubtaskDetails(job: TrackedJob, checkpointId: number, vertexId: VertexId): CheckpointSubtaskDetails {
   const details = job.master.checkpointing.services.statsTracker.renderSubtaskDetails(checkpointId, vertexId);
   if (details === undefined) {
     throw new JobRequestError(

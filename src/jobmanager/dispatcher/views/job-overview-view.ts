@@ -1,3 +1,4 @@
+import type { JobId } from '../../../core/ids.js';
 import type { JobVertex } from '../../../jobgraph/job-graph.js';
 import type {
   ExecutionStateCounts,
@@ -26,7 +27,7 @@ export function vertexStateCounts(shape: VertexShape): ExecutionStateCounts {
 }
 
 /** A vertex summed up for REST /jobs/:jobid. */
-export function vertexOverview(jobId: string, shape: VertexShape, metrics: SubtaskMetricsProvider, now: number): JobVertexOverview {
+export function vertexOverview(jobId: JobId, shape: VertexShape, metrics: SubtaskMetricsProvider, now: number): JobVertexOverview {
   const taskCounts = vertexStateCounts(shape);
   return {
     id: shape.jobVertex.id,

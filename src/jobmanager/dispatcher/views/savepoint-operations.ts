@@ -1,5 +1,5 @@
 import { serializeError } from '../../../core/errors.js';
-import { newTriggerId } from '../../../core/ids.js';
+import { newTriggerId, type JobId, type TriggerId } from '../../../core/ids.js';
 import type { SavepointOperationStatus } from '../../../rpc/gateways/job-view-types.js';
 import { JobRequestError } from '../../../rpc/gateways/job-gateway.js';
 
@@ -31,7 +31,7 @@ export class SavepointOperations {
   ) {}
 
   /** Starts `run` under `triggerId` (a fresh one when undefined) unless that id already names an operation; returns the id. */
-  start(jobId: string, triggerId: string | undefined, run: () => Promise<string>): string {
+  start(jobId: JobId, triggerId: TriggerId | undefined, run: () => Promise<string>): string {
     this.evictExpired();
     const id = triggerId ?? newTriggerId();
     const key = keyOf(jobId, id);
@@ -59,7 +59,7 @@ export class SavepointOperations {
   }
 
   /** The operation's status; while in progress, waits up to `waitMs` for it to finish first. */
-  async status(jobId: string, triggerId: string, waitMs: number): Promise<SavepointOperationStatus> {
+  async status(jobId: JobId, triggerId: TriggerId, waitMs: number): Promise<SavepointOperationStatus> {
     this.evictExpired();
     const operation = this.operations.get(keyOf(jobId, triggerId));
     if (operation === undefined)
@@ -89,7 +89,7 @@ export class SavepointOperations {
   }
 }
 
-function keyOf(jobId: string, triggerId: string): string {
+function keyOf(jobId: JobId, triggerId: TriggerId): string {
   return `${jobId}/${triggerId}`;
 }
 

@@ -1,3 +1,4 @@
+import type { JobId } from '../../../core/ids.js';
 import type { JobVertex } from '../../../jobgraph/job-graph.js';
 import type { JobMaster } from '../../jobmaster/job-master.js';
 import { AdaptiveScheduler } from '../../scheduler/adaptive/adaptive-scheduler.js';
@@ -35,7 +36,7 @@ export class TrackedJob {
     this.remember();
   }
 
-  get jobId(): string {
+  get jobId(): JobId {
     return this.master.jobId;
   }
 

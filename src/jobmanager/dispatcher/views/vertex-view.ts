@@ -1,3 +1,4 @@
+import type { JobId, ResourceId } from '../../../core/ids.js';
 import type {
   JobVertexDetails,
   JobVertexTaskManagers,
@@ -18,10 +19,10 @@ import { attemptIoMetrics, sumIoMetrics, type SubtaskMetricsProvider } from './i
 import type { VertexShape } from './tracked-job.js';
 
 /** What Flink shows for an attempt that has no slot yet. */
-const UNASSIGNED = '(unassigned)';
+const UNASSIGNED = '(unassigned)' as const;
 
 /** The current attempt of one subtask with where it runs and how long it spent in each state. */
-export function subtaskAttempt(jobId: string, execution: Execution, metrics: SubtaskMetricsProvider, now: number): SubtaskAttemptDetails {
+export function subtaskAttempt(jobId: JobId, execution: Execution, metrics: SubtaskMetricsProvider, now: number): SubtaskAttemptDetails {
   const taskManager = execution.allocation?.taskManager;
   const startTime = attemptStartTime(execution);
   const endTime = attemptEndTime(execution);
@@ -41,7 +42,7 @@ export function subtaskAttempt(jobId: string, execution: Execution, metrics: Sub
 }
 
 /** One vertex with every subtask of the run shown (none before the first run). */
-export function vertexDetails(jobId: string, shape: VertexShape, metrics: SubtaskMetricsProvider, now: number): JobVertexDetails {
+export function vertexDetails(jobId: JobId, shape: VertexShape, metrics: SubtaskMetricsProvider, now: number): JobVertexDetails {
   return {
     id: shape.jobVertex.id,
     name: shape.jobVertex.name,
@@ -53,8 +54,8 @@ export function vertexDetails(jobId: string, shape: VertexShape, metrics: Subtas
 }
 
 /** A vertex's subtasks grouped by the TaskManager they run on, in order of first appearance. */
-export function vertexTaskManagers(jobId: string, shape: VertexShape, metrics: SubtaskMetricsProvider, now: number): JobVertexTaskManagers {
-  const groups = new Map<string, Execution[]>();
+export function vertexTaskManagers(jobId: JobId, shape: VertexShape, metrics: SubtaskMetricsProvider, now: number): JobVertexTaskManagers {
+  const groups = new Map<ResourceId | typeof UNASSIGNED, Execution[]>();
   for (const execution of shape.executions) {
     const key = execution.allocation?.taskManager.resourceId ?? UNASSIGNED;
     groups.set(key, [...(groups.get(key) ?? []), execution]);

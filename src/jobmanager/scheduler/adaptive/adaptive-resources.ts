@@ -1,3 +1,4 @@
+import type { JobId, VertexId } from '../../../core/ids.js';
 import type { JobGraph } from '../../../jobgraph/job-graph.js';
 import type { SlotPool } from '../../slotpool/slot-pool.js';
 import type { ShareDemand } from '../../slotpool/slot-shares.js';
@@ -17,7 +18,7 @@ export class AdaptiveResources {
   constructor(
     private readonly graph: JobGraph,
     private readonly slotPool: SlotPool,
-    private readonly jobId: string,
+    private readonly jobId: JobId,
     readonly reactive: boolean,
     private readonly defaultParallelism: number,
     readonly minParallelismIncrease: number,
@@ -69,7 +70,7 @@ export class AdaptiveResources {
   }
 
   /** Whether a vertex's max parallelism was derived rather than set (then it may adopt a checkpoint's). */
-  maxParallelismDerived(vertexId: string): boolean {
+  maxParallelismDerived(vertexId: VertexId): boolean {
     const vertex = this.graph.vertices.find((v) => v.id === vertexId);
     return vertex !== undefined && vertex.maxParallelism <= 0 && this.graph.settings.maxParallelism <= 0;
   }

@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, ResourceId } from '../../../core/ids.js';
 import { hasErrorCode } from '../../../core/error-codes.js';
 import type { SerializedError } from '../../../core/errors.js';
 import { markCorrupt, shutDownStoreThen } from '../checkpointing/checkpoint-housekeeping.js';
@@ -122,7 +123,7 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
     if (state instanceof Executing || state instanceof StopWithSavepoint) state.declineCheckpoint(decline);
   }
 
-  attemptsOn(resourceId: string): string[] {
+  attemptsOn(resourceId: ResourceId): ExecutionAttemptId[] {
     const state = this.state;
     return 'deployment' in state ? (state.deployment as GraphDeployment).attemptsOn(resourceId) : [];
   }

@@ -1,3 +1,4 @@
+import type { JobId } from '../../../core/ids.js';
 import { detach } from '../../../core/detach.js';
 import { describeError } from '../../../core/errors.js';
 import { getLogger } from '../../../core/logging.js';
@@ -6,7 +7,7 @@ import type { JobCheckpointing } from './job-checkpointing.js';
 const log = getLogger('scheduler');
 
 /** Marks the restored checkpoint corrupt in the background; the next restore falls back past it. */
-export function markCorrupt(checkpointing: JobCheckpointing, jobId: string, reason: string): void {
+export function markCorrupt(checkpointing: JobCheckpointing, jobId: JobId, reason: string): void {
   detach(checkpointing.markRestoredCorrupt(reason), (error) =>
     log.warn(`Could not mark the restored checkpoint of job ${jobId} corrupt: ${describeError(error)}`),
   );
@@ -18,7 +19,7 @@ export function markCorrupt(checkpointing: JobCheckpointing, jobId: string, reas
  */
 export function shutDownStoreThen(
   checkpointing: JobCheckpointing,
-  jobId: string,
+  jobId: JobId,
   status: Parameters<JobCheckpointing['services']['store']['shutdown']>[0],
   then: () => void,
 ): void {

@@ -1,3 +1,4 @@
+import type { JobId, VertexId } from '../../../core/ids.js';
 import { describeError, serializeError, type SerializedError } from '../../../core/errors.js';
 import { getLogger } from '../../../core/logging.js';
 import { CheckpointCoordinator } from '../../checkpoint/checkpoint-coordinator.js';
@@ -27,7 +28,7 @@ export class JobCheckpointing {
   restoredCheckpointId: number | undefined;
 
   constructor(
-    readonly jobId: string,
+    readonly jobId: JobId,
     readonly settings: CheckpointSettings,
     readonly services: JobCheckpointServices,
     private readonly allowNonRestoredState: boolean,
@@ -39,7 +40,7 @@ export class JobCheckpointing {
   }
 
   /** What each subtask of `graph` restores from the latest checkpoint; undefined when there is none. Throws StateAssignmentError. */
-  restoreInto(graph: ExecutionGraph, maxParallelismDerived: (vertexId: string) => boolean): StateAssignment | undefined {
+  restoreInto(graph: ExecutionGraph, maxParallelismDerived: (vertexId: VertexId) => boolean): StateAssignment | undefined {
     const plan: VertexRestorePlan[] = graph.vertices.map((vertex) => ({
       vertexId: vertex.id,
       parallelism: vertex.parallelism,
@@ -102,7 +103,7 @@ export class JobCheckpointing {
  * The coordinator's view of a run. Tasks that already finished (after their final checkpoint) are
  * left out: they need no more barriers, and their partitions have been fully read.
  */
-function coordinatorContext(jobId: string, deployment: GraphDeployment): CheckpointCoordinatorContext {
+function coordinatorContext(jobId: JobId, deployment: GraphDeployment): CheckpointCoordinatorContext {
   const graph = deployment.graph;
   const live = () => graph.executions().filter((e) => e.state !== 'FINISHED');
   return {

@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, ResourceId } from '../../../core/ids.js';
 import { hasErrorCode } from '../../../core/error-codes.js';
 import { serializeError, type SerializedError } from '../../../core/errors.js';
 import { cancelThen } from '../deployment/cancel-then.js';
@@ -93,7 +94,7 @@ export class DefaultScheduler implements SchedulerNG, SlotPoolListener {
     return path;
   }
 
-  attemptsOn(resourceId: string): string[] {
+  attemptsOn(resourceId: ResourceId): ExecutionAttemptId[] {
     return this.deployment?.attemptsOn(resourceId) ?? [];
   }
 

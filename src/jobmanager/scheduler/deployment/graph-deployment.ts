@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, ResourceId } from '../../../core/ids.js';
 import { describeError, serializeError, type SerializedError } from '../../../core/errors.js';
 import { getLogger } from '../../../core/logging.js';
 import type { TaskExecutionStateUpdate } from '../../../rpc/gateways/job-master-gateway.js';
@@ -97,7 +98,7 @@ export class GraphDeployment {
   }
 
   /** Attempts placed on `resourceId`, for heartbeat reconciliation. */
-  attemptsOn(resourceId: string): string[] {
+  attemptsOn(resourceId: ResourceId): ExecutionAttemptId[] {
     return this.graph
       .executions()
       .filter((e) => !e.isTerminal && e.allocation?.taskManager.resourceId === resourceId)

@@ -1,3 +1,4 @@
+import type { ExecutionAttemptId, JobId, VertexId } from '../../../core/ids.js';
 import type { JobEdge, JobGraph, JobVertex } from '../../../jobgraph/job-graph.js';
 import type { Execution } from './execution.js';
 import { ExecutionJobVertex } from './execution-job-vertex.js';
@@ -19,7 +20,7 @@ export class ExecutionGraph {
   private readonly byAttempt = new Map<string, Execution>();
 
   constructor(
-    readonly jobId: string,
+    readonly jobId: JobId,
     readonly jobGraph: JobGraph,
     plan: VertexParallelism,
     readonly attemptNumber: number,
@@ -36,11 +37,11 @@ export class ExecutionGraph {
     return this.vertices.flatMap((vertex) => vertex.executions);
   }
 
-  execution(attemptId: string): Execution | undefined {
+  execution(attemptId: ExecutionAttemptId): Execution | undefined {
     return this.byAttempt.get(attemptId);
   }
 
-  vertex(vertexId: string): ExecutionJobVertex | undefined {
+  vertex(vertexId: VertexId): ExecutionJobVertex | undefined {
     return this.vertices.find((vertex) => vertex.id === vertexId);
   }
 

@@ -1,3 +1,4 @@
+import type { VertexId } from '../../../core/ids.js';
 import type { JobVertex } from '../../../jobgraph/job-graph.js';
 import { Execution } from './execution.js';
 
@@ -14,7 +15,7 @@ export class ExecutionJobVertex {
     this.executions = Array.from({ length: parallelism }, (_, index) => new Execution(this, index, attemptNumber));
   }
 
-  get id(): string {
+  get id(): VertexId {
     return this.jobVertex.id;
   }
 }

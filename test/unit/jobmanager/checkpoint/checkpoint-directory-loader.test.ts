@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { OperatorId } from '../../../../src/core/ids.js';
 import {
   loadCheckpointsFromDirectory,
   readCompletedCheckpoint,
@@ -15,14 +14,17 @@ import { JOB_ID } from './testing-checkpoint-context.js';
 import { captureLogs } from './testing-clock.js';
 import { testSettings } from './testing-coordinator.js';
 import { tempDir } from './testing-state-files.js';
+import { asOperatorId, asVertexId } from '../../../helpers/ids.js';
 
 const logs = captureLogs();
+const VERTEX = asVertexId('v');
+const OP = asOperatorId('op');
 
 /** A completed checkpoint as the coordinator leaves it: a state file written by the real persister, then `_metadata`. */
 async function completed(base: string, id: number): Promise<CompletedCheckpoint> {
   const directory = join(base, JOB_ID, `chk-${id}`);
   const persisted = await persistSnapshot(
-    [{ operatorId: 'op' as OperatorId, keyGroups: { start: 0, chunks: [new Uint8Array(100).fill(id), new Uint8Array(50).fill(id)] } }],
+    [{ operatorId: OP, keyGroups: { start: 0, chunks: [new Uint8Array(100).fill(id), new Uint8Array(50).fill(id)] } }],
     { kind: 'file', path: join(directory, 'v-0-0') },
   );
   const checkpoint: CompletedCheckpoint = {
@@ -31,8 +33,8 @@ async function completed(base: string, id: number): Promise<CompletedCheckpoint>
     kind: 'CHECKPOINT',
     triggerTimestamp: id,
     completionTimestamp: id + 1,
-    vertices: [{ vertexId: 'v', parallelism: 1, maxParallelism: 128, operatorIds: ['op'] }],
-    operators: [{ operatorId: 'op', vertexId: 'v', parallelism: 1, maxParallelism: 128, subtaskStates: [persisted.operators[0]] }],
+    vertices: [{ vertexId: VERTEX, parallelism: 1, maxParallelism: 128, operatorIds: [OP] }],
+    operators: [{ operatorId: OP, vertexId: VERTEX, parallelism: 1, maxParallelism: 128, subtaskStates: [persisted.operators[0]] }],
     externalPath: undefined,
     directory: undefined,
     stateSize: persisted.stateSize,

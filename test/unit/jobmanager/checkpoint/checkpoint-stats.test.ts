@@ -5,10 +5,11 @@ import { renderCheckpointConfig } from '../../../../src/jobmanager/checkpoint/ch
 import { StatsSummary } from '../../../../src/jobmanager/checkpoint/stats-summary.js';
 import { responseSchema, schemaMismatches, type WalkOptions } from './rest-schema.js';
 import { testSettings } from './testing-coordinator.js';
+import { asVertexId } from '../../../helpers/ids.js';
 
 const VERTICES = [
-  { vertexId: 'aaaa', parallelism: 2 },
-  { vertexId: 'bbbb', parallelism: 1 },
+  { vertexId: asVertexId('aaaa'), parallelism: 2 },
+  { vertexId: asVertexId('bbbb'), parallelism: 1 },
 ];
 const NULLABLE = new Set(['$.latest.completed', '$.latest.savepoint', '$.latest.failed', '$.latest.restored']);
 const STATS = 'urn:jsonschema:org:apache:flink:runtime:rest:messages:checkpoints:CheckpointStatistics';
@@ -24,14 +25,14 @@ function busyTracker(): CheckpointStatsTracker {
   const tracker = new CheckpointStatsTracker(10);
   const complete = (id: number, kind: 'CHECKPOINT' | 'SAVEPOINT', trigger: number, acks: number[], size: number) => {
     tracker.reportPending(id, kind, trigger, VERTICES);
-    acks.forEach((at, i) => tracker.reportAcknowledged(id, i < 2 ? 'aaaa' : 'bbbb', at, size));
+    acks.forEach((at, i) => tracker.reportAcknowledged(id, asVertexId(i < 2 ? 'aaaa' : 'bbbb'), at, size));
     tracker.reportCompleted(id, `file:/cp/chk-${id}`);
   };
   complete(1, 'CHECKPOINT', 1_000, [1_050, 1_080, 1_100], 10);
   complete(2, 'CHECKPOINT', 2_000, [2_100, 2_150, 2_200], 20);
   complete(3, 'SAVEPOINT', 3_000, [3_100, 3_200, 3_300], 30);
   tracker.reportPending(4, 'CHECKPOINT', 4_000, VERTICES);
-  tracker.reportAcknowledged(4, 'aaaa', 4_010, 5);
+  tracker.reportAcknowledged(4, asVertexId('aaaa'), 4_010, 5);
   tracker.reportFailed(4, 4_500, 'Checkpoint expired before completing.');
   tracker.reportPending(5, 'CHECKPOINT', 5_000, VERTICES);
   tracker.reportRestored({ id: 2, restoreTimestamp: 6_000, isSavepoint: false, externalPath: 'file:/cp/chk-2' });
@@ -154,8 +155,13 @@ describe('GET /jobs/:jobid/checkpoints rendering', () => {
   it("renders one vertex's subtasks of a checkpoint, each acknowledgement with its durations, in Flink's shape", () => {
     const tracker = new CheckpointStatsTracker(10);
     tracker.reportPending(7, 'CHECKPOINT', 1_000, VERTICES);
-    tracker.reportAcknowledged(7, 'aaaa', 1_040, 100, { index: 1, syncDurationMs: 2.4, asyncDurationMs: 30, alignmentDurationMs: 5 });
-    const details = tracker.renderSubtaskDetails(7, 'aaaa')!;
+    tracker.reportAcknowledged(7, asVertexId('aaaa'), 1_040, 100, {
+      index: 1,
+      syncDurationMs: 2.4,
+      asyncDurationMs: 30,
+      alignmentDurationMs: 5,
+    });
+    const details = tracker.renderSubtaskDetails(7, asVertexId('aaaa'))!;
     // The schema names only the base type of a subtask; Flink's completed subtasks add these fields,
     // and every subtask carries Jackson's type tag.
     const completedFields = [
@@ -184,8 +190,8 @@ describe('GET /jobs/:jobid/checkpoints rendering', () => {
     );
     const summary = details.summary;
     assert.deepEqual([summary.end_to_end_duration.max, summary.alignment.duration.max], [40, 5]);
-    assert.equal(tracker.renderSubtaskDetails(7, 'zzzz'), undefined);
-    assert.equal(tracker.renderSubtaskDetails(8, 'aaaa'), undefined);
+    assert.equal(tracker.renderSubtaskDetails(7, asVertexId('zzzz')), undefined);
+    assert.equal(tracker.renderSubtaskDetails(8, asVertexId('aaaa')), undefined);
   });
 });
 

@@ -11,12 +11,25 @@ import { readSlice } from '../../../../src/taskmanager/checkpoint/restore-resolv
 import { coordinatorHarness } from './testing-coordinator.js';
 import { captureLogs, waitFor } from './testing-clock.js';
 import { tempDir, writeAndAck } from './testing-state-files.js';
+import { asOperatorId, asVertexId } from '../../../helpers/ids.js';
 
 const logs = captureLogs();
 
 const PLAN: VertexRestorePlan[] = [
-  { vertexId: 'source', parallelism: 3, maxParallelism: 128, maxParallelismDerived: true, operatorIds: ['op-source'] },
-  { vertexId: 'map', parallelism: 3, maxParallelism: 128, maxParallelismDerived: true, operatorIds: ['op-map', 'op-sink'] },
+  {
+    vertexId: asVertexId('source'),
+    parallelism: 3,
+    maxParallelism: 128,
+    maxParallelismDerived: true,
+    operatorIds: [asOperatorId('op-source')],
+  },
+  {
+    vertexId: asVertexId('map'),
+    parallelism: 3,
+    maxParallelism: 128,
+    maxParallelismDerived: true,
+    operatorIds: [asOperatorId('op-map'), asOperatorId('op-sink')],
+  },
 ];
 
 /** What the task layer does on restore: read every slice, checking its checksum. */

@@ -1,3 +1,4 @@
+import type { OperatorId } from '../../../../src/core/ids.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OperatorStateHandle } from '../../../../src/rpc/gateways/checkpoint-messages.js';
@@ -16,6 +17,7 @@ import {
 } from '../../../../src/jobmanager/checkpoint/state-assignment.js';
 import { JOB_ID } from './testing-checkpoint-context.js';
 import { captureLogs } from './testing-clock.js';
+import { asOperatorId, asVertexId } from '../../../helpers/ids.js';
 
 captureLogs();
 
@@ -42,8 +44,8 @@ function checkpointOf(
     directory: undefined,
     stateSize: 0,
     operators: operators.map((o) => ({
-      operatorId: o.id,
-      vertexId: o.vertex ?? 'v',
+      operatorId: asOperatorId(o.id),
+      vertexId: asVertexId(o.vertex ?? 'v'),
       parallelism: o.states.length,
       maxParallelism: o.maxParallelism ?? MAX_P,
       subtaskStates: o.states,
@@ -51,8 +53,12 @@ function checkpointOf(
   };
 }
 
-function plan(parallelism: number, operatorIds: string[] = ['keyed'], extra: Partial<VertexRestorePlan> = {}): VertexRestorePlan[] {
-  return [{ vertexId: 'v', parallelism, maxParallelism: MAX_P, maxParallelismDerived: false, operatorIds, ...extra }];
+function plan(
+  parallelism: number,
+  operatorIds: OperatorId[] = [asOperatorId('keyed')],
+  extra: Partial<VertexRestorePlan> = {},
+): VertexRestorePlan[] {
+  return [{ vertexId: asVertexId('v'), parallelism, maxParallelism: MAX_P, maxParallelismDerived: false, operatorIds, ...extra }];
 }
 
 /** Keyed handles of `parallelism` subtasks as a snapshot lays them out: one slot per key group of the range, null when empty. */
@@ -64,7 +70,7 @@ function keyedHandles(parallelism: number, content: (keyGroup: number) => string
       const value = content(kg);
       slices.push(value === undefined ? null : inline(value));
     }
-    return { operatorId: 'keyed', keyGroups: { start: range.startKeyGroup, slices } };
+    return { operatorId: asOperatorId('keyed'), keyGroups: { start: range.startKeyGroup, slices } };
   });
 }
 
@@ -103,10 +109,10 @@ describe('keyed state assignment', () => {
     const assignment = assignState(checkpointOf([{ id: 'keyed', states: handles }]), plan(3));
     for (let i = 0; i < 3; i++) {
       const own = handles[i]!.keyGroups!.slices;
-      assert.deepEqual(assignment.restoreFor('v', i)!.operators[0]!.keyGroupSlices, own, 'the very same slices');
-      assert.equal(assignment.restoreFor('v', i)!.operators[0]!.keyGroupSlices[0], own[0]);
+      assert.deepEqual(assignment.restoreFor(asVertexId('v'), i)!.operators[0]!.keyGroupSlices, own, 'the very same slices');
+      assert.equal(assignment.restoreFor(asVertexId('v'), i)!.operators[0]!.keyGroupSlices[0], own[0]);
     }
-    assert.equal(assignment.restoreFor('v', 0)!.checkpointId, 7);
+    assert.equal(assignment.restoreFor(asVertexId('v'), 0)!.checkpointId, 7);
   });
 });
 
@@ -116,69 +122,78 @@ describe('list state redistribution', () => {
 
   it('SPLIT_DISTRIBUTE: contiguous chunks, the first (total mod n) one longer, start rotating per named state', () => {
     const states: OperatorStateHandle[] = [
-      { operatorId: 'src', listStates: [list('s1', 'SPLIT_DISTRIBUTE', ['a0', 'a1', 'a2']), list('s2', 'SPLIT_DISTRIBUTE', ['c0'])] },
-      { operatorId: 'src', listStates: [list('s1', 'SPLIT_DISTRIBUTE', ['b0', 'b1']), list('s2', 'SPLIT_DISTRIBUTE', ['d0', 'd1', 'd2'])] },
+      {
+        operatorId: asOperatorId('src'),
+        listStates: [list('s1', 'SPLIT_DISTRIBUTE', ['a0', 'a1', 'a2']), list('s2', 'SPLIT_DISTRIBUTE', ['c0'])],
+      },
+      {
+        operatorId: asOperatorId('src'),
+        listStates: [list('s1', 'SPLIT_DISTRIBUTE', ['b0', 'b1']), list('s2', 'SPLIT_DISTRIBUTE', ['d0', 'd1', 'd2'])],
+      },
     ];
-    const assignment = assignState(checkpointOf([{ id: 'src', states }]), plan(3, ['src']));
+    const assignment = assignState(checkpointOf([{ id: 'src', states }]), plan(3, [asOperatorId('src')]));
     assert.deepEqual(
-      [0, 1, 2].map((i) => restoredLists(assignment.restoreFor('v', i))),
+      [0, 1, 2].map((i) => restoredLists(assignment.restoreFor(asVertexId('v'), i))),
       [
         { s1: ['a0', 'a1'], s2: ['d1'] },
         { s1: ['a2', 'b0'], s2: ['d2'] },
         { s1: ['b1'], s2: ['c0', 'd0'] },
       ],
     );
-    const down = assignState(checkpointOf([{ id: 'src', states }]), plan(1, ['src']));
-    assert.deepEqual(restoredLists(down.restoreFor('v', 0)), { s1: ['a0', 'a1', 'a2', 'b0', 'b1'], s2: ['c0', 'd0', 'd1', 'd2'] });
-    const same = assignState(checkpointOf([{ id: 'src', states }]), plan(2, ['src']));
+    const down = assignState(checkpointOf([{ id: 'src', states }]), plan(1, [asOperatorId('src')]));
+    assert.deepEqual(restoredLists(down.restoreFor(asVertexId('v'), 0)), {
+      s1: ['a0', 'a1', 'a2', 'b0', 'b1'],
+      s2: ['c0', 'd0', 'd1', 'd2'],
+    });
+    const same = assignState(checkpointOf([{ id: 'src', states }]), plan(2, [asOperatorId('src')]));
     assert.deepEqual(
-      [0, 1].map((i) => restoredLists(same.restoreFor('v', i))),
+      [0, 1].map((i) => restoredLists(same.restoreFor(asVertexId('v'), i))),
       [
         { s1: ['a0', 'a1', 'a2'], s2: ['c0'] },
         { s1: ['b0', 'b1'], s2: ['d0', 'd1', 'd2'] },
       ],
     );
-    const wide = assignState(checkpointOf([{ id: 'src', states }]), plan(4, ['src']));
+    const wide = assignState(checkpointOf([{ id: 'src', states }]), plan(4, [asOperatorId('src')]));
     assert.deepEqual(
-      [0, 1, 2, 3].map((i) => restoredLists(wide.restoreFor('v', i)).s1),
+      [0, 1, 2, 3].map((i) => restoredLists(wide.restoreFor(asVertexId('v'), i)).s1),
       [['a0', 'a1'], ['a2'], ['b0'], ['b1']],
     );
     // s1 gave receiver 0 the extra entry, so s2 starts at receiver 1 and wraps around.
     assert.deepEqual(
-      [0, 1, 2, 3].map((i) => restoredLists(wide.restoreFor('v', i)).s2),
+      [0, 1, 2, 3].map((i) => restoredLists(wide.restoreFor(asVertexId('v'), i)).s2),
       [['d2'], ['c0'], ['d0'], ['d1']],
     );
   });
 
   it('UNION: every subtask gets all entries, also at unchanged parallelism', () => {
     const states: OperatorStateHandle[] = [
-      { operatorId: 'src', listStates: [list('u', 'UNION', ['x', 'y'])] },
-      { operatorId: 'src', listStates: [list('u', 'UNION', ['z'])] },
+      { operatorId: asOperatorId('src'), listStates: [list('u', 'UNION', ['x', 'y'])] },
+      { operatorId: asOperatorId('src'), listStates: [list('u', 'UNION', ['z'])] },
     ];
     for (const newP of [2, 3]) {
-      const assignment = assignState(checkpointOf([{ id: 'src', states }]), plan(newP, ['src']));
-      for (let i = 0; i < newP; i++) assert.deepEqual(restoredLists(assignment.restoreFor('v', i)), { u: ['x', 'y', 'z'] });
+      const assignment = assignState(checkpointOf([{ id: 'src', states }]), plan(newP, [asOperatorId('src')]));
+      for (let i = 0; i < newP; i++) assert.deepEqual(restoredLists(assignment.restoreFor(asVertexId('v'), i)), { u: ['x', 'y', 'z'] });
     }
   });
 
   it('BROADCAST: new subtask i gets the copy of old subtask i mod oldP', () => {
     const states: OperatorStateHandle[] = [
-      { operatorId: 'src', listStates: [list('b', 'BROADCAST', ['copy0'])] },
-      { operatorId: 'src', listStates: [list('b', 'BROADCAST', ['copy1'])] },
+      { operatorId: asOperatorId('src'), listStates: [list('b', 'BROADCAST', ['copy0'])] },
+      { operatorId: asOperatorId('src'), listStates: [list('b', 'BROADCAST', ['copy1'])] },
     ];
-    const up = assignState(checkpointOf([{ id: 'src', states }]), plan(5, ['src']));
+    const up = assignState(checkpointOf([{ id: 'src', states }]), plan(5, [asOperatorId('src')]));
     assert.deepEqual(
-      [0, 1, 2, 3, 4].map((i) => restoredLists(up.restoreFor('v', i)).b),
+      [0, 1, 2, 3, 4].map((i) => restoredLists(up.restoreFor(asVertexId('v'), i)).b),
       [['copy0'], ['copy1'], ['copy0'], ['copy1'], ['copy0']],
     );
-    const down = assignState(checkpointOf([{ id: 'src', states }]), plan(1, ['src']));
-    assert.deepEqual(restoredLists(down.restoreFor('v', 0)).b, ['copy0']);
+    const down = assignState(checkpointOf([{ id: 'src', states }]), plan(1, [asOperatorId('src')]));
+    assert.deepEqual(restoredLists(down.restoreFor(asVertexId('v'), 0)).b, ['copy0']);
   });
 
   it('marks every subtask of a stateful vertex as restoring, even one that gets no entries', () => {
-    const states: OperatorStateHandle[] = [{ operatorId: 'src', listStates: [list('splits', 'SPLIT_DISTRIBUTE', ['only'])] }];
-    const assignment = assignState(checkpointOf([{ id: 'src', states }]), plan(2, ['src']));
-    assert.deepEqual(restoredLists(assignment.restoreFor('v', 1)), { splits: [] });
+    const states: OperatorStateHandle[] = [{ operatorId: asOperatorId('src'), listStates: [list('splits', 'SPLIT_DISTRIBUTE', ['only'])] }];
+    const assignment = assignState(checkpointOf([{ id: 'src', states }]), plan(2, [asOperatorId('src')]));
+    assert.deepEqual(restoredLists(assignment.restoreFor(asVertexId('v'), 1)), { splits: [] });
   });
 });
 
@@ -187,10 +202,10 @@ describe('restore preconditions', () => {
 
   it("refuses a parallelism above the checkpoint's max parallelism", () => {
     const checkpoint = checkpointOf([
-      { id: 'keyed', maxParallelism: 4, states: [{ operatorId: 'keyed', keyGroups: { start: 0, slices: [inline('0:k')] } }] },
+      { id: 'keyed', maxParallelism: 4, states: [{ operatorId: asOperatorId('keyed'), keyGroups: { start: 0, slices: [inline('0:k')] } }] },
     ]);
     assert.throws(
-      () => assignState(checkpoint, plan(5, ['keyed'], { maxParallelism: 4 })),
+      () => assignState(checkpoint, plan(5, [asOperatorId('keyed')], { maxParallelism: 4 })),
       (error: unknown) =>
         error instanceof StateAssignmentError &&
         error.code === 'STATE_MAX_PARALLELISM_TOO_LOW' &&
@@ -200,22 +215,26 @@ describe('restore preconditions', () => {
 
   it("refuses a changed configured max parallelism but adopts the checkpoint's over a derived one", () => {
     assert.throws(
-      () => assignState(keyed(), plan(2, ['keyed'], { maxParallelism: 256 })),
+      () => assignState(keyed(), plan(2, [asOperatorId('keyed')], { maxParallelism: 256 })),
       (error: unknown) =>
         error instanceof StateAssignmentError && error.code === 'STATE_MAX_PARALLELISM_CHANGED' && /128.*256/.test(error.message),
     );
-    const adopted = assignState(keyed(), plan(3, ['keyed'], { maxParallelism: 256, maxParallelismDerived: true }));
+    const adopted = assignState(keyed(), plan(3, [asOperatorId('keyed')], { maxParallelism: 256, maxParallelismDerived: true }));
     assert.equal(adopted.adoptedMaxParallelism.get('v'), 128);
     const last = receivedKeyGroups(adopted.tasks.get('v')!)[2]!;
     assert.deepEqual([last[0], last.at(-1)], [86, 127], "ranges follow the checkpoint's max parallelism 128");
-    assert.equal(checkpointMaxParallelism(keyed(), ['other', 'keyed']), 128);
-    assert.equal(checkpointMaxParallelism(keyed(), ['other']), undefined);
+    assert.equal(checkpointMaxParallelism(keyed(), [asOperatorId('other'), asOperatorId('keyed')]), 128);
+    assert.equal(checkpointMaxParallelism(keyed(), [asOperatorId('other')]), undefined);
   });
 
   it('names stateful operators missing from the new job unless non-restored state is allowed', () => {
     const checkpoint = checkpointOf([
       { id: 'keyed', states: keyedHandles(2, (kg) => `${kg}:k`) },
-      { id: 'gone-stateful', vertex: 'w', states: [{ operatorId: 'gone-stateful', listStates: [list('l', 'UNION', ['e'])] }] },
+      {
+        id: 'gone-stateful',
+        vertex: 'w',
+        states: [{ operatorId: asOperatorId('gone-stateful'), listStates: [list('l', 'UNION', ['e'])] }],
+      },
       { id: 'gone-stateless', vertex: 'w', states: [undefined] },
     ]);
     assert.throws(
@@ -227,16 +246,22 @@ describe('restore preconditions', () => {
         !/gone-stateless/.test(error.message),
     );
     const assignment = assignState(checkpoint, plan(2), { allowNonRestoredState: true });
-    assert.equal(assignment.restoreFor('v', 0)!.operators.length, 1);
+    assert.equal(assignment.restoreFor(asVertexId('v'), 0)!.operators.length, 1);
   });
 
   it('restores nothing into a vertex without state in the checkpoint', () => {
     const assignment = assignState(keyed(), [
       ...plan(2),
-      { vertexId: 'fresh', parallelism: 3, maxParallelism: MAX_P, maxParallelismDerived: true, operatorIds: ['new-op'] },
+      {
+        vertexId: asVertexId('fresh'),
+        parallelism: 3,
+        maxParallelism: MAX_P,
+        maxParallelismDerived: true,
+        operatorIds: [asOperatorId('new-op')],
+      },
     ]);
     assert.deepEqual(assignment.tasks.get('fresh'), [undefined, undefined, undefined]);
-    assert.equal(assignment.restoreFor('fresh', 1), undefined);
+    assert.equal(assignment.restoreFor(asVertexId('fresh'), 1), undefined);
   });
 
   it('restores a vertex the checkpoint knew as a restore with nothing in it: a drained source must not start over', () => {
@@ -247,21 +272,24 @@ describe('restore preconditions', () => {
         {
           id: 'source',
           vertex: 's',
-          states: [0, 1].map(() => ({ operatorId: 'source', listStates: [list('SourceReaderState', 'SPLIT_DISTRIBUTE', [])] })),
+          states: [0, 1].map(() => ({
+            operatorId: asOperatorId('source'),
+            listStates: [list('SourceReaderState', 'SPLIT_DISTRIBUTE', [])],
+          })),
         },
       ]),
       vertices: [
-        { vertexId: 's', parallelism: 2, maxParallelism: MAX_P, operatorIds: ['source'] },
-        { vertexId: 'v', parallelism: 2, maxParallelism: MAX_P, operatorIds: ['keyed'] },
-        { vertexId: 'w', parallelism: 2, maxParallelism: MAX_P, operatorIds: ['sink'] },
+        { vertexId: asVertexId('s'), parallelism: 2, maxParallelism: MAX_P, operatorIds: [asOperatorId('source')] },
+        { vertexId: asVertexId('v'), parallelism: 2, maxParallelism: MAX_P, operatorIds: [asOperatorId('keyed')] },
+        { vertexId: asVertexId('w'), parallelism: 2, maxParallelism: MAX_P, operatorIds: [asOperatorId('sink')] },
       ],
     };
     const vertex = (vertexId: string, operatorId: string): VertexRestorePlan => ({
-      vertexId,
+      vertexId: asVertexId(vertexId),
       parallelism: 3,
       maxParallelism: MAX_P,
       maxParallelismDerived: false,
-      operatorIds: [operatorId],
+      operatorIds: [asOperatorId(operatorId)],
     });
     const assignment = assignState(checkpoint, [vertex('s', 'source'), ...plan(3), vertex('w', 'sink'), vertex('n', 'new-op')]);
     for (const vertexId of ['s', 'w']) {

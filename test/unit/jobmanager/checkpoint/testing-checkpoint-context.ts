@@ -6,8 +6,9 @@ import type {
 import type { CheckpointCoordinatorContext } from '../../../../src/jobmanager/checkpoint/checkpoint-coordinator-context.js';
 import type { VertexSnapshotInfo } from '../../../../src/jobmanager/checkpoint/completed-checkpoint.js';
 import type { CheckpointCommitTarget } from '../../../../src/jobmanager/checkpoint/pending-checkpoint.js';
+import { asAttemptId, asJobId, asOperatorId, asVertexId } from '../../../helpers/ids.js';
 
-export const JOB_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+export const JOB_ID = asJobId('a1b2c3d4e5f60718293a4b5c6d7e8f90');
 
 /** One fake subtask: what it was told. */
 export interface TestingTask extends CheckpointCommitTarget {
@@ -30,7 +31,7 @@ export class TestingCheckpointContext implements CheckpointCoordinatorContext {
     for (const vertex of vertexInfos) {
       for (let subtaskIndex = 0; subtaskIndex < vertex.parallelism; subtaskIndex++) {
         const task: TestingTask = {
-          attemptId: `${vertex.vertexId}-attempt-${subtaskIndex}`,
+          attemptId: asAttemptId(`${vertex.vertexId}-attempt-${subtaskIndex}`),
           vertexId: vertex.vertexId,
           subtaskIndex,
           isSource: sourceVertexIds.includes(vertex.vertexId),
@@ -109,7 +110,7 @@ export class TestingCheckpointContext implements CheckpointCoordinatorContext {
 /** Two vertices: a source (parallelism 2) and a keyed map (parallelism 2), max parallelism 128. */
 export function twoVertexContext(): TestingCheckpointContext {
   return new TestingCheckpointContext([
-    { vertexId: 'source', parallelism: 2, maxParallelism: 128, operatorIds: ['op-source'] },
-    { vertexId: 'map', parallelism: 2, maxParallelism: 128, operatorIds: ['op-map', 'op-sink'] },
+    { vertexId: asVertexId('source'), parallelism: 2, maxParallelism: 128, operatorIds: [asOperatorId('op-source')] },
+    { vertexId: asVertexId('map'), parallelism: 2, maxParallelism: 128, operatorIds: [asOperatorId('op-map'), asOperatorId('op-sink')] },
   ]);
 }

@@ -1,12 +1,12 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OperatorId } from '../../../../src/core/ids.js';
 import { FileCheckpointStorage } from '../../../../src/jobmanager/checkpoint/checkpoint-storage.js';
 import type { CompletedCheckpoint } from '../../../../src/jobmanager/checkpoint/completed-checkpoint.js';
 import type { BarrierKind, CheckpointAcknowledgement } from '../../../../src/rpc/gateways/checkpoint-messages.js';
 import { persistSnapshot } from '../../../../src/taskmanager/checkpoint/snapshot-persister.js';
 import { JOB_ID, type TestingCheckpointContext, type TestingTask } from './testing-checkpoint-context.js';
+import { asOperatorId, asVertexId } from '../../../helpers/ids.js';
 
 /** A fresh temporary directory for one test. */
 export function tempDir(prefix: string): string {
@@ -33,7 +33,7 @@ export async function writeAndAck(
   const persisted = await persistSnapshot(
     [
       {
-        operatorId: vertex.operatorIds[0]! as OperatorId,
+        operatorId: vertex.operatorIds[0]!,
         keyGroups: { start: task.subtaskIndex * 64, chunks: [payload(task, id), undefined, new Uint8Array([7, 7, 7])] },
         listStates: [{ name: 'offsets', mode: 'SPLIT_DISTRIBUTE', entries: [payload(task, id)] }],
       },
@@ -66,16 +66,16 @@ export async function onDisk(base: string, id: number, kind: BarrierKind = 'CHEC
     kind,
     triggerTimestamp: id * 1000,
     completionTimestamp: id * 1000 + 5,
-    vertices: [{ vertexId: 'v', parallelism: 1, maxParallelism: 128, operatorIds: ['op'] }],
+    vertices: [{ vertexId: asVertexId('v'), parallelism: 1, maxParallelism: 128, operatorIds: [asOperatorId('op')] }],
     operators: [
       {
-        operatorId: 'op',
-        vertexId: 'v',
+        operatorId: asOperatorId('op'),
+        vertexId: asVertexId('v'),
         parallelism: 1,
         maxParallelism: 128,
         subtaskStates: [
           {
-            operatorId: 'op',
+            operatorId: asOperatorId('op'),
             listStates: [
               { name: 's', mode: 'UNION', entries: [{ kind: 'file', path: join(directory, 'state'), offset: 0, length: 6, crc32: 0 }] },
             ],

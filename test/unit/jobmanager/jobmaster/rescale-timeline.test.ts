@@ -4,6 +4,7 @@ import { configureLogging, MemoryLogSink } from '../../../../src/core/logging.js
 import { RescaleTimeline, type RunAttempts } from '../../../../src/jobmanager/jobmaster/rescale-timeline.js';
 import { IDLE_BEFORE_STOP_MS } from '../../../../src/jobmanager/jobmaster/processing-gap.js';
 import { SINK_WAIT_MS } from '../../../../src/jobmanager/jobmaster/run-resumption.js';
+import { asAttemptId } from '../../../helpers/ids.js';
 
 /** A timeline on a clock the test moves by hand, with timers the test fires by hand. */
 function timelineAt(start: number): {
@@ -44,8 +45,8 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
     clock.now = 5_000;
     timeline.runStopped(true);
     // The tasks go on processing until the cancel reaches them, after the scheduler's stop.
-    timeline.reportTaskEnd('a1', 5_010, false);
-    timeline.reportTaskEnd('a2', 5_030, false);
+    timeline.reportTaskEnd(asAttemptId('a1'), 5_010, false);
+    timeline.reportTaskEnd(asAttemptId('a2'), 5_030, false);
     clock.now = 5_040;
     timeline.runStarted('taskmanager-joined', { v: 2 }, 3, { all: ['b-src', 'b1', 'b2'], outputs: ['b1', 'b2'] });
     const entry = timeline.changes[1];
@@ -53,12 +54,12 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
     assert.equal(entry?.downtimeMs, 10, 'until the first record, the gap up to the deployment');
 
     clock.now = 5_600;
-    timeline.reportFirstActivity('b-src', 5_050, 'record');
-    timeline.reportFirstActivity('b2', 5_080, 'record');
+    timeline.reportFirstActivity(asAttemptId('b-src'), 5_050, 'record');
+    timeline.reportFirstActivity(asAttemptId('b2'), 5_080, 'record');
     assert.equal(entry.downtimeBasis, 'pending', 'one sink draining what it holds is not the output flowing');
     assert.equal(entry.downtimeMs, 50, 'the figure so far');
     assert.ok(!logs.lines.some((line) => /down for/.test(line)));
-    timeline.reportFirstActivity('b1', 5_330, 'record');
+    timeline.reportFirstActivity(asAttemptId('b1'), 5_330, 'record');
     assert.equal(entry.downtimeBasis, 'records');
     assert.equal(entry.downtimeStart, 5_030, 'the latest last record over the stopped run');
     assert.equal(entry.downtimeMs, 300, 'to the last sink of the new run to process a record');
@@ -78,13 +79,13 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
     const { timeline, clock } = timelineAt(0);
     timeline.runStarted('initial-schedule', { v: 2 }, undefined, run('a1', 'a2'));
     // The failing task's final report is applied before the scheduler stops the run.
-    timeline.reportTaskEnd('a1', 900, false);
+    timeline.reportTaskEnd(asAttemptId('a1'), 900, false);
     clock.now = 1_000;
     timeline.runStopped(false);
     clock.now = 1_100;
     timeline.runStarted('failure', { v: 2 }, undefined, run('b1'));
-    timeline.reportTaskEnd('a2', 950, false);
-    timeline.reportFirstActivity('b1', 1_450, 'record');
+    timeline.reportTaskEnd(asAttemptId('a2'), 950, false);
+    timeline.reportFirstActivity(asAttemptId('b1'), 1_450, 'record');
     const entry = timeline.changes[1];
     assert.equal(entry?.downtimeStart, 950);
     assert.equal(entry?.downtimeMs, 500);
@@ -96,20 +97,20 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
     timeline.runStarted('initial-schedule', { v: 1 }, undefined, run('a1'));
     clock.now = 1_000;
     timeline.runStopped(true);
-    timeline.reportTaskEnd('a1', 1_005, false);
-    timeline.reportTaskEnd('stray', 1_900, false);
+    timeline.reportTaskEnd(asAttemptId('a1'), 1_005, false);
+    timeline.reportTaskEnd(asAttemptId('stray'), 1_900, false);
     clock.now = 1_010;
     timeline.runStarted('taskmanager-joined', { v: 2 }, undefined, run('b1', 'b2'));
     // The stopped run's own first-record notice, arriving late, does not end the outage.
-    timeline.reportFirstActivity('a1', 1_020, 'record');
+    timeline.reportFirstActivity(asAttemptId('a1'), 1_020, 'record');
     assert.equal(timeline.changes[1]?.downtimeBasis, 'pending');
-    timeline.reportFirstActivity('b1', 1_105, 'record');
-    timeline.reportFirstActivity('b1', 1_300, 'record');
-    timeline.reportFirstActivity('b2', 1_205, 'record');
+    timeline.reportFirstActivity(asAttemptId('b1'), 1_105, 'record');
+    timeline.reportFirstActivity(asAttemptId('b1'), 1_300, 'record');
+    timeline.reportFirstActivity(asAttemptId('b2'), 1_205, 'record');
     assert.equal(timeline.changes[1]?.downtimeMs, 200);
     // Later notices do not move a settled figure.
-    timeline.reportFirstActivity('b2', 1_500, 'record');
-    timeline.reportTaskEnd('a1', 1_150, false);
+    timeline.reportFirstActivity(asAttemptId('b2'), 1_500, 'record');
+    timeline.reportTaskEnd(asAttemptId('a1'), 1_150, false);
     assert.equal(timeline.changes[1]?.downtimeMs, 200);
   });
 
@@ -119,11 +120,11 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
     clock.now = 60_000;
     timeline.runStopped(true);
     // The source had records long ago and was idle at its end: the job was waiting, not down.
-    timeline.reportTaskEnd('a1', 60_000 - IDLE_BEFORE_STOP_MS - 1, true);
-    timeline.reportTaskEnd('a2', 1_001, false);
+    timeline.reportTaskEnd(asAttemptId('a1'), 60_000 - IDLE_BEFORE_STOP_MS - 1, true);
+    timeline.reportTaskEnd(asAttemptId('a2'), 1_001, false);
     clock.now = 60_020;
     timeline.runStarted('taskmanager-joined', { v: 2 }, undefined, run('b1'));
-    timeline.reportFirstActivity('b1', 60_250, 'idle');
+    timeline.reportFirstActivity(asAttemptId('b1'), 60_250, 'idle');
     const entry = timeline.changes[1];
     assert.equal(entry?.downtimeStart, 60_000);
     assert.equal(entry?.downtimeMs, 250);
@@ -135,11 +136,11 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
     timeline.runStarted('initial-schedule', { v: 1 }, undefined, { all: ['a-src', 'a1'], outputs: ['a1'] });
     clock.now = 10_000;
     timeline.runStopped(true);
-    timeline.reportTaskEnd('a-src', undefined, true);
-    timeline.reportTaskEnd('a1', 9_990, false);
+    timeline.reportTaskEnd(asAttemptId('a-src'), undefined, true);
+    timeline.reportTaskEnd(asAttemptId('a1'), 9_990, false);
     clock.now = 10_010;
     timeline.runStarted('taskmanager-joined', { v: 2 }, undefined, { all: ['b-src', 'b1'], outputs: ['b1'] });
-    timeline.reportFirstActivity('b1', 10_190, 'record');
+    timeline.reportFirstActivity(asAttemptId('b1'), 10_190, 'record');
     assert.deepEqual(
       [timeline.changes[1]?.downtimeStart, timeline.changes[1]?.downtimeMs, timeline.changes[1]?.downtimeBasis],
       [9_990, 200, 'records'],
@@ -151,10 +152,10 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
     timeline.runStarted('initial-schedule', { v: 1 }, undefined, run('a1'));
     clock.now = 1_000;
     timeline.runStopped(true);
-    timeline.reportTaskEnd('a1', 1_004, false);
+    timeline.reportTaskEnd(asAttemptId('a1'), 1_004, false);
     timeline.runStarted('taskmanager-joined', { v: 3 }, undefined, run('b1', 'b2', 'b3'));
-    timeline.reportFirstActivity('b1', 1_100, 'record');
-    timeline.reportFirstActivity('b3', 1_250, 'record');
+    timeline.reportFirstActivity(asAttemptId('b1'), 1_100, 'record');
+    timeline.reportFirstActivity(asAttemptId('b3'), 1_250, 'record');
     assert.equal(timeline.changes[1]?.downtimeBasis, 'pending');
     assert.deepEqual(
       timers.map((timer) => timer.ms),
@@ -176,7 +177,7 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
     timeline.runStopped(false);
     clock.now = 2_050;
     timeline.runStarted('taskmanager-lost-socket', { v: 1 }, undefined, run('b1'));
-    timeline.reportFirstActivity('b1', 2_400, 'record');
+    timeline.reportFirstActivity(asAttemptId('b1'), 2_400, 'record');
     assert.equal(timeline.changes[1]?.downtimeMs, 400);
     assert.equal(timeline.changes[1]?.downtimeBasis, 'scheduler');
   });
@@ -186,14 +187,14 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
     timeline.runStarted('initial-schedule', { v: 1 }, undefined, run('a1'));
     clock.now = 1_000;
     timeline.runStopped(true);
-    timeline.reportTaskEnd('a1', 1_010, false);
+    timeline.reportTaskEnd(asAttemptId('a1'), 1_010, false);
     clock.now = 1_020;
     timeline.runStarted('taskmanager-joined', { v: 2 }, undefined, run('b1', 'b2'));
     clock.now = 1_100;
     timeline.runStopped(true);
     clock.now = 1_130;
     timeline.runStarted('taskmanager-joined', { v: 3 }, undefined, run('c1'));
-    timeline.reportFirstActivity('c1', 1_400, 'record');
+    timeline.reportFirstActivity(asAttemptId('c1'), 1_400, 'record');
     const [, second, third] = timeline.changes;
     assert.deepEqual([second?.downtimeStart, second?.downtimeMs, second?.downtimeBasis], [1_010, 90, 'scheduler']);
     assert.deepEqual([third?.downtimeStart, third?.downtimeMs], [1_100, 300]);
@@ -205,16 +206,16 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
     timeline.runStarted('initial-schedule', { v: 1 }, undefined, run('a1'));
     clock.now = 1_000;
     timeline.runStopped(true);
-    timeline.reportTaskEnd('a1', 1_010, false);
+    timeline.reportTaskEnd(asAttemptId('a1'), 1_010, false);
     clock.now = 1_020;
     timeline.runStarted('taskmanager-joined', { v: 2 }, undefined, run('b1', 'b2'));
-    timeline.reportFirstActivity('b1', 1_060, 'record');
+    timeline.reportFirstActivity(asAttemptId('b1'), 1_060, 'record');
     clock.now = 1_100;
     timeline.runStopped(true);
-    timeline.reportTaskEnd('b1', 1_104, false);
+    timeline.reportTaskEnd(asAttemptId('b1'), 1_104, false);
     clock.now = 1_130;
     timeline.runStarted('taskmanager-joined', { v: 1 }, undefined, run('c1'));
-    timeline.reportFirstActivity('c1', 1_304, 'record');
+    timeline.reportFirstActivity(asAttemptId('c1'), 1_304, 'record');
     const [, second, third] = timeline.changes;
     assert.deepEqual([second?.downtimeStart, second?.downtimeMs, second?.downtimeBasis], [1_010, 50, 'records']);
     assert.deepEqual([third?.downtimeStart, third?.downtimeMs, third?.downtimeBasis], [1_104, 200, 'records']);

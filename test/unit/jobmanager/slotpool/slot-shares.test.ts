@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { divideSlots } from '../../../../src/jobmanager/slotpool/slot-shares.js';
+import { asJobId } from '../../../helpers/ids.js';
 
-const job = (jobId: string, weight: number, desired = weight, minimum = 1) => ({ jobId, weight, desired, minimum });
+const job = (jobId: string, weight: number, desired = weight, minimum = 1) => ({ jobId: asJobId(jobId), weight, desired, minimum });
 const shares = (pool: number, ...jobs: Array<ReturnType<typeof job>>): Record<string, number> =>
   Object.fromEntries(divideSlots(pool, jobs));
 

@@ -9,6 +9,7 @@ import type { TaskDeploymentDescriptor } from '../../../../src/rpc/gateways/task
 import type { DataClient } from '../../../../src/taskmanager/network/data-client.js';
 import type { PartitionManager } from '../../../../src/taskmanager/network/partition-manager.js';
 import { TaskHost } from '../../../../src/taskmanager/task-host.js';
+import { asAllocationId, asAttemptId, asJobId, asResourceId, asVertexId } from '../../../helpers/ids.js';
 
 /** A JobMaster whose job archive arrives only when the test says so, and which records state reports. */
 class SlowArchiveJobMaster {
@@ -33,17 +34,17 @@ class SlowArchiveJobMaster {
 
 function deployment(attemptId: string, allocationId: string): TaskDeploymentDescriptor {
   return {
-    jobId: 'job-1',
+    jobId: asJobId('job-1'),
     jobName: 'job',
-    vertexId: 'v',
+    vertexId: asVertexId('v'),
     vertexName: 'Map',
     subtaskIndex: 0,
     parallelism: 1,
     maxParallelism: 128,
-    attemptId,
+    attemptId: asAttemptId(attemptId),
     attemptNumber: 0,
     slotIndex: 0,
-    allocationId,
+    allocationId: asAllocationId(allocationId),
     fingerprint: 'f',
     inputs: [],
     outputs: [],
@@ -61,7 +62,7 @@ describe('a deployment still loading its job code', () => {
 
   function loadingHost(): { host: TaskHost; jobMaster: SlowArchiveJobMaster } {
     const host = new TaskHost({
-      resourceId: 'tm-1',
+      resourceId: asResourceId('tm-1'),
       workDir,
       numberOfSlots: 1,
       partitions: {} as unknown as PartitionManager,
@@ -85,7 +86,7 @@ describe('a deployment still loading its job code', () => {
   it('is canceled at once: the slot is free for the next run and the old attempt never starts or reports', async () => {
     const { host, jobMaster } = loadingHost();
     host.submit(deployment('attempt-1', 'alloc-1'));
-    await host.cancel('attempt-1');
+    await host.cancel(asAttemptId('attempt-1'));
     assert.deepEqual(host.runningAttempts, []);
     assert.equal(host.slots.report()[0]!.jobId, undefined);
     host.submit(deployment('attempt-2', 'alloc-2'));
@@ -104,7 +105,7 @@ describe('a deployment still loading its job code', () => {
     host.cancelOrphans([]);
     assert.deepEqual(host.runningAttempts, []);
     host.submit(deployment('attempt-2', 'alloc-2'));
-    await host.releaseJob('job-1');
+    await host.releaseJob(asJobId('job-1'));
     assert.deepEqual(host.runningAttempts, []);
     assert.equal(host.slots.report()[0]!.jobId, undefined);
   });

@@ -8,13 +8,14 @@ import { PartitionManager } from '../../../../src/taskmanager/network/partition-
 import { ResultPartition, partitionKey } from '../../../../src/taskmanager/network/result-partition.js';
 import { EndOfPartitionEvent } from '../../../../src/taskmanager/network/stream-elements.js';
 import { RecordingOwner, readGate, waitUntil } from '../../../helpers/gate-reader.js';
+import { asAttemptId } from '../../../helpers/ids.js';
 
 const serializer = new GenericSerializer();
 
 describe('LocalInputChannel', () => {
   it('waits for a producer that registers later, then hands batches over by reference', async () => {
     const partitions = new PartitionManager();
-    const key = partitionKey('p', 0);
+    const key = partitionKey(asAttemptId('p'), 0);
     const owner = new RecordingOwner();
     const channel = new LocalInputChannel(0, owner, partitions, key, 0);
     channel.start();
@@ -32,7 +33,7 @@ describe('LocalInputChannel', () => {
   it('fails through its owner when the producer never registers within the lookup timeout', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const owner = new RecordingOwner();
-    new LocalInputChannel(0, owner, new PartitionManager(), partitionKey('late', 1), 0).start();
+    new LocalInputChannel(0, owner, new PartitionManager(), partitionKey(asAttemptId('late'), 1), 0).start();
     t.mock.timers.tick(PARTITION_LOOKUP_TIMEOUT_MS);
     await waitUntil(() => owner.failures.length > 0, 'the lookup to fail');
     assert.match(owner.failures[0]!.message, /late#1/);
@@ -40,7 +41,7 @@ describe('LocalInputChannel', () => {
 
   it('fails through its owner when the producer releases mid-stream, but not after the consumer released', async () => {
     const partitions = new PartitionManager();
-    const key = partitionKey('p', 0);
+    const key = partitionKey(asAttemptId('p'), 0);
     const partition = new ResultPartition(key, 2, serializer);
     partitions.register(partition);
     const owners = [new RecordingOwner(), new RecordingOwner()];
@@ -56,7 +57,7 @@ describe('LocalInputChannel', () => {
 
   it('does not report a failure once it has read the end of its partition', async () => {
     const partitions = new PartitionManager();
-    const key = partitionKey('p', 0);
+    const key = partitionKey(asAttemptId('p'), 0);
     const partition = new ResultPartition(key, 1, serializer);
     partitions.register(partition);
     const owner = new RecordingOwner();
@@ -73,7 +74,7 @@ describe('LocalInputChannel', () => {
 describe('InputGate', () => {
   function localGate(channels: number): { gate: InputGate; partition: ResultPartition } {
     const partitions = new PartitionManager();
-    const key = partitionKey('p', 0);
+    const key = partitionKey(asAttemptId('p'), 0);
     const partition = new ResultPartition(key, channels, serializer);
     partitions.register(partition);
     const gate = new InputGate();

@@ -23,6 +23,7 @@ import {
 import { StreamInputProcessor } from '../../../../src/taskmanager/task/stream-input-processor.js';
 import { RecordingOwner, readGate, waitUntil } from '../../../helpers/gate-reader.js';
 import { RecordingChain } from '../../../helpers/recording-chain.js';
+import { asAttemptId } from '../../../helpers/ids.js';
 
 const serializer = new GenericSerializer();
 
@@ -82,7 +83,7 @@ class Producer {
     subpartitions = 1,
   ) {
     this.port = port;
-    this.partition = new ResultPartition(partitionKey(attemptId, 0), subpartitions, serializer);
+    this.partition = new ResultPartition(partitionKey(asAttemptId(attemptId), 0), subpartitions, serializer);
     this.partitions.register(this.partition);
     let server: PartitionRequestServer | undefined = undefined;
     const link = new PortFrameLink(port, {
@@ -161,7 +162,9 @@ describe('the data protocol over a MessagePort between slot threads', () => {
     const gate = new InputGate();
     const failures: Error[] = [];
     gate.onFailure = (error) => failures.push(error);
-    gate.addChannel((index, owner) => new RemoteInputChannel(index, owner, consumer.connection, serializer, 'producer-1', 0, 1));
+    gate.addChannel(
+      (index, owner) => new RemoteInputChannel(index, owner, consumer.connection, serializer, asAttemptId('producer-1'), 0, 1),
+    );
     gate.start();
     for (let b = 0; b < 10; b++) writeBatch(producer.partition, 1, b * 3, 3);
     producer.partition.subpartitions[1]!.addEvent(EndOfPartitionEvent.INSTANCE);
@@ -179,7 +182,7 @@ describe('the data protocol over a MessagePort between slot threads', () => {
     const { producer, consumer } = slots();
     const { partition } = producer;
     const owner = new RecordingOwner();
-    const remote = new RemoteInputChannel(0, owner, consumer.connection, serializer, 'producer-1', 0, 0);
+    const remote = new RemoteInputChannel(0, owner, consumer.connection, serializer, asAttemptId('producer-1'), 0, 0);
     remote.start();
     // A producer that, like a task, writes only while its partition is writable.
     let written = 0;
@@ -239,8 +242,12 @@ describe('the data protocol over a MessagePort between slot threads', () => {
     const gate = new InputGate();
     const failures: Error[] = [];
     gate.onFailure = (error) => failures.push(error);
-    gate.addChannel((index, owner) => new RemoteInputChannel(index, owner, first.consumer.connection, serializer, 'producer-1', 0, 0));
-    gate.addChannel((index, owner) => new RemoteInputChannel(index, owner, second.consumer.connection, serializer, 'producer-2', 0, 0));
+    gate.addChannel(
+      (index, owner) => new RemoteInputChannel(index, owner, first.consumer.connection, serializer, asAttemptId('producer-1'), 0, 0),
+    );
+    gate.addChannel(
+      (index, owner) => new RemoteInputChannel(index, owner, second.consumer.connection, serializer, asAttemptId('producer-2'), 0, 0),
+    );
     const chain = new RecordingChain();
     const aligned: Array<{ id: number; recordsBefore: unknown[] }> = [];
     const handler = new AlignedBarrierHandler(gate, (b) => aligned.push({ id: b.checkpointId, recordsBefore: [...chain.records] }));
@@ -299,8 +306,12 @@ describe('the data protocol over a MessagePort between slot threads', () => {
     const { port1, port2 } = channel();
     const second = { producer: new Producer('producer-2', port2), consumer: new Consumer('slot:2', port1) };
     const gate = new InputGate();
-    gate.addChannel((index, owner) => new RemoteInputChannel(index, owner, first.consumer.connection, serializer, 'producer-1', 0, 0));
-    gate.addChannel((index, owner) => new RemoteInputChannel(index, owner, second.consumer.connection, serializer, 'producer-2', 0, 0));
+    gate.addChannel(
+      (index, owner) => new RemoteInputChannel(index, owner, first.consumer.connection, serializer, asAttemptId('producer-1'), 0, 0),
+    );
+    gate.addChannel(
+      (index, owner) => new RemoteInputChannel(index, owner, second.consumer.connection, serializer, asAttemptId('producer-2'), 0, 0),
+    );
     const chain = new RecordingChain();
     const aligned: number[] = [];
     const processor = new StreamInputProcessor(gate, chain, new AlignedBarrierHandler(gate, (b) => aligned.push(b.checkpointId)));
@@ -343,7 +354,7 @@ describe('the data protocol over a MessagePort between slot threads', () => {
   it("a producer thread that goes away (its port closes) fails the consumer's channel and releases the producer's reader", async () => {
     const { producer, consumer } = slots();
     const owner = new RecordingOwner();
-    new RemoteInputChannel(0, owner, consumer.connection, serializer, 'producer-1', 0, 0).start();
+    new RemoteInputChannel(0, owner, consumer.connection, serializer, asAttemptId('producer-1'), 0, 0).start();
     writeBatch(producer.partition, 0, 0, 1);
     await waitUntil(() => owner.available === 1, 'a batch');
     const sub = producer.partition.subpartitions[0]!;
@@ -362,7 +373,7 @@ describe('the data protocol over a MessagePort between slot threads', () => {
   it("a producer that closes its link fails the consumer's channel with the producer's reason", async () => {
     const { producer, consumer } = slots();
     const owner = new RecordingOwner();
-    new RemoteInputChannel(0, owner, consumer.connection, serializer, 'producer-1', 0, 0).start();
+    new RemoteInputChannel(0, owner, consumer.connection, serializer, asAttemptId('producer-1'), 0, 0).start();
     writeBatch(producer.partition, 0, 0, 1);
     await waitUntil(() => owner.available === 1, 'a batch');
     producer.link.close('the slot thread is retiring');
@@ -380,7 +391,9 @@ describe('the data protocol over a MessagePort between slot threads', () => {
     const gate = new InputGate();
     const failures: Error[] = [];
     gate.onFailure = (error) => failures.push(error);
-    gate.addChannel((index, owner) => new RemoteInputChannel(index, owner, consumer.connection, serializer, 'producer-1', 0, 0));
+    gate.addChannel(
+      (index, owner) => new RemoteInputChannel(index, owner, consumer.connection, serializer, asAttemptId('producer-1'), 0, 0),
+    );
     gate.start();
     writeBatch(producer.partition, 0, 0, 3);
     await readGate(gate, (v) => v.length === 3);
@@ -393,7 +406,7 @@ describe('the data protocol over a MessagePort between slot threads', () => {
   it("a consumer that releases its channel mid-stream cancels it: the producer's subpartition loses its listener", async () => {
     const { producer, consumer } = slots();
     const owner = new RecordingOwner();
-    const remote = new RemoteInputChannel(0, owner, consumer.connection, serializer, 'producer-1', 0, 0);
+    const remote = new RemoteInputChannel(0, owner, consumer.connection, serializer, asAttemptId('producer-1'), 0, 0);
     remote.start();
     for (let b = 0; b < 6; b++) writeBatch(producer.partition, 0, b, 1);
     await waitUntil(() => owner.available === INITIAL_CREDIT, 'batches to arrive');
@@ -524,12 +537,12 @@ describe('canceling a channel before it is served', () => {
     });
     server = new PartitionRequestServer(producerLink, partitions);
     const consumer = new Consumer('slot:1', port1);
-    const remote = new RemoteInputChannel(0, new RecordingOwner(), consumer.connection, serializer, 'late-producer', 0, 0);
+    const remote = new RemoteInputChannel(0, new RecordingOwner(), consumer.connection, serializer, asAttemptId('late-producer'), 0, 0);
     remote.start();
     remote.release();
     await waitUntil(() => cancels.length === 1, 'the cancel to reach the producer');
     // The producer's task registers its partition only now, within the lookup timeout.
-    const partition = new ResultPartition(partitionKey('late-producer', 0), 1, serializer);
+    const partition = new ResultPartition(partitionKey(asAttemptId('late-producer'), 0), 1, serializer);
     partitions.register(partition);
     await settle();
     assert.equal(partition.subpartitions[0]!.hasListener, false, 'a canceled channel holds the subpartition');
@@ -538,7 +551,7 @@ describe('canceling a channel before it is served', () => {
 
   it('a channel released before its connection is up sends no partition request when it comes up', () => {
     const connection = new DataConnection('host:6121', () => undefined);
-    const remote = new RemoteInputChannel(0, new RecordingOwner(), connection, serializer, 'producer-1', 0, 0);
+    const remote = new RemoteInputChannel(0, new RecordingOwner(), connection, serializer, asAttemptId('producer-1'), 0, 0);
     remote.start();
     remote.release();
     const { port1 } = channel();

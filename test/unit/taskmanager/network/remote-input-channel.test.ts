@@ -10,18 +10,19 @@ import { QUEUE_CAPACITY } from '../../../../src/taskmanager/network/result-subpa
 import { EndOfPartitionEvent } from '../../../../src/taskmanager/network/stream-elements.js';
 import { InMemoryDataLink } from '../../../helpers/in-memory-data-link.js';
 import { RecordingOwner, readGate, waitUntil } from '../../../helpers/gate-reader.js';
+import { asAttemptId } from '../../../helpers/ids.js';
 
 const serializer = new GenericSerializer();
 
 function setUp(subpartitions = 1): { partitions: PartitionManager; partition: ResultPartition; link: InMemoryDataLink } {
   const partitions = new PartitionManager();
-  const partition = new ResultPartition(partitionKey('producer-1', 0), subpartitions, serializer);
+  const partition = new ResultPartition(partitionKey(asAttemptId('producer-1'), 0), subpartitions, serializer);
   partitions.register(partition);
   return { partitions, partition, link: new InMemoryDataLink(partitions) };
 }
 
 function remoteChannel(link: InMemoryDataLink, owner: RecordingOwner, subpartition = 0): RemoteInputChannel {
-  return new RemoteInputChannel(0, owner, link, serializer, 'producer-1', 0, subpartition);
+  return new RemoteInputChannel(0, owner, link, serializer, asAttemptId('producer-1'), 0, subpartition);
 }
 
 /** Writes one flushed batch of `records` consecutive numbers starting at `from`. */
@@ -35,7 +36,7 @@ describe('RemoteInputChannel over the data protocol', () => {
   it('delivers records, timestamps and the end of partition in order through an input gate', async () => {
     const { partition, link } = setUp(2);
     const gate = new InputGate();
-    gate.addChannel((index, owner) => new RemoteInputChannel(index, owner, link, serializer, 'producer-1', 0, 1));
+    gate.addChannel((index, owner) => new RemoteInputChannel(index, owner, link, serializer, asAttemptId('producer-1'), 0, 1));
     gate.start();
     for (let b = 0; b < 10; b++) writeBatch(partition, 1, b * 3, 3);
     partition.subpartitions[1]!.addEvent(EndOfPartitionEvent.INSTANCE);
@@ -117,7 +118,7 @@ describe('RemoteInputChannel over the data protocol', () => {
     const gate = new InputGate();
     const failures: Error[] = [];
     gate.onFailure = (error) => failures.push(error);
-    gate.addChannel((index, owner) => new RemoteInputChannel(index, owner, link, serializer, 'producer-1', 0, 0));
+    gate.addChannel((index, owner) => new RemoteInputChannel(index, owner, link, serializer, asAttemptId('producer-1'), 0, 0));
     gate.start();
     writeBatch(partition, 0, 0, 3);
     await readGate(gate, (v) => v.length === 3);
@@ -144,7 +145,7 @@ describe('RemoteInputChannel over the data protocol', () => {
     const partitions = new PartitionManager();
     const link = new InMemoryDataLink(partitions);
     const owner = new RecordingOwner();
-    new RemoteInputChannel(0, owner, link, serializer, 'nobody', 3, 0).start();
+    new RemoteInputChannel(0, owner, link, serializer, asAttemptId('nobody'), 3, 0).start();
     await waitUntil(() => link.lookupsStarted === 1, 'the request to reach the producer');
     t.mock.timers.tick(PARTITION_LOOKUP_TIMEOUT_MS - 1);
     for (let i = 0; i < 20; i++) await new Promise<void>((resolve) => setImmediate(resolve));

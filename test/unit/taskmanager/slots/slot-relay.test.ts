@@ -13,6 +13,7 @@ import { INITIAL_CREDIT } from '../../../../src/taskmanager/network/remote-input
 import { ResultPartition, partitionKey } from '../../../../src/taskmanager/network/result-partition.js';
 import { SlotRelay, type SlotDirectory } from '../../../../src/taskmanager/slots/slot-relay.js';
 import { waitUntil } from '../../../helpers/gate-reader.js';
+import { asAttemptId } from '../../../helpers/ids.js';
 
 const serializer = new GenericSerializer();
 
@@ -54,7 +55,7 @@ class SlotThreadStandIn {
   readonly links: PortFrameLink[] = [];
 
   constructor(attemptId: string) {
-    this.partition = new ResultPartition(partitionKey(attemptId, 0), 3, serializer);
+    this.partition = new ResultPartition(partitionKey(asAttemptId(attemptId), 0), 3, serializer);
     this.partitions.register(this.partition);
   }
 

@@ -4,17 +4,18 @@ import type { TaskIdentity } from '../../../../src/metrics/task-metrics.js';
 import { MIN_WATERMARK } from '../../../../src/runtime/task-contract.js';
 import type { TaskCounterSnapshot } from '../../../../src/taskmanager/slots/slot-messages.js';
 import { SnapshotProbe } from '../../../../src/taskmanager/slots/snapshot-probe.js';
+import { asAttemptId, asJobId, asVertexId } from '../../../helpers/ids.js';
 
 const INTERVAL_MS = 250;
 
 const identity: TaskIdentity = {
-  jobId: 'job-1',
+  jobId: asJobId('job-1'),
   jobName: 'a job',
-  vertexId: 'vertex-1',
+  vertexId: asVertexId('vertex-1'),
   taskName: 'Map',
   subtaskIndex: 0,
   attemptNumber: 0,
-  attemptId: 'attempt-1',
+  attemptId: asAttemptId('attempt-1'),
   head: { id: 'op-1', name: 'Map' },
   tail: { id: 'op-1', name: 'Map' },
   isSource: false,
@@ -22,7 +23,7 @@ const identity: TaskIdentity = {
 
 function counters(overrides: Partial<TaskCounterSnapshot> = {}): TaskCounterSnapshot {
   return {
-    attemptId: 'attempt-1',
+    attemptId: asAttemptId('attempt-1'),
     numRecordsIn: 10,
     numRecordsOut: 20,
     numBytesIn: 300,

@@ -16,11 +16,12 @@ import {
 import { StreamInputProcessor } from '../../../../src/taskmanager/task/stream-input-processor.js';
 import { waitUntil } from '../../../helpers/gate-reader.js';
 import { RecordingChain } from '../../../helpers/recording-chain.js';
+import { asAttemptId } from '../../../helpers/ids.js';
 
 /** A task's input side: two upstream channels (local), the real gate, processor and aligned handler. */
 async function setUp(channels = 2) {
   const partitions = new PartitionManager();
-  const key = partitionKey('upstream', 0);
+  const key = partitionKey(asAttemptId('upstream'), 0);
   const partition = new ResultPartition(key, channels, new GenericSerializer());
   partitions.register(partition);
   const gate = new InputGate();

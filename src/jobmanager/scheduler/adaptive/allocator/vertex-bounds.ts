@@ -1,10 +1,11 @@
+import type { VertexId } from '../../../../core/ids.js';
 import type { JobGraph } from '../../../../jobgraph/job-graph.js';
 import { computeDefaultMaxParallelism } from '../../../../runtime/keygroups/index.js';
 import { configuredMaxParallelism, configuredParallelism } from '../../parallelism-plan.js';
 
 /** The parallelism range the Adaptive Scheduler may give one vertex. */
 export interface VertexBounds {
-  readonly vertexId: string;
+  readonly vertexId: VertexId;
   readonly name: string;
   readonly slotSharingGroup: string;
   readonly lower: number;

@@ -5,10 +5,11 @@ import { AdaptiveResources } from '../../../../../src/jobmanager/scheduler/adapt
 import { ExecutionGraph } from '../../../../../src/jobmanager/scheduler/execution-graph/execution-graph.js';
 import { SlotPool } from '../../../../../src/jobmanager/slotpool/slot-pool.js';
 import { captureLogs, testingJobGraph, testingTaskManager } from './testing-job.js';
+import { asJobId } from '../../../../helpers/ids.js';
 
 captureLogs();
 
-const JOB = 'job';
+const JOB = asJobId('job');
 
 /** A slot pool with `held` slots of the job and `free` free ones, plus the job's resources over it. */
 function setup(options: { graph: JobGraph; held: number; free: number; minIncrease?: number; reactive?: boolean }): {
@@ -83,7 +84,7 @@ describe('AdaptiveResources.judgeRescale (min-parallelism-increase, Flink 1.13-1
 describe('AdaptiveResources: desired and sufficient resources', () => {
   it("counts the job's own slots and the free ones, not other jobs' slots", () => {
     const { resources, pool } = setup({ graph: oneVertex, held: 1, free: 2 });
-    assert.ok(pool.allocate('other-job', 2));
+    assert.ok(pool.allocate(asJobId('other-job'), 2));
     assert.equal(resources.usableSlots, 1);
     assert.equal(resources.hasSufficientResources(), true);
   });

@@ -14,10 +14,11 @@ import type { ExecutionState } from '../../../../../src/rpc/gateways/job-master-
 import { SlotPool } from '../../../../../src/jobmanager/slotpool/slot-pool.js';
 import { waitUntil } from '../../../../helpers/wait-until.js';
 import { captureLogs, testingJobGraph, testingTaskManager } from './testing-job.js';
+import { asJobId } from '../../../../helpers/ids.js';
 
 captureLogs();
 
-const JOB = 'job';
+const JOB = asJobId('job');
 
 const CHECKPOINTS_OFF: CheckpointSettings = {
   intervalMs: undefined,

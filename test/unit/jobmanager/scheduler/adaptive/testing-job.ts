@@ -17,6 +17,7 @@ import type { TaskExecutorGateway } from '../../../../../src/rpc/gateways/task-e
 import { RpcConnection } from '../../../../../src/rpc/rpc-connection.js';
 import { TestingGraphDeployment } from '../../../../helpers/testing-state-context.js';
 import type { ThreadInfo } from '../../../../../src/rpc/gateways/thread-dump.js';
+import { asJobId, asResourceId } from '../../../../helpers/ids.js';
 
 /** A TaskManager without a log directory (it logs to its console). */
 const NO_LOGS = LogDirectory.of(undefined);
@@ -109,7 +110,7 @@ let taskManagerCount = 0;
 
 /** A registered TaskManager with `slots` slots, reached through a recording gateway; no process behind it. */
 export function testingTaskManager(slots: number): { taskManager: RegisteredTaskManager; gateway: TestingTaskExecutorGateway } {
-  const resourceId = `tm-${++taskManagerCount}`;
+  const resourceId = asResourceId(`tm-${++taskManagerCount}`);
   const gateway = new TestingTaskExecutorGateway();
   const registration = {
     resourceId,
@@ -140,7 +141,7 @@ export function testingTaskManager(slots: number): { taskManager: RegisteredTask
 export function testingExecutionGraph(parallelism: Readonly<Record<string, number>>, attemptNumber = 0): ExecutionGraph {
   const graph = testingJobGraph(Object.keys(parallelism).map((name) => ({ name })));
   const plan = new Map(Object.entries(parallelism).map(([name, p]) => [name, { parallelism: p, maxParallelism: 128 }]));
-  return new ExecutionGraph('job', graph, plan, attemptNumber);
+  return new ExecutionGraph(asJobId('job'), graph, plan, attemptNumber);
 }
 
 /** A TestingGraphDeployment of a fresh graph, its slots on one testing TaskManager. */
@@ -149,7 +150,7 @@ export function testingDeployment(parallelism: Readonly<Record<string, number>> 
   const { taskManager } = testingTaskManager(requiredSlots(graph));
   const allocations: Allocation[] = Array.from({ length: requiredSlots(graph) }, (_, slotIndex) => ({
     allocationId: newAllocationId(),
-    jobId: 'job',
+    jobId: asJobId('job'),
     taskManager,
     slotIndex,
   }));

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { JobGraph } from '../../../../../src/jobgraph/job-graph.js';
 import { ExecutionGraph } from '../../../../../src/jobmanager/scheduler/execution-graph/execution-graph.js';
 import { testingJobGraph } from '../adaptive/testing-job.js';
+import { asJobId, asVertexId } from '../../../../helpers/ids.js';
 
 /** The job of testingJobGraph with the edge into `target` shipped by `strategy`. */
 function withStrategy(graph: JobGraph, target: string, strategy: 'FORWARD' | 'REBALANCE'): JobGraph {
@@ -16,7 +17,7 @@ function withStrategy(graph: JobGraph, target: string, strategy: 'FORWARD' | 'RE
 
 function run(graph: JobGraph, parallelism: Record<string, number>): ExecutionGraph {
   const plan = new Map(Object.entries(parallelism).map(([id, p]) => [id, { parallelism: p, maxParallelism: 128 }]));
-  return new ExecutionGraph('job', graph, plan, 0);
+  return new ExecutionGraph(asJobId('job'), graph, plan, 0);
 }
 
 describe('the producers an execution reads from', () => {
@@ -24,10 +25,10 @@ describe('the producers an execution reads from', () => {
 
   it('is the same subtask of the producer on a forward edge between equal parallelism', () => {
     const graph = run(withStrategy(job, 'map', 'FORWARD'), { source: 3, map: 3 });
-    const consumer = graph.vertex('map')!.executions[1]!;
+    const consumer = graph.vertex(asVertexId('map'))!.executions[1]!;
     assert.deepEqual(
       graph.producersOf(consumer).map((e) => e.taskName),
-      [graph.vertex('source')!.executions[1]!.taskName],
+      [graph.vertex(asVertexId('source'))!.executions[1]!.taskName],
     );
   });
 
@@ -37,13 +38,13 @@ describe('the producers an execution reads from', () => {
       ['REBALANCE', { source: 3, map: 3 }],
     ] as const) {
       const graph = run(withStrategy(job, 'map', strategy), parallelism);
-      const consumer = graph.vertex('map')!.executions[0]!;
+      const consumer = graph.vertex(asVertexId('map'))!.executions[0]!;
       assert.equal(graph.producersOf(consumer).length, parallelism.source, strategy);
     }
   });
 
   it('is nothing for a source', () => {
     const graph = run(job, { source: 2, map: 2 });
-    assert.deepEqual(graph.producersOf(graph.vertex('source')!.executions[0]!), []);
+    assert.deepEqual(graph.producersOf(graph.vertex(asVertexId('source'))!.executions[0]!), []);
   });
 });

@@ -6,9 +6,10 @@ import {
   minimumSlots,
 } from '../../../../../../src/jobmanager/scheduler/adaptive/allocator/slot-sharing-slot-allocator.js';
 import type { VertexBounds } from '../../../../../../src/jobmanager/scheduler/adaptive/allocator/vertex-bounds.js';
+import { asVertexId } from '../../../../../helpers/ids.js';
 
 function vertex(name: string, upper: number, group = 'default', lower = 1): VertexBounds {
-  return { vertexId: name, name, slotSharingGroup: group, lower, upper, maxParallelism: Math.max(upper, 128) };
+  return { vertexId: asVertexId(name), name, slotSharingGroup: group, lower, upper, maxParallelism: Math.max(upper, 128) };
 }
 
 function plan(vertices: readonly VertexBounds[], slots: number): { parallelism: Record<string, number>; slots: number } | undefined {

@@ -4,6 +4,7 @@ import { Executing } from '../../../../../../src/jobmanager/scheduler/adaptive/s
 import type { RescaleCause } from '../../../../../../src/jobmanager/scheduler/adaptive/transitions.js';
 import { withTestingContext, type TestingGraphDeployment, type TestingStateContext } from '../../../../../helpers/testing-state-context.js';
 import { captureLogs, testingDeployment, testingError } from '../testing-job.js';
+import { asJobId } from '../../../../../helpers/ids.js';
 
 captureLogs();
 
@@ -61,16 +62,16 @@ describe('Executing: running the job', () => {
   it('passes task reports and lost slots to the deployment and checkpoint messages to checkpointing', () =>
     withTestingContext((context) => {
       const { state, deployment } = executing(context);
-      const update = { jobId: 'job', attemptId: deployment.graph.executions()[0]!.attemptId, state: 'RUNNING' as const };
+      const update = { jobId: asJobId('job'), attemptId: deployment.graph.executions()[0]!.attemptId, state: 'RUNNING' as const };
       assert.equal(state.updateTaskExecutionState(update), true);
       state.onAllocationsLost([deployment.allocations[0]!], 'heartbeat timeout');
       const ack = {
-        jobId: 'job',
+        jobId: asJobId('job'),
         attemptId: update.attemptId,
         checkpointId: 1,
         state: { operators: [], stateSize: 0, alignmentDurationMs: 0, syncDurationMs: 0, asyncDurationMs: 0 },
       };
-      const decline = { jobId: 'job', attemptId: update.attemptId, checkpointId: 2, reason: 'snapshot failed' };
+      const decline = { jobId: asJobId('job'), attemptId: update.attemptId, checkpointId: 2, reason: 'snapshot failed' };
       state.acknowledgeCheckpoint(ack);
       state.declineCheckpoint(decline);
       assert.deepEqual(deployment.updates, [update]);

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { StopWithSavepoint } from '../../../../../../src/jobmanager/scheduler/adaptive/states/stop-with-savepoint.js';
 import { withTestingContext, type TestingGraphDeployment, type TestingStateContext } from '../../../../../helpers/testing-state-context.js';
 import { captureLogs, testingDeployment, testingError } from '../testing-job.js';
+import { asJobId } from '../../../../../helpers/ids.js';
 
 captureLogs();
 
@@ -99,8 +100,8 @@ describe('StopWithSavepoint', () => {
     withTestingContext((context) => {
       const { state, deployment } = stopping(context);
       const attemptId = deployment.graph.executions()[0]!.attemptId;
-      const update = { jobId: 'job', attemptId, state: 'FINISHED' as const };
-      const decline = { jobId: 'job', attemptId, checkpointId: 4, reason: 'snapshot failed' };
+      const update = { jobId: asJobId('job'), attemptId, state: 'FINISHED' as const };
+      const decline = { jobId: asJobId('job'), attemptId, checkpointId: 4, reason: 'snapshot failed' };
       state.updateTaskExecutionState(update);
       state.declineCheckpoint(decline);
       assert.deepEqual(deployment.updates, [update]);
