@@ -8,7 +8,7 @@ import { JobProgramLoader } from './job/job-program-loader.js';
 import type { DataClient } from './network/data-client.js';
 import type { PartitionManager } from './network/partition-manager.js';
 import { SlotTable } from './slot-table.js';
-import { UNKNOWN_JOB, type CheckpointTrigger } from '../rpc/gateways/checkpoint-messages.js';
+import type { CheckpointTrigger } from '../rpc/gateways/checkpoint-messages.js';
 import { Task, taskNameOf, type TaskEnvironment } from './task/task.js';
 import { resolveRestore } from './checkpoint/restore-resolver.js';
 import { CheckpointBarrier } from './network/stream-elements.js';
@@ -17,7 +17,7 @@ import type { TaskMetricsReport } from '../rpc/gateways/task-metrics-report.js';
 import { taskMetricProbe } from './task/task-metric-probe.js';
 import type { FrameLink } from './network/frame-link.js';
 import { PartitionRequestServer, type DataConnectionService } from './network/partition-request-server.js';
-import type { TaskRunner } from './task-runner.js';
+import { declineForUnknownAttempt, type TaskRunner } from './task-runner.js';
 
 const log = getLogger('taskexecutor');
 
@@ -146,14 +146,7 @@ export class TaskHost implements TaskRunner {
     const task = this.tasks.get(trigger.attemptId);
     const barrier = new CheckpointBarrier(trigger.checkpointId, trigger.timestamp, trigger.kind);
     if (task !== undefined) task.triggerCheckpoint(barrier, trigger.drain === true);
-    else
-      this.jobMaster?.declineCheckpoint({
-        jobId: UNKNOWN_JOB,
-        attemptId: trigger.attemptId,
-        checkpointId: trigger.checkpointId,
-        reason: 'no such task on this TaskManager',
-        notReady: true,
-      });
+    else declineForUnknownAttempt(this.jobMaster, trigger);
   }
 
   notifyCheckpointComplete(attemptId: ExecutionAttemptId, checkpointId: number): void {

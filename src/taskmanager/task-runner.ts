@@ -1,5 +1,5 @@
 import type { ExecutionAttemptId, JobId } from '../core/ids.js';
-import type { CheckpointTrigger } from '../rpc/gateways/checkpoint-messages.js';
+import { UNKNOWN_JOB, type CheckpointTrigger } from '../rpc/gateways/checkpoint-messages.js';
 import type { JobMasterGateway } from '../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../rpc/gateways/task-deployment-descriptor.js';
 import type { TaskMetricsReport } from '../rpc/gateways/task-metrics-report.js';
@@ -38,4 +38,15 @@ export interface TaskRunner {
   setSecret(secret: Buffer): void;
   /** The TaskManager stops: ends every task, thread and data connection. */
   close(reason: string): Promise<void>;
+}
+
+/** Answers a checkpoint trigger for an attempt not running here: not ready, so the checkpoint is retried, not failed. */
+export function declineForUnknownAttempt(jobMaster: JobMasterGateway | undefined, trigger: CheckpointTrigger): void {
+  jobMaster?.declineCheckpoint({
+    jobId: UNKNOWN_JOB,
+    attemptId: trigger.attemptId,
+    checkpointId: trigger.checkpointId,
+    reason: 'no such task on this TaskManager',
+    notReady: true,
+  });
 }

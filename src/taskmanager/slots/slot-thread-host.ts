@@ -6,7 +6,7 @@ import { detach } from '../../core/detach.js';
 import { describeError, serializeError, TsFlinkError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import { workerStack } from '../../daemon/thread-dump.js';
-import { UNKNOWN_JOB, type CheckpointTrigger } from '../../rpc/gateways/checkpoint-messages.js';
+import type { CheckpointTrigger } from '../../rpc/gateways/checkpoint-messages.js';
 import type { JobMasterGateway, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { TaskMetricsReport } from '../../rpc/gateways/task-metrics-report.js';
@@ -15,7 +15,7 @@ import { PARTITION_LOOKUP_TIMEOUT_MS } from '../network/local-input-channel.js';
 import type { DataConnectionService } from '../network/partition-request-server.js';
 import { SlotTable } from '../slot-table.js';
 import type { TaskMetricsSink } from '../task-host.js';
-import type { TaskRunner } from '../task-runner.js';
+import { declineForUnknownAttempt, type TaskRunner } from '../task-runner.js';
 import { taskNameOf } from '../task/task.js';
 import { CancellationWatchdog, type CancellationSettings } from './cancellation-watchdog.js';
 import { RELAYED_JOB_MASTER_CALLS, type FromSlot } from './slot-messages.js';
@@ -158,14 +158,7 @@ export class SlotThreadHost implements TaskRunner {
   triggerCheckpoint(trigger: CheckpointTrigger): void {
     const attempt = this.attempts.get(trigger.attemptId);
     if (attempt !== undefined) attempt.thread.post({ type: 'trigger-checkpoint', trigger });
-    else
-      this.jobMaster?.declineCheckpoint({
-        jobId: UNKNOWN_JOB,
-        attemptId: trigger.attemptId,
-        checkpointId: trigger.checkpointId,
-        reason: 'no such task on this TaskManager',
-        notReady: true,
-      });
+    else declineForUnknownAttempt(this.jobMaster, trigger);
   }
 
   notifyCheckpointComplete(attemptId: ExecutionAttemptId, checkpointId: number): void {
