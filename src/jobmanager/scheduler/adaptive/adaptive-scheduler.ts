@@ -187,6 +187,13 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
     timers.add(timer);
   }
 
+  /** Delayed state actions not yet run (of any state): zero once everything a state scheduled has happened. */
+  get pendingStateActions(): number {
+    let pending = 0;
+    for (const timers of this.stateTimers.values()) pending += timers.size;
+    return pending;
+  }
+
   get resourceWaitTimeoutMs(): number {
     return this.settings.resourceWaitTimeoutMs;
   }

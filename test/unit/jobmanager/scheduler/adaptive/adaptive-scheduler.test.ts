@@ -203,8 +203,8 @@ describe('AdaptiveScheduler in Reactive Mode', () => {
     const graph = job.scheduler.currentGraph();
     await assert.rejects(job.scheduler.stopWithSavepoint(undefined), /savepoint/i);
     await waitFor(() => job.scheduler.currentState.name === 'Executing', 'the job to execute again');
-    // Executing's entry work is due after delay 0; a timer set now fires after it.
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    // Executing's entry work is due after delay 0: wait until it has run.
+    await waitFor(() => job.scheduler.pendingStateActions === 0, "Executing's entry work to run");
     assert.equal(job.scheduler.currentGraph(), graph);
     assert.equal(tm.gateway.submitted.length, 4, 'running tasks are not submitted twice');
     assert.ok(graph!.allInState('RUNNING'));
@@ -242,8 +242,8 @@ describe('AdaptiveScheduler transitions', () => {
     job.scheduler.suspend('shutdown');
     const tm = testingTaskManager(2);
     job.slotPool.onTaskManagerRegistered(tm.taskManager);
-    // Whatever the new slots scheduled (with delay 0) has run once a timer set now fires.
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    // Whatever the new slots scheduled has run (or was dropped with its state) once no state action is pending.
+    await waitFor(() => job.scheduler.pendingStateActions === 0, 'the scheduled state actions to run');
     assert.equal(job.scheduler.currentState.name, 'Finished');
     assert.equal(job.status.status, 'CANCELED');
     assert.deepEqual(tm.gateway.submitted, []);
