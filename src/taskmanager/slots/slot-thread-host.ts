@@ -1,9 +1,8 @@
 import type { ExecutionAttemptId, JobId, ResourceId } from '../../core/ids.js';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { detach } from '../../core/detach.js';
-import { describeError, serializeError, TsFlinkError } from '../../core/errors.js';
+import { describeError, serializeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import { workerStack } from '../../daemon/thread-dump.js';
 import type { CheckpointTrigger } from '../../rpc/gateways/checkpoint-messages.js';
@@ -11,16 +10,17 @@ import type { JobMasterGateway, TaskExecutionStateUpdate } from '../../rpc/gatew
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { TaskMetricsReport } from '../../rpc/gateways/task-metrics-report.js';
 import type { FrameLink } from '../network/frame-link.js';
-import { PARTITION_LOOKUP_TIMEOUT_MS } from '../network/local-input-channel.js';
 import type { DataConnectionService } from '../network/partition-request-server.js';
 import { SlotTable } from '../slot-table.js';
 import type { TaskMetricsSink } from '../task-host.js';
 import { declineForUnknownAttempt, type TaskRunner } from '../task-runner.js';
 import { taskNameOf } from '../task/task.js';
 import { CancellationWatchdog, type CancellationSettings } from './cancellation-watchdog.js';
-import { RELAYED_JOB_MASTER_CALLS, type FromSlot } from './slot-messages.js';
+import type { FromSlot } from './slot-messages.js';
+import { relayJobMasterCall } from './job-master-relay.js';
+import { SlotLinks } from './slot-links.js';
 import { SlotRelay } from './slot-relay.js';
-import { SlotThread } from './slot-thread.js';
+import { SlotThread, threadFailure } from './slot-thread.js';
 import { SnapshotProbe } from './snapshot-probe.js';
 
 const log = getLogger('taskexecutor');
@@ -54,13 +54,6 @@ interface DeployedAttempt {
   watchdog: CancellationWatchdog | undefined;
 }
 
-/** A consumer's link to a slot whose thread does not exist yet (its tasks are still being deployed). */
-interface WaitingLink {
-  readonly jobId: JobId;
-  readonly port: MessagePort;
-  readonly timer: NodeJS.Timeout;
-}
-
 const isFinal = (state: string): boolean => state === 'FINISHED' || state === 'FAILED' || state === 'CANCELED';
 
 /**
@@ -74,9 +67,7 @@ export class SlotThreadHost implements TaskRunner {
   readonly slots: SlotTable;
   private readonly threads = new Map<number, SlotThread>();
   private readonly attempts = new Map<ExecutionAttemptId, DeployedAttempt>();
-  private readonly waitingLinks = new Map<number, WaitingLink[]>();
-  /** Relayed partition requests waiting for their producer's deployment. */
-  private readonly waitingForAttempt = new Map<string, Array<(slot: number) => void>>();
+  private readonly links = new SlotLinks();
   private readonly idleTimers = new Map<number, NodeJS.Timeout>();
   private readonly probes = new Map<string, SnapshotProbe>();
   private jobMaster: JobMasterGateway | undefined;
@@ -108,8 +99,7 @@ export class SlotThreadHost implements TaskRunner {
     this.attempts.set(tdd.attemptId, { tdd, thread, ended, end, watchdog: undefined });
     thread.attempts.add(tdd.attemptId);
     thread.post({ type: 'submit', tdd });
-    for (const located of this.waitingForAttempt.get(tdd.attemptId) ?? []) located(tdd.slotIndex);
-    this.waitingForAttempt.delete(tdd.attemptId);
+    this.links.attemptDeployed(tdd.attemptId, tdd.slotIndex);
   }
 
   cancel(attemptId: ExecutionAttemptId): Promise<void> {
@@ -181,10 +171,10 @@ export class SlotThreadHost implements TaskRunner {
 
   serveConnection(link: FrameLink): DataConnectionService {
     return new SlotRelay(link, {
-      locate: (attemptId, timeoutMs) => this.locate(attemptId, timeoutMs),
+      locate: (attemptId, timeoutMs) => this.links.locate(attemptId, this.attempts.get(attemptId)?.tdd.slotIndex, timeoutMs),
       linkTo: (slot) => {
         const thread = this.threads.get(slot);
-        return thread === undefined || thread.isRetired ? undefined : this.openLink(thread);
+        return thread === undefined || thread.isRetired ? undefined : SlotLinks.open(thread);
       },
     });
   }
@@ -227,26 +217,18 @@ export class SlotThreadHost implements TaskRunner {
     );
     this.threads.set(slot, thread);
     log.info(`Started a thread for slot ${slot} (job ${jobId}${heap === undefined ? '' : `, heap limit ${heap} MB`}).`);
-    const waiting = this.waitingLinks.get(slot) ?? [];
-    this.waitingLinks.set(
-      slot,
-      waiting.filter((link) => {
-        if (link.jobId !== jobId) return true;
-        clearTimeout(link.timer);
-        thread.post({ type: 'serve-link', port: link.port }, [link.port]);
-        return false;
-      }),
-    );
+    this.links.threadStarted(thread);
     return thread;
   }
 
   private onMessage(thread: SlotThread, message: FromSlot): void {
     switch (message.type) {
       case 'call':
-        this.relayCall(thread, message.call, message.method, message.args);
+        if (message.method === 'updateTaskExecutionState') this.onStateUpdate(message.args[0] as TaskExecutionStateUpdate);
+        relayJobMasterCall(this.jobMaster, thread, message.call, message.method, message.args);
         break;
       case 'open-link':
-        this.connectSlots(thread.jobId, message.slot, message.port);
+        this.links.connect(thread.jobId, message.slot, message.port, this.threads.get(message.slot));
         break;
       case 'canceled':
         this.attemptEnded(message.attemptId);
@@ -263,30 +245,6 @@ export class SlotThreadHost implements TaskRunner {
       case 'metrics':
         for (const counters of message.tasks) this.probes.get(counters.attemptId)?.update(message.at, counters);
         break;
-    }
-  }
-
-  /** Makes a JobMaster call for a slot thread, and answers it unless nobody waits for the answer. */
-  private relayCall(thread: SlotThread, call: number, method: string, args: readonly unknown[]): void {
-    if (!(RELAYED_JOB_MASTER_CALLS as readonly string[]).includes(method)) return;
-    if (method === 'updateTaskExecutionState') this.onStateUpdate(args[0] as TaskExecutionStateUpdate);
-    const reply = (value: unknown, error?: unknown): void => {
-      if (call === 0) return;
-      thread.post(error === undefined ? { type: 'reply', call, value } : { type: 'reply', call, error: describeError(error) });
-    };
-    const jobMaster = this.jobMaster;
-    if (jobMaster === undefined) {
-      reply(undefined, new Error('not connected to a JobManager'));
-      return;
-    }
-    try {
-      const invoke = jobMaster[method as keyof JobMasterGateway] as (...values: unknown[]) => unknown;
-      Promise.resolve(invoke.apply(jobMaster, [...args])).then(
-        (value) => reply(value),
-        (error: unknown) => reply(undefined, error),
-      );
-    } catch (error) {
-      reply(undefined, error);
     }
   }
 
@@ -320,53 +278,6 @@ export class SlotThreadHost implements TaskRunner {
     this.idleTimers.set(tdd.slotIndex, timer);
   }
 
-  /** Hands a consumer thread's port to the thread of `slot` serving the same job, once there is one. */
-  private connectSlots(jobId: JobId, slot: number, port: MessagePort): void {
-    const target = this.threads.get(slot);
-    if (target !== undefined && target.jobId === jobId && !target.isRetired) {
-      target.post({ type: 'serve-link', port }, [port]);
-      return;
-    }
-    const waiting = this.waitingLinks.get(slot) ?? [];
-    const link: WaitingLink = {
-      jobId,
-      port,
-      timer: setTimeout(() => {
-        const list = this.waitingLinks.get(slot) ?? [];
-        list.splice(list.indexOf(link), 1);
-        port.close(); // the consumer's channels fail: no producer came to this slot
-      }, PARTITION_LOOKUP_TIMEOUT_MS),
-    };
-    waiting.push(link);
-    this.waitingLinks.set(slot, waiting);
-  }
-
-  private openLink(thread: SlotThread): MessagePort {
-    const { port1, port2 } = new MessageChannel();
-    thread.post({ type: 'serve-link', port: port2 }, [port2]);
-    return port1;
-  }
-
-  private locate(attemptId: ExecutionAttemptId, timeoutMs: number): Promise<number> {
-    const attempt = this.attempts.get(attemptId);
-    if (attempt !== undefined) return Promise.resolve(attempt.tdd.slotIndex);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const list = this.waitingForAttempt.get(attemptId) ?? [];
-        list.splice(list.indexOf(located), 1);
-        if (list.length === 0) this.waitingForAttempt.delete(attemptId);
-        reject(new TsFlinkError('PARTITION_NOT_FOUND', `Partition of ${attemptId} was not produced here within ${timeoutMs} ms.`));
-      }, timeoutMs);
-      const located = (slot: number): void => {
-        clearTimeout(timer);
-        resolve(slot);
-      };
-      const list = this.waitingForAttempt.get(attemptId) ?? [];
-      list.push(located);
-      this.waitingForAttempt.set(attemptId, list);
-    });
-  }
-
   private retireInBackground(thread: SlotThread, reason: string): void {
     detach(this.retire(thread, reason), (error) =>
       log.warn(`Ending the thread of slot ${thread.slotIndex} failed: ${describeError(error)}`),
@@ -394,7 +305,12 @@ export class SlotThreadHost implements TaskRunner {
       const canceled = attempt.watchdog !== undefined;
       const update: TaskExecutionStateUpdate = canceled
         ? { jobId: attempt.tdd.jobId, attemptId, state: 'CANCELED' }
-        : { jobId: attempt.tdd.jobId, attemptId, state: 'FAILED', error: serializeError(this.threadFailure(thread, reason, error)) };
+        : {
+            jobId: attempt.tdd.jobId,
+            attemptId,
+            state: 'FAILED',
+            error: serializeError(threadFailure(thread.slotIndex, reason, error, this.settings.heapPerSlotMb)),
+          };
       log.info(`${taskNameOf(attempt.tdd)} (${attemptId}) switched to ${update.state}: its slot thread ended (${reason}).`);
       this.removeProbe(attemptId);
       this.onStateUpdate(update);
@@ -402,18 +318,6 @@ export class SlotThreadHost implements TaskRunner {
         log.debug(`Could not report ${update.state} of ${attemptId}: ${describeError(failure)}`);
       });
     }
-  }
-
-  private threadFailure(thread: SlotThread, reason: string, error: Error | undefined): Error {
-    const code = (error as { code?: string } | undefined)?.code;
-    if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      const limit = this.settings.heapPerSlotMb;
-      return new TsFlinkError(
-        'TASK_OUT_OF_MEMORY',
-        `The thread of slot ${thread.slotIndex} ran out of heap memory${limit === undefined ? '' : ` (its limit is ${limit} MB: taskmanager.memory.task.heap.size / taskmanager.numberOfTaskSlots)`}: ${reason}`,
-      );
-    }
-    return new TsFlinkError('TASK_THREAD_ENDED', `The thread of slot ${thread.slotIndex} ended: ${reason}`);
   }
 
   private removeProbe(attemptId: ExecutionAttemptId): void {

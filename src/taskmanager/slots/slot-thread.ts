@@ -1,5 +1,6 @@
 import type { ExecutionAttemptId, JobId } from '../../core/ids.js';
 import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
+import { TsFlinkError } from '../../core/errors.js';
 import type { FromSlot, SlotThreadData, ToSlot } from './slot-messages.js';
 
 /** What a slot thread tells the host that started it. */
@@ -76,4 +77,15 @@ export class SlotThread {
     this.retiring ??= this.worker.terminate().then(() => undefined);
     return this.retiring;
   }
+}
+
+/** Why the tasks of a thread that ended on its own failed: out of its heap, or any other end. */
+export function threadFailure(slotIndex: number, reason: string, error: Error | undefined, heapLimitMb: number | undefined): Error {
+  if ((error as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new TsFlinkError(
+      'TASK_OUT_OF_MEMORY',
+      `The thread of slot ${slotIndex} ran out of heap memory${heapLimitMb === undefined ? '' : ` (its limit is ${heapLimitMb} MB: taskmanager.memory.task.heap.size / taskmanager.numberOfTaskSlots)`}: ${reason}`,
+    );
+  }
+  return new TsFlinkError('TASK_THREAD_ENDED', `The thread of slot ${slotIndex} ended: ${reason}`);
 }
