@@ -34,6 +34,12 @@ export const TEST_TOOLS: readonly TestTool[] = [
     present: () => existsSync('/usr/bin/prometheus'),
     testFiles: ['e2e/prometheus', 'unit/metrics/prometheus-reporter'],
   },
+  {
+    pkg: 'openssl',
+    purpose: 'the TLS tests, which make their own certificates',
+    present: () => existsSync('/usr/bin/openssl'),
+    testFiles: ['unit/security', 'e2e/rest-tls', 'e2e/multi-host'],
+  },
 ];
 
 function onPath(command: string): boolean {

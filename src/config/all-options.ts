@@ -13,6 +13,7 @@ import { PIPELINE_OPTIONS } from './options/pipeline-options.js';
 import { REST_OPTIONS } from './options/rest-options.js';
 import { RESTART_OPTIONS } from './options/restart-options.js';
 import { SCHEDULER_OPTIONS } from './options/scheduler-options.js';
+import { SECURITY_OPTIONS } from './options/security-options.js';
 import { STATE_OPTIONS } from './options/state-options.js';
 import { TASK_MANAGER_OPTIONS } from './options/taskmanager-options.js';
 import { WEB_OPTIONS } from './options/web-options.js';
@@ -31,6 +32,7 @@ export const ALL_OPTION_GROUPS: readonly OptionGroup[] = [
   RESTART_OPTIONS,
   HIGH_AVAILABILITY_OPTIONS,
   REST_OPTIONS,
+  SECURITY_OPTIONS,
   WEB_OPTIONS,
   METRICS_OPTIONS,
   DEPLOYMENT_OPTIONS,

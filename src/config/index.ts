@@ -33,3 +33,4 @@ export * from './options/restart-options.js';
 export * from './options/metrics-options.js';
 export * from './options/high-availability-options.js';
 export * from './options/deployment-options.js';
+export * from './options/security-options.js';
