@@ -11,7 +11,9 @@ describe('the option table', () => {
   it('aggregates every exported option constant', () => {
     // A family of options may be exported as one record (the keystore options of internal and REST TLS).
     const exported = (Object.values(config) as unknown[])
-      .flatMap((value) => (isOption(value) || typeof value !== 'object' || value === null ? [value] : Object.values(value)))
+      .flatMap((value) =>
+        isOption(value) || typeof value !== 'object' || value === null || Array.isArray(value) ? [value] : Object.values(value),
+      )
       .filter(isOption);
     const tabled = new Set<AnyOption>([...ALL_OPTIONS, ...PATTERN_OPTIONS]);
     for (const option of exported) assert.ok(tabled.has(option), option.kind === 'option' ? option.key : option.pattern);
