@@ -40,6 +40,24 @@ export const TEST_TOOLS: readonly TestTool[] = [
     present: () => existsSync('/usr/bin/openssl'),
     testFiles: ['unit/security', 'e2e/rest-tls', 'e2e/multi-host'],
   },
+  {
+    pkg: 'tcpdump',
+    purpose: 'the multi-host tests, which listen to the wire for plaintext',
+    present: () => existsSync('/usr/bin/tcpdump') || existsSync('/usr/sbin/tcpdump'),
+    testFiles: ['e2e/multi-host'],
+  },
+  {
+    pkg: 'nftables',
+    purpose: 'the multi-host tests, which drop packets at random where the kernel has no netem',
+    present: () => existsSync('/usr/sbin/nft'),
+    testFiles: ['e2e/multi-host'],
+  },
+  {
+    pkg: 'iproute2',
+    purpose: 'the multi-host tests, which build hosts from network namespaces',
+    present: () => existsSync('/usr/sbin/ip') || existsSync('/usr/bin/ip') || existsSync('/sbin/ip'),
+    testFiles: ['e2e/multi-host'],
+  },
 ];
 
 function onPath(command: string): boolean {

@@ -3,6 +3,8 @@ import { logLoadedConfiguration } from '../config/index.js';
 import { ENV_LOG_LEVEL } from '../config/options/env-options.js';
 import { reportReadiness } from '../daemon/readiness.js';
 import { ClusterEntrypoint } from '../jobmanager/cluster-entrypoint.js';
+import { logClusterNetwork } from '../rpc/cluster-network.js';
+import { clusterSecret } from '../rpc/cluster-secret.js';
 import type { EntrypointArguments } from './entrypoint-arguments.js';
 import { runApplication } from './application-mode.js';
 import { checkClusterKind } from './cluster-kind-check.js';
@@ -26,8 +28,10 @@ export async function runJobManager(mode: JobManagerMode, args: EntrypointArgume
   setupLogging(configuration.get(ENV_LOG_LEVEL));
   log.info(`Starting ${ENTRYPOINT_NAMES[mode]} (tsflink, Node ${process.version}, pid ${process.pid}).`);
   logLoadedConfiguration(loaded, log);
+  logClusterNetwork(loaded.network, log);
   checkClusterKind(mode, configuration);
-  const cluster = new ClusterEntrypoint(configuration, loaded.runtime, mode);
+  const secret = clusterSecret(configuration, loaded.network, loaded.runtime, 'jobmanager')();
+  const cluster = new ClusterEntrypoint(configuration, loaded.runtime, mode, { network: loaded.network, secret });
   installShutdownHandlers(async (reason) => {
     await cluster.shutdown(reason);
     log.info(`Terminating cluster entrypoint process ${ENTRYPOINT_NAMES[mode]} with exit code 0.`);

@@ -15,7 +15,8 @@ import {
   TASK_MANAGER_SLOT_THREADS,
 } from '../config/options/taskmanager-options.js';
 import { reportReadiness } from '../daemon/readiness.js';
-import { taskManagerDataAddress } from '../rpc/cluster-runtime.js';
+import { logClusterNetwork } from '../rpc/cluster-network.js';
+import { clusterSecret } from '../rpc/cluster-secret.js';
 import { deriveMemoryConfiguration } from '../taskmanager/memory-configuration.js';
 import { TaskExecutor } from '../taskmanager/task-executor.js';
 import { startMetricReporters } from '../metrics/metric-reporters.js';
@@ -33,6 +34,7 @@ export async function runTaskManager(args: EntrypointArguments): Promise<void> {
   setupLogging(configuration.get(ENV_LOG_LEVEL));
   log.info(`Starting TaskManagerRunner (tsflink, Node ${process.version}, pid ${process.pid}).`);
   logLoadedConfiguration(loaded, log);
+  logClusterNetwork(loaded.network, log);
   const host = configuration.get(TASK_MANAGER_HOST) ?? hostname();
   const resourceId = resourceIdOf(configuration.get(TASK_MANAGER_RESOURCE_ID) ?? `${host}:${process.pid}-${randomHex(3)}`);
   const taskExecutor = new TaskExecutor(
@@ -41,7 +43,8 @@ export async function runTaskManager(args: EntrypointArguments): Promise<void> {
       host,
       numberOfSlots: configuration.get(TASK_MANAGER_NUM_TASK_SLOTS),
       runtime: loaded.runtime,
-      dataAddress: taskManagerDataAddress(loaded.runtime, resourceId),
+      network: loaded.network,
+      secret: clusterSecret(configuration, loaded.network, loaded.runtime, 'taskmanager'),
       connector: {
         initialBackoffMs: configuration.get(CLUSTER_REGISTRATION_INITIAL_TIMEOUT),
         maxBackoffMs: configuration.get(CLUSTER_REGISTRATION_MAX_TIMEOUT),

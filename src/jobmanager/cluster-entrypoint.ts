@@ -7,10 +7,12 @@ import { getLogger } from '../core/logging.js';
 import { Configuration } from '../config/configuration.js';
 import { TMP_DIRS } from '../config/options/core-options.js';
 import { HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT } from '../config/options/heartbeat-options.js';
-import { REST_BIND_ADDRESS, REST_BIND_PORT, REST_SERVER_MAX_CONTENT_LENGTH } from '../config/options/rest-options.js';
+import { JOB_MANAGER_RPC_ADDRESS } from '../config/options/jobmanager-options.js';
+import { REST_ADDRESS, REST_BIND_ADDRESS, REST_BIND_PORT, REST_SERVER_MAX_CONTENT_LENGTH } from '../config/options/rest-options.js';
 import { WEB_ACCESS_CONTROL_ALLOW_ORIGIN, WEB_SUBMIT_ENABLE, WEB_TMP_DIR, WEB_UPLOAD_DIR } from '../config/options/web-options.js';
 import { formatAddress } from '../rpc/address.js';
-import { loadOrCreateSecret, removeJobManagerInfo, writeJobManagerInfo, type ClusterRuntime } from '../rpc/cluster-runtime.js';
+import type { ClusterNetwork } from '../rpc/cluster-network.js';
+import { ensurePrivateDirectory, removeJobManagerInfo, writeJobManagerInfo, type ClusterRuntime } from '../rpc/cluster-runtime.js';
 import { RpcDispatcher } from '../rpc/gateway.js';
 import type { RpcConnection } from '../rpc/rpc-connection.js';
 import { RpcServer } from '../rpc/rpc-server.js';
@@ -35,8 +37,8 @@ export interface StartedJobManager {
 }
 
 /**
- * The JobManager process's components, started in order and stopped in reverse: the RPC endpoint
- * on the cluster's Unix socket, the ResourceManager and slot pool, the Dispatcher with its
+ * The JobManager process's components, started in order and stopped in reverse: the RPC endpoints
+ * (the cluster's Unix socket, and TCP when the cluster spans hosts), the ResourceManager and slot pool, the Dispatcher with its
  * JobMasters, and the REST endpoint with the web UI.
  */
 export class ClusterEntrypoint {
@@ -51,7 +53,7 @@ export class ClusterEntrypoint {
   /** Uploaded jars, on a session cluster that accepts them (web.submit.enable). */
   readonly jars: JarStore | undefined;
   private restUrl = '';
-  private rpcServer: RpcServer | undefined;
+  private readonly rpcServers: RpcServer[] = [];
   private restServer: RestServer | undefined;
   private reporters: MetricReporters | undefined;
 
@@ -59,7 +61,9 @@ export class ClusterEntrypoint {
     private readonly configuration: Configuration,
     private readonly runtime: ClusterRuntime,
     /** A session cluster takes jobs through REST; an application cluster runs its one job. */
-    readonly mode: 'session' | 'application' = 'session',
+    readonly mode: 'session' | 'application',
+    /** The endpoints to listen on and the secret peers must prove. */
+    private readonly endpoints: { readonly network: ClusterNetwork; readonly secret: Buffer },
   ) {
     this.resourceManager = new ResourceManager({
       jobManagerId: this.jobManagerId,
@@ -83,16 +87,27 @@ export class ClusterEntrypoint {
   }
 
   async start(): Promise<StartedJobManager> {
-    const secret = loadOrCreateSecret(this.runtime);
-    this.rpcServer = new RpcServer(this.runtime.jobManagerAddress, secret, { role: 'jobmanager', id: this.jobManagerId }, (c) =>
-      this.onConnection(c),
-    );
-    await this.rpcServer.start();
-    log.info(`RPC endpoint listening at ${formatAddress(this.runtime.jobManagerAddress)}.`);
+    const { network, secret } = this.endpoints;
+    ensurePrivateDirectory(this.runtime.dir);
+    const bound: string[] = [];
+    for (const endpoint of network.jobManagerEndpoints) {
+      const server = new RpcServer(
+        endpoint,
+        secret,
+        { role: 'jobmanager', id: this.jobManagerId },
+        (c) => this.onConnection(c),
+        network.security,
+      );
+      this.rpcServers.push(server);
+      const address = formatAddress(await server.start());
+      const tls = endpoint.kind === 'tcp' && network.security.tls !== undefined ? ' (TLS)' : '';
+      log.info(`RPC endpoint listening at ${address}${tls}.`);
+      bound.push(address);
+    }
     this.reporters = await startMetricReporters(this.configuration, this.metricRegistry);
     const restUrl = await this.startRest();
     writeJobManagerInfo(this.runtime, { pid: process.pid, restUrl, startedAt: Date.now() });
-    return { restUrl, rpcAddress: formatAddress(this.runtime.jobManagerAddress) };
+    return { restUrl, rpcAddress: bound.join(', ') };
   }
 
   async shutdown(reason: string): Promise<void> {
@@ -101,7 +116,7 @@ export class ClusterEntrypoint {
     this.dispatcher.suspendAll(reason);
     await this.restServer?.stop();
     this.resourceManager.shutdown();
-    await this.rpcServer?.stop();
+    await Promise.all(this.rpcServers.map((server) => server.stop()));
     await this.reporters?.close();
     rmSync(this.workDir, { recursive: true, force: true });
     // A directory of our own making goes with us, as Flink's does; a configured web.upload.dir is the user's.
@@ -141,7 +156,8 @@ export class ClusterEntrypoint {
       try {
         const actual = await server.start();
         this.restServer = server;
-        const url = `http://${bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress}:${actual}`;
+        const host = advertisedRestHost(this.configuration, bindAddress);
+        const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
         this.restUrl = url;
         log.info(`Rest endpoint listening at ${bindAddress}:${actual}`);
         log.info(`Web frontend listening at ${url}.`);
@@ -155,4 +171,14 @@ export class ClusterEntrypoint {
       { cause: lastError },
     );
   }
+}
+
+/**
+ * The host clients are told to use: rest.address (or jobmanager.rpc.address), as in Flink; the bind
+ * address only when neither is set and it is not a wildcard, which no client can dial.
+ */
+function advertisedRestHost(configuration: Configuration, bindAddress: string): string {
+  const configured = configuration.get(REST_ADDRESS);
+  if (configured !== undefined && configured !== '') return configured;
+  return bindAddress === '0.0.0.0' || bindAddress === '::' ? JOB_MANAGER_RPC_ADDRESS.defaultValue : bindAddress;
 }

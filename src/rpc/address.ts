@@ -11,12 +11,17 @@ export const MAX_UNIX_SOCKET_PATH_BYTES = 107;
 export function parseAddress(text: string): EndpointAddress {
   if (text.startsWith('unix:')) return { kind: 'unix', path: text.slice('unix:'.length) };
   const match = /^(.+):(\d{1,5})$/.exec(text);
-  if (match !== null && Number(match[2]) <= 65535) return { kind: 'tcp', host: match[1]!, port: Number(match[2]) };
+  // An IPv6 host is written in brackets to keep its colons apart from the port's.
+  if (match !== null && Number(match[2]) <= 65535)
+    return { kind: 'tcp', host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port: Number(match[2]) };
   throw new UsageError(`Invalid endpoint address '${text}': expected 'unix:/path/to/socket' or 'host:port'.`);
 }
 
 export function formatAddress(address: EndpointAddress): string {
-  return address.kind === 'unix' ? `unix:${address.path}` : `${address.host}:${address.port}`;
+  if (address.kind === 'unix') return `unix:${address.path}`;
+  return address.host.includes(':') && !address.host.startsWith('[')
+    ? `[${address.host}]:${address.port}`
+    : `${address.host}:${address.port}`;
 }
 
 /** Options for net.connect / server.listen. */

@@ -1,31 +1,23 @@
-import { connect } from 'node:net';
 import { RpcError } from '../core/errors.js';
-import { formatAddress, toNetOptions, type EndpointAddress } from './address.js';
+import type { EndpointAddress } from './address.js';
 import { initiateHandshake } from './handshake.js';
 import { RpcConnection, type PeerInfo } from './rpc-connection.js';
+import { dialStream, type StreamSecurity } from './stream-transport.js';
 
-/** Connects to an endpoint and authenticates with the cluster secret; rejects with an RpcError. */
-export function connectRpc(address: EndpointAddress, secret: Buffer, self: PeerInfo, connectTimeoutMs = 5000): Promise<RpcConnection> {
-  return new Promise<RpcConnection>((resolve, reject) => {
-    const socket = connect(toNetOptions(address));
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new RpcError('RPC_TIMEOUT', `could not connect to ${formatAddress(address)} within ${connectTimeoutMs} ms`));
-    }, connectTimeoutMs);
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(new RpcError('RPC_CLOSED', `cannot connect to ${formatAddress(address)}: ${error.code ?? error.message}`, { cause: error }));
-    });
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      initiateHandshake(socket, secret, self).then(
-        ({ peer, decoder }) => resolve(new RpcConnection(socket, decoder, peer)),
-        (error: unknown) => {
-          socket.destroy();
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
-  });
+/** Connects to an endpoint (TLS on TCP when `security` has it) and authenticates with the cluster secret; rejects with an RpcError. */
+export async function connectRpc(
+  address: EndpointAddress,
+  secret: Buffer,
+  self: PeerInfo,
+  connectTimeoutMs = 5000,
+  security: StreamSecurity = {},
+): Promise<RpcConnection> {
+  const socket = await dialStream(address, security, connectTimeoutMs);
+  try {
+    const { peer, decoder } = await initiateHandshake(socket, secret, self);
+    return new RpcConnection(socket, decoder, peer);
+  } catch (error) {
+    socket.destroy();
+    throw error instanceof Error ? error : new RpcError('RPC_PROTOCOL', String(error));
+  }
 }

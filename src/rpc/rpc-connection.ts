@@ -63,6 +63,11 @@ export class RpcConnection extends EventEmitter {
     this.handler = handler;
   }
 
+  /** This end's address on the socket: on TCP, the address the peer sees this host at. */
+  get localAddress(): string | undefined {
+    return this.socket.localAddress;
+  }
+
   get isClosed(): boolean {
     return this.closeReason !== undefined;
   }

@@ -1,10 +1,11 @@
-import { chmodSync, existsSync, lstatSync, unlinkSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { existsSync, lstatSync, unlinkSync } from 'node:fs';
+import { connect, type Server, type Socket } from 'node:net';
 import { TsFlinkError, describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
-import { MAX_UNIX_SOCKET_PATH_BYTES, formatAddress, toNetOptions, type EndpointAddress } from './address.js';
+import { MAX_UNIX_SOCKET_PATH_BYTES, formatAddress, type EndpointAddress } from './address.js';
 import { acceptHandshake } from './handshake.js';
 import { RpcConnection, type PeerInfo } from './rpc-connection.js';
+import { listenStream, type StreamSecurity } from './stream-transport.js';
 
 const log = getLogger('rpc');
 
@@ -30,7 +31,7 @@ export function checkSocketPath(path: string): void {
 }
 
 /**
- * Accepts connections on a Unix socket (or TCP), authenticates each with the cluster secret and
+ * Accepts connections on a Unix socket (or TCP, with TLS when it is on), authenticates each with the cluster secret and
  * hands authenticated ones to the listener. Strangers and garbage only ever cost one closed socket.
  */
 export class RpcServer {
@@ -42,24 +43,30 @@ export class RpcServer {
     private readonly secret: Buffer,
     private readonly self: PeerInfo,
     private readonly onConnection: ConnectionListener,
+    private readonly security: StreamSecurity = {},
   ) {}
 
   /** Starts listening; for a Unix socket, replaces a stale socket file left by a dead process. */
   async start(): Promise<EndpointAddress> {
     if (this.address.kind === 'unix') await prepareUnixPath(this.address.path);
-    const server = createServer((socket) => this.accept(socket));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error) =>
-        reject(new EndpointBindError(`Cannot listen at ${formatAddress(this.address)}: ${error.message}`, { cause: error })),
+    try {
+      const { server, bound } = await listenStream(
+        this.address,
+        this.security,
+        (socket) => this.accept(socket),
+        (reason) => log.warn(`Refused a connection at ${formatAddress(this.address)}: ${reason}`),
       );
-      server.listen(toNetOptions(this.address), () => resolve());
-    });
-    if (this.address.kind === 'unix') chmodSync(this.address.path, 0o600);
-    const bound = server.address();
-    return this.address.kind === 'tcp' && bound !== null && typeof bound === 'object'
-      ? { kind: 'tcp', host: this.address.host, port: bound.port }
-      : this.address;
+      this.server = server;
+      server.on('connection', (socket: Socket) => this.track(socket));
+      return bound;
+    } catch (error) {
+      throw new EndpointBindError(`Cannot listen at ${formatAddress(this.address)}: ${(error as Error).message}`, {
+        cause: error,
+        ...(this.address.kind === 'tcp'
+          ? { suggestion: 'Another process may hold the port; choose another with jobmanager.rpc.port.' }
+          : {}),
+      });
+    }
   }
 
   async stop(): Promise<void> {
@@ -69,9 +76,14 @@ export class RpcServer {
     if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private accept(socket: Socket): void {
+  /** Every raw connection is tracked, so stop() also ends those still in a TLS handshake. */
+  private track(socket: Socket): void {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => undefined);
+  }
+
+  private accept(socket: Socket): void {
     socket.on('error', () => undefined);
     acceptHandshake(socket, this.secret, this.self).then(
       ({ peer, decoder }) => {

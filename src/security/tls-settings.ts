@@ -11,14 +11,8 @@ import {
   SSL_VERIFY_HOSTNAME,
 } from '../config/options/security-options.js';
 import { TsFlinkError } from '../core/errors.js';
+import type { InternalTls } from './internal-tls.js';
 import { loadKeyStore, loadTrustStore, type StoreSpec } from './key-stores.js';
-
-/** How both ends of an internal connection over TCP set up TLS: always mutual, as Flink's internal SSL is. */
-export interface InternalTls {
-  readonly server: TlsOptions;
-  readonly client: ConnectionOptions;
-  readonly handshakeTimeoutMs: number;
-}
 
 type Stores = typeof SSL_INTERNAL;
 
@@ -45,13 +39,9 @@ function storeSpec(configuration: Configuration, stores: Stores, kind: 'keystore
 export function internalTls(configuration: Configuration): InternalTls | undefined {
   if (!configuration.get(SSL_INTERNAL_ENABLED)) return undefined;
   const because = 'security.ssl.internal.enabled';
-  const key = loadKeyStore(storeSpec(configuration, SSL_INTERNAL, 'keystore', because));
-  const ca = loadTrustStore(storeSpec(configuration, SSL_INTERNAL, 'truststore', because));
-  const common = { ...key, ca, minVersion: 'TLSv1.2' as const };
   return {
-    server: { ...common, requestCert: true, rejectUnauthorized: true },
-    // Internal certificates are shared by the cluster's hosts, so the peer's name is not checked, as in Flink.
-    client: { ...common, rejectUnauthorized: true, checkServerIdentity: () => undefined },
+    key: loadKeyStore(storeSpec(configuration, SSL_INTERNAL, 'keystore', because)),
+    ca: loadTrustStore(storeSpec(configuration, SSL_INTERNAL, 'truststore', because)),
     handshakeTimeoutMs: configuration.get(SSL_INTERNAL_HANDSHAKE_TIMEOUT),
   };
 }

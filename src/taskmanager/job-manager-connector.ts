@@ -5,7 +5,11 @@ import { getLogger } from '../core/logging.js';
 import { HeartbeatManager } from '../heartbeat/heartbeat-manager.js';
 import type { HeartbeatListener } from '../heartbeat/heartbeat-listener.js';
 import { formatAddress } from '../rpc/address.js';
-import { ensurePrivateDirectory, readSecret, type ClusterRuntime } from '../rpc/cluster-runtime.js';
+import type { ResourceId } from '../core/ids.js';
+import type { EndpointAddress } from '../rpc/address.js';
+import { ensurePrivateDirectory } from '../rpc/cluster-runtime.js';
+import type { SecretSource } from '../rpc/cluster-secret.js';
+import type { StreamSecurity } from '../rpc/stream-transport.js';
 import { createGatewayProxy, RpcDispatcher } from '../rpc/gateway.js';
 import { RESOURCE_MANAGER_GATEWAY, type ResourceManagerGateway } from '../rpc/gateways/resource-manager-gateway.js';
 import type {
@@ -26,8 +30,19 @@ export interface ConnectorSettings {
   readonly registrationTimeoutMs: number;
 }
 
+/** The JobManager to register with: where it is, how to reach it, and the secret to prove. */
+export interface JobManagerTarget {
+  readonly address: EndpointAddress;
+  readonly security: StreamSecurity;
+  readonly secret: SecretSource;
+  /** The cluster's private runtime directory, where a local JobManager's socket appears. */
+  readonly runtimeDir: string;
+}
+
 /** What the TaskExecutor does around the connection's life. */
 export interface ConnectorCallbacks {
+  /** What to register with, once the connection's local address (how the JobManager sees this host) is known. */
+  registration(localAddress: string | undefined): TaskExecutorRegistration;
   /** Gets ready to be deployed to (e.g. starts the data endpoint) once the secret is known. */
   beforeRegistration(secret: Buffer): Promise<void>;
   /** Fills the dispatcher with the TaskExecutor's gateway before registering on `connection`. */
@@ -59,8 +74,8 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
   private stopped = false;
 
   constructor(
-    private readonly runtime: ClusterRuntime,
-    private readonly registration: TaskExecutorRegistration,
+    private readonly target: JobManagerTarget,
+    private readonly resourceId: ResourceId,
     private readonly settings: ConnectorSettings,
     private readonly callbacks: ConnectorCallbacks,
   ) {
@@ -99,13 +114,13 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
     this.heartbeats?.stop();
     const resourceManager = this.resourceManager;
     if (resourceManager !== undefined) {
-      await resourceManager.disconnectTaskManager(this.registration.resourceId, reason).catch(() => undefined);
+      await resourceManager.disconnectTaskManager(this.resourceId, reason).catch(() => undefined);
     }
     this.connection?.close(reason);
   }
 
   notifyHeartbeatTimeout(): void {
-    log.warn(`The heartbeat of JobManager ${formatAddress(this.runtime.jobManagerAddress)} timed out; reconnecting.`);
+    log.warn(`The heartbeat of JobManager ${formatAddress(this.target.address)} timed out; reconnecting.`);
     this.reconnect('JobManager heartbeat timed out');
   }
 
@@ -132,7 +147,7 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
     } catch (error) {
       const reason = describeError(error);
       if (this.attempts === 1) this.callbacks.onFirstAttemptFailed(reason);
-      log.debug(`Registration attempt ${this.attempts} at ${formatAddress(this.runtime.jobManagerAddress)} failed: ${reason}`);
+      log.debug(`Registration attempt ${this.attempts} at ${formatAddress(this.target.address)} failed: ${reason}`);
       this.scheduleRetry();
     } finally {
       this.attempting = false;
@@ -140,9 +155,15 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
   }
 
   private async connectAndRegister(): Promise<void> {
-    const secret = readSecret(this.runtime);
+    const secret = this.target.secret();
     await this.callbacks.beforeRegistration(secret);
-    const connection = await connectRpc(this.runtime.jobManagerAddress, secret, { role: 'taskmanager', id: this.registration.resourceId });
+    const connection = await connectRpc(
+      this.target.address,
+      secret,
+      { role: 'taskmanager', id: this.resourceId },
+      5000,
+      this.target.security,
+    );
     if (this.stopped) {
       connection.close('stopping');
       return;
@@ -151,7 +172,7 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
     this.callbacks.serve(connection, dispatcher);
     connection.setHandler(dispatcher);
     const resourceManager = createGatewayProxy(connection, RESOURCE_MANAGER_GATEWAY);
-    const response = await resourceManager.registerTaskExecutor(this.registration);
+    const response = await resourceManager.registerTaskExecutor(this.callbacks.registration(connection.localAddress));
     if (response.status !== 'accepted') {
       connection.close('registration rejected');
       throw new Error(`registration rejected: ${response.reason}`);
@@ -159,7 +180,7 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
     this.connection = connection;
     this.resourceManager = resourceManager;
     clearTimeout(this.deadline);
-    const ownId = this.registration.resourceId;
+    const ownId = this.resourceId;
     this.heartbeats = new HeartbeatManager(ownId, this, response.heartbeatTimeoutMs);
     this.heartbeats.monitorTarget(response.jobManagerId, {
       requestHeartbeat: () => undefined,
@@ -168,7 +189,7 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
     });
     connection.on('close', (why: string) => this.onClosed(connection, why));
     log.info(
-      `Successful registration at resource manager ${formatAddress(this.runtime.jobManagerAddress)} under registration id ${response.registrationId}.`,
+      `Successful registration at resource manager ${formatAddress(this.target.address)} under registration id ${response.registrationId}.`,
     );
     this.callbacks.onRegistered(connection, resourceManager);
   }
@@ -201,10 +222,11 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
 
   /** A JobManager that (re)starts creates its socket; trying at once beats waiting out the backoff. */
   private watchRuntimeDir(): void {
+    if (this.target.address.kind !== 'unix') return;
     try {
       // A TaskManager started first creates the private dir itself, so it sees its JobManager's socket appear.
-      ensurePrivateDirectory(this.runtime.dir);
-      this.watcher = watch(this.runtime.dir, (_event, file) => {
+      ensurePrivateDirectory(this.target.runtimeDir);
+      this.watcher = watch(this.target.runtimeDir, (_event, file) => {
         if (file === 'jm.sock' && !this.isRegistered && !this.attempting) this.scheduleRetry(10);
       });
       this.watcher.on('error', () => this.watcher?.close());

@@ -7,6 +7,9 @@ import type { LogChunk, LogFileInfo } from '../rpc/gateways/log-files.js';
 import { join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
+import type { ClusterNetwork } from '../rpc/cluster-network.js';
+import type { SecretSource } from '../rpc/cluster-secret.js';
+import type { TaskExecutorRegistration } from '../rpc/gateways/task-executor-registration.js';
 import { formatAddress, type EndpointAddress } from '../rpc/address.js';
 import { ensurePrivateDirectory, type ClusterRuntime } from '../rpc/cluster-runtime.js';
 import { createGatewayProxy, type RpcDispatcher } from '../rpc/gateway.js';
@@ -48,7 +51,9 @@ export interface TaskExecutorSettings {
   readonly host: string;
   readonly numberOfSlots: number;
   readonly runtime: ClusterRuntime;
-  readonly dataAddress: EndpointAddress;
+  /** How this TaskManager reaches the JobManager and serves data: Unix sockets, or TCP with or without TLS. */
+  readonly network: ClusterNetwork;
+  readonly secret: SecretSource;
   readonly connector: ConnectorSettings;
   readonly memoryConfiguration: TaskExecutorMemoryConfiguration;
   /** taskmanager.network.max-frame-size: the largest data frame sent or accepted. */
@@ -85,7 +90,8 @@ export class TaskExecutor implements TaskExecutorGateway {
   readonly metrics: TaskManagerMetrics;
   private readonly workDir: string;
   private secret: Buffer | undefined;
-  private dataServerStarted = false;
+  /** The data endpoint's bound address, once it listens (the port, when taskmanager.data.port is 0). */
+  private dataBound: EndpointAddress | undefined;
   private registeredOnce = false;
   /** This TaskManager's log directory, which the JobManager relays to REST (/taskmanagers/:id/logs). */
   private readonly logs = LogDirectory.ofProcess();
@@ -96,12 +102,14 @@ export class TaskExecutor implements TaskExecutorGateway {
   ) {
     const secret = (): Buffer => this.secret ?? Buffer.alloc(32);
     const maxDataFrameBytes = settings.maxDataFrameBytes ?? MAX_DATA_FRAME_BYTES;
+    const security = settings.network.security;
     this.dataServer = new DataServer(
-      settings.dataAddress,
+      settings.network.dataEndpoint(settings.resourceId),
       secret,
       settings.resourceId,
       (link) => this.host.serveConnection(link),
       maxDataFrameBytes,
+      security,
     );
     this.workDir = join(settings.runtime.dir, `tm-${settings.resourceId.replace(/[^A-Za-z0-9]/g, '_')}`);
     this.metrics = new TaskManagerMetrics({
@@ -119,7 +127,7 @@ export class TaskExecutor implements TaskExecutorGateway {
         ? new TaskHost({
             resourceId: settings.resourceId,
             partitions: new PartitionManager(),
-            dataClient: new DataClient(socketOpener(secret, settings.resourceId, maxDataFrameBytes)),
+            dataClient: new DataClient(socketOpener(secret, settings.resourceId, maxDataFrameBytes, security)),
             workDir: this.workDir,
             numberOfSlots: settings.numberOfSlots,
             metrics: this.metrics,
@@ -132,23 +140,17 @@ export class TaskExecutor implements TaskExecutorGateway {
             maxDataFrameBytes,
             logLevel: threads.logLevel,
             secret,
+            tls: security.tls,
             cancellation: threads.cancellation,
             heapPerSlotMb: threads.heapPerSlotMb,
             metrics: this.metrics,
           });
     this.connector = new JobManagerConnector(
-      settings.runtime,
-      {
-        resourceId: settings.resourceId,
-        dataAddress: formatAddress(settings.dataAddress),
-        numberOfSlots: settings.numberOfSlots,
-        pid: process.pid,
-        host: settings.host,
-        hardware: describeHardware(),
-        memoryConfiguration: settings.memoryConfiguration,
-      },
+      { address: settings.network.jobManagerAddress, security, secret: settings.secret, runtimeDir: settings.runtime.dir },
+      settings.resourceId,
       settings.connector,
       {
+        registration: (localAddress) => this.registration(localAddress),
         beforeRegistration: (value) => this.prepare(value),
         serve: (connection, dispatcher) => this.serve(connection, dispatcher),
         onRegistered: () => this.onRegistered(),
@@ -166,7 +168,7 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   start(): void {
     log.info(
-      `Starting TaskExecutor ${this.settings.resourceId} with ${this.settings.numberOfSlots} slot(s); JobManager at ${formatAddress(this.settings.runtime.jobManagerAddress)}.`,
+      `Starting TaskExecutor ${this.settings.resourceId} with ${this.settings.numberOfSlots} slot(s); JobManager at ${formatAddress(this.settings.network.jobManagerAddress)}.`,
     );
     this.connector.start();
     this.metrics.start();
@@ -234,11 +236,30 @@ export class TaskExecutor implements TaskExecutorGateway {
   private async prepare(secret: Buffer): Promise<void> {
     this.secret = secret;
     this.host.setSecret(secret);
-    if (this.dataServerStarted) return;
+    if (this.dataBound !== undefined) return;
     ensurePrivateDirectory(this.settings.runtime.dir);
     mkdirSync(this.workDir, { recursive: true, mode: 0o700 });
-    await this.dataServer.start();
-    this.dataServerStarted = true;
+    this.dataBound = await this.dataServer.start();
+  }
+
+  /**
+   * What the JobManager is told. Over TCP, other TaskManagers reach this one at taskmanager.host,
+   * or else at the address this host has on its connection to the JobManager: the one interface
+   * the cluster is known to reach, as Flink's TaskManager finds its address.
+   */
+  private registration(localAddress: string | undefined): TaskExecutorRegistration {
+    const bound = this.dataBound!;
+    const advertised = this.settings.network.taskManagerHost ?? reachableHost(localAddress) ?? this.settings.host;
+    const dataAddress: EndpointAddress = bound.kind === 'tcp' ? { kind: 'tcp', host: advertised, port: bound.port } : bound;
+    return {
+      resourceId: this.settings.resourceId,
+      dataAddress: formatAddress(dataAddress),
+      numberOfSlots: this.settings.numberOfSlots,
+      pid: process.pid,
+      host: bound.kind === 'tcp' ? advertised : this.settings.host,
+      hardware: describeHardware(),
+      memoryConfiguration: this.settings.memoryConfiguration,
+    };
   }
 
   private serve(connection: RpcConnection, dispatcher: RpcDispatcher): void {
@@ -263,4 +284,11 @@ export class TaskExecutor implements TaskExecutorGateway {
   private heartbeatPayload(): TaskExecutorHeartbeatPayload {
     return { slots: this.host.slots.report(), runningAttempts: this.host.runningAttempts, process: this.stats.sample() };
   }
+}
+
+/** A TCP connection's local address as others can dial it; undefined for a Unix socket. IPv6 goes in brackets for host:port. */
+function reachableHost(localAddress: string | undefined): string | undefined {
+  if (localAddress === undefined || localAddress === '') return undefined;
+  const bare = localAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  return bare.includes(':') ? `[${bare}]` : bare;
 }

@@ -12,7 +12,7 @@ export const JOB_MANAGER_RPC_PORT = intOption('jobmanager.rpc.port', {
   description: "Port of the JobManager's RPC endpoint.",
   default: 6123,
   check: portNumber,
-  note: "tsflink's RPC runs on a Unix socket in a private runtime directory; the port is accepted and reported but not bound.",
+  note: 'Bound when the cluster talks over TCP (see cluster.transport); on one host RPC runs on a Unix socket in a private runtime directory instead.',
 });
 
 export const JOB_MANAGER_BIND_HOST = stringOption('jobmanager.bind-host', {

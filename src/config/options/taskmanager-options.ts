@@ -1,5 +1,5 @@
 import type { OptionGroup } from '../config-option.js';
-import { durationAtLeast, inRange, portNumber, positiveDuration } from '../option-checks.js';
+import { durationAtLeast, inRange, portNumber, portSpec, positiveDuration } from '../option-checks.js';
 import { booleanOption, durationOption, intOption, memoryOption, stringOption } from '../option-builders.js';
 
 /** The most slots one TaskManager may offer; the JobManager refuses a registration with more. */
@@ -35,6 +35,13 @@ export const TASK_MANAGER_DATA_PORT = intOption('taskmanager.data.port', {
   description: 'Port on which the TaskManager exchanges records with other TaskManagers; 0 picks a free port.',
   default: 0,
   check: portNumber,
+});
+
+export const TASK_MANAGER_RPC_PORT = stringOption('taskmanager.rpc.port', {
+  description: "Port, range (50100-50200) or list of ports of the TaskManager's RPC endpoint; 0 picks a free port.",
+  default: '0',
+  check: portSpec,
+  note: "Accepted and checked, but no port is bound: a tsflink TaskManager's RPC rides on the connection it opens to the JobManager, so only the data port must be reachable from other hosts.",
 });
 
 export const TASK_MANAGER_MEMORY_PROCESS_SIZE = memoryOption('taskmanager.memory.process.size', {
@@ -89,6 +96,7 @@ export const TASK_MANAGER_OPTIONS: OptionGroup = {
     TASK_MANAGER_RESOURCE_ID,
     TASK_MANAGER_REGISTRATION_TIMEOUT,
     TASK_MANAGER_DATA_PORT,
+    TASK_MANAGER_RPC_PORT,
     TASK_MANAGER_MEMORY_PROCESS_SIZE,
     TASK_MANAGER_NETWORK_MAX_FRAME_SIZE,
     TASK_MANAGER_MEMORY_TASK_HEAP_SIZE,

@@ -1,7 +1,7 @@
-import { connect } from 'node:net';
 import { describeError } from '../../core/errors.js';
-import { parseAddress, toNetOptions } from '../../rpc/address.js';
+import { parseAddress } from '../../rpc/address.js';
 import { initiateHandshake } from '../../rpc/handshake.js';
+import { dialStream, type StreamSecurity } from '../../rpc/stream-transport.js';
 import { DataConnection } from './data-connection.js';
 import { FrameSocket, MAX_DATA_FRAME_BYTES } from './frame-socket.js';
 import type { RemoteChannelTransport } from './remote-input-channel.js';
@@ -9,31 +9,29 @@ import type { RemoteChannelTransport } from './remote-input-channel.js';
 /** Opens the carrier of a new connection to `peer`, then attaches it to (or fails) `connection`. */
 export type DataLinkOpener = (peer: string, connection: DataConnection) => void;
 
-/** Opens connections to other TaskManagers' data endpoints: TCP or Unix socket, authenticated with the cluster secret. */
-export function socketOpener(secret: () => Buffer, selfId: string, maxFrameBytes = MAX_DATA_FRAME_BYTES): DataLinkOpener {
+/** How long opening a data connection may take; a peer behind a partition would otherwise hold it for minutes. */
+export const DATA_CONNECT_TIMEOUT_MS = 10_000;
+
+/** Opens connections to other TaskManagers' data endpoints: TCP (with TLS when on) or Unix socket, authenticated with the cluster secret. */
+export function socketOpener(
+  secret: () => Buffer,
+  selfId: string,
+  maxFrameBytes = MAX_DATA_FRAME_BYTES,
+  security: StreamSecurity = {},
+): DataLinkOpener {
   return (address, connection) => {
-    let target;
-    try {
-      target = parseAddress(address);
-    } catch (error) {
-      queueMicrotask(() => connection.fail(describeError(error)));
-      return;
-    }
-    const socket = connect(toNetOptions(target));
-    socket.once('error', (error) => connection.fail(`cannot connect to ${address}: ${error.message}`));
-    socket.once('connect', () => {
-      initiateHandshake(socket, secret(), { role: 'taskmanager-data', id: selfId }).then(
-        ({ decoder }) => {
-          socket.removeAllListeners('error');
-          const { onFrame, onClose } = connection.handlers;
-          connection.attach(new FrameSocket(socket, decoder, onFrame, onClose, maxFrameBytes));
-        },
-        (error: unknown) => {
-          socket.destroy();
-          connection.fail(describeError(error));
-        },
-      );
-    });
+    const open = async (): Promise<void> => {
+      const socket = await dialStream(parseAddress(address), security, DATA_CONNECT_TIMEOUT_MS);
+      try {
+        const { decoder } = await initiateHandshake(socket, secret(), { role: 'taskmanager-data', id: selfId });
+        const { onFrame, onClose } = connection.handlers;
+        connection.attach(new FrameSocket(socket, decoder, onFrame, onClose, maxFrameBytes));
+      } catch (error) {
+        socket.destroy();
+        throw error;
+      }
+    };
+    open().catch((error: unknown) => connection.fail(describeError(error)));
   };
 }
 

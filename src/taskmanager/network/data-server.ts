@@ -1,11 +1,12 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
-import { formatAddress, toNetOptions, type EndpointAddress } from '../../rpc/address.js';
+import { formatAddress, type EndpointAddress } from '../../rpc/address.js';
 import type { FrameDecoder } from '../../rpc/frame-decoder.js';
 import { acceptHandshake } from '../../rpc/handshake.js';
 import { checkSocketPath } from '../../rpc/rpc-server.js';
-import { chmodSync, existsSync, unlinkSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
+import { listenStream, type StreamSecurity } from '../../rpc/stream-transport.js';
 import type { FrameLink } from './frame-link.js';
 import { FrameSocket, MAX_DATA_FRAME_BYTES } from './frame-socket.js';
 import type { DataConnectionService } from './partition-request-server.js';
@@ -27,21 +28,26 @@ export class DataServer {
     /** Who answers the requests of an accepted connection: this thread's partitions, or the slot threads'. */
     private readonly serveConnection: (link: FrameLink) => DataConnectionService,
     private readonly maxFrameBytes = MAX_DATA_FRAME_BYTES,
+    private readonly security: StreamSecurity = {},
   ) {}
 
-  async start(): Promise<void> {
+  /** Starts listening; returns the bound address (the port, when taskmanager.data.port is 0). */
+  async start(): Promise<EndpointAddress> {
     if (this.address.kind === 'unix') {
       checkSocketPath(this.address.path);
       if (existsSync(this.address.path)) unlinkSync(this.address.path);
     }
-    const server = createServer((socket) => this.accept(socket));
+    const { server, bound } = await listenStream(
+      this.address,
+      this.security,
+      (socket) => this.accept(socket),
+      (reason) => log.warn(`Refused a data connection: ${reason}`),
+    );
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(toNetOptions(this.address), () => resolve());
-    });
-    if (this.address.kind === 'unix') chmodSync(this.address.path, 0o600);
-    log.info(`Data endpoint listening at ${formatAddress(this.address)}.`);
+    log.info(
+      `Data endpoint listening at ${formatAddress(bound)}${this.security.tls !== undefined && bound.kind === 'tcp' ? ' (TLS)' : ''}.`,
+    );
+    return bound;
   }
 
   async stop(): Promise<void> {

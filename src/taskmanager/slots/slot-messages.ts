@@ -1,3 +1,4 @@
+import type { InternalTls } from '../../security/internal-tls.js';
 import type { ExecutionAttemptId, JobId, ResourceId } from '../../core/ids.js';
 import type { MessagePort } from 'node:worker_threads';
 import type { TaskIdentity } from '../../metrics/task-metrics.js';
@@ -26,6 +27,8 @@ export interface SlotThreadData {
   /** The slot's own directory: job code and local files of its tasks. */
   readonly workDir: string;
   readonly secret: Uint8Array;
+  /** Internal TLS for data connections to other TaskManagers over TCP, when it is on. */
+  readonly tls: InternalTls | undefined;
   readonly maxDataFrameBytes: number;
   readonly logLevel: string;
   /** How often the thread sends its tasks' counters to the TaskManager's metrics. */

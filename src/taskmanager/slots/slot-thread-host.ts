@@ -1,3 +1,4 @@
+import type { InternalTls } from '../../security/internal-tls.js';
 import type { ExecutionAttemptId, JobId, ResourceId } from '../../core/ids.js';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
@@ -39,6 +40,8 @@ export interface SlotThreadHostSettings {
   readonly maxDataFrameBytes: number;
   readonly logLevel: string;
   readonly secret: () => Buffer;
+  /** Internal TLS for the threads' data connections over TCP. */
+  readonly tls?: InternalTls | undefined;
   readonly cancellation: CancellationSettings;
   /** Old-generation heap limit of each slot thread (taskmanager.memory.task.heap.size / slots); undefined: Node's own limit. */
   readonly heapPerSlotMb: number | undefined;
@@ -205,6 +208,7 @@ export class SlotThreadHost implements TaskRunner {
         // Its own directory: a thread being retired removes its files while its successor starts.
         workDir: join(this.settings.workDir, `slot-${slot}-${++this.threadsStarted}`),
         secret: new Uint8Array(this.settings.secret()),
+        tls: this.settings.tls,
         maxDataFrameBytes: this.settings.maxDataFrameBytes,
         logLevel: this.settings.logLevel,
         metricsIntervalMs: METRICS_INTERVAL_MS,

@@ -55,7 +55,7 @@ const jobMaster = Object.fromEntries(
 
 let secret = Buffer.from(data.secret);
 const partitions = new PartitionManager();
-const overSocket = socketOpener(() => secret, data.resourceId, data.maxDataFrameBytes);
+const overSocket = socketOpener(() => secret, data.resourceId, data.maxDataFrameBytes, { tls: data.tls });
 const dataClient = new DataClient((peer, connection) => {
   const slot = slotOfPeer(peer);
   if (slot === undefined) {

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Configuration } from '../../../src/config/configuration.js';
 import { loadKeyStore, loadTrustStore } from '../../../src/security/key-stores.js';
-import { internalTls, restClientTls, restServerTls, type InternalTls } from '../../../src/security/tls-settings.js';
+import { internalClientOptions, internalServerOptions } from '../../../src/security/internal-tls.js';
+import { internalTls, restClientTls, restServerTls } from '../../../src/security/tls-settings.js';
+import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import { makeTestCertificates } from '../../helpers/test-certificates.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsf-tls-'));
@@ -24,7 +26,7 @@ function internalConfig(overrides: Record<string, string> = {}): Configuration {
 }
 
 /** Runs one TLS handshake between a server and a client with these options; resolves with the client's error, if any. */
-async function handshake(server: InternalTls['server'], client: InternalTls['client']): Promise<string | undefined> {
+async function handshake(server: TlsOptions, client: ConnectionOptions): Promise<string | undefined> {
   const tlsServer = createServer(server, (socket) => socket.end('hello'));
   tlsServer.on('tlsClientError', () => undefined);
   await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
@@ -98,25 +100,21 @@ describe('internal TLS', () => {
         'security.ssl.internal.truststore': certs.truststorePem,
       }),
     )!;
-    assert.equal(await handshake(p12.server, pem.client), undefined);
+    assert.equal(await handshake(internalServerOptions(p12), internalClientOptions(pem)), undefined);
   });
 
   it('refuses a client whose certificate another CA signed, and a client with none', async () => {
     const tls = internalTls(internalConfig())!;
     const stranger = internalTls(internalConfig({ 'security.ssl.internal.keystore': certs.strangerKeystore }))!;
-    assert.notEqual(await handshake(tls.server, stranger.client), undefined);
-    const {
-      pfx: _pfx,
-      passphrase: _passphrase,
-      ...anonymous
-    } = tls.client as InternalTls['client'] & { pfx?: unknown; passphrase?: unknown };
-    assert.notEqual(await handshake(tls.server, anonymous), undefined);
+    assert.notEqual(await handshake(internalServerOptions(tls), internalClientOptions(stranger)), undefined);
+    const { pfx: _pfx, passphrase: _passphrase, ...anonymous } = internalClientOptions(tls);
+    assert.notEqual(await handshake(internalServerOptions(tls), anonymous), undefined);
   });
 
   it('refuses a server whose certificate another CA signed', async () => {
     const tls = internalTls(internalConfig())!;
     const stranger = internalTls(internalConfig({ 'security.ssl.internal.keystore': certs.strangerKeystore }))!;
-    assert.match((await handshake(stranger.server, tls.client)) ?? '', /certificate/i);
+    assert.match((await handshake(internalServerOptions(stranger), internalClientOptions(tls))) ?? '', /certificate/i);
   });
 });
 

@@ -1,0 +1,331 @@
+/**
+ * A cluster spread over hosts, each a network namespace with its own address (see NetworkLab): the
+ * JobManager on one, TaskManagers on the others, talking TCP through a switch that the tests cut,
+ * slow down and listen to. Everything runs through the real bin/ scripts.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
+import { NetworkLab } from '../helpers/network-lab.js';
+import { makeTestCertificates, type TestCertificates } from '../helpers/test-certificates.js';
+import { FLINK_HOME, getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
+
+const RECORDS = 12_000;
+const KEYS = 120;
+
+/** A dist whose hosts each keep their own pid and log dirs, as separate machines would. */
+class Hosts {
+  constructor(
+    readonly lab: NetworkLab,
+    readonly dist: TestDist,
+  ) {}
+
+  dirOf(host: string, kind: 'pid' | 'log'): string {
+    const dir = join(this.dist.dir, 'hosts', host, kind);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  env(host: string, extra: Record<string, string> = {}): Record<string, string> {
+    return { ...this.dist.env, FLINK_PID_DIR: this.dirOf(host, 'pid'), FLINK_LOG_DIR: this.dirOf(host, 'log'), ...extra };
+  }
+
+  async script(host: string, script: string, args: readonly string[] = [], extra: Record<string, string> = {}) {
+    const result = await this.lab.run(host, join(FLINK_HOME, 'bin', script), args, this.env(host, extra));
+    return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+  }
+
+  async startTaskManager(host: string, extra: Record<string, string> = {}): Promise<void> {
+    const result = await this.script(host, 'taskmanager.sh', ['start'], extra);
+    assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
+  }
+
+  /** Every `.log` file a host's processes wrote, joined. */
+  logs(host: string): string {
+    const dir = this.dirOf(host, 'log');
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.log'))
+      .map((name) => readFileSync(join(dir, name), 'utf8'))
+      .join('\n');
+  }
+
+  pids(host: string): number[] {
+    const dir = this.dirOf(host, 'pid');
+    return readdirSync(dir).flatMap((name) =>
+      readFileSync(join(dir, name), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map(Number),
+    );
+  }
+}
+
+interface JobDetails {
+  state: string;
+  vertices: Array<{ parallelism: number; status: string }>;
+}
+
+function clusterConfig(lab: NetworkLab, dir: string): Record<string, string | number | boolean> {
+  const secretFile = join(dir, 'cluster-secret');
+  writeFileSync(secretFile, 'a secret the hosts of this test share\n', { mode: 0o600 });
+  return {
+    'jobmanager.rpc.address': lab.host('jm').address,
+    'jobmanager.rpc.port': 6123,
+    'jobmanager.bind-host': '0.0.0.0',
+    'taskmanager.bind-host': '0.0.0.0',
+    'rest.address': lab.host('jm').address,
+    'rest.bind-address': '0.0.0.0',
+    'security.cluster-secret.file': secretFile,
+    'heartbeat.interval': '200 ms',
+    'heartbeat.timeout': '2 s',
+    'cluster.registration.max-timeout': '1 s',
+    'scheduler-mode': 'reactive',
+    'execution.checkpointing.interval': '300 ms',
+    'restart-strategy.type': 'fixed-delay',
+    'restart-strategy.fixed-delay.attempts': 1000,
+    'restart-strategy.fixed-delay.delay': '100 ms',
+  };
+}
+
+/** Starts the keyed counter on the JobManager's host; returns its REST URL and job id. */
+async function startCounter(hosts: Hosts, output: string, rate: number, records = RECORDS): Promise<{ url: string; jobId: string }> {
+  hosts.dist.addFixtureJob('keyed-counter');
+  const started = await hosts.script('jm', 'standalone-job.sh', [
+    'start',
+    `-Dexecution.checkpointing.dir=file://${join(hosts.dist.dir, 'checkpoints')}`,
+    '-j',
+    'org.tsflink.fixtures.KeyedCounter',
+    '--records',
+    String(records),
+    '--keys',
+    String(KEYS),
+    '--rate',
+    String(rate),
+    '--output',
+    output,
+  ]);
+  assert.equal(started.exitCode, 0, `${started.stdout}\n${started.stderr}`);
+  return { url: restUrlFrom(started.stdout), jobId: /\(([0-9a-f]{32})\)/.exec(started.stdout)![1]! };
+}
+
+async function runningAt(url: string, jobId: string, parallelism: number, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    `the job to run at parallelism ${parallelism}`,
+    async () => {
+      const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
+      return job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism && v.status === 'RUNNING')
+        ? true
+        : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** An application cluster ends with its job, taking REST with it: its log tells how the job ended. */
+async function finished(hosts: Hosts, jobId: string): Promise<void> {
+  const ended = await waitFor(
+    'the job to end',
+    () => new RegExp(`\\(${jobId}\\) switched from state \\w+ to (FINISHED|FAILED|CANCELED)`).exec(hosts.logs('jm'))?.[1],
+    120_000,
+  );
+  assert.equal(ended, 'FINISHED');
+}
+
+function assertExactlyOnce(output: string): void {
+  const lines = committedLines(output);
+  const { missing, duplicated } = checkKeyedCounts(lines, KEYS, RECORDS / KEYS);
+  assert.deepEqual(duplicated.slice(0, 10), [], 'no (key,count) line is committed twice');
+  assert.deepEqual(missing.slice(0, 10), [], 'every (key,count) line is committed');
+  assert.equal(lines.length, RECORDS);
+}
+
+/**
+ * Runs tcpdump on `host`'s cable until stop(), once it listens; stop() gives back every byte
+ * captured. Immediate mode, or packets of the last second wait in the kernel's buffer and are lost.
+ */
+async function capture(lab: NetworkLab, host: string, file: string): Promise<{ stop(): Promise<Buffer> }> {
+  const tcpdump = lab.spawn(host, 'tcpdump', [
+    '--immediate-mode',
+    '-i',
+    'eth0',
+    '-U',
+    '-s',
+    '0',
+    '-w',
+    file,
+    // Only the cluster's own traffic: the test's REST calls are not what TLS protects.
+    `tcp and not host ${lab.testAddress}`,
+  ]);
+  await new Promise<void>((resolve, reject) => {
+    let said = '';
+    tcpdump.stderr!.on('data', (chunk: Buffer) => {
+      said += chunk.toString();
+      if (said.includes('listening on')) resolve();
+    });
+    tcpdump.once('exit', () => reject(new Error(`tcpdump ended before listening: ${said}`)));
+  });
+  return {
+    async stop() {
+      tcpdump.kill('SIGINT');
+      await tcpdump;
+      return readFileSync(file);
+    },
+  };
+}
+
+/** A lab and a dist of its own for one test, both gone when the test ends, passed or not. */
+function cluster(t: TestContext, hostNames: readonly string[], extra: Record<string, string | number | boolean> = {}): Hosts {
+  const lab = NetworkLab.create(hostNames);
+  const dist = TestDist.create({});
+  t.after(async () => {
+    // The lab first: it kills every process on its hosts, whose pid files the dist does not know.
+    lab.destroy();
+    await dist.destroy();
+  });
+  dist.writeConfig({ ...clusterConfig(lab, dist.dir), ...extra });
+  return new Hosts(lab, dist);
+}
+
+/** Waits for a refusal in the logs; on a timeout, says what the JobManager and tm3 warned about instead. */
+async function refused(hosts: Hosts, what: string, seen: () => boolean): Promise<void> {
+  await waitFor(what, () => (seen() ? true : undefined), 20_000).catch((error: Error) => {
+    const said = [hosts.logs('jm'), hosts.logs('tm3')]
+      .join('\n')
+      .split('\n')
+      .filter((line) => /WARN|ERROR|Refused/.test(line));
+    throw new Error(`${error.message}\n${said.slice(-15).join('\n')}`);
+  });
+}
+
+/** A conf dir of its own: the cluster's config.yaml with `changes` in place of its lines. */
+function confWith(hosts: Hosts, name: string, changes: Record<string, string | boolean>): string {
+  const dir = join(hosts.dist.dir, name);
+  mkdirSync(dir);
+  const kept = readFileSync(join(hosts.dist.confDir, 'config.yaml'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !Object.keys(changes).some((key) => line.startsWith(`${key}:`)));
+  const added = Object.entries(changes).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
+  writeFileSync(join(dir, 'config.yaml'), [...kept, ...added].join('\n') + '\n');
+  return dir;
+}
+
+/** Resource id the JobManager registered the TaskManager of `host` under. */
+function resourceIdOn(hosts: Hosts, host: string): string {
+  const address = hosts.lab.host(host).address.replace(/\./g, '\\.');
+  return new RegExp(`Registering TaskManager with ResourceID (\\S+) \\(${address}:\\d+\\)`).exec(hosts.logs('jm'))![1]!;
+}
+
+describe('a cluster over several hosts', () => {
+  it('scales with TaskManagers joining and leaving over TCP, exactly once, with 20 ms latency and 1 % loss', async (t) => {
+    const hosts = cluster(t, ['jm', 'tm1', 'tm2', 'tm3']);
+    const { lab, dist } = hosts;
+    for (const host of ['jm', 'tm1', 'tm2', 'tm3']) {
+      const applied = lab.degrade(host, 20, 1);
+      if (!applied.delay)
+        t.diagnostic(`${host}: this kernel has no sch_netem, so only the 1 % loss applies (nftables), not the 20 ms delay`);
+    }
+    const output = join(dist.dir, 'counts');
+    const { url, jobId } = await startCounter(hosts, output, 400);
+    await hosts.startTaskManager('tm1');
+    await runningAt(url, jobId, 1);
+    await hosts.startTaskManager('tm2');
+    await runningAt(url, jobId, 2);
+    await hosts.startTaskManager('tm3');
+    await runningAt(url, jobId, 3);
+    assert.equal((await hosts.script('tm3', 'taskmanager.sh', ['stop'])).exitCode, 0);
+    await runningAt(url, jobId, 2);
+    process.kill(hosts.pids('tm2')[0]!, 'SIGKILL');
+    await runningAt(url, jobId, 1);
+    await hosts.startTaskManager('tm2');
+    await finished(hosts, jobId);
+    assertExactlyOnce(output);
+    const jobManagerLog = hosts.logs('jm');
+    for (const host of ['tm1', 'tm2', 'tm3']) {
+      assert.match(
+        jobManagerLog,
+        new RegExp(`Registering TaskManager with ResourceID \\S+ \\(${lab.host(host).address.replace(/\./g, '\\.')}:\\d+\\)`),
+      );
+    }
+    assert.match(hosts.logs('tm1'), /taskmanager\.host is localhost, which other hosts cannot reach/);
+  });
+
+  it('notices a partition after heartbeat.timeout, scales down, and takes the TaskManager back when it heals', async (t) => {
+    const hosts = cluster(t, ['jm', 'tm1', 'tm2']);
+    const { lab } = hosts;
+    const { url, jobId } = await startCounter(hosts, join(hosts.dist.dir, 'counts'), 100, 1_000_000);
+    await hosts.startTaskManager('tm1');
+    await hosts.startTaskManager('tm2');
+    const wire = await capture(lab, 'jm', join(hosts.dist.dir, 'plain.pcap'));
+    await runningAt(url, jobId, 2);
+    const victim = resourceIdOn(hosts, 'tm2');
+    const cutAt = Date.now();
+    lab.partition('tm2');
+    const noticedAt = await waitFor('the JobManager to notice the partition', () =>
+      hosts.logs('jm').includes(`heartbeat of TaskManager with id ${victim} timed out`) ? Date.now() : undefined,
+    );
+    await runningAt(url, jobId, 1);
+    // Nothing closed the connection, so only the missing heartbeats can tell: not before the timeout of 2 s.
+    assert.ok(noticedAt - cutAt >= 1_500, `noticed after ${noticedAt - cutAt} ms, before heartbeat.timeout could expire`);
+    t.diagnostic(`partition noticed after ${noticedAt - cutAt} ms (heartbeat.timeout 2 s, interval 200 ms)`);
+    lab.heal('tm2');
+    await runningAt(url, jobId, 2);
+    assert.match(hosts.logs('tm2'), /heartbeat of JobManager \S+ timed out; reconnecting|Lost the connection to the JobManager/);
+    const plain = (await wire.stop()).toString('latin1');
+    assert.ok(plain.includes('"proto":"tsflink"'), 'plain TCP carries the handshake in the clear (the capture sees it)');
+  });
+
+  it('over TLS, refuses peers without the cluster certificate, and nothing crosses the wire in the clear', async (t) => {
+    const certs: TestCertificates = makeTestCertificates(join(tmpdir(), `tsf-certs-${process.pid}-${Date.now()}`));
+    t.after(() => rmSync(certs.dir, { recursive: true, force: true }));
+    const tls = {
+      'security.ssl.internal.enabled': true,
+      'security.ssl.internal.keystore': certs.keystore,
+      'security.ssl.internal.keystore-password': certs.keystorePassword,
+      'security.ssl.internal.truststore': certs.truststore,
+      'security.ssl.internal.truststore-password': certs.truststorePassword,
+      // TLS alone authenticates: no cluster secret is given.
+      'security.cluster-secret.file': '',
+    };
+    const hosts = cluster(t, ['jm', 'tm1', 'tm2', 'tm3'], tls);
+    const { lab } = hosts;
+    const wire = await capture(lab, 'jm', join(hosts.dist.dir, 'tls.pcap'));
+    const { url, jobId } = await startCounter(hosts, join(hosts.dist.dir, 'counts'), 300, 1_000_000);
+    await hosts.startTaskManager('tm1');
+    await hosts.startTaskManager('tm2');
+    await runningAt(url, jobId, 2);
+    await waitFor('a checkpoint over TLS', () => (/Completed checkpoint \d+ for job/.test(hosts.logs('jm')) ? true : undefined));
+    const captured = await wire.stop();
+    const text = captured.toString('latin1');
+    // TLS 1.2/1.3 application data records: the capture did see the cluster's traffic, encrypted.
+    const records = text.split('\x17\x03\x03').length - 1;
+    assert.ok(records > 20, `the capture holds TLS records (${records} in ${captured.length} bytes)`);
+    for (const clear of ['"proto":"tsflink"', 'registerTaskExecutor', 'count-per-key', 'KeyedCounter']) {
+      assert.ok(!text.includes(clear), `"${clear}" crossed the wire in the clear`);
+    }
+
+    // A TaskManager whose certificate another CA signed, then one without TLS (but with a secret): both refused.
+    const strangerConf = confWith(hosts, 'stranger-conf', { 'security.ssl.internal.keystore': certs.strangerKeystore });
+    await hosts.script('tm3', 'taskmanager.sh', ['start'], { FLINK_CONF_DIR: strangerConf });
+    const tm3 = hosts.lab.host('tm3').address.replace(/\./g, '\\.');
+    const refusal = new RegExp(`Refused a connection at 0\\.0\\.0\\.0:6123: TLS handshake with (::ffff:)?${tm3}:\\d+ failed`);
+    const refusals = (): number => (hosts.logs('jm').match(new RegExp(refusal.source, 'g')) ?? []).length;
+    await refused(hosts, 'the stranger to be refused', () => refusal.test(hosts.logs('jm')));
+    await hosts.script('tm3', 'taskmanager.sh', ['stop-all'], { FLINK_CONF_DIR: strangerConf });
+    const plainConf = confWith(hosts, 'plain-conf', { 'security.ssl.internal.enabled': false });
+    const before = refusals();
+    await hosts.script('tm3', 'taskmanager.sh', ['start'], {
+      FLINK_CONF_DIR: plainConf,
+      TSFLINK_CLUSTER_SECRET: 'not the cluster, but long enough',
+    });
+    await refused(hosts, 'the plain TaskManager to be refused', () => refusals() > before);
+    assert.doesNotMatch(hosts.logs('jm'), new RegExp(`Registering TaskManager with ResourceID \\S+ \\(${tm3}:`), 'no stranger registered');
+    assert.deepEqual(
+      (await getJson<{ taskmanagers: unknown[] }>(url, '/taskmanagers')).taskmanagers.length,
+      2,
+      'only the two TaskManagers of the cluster are registered',
+    );
+  });
+});
