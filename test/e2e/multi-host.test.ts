@@ -4,64 +4,18 @@
  * slow down and listen to. Everything runs through the real bin/ scripts.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
+import { Hosts, labClusterConfig } from '../helpers/lab-cluster.js';
 import { NetworkLab } from '../helpers/network-lab.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/test-certificates.js';
-import { FLINK_HOME, getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
+import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
 
 const RECORDS = 12_000;
 const KEYS = 120;
-
-/** A dist whose hosts each keep their own pid and log dirs, as separate machines would. */
-class Hosts {
-  constructor(
-    readonly lab: NetworkLab,
-    readonly dist: TestDist,
-  ) {}
-
-  dirOf(host: string, kind: 'pid' | 'log'): string {
-    const dir = join(this.dist.dir, 'hosts', host, kind);
-    mkdirSync(dir, { recursive: true });
-    return dir;
-  }
-
-  env(host: string, extra: Record<string, string> = {}): Record<string, string> {
-    return { ...this.dist.env, FLINK_PID_DIR: this.dirOf(host, 'pid'), FLINK_LOG_DIR: this.dirOf(host, 'log'), ...extra };
-  }
-
-  async script(host: string, script: string, args: readonly string[] = [], extra: Record<string, string> = {}) {
-    const result = await this.lab.run(host, join(FLINK_HOME, 'bin', script), args, this.env(host, extra));
-    return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
-  }
-
-  async startTaskManager(host: string, extra: Record<string, string> = {}): Promise<void> {
-    const result = await this.script(host, 'taskmanager.sh', ['start'], extra);
-    assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
-  }
-
-  /** Every `.log` file a host's processes wrote, joined. */
-  logs(host: string): string {
-    const dir = this.dirOf(host, 'log');
-    return readdirSync(dir)
-      .filter((name) => name.endsWith('.log'))
-      .map((name) => readFileSync(join(dir, name), 'utf8'))
-      .join('\n');
-  }
-
-  pids(host: string): number[] {
-    const dir = this.dirOf(host, 'pid');
-    return readdirSync(dir).flatMap((name) =>
-      readFileSync(join(dir, name), 'utf8')
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map(Number),
-    );
-  }
-}
 
 interface JobDetails {
   state: string;
@@ -69,19 +23,10 @@ interface JobDetails {
 }
 
 function clusterConfig(lab: NetworkLab, dir: string): Record<string, string | number | boolean> {
-  const secretFile = join(dir, 'cluster-secret');
-  writeFileSync(secretFile, 'a secret the hosts of this test share\n', { mode: 0o600 });
   return {
-    'jobmanager.rpc.address': lab.host('jm').address,
-    'jobmanager.rpc.port': 6123,
-    'jobmanager.bind-host': '0.0.0.0',
-    'taskmanager.bind-host': '0.0.0.0',
-    'rest.address': lab.host('jm').address,
-    'rest.bind-address': '0.0.0.0',
-    'security.cluster-secret.file': secretFile,
+    ...labClusterConfig(lab, dir),
     'heartbeat.interval': '200 ms',
     'heartbeat.timeout': '2 s',
-    'cluster.registration.max-timeout': '1 s',
     'scheduler-mode': 'reactive',
     'execution.checkpointing.interval': '300 ms',
     'restart-strategy.type': 'fixed-delay',
