@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { TlsOptions } from 'node:tls';
 import { randomHex } from '../core/ids.js';
 import { getLogger } from '../core/logging.js';
 import { Configuration } from '../config/configuration.js';
@@ -17,6 +18,7 @@ import { RpcServer } from '../rpc/rpc-server.js';
 import { parseBindPorts } from '../rest/bind-port.js';
 import { createRestRouter } from '../rest/rest-routes.js';
 import { RestServer } from '../rest/rest-server.js';
+import { restServerTls } from '../security/tls-settings.js';
 import { JOB_MASTER_GATEWAY } from '../rpc/gateways/job-master-gateway.js';
 import { MetricRegistry } from '../metrics/metric-registry.js';
 import { startMetricReporters, type MetricReporters } from '../metrics/metric-reporters.js';
@@ -83,6 +85,8 @@ export class ClusterEntrypoint {
   }
 
   async start(): Promise<StartedJobManager> {
+    // A keystore that cannot be used fails the start in its one line, before anything listens.
+    const restTls = restServerTls(this.configuration);
     const secret = loadOrCreateSecret(this.runtime);
     this.rpcServer = new RpcServer(this.runtime.jobManagerAddress, secret, { role: 'jobmanager', id: this.jobManagerId }, (c) =>
       this.onConnection(c),
@@ -90,7 +94,7 @@ export class ClusterEntrypoint {
     await this.rpcServer.start();
     log.info(`RPC endpoint listening at ${formatAddress(this.runtime.jobManagerAddress)}.`);
     this.reporters = await startMetricReporters(this.configuration, this.metricRegistry);
-    const restUrl = await this.startRest();
+    const restUrl = await this.startRest(restTls);
     writeJobManagerInfo(this.runtime, { pid: process.pid, restUrl, startedAt: Date.now() });
     return { restUrl, rpcAddress: formatAddress(this.runtime.jobManagerAddress) };
   }
@@ -118,7 +122,7 @@ export class ClusterEntrypoint {
     connection.setHandler(dispatcher);
   }
 
-  private async startRest(): Promise<string> {
+  private async startRest(tls: TlsOptions | undefined): Promise<string> {
     const bindAddress = this.configuration.get(REST_BIND_ADDRESS);
     const ports = parseBindPorts(this.configuration.get(REST_BIND_PORT));
     const jars = this.jars;
@@ -137,11 +141,12 @@ export class ClusterEntrypoint {
         port,
         maxContentLength: this.configuration.get(REST_SERVER_MAX_CONTENT_LENGTH),
         allowOrigin: this.configuration.get(WEB_ACCESS_CONTROL_ALLOW_ORIGIN),
+        tls,
       });
       try {
         const actual = await server.start();
         this.restServer = server;
-        const url = `http://${bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress}:${actual}`;
+        const url = `${server.scheme}://${bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress}:${actual}`;
         this.restUrl = url;
         log.info(`Rest endpoint listening at ${bindAddress}:${actual}`);
         log.info(`Web frontend listening at ${url}.`);
