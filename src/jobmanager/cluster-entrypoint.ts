@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { TlsOptions } from 'node:tls';
 import { randomHex } from '../core/ids.js';
 import { getLogger } from '../core/logging.js';
 import { Configuration } from '../config/configuration.js';
@@ -19,6 +20,7 @@ import { RpcServer } from '../rpc/rpc-server.js';
 import { parseBindPorts } from '../rest/bind-port.js';
 import { createRestRouter } from '../rest/rest-routes.js';
 import { RestServer } from '../rest/rest-server.js';
+import { restServerTls } from '../security/tls-settings.js';
 import { JOB_MASTER_GATEWAY } from '../rpc/gateways/job-master-gateway.js';
 import { MetricRegistry } from '../metrics/metric-registry.js';
 import { startMetricReporters, type MetricReporters } from '../metrics/metric-reporters.js';
@@ -87,6 +89,8 @@ export class ClusterEntrypoint {
   }
 
   async start(): Promise<StartedJobManager> {
+    // A keystore that cannot be used fails the start in its one line, before anything listens.
+    const restTls = restServerTls(this.configuration);
     const { network, secret } = this.endpoints;
     ensurePrivateDirectory(this.runtime.dir);
     const bound: string[] = [];
@@ -105,7 +109,7 @@ export class ClusterEntrypoint {
       bound.push(address);
     }
     this.reporters = await startMetricReporters(this.configuration, this.metricRegistry);
-    const restUrl = await this.startRest();
+    const restUrl = await this.startRest(restTls);
     writeJobManagerInfo(this.runtime, { pid: process.pid, restUrl, startedAt: Date.now() });
     return { restUrl, rpcAddress: bound.join(', ') };
   }
@@ -133,7 +137,7 @@ export class ClusterEntrypoint {
     connection.setHandler(dispatcher);
   }
 
-  private async startRest(): Promise<string> {
+  private async startRest(tls: TlsOptions | undefined): Promise<string> {
     const bindAddress = this.configuration.get(REST_BIND_ADDRESS);
     const ports = parseBindPorts(this.configuration.get(REST_BIND_PORT));
     const jars = this.jars;
@@ -152,12 +156,13 @@ export class ClusterEntrypoint {
         port,
         maxContentLength: this.configuration.get(REST_SERVER_MAX_CONTENT_LENGTH),
         allowOrigin: this.configuration.get(WEB_ACCESS_CONTROL_ALLOW_ORIGIN),
+        tls,
       });
       try {
         const actual = await server.start();
         this.restServer = server;
         const host = advertisedRestHost(this.configuration, bindAddress);
-        const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
+        const url = `${server.scheme}://${host.includes(':') ? `[${host}]` : host}:${actual}`;
         this.restUrl = url;
         log.info(`Rest endpoint listening at ${bindAddress}:${actual}`);
         log.info(`Web frontend listening at ${url}.`);

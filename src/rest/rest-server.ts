@@ -1,9 +1,12 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket, TlsOptions } from 'node:tls';
 import { detach } from '../core/detach.js';
 import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
+import { HandshakeFailureLog } from './handshake-failure-log.js';
 import { RestError, toRestError } from './rest-error.js';
 import type { RestResponse, Router } from './router.js';
 
@@ -11,6 +14,9 @@ const log = getLogger('rest');
 
 /** How long stop() waits for requests in flight. */
 const STOP_GRACE_MS = 2_000;
+
+/** How long a client may take over the TLS handshake (Node's default of 120 s would let idle sockets pile up). */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /**
  * How much of a refused body is read and dropped before answering, so a client still sending gets
@@ -25,6 +31,8 @@ export interface RestServerSettings {
   readonly port: number;
   readonly maxContentLength: number;
   readonly allowOrigin: string;
+  /** HTTPS instead of HTTP (security.ssl.rest.*), with client certificates when these options ask for them. */
+  readonly tls?: TlsOptions | undefined;
 }
 
 /**
@@ -40,10 +48,14 @@ export class RestServer {
     private readonly settings: RestServerSettings,
   ) {}
 
+  /** `https` when the endpoint serves TLS, else `http`. */
+  get scheme(): 'http' | 'https' {
+    return this.settings.tls === undefined ? 'http' : 'https';
+  }
+
   /** Starts listening; resolves with the actual port (useful with port 0). */
   async start(): Promise<number> {
-    // Flink's endpoint serves HTTP/1.1 requests without a Host header; node would answer them with a bare 400.
-    const server = createServer({ requireHostHeader: false }, (request, response) => {
+    const server = this.createServer((request, response) => {
       // handle() answers every failure it expects; one escaping it (a broken socket mid-send) ends that response only.
       detach(this.handle(request, response), (error) => {
         log.warn(`Could not answer ${request.method ?? 'GET'} ${request.url ?? '/'}: ${describeError(error)}`);
@@ -60,6 +72,20 @@ export class RestServer {
       server.listen(this.settings.port, this.settings.bindAddress, () => resolve());
     });
     return (server.address() as AddressInfo).port;
+  }
+
+  /**
+   * A node:http server, or a node:https one with the configured TLS. A client that fails the
+   * handshake (plain HTTP on this port, no or an untrusted certificate) is dropped by Node at once;
+   * it is only logged here.
+   */
+  private createServer(listener: RequestListener): Server {
+    // Flink's endpoint serves HTTP/1.1 requests without a Host header; node would answer them with a bare 400.
+    if (this.settings.tls === undefined) return createServer({ requireHostHeader: false }, listener);
+    const server = createHttpsServer({ ...this.settings.tls, handshakeTimeout: HANDSHAKE_TIMEOUT_MS, requireHostHeader: false }, listener);
+    const failures = new HandshakeFailureLog(log);
+    server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => failures.failed(error, socket));
+    return server;
   }
 
   /**

@@ -219,7 +219,7 @@ export async function getJson<T>(baseUrl: string, path: string): Promise<T> {
 
 /** The REST URL a JobManager's `start` printed. */
 export function restUrlFrom(output: string): string {
-  const match = /(http:\/\/[^\s)]+)/.exec(output);
+  const match = /(https?:\/\/[^\s)]+)/.exec(output);
   if (match === null) throw new Error(`No REST URL in: ${output}`);
   return match[1]!;
 }

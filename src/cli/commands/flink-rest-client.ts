@@ -1,4 +1,8 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { ConnectionOptions } from 'node:tls';
 import { TsFlinkError } from '../../core/errors.js';
+import { describeConnectionFailure } from './rest-connection-error.js';
 
 /** Per-request limit, so a JobManager that accepts but never answers cannot hang the CLI. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -18,16 +22,36 @@ export class FlinkClientError extends TsFlinkError {
   }
 }
 
-/** The few calls `bin/flink` makes to the REST API, with errors turned into one readable line. */
+/** A request body with its content type. */
+interface Body {
+  readonly bytes: Buffer;
+  readonly contentType: string;
+}
+
+/**
+ * The few calls `bin/flink` makes to the REST API, with errors turned into one readable line.
+ * node:http(s) rather than fetch: Node 20's fetch cannot be given a truststore or a client
+ * certificate, which a JobManager with security.ssl.rest.* needs.
+ */
 export class FlinkRestClient {
-  constructor(readonly baseUrl: string) {}
+  private readonly agent: HttpAgent;
+
+  /** `tls` (restClientTls) applies to an https:// URL; without it, the system's CAs are trusted. */
+  constructor(
+    readonly baseUrl: string,
+    tls?: ConnectionOptions,
+  ) {
+    // Keep-alive lets the polls of `flink run` and `flink stop` reuse one TLS session; idle sockets do not hold the process.
+    this.agent = baseUrl.startsWith('https:') ? new HttpsAgent({ ...tls, keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  }
 
   get<T>(path: string): Promise<T> {
     return this.call<T>('GET', path, undefined);
   }
 
   post<T>(path: string, body: unknown): Promise<T> {
-    return this.call<T>('POST', path, body);
+    const json = body === undefined ? undefined : { bytes: Buffer.from(JSON.stringify(body)), contentType: 'application/json' };
+    return this.call<T>('POST', path, json);
   }
 
   patch<T>(path: string): Promise<T> {
@@ -39,32 +63,42 @@ export class FlinkRestClient {
   }
 
   /** Sends a file as multipart/form-data in field `field`, as Flink's jar upload expects. */
-  upload<T>(path: string, field: string, fileName: string, bytes: Buffer): Promise<T> {
+  async upload<T>(path: string, field: string, fileName: string, bytes: Buffer): Promise<T> {
     const form = new FormData();
     form.append(field, new Blob([bytes], { type: 'application/x-java-archive' }), fileName);
-    return this.call<T>('POST', path, form);
+    // A Response encodes the form as a browser would, boundary in its Content-Type included.
+    const encoded = new Response(form);
+    const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data';
+    return this.call<T>('POST', path, { bytes: Buffer.from(await encoded.arrayBuffer()), contentType });
   }
 
-  private async call<T>(method: string, path: string, body: unknown): Promise<T> {
-    let response: Response;
+  private async call<T>(method: string, path: string, body: Body | undefined): Promise<T> {
+    let response: { status: number; text: string };
     try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        // A form sets its own multipart Content-Type, boundary included.
-        headers: body === undefined || body instanceof FormData ? {} : { 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
+      response = await this.send(method, path, body);
     } catch (error) {
-      throw new FlinkClientError(
-        `Could not reach the JobManager's REST API at ${this.baseUrl} (${networkReason(error)}); is it running? -m <host:port> names another address.`,
-        undefined,
-      );
+      throw new FlinkClientError(describeConnectionFailure(error, this.baseUrl, REQUEST_TIMEOUT_MS), undefined);
     }
-    const text = await response.text();
-    const json = parseJson(text);
-    if (!response.ok) throw new FlinkClientError(errorMessage(method, path, response.status, json, text), response.status);
+    const json = parseJson(response.text);
+    if (response.status < 200 || response.status > 299)
+      throw new FlinkClientError(errorMessage(method, path, response.status, json, response.text), response.status);
     return json as T;
+  }
+
+  private send(method: string, path: string, body: Body | undefined): Promise<{ status: number; text: string }> {
+    const url = new URL(`${this.baseUrl}${path}`);
+    const headers = body === undefined ? {} : { 'Content-Type': body.contentType, 'Content-Length': body.bytes.length };
+    const options = { method, headers, agent: this.agent, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
+    return new Promise((resolve, reject) => {
+      const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      });
+      request.on('error', reject);
+      request.end(body?.bytes);
+    });
   }
 }
 
@@ -82,10 +116,4 @@ function errorMessage(method: string, path: string, status: number, json: unknow
   const errors = (json as { errors?: unknown } | undefined)?.errors;
   const detail = Array.isArray(errors) && errors.length > 0 ? errors.map(String).join(' ') : text.trim() || 'no details';
   return `${method} ${path} failed with HTTP ${status}: ${detail.replace(/\s*\n\s*/g, ' ')}`;
-}
-
-function networkReason(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

@@ -4,7 +4,7 @@ import { parseDynamicProperties } from '../../config/dynamic-properties.js';
 import { UsageError } from '../../core/errors.js';
 import { parseJobId } from '../../core/ids.js';
 import { terminal } from '../ui/terminal.js';
-import { resolveRestUrl } from './flink-address.js';
+import { resolveRestTarget } from './flink-address.js';
 import { cancelJob } from './flink-cancel.js';
 import { listJobs } from './flink-list.js';
 import { FlinkRestClient } from './flink-rest-client.js';
@@ -160,7 +160,11 @@ async function runAction(action: string | undefined, args: readonly string[]): P
   }
   const run = spec.prepare(options, command.args);
   const dynamic = parseDynamicProperties(((options.D as string[] | undefined) ?? []).flatMap((property) => ['-D', property])).properties;
-  return (await run(async () => new FlinkRestClient(await resolveRestUrl(options.jobmanager as string | undefined, dynamic)))) ?? 0;
+  const client = async (): Promise<FlinkRestClient> => {
+    const target = await resolveRestTarget(options.jobmanager as string | undefined, dynamic);
+    return new FlinkRestClient(target.url, target.tls);
+  };
+  return (await run(client)) ?? 0;
 }
 
 /** Parses an action's options and arguments; commander's complaints become one-line usage errors. */

@@ -71,12 +71,15 @@ export const SSL_INTERNAL_HANDSHAKE_TIMEOUT = intOption('security.ssl.internal.h
 });
 
 export const SSL_REST_ENABLED = booleanOption('security.ssl.rest.enabled', {
-  description: 'Serves the REST API and web UI over HTTPS, with the certificate of security.ssl.rest.keystore.',
+  description:
+    'Serves the REST API and web UI over HTTPS, with the certificate of security.ssl.rest.keystore; the JobManager logs, prints and publishes an https:// URL. A keystore that cannot be opened stops the JobManager at start, in one line. bin/flink, reading the same keys, calls the REST API over HTTPS (rest.address:rest.port and a bare -m host:port too) and trusts security.ssl.rest.truststore.',
   default: false,
+  note: "A plain-HTTP request to the port is dropped at once; failed handshakes are logged at most once a minute; a client has 10 s to finish its handshake. Without security.ssl.rest.truststore, bin/flink trusts the system's CAs (Flink's client needs a truststore).",
 });
 
 export const SSL_REST_AUTHENTICATION_ENABLED = booleanOption('security.ssl.rest.authentication-enabled', {
-  description: 'Requires REST clients to show a certificate that security.ssl.rest.truststore trusts (mutual TLS).',
+  description:
+    'Requires REST clients, the web browser included, to show a certificate that security.ssl.rest.truststore trusts (mutual TLS); others are refused during the handshake. bin/flink then shows security.ssl.rest.keystore.',
   default: false,
 });
 

@@ -103,6 +103,9 @@ describe('JobManager addresses of -m', () => {
     assert.equal(urlFromAddress('localhost:8081'), 'http://localhost:8081');
     assert.equal(urlFromAddress('[::1]:8081'), 'http://[::1]:8081');
     assert.equal(urlFromAddress('http://jm:9000/'), 'http://jm:9000');
+    // With security.ssl.rest.enabled a bare host:port means https; a URL keeps the scheme it names.
+    assert.equal(urlFromAddress('localhost:8081', 'https'), 'https://localhost:8081');
+    assert.equal(urlFromAddress('http://jm:9000', 'https'), 'http://jm:9000');
     for (const bad of ['localhost', 'localhost:', 'host:99999', 'a b:1']) assert.throws(() => urlFromAddress(bad), /expected host:port/);
   });
 
