@@ -40,6 +40,12 @@ export const TEST_TOOLS: readonly TestTool[] = [
     present: () => existsSync('/usr/bin/openssl'),
     testFiles: ['unit/security', 'e2e/rest-tls', 'e2e/multi-host'],
   },
+  {
+    pkg: 'gettext-base',
+    purpose: "the container entry point's test (envsubst replaces $VARS in FLINK_PROPERTIES, as in the image)",
+    present: () => existsSync('/usr/bin/envsubst'),
+    testFiles: ['e2e/docker-entrypoint'],
+  },
 ];
 
 function onPath(command: string): boolean {
