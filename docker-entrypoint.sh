@@ -29,6 +29,12 @@ FLINK_HOME="${FLINK_HOME:-$(cd "$(dirname "$0")" && pwd)}"
 export FLINK_HOME
 FLINK_CONF_DIR="${FLINK_CONF_DIR:-$FLINK_HOME/conf}"
 export FLINK_CONF_DIR
+# A uid without a passwd entry (Kubernetes' runAsUser, OpenShift's random uids) may come without
+# HOME, and Node then fails to start the scripts (os.homedir() throws, at load, in cosmiconfig).
+if [ -z "$HOME" ]; then
+    HOME="$FLINK_HOME"
+    export HOME
+fi
 
 usage() {
     printf 'Usage: %s (jobmanager|%s|taskmanager|help)\n' "$(basename "$0")" "$COMMAND_STANDALONE"
