@@ -58,6 +58,12 @@ export const TEST_TOOLS: readonly TestTool[] = [
     present: () => existsSync('/usr/sbin/ip') || existsSync('/usr/bin/ip') || existsSync('/sbin/ip'),
     testFiles: ['e2e/multi-host'],
   },
+  {
+    pkg: 'gettext-base',
+    purpose: "the container entry point's test (envsubst replaces $VARS in FLINK_PROPERTIES, as in the image)",
+    present: () => existsSync('/usr/bin/envsubst'),
+    testFiles: ['e2e/docker-entrypoint'],
+  },
 ];
 
 function onPath(command: string): boolean {

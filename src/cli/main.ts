@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { startClusterCommand, stopClusterCommand } from './commands/cluster-scripts.js';
+import { configParserUtilsCommand } from './commands/config-parser-utils.js';
 import { daemonScriptCommand } from './commands/daemon-script.js';
 import { flinkCommand } from './commands/flink.js';
 import { JOBMANAGER, STANDALONE_JOB, TASKMANAGER } from './commands/scripts.js';
@@ -16,6 +17,7 @@ const PROGRAMS: Record<string, CommandFactory> = {
   'start-cluster': startClusterCommand,
   'stop-cluster': stopClusterCommand,
   flink: flinkCommand,
+  'config-parser-utils': configParserUtilsCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
