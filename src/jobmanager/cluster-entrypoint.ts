@@ -6,6 +6,7 @@ import type { TlsOptions } from 'node:tls';
 import { randomHex } from '../core/ids.js';
 import { getLogger } from '../core/logging.js';
 import { Configuration } from '../config/configuration.js';
+import { CHECKPOINTS_DIRECTORY } from '../config/options/checkpointing-options.js';
 import { TMP_DIRS } from '../config/options/core-options.js';
 import { HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT } from '../config/options/heartbeat-options.js';
 import { JOB_MANAGER_RPC_ADDRESS } from '../config/options/jobmanager-options.js';
@@ -24,6 +25,7 @@ import { restServerTls } from '../security/tls-settings.js';
 import { JOB_MASTER_GATEWAY } from '../rpc/gateways/job-master-gateway.js';
 import { MetricRegistry } from '../metrics/metric-registry.js';
 import { startMetricReporters, type MetricReporters } from '../metrics/metric-reporters.js';
+import { toLocalPath } from './checkpoint/checkpoint-settings.js';
 import { Dispatcher } from './dispatcher/dispatcher.js';
 import { JarStore } from './dispatcher/jars/jar-store.js';
 import { JarSubmitter } from './dispatcher/jars/jar-submitter.js';
@@ -71,6 +73,10 @@ export class ClusterEntrypoint {
       jobManagerId: this.jobManagerId,
       heartbeatIntervalMs: configuration.get(HEARTBEAT_INTERVAL),
       heartbeatTimeoutMs: configuration.get(HEARTBEAT_TIMEOUT),
+      // Only a cluster spanning hosts can have TaskManagers that do not see the JobManager's files.
+      checkpointDirectory: endpoints.network.jobManagerEndpoints.some((e) => e.kind === 'tcp')
+        ? sharedCheckpointDirectory(configuration)
+        : undefined,
     });
     this.resourceManager.addListener(this.slotPool);
     this.dispatcher = new Dispatcher(this.resourceManager, this.slotPool, configuration, runtime, this.metricRegistry);
@@ -186,4 +192,16 @@ function advertisedRestHost(configuration: Configuration, bindAddress: string): 
   const configured = configuration.get(REST_ADDRESS);
   if (configured !== undefined && configured !== '') return configured;
   return bindAddress === '0.0.0.0' || bindAddress === '::' ? JOB_MANAGER_RPC_ADDRESS.defaultValue : bindAddress;
+}
+
+/** The cluster-wide checkpoint directory as a local path, when one is set and is a path at all. */
+function sharedCheckpointDirectory(configuration: Configuration): string | undefined {
+  const directory = configuration.get(CHECKPOINTS_DIRECTORY);
+  if (directory === undefined) return undefined;
+  try {
+    return toLocalPath(directory, CHECKPOINTS_DIRECTORY.key);
+  } catch {
+    // A directory that is no path fails the job that uses it, with its own message.
+    return undefined;
+  }
 }

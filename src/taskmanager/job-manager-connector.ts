@@ -52,6 +52,8 @@ export interface ConnectorCallbacks {
   /** The first attempt failed; the caller may tell its launcher it is waiting. */
   onFirstAttemptFailed(reason: string): void;
   onRegistrationTimeout(): void;
+  /** The JobManager refused this TaskManager for good: retrying cannot help. */
+  onFatalRejection(reason: string): void;
   heartbeatPayload(): TaskExecutorHeartbeatPayload;
   onJobManagerHeartbeat(payload: JobManagerHeartbeatPayload): void;
 }
@@ -175,6 +177,11 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
     const response = await resourceManager.registerTaskExecutor(this.callbacks.registration(connection.localAddress));
     if (response.status !== 'accepted') {
       connection.close('registration rejected');
+      if (response.fatal === true) {
+        this.stopped = true;
+        this.callbacks.onFatalRejection(response.reason);
+        return;
+      }
       throw new Error(`registration rejected: ${response.reason}`);
     }
     this.connection = connection;

@@ -1,10 +1,10 @@
 import type { ExecutionAttemptId, JobId, ResourceId } from '../core/ids.js';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { LogDirectory } from '../daemon/log-directory.js';
 import { OWN_THREADS } from '../daemon/thread-dump.js';
 import type { ThreadInfo } from '../rpc/gateways/thread-dump.js';
 import type { LogChunk, LogFileInfo } from '../rpc/gateways/log-files.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
 import type { ClusterNetwork } from '../rpc/cluster-network.js';
@@ -15,7 +15,7 @@ import { ensurePrivateDirectory, type ClusterRuntime } from '../rpc/cluster-runt
 import { createGatewayProxy, type RpcDispatcher } from '../rpc/gateway.js';
 import { JOB_MASTER_GATEWAY } from '../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../rpc/gateways/task-deployment-descriptor.js';
-import { TASK_EXECUTOR_GATEWAY, type TaskExecutorGateway } from '../rpc/gateways/task-executor-gateway.js';
+import { TASK_EXECUTOR_GATEWAY, type StorageProbeReply, type TaskExecutorGateway } from '../rpc/gateways/task-executor-gateway.js';
 import type {
   JobManagerHeartbeatPayload,
   TaskExecutorHeartbeatPayload,
@@ -156,6 +156,7 @@ export class TaskExecutor implements TaskExecutorGateway {
         onRegistered: () => this.onRegistered(),
         onDisconnected: (reason) => this.onDisconnected(reason),
         onFirstAttemptFailed: (reason) => events.onWaitingForJobManager(reason),
+        onFatalRejection: (reason) => events.onFatal(`The JobManager refused this TaskManager: ${reason}`),
         onRegistrationTimeout: () =>
           events.onFatal(
             `Could not register at the ResourceManager within the specified maximum registration duration ${settings.connector.registrationTimeoutMs} ms. This indicates a problem with this instance. Terminating now.`,
@@ -219,6 +220,16 @@ export class TaskExecutor implements TaskExecutorGateway {
 
   releaseJob(jobId: JobId): void {
     this.host.releaseJob(wireId(jobId)).catch((error: unknown) => log.warn(`Releasing job ${jobId} failed: ${describeError(error)}`));
+  }
+
+  async probeStorage(path: string, token: string): Promise<StorageProbeReply> {
+    try {
+      mkdirSync(dirname(String(path)), { recursive: true });
+      writeFileSync(String(path), String(token));
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, reason: `cannot write ${String(path)} (${(error as NodeJS.ErrnoException).code ?? describeError(error)})` };
+    }
   }
 
   triggerCheckpoint(trigger: CheckpointTrigger): void {

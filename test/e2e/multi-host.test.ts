@@ -12,7 +12,7 @@ import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js
 import { Hosts, labClusterConfig } from '../helpers/lab-cluster.js';
 import { NetworkLab } from '../helpers/network-lab.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/test-certificates.js';
-import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
+import { FLINK_HOME, getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
 
 const RECORDS = 12_000;
 const KEYS = 120;
@@ -272,5 +272,34 @@ describe('a cluster over several hosts', () => {
       2,
       'only the two TaskManagers of the cluster are registered',
     );
+  });
+
+  it('refuses a TaskManager that does not share the checkpoint directory, naming its host and the path', async (t) => {
+    const hosts = cluster(t, ['jm', 'tm1']);
+    const checkpoints = join(hosts.dist.dir, 'checkpoints');
+    mkdirSync(checkpoints);
+    hosts.dist.writeConfig({ ...labClusterConfig(hosts.lab, hosts.dist.dir), 'execution.checkpointing.dir': `file://${checkpoints}` });
+    const started = await hosts.script('jm', 'jobmanager.sh', ['start']);
+    assert.equal(started.exitCode, 0, started.stderr);
+    // tm1 sees a private tmpfs where the others see the shared directory: its own disk, not the cluster's storage.
+    const script = join(FLINK_HOME, 'bin', 'taskmanager.sh');
+    const tm = await hosts.lab.run(
+      'tm1',
+      'unshare',
+      ['--mount', '--propagation', 'private', 'sh', '-c', `mount -t tmpfs tm1-disk "${checkpoints}" && exec "$0" start`, script],
+      hosts.env('tm1'),
+    );
+    t.diagnostic(`taskmanager.sh start said: ${String(tm.stdout).trim()} ${String(tm.stderr).trim()}`.slice(0, 400));
+    const address = hosts.lab.host('tm1').address;
+    const line = await waitFor('the JobManager to refuse tm1', () =>
+      hosts
+        .logs('jm')
+        .split('\n')
+        .find((l) => l.includes('Rejecting TaskManager') && l.includes(`on host ${address}`)),
+    );
+    assert.match(line, new RegExp(`wrote ${checkpoints.replace(/[/.]/g, '\\$&')}/\\S+, but the JobManager cannot read it \\(ENOENT\\)`));
+    await waitFor('tm1 to end', () => (/The JobManager refused this TaskManager/.test(hosts.logs('tm1')) ? true : undefined));
+    const url = restUrlFrom(started.stdout);
+    assert.equal((await getJson<{ taskmanagers: unknown[] }>(url, '/taskmanagers')).taskmanagers.length, 0);
   });
 });

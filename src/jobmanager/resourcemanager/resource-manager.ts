@@ -13,6 +13,7 @@ import type {
 } from '../../rpc/gateways/task-executor-registration.js';
 import type { RpcConnection } from '../../rpc/rpc-connection.js';
 import { RegisteredTaskManager, type TaskManagerListener, type TaskManagerLossCause } from './registered-task-manager.js';
+import { probeSharedStorage } from './storage-probe.js';
 import { validateRegistration } from './validate-registration.js';
 
 const log = getLogger('resourcemanager');
@@ -22,6 +23,8 @@ export interface ResourceManagerSettings {
   readonly jobManagerId: string;
   readonly heartbeatIntervalMs: number;
   readonly heartbeatTimeoutMs: number;
+  /** The cluster's checkpoint directory (a local path), which every TaskManager must share with the JobManager. */
+  readonly checkpointDirectory?: string | undefined;
 }
 
 /**
@@ -111,13 +114,27 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
     return { expectedAttempts: taskManager === undefined ? [] : this.expectedAttempts(taskManager.resourceId) };
   }
 
-  private register(connection: RpcConnection, raw: unknown): RegistrationResponse {
+  private async register(connection: RpcConnection, raw: unknown): Promise<RegistrationResponse> {
     const problem = validateRegistration(raw);
     if (problem !== undefined) {
       log.warn(`Rejecting a TaskManager registration from ${connection.peer.id}: ${problem}`);
       return { status: 'rejected', reason: problem };
     }
     const registration = raw as TaskExecutorRegistration;
+    const directory = this.settings.checkpointDirectory;
+    const unshared =
+      directory === undefined
+        ? undefined
+        : await probeSharedStorage(createGatewayProxy(connection, TASK_EXECUTOR_GATEWAY), registration, directory);
+    if (unshared !== undefined) {
+      log.error(`Rejecting TaskManager ${registration.resourceId}: ${unshared}`);
+      return { status: 'rejected', reason: unshared, fatal: true };
+    }
+    if (connection.isClosed) return { status: 'rejected', reason: 'the connection closed during the registration' };
+    return this.accept(connection, registration);
+  }
+
+  private accept(connection: RpcConnection, registration: TaskExecutorRegistration): RegistrationResponse {
     const previous = this.taskManagers.get(registration.resourceId);
     if (previous !== undefined) {
       // A repeat on the same connection replaces the registration; the connection itself stays.

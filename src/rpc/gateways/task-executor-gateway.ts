@@ -24,7 +24,12 @@ export interface TaskExecutorGateway extends LogFileSource, ThreadDumpSource {
   notifyCheckpointComplete(attemptId: ExecutionAttemptId, checkpointId: number): void;
   /** A checkpoint will not complete; resources held for it can go. */
   notifyCheckpointAborted(attemptId: ExecutionAttemptId, checkpointId: number): void;
+  /** Writes `token` to `path` (creating its directory), so the JobManager can check it reads what this TaskManager writes. */
+  probeStorage(path: string, token: string): Promise<StorageProbeReply>;
 }
+
+/** How a TaskManager's write of a storage probe went. */
+export type StorageProbeReply = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 export const TASK_EXECUTOR_GATEWAY: GatewaySpec<TaskExecutorGateway> = {
   name: 'taskExecutor',
@@ -41,6 +46,7 @@ export const TASK_EXECUTOR_GATEWAY: GatewaySpec<TaskExecutorGateway> = {
     requestLogChunk: 'request',
     requestLogNames: 'request',
     requestThreadDump: 'request',
+    probeStorage: 'request',
   },
   timeouts: { submitTask: 60_000, cancelTask: 30_000 },
 };

@@ -25,7 +25,12 @@ export type RegistrationResponse =
       readonly heartbeatIntervalMs: number;
       readonly heartbeatTimeoutMs: number;
     }
-  | { readonly status: 'rejected'; readonly reason: string };
+  | {
+      readonly status: 'rejected';
+      readonly reason: string;
+      /** The TaskManager cannot be part of this cluster as configured (e.g. it cannot reach its checkpoint storage): retrying will not help. */
+      readonly fatal?: boolean;
+    };
 
 /** One slot as the TaskManager sees it. */
 export interface SlotStatus {

@@ -11,7 +11,7 @@ import { ResourceManager } from '../../../src/jobmanager/resourcemanager/resourc
 import { SlotPool } from '../../../src/jobmanager/slotpool/slot-pool.js';
 import type { ClusterRuntime } from '../../../src/rpc/cluster-runtime.js';
 import type { TaskDeploymentDescriptor } from '../../../src/rpc/gateways/task-deployment-descriptor.js';
-import type { TaskExecutorGateway } from '../../../src/rpc/gateways/task-executor-gateway.js';
+import type { StorageProbeReply, TaskExecutorGateway } from '../../../src/rpc/gateways/task-executor-gateway.js';
 import type { RpcConnection } from '../../../src/rpc/rpc-connection.js';
 import { createRestRouter } from '../../../src/rest/rest-routes.js';
 import { RestServer } from '../../../src/rest/rest-server.js';
@@ -76,6 +76,9 @@ class TestingTaskExecutor implements TaskExecutorGateway {
   triggerCheckpoint(): void {}
   notifyCheckpointComplete(): void {}
   notifyCheckpointAborted(): void {}
+  async probeStorage(): Promise<StorageProbeReply> {
+    return { ok: true };
+  }
   requestLogList = NO_LOGS.requestLogList;
   requestLogChunk = NO_LOGS.requestLogChunk;
   requestLogNames = NO_LOGS.requestLogNames;

@@ -13,7 +13,7 @@ import type { Allocation } from '../../../../../src/jobmanager/slotpool/slot-poo
 import { FrameDecoder } from '../../../../../src/rpc/frame-decoder.js';
 import type { CheckpointTrigger } from '../../../../../src/rpc/gateways/checkpoint-messages.js';
 import type { TaskDeploymentDescriptor } from '../../../../../src/rpc/gateways/task-deployment-descriptor.js';
-import type { TaskExecutorGateway } from '../../../../../src/rpc/gateways/task-executor-gateway.js';
+import type { StorageProbeReply, TaskExecutorGateway } from '../../../../../src/rpc/gateways/task-executor-gateway.js';
 import { RpcConnection } from '../../../../../src/rpc/rpc-connection.js';
 import { TestingGraphDeployment } from '../../../../helpers/testing-state-context.js';
 import type { ThreadInfo } from '../../../../../src/rpc/gateways/thread-dump.js';
@@ -90,6 +90,9 @@ export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   releaseJob(): void {}
   notifyCheckpointComplete(): void {}
   notifyCheckpointAborted(): void {}
+  async probeStorage(): Promise<StorageProbeReply> {
+    return { ok: true };
+  }
   requestLogList = NO_LOGS.requestLogList;
   requestLogChunk = NO_LOGS.requestLogChunk;
   requestLogNames = NO_LOGS.requestLogNames;
