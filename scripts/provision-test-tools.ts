@@ -59,6 +59,12 @@ export const TEST_TOOLS: readonly TestTool[] = [
     testFiles: ['e2e/multi-host'],
   },
   {
+    pkg: 'openssh-server',
+    purpose: 'the multi-host tests, where start-cluster.sh reaches its workers over ssh',
+    present: () => existsSync('/usr/sbin/sshd') && existsSync('/usr/bin/ssh') && existsSync('/usr/bin/ssh-keygen'),
+    testFiles: ['e2e/multi-host'],
+  },
+  {
     pkg: 'gettext-base',
     purpose: "the container entry point's test (envsubst replaces $VARS in FLINK_PROPERTIES, as in the image)",
     present: () => existsSync('/usr/bin/envsubst'),

@@ -4,7 +4,8 @@
  * slow down and listen to. Everything runs through the real bin/ scripts.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
@@ -302,4 +303,93 @@ describe('a cluster over several hosts', () => {
     const url = restUrlFrom(started.stdout);
     assert.equal((await getJson<{ taskmanagers: unknown[] }>(url, '/taskmanagers')).taskmanagers.length, 0);
   });
+
+  it('start-cluster.sh and stop-cluster.sh reach the workers over ssh, as Flink does', async (t) => {
+    const hosts = cluster(t, ['jm', 'tm1', 'tm2']);
+    const { lab, dist } = hosts;
+    dist.writeConfig({ ...labClusterConfig(lab, dist.dir) });
+    const ssh = startSshServers(t, hosts, ['tm1', 'tm2']);
+    writeFileSync(join(dist.confDir, 'workers'), `${lab.host('tm1').address}\n${lab.host('tm2').address}\n`);
+    // ssh passes the test's FLINK_* variables on (SendEnv, and AcceptEnv on the workers), as a shared conf dir would.
+    const env = { FLINK_SSH_OPTS: ssh.options };
+    const started = await hosts.script('jm', 'start-cluster.sh', [], env);
+    assert.equal(started.exitCode, 0, `${started.stdout}\n${started.stderr}`);
+    const url = restUrlFrom(started.stdout);
+    const registered = await waitFor('both workers to register', async () => {
+      const { taskmanagers } = await getJson<{ taskmanagers: Array<{ dataPort: number; path: string }> }>(url, '/taskmanagers');
+      return taskmanagers.length === 2 ? taskmanagers : undefined;
+    });
+    assert.equal(registered.length, 2);
+    for (const host of ['tm1', 'tm2']) {
+      const address = lab.host(host).address.replace(/\./g, '\\.');
+      assert.match(
+        hosts.logs('jm'),
+        new RegExp(`Registering TaskManager with ResourceID \\S+ \\(${address}:\\d+\\)`),
+        `${host} registered from its own address`,
+      );
+    }
+    const stopped = await hosts.script('jm', 'stop-cluster.sh', [], env);
+    assert.equal(stopped.exitCode, 0, `${stopped.stdout}\n${stopped.stderr}`);
+    await waitFor('every TaskManager and the JobManager to be gone', () =>
+      ['jm', 'tm1', 'tm2'].every((host) => processesOn(lab, host).every((command) => !/dist\/src\/entrypoint/.test(command)))
+        ? true
+        : undefined,
+    );
+  });
 });
+
+/** Starts sshd on each of `hostNames`, accepting one key made for the test; gives the ssh options that use it. */
+function startSshServers(t: TestContext, hosts: Hosts, hostNames: readonly string[]): { options: string } {
+  const dir = join(hosts.dist.dir, 'ssh');
+  mkdirSync(dir, { mode: 0o700 });
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'client_key')]);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
+  copyFileSync(join(dir, 'client_key.pub'), join(dir, 'authorized_keys'));
+  // sshd insists on its privilege separation directory.
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  for (const host of hostNames) {
+    const config = join(dir, `sshd-${host}.conf`);
+    writeFileSync(
+      config,
+      [
+        'Port 22',
+        `HostKey ${join(dir, 'host_key')}`,
+        `PidFile ${join(dir, `sshd-${host}.pid`)}`,
+        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+        'PermitRootLogin prohibit-password',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'UsePAM no',
+        'StrictModes no',
+        'AcceptEnv FLINK_* NO_COLOR',
+      ].join('\n') + '\n',
+    );
+    const server = hosts.lab.spawn(host, '/usr/sbin/sshd', ['-D', '-e', '-f', config]);
+    t.after(() => server.kill('SIGKILL'));
+  }
+  return {
+    options: [
+      `-i ${join(dir, 'client_key')}`,
+      '-o StrictHostKeyChecking=no',
+      '-o UserKnownHostsFile=/dev/null',
+      '-o BatchMode=yes',
+      '-o LogLevel=ERROR',
+      '-o ConnectionAttempts=20',
+      '-o SendEnv=FLINK_*',
+    ].join(' '),
+  };
+}
+
+/** Command lines of the processes running in `host`'s namespace. */
+function processesOn(lab: NetworkLab, host: string): string[] {
+  const pids = execFileSync('ip', ['netns', 'pids', lab.host(host).namespace], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+  return pids.flatMap((pid) => {
+    try {
+      return [readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')];
+    } catch {
+      return [];
+    }
+  });
+}
