@@ -1,3 +1,5 @@
+// First, before any library loads: see ensure-home.ts.
+import '../core/ensure-home.js';
 import { describeError, TsFlinkError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
 import { reportReadiness } from '../daemon/readiness.js';
