@@ -21,17 +21,24 @@ export interface EntrypointArguments {
   readonly programArgs: readonly string[];
 }
 
-const VALUE_OPTIONS: Record<string, { name: 'configDir' | 'jobClassName' | 'jobId' | 'fromSavepoint'; kinds: readonly EntrypointKind[] }> =
-  {
-    '-c': { name: 'configDir', kinds: ['application', 'session', 'taskmanager'] },
-    '--configDir': { name: 'configDir', kinds: ['application', 'session', 'taskmanager'] },
-    '-j': { name: 'jobClassName', kinds: ['application'] },
-    '--job-classname': { name: 'jobClassName', kinds: ['application'] },
-    '-jid': { name: 'jobId', kinds: ['application'] },
-    '--job-id': { name: 'jobId', kinds: ['application'] },
-    '-s': { name: 'fromSavepoint', kinds: ['application'] },
-    '--fromSavepoint': { name: 'fromSavepoint', kinds: ['application'] },
-  };
+type ValueName = 'configDir' | 'jobClassName' | 'jobId' | 'fromSavepoint' | 'host' | 'webuiPort';
+
+const VALUE_OPTIONS: Record<string, { name: ValueName; kinds: readonly EntrypointKind[] }> = {
+  // Flink's JobManager entry points take the address and REST port as options too (Kubernetes
+  // manifests pass --host $(POD_IP)); they set jobmanager.rpc.address and rest.port.
+  '-h': { name: 'host', kinds: ['application', 'session'] },
+  '--host': { name: 'host', kinds: ['application', 'session'] },
+  '-r': { name: 'webuiPort', kinds: ['application', 'session'] },
+  '--webui-port': { name: 'webuiPort', kinds: ['application', 'session'] },
+  '-c': { name: 'configDir', kinds: ['application', 'session', 'taskmanager'] },
+  '--configDir': { name: 'configDir', kinds: ['application', 'session', 'taskmanager'] },
+  '-j': { name: 'jobClassName', kinds: ['application'] },
+  '--job-classname': { name: 'jobClassName', kinds: ['application'] },
+  '-jid': { name: 'jobId', kinds: ['application'] },
+  '--job-id': { name: 'jobId', kinds: ['application'] },
+  '-s': { name: 'fromSavepoint', kinds: ['application'] },
+  '--fromSavepoint': { name: 'fromSavepoint', kinds: ['application'] },
+};
 
 const FLAG_OPTIONS = new Set(['-n', '--allowNonRestoredState']);
 
@@ -49,7 +56,7 @@ export function parseDynamicProperty(text: string): DynamicProperty {
 }
 
 export function parseEntrypointArguments(args: readonly string[], kind: EntrypointKind): EntrypointArguments {
-  const values: Partial<Record<'configDir' | 'jobClassName' | 'jobId' | 'fromSavepoint', string>> = {};
+  const values: Partial<Record<ValueName, string>> = {};
   const dynamicProperties: DynamicProperty[] = [];
   let allowNonRestoredState = false;
   let index = 0;
@@ -74,8 +81,12 @@ export function parseEntrypointArguments(args: readonly string[], kind: Entrypoi
     }
   }
   const programArgs = args.slice(index);
+  if (values.host !== undefined) dynamicProperties.push({ key: 'jobmanager.rpc.address', value: values.host });
+  if (values.webuiPort !== undefined) dynamicProperties.push({ key: 'rest.port', value: values.webuiPort });
   if (kind !== 'application' && programArgs.length > 0) {
-    throw new UsageError(`Unexpected argument '${programArgs[0]}': this entry point accepts only --configDir and -D key=value.`);
+    throw new UsageError(
+      `Unexpected argument '${programArgs[0]}': this entry point accepts only ${kind === 'taskmanager' ? '--configDir and -D key=value' : '--configDir, --host, --webui-port and -D key=value'}.`,
+    );
   }
   return {
     configDir: values.configDir,

@@ -116,6 +116,20 @@ describe('parseEntrypointArguments', () => {
     assert.deepEqual(parseEntrypointArguments(['-c', '/c', '-Dx=y'], 'taskmanager').dynamicProperties, [{ key: 'x', value: 'y' }]);
   });
 
+  it("takes Flink's --host and --webui-port on the JobManager entry points, as jobmanager.rpc.address and rest.port", () => {
+    const parsed = parseEntrypointArguments(['--host', '10.1.2.3', '-r', '8082', '--job-classname', 'Main', '--arg'], 'application');
+    assert.deepEqual(parsed.dynamicProperties, [
+      { key: 'jobmanager.rpc.address', value: '10.1.2.3' },
+      { key: 'rest.port', value: '8082' },
+    ]);
+    assert.equal(parsed.jobClassName, 'Main');
+    assert.deepEqual(parsed.programArgs, ['--arg']);
+    assert.deepEqual(parseEntrypointArguments(['-h', 'jm-0'], 'session').dynamicProperties, [
+      { key: 'jobmanager.rpc.address', value: 'jm-0' },
+    ]);
+    assert.throws(() => parseEntrypointArguments(['--host', 'x'], 'taskmanager'), usage(/Unexpected argument '--host'/));
+  });
+
   it('accepts no arguments at all', () => {
     const parsed = parseEntrypointArguments([], 'application');
     assert.deepEqual(parsed.programArgs, []);
