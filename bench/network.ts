@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Hosts, labClusterConfig } from '../test/helpers/lab-cluster.js';
 import { NetworkLab } from '../test/helpers/network-lab.js';
 import { logLineTime } from '../test/helpers/cluster-probes.js';
-import { makeTestCertificates, type TestCertificates } from '../test/helpers/test-certificates.js';
+import { makeTestCertificates, tlsStoreConfig } from '../test/helpers/test-certificates.js';
 import { FLINK_HOME, TestDist, waitFor } from '../test/helpers/test-dist.js';
 import { baseline, currentEnvironment, metric, quickMode, type BenchResult } from './benchmark.js';
 import { onCleanup } from './process-cleanup.js';
@@ -23,16 +23,6 @@ const KILLS = quickMode() ? 2 : 5;
 const RECORDS = quickMode() ? 1_000_000 : 6_000_000;
 const HEARTBEAT = { 'heartbeat.interval': '200 ms', 'heartbeat.timeout': '2 s' };
 const HEARTBEAT_TIMEOUT_MS = 2_000;
-
-function tlsConfig(certs: TestCertificates): Record<string, string | boolean> {
-  return {
-    'security.ssl.internal.enabled': true,
-    'security.ssl.internal.keystore': certs.keystore,
-    'security.ssl.internal.keystore-password': certs.keystorePassword,
-    'security.ssl.internal.truststore': certs.truststore,
-    'security.ssl.internal.truststore-password': certs.truststorePassword,
-  };
-}
 
 /** A lab of `hostNames` with a cluster config over it; `done` removes both. */
 function labCluster(
@@ -167,7 +157,7 @@ export async function run(): Promise<BenchResult> {
     for (let i = 0; i < RUNS; i++) {
       unix.push(await overUnix());
       tcp.push(await overTcp({}));
-      tls.push(await overTcp(tlsConfig(certs)));
+      tls.push(await overTcp(tlsStoreConfig(certs, 'internal')));
     }
     const unixBaseline = baseline('the same job, both TaskManagers on this host, over Unix sockets', unix);
     const killTcp = await killToLoss(true);

@@ -12,7 +12,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
 import { Hosts, labClusterConfig } from '../helpers/lab-cluster.js';
 import { NetworkLab } from '../helpers/network-lab.js';
-import { makeTestCertificates, type TestCertificates } from '../helpers/test-certificates.js';
+import { makeTestCertificates, tlsStoreConfig, type TestCertificates } from '../helpers/test-certificates.js';
 import { FLINK_HOME, getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
 
 const RECORDS = 12_000;
@@ -227,11 +227,7 @@ describe('a cluster over several hosts', () => {
     const certs: TestCertificates = makeTestCertificates(join(tmpdir(), `tsf-certs-${process.pid}-${Date.now()}`));
     t.after(() => rmSync(certs.dir, { recursive: true, force: true }));
     const tls = {
-      'security.ssl.internal.enabled': true,
-      'security.ssl.internal.keystore': certs.keystore,
-      'security.ssl.internal.keystore-password': certs.keystorePassword,
-      'security.ssl.internal.truststore': certs.truststore,
-      'security.ssl.internal.truststore-password': certs.truststorePassword,
+      ...tlsStoreConfig(certs, 'internal'),
       // TLS alone authenticates: no cluster secret is given.
       'security.cluster-secret.file': '',
     };

@@ -1,71 +1,27 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { readJobManagerInfo } from '../../src/rpc/cluster-runtime.js';
 import { clusterRuntimeOf } from '../helpers/cluster-probes.js';
-import { makeTestCertificates } from '../helpers/test-certificates.js';
+import { makeTestCertificates, tlsStoreConfig } from '../helpers/test-certificates.js';
 import { FLINK_HOME, restUrlFrom, TestDist, waitFor, type ScriptResult } from '../helpers/test-dist.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.js';
+import { requestOnce as get } from '../helpers/request-once.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** As test/e2e/web-ui.test.ts launches it: the machine has no network, so Chromium must not reach out. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const WORD_COUNT = 'examples/streaming/WordCount.jar';
 const SUBMITTED = /^Job has been submitted with JobID ([0-9a-f]{32})$/m;
-
-/** What an HTTP(S) request ended with: an answer, or the client's error code. */
-type Outcome = { readonly status: number; readonly body: string } | { readonly error: string };
-
-/** One GET with its own connection; a request that neither answers nor fails within 5 s fails the test (a hang). */
-function get(url: string, options: RequestOptions = {}): Promise<Outcome> {
-  const target = new URL(url);
-  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${url} neither answered nor failed within 5 s`)), 5_000);
-    const req = request(target, { ...options, agent: false }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: response.statusCode ?? 0, body });
-      });
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      resolve({ error: error.code ?? error.message });
-    });
-    req.end();
-  });
-}
 
 describe('REST API and web UI over TLS with client authentication (security.ssl.rest.*)', () => {
   const certs = makeTestCertificates(mkdtempSync(join(tmpdir(), 'tsf-rest-tls-certs-')));
   const passwords = [certs.keystorePassword, certs.truststorePassword];
   const dist = TestDist.create({
-    config: {
-      'security.ssl.rest.enabled': true,
-      'security.ssl.rest.authentication-enabled': true,
-      'security.ssl.rest.keystore': certs.keystore,
-      'security.ssl.rest.keystore-password': certs.keystorePassword,
-      'security.ssl.rest.truststore': certs.truststore,
-      'security.ssl.rest.truststore-password': certs.truststorePassword,
-    },
+    config: { ...tlsStoreConfig(certs, 'rest'), 'security.ssl.rest.authentication-enabled': true },
   });
   /** How a client trusting the cluster's CA and showing the cluster's keystore connects. */
-  const trusted: RequestOptions = {
+  const trusted = {
     ca: readFileSync(certs.truststorePem, 'utf8'),
     pfx: readFileSync(certs.keystore),
     passphrase: certs.keystorePassword,
@@ -160,7 +116,7 @@ describe('REST API and web UI over TLS with client authentication (security.ssl.
   it('serves the web UI over https to a browser showing the keystore', { timeout: 60_000 }, async () => {
     assert.ok(existsSync(join(FLINK_HOME, 'dist', 'web', 'index.html')), 'dist/web is missing: run `npm run build`');
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with 'apt-get install -y chromium'`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS] });
     // Chromium does not know the test CA; the client certificate is what the server checks.
     const context = await browser.newContext({
       ignoreHTTPSErrors: true,
@@ -221,13 +177,7 @@ describe('REST API and web UI over TLS with client authentication (security.ssl.
 describe('a REST keystore or truststore that cannot be used', () => {
   const certs = makeTestCertificates(mkdtempSync(join(tmpdir(), 'tsf-rest-tls-certs-')));
   const dist = TestDist.create({
-    config: {
-      'security.ssl.rest.enabled': true,
-      'security.ssl.rest.keystore': certs.keystore,
-      'security.ssl.rest.keystore-password': certs.keystorePassword,
-      'security.ssl.rest.truststore': certs.truststore,
-      'security.ssl.rest.truststore-password': certs.truststorePassword,
-    },
+    config: tlsStoreConfig(certs, 'rest'),
   });
   after(async () => {
     await dist.destroy();

@@ -5,16 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { FLINK_HOME, getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-];
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.js';
 
 describe('web UI actions on a session cluster', () => {
   const dist = TestDist.create({ config: { 'web.refresh-interval': '300 ms' } });
@@ -28,7 +19,7 @@ describe('web UI actions on a session cluster', () => {
     assert.equal(started.exitCode, 0, started.stderr);
     url = restUrlFrom(started.stdout);
     assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
   });
   after(async () => {
     await context?.close();

@@ -87,3 +87,14 @@ export function makeTestCertificates(dir: string): TestCertificates {
     truststorePassword,
   };
 }
+
+/** The keystore and truststore options of `scope` (internal or REST TLS) pointing at `certs`, with TLS on. */
+export function tlsStoreConfig(certs: TestCertificates, scope: 'internal' | 'rest'): Record<string, string> {
+  return {
+    [`security.ssl.${scope}.enabled`]: 'true',
+    [`security.ssl.${scope}.keystore`]: certs.keystore,
+    [`security.ssl.${scope}.keystore-password`]: certs.keystorePassword,
+    [`security.ssl.${scope}.truststore`]: certs.truststore,
+    [`security.ssl.${scope}.truststore-password`]: certs.truststorePassword,
+  };
+}

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +12,8 @@ import { HandshakeFailureLog } from '../../../src/rest/handshake-failure-log.js'
 import { RestServer } from '../../../src/rest/rest-server.js';
 import { Router } from '../../../src/rest/router.js';
 import { restClientTls, restServerTls } from '../../../src/security/tls-settings.js';
-import { makeTestCertificates } from '../../helpers/test-certificates.js';
+import { makeTestCertificates, tlsStoreConfig } from '../../helpers/test-certificates.js';
+import { requestOnce as get } from '../../helpers/request-once.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsf-rest-tls-'));
 const certs = makeTestCertificates(dir);
@@ -23,36 +22,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The REST side of a configuration with security.ssl.rest.enabled, as a JobManager and bin/flink would read it. */
 function restConfig(overrides: Record<string, string> = {}): Configuration {
-  return Configuration.empty().withOverrides({
-    'security.ssl.rest.enabled': 'true',
-    'security.ssl.rest.keystore': certs.keystore,
-    'security.ssl.rest.keystore-password': certs.keystorePassword,
-    'security.ssl.rest.truststore': certs.truststore,
-    'security.ssl.rest.truststore-password': certs.truststorePassword,
-    ...overrides,
-  });
-}
-
-/** One request; resolves with the status and body, or the error's code, within 5 s or fails (a hang is a failure). */
-function get(url: string, options: RequestOptions = {}): Promise<{ status: number; body: string } | { error: string }> {
-  const target = new URL(url);
-  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${url} did not answer or fail within 5 s`)), 5_000);
-    const req = request(target, { ...options, agent: false }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: response.statusCode ?? 0, body });
-      });
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      resolve({ error: error.code ?? error.message });
-    });
-    req.end();
-  });
+  return Configuration.empty().withOverrides({ ...tlsStoreConfig(certs, 'rest'), ...overrides });
 }
 
 /** Starts a REST server with `tls`; returns its https base URL and a stop function. */

@@ -9,20 +9,13 @@ import { loadKeyStore, loadTrustStore } from '../../../src/security/key-stores.j
 import { internalClientOptions, internalServerOptions } from '../../../src/security/internal-tls.js';
 import { internalTls, restClientTls, restServerTls } from '../../../src/security/tls-settings.js';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
-import { makeTestCertificates } from '../../helpers/test-certificates.js';
+import { makeTestCertificates, tlsStoreConfig } from '../../helpers/test-certificates.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsf-tls-'));
 const certs = makeTestCertificates(dir);
 
 function internalConfig(overrides: Record<string, string> = {}): Configuration {
-  return Configuration.empty().withOverrides({
-    'security.ssl.internal.enabled': 'true',
-    'security.ssl.internal.keystore': certs.keystore,
-    'security.ssl.internal.keystore-password': certs.keystorePassword,
-    'security.ssl.internal.truststore': certs.truststore,
-    'security.ssl.internal.truststore-password': certs.truststorePassword,
-    ...overrides,
-  });
+  return Configuration.empty().withOverrides({ ...tlsStoreConfig(certs, 'internal'), ...overrides });
 }
 
 /** Runs one TLS handshake between a server and a client with these options; resolves with the client's error, if any. */
@@ -120,14 +113,7 @@ describe('internal TLS', () => {
 
 describe('REST TLS', () => {
   const rest = (overrides: Record<string, string>): Configuration =>
-    Configuration.empty().withOverrides({
-      'security.ssl.rest.enabled': 'true',
-      'security.ssl.rest.keystore': certs.keystore,
-      'security.ssl.rest.keystore-password': certs.keystorePassword,
-      'security.ssl.rest.truststore': certs.truststore,
-      'security.ssl.rest.truststore-password': certs.truststorePassword,
-      ...overrides,
-    });
+    Configuration.empty().withOverrides({ ...tlsStoreConfig(certs, 'rest'), ...overrides });
 
   it('asks for client certificates only with security.ssl.rest.authentication-enabled', () => {
     assert.equal(restServerTls(rest({}))!.requestCert, undefined);
