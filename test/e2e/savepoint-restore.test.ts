@@ -174,7 +174,16 @@ describe('stop-with-savepoint --drain', () => {
     assert.match(dist.log('standalonejob', 0), /switched from state RUNNING to FINISHED/);
 
     const drained = countsByKey();
-    assert.equal(drained.size, KEYS_DRAINED, "draining fired every key's open window");
+    if (drained.size !== KEYS_DRAINED) {
+      // Seen twice in full runs under load and never alone: keep what the processes said, to find out why.
+      const said = [dist.log('standalonejob', 0), dist.log('taskexecutor', 0), dist.log('taskexecutor', 1)]
+        .join('\n')
+        .split('\n')
+        .filter((line) => /checkpoint|savepoint|switched|commit|FINISHED|WARN|ERROR/i.test(line));
+      assert.fail(
+        `draining fired ${drained.size} of ${KEYS_DRAINED} keys' windows (${JSON.stringify([...drained])}):\n${said.slice(-60).join('\n')}`,
+      );
+    }
     const firstRun = [...drained.values()].reduce((sum, counts) => sum + counts[0]!, 0);
     assert.ok(firstRun > 0 && firstRun < RECORDS, `the first run counted ${firstRun} records`);
 
