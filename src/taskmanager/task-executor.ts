@@ -9,7 +9,6 @@ import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
 import type { ClusterNetwork } from '../rpc/cluster-network.js';
 import type { SecretSource } from '../rpc/cluster-secret.js';
-import type { TaskExecutorRegistration } from '../rpc/gateways/task-executor-registration.js';
 import { formatAddress, type EndpointAddress } from '../rpc/address.js';
 import { ensurePrivateDirectory, type ClusterRuntime } from '../rpc/cluster-runtime.js';
 import { createGatewayProxy, type RpcDispatcher } from '../rpc/gateway.js';
@@ -30,7 +29,8 @@ import type { CancellationSettings } from './slots/cancellation-watchdog.js';
 import { SlotThreadHost } from './slots/slot-thread-host.js';
 import type { TaskRunner } from './task-runner.js';
 import { PartitionManager } from './network/partition-manager.js';
-import { describeHardware, ProcessStatsSampler } from './process-stats.js';
+import { ProcessStatsSampler } from './process-stats.js';
+import { reachableHost, registrationOf } from './registration-info.js';
 import { TaskManagerMetrics } from '../metrics/taskmanager-metrics.js';
 import { TaskHost } from './task-host.js';
 import type { CheckpointTrigger } from '../rpc/gateways/checkpoint-messages.js';
@@ -150,7 +150,8 @@ export class TaskExecutor implements TaskExecutorGateway {
       settings.resourceId,
       settings.connector,
       {
-        registration: (localAddress) => this.registration(localAddress),
+        registration: (localAddress) =>
+          registrationOf(settings, this.dataBound!, settings.network.taskManagerHost ?? reachableHost(localAddress) ?? settings.host),
         beforeRegistration: (value) => this.prepare(value),
         serve: (connection, dispatcher) => this.serve(connection, dispatcher),
         onRegistered: () => this.onRegistered(),
@@ -253,26 +254,6 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.dataBound = await this.dataServer.start();
   }
 
-  /**
-   * What the JobManager is told. Over TCP, other TaskManagers reach this one at taskmanager.host,
-   * or else at the address this host has on its connection to the JobManager: the one interface
-   * the cluster is known to reach, as Flink's TaskManager finds its address.
-   */
-  private registration(localAddress: string | undefined): TaskExecutorRegistration {
-    const bound = this.dataBound!;
-    const advertised = this.settings.network.taskManagerHost ?? reachableHost(localAddress) ?? this.settings.host;
-    const dataAddress: EndpointAddress = bound.kind === 'tcp' ? { kind: 'tcp', host: advertised, port: bound.port } : bound;
-    return {
-      resourceId: this.settings.resourceId,
-      dataAddress: formatAddress(dataAddress),
-      numberOfSlots: this.settings.numberOfSlots,
-      pid: process.pid,
-      host: bound.kind === 'tcp' ? advertised : this.settings.host,
-      hardware: describeHardware(),
-      memoryConfiguration: this.settings.memoryConfiguration,
-    };
-  }
-
   private serve(connection: RpcConnection, dispatcher: RpcDispatcher): void {
     dispatcher.register(TASK_EXECUTOR_GATEWAY, this);
     this.host.setJobMaster(createGatewayProxy(connection, JOB_MASTER_GATEWAY));
@@ -295,11 +276,4 @@ export class TaskExecutor implements TaskExecutorGateway {
   private heartbeatPayload(): TaskExecutorHeartbeatPayload {
     return { slots: this.host.slots.report(), runningAttempts: this.host.runningAttempts, process: this.stats.sample() };
   }
-}
-
-/** A TCP connection's local address as others can dial it; undefined for a Unix socket. IPv6 goes in brackets for host:port. */
-function reachableHost(localAddress: string | undefined): string | undefined {
-  if (localAddress === undefined || localAddress === '') return undefined;
-  const bare = localAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
-  return bare.includes(':') ? `[${bare}]` : bare;
 }

@@ -4,13 +4,14 @@
  * slow down and listen to. Everything runs through the real bin/ scripts.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
 import { Hosts, labClusterConfig } from '../helpers/lab-cluster.js';
+import { processesOn, startSshServers } from '../helpers/ssh-servers.js';
+import { capture } from '../helpers/wire-capture.js';
 import { NetworkLab } from '../helpers/network-lab.js';
 import { makeTestCertificates, tlsStoreConfig, type TestCertificates } from '../helpers/test-certificates.js';
 import { FLINK_HOME, getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
@@ -86,40 +87,6 @@ function assertExactlyOnce(output: string): void {
   assert.deepEqual(duplicated.slice(0, 10), [], 'no (key,count) line is committed twice');
   assert.deepEqual(missing.slice(0, 10), [], 'every (key,count) line is committed');
   assert.equal(lines.length, RECORDS);
-}
-
-/**
- * Runs tcpdump on `host`'s cable until stop(), once it listens; stop() gives back every byte
- * captured. Immediate mode, or packets of the last second wait in the kernel's buffer and are lost.
- */
-async function capture(lab: NetworkLab, host: string, file: string): Promise<{ stop(): Promise<Buffer> }> {
-  const tcpdump = lab.spawn(host, 'tcpdump', [
-    '--immediate-mode',
-    '-i',
-    'eth0',
-    '-U',
-    '-s',
-    '0',
-    '-w',
-    file,
-    // Only the cluster's own traffic: the test's REST calls are not what TLS protects.
-    `tcp and not host ${lab.testAddress}`,
-  ]);
-  await new Promise<void>((resolve, reject) => {
-    let said = '';
-    tcpdump.stderr!.on('data', (chunk: Buffer) => {
-      said += chunk.toString();
-      if (said.includes('listening on')) resolve();
-    });
-    tcpdump.once('exit', () => reject(new Error(`tcpdump ended before listening: ${said}`)));
-  });
-  return {
-    async stop() {
-      tcpdump.kill('SIGINT');
-      await tcpdump;
-      return readFileSync(file);
-    },
-  };
 }
 
 /** A lab and a dist of its own for one test, both gone when the test ends, passed or not. */
@@ -333,59 +300,3 @@ describe('a cluster over several hosts', () => {
     );
   });
 });
-
-/** Starts sshd on each of `hostNames`, accepting one key made for the test; gives the ssh options that use it. */
-function startSshServers(t: TestContext, hosts: Hosts, hostNames: readonly string[]): { options: string } {
-  const dir = join(hosts.dist.dir, 'ssh');
-  mkdirSync(dir, { mode: 0o700 });
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'client_key')]);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
-  copyFileSync(join(dir, 'client_key.pub'), join(dir, 'authorized_keys'));
-  // sshd insists on its privilege separation directory.
-  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  for (const host of hostNames) {
-    const config = join(dir, `sshd-${host}.conf`);
-    writeFileSync(
-      config,
-      [
-        'Port 22',
-        `HostKey ${join(dir, 'host_key')}`,
-        `PidFile ${join(dir, `sshd-${host}.pid`)}`,
-        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-        'PermitRootLogin prohibit-password',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'UsePAM no',
-        'StrictModes no',
-        'AcceptEnv FLINK_* NO_COLOR',
-      ].join('\n') + '\n',
-    );
-    const server = hosts.lab.spawn(host, '/usr/sbin/sshd', ['-D', '-e', '-f', config]);
-    t.after(() => server.kill('SIGKILL'));
-  }
-  return {
-    options: [
-      `-i ${join(dir, 'client_key')}`,
-      '-o StrictHostKeyChecking=no',
-      '-o UserKnownHostsFile=/dev/null',
-      '-o BatchMode=yes',
-      '-o LogLevel=ERROR',
-      '-o ConnectionAttempts=20',
-      '-o SendEnv=FLINK_*',
-    ].join(' '),
-  };
-}
-
-/** Command lines of the processes running in `host`'s namespace. */
-function processesOn(lab: NetworkLab, host: string): string[] {
-  const pids = execFileSync('ip', ['netns', 'pids', lab.host(host).namespace], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
-  return pids.flatMap((pid) => {
-    try {
-      return [readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')];
-    } catch {
-      return [];
-    }
-  });
-}
