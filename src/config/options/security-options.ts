@@ -90,7 +90,7 @@ export const SSL_VERIFY_HOSTNAME = booleanOption('security.ssl.verify-hostname',
 });
 
 /** Keystore and truststore of the REST endpoint (and of clients such as bin/flink that call it). */
-export const SSL_REST = storeOptions('rest', false);
+export const SSL_REST = storeOptions('rest', true);
 
 /** Who may talk to the cluster, and over what. */
 export const SECURITY_OPTIONS: OptionGroup = {
