@@ -236,6 +236,13 @@ describe('a cluster over several hosts', () => {
       2,
       'only the two TaskManagers of the cluster are registered',
     );
+    for (const host of ['jm', 'tm1', 'tm2', 'tm3']) {
+      const logs = hosts.logs(host);
+      for (const password of [certs.keystorePassword, certs.truststorePassword])
+        assert.ok(!logs.includes(password), `${host}'s log shows a password`);
+    }
+    const config = await getJson<Array<{ key: string; value: string }>>(url, '/jobmanager/config');
+    assert.equal(config.find((entry) => entry.key === 'security.ssl.internal.keystore-password')?.value, '******');
   });
 
   it('refuses a TaskManager that does not share the checkpoint directory, naming its host and the path', async (t) => {
