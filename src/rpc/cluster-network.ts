@@ -21,6 +21,8 @@ export interface ClusterNetwork {
   readonly jobManagerEndpoints: readonly EndpointAddress[];
   /** Where a TaskManager serves data: TCP on taskmanager.bind-host when the cluster may span hosts, else a Unix socket. */
   readonly dataEndpoint: (resourceId: ResourceId) => EndpointAddress;
+  /** A TaskManager's Unix data socket beside its TCP one, for TaskManagers on the same host; undefined when data stays on Unix sockets anyway. */
+  readonly localDataEndpoint: (resourceId: ResourceId) => EndpointAddress | undefined;
   /** taskmanager.host when it names a host others can reach; otherwise the TaskManager finds its address when it connects. */
   readonly taskManagerHost: string | undefined;
   /** TLS of internal TCP connections, when security.ssl.internal.enabled is on. */
@@ -120,6 +122,7 @@ export async function resolveClusterNetwork(
       : [runtime.jobManagerAddress],
     dataEndpoint: (resourceId) =>
       spansHosts ? { kind: 'tcp', host: dataBindHost, port: dataPort } : taskManagerDataAddress(runtime, resourceId),
+    localDataEndpoint: (resourceId) => (spansHosts ? taskManagerDataAddress(runtime, resourceId) : undefined),
     taskManagerHost,
     security: { tls },
     usesTcp: spansHosts || !dialUnix,

@@ -15,13 +15,20 @@ export interface RegistrationIdentity {
  * What the JobManager is told. A data endpoint on TCP is advertised under `advertisedHost`
  * (taskmanager.host, or else the address this host has on its connection to the JobManager: the
  * one interface the cluster is known to reach, as Flink's TaskManager finds its address); a Unix
- * socket is advertised as its path.
+ * socket is advertised as its path. `local`, the Unix socket beside a TCP endpoint, lets TaskManagers
+ * on the same host skip TCP between them.
  */
-export function registrationOf(identity: RegistrationIdentity, bound: EndpointAddress, advertisedHost: string): TaskExecutorRegistration {
+export function registrationOf(
+  identity: RegistrationIdentity,
+  bound: EndpointAddress,
+  advertisedHost: string,
+  local?: { readonly address: EndpointAddress; readonly hostKey: string },
+): TaskExecutorRegistration {
   const dataAddress: EndpointAddress = bound.kind === 'tcp' ? { kind: 'tcp', host: advertisedHost, port: bound.port } : bound;
   return {
     resourceId: identity.resourceId,
     dataAddress: formatAddress(dataAddress),
+    ...(local === undefined ? {} : { localDataAddress: formatAddress(local.address), hostKey: local.hostKey }),
     numberOfSlots: identity.numberOfSlots,
     pid: process.pid,
     host: bound.kind === 'tcp' ? advertisedHost : identity.host,

@@ -30,6 +30,7 @@ import { SlotThreadHost } from './slots/slot-thread-host.js';
 import type { TaskRunner } from './task-runner.js';
 import { PartitionManager } from './network/partition-manager.js';
 import { ProcessStatsSampler } from './process-stats.js';
+import { hostKey } from './host-key.js';
 import { reachableHost, registrationOf } from './registration-info.js';
 import { TaskManagerMetrics } from '../metrics/taskmanager-metrics.js';
 import { TaskHost } from './task-host.js';
@@ -84,14 +85,16 @@ export interface TaskExecutorEvents {
 export class TaskExecutor implements TaskExecutorGateway {
   private readonly stats = new ProcessStatsSampler();
   private readonly connector: JobManagerConnector;
-  private readonly dataServer: DataServer;
+  /** The data endpoint others dial, and its Unix socket twin for TaskManagers on this host when the first is TCP. */
+  private readonly dataServers: DataServer[];
   private readonly host: TaskRunner;
   /** The TaskManager's metric registry (its reporters read it) and the tick reporting task metrics. */
   readonly metrics: TaskManagerMetrics;
   private readonly workDir: string;
   private secret: Buffer | undefined;
-  /** The data endpoint's bound address, once it listens (the port, when taskmanager.data.port is 0). */
-  private dataBound: EndpointAddress | undefined;
+  /** The data endpoints' bound addresses, once they listen (the port, when taskmanager.data.port is 0). */
+  private dataBound: EndpointAddress[] | undefined;
+  private readonly hostKey = hostKey();
   private registeredOnce = false;
   /** This TaskManager's log directory, which the JobManager relays to REST (/taskmanagers/:id/logs). */
   private readonly logs = LogDirectory.ofProcess();
@@ -103,13 +106,10 @@ export class TaskExecutor implements TaskExecutorGateway {
     const secret = (): Buffer => this.secret ?? Buffer.alloc(32);
     const maxDataFrameBytes = settings.maxDataFrameBytes ?? MAX_DATA_FRAME_BYTES;
     const security = settings.network.security;
-    this.dataServer = new DataServer(
-      settings.network.dataEndpoint(settings.resourceId),
-      secret,
-      settings.resourceId,
-      (link) => this.host.serveConnection(link),
-      maxDataFrameBytes,
-      security,
+    const local = settings.network.localDataEndpoint(settings.resourceId);
+    this.dataServers = [settings.network.dataEndpoint(settings.resourceId), ...(local === undefined ? [] : [local])].map(
+      (endpoint) =>
+        new DataServer(endpoint, secret, settings.resourceId, (link) => this.host.serveConnection(link), maxDataFrameBytes, security),
     );
     this.workDir = join(settings.runtime.dir, `tm-${settings.resourceId.replace(/[^A-Za-z0-9]/g, '_')}`);
     this.metrics = new TaskManagerMetrics({
@@ -151,7 +151,14 @@ export class TaskExecutor implements TaskExecutorGateway {
       settings.connector,
       {
         registration: (localAddress) =>
-          registrationOf(settings, this.dataBound!, settings.network.taskManagerHost ?? reachableHost(localAddress) ?? settings.host),
+          registrationOf(
+            settings,
+            this.dataBound![0]!,
+            settings.network.taskManagerHost ?? reachableHost(localAddress) ?? settings.host,
+            this.dataBound![1] === undefined || this.hostKey === undefined
+              ? undefined
+              : { address: this.dataBound![1], hostKey: this.hostKey },
+          ),
         beforeRegistration: (value) => this.prepare(value),
         serve: (connection, dispatcher) => this.serve(connection, dispatcher),
         onRegistered: () => this.onRegistered(),
@@ -181,7 +188,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     log.info(`Stopping TaskExecutor ${this.settings.resourceId}: ${reason}`);
     await this.connector.stop('The TaskExecutor is shutting down.');
     await this.host.close('the TaskExecutor is shutting down');
-    await this.dataServer.stop();
+    await Promise.all(this.dataServers.map((server) => server.stop()));
     this.metrics.close();
     rmSync(this.workDir, { recursive: true, force: true });
   }
@@ -251,7 +258,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     if (this.dataBound !== undefined) return;
     ensurePrivateDirectory(this.settings.runtime.dir);
     mkdirSync(this.workDir, { recursive: true, mode: 0o700 });
-    this.dataBound = await this.dataServer.start();
+    this.dataBound = await Promise.all(this.dataServers.map((server) => server.start()));
   }
 
   private serve(connection: RpcConnection, dispatcher: RpcDispatcher): void {

@@ -4,6 +4,7 @@
  * slow down and listen to. Everything runs through the real bin/ scripts.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,6 +114,14 @@ async function refused(hosts: Hosts, what: string, seen: () => boolean): Promise
   });
 }
 
+/** Established connections to a TaskManager's Unix data socket, in `host`'s network namespace. */
+function unixDataConnections(lab: NetworkLab, host: string): number {
+  const listing = execFileSync('ip', ['netns', 'exec', lab.host(host).namespace, 'ss', '-xH', 'state', 'established'], {
+    encoding: 'utf8',
+  });
+  return listing.split('\n').filter((line) => /\/tm-[0-9a-f]{12}\.sock/.test(line)).length;
+}
+
 /** A conf dir of its own: the cluster's config.yaml with `changes` in place of its lines. */
 function confWith(hosts: Hosts, name: string, changes: Record<string, string | boolean>): string {
   const dir = join(hosts.dist.dir, name);
@@ -152,7 +161,10 @@ describe('a cluster over several hosts', () => {
     await runningAt(url, jobId, 2);
     process.kill(hosts.pids('tm2')[0]!, 'SIGKILL');
     await runningAt(url, jobId, 1);
-    await hosts.startTaskManager('tm2');
+    // A second TaskManager on tm1: records between the two stay off TCP, on their Unix sockets.
+    await hosts.startTaskManager('tm1');
+    await runningAt(url, jobId, 2);
+    await waitFor('a data connection over a Unix socket on tm1', () => (unixDataConnections(lab, 'tm1') > 0 ? true : undefined));
     await finished(hosts, jobId);
     assertExactlyOnce(output);
     const jobManagerLog = hosts.logs('jm');

@@ -8,6 +8,10 @@ export interface TaskExecutorRegistration {
   readonly resourceId: ResourceId;
   /** Where other TaskManagers reach its data socket (`unix:/path` or `host:port`). */
   readonly dataAddress: string;
+  /** Its data socket for TaskManagers on the same host, when `dataAddress` is TCP: the fast path that stays off the network stack. */
+  readonly localDataAddress?: string;
+  /** Names the host and network namespace; two TaskManagers with the same key can use each other's localDataAddress. */
+  readonly hostKey?: string;
   readonly numberOfSlots: number;
   readonly pid: number;
   readonly host: string;
@@ -61,4 +65,13 @@ export interface TaskExecutorHeartbeatPayload {
 export interface JobManagerHeartbeatPayload {
   /** Attempts the JobManager believes run on that TaskManager; any other is an orphan to cancel. */
   readonly expectedAttempts: readonly ExecutionAttemptId[];
+}
+
+/** Where a consumer on `consumer` dials the data endpoint of `producer`: its Unix socket when both share a host, else its dataAddress. */
+export function dataAddressFor(
+  producer: Pick<TaskExecutorRegistration, 'dataAddress' | 'localDataAddress' | 'hostKey'>,
+  consumer: Pick<TaskExecutorRegistration, 'hostKey'> | undefined,
+): string {
+  const sameHost = producer.hostKey !== undefined && producer.hostKey === consumer?.hostKey;
+  return sameHost && producer.localDataAddress !== undefined ? producer.localDataAddress : producer.dataAddress;
 }

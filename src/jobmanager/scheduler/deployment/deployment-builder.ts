@@ -8,6 +8,7 @@ import type {
 import type { Execution } from '../execution-graph/execution.js';
 import { isPointwise, type ExecutionGraph } from '../execution-graph/execution-graph.js';
 import type { ExecutionJobVertex } from '../execution-graph/execution-job-vertex.js';
+import { dataAddressFor } from '../../../rpc/gateways/task-executor-registration.js';
 
 /** Settings every deployment of a run shares. */
 export interface DeploymentSettings {
@@ -64,7 +65,7 @@ function inputsOf(graph: ExecutionGraph, execution: Execution): InputGateDescrip
         subpartitionIndex: pointwise ? 0 : execution.subtaskIndex,
         producerResourceId: p.allocation!.taskManager.resourceId,
         producerSlotIndex: p.allocation!.slotIndex,
-        producerDataAddress: p.allocation!.taskManager.registration.dataAddress,
+        producerDataAddress: dataAddressFor(p.allocation!.taskManager.registration, execution.allocation?.taskManager.registration),
       })),
     };
   });
