@@ -50,13 +50,25 @@ export const TEST_TOOLS: readonly TestTool[] = [
     pkg: 'nftables',
     purpose: 'the multi-host tests, which drop packets at random where the kernel has no netem',
     present: () => existsSync('/usr/sbin/nft'),
-    testFiles: ['e2e/multi-host'],
+    testFiles: ['e2e/multi-host', 'e2e/network-lab'],
+  },
+  {
+    pkg: 'iptables',
+    purpose: 'the multi-host tests, which delay packets through NFQUEUE where the kernel has no netem',
+    present: () => existsSync('/usr/sbin/iptables'),
+    testFiles: ['e2e/multi-host', 'e2e/network-lab'],
+  },
+  {
+    pkg: 'python3',
+    purpose: 'the multi-host tests, whose packet delayer (test/helpers/packet-delay.py) is Python',
+    present: () => existsSync('/usr/bin/python3'),
+    testFiles: ['e2e/multi-host', 'e2e/network-lab'],
   },
   {
     pkg: 'iproute2',
     purpose: 'the multi-host tests, which build hosts from network namespaces',
     present: () => existsSync('/usr/sbin/ip') || existsSync('/usr/bin/ip') || existsSync('/sbin/ip'),
-    testFiles: ['e2e/multi-host'],
+    testFiles: ['e2e/multi-host', 'e2e/network-lab'],
   },
   {
     pkg: 'openssh-server',

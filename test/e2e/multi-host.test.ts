@@ -145,9 +145,8 @@ describe('a cluster over several hosts', () => {
     const hosts = cluster(t, ['jm', 'tm1', 'tm2', 'tm3']);
     const { lab, dist } = hosts;
     for (const host of ['jm', 'tm1', 'tm2', 'tm3']) {
-      const applied = lab.degrade(host, 20, 1);
-      if (!applied.delay)
-        t.diagnostic(`${host}: this kernel has no sch_netem, so only the 1 % loss applies (nftables), not the 20 ms delay`);
+      const applied = await lab.degrade(host, 20, 1);
+      t.diagnostic(`${host}: ${applied.delay ? '20 ms' : 'no'} delay and 1 % loss: ${applied.how}`);
     }
     const output = join(dist.dir, 'counts');
     const { url, jobId } = await startCounter(hosts, output, 400);

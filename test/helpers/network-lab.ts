@@ -1,5 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { FLINK_HOME } from './test-dist.js';
 
 /** One simulated host: a network namespace with one interface on the lab's switch. */
 export interface LabHost {
@@ -26,6 +28,39 @@ function alive(pid: number): boolean {
 const PREFIX = 'tsfl';
 let labs = 0;
 
+/** Holds queued packets for a while; see its header for why a kernel without netem needs it. */
+const PACKET_DELAY = join(FLINK_HOME, 'test', 'helpers', 'packet-delay.py');
+
+/** What degrade() applied, and how, for the test to say. */
+export interface Degradation {
+  readonly delay: boolean;
+  readonly loss: boolean;
+  /** How, or why the delay is missing. */
+  readonly how: string;
+}
+
+/** Resolves once `delayer` printed `ready`; rejects with what it said if it ends or stays silent. */
+async function bound(delayer: ResultPromise, timeoutMs: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    let said = '';
+    const timer = setTimeout(() => reject(new Error(`packet-delay.py was not ready within ${timeoutMs} ms: ${said.trim()}`)), timeoutMs);
+    delayer.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.split('\n').includes('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    delayer.stderr!.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    // After its output is all read, so the reason is complete.
+    delayer.once('close', (code: number | null, signal: string | null) => {
+      clearTimeout(timer);
+      reject(new Error(`packet-delay.py ended (${code ?? signal ?? 'unknown'}): ${said.trim()}`));
+    });
+  });
+}
+
 /**
  * Hosts on one machine, as real as Linux makes them: each is a network namespace with its own
  * address, cabled by a veth pair to a switch (a bridge in a namespace of its own), so traffic
@@ -39,6 +74,9 @@ export class NetworkLab {
   private readonly rootPort: string;
   private readonly tag: string;
   private readonly subnet: string;
+  /** The packet delayers degrade() started, which destroy() stops. */
+  private readonly delayers: ResultPromise[] = [];
+  private readonly degraded = new Set<string>();
   private destroyed = false;
 
   /** The address of the test's own namespace on the switch, from which it calls REST. */
@@ -165,16 +203,19 @@ export class NetworkLab {
 
   /**
    * Adds `delayMs` and `lossPercent` to everything `host` sends and receives, with tc netem on both
-   * ends of its cable. A kernel built without sch_netem (some VM kernels are) still gets the loss,
-   * dropped at random by nftables, but no delay; the answer says which was applied.
+   * ends of its cable. A kernel built without sch_netem (some VM kernels are) gets the loss from
+   * nftables, dropping at random in the host, and the delay from packet-delay.py at the switch
+   * (see delayAtSwitch()); the answer says which was applied, and how. Once per host.
    */
-  degrade(host: string, delayMs: number, lossPercent: number): { delay: boolean; loss: boolean } {
+  async degrade(host: string, delayMs: number, lossPercent: number): Promise<Degradation> {
     const { namespace, switchPort } = this.host(host);
+    if (this.degraded.has(host)) throw new Error(`${host} is degraded already`);
+    this.degraded.add(host);
     const netem = ['root', 'netem', 'delay', `${delayMs}ms`, 'loss', `${lossPercent}%`];
     try {
       ip('netns', 'exec', namespace, 'tc', 'qdisc', 'replace', 'dev', 'eth0', ...netem);
       ip('netns', 'exec', this.switchNamespace, 'tc', 'qdisc', 'replace', 'dev', switchPort, ...netem);
-      return { delay: true, loss: true };
+      return { delay: true, loss: true, how: 'tc netem' };
     } catch (error) {
       if (!/qdisc kind is unknown/.test(String((error as { stderr?: unknown }).stderr))) throw error;
     }
@@ -186,13 +227,54 @@ export class NetworkLab {
       `add rule inet lab in numgen random mod 100 < ${lossPercent} drop`,
     ];
     for (const rule of rules) execFileSync('ip', ['netns', 'exec', namespace, 'nft', ...rule.split(' ')], { stdio: 'pipe' });
-    return { delay: false, loss: true };
+    const loss = 'loss by nftables (no sch_netem in this kernel)';
+    try {
+      await this.delayAtSwitch(host, delayMs);
+      return { delay: true, loss: true, how: `${loss}, delay by NFQUEUE and packet-delay.py at the switch` };
+    } catch (error) {
+      const reason = (error as { stderr?: string }).stderr?.toString().trim() || (error as Error).message;
+      return { delay: false, loss: true, how: `${loss}, and no delay: NFQUEUE failed (${reason})` };
+    }
+  }
+
+  /**
+   * Holds each IPv4 packet `host` sends, and each it receives, for `delayMs` at the switch: the
+   * bridge hands its frames to iptables (br_netfilter), whose rules queue those from and to the
+   * host's port to a packet-delay.py bound to a queue of the host's own. Not in the host's own
+   * OUTPUT chain: a packet held there still counts against its socket's TCP small queues limit,
+   * which then lets a connection have only a couple of packets in flight per delay (measured:
+   * under 300 KB/s at 20 ms); netem orphans the packets it holds for that reason. Past the cable,
+   * the packet no longer counts (measured: over 100 MB/s at 20 ms). Sent and received go through separate hooks (mangle, then filter
+   * FORWARD), since an accepted packet leaves the hook it was queued in: a packet between two
+   * degraded hosts waits for both, as with netem.
+   */
+  private async delayAtSwitch(host: string, delayMs: number): Promise<void> {
+    const { switchPort } = this.host(host);
+    const queue = String(this.hosts.findIndex((candidate) => candidate.name === host));
+    const args = ['netns', 'exec', this.switchNamespace, 'python3', PACKET_DELAY, '--queue', queue, '--delay-ms', String(delayMs)];
+    const delayer = execa('ip', args, { reject: false });
+    this.delayers.push(delayer);
+    try {
+      await bound(delayer, 10_000);
+      ip('-n', this.switchNamespace, 'link', 'set', 'br0', 'type', 'bridge', 'nf_call_iptables', '1');
+      // --queue-bypass: should the delayer die, packets pass undelayed instead of being dropped.
+      const toQueue = ['-j', 'NFQUEUE', '--queue-num', queue, '--queue-bypass'];
+      const iptables = (...args: string[]) => ip('netns', 'exec', this.switchNamespace, 'iptables', '-w', ...args);
+      iptables('-t', 'mangle', '-A', 'FORWARD', '-m', 'physdev', '--physdev-in', switchPort, ...toQueue);
+      iptables('-t', 'filter', '-A', 'FORWARD', '-m', 'physdev', '--physdev-out', switchPort, ...toQueue);
+    } catch (error) {
+      delayer.kill('SIGTERM');
+      throw error;
+    }
   }
 
   /** Kills whatever still runs in the hosts and removes the namespaces and cables. */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    // Each can release what it holds and unbind; killAll() of the switch's namespace below ends any
+    // that is slower than that, so none outlives the lab.
+    for (const delayer of this.delayers) delayer.kill('SIGTERM');
     for (const namespace of [...this.hosts.map((h) => h.namespace), this.switchNamespace]) {
       NetworkLab.killAll(namespace);
       try {
