@@ -146,7 +146,8 @@ describe('a cluster over several hosts', () => {
     const { lab, dist } = hosts;
     for (const host of ['jm', 'tm1', 'tm2', 'tm3']) {
       const applied = await lab.degrade(host, 20, 1);
-      t.diagnostic(`${host}: ${applied.delay ? '20 ms' : 'no'} delay and 1 % loss: ${applied.how}`);
+      assert.ok(applied.delay && applied.loss, `${host}: the delay and loss could not be applied: ${applied.how}`);
+      t.diagnostic(`${host}: 20 ms delay and 1 % loss: ${applied.how}`);
     }
     const output = join(dist.dir, 'counts');
     const { url, jobId } = await startCounter(hosts, output, 400);
