@@ -16,6 +16,7 @@ import { formatAddress } from '../rpc/address.js';
 import type { ClusterNetwork } from '../rpc/cluster-network.js';
 import { ensurePrivateDirectory, removeJobManagerInfo, writeJobManagerInfo, type ClusterRuntime } from '../rpc/cluster-runtime.js';
 import { RpcDispatcher } from '../rpc/gateway.js';
+import { sweepAndLog } from '../rpc/runtime-sweeper.js';
 import type { RpcConnection } from '../rpc/rpc-connection.js';
 import { RpcServer } from '../rpc/rpc-server.js';
 import { parseBindPorts } from '../rest/bind-port.js';
@@ -99,6 +100,7 @@ export class ClusterEntrypoint {
     const restTls = restServerTls(this.configuration);
     const { network, secret } = this.endpoints;
     ensurePrivateDirectory(this.runtime.dir);
+    await sweepAndLog(this.runtime.dir);
     const bound: string[] = [];
     for (const endpoint of network.jobManagerEndpoints) {
       const server = new RpcServer(

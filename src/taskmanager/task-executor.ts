@@ -11,6 +11,7 @@ import type { ClusterNetwork } from '../rpc/cluster-network.js';
 import type { SecretSource } from '../rpc/cluster-secret.js';
 import { formatAddress, type EndpointAddress } from '../rpc/address.js';
 import { ensurePrivateDirectory, type ClusterRuntime } from '../rpc/cluster-runtime.js';
+import { claimWorkDir, sweepAndLog } from '../rpc/runtime-sweeper.js';
 import { createGatewayProxy, type RpcDispatcher } from '../rpc/gateway.js';
 import { JOB_MASTER_GATEWAY } from '../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../rpc/gateways/task-deployment-descriptor.js';
@@ -257,7 +258,9 @@ export class TaskExecutor implements TaskExecutorGateway {
     this.host.setSecret(secret);
     if (this.dataBound !== undefined) return;
     ensurePrivateDirectory(this.settings.runtime.dir);
+    await sweepAndLog(this.settings.runtime.dir);
     mkdirSync(this.workDir, { recursive: true, mode: 0o700 });
+    claimWorkDir(this.workDir);
     this.dataBound = await Promise.all(this.dataServers.map((server) => server.start()));
   }
 
