@@ -70,6 +70,11 @@ describe('checkpoint storage faults', () => {
     assert.match(log, new RegExp(`Restoring job \\w+ from checkpoint ${newest - 1}\\b`));
     // Falling back past a committed checkpoint replays its output; nothing may be missing.
     assert.deepEqual(checkKeyedCounts(committedLines(output), 100, 160).missing.slice(0, 5), []);
+    // A finished job keeps no checkpoint: not the corrupt one, nor one the kill aborted mid-flight.
+    assert.deepEqual(
+      readdirSync(jobDir).filter((name) => name.startsWith('chk-')),
+      [],
+    );
   });
 
   it('counts failed checkpoints when the directory becomes unusable, keeps running, and fails past the tolerable number', async () => {

@@ -8,6 +8,7 @@ import { CompletedCheckpointStore } from './completed-checkpoint-store.js';
 import type { FileCheckpointPointers } from './ha-checkpoint-pointers.js';
 import { displayPath, isSavepoint, type CompletedCheckpoint } from './completed-checkpoint.js';
 import { assignState, type StateAssignment, type StateAssignmentOptions, type VertexRestorePlan } from './state-assignment.js';
+import { removeOrphanCheckpoints } from './orphan-checkpoints.js';
 
 const log = getLogger('checkpoint.restore');
 
@@ -51,6 +52,16 @@ export async function createJobCheckpointServices(
     `Recovered ${checkpoints.length} completed checkpoint(s) of job ${jobId} (${recorded.length} from the HA record); ` +
       `${scanned?.skipped.length ?? 0} skipped; next checkpoint id ${idCounter.peek()}.`,
   );
+  if (settings.storage.kind === 'filesystem') {
+    // Checkpoints the dead JobManager had in flight never completed and can never be restored.
+    const keep = new Set(checkpoints.map((checkpoint) => checkpoint.id));
+    const removed = await removeOrphanCheckpoints(settings.storage.directory, jobId, {
+      keep,
+      below: idCounter.peek(),
+      onlyIncomplete: true,
+    });
+    if (removed.length > 0) log.info(`Removed checkpoint(s) ${removed.join(', ')} of job ${jobId}, which never completed.`);
+  }
   return { store: CompletedCheckpointStore.of(checkpoints, storeOptions), idCounter, statsTracker };
 }
 

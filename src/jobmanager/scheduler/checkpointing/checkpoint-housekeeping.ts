@@ -2,6 +2,7 @@ import type { JobId } from '../../../core/ids.js';
 import { detach } from '../../../core/detach.js';
 import { describeError } from '../../../core/errors.js';
 import { getLogger } from '../../../core/logging.js';
+import { removeOrphanCheckpoints } from '../../checkpoint/orphan-checkpoints.js';
 import type { JobCheckpointing } from './job-checkpointing.js';
 
 const log = getLogger('scheduler');
@@ -23,7 +24,17 @@ export function shutDownStoreThen(
   status: Parameters<JobCheckpointing['services']['store']['shutdown']>[0],
   then: () => void,
 ): void {
-  const done = checkpointing.services.store.shutdown(status).then(then, (error: unknown) => {
+  const cleanUp = async (): Promise<void> => {
+    await checkpointing.services.store.shutdown(status);
+    const storage = checkpointing.settings.storage;
+    // A suspended job's checkpoints are a later JobManager's to judge.
+    if (status === 'SUSPENDED' || storage.kind !== 'filesystem') return;
+    const keep = new Set(checkpointing.services.store.all().map((checkpoint) => checkpoint.id));
+    const below = checkpointing.services.idCounter.peek();
+    const removed = await removeOrphanCheckpoints(storage.directory, jobId, { keep, below, onlyIncomplete: false });
+    if (removed.length > 0) log.info(`Removed the files of aborted checkpoint(s) ${removed.join(', ')} of job ${jobId}.`);
+  };
+  const done = cleanUp().then(then, (error: unknown) => {
     log.warn(`Could not clean up the checkpoints of job ${jobId}: ${describeError(error)}`);
     then();
   });
