@@ -1,5 +1,6 @@
 // First, before any library loads: see ensure-home.ts.
 import '../core/ensure-home.js';
+import './pid-one-signals.js';
 import type { Command } from 'commander';
 import { startClusterCommand, stopClusterCommand } from './commands/cluster-scripts.js';
 import { configParserUtilsCommand } from './commands/config-parser-utils.js';
