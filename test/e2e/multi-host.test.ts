@@ -4,13 +4,12 @@
  * slow down and listen to. Everything runs through the real bin/ scripts.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
-import { Hosts, labClusterConfig } from '../helpers/lab-cluster.js';
+import { confWith, Hosts, labClusterConfig, resourceIdOn, unixDataConnections } from '../helpers/lab-cluster.js';
 import { processesOn, startSshServers } from '../helpers/ssh-servers.js';
 import { capture } from '../helpers/wire-capture.js';
 import { NetworkLab } from '../helpers/network-lab.js';
@@ -112,32 +111,6 @@ async function refused(hosts: Hosts, what: string, seen: () => boolean): Promise
       .filter((line) => /WARN|ERROR|Refused/.test(line));
     throw new Error(`${error.message}\n${said.slice(-15).join('\n')}`);
   });
-}
-
-/** Established connections to a TaskManager's Unix data socket, in `host`'s network namespace. */
-function unixDataConnections(lab: NetworkLab, host: string): number {
-  const listing = execFileSync('ip', ['netns', 'exec', lab.host(host).namespace, 'ss', '-xH', 'state', 'established'], {
-    encoding: 'utf8',
-  });
-  return listing.split('\n').filter((line) => /\/tm-[0-9a-f]{12}\.sock/.test(line)).length;
-}
-
-/** A conf dir of its own: the cluster's config.yaml with `changes` in place of its lines. */
-function confWith(hosts: Hosts, name: string, changes: Record<string, string | boolean>): string {
-  const dir = join(hosts.dist.dir, name);
-  mkdirSync(dir);
-  const kept = readFileSync(join(hosts.dist.confDir, 'config.yaml'), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '' && !Object.keys(changes).some((key) => line.startsWith(`${key}:`)));
-  const added = Object.entries(changes).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
-  writeFileSync(join(dir, 'config.yaml'), [...kept, ...added].join('\n') + '\n');
-  return dir;
-}
-
-/** Resource id the JobManager registered the TaskManager of `host` under. */
-function resourceIdOn(hosts: Hosts, host: string): string {
-  const address = hosts.lab.host(host).address.replace(/\./g, '\\.');
-  return new RegExp(`Registering TaskManager with ResourceID (\\S+) \\(${address}:\\d+\\)`).exec(hosts.logs('jm'))![1]!;
 }
 
 describe('a cluster over several hosts', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ResultPromise } from 'execa';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NetworkLab } from './network-lab.js';
@@ -76,4 +77,30 @@ export class Hosts {
         .map(Number),
     );
   }
+}
+
+/** Established connections to a TaskManager's Unix data socket, in `host`'s network namespace. */
+export function unixDataConnections(lab: NetworkLab, host: string): number {
+  const listing = execFileSync('ip', ['netns', 'exec', lab.host(host).namespace, 'ss', '-xH', 'state', 'established'], {
+    encoding: 'utf8',
+  });
+  return listing.split('\n').filter((line) => /\/tm-[0-9a-f]{12}\.sock/.test(line)).length;
+}
+
+/** A conf dir of its own: the cluster's config.yaml with `changes` in place of its lines. */
+export function confWith(hosts: Hosts, name: string, changes: Record<string, string | boolean>): string {
+  const dir = join(hosts.dist.dir, name);
+  mkdirSync(dir);
+  const kept = readFileSync(join(hosts.dist.confDir, 'config.yaml'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !Object.keys(changes).some((key) => line.startsWith(`${key}:`)));
+  const added = Object.entries(changes).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
+  writeFileSync(join(dir, 'config.yaml'), [...kept, ...added].join('\n') + '\n');
+  return dir;
+}
+
+/** Resource id the JobManager registered the TaskManager of `host` under. */
+export function resourceIdOn(hosts: Hosts, host: string): string {
+  const address = hosts.lab.host(host).address.replace(/\./g, '\\.');
+  return new RegExp(`Registering TaskManager with ResourceID (\\S+) \\(${address}:\\d+\\)`).exec(hosts.logs('jm'))![1]!;
 }
