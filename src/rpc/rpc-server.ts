@@ -102,18 +102,25 @@ async function prepareUnixPath(path: string): Promise<void> {
   checkSocketPath(path);
   if (!existsSync(path)) return;
   if (!lstatSync(path).isSocket()) throw new EndpointBindError(`Cannot listen at ${path}: a file that is not a socket is in the way.`);
-  const alive = await new Promise<boolean>((resolve) => {
-    const probe = connect({ path });
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once('error', () => resolve(false));
-  });
-  if (alive) {
+  if ((await probeUnixSocket(path)) === true) {
     throw new EndpointBindError(`Another process is already listening at ${path}.`, {
       suggestion: 'Stop the running JobManager first, or give this cluster its own conf dir or jobmanager.rpc.port.',
     });
   }
   unlinkSync(path);
+}
+
+/**
+ * Whether a process listens on the Unix socket at `path`: true, false when nobody does (the file
+ * was left by a process that died), undefined for any other answer (no file, no permission).
+ */
+export function probeUnixSocket(path: string): Promise<boolean | undefined> {
+  return new Promise((resolve) => {
+    const probe = connect({ path });
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' ? false : undefined));
+  });
 }

@@ -1,8 +1,9 @@
-import { connect } from 'node:net';
 import { readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
+import { isProcessAlive } from '../daemon/process-control.js';
+import { probeUnixSocket } from './rpc-server.js';
 
 const log = getLogger('runtime');
 
@@ -14,16 +15,6 @@ export function claimWorkDir(workDir: string): void {
   writeFileSync(join(workDir, OWNER_FILE), String(process.pid), { mode: 0o600 });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: a process of someone else's holds the pid; it is alive, and the dir is not ours to judge.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function ownerOf(dir: string): number | undefined {
   const match = /^jm-(\d+)$/.exec(dir.split('/').at(-1) ?? '');
   if (match !== null) return Number(match[1]);
@@ -33,18 +24,6 @@ function ownerOf(dir: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Whether nothing listens on the Unix socket at `path`: the process that bound it is gone. */
-function abandoned(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = connect({ path });
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(false);
-    });
-    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
 }
 
 /**
@@ -65,10 +44,10 @@ export async function sweepRuntimeDir(runtimeDir: string): Promise<string[]> {
     const path = join(runtimeDir, entry.name);
     if (entry.isDirectory() && /^(jm|tm)-/.test(entry.name)) {
       const owner = ownerOf(path);
-      if (owner === undefined || owner === process.pid || alive(owner)) continue;
+      if (owner === undefined || owner === process.pid || isProcessAlive(owner)) continue;
       rmSync(path, { recursive: true, force: true });
       removed.push(entry.name);
-    } else if (entry.isSocket() && /^tm-[0-9a-f]{12}\.sock$/.test(entry.name) && (await abandoned(path))) {
+    } else if (entry.isSocket() && /^tm-[0-9a-f]{12}\.sock$/.test(entry.name) && (await probeUnixSocket(path)) === false) {
       try {
         unlinkSync(path);
         removed.push(entry.name);

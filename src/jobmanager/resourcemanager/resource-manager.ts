@@ -4,7 +4,7 @@ import { HeartbeatSender } from '../../heartbeat/heartbeat-manager.js';
 import type { HeartbeatListener } from '../../heartbeat/heartbeat-listener.js';
 import { createGatewayProxy, RpcDispatcher } from '../../rpc/gateway.js';
 import { RESOURCE_MANAGER_GATEWAY, type ResourceManagerGateway } from '../../rpc/gateways/resource-manager-gateway.js';
-import { TASK_EXECUTOR_GATEWAY } from '../../rpc/gateways/task-executor-gateway.js';
+import { TASK_EXECUTOR_GATEWAY, type TaskExecutorGateway } from '../../rpc/gateways/task-executor-gateway.js';
 import type {
   JobManagerHeartbeatPayload,
   RegistrationResponse,
@@ -121,20 +121,18 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
       return { status: 'rejected', reason: problem };
     }
     const registration = raw as TaskExecutorRegistration;
+    const gateway = createGatewayProxy(connection, TASK_EXECUTOR_GATEWAY);
     const directory = this.settings.checkpointDirectory;
-    const unshared =
-      directory === undefined
-        ? undefined
-        : await probeSharedStorage(createGatewayProxy(connection, TASK_EXECUTOR_GATEWAY), registration, directory);
+    const unshared = directory === undefined ? undefined : await probeSharedStorage(gateway, registration, directory);
     if (unshared !== undefined) {
       log.error(`Rejecting TaskManager ${registration.resourceId}: ${unshared}`);
       return { status: 'rejected', reason: unshared, fatal: true };
     }
     if (connection.isClosed) return { status: 'rejected', reason: 'the connection closed during the registration' };
-    return this.accept(connection, registration);
+    return this.accept(connection, registration, gateway);
   }
 
-  private accept(connection: RpcConnection, registration: TaskExecutorRegistration): RegistrationResponse {
+  private accept(connection: RpcConnection, registration: TaskExecutorRegistration, gateway: TaskExecutorGateway): RegistrationResponse {
     const previous = this.taskManagers.get(registration.resourceId);
     if (previous !== undefined) {
       // A repeat on the same connection replaces the registration; the connection itself stays.
@@ -145,12 +143,7 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
         previous.connection === connection,
       );
     }
-    const taskManager = new RegisteredTaskManager(
-      registration,
-      randomHex(16),
-      connection,
-      createGatewayProxy(connection, TASK_EXECUTOR_GATEWAY),
-    );
+    const taskManager = new RegisteredTaskManager(registration, randomHex(16), connection, gateway);
     this.taskManagers.set(registration.resourceId, taskManager);
     connection.on('close', (why: string) => {
       if (this.taskManagers.get(registration.resourceId) === taskManager) {
