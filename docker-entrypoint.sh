@@ -30,7 +30,7 @@ export FLINK_HOME
 FLINK_CONF_DIR="${FLINK_CONF_DIR:-$FLINK_HOME/conf}"
 export FLINK_CONF_DIR
 # A uid without a passwd entry (Kubernetes' runAsUser, OpenShift's random uids) may come without
-# HOME, and Node then fails to start the scripts (os.homedir() throws, at load, in cosmiconfig).
+# HOME. tsflink's own scripts cope (src/core/ensure-home.ts); the commands passed through may not.
 if [ -z "$HOME" ]; then
     HOME="$FLINK_HOME"
     export HOME

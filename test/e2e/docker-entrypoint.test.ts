@@ -132,7 +132,7 @@ describe('docker-entrypoint.sh without a container', () => {
     assert.match(command.stdout, /^execution\.checkpointing\.dir: file:\/\/\/data\/chk$/m, '$VARS in values are replaced');
     assert.match(command.stdout, /^ {2}port: "?0"?$/m, 'rest.port is set where the nested key is, not added twice');
 
-    // A uid without a passwd entry may come without HOME, and Node's scripts fail to load without one.
+    // A uid without a passwd entry may come without HOME; the commands passed through get one.
     const withoutHome = { ...cluster.env(), PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
     const home = await execa(ENTRYPOINT, ['sh', '-c', 'printf %s "$HOME"'], { env: withoutHome, extendEnv: false, reject: false });
     assert.equal(home.stdout, FLINK_HOME);
