@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
-import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
+import { getJson, restUrlFrom, TestDist, waitFor, runningAt } from '../helpers/test-dist.js';
 
 const TOP_SPEED = 'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing';
-
-interface JobDetails {
-  state: string;
-  vertices: Array<{ id: string; name: string; parallelism: number; status: string }>;
-}
 
 interface VertexDetails {
   subtasks: Array<{
@@ -30,19 +25,6 @@ async function metricIds(url: string, path: string): Promise<string[]> {
   const list = await getJson<Array<Record<string, unknown>>>(url, path);
   for (const entry of list) assert.deepEqual(Object.keys(entry), ['id']);
   return list.map((entry) => String(entry['id']));
-}
-
-async function runningAt(url: string, jobId: string, parallelism: number): Promise<JobDetails> {
-  return waitFor(
-    `the job to run at parallelism ${parallelism}`,
-    async () => {
-      const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
-      return job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism && v.status === 'RUNNING')
-        ? job
-        : undefined;
-    },
-    30_000,
-  );
 }
 
 const JOB_METRICS = [

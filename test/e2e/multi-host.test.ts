@@ -14,15 +14,10 @@ import { processesOn, startSshServers } from '../helpers/ssh-servers.js';
 import { capture } from '../helpers/wire-capture.js';
 import { NetworkLab } from '../helpers/network-lab.js';
 import { makeTestCertificates, tlsStoreConfig, type TestCertificates } from '../helpers/test-certificates.js';
-import { FLINK_HOME, getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
+import { FLINK_HOME, getJson, restUrlFrom, TestDist, waitFor, runningAt } from '../helpers/test-dist.js';
 
 const RECORDS = 12_000;
 const KEYS = 120;
-
-interface JobDetails {
-  state: string;
-  vertices: Array<{ parallelism: number; status: string }>;
-}
 
 function clusterConfig(lab: NetworkLab, dir: string): Record<string, string | number | boolean> {
   return {
@@ -56,19 +51,6 @@ async function startCounter(hosts: Hosts, output: string, rate: number, records 
   ]);
   assert.equal(started.exitCode, 0, `${started.stdout}\n${started.stderr}`);
   return { url: restUrlFrom(started.stdout), jobId: /\(([0-9a-f]{32})\)/.exec(started.stdout)![1]! };
-}
-
-async function runningAt(url: string, jobId: string, parallelism: number, timeoutMs = 30_000): Promise<void> {
-  await waitFor(
-    `the job to run at parallelism ${parallelism}`,
-    async () => {
-      const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
-      return job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism && v.status === 'RUNNING')
-        ? true
-        : undefined;
-    },
-    timeoutMs,
-  );
 }
 
 /** An application cluster ends with its job, taking REST with it: its log tells how the job ended. */

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { freePort, isListening, PrometheusServer, type PrometheusSample } from '../helpers/prometheus-server.js';
-import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
+import { getJson, restUrlFrom, TestDist, waitFor, runningAt } from '../helpers/test-dist.js';
 
 const TOP_SPEED = 'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing';
 const PROMETHEUS_FACTORY = 'org.apache.flink.metrics.prometheus.PrometheusReporterFactory';
 const RANGE_SIZE = 8;
-
-interface JobDetails {
-  state: string;
-  vertices: Array<{ parallelism: number; status: string }>;
-}
 
 /** The port a process's log says its Prometheus reporter took. */
 function reporterPort(log: string): number {
@@ -33,19 +28,6 @@ async function queryUntil(
       return samples.length > 0 && accept(samples) ? samples : undefined;
     },
     20_000,
-  );
-}
-
-async function runningAt(url: string, jobId: string, parallelism: number): Promise<void> {
-  await waitFor(
-    `the job to run at parallelism ${parallelism}`,
-    async () => {
-      const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
-      return job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism && v.status === 'RUNNING')
-        ? true
-        : undefined;
-    },
-    30_000,
   );
 }
 

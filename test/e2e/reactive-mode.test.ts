@@ -3,14 +3,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { logLineTime } from '../helpers/cluster-probes.js';
-import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
+import { getJson, restUrlFrom, TestDist, waitFor, runningAt, type JobDetails } from '../helpers/test-dist.js';
 
 const TOP_SPEED = 'org.apache.flink.streaming.examples.windowing.TopSpeedWindowing';
-
-interface JobDetails {
-  state: string;
-  vertices: Array<{ id: string; parallelism: number; status: string }>;
-}
 
 /** Starts TopSpeedWindowing on its own JobManager; returns the REST URL and the job id. */
 async function startJob(dist: TestDist, extra: readonly string[] = []): Promise<{ url: string; jobId: string }> {
@@ -20,19 +15,6 @@ async function startJob(dist: TestDist, extra: readonly string[] = []): Promise<
   const url = restUrlFrom(started.stdout);
   const jobId = /job \S+ \(([0-9a-f]{32})\)/.exec(started.stdout)![1]!;
   return { url, jobId };
-}
-
-/** Waits until the job runs with every vertex at `parallelism` and every subtask RUNNING. */
-async function runningAt(url: string, jobId: string, parallelism: number, timeoutMs = 20_000): Promise<void> {
-  await waitFor(
-    `the job to run at parallelism ${parallelism}`,
-    async () => {
-      const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
-      const ok = job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism && v.status === 'RUNNING');
-      return ok ? true : undefined;
-    },
-    timeoutMs,
-  );
 }
 
 /** Parallelism every vertex shows now. */

@@ -223,3 +223,23 @@ export function restUrlFrom(output: string): string {
   if (match === null) throw new Error(`No REST URL in: ${output}`);
   return match[1]!;
 }
+
+/** The parts of GET /jobs/:id that tests check: the job's state and each vertex's id, name, parallelism and status. */
+export interface JobDetails {
+  state: string;
+  vertices: Array<{ id: string; name: string; parallelism: number; status: string }>;
+}
+
+/** Waits until job `jobId` is RUNNING with every vertex at `parallelism` and RUNNING; gives the job's details then. */
+export async function runningAt(url: string, jobId: string, parallelism: number, timeoutMs = 30_000): Promise<JobDetails> {
+  return waitFor(
+    `the job to run at parallelism ${parallelism}`,
+    async () => {
+      const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
+      return job.state === 'RUNNING' && job.vertices.every((v) => v.parallelism === parallelism && v.status === 'RUNNING')
+        ? job
+        : undefined;
+    },
+    timeoutMs,
+  );
+}
