@@ -16,6 +16,16 @@ async function registeredPids(url: string): Promise<number[]> {
   return body.taskmanagers.map((tm) => Number(/:(\d+)-[0-9a-f]+$/.exec(tm.id)?.[1]));
 }
 
+/**
+ * The JobManager lists a TaskManager as soon as it accepts the registration, a moment before
+ * the TaskManager reads the answer and logs it: wait for the log too.
+ */
+async function registrationsLogged(dist: TestDist, count: number): Promise<void> {
+  await waitFor(`the TaskManager to log registration ${count}`, () =>
+    countMatches(dist.log('taskexecutor', 0), /Successful registration at resource manager/) >= count ? true : undefined,
+  );
+}
+
 async function startJobManager(dist: TestDist): Promise<string> {
   const started = await dist.run('jobmanager.sh', ['start']);
   assert.equal(started.exitCode, 0, started.stderr);
@@ -52,7 +62,7 @@ describe('TaskManager registration', () => {
       10_000,
     );
     assert.ok(Date.now() - readyAt < 10_000, 'registered well before the 20 s retry');
-    assert.match(dist.log('taskexecutor', 0), /Successful registration at resource manager/);
+    await registrationsLogged(dist, 1);
   });
 
   it('a TaskManager outlives a stopped JobManager and registers with a new one on the same conf', async () => {
@@ -77,6 +87,7 @@ describe('TaskManager registration', () => {
       async () => ((await registeredPids(secondUrl)).includes(tmPid) ? true : undefined),
       15_000,
     );
+    await registrationsLogged(dist, 2);
     assert.equal(countMatches(dist.log('taskexecutor', 0), /Successful registration at resource manager/), 2);
   });
 
@@ -120,6 +131,7 @@ describe('TaskManager registration', () => {
       async () => ((await registeredPids(url)).includes(tmPid) ? true : undefined),
       20_000,
     );
+    await registrationsLogged(dist, 2);
     const tmLog = dist.log('taskexecutor', 0);
     assert.equal(countMatches(tmLog, /Successful registration at resource manager/), 2);
     assert.match(tmLog, /Lost the connection to the JobManager|The JobManager disconnected this TaskManager/);
