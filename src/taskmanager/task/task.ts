@@ -109,9 +109,7 @@ export class Task {
     if (this.isTerminal()) return;
     this.log.info(`Canceling ${this.name} (${this.attemptId}).`);
     // A savepoint that stops the job is followed by a cancel; its commits must not be lost.
-    try {
-      this.mailbox.drain();
-    } catch (error) {
+    for (const error of this.mailbox.drain()) {
       this.log.warn(`An action queued before the cancel of ${this.name} failed: ${describeError(error)}`);
     }
     await this.commits;
