@@ -19,9 +19,10 @@ export function snapshotFilePath(directory: string, tdd: TaskDeploymentDescripto
 }
 
 /**
- * Takes a subtask's part of a checkpoint: copies the chain's state synchronously (processing pauses
- * only for that), sends the barrier downstream, then writes the copy and acknowledges in the
- * background while records keep flowing.
+ * Takes a subtask's part of a checkpoint: snapshots the chain between two records (list state is
+ * copied, keyed state is copy-on-write, so the pause does not grow with the state), sends the
+ * barrier downstream, then writes the snapshot and acknowledges in the background while records
+ * keep flowing.
  */
 export class SubtaskCheckpointer {
   /** The newest checkpoint this subtask snapshotted; older triggers are stale. */
