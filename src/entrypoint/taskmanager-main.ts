@@ -4,6 +4,7 @@ import { getLogger } from '../core/logging.js';
 import { logLoadedConfiguration } from '../config/index.js';
 import { CLUSTER_REGISTRATION_INITIAL_TIMEOUT, CLUSTER_REGISTRATION_MAX_TIMEOUT } from '../config/options/cluster-options.js';
 import { ENV_LOG_LEVEL } from '../config/options/env-options.js';
+import { LOCAL_RECOVERY, LOCAL_STATE_ROOT_DIRS } from '../config/options/state-options.js';
 import {
   TASK_MANAGER_HOST,
   TASK_MANAGER_MEMORY_PROCESS_SIZE,
@@ -26,6 +27,16 @@ import { slotThreadOptions } from './slot-thread-options.js';
 import { installShutdownHandlers, setupLogging } from './process-lifecycle.js';
 
 const log = getLogger('entrypoint');
+
+/** The first of taskmanager.state.local.root-dirs (Flink takes one per slot; one is enough here), '' when unset. */
+function localStateRoot(rootDirs: string | undefined): string {
+  return (
+    (rootDirs ?? '')
+      .split(/[,:]/)
+      .map((dir) => dir.trim())
+      .find((dir) => dir !== '') ?? ''
+  );
+}
 
 /** Runs a TaskManager process (TaskManagerRunner) until it is stopped or loses its JobManager for good. */
 export async function runTaskManager(args: EntrypointArguments): Promise<void> {
@@ -56,6 +67,7 @@ export async function runTaskManager(args: EntrypointArguments): Promise<void> {
       ),
       maxDataFrameBytes: configuration.get(TASK_MANAGER_NETWORK_MAX_FRAME_SIZE),
       ...(configuration.get(TASK_MANAGER_SLOT_THREADS) ? { slotThreads: slotThreadOptions(configuration) } : {}),
+      ...(configuration.get(LOCAL_RECOVERY) ? { localStateRoot: localStateRoot(configuration.get(LOCAL_STATE_ROOT_DIRS)) } : {}),
     },
     {
       onFirstRegistration: () =>

@@ -62,6 +62,11 @@ export interface TaskExecutorSettings {
   readonly maxDataFrameBytes?: number;
   /** When set, each slot's tasks run on their own thread (taskmanager.slot-threads.enabled); else on this event loop. */
   readonly slotThreads?: SlotThreadOptions;
+  /**
+   * Task-local recovery (execution.state-recovery.from-local): the first of taskmanager.state.local.root-dirs,
+   * or '' for the TaskManager's working directory; undefined when it is off.
+   */
+  readonly localStateRoot?: string | undefined;
 }
 
 /** How slot threads are run: their cancellation watchdog, heap bound and log level. */
@@ -92,6 +97,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   /** The TaskManager's metric registry (its reporters read it) and the tick reporting task metrics. */
   readonly metrics: TaskManagerMetrics;
   private readonly workDir: string;
+  private readonly localStateDir: string | undefined;
   private secret: Buffer | undefined;
   /** The data endpoints' bound addresses, once they listen (the port, when taskmanager.data.port is 0). */
   private dataBound: EndpointAddress[] | undefined;
@@ -112,7 +118,12 @@ export class TaskExecutor implements TaskExecutorGateway {
       (endpoint) =>
         new DataServer(endpoint, secret, settings.resourceId, (link) => this.host.serveConnection(link), maxDataFrameBytes, security),
     );
-    this.workDir = join(settings.runtime.dir, `tm-${settings.resourceId.replace(/[^A-Za-z0-9]/g, '_')}`);
+    const safeId = settings.resourceId.replace(/[^A-Za-z0-9]/g, '_');
+    this.workDir = join(settings.runtime.dir, `tm-${safeId}`);
+    // Its own directory under a configured root, removed on stop; by default inside the work dir,
+    // so the runtime sweeper also takes the copies of a TaskManager that was killed.
+    const root = settings.localStateRoot;
+    this.localStateDir = root === undefined ? undefined : root === '' ? join(this.workDir, 'localState') : join(root, `tm_${safeId}`);
     this.metrics = new TaskManagerMetrics({
       host: settings.host,
       resourceId: settings.resourceId,
@@ -133,6 +144,7 @@ export class TaskExecutor implements TaskExecutorGateway {
             numberOfSlots: settings.numberOfSlots,
             metrics: this.metrics,
             maxDataFrameBytes,
+            localStateDir: this.localStateDir,
           })
         : new SlotThreadHost({
             resourceId: settings.resourceId,
@@ -145,6 +157,7 @@ export class TaskExecutor implements TaskExecutorGateway {
             cancellation: threads.cancellation,
             heapPerSlotMb: threads.heapPerSlotMb,
             metrics: this.metrics,
+            localStateDir: this.localStateDir,
           });
     this.connector = new JobManagerConnector(
       { address: settings.network.jobManagerAddress, security, secret: settings.secret, runtimeDir: settings.runtime.dir },
@@ -192,6 +205,7 @@ export class TaskExecutor implements TaskExecutorGateway {
     await Promise.all(this.dataServers.map((server) => server.stop()));
     this.metrics.close();
     rmSync(this.workDir, { recursive: true, force: true });
+    if (this.localStateDir !== undefined) rmSync(this.localStateDir, { recursive: true, force: true });
   }
 
   requestHeartbeat(jobManagerId: string, payload: JobManagerHeartbeatPayload): void {

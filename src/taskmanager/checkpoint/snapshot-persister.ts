@@ -1,20 +1,28 @@
 import type { OperatorId } from '../../core/ids.js';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { crc32 } from '../../core/crc32.js';
+import { describeError } from '../../core/errors.js';
+import { getLogger } from '../../core/logging.js';
 import type { OperatorStateHandle } from '../../rpc/gateways/checkpoint-messages.js';
 import type { StateSlice } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { KeyedStateSnapshot, OperatorSnapshotData } from '../../runtime/task-contract.js';
 
-/** Where a subtask's snapshot goes: the JobManager's memory (inline in the ack) or a file. */
-export type SnapshotTarget = { readonly kind: 'memory' } | { readonly kind: 'file'; readonly path: string };
+/**
+ * Where a subtask's snapshot goes: the JobManager's memory (inline in the ack) or a file, with a
+ * second copy at `copyPath` for task-local recovery.
+ */
+export type SnapshotTarget =
+  { readonly kind: 'memory' } | { readonly kind: 'file'; readonly path: string; readonly copyPath?: string | undefined };
 
 /** The persisted snapshot: handles for the ack and the bytes written. */
 export interface PersistedSnapshot {
   readonly operators: OperatorStateHandle[];
   readonly stateSize: number;
 }
+
+const log = getLogger('checkpoint');
 
 /** Encoding work between two yields to the task's mailbox, so records keep flowing beside the write. */
 const SLICE_MS = 4;
@@ -33,6 +41,7 @@ class SlicePlacer {
   constructor(
     private readonly target: SnapshotTarget,
     private readonly file: FileHandle | undefined,
+    private copy: LocalCopy | undefined,
   ) {}
 
   async place(bytes: Uint8Array): Promise<StateSlice> {
@@ -51,7 +60,25 @@ class SlicePlacer {
     const batch = this.batch;
     this.batch = [];
     this.batchBytes = 0;
-    await this.file.writev(batch);
+    await Promise.all([this.file.writev(batch), this.writeCopy(batch)]);
+  }
+
+  /** The local copy is a convenience: failing to write it never fails the checkpoint. */
+  private async writeCopy(batch: Uint8Array[]): Promise<void> {
+    const copy = this.copy;
+    if (copy === undefined) return;
+    try {
+      await copy.handle.writev(batch);
+    } catch (error) {
+      this.copy = undefined;
+      log.warn(`Could not write the local state copy ${copy.path}, so a restore here reads checkpoint storage: ${describeError(error)}`);
+      await copy.discard();
+    }
+  }
+
+  /** Closes the copy; it is complete only if every batch reached it. */
+  async closeCopy(): Promise<void> {
+    await this.copy?.handle.close();
   }
 }
 
@@ -64,12 +91,14 @@ class SlicePlacer {
  */
 export async function persistSnapshot(data: readonly OperatorSnapshotData[], target: SnapshotTarget): Promise<PersistedSnapshot> {
   let file: FileHandle | undefined;
+  let placer: SlicePlacer | undefined;
   try {
     if (target.kind === 'file') {
       await mkdir(dirname(target.path), { recursive: true });
       file = await open(target.path, 'w', 0o600);
     }
-    const placer = new SlicePlacer(target, file);
+    const copy = target.kind === 'file' && target.copyPath !== undefined ? await openCopy(target.copyPath) : undefined;
+    placer = new SlicePlacer(target, file, copy);
     const operators: OperatorStateHandle[] = [];
     for (const operator of data) operators.push(await persistOperator(operator, placer));
     await placer.flush();
@@ -77,7 +106,33 @@ export async function persistSnapshot(data: readonly OperatorSnapshotData[], tar
     return { operators, stateSize: placer.stateSize };
   } finally {
     for (const operator of data) operator.keyGroups?.release();
+    await placer?.closeCopy();
     await file?.close();
+  }
+}
+
+/** An open local copy, and how to take it back. */
+interface LocalCopy {
+  readonly path: string;
+  readonly handle: FileHandle;
+  discard(): Promise<void>;
+}
+
+async function openCopy(path: string): Promise<LocalCopy | undefined> {
+  try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    const handle = await open(path, 'w', 0o600);
+    return {
+      path,
+      handle,
+      discard: async () => {
+        await handle.close().catch(() => undefined);
+        await rm(path, { force: true });
+      },
+    };
+  } catch (error) {
+    log.warn(`Could not create the local state copy ${path}, so a restore here reads checkpoint storage: ${describeError(error)}`);
+    return undefined;
   }
 }
 

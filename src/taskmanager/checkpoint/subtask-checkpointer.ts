@@ -4,6 +4,7 @@ import type { CheckpointAcknowledgement, CheckpointDecline } from '../../rpc/gat
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { OperatorChain } from '../../runtime/task-contract.js';
 import type { ChainOutputWriter } from '../network/chain-output-writer.js';
+import type { LocalStateStore } from './local-state-store.js';
 import type { CheckpointBarrier } from '../network/stream-elements.js';
 import { persistSnapshot, type SnapshotTarget } from './snapshot-persister.js';
 
@@ -37,6 +38,7 @@ export class SubtaskCheckpointer {
     private readonly chain: OperatorChain,
     private readonly writer: ChainOutputWriter,
     private readonly responder: CheckpointResponder,
+    private readonly localState?: LocalStateStore,
   ) {}
 
   /** Runs in the task's mailbox, at a point between records. */
@@ -83,6 +85,8 @@ export class SubtaskCheckpointer {
 
   private target(checkpointId: number): SnapshotTarget {
     const directory = this.tdd.checkpointing.checkpointDirectory;
-    return directory === undefined ? { kind: 'memory' } : { kind: 'file', path: snapshotFilePath(directory, this.tdd, checkpointId) };
+    if (directory === undefined) return { kind: 'memory' };
+    const path = snapshotFilePath(directory, this.tdd, checkpointId);
+    return { kind: 'file', path, copyPath: this.localState?.copyPathOf(path) };
   }
 }

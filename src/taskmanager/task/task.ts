@@ -3,8 +3,10 @@ import { getLogger, type Logger } from '../../core/logging.js';
 import type { ExecutionAttemptId } from '../../core/ids.js';
 import type { ExecutionState, TaskExecutionStateUpdate, TaskFirstActivity } from '../../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
-import type { JobProgram, OperatorChain, RestoredOperatorState } from '../../runtime/task-contract.js';
+import type { JobProgram, OperatorChain } from '../../runtime/task-contract.js';
 import { AlignedBarrierHandler } from '../checkpoint/aligned-barrier-handler.js';
+import type { LocalStateStore } from '../checkpoint/local-state-store.js';
+import type { ResolvedRestore } from '../checkpoint/restore-resolver.js';
 import { SubtaskCheckpointer, type CheckpointResponder } from '../checkpoint/subtask-checkpointer.js';
 import { TrackingBarrierHandler } from '../checkpoint/tracking-barrier-handler.js';
 import { CheckpointBarrier } from '../network/stream-elements.js';
@@ -25,9 +27,11 @@ export interface TaskEnvironment extends NetworkEnvironment {
   reportState(update: TaskExecutionStateUpdate): void;
   /** Once per task: a sink's first record, or a source idle before emitting anything; the JobMaster ends the job's outage with them. */
   reportFirstActivity?(activity: TaskFirstActivity): void;
-  /** Turns the deployment's restore descriptor into bytes (reads files, checks hashes). */
-  resolveRestore(tdd: TaskDeploymentDescriptor): Promise<RestoredOperatorState[] | undefined>;
+  /** Turns the deployment's restore descriptor into bytes (local copies first, then storage; checks hashes). */
+  resolveRestore(tdd: TaskDeploymentDescriptor): Promise<ResolvedRestore | undefined>;
   readonly checkpointResponder: CheckpointResponder;
+  /** This TaskManager's copies for task-local recovery; undefined when it is off. */
+  readonly localState?: LocalStateStore | undefined;
 }
 
 /** Flink's task name: `<vertex name> (<subtask+1>/<parallelism>)#<attempt>`. */
@@ -60,6 +64,9 @@ export class Task {
   private sourceBursts = 0;
   /** Set once the task runs; how it ends. */
   private ending: EndOfInput | undefined;
+  /** Where the restored state came from: this TaskManager's local copies, or checkpoint storage. */
+  restoredBytesLocal = 0;
+  restoredBytesFromStorage = 0;
   /** Commits of completed checkpoints in flight; a cancel lets them finish first. */
   private commits: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -159,6 +166,7 @@ export class Task {
       const chain = this.chain;
       if (chain === undefined) return;
       this.checkpointer?.onCompleted(checkpointId);
+      this.env.localState?.retainFrom(this.tdd.jobId, checkpointId).catch(() => undefined);
       const commit = chain.notifyCheckpointComplete(checkpointId).then(
         () => this.mailbox.execute(() => this.ending?.onCheckpointCommitted(checkpointId)),
         (error: unknown) => this.fail(error),
@@ -200,16 +208,22 @@ export class Task {
     this.chain = chain;
     const restoreStart = performance.now();
     const restored = await this.env.resolveRestore(this.tdd);
-    await chain.initializeState(restored);
+    await chain.initializeState(restored?.operators);
     // Operators register their states in open(), which is when restored entries become live state.
     await chain.open();
     if (restored !== undefined) {
+      this.restoredBytesLocal = restored.bytesLocal;
+      this.restoredBytesFromStorage = restored.bytesFromStorage;
+      const local =
+        this.env.localState === undefined
+          ? ''
+          : ` (${restored.bytesLocal} from the local copy, ${restored.bytesFromStorage} from checkpoint storage)`;
       this.log.info(
-        `${this.name} restored ${restoredBytes(restored)} bytes of state from checkpoint ${this.tdd.restore?.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms.`,
+        `${this.name} restored ${restoredBytes(restored.operators)} bytes of state from checkpoint ${this.tdd.restore?.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms${local}.`,
       );
     }
     if (this.isTerminal()) return;
-    const checkpointer = new SubtaskCheckpointer(this.tdd, chain, io.writer, this.env.checkpointResponder);
+    const checkpointer = new SubtaskCheckpointer(this.tdd, chain, io.writer, this.env.checkpointResponder, this.env.localState);
     this.checkpointer = checkpointer;
     this.ending = new EndOfInput({
       chain,
