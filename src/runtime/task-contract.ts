@@ -83,6 +83,11 @@ export interface KeyedStateSnapshot {
   readonly size: number;
   /** The chunk of group `start + offset` as it was at the barrier, undefined for an empty group; handed over once. */
   chunk(offset: number): Uint8Array | undefined;
+  /**
+   * A group already encoded because it was about to change and not yet handed over, if any: the
+   * writer takes these first, so the bytes kept for it stay few while records keep changing groups.
+   */
+  nextReady(): number | undefined;
   /** The writer is done (or gave up): the state stops keeping groups for it. */
   release(): void;
 }

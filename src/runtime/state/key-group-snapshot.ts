@@ -15,6 +15,8 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
   private readonly chunks: (Uint8Array | undefined)[];
   private readonly phase: Uint8Array;
   private pending: number;
+  /** Groups encoded by `preserve` and not yet taken, oldest first. */
+  private readonly ready: number[] = [];
   /** A group that failed to encode while records flowed; the writer gets the error, not the record path. */
   private failure: Error | undefined = undefined;
 
@@ -36,7 +38,9 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
 
   /** Group `offset` is about to change: keep its bytes as they are now, unless that is done. */
   preserve(offset: number): void {
-    if (this.phase[offset] === PENDING) this.encodeNow(offset);
+    if (this.phase[offset] !== PENDING) return;
+    this.encodeNow(offset);
+    this.ready.push(offset);
   }
 
   /** Encodes every group still pending (before a change that touches all groups at once). */
@@ -54,7 +58,16 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
     return bytes;
   }
 
+  nextReady(): number | undefined {
+    while (this.ready.length > 0) {
+      const offset = this.ready.shift()!;
+      if (this.phase[offset] === ENCODED) return offset;
+    }
+    return undefined;
+  }
+
   release(): void {
+    this.ready.length = 0;
     this.chunks.fill(undefined);
     this.phase.fill(TAKEN);
     if (this.pending > 0) {

@@ -155,17 +155,28 @@ async function persistOperator(operator: OperatorSnapshotData, placer: SlicePlac
   return handle;
 }
 
+/**
+ * Takes every group once: first those the state already encoded because they were about to change
+ * (their bytes are held only for this writer), then the next in order. Regions follow the order
+ * taken; the slices stay in group order.
+ */
 async function placeKeyGroups(snapshot: KeyedStateSnapshot, placer: SlicePlacer): Promise<(StateSlice | null)[]> {
-  const slices: (StateSlice | null)[] = [];
+  const slices: (StateSlice | null | undefined)[] = Array.from({ length: snapshot.size }, () => undefined);
+  let next = 0;
   let sliceStart = performance.now();
-  for (let offset = 0; offset < snapshot.size; offset++) {
+  for (let taken = 0; taken < snapshot.size; taken++) {
+    let offset = snapshot.nextReady();
+    if (offset === undefined) {
+      while (slices[next] !== undefined) next++;
+      offset = next;
+    }
     const chunk = snapshot.chunk(offset);
-    slices.push(chunk === undefined ? null : await placer.place(chunk));
+    slices[offset] = chunk === undefined ? null : await placer.place(chunk);
     if (performance.now() - sliceStart >= SLICE_MS) {
       await yieldToLoop();
       sliceStart = performance.now();
     }
   }
   snapshot.release();
-  return slices;
+  return slices.map((slice) => slice ?? null);
 }
