@@ -83,6 +83,9 @@ export class TestingRunCheckpointing implements RunCheckpointing {
     readonly drain: boolean;
   }> = [];
   readonly savepoint = new Deferred<string>();
+  /** Rescale checkpoints asked for; each gets `rescaleCheckpoint`'s outcome. */
+  rescaleCheckpointRequests = 0;
+  readonly rescaleCheckpoint = new Deferred<number>();
 
   /** `onGlobalFailure` is what the state passed: calling it is a checkpoint failing the job. */
   constructor(readonly onGlobalFailure: (error: SerializedError) => void) {}
@@ -101,6 +104,10 @@ export class TestingRunCheckpointing implements RunCheckpointing {
   }
   decline(decline: CheckpointDecline): void {
     this.messages.push(decline);
+  }
+  triggerRescaleCheckpoint(): Promise<number> {
+    this.rescaleCheckpointRequests++;
+    return this.rescaleCheckpoint.promise;
   }
   triggerSavepoint(targetDirectory: string | undefined, kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT', drain = false): Promise<string> {
     this.savepointRequests.push({ targetDirectory, kind, drain });
