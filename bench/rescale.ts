@@ -5,6 +5,7 @@ import { logLineTime } from '../test/helpers/cluster-probes.js';
 import { FLINK_HOME, restUrlFrom, TestDist } from '../test/helpers/test-dist.js';
 import { currentEnvironment, median, metric, quickMode, type BenchResult, type MetricResult } from './benchmark.js';
 import { fillUntilCheckpointBytes, latestCheckpointBytes, onlyJobId } from './checkpoint-size.js';
+import { gracefulRescaleRows } from './graceful-rescale.js';
 import { onCleanup } from './process-cleanup.js';
 import { canDropPageCache, dropPageCache, perSubtaskRates, restores, restoresSince } from './restore-log.js';
 
@@ -219,6 +220,7 @@ export async function run(): Promise<BenchResult> {
       );
     }
   }
+  metrics.push(...(await gracefulRescaleRows(quick ? 1 : 3, RATE / 10)));
   return {
     name,
     ranAt: new Date().toISOString(),
@@ -232,6 +234,7 @@ export async function run(): Promise<BenchResult> {
           ? '; the "page cache dropped" row comes from one more scale-up after sync and echo 3 > /proc/sys/vm/drop_caches.'
           : ' (not root: the page cache could not be dropped for a cold figure).'),
       'Flink needs seconds for a scale-up or a stop and 10–50 s to notice a killed TaskManager (heartbeat timeout).',
+      `Planned-rescale rows: ${(RATE / 10).toLocaleString('en')} records/s, checkpoints every 1 s, Flink's default restart strategy; 1 → 2 TaskManagers, then taskmanager.sh stop; figures from GET /jobs/:jobid/parallelism-history (recordsReplayed, downtimeMs: the gap in the output). The baseline turns fresh checkpoints and the graceful stop off (rescale-trigger.fresh-checkpoint.enabled: false, taskmanager.graceful-stop.timeout: 0 ms): a stop then fails the tasks and waits out the 1 s back-off, as in Flink, which publishes no figure for it.`,
       ...(quick ? ['TSFLINK_BENCH_QUICK=1: one round per state; not figures to publish.'] : []),
     ],
   };
