@@ -150,3 +150,58 @@ describe('rescales the Flink 1.x way, for comparison', () => {
     await checkOutput(dist, output);
   });
 });
+
+describe('a graceful stop that cannot move the job', () => {
+  const dist = TestDist.create({
+    config: {
+      'scheduler-mode': 'reactive',
+      'pipeline.max-parallelism': 2,
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': 10,
+      'restart-strategy.fixed-delay.delay': '200 ms',
+      'heartbeat.interval': '500 ms',
+      'heartbeat.timeout': '5 s',
+    },
+  });
+  after(() => dist.destroy());
+
+  it('one without tasks stops at once; without checkpointing the stop takes the old path, saying why', async () => {
+    dist.addFixtureJob('wall-clock-sink');
+    const started = await dist.run('standalone-job.sh', ['start', '--rate', '200']);
+    assert.equal(started.exitCode, 0, started.stderr);
+    const url = restUrlFrom(started.stdout);
+    const jobId = (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]!.id;
+    const history = (): Promise<History> => getJson<History>(url, `/jobs/${jobId}/parallelism-history`);
+    const at = (h: History, parallelism: number): boolean =>
+      Object.values(h.changes.at(-1)?.parallelism ?? {}).every((p) => p === parallelism) && h.changes.length > 0;
+    for (let i = 0; i < 3; i++) assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
+    await waitFor(
+      'the job at its max parallelism 2',
+      async () => ((await history()).changes.length >= 2 && at(await history(), 2) ? true : undefined),
+      30_000,
+    );
+    await waitFor(
+      'three registered TaskManagers',
+      async () => ((await getJson<{ taskmanagers: unknown[] }>(url, '/taskmanagers')).taskmanagers.length === 3 ? true : undefined),
+      30_000,
+    );
+
+    // The newest TaskManager holds no task of the job (max parallelism 2): it leaves without waiting.
+    assert.equal((await dist.run('taskmanager.sh', ['stop'])).exitCode, 0);
+    assert.match(dist.log('taskexecutor', 2), /Stopping TaskExecutor/);
+    assert.doesNotMatch(dist.log('taskexecutor', 2), /Announcing the stop/, 'a TaskManager without tasks does not wait');
+
+    assert.equal((await dist.run('taskmanager.sh', ['stop'])).exitCode, 0);
+    assert.match(dist.log('taskexecutor', 1), /Stopping without the jobs moving off first \(checkpointing is disabled/);
+    assert.match(dist.log('standalonejob', 0), /leaves without its jobs moving first: checkpointing is disabled/);
+    const after = await waitFor(
+      'the restart at parallelism 1',
+      async () => {
+        const h = await history();
+        return h.changes.length >= 3 && at(h, 1) ? h : undefined;
+      },
+      30_000,
+    );
+    assert.equal(after.changes.at(-1)!.restartBackoffMs, 200, "the old path: a failure, with the strategy's back-off");
+  });
+});
