@@ -1,23 +1,13 @@
-import { describeError, type SerializedError } from '../../../../core/errors.js';
+import { describeError } from '../../../../core/errors.js';
 import { getLogger } from '../../../../core/logging.js';
-import type { CheckpointAcknowledgement, CheckpointDecline } from '../../../../rpc/gateways/checkpoint-messages.js';
-import type { TaskExecutionStateUpdate } from '../../../../rpc/gateways/job-master-gateway.js';
-import { cancelThen } from '../../deployment/cancel-then.js';
 import type { GraphDeployment } from '../../deployment/graph-deployment.js';
-import type { Execution } from '../../execution-graph/execution.js';
-import type { RunCheckpointing } from '../run-checkpointing.js';
-import type { State, StateTimers } from '../state.js';
-import type { PlannedRescale, RescaleCause, ToCanceling, ToExecuting, ToFailing, ToFinished, ToRestarting } from '../transitions.js';
-import type { FailureHandling } from './executing.js';
+import { RunningGraphState, type RunningGraphContext } from '../running-graph-state.js';
+import type { PlannedRescale, RescaleCause, ToExecuting } from '../transitions.js';
 
 const log = getLogger('jobmaster');
 
 /** What RescalingOnCheckpoint may ask and where it may go. */
-export interface RescalingOnCheckpointContext extends ToRestarting, ToExecuting, ToCanceling, ToFailing, ToFinished, StateTimers {
-  createCheckpointing(deployment: GraphDeployment, onGlobalFailure: (error: SerializedError) => void): RunCheckpointing;
-  releaseSlots(deployment: GraphDeployment): void;
-  /** Records the failure and asks the restart strategy. */
-  handleFailure(execution: Execution | undefined, error: SerializedError): FailureHandling;
+export interface RescalingOnCheckpointContext extends RunningGraphContext, ToExecuting {
   /** Tells the TaskManagers leaving this job that it cannot move off them first: they leave the old way. */
   refuseLeaves(reason: string): void;
 }
@@ -30,20 +20,20 @@ export interface RescalingOnCheckpointContext extends ToRestarting, ToExecuting,
  * checkpoint anyway; a TaskManager leave is refused, the run goes on, and the TaskManager's exit is
  * handled as a loss.
  */
-export class RescalingOnCheckpoint implements State {
+export class RescalingOnCheckpoint extends RunningGraphState {
   readonly name = 'RescalingOnCheckpoint';
   readonly jobStatus = 'RUNNING' as const;
-  private readonly checkpointing: RunCheckpointing;
+  declare protected readonly context: RescalingOnCheckpointContext;
   private triggered = false;
 
   constructor(
-    private readonly context: RescalingOnCheckpointContext,
-    readonly deployment: GraphDeployment,
+    context: RescalingOnCheckpointContext,
+    deployment: GraphDeployment,
     private readonly cause: RescaleCause,
     private readonly reason: PlannedRescale,
     deadlineMs: number,
   ) {
-    this.checkpointing = context.createCheckpointing(deployment, (error) => this.handleGlobalFailure(error));
+    super(context, deployment);
     context.runIfState(this, () => this.fallBack(`no checkpoint completed within ${deadlineMs} ms`), deadlineMs);
     context.runIfState(
       this,
@@ -57,44 +47,6 @@ export class RescalingOnCheckpoint implements State {
 
   onAllRunning(): void {
     this.trigger();
-  }
-
-  updateTaskExecutionState(update: TaskExecutionStateUpdate): boolean {
-    return this.deployment.updateState(update);
-  }
-
-  acknowledgeCheckpoint(ack: CheckpointAcknowledgement): void {
-    this.checkpointing.acknowledge(ack);
-  }
-
-  declineCheckpoint(decline: CheckpointDecline): void {
-    this.checkpointing.decline(decline);
-  }
-
-  onLeave(): void {
-    // Aborts the checkpoint if it is still pending, which lets halted sources go on.
-    this.checkpointing.stop('left the rescale on a checkpoint');
-  }
-
-  cancel(): void {
-    this.context.goToCanceling(this.deployment);
-  }
-
-  suspend(): void {
-    cancelThen(this.deployment, () => undefined);
-    this.context.releaseSlots(this.deployment);
-    this.context.goToFinished({ status: 'SUSPENDED' });
-  }
-
-  /** A task failed (or a TaskManager was lost) meanwhile: the restart strategy decides, as in Executing. */
-  onFailure(execution: Execution | undefined, error: SerializedError): void {
-    const handling = this.context.handleFailure(execution, error);
-    if (handling.restart) this.context.goToRestarting(this.deployment, handling.backoffMs, 'failure', error);
-    else this.context.goToFailing(this.deployment, error);
-  }
-
-  handleGlobalFailure(error: SerializedError): void {
-    this.onFailure(undefined, error);
   }
 
   private trigger(): void {
