@@ -62,6 +62,17 @@ async function runAt(dist: TestDist, url: string, jobId: string, count: number, 
   );
 }
 
+/** Scales the job 1 → 2 with new TaskManagers, then 2 → 1 with taskmanager.sh stop: the scale-up's run and the history after the stop. */
+async function upAndDown(dist: TestDist, url: string, jobId: string): Promise<{ up: Change; down: History }> {
+  assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
+  await runAt(dist, url, jobId, 1, 1);
+  assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
+  const up = (await runAt(dist, url, jobId, 2, 2)).changes.at(-1)!;
+  const stopped = await dist.run('taskmanager.sh', ['stop']);
+  assert.equal(stopped.exitCode, 0, stopped.stderr);
+  return { up, down: await runAt(dist, url, jobId, 3, 1) };
+}
+
 /** The job ends by itself; then every (key, count) line must be committed exactly once. */
 async function checkOutput(dist: TestDist, output: string): Promise<void> {
   const pid = dist.pids('standalonejob')[0]!;
@@ -87,11 +98,7 @@ describe('rescales without replay', () => {
   it('scales up from a fresh checkpoint and down through a graceful stop, replaying nothing', async (t) => {
     const output = join(dist.dir, 'counts');
     const { url, jobId } = await startCounter(dist, output);
-    assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
-    await runAt(dist, url, jobId, 1, 1);
-
-    assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
-    const up = (await runAt(dist, url, jobId, 2, 2)).changes.at(-1)!;
+    const { up, down } = await upAndDown(dist, url, jobId);
     t.diagnostic(`scale-up: ${JSON.stringify(up)}`);
     assert.equal(up.cause, 'taskmanager-joined');
     assert.notEqual(up.restoredCheckpointId, null);
@@ -99,9 +106,6 @@ describe('rescales without replay', () => {
     assert.equal(up.restartBackoffMs, 0);
     assert.match(dist.log('standalonejob', 0), /Checkpoint \d+ is complete; rescaling \(scale-up\) from it/);
 
-    const stopped = await dist.run('taskmanager.sh', ['stop']);
-    assert.equal(stopped.exitCode, 0, stopped.stderr);
-    const down = await runAt(dist, url, jobId, 3, 1);
     const change = down.changes.at(-1)!;
     t.diagnostic(`scale-down: ${JSON.stringify(change)}`);
     assert.equal(change.cause, 'taskmanager-stopped');
@@ -131,12 +135,7 @@ describe('rescales the Flink 1.x way, for comparison', () => {
   it('replays what came after the latest checkpoint and waits out the back-off on a stop', async (t) => {
     const output = join(dist.dir, 'counts');
     const { url, jobId } = await startCounter(dist, output);
-    assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
-    await runAt(dist, url, jobId, 1, 1);
-    assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
-    const up = (await runAt(dist, url, jobId, 2, 2)).changes.at(-1)!;
-    assert.equal((await dist.run('taskmanager.sh', ['stop'])).exitCode, 0);
-    const down = await runAt(dist, url, jobId, 3, 1);
+    const { up, down } = await upAndDown(dist, url, jobId);
     const change = down.changes.at(-1)!;
     t.diagnostic(`scale-up: ${JSON.stringify(up)}; scale-down: ${JSON.stringify(change)}`);
     assert.ok((up.recordsReplayed ?? 0) > 0, 'the scale-up replayed what the sources emitted after the checkpoint');

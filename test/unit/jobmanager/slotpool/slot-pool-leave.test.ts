@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LeaveOutcome } from '../../../../src/rpc/gateways/resource-manager-gateway.js';
+import type { RegisteredTaskManager } from '../../../../src/jobmanager/resourcemanager/registered-task-manager.js';
 import { SlotPool, type Allocation, type SlotPoolListener } from '../../../../src/jobmanager/slotpool/slot-pool.js';
 import { captureLogs, testingTaskManager } from '../scheduler/adaptive/testing-job.js';
 import { asJobId } from '../../../helpers/ids.js';
@@ -22,6 +23,16 @@ class TestingJob implements SlotPoolListener {
 /** Resolves to the outcome, or to 'pending' when it has not settled after the promise queue ran. */
 async function settled(answer: Promise<LeaveOutcome>): Promise<LeaveOutcome | 'pending'> {
   return Promise.race([answer, new Promise<'pending'>((resolve) => setImmediate(() => resolve('pending')))]);
+}
+
+/** A pool with one single-slot TaskManager, whose slot `listener`'s job holds. */
+function oneSlotHeldBy(listener: SlotPoolListener): { pool: SlotPool; taskManager: RegisteredTaskManager } {
+  const pool = new SlotPool();
+  pool.addListener(JOB, listener);
+  const { taskManager } = testingTaskManager(1);
+  pool.onTaskManagerRegistered(taskManager);
+  pool.allocate(JOB, 1);
+  return { pool, taskManager };
 }
 
 describe('SlotPool: a TaskManager leaving on purpose', () => {
@@ -58,33 +69,21 @@ describe('SlotPool: a TaskManager leaving on purpose', () => {
   });
 
   it('answers "not released" with the reason when the job refuses', async () => {
-    const pool = new SlotPool();
-    pool.addListener(JOB, new TestingJob());
-    const { taskManager } = testingTaskManager(1);
-    pool.onTaskManagerRegistered(taskManager);
-    pool.allocate(JOB, 1);
+    const { pool, taskManager } = oneSlotHeldBy(new TestingJob());
     const answer = pool.announceLeave(taskManager, 5_000);
     pool.refuseLeaves(JOB, 'checkpointing is disabled');
     assert.deepEqual(await settled(answer), { released: false, reason: 'checkpointing is disabled' });
   });
 
   it('makes the TaskManager leave the old way when a job on it cannot move', async () => {
-    const pool = new SlotPool();
-    pool.addListener(JOB, { onSlotsAvailable: () => undefined, onAllocationsLost: () => undefined });
-    const { taskManager } = testingTaskManager(1);
-    pool.onTaskManagerRegistered(taskManager);
-    pool.allocate(JOB, 1);
+    const { pool, taskManager } = oneSlotHeldBy({ onSlotsAvailable: () => undefined, onAllocationsLost: () => undefined });
     const outcome = await settled(pool.announceLeave(taskManager, 5_000));
     assert.ok(outcome !== 'pending' && !outcome.released);
     assert.match(outcome.reason, /cannot move off a TaskManager/);
   });
 
   it('answers a TaskManager that went away first', async () => {
-    const pool = new SlotPool();
-    pool.addListener(JOB, new TestingJob());
-    const { taskManager } = testingTaskManager(1);
-    pool.onTaskManagerRegistered(taskManager);
-    pool.allocate(JOB, 1);
+    const { pool, taskManager } = oneSlotHeldBy(new TestingJob());
     const answer = pool.announceLeave(taskManager, 5_000);
     pool.onTaskManagerLost(taskManager, 'socket-closed', 'connection closed');
     const outcome = await settled(answer);
