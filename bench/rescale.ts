@@ -228,6 +228,7 @@ export async function run(): Promise<BenchResult> {
     metrics,
     notes: [
       'Reactive Mode, checkpoints on disk, restart-strategy fixed-delay 0 ms; times from the command to the JobManager logging that every subtask runs (restored) at the new parallelism.',
+      'A scale-up and a taskmanager.sh stop are planned rescales: their times include the checkpoint taken for them (so they replay nothing); kill -9 restores the latest checkpoint and replays what came after it.',
       `The job's generator is asked for ${RATE.toLocaleString('en')} records/s; each state is filled until a completed checkpoint (REST state_size) holds the labelled size, and "measured with it" gives the latest completed checkpoint's size just before the rescales of that row.`,
       "Restore rate: each subtask's restored bytes over its own restore time, median over every subtask of every rescale. The checkpoint had just been written, so its files were in the page cache" +
         (cold
