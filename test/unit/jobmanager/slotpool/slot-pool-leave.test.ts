@@ -68,6 +68,22 @@ describe('SlotPool: a TaskManager leaving on purpose', () => {
     assert.equal(pool.allocate(JOB, 2), undefined, 'a new run cannot land on the leaving TaskManager');
   });
 
+  it('waits for every job on the TaskManager to move off it (a session cluster)', async () => {
+    const pool = new SlotPool();
+    const other = asJobId('other');
+    pool.addListener(JOB, new TestingJob());
+    pool.addListener(other, new TestingJob());
+    const { taskManager } = testingTaskManager(2);
+    pool.onTaskManagerRegistered(taskManager);
+    const first = pool.allocate(JOB, 1)!;
+    const second = pool.allocate(other, 1)!;
+    const answer = pool.announceLeave(taskManager, 5_000);
+    pool.release(first);
+    assert.equal(await settled(answer), 'pending', 'the other job still runs there');
+    pool.release(second);
+    assert.deepEqual(await settled(answer), { released: true });
+  });
+
   it('answers "not released" with the reason when the job refuses', async () => {
     const { pool, taskManager } = oneSlotHeldBy(new TestingJob());
     const answer = pool.announceLeave(taskManager, 5_000);
