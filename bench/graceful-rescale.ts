@@ -1,9 +1,8 @@
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { FLINK_HOME, getJson, restUrlFrom, TestDist, waitFor } from '../test/helpers/test-dist.js';
+import { getJson, TestDist, waitFor } from '../test/helpers/test-dist.js';
 import { baseline, metric, type MetricResult } from './benchmark.js';
 import { onlyJobId } from './checkpoint-size.js';
 import { onCleanup } from './process-cleanup.js';
+import { startStateJob } from './state-job-cluster.js';
 
 /** One run in GET /jobs/:jobid/parallelism-history. */
 interface Change {
@@ -65,17 +64,7 @@ async function measure(overrides: Readonly<Record<string, string>>, rate: number
   });
   const done = onCleanup(() => dist.destroy());
   try {
-    copyFileSync(join(FLINK_HOME, 'dist', 'bench', 'jobs', 'state-job.js'), join(dist.libDir, 'state-job.mjs'));
-    const started = await dist.run('standalone-job.sh', [
-      'start',
-      `-Dexecution.checkpointing.dir=file://${join(dist.dir, 'chk')}`,
-      '-j',
-      'org.tsflink.bench.KeyedState',
-      '--rate',
-      String(rate),
-    ]);
-    if (started.exitCode !== 0) throw new Error(started.stderr);
-    const url = restUrlFrom(started.stdout);
+    const url = await startStateJob(dist, ['--rate', String(rate)]);
     await dist.run('taskmanager.sh', ['start']);
     const jobId = await onlyJobId(url);
     await settledRun(url, jobId, 1);

@@ -1,11 +1,10 @@
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logLineTime } from '../test/helpers/cluster-probes.js';
-import { FLINK_HOME, restUrlFrom, TestDist } from '../test/helpers/test-dist.js';
+import { TestDist } from '../test/helpers/test-dist.js';
 import { currentEnvironment, median, metric, quickMode, type BenchResult, type MetricResult } from './benchmark.js';
 import { fillUntilCheckpointBytes, latestCheckpointBytes, onlyJobId } from './checkpoint-size.js';
 import { gracefulRescaleRows } from './graceful-rescale.js';
+import { startStateJob } from './state-job-cluster.js';
 import { onCleanup } from './process-cleanup.js';
 import { canDropPageCache, dropPageCache, perSubtaskRates, restores, restoresSince } from './restore-log.js';
 
@@ -90,21 +89,7 @@ async function measure(state: (typeof STATES)[number]): Promise<Sample> {
   });
   const done = onCleanup(() => dist.destroy());
   try {
-    copyFileSync(join(FLINK_HOME, 'dist', 'bench', 'jobs', 'state-job.js'), join(dist.libDir, 'state-job.mjs'));
-    const started = await dist.run('standalone-job.sh', [
-      'start',
-      `-Dexecution.checkpointing.dir=file://${join(dist.dir, 'chk')}`,
-      '-j',
-      'org.tsflink.bench.KeyedState',
-      '--keys',
-      String(state.keys),
-      '--payload',
-      String(state.payload),
-      '--rate',
-      String(RATE),
-    ]);
-    if (started.exitCode !== 0) throw new Error(started.stderr);
-    const url = restUrlFrom(started.stdout);
+    const url = await startStateJob(dist, ['--keys', String(state.keys), '--payload', String(state.payload), '--rate', String(RATE)]);
     await dist.run('taskmanager.sh', ['start']);
     let mark = (await runningAt(dist, 0, 1)).line;
     const jobId = await onlyJobId(url);
