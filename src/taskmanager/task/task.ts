@@ -62,6 +62,8 @@ export class Task {
   private waitingForSource = false;
   /** Steps in which the source emitted: a source chained to its sink has no other record count. */
   private sourceBursts = 0;
+  /** The rescale checkpoint after whose barrier this source emits nothing more (until it is aborted). */
+  private haltedAfter: number | undefined;
   /** Set once the task runs; how it ends. */
   private ending: EndOfInput | undefined;
   /** Where the restored state came from: this TaskManager's local copies, or checkpoint storage. */
@@ -128,8 +130,9 @@ export class Task {
    * two records. With `drain`
    * (stop-with-savepoint --drain) the source ends its input first, so the barrier follows
    * MAX_WATERMARK and the end of data, and the savepoint holds what is left after every window fired.
+   * With `halt` (a planned rescale) the source emits nothing after the barrier, so nothing is replayed.
    */
-  triggerCheckpoint(barrier: CheckpointBarrier, drain = false): void {
+  triggerCheckpoint(barrier: CheckpointBarrier, drain = false, halt = false): void {
     this.mailbox.execute(() => {
       const checkpointer = this.checkpointer;
       const ending = this.ending;
@@ -158,6 +161,7 @@ export class Task {
         ending.begin().catch((error: unknown) => this.fail(error));
       }
       ending.trigger(barrier);
+      if (halt && source !== undefined && ending.phase === 'processing') this.haltedAfter = barrier.checkpointId;
     });
   }
 
@@ -176,7 +180,14 @@ export class Task {
   }
 
   notifyCheckpointAborted(checkpointId: number): void {
-    this.mailbox.execute(() => this.chain?.notifyCheckpointAborted(checkpointId));
+    this.mailbox.execute(() => {
+      this.chain?.notifyCheckpointAborted(checkpointId);
+      // The rescale it was for will not happen on it: the run goes on.
+      if (checkpointId === this.haltedAfter) {
+        this.haltedAfter = undefined;
+        this.mailbox.wake();
+      }
+    });
   }
 
   /** Records the task saw on its input and produced on its output. */
@@ -274,7 +285,7 @@ export class Task {
   private stepOnce(): boolean {
     const phase = this.ending?.phase;
     if (this.state !== 'RUNNING' || phase === 'ending' || phase === 'draining') return false;
-    if (this.chain!.source !== undefined && phase === 'awaiting') return false;
+    if (this.chain!.source !== undefined && (phase === 'awaiting' || this.haltedAfter !== undefined)) return false;
     const writer = this.io!.writer;
     if (!writer.isWritable) return this.waitForOutput();
     const more = this.chain!.source === undefined ? this.processInput() : this.emitFromSource();
