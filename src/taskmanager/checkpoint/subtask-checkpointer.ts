@@ -28,6 +28,11 @@ export function snapshotFilePath(directory: string, tdd: TaskDeploymentDescripto
 export class SubtaskCheckpointer {
   /** The newest checkpoint this subtask snapshotted; older triggers are stale. */
   lastCheckpointId = 0;
+  /**
+   * The synchronous savepoint this subtask snapshotted and that has neither completed nor been
+   * aborted: the job is stopping on it, and its commit must still happen.
+   */
+  pendingSyncSavepoint: number | undefined;
   /** Records the chain had emitted at each snapshot still waiting for completion. */
   private readonly emittedAtSnapshot = new Map<number, number>();
   /** Records emitted up to the last completed checkpoint: a restore replays everything after it. */
@@ -45,6 +50,7 @@ export class SubtaskCheckpointer {
   perform(barrier: CheckpointBarrier, alignmentDurationMs: number): void {
     if (barrier.checkpointId <= this.lastCheckpointId) return;
     this.lastCheckpointId = barrier.checkpointId;
+    if (barrier.kind === 'SYNC_SAVEPOINT') this.pendingSyncSavepoint = barrier.checkpointId;
     const syncStart = performance.now();
     let snapshot;
     try {
@@ -71,6 +77,10 @@ export class SubtaskCheckpointer {
   }
 
   /** A checkpoint completed: what was emitted before its snapshot will never be replayed. */
+  onAborted(checkpointId: number): void {
+    if (this.pendingSyncSavepoint === checkpointId) this.pendingSyncSavepoint = undefined;
+  }
+
   onCompleted(checkpointId: number): void {
     for (const [id, emitted] of this.emittedAtSnapshot) {
       if (id > checkpointId) continue;

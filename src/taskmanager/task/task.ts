@@ -69,6 +69,8 @@ export class Task {
   /** Where the restored state came from: this TaskManager's local copies, or checkpoint storage. */
   restoredBytesLocal = 0;
   restoredBytesFromStorage = 0;
+  /** An input failure held back while the job stops on a synchronous savepoint (see onInputFailure). */
+  private deferredInputFailure: Error | undefined;
   /** Commits of completed checkpoints in flight; a cancel lets them finish first. */
   private commits: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -182,6 +184,13 @@ export class Task {
   notifyCheckpointAborted(checkpointId: number): void {
     this.mailbox.execute(() => {
       this.chain?.notifyCheckpointAborted(checkpointId);
+      if (this.checkpointer?.pendingSyncSavepoint === checkpointId) {
+        this.checkpointer.onAborted(checkpointId);
+        // The job goes on after all: an input that failed meanwhile fails the task now.
+        const deferred = this.deferredInputFailure;
+        this.deferredInputFailure = undefined;
+        if (deferred !== undefined) throw deferred;
+      }
       // The rescale it was for will not happen on it: the run goes on.
       if (checkpointId === this.haltedAfter) {
         this.haltedAfter = undefined;
@@ -210,10 +219,7 @@ export class Task {
     this.io = io;
     this.isOutput = io.partitions.length === 0;
     io.gate.onAvailable = () => this.mailbox.wake();
-    io.gate.onFailure = (error) =>
-      this.mailbox.execute(() => {
-        throw error;
-      });
+    io.gate.onFailure = (error) => this.mailbox.execute(() => this.onInputFailure(error));
     const services = buildTaskServices(this.tdd, this.name, this.processingTime, this.env.stdout, this.log);
     const chain = this.program.createChain(this.tdd.vertexId, services, io.writer);
     this.chain = chain;
@@ -261,6 +267,21 @@ export class Task {
     this.accounting.start();
     this.transition('RUNNING');
     this.mailbox.wake();
+  }
+
+  /**
+   * An input channel failed. After a synchronous savepoint the job is stopping: producers elsewhere
+   * are canceled as soon as it completes, and their channels may fail here before the savepoint's
+   * completion arrives. Failing then would drop the commit of the job's last output, as Flink's task
+   * does not (it waits for the notification), so the failure is held until the savepoint is aborted.
+   */
+  private onInputFailure(error: unknown): void {
+    if (this.checkpointer?.pendingSyncSavepoint !== undefined) {
+      this.log.debug(`${this.name} holds back an input failure while its job stops on a savepoint: ${describeError(error)}`);
+      this.deferredInputFailure ??= error instanceof Error ? error : new Error(describeError(error));
+      return;
+    }
+    throw error;
   }
 
   private startFlushing(): void {
