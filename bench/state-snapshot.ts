@@ -4,14 +4,14 @@
  * processing (its asynchronous phase) in the same checkpoint, the rate a checkpoint writes at, and
  * the TaskManager's RSS against the state it holds.
  */
-import { copyFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CheckpointingStatistics, CheckpointStatistics, CheckpointSubtaskDetails } from '../src/rest/types/responses.js';
-import { FLINK_HOME, getJson, restUrlFrom, TestDist } from '../test/helpers/test-dist.js';
+import { getJson, TestDist } from '../test/helpers/test-dist.js';
 import { baseline, currentEnvironment, median, metric, quickMode, type BenchResult, type MetricResult } from './benchmark.js';
 import { fillUntilCheckpointBytes, onlyJobId } from './checkpoint-size.js';
 import { onCleanup } from './process-cleanup.js';
+import { startStateJob } from './state-job-cluster.js';
 
 /** Registry name: `npm run bench state`. */
 export const name = 'state';
@@ -96,21 +96,7 @@ async function measure(state: (typeof STATES)[number], checkpoints: number): Pro
   });
   const done = onCleanup(() => dist.destroy());
   try {
-    copyFileSync(join(FLINK_HOME, 'dist', 'bench', 'jobs', 'state-job.js'), join(dist.libDir, 'state-job.mjs'));
-    const started = await dist.run('standalone-job.sh', [
-      'start',
-      `-Dexecution.checkpointing.dir=file://${join(dist.dir, 'chk')}`,
-      '-j',
-      'org.tsflink.bench.KeyedState',
-      '--keys',
-      String(state.keys),
-      '--payload',
-      String(state.payload),
-      '--rate',
-      String(RATE),
-    ]);
-    if (started.exitCode !== 0) throw new Error(started.stderr);
-    const url = restUrlFrom(started.stdout);
+    const url = await startStateJob(dist, ['--keys', String(state.keys), '--payload', String(state.payload), '--rate', String(RATE)]);
     const tm = await dist.run('taskmanager.sh', ['start']);
     if (tm.exitCode !== 0) throw new Error(tm.stderr);
     const jobId = await onlyJobId(url);
