@@ -18,7 +18,8 @@ import type { RestartingContext } from '../../src/jobmanager/scheduler/adaptive/
 import type { StopWithSavepointContext } from '../../src/jobmanager/scheduler/adaptive/states/stop-with-savepoint.js';
 import type { WaitingForResourcesContext } from '../../src/jobmanager/scheduler/adaptive/states/waiting-for-resources.js';
 import type { PlannedRescale, RescaleCause, SavepointStopRequest } from '../../src/jobmanager/scheduler/adaptive/transitions.js';
-import { GraphDeployment } from '../../src/jobmanager/scheduler/deployment/graph-deployment.js';
+import type { FailoverStrategy } from '../../src/jobmanager/scheduler/adaptive/region-failover.js';
+import { GraphDeployment, type RestoreAssignment } from '../../src/jobmanager/scheduler/deployment/graph-deployment.js';
 import type { Execution } from '../../src/jobmanager/scheduler/execution-graph/execution.js';
 import type { ExecutionGraph } from '../../src/jobmanager/scheduler/execution-graph/execution-graph.js';
 import type { JobResult } from '../../src/jobmanager/scheduler/scheduler-ng.js';
@@ -99,6 +100,10 @@ export class TestingRunCheckpointing implements RunCheckpointing {
   }
   stop(reason: string): void {
     this.stops.push(reason);
+  }
+  readonly pauses: string[] = [];
+  pause(reason: string): void {
+    this.pauses.push(reason);
   }
   acknowledge(ack: CheckpointAcknowledgement): void {
     this.messages.push(ack);
@@ -278,6 +283,11 @@ export class TestingStateContext
   /** Why the state refused the leaves of TaskManagers, in order. */
   readonly refusedLeaves: string[] = [];
 
+  failoverStrategy: FailoverStrategy = 'full';
+  /** What restoreFor answers; a function to throw or to see the graph. */
+  restore: RestoreAssignment | undefined | ((graph: ExecutionGraph) => RestoreAssignment | undefined) = undefined;
+  regionRestarts = 0;
+
   desiredResources = false;
   sufficientResources = false;
   rescaleVerdict: RescaleVerdict = 'unchanged';
@@ -331,6 +341,13 @@ export class TestingStateContext
     this.scheduler.schedule(() => {
       if (this.validator.happened.length === 0 && (this.current === undefined || this.current === state)) action();
     }, delayMs);
+  }
+
+  restoreFor(graph: ExecutionGraph): RestoreAssignment | undefined {
+    return typeof this.restore === 'function' ? this.restore(graph) : this.restore;
+  }
+  countRegionRestart(): void {
+    this.regionRestarts++;
   }
 
   hasDesiredResources(): boolean {

@@ -6,6 +6,8 @@ export interface RunCheckpointing {
   start(): void;
   /** Stops triggering and aborts what is pending. */
   stop(reason: string): void;
+  /** Aborts what is pending and stops triggering until `start` is called again (a region restarts). */
+  pause(reason: string): void;
   acknowledge(ack: CheckpointAcknowledgement): void;
   decline(decline: CheckpointDecline): void;
   /** Takes a savepoint (or the synchronous one that stops the job); resolves with its path. */

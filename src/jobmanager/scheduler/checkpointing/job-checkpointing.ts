@@ -89,6 +89,9 @@ export class JobCheckpointing {
         coordinator.stopScheduler(reason);
         coordinator.shutdown();
       },
+      pause: (reason) => {
+        if (!stopped) coordinator.stopScheduler(reason);
+      },
       acknowledge: (ack) => coordinator.receiveAcknowledge(ack),
       decline: (decline) => coordinator.receiveDecline(decline),
       triggerRescaleCheckpoint: async () => (await coordinator.triggerCheckpoint(true)).id,
