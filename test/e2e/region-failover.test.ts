@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { committedLines } from '../helpers/committed-output.js';
+import { checkEachOnce, committedLines } from '../helpers/committed-output.js';
 import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
 
 const RECORDS = 8_000;
@@ -105,10 +105,10 @@ describe('region failover under the Adaptive Scheduler', () => {
     assert.match(log.slice(restart), /Restoring job \w+ from checkpoint \d+/);
 
     const lines = committedLines(output);
-    const counts = new Map<string, number>();
-    for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1);
-    const missing = Array.from({ length: RECORDS }, (_, i) => String(i)).filter((line) => !counts.has(line));
-    const duplicated = [...counts].filter(([, n]) => n > 1).map(([line]) => line);
+    const { missing, duplicated } = checkEachOnce(
+      lines,
+      Array.from({ length: RECORDS }, (_, i) => String(i)),
+    );
     assert.deepEqual(duplicated.slice(0, 10), [], 'no record is committed twice');
     assert.deepEqual(missing.slice(0, 10), [], 'every record is committed');
     assert.equal(lines.length, RECORDS);

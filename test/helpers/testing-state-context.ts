@@ -102,6 +102,7 @@ export class TestingRunCheckpointing implements RunCheckpointing {
     this.stops.push(reason);
   }
   readonly pauses: string[] = [];
+  finalizing = false;
   pause(reason: string): void {
     this.pauses.push(reason);
   }
@@ -122,7 +123,8 @@ export class TestingRunCheckpointing implements RunCheckpointing {
 }
 
 const NO_EVENTS = { onAllRunning: () => {}, onAllFinished: () => {}, onFailure: () => {} };
-const SETTINGS = {
+/** Deployment settings of testing runs: what they say does not matter to the scheduler's states. */
+export const TESTING_DEPLOYMENT_SETTINGS = {
   jobName: 'test',
   checkpointing: { enabled: false, mode: 'EXACTLY_ONCE', checkpointDirectory: undefined },
   bufferTimeoutMs: 100,
@@ -141,7 +143,7 @@ export class TestingGraphDeployment extends GraphDeployment {
   readonly canceled = new Deferred<void>();
 
   constructor(graph: ExecutionGraph, allocations: readonly Allocation[]) {
-    super(graph, allocations, SETTINGS, undefined, NO_EVENTS);
+    super(graph, allocations, TESTING_DEPLOYMENT_SETTINGS, undefined, NO_EVENTS);
   }
 
   override deploy(): void {

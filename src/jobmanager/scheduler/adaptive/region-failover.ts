@@ -10,6 +10,9 @@ import type { State, StateTimers } from './state.js';
 
 const log = getLogger('jobmaster');
 
+/** How often a region waiting for a checkpoint's finalization looks again; writing metadata takes milliseconds. */
+const FINALIZING_RECHECK_MS = 10;
+
 /** `jobmanager.execution.failover-strategy`: restart every task, or only the failed task's pipelined region. */
 export type FailoverStrategy = 'full' | 'region';
 
@@ -43,6 +46,11 @@ export class RegionFailover {
     /** Hands a failure the region restart cannot recover from to the full restart. */
     private readonly escalate: (error: SerializedError) => void,
   ) {}
+
+  /** A region is canceled or waiting for its back-off: its tasks are not deployed again yet. */
+  get inProgress(): boolean {
+    return this.restarting !== undefined;
+  }
 
   /** Restarts `execution`'s region after `backoffMs`; false when the whole job must restart instead. */
   tryRestart(execution: Execution | undefined, error: SerializedError, backoffMs: number): boolean {
@@ -95,6 +103,12 @@ export class RegionFailover {
   }
 
   private redeploy(region: readonly Execution[]): void {
+    if (this.checkpointing.finalizing) {
+      // Restoring the checkpoint before one about to complete would delete the region's part files
+      // that the newer one lists as pending, and a later restore from the newer one would lose them.
+      this.context.runIfState(this.state, () => this.redeploy(region), FINALIZING_RECHECK_MS);
+      return;
+    }
     this.restarting = undefined;
     if (region.some((e) => e.allocation!.taskManager.connection.isClosed)) {
       this.escalate(serializeError(new Error('A TaskManager of the restarting region went away; restarting the whole job.')));
@@ -102,7 +116,6 @@ export class RegionFailover {
     }
     let restore: RestoreAssignment | undefined;
     try {
-      // Read now, after the back-off, so a checkpoint that was completing when the task failed is used.
       restore = this.context.restoreFor(this.deployment.graph);
     } catch (error) {
       this.escalate(serializeError(error));

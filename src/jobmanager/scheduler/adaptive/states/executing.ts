@@ -127,6 +127,9 @@ export class Executing implements State {
   }
 
   stopWithSavepoint(targetDirectory: string | undefined, drain = false): Promise<string> {
+    // Back in Executing after a failed savepoint, nothing would deploy the canceled region again.
+    if (this.regions.inProgress)
+      return Promise.reject(new Error('Not all required tasks are currently running: a region of the job is restarting.'));
     return new Promise((resolve, reject) => {
       this.checkpointing.stop('stopping with a savepoint');
       this.context.goToStopWithSavepoint(this.deployment, { targetDirectory, drain }, resolve, reject);

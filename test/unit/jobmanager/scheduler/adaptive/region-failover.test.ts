@@ -7,18 +7,11 @@ import type { ExecutionGraph } from '../../../../../src/jobmanager/scheduler/exe
 import type { Allocation } from '../../../../../src/jobmanager/slotpool/slot-pool.js';
 import { newAllocationId } from '../../../../../src/core/ids.js';
 import { requiredSlots } from '../../../../../src/jobmanager/scheduler/deployment/slot-sharing.js';
-import { withTestingContext, type TestingStateContext } from '../../../../helpers/testing-state-context.js';
+import { TESTING_DEPLOYMENT_SETTINGS, withTestingContext, type TestingStateContext } from '../../../../helpers/testing-state-context.js';
 import { asJobId, asVertexId } from '../../../../helpers/ids.js';
 import { captureLogs, testingError, testingExecutionGraph, testingTaskManager, type TestingTaskExecutorGateway } from './testing-job.js';
 
 captureLogs();
-
-const SETTINGS = {
-  jobName: 'test',
-  checkpointing: { enabled: true, mode: 'EXACTLY_ONCE', checkpointDirectory: undefined },
-  bufferTimeoutMs: 100,
-  autoWatermarkIntervalMs: 200,
-} as const;
 
 /** A running job in Executing over a real GraphDeployment whose TaskManager gateway records what it is asked. */
 interface RunningJob {
@@ -42,7 +35,7 @@ function running(context: TestingStateContext, parallelism: Record<string, numbe
     slotIndex,
   }));
   let state: Executing | undefined;
-  const deployment = new GraphDeployment(graph, allocations, SETTINGS, undefined, {
+  const deployment = new GraphDeployment(graph, allocations, TESTING_DEPLOYMENT_SETTINGS, undefined, {
     onAllRunning: () => state?.onAllRunning(),
     onAllFinished: () => state?.onAllFinished(),
     onFailure: (execution, error) => state?.onFailure(execution, error),
@@ -153,6 +146,29 @@ describe('Executing with failover-strategy region', () => {
       assert.equal(gateway.submitted.filter((d) => d.attemptNumber === 2).length, 2);
     }));
 
+  it('waits for a checkpoint that is being finalized before it reads the latest one', () =>
+    withTestingContext(async (context) => {
+      context.failoverStrategy = 'region';
+      context.failureHandling = { restart: true, backoffMs: 0 };
+      const reads: number[] = [];
+      context.restore = () => {
+        reads.push(context.scheduler.now);
+        return undefined;
+      };
+      const { deployment, graph, gateway } = running(context, TWO_PIPELINES, ['sink']);
+      gateway.submitted.length = 0;
+      context.checkpointing.finalizing = true;
+      fail(deployment, subtask(graph, 'sink', 1));
+      await context.settle();
+      context.scheduler.advance(100);
+      assert.deepEqual(reads, []);
+      assert.equal(gateway.submitted.length, 0);
+      context.checkpointing.finalizing = false;
+      context.scheduler.advance(10);
+      assert.equal(reads.length, 1);
+      assert.equal(gateway.submitted.length, 2);
+    }));
+
   it('restarts the whole job when a second region fails while the first restarts', () =>
     withTestingContext(async (context) => {
       context.failoverStrategy = 'region';
@@ -209,6 +225,19 @@ describe('Executing with failover-strategy region', () => {
       const { deployment, graph } = running(context, TWO_PIPELINES, ['sink']);
       context.expect('Failing');
       fail(deployment, subtask(graph, 'sink', 1));
+    }));
+
+  it('refuses to stop with a savepoint while a region is down, and stops once it is deployed again', () =>
+    withTestingContext(async (context) => {
+      context.failoverStrategy = 'region';
+      context.failureHandling = { restart: true, backoffMs: 500 };
+      const { state, deployment, graph } = running(context, TWO_PIPELINES, ['sink']);
+      fail(deployment, subtask(graph, 'sink', 1));
+      await assert.rejects(state.stopWithSavepoint('/tmp/savepoints'), /a region of the job is restarting/);
+      await context.settle();
+      context.scheduler.advance(500);
+      context.expect('StopWithSavepoint');
+      state.stopWithSavepoint('/tmp/savepoints').catch(() => undefined);
     }));
 
   it('deploys nothing once the job left Executing during the region restart', () =>
