@@ -171,6 +171,11 @@ export class Executing implements State {
       this.context.refuseLeaves(why);
       return;
     }
+    if (this.regions.inProgress) {
+      // A refused leave would come back to a new Executing that never deploys the canceled region again.
+      this.context.refuseLeaves('a region of the job is restarting, so no checkpoint can be taken now');
+      return;
+    }
     this.checkpointing.stop('a TaskManager is leaving');
     this.context.goToRescalingOnCheckpoint(this.deployment, 'taskmanager-stopped', 'leave', deadlineMs);
   }
@@ -213,7 +218,8 @@ export class Executing implements State {
     if (verdict === 'rescale' || (forced && verdict === 'too-small-increase')) {
       this.checkpointing.stop('rescaling');
       const delay = this.context.freshCheckpointDelayMs;
-      if (delay !== undefined && this.context.checkpointingEnabled)
+      // A region that is down cannot take the fresh checkpoint; the latest completed one serves.
+      if (delay !== undefined && this.context.checkpointingEnabled && !this.regions.inProgress)
         this.context.goToRescalingOnCheckpoint(this.deployment, this.pendingCause, 'scale-up', delay);
       else this.context.goToRestarting(this.deployment, 0, this.pendingCause, undefined);
     } else if (verdict === 'too-small-increase' && this.context.scalingIntervalMaxMs !== undefined && !this.forcedRescaleArmed) {

@@ -240,6 +240,34 @@ describe('Executing with failover-strategy region', () => {
       state.stopWithSavepoint('/tmp/savepoints').catch(() => undefined);
     }));
 
+  it('refuses a TaskManager leave while a region is down: it leaves the old way', () =>
+    withTestingContext(async (context) => {
+      context.failoverStrategy = 'region';
+      context.failureHandling = { restart: true, backoffMs: 500 };
+      context.checkpointingEnabled = true;
+      const { state, deployment, graph } = running(context, TWO_PIPELINES, ['sink']);
+      fail(deployment, subtask(graph, 'sink', 1));
+      state.onTaskManagerLeaving(10_000);
+      assert.deepEqual(context.refusedLeaves, ['a region of the job is restarting, so no checkpoint can be taken now']);
+      assert.equal(context.transition, undefined);
+      await context.settle();
+      context.scheduler.advance(500);
+      assert.equal(subtask(graph, 'sink', 1).attemptNumber, 1, 'the region is deployed again');
+    }));
+
+  it('rescales from the latest checkpoint, not a fresh one, while a region is down', () =>
+    withTestingContext((context) => {
+      context.failoverStrategy = 'region';
+      context.failureHandling = { restart: true, backoffMs: 500 };
+      context.checkpointingEnabled = true;
+      context.freshCheckpointDelayMs = 3_000;
+      const { state, deployment, graph } = running(context, TWO_PIPELINES, ['sink']);
+      fail(deployment, subtask(graph, 'sink', 1));
+      context.rescaleVerdict = 'rescale';
+      context.expect('Restarting', (t) => assert.equal(t.backoffMs, 0));
+      state.onNewResources('taskmanager-joined');
+    }));
+
   it('deploys nothing once the job left Executing during the region restart', () =>
     withTestingContext(async (context) => {
       context.failoverStrategy = 'region';
