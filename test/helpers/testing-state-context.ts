@@ -18,7 +18,8 @@ import type { RestartingContext } from '../../src/jobmanager/scheduler/adaptive/
 import type { StopWithSavepointContext } from '../../src/jobmanager/scheduler/adaptive/states/stop-with-savepoint.js';
 import type { WaitingForResourcesContext } from '../../src/jobmanager/scheduler/adaptive/states/waiting-for-resources.js';
 import type { PlannedRescale, RescaleCause, SavepointStopRequest } from '../../src/jobmanager/scheduler/adaptive/transitions.js';
-import { GraphDeployment } from '../../src/jobmanager/scheduler/deployment/graph-deployment.js';
+import type { FailoverStrategy } from '../../src/jobmanager/scheduler/adaptive/region-failover.js';
+import { GraphDeployment, type RestoreAssignment } from '../../src/jobmanager/scheduler/deployment/graph-deployment.js';
 import type { Execution } from '../../src/jobmanager/scheduler/execution-graph/execution.js';
 import type { ExecutionGraph } from '../../src/jobmanager/scheduler/execution-graph/execution-graph.js';
 import type { JobResult } from '../../src/jobmanager/scheduler/scheduler-ng.js';
@@ -100,6 +101,11 @@ export class TestingRunCheckpointing implements RunCheckpointing {
   stop(reason: string): void {
     this.stops.push(reason);
   }
+  readonly pauses: string[] = [];
+  finalizing = false;
+  pause(reason: string): void {
+    this.pauses.push(reason);
+  }
   acknowledge(ack: CheckpointAcknowledgement): void {
     this.messages.push(ack);
   }
@@ -117,7 +123,8 @@ export class TestingRunCheckpointing implements RunCheckpointing {
 }
 
 const NO_EVENTS = { onAllRunning: () => {}, onAllFinished: () => {}, onFailure: () => {} };
-const SETTINGS = {
+/** Deployment settings of testing runs: what they say does not matter to the scheduler's states. */
+export const TESTING_DEPLOYMENT_SETTINGS = {
   jobName: 'test',
   checkpointing: { enabled: false, mode: 'EXACTLY_ONCE', checkpointDirectory: undefined },
   bufferTimeoutMs: 100,
@@ -136,7 +143,7 @@ export class TestingGraphDeployment extends GraphDeployment {
   readonly canceled = new Deferred<void>();
 
   constructor(graph: ExecutionGraph, allocations: readonly Allocation[]) {
-    super(graph, allocations, SETTINGS, undefined, NO_EVENTS);
+    super(graph, allocations, TESTING_DEPLOYMENT_SETTINGS, undefined, NO_EVENTS);
   }
 
   override deploy(): void {
@@ -278,6 +285,11 @@ export class TestingStateContext
   /** Why the state refused the leaves of TaskManagers, in order. */
   readonly refusedLeaves: string[] = [];
 
+  failoverStrategy: FailoverStrategy = 'full';
+  /** What restoreFor answers; a function to throw or to see the graph. */
+  restore: RestoreAssignment | undefined | ((graph: ExecutionGraph) => RestoreAssignment | undefined) = undefined;
+  regionRestarts = 0;
+
   desiredResources = false;
   sufficientResources = false;
   rescaleVerdict: RescaleVerdict = 'unchanged';
@@ -331,6 +343,13 @@ export class TestingStateContext
     this.scheduler.schedule(() => {
       if (this.validator.happened.length === 0 && (this.current === undefined || this.current === state)) action();
     }, delayMs);
+  }
+
+  restoreFor(graph: ExecutionGraph): RestoreAssignment | undefined {
+    return typeof this.restore === 'function' ? this.restore(graph) : this.restore;
+  }
+  countRegionRestart(): void {
+    this.regionRestarts++;
   }
 
   hasDesiredResources(): boolean {

@@ -27,9 +27,9 @@ export const JOB_MANAGER_MEMORY_PROCESS_SIZE = memoryOption('jobmanager.memory.p
 
 export const JOB_MANAGER_EXECUTION_FAILOVER_STRATEGY = enumOption('jobmanager.execution.failover-strategy', ['full', 'region'], {
   description:
-    'How the default scheduler recovers from a task failure: restart every task (full) or only the pipelined region of the failed task (region).',
+    'How a task failure is recovered: restart every task (full) or only the pipelined region of the failed task (region), the tasks linked to it by forward exchanges between equal parallelism.',
   default: 'region',
-  note: 'The Adaptive Scheduler always restarts the whole job, whatever this says.',
+  note: 'Honoured by the Adaptive Scheduler (and so Reactive Mode), which in Flink always restarts everything: with region the other regions keep running, the job stays RUNNING, and the failed region restores the latest completed checkpoint. An all-to-all exchange (keyBy, rebalance) joins everything into one region, and a lost TaskManager always restarts the whole job, as it changes the parallelism. The default scheduler of tsflink restarts every task either way.',
 });
 
 /** Where the JobManager listens and how large it is said to be. */

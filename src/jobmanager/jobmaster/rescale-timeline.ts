@@ -106,6 +106,14 @@ export class RescaleTimeline {
     this.gap = new ProcessingGap(now, this.runAttempts, this.runEnds);
   }
 
+  /**
+   * A region was restarted while the rest of the run went on: a restart by Flink's definition of
+   * numRestarts (full and fine-grained restarts), but no new run and no outage of the whole job.
+   */
+  regionRestarted(): void {
+    this.numRestarts++;
+  }
+
   /** A task ended: when it last processed a record, and whether it was a source with nothing to emit. */
   reportTaskEnd(attemptId: ExecutionAttemptId, lastRecordAt: number | undefined, idleAtEnd: boolean): void {
     // An outage keeps taking its run's reports until the next run's first record measures it.

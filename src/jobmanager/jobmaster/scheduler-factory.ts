@@ -12,6 +12,7 @@ import {
   JOB_MANAGER_SCHEDULER,
   SCHEDULER_MODE,
 } from '../../config/options/scheduler-options.js';
+import { JOB_MANAGER_EXECUTION_FAILOVER_STRATEGY } from '../../config/options/jobmanager-options.js';
 import { AdaptiveResources } from '../scheduler/adaptive/adaptive-resources.js';
 import { AdaptiveScheduler, type AdaptiveSchedulerSettings } from '../scheduler/adaptive/adaptive-scheduler.js';
 import type { JobCheckpointing } from '../scheduler/checkpointing/job-checkpointing.js';
@@ -44,7 +45,7 @@ export function freshCheckpointDelay(configuration: Configuration, checkpointInt
   return configuration.get(ADAPTIVE_SCHEDULER_RESCALE_TRIGGER_MAX_DELAY) ?? DEFAULT_MAX_DELAY_INTERVALS * checkpointIntervalMs;
 }
 
-/** The Adaptive Scheduler's timeouts, with Reactive Mode's defaults where the user set nothing. */
+/** The Adaptive Scheduler's timeouts and failover strategy, with Reactive Mode's defaults where the user set nothing. */
 export function adaptiveSettings(configuration: Configuration, checkpointIntervalMs?: number): AdaptiveSchedulerSettings {
   const reactive = isReactive(configuration);
   const unlessSet = (option: typeof ADAPTIVE_SCHEDULER_RESOURCE_WAIT_TIMEOUT, reactiveDefault: number): number =>
@@ -56,6 +57,7 @@ export function adaptiveSettings(configuration: Configuration, checkpointInterva
     executingStabilizationMs: configuration.get(ADAPTIVE_SCHEDULER_EXECUTING_RESOURCE_STABILIZATION_TIMEOUT),
     scalingIntervalMaxMs: configuration.get(ADAPTIVE_SCHEDULER_SCALING_INTERVAL_MAX),
     freshCheckpointDelayMs: freshCheckpointDelay(configuration, checkpointIntervalMs),
+    failoverStrategy: configuration.get(JOB_MANAGER_EXECUTION_FAILOVER_STRATEGY),
   };
 }
 

@@ -10,7 +10,7 @@ import { runAttemptsOf, type RescaleTimeline } from '../../jobmaster/rescale-tim
 import type { TaskManagerLossCause } from '../../resourcemanager/registered-task-manager.js';
 import type { Allocation, SlotPoolListener } from '../../slotpool/slot-pool.js';
 import type { JobCheckpointing } from '../checkpointing/job-checkpointing.js';
-import type { GraphDeployment } from '../deployment/graph-deployment.js';
+import type { GraphDeployment, RestoreAssignment } from '../deployment/graph-deployment.js';
 import type { Execution } from '../execution-graph/execution.js';
 import type { ExecutionGraph } from '../execution-graph/execution-graph.js';
 import type { JobStatus } from '../../../rest/types/job-status.js';
@@ -18,6 +18,7 @@ import { recordFailure, type SchedulerContext } from '../scheduler-context.js';
 import type { JobResult, SchedulerNG } from '../scheduler-ng.js';
 import type { AdaptiveResources } from './adaptive-resources.js';
 import { createDeployment } from './deployment-factory.js';
+import type { FailoverStrategy } from './region-failover.js';
 import type { State } from './state.js';
 import { Canceling } from './states/canceling.js';
 import { Created } from './states/created.js';
@@ -42,6 +43,8 @@ export interface AdaptiveSchedulerSettings {
   readonly scalingIntervalMaxMs: number | undefined;
   /** A scale-up waits this long for a fresh checkpoint to rescale from; undefined: rescale from the latest one at once (Flink 1.x). */
   readonly freshCheckpointDelayMs: number | undefined;
+  /** `jobmanager.execution.failover-strategy`: whether a task failure restarts only its pipelined region. */
+  readonly failoverStrategy: FailoverStrategy;
 }
 
 /** The longest delay setTimeout honours. */
@@ -229,6 +232,17 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   }
   refuseLeaves(reason: string): void {
     this.context.slotPool.refuseLeaves(this.context.jobId, reason);
+  }
+
+  get failoverStrategy(): FailoverStrategy {
+    return this.settings.failoverStrategy;
+  }
+  restoreFor(graph: ExecutionGraph): RestoreAssignment | undefined {
+    // The graph was built for the checkpoint's max parallelism already, so nothing is derived any more.
+    return this.checkpointing.restoreInto(graph, () => false)?.tasks;
+  }
+  countRegionRestart(): void {
+    this.timeline.regionRestarted();
   }
 
   hasDesiredResources(): boolean {

@@ -30,7 +30,7 @@ export function createDeployment(
       ),
     };
   }
-  const attemptNumber = previous === undefined ? 0 : previous.attemptNumber + 1;
+  const attemptNumber = previous === undefined ? 0 : previous.latestAttemptNumber + 1;
   let parallelism = resources.vertexParallelism(plan);
   let graph = new ExecutionGraph(context.jobId, context.graph, parallelism, attemptNumber);
   let restore;

@@ -6,6 +6,10 @@ export interface RunCheckpointing {
   start(): void;
   /** Stops triggering and aborts what is pending. */
   stop(reason: string): void;
+  /** Aborts what is pending and stops triggering until `start` is called again (a region restarts). */
+  pause(reason: string): void;
+  /** A fully acknowledged checkpoint is still being written: until it succeeds or fails, "the latest checkpoint" is open. */
+  readonly finalizing: boolean;
   acknowledge(ack: CheckpointAcknowledgement): void;
   decline(decline: CheckpointDecline): void;
   /** Takes a savepoint (or the synchronous one that stops the job); resolves with its path. */

@@ -89,6 +89,13 @@ export class JobCheckpointing {
         coordinator.stopScheduler(reason);
         coordinator.shutdown();
       },
+      pause: (reason) => {
+        if (!stopped) coordinator.stopScheduler(reason);
+      },
+      // Pending checkpoints are aborted by pause and stop; what is left is being finalized.
+      get finalizing() {
+        return coordinator.numberOfPendingCheckpoints > 0;
+      },
       acknowledge: (ack) => coordinator.receiveAcknowledge(ack),
       decline: (decline) => coordinator.receiveDecline(decline),
       triggerRescaleCheckpoint: async () => (await coordinator.triggerCheckpoint(true)).id,

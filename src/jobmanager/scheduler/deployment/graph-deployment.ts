@@ -36,6 +36,8 @@ export class GraphDeployment {
   private allRunningReported = false;
   private finishedReported = false;
   private canceling = false;
+  /** Attempts of regions restarted on their own: their failure is already being handled. */
+  private readonly restarting = new Set<Execution>();
 
   constructor(
     readonly graph: ExecutionGraph,
@@ -49,9 +51,7 @@ export class GraphDeployment {
 
   /** Sends every subtask to its TaskManager, sources last so consumers are listening first. */
   deploy(): void {
-    const executions = this.graph.executions();
-    const ordered = [...executions.filter((e) => !e.vertex.jobVertex.isSource), ...executions.filter((e) => e.vertex.jobVertex.isSource)];
-    for (const execution of ordered) this.deployOne(execution);
+    for (const execution of sourcesLast(this.graph.executions())) this.deployOne(execution);
   }
 
   /** Applies a TaskManager's state report; returns false for attempts not in this run. */
@@ -82,7 +82,23 @@ export class GraphDeployment {
   /** Cancels every subtask still alive and waits until each is terminal (or presumed gone). */
   async cancel(): Promise<void> {
     this.canceling = true;
-    const alive = this.graph.executions().filter((e) => !e.isTerminal);
+    await this.cancelExecutions(this.graph.executions());
+  }
+
+  /**
+   * Takes over the failure of a region that is restarted on its own: later reports of its attempts
+   * are part of that failure, a failure elsewhere counts again, and "all running" is reported anew
+   * once the region's new attempts run.
+   */
+  beginRegionRestart(region: readonly Execution[]): void {
+    for (const execution of region) this.restarting.add(execution);
+    this.failed = false;
+    this.allRunningReported = false;
+  }
+
+  /** Cancels `executions` (those still alive) and waits until each is terminal (or presumed gone). */
+  async cancelExecutions(executions: readonly Execution[]): Promise<void> {
+    const alive = executions.filter((e) => !e.isTerminal);
     await Promise.all(
       alive.map(async (execution) => {
         if (execution.state !== 'CREATED') execution.transitionTo('CANCELING');
@@ -95,6 +111,11 @@ export class GraphDeployment {
         execution.transitionTo('CANCELED');
       }),
     );
+  }
+
+  /** Deploys new attempts of a restarted region into their slots, consumers first, with `restore` for each. */
+  deployExecutions(executions: readonly Execution[], restore: RestoreAssignment | undefined): void {
+    for (const execution of sourcesLast(executions)) this.deployOne(execution, restore?.get(execution.vertex.id)?.[execution.subtaskIndex]);
   }
 
   /** Attempts placed on `resourceId`, for heartbeat reconciliation. */
@@ -118,13 +139,8 @@ export class GraphDeployment {
     return this.failed;
   }
 
-  private deployOne(execution: Execution): void {
-    const descriptor = buildDeployment(
-      this.graph,
-      execution,
-      this.settings,
-      this.restore?.get(execution.vertex.id)?.[execution.subtaskIndex],
-    );
+  private deployOne(execution: Execution, restore = this.restore?.get(execution.vertex.id)?.[execution.subtaskIndex]): void {
+    const descriptor = buildDeployment(this.graph, execution, this.settings, restore);
     execution.transitionTo('DEPLOYING');
     execution.allocation!.taskManager.gateway.submitTask(descriptor).catch((error: unknown) => {
       if (execution.isTerminal || this.canceling) return;
@@ -135,7 +151,7 @@ export class GraphDeployment {
   }
 
   private fail(execution: Execution | undefined, error: SerializedError): void {
-    if (this.failed || this.canceling) return;
+    if (this.failed || this.canceling || (execution !== undefined && this.restarting.has(execution))) return;
     this.failed = true;
     log.info(
       `${execution?.taskName ?? 'The job'} (${execution?.attemptId ?? '-'}) switched to FAILED with failure cause: ${error.name}: ${error.message}`,
@@ -156,6 +172,11 @@ export class GraphDeployment {
       this.events.onAllFinished();
     }
   }
+}
+
+/** Sources go last so their consumers are listening when the first records leave. */
+function sourcesLast(executions: readonly Execution[]): Execution[] {
+  return [...executions.filter((e) => !e.vertex.jobVertex.isSource), ...executions.filter((e) => e.vertex.jobVertex.isSource)];
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -1,6 +1,6 @@
 import type { ExecutionAttemptId, JobId, VertexId } from '../../../core/ids.js';
 import type { JobEdge, JobGraph, JobVertex } from '../../../jobgraph/job-graph.js';
-import type { Execution } from './execution.js';
+import { Execution } from './execution.js';
 import { ExecutionJobVertex } from './execution-job-vertex.js';
 
 /** The parallelism chosen for each vertex of one run. */
@@ -39,6 +39,26 @@ export class ExecutionGraph {
 
   execution(attemptId: ExecutionAttemptId): Execution | undefined {
     return this.byAttempt.get(attemptId);
+  }
+
+  /**
+   * Replaces a subtask's attempt with the next one (attempt number + 1) in the same slot, for a
+   * region restart. The old attempt stays findable by id, so its late reports are still recognised
+   * (and ignored, as it is terminal).
+   */
+  newAttempt(previous: Execution): Execution {
+    const vertex = previous.vertex;
+    if (vertex.executions[previous.subtaskIndex] !== previous) throw new Error(`${previous.taskName} is not a current attempt`);
+    const next = new Execution(vertex, previous.subtaskIndex, previous.attemptNumber + 1);
+    next.allocation = previous.allocation;
+    vertex.executions[previous.subtaskIndex] = next;
+    this.byAttempt.set(next.attemptId, next);
+    return next;
+  }
+
+  /** The highest attempt number of any subtask: a region restart raises it for some subtasks only. */
+  get latestAttemptNumber(): number {
+    return Math.max(this.attemptNumber, ...this.executions().map((execution) => execution.attemptNumber));
   }
 
   vertex(vertexId: VertexId): ExecutionJobVertex | undefined {

@@ -5,6 +5,7 @@ import type { Allocation } from '../../../slotpool/slot-pool.js';
 import { cancelThen } from '../../deployment/cancel-then.js';
 import type { GraphDeployment } from '../../deployment/graph-deployment.js';
 import type { Execution } from '../../execution-graph/execution.js';
+import { RegionFailover, type RegionFailoverContext } from '../region-failover.js';
 import type { RunCheckpointing } from '../run-checkpointing.js';
 import type { State, StateTimers } from '../state.js';
 import { getLogger } from '../../../../core/logging.js';
@@ -28,7 +29,15 @@ export type FailureHandling = { readonly restart: true; readonly backoffMs: numb
 
 /** What Executing may ask and where it may go. */
 export interface ExecutingContext
-  extends ToRestarting, ToRescalingOnCheckpoint, ToCanceling, ToFailing, ToFinished, ToStopWithSavepoint, StateTimers {
+  extends
+    ToRestarting,
+    ToRescalingOnCheckpoint,
+    ToCanceling,
+    ToFailing,
+    ToFinished,
+    ToStopWithSavepoint,
+    StateTimers,
+    RegionFailoverContext {
   createCheckpointing(deployment: GraphDeployment, onGlobalFailure: (error: SerializedError) => void): RunCheckpointing;
   judgeRescale(deployment: GraphDeployment): RescaleVerdict;
   /** Records the failure and asks the restart strategy. */
@@ -55,6 +64,7 @@ export class Executing implements State {
   readonly name = 'Executing';
   readonly jobStatus = 'RUNNING' as const;
   private readonly checkpointing: RunCheckpointing;
+  private readonly regions: RegionFailover;
   /** Within `cooldownMs` of entering, changes are only noted; the cooldown's end acts on them. */
   private coolingDown: boolean;
   private changedDuringCooldown = false;
@@ -69,6 +79,7 @@ export class Executing implements State {
     private lossCause: () => RescaleCause,
   ) {
     this.checkpointing = context.createCheckpointing(deployment, (error) => this.handleGlobalFailure(error));
+    this.regions = new RegionFailover(context, this, deployment, this.checkpointing, (error) => this.handleGlobalFailure(error));
     this.coolingDown = context.cooldownMs > 0;
     if (this.coolingDown) context.runIfState(this, () => this.endCooldown(), context.cooldownMs);
     context.runIfState(this, () => this.start(), 0);
@@ -88,6 +99,8 @@ export class Executing implements State {
 
   onFailure(execution: Execution | undefined, error: SerializedError): void {
     const handling = this.context.handleFailure(execution, error);
+    // With jobmanager.execution.failover-strategy: region, a failure confined to one region restarts only that region.
+    if (handling.restart && this.regions.tryRestart(execution, error, handling.backoffMs)) return;
     this.checkpointing.stop('a task failed');
     if (handling.restart) this.context.goToRestarting(this.deployment, handling.backoffMs, this.lossCause(), error);
     else this.context.goToFailing(this.deployment, error);
@@ -114,6 +127,9 @@ export class Executing implements State {
   }
 
   stopWithSavepoint(targetDirectory: string | undefined, drain = false): Promise<string> {
+    // Back in Executing after a failed savepoint, nothing would deploy the canceled region again.
+    if (this.regions.inProgress)
+      return Promise.reject(new Error('Not all required tasks are currently running: a region of the job is restarting.'));
     return new Promise((resolve, reject) => {
       this.checkpointing.stop('stopping with a savepoint');
       this.context.goToStopWithSavepoint(this.deployment, { targetDirectory, drain }, resolve, reject);
@@ -153,6 +169,11 @@ export class Executing implements State {
       const why = 'checkpointing is disabled, so the job cannot move off it with a checkpoint';
       log.info(`A TaskManager running tasks of this job is leaving; ${why}: its loss will restart the job.`);
       this.context.refuseLeaves(why);
+      return;
+    }
+    if (this.regions.inProgress) {
+      // A refused leave would come back to a new Executing that never deploys the canceled region again.
+      this.context.refuseLeaves('a region of the job is restarting, so no checkpoint can be taken now');
       return;
     }
     this.checkpointing.stop('a TaskManager is leaving');
@@ -197,7 +218,8 @@ export class Executing implements State {
     if (verdict === 'rescale' || (forced && verdict === 'too-small-increase')) {
       this.checkpointing.stop('rescaling');
       const delay = this.context.freshCheckpointDelayMs;
-      if (delay !== undefined && this.context.checkpointingEnabled)
+      // A region that is down cannot take the fresh checkpoint; the latest completed one serves.
+      if (delay !== undefined && this.context.checkpointingEnabled && !this.regions.inProgress)
         this.context.goToRescalingOnCheckpoint(this.deployment, this.pendingCause, 'scale-up', delay);
       else this.context.goToRestarting(this.deployment, 0, this.pendingCause, undefined);
     } else if (verdict === 'too-small-increase' && this.context.scalingIntervalMaxMs !== undefined && !this.forcedRescaleArmed) {

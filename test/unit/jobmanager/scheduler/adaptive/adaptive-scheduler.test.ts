@@ -13,7 +13,7 @@ import { JobCheckpointing } from '../../../../../src/jobmanager/scheduler/checkp
 import type { ExecutionState } from '../../../../../src/rpc/gateways/job-master-gateway.js';
 import { SlotPool } from '../../../../../src/jobmanager/slotpool/slot-pool.js';
 import { waitUntil } from '../../../../helpers/wait-until.js';
-import { captureLogs, testingJobGraph, testingTaskManager } from './testing-job.js';
+import { captureLogs, testingError, testingJobGraph, testingTaskManager, withShipStrategy } from './testing-job.js';
 import { asJobId } from '../../../../helpers/ids.js';
 
 captureLogs();
@@ -34,8 +34,15 @@ const CHECKPOINTS_OFF: CheckpointSettings = {
   historySize: 10,
 };
 
-/** A Reactive Mode job (source → sink) on a real SlotPool with fake TaskManagers, rescaling without cooldown. */
-async function reactiveJob(overrides: Record<string, string | number> = {}, checkpointSettings: CheckpointSettings = CHECKPOINTS_OFF) {
+/**
+ * A Reactive Mode job (source → sink, rebalanced unless `forward`) on a real SlotPool with fake
+ * TaskManagers, rescaling without cooldown.
+ */
+async function reactiveJob(
+  overrides: Record<string, string | number> = {},
+  checkpointSettings: CheckpointSettings = CHECKPOINTS_OFF,
+  forward = false,
+) {
   const configuration = Configuration.empty().withOverrides({
     'scheduler-mode': 'reactive',
     'jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling': '0 ms',
@@ -43,7 +50,8 @@ async function reactiveJob(overrides: Record<string, string | number> = {}, chec
     ...overrides,
   });
   const slotPool = new SlotPool();
-  const graph = testingJobGraph([{ name: 'source' }, { name: 'sink' }]);
+  const rebalanced = testingJobGraph([{ name: 'source' }, { name: 'sink' }]);
+  const graph = forward ? withShipStrategy(rebalanced, 'sink', 'FORWARD') : rebalanced;
   const status = new JobStatusTracker(JOB, graph.jobName);
   const exceptions = new ExceptionHistory(16);
   const checkpointing = new JobCheckpointing(JOB, checkpointSettings, await createJobCheckpointServices(checkpointSettings, JOB), false);
@@ -151,6 +159,51 @@ describe('AdaptiveScheduler in Reactive Mode', () => {
         .executions()
         .every((e) => e.allocation?.taskManager === kept.taskManager),
     );
+  });
+
+  it('restarts only the failed region of independent pipelines, RUNNING throughout, counted as a restart', async () => {
+    const job = await reactiveJob(
+      { 'restart-strategy.type': 'fixed-delay', 'restart-strategy.fixed-delay.delay': '0 ms' },
+      CHECKPOINTS_OFF,
+      true,
+    );
+    const tm = testingTaskManager(2);
+    job.slotPool.onTaskManagerRegistered(tm.taskManager);
+    job.scheduler.startScheduling();
+    await runAt(job, 2);
+    const graph = job.scheduler.currentGraph()!;
+    const failed = graph.vertices[1]!.executions[1]!;
+    job.scheduler.updateTaskExecutionState({ jobId: JOB, attemptId: failed.attemptId, state: 'FAILED', error: testingError('boom') });
+    await waitFor(() => tm.gateway.submitted.filter((d) => d.attemptNumber === 1).length === 2, 'the region to be deployed again');
+    assert.equal(job.scheduler.currentGraph(), graph, 'the same run goes on');
+    assert.deepEqual(
+      graph.executions().map((e) => e.taskName),
+      ['source (1/2)#0', 'source (2/2)#1', 'sink (1/2)#0', 'sink (2/2)#1'],
+    );
+    assert.deepEqual(statuses(job), ['INITIALIZING', 'CREATED', 'RUNNING']);
+    assert.equal(job.timeline.numRestarts, 1);
+    assert.equal(job.timeline.numRescales, 0);
+    assert.equal(job.timeline.changes.length, 1, 'no new run');
+    assert.equal(job.exceptions.list()[0]?.exceptionName, 'Error');
+  });
+
+  it('restarts the whole job for the same failure with failover-strategy full', async () => {
+    const job = await reactiveJob(
+      {
+        'restart-strategy.type': 'fixed-delay',
+        'restart-strategy.fixed-delay.delay': '0 ms',
+        'jobmanager.execution.failover-strategy': 'full',
+      },
+      CHECKPOINTS_OFF,
+      true,
+    );
+    job.slotPool.onTaskManagerRegistered(testingTaskManager(2).taskManager);
+    job.scheduler.startScheduling();
+    await runAt(job, 2);
+    const failed = job.scheduler.currentGraph()!.vertices[1]!.executions[1]!;
+    job.scheduler.updateTaskExecutionState({ jobId: JOB, attemptId: failed.attemptId, state: 'FAILED', error: testingError('boom') });
+    await waitFor(() => job.scheduler.currentGraph()?.attemptNumber === 1, 'a new run');
+    assert.deepEqual(statuses(job).slice(2, 4), ['RUNNING', 'RESTARTING']);
   });
 
   it('fails the job when a TaskManager is lost and no restart strategy is set (checkpointing off)', async () => {

@@ -4,7 +4,7 @@ import type { SerializedError } from '../../../../../src/core/errors.js';
 import type { OperatorId, VertexId } from '../../../../../src/core/ids.js';
 import { newAllocationId } from '../../../../../src/core/ids.js';
 import { configureLogging, MemoryLogSink } from '../../../../../src/core/logging.js';
-import type { JobGraph, JobGraphSettings, JobVertex } from '../../../../../src/jobgraph/job-graph.js';
+import type { JobGraph, JobGraphSettings, JobVertex, ShipStrategy } from '../../../../../src/jobgraph/job-graph.js';
 import { GENERIC_TYPE } from '../../../../../src/jobgraph/type-descriptor.js';
 import { RegisteredTaskManager } from '../../../../../src/jobmanager/resourcemanager/registered-task-manager.js';
 import { requiredSlots } from '../../../../../src/jobmanager/scheduler/deployment/slot-sharing.js';
@@ -79,6 +79,16 @@ export function testingJobGraph(specs: readonly VertexSpec[], settings: Partial<
   };
 }
 
+/** `graph` with the edges into `target` shipped by `strategy` (FORWARD makes them pointwise at equal parallelism). */
+export function withShipStrategy(graph: JobGraph, target: string, strategy: ShipStrategy): JobGraph {
+  return {
+    ...graph,
+    vertices: graph.vertices.map((v) =>
+      v.id === target ? { ...v, inputs: v.inputs.map((edge) => ({ ...edge, shipStrategy: strategy })) } : v,
+    ),
+  };
+}
+
 /** A TaskManager's gateway that accepts every task and records what the JobManager asked. */
 export class TestingTaskExecutorGateway implements TaskExecutorGateway {
   readonly submitted: TaskDeploymentDescriptor[] = [];
@@ -140,16 +150,29 @@ export function testingTaskManager(slots: number): { taskManager: RegisteredTask
   return { taskManager: new RegisteredTaskManager(registration, `registration-${resourceId}`, connection, gateway), gateway };
 }
 
-/** A graph of one vertex per key (a chain, in key order) at the given parallelism, max parallelism 128. */
-export function testingExecutionGraph(parallelism: Readonly<Record<string, number>>, attemptNumber = 0): ExecutionGraph {
-  const graph = testingJobGraph(Object.keys(parallelism).map((name) => ({ name })));
+/**
+ * A graph of one vertex per key (a chain, in key order) at the given parallelism, max parallelism
+ * 128; the inputs of the vertices named in `forward` are FORWARD edges, the others REBALANCE.
+ */
+export function testingExecutionGraph(
+  parallelism: Readonly<Record<string, number>>,
+  attemptNumber = 0,
+  forward: readonly string[] = [],
+): ExecutionGraph {
+  const graph = forward.reduce(
+    (job, target) => withShipStrategy(job, target, 'FORWARD'),
+    testingJobGraph(Object.keys(parallelism).map((name) => ({ name }))),
+  );
   const plan = new Map(Object.entries(parallelism).map(([name, p]) => [name, { parallelism: p, maxParallelism: 128 }]));
   return new ExecutionGraph(asJobId('job'), graph, plan, attemptNumber);
 }
 
-/** A TestingGraphDeployment of a fresh graph, its slots on one testing TaskManager. */
-export function testingDeployment(parallelism: Readonly<Record<string, number>> = { source: 2, sink: 2 }): TestingGraphDeployment {
-  const graph = testingExecutionGraph(parallelism);
+/** A TestingGraphDeployment of a fresh graph (see testingExecutionGraph), its slots on one testing TaskManager. */
+export function testingDeployment(
+  parallelism: Readonly<Record<string, number>> = { source: 2, sink: 2 },
+  forward: readonly string[] = [],
+): TestingGraphDeployment {
+  const graph = testingExecutionGraph(parallelism, 0, forward);
   const { taskManager } = testingTaskManager(requiredSlots(graph));
   const allocations: Allocation[] = Array.from({ length: requiredSlots(graph) }, (_, slotIndex) => ({
     allocationId: newAllocationId(),

@@ -2,18 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JobGraph } from '../../../../../src/jobgraph/job-graph.js';
 import { ExecutionGraph } from '../../../../../src/jobmanager/scheduler/execution-graph/execution-graph.js';
-import { testingJobGraph } from '../adaptive/testing-job.js';
+import { testingJobGraph, withShipStrategy } from '../adaptive/testing-job.js';
 import { asJobId, asVertexId } from '../../../../helpers/ids.js';
-
-/** The job of testingJobGraph with the edge into `target` shipped by `strategy`. */
-function withStrategy(graph: JobGraph, target: string, strategy: 'FORWARD' | 'REBALANCE'): JobGraph {
-  return {
-    ...graph,
-    vertices: graph.vertices.map((v) =>
-      v.id === target ? { ...v, inputs: v.inputs.map((edge) => ({ ...edge, shipStrategy: strategy })) } : v,
-    ),
-  };
-}
 
 function run(graph: JobGraph, parallelism: Record<string, number>): ExecutionGraph {
   const plan = new Map(Object.entries(parallelism).map(([id, p]) => [id, { parallelism: p, maxParallelism: 128 }]));
@@ -24,7 +14,7 @@ describe('the producers an execution reads from', () => {
   const job = testingJobGraph([{ name: 'source' }, { name: 'map' }]);
 
   it('is the same subtask of the producer on a forward edge between equal parallelism', () => {
-    const graph = run(withStrategy(job, 'map', 'FORWARD'), { source: 3, map: 3 });
+    const graph = run(withShipStrategy(job, 'map', 'FORWARD'), { source: 3, map: 3 });
     const consumer = graph.vertex(asVertexId('map'))!.executions[1]!;
     assert.deepEqual(
       graph.producersOf(consumer).map((e) => e.taskName),
@@ -37,7 +27,7 @@ describe('the producers an execution reads from', () => {
       ['FORWARD', { source: 2, map: 3 }],
       ['REBALANCE', { source: 3, map: 3 }],
     ] as const) {
-      const graph = run(withStrategy(job, 'map', strategy), parallelism);
+      const graph = run(withShipStrategy(job, 'map', strategy), parallelism);
       const consumer = graph.vertex(asVertexId('map'))!.executions[0]!;
       assert.equal(graph.producersOf(consumer).length, parallelism.source, strategy);
     }
