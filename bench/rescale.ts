@@ -4,6 +4,7 @@ import { TestDist } from '../test/helpers/test-dist.js';
 import { currentEnvironment, median, metric, quickMode, type BenchResult, type MetricResult } from './benchmark.js';
 import { fillUntilCheckpointBytes, latestCheckpointBytes, onlyJobId } from './checkpoint-size.js';
 import { gracefulRescaleRows } from './graceful-rescale.js';
+import { localStateRescaleRows } from './local-state-rescale.js';
 import { startStateJob } from './state-job-cluster.js';
 import { onCleanup } from './process-cleanup.js';
 import { canDropPageCache, dropPageCache, perSubtaskRates, restores, restoresSince } from './restore-log.js';
@@ -206,6 +207,7 @@ export async function run(): Promise<BenchResult> {
     }
   }
   metrics.push(...(await gracefulRescaleRows(quick ? 1 : 3, RATE / 10)));
+  metrics.push(...(await localStateRescaleRows(1)));
   return {
     name,
     ranAt: new Date().toISOString(),
@@ -221,6 +223,7 @@ export async function run(): Promise<BenchResult> {
           : ' (not root: the page cache could not be dropped for a cold figure).'),
       'Flink needs seconds for a scale-up or a stop and 10–50 s to notice a killed TaskManager (heartbeat timeout).',
       `Planned-rescale rows: ${(RATE / 10).toLocaleString('en')} records/s, checkpoints every 1 s, Flink's default restart strategy; 1 → 2 TaskManagers, then taskmanager.sh stop; figures from GET /jobs/:jobid/parallelism-history (recordsReplayed, downtimeMs: the gap in the output). The baseline turns fresh checkpoints and the graceful stop off (rescale-trigger.fresh-checkpoint.enabled: false, taskmanager.graceful-stop.timeout: 0 ms): a stop then fails the tasks and waits out the 1 s back-off, as in Flink, which publishes no figure for it.`,
+      'Task-local recovery rows: the state job on 2 TaskManagers of one slot, filled to the size, then taskmanager.sh start (2 → 3) and, after a checkpoint of the new run, taskmanager.sh stop (3 → 2); bytes are the restoredStateBytesLocal/FromStorage metrics summed over every subtask of the new run, downtime is parallelism-history downtimeMs. The baseline is the same in a cluster with execution.state-recovery.from-local off. One round each.',
       ...(quick ? ['TSFLINK_BENCH_QUICK=1: one round per state; not figures to publish.'] : []),
     ],
   };

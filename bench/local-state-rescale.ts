@@ -1,0 +1,156 @@
+/**
+ * Rows of `npm run bench -- rescale` for task-local recovery: per state size, the bytes a rescale
+ * reads from checkpoint storage and its downtime, for p → p + 1 and p → p − 1, with local recovery
+ * on beside the same rescales with it off (today's path: everything from storage) in the same run.
+ */
+import { getJson, TestDist, waitFor, type JobDetails } from '../test/helpers/test-dist.js';
+import { baseline, metric, type MetricResult } from './benchmark.js';
+import { fillUntilCheckpointBytes, onlyJobId } from './checkpoint-size.js';
+import { onCleanup } from './process-cleanup.js';
+import { startStateJob } from './state-job-cluster.js';
+
+const MB = 1024 * 1024;
+const STATES = [
+  { label: '10 MB', bytes: 10 * MB, keys: 11_000, payload: 1_000 },
+  { label: '100 MB', bytes: 100 * MB, keys: 110_000, payload: 1_000 },
+] as const;
+const RATE = 20_000;
+const RESTORED = ['restoredStateBytesLocal', 'restoredStateBytesFromStorage'] as const;
+
+/** One rescale: bytes its subtasks restored from storage and locally, and the gap in the output. */
+interface Rescale {
+  readonly fromStorageMb: number;
+  readonly localMb: number;
+  readonly downtimeMs: number;
+}
+
+/** The settled downtime of run `count` (GET /jobs/:jobid/parallelism-history). */
+async function downtimeOfRun(url: string, jobId: string, count: number): Promise<number> {
+  return waitFor(
+    `run ${count} with its downtime settled`,
+    async () => {
+      const history = await getJson<{ changes: Array<{ downtimeMs: number; downtimeBasis: string }> }>(
+        url,
+        `/jobs/${jobId}/parallelism-history`,
+      );
+      const last = history.changes.at(-1);
+      return history.changes.length === count && last !== undefined && last.downtimeBasis !== 'pending' ? last.downtimeMs : undefined;
+    },
+    120_000,
+  );
+}
+
+/** Restored bytes summed over every subtask of every vertex of the current run, once all reported. */
+async function restoredMb(url: string, jobId: string, parallelism: number): Promise<{ local: number; storage: number }> {
+  return waitFor(
+    'the restored subtasks to report their bytes',
+    async () => {
+      const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
+      if (!job.vertices.every((v) => v.parallelism === parallelism && v.status === 'RUNNING')) return undefined;
+      let local = 0;
+      let storage = 0;
+      for (const vertex of job.vertices) {
+        // A vertex with state restores some in every subtask: wait until each has reported it.
+        let reported = 0;
+        for (let subtask = 0; subtask < parallelism; subtask++) {
+          const values = await getJson<Array<{ id: string; value: string }>>(
+            url,
+            `/jobs/${jobId}/vertices/${vertex.id}/subtasks/${subtask}/metrics?get=${RESTORED.join(',')}`,
+          );
+          if (values.length < 2) return undefined;
+          const l = Number(values.find((m) => m.id === RESTORED[0])!.value);
+          const s = Number(values.find((m) => m.id === RESTORED[1])!.value);
+          if (l + s > 0) reported++;
+          local += l;
+          storage += s;
+        }
+        if (reported !== 0 && reported !== parallelism) return undefined;
+      }
+      return local + storage > 0 ? { local: local / MB, storage: storage / MB } : undefined;
+    },
+    60_000,
+  );
+}
+
+/** 2 → 3 → 2 TaskManagers on a filled state, with task-local recovery on or off. */
+async function measure(state: (typeof STATES)[number], localRecovery: boolean): Promise<{ up: Rescale; down: Rescale }> {
+  const dist = TestDist.create({
+    config: {
+      'scheduler-mode': 'reactive',
+      'execution.checkpointing.interval': '1 s',
+      'heartbeat.interval': '500 ms',
+      'heartbeat.timeout': '5 s',
+      'execution.state-recovery.from-local': localRecovery,
+    },
+  });
+  const done = onCleanup(() => dist.destroy());
+  try {
+    const url = await startStateJob(dist, ['--keys', String(state.keys), '--payload', String(state.payload), '--rate', String(RATE)]);
+    for (let i = 0; i < 2; i++) await dist.run('taskmanager.sh', ['start']);
+    const jobId = await onlyJobId(url);
+    await fillUntilCheckpointBytes(url, jobId, state.bytes);
+    const runs = (await getJson<{ changes: unknown[] }>(url, `/jobs/${jobId}/parallelism-history`)).changes.length;
+    const rescale = async (action: string, parallelism: number, run: number): Promise<Rescale> => {
+      await dist.run('taskmanager.sh', [action]);
+      const bytes = await restoredMb(url, jobId, parallelism);
+      return { fromStorageMb: bytes.storage, localMb: bytes.local, downtimeMs: await downtimeOfRun(url, jobId, run) };
+    };
+    const up = await rescale('start', 3, runs + 1);
+    // A checkpoint of the new run, so the scale-down restores state the run of 3 wrote.
+    await fillUntilCheckpointBytes(url, jobId, state.bytes);
+    const down = await rescale('stop', 2, runs + 2);
+    return { up, down };
+  } finally {
+    await done();
+  }
+}
+
+/** The rows: bytes from storage and downtime, local recovery on beside off, per size and direction. */
+export async function localStateRescaleRows(rounds: number): Promise<MetricResult[]> {
+  const rows: MetricResult[] = [];
+  for (const state of STATES) {
+    const on: Array<{ up: Rescale; down: Rescale }> = [];
+    const off: Array<{ up: Rescale; down: Rescale }> = [];
+    for (let round = 0; round < rounds; round++) {
+      on.push(await measure(state, true));
+      off.push(await measure(state, false));
+    }
+    for (const direction of ['up', 'down'] as const) {
+      const what = direction === 'up' ? '2 → 3' : '3 → 2';
+      const offLabel = 'the same rescale with task-local recovery off (every byte from storage)';
+      rows.push(
+        metric(
+          `${state.label} state, ${what}, task-local recovery: state read from checkpoint storage`,
+          'MB',
+          on.map((r) => r[direction].fromStorageMb),
+          {
+            baselines: [
+              baseline(
+                offLabel,
+                off.map((r) => r[direction].fromStorageMb),
+              ),
+              baseline(
+                'read from the local copies',
+                on.map((r) => r[direction].localMb),
+              ),
+            ],
+          },
+        ),
+        metric(
+          `${state.label} state, ${what}, task-local recovery: downtime (gap in the output)`,
+          'ms',
+          on.map((r) => r[direction].downtimeMs),
+          {
+            baselines: [
+              baseline(
+                offLabel,
+                off.map((r) => r[direction].downtimeMs),
+              ),
+            ],
+          },
+        ),
+      );
+    }
+  }
+  return rows;
+}
