@@ -13,6 +13,9 @@ export interface DeciderOptions {
   readonly uniformParallelism?: boolean;
 }
 
+/** The delayed scale-down of a job whose vertices share one parallelism. */
+const JOB_KEY = '*';
+
 /** A scale-down waiting out scale-down.interval: when it was first asked and the highest it was asked since. */
 interface DelayedScaleDown {
   readonly firstMs: number;
@@ -33,7 +36,7 @@ export class ScalingDecider {
   #stableFromMs = 0;
   #windowStartMs: number | undefined;
   #samples: MetricSample[] = [];
-  readonly #delayed = new Map<string, DelayedScaleDown>();
+  readonly #delayedScaleDowns = new Map<string, DelayedScaleDown>();
 
   constructor(
     private readonly settings: AutoscalerSettings,
@@ -70,7 +73,7 @@ export class ScalingDecider {
     this.#samples = [];
     this.#windowStartMs = undefined;
     this.#stableFromMs = nowMs + this.settings.stabilizationIntervalMs;
-    this.#delayed.clear();
+    this.#delayedScaleDowns.clear();
   }
 
   #empty(timeMs: number, outcome: DecisionOutcome, reason: string): ScalingDecision {
@@ -80,7 +83,7 @@ export class ScalingDecider {
   #decide(topology: JobTopology, evaluation: JobEvaluation, now: number): ScalingDecision {
     const outside = topology.vertices.filter((v) => isOutsideBand(evaluation.vertices.get(v.id)!));
     if (outside.length === 0) {
-      this.#delayed.clear();
+      this.#delayedScaleDowns.clear();
       const vertices = topology.vertices.map((v) => this.#record(v, evaluation.vertices.get(v.id)!, v.parallelism, []));
       return {
         timeMs: now,
@@ -95,9 +98,11 @@ export class ScalingDecider {
     // target utilization a few percent short), and that is flapping by another name.
     const own = topology.vertices.map((vertex) => {
       const e = evaluation.vertices.get(vertex.id)!;
-      return isOutsideBand(e) ? this.#recommend(vertex, e, now) : this.#record(vertex, e, vertex.parallelism, ['inside its band']);
+      if (!isOutsideBand(e)) return this.#record(vertex, e, vertex.parallelism, ['inside its band']);
+      const recommendation = recommendParallelism(vertex, e, this.settings);
+      return this.#record(vertex, e, recommendation.parallelism, recommendation.notes);
     });
-    const vertices = this.options.uniformParallelism ? uniform(own, topology) : own;
+    const vertices = this.options.uniformParallelism ? this.#uniform(own, topology, now) : own.map((v) => this.#delayed(v, v.id, now));
     const changed = vertices.filter((v) => v.recommendedParallelism !== v.currentParallelism);
     const names = outside.map((v) => v.name).join(', ');
     if (changed.length === 0) {
@@ -121,27 +126,39 @@ export class ScalingDecider {
     };
   }
 
-  /** The vertex's recommendation after scale-down.interval: a scale-down is held back until it has been asked for long enough. */
-  #recommend(vertex: VertexInfo, evaluation: VertexEvaluation, now: number): VertexDecision {
-    const recommendation = recommendParallelism(vertex, evaluation, this.settings);
-    const notes = [...recommendation.notes];
-    let parallelism = recommendation.parallelism;
-    if (parallelism >= vertex.parallelism || this.settings.scaleDownIntervalMs <= 0) {
-      this.#delayed.delete(vertex.id);
-    } else {
-      const delayed = this.#delayed.get(vertex.id) ?? { firstMs: now, maxRecommended: parallelism };
-      delayed.maxRecommended = Math.max(delayed.maxRecommended, parallelism);
-      this.#delayed.set(vertex.id, delayed);
-      const waited = now - delayed.firstMs;
-      if (waited < this.settings.scaleDownIntervalMs) {
-        notes.push(`scale-down to ${parallelism} delayed: asked for ${waited} of ${this.settings.scaleDownIntervalMs} ms`);
-        parallelism = vertex.parallelism;
-      } else {
-        parallelism = delayed.maxRecommended;
-        this.#delayed.delete(vertex.id);
-      }
+  /**
+   * Holds a scale-down back until it has been asked for during scale-down.interval, then takes the
+   * highest parallelism asked meanwhile; `key` is the vertex, or the whole job when all share one parallelism.
+   */
+  #delayed(decision: VertexDecision, key: string, now: number): VertexDecision {
+    const current = decision.currentParallelism;
+    const asked = decision.recommendedParallelism;
+    if (asked >= current || this.settings.scaleDownIntervalMs <= 0) {
+      this.#delayedScaleDowns.delete(key);
+      return decision;
     }
-    return this.#record(vertex, evaluation, parallelism, notes);
+    const delayed = this.#delayedScaleDowns.get(key) ?? { firstMs: now, maxRecommended: asked };
+    delayed.maxRecommended = Math.max(delayed.maxRecommended, asked);
+    this.#delayedScaleDowns.set(key, delayed);
+    const waited = now - delayed.firstMs;
+    if (waited < this.settings.scaleDownIntervalMs) {
+      const note = `scale-down to ${asked} delayed: asked for ${waited} of ${this.settings.scaleDownIntervalMs} ms`;
+      return { ...decision, recommendedParallelism: current, notes: [...decision.notes, note] };
+    }
+    this.#delayedScaleDowns.delete(key);
+    return { ...decision, recommendedParallelism: delayed.maxRecommended };
+  }
+
+  /** Reactive Mode runs every vertex at the slot count: the job gets the largest recommendation (delayed as one), capped per vertex by its key groups. */
+  #uniform(own: readonly VertexDecision[], topology: JobTopology, now: number): VertexDecision[] {
+    const current = Math.max(...own.map((v) => v.currentParallelism));
+    const asked = Math.max(...own.map((v) => v.recommendedParallelism));
+    const job = this.#delayed({ ...own[0]!, currentParallelism: current, recommendedParallelism: asked, notes: [] }, JOB_KEY, now);
+    return own.map((v, i) => ({
+      ...v,
+      recommendedParallelism: Math.min(job.recommendedParallelism, topology.vertices[i]?.maxParallelism ?? job.recommendedParallelism),
+      notes: [...v.notes, ...job.notes],
+    }));
   }
 
   #record(vertex: VertexInfo, e: VertexEvaluation, recommended: number, notes: readonly string[]): VertexDecision {
@@ -164,10 +181,4 @@ export class ScalingDecider {
       notes,
     };
   }
-}
-
-/** Reactive Mode runs every vertex at the slot count: the job gets the largest recommendation, capped per vertex by its key groups. */
-function uniform(vertices: readonly VertexDecision[], topology: JobTopology): VertexDecision[] {
-  const slots = Math.max(...vertices.map((v) => v.recommendedParallelism));
-  return vertices.map((v, i) => ({ ...v, recommendedParallelism: Math.min(slots, topology.vertices[i]?.maxParallelism ?? slots) }));
 }
