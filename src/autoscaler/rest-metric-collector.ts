@@ -5,6 +5,7 @@ import type { MetricSample, VertexSample } from './metric-sample.js';
 export interface AutoscalerRestApi {
   get<T>(path: string): Promise<T>;
   put<T>(path: string, body: unknown): Promise<T>;
+  post<T>(path: string, body: unknown): Promise<T>;
 }
 
 /** A running job as /jobs/:jobid describes it, with its topology. */

@@ -22,6 +22,9 @@ class TestingRestApi implements AutoscalerRestApi {
     this.put_.push([path, body]);
     return Promise.resolve({} as T);
   }
+  post<T>(): Promise<T> {
+    return Promise.resolve({} as T);
+  }
 }
 
 /** Bodies in the shapes tsflink and Flink serve. */
