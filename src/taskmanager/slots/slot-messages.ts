@@ -49,6 +49,8 @@ export interface TaskCounterSnapshot {
   readonly currentInputWatermark: number;
   readonly currentOutputWatermark: number;
   readonly pendingRecords: number | undefined;
+  /** Records a source chain's reader emitted (0 for other tasks). */
+  readonly sourceRecords: number;
 }
 
 /** From the TaskManager's main thread to a slot thread. */

@@ -105,6 +105,7 @@ function countersOf(probe: TaskMetricProbe): TaskCounterSnapshot {
     currentInputWatermark: probe.currentInputWatermark(),
     currentOutputWatermark: probe.currentOutputWatermark(),
     pendingRecords: probe.pendingRecords(),
+    sourceRecords: probe.sourceRecords?.() ?? 0,
   };
 }
 

@@ -67,6 +67,10 @@ export class SnapshotProbe implements TaskMetricProbe {
     return this.counters?.pendingRecords;
   }
 
+  sourceRecords(): number {
+    return this.counters?.sourceRecords ?? 0;
+  }
+
   /** How long the thread has been silent beyond its reporting gap. */
   private stalledMs(): number {
     if (this.counters === undefined) return 0;
