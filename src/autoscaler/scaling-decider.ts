@@ -19,6 +19,7 @@ const JOB_KEY = '*';
 /** A scale-down waiting out scale-down.interval: when it was first asked and the highest it was asked since. */
 interface DelayedScaleDown {
   readonly firstMs: number;
+  lastMs: number;
   maxRecommended: number;
 }
 
@@ -83,7 +84,8 @@ export class ScalingDecider {
   #decide(topology: JobTopology, evaluation: JobEvaluation, now: number): ScalingDecision {
     const outside = topology.vertices.filter((v) => isOutsideBand(evaluation.vertices.get(v.id)!));
     if (outside.length === 0) {
-      this.#delayedScaleDowns.clear();
+      // A round inside the band does not cancel a pending scale-down: load near the band's edge
+      // would keep restarting its delay. One not asked for during a whole interval lapses instead.
       const vertices = topology.vertices.map((v) => this.#record(v, evaluation.vertices.get(v.id)!, v.parallelism, []));
       return {
         timeMs: now,
@@ -137,8 +139,11 @@ export class ScalingDecider {
       this.#delayedScaleDowns.delete(key);
       return decision;
     }
-    const delayed = this.#delayedScaleDowns.get(key) ?? { firstMs: now, maxRecommended: asked };
+    const known = this.#delayedScaleDowns.get(key);
+    const lapsed = known !== undefined && now - known.lastMs > this.settings.scaleDownIntervalMs;
+    const delayed = known !== undefined && !lapsed ? known : { firstMs: now, lastMs: now, maxRecommended: asked };
     delayed.maxRecommended = Math.max(delayed.maxRecommended, asked);
+    delayed.lastMs = now;
     this.#delayedScaleDowns.set(key, delayed);
     const waited = now - delayed.firstMs;
     if (waited < this.settings.scaleDownIntervalMs) {

@@ -194,4 +194,34 @@ describe('ScalingDecider on a recorded series', () => {
     assert.equal(decider.observe(topology(2), sample(10_000, 920)).outcome, 'collecting');
     assert.equal(decider.observe(topology(3), sample(15_000, 920)).outcome, 'stabilizing');
   });
+
+  it('keeps a pending scale-down through a round inside the band, and lets it lapse after a quiet interval', () => {
+    const settings = settingsWith({ stabilizationIntervalMs: 0, metricsWindowMs: 4_000, scaleDownIntervalMs: 10_000 });
+    const decider = new ScalingDecider(settings);
+    // Busy 20 % at p=4 is far below the band, 60 % inside it; with a 4 s window and 5 s rounds each window is one sample.
+    const busyAt = (t: number, busy: number): MetricSample => ({
+      timeMs: t,
+      vertices: { src: vertex(600, 2000, 0), win: vertex(busy, 2000) },
+    });
+    const outcomes = [
+      [0, 200],
+      [5_000, 200],
+      [10_000, 600],
+      [15_000, 200],
+    ].map(([t, busy]) => decider.observe(topology(4), busyAt(t!, busy!)));
+    assert.deepEqual(
+      outcomes.map((d) => d.outcome),
+      ['collecting', 'no-change', 'within-target', 'scale'],
+    );
+    const lapsed = new ScalingDecider(settings);
+    const later = [
+      [0, 200],
+      [5_000, 200],
+      [10_000, 600],
+      [15_000, 600],
+      [20_000, 600],
+      [25_000, 200],
+    ].map(([t, busy]) => lapsed.observe(topology(4), busyAt(t!, busy!)));
+    assert.equal(later.at(-1)!.outcome, 'no-change', 'a new scale-down waits its own interval');
+  });
 });
