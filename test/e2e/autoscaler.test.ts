@@ -7,6 +7,57 @@ import { getJson, TestDist, waitFor } from '../helpers/test-dist.js';
 
 const KEYS = 50;
 
+/** Checkpointing and restarts shared by both clusters: a rescale restores the last checkpoint. */
+const CLUSTER_CONFIG = {
+  'taskmanager.numberOfTaskSlots': 1,
+  'execution.checkpointing.interval': '1 s',
+  'restart-strategy.type': 'fixed-delay',
+  'restart-strategy.fixed-delay.attempts': 1000,
+  'restart-strategy.fixed-delay.delay': '100 ms',
+  'autoscaler.standalone.control-loop.interval': '2 s',
+};
+
+/** Starts the scheduled-load job in the foreground; its load starts 3 s from now. Gives the job, its REST URL and its id. */
+async function startScheduledLoad(
+  dist: TestDist,
+  schedule: string,
+  output: string,
+): Promise<{ job: ReturnType<TestDist['startForeground']>; url: string; jobId: string }> {
+  dist.addFixtureJob('scheduled-load');
+  const job = dist.startForeground('standalone-job.sh', [
+    '-Dexecution.checkpointing.dir=file://' + join(dist.dir, 'checkpoints'),
+    '-j',
+    'org.tsflink.fixtures.ScheduledLoad',
+    '--schedule',
+    schedule,
+    '--start',
+    String(Date.now() + 3_000),
+    '--keys',
+    String(KEYS),
+    '--cost-us',
+    '250',
+    '--output',
+    output,
+  ]);
+  const url = await waitFor('the REST URL', () => /Web frontend listening at (\S+)\./.exec(dist.log('standalonejob', 0))?.[1]);
+  const jobId = await waitFor(
+    'the job to be submitted',
+    async () => (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]?.id,
+  );
+  return { job, url, jobId };
+}
+
+/** Waits for the bounded job to finish and checks its committed output: every (key,count) exactly once. */
+async function assertExactlyOnce(job: ReturnType<TestDist['startForeground']>, output: string, records: number): Promise<void> {
+  const result = await job;
+  assert.equal(result.exitCode, 0, String(result.all).slice(-3000));
+  const lines = committedLines(output);
+  const { missing, duplicated } = checkKeyedCounts(lines, KEYS, records / KEYS);
+  assert.deepEqual(duplicated.slice(0, 10), [], 'no (key,count) line is committed twice');
+  assert.deepEqual(missing.slice(0, 10), [], 'every (key,count) line is committed');
+  assert.equal(lines.length, records);
+}
+
 /** The decisions in one line each, for a failure message. */
 function describeDecisions(decisions: AutoscalerDecisions['decisions']): string {
   return decisions
@@ -29,15 +80,10 @@ const RECORDS = 1500 * 30 + 6000 * 45 + 1500 * 60;
 describe('the autoscaler with real processes', () => {
   const dist = TestDist.create({
     config: {
+      ...CLUSTER_CONFIG,
       'scheduler-mode': 'reactive',
-      'taskmanager.numberOfTaskSlots': 1,
-      'execution.checkpointing.interval': '1 s',
-      'restart-strategy.type': 'fixed-delay',
-      'restart-strategy.fixed-delay.attempts': 1000,
-      'restart-strategy.fixed-delay.delay': '100 ms',
       'heartbeat.interval': '500 ms',
       'heartbeat.timeout': '5 s',
-      'autoscaler.standalone.control-loop.interval': '2 s',
       'job.autoscaler.metrics.window': '12 s',
       'job.autoscaler.stabilization.interval': '4 s',
       'job.autoscaler.scale-down.interval': '8 s',
@@ -52,28 +98,11 @@ describe('the autoscaler with real processes', () => {
   });
 
   it('scales up for a step in load without backpressure, back down after it, and counts exactly once', async () => {
-    dist.addFixtureJob('scheduled-load');
     const output = join(dist.dir, 'counts');
-    const job = dist.startForeground('standalone-job.sh', [
-      '-Dexecution.checkpointing.dir=file://' + join(dist.dir, 'checkpoints'),
-      '-j',
-      'org.tsflink.fixtures.ScheduledLoad',
-      '--schedule',
-      SCHEDULE,
-      '--start',
-      String(Date.now() + 3_000),
-      '--keys',
-      String(KEYS),
-      '--cost-us',
-      '250',
-      '--output',
-      output,
-    ]);
-    const url = await waitFor('the REST URL', () => /Web frontend listening at (\S+)\./.exec(dist.log('standalonejob', 0))?.[1]);
+    const { job, url, jobId } = await startScheduledLoad(dist, SCHEDULE, output);
     assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
     const started = await dist.run('autoscaler.sh', ['start']);
     assert.equal(started.exitCode, 0, started.stderr);
-    const jobId = (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]!.id;
     const decisions = async (): Promise<AutoscalerDecisions['decisions']> =>
       (await getJson<AutoscalerDecisions>(url, `/jobs/${jobId}/autoscaler`)).decisions;
 
@@ -115,12 +144,51 @@ describe('the autoscaler with real processes', () => {
       'one decision each way, no reversal',
     );
 
-    const result = await job;
-    assert.equal(result.exitCode, 0, String(result.all).slice(-3000));
-    const lines = committedLines(output);
-    const { missing, duplicated } = checkKeyedCounts(lines, KEYS, RECORDS / KEYS);
-    assert.deepEqual(duplicated.slice(0, 10), [], 'no (key,count) line is committed twice');
-    assert.deepEqual(missing.slice(0, 10), [], 'every (key,count) line is committed');
-    assert.equal(lines.length, RECORDS);
+    await assertExactlyOnce(job, output, RECORDS);
+  });
+});
+
+/**
+ * Without Reactive Mode, the autoscaler that standalone-job.sh runs inside the JobManager
+ * (job.autoscaler.enabled) acts through PUT /jobs/:jobid/resource-requirements, per vertex.
+ */
+describe('the autoscaler inside the JobManager, on the Adaptive Scheduler', () => {
+  const dist = TestDist.create({
+    config: {
+      ...CLUSTER_CONFIG,
+      'jobmanager.scheduler': 'adaptive',
+      'job.autoscaler.enabled': true,
+      'job.autoscaler.metrics.window': '8 s',
+      'job.autoscaler.stabilization.interval': '2 s',
+      'job.autoscaler.vertex.max-parallelism': 2,
+    },
+  });
+  after(() => dist.destroy());
+
+  it('raises the overloaded vertex to 2 through the resource requirements, and counts exactly once', async () => {
+    const output = join(dist.dir, 'counts');
+    // Both TaskManagers first: the job starts at parallelism 1 (parallelism.default) with a spare slot.
+    for (let i = 0; i < 2; i++) assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
+    const { job, url, jobId } = await startScheduledLoad(dist, '6000:40', output);
+    const applied = await waitFor(
+      'the autoscaler to set resource requirements',
+      async () => (await getJson<AutoscalerDecisions>(url, `/jobs/${jobId}/autoscaler`)).decisions.find((d) => d.applied),
+      60_000,
+    );
+    assert.match(applied.action!, /^resource requirements set/);
+    const counter = applied.vertices.find((v) => v.name.startsWith('count-per-key'))!;
+    assert.deepEqual([counter.currentParallelism, counter.recommendedParallelism], [1, 2]);
+    await waitFor(
+      'the counter to run at parallelism 2',
+      async () => {
+        const details = await getJson<{ vertices: Array<{ name: string; parallelism: number; status: string }> }>(url, `/jobs/${jobId}`);
+        return details.vertices.some((v) => v.name.startsWith('count-per-key') && v.parallelism === 2 && v.status === 'RUNNING')
+          ? true
+          : undefined;
+      },
+      60_000,
+    );
+    assert.match(dist.log('standalonejob', 0), /Autoscaling the jobs of http\S+ every 2000 ms \(resource requirements\)/);
+    await assertExactlyOnce(job, output, 6000 * 40);
   });
 });
