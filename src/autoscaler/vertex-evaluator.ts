@@ -91,12 +91,9 @@ function ingestionRate(samples: readonly MetricSample[], id: string): number {
   return Number.isNaN(read) ? 0 : read + lagRate(samples, id);
 }
 
-/** The last third of the window, at least two samples, for what the sources see now. */
-function recentPart(samples: readonly MetricSample[], windowMs: number): readonly MetricSample[] {
-  const last = samples[samples.length - 1];
-  if (!last) return samples;
-  const recent = samples.filter((s) => s.timeMs >= last.timeMs - windowMs / 3);
-  return recent.length >= 2 ? recent : samples.slice(-2);
+/** The last control-loop interval (two samples): what the sources read now and how fast their backlog grows now. */
+function recentPart(samples: readonly MetricSample[]): readonly MetricSample[] {
+  return samples.slice(-2);
 }
 
 /** Whether some source's backlog is larger than lag-threshold seconds of its input. */
@@ -120,9 +117,10 @@ function propagateRates(
   for (const vertex of topology.vertices) {
     if (isSource(vertex)) {
       // What arrives is what was read plus what piled up unread (backpressure shows up as growing lag).
-      // A step up is judged on the recent part of the window as soon as it shows there, so one
-      // decision sizes for the new rate; a step down waits for the whole window to agree.
-      const recent = recentPart(samples, settings.metricsWindowMs);
+      // A step up is judged on the last interval as soon as it shows there, so one decision sizes
+      // for the new rate rather than for a window half before the step; a step down waits for the
+      // whole window to agree. A noisy high reading matters only once the band is already left.
+      const recent = recentPart(samples);
       const lag = latestLag(samples, vertex.id) ?? 0;
       rates.set(vertex.id, {
         targetDataRate: Math.max(ingestionRate(samples, vertex.id), ingestionRate(recent, vertex.id), 0),
