@@ -77,6 +77,33 @@ describe('ScalingDecider on simulated load', () => {
     assert.ok(last.timeMs - 2 * MINUTE < MINUTE, `converged ${last.timeMs - 2 * MINUTE} ms after the step`);
   });
 
+  it('sizes for a tenfold step in one decision, and saves slots against a fixed maximum', () => {
+    // 20k → 200k → 50k records/s, 25k/s per map subtask: 200k needs 11.4 subtasks at 70 %, so 16.
+    const load = (t: number): number => (t < 5 * MINUTE ? 20_000 : t < 15 * MINUTE ? 200_000 : 50_000);
+    const sim = new PipelineSimulator(
+      [
+        { id: 'source', capacityPerSubtask: 10_000_000, parallelism: 1 },
+        { id: 'map', capacityPerSubtask: 25_000, parallelism: 2, ship: 'HASH' },
+      ],
+      load,
+      { noise: 0.05 },
+    );
+    const run = runLoop(sim, settingsWith(), 30 * MINUTE);
+    const up = run.applied.filter((d) => d.timeMs >= 5 * MINUTE && d.timeMs < 15 * MINUTE);
+    assert.deepEqual(
+      up.map((d) => d.parallelism!['map']),
+      [16],
+    );
+    assert.ok(up[0]!.timeMs - 5 * MINUTE < MINUTE);
+    let parallelism = 2;
+    let slotSeconds = 0;
+    for (const round of run.rounds) {
+      parallelism = round.outcome === 'scale' ? round.parallelism!['map']! : parallelism;
+      slotSeconds += parallelism * 5;
+    }
+    assert.ok(slotSeconds < 0.7 * 16 * 30 * 60, `${slotSeconds} slot-seconds against ${16 * 30 * 60} at a fixed 16`);
+  });
+
   it('sizes a keyed vertex for its hottest subtask under key skew (MAX aggregator)', () => {
     const build = (): PipelineSimulator =>
       new PipelineSimulator(
