@@ -4,9 +4,9 @@ import { AutoscalerService } from '../../../src/autoscaler/autoscaler-service.js
 import { ReactiveActuator, ResourceRequirementsActuator } from '../../../src/autoscaler/scaling-actuator.js';
 import { maxTaskManagers, planTaskManagers } from '../../../src/autoscaler/task-manager-plan.js';
 import { configureLogging, MemoryLogSink } from '../../../src/core/logging.js';
-import { PipelineSimulator } from './pipeline-simulator.js';
+import { PipelineSimulator } from '../../helpers/pipeline-simulator.js';
 import { SIMULATED_JOB, SimulatedCluster } from './simulated-cluster.js';
-import { settingsWith } from './simulated-run.js';
+import { settingsWith } from '../../helpers/simulated-run.js';
 
 const logs = new MemoryLogSink();
 configureLogging(logs, 'INFO');

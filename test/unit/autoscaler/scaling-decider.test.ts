@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { ScalingDecider } from '../../../src/autoscaler/scaling-decider.js';
 import type { MetricSample, VertexSample } from '../../../src/autoscaler/metric-sample.js';
 import type { JobTopology } from '../../../src/autoscaler/job-topology.js';
-import { PipelineSimulator } from './pipeline-simulator.js';
-import { parallelismPath, reversals, runLoop, settingsWith } from './simulated-run.js';
+import { PipelineSimulator } from '../../helpers/pipeline-simulator.js';
+import { parallelismPath, reversals, runLoop, settingsWith } from '../../helpers/simulated-run.js';
 
 const MINUTE = 60_000;
 

@@ -2,7 +2,7 @@ import type { AutoscalerRestApi } from '../../../src/autoscaler/rest-metric-coll
 import type { TaskManagerControl } from '../../../src/autoscaler/scaling-actuator.js';
 import type { MetricSample } from '../../../src/autoscaler/metric-sample.js';
 import type { AutoscalerDecisionRecord } from '../../../src/rest/types/responses.js';
-import type { PipelineSimulator } from './pipeline-simulator.js';
+import type { PipelineSimulator } from '../../helpers/pipeline-simulator.js';
 
 export const SIMULATED_JOB = 'c'.repeat(32);
 

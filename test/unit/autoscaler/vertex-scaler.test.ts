@@ -5,7 +5,7 @@ import type { VertexInfo } from '../../../src/autoscaler/job-topology.js';
 import type { VertexEvaluation } from '../../../src/autoscaler/vertex-evaluator.js';
 import { alignToKeyGroups, recommendParallelism } from '../../../src/autoscaler/vertex-scaler.js';
 import { Configuration } from '../../../src/config/configuration.js';
-import { settingsWith } from './simulated-run.js';
+import { settingsWith } from '../../helpers/simulated-run.js';
 
 const keyed = (parallelism: number, maxParallelism = 128): VertexInfo => ({
   id: 'v',

@@ -1,5 +1,5 @@
-import type { JobTopology, ShipStrategy } from '../../../src/autoscaler/job-topology.js';
-import type { MetricSample, VertexSample } from '../../../src/autoscaler/metric-sample.js';
+import type { JobTopology, ShipStrategy } from '../../src/autoscaler/job-topology.js';
+import type { MetricSample, VertexSample } from '../../src/autoscaler/metric-sample.js';
 
 /** One simulated vertex of a chain pipeline: DS2's linear model, a fixed cost per record per subtask. */
 export interface SimulatedVertex {

@@ -1,7 +1,7 @@
-import { autoscalerSettings, type AutoscalerSettings } from '../../../src/autoscaler/autoscaler-settings.js';
-import { ScalingDecider } from '../../../src/autoscaler/scaling-decider.js';
-import type { ScalingDecision } from '../../../src/autoscaler/scaling-decision.js';
-import { Configuration } from '../../../src/config/configuration.js';
+import { autoscalerSettings, type AutoscalerSettings } from '../../src/autoscaler/autoscaler-settings.js';
+import { ScalingDecider } from '../../src/autoscaler/scaling-decider.js';
+import type { ScalingDecision } from '../../src/autoscaler/scaling-decision.js';
+import { Configuration } from '../../src/config/configuration.js';
 import type { PipelineSimulator } from './pipeline-simulator.js';
 
 /** The defaults of the job.autoscaler.* options, with a few overridden. */
