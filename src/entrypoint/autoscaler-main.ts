@@ -58,6 +58,7 @@ export function startAutoscalerLoop(configuration: Configuration, confDir: strin
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let round: Promise<void> = Promise.resolve();
+  let lastFailure: string | undefined;
   const serviceFor = async (): Promise<AutoscalerService> => {
     const target =
       restUrl === undefined ? await resolveRestTarget(undefined, [], confDir) : { url: restUrl, tls: restClientTls(configuration) };
@@ -77,9 +78,14 @@ export function startAutoscalerLoop(configuration: Configuration, confDir: strin
     round = (async () => {
       try {
         await (await serviceFor()).round();
+        lastFailure = undefined;
       } catch (error) {
-        // The JobManager may be starting, restarting or gone for a moment: try again next round.
-        log.warn(`Autoscaler round failed: ${describeError(error)}`);
+        // The JobManager may be starting, restarting or gone for a moment: try again next round,
+        // and say so once rather than every round.
+        const message = `Autoscaler round failed: ${describeError(error)}`;
+        if (message === lastFailure) log.debug(message);
+        else log.warn(message);
+        lastFailure = message;
         service = undefined;
       }
       if (!stopped) timer = setTimeout(tick, intervalMs);
