@@ -27,6 +27,8 @@ export interface ParallelismChange {
   readonly recordsReplayed: number | undefined;
   /** Who asked for this run and why, when someone said so: "autoscaler: busy 92 % at p=2, target 70 % → p=3 (Map)". */
   readonly note?: string;
+  /** The restart back-off the scheduler waited before this run: 0 for a rescale, the restart strategy's delay after a failure. */
+  readonly restartBackoffMs: number;
 }
 
 /** A label for the next run is dropped if no run starts within this time: it was about a change that never came. */
@@ -82,6 +84,7 @@ export class RescaleTimeline {
   private pendingReplay: number | undefined;
   /** Why the next run will start, as its requester put it. */
   private pendingLabel: { readonly text: string; readonly at: number } | undefined;
+  private pendingBackoffMs = 0;
 
   constructor(
     private readonly clock: () => number = Date.now,
@@ -92,10 +95,15 @@ export class RescaleTimeline {
     return this.entries;
   }
 
-  /** A run was stopped: count it as a restart, and as a rescale when no failure caused it. */
-  runStopped(isRescale: boolean): void {
+  /**
+   * A run was stopped: count it as a restart, and as a rescale when no failure caused it. As in
+   * Flink, numRestarts counts every run stopped, a planned rescale's too; numRestarts − numRescales
+   * are the failures the restart strategy handled.
+   */
+  runStopped(isRescale: boolean, backoffMs = 0): void {
     this.numRestarts++;
     this.pendingReplay = undefined;
+    this.pendingBackoffMs = backoffMs;
     if (isRescale) this.numRescales++;
     if (this.gap !== undefined) return;
     const now = this.clock();
@@ -149,6 +157,7 @@ export class RescaleTimeline {
       restoredCheckpointId,
       recordsReplayed,
       ...(this.pendingLabel !== undefined && now - this.pendingLabel.at <= LABEL_TTL_MS ? { note: this.pendingLabel.text } : {}),
+      restartBackoffMs: gap === undefined ? 0 : this.pendingBackoffMs,
     };
     this.pendingLabel = undefined;
     if (gap !== undefined) {
@@ -160,7 +169,7 @@ export class RescaleTimeline {
     }
     this.entries.push(entry);
     log.info(
-      `New run after ${cause}${entry.note === undefined ? '' : ` (${entry.note})`}: parallelism ${Object.values(parallelism).join('/')}, restored checkpoint ${restoredCheckpointId ?? 'none'}, records replayed ${recordsReplayed ?? 'unknown'}${gap === undefined ? '' : '; its downtime is known once its sinks process records'}.`,
+      `New run after ${cause}${entry.note === undefined ? '' : ` (${entry.note})`}: parallelism ${Object.values(parallelism).join('/')}, restored checkpoint ${restoredCheckpointId ?? 'none'}, records replayed ${recordsReplayed ?? 'unknown'}, restart back-off ${entry.restartBackoffMs} ms${gap === undefined ? '' : '; its downtime is known once its sinks process records'}.`,
     );
     if (this.entries.length > 500) this.entries.splice(0, this.entries.length - 500);
   }

@@ -418,6 +418,10 @@ export interface ParallelismChange {
   readonly restoredCheckpointId: number | null;
   /** Why the run was asked for, when its requester said (an autoscaler decision); null otherwise. */
   readonly note: string | null;
+  /** Records the sources had emitted after that checkpoint when the previous run stopped, replayed now; null: unknown. */
+  readonly recordsReplayed: number | null;
+  /** The restart back-off waited before this run: 0 for a rescale, the restart strategy's delay after a failure. */
+  readonly restartBackoffMs: number;
 }
 
 /** GET /jobs/:jobid/parallelism-history (a tsflink endpoint, not Flink's): the runs of a job, for the timeline. */

@@ -77,6 +77,7 @@ const host = new TaskHost({
   numberOfSlots: data.numberOfSlots,
   maxDataFrameBytes: data.maxDataFrameBytes,
   slotIndex: data.slotIndex,
+  localStateDir: data.localStateDir,
   metrics: {
     addTask: (probe) => {
       probes.set(probe.identity.attemptId, probe);
@@ -106,6 +107,8 @@ function countersOf(probe: TaskMetricProbe): TaskCounterSnapshot {
     currentOutputWatermark: probe.currentOutputWatermark(),
     pendingRecords: probe.pendingRecords(),
     sourceRecords: probe.sourceRecords?.() ?? 0,
+    restoredBytesLocal: probe.restoredBytesLocal(),
+    restoredBytesFromStorage: probe.restoredBytesFromStorage(),
   };
 }
 

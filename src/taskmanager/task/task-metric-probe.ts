@@ -51,5 +51,7 @@ export function taskMetricProbe(task: Task): TaskMetricProbe {
     currentOutputWatermark: () => task.io?.writer.currentOutputWatermark ?? MIN_WATERMARK,
     pendingRecords: () => task.chain?.source?.pendingRecords(),
     sourceRecords: () => task.chain?.source?.numRecordsOut ?? 0,
+    restoredBytesLocal: () => task.restoredBytesLocal,
+    restoredBytesFromStorage: () => task.restoredBytesFromStorage,
   };
 }

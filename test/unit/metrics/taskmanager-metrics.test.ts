@@ -51,6 +51,12 @@ class TestingProbe implements TaskMetricProbe {
   sourceRecords(): number {
     return this.emitted;
   }
+  restoredBytesLocal(): number {
+    return 300;
+  }
+  restoredBytesFromStorage(): number {
+    return 100;
+  }
 }
 
 function identity(jobId: string, attemptId: string, isSource: boolean): TaskMetricProbe['identity'] {
@@ -126,6 +132,7 @@ describe('TaskManagerMetrics', () => {
       `100 records over at least 0.2 s: ${task.metrics['numRecordsOutPerSecond']}`,
     );
     assert.equal(task.metrics['currentInputWatermark'], -(2 ** 63));
+    assert.deepEqual([task.metrics['restoredStateBytesLocal'], task.metrics['restoredStateBytesFromStorage']], [300, 100]);
     assert.deepEqual(
       task.operators.map((operator) => [operator.name, operator.metrics['pendingRecords']]),
       [

@@ -62,6 +62,8 @@ export function parallelismHistory(job: TrackedJob): ParallelismHistory {
       downtimeBasis: change.downtimeBasis,
       restoredCheckpointId: change.restoredCheckpointId ?? null,
       note: change.note ?? null,
+      recordsReplayed: change.recordsReplayed ?? null,
+      restartBackoffMs: change.restartBackoffMs,
     })),
     numRestarts: timeline.numRestarts,
     numRescales: timeline.numRescales,

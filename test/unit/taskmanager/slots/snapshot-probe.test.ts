@@ -36,6 +36,8 @@ function counters(overrides: Partial<TaskCounterSnapshot> = {}): TaskCounterSnap
     currentOutputWatermark: 900,
     pendingRecords: 5,
     sourceRecords: 0,
+    restoredBytesLocal: 0,
+    restoredBytesFromStorage: 0,
     ...overrides,
   };
 }
