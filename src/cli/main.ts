@@ -6,7 +6,7 @@ import { startClusterCommand, stopClusterCommand } from './commands/cluster-scri
 import { configParserUtilsCommand } from './commands/config-parser-utils.js';
 import { daemonScriptCommand } from './commands/daemon-script.js';
 import { flinkCommand } from './commands/flink.js';
-import { JOBMANAGER, STANDALONE_JOB, TASKMANAGER } from './commands/scripts.js';
+import { AUTOSCALER, JOBMANAGER, STANDALONE_JOB, TASKMANAGER } from './commands/scripts.js';
 import { handleError } from './handle-error.js';
 import { terminal } from './ui/terminal.js';
 
@@ -17,6 +17,7 @@ const PROGRAMS: Record<string, CommandFactory> = {
   'standalone-job': (set) => daemonScriptCommand(STANDALONE_JOB, set),
   jobmanager: (set) => daemonScriptCommand(JOBMANAGER, set),
   taskmanager: (set) => daemonScriptCommand(TASKMANAGER, set),
+  autoscaler: (set) => daemonScriptCommand(AUTOSCALER, set),
   'start-cluster': startClusterCommand,
   'stop-cluster': stopClusterCommand,
   flink: flinkCommand,

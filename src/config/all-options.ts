@@ -1,5 +1,6 @@
 import type { ConfigOption, OptionGroup, PatternOption } from './config-option.js';
 import { keysOf } from './config-option.js';
+import { AUTOSCALER_OPTIONS } from './options/autoscaler-options.js';
 import { CHECKPOINTING_OPTIONS } from './options/checkpointing-options.js';
 import { CLUSTER_OPTIONS } from './options/cluster-options.js';
 import { CORE_OPTIONS } from './options/core-options.js';
@@ -24,6 +25,7 @@ export const ALL_OPTION_GROUPS: readonly OptionGroup[] = [
   JOB_MANAGER_OPTIONS,
   TASK_MANAGER_OPTIONS,
   SCHEDULER_OPTIONS,
+  AUTOSCALER_OPTIONS,
   HEARTBEAT_OPTIONS,
   CLUSTER_OPTIONS,
   PIPELINE_OPTIONS,

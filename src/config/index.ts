@@ -21,6 +21,7 @@ export * from './options/core-options.js';
 export * from './options/env-options.js';
 export * from './options/jobmanager-options.js';
 export * from './options/scheduler-options.js';
+export * from './options/autoscaler-options.js';
 export * from './options/taskmanager-options.js';
 export * from './options/cluster-options.js';
 export * from './options/heartbeat-options.js';

@@ -2,7 +2,7 @@ import { UsageError } from '../core/errors.js';
 import { parseJobId, type JobId } from '../core/ids.js';
 
 /** Which entry point the arguments are for; each accepts a different set of options. */
-export type EntrypointKind = 'application' | 'session' | 'taskmanager';
+export type EntrypointKind = 'application' | 'session' | 'taskmanager' | 'autoscaler';
 
 /** A `-D key=value` pair as given on the command line. */
 export interface DynamicProperty {
@@ -30,8 +30,8 @@ const VALUE_OPTIONS: Record<string, { name: ValueName; kinds: readonly Entrypoin
   '--host': { name: 'host', kinds: ['application', 'session'] },
   '-r': { name: 'webuiPort', kinds: ['application', 'session'] },
   '--webui-port': { name: 'webuiPort', kinds: ['application', 'session'] },
-  '-c': { name: 'configDir', kinds: ['application', 'session', 'taskmanager'] },
-  '--configDir': { name: 'configDir', kinds: ['application', 'session', 'taskmanager'] },
+  '-c': { name: 'configDir', kinds: ['application', 'session', 'taskmanager', 'autoscaler'] },
+  '--configDir': { name: 'configDir', kinds: ['application', 'session', 'taskmanager', 'autoscaler'] },
   '-j': { name: 'jobClassName', kinds: ['application'] },
   '--job-classname': { name: 'jobClassName', kinds: ['application'] },
   '-jid': { name: 'jobId', kinds: ['application'] },
@@ -85,7 +85,7 @@ export function parseEntrypointArguments(args: readonly string[], kind: Entrypoi
   if (values.webuiPort !== undefined) dynamicProperties.push({ key: 'rest.port', value: values.webuiPort });
   if (kind !== 'application' && programArgs.length > 0) {
     throw new UsageError(
-      `Unexpected argument '${programArgs[0]}': this entry point accepts only ${kind === 'taskmanager' ? '--configDir and -D key=value' : '--configDir, --host, --webui-port and -D key=value'}.`,
+      `Unexpected argument '${programArgs[0]}': this entry point accepts only ${kind === 'taskmanager' || kind === 'autoscaler' ? '--configDir and -D key=value' : '--configDir, --host, --webui-port and -D key=value'}.`,
     );
   }
   return {

@@ -1,5 +1,6 @@
 import { getLogger } from '../core/logging.js';
 import { logLoadedConfiguration } from '../config/index.js';
+import { AUTOSCALER_ENABLED } from '../config/options/autoscaler-options.js';
 import { ENV_LOG_LEVEL } from '../config/options/env-options.js';
 import { reportReadiness } from '../daemon/readiness.js';
 import { ClusterEntrypoint } from '../jobmanager/cluster-entrypoint.js';
@@ -9,6 +10,7 @@ import type { EntrypointArguments } from './entrypoint-arguments.js';
 import { runApplication } from './application-mode.js';
 import { checkClusterKind } from './cluster-kind-check.js';
 import { loadProcessConfiguration } from './load-process-configuration.js';
+import type { AutoscalerLoop } from './autoscaler-main.js';
 import { installShutdownHandlers, setupLogging } from './process-lifecycle.js';
 
 const log = getLogger('entrypoint');
@@ -32,7 +34,9 @@ export async function runJobManager(mode: JobManagerMode, args: EntrypointArgume
   checkClusterKind(mode, configuration);
   const secret = clusterSecret(configuration, loaded.network, loaded.runtime, 'jobmanager')();
   const cluster = new ClusterEntrypoint(configuration, loaded.runtime, mode, { network: loaded.network, secret });
+  let autoscaler: AutoscalerLoop | undefined;
   installShutdownHandlers(async (reason) => {
+    await autoscaler?.stop();
     await cluster.shutdown(reason);
     log.info(`Terminating cluster entrypoint process ${ENTRYPOINT_NAMES[mode]} with exit code 0.`);
     return 0;
@@ -46,7 +50,13 @@ export async function runJobManager(mode: JobManagerMode, args: EntrypointArgume
     });
     return;
   }
+  // standalone-job.sh with job.autoscaler.enabled runs the autoscaler in this process, on its own REST API.
+  if (configuration.get(AUTOSCALER_ENABLED)) {
+    const { startAutoscalerLoop } = await import('./autoscaler-main.js');
+    autoscaler = startAutoscalerLoop(configuration, loaded.confDir, started.restUrl);
+  }
   const code = await runApplication(cluster, configuration, args, started.restUrl);
+  await autoscaler?.stop();
   await cluster.shutdown('the application finished');
   log.info(`Terminating cluster entrypoint process ${ENTRYPOINT_NAMES[mode]} with exit code ${code}.`);
   process.exit(code);

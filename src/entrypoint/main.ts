@@ -20,8 +20,13 @@ async function main(argv: readonly string[]): Promise<void> {
       return (await import('./jobmanager-main.js')).runJobManager('session', parseEntrypointArguments(rest, 'session'));
     case 'taskexecutor':
       return (await import('./taskmanager-main.js')).runTaskManager(parseEntrypointArguments(rest, 'taskmanager'));
+    case 'autoscaler':
+      return (await import('./autoscaler-main.js')).runAutoscaler(parseEntrypointArguments(rest, 'autoscaler'));
     default:
-      throw new TsFlinkError('USAGE', `Unknown daemon '${daemon ?? ''}': expected standalonejob, standalonesession or taskexecutor.`);
+      throw new TsFlinkError(
+        'USAGE',
+        `Unknown daemon '${daemon ?? ''}': expected standalonejob, standalonesession, taskexecutor or autoscaler.`,
+      );
   }
 }
 

@@ -45,6 +45,8 @@ export interface TaskMetricProbe {
   currentOutputWatermark(): number;
   /** The source's backlog, when it knows it. */
   pendingRecords(): number | undefined;
+  /** Records a source chain's reader emitted (its source operator's numRecordsIn/Out); 0 for other tasks. */
+  sourceRecords?(): number;
   /** Bytes of state the task restored from its TaskManager's local copy, and from checkpoint storage. */
   restoredBytesLocal(): number;
   restoredBytesFromStorage(): number;
@@ -58,6 +60,7 @@ class TaskRates {
   readonly bytesOut = new RateWindow();
   readonly idle = new RateWindow();
   readonly backPressured = new RateWindow();
+  readonly sourceRecords = new RateWindow();
 }
 
 /** Clamps a time rate to Flink's 0..1000 ms per second. */
@@ -105,6 +108,7 @@ export class TaskMetrics {
     r.bytesOut.record(now, p.numBytesOut());
     r.idle.record(now, p.idleMs());
     r.backPressured.record(now, p.backPressuredMs());
+    r.sourceRecords.record(now, p.sourceRecords?.() ?? 0);
   }
 
   /** The current values, as the TaskManager reports them to the JobMaster. */
@@ -159,7 +163,16 @@ export class TaskMetrics {
     const id = p.identity;
     if (operator.id === id.head.id) {
       if (id.isSource) {
-        group.gauge(N.PENDING_RECORDS, () => p.pendingRecords());
+        // Flink's source operator counts what its reader emits as both in and out; the autoscaler
+        // reads Source__<name>.numRecordsInPerSecond as the source's input rate.
+        const records = (): number => p.sourceRecords?.() ?? 0;
+        group
+          .gauge(N.PENDING_RECORDS, () => p.pendingRecords())
+          .gauge(N.NUM_RECORDS_IN, records)
+          .gauge(N.NUM_RECORDS_IN_RATE, () => this.rates.sourceRecords.rate());
+        if (operator.id !== id.tail.id) {
+          group.gauge(N.NUM_RECORDS_OUT, records).gauge(N.NUM_RECORDS_OUT_RATE, () => this.rates.sourceRecords.rate());
+        }
       } else {
         group
           .gauge(N.NUM_RECORDS_IN, () => p.numRecordsIn())

@@ -17,7 +17,13 @@ import {
   jobsHandler,
   jobsOverviewHandler,
 } from './handlers/job-handlers.js';
-import { parallelismHistoryHandler, rescalingHandler, rescalingStatusHandler } from './handlers/rescale-handlers.js';
+import {
+  autoscalerDecisionsHandler,
+  parallelismHistoryHandler,
+  recordAutoscalerDecisionHandler,
+  rescalingHandler,
+  rescalingStatusHandler,
+} from './handlers/rescale-handlers.js';
 import { resourceRequirementsHandler, updateResourceRequirementsHandler } from './handlers/resource-requirements-handlers.js';
 import { savepointStatusHandler, stopWithSavepointHandler, triggerSavepointHandler } from './handlers/savepoint-handlers.js';
 import { taskManagerDetailsHandler, taskManagersHandler } from './handlers/task-managers-handler.js';
@@ -111,7 +117,9 @@ export function createRestRouter(
     .add('PUT', '/jobs/:jobid/resource-requirements', updateResourceRequirementsHandler(jobs))
     .add('PATCH', '/jobs/:jobid/rescaling', rescalingHandler())
     .add('GET', '/jobs/:jobid/rescaling/:triggerid', rescalingStatusHandler())
-    .add('GET', '/jobs/:jobid/parallelism-history', parallelismHistoryHandler(jobs));
+    .add('GET', '/jobs/:jobid/parallelism-history', parallelismHistoryHandler(jobs))
+    .add('GET', '/jobs/:jobid/autoscaler', autoscalerDecisionsHandler(jobs))
+    .add('POST', '/jobs/:jobid/autoscaler', recordAutoscalerDecisionHandler(jobs));
 }
 
 /** A vertex's subtasks one by one, their state times, back pressure, watermarks and (empty) accumulators. */

@@ -65,6 +65,8 @@ export interface SourceDriver {
   whenAvailable(): Promise<void>;
   /** Total records the source knows are still to come, when it knows (for `pendingRecords`). */
   pendingRecords(): number | undefined;
+  /** Records the reader emitted so far (the source operator's numRecordsIn and numRecordsOut). */
+  readonly numRecordsOut: number;
   /** Ends the input now (stop-with-savepoint `--drain`): MAX_WATERMARK goes out, and `emitNext` reports the end from then on. */
   finishNow(): void;
 }

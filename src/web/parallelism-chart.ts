@@ -177,7 +177,7 @@ function markers(changes: readonly ParallelismChange[], scales: Scales): SVGElem
         s('line', { x1: x, x2: x, y1: y + 4, y2: MARGIN.top + PLOT_H, class: 'marker-line' }),
         s('circle', { cx: x, cy: y + 4, r: 3.5, class: 'marker-dot' }),
         s('text', { x: anchorEnd ? x - 6 : x + 6, y: y + 8, 'text-anchor': anchorEnd ? 'end' : 'start', class: 'marker-label' }, label),
-        s('title', {}, `${formatClock(change.timestamp)} ${label}`),
+        s('title', {}, `${formatClock(change.timestamp)} ${label}${change.note ? `\n${change.note}` : ''}`),
       );
     }),
   );

@@ -64,7 +64,13 @@ function changeRow(change: ParallelismChange, index: number): HTMLTableRowElemen
     { 'data-testid': 'rescale-row', 'data-cause': change.cause },
     h('td', { class: 'num' }, index + 1),
     h('td', {}, formatTimestamp(change.timestamp)),
-    h('td', {}, h('span', { class: `cause cause-${change.cause}` }, causeLabel(change.cause))),
+    h(
+      'td',
+      {},
+      h('span', { class: `cause cause-${change.cause}` }, causeLabel(change.cause)),
+      // Who asked for the run and why, e.g. the autoscaler's "busy 92 % at p=2, target 70 % → p=3".
+      change.note ? h('div', { class: 'rescale-note', 'data-testid': 'rescale-note' }, change.note) : null,
+    ),
     h('td', { class: 'num', 'data-testid': 'rescale-parallelism' }, describeParallelism(change.parallelism)),
     h(
       'td',

@@ -117,7 +117,7 @@ export class TestDist {
   }
 
   /** The pids listed in the pid file of `daemon`, oldest first. */
-  pids(daemon: 'standalonejob' | 'standalonesession' | 'taskexecutor'): number[] {
+  pids(daemon: 'standalonejob' | 'standalonesession' | 'taskexecutor' | 'autoscaler'): number[] {
     const file = this.pidFile(daemon);
     if (!existsSync(file)) return [];
     return readFileSync(file, 'utf8')
@@ -176,7 +176,7 @@ export class TestDist {
   async destroy(): Promise<void> {
     TestDist.live.delete(this);
     for (const child of this.foreground) child.kill('SIGKILL');
-    for (const daemon of ['standalonejob', 'standalonesession', 'taskexecutor'] as const) {
+    for (const daemon of ['autoscaler', 'standalonejob', 'standalonesession', 'taskexecutor'] as const) {
       for (const pid of this.pids(daemon)) killQuietly(pid);
     }
     await Promise.allSettled([...this.foreground]);

@@ -25,8 +25,8 @@ export interface RestTarget {
 export async function resolveRestTarget(
   jobManager: string | undefined,
   dynamicProperties: readonly DynamicProperty[] = [],
+  confDir = resolveConfDir(process.env, FLINK_HOME),
 ): Promise<RestTarget> {
-  const confDir = resolveConfDir(process.env, FLINK_HOME);
   const { configuration } = await loadConfiguration({ confDir, dynamicProperties });
   const tls = restClientTls(configuration);
   const scheme = configuration.get(SSL_REST_ENABLED) ? 'https' : 'http';

@@ -54,6 +54,10 @@ export class FlinkRestClient {
     return this.call<T>('POST', path, json);
   }
 
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.call<T>('PUT', path, { bytes: Buffer.from(JSON.stringify(body)), contentType: 'application/json' });
+  }
+
   patch<T>(path: string): Promise<T> {
     return this.call<T>('PATCH', path, undefined);
   }

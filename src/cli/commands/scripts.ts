@@ -46,3 +46,14 @@ export const TASKMANAGER: DaemonScriptSpec = {
   waitingFor: 'register with the JobManager',
   readyTimeoutMs: 30_000,
 };
+
+/** bin/autoscaler.sh: the autoscaler beside a running cluster (tsflink's own script). */
+export const AUTOSCALER: DaemonScriptSpec = {
+  script: 'autoscaler.sh',
+  daemon: 'autoscaler',
+  kind: 'autoscaler',
+  verbs: ['start', 'start-foreground', 'stop'],
+  usage: 'Usage: autoscaler.sh (start|start-foreground|stop) [-D key=value]',
+  waitingFor: 'start',
+  readyTimeoutMs: 30_000,
+};

@@ -4,6 +4,8 @@ import type {
   CheckpointingStatistics,
   CheckpointStatistics,
   CheckpointSubtaskDetails,
+  AutoscalerDecisionRecord,
+  AutoscalerDecisions,
   ParallelismHistory,
 } from '../../rest/types/responses.js';
 import { ConfigurationError } from '../../core/errors.js';
@@ -38,6 +40,7 @@ import {
   parallelismHistory,
 } from './views/job-info-view.js';
 import { jobDetails, jobOverview } from './views/job-overview-view.js';
+import { AutoscalerDecisionStore } from './views/autoscaler-decisions.js';
 import { ResourceRequirementsService } from './views/resource-requirements.js';
 import { SavepointOperations } from './views/savepoint-operations.js';
 import { TrackedJob, type VertexShape } from './views/tracked-job.js';
@@ -54,6 +57,7 @@ export class JobViews implements JobGateway {
   private readonly tracked = new Map<string, TrackedJob>();
   private readonly requirements = new ResourceRequirementsService();
   private readonly savepoints = new SavepointOperations();
+  private readonly autoscalerDecisions = new AutoscalerDecisionStore();
   private metrics: SubtaskMetricsProvider = NO_METRICS;
 
   /** True on a session cluster that serves the jar endpoints (web.submit.enable): the UI shows its submit page. */
@@ -122,6 +126,20 @@ export class JobViews implements JobGateway {
 
   requestParallelismHistory(jobId: JobId): ParallelismHistory {
     return parallelismHistory(this.job(jobId));
+  }
+
+  recordAutoscalerDecision(jobId: JobId, record: AutoscalerDecisionRecord): void {
+    const job = this.job(jobId);
+    this.autoscalerDecisions.add(jobId, record);
+    if (record.applied && record.summary !== null) {
+      log.info(`Job ${job.master.jobName} (${jobId}): ${record.summary}`);
+      job.master.timeline.labelNextRun(record.summary);
+    }
+  }
+
+  requestAutoscalerDecisions(jobId: JobId): AutoscalerDecisions {
+    this.job(jobId);
+    return this.autoscalerDecisions.decisions(jobId);
   }
 
   requestResourceRequirements(jobId: JobId): JobResourceRequirements {

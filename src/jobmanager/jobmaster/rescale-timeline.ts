@@ -25,9 +25,14 @@ export interface ParallelismChange {
   readonly restoredCheckpointId: number | undefined;
   /** Records the sources emitted after that checkpoint before the previous run stopped: replayed now (undefined: unknown). */
   readonly recordsReplayed: number | undefined;
+  /** Who asked for this run and why, when someone said so: "autoscaler: busy 92 % at p=2, target 70 % → p=3 (Map)". */
+  readonly note?: string;
   /** The restart back-off the scheduler waited before this run: 0 for a rescale, the restart strategy's delay after a failure. */
   readonly restartBackoffMs: number;
 }
+
+/** A label for the next run is dropped if no run starts within this time: it was about a change that never came. */
+const LABEL_TTL_MS = 5 * 60_000;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -77,6 +82,8 @@ export class RescaleTimeline {
   private awaited: AwaitedRun | undefined;
   /** Reported by the stopped run's sources, for the next run's entry. */
   private pendingReplay: number | undefined;
+  /** Why the next run will start, as its requester put it. */
+  private pendingLabel: { readonly text: string; readonly at: number } | undefined;
   private pendingBackoffMs = 0;
 
   constructor(
@@ -127,6 +134,11 @@ export class RescaleTimeline {
     if (records !== undefined) this.pendingReplay = records;
   }
 
+  /** The next run to start was asked for with this reason (an autoscaler decision); it shows on that run's entry. */
+  labelNextRun(text: string): void {
+    this.pendingLabel = { text, at: this.clock() };
+  }
+
   /** A new run with `attempts` is deployed. */
   runStarted(
     cause: RescaleCause,
@@ -152,8 +164,10 @@ export class RescaleTimeline {
       downtimeBasis: gap === undefined ? 'none' : 'pending',
       restoredCheckpointId,
       recordsReplayed,
+      ...(this.pendingLabel !== undefined && now - this.pendingLabel.at <= LABEL_TTL_MS ? { note: this.pendingLabel.text } : {}),
       restartBackoffMs: gap === undefined ? 0 : this.pendingBackoffMs,
     };
+    this.pendingLabel = undefined;
     if (gap !== undefined) {
       this.restartingTimeMs += now - gap.stoppedAt;
       const resumption = new RunResumption(gap, this.runAttempts, new Set(attempts.outputs), this.schedule, (settled) =>
@@ -163,7 +177,7 @@ export class RescaleTimeline {
     }
     this.entries.push(entry);
     log.info(
-      `New run after ${cause}: parallelism ${Object.values(parallelism).join('/')}, restored checkpoint ${restoredCheckpointId ?? 'none'}, records replayed ${recordsReplayed ?? 'unknown'}, restart back-off ${entry.restartBackoffMs} ms${gap === undefined ? '' : '; its downtime is known once its sinks process records'}.`,
+      `New run after ${cause}${entry.note === undefined ? '' : ` (${entry.note})`}: parallelism ${Object.values(parallelism).join('/')}, restored checkpoint ${restoredCheckpointId ?? 'none'}, records replayed ${recordsReplayed ?? 'unknown'}, restart back-off ${entry.restartBackoffMs} ms${gap === undefined ? '' : '; its downtime is known once its sinks process records'}.`,
     );
     if (this.entries.length > 500) this.entries.splice(0, this.entries.length - 500);
   }

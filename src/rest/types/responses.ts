@@ -416,6 +416,8 @@ export interface ParallelismChange {
   readonly downtimeBasis: DowntimeBasis;
   /** The checkpoint this run restored; null when it started empty. */
   readonly restoredCheckpointId: number | null;
+  /** Why the run was asked for, when its requester said (an autoscaler decision); null otherwise. */
+  readonly note: string | null;
   /** Records the sources had emitted after that checkpoint when the previous run stopped, replayed now; null: unknown. */
   readonly recordsReplayed: number | null;
   /** The restart back-off waited before this run: 0 for a rescale, the restart strategy's delay after a failure. */
@@ -539,4 +541,48 @@ export interface LogFileInfo {
 /** GET /jobmanager/logs and /taskmanagers/:id/logs: the process's log files (Flink's LogListInfo). */
 export interface LogList {
   readonly logs: readonly LogFileInfo[];
+}
+
+/** One vertex in an autoscaler decision: its measured inputs and what it was recommended (rates in records/s; null: unbounded). */
+export interface AutoscalerVertexRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly currentParallelism: number;
+  readonly recommendedParallelism: number;
+  /** Busy fraction 0..1 over the metric window. */
+  readonly load: number;
+  readonly backPressure: number;
+  readonly inputRate: number;
+  readonly trueProcessingRate: number | null;
+  readonly targetDataRate: number;
+  readonly catchUpDataRate: number;
+  readonly targetCapacity: number | null;
+  readonly scaleUpThreshold: number | null;
+  readonly scaleDownThreshold: number | null;
+  readonly outsideBand: boolean;
+  readonly pendingRecords: number | null;
+  readonly notes: readonly string[];
+}
+
+/** One decision of the autoscaler with its inputs, reasons and what was done about it. */
+export interface AutoscalerDecisionRecord {
+  readonly timestamp: number;
+  /** stabilizing, collecting, within-target, no-change or scale. */
+  readonly outcome: string;
+  readonly reason: string;
+  /** The timeline line, for a scale decision: "autoscaler: busy 92 % at p=2, target 70 % → p=3 (Map)". */
+  readonly summary: string | null;
+  /** True when job.autoscaler.scaling.enabled is false: the decision was only recommended. */
+  readonly dryRun: boolean;
+  /** True when the decision was acted on (TaskManagers started or stopped, requirements changed). */
+  readonly applied: boolean;
+  /** What acting did, or why nothing was done. */
+  readonly action: string | null;
+  readonly processingBacklog: boolean;
+  readonly vertices: readonly AutoscalerVertexRecord[];
+}
+
+/** GET /jobs/:jobid/autoscaler (tsflink's): the autoscaler's recent decisions, oldest first. */
+export interface AutoscalerDecisions {
+  readonly decisions: readonly AutoscalerDecisionRecord[];
 }

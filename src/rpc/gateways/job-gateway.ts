@@ -19,6 +19,8 @@ import type {
   CheckpointStatistics,
   CheckpointSubtaskDetails,
   ConfigEntries,
+  AutoscalerDecisionRecord,
+  AutoscalerDecisions,
   ParallelismHistory,
 } from '../../rest/types/responses.js';
 
@@ -56,6 +58,9 @@ export interface JobGateway {
   /** One vertex's subtasks in a checkpoint; NOT_FOUND for a checkpoint or vertex not in the history. */
   requestCheckpointSubtaskDetails(jobId: JobId, checkpointId: number, vertexId: VertexId): CheckpointSubtaskDetails;
   requestParallelismHistory(jobId: JobId): ParallelismHistory;
+  /** Keeps an autoscaler's decision for REST; an applied scale decision also labels the job's next run on the timeline. */
+  recordAutoscalerDecision(jobId: JobId, record: AutoscalerDecisionRecord): void;
+  requestAutoscalerDecisions(jobId: JobId): AutoscalerDecisions;
   requestResourceRequirements(jobId: JobId): JobResourceRequirements;
   /** Validates (BAD_REQUEST), refuses a second concurrent update (CONFLICT) or a scheduler that cannot (UNSUPPORTED). */
   updateResourceRequirements(jobId: JobId, requirements: JobResourceRequirements): Promise<void>;

@@ -20,6 +20,8 @@ export class SourceOperator extends AbstractStreamOperator implements SourceDriv
   private splits: unknown[] = [];
   private watermarks!: SplitWatermarks;
   private ended = false;
+  /** Records the reader emitted: the source operator's numRecordsIn/Out, which a chained tail cannot tell. */
+  numRecordsOut = 0;
 
   constructor(
     private readonly source: Source<unknown, unknown>,
@@ -39,7 +41,15 @@ export class SourceOperator extends AbstractStreamOperator implements SourceDriv
   }
 
   override async open(): Promise<void> {
-    this.watermarks = new SplitWatermarks(this.strategy, this.output, this.services);
+    const output = this.output;
+    const counting = {
+      collect: (value: unknown, timestamp: number | undefined): void => {
+        this.numRecordsOut++;
+        output.collect(value, timestamp);
+      },
+      emitWatermark: (watermark: number): void => output.emitWatermark(watermark),
+    };
+    this.watermarks = new SplitWatermarks(this.strategy, counting, this.services);
     const reader = this.source.createReader(this.readerContext());
     this.reader = reader;
     await reader.start();

@@ -51,6 +51,8 @@ export interface TaskCounterSnapshot {
   readonly currentInputWatermark: number;
   readonly currentOutputWatermark: number;
   readonly pendingRecords: number | undefined;
+  /** Records a source chain's reader emitted (0 for other tasks). */
+  readonly sourceRecords: number;
   readonly restoredBytesLocal: number;
   readonly restoredBytesFromStorage: number;
 }

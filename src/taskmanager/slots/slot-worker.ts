@@ -106,6 +106,7 @@ function countersOf(probe: TaskMetricProbe): TaskCounterSnapshot {
     currentInputWatermark: probe.currentInputWatermark(),
     currentOutputWatermark: probe.currentOutputWatermark(),
     pendingRecords: probe.pendingRecords(),
+    sourceRecords: probe.sourceRecords?.() ?? 0,
     restoredBytesLocal: probe.restoredBytesLocal(),
     restoredBytesFromStorage: probe.restoredBytesFromStorage(),
   };

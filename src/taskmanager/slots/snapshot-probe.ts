@@ -67,6 +67,10 @@ export class SnapshotProbe implements TaskMetricProbe {
     return this.counters?.pendingRecords;
   }
 
+  sourceRecords(): number {
+    return this.counters?.sourceRecords ?? 0;
+  }
+
   restoredBytesLocal(): number {
     return this.counters?.restoredBytesLocal ?? 0;
   }

@@ -116,6 +116,16 @@ describe('parseEntrypointArguments', () => {
     assert.deepEqual(parseEntrypointArguments(['-c', '/c', '-Dx=y'], 'taskmanager').dynamicProperties, [{ key: 'x', value: 'y' }]);
   });
 
+  it("gives the autoscaler the TaskManager's arguments: --configDir and -D only", () => {
+    const parsed = parseEntrypointArguments(['--configDir', '/c', '-Djob.autoscaler.scaling.enabled=false'], 'autoscaler');
+    assert.equal(parsed.configDir, '/c');
+    assert.deepEqual(parsed.dynamicProperties, [{ key: 'job.autoscaler.scaling.enabled', value: 'false' }]);
+    assert.throws(
+      () => parseEntrypointArguments(['--host', 'x'], 'autoscaler'),
+      usage(/Unexpected argument '--host': this entry point accepts only --configDir and -D key=value/),
+    );
+  });
+
   it("takes Flink's --host and --webui-port on the JobManager entry points, as jobmanager.rpc.address and rest.port", () => {
     const parsed = parseEntrypointArguments(['--host', '10.1.2.3', '-r', '8082', '--job-classname', 'Main', '--arg'], 'application');
     assert.deepEqual(parsed.dynamicProperties, [

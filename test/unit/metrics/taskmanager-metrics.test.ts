@@ -13,6 +13,7 @@ class TestingProbe implements TaskMetricProbe {
   idle = 0;
   backPressured = 0;
   pending: number | undefined = undefined;
+  emitted = 0;
   constructor(readonly identity: TaskMetricProbe['identity']) {}
   numRecordsIn(): number {
     return this.recordsIn;
@@ -46,6 +47,9 @@ class TestingProbe implements TaskMetricProbe {
   }
   pendingRecords(): number | undefined {
     return this.pending;
+  }
+  sourceRecords(): number {
+    return this.emitted;
   }
   restoredBytesLocal(): number {
     return 300;
@@ -113,6 +117,7 @@ describe('TaskManagerMetrics', () => {
     metrics.addTask(other);
     clock.ms += 200;
     source.recordsOut = 100;
+    source.emitted = 120;
     source.pending = 900;
     other.idle = 150;
     metrics.tick();
@@ -136,6 +141,12 @@ describe('TaskManagerMetrics', () => {
       ],
     );
     assert.equal(task.operators[1]!.metrics['currentOutputWatermark'], 42);
+    // What the reader emitted, on the source operator, where Flink's autoscaler looks for a source's input rate.
+    const sourceOperator = task.operators[0]!.metrics;
+    assert.deepEqual([sourceOperator['numRecordsIn'], sourceOperator['numRecordsOut']], [120, 120]);
+    assert.ok(
+      sourceOperator['numRecordsInPerSecond']! > 0 && sourceOperator['numRecordsInPerSecond'] === sourceOperator['numRecordsOutPerSecond'],
+    );
     const b = sent.find((report) => report.jobId === 'job-b')!.tasks[0]!;
     const times = b.metrics['idleTimeMsPerSecond']! + b.metrics['busyTimeMsPerSecond']! + b.metrics['backPressuredTimeMsPerSecond']!;
     assert.ok(Math.abs(times - 1000) < 1e-6, 'busy is what is neither idle nor backpressured');

@@ -61,6 +61,7 @@ export function parallelismHistory(job: TrackedJob): ParallelismHistory {
       downtimeStart: change.downtimeStart,
       downtimeBasis: change.downtimeBasis,
       restoredCheckpointId: change.restoredCheckpointId ?? null,
+      note: change.note ?? null,
       recordsReplayed: change.recordsReplayed ?? null,
       restartBackoffMs: change.restartBackoffMs,
     })),

@@ -222,6 +222,28 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
   });
 });
 
+describe('RescaleTimeline labels', () => {
+  it('puts a label on the next run only, and drops one no run followed for five minutes', () => {
+    configureLogging(new MemoryLogSink(), 'INFO');
+    const { timeline, clock } = timelineAt(0);
+    timeline.runStarted('initial-schedule', { v: 1 }, undefined, run('a'));
+    timeline.labelNextRun('autoscaler: busy 92 % at p=1, target 70 % → p=2 (Map)');
+    clock.now = 1_000;
+    timeline.runStopped(true, 0);
+    timeline.runStarted('taskmanager-joined', { v: 2 }, undefined, run('b'));
+    timeline.runStopped(true, 0);
+    timeline.runStarted('taskmanager-joined', { v: 3 }, undefined, run('c'));
+    timeline.labelNextRun('autoscaler: stale');
+    clock.now += 5 * 60_000 + 1;
+    timeline.runStopped(true, 0);
+    timeline.runStarted('taskmanager-stopped', { v: 2 }, undefined, run('d'));
+    assert.deepEqual(
+      timeline.changes.map((c) => c.note),
+      [undefined, 'autoscaler: busy 92 % at p=1, target 70 % → p=2 (Map)', undefined, undefined],
+    );
+  });
+});
+
 describe('RescaleTimeline counts and back-off', () => {
   beforeEach(() => configureLogging(new MemoryLogSink(), 'INFO'));
 

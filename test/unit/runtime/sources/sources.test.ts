@@ -84,6 +84,7 @@ describe('NumberSequenceSource', () => {
       assert.equal(drain(h), 'END_OF_INPUT');
       seen.push(...(h.output.values() as number[]));
       assert.equal(h.output.watermarks.at(-1), MAX_WATERMARK, 'MAX watermark before the end of input');
+      assert.equal(h.chain.source!.numRecordsOut, h.output.values().length, 'the source counts what it emitted');
     }
     assert.deepEqual(
       seen.sort((a, b) => a - b),

@@ -35,6 +35,7 @@ function counters(overrides: Partial<TaskCounterSnapshot> = {}): TaskCounterSnap
     currentInputWatermark: 1_000,
     currentOutputWatermark: 900,
     pendingRecords: 5,
+    sourceRecords: 0,
     restoredBytesLocal: 0,
     restoredBytesFromStorage: 0,
     ...overrides,
@@ -63,13 +64,15 @@ describe('SnapshotProbe', () => {
     assert.equal(p.currentInputWatermark(), MIN_WATERMARK);
     assert.equal(p.currentOutputWatermark(), MIN_WATERMARK);
     assert.equal(p.pendingRecords(), undefined);
+    assert.equal(p.sourceRecords(), 0);
   });
 
   it('passes the last reported counters through', () => {
     const { probe: p, clock } = probe();
     p.update(clock.now, counters());
-    p.update(clock.now, counters({ numRecordsIn: 11, busyMs: 55, isBackPressured: true, pendingRecords: undefined }));
+    p.update(clock.now, counters({ numRecordsIn: 11, busyMs: 55, isBackPressured: true, pendingRecords: undefined, sourceRecords: 9 }));
     assert.equal(p.numRecordsIn(), 11);
+    assert.equal(p.sourceRecords(), 9, "what a source's reader emitted crosses the thread too");
     assert.equal(p.numRecordsOut(), 20);
     assert.equal(p.numBytesIn(), 300);
     assert.equal(p.numBytesOut(), 400);
