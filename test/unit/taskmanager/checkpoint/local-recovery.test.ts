@@ -48,7 +48,10 @@ describe('task-local recovery', () => {
     assert.equal(copy, join(store.root, JOB, 'chk-4', 'v-0-0'));
     assert.deepEqual(readFileSync(copy), readFileSync(primary));
     const restored = await resolveRestore(restoreOf(persisted), store);
-    assert.deepEqual(restored!.operators[0]!.keyGroupChunks.map((c) => Buffer.from(c)), expectedChunks);
+    assert.deepEqual(
+      restored!.operators[0]!.keyGroupChunks.map((c) => Buffer.from(c)),
+      expectedChunks,
+    );
     assert.deepEqual([restored!.bytesLocal, restored!.bytesFromStorage], [TOTAL, 0]);
   });
 
@@ -59,7 +62,11 @@ describe('task-local recovery', () => {
     bytes[350] = bytes[350]! ^ 0xff; // inside the second chunk
     writeFileSync(copy, bytes);
     const restored = await resolveRestore(restoreOf(persisted), store);
-    assert.deepEqual(restored!.operators[0]!.keyGroupChunks.map((c) => Buffer.from(c)), expectedChunks, 'the right bytes all the same');
+    assert.deepEqual(
+      restored!.operators[0]!.keyGroupChunks.map((c) => Buffer.from(c)),
+      expectedChunks,
+      'the right bytes all the same',
+    );
     // Every slice is checked against its own checksum, so only the damaged chunk comes from storage.
     assert.deepEqual([restored!.bytesLocal, restored!.bytesFromStorage], [400, 200]);
   });
@@ -78,7 +85,10 @@ describe('task-local recovery', () => {
 
     writeFileSync(copy, readFileSync(primary).subarray(0, 450));
     const truncated = await resolveRestore(restoreOf(persisted), store);
-    assert.deepEqual(truncated!.operators[0]!.keyGroupChunks.map((c) => Buffer.from(c)), expectedChunks);
+    assert.deepEqual(
+      truncated!.operators[0]!.keyGroupChunks.map((c) => Buffer.from(c)),
+      expectedChunks,
+    );
     assert.deepEqual([truncated!.bytesLocal, truncated!.bytesFromStorage], [300, 300], 'the chunks cut off come from storage');
   });
 
