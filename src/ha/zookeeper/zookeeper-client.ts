@@ -178,14 +178,15 @@ export class ZooKeeperClient extends EventEmitter<{ state: [ConnectionState] }> 
     }
   }
 
-  /** Removes `path` and everything below it; a missing node is fine. */
-  async removeRecursive(path: string): Promise<void> {
+  /** Removes `path` and everything below it; a missing node is fine, and a child added meanwhile is removed too. */
+  async removeRecursive(path: string, attempts = 3): Promise<void> {
     for (const child of await this.getChildren(path)) await this.removeRecursive(`${path}/${child}`);
     const full = this.fullPath(path);
     try {
       await this.retrying(`remove ${full}`, (c, done) => c.remove(full, (e) => done(e, undefined)));
     } catch (error) {
-      if (!isZooKeeperError(error, zookeeper.Exception.NO_NODE)) throw error;
+      if (isZooKeeperError(error, zookeeper.Exception.NOT_EMPTY) && attempts > 1) await this.removeRecursive(path, attempts - 1);
+      else if (!isZooKeeperError(error, zookeeper.Exception.NO_NODE)) throw error;
     }
   }
 

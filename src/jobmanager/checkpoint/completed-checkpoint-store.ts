@@ -30,6 +30,14 @@ export interface CheckpointPointers {
   clear(): Promise<void>;
 }
 
+/** Pointers a new JobManager can read back: the file-based store or ZooKeeper. */
+export interface RecoverableCheckpointPointers extends CheckpointPointers {
+  /** The recorded checkpoints that can still be read, oldest first. */
+  recover(): Promise<CompletedCheckpoint[]>;
+  /** The id the next checkpoint must not go below, when the store records one. */
+  nextCheckpointId?(): Promise<number>;
+}
+
 /**
  * The completed checkpoints of one job, oldest first, shared by every coordinator of the job across
  * restarts and rescales. Checkpoints with a directory are deleted from disk when subsumed;

@@ -1,3 +1,4 @@
+import type { RecoverableCheckpointPointers } from '../checkpoint/completed-checkpoint-store.js';
 import type { JobId, ResourceId } from '../../core/ids.js';
 import { getLogger } from '../../core/logging.js';
 import { LogDirectory } from '../../daemon/log-directory.js';
@@ -31,6 +32,8 @@ const log = getLogger('dispatcher');
 export class Dispatcher implements DispatcherGateway {
   readonly jobs = new Map<JobId, JobMaster>();
   readonly jobMasterGateway: JobMasterGateway;
+  /** Set by a highly available JobManager: where its jobs' checkpoints are recorded for the next leader. */
+  checkpointPointers: ((jobId: JobId) => RecoverableCheckpointPointers) | undefined;
   /** The JobManager's metric group (`jobmanager` scope); each job's group goes below it. */
   readonly metricGroup: MetricGroup;
   /** What REST's metric endpoints read. */
@@ -69,6 +72,7 @@ export class Dispatcher implements DispatcherGateway {
       configuration: this.configuration,
       slotPool: this.slotPool,
       metricGroup: this.metricGroup,
+      checkpointPointers: this.checkpointPointers,
     });
     this.jobs.set(submission.jobId, jobMaster);
     this.views.track(jobMaster);
