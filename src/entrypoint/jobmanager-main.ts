@@ -1,4 +1,7 @@
+import { detach } from '../core/detach.js';
+import { describeError } from '../core/errors.js';
 import { getLogger } from '../core/logging.js';
+import { isZooKeeperHighAvailability } from '../ha/zookeeper/zookeeper-settings.js';
 import { logLoadedConfiguration } from '../config/index.js';
 import { ENV_LOG_LEVEL } from '../config/options/env-options.js';
 import { reportReadiness } from '../daemon/readiness.js';
@@ -6,7 +9,8 @@ import { ClusterEntrypoint } from '../jobmanager/cluster-entrypoint.js';
 import { logClusterNetwork } from '../rpc/cluster-network.js';
 import { clusterSecret } from '../rpc/cluster-secret.js';
 import type { EntrypointArguments } from './entrypoint-arguments.js';
-import { runApplication } from './application-mode.js';
+import { APPLICATION_FAILED_EXIT_CODE, runApplication } from './application-mode.js';
+import { electLeader } from './leader-elected-jobmanager.js';
 import { checkClusterKind } from './cluster-kind-check.js';
 import { loadProcessConfiguration } from './load-process-configuration.js';
 import { installShutdownHandlers, setupLogging } from './process-lifecycle.js';
@@ -21,6 +25,9 @@ const ENTRYPOINT_NAMES: Record<JobManagerMode, string> = {
   application: 'StandaloneApplicationClusterEntryPoint',
 };
 
+/** Exit code of a JobManager that lost leadership: it ends rather than keep running jobs a new leader also runs. */
+const DEPOSED_EXIT_CODE = 2;
+
 /** Runs a JobManager process until it is told to stop; returns its exit code. */
 export async function runJobManager(mode: JobManagerMode, args: EntrypointArguments): Promise<void> {
   const loaded = await loadProcessConfiguration(args);
@@ -32,12 +39,46 @@ export async function runJobManager(mode: JobManagerMode, args: EntrypointArgume
   checkClusterKind(mode, configuration);
   const secret = clusterSecret(configuration, loaded.network, loaded.runtime, 'jobmanager')();
   const cluster = new ClusterEntrypoint(configuration, loaded.runtime, mode, { network: loaded.network, secret });
+  const finish = async (reason: string, code: number): Promise<never> => {
+    await cluster.shutdown(reason);
+    await leadership?.close();
+    log.info(`Terminating cluster entrypoint process ${ENTRYPOINT_NAMES[mode]} with exit code ${code}.`);
+    process.exit(code);
+  };
+  const leadership = isZooKeeperHighAvailability(configuration)
+    ? electLeader(cluster, configuration, {
+        onLeading: () => {
+          if (mode !== 'application') return;
+          const application = runApplication(cluster, configuration, args, cluster.restAddress).then((code) =>
+            finish('the application finished', code),
+          );
+          detach(application, (error) => {
+            log.error(`The application failed: ${describeError(error)}`, error);
+            process.exit(APPLICATION_FAILED_EXIT_CODE);
+          });
+        },
+        onDeposed: (reason) => {
+          log.error(`JobManager ${cluster.jobManagerId} is no longer the leader (${reason}); its jobs are suspended and it terminates.`);
+          detach(finish(`leadership lost: ${reason}`, DEPOSED_EXIT_CODE), () => process.exit(DEPOSED_EXIT_CODE));
+        },
+      })
+    : undefined;
   installShutdownHandlers(async (reason) => {
     await cluster.shutdown(reason);
+    await leadership?.close();
     log.info(`Terminating cluster entrypoint process ${ENTRYPOINT_NAMES[mode]} with exit code 0.`);
     return 0;
   });
   const started = await cluster.start();
+  if (leadership !== undefined) {
+    await leadership.start();
+    reportReadiness({
+      type: 'ready',
+      summary: `JobManager is up: REST API and web UI at ${started.restUrl}; ZooKeeper decides whether it leads or stands by`,
+      details: { restUrl: started.restUrl, rpcAddress: started.rpcAddress, pid: process.pid },
+    });
+    return;
+  }
   if (mode === 'session') {
     reportReadiness({
       type: 'ready',

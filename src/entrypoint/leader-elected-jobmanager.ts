@@ -1,0 +1,48 @@
+import type { Configuration } from '../config/configuration.js';
+import { detach } from '../core/detach.js';
+import { describeError } from '../core/errors.js';
+import { getLogger } from '../core/logging.js';
+import { zooKeeperClientSettings } from '../ha/zookeeper/zookeeper-settings.js';
+import type { ClusterEntrypoint } from '../jobmanager/cluster-entrypoint.js';
+import { JobManagerLeadership } from '../jobmanager/ha/jobmanager-leadership.js';
+import { ZooKeeperCheckpointPointers } from '../jobmanager/ha/zookeeper-checkpoint-pointers.js';
+
+const log = getLogger('entrypoint');
+
+/** What the process does around leadership. */
+export interface LeaderElectedCallbacks {
+  /** Leadership was granted: the application starts (application mode). */
+  onLeading(): void;
+  /** Leadership was lost: jobs are already suspended; the process ends. */
+  onDeposed(reason: string): void;
+}
+
+/**
+ * Puts a JobManager under ZooKeeper leader election: it starts as a standby, and on a grant it
+ * accepts TaskManagers with the new leader session id, publishes its addresses, and (through the
+ * callbacks) runs its application; its jobs' checkpoints are recorded in ZooKeeper. On a
+ * revocation its jobs are suspended at once, before anything else, so two leaders never run them.
+ * Call the result's start() once the cluster has started.
+ */
+export function electLeader(
+  cluster: ClusterEntrypoint,
+  configuration: Configuration,
+  callbacks: LeaderElectedCallbacks,
+): JobManagerLeadership {
+  const leadership: JobManagerLeadership = new JobManagerLeadership(zooKeeperClientSettings(configuration), cluster.jobManagerId, {
+    grantLeadership: (sessionId) => {
+      cluster.grantLeadership(sessionId);
+      detach(leadership.publish(sessionId, { rpc: cluster.rpcAddressForLeaders, rest: cluster.restAddress }), (error) =>
+        log.error(`Publishing the leader's addresses failed: ${describeError(error)}`, error),
+      );
+      callbacks.onLeading();
+    },
+    revokeLeadership: (reason) => {
+      cluster.revokeLeadership(reason);
+      callbacks.onDeposed(reason);
+    },
+  });
+  cluster.enableLeaderElection(() => ({ isLeader: leadership.sessionId !== undefined, leaderRestUrl: leadership.leaderRestUrl }));
+  cluster.dispatcher.checkpointPointers = (jobId) => new ZooKeeperCheckpointPointers(leadership.client, jobId);
+  return leadership;
+}
