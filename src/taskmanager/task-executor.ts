@@ -22,7 +22,7 @@ import type {
   TaskExecutorMemoryConfiguration,
 } from '../rpc/gateways/task-executor-registration.js';
 import type { RpcConnection } from '../rpc/rpc-connection.js';
-import { JobManagerConnector, type ConnectorSettings } from './job-manager-connector.js';
+import { JobManagerConnector, type ConnectorSettings, type LeaderSource } from './job-manager-connector.js';
 import { DataClient, socketOpener } from './network/data-client.js';
 import { DataServer } from './network/data-server.js';
 import { MAX_DATA_FRAME_BYTES } from './network/frame-socket.js';
@@ -62,6 +62,8 @@ export interface TaskExecutorSettings {
   readonly maxDataFrameBytes?: number;
   /** When set, each slot's tasks run on their own thread (taskmanager.slot-threads.enabled); else on this event loop. */
   readonly slotThreads?: SlotThreadOptions;
+  /** Under leader election: the leading JobManager, followed through ZooKeeper. */
+  readonly leader?: LeaderSource;
 }
 
 /** How slot threads are run: their cancellation watchdog, heap bound and log level. */
@@ -147,7 +149,13 @@ export class TaskExecutor implements TaskExecutorGateway {
             metrics: this.metrics,
           });
     this.connector = new JobManagerConnector(
-      { address: settings.network.jobManagerAddress, security, secret: settings.secret, runtimeDir: settings.runtime.dir },
+      {
+        address: settings.network.jobManagerAddress,
+        security,
+        secret: settings.secret,
+        runtimeDir: settings.runtime.dir,
+        ...(settings.leader === undefined ? {} : { leader: settings.leader }),
+      },
       settings.resourceId,
       settings.connector,
       {
