@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
+import { waitForProcessExit } from '../helpers/cluster-probes.js';
+import { TestDist, waitFor } from '../helpers/test-dist.js';
+import { ZooKeeperServer } from '../helpers/zookeeper-server.js';
+
+const RECORDS = 24_000;
+const KEYS = 200;
+const JOB_ID = 'b1b2c3d4e5f60718293a4b5c6d7e8f91';
+const GRANTED = /granted leadership with leader session id ([0-9a-f-]{36})/;
+
+/** One JobManager as its log tells it: its pid, REST URL and, once it leads, its leader session id. */
+interface JobManagerView {
+  readonly instance: number;
+  readonly pid: number;
+  readonly restUrl: string;
+  readonly leaderSession: string | undefined;
+}
+
+function viewOf(dist: TestDist, instance: number): JobManagerView | undefined {
+  const log = dist.log('standalonejob', instance);
+  const pid = /pid (\d+)\)/.exec(log)?.[1];
+  const restUrl = /Web frontend listening at (\S+)\./.exec(log)?.[1];
+  if (pid === undefined || restUrl === undefined) return undefined;
+  return { instance, pid: Number(pid), restUrl, leaderSession: GRANTED.exec(log)?.[1] };
+}
+
+/** Runs the keyed counter with two JobManagers on one ZooKeeper, takes the leader away with `depose`, and checks the output. */
+async function failover(zookeeper: ZooKeeperServer, depose: (leader: JobManagerView) => void): Promise<{ dist: TestDist; log: string }> {
+  const dist = TestDist.create({
+    config: {
+      'heartbeat.interval': '200 ms',
+      'heartbeat.timeout': '2 s',
+      'scheduler-mode': 'reactive',
+      'execution.checkpointing.interval': '300 ms',
+      'restart-strategy.type': 'fixed-delay',
+      'restart-strategy.fixed-delay.attempts': 100,
+      'restart-strategy.fixed-delay.delay': '100 ms',
+      'high-availability.type': 'zookeeper',
+      'high-availability.zookeeper.quorum': zookeeper.quorum,
+      'high-availability.zookeeper.client.session-timeout': '4 s',
+      'high-availability.zookeeper.client.retry-wait': '200 ms',
+    },
+  });
+  dist.writeConfig({
+    'high-availability.storageDir': `file://${join(dist.dir, 'ha')}`,
+    'high-availability.cluster-id': `/${dist.dir.split('/').at(-1) ?? 'cluster'}`,
+    'execution.checkpointing.dir': `file://${join(dist.dir, 'checkpoints')}`,
+  });
+  dist.addFixtureJob('keyed-counter');
+  const output = join(dist.dir, 'counts');
+  const args = ['--job-id', JOB_ID, '-j', 'org.tsflink.fixtures.KeyedCounter', '--records', String(RECORDS), '--keys', String(KEYS)];
+  const jobArgs = [...args, '--rate', '1000', '--output', output];
+  for (let i = 0; i < 2; i++) {
+    const started = await dist.run('standalone-job.sh', ['start', ...jobArgs]);
+    assert.equal(started.exitCode, 0, started.stderr);
+  }
+  for (let i = 0; i < 2; i++) assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
+  const [leader, standby] = await waitFor(
+    'one JobManager to lead',
+    () => {
+      const views = [viewOf(dist, 0), viewOf(dist, 1)];
+      if (views.some((view) => view === undefined)) return undefined;
+      const leading = views.filter((view) => view!.leaderSession !== undefined);
+      return leading.length === 1 ? [leading[0]!, views.find((view) => view !== leading[0])!] : undefined;
+    },
+    30_000,
+  );
+  await waitFor(
+    'a completed checkpoint on the leader',
+    () => (/Completed checkpoint [2-9]/.test(dist.log('standalonejob', leader.instance)) ? true : undefined),
+    30_000,
+  );
+  // The standby points clients to the leader, as Flink's REST does.
+  const redirect = await fetch(`${standby.restUrl}/jobs/overview`, { redirect: 'manual' });
+  assert.equal(redirect.status, 307);
+  assert.equal(redirect.headers.get('location'), `${leader.restUrl}/jobs/overview`);
+  assert.match(((await redirect.json()) as { errors: string[] }).errors[0] ?? '', /is not the leader; the leader is at /);
+  depose(leader);
+  assert.ok(await waitForProcessExit(leader.pid, 15_000), 'the deposed leader is gone');
+  const next = await waitFor('the standby to lead', () => viewOf(dist, standby.instance)?.leaderSession, 30_000);
+  assert.notEqual(next, leader.leaderSession);
+  assert.ok(await waitForProcessExit(standby.pid, 120_000), 'the new leader finishes the job and ends');
+  const log = dist.log('standalonejob', standby.instance);
+  const lines = committedLines(output);
+  const { missing, duplicated } = checkKeyedCounts(lines, KEYS, RECORDS / KEYS);
+  assert.deepEqual(duplicated.slice(0, 5), [], 'no line committed twice');
+  assert.deepEqual(missing.slice(0, 5), [], 'no line lost');
+  assert.equal(lines.length, RECORDS);
+  return { dist, log };
+}
+
+describe('ZooKeeper high availability with two JobManagers', () => {
+  let zookeeper: ZooKeeperServer;
+  const dists: TestDist[] = [];
+  before(async () => {
+    zookeeper = await ZooKeeperServer.start();
+  });
+  after(async () => {
+    for (const dist of dists) await dist.destroy();
+    await zookeeper?.stop();
+  });
+
+  it('kill -9 of the leader: the standby takes over, restores the latest checkpoint, TaskManagers follow, output is exactly-once', async () => {
+    const { dist, log } = await failover(zookeeper, (leader) => process.kill(leader.pid, 'SIGKILL'));
+    dists.push(dist);
+    assert.match(log, /Recovered \d+ completed checkpoint\(s\) of job b1b2c3d4e5f60718293a4b5c6d7e8f91/);
+    assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
+    assert.match(log, /Registering TaskManager/, 'the TaskManagers registered with the new leader');
+  });
+
+  it('graceful stop of the leader: the standby takes over without waiting for the session timeout', async () => {
+    const { dist, log } = await failover(zookeeper, (leader) => process.kill(leader.pid, 'SIGTERM'));
+    dists.push(dist);
+    assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
+  });
+});
