@@ -1,4 +1,4 @@
 /** The daemon names Flink's scripts use in pid and log file names. */
-export type DaemonName = 'standalonejob' | 'standalonesession' | 'taskexecutor';
+export type DaemonName = 'standalonejob' | 'standalonesession' | 'taskexecutor' | 'zookeeper';
 
 export const DAEMON_NAMES: readonly DaemonName[] = ['standalonejob', 'standalonesession', 'taskexecutor'];
