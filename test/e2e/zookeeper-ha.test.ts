@@ -27,8 +27,11 @@ function viewOf(dist: TestDist, instance: number): JobManagerView | undefined {
   return { instance, pid: Number(pid), restUrl, leaderSession: GRANTED.exec(log)?.[1] };
 }
 
-/** Runs the keyed counter with two JobManagers on one ZooKeeper, takes the leader away with `depose`, and checks the output. */
-async function failover(zookeeper: ZooKeeperServer, depose: (leader: JobManagerView) => void): Promise<{ dist: TestDist; log: string }> {
+/** How the leader is taken away: kill -9, a graceful stop, or a freeze (SIGSTOP) longer than the session timeout. */
+type Depose = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP';
+
+/** A dist whose JobManagers elect their leader on `zookeeper`, with short timeouts. */
+function haDist(zookeeper: ZooKeeperServer): TestDist {
   const dist = TestDist.create({
     config: {
       'heartbeat.interval': '200 ms',
@@ -49,6 +52,11 @@ async function failover(zookeeper: ZooKeeperServer, depose: (leader: JobManagerV
     'high-availability.cluster-id': `/${dist.dir.split('/').at(-1) ?? 'cluster'}`,
     'execution.checkpointing.dir': `file://${join(dist.dir, 'checkpoints')}`,
   });
+  return dist;
+}
+
+/** Runs the keyed counter with two JobManagers, takes the leader away, and checks the output; resolves with both logs. */
+async function failover(dist: TestDist, depose: Depose): Promise<{ log: string; oldLog: string }> {
   dist.addFixtureJob('keyed-counter');
   const output = join(dist.dir, 'counts');
   const args = ['--job-id', JOB_ID, '-j', 'org.tsflink.fixtures.KeyedCounter', '--records', String(RECORDS), '--keys', String(KEYS)];
@@ -78,18 +86,27 @@ async function failover(zookeeper: ZooKeeperServer, depose: (leader: JobManagerV
   assert.equal(redirect.status, 307);
   assert.equal(redirect.headers.get('location'), `${leader.restUrl}/jobs/overview`);
   assert.match(((await redirect.json()) as { errors: string[] }).errors[0] ?? '', /is not the leader; the leader is at /);
-  depose(leader);
-  assert.ok(await waitForProcessExit(leader.pid, 15_000), 'the deposed leader is gone');
+  process.kill(leader.pid, depose);
+  if (depose !== 'SIGSTOP') assert.ok(await waitForProcessExit(leader.pid, 15_000), 'the deposed leader is gone');
   const next = await waitFor('the standby to lead', () => viewOf(dist, standby.instance)?.leaderSession, 30_000);
   assert.notEqual(next, leader.leaderSession);
+  if (depose === 'SIGSTOP') {
+    // The old leader wakes up after its session expired, still believing it leads, until it hears otherwise.
+    await waitFor('the TaskManagers to follow the new leader', () =>
+      (dist.log('standalonejob', standby.instance).match(/Registering TaskManager/g) ?? []).length >= 2 ? true : undefined,
+    );
+    process.kill(leader.pid, 'SIGCONT');
+    assert.ok(await waitForProcessExit(leader.pid, 30_000), 'the deposed leader ends once it learns it no longer leads');
+  }
   assert.ok(await waitForProcessExit(standby.pid, 120_000), 'the new leader finishes the job and ends');
   const log = dist.log('standalonejob', standby.instance);
+  const oldLog = dist.log('standalonejob', leader.instance);
   const lines = committedLines(output);
   const { missing, duplicated } = checkKeyedCounts(lines, KEYS, RECORDS / KEYS);
   assert.deepEqual(duplicated.slice(0, 5), [], 'no line committed twice');
   assert.deepEqual(missing.slice(0, 5), [], 'no line lost');
   assert.equal(lines.length, RECORDS);
-  return { dist, log };
+  return { log, oldLog };
 }
 
 describe('ZooKeeper high availability with two JobManagers', () => {
@@ -104,16 +121,26 @@ describe('ZooKeeper high availability with two JobManagers', () => {
   });
 
   it('kill -9 of the leader: the standby takes over, restores the latest checkpoint, TaskManagers follow, output is exactly-once', async () => {
-    const { dist, log } = await failover(zookeeper, (leader) => process.kill(leader.pid, 'SIGKILL'));
+    const dist = haDist(zookeeper);
     dists.push(dist);
+    const { log } = await failover(dist, 'SIGKILL');
     assert.match(log, /Recovered \d+ completed checkpoint\(s\) of job b1b2c3d4e5f60718293a4b5c6d7e8f91/);
     assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
     assert.match(log, /Registering TaskManager/, 'the TaskManagers registered with the new leader');
   });
 
   it('graceful stop of the leader: the standby takes over without waiting for the session timeout', async () => {
-    const { dist, log } = await failover(zookeeper, (leader) => process.kill(leader.pid, 'SIGTERM'));
+    const dist = haDist(zookeeper);
     dists.push(dist);
+    const { log } = await failover(dist, 'SIGTERM');
     assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
+  });
+
+  it('a leader frozen longer than the session timeout is replaced; woken up, it steps down and duplicates nothing', async () => {
+    const dist = haDist(zookeeper);
+    dists.push(dist);
+    const { log, oldLog } = await failover(dist, 'SIGSTOP');
+    assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
+    assert.match(oldLog, /is no longer the leader \(.*\); its jobs are suspended and it terminates\./);
   });
 });
