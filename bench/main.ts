@@ -10,13 +10,17 @@ import * as rescale from './rescale.js';
 import * as rest from './rest.js';
 import * as vsFlink from './vs-flink.js';
 import * as network from './network.js';
+import * as failover from './failover.js';
 import { FlinkUnavailableError } from './vs-flink/flink-distribution.js';
 import { cleanUpOnInterrupt } from '../test/helpers/interrupt.js';
 
 /** The benchmarks a plain `npm run bench` runs, in order; add new modules here. */
 const BENCHMARKS: readonly Benchmark[] = [startup, throughput, cores, rescale, rest];
-/** Benchmarks that run only when named: vs-flink needs Java and Maven and takes half an hour; network needs root for its namespaces. */
-const ON_REQUEST: readonly Benchmark[] = [vsFlink, network];
+/**
+ * Benchmarks that run only when named: vs-flink needs Java and Maven and takes half an hour; network needs root for its
+ * namespaces; failover needs Debian's ZooKeeper.
+ */
+const ON_REQUEST: readonly Benchmark[] = [vsFlink, network, failover];
 
 /** bench/results in the source tree (this file runs from dist/bench). */
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
