@@ -28,7 +28,27 @@ function viewOf(dist: TestDist, instance: number): JobManagerView | undefined {
 }
 
 /** How the leader is taken away: kill -9, a graceful stop, or a freeze (SIGSTOP) longer than the session timeout. */
-type Depose = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP';
+type Depose = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGKILL during a checkpoint';
+
+/** The checkpoint the leader triggered and has not completed, from its log; undefined between checkpoints. */
+function inFlightCheckpoint(log: string): number | undefined {
+  const triggered = [...log.matchAll(/Triggering checkpoint (\d+) /g)].at(-1)?.[1];
+  return triggered !== undefined && !log.includes(`Completed checkpoint ${triggered} `) ? Number(triggered) : undefined;
+}
+
+/** Kills `pid` with SIGKILL while a checkpoint is in flight (polled closely: checkpoints take milliseconds); resolves with its id. */
+async function killDuringCheckpoint(dist: TestDist, instance: number, pid: number): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const id = inFlightCheckpoint(dist.log('standalonejob', instance));
+    if (id !== undefined) {
+      process.kill(pid, 'SIGKILL');
+      return id;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error('no checkpoint was in flight within 30 s');
+}
 
 /** A dist whose JobManagers elect their leader on `zookeeper`, with short timeouts. */
 function haDist(zookeeper: ZooKeeperServer): TestDist {
@@ -86,7 +106,15 @@ async function failover(dist: TestDist, depose: Depose): Promise<{ log: string; 
   assert.equal(redirect.status, 307);
   assert.equal(redirect.headers.get('location'), `${leader.restUrl}/jobs/overview`);
   assert.match(((await redirect.json()) as { errors: string[] }).errors[0] ?? '', /is not the leader; the leader is at /);
-  process.kill(leader.pid, depose);
+  if (depose === 'SIGKILL during a checkpoint') {
+    const id = await killDuringCheckpoint(dist, leader.instance, leader.pid);
+    assert.ok(await waitForProcessExit(leader.pid, 15_000));
+    assert.equal(
+      inFlightCheckpoint(dist.log('standalonejob', leader.instance)),
+      id,
+      `checkpoint ${id} never completed on the killed leader`,
+    );
+  } else process.kill(leader.pid, depose);
   if (depose !== 'SIGSTOP') assert.ok(await waitForProcessExit(leader.pid, 15_000), 'the deposed leader is gone');
   const next = await waitFor('the standby to lead', () => viewOf(dist, standby.instance)?.leaderSession, 30_000);
   assert.notEqual(next, leader.leaderSession);
@@ -133,6 +161,13 @@ describe('ZooKeeper high availability with two JobManagers', () => {
     const dist = haDist(zookeeper);
     dists.push(dist);
     const { log } = await failover(dist, 'SIGTERM');
+    assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
+  });
+
+  it('kill -9 of the leader during a checkpoint: the incomplete checkpoint is never restored, output is exactly-once', async () => {
+    const dist = haDist(zookeeper);
+    dists.push(dist);
+    const { log } = await failover(dist, 'SIGKILL during a checkpoint');
     assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
   });
 
