@@ -9,7 +9,10 @@ import { ClusterEntrypoint } from '../jobmanager/cluster-entrypoint.js';
 import { logClusterNetwork } from '../rpc/cluster-network.js';
 import { clusterSecret } from '../rpc/cluster-secret.js';
 import type { EntrypointArguments } from './entrypoint-arguments.js';
-import { APPLICATION_FAILED_EXIT_CODE, runApplication } from './application-mode.js';
+import { APPLICATION_FAILED_EXIT_CODE, jobIdFromClusterId, runApplication } from './application-mode.js';
+import type { Configuration } from '../config/configuration.js';
+import { HIGH_AVAILABILITY_CLUSTER_ID } from '../config/options/high-availability-options.js';
+import type { JobResultStore } from '../jobmanager/ha/job-result-store.js';
 import { electLeader } from './leader-elected-jobmanager.js';
 import { checkClusterKind } from './cluster-kind-check.js';
 import { loadProcessConfiguration } from './load-process-configuration.js';
@@ -25,8 +28,22 @@ const ENTRYPOINT_NAMES: Record<JobManagerMode, string> = {
   application: 'StandaloneApplicationClusterEntryPoint',
 };
 
-/** Exit code of a JobManager that lost leadership: it ends rather than keep running jobs a new leader also runs. */
-const DEPOSED_EXIT_CODE = 2;
+/**
+ * Runs the application once this JobManager leads, unless the job result store says its job ended
+ * already (a leader finished it and died before its process ended): then only its exit code is given.
+ */
+async function applicationUnlessEnded(
+  results: JobResultStore,
+  cluster: ClusterEntrypoint,
+  configuration: Configuration,
+  args: EntrypointArguments,
+): Promise<number> {
+  const jobId = args.jobId ?? jobIdFromClusterId(configuration.get(HIGH_AVAILABILITY_CLUSTER_ID));
+  const ended = await results.statusOf(jobId);
+  if (ended === undefined) return runApplication(cluster, configuration, args, cluster.restAddress);
+  log.info(`Job ${jobId} already reached ${ended} (recorded in the job result store); it is not run again.`);
+  return ended === 'FAILED' ? APPLICATION_FAILED_EXIT_CODE : 0;
+}
 
 /** Runs a JobManager process until it is told to stop; returns its exit code. */
 export async function runJobManager(mode: JobManagerMode, args: EntrypointArguments): Promise<void> {
@@ -47,20 +64,21 @@ export async function runJobManager(mode: JobManagerMode, args: EntrypointArgume
   };
   const leadership = isZooKeeperHighAvailability(configuration)
     ? electLeader(cluster, configuration, {
-        onLeading: () => {
+        onLeading: (results) => {
           if (mode !== 'application') return;
-          const application = runApplication(cluster, configuration, args, cluster.restAddress).then((code) =>
-            finish('the application finished', code),
-          );
+          const session = leadership?.sessionId;
+          const application = applicationUnlessEnded(results, cluster, configuration, args).then(async (code) => {
+            // A job suspended because this leadership ended waits for the next grant; any other end is the application's.
+            if (leadership?.sessionId !== session) return;
+            await finish('the application finished', code);
+          });
           detach(application, (error) => {
             log.error(`The application failed: ${describeError(error)}`, error);
             process.exit(APPLICATION_FAILED_EXIT_CODE);
           });
         },
-        onDeposed: (reason) => {
-          log.error(`JobManager ${cluster.jobManagerId} is no longer the leader (${reason}); its jobs are suspended and it terminates.`);
-          detach(finish(`leadership lost: ${reason}`, DEPOSED_EXIT_CODE), () => process.exit(DEPOSED_EXIT_CODE));
-        },
+        onDeposed: (reason) =>
+          log.warn(`JobManager ${cluster.jobManagerId} is no longer the leader (${reason}); its jobs are suspended and it stands by.`),
       })
     : undefined;
   installShutdownHandlers(async (reason) => {

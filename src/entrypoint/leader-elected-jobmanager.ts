@@ -6,13 +6,15 @@ import { zooKeeperClientSettings } from '../ha/zookeeper/zookeeper-settings.js';
 import type { ClusterEntrypoint } from '../jobmanager/cluster-entrypoint.js';
 import { JobManagerLeadership } from '../jobmanager/ha/jobmanager-leadership.js';
 import { ZooKeeperCheckpointPointers } from '../jobmanager/ha/zookeeper-checkpoint-pointers.js';
+import { JobResultStore } from '../jobmanager/ha/job-result-store.js';
+import { HIGH_AVAILABILITY_CLUSTER_ID, HIGH_AVAILABILITY_STORAGE_DIR } from '../config/options/high-availability-options.js';
 
 const log = getLogger('entrypoint');
 
 /** What the process does around leadership. */
 export interface LeaderElectedCallbacks {
-  /** Leadership was granted: the application starts (application mode). */
-  onLeading(): void;
+  /** Leadership was granted: the application starts (application mode), unless `results` says its job ended already. */
+  onLeading(results: JobResultStore): void;
   /** Leadership was lost: jobs are already suspended; the process ends. */
   onDeposed(reason: string): void;
 }
@@ -29,13 +31,17 @@ export function electLeader(
   configuration: Configuration,
   callbacks: LeaderElectedCallbacks,
 ): JobManagerLeadership {
+  const results = new JobResultStore(
+    configuration.get(HIGH_AVAILABILITY_STORAGE_DIR) ?? '',
+    configuration.get(HIGH_AVAILABILITY_CLUSTER_ID),
+  );
   const leadership: JobManagerLeadership = new JobManagerLeadership(zooKeeperClientSettings(configuration), cluster.jobManagerId, {
     grantLeadership: (sessionId) => {
       cluster.grantLeadership(sessionId);
       detach(leadership.publish(sessionId, { rpc: cluster.rpcAddressForLeaders, rest: cluster.restAddress }), (error) =>
         log.error(`Publishing the leader's addresses failed: ${describeError(error)}`, error),
       );
-      callbacks.onLeading();
+      callbacks.onLeading(results);
     },
     revokeLeadership: (reason) => {
       cluster.revokeLeadership(reason);
@@ -43,6 +49,6 @@ export function electLeader(
     },
   });
   cluster.enableLeaderElection(() => ({ isLeader: leadership.sessionId !== undefined, leaderRestUrl: leadership.leaderRestUrl }));
-  cluster.dispatcher.checkpointPointers = (jobId) => new ZooKeeperCheckpointPointers(leadership.client, jobId);
+  cluster.dispatcher.checkpointPointers = (jobId) => new ZooKeeperCheckpointPointers(leadership.client, jobId, results);
   return leadership;
 }

@@ -75,8 +75,14 @@ function haDist(zookeeper: ZooKeeperServer): TestDist {
   return dist;
 }
 
-/** Runs the keyed counter with two JobManagers, takes the leader away, and checks the output; resolves with both logs. */
-async function failover(dist: TestDist, depose: Depose): Promise<{ log: string; oldLog: string }> {
+/** The keyed counter running with two JobManagers and two TaskManagers, once its leader completed a checkpoint. */
+interface RunningCluster {
+  readonly leader: JobManagerView;
+  readonly standby: JobManagerView;
+  readonly output: string;
+}
+
+async function startHaJob(dist: TestDist): Promise<RunningCluster> {
   dist.addFixtureJob('keyed-counter');
   const output = join(dist.dir, 'counts');
   const args = ['--job-id', JOB_ID, '-j', 'org.tsflink.fixtures.KeyedCounter', '--records', String(RECORDS), '--keys', String(KEYS)];
@@ -101,6 +107,21 @@ async function failover(dist: TestDist, depose: Depose): Promise<{ log: string; 
     () => (/Completed checkpoint [2-9]/.test(dist.log('standalonejob', leader.instance)) ? true : undefined),
     30_000,
   );
+  return { leader, standby, output };
+}
+
+/** The committed output is every line of the fault-free run, each exactly once. */
+function checkExactlyOnce(output: string): void {
+  const lines = committedLines(output);
+  const { missing, duplicated } = checkKeyedCounts(lines, KEYS, RECORDS / KEYS);
+  assert.deepEqual(duplicated.slice(0, 5), [], 'no line committed twice');
+  assert.deepEqual(missing.slice(0, 5), [], 'no line lost');
+  assert.equal(lines.length, RECORDS);
+}
+
+/** Runs the keyed counter with two JobManagers, takes the leader away, and checks the output; resolves with both logs. */
+async function failover(dist: TestDist, depose: Depose): Promise<{ log: string; oldLog: string; old: JobManagerView }> {
+  const { leader, standby, output } = await startHaJob(dist);
   // The standby points clients to the leader, as Flink's REST does.
   const redirect = await fetch(`${standby.restUrl}/jobs/overview`, { redirect: 'manual' });
   assert.equal(redirect.status, 307);
@@ -124,17 +145,18 @@ async function failover(dist: TestDist, depose: Depose): Promise<{ log: string; 
       (dist.log('standalonejob', standby.instance).match(/Registering TaskManager/g) ?? []).length >= 2 ? true : undefined,
     );
     process.kill(leader.pid, 'SIGCONT');
-    assert.ok(await waitForProcessExit(leader.pid, 30_000), 'the deposed leader ends once it learns it no longer leads');
+    await waitFor(
+      'the woken leader to step down',
+      () =>
+        /is no longer the leader .*; its jobs are suspended and it stands by\./.test(dist.log('standalonejob', leader.instance))
+          ? true
+          : undefined,
+      30_000,
+    );
   }
   assert.ok(await waitForProcessExit(standby.pid, 120_000), 'the new leader finishes the job and ends');
-  const log = dist.log('standalonejob', standby.instance);
-  const oldLog = dist.log('standalonejob', leader.instance);
-  const lines = committedLines(output);
-  const { missing, duplicated } = checkKeyedCounts(lines, KEYS, RECORDS / KEYS);
-  assert.deepEqual(duplicated.slice(0, 5), [], 'no line committed twice');
-  assert.deepEqual(missing.slice(0, 5), [], 'no line lost');
-  assert.equal(lines.length, RECORDS);
-  return { log, oldLog };
+  checkExactlyOnce(output);
+  return { log: dist.log('standalonejob', standby.instance), oldLog: dist.log('standalonejob', leader.instance), old: leader };
 }
 
 describe('ZooKeeper high availability with two JobManagers', () => {
@@ -171,11 +193,45 @@ describe('ZooKeeper high availability with two JobManagers', () => {
     assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
   });
 
-  it('a leader frozen longer than the session timeout is replaced; woken up, it steps down and duplicates nothing', async () => {
+  it('a leader frozen longer than the session timeout is replaced; woken up, it suspends its job, stands by and duplicates nothing', async () => {
     const dist = haDist(zookeeper);
     dists.push(dist);
-    const { log, oldLog } = await failover(dist, 'SIGSTOP');
+    const { log, oldLog, old } = await failover(dist, 'SIGSTOP');
     assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
-    assert.match(oldLog, /is no longer the leader \(.*\); its jobs are suspended and it terminates\./);
+    assert.match(oldLog, /reached SUSPENDED/);
+    // Leading again once the new leader finished, it finds the job's end in the job result store and does not rerun it.
+    assert.ok(await waitForProcessExit(old.pid, 30_000), 'the old leader ends too');
+    assert.match(
+      dist.log('standalonejob', old.instance),
+      /already reached FINISHED \(recorded in the job result store\); it is not run again\./,
+    );
+  });
+
+  it('ZooKeeper down: leadership is revoked and the job suspended; ZooKeeper back: the job resumes from its latest checkpoint', async () => {
+    const dist = haDist(zookeeper);
+    dists.push(dist);
+    const { leader, output } = await startHaJob(dist);
+    await zookeeper.kill();
+    try {
+      await waitFor(
+        'the job to be suspended',
+        () => (/reached SUSPENDED/.test(dist.log('standalonejob', leader.instance)) ? true : undefined),
+        15_000,
+      );
+      assert.match(dist.log('standalonejob', leader.instance), /is no longer the leader .*; its jobs are suspended and it stands by\./);
+    } finally {
+      await zookeeper.restart();
+    }
+    const grants = (): number =>
+      [0, 1].reduce((sum, i) => sum + (dist.log('standalonejob', i).match(/granted leadership/g) ?? []).length, 0);
+    await waitFor('a JobManager to lead again', () => (grants() >= 2 ? true : undefined), 60_000);
+    await waitFor(
+      'the job to finish',
+      () => ([0, 1].some((i) => /Application completed SUCCESSFULLY/.test(dist.log('standalonejob', i))) ? true : undefined),
+      120_000,
+    );
+    const logs = dist.log('standalonejob', 0) + dist.log('standalonejob', 1);
+    assert.ok((logs.match(/Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/g) ?? []).length >= 1);
+    checkExactlyOnce(output);
   });
 });

@@ -26,8 +26,8 @@ export interface CompletedCheckpointStoreOptions {
 /** Where a high-availability setup records which checkpoints a restarted JobManager may recover. */
 export interface CheckpointPointers {
   record(retained: readonly CompletedCheckpoint[]): Promise<void>;
-  /** The job ended for good: its record goes. */
-  clear(): Promise<void>;
+  /** The job ended for good (`status`): its record goes. */
+  clear(status: Exclude<TerminalJobStatus, 'SUSPENDED'>): Promise<void>;
 }
 
 /** Pointers a new JobManager can read back: the file-based store or ZooKeeper. */
@@ -117,7 +117,7 @@ export class CompletedCheckpointStore {
   async shutdown(status: TerminalJobStatus): Promise<void> {
     if (status !== 'SUSPENDED')
       await this.pointers
-        ?.clear()
+        ?.clear(status)
         .catch((error: unknown) => log.warn(`Could not remove the HA checkpoint record: ${describeError(error)}`));
     if (!this.discardsOnShutdown(status)) {
       for (const checkpoint of this.checkpoints) log.info(`Checkpoint ${checkpoint.id} at ${displayPath(checkpoint)} is retained.`);

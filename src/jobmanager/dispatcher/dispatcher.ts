@@ -66,7 +66,10 @@ export class Dispatcher implements DispatcherGateway {
 
   /** Starts a JobMaster for the job; its scheduler begins at once. */
   async submitJob(submission: JobSubmission): Promise<JobMaster> {
-    if (this.jobs.has(submission.jobId)) throw new Error(`Job ${submission.jobId} has already been submitted.`);
+    // A job suspended when this JobManager lost leadership is submitted again when it leads again.
+    const previous = this.jobs.get(submission.jobId);
+    if (previous !== undefined && previous.status.status !== 'SUSPENDED')
+      throw new Error(`Job ${submission.jobId} has already been submitted.`);
     log.info(`Received JobGraph submission '${submission.graph.jobName}' (${submission.jobId}).`);
     const jobMaster = await JobMaster.create(submission, {
       configuration: this.configuration,

@@ -5,6 +5,7 @@ import type { ZooKeeperClient } from '../../ha/zookeeper/zookeeper-client.js';
 import { readCompletedCheckpoint } from '../checkpoint/checkpoint-directory-loader.js';
 import type { CompletedCheckpoint } from '../checkpoint/completed-checkpoint.js';
 import type { RecoverableCheckpointPointers } from '../checkpoint/completed-checkpoint-store.js';
+import type { GloballyTerminalStatus, JobResultStore } from './job-result-store.js';
 
 const log = getLogger('checkpoint.ha');
 
@@ -28,6 +29,8 @@ export class ZooKeeperCheckpointPointers implements RecoverableCheckpointPointer
   constructor(
     private readonly client: ZooKeeperClient,
     private readonly jobId: JobId,
+    /** Where the job's end is recorded first, so no later leader runs it again. */
+    private readonly results: JobResultStore,
   ) {
     this.base = `/jobs/${jobId}`;
   }
@@ -73,9 +76,10 @@ export class ZooKeeperCheckpointPointers implements RecoverableCheckpointPointer
     return Number.isSafeInteger(value) && value > 0 ? value : 1;
   }
 
-  clear(): Promise<void> {
+  clear(status: GloballyTerminalStatus): Promise<void> {
     return this.serially(async () => {
       this.cleared = true;
+      await this.results.record(this.jobId, status);
       await this.client.removeRecursive(this.base);
     });
   }
