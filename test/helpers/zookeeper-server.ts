@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderZooCfg, zooKeeperServerCommand } from '../../src/ha/zookeeper/system-zookeeper.js';
+import { renderZooCfg, zooKeeperServerCommand, type ZooKeeperPeer } from '../../src/ha/zookeeper/system-zookeeper.js';
 import { freePort } from './prometheus-server.js';
 import { waitFor } from './test-dist.js';
 
@@ -40,19 +40,26 @@ export class ZooKeeperServer {
   }
 
   static async start(): Promise<ZooKeeperServer> {
-    const dir = mkdtempSync(join(tmpdir(), 'tsf-zookeeper-'));
-    const server = new ZooKeeperServer(await freePort(), dir);
-    mkdirSync(join(dir, 'data'));
-    writeFileSync(
-      join(dir, 'zoo.cfg'),
-      renderZooCfg({ dataDir: join(dir, 'data'), clientPort: server.port, clientPortAddress: '127.0.0.1' }),
-    );
+    const server = await ZooKeeperServer.prepare();
     try {
       await server.restart();
     } catch (error) {
       await server.stop();
       throw error;
     }
+    return server;
+  }
+
+  /** Writes a server's zoo.cfg (and myid, as an ensemble member) without starting it. */
+  static async prepare(member?: { readonly id: number; readonly peers: readonly ZooKeeperPeer[] }): Promise<ZooKeeperServer> {
+    const dir = mkdtempSync(join(tmpdir(), 'tsf-zookeeper-'));
+    const server = new ZooKeeperServer(await freePort(), dir);
+    mkdirSync(join(dir, 'data'));
+    if (member !== undefined) writeFileSync(join(dir, 'data', 'myid'), `${member.id}\n`);
+    writeFileSync(
+      join(dir, 'zoo.cfg'),
+      renderZooCfg({ dataDir: join(dir, 'data'), clientPort: server.port, clientPortAddress: '127.0.0.1', peers: member?.peers }),
+    );
     return server;
   }
 
@@ -102,5 +109,35 @@ export class ZooKeeperServer {
   private keep(chunk: Buffer): void {
     this.output.push(chunk.toString());
     if (this.output.length > 200) this.output.splice(0, 100);
+  }
+}
+
+/** A real ZooKeeper ensemble of `size` servers on this host, each with its own ports and data dir. */
+export class ZooKeeperEnsemble {
+  private constructor(readonly servers: readonly ZooKeeperServer[]) {}
+
+  /** Every server's host:port, as high-availability.zookeeper.quorum takes them. */
+  get quorum(): string {
+    return this.servers.map((server) => server.quorum).join(',');
+  }
+
+  static async start(size = 3): Promise<ZooKeeperEnsemble> {
+    const peers: ZooKeeperPeer[] = [];
+    for (let id = 1; id <= size; id++) peers.push({ id, host: '127.0.0.1', quorumPort: await freePort(), electionPort: await freePort() });
+    const servers: ZooKeeperServer[] = [];
+    for (const peer of peers) servers.push(await ZooKeeperServer.prepare({ id: peer.id, peers }));
+    const ensemble = new ZooKeeperEnsemble(servers);
+    try {
+      // A member serves only once a quorum has formed, so all start before any is waited for.
+      await Promise.all(servers.map((server) => server.restart()));
+    } catch (error) {
+      await ensemble.stop();
+      throw error;
+    }
+    return ensemble;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.servers.map((server) => server.stop()));
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '../../src/ha/zookeeper/leader-information.js';
 import { ZooKeeperClient, type ConnectionState } from '../../src/ha/zookeeper/zookeeper-client.js';
 import { waitFor } from '../helpers/test-dist.js';
-import { ZooKeeperServer } from '../helpers/zookeeper-server.js';
+import { ZooKeeperEnsemble, ZooKeeperServer } from '../helpers/zookeeper-server.js';
 
 /** One participant: its own client (its own session), latch and what it was told. */
 class Participant {
@@ -18,8 +18,9 @@ class Participant {
   readonly states: ConnectionState[] = [];
   leads = false;
 
-  constructor(quorum: string, name: string, sessionTimeoutMs = 4000) {
+  constructor(quorum: string, name: string, sessionTimeoutMs = 4000, tolerateSuspendedConnections = false) {
     this.client = new ZooKeeperClient({
+      tolerateSuspendedConnections,
       quorum,
       namespace: '/flink/test-cluster',
       sessionTimeoutMs,
@@ -126,5 +127,65 @@ describe('leader election on a real ZooKeeper', () => {
     await waitFor('leadership in a new session', () => (p.leads ? true : undefined), 20_000);
     assert.notEqual(p.client.sessionId, sessionBefore);
     await p.close();
+  });
+});
+
+describe('leader election on a three-server ZooKeeper ensemble', () => {
+  let ensemble: ZooKeeperEnsemble;
+  const participants: Participant[] = [];
+  before(async () => {
+    ensemble = await ZooKeeperEnsemble.start(3);
+  });
+  after(async () => {
+    for (const p of participants) await p.close().catch(() => undefined);
+    await ensemble?.stop();
+  });
+
+  it('with tolerate-suspended-connections, the leader keeps leading while any one server is down', async () => {
+    const leader = new Participant(ensemble.quorum, 'leader', 6000, true);
+    const standby = new Participant(ensemble.quorum, 'standby', 6000, true);
+    participants.push(leader, standby);
+    await leader.start();
+    await waitFor('the first participant to lead', () => (leader.leads ? true : undefined));
+    await standby.start();
+    let lostLeadership = false;
+    const watch = setInterval(() => (lostLeadership ||= !leader.leads || standby.leads), 5);
+    try {
+      // One server after the other, so whichever the leader's client uses is killed once.
+      for (const server of ensemble.servers) {
+        await server.kill();
+        await waitFor('the leader to answer through the rest of the ensemble', async () =>
+          (await leader.client.exists('/')) ? true : undefined,
+        );
+        await server.restart();
+      }
+    } finally {
+      clearInterval(watch);
+    }
+    assert.equal(lostLeadership, false, 'leadership never moved');
+    assert.ok(!leader.states.includes('lost'), 'the session survived');
+    await leader.close();
+    await standby.close();
+  });
+
+  it("by Flink's default, a leader whose server dies gives up leadership at once, even though its session lives on", async () => {
+    const leader = new Participant(ensemble.quorum, 'strict', 6000, false);
+    participants.push(leader);
+    await leader.start();
+    await waitFor('the participant to lead', () => (leader.leads ? true : undefined));
+    let gaveUp = false;
+    const watch = setInterval(() => (gaveUp ||= !leader.leads), 5);
+    try {
+      for (const server of ensemble.servers) {
+        await server.kill();
+        await waitFor('an answer through the rest of the ensemble', async () => ((await leader.client.exists('/')) ? true : undefined));
+        await server.restart();
+      }
+    } finally {
+      clearInterval(watch);
+    }
+    assert.equal(gaveUp, true, 'the suspension revoked leadership');
+    assert.ok(!leader.states.includes('lost'), 'the session itself survived');
+    await waitFor('leadership again', () => (leader.leads ? true : undefined));
   });
 });

@@ -1,6 +1,6 @@
 import type { OptionGroup } from '../config-option.js';
 import { atLeast, nonEmpty, positiveDuration } from '../option-checks.js';
-import { durationOption, enumOption, intOption, stringOption } from '../option-builders.js';
+import { booleanOption, durationOption, enumOption, intOption, stringOption } from '../option-builders.js';
 
 export const HIGH_AVAILABILITY_TYPE = enumOption('high-availability.type', ['NONE', 'zookeeper', 'kubernetes', 'filesystem'], {
   description:
@@ -71,6 +71,12 @@ export const ZOOKEEPER_MAX_RETRY_ATTEMPTS = intOption('high-availability.zookeep
   check: atLeast(0),
 });
 
+export const ZOOKEEPER_TOLERATE_SUSPENDED_CONNECTIONS = booleanOption('high-availability.zookeeper.client.tolerate-suspended-connections', {
+  description:
+    'Keep leadership while the ZooKeeper connection is only suspended (for example while the client moves to another server of the ensemble), and give it up only when the session is lost. Safer against flapping, but a leader may then overlap with the next one for a moment; fencing keeps TaskManagers from serving both.',
+  default: false,
+});
+
 /** JobManager failover. */
 export const HIGH_AVAILABILITY_OPTIONS: OptionGroup = {
   title: 'High availability',
@@ -84,5 +90,6 @@ export const HIGH_AVAILABILITY_OPTIONS: OptionGroup = {
     ZOOKEEPER_CONNECTION_TIMEOUT,
     ZOOKEEPER_RETRY_WAIT,
     ZOOKEEPER_MAX_RETRY_ATTEMPTS,
+    ZOOKEEPER_TOLERATE_SUSPENDED_CONNECTIONS,
   ],
 };

@@ -74,8 +74,9 @@ export class LeaderRetriever {
   private current: LeaderInformation | undefined;
   private stopped = false;
   private readonly onState = (state: ConnectionState): void => {
-    if (state === 'suspended' || state === 'lost') this.tell(undefined);
-    else this.refresh();
+    const clears = state === 'lost' || (state === 'suspended' && this.client.settings.tolerateSuspendedConnections !== true);
+    if (clears) this.tell(undefined);
+    else if (state !== 'suspended') this.refresh();
   };
 
   constructor(

@@ -21,9 +21,10 @@ function sequenceOf(name: string): string {
  * Curator's LeaderLatch recipe: every participant creates an ephemeral sequential node under the
  * latch path, and the one with the lowest sequence number leads. Each other participant watches only
  * the node just before its own, so a leader's death wakes one successor, not the whole herd.
- * Leadership is given up as soon as the connection is suspended (Flink's default, without
- * tolerate-suspended-connections); on reconnection the participant queues again with a new node,
- * as Curator does, because its old node may have outlived a leadership it already gave up.
+ * Leadership is given up as soon as the connection is suspended (Flink's default); on reconnection
+ * the participant queues again with a new node, as Curator does, because its old node may have
+ * outlived a leadership it already gave up. With tolerate-suspended-connections only a lost
+ * session ends leadership.
  */
 export class LeaderLatch {
   private ownNode: string | undefined;
@@ -64,6 +65,10 @@ export class LeaderLatch {
 
   private stateChanged(state: ConnectionState): void {
     if (this.closed) return;
+    const tolerate = this.client.settings.tolerateSuspendedConnections === true;
+    // Tolerated, a suspension changes nothing, and the same session coming back keeps its place in the queue.
+    if (tolerate && state === 'suspended') return;
+    if (tolerate && state === 'reconnected' && this.ownNode !== undefined) return;
     if (state === 'connected' || state === 'reconnected') this.reset();
     else {
       if (state === 'lost') this.ownNode = undefined;

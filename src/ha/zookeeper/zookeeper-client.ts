@@ -15,6 +15,8 @@ export interface ZooKeeperClientSettings {
   readonly connectionTimeoutMs: number;
   readonly retryWaitMs: number;
   readonly maxRetryAttempts: number;
+  /** Leadership and known leaders survive a suspended connection; only a lost session ends them. */
+  readonly tolerateSuspendedConnections?: boolean;
 }
 
 /**
@@ -63,6 +65,8 @@ export class ZooKeeperClient extends EventEmitter<{ state: [ConnectionState] }> 
   private everConnected = false;
   private suspendedAt: number | undefined;
   private lastAnswerAt = 0;
+  /** When the current client was made: one that never gets a session is replaced. */
+  private clientSince = 0;
   private probeTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -241,6 +245,7 @@ export class ZooKeeperClient extends EventEmitter<{ state: [ConnectionState] }> 
       retries: 0,
     });
     this.client = client;
+    this.clientSince = Date.now();
     client.on('connected', () => this.client === client && this.onConnected());
     client.on('disconnected', () => {
       if (this.client !== client) return;
@@ -294,6 +299,16 @@ export class ZooKeeperClient extends EventEmitter<{ state: [ConnectionState] }> 
     const timeout = this.settings.sessionTimeoutMs;
     if (this.suspendedAt !== undefined && now - this.suspendedAt >= timeout) {
       this.lose(`no answer for the session timeout of ${timeout} ms`);
+      return;
+    }
+    if (!this.connected && this.suspendedAt === undefined && now - this.clientSince >= timeout) {
+      // node-zookeeper-client waits forever for the answer to its connect request when a server
+      // (one starting up, say) takes the socket and never answers: try again with a fresh client.
+      log.info(`No ZooKeeper session after ${now - this.clientSince} ms; connecting afresh.`);
+      const stale = this.client;
+      this.client = undefined;
+      stale?.close();
+      this.newClient();
       return;
     }
     if (!this.connected) return;

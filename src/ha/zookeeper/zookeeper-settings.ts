@@ -8,6 +8,7 @@ import {
   ZOOKEEPER_MAX_RETRY_ATTEMPTS,
   ZOOKEEPER_RETRY_WAIT,
   ZOOKEEPER_SESSION_TIMEOUT,
+  ZOOKEEPER_TOLERATE_SUSPENDED_CONNECTIONS,
 } from '../../config/options/high-availability-options.js';
 import type { ZooKeeperClientSettings } from './zookeeper-client.js';
 
@@ -28,5 +29,6 @@ export function zooKeeperClientSettings(configuration: Configuration): ZooKeeper
     connectionTimeoutMs: configuration.get(ZOOKEEPER_CONNECTION_TIMEOUT),
     retryWaitMs: configuration.get(ZOOKEEPER_RETRY_WAIT),
     maxRetryAttempts: configuration.get(ZOOKEEPER_MAX_RETRY_ATTEMPTS),
+    tolerateSuspendedConnections: configuration.get(ZOOKEEPER_TOLERATE_SUSPENDED_CONNECTIONS),
   };
 }
