@@ -11,11 +11,12 @@ import * as rest from './rest.js';
 import * as vsFlink from './vs-flink.js';
 import * as network from './network.js';
 import * as failover from './failover.js';
+import * as stateSnapshot from './state-snapshot.js';
 import { FlinkUnavailableError } from './vs-flink/flink-distribution.js';
 import { cleanUpOnInterrupt } from '../test/helpers/interrupt.js';
 
 /** The benchmarks a plain `npm run bench` runs, in order; add new modules here. */
-const BENCHMARKS: readonly Benchmark[] = [startup, throughput, cores, rescale, rest];
+const BENCHMARKS: readonly Benchmark[] = [startup, throughput, cores, rescale, stateSnapshot, rest];
 /**
  * Benchmarks that run only when named: vs-flink needs Java and Maven and takes half an hour; network needs root for its
  * namespaces; failover needs Debian's ZooKeeper.

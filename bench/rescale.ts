@@ -1,10 +1,10 @@
-import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logLineTime } from '../test/helpers/cluster-probes.js';
-import { FLINK_HOME, restUrlFrom, TestDist } from '../test/helpers/test-dist.js';
+import { TestDist } from '../test/helpers/test-dist.js';
 import { currentEnvironment, median, metric, quickMode, type BenchResult, type MetricResult } from './benchmark.js';
 import { fillUntilCheckpointBytes, latestCheckpointBytes, onlyJobId } from './checkpoint-size.js';
+import { gracefulRescaleRows } from './graceful-rescale.js';
+import { startStateJob } from './state-job-cluster.js';
 import { onCleanup } from './process-cleanup.js';
 import { canDropPageCache, dropPageCache, perSubtaskRates, restores, restoresSince } from './restore-log.js';
 
@@ -89,21 +89,7 @@ async function measure(state: (typeof STATES)[number]): Promise<Sample> {
   });
   const done = onCleanup(() => dist.destroy());
   try {
-    copyFileSync(join(FLINK_HOME, 'dist', 'bench', 'jobs', 'state-job.js'), join(dist.libDir, 'state-job.mjs'));
-    const started = await dist.run('standalone-job.sh', [
-      'start',
-      `-Dexecution.checkpointing.dir=file://${join(dist.dir, 'chk')}`,
-      '-j',
-      'org.tsflink.bench.KeyedState',
-      '--keys',
-      String(state.keys),
-      '--payload',
-      String(state.payload),
-      '--rate',
-      String(RATE),
-    ]);
-    if (started.exitCode !== 0) throw new Error(started.stderr);
-    const url = restUrlFrom(started.stdout);
+    const url = await startStateJob(dist, ['--keys', String(state.keys), '--payload', String(state.payload), '--rate', String(RATE)]);
     await dist.run('taskmanager.sh', ['start']);
     let mark = (await runningAt(dist, 0, 1)).line;
     const jobId = await onlyJobId(url);
@@ -219,6 +205,7 @@ export async function run(): Promise<BenchResult> {
       );
     }
   }
+  metrics.push(...(await gracefulRescaleRows(quick ? 1 : 3, RATE / 10)));
   return {
     name,
     ranAt: new Date().toISOString(),
@@ -226,12 +213,14 @@ export async function run(): Promise<BenchResult> {
     metrics,
     notes: [
       'Reactive Mode, checkpoints on disk, restart-strategy fixed-delay 0 ms; times from the command to the JobManager logging that every subtask runs (restored) at the new parallelism.',
+      'A scale-up and a taskmanager.sh stop are planned rescales: their times include the checkpoint taken for them (so they replay nothing); kill -9 restores the latest checkpoint and replays what came after it.',
       `The job's generator is asked for ${RATE.toLocaleString('en')} records/s; each state is filled until a completed checkpoint (REST state_size) holds the labelled size, and "measured with it" gives the latest completed checkpoint's size just before the rescales of that row.`,
       "Restore rate: each subtask's restored bytes over its own restore time, median over every subtask of every rescale. The checkpoint had just been written, so its files were in the page cache" +
         (cold
           ? '; the "page cache dropped" row comes from one more scale-up after sync and echo 3 > /proc/sys/vm/drop_caches.'
           : ' (not root: the page cache could not be dropped for a cold figure).'),
       'Flink needs seconds for a scale-up or a stop and 10–50 s to notice a killed TaskManager (heartbeat timeout).',
+      `Planned-rescale rows: ${(RATE / 10).toLocaleString('en')} records/s, checkpoints every 1 s, Flink's default restart strategy; 1 → 2 TaskManagers, then taskmanager.sh stop; figures from GET /jobs/:jobid/parallelism-history (recordsReplayed, downtimeMs: the gap in the output). The baseline turns fresh checkpoints and the graceful stop off (rescale-trigger.fresh-checkpoint.enabled: false, taskmanager.graceful-stop.timeout: 0 ms): a stop then fails the tasks and waits out the 1 s back-off, as in Flink, which publishes no figure for it.`,
       ...(quick ? ['TSFLINK_BENCH_QUICK=1: one round per state; not figures to publish.'] : []),
     ],
   };

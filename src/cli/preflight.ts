@@ -1,5 +1,8 @@
 import { loadConfiguration, resolveConfDir, unknownKeys, unknownKeyWarning, type Configuration } from '../config/index.js';
 import { ENV_LOG_DIR, ENV_LOG_MAX, ENV_PID_DIR } from '../config/options/env-options.js';
+import { gracefulStopWindowMs, TASK_MANAGER_GRACEFUL_STOP_TIMEOUT } from '../config/options/taskmanager-options.js';
+import { STOP_GRACE_MS } from '../daemon/daemon-control.js';
+import type { DaemonName } from '../daemon/daemon-name.js';
 import { resolveDaemonPaths, type DaemonPaths } from '../daemon/daemon-paths.js';
 import { checkClusterKind } from '../entrypoint/cluster-kind-check.js';
 import { parseEntrypointArguments, type EntrypointArguments, type EntrypointKind } from '../entrypoint/entrypoint-arguments.js';
@@ -41,8 +44,13 @@ export function daemonPathsFor(configuration: Configuration): DaemonPaths {
 }
 
 /** Configuration for commands that only need pid and log paths (stop, stop-all): defaults when the file is unusable. */
-export async function loadPathsOnly(): Promise<DaemonPaths> {
+/**
+ * What `stop` needs: the daemon paths, and how long to wait after SIGTERM. A TaskManager may first
+ * wait for its jobs to move off it (taskmanager.graceful-stop.timeout), so its grace period grows by that.
+ */
+export async function loadStopSettings(daemon: DaemonName): Promise<{ readonly paths: DaemonPaths; readonly graceMs: number }> {
   const confDir = resolveConfDir(process.env, FLINK_HOME);
   const { configuration } = await loadConfiguration({ confDir });
-  return daemonPathsFor(configuration);
+  const leaveMs = daemon === 'taskexecutor' ? gracefulStopWindowMs(configuration.get(TASK_MANAGER_GRACEFUL_STOP_TIMEOUT)) : 0;
+  return { paths: daemonPathsFor(configuration), graceMs: STOP_GRACE_MS + leaveMs };
 }

@@ -90,8 +90,13 @@ async function forgetFailedStart(pidFile: PidFile, pid: number): Promise<void> {
   await pidFile.remove(pid);
 }
 
+/** Flink's line when the grace period ran out. */
+function notStopped(daemon: DaemonName, graceMs: number): string {
+  return `Daemon ${daemon} didn't stop within ${Math.round(graceMs / 1000)} seconds. Killing it.`;
+}
+
 /** `<daemon>.sh stop`: stops the newest instance only (LIFO), exactly as flink-daemon.sh. */
-export async function stopDaemon(daemon: DaemonName, paths: DaemonPaths, report: Reporter): Promise<void> {
+export async function stopDaemon(daemon: DaemonName, paths: DaemonPaths, report: Reporter, graceMs = STOP_GRACE_MS): Promise<void> {
   const popped = await new PidFile(pidFilePath(paths, daemon)).popNewest();
   if (popped === 'missing' || popped === 'empty') {
     report(`No ${daemon} daemon to stop on host ${paths.host}.`);
@@ -102,18 +107,18 @@ export async function stopDaemon(daemon: DaemonName, paths: DaemonPaths, report:
     return;
   }
   report(`Stopping ${daemon} daemon (pid: ${popped}) on host ${paths.host}.`);
-  await terminateProcess(popped, STOP_GRACE_MS, () => report(`Daemon ${daemon} didn't stop within 10 seconds. Killing it.`));
+  await terminateProcess(popped, graceMs, () => report(notStopped(daemon, graceMs)));
 }
 
 /** `<daemon>.sh stop-all`: every listed instance, oldest first. */
-export async function stopAllDaemons(daemon: DaemonName, paths: DaemonPaths, report: Reporter): Promise<void> {
+export async function stopAllDaemons(daemon: DaemonName, paths: DaemonPaths, report: Reporter, graceMs = STOP_GRACE_MS): Promise<void> {
   for (const pid of await new PidFile(pidFilePath(paths, daemon)).takeAll()) {
     if (!isProcessAlive(pid)) {
       report(`Skipping ${daemon} daemon (pid: ${pid}), because it is not running anymore on ${paths.host}.`);
       continue;
     }
     report(`Stopping ${daemon} daemon (pid: ${pid}) on host ${paths.host}.`);
-    await terminateProcess(pid, STOP_GRACE_MS, () => report(`Daemon ${daemon} didn't stop within 10 seconds. Killing it.`));
+    await terminateProcess(pid, graceMs, () => report(notStopped(daemon, graceMs)));
   }
 }
 

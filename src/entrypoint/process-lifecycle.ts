@@ -5,7 +5,7 @@ import { configureLogging, FdLogSink, getLogger, parseLogLevel, type LogLevel, t
 const log = getLogger('entrypoint');
 
 /** Flink halts the JVM 5 s after SIGTERM if shutdown hangs; we do the same. */
-const SHUTDOWN_SAFEGUARD_MS = 5000;
+export const SHUTDOWN_SAFEGUARD_MS = 5000;
 
 class TeeSink implements LogSink {
   constructor(private readonly sinks: readonly LogSink[]) {}
@@ -32,16 +32,16 @@ export function setupLogging(configuredLevel: string): void {
  * Runs `shutdown` once on SIGTERM/SIGINT and exits with its code; a shutdown that hangs is cut
  * short. Uncaught errors are logged with their stack before the process ends with code 2.
  */
-export function installShutdownHandlers(shutdown: (reason: string) => Promise<number>): void {
+export function installShutdownHandlers(shutdown: (reason: string) => Promise<number>, safeguardMs = SHUTDOWN_SAFEGUARD_MS): void {
   let shuttingDown = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (shuttingDown) return;
     shuttingDown = true;
     log.info(`RECEIVED SIGNAL ${signal}: shutting down as requested.`);
     setTimeout(() => {
-      log.error(`Shutdown did not finish within ${SHUTDOWN_SAFEGUARD_MS} ms; halting.`);
+      log.error(`Shutdown did not finish within ${safeguardMs} ms; halting.`);
       process.exit(239);
-    }, SHUTDOWN_SAFEGUARD_MS).unref();
+    }, safeguardMs).unref();
     shutdown(`received ${signal}`).then(
       (code) => process.exit(code),
       (error: unknown) => {

@@ -4,7 +4,10 @@ import { getLogger } from '../core/logging.js';
 import { logLoadedConfiguration } from '../config/index.js';
 import { CLUSTER_REGISTRATION_INITIAL_TIMEOUT, CLUSTER_REGISTRATION_MAX_TIMEOUT } from '../config/options/cluster-options.js';
 import { ENV_LOG_LEVEL } from '../config/options/env-options.js';
+import { LOCAL_RECOVERY, LOCAL_STATE_ROOT_DIRS } from '../config/options/state-options.js';
 import {
+  gracefulStopWindowMs,
+  TASK_MANAGER_GRACEFUL_STOP_TIMEOUT,
   TASK_MANAGER_HOST,
   TASK_MANAGER_MEMORY_PROCESS_SIZE,
   TASK_MANAGER_MEMORY_TASK_HEAP_SIZE,
@@ -25,9 +28,19 @@ import { startMetricReporters } from '../metrics/metric-reporters.js';
 import type { EntrypointArguments } from './entrypoint-arguments.js';
 import { loadProcessConfiguration } from './load-process-configuration.js';
 import { slotThreadOptions } from './slot-thread-options.js';
-import { installShutdownHandlers, setupLogging } from './process-lifecycle.js';
+import { installShutdownHandlers, setupLogging, SHUTDOWN_SAFEGUARD_MS } from './process-lifecycle.js';
 
 const log = getLogger('entrypoint');
+
+/** The first of taskmanager.state.local.root-dirs (Flink takes one per slot; one is enough here), '' when unset. */
+function localStateRoot(rootDirs: string | undefined): string {
+  return (
+    (rootDirs ?? '')
+      .split(/[,:]/)
+      .map((dir) => dir.trim())
+      .find((dir) => dir !== '') ?? ''
+  );
+}
 
 /** Runs a TaskManager process (TaskManagerRunner) until it is stopped or loses its JobManager for good. */
 export async function runTaskManager(args: EntrypointArguments): Promise<void> {
@@ -38,6 +51,7 @@ export async function runTaskManager(args: EntrypointArguments): Promise<void> {
   logLoadedConfiguration(loaded, log);
   logClusterNetwork(loaded.network, log);
   const host = configuration.get(TASK_MANAGER_HOST) ?? hostname();
+  const gracefulStopTimeoutMs = configuration.get(TASK_MANAGER_GRACEFUL_STOP_TIMEOUT);
   const resourceId = resourceIdOf(configuration.get(TASK_MANAGER_RESOURCE_ID) ?? `${host}:${process.pid}-${randomHex(3)}`);
   // With ZooKeeper, the JobManager to register with is whichever leads.
   const leader = isZooKeeperHighAvailability(configuration)
@@ -62,7 +76,9 @@ export async function runTaskManager(args: EntrypointArguments): Promise<void> {
         configuration.get(TASK_MANAGER_MEMORY_TASK_HEAP_SIZE),
       ),
       maxDataFrameBytes: configuration.get(TASK_MANAGER_NETWORK_MAX_FRAME_SIZE),
+      gracefulStopTimeoutMs,
       ...(configuration.get(TASK_MANAGER_SLOT_THREADS) ? { slotThreads: slotThreadOptions(configuration) } : {}),
+      ...(configuration.get(LOCAL_RECOVERY) ? { localStateRoot: localStateRoot(configuration.get(LOCAL_STATE_ROOT_DIRS)) } : {}),
     },
     {
       onFirstRegistration: () =>
@@ -83,11 +99,15 @@ export async function runTaskManager(args: EntrypointArguments): Promise<void> {
     },
   );
   const reporters = await startMetricReporters(configuration, taskExecutor.metrics.registry);
-  installShutdownHandlers(async (reason) => {
-    await taskExecutor.shutdown(reason);
-    leader?.close();
-    await reporters.close();
-    return 0;
-  });
+  // A graceful stop may wait for the jobs to move off this TaskManager before the usual shutdown.
+  installShutdownHandlers(
+    async (reason) => {
+      await taskExecutor.shutdown(reason);
+      leader?.close();
+      await reporters.close();
+      return 0;
+    },
+    SHUTDOWN_SAFEGUARD_MS + gracefulStopWindowMs(gracefulStopTimeoutMs),
+  );
   taskExecutor.start();
 }

@@ -19,6 +19,10 @@ export const MetricNames = {
   CURRENT_INPUT_WATERMARK: 'currentInputWatermark',
   CURRENT_OUTPUT_WATERMARK: 'currentOutputWatermark',
   PENDING_RECORDS: 'pendingRecords',
+  /** tsflink's: bytes of state the task restored from its TaskManager's local copy (task-local recovery). */
+  RESTORED_STATE_BYTES_LOCAL: 'restoredStateBytesLocal',
+  /** tsflink's: bytes of state the task restored from checkpoint storage. */
+  RESTORED_STATE_BYTES_FROM_STORAGE: 'restoredStateBytesFromStorage',
   // job (JobManager side)
   NUM_RESTARTS: 'numRestarts',
   /** Rescales counted apart from failures (Flink 2.1's numRescales). */

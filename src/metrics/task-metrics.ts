@@ -45,6 +45,9 @@ export interface TaskMetricProbe {
   currentOutputWatermark(): number;
   /** The source's backlog, when it knows it. */
   pendingRecords(): number | undefined;
+  /** Bytes of state the task restored from its TaskManager's local copy, and from checkpoint storage. */
+  restoredBytesLocal(): number;
+  restoredBytesFromStorage(): number;
 }
 
 /** Rates of one task, recomputed every tick. */
@@ -146,7 +149,9 @@ export class TaskMetrics {
       .gauge(N.ACC_IDLE_TIME, () => Math.round(p.idleMs()))
       .gauge(N.ACC_BACK_PRESSURED_TIME, () => Math.round(p.backPressuredMs()))
       .gauge(N.IS_BACK_PRESSURED, () => (p.isBackPressured() ? 1 : 0))
-      .gauge(N.CURRENT_INPUT_WATERMARK, () => p.currentInputWatermark());
+      .gauge(N.CURRENT_INPUT_WATERMARK, () => p.currentInputWatermark())
+      .gauge(N.RESTORED_STATE_BYTES_LOCAL, () => p.restoredBytesLocal())
+      .gauge(N.RESTORED_STATE_BYTES_FROM_STORAGE, () => p.restoredBytesFromStorage());
   }
 
   private registerOperatorMetrics(operator: OperatorIdentity, group: MetricGroup): void {

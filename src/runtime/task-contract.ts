@@ -72,11 +72,31 @@ export interface SourceDriver {
 /** How a named operator list state is redistributed when parallelism changes (Flink's modes). */
 export type ListStateMode = 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST';
 
-/** The state one operator of one subtask hands over at a checkpoint, already copied. */
+/**
+ * Keyed state at a checkpoint, one encoded chunk per key group of the subtask's range from `start`.
+ * Taking it copies nothing; chunks are encoded as they are asked for, or just before their group
+ * changes, so the writer may take them while records keep flowing.
+ */
+export interface KeyedStateSnapshot {
+  readonly start: number;
+  /** Number of key groups, so chunk offsets run 0 … size − 1. */
+  readonly size: number;
+  /** The chunk of group `start + offset` as it was at the barrier, undefined for an empty group; handed over once. */
+  chunk(offset: number): Uint8Array | undefined;
+  /**
+   * A group already encoded because it was about to change and not yet handed over, if any: the
+   * writer takes these first, so the bytes kept for it stay few while records keep changing groups.
+   */
+  nextReady(): number | undefined;
+  /** The writer is done (or gave up): the state stops keeping groups for it. */
+  release(): void;
+}
+
+/** The state one operator of one subtask hands over at a checkpoint; list state already copied. */
 export interface OperatorSnapshotData {
   readonly operatorId: OperatorId;
-  /** Keyed state: one encoded chunk per key group of the subtask's range, starting at `start`; undefined = empty group. */
-  readonly keyGroups?: { readonly start: number; readonly chunks: ReadonlyArray<Uint8Array | undefined> };
+  /** Keyed state, taken chunk by chunk by the writer. */
+  readonly keyGroups?: KeyedStateSnapshot;
   /** Non-keyed list states, each entry encoded on its own so the JobManager can redistribute without decoding. */
   readonly listStates?: ReadonlyArray<{ readonly name: string; readonly mode: ListStateMode; readonly entries: readonly Uint8Array[] }>;
 }
@@ -98,7 +118,7 @@ export interface OperatorChain {
   processElement(value: unknown, timestamp: number | undefined): void;
   /** The combined watermark of all input channels, only when it advances. */
   processWatermark(watermark: number): void;
-  /** Copies every operator's state, synchronously; the task writes it out asynchronously. */
+  /** Every operator's state at this point: list state copied, keyed state copy-on-write; the task writes it out asynchronously. */
   snapshotState(checkpointId: number, timestamp: number): OperatorSnapshotData[];
   notifyCheckpointComplete(checkpointId: number): Promise<void>;
   notifyCheckpointAborted(checkpointId: number): void;

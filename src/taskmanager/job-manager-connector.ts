@@ -11,7 +11,7 @@ import { ensurePrivateDirectory } from '../rpc/cluster-runtime.js';
 import type { SecretSource } from '../rpc/cluster-secret.js';
 import type { StreamSecurity } from '../rpc/stream-transport.js';
 import { createGatewayProxy, RpcDispatcher } from '../rpc/gateway.js';
-import { RESOURCE_MANAGER_GATEWAY, type ResourceManagerGateway } from '../rpc/gateways/resource-manager-gateway.js';
+import { RESOURCE_MANAGER_GATEWAY, type LeaveOutcome, type ResourceManagerGateway } from '../rpc/gateways/resource-manager-gateway.js';
 import type {
   JobManagerHeartbeatPayload,
   TaskExecutorHeartbeatPayload,
@@ -135,6 +135,28 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
   /** Drops the current connection and registers again (the JobManager asked, or stopped answering). */
   reconnect(reason: string): void {
     this.connection?.close(reason);
+  }
+
+  /**
+   * Tells the JobManager this TaskManager is about to leave and waits, at most `waitMs`, until the
+   * jobs have moved off it; a missing or failed answer means leaving the old way.
+   */
+  async announceLeave(timeoutMs: number, waitMs: number): Promise<LeaveOutcome> {
+    const resourceManager = this.resourceManager;
+    if (resourceManager === undefined) return { released: false, reason: 'not registered with a JobManager' };
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<LeaveOutcome>((resolve) => {
+      timer = setTimeout(() => resolve({ released: false, reason: `no answer from the JobManager within ${waitMs} ms` }), waitMs);
+    });
+    const answer = resourceManager.announceLeave(this.resourceId, timeoutMs).then(
+      (outcome) => outcome,
+      (error: unknown): LeaveOutcome => ({ released: false, reason: describeError(error) }),
+    );
+    try {
+      return await Promise.race([answer, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Leaves gracefully: tells the JobManager first, so it reacts at once rather than on a timeout. */

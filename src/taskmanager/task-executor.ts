@@ -6,6 +6,7 @@ import type { ThreadInfo } from '../rpc/gateways/thread-dump.js';
 import type { LogChunk, LogFileInfo } from '../rpc/gateways/log-files.js';
 import { dirname, join } from 'node:path';
 import { describeError } from '../core/errors.js';
+import { gracefulStopWindowMs } from '../config/options/taskmanager-options.js';
 import { getLogger } from '../core/logging.js';
 import type { ClusterNetwork } from '../rpc/cluster-network.js';
 import type { SecretSource } from '../rpc/cluster-secret.js';
@@ -64,6 +65,13 @@ export interface TaskExecutorSettings {
   readonly slotThreads?: SlotThreadOptions;
   /** Under leader election: the leading JobManager, followed through ZooKeeper. */
   readonly leader?: LeaderSource;
+  /**
+   * Task-local recovery (execution.state-recovery.from-local): the first of taskmanager.state.local.root-dirs,
+   * or '' for the TaskManager's working directory; undefined when it is off.
+   */
+  readonly localStateRoot?: string | undefined;
+  /** taskmanager.graceful-stop.timeout: how long a stop waits for the jobs to move off this TaskManager; 0 or unset: not at all. */
+  readonly gracefulStopTimeoutMs?: number;
 }
 
 /** How slot threads are run: their cancellation watchdog, heap bound and log level. */
@@ -94,6 +102,7 @@ export class TaskExecutor implements TaskExecutorGateway {
   /** The TaskManager's metric registry (its reporters read it) and the tick reporting task metrics. */
   readonly metrics: TaskManagerMetrics;
   private readonly workDir: string;
+  private readonly localStateDir: string | undefined;
   private secret: Buffer | undefined;
   /** The data endpoints' bound addresses, once they listen (the port, when taskmanager.data.port is 0). */
   private dataBound: EndpointAddress[] | undefined;
@@ -114,7 +123,12 @@ export class TaskExecutor implements TaskExecutorGateway {
       (endpoint) =>
         new DataServer(endpoint, secret, settings.resourceId, (link) => this.host.serveConnection(link), maxDataFrameBytes, security),
     );
-    this.workDir = join(settings.runtime.dir, `tm-${settings.resourceId.replace(/[^A-Za-z0-9]/g, '_')}`);
+    const safeId = settings.resourceId.replace(/[^A-Za-z0-9]/g, '_');
+    this.workDir = join(settings.runtime.dir, `tm-${safeId}`);
+    // Its own directory under a configured root, removed on stop; by default inside the work dir,
+    // so the runtime sweeper also takes the copies of a TaskManager that was killed.
+    const root = settings.localStateRoot;
+    this.localStateDir = root === undefined ? undefined : root === '' ? join(this.workDir, 'localState') : join(root, `tm_${safeId}`);
     this.metrics = new TaskManagerMetrics({
       host: settings.host,
       resourceId: settings.resourceId,
@@ -135,6 +149,7 @@ export class TaskExecutor implements TaskExecutorGateway {
             numberOfSlots: settings.numberOfSlots,
             metrics: this.metrics,
             maxDataFrameBytes,
+            localStateDir: this.localStateDir,
           })
         : new SlotThreadHost({
             resourceId: settings.resourceId,
@@ -147,6 +162,7 @@ export class TaskExecutor implements TaskExecutorGateway {
             cancellation: threads.cancellation,
             heapPerSlotMb: threads.heapPerSlotMb,
             metrics: this.metrics,
+            localStateDir: this.localStateDir,
           });
     this.connector = new JobManagerConnector(
       {
@@ -195,11 +211,30 @@ export class TaskExecutor implements TaskExecutorGateway {
   /** Graceful stop: deregister first so the JobManager scales down at once, then end the tasks. */
   async shutdown(reason: string): Promise<void> {
     log.info(`Stopping TaskExecutor ${this.settings.resourceId}: ${reason}`);
+    await this.leaveGracefully();
     await this.connector.stop('The TaskExecutor is shutting down.');
     await this.host.close('the TaskExecutor is shutting down');
     await Promise.all(this.dataServers.map((server) => server.stop()));
     this.metrics.close();
     rmSync(this.workDir, { recursive: true, force: true });
+    if (this.localStateDir !== undefined) rmSync(this.localStateDir, { recursive: true, force: true });
+  }
+
+  /**
+   * With tasks running, asks the JobManager to move the jobs off this TaskManager first (a checkpoint,
+   * then a rescale without it), so nothing is replayed; the tasks keep running meanwhile. Without
+   * tasks, or when that does not happen in time, the stop goes on as before.
+   */
+  private async leaveGracefully(): Promise<void> {
+    const timeoutMs = this.settings.gracefulStopTimeoutMs ?? 0;
+    const running = this.host.runningAttempts.length;
+    if (timeoutMs <= 0 || running === 0 || !this.connector.isRegistered) return;
+    log.info(
+      `Announcing the stop to the JobManager: ${running} task(s) keep running until their job has moved off this TaskManager (up to ${timeoutMs} ms, taskmanager.graceful-stop.timeout).`,
+    );
+    const outcome = await this.connector.announceLeave(timeoutMs, gracefulStopWindowMs(timeoutMs));
+    if (outcome.released) log.info('The JobManager released this TaskManager: its jobs moved off it from a fresh checkpoint.');
+    else log.warn(`Stopping without the jobs moving off first (${outcome.reason}); their tasks here fail over as before.`);
   }
 
   requestHeartbeat(jobManagerId: string, payload: JobManagerHeartbeatPayload): void {

@@ -10,6 +10,7 @@ import type { PartitionManager } from './network/partition-manager.js';
 import { SlotTable } from './slot-table.js';
 import type { CheckpointTrigger } from '../rpc/gateways/checkpoint-messages.js';
 import { Task, taskNameOf, type TaskEnvironment } from './task/task.js';
+import { LocalStateStore } from './checkpoint/local-state-store.js';
 import { resolveRestore } from './checkpoint/restore-resolver.js';
 import { CheckpointBarrier } from './network/stream-elements.js';
 import type { TaskMetricProbe } from '../metrics/task-metrics.js';
@@ -34,6 +35,8 @@ export interface TaskHostContext {
   readonly maxDataFrameBytes?: number;
   /** Set when this host runs one slot's thread (see slots/slot-worker.ts). */
   readonly slotIndex?: number;
+  /** Root of this TaskManager's local state copies (task-local recovery); undefined when it is off. */
+  readonly localStateDir?: string | undefined;
 }
 
 /** Takes tasks into and out of the TaskManager's metrics. */
@@ -59,7 +62,10 @@ export class TaskHost implements TaskRunner {
   private readonly loader: JobProgramLoader;
   private jobMaster: JobMasterGateway | undefined;
 
+  private readonly localState: LocalStateStore | undefined;
+
   constructor(private readonly context: TaskHostContext) {
+    this.localState = context.localStateDir === undefined ? undefined : new LocalStateStore(context.localStateDir);
     this.slots = new SlotTable(context.numberOfSlots);
     this.loader = new JobProgramLoader(context.workDir);
   }
@@ -145,7 +151,7 @@ export class TaskHost implements TaskRunner {
   triggerCheckpoint(trigger: CheckpointTrigger): void {
     const task = this.tasks.get(trigger.attemptId);
     const barrier = new CheckpointBarrier(trigger.checkpointId, trigger.timestamp, trigger.kind);
-    if (task !== undefined) task.triggerCheckpoint(barrier, trigger.drain === true);
+    if (task !== undefined) task.triggerCheckpoint(barrier, trigger.drain === true, trigger.haltSources === true);
     else declineForUnknownAttempt(this.jobMaster, trigger);
   }
 
@@ -211,7 +217,8 @@ export class TaskHost implements TaskRunner {
       },
       reportState: (update) => this.report(update),
       reportFirstActivity: (activity) => this.jobMaster?.reportFirstActivity(activity),
-      resolveRestore,
+      resolveRestore: (tdd) => resolveRestore(tdd, this.localState),
+      localState: this.localState,
       checkpointResponder: {
         acknowledge: (ack) => this.jobMaster?.acknowledgeCheckpoint(ack),
         decline: (decline) => this.jobMaster?.declineCheckpoint(decline),

@@ -41,7 +41,7 @@ export function renderParallelismTimeline(
       h('li', {}, h('span', { class: 'swatch downtime' }), 'Job down'),
     ),
     table(
-      ['#', 'Time', 'Cause', 'Parallelism', 'Downtime', 'Restored Checkpoint'],
+      ['#', 'Time', 'Cause', 'Parallelism', 'Downtime', 'Restart Back-off', 'Restored Checkpoint', 'Records Replayed'],
       changes.map((change, i) => changeRow(change, i)).reverse(),
       'rescale-table',
     ),
@@ -71,6 +71,13 @@ function changeRow(change: ParallelismChange, index: number): HTMLTableRowElemen
       { 'data-testid': 'rescale-downtime' },
       index === 0 && change.downtimeMs === 0 ? NONE : describeDowntime(change, formatDuration),
     ),
+    // Older JobManagers send neither figure.
+    h(
+      'td',
+      { 'data-testid': 'rescale-backoff' },
+      index === 0 || change.restartBackoffMs === undefined ? NONE : formatDuration(change.restartBackoffMs),
+    ),
     h('td', {}, restored === undefined || restored === null ? NONE : `#${restored}`),
+    h('td', { class: 'num', 'data-testid': 'rescale-replayed' }, change.recordsReplayed ?? NONE),
   );
 }

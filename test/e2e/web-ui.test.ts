@@ -164,10 +164,9 @@ describe('web UI', () => {
     const scaleUp = await waitFor(
       'the scale-up downtime to be measured',
       async () => {
-        const { changes } = await getJson<{ changes: Array<{ cause: string; downtimeMs: number; downtimeBasis: string }> }>(
-          baseUrl,
-          `/jobs/${jobId}/parallelism-history`,
-        );
+        const { changes } = await getJson<{
+          changes: Array<{ cause: string; downtimeMs: number; downtimeBasis: string; recordsReplayed: number | null }>;
+        }>(baseUrl, `/jobs/${jobId}/parallelism-history`);
         const change = changes.at(-1);
         return change?.cause === 'taskmanager-joined' && change.downtimeBasis !== 'pending' ? change : undefined;
       },
@@ -175,6 +174,8 @@ describe('web UI', () => {
     );
     const shown = `${scaleUp.downtimeMs < 1000 ? `${scaleUp.downtimeMs} ms` : `${(scaleUp.downtimeMs / 1000).toFixed(1)} s`}${scaleUp.downtimeBasis === 'scheduler' ? ' (idle)' : ''}`;
     await waitForPage(`the timeline to show the downtime ${shown}`, async () => (await texts(page, 'rescale-downtime'))[0] === shown);
+    assert.equal((await texts(page, 'rescale-replayed'))[0], String(scaleUp.recordsReplayed ?? '–'), 'and the records it replayed');
+    assert.equal((await texts(page, 'rescale-backoff'))[0], '0 ms', 'and no restart back-off');
     assert.equal(await page.evaluate('window.__sameDocument'), true, 'the page updated itself without a reload');
     // The generator emits 10 records/s per subtask: the source row shows a live rate above zero.
     await waitForPage('a live record rate on the source vertex', async () => {

@@ -35,6 +35,16 @@ export interface LocalRunOptions {
   readonly timeoutMs?: number;
   /** Take exactly-once checkpoints at this interval (snapshots go to a temporary directory). Off by default. */
   readonly checkpointIntervalMs?: number;
+  /** Runs beside the job once its tasks started, e.g. to trigger checkpoints by hand; the run ends when both are done. */
+  readonly whileRunning?: (run: LocalRunControl) => Promise<void>;
+}
+
+/** A running local job, for a test that acts on it. */
+export interface LocalRunControl {
+  readonly tasks: readonly Task[];
+  readonly completedCheckpoints: readonly number[];
+  /** Triggers the next checkpoint at the sources (halting them after its barrier if asked); returns its id. */
+  triggerCheckpoint(haltSources: boolean): number;
 }
 
 /** What a local run produced. */
@@ -138,7 +148,13 @@ class LocalRun implements CheckpointResponder {
       const timedOut = new Promise<never>((_, reject) => {
         deadline = setTimeout(() => reject(new Error(`The local job did not finish within ${timeoutMs} ms`)), timeoutMs);
       });
-      await Promise.race([Promise.all(this.tasks.map((task) => task.whenTerminated())), this.failedPromise, timedOut]);
+      const control: LocalRunControl = {
+        tasks: this.tasks,
+        completedCheckpoints: this.completed,
+        triggerCheckpoint: (halt) => this.triggerCheckpoint(halt),
+      };
+      const watching = this.options.whileRunning?.(control) ?? Promise.resolve();
+      await Promise.race([Promise.all([...this.tasks.map((task) => task.whenTerminated()), watching]), this.failedPromise, timedOut]);
     } finally {
       clearTimeout(deadline);
       clearInterval(checkpoints);
@@ -169,10 +185,11 @@ class LocalRun implements CheckpointResponder {
     for (const task of this.tasks) task.notifyCheckpointAborted(decline.checkpointId);
   }
 
-  private triggerCheckpoint(): void {
+  private triggerCheckpoint(haltSources = false): number {
     const barrier = new CheckpointBarrier(this.nextCheckpointId++, Date.now(), 'CHECKPOINT');
     this.acks.set(barrier.checkpointId, 0);
-    for (const task of this.tasks) if (task.chain?.source !== undefined) task.triggerCheckpoint(barrier);
+    for (const task of this.tasks) if (task.chain?.source !== undefined) task.triggerCheckpoint(barrier, false, haltSources);
+    return barrier.checkpointId;
   }
 
   private onState(update: TaskExecutionStateUpdate): void {

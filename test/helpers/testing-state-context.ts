@@ -13,10 +13,11 @@ import type {
 } from '../../src/jobmanager/scheduler/adaptive/states/creating-execution-graph.js';
 import type { ExecutingContext, FailureHandling, RescaleVerdict } from '../../src/jobmanager/scheduler/adaptive/states/executing.js';
 import type { FailingContext } from '../../src/jobmanager/scheduler/adaptive/states/failing.js';
+import type { RescalingOnCheckpointContext } from '../../src/jobmanager/scheduler/adaptive/states/rescaling-on-checkpoint.js';
 import type { RestartingContext } from '../../src/jobmanager/scheduler/adaptive/states/restarting.js';
 import type { StopWithSavepointContext } from '../../src/jobmanager/scheduler/adaptive/states/stop-with-savepoint.js';
 import type { WaitingForResourcesContext } from '../../src/jobmanager/scheduler/adaptive/states/waiting-for-resources.js';
-import type { RescaleCause, SavepointStopRequest } from '../../src/jobmanager/scheduler/adaptive/transitions.js';
+import type { PlannedRescale, RescaleCause, SavepointStopRequest } from '../../src/jobmanager/scheduler/adaptive/transitions.js';
 import { GraphDeployment } from '../../src/jobmanager/scheduler/deployment/graph-deployment.js';
 import type { Execution } from '../../src/jobmanager/scheduler/execution-graph/execution.js';
 import type { ExecutionGraph } from '../../src/jobmanager/scheduler/execution-graph/execution-graph.js';
@@ -83,6 +84,9 @@ export class TestingRunCheckpointing implements RunCheckpointing {
     readonly drain: boolean;
   }> = [];
   readonly savepoint = new Deferred<string>();
+  /** Rescale checkpoints asked for; each gets `rescaleCheckpoint`'s outcome. */
+  rescaleCheckpointRequests = 0;
+  readonly rescaleCheckpoint = new Deferred<number>();
 
   /** `onGlobalFailure` is what the state passed: calling it is a checkpoint failing the job. */
   constructor(readonly onGlobalFailure: (error: SerializedError) => void) {}
@@ -101,6 +105,10 @@ export class TestingRunCheckpointing implements RunCheckpointing {
   }
   decline(decline: CheckpointDecline): void {
     this.messages.push(decline);
+  }
+  triggerRescaleCheckpoint(): Promise<number> {
+    this.rescaleCheckpointRequests++;
+    return this.rescaleCheckpoint.promise;
   }
   triggerSavepoint(targetDirectory: string | undefined, kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT', drain = false): Promise<string> {
     this.savepointRequests.push({ targetDirectory, kind, drain });
@@ -163,6 +171,13 @@ export type Transition =
       readonly backoffMs: number;
       readonly cause: RescaleCause;
       readonly failure: SerializedError | undefined;
+    }
+  | {
+      readonly to: 'RescalingOnCheckpoint';
+      readonly deployment: GraphDeployment;
+      readonly cause: RescaleCause;
+      readonly reason: PlannedRescale;
+      readonly deadlineMs: number;
     }
   | { readonly to: 'Canceling'; readonly deployment: GraphDeployment }
   | { readonly to: 'Failing'; readonly deployment: GraphDeployment; readonly error: SerializedError }
@@ -244,6 +259,7 @@ export class TestingStateContext
     CreatingExecutionGraphContext,
     ExecutingContext,
     RestartingContext,
+    RescalingOnCheckpointContext,
     CancelingContext,
     FailingContext,
     StopWithSavepointContext
@@ -257,6 +273,10 @@ export class TestingStateContext
   cooldownMs = 0;
   executingStabilizationMs = 0;
   scalingIntervalMaxMs: number | undefined = undefined;
+  checkpointingEnabled = false;
+  freshCheckpointDelayMs: number | undefined = undefined;
+  /** Why the state refused the leaves of TaskManagers, in order. */
+  readonly refusedLeaves: string[] = [];
 
   desiredResources = false;
   sufficientResources = false;
@@ -329,6 +349,9 @@ export class TestingStateContext
   reportReplay(records: number | undefined): void {
     this.replayReports.push(records);
   }
+  refuseLeaves(reason: string): void {
+    this.refusedLeaves.push(reason);
+  }
 
   handleFailure(execution: Execution | undefined, error: SerializedError): FailureHandling {
     this.handledFailures.push({ execution, error });
@@ -358,6 +381,9 @@ export class TestingStateContext
   }
   goToRestarting(deployment: GraphDeployment, backoffMs: number, cause: RescaleCause, failure: SerializedError | undefined): void {
     this.record({ to: 'Restarting', deployment, backoffMs, cause, failure });
+  }
+  goToRescalingOnCheckpoint(deployment: GraphDeployment, cause: RescaleCause, reason: PlannedRescale, deadlineMs: number): void {
+    this.record({ to: 'RescalingOnCheckpoint', deployment, cause, reason, deadlineMs });
   }
   goToCanceling(deployment: GraphDeployment): void {
     this.record({ to: 'Canceling', deployment });

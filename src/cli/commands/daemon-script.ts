@@ -3,7 +3,7 @@ import type { DaemonName } from '../../daemon/daemon-name.js';
 import { runForeground, startDaemon, stopAllDaemons, stopDaemon, type DaemonStart } from '../../daemon/daemon-control.js';
 import type { EntrypointKind } from '../../entrypoint/entrypoint-arguments.js';
 import { ENTRYPOINT_SCRIPT } from '../flink-home.js';
-import { loadPathsOnly, preflight } from '../preflight.js';
+import { loadStopSettings, preflight } from '../preflight.js';
 import { tailFile } from '../tail-file.js';
 import { spinner } from '../ui/spinner.js';
 import { terminal } from '../ui/terminal.js';
@@ -51,12 +51,16 @@ export async function runVerb(spec: DaemonScriptSpec, verb: string | undefined, 
       return start(spec, startArgs);
     case 'start-foreground':
       return startForeground(spec, startArgs);
-    case 'stop':
-      await stopDaemon(spec.daemon, await loadPathsOnly(), terminal.line);
+    case 'stop': {
+      const { paths, graceMs } = await loadStopSettings(spec.daemon);
+      await stopDaemon(spec.daemon, paths, terminal.line, graceMs);
       return 0;
-    default:
-      await stopAllDaemons(spec.daemon, await loadPathsOnly(), terminal.line);
+    }
+    default: {
+      const { paths, graceMs } = await loadStopSettings(spec.daemon);
+      await stopAllDaemons(spec.daemon, paths, terminal.line, graceMs);
       return 0;
+    }
   }
 }
 

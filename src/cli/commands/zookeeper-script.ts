@@ -10,7 +10,7 @@ import { stopAllDaemons, stopDaemon } from '../../daemon/daemon-control.js';
 import { PidFile } from '../../daemon/pid-file.js';
 import { isZooKeeperInstalled, ZOOKEEPER_INSTALL_HINT, zooKeeperServerCommand } from '../../ha/zookeeper/system-zookeeper.js';
 import { FLINK_HOME } from '../flink-home.js';
-import { loadPathsOnly } from '../preflight.js';
+import { loadStopSettings } from '../preflight.js';
 import { terminal } from '../ui/terminal.js';
 
 const USAGE = 'Usage: zookeeper.sh ((start|start-foreground) [peer-id])|stop|stop-all';
@@ -70,7 +70,7 @@ async function startZooKeeper(peerId: number, foreground: boolean): Promise<numb
   mkdirSync(facts.dataDir, { recursive: true });
   // An ensemble member finds its own id in <dataDir>/myid, as Flink's script writes it.
   if (facts.peers.size > 0) writeFileSync(join(facts.dataDir, 'myid'), `${peerId}\n`);
-  const paths = await loadPathsOnly();
+  const paths = (await loadStopSettings('zookeeper')).paths;
   prepareDaemonDirectories(paths);
   let exited: Promise<number> | undefined;
   const { instanceId, pid } = await new PidFile(pidFilePath(paths, 'zookeeper')).register(async (id) => {
@@ -112,8 +112,8 @@ export function zooKeeperCommand(setExitCode: (code: number) => void): Command {
       }
       try {
         if (verb === 'start' || verb === 'start-foreground') return setExitCode(await startZooKeeper(peerId, verb === 'start-foreground'));
-        if (verb === 'stop') return await stopDaemon('zookeeper', await loadPathsOnly(), terminal.line);
-        if (verb === 'stop-all') return await stopAllDaemons('zookeeper', await loadPathsOnly(), terminal.line);
+        if (verb === 'stop') return await stopDaemon('zookeeper', (await loadStopSettings('zookeeper')).paths, terminal.line);
+        if (verb === 'stop-all') return await stopAllDaemons('zookeeper', (await loadStopSettings('zookeeper')).paths, terminal.line);
         terminal.line(USAGE);
         setExitCode(1);
       } catch (error) {
@@ -133,7 +133,7 @@ async function forEachPeer(verb: 'start' | 'stop'): Promise<number> {
   for (const [id, host] of peers) {
     if (host === 'localhost' || host === '127.0.0.1') {
       if (verb === 'start') worst = Math.max(worst, await startZooKeeper(id, false));
-      else await stopDaemon('zookeeper', await loadPathsOnly(), terminal.line);
+      else await stopDaemon('zookeeper', (await loadStopSettings('zookeeper')).paths, terminal.line);
       continue;
     }
     const script = join(FLINK_HOME, 'bin', 'zookeeper.sh');

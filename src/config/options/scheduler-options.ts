@@ -1,6 +1,6 @@
 import type { OptionGroup } from '../config-option.js';
 import { atLeast, positiveDuration } from '../option-checks.js';
-import { durationOption, enumOption, intOption } from '../option-builders.js';
+import { booleanOption, durationOption, enumOption, intOption } from '../option-builders.js';
 
 export const JOB_MANAGER_SCHEDULER = enumOption('jobmanager.scheduler', ['Default', 'Adaptive', 'AdaptiveBatch'], {
   description:
@@ -65,6 +65,23 @@ export const ADAPTIVE_SCHEDULER_EXECUTING_RESOURCE_STABILIZATION_TIMEOUT = durat
   },
 );
 
+export const ADAPTIVE_SCHEDULER_RESCALE_TRIGGER_MAX_DELAY = durationOption('jobmanager.adaptive-scheduler.rescale-trigger.max-delay', {
+  description:
+    "How long a due rescale of a running job waits for the checkpoint it rescales from. tsflink triggers that checkpoint at once (see rescale-trigger.fresh-checkpoint.enabled) and, if it has not completed in this time or failed, rescales from the latest completed checkpoint instead, saying so in the log. Unset, it is 3 × execution.checkpointing.interval (Flink's default with its rescale-trigger.max-checkpoint-failures of 2), and 0 ms without checkpointing.",
+  check: positiveDuration,
+  note: 'Flink 2.0 waits this long for the next periodic checkpoint (FLIP-461); tsflink takes a fresh one at once (as FLINK-36753 proposes) and bounds that wait.',
+});
+
+export const ADAPTIVE_SCHEDULER_RESCALE_TRIGGER_FRESH_CHECKPOINT = booleanOption(
+  'jobmanager.adaptive-scheduler.rescale-trigger.fresh-checkpoint.enabled',
+  {
+    description:
+      'When new slots (or new resource requirements) make a running job rescale, first take a checkpoint, with the sources pausing after its barrier, and rescale from it: nothing is replayed. false restores the latest completed checkpoint at once, as Flink 1.x does, replaying what the sources emitted since.',
+    default: true,
+    note: "tsflink only; close to Flink master's rescale-trigger.active-checkpoint.enabled, whose false waits for the next periodic checkpoint instead.",
+  },
+);
+
 export const SLOT_REQUEST_TIMEOUT = durationOption('slot.request.timeout', {
   description: 'How long a slot request may stay unfulfilled before it fails.',
   default: 5 * 60_000,
@@ -89,6 +106,8 @@ export const SCHEDULER_OPTIONS: OptionGroup = {
     ADAPTIVE_SCHEDULER_COOLDOWN_AFTER_RESCALING,
     ADAPTIVE_SCHEDULER_SCALING_INTERVAL_MAX,
     ADAPTIVE_SCHEDULER_EXECUTING_RESOURCE_STABILIZATION_TIMEOUT,
+    ADAPTIVE_SCHEDULER_RESCALE_TRIGGER_MAX_DELAY,
+    ADAPTIVE_SCHEDULER_RESCALE_TRIGGER_FRESH_CHECKPOINT,
     SLOT_REQUEST_TIMEOUT,
     SLOT_IDLE_TIMEOUT,
   ],

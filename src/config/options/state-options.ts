@@ -29,8 +29,20 @@ export const RESTORE_MODE = enumOption('execution.state-recovery.claim-mode', ['
   deprecatedKeys: ['execution.savepoint-restore-mode'],
 });
 
+export const LOCAL_RECOVERY = booleanOption('execution.state-recovery.from-local', {
+  description:
+    'Task-local recovery: each TaskManager keeps a local copy of the keyed state its subtasks checkpoint, and a restore on the same TaskManager (a restart, or a rescale that keeps key groups in place) reads those key groups from the copy instead of checkpoint storage. A copy is used only when its checkpoint id and checksums match the checkpoint being restored.',
+  default: false,
+  deprecatedKeys: ['state.backend.local-recovery'],
+});
+
+export const LOCAL_STATE_ROOT_DIRS = stringOption('taskmanager.state.local.root-dirs', {
+  description:
+    "Root directories of the TaskManager's local state copies (task-local recovery); the first is used, under a directory of the TaskManager's own that it removes when it stops. By default the copies live in the TaskManager's working directory under the runtime dir.",
+});
+
 /** State backend and restoring from savepoints. */
 export const STATE_OPTIONS: OptionGroup = {
   title: 'State backend and recovery',
-  options: [STATE_BACKEND_TYPE, SAVEPOINT_PATH, SAVEPOINT_IGNORE_UNCLAIMED_STATE, RESTORE_MODE],
+  options: [STATE_BACKEND_TYPE, SAVEPOINT_PATH, SAVEPOINT_IGNORE_UNCLAIMED_STATE, RESTORE_MODE, LOCAL_RECOVERY, LOCAL_STATE_ROOT_DIRS],
 };

@@ -73,6 +73,21 @@ export const TASK_MANAGER_SLOT_THREADS = booleanOption('taskmanager.slot-threads
   note: 'tsflink only: Flink always runs each task on its own thread.',
 });
 
+export const TASK_MANAGER_GRACEFUL_STOP_TIMEOUT = durationOption('taskmanager.graceful-stop.timeout', {
+  description:
+    "How long a TaskManager that is stopped on purpose (taskmanager.sh stop, SIGTERM) while running tasks keeps running them, so the JobManager can take a checkpoint and rescale the job off it without replaying anything. If that has not happened in time (or the job has no checkpointing), it stops as before and its tasks fail over. 0 ms stops at once. The default leaves room inside a container runtime's usual 10 s stop grace period.",
+  default: 5_000,
+  note: 'tsflink only: Flink fails the tasks of a TaskManager that is stopped.',
+});
+
+/** Time beyond taskmanager.graceful-stop.timeout for the JobManager's answer: after its checkpoint, the tasks there are canceled. */
+export const GRACEFUL_STOP_ANSWER_GRACE_MS = 2_000;
+
+/** The longest a stopped TaskManager waits for its jobs to move off it before shutting down as before (0: not at all). */
+export function gracefulStopWindowMs(timeoutMs: number): number {
+  return timeoutMs > 0 ? timeoutMs + GRACEFUL_STOP_ANSWER_GRACE_MS : 0;
+}
+
 export const TASK_CANCELLATION_INTERVAL = durationOption('task.cancellation.interval', {
   description: 'How often a task that has not stopped after a cancel is asked again, with a warning in the log.',
   default: 30_000,
@@ -101,6 +116,7 @@ export const TASK_MANAGER_OPTIONS: OptionGroup = {
     TASK_MANAGER_NETWORK_MAX_FRAME_SIZE,
     TASK_MANAGER_MEMORY_TASK_HEAP_SIZE,
     TASK_MANAGER_SLOT_THREADS,
+    TASK_MANAGER_GRACEFUL_STOP_TIMEOUT,
     TASK_CANCELLATION_INTERVAL,
     TASK_CANCELLATION_TIMEOUT,
   ],

@@ -82,9 +82,12 @@ export class CheckpointCoordinator {
     return this.pending.size + this.finalizing.size;
   }
 
-  /** Takes a checkpoint now (not subject to min-pause, but to max-concurrent). */
-  triggerCheckpoint(): Promise<CompletedCheckpoint> {
-    return this.request('CHECKPOINT', false, undefined);
+  /**
+   * Takes a checkpoint now (not subject to min-pause, but to max-concurrent). With `haltSources`
+   * the sources emit nothing after its barrier: a planned rescale ends its run on it.
+   */
+  triggerCheckpoint(haltSources = false): Promise<CompletedCheckpoint> {
+    return this.request('CHECKPOINT', false, undefined, false, haltSources);
   }
 
   /**
@@ -157,10 +160,16 @@ export class CheckpointCoordinator {
     this.request('CHECKPOINT', true, undefined).catch(() => undefined);
   }
 
-  private request(kind: BarrierKind, periodic: boolean, targetDirectory: string | undefined, drain = false): Promise<CompletedCheckpoint> {
+  private request(
+    kind: BarrierKind,
+    periodic: boolean,
+    targetDirectory: string | undefined,
+    drain = false,
+    haltSources = false,
+  ): Promise<CompletedCheckpoint> {
     if (this.isShutdown) return Promise.reject(new CheckpointError('CHECKPOINT_COORDINATOR_SHUTDOWN'));
     return new Promise((resolve, reject) => {
-      this.act(this.decider.offer({ kind, periodic, targetDirectory, drain, resolve, reject }, this.activity()));
+      this.act(this.decider.offer({ kind, periodic, targetDirectory, drain, haltSources, resolve, reject }, this.activity()));
     });
   }
 
@@ -197,10 +206,18 @@ export class CheckpointCoordinator {
       }
       checkpoint = this.createPending(id, timestamp, request);
       log.info(
-        `Triggering ${describeKind(request.kind)} ${id} @ ${timestamp} for job ${this.context.jobId}${request.drain === true ? ', draining the sources first' : ''}.`,
+        `Triggering ${describeKind(request.kind)} ${id} @ ${timestamp} for job ${this.context.jobId}${request.drain === true ? ', draining the sources first' : ''}${request.haltSources === true ? ', halting the sources after it for a rescale' : ''}.`,
       );
+      const halt = request.haltSources === true ? { haltSources: true } : {};
       for (const task of this.context.tasksToTrigger())
-        task.trigger({ attemptId: task.attemptId, checkpointId: id, timestamp, kind: request.kind, drain: request.drain === true });
+        task.trigger({
+          attemptId: task.attemptId,
+          checkpointId: id,
+          timestamp,
+          kind: request.kind,
+          drain: request.drain === true,
+          ...halt,
+        });
       if (checkpoint.isFullyAcknowledged()) detach(this.complete(checkpoint, request), this.unexpected('completing', request));
     } catch (error) {
       this.onTriggerFailure(request, checkpoint, error);

@@ -13,6 +13,8 @@ export interface CheckpointRequest {
   readonly targetDirectory: string | undefined;
   /** A stop-with-savepoint that drains: sources end their input before the barrier. */
   readonly drain?: boolean;
+  /** A checkpoint a planned rescale ends its run with: sources stop emitting after its barrier. */
+  readonly haltSources?: boolean;
   resolve(checkpoint: CompletedCheckpoint): void;
   reject(error: Error): void;
 }

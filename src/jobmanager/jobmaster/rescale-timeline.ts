@@ -25,6 +25,8 @@ export interface ParallelismChange {
   readonly restoredCheckpointId: number | undefined;
   /** Records the sources emitted after that checkpoint before the previous run stopped: replayed now (undefined: unknown). */
   readonly recordsReplayed: number | undefined;
+  /** The restart back-off the scheduler waited before this run: 0 for a rescale, the restart strategy's delay after a failure. */
+  readonly restartBackoffMs: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -75,6 +77,7 @@ export class RescaleTimeline {
   private awaited: AwaitedRun | undefined;
   /** Reported by the stopped run's sources, for the next run's entry. */
   private pendingReplay: number | undefined;
+  private pendingBackoffMs = 0;
 
   constructor(
     private readonly clock: () => number = Date.now,
@@ -85,10 +88,15 @@ export class RescaleTimeline {
     return this.entries;
   }
 
-  /** A run was stopped: count it as a restart, and as a rescale when no failure caused it. */
-  runStopped(isRescale: boolean): void {
+  /**
+   * A run was stopped: count it as a restart, and as a rescale when no failure caused it. As in
+   * Flink, numRestarts counts every run stopped, a planned rescale's too; numRestarts − numRescales
+   * are the failures the restart strategy handled.
+   */
+  runStopped(isRescale: boolean, backoffMs = 0): void {
     this.numRestarts++;
     this.pendingReplay = undefined;
+    this.pendingBackoffMs = backoffMs;
     if (isRescale) this.numRescales++;
     if (this.gap !== undefined) return;
     const now = this.clock();
@@ -136,6 +144,7 @@ export class RescaleTimeline {
       downtimeBasis: gap === undefined ? 'none' : 'pending',
       restoredCheckpointId,
       recordsReplayed,
+      restartBackoffMs: gap === undefined ? 0 : this.pendingBackoffMs,
     };
     if (gap !== undefined) {
       this.restartingTimeMs += now - gap.stoppedAt;
@@ -146,7 +155,7 @@ export class RescaleTimeline {
     }
     this.entries.push(entry);
     log.info(
-      `New run after ${cause}: parallelism ${Object.values(parallelism).join('/')}, restored checkpoint ${restoredCheckpointId ?? 'none'}, records replayed ${recordsReplayed ?? 'unknown'}${gap === undefined ? '' : '; its downtime is known once its sinks process records'}.`,
+      `New run after ${cause}: parallelism ${Object.values(parallelism).join('/')}, restored checkpoint ${restoredCheckpointId ?? 'none'}, records replayed ${recordsReplayed ?? 'unknown'}, restart back-off ${entry.restartBackoffMs} ms${gap === undefined ? '' : '; its downtime is known once its sinks process records'}.`,
     );
     if (this.entries.length > 500) this.entries.splice(0, this.entries.length - 500);
   }

@@ -4,6 +4,8 @@ import {
   ADAPTIVE_SCHEDULER_COOLDOWN_AFTER_RESCALING,
   ADAPTIVE_SCHEDULER_EXECUTING_RESOURCE_STABILIZATION_TIMEOUT,
   ADAPTIVE_SCHEDULER_MIN_PARALLELISM_INCREASE,
+  ADAPTIVE_SCHEDULER_RESCALE_TRIGGER_FRESH_CHECKPOINT,
+  ADAPTIVE_SCHEDULER_RESCALE_TRIGGER_MAX_DELAY,
   ADAPTIVE_SCHEDULER_RESOURCE_STABILIZATION_TIMEOUT,
   ADAPTIVE_SCHEDULER_RESOURCE_WAIT_TIMEOUT,
   ADAPTIVE_SCHEDULER_SCALING_INTERVAL_MAX,
@@ -30,8 +32,20 @@ export function usesAdaptiveScheduler(configuration: Configuration): boolean {
   return isReactive(configuration) || configuration.get(JOB_MANAGER_SCHEDULER) === 'Adaptive';
 }
 
+/** Flink's default rescale-trigger.max-delay is (max-checkpoint-failures + 1) × interval, with 2 failures by default. */
+const DEFAULT_MAX_DELAY_INTERVALS = 3;
+
+/**
+ * How long a scale-up waits for its fresh checkpoint: rescale-trigger.max-delay, or three checkpoint
+ * intervals; undefined when fresh checkpoints are off or there is no checkpointing (rescale at once).
+ */
+export function freshCheckpointDelay(configuration: Configuration, checkpointIntervalMs: number | undefined): number | undefined {
+  if (!configuration.get(ADAPTIVE_SCHEDULER_RESCALE_TRIGGER_FRESH_CHECKPOINT) || checkpointIntervalMs === undefined) return undefined;
+  return configuration.get(ADAPTIVE_SCHEDULER_RESCALE_TRIGGER_MAX_DELAY) ?? DEFAULT_MAX_DELAY_INTERVALS * checkpointIntervalMs;
+}
+
 /** The Adaptive Scheduler's timeouts, with Reactive Mode's defaults where the user set nothing. */
-export function adaptiveSettings(configuration: Configuration): AdaptiveSchedulerSettings {
+export function adaptiveSettings(configuration: Configuration, checkpointIntervalMs?: number): AdaptiveSchedulerSettings {
   const reactive = isReactive(configuration);
   const unlessSet = (option: typeof ADAPTIVE_SCHEDULER_RESOURCE_WAIT_TIMEOUT, reactiveDefault: number): number =>
     reactive && !configuration.isExplicitlySet(option) ? reactiveDefault : configuration.get(option);
@@ -41,6 +55,7 @@ export function adaptiveSettings(configuration: Configuration): AdaptiveSchedule
     cooldownMs: configuration.get(ADAPTIVE_SCHEDULER_COOLDOWN_AFTER_RESCALING),
     executingStabilizationMs: configuration.get(ADAPTIVE_SCHEDULER_EXECUTING_RESOURCE_STABILIZATION_TIMEOUT),
     scalingIntervalMaxMs: configuration.get(ADAPTIVE_SCHEDULER_SCALING_INTERVAL_MAX),
+    freshCheckpointDelayMs: freshCheckpointDelay(configuration, checkpointIntervalMs),
   };
 }
 
@@ -71,5 +86,11 @@ export function createScheduler(
     context.defaultParallelism,
     configuration.get(ADAPTIVE_SCHEDULER_MIN_PARALLELISM_INCREASE),
   );
-  return new AdaptiveScheduler(context, resources, checkpointing, adaptiveSettings(configuration), timeline);
+  return new AdaptiveScheduler(
+    context,
+    resources,
+    checkpointing,
+    adaptiveSettings(configuration, checkpointing.settings.intervalMs),
+    timeline,
+  );
 }

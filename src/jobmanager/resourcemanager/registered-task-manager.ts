@@ -1,5 +1,6 @@
 import type { ResourceId } from '../../core/ids.js';
 import type { RpcConnection } from '../../rpc/rpc-connection.js';
+import type { LeaveOutcome } from '../../rpc/gateways/resource-manager-gateway.js';
 import type { TaskExecutorGateway } from '../../rpc/gateways/task-executor-gateway.js';
 import type { ProcessStats, TaskExecutorRegistration } from '../../rpc/gateways/task-executor-registration.js';
 
@@ -34,4 +35,6 @@ export class RegisteredTaskManager {
 export interface TaskManagerListener {
   onTaskManagerRegistered(taskManager: RegisteredTaskManager): void;
   onTaskManagerLost(taskManager: RegisteredTaskManager, cause: TaskManagerLossCause, reason: string): void;
+  /** The TaskManager will leave once its slots are free (the slot pool moves the jobs off it). */
+  announceLeave?(taskManager: RegisteredTaskManager, timeoutMs: number): Promise<LeaveOutcome>;
 }

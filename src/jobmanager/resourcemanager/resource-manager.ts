@@ -3,7 +3,7 @@ import { getLogger } from '../../core/logging.js';
 import { HeartbeatSender } from '../../heartbeat/heartbeat-manager.js';
 import type { HeartbeatListener } from '../../heartbeat/heartbeat-listener.js';
 import { createGatewayProxy, RpcDispatcher } from '../../rpc/gateway.js';
-import { RESOURCE_MANAGER_GATEWAY, type ResourceManagerGateway } from '../../rpc/gateways/resource-manager-gateway.js';
+import { RESOURCE_MANAGER_GATEWAY, type LeaveOutcome, type ResourceManagerGateway } from '../../rpc/gateways/resource-manager-gateway.js';
 import { TASK_EXECUTOR_GATEWAY, type TaskExecutorGateway } from '../../rpc/gateways/task-executor-gateway.js';
 import type {
   JobManagerHeartbeatPayload,
@@ -59,6 +59,7 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
     const self = this;
     const gateway: ResourceManagerGateway = {
       registerTaskExecutor: async (registration) => self.register(connection, registration),
+      announceLeave: async (resourceId, timeoutMs) => self.announceLeave(connection, resourceId, timeoutMs),
       disconnectTaskManager: async (resourceId, reason) => self.disconnect(connection, resourceId, reason),
       receiveHeartbeat: (resourceId, payload) => self.onHeartbeat(connection, resourceId, payload),
     };
@@ -195,6 +196,25 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
       heartbeatIntervalMs: this.settings.heartbeatIntervalMs,
       heartbeatTimeoutMs: this.settings.heartbeatTimeoutMs,
     };
+  }
+
+  private async announceLeave(connection: RpcConnection, resourceId: unknown, timeoutMs: unknown): Promise<LeaveOutcome> {
+    const taskManager = typeof resourceId === 'string' ? this.taskManagers.get(resourceId) : undefined;
+    if (taskManager === undefined || taskManager.connection !== connection) return { released: false, reason: 'not registered' };
+    const timeout = typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 0;
+    log.info(`TaskManager ${taskManager.resourceId} announced it is leaving; moving its jobs off it within ${timeout} ms.`);
+    const asked = this.listeners.flatMap((listener) =>
+      listener.announceLeave === undefined ? [] : [listener.announceLeave(taskManager, timeout)],
+    );
+    const outcomes = await Promise.all(asked);
+    const refused = outcomes.find((outcome): outcome is Extract<LeaveOutcome, { released: false }> => !outcome.released);
+    const outcome: LeaveOutcome = refused ?? { released: true };
+    log.info(
+      outcome.released
+        ? `TaskManager ${taskManager.resourceId} may leave: no job runs on it any more.`
+        : `TaskManager ${taskManager.resourceId} leaves without its jobs moving first: ${outcome.reason}.`,
+    );
+    return outcome;
   }
 
   private disconnect(connection: RpcConnection, resourceId: unknown, reason: unknown): void {

@@ -1,4 +1,6 @@
 import { newAllocationId, type AllocationId, type JobId } from '../../core/ids.js';
+import type { LeaveOutcome } from '../../rpc/gateways/resource-manager-gateway.js';
+import { LeavingTaskManagers } from './leaving-task-managers.js';
 import { SlotShares, type ShareDemand } from './slot-shares.js';
 import type { RegisteredTaskManager, TaskManagerListener, TaskManagerLossCause } from '../resourcemanager/registered-task-manager.js';
 
@@ -16,6 +18,11 @@ export interface SlotPoolListener {
   onSlotsAvailable(): void;
   /** A TaskManager left; these allocations of the listener's job were on it. */
   onAllocationsLost(lost: readonly Allocation[], cause: TaskManagerLossCause, reason: string): void;
+  /**
+   * A TaskManager holding `held` announced it is leaving: move off it within `deadlineMs` (release
+   * the allocations), or call `refuseLeaves`. A job without this handler makes the TaskManager leave the old way.
+   */
+  onTaskManagerLeaving?(held: readonly Allocation[], deadlineMs: number): void;
 }
 
 /**
@@ -27,6 +34,7 @@ export class SlotPool implements TaskManagerListener {
   private readonly allocations = new Map<RegisteredTaskManager, Array<Allocation | undefined>>();
   private readonly listeners = new Map<string, SlotPoolListener>();
   private readonly shares = new SlotShares();
+  private readonly leaving = new LeavingTaskManagers();
 
   addListener(jobId: JobId, listener: SlotPoolListener): void {
     this.listeners.set(jobId, listener);
@@ -56,7 +64,7 @@ export class SlotPool implements TaskManagerListener {
     if (!this.shares.has(jobId)) return undefined;
     const elastic = new Set(this.shares.jobIds());
     let pool = 0;
-    for (const slots of this.allocations.values()) for (const slot of slots) if (slot === undefined || elastic.has(slot.jobId)) pool++;
+    for (const slots of this.offeredSlots()) for (const slot of slots) if (slot === undefined || elastic.has(slot.jobId)) pool++;
     return this.shares.shareOf(jobId, pool);
   }
 
@@ -68,6 +76,7 @@ export class SlotPool implements TaskManagerListener {
   onTaskManagerLost(taskManager: RegisteredTaskManager, cause: TaskManagerLossCause, reason: string): void {
     const slots = this.allocations.get(taskManager);
     this.allocations.delete(taskManager);
+    this.leaving.remove(taskManager, `the TaskManager left first (${reason})`);
     const byJob = new Map<string, Allocation[]>();
     for (const allocation of slots ?? []) {
       if (allocation === undefined) continue;
@@ -86,14 +95,14 @@ export class SlotPool implements TaskManagerListener {
 
   get freeSlots(): number {
     let free = 0;
-    for (const slots of this.allocations.values()) for (const slot of slots) if (slot === undefined) free++;
+    for (const slots of this.offeredSlots()) for (const slot of slots) if (slot === undefined) free++;
     return free;
   }
 
   /** Slots `jobId` holds plus the free ones: what the job could use if it rescaled now. */
   availableTo(jobId: JobId): number {
     let count = 0;
-    for (const slots of this.allocations.values()) for (const slot of slots) if (slot === undefined || slot.jobId === jobId) count++;
+    for (const slots of this.offeredSlots()) for (const slot of slots) if (slot === undefined || slot.jobId === jobId) count++;
     return count;
   }
 
@@ -101,6 +110,7 @@ export class SlotPool implements TaskManagerListener {
   allocate(jobId: JobId, count: number): Allocation[] | undefined {
     if (count > this.freeSlots) return undefined;
     const byFreeSlots = [...this.allocations.entries()]
+      .filter(([taskManager]) => !this.leaving.has(taskManager))
       .map(([taskManager, slots]) => ({ taskManager, slots, free: slots.filter((s) => s === undefined).length }))
       .sort((a, b) => b.free - a.free || a.taskManager.registeredAt - b.taskManager.registeredAt);
     const granted: Allocation[] = [];
@@ -124,7 +134,41 @@ export class SlotPool implements TaskManagerListener {
         freed = true;
       }
     }
+    this.settleFreedLeaves();
     if (freed) this.notifyAvailable();
+  }
+
+  /**
+   * A TaskManager announced it will leave: its slots are offered no more, and each job on it is asked
+   * to move off first. Resolves once none of its slots is held ('released'), or when a job cannot move.
+   */
+  announceLeave(taskManager: RegisteredTaskManager, timeoutMs: number): Promise<LeaveOutcome> {
+    if (!this.allocations.has(taskManager)) return Promise.resolve({ released: true });
+    const answer = this.leaving.add(taskManager, timeoutMs);
+    const byJob = new Map<JobId, Allocation[]>();
+    for (const allocation of this.allocationsOn(taskManager))
+      byJob.set(allocation.jobId, [...(byJob.get(allocation.jobId) ?? []), allocation]);
+    const unable = [...byJob.keys()].find((jobId) => this.listeners.get(jobId)?.onTaskManagerLeaving === undefined);
+    if (unable !== undefined) this.leaving.settle(taskManager, { released: false, reason: `job ${unable} cannot move off a TaskManager` });
+    else for (const [jobId, held] of byJob) this.listeners.get(jobId)?.onTaskManagerLeaving?.(held, this.leaving.remainingMs(taskManager));
+    this.settleFreedLeaves();
+    return answer;
+  }
+
+  /** Job `jobId` cannot move off the leaving TaskManagers it is on: they leave the old way. */
+  refuseLeaves(jobId: JobId, reason: string): void {
+    for (const taskManager of this.leaving.all)
+      if (this.allocationsOn(taskManager).some((a) => a.jobId === jobId)) this.leaving.settle(taskManager, { released: false, reason });
+  }
+
+  private settleFreedLeaves(): void {
+    for (const taskManager of this.leaving.all)
+      if (this.allocationsOn(taskManager).length === 0) this.leaving.settle(taskManager, { released: true });
+  }
+
+  /** Slots of the TaskManagers not leaving: the only ones a job may count on. */
+  private offeredSlots(): Array<Array<Allocation | undefined>> {
+    return [...this.allocations.entries()].filter(([taskManager]) => !this.leaving.has(taskManager)).map(([, slots]) => slots);
   }
 
   /** Every TaskManager whose slots the pool holds. */

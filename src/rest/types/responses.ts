@@ -416,6 +416,10 @@ export interface ParallelismChange {
   readonly downtimeBasis: DowntimeBasis;
   /** The checkpoint this run restored; null when it started empty. */
   readonly restoredCheckpointId: number | null;
+  /** Records the sources had emitted after that checkpoint when the previous run stopped, replayed now; null: unknown. */
+  readonly recordsReplayed: number | null;
+  /** The restart back-off waited before this run: 0 for a rescale, the restart strategy's delay after a failure. */
+  readonly restartBackoffMs: number;
 }
 
 /** GET /jobs/:jobid/parallelism-history (a tsflink endpoint, not Flink's): the runs of a job, for the timeline. */

@@ -58,4 +58,9 @@ export interface CheckpointTrigger {
   readonly kind: BarrierKind;
   /** Stop-with-savepoint with `--drain`: the source ends its input (MAX_WATERMARK, end of data) before the barrier. */
   readonly drain?: boolean;
+  /**
+   * A checkpoint that ends the run for a planned rescale: after this barrier the source emits
+   * nothing more (unless the checkpoint is aborted), so the next run, restoring it, replays nothing.
+   */
+  readonly haltSources?: boolean;
 }

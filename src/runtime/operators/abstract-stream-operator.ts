@@ -75,13 +75,13 @@ export abstract class AbstractStreamOperator implements StreamOperator {
   }
 
   snapshotState(_checkpointId: number, _timestamp: number): OperatorSnapshotData | undefined {
-    const keyGroups = this.keyedBackend?.snapshot();
+    const backend = this.keyedBackend;
+    const keyGroups = backend === undefined || backend.isEmpty() ? undefined : backend.snapshot();
     const listStates = this.operatorState.snapshot();
-    const hasKeyed = keyGroups !== undefined && keyGroups.chunks.some((c) => c !== undefined);
-    if (!hasKeyed && listStates.length === 0) return undefined;
+    if (keyGroups === undefined && listStates.length === 0) return undefined;
     return {
       operatorId: this.setupInfo.operatorId,
-      ...(hasKeyed ? { keyGroups } : {}),
+      ...(keyGroups !== undefined ? { keyGroups } : {}),
       ...(listStates.length > 0 ? { listStates } : {}),
     };
   }

@@ -8,6 +8,7 @@ import { canonicalKey, type TypeSerializer } from '../serialization/index.js';
 import { StateError } from '../runtime-errors.js';
 import { createHeapState, type HeapState, type KeyContext } from './heap-states.js';
 import { KeyGroupChunkWriter, readKeyGroupChunk, readStateSection, type ChunkTimer, type EncodedStateSection } from './key-group-chunk.js';
+import { KeyGroupSnapshot } from './key-group-snapshot.js';
 import type { Namespace } from './namespace.js';
 import type { AnyStateDescriptor, StateKind } from './state-descriptors.js';
 import { StateTable } from './state-table.js';
@@ -48,6 +49,8 @@ export class HeapKeyedStateBackend implements KeyContext {
   private readonly pending = new Map<string, PendingState>();
   private readonly pendingTimers = new Map<string, RestoredTimer[]>();
   private readonly timerSources: TimerSnapshotSource[] = [];
+  /** Snapshots still being written: each keeps a group's bytes before the group changes. */
+  private readonly snapshots: KeyGroupSnapshot[] = [];
 
   constructor(
     readonly keyType: TypeDescriptor | undefined,
@@ -70,6 +73,8 @@ export class HeapKeyedStateBackend implements KeyContext {
     this.currentKey = key;
     this.currentCanonicalKey = canonicalKey(key, this.keyType);
     this.currentGroupIndex = index;
+    // Every state access goes through the current key's group, so this is the one copy-on-write point.
+    if (this.snapshots.length !== 0) this.preserveGroup(index);
   }
 
   /** Makes a timer's key current; its group is already known. */
@@ -77,6 +82,11 @@ export class HeapKeyedStateBackend implements KeyContext {
     this.currentKey = key;
     this.currentCanonicalKey = ck;
     this.currentGroupIndex = groupIndex;
+    if (this.snapshots.length !== 0) this.preserveGroup(groupIndex);
+  }
+
+  private preserveGroup(index: number): void {
+    for (const snapshot of [...this.snapshots]) snapshot.preserve(index);
   }
 
   /** The state `descriptor` names, created on first use (and filled from a restore if one is pending). */
@@ -105,6 +115,8 @@ export class HeapKeyedStateBackend implements KeyContext {
         `State '${descriptor.name}' was a ${pending.kind} state in the checkpoint and is now asked for as a ${descriptor.kind} state`,
       );
     }
+    // Loading a restored state changes every group at once: running snapshots keep theirs first.
+    for (const snapshot of [...this.snapshots]) snapshot.preserveAll();
     this.pending.delete(descriptor.name);
     for (const [groupIndex, sections] of pending.byGroup) {
       for (const section of sections) this.load(state, groupIndex, section);
@@ -130,30 +142,59 @@ export class HeapKeyedStateBackend implements KeyContext {
     return timers;
   }
 
-  /** Every key group of the range as one encoded chunk, undefined for an empty group. */
-  snapshot(): { start: number; chunks: (Uint8Array | undefined)[] } {
-    const timersBySource = this.timerSources.map((s) => ({ name: s.name, byGroup: s.snapshotTimers() }));
+  /**
+   * The keyed state as it is now, copy-on-write: timers are copied (they are few), state entries are
+   * encoded group by group as the writer asks, or just before a group changes.
+   */
+  snapshot(): KeyGroupSnapshot {
+    const timers = this.timersByGroup();
+    const states = [...this.states];
+    const pending = [...this.pending];
     const writer = new KeyGroupChunkWriter(this.keySerializer);
-    const chunks: (Uint8Array | undefined)[] = [];
-    for (let g = 0; g < this.numKeyGroups; g++) {
+    const encode = (g: number): Uint8Array | undefined => {
       writer.begin(this.start + g);
-      for (const [name, state] of this.states) writer.writeState(name, state.descriptor.kind, state.codec, state.table.entriesOfGroup(g));
-      for (const [name, pending] of this.pending) {
-        const sections = pending.byGroup.get(g);
-        if (sections !== undefined) writer.writeEncodedState(name, pending.kind, sections);
+      for (const [name, state] of states) writer.writeState(name, state.descriptor.kind, state.codec, state.table.entriesOfGroup(g));
+      for (const [name, stash] of pending) {
+        const sections = stash.byGroup.get(g);
+        if (sections !== undefined) writer.writeEncodedState(name, stash.kind, sections);
       }
-      for (const source of timersBySource) {
-        const timers = source.byGroup.get(g);
-        if (timers !== undefined) writer.writeTimers(source.name, timers);
+      for (const [service, list] of timers.get(g) ?? []) writer.writeTimers(service, list);
+      return writer.finish();
+    };
+    const snapshot = new KeyGroupSnapshot(this.start, this.numKeyGroups, encode, (settled) => {
+      const at = this.snapshots.indexOf(settled);
+      if (at >= 0) this.snapshots.splice(at, 1);
+    });
+    if (this.numKeyGroups > 0) this.snapshots.push(snapshot);
+    return snapshot;
+  }
+
+  /** True when the backend holds no entry and no timer, so a snapshot would be all empty groups. */
+  isEmpty(): boolean {
+    if (this.pending.size > 0 || this.pendingTimers.size > 0) return false;
+    for (const state of this.states.values()) if (state.table.size() > 0) return false;
+    return this.timerSources.every((source) => source.snapshotTimers().size === 0);
+  }
+
+  /** Every timer (live and still-restored) by group offset, then by service: a copy. */
+  private timersByGroup(): Map<number, Array<[string, ChunkTimer[]]>> {
+    const byGroup = new Map<number, Array<[string, ChunkTimer[]]>>();
+    const add = (g: number, service: string, list: ChunkTimer[]): void => {
+      const services = byGroup.get(g);
+      if (services === undefined) byGroup.set(g, [[service, list]]);
+      else services.push([service, list]);
+    };
+    for (const source of this.timerSources) for (const [g, list] of source.snapshotTimers()) add(g, source.name, list);
+    for (const [service, restored] of this.pendingTimers) {
+      const perGroup = new Map<number, ChunkTimer[]>();
+      for (const timer of restored) {
+        const list = perGroup.get(timer.groupIndex);
+        if (list === undefined) perGroup.set(timer.groupIndex, [timer]);
+        else list.push(timer);
       }
-      for (const [service, restored] of this.pendingTimers)
-        writer.writeTimers(
-          service,
-          restored.filter((r) => r.groupIndex === g),
-        );
-      chunks.push(writer.finish());
+      for (const [g, list] of perGroup) add(g, service, list);
     }
-    return { start: this.start, chunks };
+    return byGroup;
   }
 
   /** Loads chunks of a checkpoint; chunks of groups outside this subtask's range are skipped. */

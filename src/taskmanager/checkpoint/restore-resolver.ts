@@ -1,43 +1,91 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from '../../core/crc32.js';
 import { TsFlinkError } from '../../core/errors.js';
+import { getLogger } from '../../core/logging.js';
 import type { StateSlice, TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { RestoredOperatorState } from '../../runtime/task-contract.js';
+import type { LocalStateStore } from './local-state-store.js';
 
-/** Open state files of one restore, each opened once however many slices it holds. */
+const log = getLogger('checkpoint');
+
+/** A file region that is not what the checkpoint says it is. */
+class SliceMismatch extends Error {}
+
+/** Reads one region of an open file and checks it against the checkpoint's length and CRC-32. */
+async function readRegion(handle: FileHandle, path: string, slice: Extract<StateSlice, { kind: 'file' }>): Promise<Uint8Array> {
+  const bytes = Buffer.allocUnsafe(slice.length);
+  const { bytesRead } = await handle.read(bytes, 0, slice.length, slice.offset);
+  if (bytesRead !== slice.length) {
+    throw new SliceMismatch(`${path} is truncated: expected ${slice.length} bytes at offset ${slice.offset}, read ${bytesRead}`);
+  }
+  if (crc32(bytes) !== slice.crc32) throw new SliceMismatch(`${path} is corrupt: checksum mismatch at offset ${slice.offset}`);
+  return bytes;
+}
+
+/** Open state files of one restore, each opened once however many slices it holds; local copies first. */
 class StateFiles {
   private readonly handles = new Map<string, Promise<FileHandle>>();
+  /** Local copies found unusable in this restore: each slice is checked on its own, but no new read goes to them. */
+  private readonly badCopies = new Set<string>();
+  bytesLocal = 0;
+  bytesFromStorage = 0;
 
-  /** Reads one slice: inline bytes as they are, a file region read and checked against its CRC-32. */
+  constructor(private readonly local: LocalStateStore | undefined) {}
+
+  /** Reads one slice: inline bytes as they are, a file region (from the local copy when it is the same) checked against its CRC-32. */
   async read(slice: StateSlice): Promise<Uint8Array> {
-    if (slice.kind === 'inline') return slice.bytes;
-    let handle = this.handles.get(slice.path);
-    if (handle === undefined) {
-      handle = open(slice.path, 'r');
-      this.handles.set(slice.path, handle);
+    if (slice.kind === 'inline') {
+      this.bytesFromStorage += slice.bytes.byteLength;
+      return slice.bytes;
     }
-    const bytes = Buffer.allocUnsafe(slice.length);
-    const { bytesRead } = await (await handle).read(bytes, 0, slice.length, slice.offset);
-    if (bytesRead !== slice.length) {
-      throw new TsFlinkError(
-        'STATE_CORRUPT',
-        `State file ${slice.path} is truncated: expected ${slice.length} bytes at offset ${slice.offset}, read ${bytesRead}.`,
-      );
+    const fromCopy = await this.readCopy(slice);
+    if (fromCopy !== undefined) {
+      this.bytesLocal += fromCopy.byteLength;
+      return fromCopy;
     }
-    if (crc32(bytes) !== slice.crc32) {
-      throw new TsFlinkError('STATE_CORRUPT', `State file ${slice.path} is corrupt: checksum mismatch at offset ${slice.offset}.`);
+    try {
+      const bytes = await readRegion(await this.handle(slice.path), slice.path, slice);
+      this.bytesFromStorage += bytes.byteLength;
+      return bytes;
+    } catch (error) {
+      if (error instanceof SliceMismatch) throw new TsFlinkError('STATE_CORRUPT', `State file ${error.message}.`);
+      throw error;
     }
-    return bytes;
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.handles.values()].map(async (handle) => (await handle.catch(() => undefined))?.close()));
   }
+
+  /** The slice from this TaskManager's copy, or undefined when there is none or it differs (logged once per file). */
+  private async readCopy(slice: Extract<StateSlice, { kind: 'file' }>): Promise<Uint8Array | undefined> {
+    const path = this.local?.copyPathOf(slice.path);
+    if (path === undefined || this.badCopies.has(path)) return undefined;
+    try {
+      return await readRegion(await this.handle(path), path, slice);
+    } catch (error) {
+      // Slices are read concurrently: log a bad copy once, however many of its slices were in flight.
+      if (this.badCopies.has(path)) return undefined;
+      this.badCopies.add(path);
+      if (error instanceof SliceMismatch) log.warn(`Not using the local state copy: ${error.message}; reading ${slice.path} instead.`);
+      else if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn(`Cannot read the local state copy ${path}: ${String(error)}.`);
+      return undefined;
+    }
+  }
+
+  private handle(path: string): Promise<FileHandle> {
+    let handle = this.handles.get(path);
+    if (handle === undefined) {
+      handle = open(path, 'r');
+      this.handles.set(path, handle);
+    }
+    return handle;
+  }
 }
 
 /** Reads one slice of state on its own (tests and tools). */
 export async function readSlice(slice: StateSlice): Promise<Uint8Array> {
-  const files = new StateFiles();
+  const files = new StateFiles(undefined);
   try {
     return await files.read(slice);
   } finally {
@@ -45,12 +93,21 @@ export async function readSlice(slice: StateSlice): Promise<Uint8Array> {
   }
 }
 
+/** What a subtask restores, and where the bytes came from. */
+export interface ResolvedRestore {
+  readonly operators: RestoredOperatorState[];
+  /** Bytes read from this TaskManager's local copies (task-local recovery). */
+  readonly bytesLocal: number;
+  /** Bytes read from checkpoint storage (or carried inline from the JobManager). */
+  readonly bytesFromStorage: number;
+}
+
 /** Turns the restore descriptor of a deployment into the bytes each operator restores from. */
-export async function resolveRestore(tdd: TaskDeploymentDescriptor): Promise<RestoredOperatorState[] | undefined> {
+export async function resolveRestore(tdd: TaskDeploymentDescriptor, local?: LocalStateStore): Promise<ResolvedRestore | undefined> {
   if (tdd.restore === undefined) return undefined;
-  const files = new StateFiles();
+  const files = new StateFiles(local);
   try {
-    return await Promise.all(
+    const operators = await Promise.all(
       tdd.restore.operators.map(async (operator) => ({
         operatorId: operator.operatorId,
         keyGroupChunks: await Promise.all(operator.keyGroupSlices.map((slice) => files.read(slice))),
@@ -63,6 +120,7 @@ export async function resolveRestore(tdd: TaskDeploymentDescriptor): Promise<Res
         ),
       })),
     );
+    return { operators, bytesLocal: files.bytesLocal, bytesFromStorage: files.bytesFromStorage };
   } catch (error) {
     if (error instanceof TsFlinkError) throw error;
     throw new TsFlinkError(

@@ -1,13 +1,20 @@
 import type { OperatorId } from '../../core/ids.js';
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { crc32 } from '../../core/crc32.js';
+import { describeError } from '../../core/errors.js';
+import { getLogger } from '../../core/logging.js';
 import type { OperatorStateHandle } from '../../rpc/gateways/checkpoint-messages.js';
 import type { StateSlice } from '../../rpc/gateways/task-deployment-descriptor.js';
-import type { OperatorSnapshotData } from '../../runtime/task-contract.js';
+import type { KeyedStateSnapshot, OperatorSnapshotData } from '../../runtime/task-contract.js';
 
-/** Where a subtask's snapshot goes: the JobManager's memory (inline in the ack) or a file. */
-export type SnapshotTarget = { readonly kind: 'memory' } | { readonly kind: 'file'; readonly path: string };
+/**
+ * Where a subtask's snapshot goes: the JobManager's memory (inline in the ack) or a file, with a
+ * second copy at `copyPath` for task-local recovery.
+ */
+export type SnapshotTarget =
+  { readonly kind: 'memory' } | { readonly kind: 'file'; readonly path: string; readonly copyPath?: string | undefined };
 
 /** The persisted snapshot: handles for the ack and the bytes written. */
 export interface PersistedSnapshot {
@@ -15,61 +22,161 @@ export interface PersistedSnapshot {
   readonly stateSize: number;
 }
 
+const log = getLogger('checkpoint');
+
+/** Encoding work between two yields to the task's mailbox, so records keep flowing beside the write. */
+const SLICE_MS = 4;
+/** Bytes gathered before they go to the file: bounds what the write holds beside the state. */
+const BATCH_BYTES = 4 * 1024 * 1024;
+/** writev takes at most IOV_MAX buffers per call. */
+const MAX_IOV = 512;
+
+/** Places chunks: inline for the JobManager's memory, else as checksummed regions of one file, written in batches. */
+class SlicePlacer {
+  private batch: Uint8Array[] = [];
+  private batchBytes = 0;
+  private offset = 0;
+  stateSize = 0;
+
+  constructor(
+    private readonly target: SnapshotTarget,
+    private readonly file: FileHandle | undefined,
+    private copy: LocalCopy | undefined,
+  ) {}
+
+  async place(bytes: Uint8Array): Promise<StateSlice> {
+    this.stateSize += bytes.byteLength;
+    if (this.target.kind === 'memory') return { kind: 'inline', bytes };
+    const slice: StateSlice = { kind: 'file', path: this.target.path, offset: this.offset, length: bytes.byteLength, crc32: crc32(bytes) };
+    this.offset += bytes.byteLength;
+    this.batch.push(bytes);
+    this.batchBytes += bytes.byteLength;
+    if (this.batchBytes >= BATCH_BYTES || this.batch.length >= MAX_IOV) await this.flush();
+    return slice;
+  }
+
+  async flush(): Promise<void> {
+    if (this.file === undefined || this.batch.length === 0) return;
+    const batch = this.batch;
+    this.batch = [];
+    this.batchBytes = 0;
+    await Promise.all([this.file.writev(batch), this.writeCopy(batch)]);
+  }
+
+  /** The local copy is a convenience: failing to write it never fails the checkpoint. */
+  private async writeCopy(batch: Uint8Array[]): Promise<void> {
+    const copy = this.copy;
+    if (copy === undefined) return;
+    try {
+      await copy.handle.writev(batch);
+    } catch (error) {
+      this.copy = undefined;
+      log.warn(`Could not write the local state copy ${copy.path}, so a restore here reads checkpoint storage: ${describeError(error)}`);
+      await copy.discard();
+    }
+  }
+
+  /** Closes the copy; it is complete only if every batch reached it. */
+  async closeCopy(): Promise<void> {
+    await this.copy?.handle.close();
+  }
+}
+
 /**
- * Writes the copied state of a subtask. For a file, every key-group chunk and list entry becomes a
+ * Writes a subtask's snapshot. Keyed state is taken a key group at a time, yielding to the task
+ * between slices of work, so processing goes on during the write (the state keeps each group's
+ * barrier-time bytes until it is taken). For a file, every chunk and list entry becomes a
  * checksummed region of one file, synced before the handles are returned: an acknowledged
  * checkpoint never points at bytes that might still be in the page cache only.
  */
 export async function persistSnapshot(data: readonly OperatorSnapshotData[], target: SnapshotTarget): Promise<PersistedSnapshot> {
-  const chunks: Uint8Array[] = [];
-  let offset = 0;
-  const place = (bytes: Uint8Array): StateSlice => {
-    if (target.kind === 'memory') return { kind: 'inline', bytes };
-    const slice: StateSlice = { kind: 'file', path: target.path, offset, length: bytes.byteLength, crc32: crc32(bytes) };
-    chunks.push(bytes);
-    offset += bytes.byteLength;
-    return slice;
-  };
-  let stateSize = 0;
-  const operators = data.map((operator): OperatorStateHandle => {
-    const handle: { operatorId: OperatorId; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } =
-      {
-        operatorId: operator.operatorId,
-      };
-    if (operator.keyGroups !== undefined) {
-      handle.keyGroups = {
-        start: operator.keyGroups.start,
-        slices: operator.keyGroups.chunks.map((chunk) => {
-          if (chunk === undefined) return null;
-          stateSize += chunk.byteLength;
-          return place(chunk);
-        }),
-      };
+  let file: FileHandle | undefined;
+  let placer: SlicePlacer | undefined;
+  try {
+    if (target.kind === 'file') {
+      await mkdir(dirname(target.path), { recursive: true });
+      file = await open(target.path, 'w', 0o600);
     }
-    if (operator.listStates !== undefined) {
-      handle.listStates = operator.listStates.map((list) => ({
-        name: list.name,
-        mode: list.mode,
-        entries: list.entries.map((entry) => {
-          stateSize += entry.byteLength;
-          return place(entry);
-        }),
-      }));
-    }
-    return handle;
-  });
-  if (target.kind === 'file') await writeSynced(target.path, chunks);
-  return { operators, stateSize };
+    const copy = target.kind === 'file' && target.copyPath !== undefined ? await openCopy(target.copyPath) : undefined;
+    placer = new SlicePlacer(target, file, copy);
+    const operators: OperatorStateHandle[] = [];
+    for (const operator of data) operators.push(await persistOperator(operator, placer));
+    await placer.flush();
+    await file?.sync();
+    return { operators, stateSize: placer.stateSize };
+  } finally {
+    for (const operator of data) operator.keyGroups?.release();
+    await placer?.closeCopy();
+    await file?.close();
+  }
 }
 
-async function writeSynced(path: string, chunks: readonly Uint8Array[]): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const handle = await open(path, 'w', 0o600);
+/** An open local copy, and how to take it back. */
+interface LocalCopy {
+  readonly path: string;
+  readonly handle: FileHandle;
+  discard(): Promise<void>;
+}
+
+async function openCopy(path: string): Promise<LocalCopy | undefined> {
   try {
-    // writev takes at most IOV_MAX buffers per call; write in groups.
-    for (let i = 0; i < chunks.length; i += 512) await handle.writev(chunks.slice(i, i + 512));
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    const handle = await open(path, 'w', 0o600);
+    return {
+      path,
+      handle,
+      discard: async () => {
+        await handle.close().catch(() => undefined);
+        await rm(path, { force: true });
+      },
+    };
+  } catch (error) {
+    log.warn(`Could not create the local state copy ${path}, so a restore here reads checkpoint storage: ${describeError(error)}`);
+    return undefined;
   }
+}
+
+async function persistOperator(operator: OperatorSnapshotData, placer: SlicePlacer): Promise<OperatorStateHandle> {
+  const handle: { operatorId: OperatorId; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } = {
+    operatorId: operator.operatorId,
+  };
+  if (operator.keyGroups !== undefined) {
+    handle.keyGroups = { start: operator.keyGroups.start, slices: await placeKeyGroups(operator.keyGroups, placer) };
+  }
+  if (operator.listStates !== undefined) {
+    const listStates: NonNullable<OperatorStateHandle['listStates']>[number][] = [];
+    for (const list of operator.listStates) {
+      const entries: StateSlice[] = [];
+      for (const entry of list.entries) entries.push(await placer.place(entry));
+      listStates.push({ name: list.name, mode: list.mode, entries });
+    }
+    handle.listStates = listStates;
+  }
+  return handle;
+}
+
+/**
+ * Takes every group once: first those the state already encoded because they were about to change
+ * (their bytes are held only for this writer), then the next in order. Regions follow the order
+ * taken; the slices stay in group order.
+ */
+async function placeKeyGroups(snapshot: KeyedStateSnapshot, placer: SlicePlacer): Promise<(StateSlice | null)[]> {
+  const slices: (StateSlice | null | undefined)[] = Array.from({ length: snapshot.size }, () => undefined);
+  let next = 0;
+  let sliceStart = performance.now();
+  for (let taken = 0; taken < snapshot.size; taken++) {
+    let offset = snapshot.nextReady();
+    if (offset === undefined) {
+      while (slices[next] !== undefined) next++;
+      offset = next;
+    }
+    const chunk = snapshot.chunk(offset);
+    slices[offset] = chunk === undefined ? null : await placer.place(chunk);
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await yieldToLoop();
+      sliceStart = performance.now();
+    }
+  }
+  snapshot.release();
+  return slices.map((slice) => slice ?? null);
 }

@@ -4,6 +4,7 @@ import type { CheckpointAcknowledgement, CheckpointDecline } from '../../rpc/gat
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { OperatorChain } from '../../runtime/task-contract.js';
 import type { ChainOutputWriter } from '../network/chain-output-writer.js';
+import type { LocalStateStore } from './local-state-store.js';
 import type { CheckpointBarrier } from '../network/stream-elements.js';
 import { persistSnapshot, type SnapshotTarget } from './snapshot-persister.js';
 
@@ -19,13 +20,19 @@ export function snapshotFilePath(directory: string, tdd: TaskDeploymentDescripto
 }
 
 /**
- * Takes a subtask's part of a checkpoint: copies the chain's state synchronously (processing pauses
- * only for that), sends the barrier downstream, then writes the copy and acknowledges in the
- * background while records keep flowing.
+ * Takes a subtask's part of a checkpoint: snapshots the chain between two records (list state is
+ * copied, keyed state is copy-on-write, so the pause does not grow with the state), sends the
+ * barrier downstream, then writes the snapshot and acknowledges in the background while records
+ * keep flowing.
  */
 export class SubtaskCheckpointer {
   /** The newest checkpoint this subtask snapshotted; older triggers are stale. */
   lastCheckpointId = 0;
+  /**
+   * The synchronous savepoint this subtask snapshotted and that has neither completed nor been
+   * aborted: the job is stopping on it, and its commit must still happen.
+   */
+  pendingSyncSavepoint: number | undefined;
   /** Records the chain had emitted at each snapshot still waiting for completion. */
   private readonly emittedAtSnapshot = new Map<number, number>();
   /** Records emitted up to the last completed checkpoint: a restore replays everything after it. */
@@ -36,12 +43,14 @@ export class SubtaskCheckpointer {
     private readonly chain: OperatorChain,
     private readonly writer: ChainOutputWriter,
     private readonly responder: CheckpointResponder,
+    private readonly localState?: LocalStateStore,
   ) {}
 
   /** Runs in the task's mailbox, at a point between records. */
   perform(barrier: CheckpointBarrier, alignmentDurationMs: number): void {
     if (barrier.checkpointId <= this.lastCheckpointId) return;
     this.lastCheckpointId = barrier.checkpointId;
+    if (barrier.kind === 'SYNC_SAVEPOINT') this.pendingSyncSavepoint = barrier.checkpointId;
     const syncStart = performance.now();
     let snapshot;
     try {
@@ -68,6 +77,10 @@ export class SubtaskCheckpointer {
   }
 
   /** A checkpoint completed: what was emitted before its snapshot will never be replayed. */
+  onAborted(checkpointId: number): void {
+    if (this.pendingSyncSavepoint === checkpointId) this.pendingSyncSavepoint = undefined;
+  }
+
   onCompleted(checkpointId: number): void {
     for (const [id, emitted] of this.emittedAtSnapshot) {
       if (id > checkpointId) continue;
@@ -82,6 +95,8 @@ export class SubtaskCheckpointer {
 
   private target(checkpointId: number): SnapshotTarget {
     const directory = this.tdd.checkpointing.checkpointDirectory;
-    return directory === undefined ? { kind: 'memory' } : { kind: 'file', path: snapshotFilePath(directory, this.tdd, checkpointId) };
+    if (directory === undefined) return { kind: 'memory' };
+    const path = snapshotFilePath(directory, this.tdd, checkpointId);
+    return { kind: 'file', path, copyPath: this.localState?.copyPathOf(path) };
   }
 }

@@ -33,6 +33,8 @@ export interface SlotThreadData {
   readonly logLevel: string;
   /** How often the thread sends its tasks' counters to the TaskManager's metrics. */
   readonly metricsIntervalMs: number;
+  /** The TaskManager's local state copies, shared by its slot threads and kept across them. */
+  readonly localStateDir: string | undefined;
 }
 
 /** A task's counters and clocks at one instant, as the TaskManager's metrics read them. */
@@ -49,6 +51,8 @@ export interface TaskCounterSnapshot {
   readonly currentInputWatermark: number;
   readonly currentOutputWatermark: number;
   readonly pendingRecords: number | undefined;
+  readonly restoredBytesLocal: number;
+  readonly restoredBytesFromStorage: number;
 }
 
 /** From the TaskManager's main thread to a slot thread. */

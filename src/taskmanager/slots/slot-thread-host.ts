@@ -46,6 +46,8 @@ export interface SlotThreadHostSettings {
   /** Old-generation heap limit of each slot thread (taskmanager.memory.task.heap.size / slots); undefined: Node's own limit. */
   readonly heapPerSlotMb: number | undefined;
   readonly metrics?: TaskMetricsSink;
+  /** Root of the TaskManager's local state copies; undefined when task-local recovery is off. */
+  readonly localStateDir?: string | undefined;
 }
 
 /** One attempt deployed to a slot thread, until it reports a final state. */
@@ -212,6 +214,7 @@ export class SlotThreadHost implements TaskRunner {
         maxDataFrameBytes: this.settings.maxDataFrameBytes,
         logLevel: this.settings.logLevel,
         metricsIntervalMs: METRICS_INTERVAL_MS,
+        localStateDir: this.settings.localStateDir,
       },
       heap === undefined ? undefined : { maxOldGenerationSizeMb: heap },
       {

@@ -77,6 +77,7 @@ const host = new TaskHost({
   numberOfSlots: data.numberOfSlots,
   maxDataFrameBytes: data.maxDataFrameBytes,
   slotIndex: data.slotIndex,
+  localStateDir: data.localStateDir,
   metrics: {
     addTask: (probe) => {
       probes.set(probe.identity.attemptId, probe);
@@ -105,6 +106,8 @@ function countersOf(probe: TaskMetricProbe): TaskCounterSnapshot {
     currentInputWatermark: probe.currentInputWatermark(),
     currentOutputWatermark: probe.currentOutputWatermark(),
     pendingRecords: probe.pendingRecords(),
+    restoredBytesLocal: probe.restoredBytesLocal(),
+    restoredBytesFromStorage: probe.restoredBytesFromStorage(),
   };
 }
 

@@ -67,6 +67,14 @@ export class SnapshotProbe implements TaskMetricProbe {
     return this.counters?.pendingRecords;
   }
 
+  restoredBytesLocal(): number {
+    return this.counters?.restoredBytesLocal ?? 0;
+  }
+
+  restoredBytesFromStorage(): number {
+    return this.counters?.restoredBytesFromStorage ?? 0;
+  }
+
   /** How long the thread has been silent beyond its reporting gap. */
   private stalledMs(): number {
     if (this.counters === undefined) return 0;

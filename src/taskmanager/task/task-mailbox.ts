@@ -33,9 +33,20 @@ export class TaskMailbox {
     setImmediate(() => this.run());
   }
 
-  /** Runs the queued actions now (a cancel must not drop a queued checkpoint commit). */
-  drain(): void {
-    while (!this.closed && this.actions.length > 0) this.actions.shift()!();
+  /**
+   * Runs every queued action now and returns what they threw. A cancel must not drop a queued
+   * checkpoint commit, not even one queued behind an input failure the cancel itself caused.
+   */
+  drain(): unknown[] {
+    const errors: unknown[] = [];
+    while (!this.closed && this.actions.length > 0) {
+      try {
+        this.actions.shift()!();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    return errors;
   }
 
   close(): void {

@@ -50,5 +50,7 @@ export function taskMetricProbe(task: Task): TaskMetricProbe {
     currentInputWatermark: () => Math.max(MIN_WATERMARK, task.currentInputWatermark ?? MIN_WATERMARK),
     currentOutputWatermark: () => task.io?.writer.currentOutputWatermark ?? MIN_WATERMARK,
     pendingRecords: () => task.chain?.source?.pendingRecords(),
+    restoredBytesLocal: () => task.restoredBytesLocal,
+    restoredBytesFromStorage: () => task.restoredBytesFromStorage,
   };
 }

@@ -3,8 +3,10 @@ import { getLogger, type Logger } from '../../core/logging.js';
 import type { ExecutionAttemptId } from '../../core/ids.js';
 import type { ExecutionState, TaskExecutionStateUpdate, TaskFirstActivity } from '../../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
-import type { JobProgram, OperatorChain, RestoredOperatorState } from '../../runtime/task-contract.js';
+import type { JobProgram, OperatorChain } from '../../runtime/task-contract.js';
 import { AlignedBarrierHandler } from '../checkpoint/aligned-barrier-handler.js';
+import type { LocalStateStore } from '../checkpoint/local-state-store.js';
+import type { ResolvedRestore } from '../checkpoint/restore-resolver.js';
 import { SubtaskCheckpointer, type CheckpointResponder } from '../checkpoint/subtask-checkpointer.js';
 import { TrackingBarrierHandler } from '../checkpoint/tracking-barrier-handler.js';
 import { CheckpointBarrier } from '../network/stream-elements.js';
@@ -25,9 +27,11 @@ export interface TaskEnvironment extends NetworkEnvironment {
   reportState(update: TaskExecutionStateUpdate): void;
   /** Once per task: a sink's first record, or a source idle before emitting anything; the JobMaster ends the job's outage with them. */
   reportFirstActivity?(activity: TaskFirstActivity): void;
-  /** Turns the deployment's restore descriptor into bytes (reads files, checks hashes). */
-  resolveRestore(tdd: TaskDeploymentDescriptor): Promise<RestoredOperatorState[] | undefined>;
+  /** Turns the deployment's restore descriptor into bytes (local copies first, then storage; checks hashes). */
+  resolveRestore(tdd: TaskDeploymentDescriptor): Promise<ResolvedRestore | undefined>;
   readonly checkpointResponder: CheckpointResponder;
+  /** This TaskManager's copies for task-local recovery; undefined when it is off. */
+  readonly localState?: LocalStateStore | undefined;
 }
 
 /** Flink's task name: `<vertex name> (<subtask+1>/<parallelism>)#<attempt>`. */
@@ -58,8 +62,15 @@ export class Task {
   private waitingForSource = false;
   /** Steps in which the source emitted: a source chained to its sink has no other record count. */
   private sourceBursts = 0;
+  /** The rescale checkpoint after whose barrier this source emits nothing more (until it is aborted). */
+  private haltedAfter: number | undefined;
   /** Set once the task runs; how it ends. */
   private ending: EndOfInput | undefined;
+  /** Where the restored state came from: this TaskManager's local copies, or checkpoint storage. */
+  restoredBytesLocal = 0;
+  restoredBytesFromStorage = 0;
+  /** An input failure held back while the job stops on a synchronous savepoint (see onInputFailure). */
+  private deferredInputFailure: Error | undefined;
   /** Commits of completed checkpoints in flight; a cancel lets them finish first. */
   private commits: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -109,9 +120,7 @@ export class Task {
     if (this.isTerminal()) return;
     this.log.info(`Canceling ${this.name} (${this.attemptId}).`);
     // A savepoint that stops the job is followed by a cancel; its commits must not be lost.
-    try {
-      this.mailbox.drain();
-    } catch (error) {
+    for (const error of this.mailbox.drain()) {
       this.log.warn(`An action queued before the cancel of ${this.name} failed: ${describeError(error)}`);
     }
     await this.commits;
@@ -123,8 +132,9 @@ export class Task {
    * two records. With `drain`
    * (stop-with-savepoint --drain) the source ends its input first, so the barrier follows
    * MAX_WATERMARK and the end of data, and the savepoint holds what is left after every window fired.
+   * With `halt` (a planned rescale) the source emits nothing after the barrier, so nothing is replayed.
    */
-  triggerCheckpoint(barrier: CheckpointBarrier, drain = false): void {
+  triggerCheckpoint(barrier: CheckpointBarrier, drain = false, halt = false): void {
     this.mailbox.execute(() => {
       const checkpointer = this.checkpointer;
       const ending = this.ending;
@@ -153,6 +163,7 @@ export class Task {
         ending.begin().catch((error: unknown) => this.fail(error));
       }
       ending.trigger(barrier);
+      if (halt && source !== undefined && ending.phase === 'processing') this.haltedAfter = barrier.checkpointId;
     });
   }
 
@@ -161,6 +172,7 @@ export class Task {
       const chain = this.chain;
       if (chain === undefined) return;
       this.checkpointer?.onCompleted(checkpointId);
+      this.env.localState?.retainFrom(this.tdd.jobId, checkpointId).catch(() => undefined);
       const commit = chain.notifyCheckpointComplete(checkpointId).then(
         () => this.mailbox.execute(() => this.ending?.onCheckpointCommitted(checkpointId)),
         (error: unknown) => this.fail(error),
@@ -170,7 +182,21 @@ export class Task {
   }
 
   notifyCheckpointAborted(checkpointId: number): void {
-    this.mailbox.execute(() => this.chain?.notifyCheckpointAborted(checkpointId));
+    this.mailbox.execute(() => {
+      this.chain?.notifyCheckpointAborted(checkpointId);
+      if (this.checkpointer?.pendingSyncSavepoint === checkpointId) {
+        this.checkpointer.onAborted(checkpointId);
+        // The job goes on after all: an input that failed meanwhile fails the task now.
+        const deferred = this.deferredInputFailure;
+        this.deferredInputFailure = undefined;
+        if (deferred !== undefined) throw deferred;
+      }
+      // The rescale it was for will not happen on it: the run goes on.
+      if (checkpointId === this.haltedAfter) {
+        this.haltedAfter = undefined;
+        this.mailbox.wake();
+      }
+    });
   }
 
   /** Records the task saw on its input and produced on its output. */
@@ -193,25 +219,28 @@ export class Task {
     this.io = io;
     this.isOutput = io.partitions.length === 0;
     io.gate.onAvailable = () => this.mailbox.wake();
-    io.gate.onFailure = (error) =>
-      this.mailbox.execute(() => {
-        throw error;
-      });
+    io.gate.onFailure = (error) => this.mailbox.execute(() => this.onInputFailure(error));
     const services = buildTaskServices(this.tdd, this.name, this.processingTime, this.env.stdout, this.log);
     const chain = this.program.createChain(this.tdd.vertexId, services, io.writer);
     this.chain = chain;
     const restoreStart = performance.now();
     const restored = await this.env.resolveRestore(this.tdd);
-    await chain.initializeState(restored);
+    await chain.initializeState(restored?.operators);
     // Operators register their states in open(), which is when restored entries become live state.
     await chain.open();
     if (restored !== undefined) {
+      this.restoredBytesLocal = restored.bytesLocal;
+      this.restoredBytesFromStorage = restored.bytesFromStorage;
+      const local =
+        this.env.localState === undefined
+          ? ''
+          : ` (${restored.bytesLocal} from the local copy, ${restored.bytesFromStorage} from checkpoint storage)`;
       this.log.info(
-        `${this.name} restored ${restoredBytes(restored)} bytes of state from checkpoint ${this.tdd.restore?.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms.`,
+        `${this.name} restored ${restoredBytes(restored.operators)} bytes of state from checkpoint ${this.tdd.restore?.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms${local}.`,
       );
     }
     if (this.isTerminal()) return;
-    const checkpointer = new SubtaskCheckpointer(this.tdd, chain, io.writer, this.env.checkpointResponder);
+    const checkpointer = new SubtaskCheckpointer(this.tdd, chain, io.writer, this.env.checkpointResponder, this.env.localState);
     this.checkpointer = checkpointer;
     this.ending = new EndOfInput({
       chain,
@@ -240,6 +269,21 @@ export class Task {
     this.mailbox.wake();
   }
 
+  /**
+   * An input channel failed. After a synchronous savepoint the job is stopping: producers elsewhere
+   * are canceled as soon as it completes, and their channels may fail here before the savepoint's
+   * completion arrives. Failing then would drop the commit of the job's last output, as Flink's task
+   * does not (it waits for the notification), so the failure is held until the savepoint is aborted.
+   */
+  private onInputFailure(error: unknown): void {
+    if (this.checkpointer?.pendingSyncSavepoint !== undefined) {
+      this.log.debug(`${this.name} holds back an input failure while its job stops on a savepoint: ${describeError(error)}`);
+      this.deferredInputFailure ??= error instanceof Error ? error : new Error(describeError(error));
+      return;
+    }
+    throw error;
+  }
+
   private startFlushing(): void {
     const timeout = this.tdd.bufferTimeoutMs;
     if (timeout <= 0) return; // flushed after every step instead
@@ -262,7 +306,7 @@ export class Task {
   private stepOnce(): boolean {
     const phase = this.ending?.phase;
     if (this.state !== 'RUNNING' || phase === 'ending' || phase === 'draining') return false;
-    if (this.chain!.source !== undefined && phase === 'awaiting') return false;
+    if (this.chain!.source !== undefined && (phase === 'awaiting' || this.haltedAfter !== undefined)) return false;
     const writer = this.io!.writer;
     if (!writer.isWritable) return this.waitForOutput();
     const more = this.chain!.source === undefined ? this.processInput() : this.emitFromSource();

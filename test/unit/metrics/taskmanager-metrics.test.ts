@@ -47,6 +47,12 @@ class TestingProbe implements TaskMetricProbe {
   pendingRecords(): number | undefined {
     return this.pending;
   }
+  restoredBytesLocal(): number {
+    return 300;
+  }
+  restoredBytesFromStorage(): number {
+    return 100;
+  }
 }
 
 function identity(jobId: string, attemptId: string, isSource: boolean): TaskMetricProbe['identity'] {
@@ -121,6 +127,7 @@ describe('TaskManagerMetrics', () => {
       `100 records over at least 0.2 s: ${task.metrics['numRecordsOutPerSecond']}`,
     );
     assert.equal(task.metrics['currentInputWatermark'], -(2 ** 63));
+    assert.deepEqual([task.metrics['restoredStateBytesLocal'], task.metrics['restoredStateBytesFromStorage']], [300, 100]);
     assert.deepEqual(
       task.operators.map((operator) => [operator.name, operator.metrics['pendingRecords']]),
       [

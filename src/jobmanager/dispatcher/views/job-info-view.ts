@@ -61,6 +61,8 @@ export function parallelismHistory(job: TrackedJob): ParallelismHistory {
       downtimeStart: change.downtimeStart,
       downtimeBasis: change.downtimeBasis,
       restoredCheckpointId: change.restoredCheckpointId ?? null,
+      recordsReplayed: change.recordsReplayed ?? null,
+      restartBackoffMs: change.restartBackoffMs,
     })),
     numRestarts: timeline.numRestarts,
     numRescales: timeline.numRescales,

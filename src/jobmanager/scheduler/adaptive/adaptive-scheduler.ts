@@ -25,10 +25,11 @@ import { CreatingExecutionGraph, type DeploymentPlanResult } from './states/crea
 import { Executing, type FailureHandling, type RescaleVerdict } from './states/executing.js';
 import { Failing } from './states/failing.js';
 import { Finished } from './states/finished.js';
+import { RescalingOnCheckpoint } from './states/rescaling-on-checkpoint.js';
 import { Restarting } from './states/restarting.js';
 import { StopWithSavepoint } from './states/stop-with-savepoint.js';
 import { WaitingForResources } from './states/waiting-for-resources.js';
-import type { RescaleCause, SavepointStopRequest } from './transitions.js';
+import type { PlannedRescale, RescaleCause, SavepointStopRequest } from './transitions.js';
 
 const log = getLogger('jobmaster');
 
@@ -39,6 +40,8 @@ export interface AdaptiveSchedulerSettings {
   readonly cooldownMs: number;
   readonly executingStabilizationMs: number;
   readonly scalingIntervalMaxMs: number | undefined;
+  /** A scale-up waits this long for a fresh checkpoint to rescale from; undefined: rescale from the latest one at once (Flink 1.x). */
+  readonly freshCheckpointDelayMs: number | undefined;
 }
 
 /** The longest delay setTimeout honours. */
@@ -108,19 +111,22 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
 
   updateTaskExecutionState(update: TaskExecutionStateUpdate): boolean {
     const state = this.state;
-    if (state instanceof Executing || state instanceof StopWithSavepoint) return state.updateTaskExecutionState(update);
+    if (state instanceof Executing || state instanceof StopWithSavepoint || state instanceof RescalingOnCheckpoint)
+      return state.updateTaskExecutionState(update);
     if ('deployment' in state) return (state.deployment as GraphDeployment).updateState(update);
     return false;
   }
 
   acknowledgeCheckpoint(ack: CheckpointAcknowledgement): void {
     const state = this.state;
-    if (state instanceof Executing || state instanceof StopWithSavepoint) state.acknowledgeCheckpoint(ack);
+    if (state instanceof Executing || state instanceof StopWithSavepoint || state instanceof RescalingOnCheckpoint)
+      state.acknowledgeCheckpoint(ack);
   }
 
   declineCheckpoint(decline: CheckpointDecline): void {
     const state = this.state;
-    if (state instanceof Executing || state instanceof StopWithSavepoint) state.declineCheckpoint(decline);
+    if (state instanceof Executing || state instanceof StopWithSavepoint || state instanceof RescalingOnCheckpoint)
+      state.declineCheckpoint(decline);
   }
 
   attemptsOn(resourceId: ResourceId): ExecutionAttemptId[] {
@@ -169,6 +175,12 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
     else if ('deployment' in state) (state.deployment as GraphDeployment).onAllocationsLost(lost, reason);
   }
 
+  onTaskManagerLeaving(_held: readonly Allocation[], deadlineMs: number): void {
+    // Other states are moving off every slot already (or hold none); the leave is answered when they are released.
+    const state = this.state;
+    if (state instanceof Executing) state.onTaskManagerLeaving(deadlineMs);
+  }
+
   // ---- state contexts ----
   runIfState(state: State, action: () => void, delayMs: number): void {
     // Node fires delays beyond 2^31-1 ms at once; a longer wait is chained in steps.
@@ -208,6 +220,15 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   }
   get scalingIntervalMaxMs(): number | undefined {
     return this.settings.scalingIntervalMaxMs;
+  }
+  get freshCheckpointDelayMs(): number | undefined {
+    return this.settings.freshCheckpointDelayMs;
+  }
+  get checkpointingEnabled(): boolean {
+    return this.checkpointing.enabled;
+  }
+  refuseLeaves(reason: string): void {
+    this.context.slotPool.refuseLeaves(this.context.jobId, reason);
   }
 
   hasDesiredResources(): boolean {
@@ -254,7 +275,7 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
     return createDeployment(this.context, this.resources, this.checkpointing, previous, {
       onAllRunning: () => {
         const s = this.state;
-        if (s instanceof Executing) s.onAllRunning();
+        if (s instanceof Executing || s instanceof RescalingOnCheckpoint) s.onAllRunning();
       },
       onAllFinished: () => {
         const s = this.state;
@@ -262,7 +283,7 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
       },
       onFailure: (execution, error) => {
         const s = this.state;
-        if (s instanceof Executing || s instanceof StopWithSavepoint) s.onFailure(execution, error);
+        if (s instanceof Executing || s instanceof StopWithSavepoint || s instanceof RescalingOnCheckpoint) s.onFailure(execution, error);
       },
     });
   }
@@ -276,12 +297,16 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   }
   goToExecuting(deployment: GraphDeployment, cause: RescaleCause): void {
     const parallelism = Object.fromEntries(deployment.graph.vertices.map((v) => [v.id, v.parallelism]));
-    if (!(this.state instanceof StopWithSavepoint))
-      this.timeline.runStarted(cause, parallelism, this.checkpointing.restoredCheckpointId, runAttemptsOf(deployment.graph));
+    // Back from a savepoint or a rescale that did not happen, the same run goes on.
+    const sameRun = this.state instanceof StopWithSavepoint || this.state instanceof RescalingOnCheckpoint;
+    if (!sameRun) this.timeline.runStarted(cause, parallelism, this.checkpointing.restoredCheckpointId, runAttemptsOf(deployment.graph));
     this.transitionTo(() => new Executing(this, deployment, () => this.takeLossCause()));
   }
+  goToRescalingOnCheckpoint(deployment: GraphDeployment, cause: RescaleCause, reason: PlannedRescale, deadlineMs: number): void {
+    this.transitionTo(() => new RescalingOnCheckpoint(this, deployment, cause, reason, deadlineMs));
+  }
   goToRestarting(deployment: GraphDeployment, backoffMs: number, cause: RescaleCause, failure: SerializedError | undefined): void {
-    this.timeline.runStopped(failure === undefined);
+    this.timeline.runStopped(failure === undefined, backoffMs);
     this.transitionTo(() => new Restarting(this, deployment, backoffMs, cause));
   }
   goToCanceling(deployment: GraphDeployment): void {

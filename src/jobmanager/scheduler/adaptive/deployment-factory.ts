@@ -1,6 +1,7 @@
 import { serializeError } from '../../../core/errors.js';
 import type { JobCheckpointing } from '../checkpointing/job-checkpointing.js';
 import { GraphDeployment, type DeploymentEvents } from '../deployment/graph-deployment.js';
+import { orderForLocality } from '../deployment/local-placement.js';
 import { requiredSlots } from '../deployment/slot-sharing.js';
 import { ExecutionGraph, type VertexParallelism } from '../execution-graph/execution-graph.js';
 import type { SchedulerContext } from '../scheduler-context.js';
@@ -47,7 +48,9 @@ export function createDeployment(
   const allocations = context.slotPool.allocate(context.jobId, requiredSlots(graph));
   if (allocations === undefined)
     return { kind: 'failed', error: errorOf('NoResourceAvailableException', 'The planned slots are no longer free.') };
-  return { kind: 'ready', deployment: new GraphDeployment(graph, allocations, context.deployment, restore?.tasks, events) };
+  // With restored state, subtasks go where their key groups were, so local copies can serve them.
+  const placed = restore === undefined ? allocations : orderForLocality(graph, allocations, previous);
+  return { kind: 'ready', deployment: new GraphDeployment(graph, placed, context.deployment, restore?.tasks, events) };
 }
 
 function adopt(plan: VertexParallelism, adopted: ReadonlyMap<string, number>): VertexParallelism {

@@ -10,5 +10,10 @@ export interface RunCheckpointing {
   decline(decline: CheckpointDecline): void;
   /** Takes a savepoint (or the synchronous one that stops the job); resolves with its path. */
   /** `drain` (SYNC_SAVEPOINT only): the sources end their input before the barrier. */
+  /**
+   * Takes the checkpoint a planned rescale restores: the sources emit nothing after its barrier, so
+   * the next run replays nothing. Resolves with its id once it is complete and in the store.
+   */
+  triggerRescaleCheckpoint(): Promise<number>;
   triggerSavepoint(targetDirectory: string | undefined, kind: 'SAVEPOINT' | 'SYNC_SAVEPOINT', drain?: boolean): Promise<string>;
 }

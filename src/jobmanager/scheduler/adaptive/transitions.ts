@@ -26,6 +26,11 @@ export interface ToExecuting {
 export interface ToRestarting {
   goToRestarting(deployment: GraphDeployment, backoffMs: number, cause: RescaleCause, failure: SerializedError | undefined): void;
 }
+/** What a planned rescale is for: slots that appeared, or a TaskManager leaving on purpose. */
+export type PlannedRescale = 'scale-up' | 'leave';
+export interface ToRescalingOnCheckpoint {
+  goToRescalingOnCheckpoint(deployment: GraphDeployment, cause: RescaleCause, reason: PlannedRescale, deadlineMs: number): void;
+}
 export interface ToCanceling {
   goToCanceling(deployment: GraphDeployment): void;
 }

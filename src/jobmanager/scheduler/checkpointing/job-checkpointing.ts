@@ -91,6 +91,7 @@ export class JobCheckpointing {
       },
       acknowledge: (ack) => coordinator.receiveAcknowledge(ack),
       decline: (decline) => coordinator.receiveDecline(decline),
+      triggerRescaleCheckpoint: async () => (await coordinator.triggerCheckpoint(true)).id,
       triggerSavepoint: async (targetDirectory, kind, drain = false) => {
         const savepoint = await coordinator.triggerSavepoint(targetDirectory, kind, drain);
         return savepoint.externalPath ?? savepoint.directory ?? '';

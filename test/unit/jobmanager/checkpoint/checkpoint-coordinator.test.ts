@@ -62,6 +62,23 @@ describe('CheckpointCoordinator periodic triggering', () => {
     for (const task of others) assert.equal(task.triggers.length, 0);
   });
 
+  it('asks the sources to halt after the barrier of a rescale checkpoint, and only of that one', async () => {
+    const h = coordinatorHarness();
+    const rescale = h.coordinator.triggerCheckpoint(true);
+    await settle();
+    const sources = h.context.tasks.filter((task) => task.isSource);
+    for (const task of sources)
+      assert.deepEqual(
+        task.triggers.map((t) => [t.checkpointId, t.haltSources]),
+        [[1, true]],
+      );
+    ackAll(h, 1);
+    assert.equal((await rescale).id, 1, 'it completes like any checkpoint, into the store');
+    h.coordinator.triggerCheckpoint().catch(() => undefined);
+    await settle();
+    for (const task of sources) assert.equal(task.triggers.at(-1)!.haltSources, undefined, 'a plain checkpoint halts nothing');
+  });
+
   it('does not trigger while max-concurrent checkpoints are pending, and runs the waiting one on completion', async () => {
     const h = coordinatorHarness({ settings: { intervalMs: 1_000, maxConcurrent: 1 } });
     h.coordinator.startScheduler();

@@ -15,6 +15,7 @@ import { captureLogs } from './testing-clock.js';
 import { testSettings } from './testing-coordinator.js';
 import { tempDir } from './testing-state-files.js';
 import { asOperatorId, asVertexId } from '../../../helpers/ids.js';
+import { encodedKeyGroups } from '../../../helpers/encoded-key-groups.js';
 
 const logs = captureLogs();
 const VERTEX = asVertexId('v');
@@ -24,7 +25,7 @@ const OP = asOperatorId('op');
 async function completed(base: string, id: number): Promise<CompletedCheckpoint> {
   const directory = join(base, JOB_ID, `chk-${id}`);
   const persisted = await persistSnapshot(
-    [{ operatorId: OP, keyGroups: { start: 0, chunks: [new Uint8Array(100).fill(id), new Uint8Array(50).fill(id)] } }],
+    [{ operatorId: OP, keyGroups: encodedKeyGroups(0, [new Uint8Array(100).fill(id), new Uint8Array(50).fill(id)]) }],
     { kind: 'file', path: join(directory, 'v-0-0') },
   );
   const checkpoint: CompletedCheckpoint = {

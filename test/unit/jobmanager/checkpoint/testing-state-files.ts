@@ -7,6 +7,7 @@ import type { BarrierKind, CheckpointAcknowledgement } from '../../../../src/rpc
 import { persistSnapshot } from '../../../../src/taskmanager/checkpoint/snapshot-persister.js';
 import { JOB_ID, type TestingCheckpointContext, type TestingTask } from './testing-checkpoint-context.js';
 import { asOperatorId, asVertexId } from '../../../helpers/ids.js';
+import { encodedKeyGroups } from '../../../helpers/encoded-key-groups.js';
 
 /** A fresh temporary directory for one test. */
 export function tempDir(prefix: string): string {
@@ -34,7 +35,7 @@ export async function writeAndAck(
     [
       {
         operatorId: vertex.operatorIds[0]!,
-        keyGroups: { start: task.subtaskIndex * 64, chunks: [payload(task, id), undefined, new Uint8Array([7, 7, 7])] },
+        keyGroups: encodedKeyGroups(task.subtaskIndex * 64, [payload(task, id), undefined, new Uint8Array([7, 7, 7])]),
         listStates: [{ name: 'offsets', mode: 'SPLIT_DISTRIBUTE', entries: [payload(task, id)] }],
       },
     ],

@@ -221,3 +221,30 @@ describe('RescaleTimeline downtime (the processing gap)', () => {
     assert.deepEqual([third?.downtimeStart, third?.downtimeMs, third?.downtimeBasis], [1_104, 200, 'records']);
   });
 });
+
+describe('RescaleTimeline counts and back-off', () => {
+  beforeEach(() => configureLogging(new MemoryLogSink(), 'INFO'));
+
+  it("records the back-off waited before each run and the replay its sources reported; counts every stop as Flink's numRestarts", () => {
+    const { timeline, clock } = timelineAt(1_000);
+    timeline.runStarted('initial-schedule', { v: 1 }, undefined);
+    assert.equal(timeline.changes[0]?.restartBackoffMs, 0);
+
+    clock.now = 2_000;
+    timeline.runStopped(true, 0);
+    timeline.reportReplay(0);
+    timeline.runStarted('taskmanager-stopped', { v: 1 }, 4);
+    assert.equal(timeline.changes[1]?.restartBackoffMs, 0, 'a planned rescale waits for no back-off');
+    assert.equal(timeline.changes[1]?.recordsReplayed, 0);
+
+    clock.now = 3_000;
+    timeline.runStopped(false, 1_000);
+    timeline.reportReplay(412);
+    clock.now = 4_100;
+    timeline.runStarted('failure', { v: 1 }, 5);
+    assert.equal(timeline.changes[2]?.restartBackoffMs, 1_000);
+    assert.equal(timeline.changes[2]?.recordsReplayed, 412);
+    assert.equal(timeline.numRestarts, 2, 'every run stopped counts, the rescale too');
+    assert.equal(timeline.numRescales, 1);
+  });
+});

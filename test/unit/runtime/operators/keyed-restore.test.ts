@@ -13,6 +13,7 @@ import { assignKeyToParallelOperator, computeKeyGroupRangeForOperatorIndex } fro
 import { ValueStateDescriptor } from '../../../../src/runtime/state/state-descriptors.js';
 import type { OperatorSnapshotData, RestoredOperatorState } from '../../../../src/runtime/task-contract.js';
 import { CollectingOutput, testServices } from '../testing.js';
+import { takeAllChunks } from '../../../../src/runtime/state/key-group-snapshot.js';
 
 class Counter extends KeyedProcessFunction<string, string, string> {
   processElement(word: string, ctx: KeyedProcessContext<string>, out: Collector<string>): void {
@@ -58,15 +59,28 @@ function chainAt(
     .then(() => ({ chain, output, lines }));
 }
 
+/** Each operator's key-group chunks of every old snapshot, taken once as the writer would, by absolute key group. */
+type TakenChunks = Array<{ operatorId: string; keyGroup: number; bytes: Uint8Array }>;
+
+function takeChunks(snapshots: OperatorSnapshotData[][]): TakenChunks {
+  const taken: TakenChunks = [];
+  for (const snap of snapshots.flat()) {
+    if (snap.keyGroups === undefined) continue;
+    const start = snap.keyGroups.start;
+    takeAllChunks(snap.keyGroups).forEach((bytes, off) => {
+      if (bytes !== undefined) taken.push({ operatorId: snap.operatorId, keyGroup: start + off, bytes });
+    });
+  }
+  return taken;
+}
+
 /** What the JobManager hands a new subtask: the chunks of its key groups from every old snapshot. */
-function keyedShare(snapshots: OperatorSnapshotData[][], p: number, i: number): RestoredOperatorState[] {
+function keyedShare(taken: TakenChunks, p: number, i: number): RestoredOperatorState[] {
   const range = computeKeyGroupRangeForOperatorIndex(128, p, i);
   const byOperator = new Map<string, Uint8Array[]>();
-  for (const snap of snapshots.flat()) {
-    const chunks = byOperator.get(snap.operatorId) ?? byOperator.set(snap.operatorId, []).get(snap.operatorId)!;
-    snap.keyGroups?.chunks.forEach((c, off) => {
-      if (c !== undefined && range.contains(snap.keyGroups!.start + off)) chunks.push(c);
-    });
+  for (const { operatorId, keyGroup, bytes } of taken) {
+    const chunks = byOperator.get(operatorId) ?? byOperator.set(operatorId, []).get(operatorId)!;
+    if (range.contains(keyGroup)) chunks.push(bytes);
   }
   return [...byOperator].map(([operatorId, keyGroupChunks]) => ({ operatorId: operatorId as never, keyGroupChunks, listStates: [] }));
 }
@@ -76,7 +90,7 @@ describe('keyed operator restore across a rescale', () => {
     const words = ['to', 'be', 'or', 'not', 'that', 'is', 'the', 'question', 'whether', 'tis'];
     const old = await Promise.all([0, 1].map((i) => chainAt(2, i)));
     for (const w of [...words, ...words]) old[assignKeyToParallelOperator(w, 128, 2)]!.chain.processElement(w, 1);
-    const snapshots = old.map((h) => h.chain.snapshotState(1, 0));
+    const snapshots = takeChunks(old.map((h) => h.chain.snapshotState(1, 0)));
     const fresh = await Promise.all([0, 1, 2].map((i) => chainAt(3, i, keyedShare(snapshots, 3, i))));
     for (const w of words) fresh[assignKeyToParallelOperator(w, 128, 3)]!.chain.processElement(w, 2);
     const printed = fresh.flatMap((h) => h.lines.map((l) => l.replace(/^\d+> /, ''))).sort();

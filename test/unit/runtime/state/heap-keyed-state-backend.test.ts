@@ -13,6 +13,7 @@ import type { AggregatingState, ListState, MapState, ReducingState, ValueState }
 import { TimeWindow } from '../../../../src/runtime/windowing/windows.js';
 import { InternalTimerService } from '../../../../src/runtime/timers/internal-timer-service.js';
 import { TestingProcessingTimeService } from '../testing.js';
+import { takeAllChunks } from '../../../../src/runtime/state/key-group-snapshot.js';
 
 const MAX_P = 128;
 const INT = { kind: 'INT' } as const;
@@ -109,6 +110,41 @@ describe('HeapKeyedStateBackend', () => {
     assert.equal(readAll(b, 2)[0], 20);
   });
 
+  it('a snapshot keeps every group as it was when taken while the state goes on changing (copy-on-write)', () => {
+    const b = backend(1, 0);
+    const keys = [...Array(40).keys()];
+    for (const k of keys) writeAll(b, k);
+    const expected = keys.map((k) => readAll(b, k));
+    const snapshot = b.snapshot();
+    // Half the groups are taken before the changes, the rest after: both halves must hold the old state.
+    const early = [...Array(snapshot.size / 2).keys()].map((offset) => snapshot.chunk(offset));
+    for (const k of keys) writeAll(b, k); // every value, list, map, sum and average changes
+    b.setCurrentKey(3);
+    (b.getPartitionedState(valueDesc) as unknown as ValueState<number>).update(null);
+    const late = [...Array(snapshot.size / 2).keys()].map((offset) => snapshot.chunk(snapshot.size / 2 + offset));
+    snapshot.release();
+
+    const restored = backend(1, 0);
+    restored.restore([...early, ...late].filter((c): c is Uint8Array => c !== undefined));
+    assert.deepEqual(
+      keys.map((k) => readAll(restored, k)),
+      expected,
+    );
+    assert.notDeepEqual(readAll(b, 5), readAll(restored, 5), 'the live state did change');
+  });
+
+  it('a snapshot that failed to encode a group while records flowed hands the error to its writer', () => {
+    const b = backend(1, 0);
+    const bad = new ValueStateDescriptor<unknown>('bad', INT);
+    b.setCurrentKey(1);
+    (b.getPartitionedState(bad) as unknown as ValueState<unknown>).update({ not: 'an int' });
+    const snapshot = b.snapshot();
+    assert.doesNotThrow(() => b.setCurrentKey(1), 'the record path is not failed by the snapshot');
+    const offset = assignToKeyGroup(1, MAX_P, INT);
+    assert.throws(() => snapshot.chunk(offset));
+    snapshot.release();
+  });
+
   it('refuses a key outside the subtask range', () => {
     const b = backend(2, 0); // key groups 0..63
     const outside = [...Array(100).keys()].find((k) => assignToKeyGroup(k, MAX_P, INT) >= 64)!;
@@ -119,7 +155,7 @@ describe('HeapKeyedStateBackend', () => {
     const keys = [...Array(200).keys()];
     const old = [backend(2, 0), backend(2, 1)];
     for (const k of keys) writeAll(owner(old, k), k);
-    const snapshots = old.map((b) => b.snapshot());
+    const snapshots = old.map((b) => ({ start: b.keyGroupRange.startKeyGroup, chunks: takeAllChunks(b.snapshot()) }));
 
     const fresh = [0, 1, 2].map((i) => backend(3, i));
     for (const b of fresh) {
@@ -152,12 +188,12 @@ describe('HeapKeyedStateBackend', () => {
     for (const k of [1, 2, 3, 4]) writeAll(old, k);
     const snap = old.snapshot();
     const half = backend(2, 1);
-    half.restore(snap.chunks.filter((c): c is Uint8Array => c !== undefined));
+    half.restore(takeAllChunks(snap).filter((c): c is Uint8Array => c !== undefined));
     const expectedKeys = [1, 2, 3, 4].filter((k) => half.keyGroupRange.contains(assignToKeyGroup(k, MAX_P, INT)));
     assert.equal(half.entryCount('list'), expectedKeys.length);
     // Never touched: still carried in its own snapshot.
     const again = backend(2, 1);
-    again.restore(half.snapshot().chunks.filter((c): c is Uint8Array => c !== undefined));
+    again.restore(takeAllChunks(half.snapshot()).filter((c): c is Uint8Array => c !== undefined));
     for (const k of expectedKeys) assert.deepEqual(readAll(again, k), readAll(old, k));
   });
 
@@ -172,7 +208,7 @@ describe('HeapKeyedStateBackend', () => {
     s.setCurrentNamespace(w2);
     s.add('in-w2');
     const restored = backend(1, 0);
-    restored.restore(b.snapshot().chunks.filter((c): c is Uint8Array => c !== undefined));
+    restored.restore(takeAllChunks(b.snapshot()).filter((c): c is Uint8Array => c !== undefined));
     restored.setCurrentKey(7);
     const r = restored.getPartitionedState(listDesc) as unknown as ListState<string> & { setCurrentNamespace(n: unknown): void };
     r.setCurrentNamespace(new TimeWindow(0, 10));
@@ -189,7 +225,7 @@ describe('HeapKeyedStateBackend', () => {
     b.setCurrentKey(5);
     timers.registerEventTimeTimer(new TimeWindow(0, 100), 99);
     timers.registerProcessingTimeTimer(new TimeWindow(0, 100), 2000);
-    const chunks = b.snapshot().chunks.filter((c): c is Uint8Array => c !== undefined);
+    const chunks = takeAllChunks(b.snapshot()).filter((c): c is Uint8Array => c !== undefined);
     assert.equal(chunks.length, 1);
 
     const pts2 = new TestingProcessingTimeService(1000);

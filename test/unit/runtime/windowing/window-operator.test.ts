@@ -18,6 +18,7 @@ import { MAX_WATERMARK } from '../../../../src/runtime/task-contract.js';
 import type { Collector, SinkContext, SinkFunction } from '../../../../src/runtime/functions/function-types.js';
 import { CollectingOutput, TestingProcessingTimeService, testServices } from '../testing.js';
 import type { WindowOperator } from '../../../../src/runtime/windowing/window-operator.js';
+import { takeAllChunks } from '../../../../src/runtime/state/key-group-snapshot.js';
 
 type Pair = [string, number];
 const PAIR = Types.TUPLE([Types.STRING, Types.INT]);
@@ -201,7 +202,7 @@ describe('WindowOperator', () => {
     await second.chain.initializeState(
       snapshot.map((s) => ({
         operatorId: s.operatorId,
-        keyGroupChunks: (s.keyGroups?.chunks ?? []).filter((c): c is Uint8Array => c !== undefined),
+        keyGroupChunks: (s.keyGroups === undefined ? [] : takeAllChunks(s.keyGroups)).filter((c): c is Uint8Array => c !== undefined),
         listStates: s.listStates ?? [],
       })),
     );

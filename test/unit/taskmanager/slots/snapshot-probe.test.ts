@@ -35,6 +35,8 @@ function counters(overrides: Partial<TaskCounterSnapshot> = {}): TaskCounterSnap
     currentInputWatermark: 1_000,
     currentOutputWatermark: 900,
     pendingRecords: 5,
+    restoredBytesLocal: 0,
+    restoredBytesFromStorage: 0,
     ...overrides,
   };
 }

@@ -55,8 +55,24 @@ describe('TaskMailbox', () => {
     );
     const log: string[] = [];
     mailbox.execute(() => log.push('commit'));
-    mailbox.drain();
+    assert.deepEqual(mailbox.drain(), []);
     assert.deepEqual(log, ['commit']);
+    mailbox.close();
+  });
+
+  it('drain runs the actions behind one that throws and returns what was thrown', () => {
+    const mailbox = new TaskMailbox(
+      () => false,
+      (e) => assert.fail(String(e)),
+    );
+    const log: string[] = [];
+    const failure = new Error('the producer released its partition');
+    mailbox.execute(() => {
+      throw failure;
+    });
+    mailbox.execute(() => log.push('commit'));
+    assert.deepEqual(mailbox.drain(), [failure]);
+    assert.deepEqual(log, ['commit'], 'the commit queued behind the failure still ran');
     mailbox.close();
   });
 });

@@ -3,6 +3,12 @@ import { describe, it } from 'node:test';
 import { StreamExecutionEnvironment } from '../../../../src/api/environment/stream-execution-environment.js';
 import { Types } from '../../../../src/api/types.js';
 import { runLocalJob } from '../../../helpers/local-job-runner.js';
+import { waitUntil } from '../../../helpers/wait-until.js';
+
+/** Lets the tasks' mailboxes run for `turns` event-loop turns. */
+async function turns(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
 
 /** Real Tasks wired in-process by the local job runner: how a job's tasks end, fail and move records. */
 describe('Task (wired in-process)', () => {
@@ -34,5 +40,34 @@ describe('Task (wired in-process)', () => {
       }, Types.LONG)
       .addSink(() => undefined);
     await assert.rejects(runLocalJob(env.buildJobProgram('failing'), { parallelism: 2, timeoutMs: 30_000 }), /bad record 3000/);
+  });
+
+  it('a source halted by a rescale checkpoint emits nothing after its barrier until that checkpoint is aborted', async () => {
+    const env = StreamExecutionEnvironment.createDetached();
+    let received = 0;
+    env
+      .fromSequence(1, 200_000)
+      .rebalance()
+      .addSink(() => void received++);
+    let atCompletion = -1;
+    let afterHalt = -1;
+    const { counters } = await runLocalJob(env.buildJobProgram('halting'), {
+      parallelism: 1,
+      checkpointIntervalMs: 200,
+      timeoutMs: 30_000,
+      whileRunning: async ({ tasks, completedCheckpoints, triggerCheckpoint }) => {
+        await waitUntil(() => received > 1_000, 'records at the sink');
+        const id = triggerCheckpoint(true);
+        await waitUntil(() => completedCheckpoints.includes(id), 'the rescale checkpoint to complete');
+        atCompletion = received;
+        await turns(50);
+        afterHalt = received;
+        for (const task of tasks) task.notifyCheckpointAborted(id);
+      },
+    });
+    assert.ok(atCompletion > 1_000 && atCompletion < 200_000, `halted mid-stream (${atCompletion})`);
+    assert.equal(afterHalt, atCompletion, 'nothing arrived after the barrier while halted');
+    assert.equal(received, 200_000, 'the aborted checkpoint let the source go on to the end');
+    assert.equal([...counters.values()][0]![0]!.numRecordsOut, 200_000, 'and emitted each record once');
   });
 });

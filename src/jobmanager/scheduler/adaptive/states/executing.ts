@@ -7,7 +7,18 @@ import type { GraphDeployment } from '../../deployment/graph-deployment.js';
 import type { Execution } from '../../execution-graph/execution.js';
 import type { RunCheckpointing } from '../run-checkpointing.js';
 import type { State, StateTimers } from '../state.js';
-import type { RescaleCause, ToCanceling, ToFailing, ToFinished, ToRestarting, ToStopWithSavepoint } from '../transitions.js';
+import { getLogger } from '../../../../core/logging.js';
+import type {
+  RescaleCause,
+  ToCanceling,
+  ToFailing,
+  ToFinished,
+  ToRescalingOnCheckpoint,
+  ToRestarting,
+  ToStopWithSavepoint,
+} from '../transitions.js';
+
+const log = getLogger('jobmaster');
 
 /** How the scheduler judges the slots now available against the running parallelism. */
 export type RescaleVerdict = 'rescale' | 'too-small-increase' | 'unchanged';
@@ -16,7 +27,8 @@ export type RescaleVerdict = 'rescale' | 'too-small-increase' | 'unchanged';
 export type FailureHandling = { readonly restart: true; readonly backoffMs: number } | { readonly restart: false };
 
 /** What Executing may ask and where it may go. */
-export interface ExecutingContext extends ToRestarting, ToCanceling, ToFailing, ToFinished, ToStopWithSavepoint, StateTimers {
+export interface ExecutingContext
+  extends ToRestarting, ToRescalingOnCheckpoint, ToCanceling, ToFailing, ToFinished, ToStopWithSavepoint, StateTimers {
   createCheckpointing(deployment: GraphDeployment, onGlobalFailure: (error: SerializedError) => void): RunCheckpointing;
   judgeRescale(deployment: GraphDeployment): RescaleVerdict;
   /** Records the failure and asks the restart strategy. */
@@ -26,6 +38,12 @@ export interface ExecutingContext extends ToRestarting, ToCanceling, ToFailing, 
   readonly executingStabilizationMs: number;
   /** Forces a rescale that misses min-parallelism-increase after this long; undefined: never. */
   readonly scalingIntervalMaxMs: number | undefined;
+  /** Periodic checkpoints are configured: a planned rescale can end its run on a fresh one. */
+  readonly checkpointingEnabled: boolean;
+  /** A scale-up waits this long for its fresh checkpoint (rescale-trigger.max-delay); undefined: Flink 1.x, no fresh checkpoint. */
+  readonly freshCheckpointDelayMs: number | undefined;
+  /** Tells the TaskManagers leaving this job that it cannot move off them first: they leave the old way. */
+  refuseLeaves(reason: string): void;
 }
 
 /**
@@ -125,6 +143,22 @@ export class Executing implements State {
     );
   }
 
+  /**
+   * A TaskManager running some of this job's tasks announced it is leaving: take a checkpoint and
+   * move off it before it exits, within `deadlineMs`. Without checkpoints there is nothing to move
+   * with, so it leaves as before and its loss restarts the job.
+   */
+  onTaskManagerLeaving(deadlineMs: number): void {
+    if (!this.context.checkpointingEnabled) {
+      const why = 'checkpointing is disabled, so the job cannot move off it with a checkpoint';
+      log.info(`A TaskManager running tasks of this job is leaving; ${why}: its loss will restart the job.`);
+      this.context.refuseLeaves(why);
+      return;
+    }
+    this.checkpointing.stop('a TaskManager is leaving');
+    this.context.goToRescalingOnCheckpoint(this.deployment, 'taskmanager-stopped', 'leave', deadlineMs);
+  }
+
   onLeave(): void {
     this.checkpointing.stop('the job left the running state');
   }
@@ -162,7 +196,10 @@ export class Executing implements State {
     const verdict = this.context.judgeRescale(this.deployment);
     if (verdict === 'rescale' || (forced && verdict === 'too-small-increase')) {
       this.checkpointing.stop('rescaling');
-      this.context.goToRestarting(this.deployment, 0, this.pendingCause, undefined);
+      const delay = this.context.freshCheckpointDelayMs;
+      if (delay !== undefined && this.context.checkpointingEnabled)
+        this.context.goToRescalingOnCheckpoint(this.deployment, this.pendingCause, 'scale-up', delay);
+      else this.context.goToRestarting(this.deployment, 0, this.pendingCause, undefined);
     } else if (verdict === 'too-small-increase' && this.context.scalingIntervalMaxMs !== undefined && !this.forcedRescaleArmed) {
       this.forcedRescaleArmed = true;
       this.context.runIfState(

@@ -1,39 +1,28 @@
-import { describeError, serializeError, type SerializedError } from '../../../../core/errors.js';
-import type { CheckpointAcknowledgement, CheckpointDecline } from '../../../../rpc/gateways/checkpoint-messages.js';
-import type { TaskExecutionStateUpdate } from '../../../../rpc/gateways/job-master-gateway.js';
-import { cancelThen } from '../../deployment/cancel-then.js';
+import { describeError, serializeError } from '../../../../core/errors.js';
 import type { GraphDeployment } from '../../deployment/graph-deployment.js';
-import type { RunCheckpointing } from '../run-checkpointing.js';
-import type { State, StateTimers } from '../state.js';
-import type { Execution } from '../../execution-graph/execution.js';
-import type { FailureHandling } from './executing.js';
-import type { RescaleCause, SavepointStopRequest, ToCanceling, ToExecuting, ToFailing, ToFinished, ToRestarting } from '../transitions.js';
+import { RunningGraphState, type RunningGraphContext } from '../running-graph-state.js';
+import type { RescaleCause, SavepointStopRequest, ToExecuting } from '../transitions.js';
 
 /** What StopWithSavepoint may ask and where it may go. */
-export interface StopWithSavepointContext extends ToFinished, ToExecuting, ToCanceling, ToFailing, ToRestarting, StateTimers {
-  createCheckpointing(deployment: GraphDeployment, onGlobalFailure: (error: SerializedError) => void): RunCheckpointing;
-  releaseSlots(deployment: GraphDeployment): void;
-  /** Records the failure and asks the restart strategy. */
-  handleFailure(execution: Execution | undefined, error: SerializedError): FailureHandling;
-}
+export interface StopWithSavepointContext extends RunningGraphContext, ToExecuting {}
 
 /**
  * Takes the synchronous savepoint that ends the job: once it is complete (and its commits are
  * done) the tasks are stopped and the job ends FINISHED; if it fails, the job keeps running.
  */
-export class StopWithSavepoint implements State {
+export class StopWithSavepoint extends RunningGraphState {
   readonly name = 'StopWithSavepoint';
   readonly jobStatus = 'RUNNING' as const;
-  private readonly checkpointing: RunCheckpointing;
+  declare protected readonly context: StopWithSavepointContext;
 
   constructor(
-    private readonly context: StopWithSavepointContext,
-    readonly deployment: GraphDeployment,
+    context: StopWithSavepointContext,
+    deployment: GraphDeployment,
     request: SavepointStopRequest,
     resolve: (path: string) => void,
     reject: (error: Error) => void,
   ) {
-    this.checkpointing = context.createCheckpointing(deployment, (error) => this.handleGlobalFailure(error));
+    super(context, deployment);
     context.runIfState(
       this,
       () => {
@@ -47,43 +36,6 @@ export class StopWithSavepoint implements State {
       },
       0,
     );
-  }
-
-  updateTaskExecutionState(update: TaskExecutionStateUpdate): boolean {
-    return this.deployment.updateState(update);
-  }
-
-  acknowledgeCheckpoint(ack: CheckpointAcknowledgement): void {
-    this.checkpointing.acknowledge(ack);
-  }
-
-  declineCheckpoint(decline: CheckpointDecline): void {
-    this.checkpointing.decline(decline);
-  }
-
-  onLeave(): void {
-    this.checkpointing.stop('left stop-with-savepoint');
-  }
-
-  cancel(): void {
-    this.context.goToCanceling(this.deployment);
-  }
-
-  suspend(): void {
-    cancelThen(this.deployment, () => undefined);
-    this.context.releaseSlots(this.deployment);
-    this.context.goToFinished({ status: 'SUSPENDED' });
-  }
-
-  /** A task failed during the savepoint: the restart strategy decides, as in Executing. */
-  onFailure(execution: Execution | undefined, error: SerializedError): void {
-    const handling = this.context.handleFailure(execution, error);
-    if (handling.restart) this.context.goToRestarting(this.deployment, handling.backoffMs, 'failure', error);
-    else this.context.goToFailing(this.deployment, error);
-  }
-
-  handleGlobalFailure(error: SerializedError): void {
-    this.onFailure(undefined, error);
   }
 
   private finishWith(path: string, resolve: (path: string) => void): void {

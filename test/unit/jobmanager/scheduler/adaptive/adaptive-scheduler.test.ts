@@ -35,7 +35,7 @@ const CHECKPOINTS_OFF: CheckpointSettings = {
 };
 
 /** A Reactive Mode job (source → sink) on a real SlotPool with fake TaskManagers, rescaling without cooldown. */
-async function reactiveJob(overrides: Record<string, string | number> = {}) {
+async function reactiveJob(overrides: Record<string, string | number> = {}, checkpointSettings: CheckpointSettings = CHECKPOINTS_OFF) {
   const configuration = Configuration.empty().withOverrides({
     'scheduler-mode': 'reactive',
     'jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling': '0 ms',
@@ -46,7 +46,7 @@ async function reactiveJob(overrides: Record<string, string | number> = {}) {
   const graph = testingJobGraph([{ name: 'source' }, { name: 'sink' }]);
   const status = new JobStatusTracker(JOB, graph.jobName);
   const exceptions = new ExceptionHistory(16);
-  const checkpointing = new JobCheckpointing(JOB, CHECKPOINTS_OFF, await createJobCheckpointServices(CHECKPOINTS_OFF, JOB), false);
+  const checkpointing = new JobCheckpointing(JOB, checkpointSettings, await createJobCheckpointServices(checkpointSettings, JOB), false);
   const timeline = new RescaleTimeline();
   const scheduler = createScheduler(
     configuration,
@@ -209,6 +209,64 @@ describe('AdaptiveScheduler in Reactive Mode', () => {
     assert.equal(tm.gateway.submitted.length, 4, 'running tasks are not submitted twice');
     assert.ok(graph!.allInState('RUNNING'));
     assert.equal(job.timeline.changes.length, 1, 'no new run started');
+  });
+});
+
+describe('AdaptiveScheduler: a TaskManager leaving on purpose', () => {
+  /** Checkpoints on (in memory), periodic ones far apart so only the rescale's is taken. */
+  const CHECKPOINTS_ON: CheckpointSettings = { ...CHECKPOINTS_OFF, intervalMs: 3_600_000 };
+
+  it('takes a checkpoint, rescales from it without back-off or failure, and only then lets it go', async () => {
+    const job = await reactiveJob({}, CHECKPOINTS_ON);
+    const kept = testingTaskManager(1);
+    const leaving = testingTaskManager(1);
+    job.slotPool.onTaskManagerRegistered(kept.taskManager);
+    job.slotPool.onTaskManagerRegistered(leaving.taskManager);
+    job.scheduler.startScheduling();
+    await runAt(job, 2);
+    let answer: unknown;
+    job.slotPool.announceLeave(leaving.taskManager, 5_000).then(
+      (outcome) => (answer = outcome),
+      (error: unknown) => (answer = error),
+    );
+    await waitFor(() => job.scheduler.currentState.name === 'RescalingOnCheckpoint', 'the rescale on a checkpoint');
+    await waitFor(() => kept.gateway.triggers.length + leaving.gateway.triggers.length === 2, 'the checkpoint at both sources');
+    const trigger = kept.gateway.triggers[0]!;
+    assert.equal(trigger.haltSources, true, 'the sources halt after its barrier');
+    assert.equal(job.status.status, 'RUNNING', 'the job keeps running while the checkpoint is taken');
+    assert.equal(answer, undefined, 'not released before the job moved');
+    const state = { operators: [], stateSize: 0, alignmentDurationMs: 0, syncDurationMs: 0, asyncDurationMs: 0 };
+    for (const execution of job.scheduler.currentGraph()!.executions())
+      job.scheduler.acknowledgeCheckpoint({ jobId: JOB, attemptId: execution.attemptId, checkpointId: trigger.checkpointId, state });
+    await runAt(job, 1);
+    assert.deepEqual(answer, { released: true });
+    assert.ok(
+      job.scheduler
+        .currentGraph()!
+        .executions()
+        .every((e) => e.allocation?.taskManager === kept.taskManager),
+      'the new run is on the TaskManager that stays',
+    );
+    const change = job.timeline.changes.at(-1)!;
+    assert.equal(change.cause, 'taskmanager-stopped');
+    assert.equal(change.restoredCheckpointId, trigger.checkpointId, 'restored from the checkpoint taken for the leave');
+    assert.equal(change.restartBackoffMs, 0);
+    assert.equal(job.timeline.numRescales, 1);
+    assert.equal(job.timeline.numRestarts, 1, "Flink's numRestarts counts the rescale too");
+    assert.deepEqual(job.exceptions.list(), [], 'no failure recorded');
+  });
+
+  it('refuses at once without checkpointing, and the job keeps running on the TaskManager', async () => {
+    const job = await reactiveJob();
+    const leaving = testingTaskManager(2);
+    job.slotPool.onTaskManagerRegistered(leaving.taskManager);
+    job.scheduler.startScheduling();
+    await runAt(job, 2);
+    const outcome = await job.slotPool.announceLeave(leaving.taskManager, 5_000);
+    assert.equal(outcome.released, false);
+    assert.match(outcome.released ? '' : outcome.reason, /checkpointing is disabled/);
+    assert.equal(job.scheduler.currentState.name, 'Executing');
+    assert.equal(job.timeline.changes.length, 1);
   });
 });
 

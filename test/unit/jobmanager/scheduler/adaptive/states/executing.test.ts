@@ -147,6 +147,61 @@ describe('Executing: rescaling', () => {
       assert.ok(context.checkpointing.stopped);
     }));
 
+  it('with checkpointing and fresh checkpoints on, rescales through a fresh checkpoint bounded by the max delay', () =>
+    withTestingContext((context) => {
+      context.checkpointingEnabled = true;
+      context.freshCheckpointDelayMs = 30_000;
+      const { state, deployment } = executing(context);
+      context.scheduler.runDue();
+      context.rescaleVerdict = 'rescale';
+      context.expect('RescalingOnCheckpoint', (t) => {
+        assert.equal(t.deployment, deployment);
+        assert.equal(t.cause, 'taskmanager-joined');
+        assert.equal(t.reason, 'scale-up');
+        assert.equal(t.deadlineMs, 30_000);
+      });
+      state.onNewResources('taskmanager-joined');
+      assert.ok(context.checkpointing.stopped, 'periodic checkpoints stop: the rescale takes its own');
+    }));
+
+  it('rescales from the latest checkpoint at once (Flink 1.x) when fresh checkpoints are off', () =>
+    withTestingContext((context) => {
+      context.checkpointingEnabled = true;
+      context.freshCheckpointDelayMs = undefined;
+      const { state } = executing(context);
+      context.scheduler.runDue();
+      context.rescaleVerdict = 'rescale';
+      context.expect('Restarting', (t) => assert.equal(t.backoffMs, 0));
+      state.onNewResources('taskmanager-joined');
+    }));
+
+  it('moves off a leaving TaskManager through a fresh checkpoint within its deadline', () =>
+    withTestingContext((context) => {
+      context.checkpointingEnabled = true;
+      const { state, deployment } = executing(context);
+      context.scheduler.runDue();
+      context.expect('RescalingOnCheckpoint', (t) => {
+        assert.equal(t.deployment, deployment);
+        assert.equal(t.cause, 'taskmanager-stopped');
+        assert.equal(t.reason, 'leave');
+        assert.equal(t.deadlineMs, 4_000);
+      });
+      state.onTaskManagerLeaving(4_000);
+      assert.deepEqual(context.handledFailures, [], 'a planned leave is no failure');
+    }));
+
+  it('refuses a leave without checkpointing, saying why, and keeps running', () =>
+    withTestingContext((context) => {
+      context.checkpointingEnabled = false;
+      const { state, deployment } = executing(context);
+      context.scheduler.runDue();
+      state.onTaskManagerLeaving(4_000);
+      assert.equal(context.refusedLeaves.length, 1);
+      assert.match(context.refusedLeaves[0]!, /checkpointing is disabled/);
+      assert.equal(deployment.cancelCalls, 0);
+      assert.equal(context.transition, undefined);
+    }));
+
   it('names changed requirements as the cause of a rescale they asked for', () =>
     withTestingContext((context) => {
       const { state } = executing(context);

@@ -1,0 +1,96 @@
+/**
+ * A copy-on-write snapshot of keyed state, as Flink's heap backend takes from its copy-on-write
+ * state tables: taking it copies nothing. The writer asks for one key group at a time while records
+ * keep flowing, and a group that is about to change is encoded first, so every chunk holds exactly
+ * what the group held at the barrier.
+ */
+import type { KeyedStateSnapshot } from '../task-contract.js';
+
+const PENDING = 0;
+const ENCODED = 1;
+const TAKEN = 2;
+
+/** The keyed state of one backend at one checkpoint; the backend calls `preserve` before a group changes. */
+export class KeyGroupSnapshot implements KeyedStateSnapshot {
+  private readonly chunks: (Uint8Array | undefined)[];
+  private readonly phase: Uint8Array;
+  private pending: number;
+  /** Groups encoded by `preserve` and not yet taken, oldest first. */
+  private readonly ready: number[] = [];
+  /** A group that failed to encode while records flowed; the writer gets the error, not the record path. */
+  private failure: Error | undefined = undefined;
+
+  /**
+   * @param encode encodes group `offset` as it is now; called at most once per group.
+   * @param onSettled called once no group is pending any more, so the backend stops tracking it.
+   */
+  constructor(
+    readonly start: number,
+    readonly size: number,
+    private readonly encode: (offset: number) => Uint8Array | undefined,
+    private readonly onSettled: (snapshot: KeyGroupSnapshot) => void,
+  ) {
+    this.chunks = new Array<Uint8Array | undefined>(size);
+    this.phase = new Uint8Array(size);
+    this.pending = size;
+    if (size === 0) onSettled(this);
+  }
+
+  /** Group `offset` is about to change: keep its bytes as they are now, unless that is done. */
+  preserve(offset: number): void {
+    if (this.phase[offset] !== PENDING) return;
+    this.encodeNow(offset);
+    this.ready.push(offset);
+  }
+
+  /** Encodes every group still pending (before a change that touches all groups at once). */
+  preserveAll(): void {
+    for (let offset = 0; offset < this.size && this.pending > 0; offset++) this.preserve(offset);
+  }
+
+  chunk(offset: number): Uint8Array | undefined {
+    if (this.phase[offset] === PENDING) this.encodeNow(offset);
+    if (this.failure !== undefined) throw this.failure;
+    // Handed over once: the writer owns the bytes now, and the snapshot keeps no second copy.
+    const bytes = this.chunks[offset];
+    this.chunks[offset] = undefined;
+    this.phase[offset] = TAKEN;
+    return bytes;
+  }
+
+  nextReady(): number | undefined {
+    while (this.ready.length > 0) {
+      const offset = this.ready.shift()!;
+      if (this.phase[offset] === ENCODED) return offset;
+    }
+    return undefined;
+  }
+
+  release(): void {
+    this.ready.length = 0;
+    this.chunks.fill(undefined);
+    this.phase.fill(TAKEN);
+    if (this.pending > 0) {
+      this.pending = 0;
+      this.onSettled(this);
+    }
+  }
+
+  private encodeNow(offset: number): void {
+    try {
+      this.chunks[offset] = this.encode(offset);
+    } catch (error) {
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+    }
+    this.phase[offset] = ENCODED;
+    if (--this.pending === 0) this.onSettled(this);
+  }
+}
+
+/** Every chunk of a snapshot at once, in group order (tests, and callers that need no streaming). */
+export function takeAllChunks(snapshot: KeyedStateSnapshot): (Uint8Array | undefined)[] {
+  const chunks: (Uint8Array | undefined)[] = [];
+  for (let offset = 0; offset < snapshot.size; offset++) chunks.push(snapshot.chunk(offset));
+  snapshot.release();
+  return chunks;
+}
