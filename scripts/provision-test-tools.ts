@@ -82,6 +82,12 @@ export const TEST_TOOLS: readonly TestTool[] = [
     present: () => existsSync('/usr/bin/envsubst'),
     testFiles: ['e2e/docker-entrypoint'],
   },
+  {
+    pkg: 'zookeeper',
+    purpose: 'the high-availability tests, which run real ZooKeeper servers',
+    present: () => existsSync('/usr/share/java/zookeeper.jar') && existsSync('/usr/bin/java'),
+    testFiles: ['e2e/zookeeper-ha', 'integration/zookeeper'],
+  },
 ];
 
 function onPath(command: string): boolean {

@@ -6,6 +6,7 @@ import { startClusterCommand, stopClusterCommand } from './commands/cluster-scri
 import { configParserUtilsCommand } from './commands/config-parser-utils.js';
 import { daemonScriptCommand } from './commands/daemon-script.js';
 import { flinkCommand } from './commands/flink.js';
+import { zooKeeperCommand, zooKeeperQuorumCommand } from './commands/zookeeper-script.js';
 import { AUTOSCALER, JOBMANAGER, STANDALONE_JOB, TASKMANAGER } from './commands/scripts.js';
 import { handleError } from './handle-error.js';
 import { terminal } from './ui/terminal.js';
@@ -20,6 +21,9 @@ const PROGRAMS: Record<string, CommandFactory> = {
   autoscaler: (set) => daemonScriptCommand(AUTOSCALER, set),
   'start-cluster': startClusterCommand,
   'stop-cluster': stopClusterCommand,
+  zookeeper: zooKeeperCommand,
+  'start-zookeeper-quorum': zooKeeperQuorumCommand('start'),
+  'stop-zookeeper-quorum': zooKeeperQuorumCommand('stop'),
   flink: flinkCommand,
   'config-parser-utils': configParserUtilsCommand,
 };

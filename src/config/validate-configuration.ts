@@ -5,7 +5,11 @@ import { formatDuration } from './duration.js';
 import { ALL_OPTIONS, PATTERN_OPTIONS } from './all-options.js';
 import { displayValue } from './invalid-value-error.js';
 import { HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT } from './options/heartbeat-options.js';
-import { HIGH_AVAILABILITY_STORAGE_DIR, HIGH_AVAILABILITY_TYPE } from './options/high-availability-options.js';
+import {
+  HIGH_AVAILABILITY_STORAGE_DIR,
+  HIGH_AVAILABILITY_TYPE,
+  HIGH_AVAILABILITY_ZOOKEEPER_QUORUM,
+} from './options/high-availability-options.js';
 
 /**
  * Reads every declared option that is set (so a bad value fails now, not when some component
@@ -49,11 +53,16 @@ function checkHeartbeats(configuration: Configuration): void {
 
 function checkHighAvailability(configuration: Configuration): void {
   const type = configuration.get(HIGH_AVAILABILITY_TYPE);
-  if (type === 'NONE' || configuration.isExplicitlySet(HIGH_AVAILABILITY_STORAGE_DIR)) return;
+  if (type === 'NONE') return;
+  const missing = !configuration.isExplicitlySet(HIGH_AVAILABILITY_STORAGE_DIR)
+    ? `high availability needs '${HIGH_AVAILABILITY_STORAGE_DIR.key}' to be set.`
+    : type === 'zookeeper' && !configuration.isExplicitlySet(HIGH_AVAILABILITY_ZOOKEEPER_QUORUM)
+      ? `ZooKeeper high availability needs '${HIGH_AVAILABILITY_ZOOKEEPER_QUORUM.key}' to be set (host:port[,host:port...]).`
+      : undefined;
+  if (missing === undefined) return;
   const key = configuration.sourceKey(HIGH_AVAILABILITY_TYPE) ?? HIGH_AVAILABILITY_TYPE.key;
   throw new ConfigurationError(
-    `Invalid value '${displayValue(key, configuration.rawValue(key) ?? type)}' for '${key}' (from ${configuration.origin(HIGH_AVAILABILITY_TYPE.key) ?? 'default'}): ` +
-      `high availability needs '${HIGH_AVAILABILITY_STORAGE_DIR.key}' to be set.`,
+    `Invalid value '${displayValue(key, configuration.rawValue(key) ?? type)}' for '${key}' (from ${configuration.origin(HIGH_AVAILABILITY_TYPE.key) ?? 'default'}): ${missing}`,
     { context: { key } },
   );
 }

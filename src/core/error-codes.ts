@@ -47,6 +47,11 @@ export type ErrorCode =
   | 'RPC_REMOTE'
   | 'RPC_PROTOCOL'
   | 'RPC_REFUSED'
+  /** A message from a JobManager that no longer leads (its fencing token is not the current leader session id). */
+  | 'FENCING_TOKEN_MISMATCH'
+  /** ZooKeeper could not be reached in time, or refused an operation that retries cannot fix. */
+  | 'ZOOKEEPER_UNREACHABLE'
+  | 'ZOOKEEPER_OPERATION'
   /** The cluster secret or runtime directory is not safe to use. */
   | 'SECRET_INVALID'
   | 'SECRET_MISSING'

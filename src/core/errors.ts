@@ -39,7 +39,7 @@ export class ProgramError extends TsFlinkError {
 /** A remote call that failed, timed out, or whose peer went away. */
 export class RpcError extends TsFlinkError {
   constructor(
-    code: 'RPC_TIMEOUT' | 'RPC_CLOSED' | 'RPC_REMOTE' | 'RPC_PROTOCOL' | 'RPC_REFUSED',
+    code: 'RPC_TIMEOUT' | 'RPC_CLOSED' | 'RPC_REMOTE' | 'RPC_PROTOCOL' | 'RPC_REFUSED' | 'FENCING_TOKEN_MISMATCH',
     message: string,
     options: { cause?: unknown; context?: Record<string, unknown> } = {},
   ) {

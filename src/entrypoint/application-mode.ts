@@ -44,7 +44,8 @@ export async function runApplication(
   args: EntrypointArguments,
   restUrl: string,
 ): Promise<number> {
-  const highAvailability = configuration.get(HIGH_AVAILABILITY_TYPE) === 'filesystem';
+  const type = configuration.get(HIGH_AVAILABILITY_TYPE);
+  const highAvailability = type === 'filesystem' || type === 'zookeeper';
   // FLINK_LIB_DIR moves the job classpath as in Flink's config.sh; usrlib sits beside it.
   const libDir = process.env['FLINK_LIB_DIR'] || join(FLINK_HOME, 'lib');
   const runner = new ApplicationRunner(

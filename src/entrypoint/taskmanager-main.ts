@@ -18,6 +18,8 @@ import {
   TASK_MANAGER_SLOT_THREADS,
 } from '../config/options/taskmanager-options.js';
 import { reportReadiness } from '../daemon/readiness.js';
+import { isZooKeeperHighAvailability, zooKeeperClientSettings } from '../ha/zookeeper/zookeeper-settings.js';
+import { followLeaderInZooKeeper } from './zookeeper-leader-source.js';
 import { logClusterNetwork } from '../rpc/cluster-network.js';
 import { clusterSecret } from '../rpc/cluster-secret.js';
 import { deriveMemoryConfiguration } from '../taskmanager/memory-configuration.js';
@@ -51,8 +53,13 @@ export async function runTaskManager(args: EntrypointArguments): Promise<void> {
   const host = configuration.get(TASK_MANAGER_HOST) ?? hostname();
   const gracefulStopTimeoutMs = configuration.get(TASK_MANAGER_GRACEFUL_STOP_TIMEOUT);
   const resourceId = resourceIdOf(configuration.get(TASK_MANAGER_RESOURCE_ID) ?? `${host}:${process.pid}-${randomHex(3)}`);
+  // With ZooKeeper, the JobManager to register with is whichever leads.
+  const leader = isZooKeeperHighAvailability(configuration)
+    ? await followLeaderInZooKeeper(zooKeeperClientSettings(configuration))
+    : undefined;
   const taskExecutor = new TaskExecutor(
     {
+      ...(leader === undefined ? {} : { leader }),
       resourceId,
       host,
       numberOfSlots: configuration.get(TASK_MANAGER_NUM_TASK_SLOTS),
@@ -96,6 +103,7 @@ export async function runTaskManager(args: EntrypointArguments): Promise<void> {
   installShutdownHandlers(
     async (reason) => {
       await taskExecutor.shutdown(reason);
+      leader?.close();
       await reporters.close();
       return 0;
     },

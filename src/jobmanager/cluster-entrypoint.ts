@@ -12,14 +12,21 @@ import { HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT } from '../config/options/heartbe
 import { JOB_MANAGER_RPC_ADDRESS } from '../config/options/jobmanager-options.js';
 import { REST_ADDRESS, REST_BIND_ADDRESS, REST_BIND_PORT, REST_SERVER_MAX_CONTENT_LENGTH } from '../config/options/rest-options.js';
 import { WEB_ACCESS_CONTROL_ALLOW_ORIGIN, WEB_SUBMIT_ENABLE, WEB_TMP_DIR, WEB_UPLOAD_DIR } from '../config/options/web-options.js';
-import { formatAddress } from '../rpc/address.js';
+import { formatAddress, type EndpointAddress } from '../rpc/address.js';
 import type { ClusterNetwork } from '../rpc/cluster-network.js';
-import { ensurePrivateDirectory, removeJobManagerInfo, writeJobManagerInfo, type ClusterRuntime } from '../rpc/cluster-runtime.js';
+import {
+  ensurePrivateDirectory,
+  readJobManagerInfo,
+  removeJobManagerInfo,
+  writeJobManagerInfo,
+  type ClusterRuntime,
+} from '../rpc/cluster-runtime.js';
 import { RpcDispatcher } from '../rpc/gateway.js';
 import { sweepAndLog } from '../rpc/runtime-sweeper.js';
 import type { RpcConnection } from '../rpc/rpc-connection.js';
 import { RpcServer } from '../rpc/rpc-server.js';
 import { parseBindPorts } from '../rest/bind-port.js';
+import { leaderGate, type LeadershipView } from '../rest/leader-gate.js';
 import { createRestRouter } from '../rest/rest-routes.js';
 import { RestServer } from '../rest/rest-server.js';
 import { restServerTls } from '../security/tls-settings.js';
@@ -58,6 +65,10 @@ export class ClusterEntrypoint {
   /** Uploaded jars, on a session cluster that accepts them (web.submit.enable). */
   readonly jars: JarStore | undefined;
   private restUrl = '';
+  /** Under leader election: whether this JobManager leads, and who does. */
+  private leadership: (() => LeadershipView) | undefined;
+  /** The RPC address TaskManagers dial, published by a leader. */
+  private advertisedRpcAddress = '';
   private readonly rpcServers: RpcServer[] = [];
   private restServer: RestServer | undefined;
   private reporters: MetricReporters | undefined;
@@ -95,6 +106,38 @@ export class ClusterEntrypoint {
     }
   }
 
+  /**
+   * Puts this JobManager under leader election, before start(): TaskManagers are accepted only
+   * while it leads, it listens on a socket of its own (other JobManagers of the cluster share the
+   * runtime dir), and its REST endpoint serves only while it leads.
+   */
+  enableLeaderElection(view: () => LeadershipView): void {
+    this.leadership = view;
+    this.resourceManager.enableFencing();
+  }
+
+  /** The REST URL, once started. */
+  get restAddress(): string {
+    return this.restUrl;
+  }
+
+  /** The RPC address a leader publishes for TaskManagers. */
+  get rpcAddressForLeaders(): string {
+    return this.advertisedRpcAddress;
+  }
+
+  /** This JobManager leads with `sessionId`: it accepts TaskManagers and is the one local clients find. */
+  grantLeadership(sessionId: string): void {
+    this.resourceManager.grantLeadership(sessionId);
+    writeJobManagerInfo(this.runtime, { pid: process.pid, restUrl: this.restUrl, startedAt: Date.now() });
+  }
+
+  /** Leadership is gone: jobs are suspended (not ended, so the next leader recovers them) and TaskManagers let go. */
+  revokeLeadership(reason: string): void {
+    this.dispatcher.suspendAll(`leadership revoked: ${reason}`);
+    this.resourceManager.revokeLeadership(`the JobManager lost leadership: ${reason}`);
+  }
+
   async start(): Promise<StartedJobManager> {
     // A keystore that cannot be used fails the start in its one line, before anything listens.
     const restTls = restServerTls(this.configuration);
@@ -102,7 +145,13 @@ export class ClusterEntrypoint {
     ensurePrivateDirectory(this.runtime.dir);
     await sweepAndLog(this.runtime.dir);
     const bound: string[] = [];
-    for (const endpoint of network.jobManagerEndpoints) {
+    const endpoints =
+      this.leadership === undefined
+        ? network.jobManagerEndpoints
+        : network.jobManagerEndpoints.map((endpoint): EndpointAddress =>
+            endpoint.kind === 'unix' ? { kind: 'unix', path: join(this.runtime.dir, `jm-${process.pid}.sock`) } : endpoint,
+          );
+    for (const endpoint of endpoints) {
       const server = new RpcServer(
         endpoint,
         secret,
@@ -111,20 +160,27 @@ export class ClusterEntrypoint {
         network.security,
       );
       this.rpcServers.push(server);
-      const address = formatAddress(await server.start());
+      const actual = await server.start();
+      const address = formatAddress(actual);
+      // TaskManagers on other hosts dial jobmanager.rpc.address; on this host, the socket.
+      this.advertisedRpcAddress =
+        actual.kind === 'tcp'
+          ? formatAddress({ kind: 'tcp', host: this.configuration.get(JOB_MANAGER_RPC_ADDRESS), port: actual.port })
+          : this.advertisedRpcAddress || address;
       const tls = endpoint.kind === 'tcp' && network.security.tls !== undefined ? ' (TLS)' : '';
       log.info(`RPC endpoint listening at ${address}${tls}.`);
       bound.push(address);
     }
     this.reporters = await startMetricReporters(this.configuration, this.metricRegistry);
     const restUrl = await this.startRest(restTls);
-    writeJobManagerInfo(this.runtime, { pid: process.pid, restUrl, startedAt: Date.now() });
+    if (this.leadership === undefined) writeJobManagerInfo(this.runtime, { pid: process.pid, restUrl, startedAt: Date.now() });
     return { restUrl, rpcAddress: bound.join(', ') };
   }
 
   async shutdown(reason: string): Promise<void> {
     log.info(`Shutting down the JobManager: ${reason}`);
-    removeJobManagerInfo(this.runtime);
+    // Under leader election the file names the leader, which may be another JobManager by now.
+    if (this.leadership === undefined || readJobManagerInfo(this.runtime)?.pid === process.pid) removeJobManagerInfo(this.runtime);
     this.dispatcher.suspendAll(reason);
     await this.restServer?.stop();
     this.resourceManager.shutdown();
@@ -165,6 +221,7 @@ export class ClusterEntrypoint {
         maxContentLength: this.configuration.get(REST_SERVER_MAX_CONTENT_LENGTH),
         allowOrigin: this.configuration.get(WEB_ACCESS_CONTROL_ALLOW_ORIGIN),
         tls,
+        ...(this.leadership === undefined ? {} : { gate: leaderGate(this.leadership, () => this.restUrl) }),
       });
       try {
         const actual = await server.start();

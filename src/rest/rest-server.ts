@@ -33,6 +33,8 @@ export interface RestServerSettings {
   readonly allowOrigin: string;
   /** HTTPS instead of HTTP (security.ssl.rest.*), with client certificates when these options ask for them. */
   readonly tls?: TlsOptions | undefined;
+  /** Answers a request before routing when it returns a response: a standby JobManager points to its leader. */
+  readonly gate?: (target: string) => RestResponse | undefined;
 }
 
 /**
@@ -123,6 +125,11 @@ export class RestServer {
 
   private async route(request: IncomingMessage): Promise<RestResponse> {
     const { pathname, query } = splitTarget(request.url ?? '/');
+    const gated = this.settings.gate?.(request.url ?? '/');
+    if (gated !== undefined) {
+      await drain(request);
+      return gated;
+    }
     const method = request.method ?? 'GET';
     const match = this.router.match(method === 'HEAD' ? 'GET' : method, pathname);
     if (match.kind === 'not-found') {

@@ -1,6 +1,17 @@
 import type { ResourceId } from '../core/ids.js';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { TsFlinkError } from '../core/errors.js';
 import type { EndpointAddress } from './address.js';
@@ -78,7 +89,14 @@ export function loadOrCreateSecret(runtime: ClusterRuntime): Buffer {
   if (!existsSync(runtime.secretPath)) {
     const temp = `${runtime.secretPath}.${process.pid}.tmp`;
     writeFileSync(temp, randomBytes(32).toString('hex'), { mode: 0o600 });
-    renameSync(temp, runtime.secretPath);
+    try {
+      // link() never replaces: of JobManagers starting together (standbys), the first one's secret holds.
+      linkSync(temp, runtime.secretPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      rmSync(temp, { force: true });
+    }
   }
   return readSecret(runtime);
 }

@@ -1,11 +1,15 @@
 import { RpcError, type SerializedError } from '../core/errors.js';
 
-/** A control message on an RPC connection: request, response, error response or notification. */
+/**
+ * A control message on an RPC connection: request, response, error response or notification.
+ * Requests and notifications may carry a fencing token: the leader session id of the JobManager
+ * that sent them, so a receiver can refuse a deposed leader's messages.
+ */
 export type RpcMessage =
-  | { kind: 'request'; id: number; method: string; args: unknown[] }
+  | { kind: 'request'; id: number; method: string; args: unknown[]; fencingToken?: string }
   | { kind: 'response'; id: number; result: unknown }
   | { kind: 'error'; id: number; error: SerializedError }
-  | { kind: 'notification'; method: string; args: unknown[] };
+  | { kind: 'notification'; method: string; args: unknown[]; fencingToken?: string };
 
 const BINARY_MARKER = '$bin';
 
@@ -51,23 +55,25 @@ export function decodeMessage(payload: Buffer): RpcMessage {
 function toWire(message: RpcMessage): Record<string, unknown> {
   switch (message.kind) {
     case 'request':
-      return { k: 'q', i: message.id, m: message.method, a: message.args };
+      return { k: 'q', i: message.id, m: message.method, a: message.args, f: message.fencingToken };
     case 'response':
       return { k: 'r', i: message.id, r: message.result };
     case 'error':
       return { k: 'e', i: message.id, e: message.error };
     case 'notification':
-      return { k: 'n', m: message.method, a: message.args };
+      return { k: 'n', m: message.method, a: message.args, f: message.fencingToken };
   }
 }
 
 function fromWire(header: Record<string, unknown>): RpcMessage {
-  const { k, i, m, a } = header;
+  const { k, i, m, a, f } = header;
   const validId = typeof i === 'number' && Number.isSafeInteger(i);
+  if (f !== undefined && typeof f !== 'string') throw protocolError('malformed fencing token');
+  const fencing = f === undefined ? {} : { fencingToken: f };
   switch (k) {
     case 'q':
       if (!validId || typeof m !== 'string' || !Array.isArray(a)) throw protocolError('malformed request');
-      return { kind: 'request', id: i, method: m, args: a };
+      return { kind: 'request', id: i, method: m, args: a, ...fencing };
     case 'r':
       if (!validId) throw protocolError('malformed response');
       return { kind: 'response', id: i, result: header['r'] };
@@ -87,7 +93,7 @@ function fromWire(header: Record<string, unknown>): RpcMessage {
     }
     case 'n':
       if (typeof m !== 'string' || !Array.isArray(a)) throw protocolError('malformed notification');
-      return { kind: 'notification', method: m, args: a };
+      return { kind: 'notification', method: m, args: a, ...fencing };
     default:
       throw protocolError(`unknown message kind ${JSON.stringify(k)}`);
   }

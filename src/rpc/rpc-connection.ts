@@ -43,6 +43,10 @@ export class RpcConnection extends EventEmitter {
   private closeReason: string | undefined;
   /** Epoch ms of the last frame received; heartbeat monitors read it. */
   lastReceivedAt = Date.now();
+  /** Stamped on every request and notification sent: a leading JobManager's leader session id. */
+  fencingToken: string | undefined;
+  /** Decides whether an inbound request or notification's token is the current leader's; none accepts all. */
+  acceptsFencingToken: ((token: string | undefined) => boolean) | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -86,13 +90,13 @@ export class RpcConnection extends EventEmitter {
         reject(new RpcError('RPC_TIMEOUT', `call ${method} to ${this.describePeer()} timed out after ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve, reject, timer, method });
-      this.send({ kind: 'request', id, method, args });
+      this.send({ kind: 'request', id, method, args, ...this.fencing() });
     });
   }
 
   /** Sends a one-way message; silently dropped once the connection is closed. */
   notify(method: string, args: unknown[]): void {
-    if (this.closeReason === undefined) this.send({ kind: 'notification', method, args });
+    if (this.closeReason === undefined) this.send({ kind: 'notification', method, args, ...this.fencing() });
   }
 
   /** Closes the connection; pending calls fail with `reason`. */
@@ -106,6 +110,17 @@ export class RpcConnection extends EventEmitter {
   /** Bytes queued in the socket waiting to be written. */
   get writableLength(): number {
     return this.socket.writableLength;
+  }
+
+  private fencing(): { fencingToken?: string } {
+    return this.fencingToken === undefined ? {} : { fencingToken: this.fencingToken };
+  }
+
+  /** Whether a message with `token` may be served; a refused one is logged, as Flink logs a fencing mismatch. */
+  private fenced(method: string, token: string | undefined): boolean {
+    if (this.acceptsFencingToken === undefined || this.acceptsFencingToken(token)) return false;
+    log.warn(`Refusing ${method} from ${this.describePeer()}: fencing token ${token ?? 'none'} is not the current leader's.`);
+    return true;
   }
 
   private describePeer(): string {
@@ -144,10 +159,13 @@ export class RpcConnection extends EventEmitter {
     }
     switch (message.kind) {
       case 'request':
-        this.onRequest(message.id, message.method, message.args);
+        if (this.fenced(message.method, message.fencingToken)) {
+          const refusal = new RpcError('FENCING_TOKEN_MISMATCH', `${message.method}: the sender is not the current leader`);
+          this.send({ kind: 'error', id: message.id, error: serializeError(refusal) });
+        } else this.onRequest(message.id, message.method, message.args);
         break;
       case 'notification':
-        this.onNotification(message.method, message.args);
+        if (!this.fenced(message.method, message.fencingToken)) this.onNotification(message.method, message.args);
         break;
       case 'response':
         this.settle(message.id, (call) => call.resolve(message.result));

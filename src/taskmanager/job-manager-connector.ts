@@ -30,9 +30,19 @@ export interface ConnectorSettings {
   readonly registrationTimeoutMs: number;
 }
 
+/** The current leader of a cluster under leader election, as ZooKeeper tells it. */
+export interface LeaderSource {
+  /** The leader's RPC address and leader session id, or undefined while none is known. */
+  current(): { readonly address: EndpointAddress; readonly sessionId: string } | undefined;
+  /** Called on every change of leader (or to no leader known). */
+  onChange(listener: () => void): void;
+}
+
 /** The JobManager to register with: where it is, how to reach it, and the secret to prove. */
 export interface JobManagerTarget {
   readonly address: EndpointAddress;
+  /** Under leader election: the leader replaces `address`, and its session id fences what it sends. */
+  readonly leader?: LeaderSource;
   readonly security: StreamSecurity;
   readonly secret: SecretSource;
   /** The cluster's private runtime directory, where a local JobManager's socket appears. */
@@ -73,6 +83,8 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
   private watcher: FSWatcher | undefined;
   private attempts = 0;
   private attempting = false;
+  /** The leader session id of the JobManager this TaskManager is registered with, under leader election. */
+  private connectedSession: string | undefined;
   private stopped = false;
 
   constructor(
@@ -91,7 +103,25 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
   start(): void {
     this.armDeadline();
     this.watchRuntimeDir();
+    this.target.leader?.onChange(() => this.onLeaderChange());
     this.startAttempt();
+  }
+
+  /**
+   * A new leader (or none): the connection to a deposed one is dropped, which cancels its tasks,
+   * and the TaskManager registers with the new one at once.
+   */
+  private onLeaderChange(): void {
+    const leader = this.target.leader?.current();
+    if (this.stopped) return;
+    if (this.connection !== undefined && leader !== undefined && leader.sessionId !== this.connectedSession) {
+      log.info(
+        `The leading JobManager changed to ${formatAddress(leader.address)} (leader session ${leader.sessionId}); registering there.`,
+      );
+      this.reconnect('the leading JobManager changed');
+    } else if (this.connection === undefined && leader !== undefined && !this.attempting) {
+      this.scheduleRetry(10);
+    }
   }
 
   /** attempt() turns a failed registration into a retry; a failure escaping it is logged and retried too. */
@@ -181,8 +211,11 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
   private async connectAndRegister(): Promise<void> {
     const secret = this.target.secret();
     await this.callbacks.beforeRegistration(secret);
+    const leaderSource = this.target.leader;
+    const leader = leaderSource?.current();
+    if (leaderSource !== undefined && leader === undefined) throw new Error('no leading JobManager is known yet');
     const connection = await connectRpc(
-      this.target.address,
+      leader?.address ?? this.target.address,
       secret,
       { role: 'taskmanager', id: this.resourceId },
       5000,
@@ -191,6 +224,10 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
     if (this.stopped) {
       connection.close('stopping');
       return;
+    }
+    if (leaderSource !== undefined) {
+      // Everything a JobManager sends must carry the session id of the leader ZooKeeper names now.
+      connection.acceptsFencingToken = (token) => token !== undefined && token === leaderSource.current()?.sessionId;
     }
     const dispatcher = new RpcDispatcher();
     this.callbacks.serve(connection, dispatcher);
@@ -206,6 +243,11 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
       }
       throw new Error(`registration rejected: ${response.reason}`);
     }
+    if (leader !== undefined && response.leaderSessionId !== leaderSource?.current()?.sessionId) {
+      connection.close('registered with a JobManager that no longer leads');
+      throw new Error(`the JobManager at ${formatAddress(leader.address)} is not the current leader`);
+    }
+    this.connectedSession = response.leaderSessionId;
     this.connection = connection;
     this.resourceManager = resourceManager;
     clearTimeout(this.deadline);
@@ -218,7 +260,7 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
     });
     connection.on('close', (why: string) => this.onClosed(connection, why));
     log.info(
-      `Successful registration at resource manager ${formatAddress(this.target.address)} under registration id ${response.registrationId}.`,
+      `Successful registration at resource manager ${formatAddress(leader?.address ?? this.target.address)} under registration id ${response.registrationId}${response.leaderSessionId === undefined ? '' : ` (leader session ${response.leaderSessionId})`}.`,
     );
     this.callbacks.onRegistered(connection, resourceManager);
   }

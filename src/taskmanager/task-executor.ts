@@ -23,7 +23,7 @@ import type {
   TaskExecutorMemoryConfiguration,
 } from '../rpc/gateways/task-executor-registration.js';
 import type { RpcConnection } from '../rpc/rpc-connection.js';
-import { JobManagerConnector, type ConnectorSettings } from './job-manager-connector.js';
+import { JobManagerConnector, type ConnectorSettings, type LeaderSource } from './job-manager-connector.js';
 import { DataClient, socketOpener } from './network/data-client.js';
 import { DataServer } from './network/data-server.js';
 import { MAX_DATA_FRAME_BYTES } from './network/frame-socket.js';
@@ -63,6 +63,8 @@ export interface TaskExecutorSettings {
   readonly maxDataFrameBytes?: number;
   /** When set, each slot's tasks run on their own thread (taskmanager.slot-threads.enabled); else on this event loop. */
   readonly slotThreads?: SlotThreadOptions;
+  /** Under leader election: the leading JobManager, followed through ZooKeeper. */
+  readonly leader?: LeaderSource;
   /**
    * Task-local recovery (execution.state-recovery.from-local): the first of taskmanager.state.local.root-dirs,
    * or '' for the TaskManager's working directory; undefined when it is off.
@@ -163,7 +165,13 @@ export class TaskExecutor implements TaskExecutorGateway {
             localStateDir: this.localStateDir,
           });
     this.connector = new JobManagerConnector(
-      { address: settings.network.jobManagerAddress, security, secret: settings.secret, runtimeDir: settings.runtime.dir },
+      {
+        address: settings.network.jobManagerAddress,
+        security,
+        secret: settings.secret,
+        runtimeDir: settings.runtime.dir,
+        ...(settings.leader === undefined ? {} : { leader: settings.leader }),
+      },
       settings.resourceId,
       settings.connector,
       {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { resolveConfDir } from '../../config/index.js';
+import { loadConfiguration, resolveConfDir } from '../../config/index.js';
+import { HIGH_AVAILABILITY_TYPE } from '../../config/options/high-availability-options.js';
 import { FLINK_HOME } from '../flink-home.js';
 import { terminal } from '../ui/terminal.js';
 import { runVerb } from './daemon-script.js';
@@ -31,11 +32,44 @@ function workersFile(): string {
   return join(resolveConfDir(process.env, FLINK_HOME), 'workers');
 }
 
+/**
+ * The JobManagers to start, as Flink's start-cluster.sh decides: with ZooKeeper high availability
+ * one per conf/masters line (`host[:webuiport]`), else the one JobManager here.
+ */
+async function mastersToStart(): Promise<HostEntry[] | undefined> {
+  const confDir = resolveConfDir(process.env, FLINK_HOME);
+  const { configuration } = await loadConfiguration({ confDir });
+  if (configuration.get(HIGH_AVAILABILITY_TYPE) !== 'zookeeper') return undefined;
+  return readHostList(join(confDir, 'masters'), 'masters');
+}
+
+/** Runs `jobmanager.sh <verb> host webuiport` once per masters line: locally for this host, else over ssh. */
+async function forEachMaster(masters: readonly HostEntry[], verb: 'start' | 'stop'): Promise<number> {
+  let worst = 0;
+  const { execa } = await import('execa');
+  const sshOpts = (process.env['FLINK_SSH_OPTS'] ?? '').split(/\s+/).filter((o) => o !== '');
+  for (const master of masters) {
+    const args = verb === 'start' ? [master.host, ...(master.port === undefined ? [] : [String(master.port)])] : [];
+    if (allLocal([master])) {
+      worst = Math.max(worst, await runVerb(JOBMANAGER, verb, args));
+      continue;
+    }
+    const script = join(FLINK_HOME, 'bin', 'jobmanager.sh');
+    const result = await execa('ssh', ['-n', ...sshOpts, master.host, '--', `nohup /bin/bash -l "${script}" ${verb} ${args.join(' ')}`], {
+      reject: false,
+      stdio: 'inherit',
+    });
+    worst = Math.max(worst, result.exitCode ?? 1);
+  }
+  return worst;
+}
+
 const START_USAGE = [
   'Usage: start-cluster.sh',
   '',
   'Starts a session cluster: a JobManager on this host (jobmanager.sh start), then one TaskManager',
   'per line of conf/workers (taskmanager.sh start; over ssh for hosts other than localhost).',
+  'With high-availability.type: zookeeper, one JobManager per line of conf/masters (host[:webuiport]).',
   'FLINK_CONF_DIR selects the configuration directory.',
 ];
 
@@ -71,8 +105,10 @@ export function startClusterCommand(setExitCode: (code: number) => void): Comman
     START_USAGE,
     async () => {
       const workers = readHostList(workersFile(), 'workers');
-      terminal.line('Starting cluster.');
-      const jobManager = await runVerb(JOBMANAGER, 'start', []);
+      const masters = await mastersToStart();
+      if (masters !== undefined) terminal.line(`Starting HA cluster with ${masters.length} masters.`);
+      else terminal.line('Starting cluster.');
+      const jobManager = masters === undefined ? await runVerb(JOBMANAGER, 'start', []) : await forEachMaster(masters, 'start');
       if (jobManager !== 0) return jobManager;
       return forEachWorker(workers, 'start');
     },
@@ -87,8 +123,9 @@ export function stopClusterCommand(setExitCode: (code: number) => void): Command
     STOP_USAGE,
     async () => {
       const workers = readHostList(workersFile(), 'workers');
+      const masters = await mastersToStart();
       const taskManagers = await forEachWorker(workers, 'stop');
-      const jobManager = await runVerb(JOBMANAGER, 'stop', []);
+      const jobManager = masters === undefined ? await runVerb(JOBMANAGER, 'stop', []) : await forEachMaster(masters, 'stop');
       return Math.max(taskManagers, jobManager);
     },
     setExitCode,

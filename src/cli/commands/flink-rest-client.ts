@@ -77,9 +77,15 @@ export class FlinkRestClient {
   }
 
   private async call<T>(method: string, path: string, body: Body | undefined): Promise<T> {
-    let response: { status: number; text: string };
+    let response: { status: number; text: string; location: string | undefined };
+    let url = `${this.baseUrl}${path}`;
     try {
-      response = await this.send(method, path, body);
+      response = await this.send(method, url, body);
+      // A standby JobManager redirects to the leader (307 keeps the method and body); follow it a few times at most.
+      for (let hops = 0; (response.status === 307 || response.status === 308) && response.location !== undefined && hops < 3; hops++) {
+        url = new URL(response.location, url).toString();
+        response = await this.send(method, url, body);
+      }
     } catch (error) {
       throw new FlinkClientError(describeConnectionFailure(error, this.baseUrl, REQUEST_TIMEOUT_MS), undefined);
     }
@@ -89,15 +95,21 @@ export class FlinkRestClient {
     return json as T;
   }
 
-  private send(method: string, path: string, body: Body | undefined): Promise<{ status: number; text: string }> {
-    const url = new URL(`${this.baseUrl}${path}`);
+  private send(
+    method: string,
+    target: string,
+    body: Body | undefined,
+  ): Promise<{ status: number; text: string; location: string | undefined }> {
+    const url = new URL(target);
     const headers = body === undefined ? {} : { 'Content-Type': body.contentType, 'Content-Length': body.bytes.length };
     const options = { method, headers, agent: this.agent, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
     return new Promise((resolve, reject) => {
       const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), location: response.headers.location }),
+        );
         response.on('error', reject);
       });
       request.on('error', reject);

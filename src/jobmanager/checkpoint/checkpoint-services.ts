@@ -4,8 +4,7 @@ import { loadCheckpointsFromDirectory, readCompletedCheckpoint } from './checkpo
 import { CheckpointIdCounter } from './checkpoint-id-counter.js';
 import type { CheckpointSettings } from './checkpoint-settings.js';
 import { CheckpointStatsTracker } from './checkpoint-stats-tracker.js';
-import { CompletedCheckpointStore } from './completed-checkpoint-store.js';
-import type { FileCheckpointPointers } from './ha-checkpoint-pointers.js';
+import { CompletedCheckpointStore, type RecoverableCheckpointPointers } from './completed-checkpoint-store.js';
 import { displayPath, isSavepoint, type CompletedCheckpoint } from './completed-checkpoint.js';
 import { assignState, type StateAssignment, type StateAssignmentOptions, type VertexRestorePlan } from './state-assignment.js';
 import { removeOrphanCheckpoints } from './orphan-checkpoints.js';
@@ -24,7 +23,7 @@ export interface CheckpointRecoveryOptions {
   /** Load what an earlier JobManager of this job completed. */
   readonly recover?: boolean;
   /** The high-availability record of retained checkpoints: kept up to date, and read on recovery. */
-  readonly pointers?: FileCheckpointPointers;
+  readonly pointers?: RecoverableCheckpointPointers;
 }
 
 /**
@@ -47,7 +46,8 @@ export async function createJobCheckpointServices(
   const byId = new Map<number, CompletedCheckpoint>();
   for (const checkpoint of [...recorded, ...(scanned?.checkpoints ?? [])]) byId.set(checkpoint.id, checkpoint);
   const checkpoints = [...byId.values()].sort((a, b) => a.id - b.id);
-  idCounter.ensureAbove(Math.max(scanned?.highestSeenId ?? 0, checkpoints.at(-1)?.id ?? 0));
+  const counted = ((await options.pointers?.nextCheckpointId?.()) ?? 1) - 1;
+  idCounter.ensureAbove(Math.max(scanned?.highestSeenId ?? 0, checkpoints.at(-1)?.id ?? 0, counted));
   log.info(
     `Recovered ${checkpoints.length} completed checkpoint(s) of job ${jobId} (${recorded.length} from the HA record); ` +
       `${scanned?.skipped.length ?? 0} skipped; next checkpoint id ${idCounter.peek()}.`,

@@ -26,8 +26,16 @@ export interface CompletedCheckpointStoreOptions {
 /** Where a high-availability setup records which checkpoints a restarted JobManager may recover. */
 export interface CheckpointPointers {
   record(retained: readonly CompletedCheckpoint[]): Promise<void>;
-  /** The job ended for good: its record goes. */
-  clear(): Promise<void>;
+  /** The job ended for good (`status`): its record goes. */
+  clear(status: Exclude<TerminalJobStatus, 'SUSPENDED'>): Promise<void>;
+}
+
+/** Pointers a new JobManager can read back: the file-based store or ZooKeeper. */
+export interface RecoverableCheckpointPointers extends CheckpointPointers {
+  /** The recorded checkpoints that can still be read, oldest first. */
+  recover(): Promise<CompletedCheckpoint[]>;
+  /** The id the next checkpoint must not go below, when the store records one. */
+  nextCheckpointId?(): Promise<number>;
 }
 
 /**
@@ -109,7 +117,7 @@ export class CompletedCheckpointStore {
   async shutdown(status: TerminalJobStatus): Promise<void> {
     if (status !== 'SUSPENDED')
       await this.pointers
-        ?.clear()
+        ?.clear(status)
         .catch((error: unknown) => log.warn(`Could not remove the HA checkpoint record: ${describeError(error)}`));
     if (!this.discardsOnShutdown(status)) {
       for (const checkpoint of this.checkpoints) log.info(`Checkpoint ${checkpoint.id} at ${displayPath(checkpoint)} is retained.`);

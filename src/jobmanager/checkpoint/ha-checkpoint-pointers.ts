@@ -7,6 +7,7 @@ import { writeFileAtomically } from './atomic-file-writer.js';
 import { readCompletedCheckpoint } from './checkpoint-directory-loader.js';
 import { toLocalPath } from './checkpoint-settings.js';
 import type { CompletedCheckpoint } from './completed-checkpoint.js';
+import type { RecoverableCheckpointPointers } from './completed-checkpoint-store.js';
 
 const log = getLogger('checkpoint.ha');
 
@@ -25,7 +26,7 @@ interface Pointer {
  * paths are written atomically to `<high-availability.storageDir>/<cluster-id>/job-<id>/`, so a
  * restarted JobManager finds them, savepoints included, wherever they were written.
  */
-export class FileCheckpointPointers {
+export class FileCheckpointPointers implements RecoverableCheckpointPointers {
   readonly file: string;
 
   constructor(storageDir: string, clusterId: string, jobId: JobId) {

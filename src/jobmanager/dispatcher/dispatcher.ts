@@ -1,3 +1,4 @@
+import type { RecoverableCheckpointPointers } from '../checkpoint/completed-checkpoint-store.js';
 import type { JobId, ResourceId } from '../../core/ids.js';
 import { getLogger } from '../../core/logging.js';
 import { LogDirectory } from '../../daemon/log-directory.js';
@@ -31,6 +32,8 @@ const log = getLogger('dispatcher');
 export class Dispatcher implements DispatcherGateway {
   readonly jobs = new Map<JobId, JobMaster>();
   readonly jobMasterGateway: JobMasterGateway;
+  /** Set by a highly available JobManager: where its jobs' checkpoints are recorded for the next leader. */
+  checkpointPointers: ((jobId: JobId) => RecoverableCheckpointPointers) | undefined;
   /** The JobManager's metric group (`jobmanager` scope); each job's group goes below it. */
   readonly metricGroup: MetricGroup;
   /** What REST's metric endpoints read. */
@@ -63,12 +66,16 @@ export class Dispatcher implements DispatcherGateway {
 
   /** Starts a JobMaster for the job; its scheduler begins at once. */
   async submitJob(submission: JobSubmission): Promise<JobMaster> {
-    if (this.jobs.has(submission.jobId)) throw new Error(`Job ${submission.jobId} has already been submitted.`);
+    // A job suspended when this JobManager lost leadership is submitted again when it leads again.
+    const previous = this.jobs.get(submission.jobId);
+    if (previous !== undefined && previous.status.status !== 'SUSPENDED')
+      throw new Error(`Job ${submission.jobId} has already been submitted.`);
     log.info(`Received JobGraph submission '${submission.graph.jobName}' (${submission.jobId}).`);
     const jobMaster = await JobMaster.create(submission, {
       configuration: this.configuration,
       slotPool: this.slotPool,
       metricGroup: this.metricGroup,
+      checkpointPointers: this.checkpointPointers,
     });
     this.jobs.set(submission.jobId, jobMaster);
     this.views.track(jobMaster);

@@ -1,4 +1,5 @@
 import type { JobId } from '../../core/ids.js';
+import type { RecoverableCheckpointPointers } from '../checkpoint/completed-checkpoint-store.js';
 import { detach } from '../../core/detach.js';
 import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
@@ -56,6 +57,8 @@ export interface JobMasterServices {
   readonly slotPool: SlotPool;
   /** The JobManager's metric group; the job's group goes below it (a detached one when absent). */
   readonly metricGroup?: MetricGroup;
+  /** Where a highly available JobManager records a job's checkpoints (ZooKeeper); else the file-based store when configured. */
+  readonly checkpointPointers?: (jobId: JobId) => RecoverableCheckpointPointers;
 }
 
 /**
@@ -106,7 +109,9 @@ export class JobMaster {
     const recover = submission.recoverCheckpoints === true;
     const checkpointServices = await createJobCheckpointServices(settings, submission.jobId, {
       recover,
-      pointers: recover ? haCheckpointPointers(configuration, submission.jobId) : undefined,
+      pointers: recover
+        ? (services.checkpointPointers?.(submission.jobId) ?? haCheckpointPointers(configuration, submission.jobId))
+        : undefined,
     });
     const savepoint = submission.savepointPath ?? configuration.get(SAVEPOINT_PATH);
     if (savepoint !== undefined && checkpointServices.store.latest() === undefined)

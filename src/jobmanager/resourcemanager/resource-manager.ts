@@ -39,6 +39,13 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
   /** Supplies the attempts the JobManager expects on a TaskManager (set by the dispatcher). */
   expectedAttempts: (resourceId: ResourceId) => readonly ExecutionAttemptId[] = () => [];
 
+  /**
+   * With leader election, the leader session id while this JobManager leads: registrations are
+   * refused without it, and every message to a TaskManager carries it as the fencing token.
+   */
+  private leaderSessionId: string | undefined;
+  private fenced = false;
+
   constructor(private readonly settings: ResourceManagerSettings) {
     this.heartbeats = new HeartbeatSender(settings.jobManagerId, this, settings.heartbeatTimeoutMs, settings.heartbeatIntervalMs);
   }
@@ -81,6 +88,21 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
     // Closed a tick later, so the answer to a call that got us here (a disconnect) still goes out.
     if (cause !== 'socket-closed' && !keepConnection) setImmediate(() => taskManager.connection.close(reason));
     for (const listener of this.listeners) listener.onTaskManagerLost(taskManager, cause, reason);
+  }
+
+  /** Leader election decides from now on: TaskManagers are accepted only while this JobManager leads. */
+  enableFencing(): void {
+    this.fenced = true;
+  }
+
+  grantLeadership(sessionId: string): void {
+    this.leaderSessionId = sessionId;
+  }
+
+  /** Leadership is gone: every TaskManager is let go, so none keeps running this JobManager's tasks. */
+  revokeLeadership(reason: string): void {
+    this.leaderSessionId = undefined;
+    for (const taskManager of [...this.taskManagers.values()]) this.closeTaskManagerConnection(taskManager.resourceId, 'stopped', reason);
   }
 
   shutdown(): void {
@@ -130,6 +152,9 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
       return { status: 'rejected', reason: unshared, fatal: true };
     }
     if (connection.isClosed) return { status: 'rejected', reason: 'the connection closed during the registration' };
+    if (this.fenced && this.leaderSessionId === undefined)
+      return { status: 'rejected', reason: 'this JobManager is not the leader; the leader is published in ZooKeeper' };
+    connection.fencingToken = this.leaderSessionId;
     return this.accept(connection, registration, gateway);
   }
 
@@ -167,6 +192,7 @@ export class ResourceManager implements HeartbeatListener<TaskExecutorHeartbeatP
       status: 'accepted',
       registrationId: taskManager.registrationId,
       jobManagerId: this.settings.jobManagerId,
+      ...(this.leaderSessionId === undefined ? {} : { leaderSessionId: this.leaderSessionId }),
       heartbeatIntervalMs: this.settings.heartbeatIntervalMs,
       heartbeatTimeoutMs: this.settings.heartbeatTimeoutMs,
     };

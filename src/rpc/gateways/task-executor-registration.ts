@@ -26,6 +26,8 @@ export type RegistrationResponse =
       readonly registrationId: string;
       /** The JobManager's own resource id, the heartbeat peer. */
       readonly jobManagerId: string;
+      /** With leader election: the leader session id this JobManager's messages carry. */
+      readonly leaderSessionId?: string;
       readonly heartbeatIntervalMs: number;
       readonly heartbeatTimeoutMs: number;
     }

@@ -132,6 +132,17 @@ describe('validation at load time', () => {
     );
   });
 
+  it('requires a ZooKeeper quorum for ZooKeeper high availability, under the legacy key too', async () => {
+    assert.match(
+      await failureOf('high-availability: zookeeper\nhigh-availability.storageDir: /tmp/ha\n'),
+      /Invalid value 'zookeeper' for 'high-availability' \(from FILE:1\): ZooKeeper high availability needs 'high-availability.zookeeper.quorum' to be set \(host:port\[,host:port\.\.\.\]\)\.$/,
+    );
+    assert.match(
+      await failureOf('high-availability.zookeeper.quorum: zk1:2181,zk2\n'),
+      /Invalid value 'zk1:2181,zk2' for 'high-availability.zookeeper.quorum' \(from FILE:1\): 'zk2' is not host:port/,
+    );
+  });
+
   it('rejects a checkpoint interval below 10 ms', async () => {
     assert.match(
       await failureOf('', ['-Dexecution.checkpointing.interval=5ms']),

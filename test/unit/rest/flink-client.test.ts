@@ -113,3 +113,37 @@ describe('JobManager addresses of -m', () => {
     assert.equal(formatStartTime(new Date(2024, 0, 5, 7, 8, 9).getTime()), '05.01.2024 07:08:09');
   });
 });
+
+describe('bin/flink against a standby JobManager', () => {
+  it("follows the standby's redirect to the leader, for GETs and for POSTs with their body", async () => {
+    const { createServer } = await import('node:http');
+    const seen: string[] = [];
+    const leader = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        seen.push(`${request.method} ${request.url} ${body}`);
+        response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ served: 'leader' }));
+      });
+    });
+    await new Promise<void>((resolve) => leader.listen(0, '127.0.0.1', resolve));
+    const leaderUrl = `http://127.0.0.1:${(leader.address() as { port: number }).port}`;
+    const standby = createServer((request, response) => {
+      request.resume();
+      response
+        .writeHead(307, { Location: `${leaderUrl}${request.url}`, 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ errors: [`not the leader; the leader is at ${leaderUrl}.`] }));
+    });
+    await new Promise<void>((resolve) => standby.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new FlinkRestClient(`http://127.0.0.1:${(standby.address() as { port: number }).port}`);
+      assert.deepEqual(await client.get('/jobs/overview'), { served: 'leader' });
+      assert.deepEqual(await client.post('/jobs/x/savepoints', { 'cancel-job': false }), { served: 'leader' });
+      assert.deepEqual(seen, ['GET /jobs/overview ', 'POST /jobs/x/savepoints {"cancel-job":false}']);
+    } finally {
+      standby.closeAllConnections();
+      leader.closeAllConnections();
+      await Promise.all([standby, leader].map((server) => new Promise((resolve) => server.close(resolve))));
+    }
+  });
+});

@@ -174,6 +174,24 @@ describe('RpcConnection and gateways over a real Unix socket', () => {
     assert.deepEqual(notes, ['one-way']);
   });
 
+  it('refuses requests and drops notifications whose fencing token is not the current leader', async () => {
+    const connection = await client('fenced');
+    const serverSide = await waitForOpen(() => serverConnections.find((c) => c.peer.id === 'fenced'));
+    let leader = 'session-1';
+    serverSide.acceptsFencingToken = (token) => token === leader;
+    const echo = createGatewayProxy(connection, ECHO);
+    connection.fencingToken = 'session-1';
+    assert.equal(await echo.echo('from the leader'), 'from the leader');
+    leader = 'session-2';
+    await assert.rejects(echo.echo('from a deposed leader'), remoteError('FENCING_TOKEN_MISMATCH', /not the current leader/));
+    const notesBefore = notes.length;
+    echo.note('deposed');
+    connection.fencingToken = 'session-2';
+    echo.note('current');
+    assert.equal(await echo.echo('barrier'), 'barrier');
+    assert.deepEqual(notes.slice(notesBefore), ['current'], "the deposed leader's notification is dropped");
+  });
+
   it('refuses methods that are not in a registered spec, including inherited object members', async () => {
     const connection = await client('unknown');
     for (const method of ['echo.nope', 'other.echo', 'echo', 'echo.toString', 'echo.hasOwnProperty', 'echo.constructor', '.echo']) {
