@@ -27,9 +27,20 @@ function ownerOf(dir: string): number | undefined {
 }
 
 /**
+ * A socket a killed process may leave: a TaskManager's data socket, or the per-process RPC socket of
+ * a JobManager of a high-availability cluster (`jm-<pid>.sock`) whose process is gone. The shared
+ * `jm.sock` is left alone: the next JobManager takes it over.
+ */
+function isAbandonedSocketName(name: string): boolean {
+  if (/^tm-[0-9a-f]{12}\.sock$/.test(name)) return true;
+  const pid = /^jm-(\d+)\.sock$/.exec(name)?.[1];
+  return pid !== undefined && Number(pid) !== process.pid && !isProcessAlive(Number(pid));
+}
+
+/**
  * Removes what processes killed without a chance to clean up (kill -9, a crash, a lost host) left in
  * the cluster's runtime dir: the work dirs whose owner process is dead, and TaskManager data sockets
- * nobody listens on. A graceful stop removes its own; this catches the rest on the next start.
+ * and JobManager RPC sockets nobody listens on. A graceful stop removes its own; this catches the rest on the next start.
  * Returns what it removed, for the log.
  */
 export async function sweepRuntimeDir(runtimeDir: string): Promise<string[]> {
@@ -47,7 +58,7 @@ export async function sweepRuntimeDir(runtimeDir: string): Promise<string[]> {
       if (owner === undefined || owner === process.pid || isProcessAlive(owner)) continue;
       rmSync(path, { recursive: true, force: true });
       removed.push(entry.name);
-    } else if (entry.isSocket() && /^tm-[0-9a-f]{12}\.sock$/.test(entry.name) && (await probeUnixSocket(path)) === false) {
+    } else if (entry.isSocket() && isAbandonedSocketName(entry.name) && (await probeUnixSocket(path)) === false) {
       try {
         unlinkSync(path);
         removed.push(entry.name);

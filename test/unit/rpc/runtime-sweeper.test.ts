@@ -29,13 +29,19 @@ describe('sweeping the runtime dir', () => {
     writeFileSync(join(dir, 'tm-living_host_2', OWNER_FILE), String(process.pid));
     mkdirSync(join(dir, 'tm-unclaimed'));
     await abandonedSocket(join(dir, 'tm-aaaaaaaaaaaa.sock'));
+    await abandonedSocket(join(dir, `jm-${dead}.sock`));
+    // A living JobManager's socket stays even when a probe finds it busy; only the pid decides.
+    await abandonedSocket(join(dir, `jm-${process.pid}.sock`));
     const listening: Server = createServer();
     await new Promise<void>((resolve) => listening.listen(join(dir, 'tm-bbbbbbbbbbbb.sock'), resolve));
     writeFileSync(join(dir, 'secret'), 'kept');
     try {
       const removed = await sweepRuntimeDir(dir);
-      assert.deepEqual(removed.sort(), [`jm-${dead}`, 'tm-aaaaaaaaaaaa.sock', 'tm-dead_host_1'].sort());
-      assert.deepEqual(readdirSync(dir).sort(), ['secret', 'tm-bbbbbbbbbbbb.sock', 'tm-living_host_2', 'tm-unclaimed']);
+      assert.deepEqual(removed.sort(), [`jm-${dead}`, `jm-${dead}.sock`, 'tm-aaaaaaaaaaaa.sock', 'tm-dead_host_1'].sort());
+      assert.deepEqual(
+        readdirSync(dir).sort(),
+        [`jm-${process.pid}.sock`, 'secret', 'tm-bbbbbbbbbbbb.sock', 'tm-living_host_2', 'tm-unclaimed'].sort(),
+      );
     } finally {
       await new Promise<void>((resolve) => listening.close(() => resolve()));
     }
