@@ -86,7 +86,8 @@ export class HeapKeyedStateBackend implements KeyContext {
   }
 
   private preserveGroup(index: number): void {
-    for (const snapshot of [...this.snapshots]) snapshot.preserve(index);
+    // Backwards, without a copy on this per-record path: a snapshot that settles removes itself.
+    for (let i = this.snapshots.length - 1; i >= 0; i--) this.snapshots[i]!.preserve(index);
   }
 
   /** The state `descriptor` names, created on first use (and filled from a restore if one is pending). */
