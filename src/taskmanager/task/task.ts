@@ -15,11 +15,10 @@ import { StreamInputProcessor } from './stream-input-processor.js';
 import { createTaskIo, type NetworkEnvironment, type TaskIo } from './task-io.js';
 import { buildTaskServices, restoredBytes } from './task-services.js';
 import { MailboxProcessingTimeService, TaskMailbox } from './task-mailbox.js';
+import { TaskCheckpointCalls } from './task-checkpoint-calls.js';
+import { TaskStepper } from './task-stepper.js';
 import { TaskTimeAccounting } from './task-time-accounting.js';
 import { RecordActivity } from './record-activity.js';
-
-/** Records a task processes per mailbox step before other tasks get the event loop. */
-const STEP_RECORDS = 2048;
 
 /** What a task needs from its TaskManager besides the network. */
 export interface TaskEnvironment extends NetworkEnvironment {
@@ -58,21 +57,15 @@ export class Task {
   chain: OperatorChain | undefined;
   private checkpointer: SubtaskCheckpointer | undefined;
   private processor: StreamInputProcessor | undefined;
-  private waitingForOutput = false;
-  private waitingForSource = false;
-  /** Steps in which the source emitted: a source chained to its sink has no other record count. */
-  private sourceBursts = 0;
-  /** The rescale checkpoint after whose barrier this source emits nothing more (until it is aborted). */
-  private haltedAfter: number | undefined;
+  /** The processing loop, once the task runs. */
+  private stepper: TaskStepper | undefined;
   /** Set once the task runs; how it ends. */
   private ending: EndOfInput | undefined;
   /** Where the restored state came from: this TaskManager's local copies, or checkpoint storage. */
   restoredBytesLocal = 0;
   restoredBytesFromStorage = 0;
-  /** An input failure held back while the job stops on a synchronous savepoint (see onInputFailure). */
-  private deferredInputFailure: Error | undefined;
-  /** Commits of completed checkpoints in flight; a cancel lets them finish first. */
-  private commits: Promise<void> = Promise.resolve();
+  /** The JobManager's checkpoint calls, and the commits, halt and held-back failure they leave. */
+  private readonly checkpointCalls: TaskCheckpointCalls;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly terminated: Promise<ExecutionState>;
   private resolveTerminated!: (state: ExecutionState) => void;
@@ -91,6 +84,29 @@ export class Task {
     this.processingTime = new MailboxProcessingTimeService(this.mailbox);
     this.terminated = new Promise((resolve) => {
       this.resolveTerminated = resolve;
+    });
+    // Getters, because the chain, checkpointer and ending appear only as the task initializes.
+    const task = this;
+    this.checkpointCalls = new TaskCheckpointCalls({
+      name: this.name,
+      tdd,
+      mailbox: this.mailbox,
+      log: this.log,
+      checkpointResponder: env.checkpointResponder,
+      localState: env.localState,
+      get chain() {
+        return task.chain;
+      },
+      get checkpointer() {
+        return task.checkpointer;
+      },
+      get ending() {
+        return task.ending;
+      },
+      get isRunning() {
+        return task.state === 'RUNNING';
+      },
+      fail: (error) => this.fail(error),
     });
     this.activity = new RecordActivity((first) => {
       if (!this.isTerminal()) env.reportFirstActivity?.({ jobId: tdd.jobId, attemptId: tdd.attemptId, at: first.at, kind: first.kind });
@@ -123,80 +139,21 @@ export class Task {
     for (const error of this.mailbox.drain()) {
       this.log.warn(`An action queued before the cancel of ${this.name} failed: ${describeError(error)}`);
     }
-    await this.commits;
+    await this.checkpointCalls.whenCommitted();
     await this.terminate('CANCELED', undefined);
   }
 
-  /**
-   * A source subtask, or one whose inputs all ended, starts checkpoint `barrier.checkpointId` between
-   * two records. With `drain`
-   * (stop-with-savepoint --drain) the source ends its input first, so the barrier follows
-   * MAX_WATERMARK and the end of data, and the savepoint holds what is left after every window fired.
-   * With `halt` (a planned rescale) the source emits nothing after the barrier, so nothing is replayed.
-   */
+  /** Starts checkpoint `barrier.checkpointId` in a source or ended task (see TaskCheckpointCalls.trigger). */
   triggerCheckpoint(barrier: CheckpointBarrier, drain = false, halt = false): void {
-    this.mailbox.execute(() => {
-      const checkpointer = this.checkpointer;
-      const ending = this.ending;
-      // A task with inputs is triggered only once its producers finished, so no barrier comes through them.
-      const source = this.chain?.source;
-      if (
-        checkpointer === undefined ||
-        ending === undefined ||
-        this.state !== 'RUNNING' ||
-        ending.phase === 'draining' ||
-        (source === undefined && !ending.hasInputsEnded)
-      ) {
-        this.env.checkpointResponder.decline({
-          jobId: this.tdd.jobId,
-          attemptId: this.attemptId,
-          checkpointId: barrier.checkpointId,
-          reason: `${this.name} is not running`,
-          notReady: true,
-        });
-        return;
-      }
-      if (drain && ending.phase === 'processing' && source !== undefined) {
-        source.finishNow();
-        ending.onInputsEnded();
-        // begin() enters 'ending' at once, so the trigger below waits until the operators have flushed.
-        ending.begin().catch((error: unknown) => this.fail(error));
-      }
-      ending.trigger(barrier);
-      if (halt && source !== undefined && ending.phase === 'processing') this.haltedAfter = barrier.checkpointId;
-    });
+    this.checkpointCalls.trigger(barrier, drain, halt);
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
-    this.mailbox.execute(() => {
-      const chain = this.chain;
-      if (chain === undefined) return;
-      this.checkpointer?.onCompleted(checkpointId);
-      this.env.localState?.retainFrom(this.tdd.jobId, checkpointId).catch(() => undefined);
-      const commit = chain.notifyCheckpointComplete(checkpointId).then(
-        () => this.mailbox.execute(() => this.ending?.onCheckpointCommitted(checkpointId)),
-        (error: unknown) => this.fail(error),
-      );
-      this.commits = this.commits.then(() => commit);
-    });
+    this.checkpointCalls.complete(checkpointId);
   }
 
   notifyCheckpointAborted(checkpointId: number): void {
-    this.mailbox.execute(() => {
-      this.chain?.notifyCheckpointAborted(checkpointId);
-      if (this.checkpointer?.pendingSyncSavepoint === checkpointId) {
-        this.checkpointer.onAborted(checkpointId);
-        // The job goes on after all: an input that failed meanwhile fails the task now.
-        const deferred = this.deferredInputFailure;
-        this.deferredInputFailure = undefined;
-        if (deferred !== undefined) throw deferred;
-      }
-      // The rescale it was for will not happen on it: the run goes on.
-      if (checkpointId === this.haltedAfter) {
-        this.haltedAfter = undefined;
-        this.mailbox.wake();
-      }
-    });
+    this.checkpointCalls.abort(checkpointId);
   }
 
   /** Records the task saw on its input and produced on its output. */
@@ -210,7 +167,7 @@ export class Task {
 
   /** Waiting for room in an output subpartition (credit or queue space). */
   get isBackPressured(): boolean {
-    return this.waitingForOutput;
+    return this.stepper?.waitingForOutput ?? false;
   }
 
   private async initialize(): Promise<void> {
@@ -219,7 +176,7 @@ export class Task {
     this.io = io;
     this.isOutput = io.partitions.length === 0;
     io.gate.onAvailable = () => this.mailbox.wake();
-    io.gate.onFailure = (error) => this.mailbox.execute(() => this.onInputFailure(error));
+    io.gate.onFailure = (error) => this.mailbox.execute(() => this.checkpointCalls.onInputFailure(error));
     const services = buildTaskServices(this.tdd, this.name, this.processingTime, this.env.stdout, this.log);
     const chain = this.program.createChain(this.tdd.vertexId, services, io.writer);
     this.chain = chain;
@@ -262,26 +219,24 @@ export class Task {
           : new AlignedBarrierHandler(io.gate, aligned);
       this.processor = new StreamInputProcessor(io.gate, chain, barriers);
     }
+    this.stepper = new TaskStepper({
+      chain,
+      io,
+      processor: this.processor,
+      ending: this.ending,
+      mailbox: this.mailbox,
+      accounting: this.accounting,
+      activity: this.activity,
+      flushEveryStep: this.tdd.bufferTimeoutMs <= 0,
+      isRunning: () => this.state === 'RUNNING',
+      haltedAfter: () => this.checkpointCalls.haltedAfter,
+      fail: (error) => this.fail(error),
+    });
     io.gate.start();
     this.startFlushing();
     this.accounting.start();
     this.transition('RUNNING');
     this.mailbox.wake();
-  }
-
-  /**
-   * An input channel failed. After a synchronous savepoint the job is stopping: producers elsewhere
-   * are canceled as soon as it completes, and their channels may fail here before the savepoint's
-   * completion arrives. Failing then would drop the commit of the job's last output, as Flink's task
-   * does not (it waits for the notification), so the failure is held until the savepoint is aborted.
-   */
-  private onInputFailure(error: unknown): void {
-    if (this.checkpointer?.pendingSyncSavepoint !== undefined) {
-      this.log.debug(`${this.name} holds back an input failure while its job stops on a savepoint: ${describeError(error)}`);
-      this.deferredInputFailure ??= error instanceof Error ? error : new Error(describeError(error));
-      return;
-    }
-    throw error;
   }
 
   private startFlushing(): void {
@@ -294,83 +249,13 @@ export class Task {
   private step(): boolean {
     this.accounting.markBusy();
     if (this.isOutput) this.activity.beforeStep();
-    const more = this.stepOnce();
+    const stepper = this.stepper;
+    const more = stepper?.stepOnce() ?? false;
     const counters = this.chain?.counters;
     if (this.isOutput && counters !== undefined)
-      this.activity.afterStep(counters.numRecordsIn + counters.numRecordsOut + this.sourceBursts);
-    if (!more && !this.waitingForOutput) this.accounting.markIdle();
+      this.activity.afterStep(counters.numRecordsIn + counters.numRecordsOut + (stepper?.sourceBursts ?? 0));
+    if (!more && stepper?.waitingForOutput !== true) this.accounting.markIdle();
     return more;
-  }
-
-  /** Produces or processes a bounded amount, then tells the mailbox whether to go on. */
-  private stepOnce(): boolean {
-    const phase = this.ending?.phase;
-    if (this.state !== 'RUNNING' || phase === 'ending' || phase === 'draining') return false;
-    if (this.chain!.source !== undefined && (phase === 'awaiting' || this.haltedAfter !== undefined)) return false;
-    const writer = this.io!.writer;
-    if (!writer.isWritable) return this.waitForOutput();
-    const more = this.chain!.source === undefined ? this.processInput() : this.emitFromSource();
-    if (this.tdd.bufferTimeoutMs <= 0) writer.flush();
-    return more;
-  }
-
-  private processInput(): boolean {
-    const writer = this.io!.writer;
-    const result = this.processor!.step(STEP_RECORDS, () => writer.isWritable);
-    if (result.endOfData && this.ending!.phase === 'processing') {
-      this.ending!.begin().catch((error: unknown) => this.fail(error));
-      return false;
-    }
-    if (result.endOfPartitions) {
-      this.ending!.onInputsEnded();
-      return false;
-    }
-    return this.io!.gate.hasReady || !writer.isWritable;
-  }
-
-  private emitFromSource(): boolean {
-    const source = this.chain!.source!;
-    const written = this.io!.writer.numRecordsOut;
-    const status = source.emitNext(STEP_RECORDS);
-    if (status === 'MORE_AVAILABLE' || this.io!.writer.numRecordsOut !== written) {
-      this.sourceBursts++;
-      this.activity.sourceEmitted();
-    }
-    if (status === 'END_OF_INPUT') {
-      this.ending!.onInputsEnded();
-      this.ending!.begin().catch((error: unknown) => this.fail(error));
-      return false;
-    }
-    if (status === 'NOTHING_AVAILABLE') {
-      this.activity.sourceIdle();
-      if (!this.waitingForSource) {
-        this.waitingForSource = true;
-        source.whenAvailable().then(
-          () => {
-            this.waitingForSource = false;
-            this.mailbox.wake();
-          },
-          (error: unknown) => this.fail(error),
-        );
-      }
-      return false;
-    }
-    return true;
-  }
-
-  private waitForOutput(): boolean {
-    if (this.waitingForOutput) return false;
-    this.waitingForOutput = true;
-    this.accounting.startBackPressure();
-    this.io!.writer.whenWritable().then(
-      () => {
-        this.waitingForOutput = false;
-        this.accounting.endBackPressure();
-        this.mailbox.wake();
-      },
-      (error: unknown) => this.fail(error),
-    );
-    return false;
   }
 
   /** Fails the task with `error` (a user function threw, a channel broke, a restore failed). */
