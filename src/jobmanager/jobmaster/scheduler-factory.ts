@@ -14,7 +14,8 @@ import {
 } from '../../config/options/scheduler-options.js';
 import { JOB_MANAGER_EXECUTION_FAILOVER_STRATEGY } from '../../config/options/jobmanager-options.js';
 import { AdaptiveResources } from '../scheduler/adaptive/adaptive-resources.js';
-import { AdaptiveScheduler, type AdaptiveSchedulerSettings } from '../scheduler/adaptive/adaptive-scheduler.js';
+import { AdaptiveScheduler } from '../scheduler/adaptive/adaptive-scheduler.js';
+import type { AdaptiveSchedulerSettings } from '../scheduler/adaptive/adaptive-scheduler-settings.js';
 import type { JobCheckpointing } from '../scheduler/checkpointing/job-checkpointing.js';
 import { DefaultScheduler } from '../scheduler/default/default-scheduler.js';
 import type { SchedulerContext } from '../scheduler/scheduler-context.js';

@@ -18,8 +18,10 @@ import { recordFailure, type SchedulerContext } from '../scheduler-context.js';
 import type { JobResult, SchedulerNG } from '../scheduler-ng.js';
 import type { AdaptiveResources } from './adaptive-resources.js';
 import { createDeployment } from './deployment-factory.js';
+import type { AdaptiveSchedulerSettings } from './adaptive-scheduler-settings.js';
 import type { FailoverStrategy } from './region-failover.js';
 import type { State } from './state.js';
+import { StateTimers } from './state-timers.js';
 import { Canceling } from './states/canceling.js';
 import { Created } from './states/created.js';
 import { CreatingExecutionGraph, type DeploymentPlanResult } from './states/creating-execution-graph.js';
@@ -33,22 +35,6 @@ import { WaitingForResources } from './states/waiting-for-resources.js';
 import type { PlannedRescale, RescaleCause, SavepointStopRequest } from './transitions.js';
 
 const log = getLogger('jobmaster');
-
-/** Timeouts of the Adaptive Scheduler, with Reactive Mode's defaults already applied. */
-export interface AdaptiveSchedulerSettings {
-  readonly resourceWaitTimeoutMs: number;
-  readonly resourceStabilizationTimeoutMs: number;
-  readonly cooldownMs: number;
-  readonly executingStabilizationMs: number;
-  readonly scalingIntervalMaxMs: number | undefined;
-  /** A scale-up waits this long for a fresh checkpoint to rescale from; undefined: rescale from the latest one at once (Flink 1.x). */
-  readonly freshCheckpointDelayMs: number | undefined;
-  /** `jobmanager.execution.failover-strategy`: whether a task failure restarts only its pipelined region. */
-  readonly failoverStrategy: FailoverStrategy;
-}
-
-/** The longest delay setTimeout honours. */
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 const LOSS_CAUSES: Record<TaskManagerLossCause, RescaleCause> = {
   'socket-closed': 'taskmanager-lost-socket',
@@ -67,7 +53,7 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   readonly schedulerType = 'Adaptive' as const;
   private state: State;
   /** Timers armed by each state; cleared when it is left so a finished job holds no timers. */
-  private readonly stateTimers = new Map<State, Set<NodeJS.Timeout>>();
+  private readonly stateTimers = new StateTimers(() => this.state);
   private transitioning = false;
   private lastLossCause: RescaleCause | undefined;
   private readonly terminated: Promise<JobResult>;
@@ -186,27 +172,12 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
 
   // ---- state contexts ----
   runIfState(state: State, action: () => void, delayMs: number): void {
-    // Node fires delays beyond 2^31-1 ms at once; a longer wait is chained in steps.
-    const step = Math.min(Math.max(0, delayMs), MAX_TIMER_DELAY_MS);
-    const timers = this.stateTimers.get(state) ?? new Set<NodeJS.Timeout>();
-    this.stateTimers.set(state, timers);
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      if (this.state !== state) {
-        if (timers.size === 0) this.stateTimers.delete(state);
-        return;
-      }
-      if (delayMs > MAX_TIMER_DELAY_MS) this.runIfState(state, action, delayMs - MAX_TIMER_DELAY_MS);
-      else action();
-    }, step);
-    timers.add(timer);
+    this.stateTimers.runIfState(state, action, delayMs);
   }
 
   /** Delayed state actions not yet run (of any state): zero once everything a state scheduled has happened. */
   get pendingStateActions(): number {
-    let pending = 0;
-    for (const timers of this.stateTimers.values()) pending += timers.size;
-    return pending;
+    return this.stateTimers.pending;
   }
 
   get resourceWaitTimeoutMs(): number {
@@ -361,8 +332,7 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
       previous.onLeave();
       const next = create();
       this.state = next;
-      for (const timer of this.stateTimers.get(previous) ?? []) clearTimeout(timer);
-      this.stateTimers.delete(previous);
+      this.stateTimers.clear(previous);
       log.debug(`Transition from state ${previous.name} to ${next.name}.`);
       this.context.status.transition(next.jobStatus === 'SUSPENDED' ? this.context.status.status : next.jobStatus);
     } finally {
