@@ -34,11 +34,14 @@ export class TupleSerializer implements TypeSerializer<unknown[]> {
   read(inp: DataInputReader): unknown[] {
     const fields = this.fields;
     const arity = fields.length;
-    const result = new Array<unknown>(arity);
+    // Pushed, not preallocated: `new Array(n)` makes a holey array, and user functions that see holey
+    // tuples from the network beside packed ones from their own source (array literals) turn
+    // polymorphic and slow down on every record.
+    const result: unknown[] = [];
     let mask = 0;
     for (let i = 0; i < arity; i++) {
       if ((i & 7) === 0) mask = inp.readByte();
-      result[i] = ((mask >>> (i & 7)) & 1) === 1 ? null : fields[i]!.read(inp);
+      result.push(((mask >>> (i & 7)) & 1) === 1 ? null : fields[i]!.read(inp));
     }
     return result;
   }
