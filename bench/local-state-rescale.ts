@@ -56,17 +56,33 @@ async function checkpointAfter(url: string, jobId: string, id: number): Promise<
   await waitFor(`a checkpoint after ${id}`, async () => ((await latestCheckpointId(url, jobId)) > id ? true : undefined), 120_000);
 }
 
-/** The settled downtime of run `count` (GET /jobs/:jobid/parallelism-history). */
-async function downtimeOfRun(url: string, jobId: string, count: number): Promise<number> {
+/**
+ * The settled downtime of the first run after the first `after` runs whose every vertex runs at
+ * `parallelism` (GET /jobs/:jobid/parallelism-history). Found by parallelism, not by count: under
+ * load two joins can land in one rescale.
+ */
+async function downtimeOfRun(url: string, jobId: string, after: number, parallelism: number): Promise<number> {
   return waitFor(
-    `run ${count} with its downtime settled`,
+    `a run at parallelism ${parallelism} with its downtime settled`,
     async () => {
-      const history = await getJson<{ changes: Array<{ downtimeMs: number; downtimeBasis: string }> }>(
+      const history = await getJson<{ changes: Array<{ parallelism: Record<string, number>; downtimeMs: number; downtimeBasis: string }> }>(
         url,
         `/jobs/${jobId}/parallelism-history`,
       );
-      const last = history.changes.at(-1);
-      return history.changes.length === count && last !== undefined && last.downtimeBasis !== 'pending' ? last.downtimeMs : undefined;
+      const run = history.changes.slice(after).find((c) => Object.values(c.parallelism).every((p) => p === parallelism));
+      return run !== undefined && run.downtimeBasis !== 'pending' ? run.downtimeMs : undefined;
+    },
+    120_000,
+  );
+}
+
+/** Waits until every vertex of the job runs at `parallelism`. */
+async function runningAt(url: string, jobId: string, parallelism: number): Promise<void> {
+  await waitFor(
+    `the job running at parallelism ${parallelism}`,
+    async () => {
+      const job = await getJson<JobDetails>(url, `/jobs/${jobId}`);
+      return job.vertices.every((v) => v.parallelism === parallelism && v.status === 'RUNNING') ? true : undefined;
     },
     120_000,
   );
@@ -122,18 +138,19 @@ async function measure(state: StateSize, localRecovery: boolean): Promise<Measur
     const url = await startStateJob(dist, ['--keys', String(state.keys), '--payload', String(state.payload), '--rate', String(RATE)]);
     for (let i = 0; i < 2; i++) await dist.run('taskmanager.sh', ['start']);
     const jobId = await onlyJobId(url);
+    await runningAt(url, jobId, 2);
     await fillUntilCheckpointBytes(url, jobId, state.bytes);
-    const runs = (await getJson<{ changes: unknown[] }>(url, `/jobs/${jobId}/parallelism-history`)).changes.length;
-    const rescale = async (action: string, parallelism: number, run: number): Promise<Rescale> => {
+    const rescale = async (action: string, parallelism: number): Promise<Rescale> => {
+      const after = (await getJson<{ changes: unknown[] }>(url, `/jobs/${jobId}/parallelism-history`)).changes.length;
       await dist.run('taskmanager.sh', [action]);
       const bytes = await restoredMb(url, jobId, parallelism);
-      return { fromStorageMb: bytes.storage, localMb: bytes.local, downtimeMs: await downtimeOfRun(url, jobId, run) };
+      return { fromStorageMb: bytes.storage, localMb: bytes.local, downtimeMs: await downtimeOfRun(url, jobId, after, parallelism) };
     };
-    const up = await rescale('start', 3, runs + 1);
+    const up = await rescale('start', 3);
     // A checkpoint of the new run, so the scale-down restores state the run of 3 wrote rather than an
     // older one the two staying TaskManagers still hold whole.
     await checkpointAfter(url, jobId, await latestCheckpointId(url, jobId));
-    const down = await rescale('stop', 2, runs + 2);
+    const down = await rescale('stop', 2);
     const heartbeatLosses = [...dist.log('standalonejob', 0).matchAll(HEARTBEAT_LOSS)].length;
     return { up, down, heartbeatLosses };
   } finally {
