@@ -3,17 +3,11 @@ import { describe, it } from 'node:test';
 import { decisionRecord } from '../../../src/autoscaler/decision-record.js';
 import { FLINK_SCALING_METRICS, flinkScalingMetrics } from '../../../src/autoscaler/flink-scaling-metrics.js';
 import type { JobTopology } from '../../../src/autoscaler/job-topology.js';
-import type { MetricSample, VertexSample } from '../../../src/autoscaler/metric-sample.js';
+import type { MetricSample } from '../../../src/autoscaler/metric-sample.js';
 import { ScalingDecider } from '../../../src/autoscaler/scaling-decider.js';
-import { settingsWith } from '../../helpers/simulated-run.js';
+import { settingsWith, vertexSample } from '../../helpers/simulated-run.js';
 
-const vertex = (busy: number, rate: number, pending?: number): VertexSample => ({
-  busyTimeMsPerSecond: { max: busy, avg: busy, min: busy },
-  backPressuredTimeMsPerSecond: 0,
-  numRecordsInPerSecond: rate,
-  numRecordsOutPerSecond: rate,
-  ...(pending === undefined ? {} : { pendingRecords: pending }),
-});
+const vertex = vertexSample;
 
 const topology: JobTopology = {
   vertices: [
