@@ -1,14 +1,15 @@
 /**
- * Flink's autoscaler against tsflink: an adaptive-scheduler job whose input steps up and down
- * (the scheduled-load fixture: a keyed counter with a capacity of 4000 records/s per subtask),
- * three one-slot TaskManagers, and Flink's autoscaler (our driver around its library) deciding
- * every 2 s with short windows. Gives every decision, application and error it reported, with
- * vertex names and times from the start of the load.
+ * A load step on real processes: an adaptive-scheduler tsflink job whose input steps up and down
+ * (the scheduled-load fixture: a keyed counter with a capacity of 4000 records/s per subtask) on
+ * one-slot TaskManagers, under some controller: Flink's autoscaler (our driver around its library),
+ * tsflink's own (inside the JobManager, by configuration), or none (a fixed parallelism). Samples
+ * the job's parallelism and backlog every second, and gives what the controller reported.
  */
 import { join } from 'node:path';
-import { getJson, TestDist, waitFor } from '../../test/helpers/test-dist.js';
-import { onCleanup } from '../process-cleanup.js';
-import { startAutoscalerDriver, type DriverEvent } from '../vs-flink/flink-autoscaler-driver.js';
+import { startScheduledLoadJob } from '../test/helpers/scheduled-load.js';
+import { getJson, TestDist, waitFor } from '../test/helpers/test-dist.js';
+import { onCleanup } from './process-cleanup.js';
+import { startAutoscalerDriver, type DriverEvent } from './vs-flink/flink-autoscaler-driver.js';
 
 /** One phase of the load: records per second for so many seconds. */
 export interface LoadPhase {
@@ -30,7 +31,10 @@ export interface AutoscalerTrial {
   readonly samples: ReadonlyArray<{ timeMs: number; parallelism: Record<string, number>; backlog: number }>;
 }
 
-/** Flink autoscaler options short enough for a trial of minutes (Flink's defaults take an hour to scale down). */
+/**
+ * Autoscaler options short enough for a trial of minutes (Flink's defaults take an hour to scale
+ * down), given alike to Flink's autoscaler and to tsflink's in the benchmark.
+ */
 export const FAST_FLINK_OPTIONS: Readonly<Record<string, string>> = {
   'autoscaler.standalone.control-loop.interval': '2 s',
   'job.autoscaler.enabled': 'true',
@@ -44,12 +48,23 @@ export const FAST_FLINK_OPTIONS: Readonly<Record<string, string>> = {
 
 const KEYS = 50;
 
+/** A controller started beside the job: what it reported, its log, and how to stop it. */
+export interface TrialController {
+  events(): DriverEvent[];
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** No controller of its own (the fixed baseline, or tsflink's autoscaler running inside the JobManager). */
+export const NO_CONTROLLER = (): Promise<TrialController> =>
+  Promise.resolve({ events: () => [], log: () => '', stop: () => Promise.resolve() });
+
 /** Runs the scheduled-load job on an adaptive-scheduler tsflink cluster under `controller` until the load ends. */
 export async function runScheduledTrial(
   phases: readonly LoadPhase[],
   clusterConfig: Readonly<Record<string, string | number | boolean>>,
   taskManagers: number,
-  controller: (restUrl: string) => Promise<{ events: () => DriverEvent[]; log: () => string; stop: () => Promise<void> }>,
+  controller: (restUrl: string) => Promise<TrialController>,
 ): Promise<AutoscalerTrial> {
   const dist = TestDist.create({
     config: {
@@ -68,24 +83,9 @@ export async function runScheduledTrial(
       const started = await dist.run('taskmanager.sh', ['start']);
       if (started.exitCode !== 0) throw new Error(`taskmanager.sh start failed: ${started.stderr}`);
     }
-    dist.addFixtureJob('scheduled-load');
     const loadStartMs = Date.now() + 5_000;
     const schedule = phases.map((p) => `${p.rate}:${p.seconds}`).join(',');
-    const job = dist.startForeground('standalone-job.sh', [
-      '-Dexecution.checkpointing.dir=file://' + join(dist.dir, 'checkpoints'),
-      '-j',
-      'org.tsflink.fixtures.ScheduledLoad',
-      '--schedule',
-      schedule,
-      '--start',
-      String(loadStartMs),
-      '--keys',
-      String(KEYS),
-      '--cost-us',
-      '250',
-      '--output',
-      join(dist.dir, 'counts'),
-    ]);
+    const job = startScheduledLoadJob(dist, { schedule, startMs: loadStartMs, keys: KEYS, costUs: 250, output: join(dist.dir, 'counts') });
     const url = await waitFor('the REST URL', () => /Web frontend listening at (\S+)\./.exec(dist.log('standalonejob', 0))?.[1], 60_000);
     const jobId = await waitFor('the job', async () => (await getJson<{ jobs: Array<{ id: string }> }>(url, '/jobs')).jobs[0]?.id, 60_000);
     const running = await controller(url);
@@ -140,7 +140,7 @@ async function sampleJob(
 export function flinkAutoscalerController(
   options: Readonly<Record<string, string>> = FAST_FLINK_OPTIONS,
   logFile?: string,
-): (restUrl: string) => Promise<{ events: () => DriverEvent[]; log: () => string; stop: () => Promise<void> }> {
+): (restUrl: string) => Promise<TrialController> {
   return async (restUrl) => {
     const driver = await startAutoscalerDriver(restUrl, options, logFile);
     return { events: () => driver.events, log: driver.log, stop: driver.stop };

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FLINK_HOME } from '../../test/helpers/test-dist.js';
 import { STANDALONE_NOTE, type DriverEvent } from '../vs-flink/flink-autoscaler-driver.js';
-import { flinkAutoscalerController, FAST_FLINK_OPTIONS, runScheduledTrial, type AutoscalerTrial } from './autoscaler-trial.js';
+import { flinkAutoscalerController, FAST_FLINK_OPTIONS, runScheduledTrial, type AutoscalerTrial } from '../autoscaler-trial.js';
 
 /** Where the report goes, beside the other comparison. */
 const REPORT = join(FLINK_HOME, 'bench', 'results', 'compare-flink-autoscaler.md');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { AutoscalerDecisions, ParallelismHistory } from '../../src/rest/types/responses.js';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
+import { startScheduledLoadJob } from '../helpers/scheduled-load.js';
 import { getJson, TestDist, waitFor } from '../helpers/test-dist.js';
 
 const KEYS = 50;
@@ -23,22 +24,7 @@ async function startScheduledLoad(
   schedule: string,
   output: string,
 ): Promise<{ job: ReturnType<TestDist['startForeground']>; url: string; jobId: string }> {
-  dist.addFixtureJob('scheduled-load');
-  const job = dist.startForeground('standalone-job.sh', [
-    '-Dexecution.checkpointing.dir=file://' + join(dist.dir, 'checkpoints'),
-    '-j',
-    'org.tsflink.fixtures.ScheduledLoad',
-    '--schedule',
-    schedule,
-    '--start',
-    String(Date.now() + 3_000),
-    '--keys',
-    String(KEYS),
-    '--cost-us',
-    '250',
-    '--output',
-    output,
-  ]);
+  const job = startScheduledLoadJob(dist, { schedule, startMs: Date.now() + 3_000, keys: KEYS, costUs: 250, output });
   const url = await waitFor('the REST URL', () => /Web frontend listening at (\S+)\./.exec(dist.log('standalonejob', 0))?.[1]);
   const jobId = await waitFor(
     'the job to be submitted',
