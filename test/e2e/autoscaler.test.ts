@@ -175,6 +175,19 @@ describe('the autoscaler inside the JobManager, on the Adaptive Scheduler', () =
       60_000,
     );
     assert.match(dist.log('standalonejob', 0), /Autoscaling the jobs of http\S+ every 2000 ms \(resource requirements\)/);
+    // The metrics Flink's operator exposes for its autoscaler, in REST and among the job's metrics.
+    const { metrics } = await getJson<AutoscalerDecisions>(url, `/jobs/${jobId}/autoscaler`);
+    assert.ok(metrics['scalings']! >= 1, JSON.stringify(metrics));
+    const load = metrics[`${counter.id}.LOAD.Average`];
+    assert.ok(typeof load === 'number' && load > 0 && load <= 1, `LOAD.Average ${load}`);
+    assert.equal(typeof metrics[`${counter.id}.TRUE_PROCESSING_RATE.Current`], 'number');
+    const names = ['AutoScaler.scalings', `AutoScaler.jobVertexID.${counter.id}.PARALLELISM.Current`];
+    const values = await getJson<Array<{ id: string; value: string }>>(url, `/jobs/${jobId}/metrics?get=${names.join(',')}`);
+    assert.deepEqual(
+      values.map((m) => m.id),
+      names,
+    );
+    assert.ok(Number(values[0]!.value) >= 1);
     await assertExactlyOnce(job, output, 6000 * 40);
   });
 });
