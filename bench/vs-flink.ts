@@ -127,7 +127,7 @@ export function recordRescale(figures: Figures, scenario: NamedScenario, system:
 /** The scenarios with a filled keyed state: checkpoint duration and restore time at 10 and 100 MB. */
 export const STATE_SCENARIOS: readonly NamedScenario[] = SCENARIOS.filter((s) => s.fillBytes !== undefined);
 
-/** One scenario on tsflink, then on Flink, into `figures`. */
+/** One scenario on tsflink, then on Flink, into `figures`; both or neither, so the pairs stay aligned. */
 export async function rescalePair(
   figures: Figures,
   scenario: NamedScenario,
@@ -135,8 +135,10 @@ export async function rescalePair(
   flink: ClusterFactory,
 ): Promise<void> {
   process.stderr.write(`vs-flink: ${scenario.label}\n`);
-  recordRescale(figures, scenario, 'tsflink', await measureRescale(tsflink, scenario));
-  recordRescale(figures, scenario, 'flink', await measureRescale(flink, scenario));
+  const ours = await measureRescale(tsflink, scenario);
+  const theirs = await measureRescale(flink, scenario);
+  recordRescale(figures, scenario, 'tsflink', ours);
+  recordRescale(figures, scenario, 'flink', theirs);
 }
 
 export async function run(): Promise<BenchResult> {
