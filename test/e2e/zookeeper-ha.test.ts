@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
 import { waitForProcessExit } from '../helpers/cluster-probes.js';
 import { TestDist, waitFor } from '../helpers/test-dist.js';
+import { haDist } from '../helpers/ha-dist.js';
 import { ZooKeeperServer } from '../helpers/zookeeper-server.js';
 
 const RECORDS = 24_000;
@@ -50,29 +51,9 @@ async function killDuringCheckpoint(dist: TestDist, instance: number, pid: numbe
   throw new Error('no checkpoint was in flight within 30 s');
 }
 
-/** A dist whose JobManagers elect their leader on `zookeeper`, with short timeouts. */
-function haDist(zookeeper: ZooKeeperServer): TestDist {
-  const dist = TestDist.create({
-    config: {
-      'heartbeat.interval': '200 ms',
-      'heartbeat.timeout': '2 s',
-      'scheduler-mode': 'reactive',
-      'execution.checkpointing.interval': '300 ms',
-      'restart-strategy.type': 'fixed-delay',
-      'restart-strategy.fixed-delay.attempts': 100,
-      'restart-strategy.fixed-delay.delay': '100 ms',
-      'high-availability.type': 'zookeeper',
-      'high-availability.zookeeper.quorum': zookeeper.quorum,
-      'high-availability.zookeeper.client.session-timeout': '4 s',
-      'high-availability.zookeeper.client.retry-wait': '200 ms',
-    },
-  });
-  dist.writeConfig({
-    'high-availability.storageDir': `file://${join(dist.dir, 'ha')}`,
-    'high-availability.cluster-id': `/${dist.dir.split('/').at(-1) ?? 'cluster'}`,
-    'execution.checkpointing.dir': `file://${join(dist.dir, 'checkpoints')}`,
-  });
-  return dist;
+/** A dist for these tests: reactive mode, and `extra` options. */
+function reactiveHaDist(zookeeper: ZooKeeperServer, extra: Record<string, string | number | boolean> = {}): TestDist {
+  return haDist(zookeeper, { 'scheduler-mode': 'reactive', ...extra });
 }
 
 /** The keyed counter running with two JobManagers and two TaskManagers, once its leader completed a checkpoint. */
@@ -171,7 +152,7 @@ describe('ZooKeeper high availability with two JobManagers', () => {
   });
 
   it('kill -9 of the leader: the standby takes over, restores the latest checkpoint, TaskManagers follow, output is exactly-once', async () => {
-    const dist = haDist(zookeeper);
+    const dist = reactiveHaDist(zookeeper);
     dists.push(dist);
     const { log } = await failover(dist, 'SIGKILL');
     assert.match(log, /Recovered \d+ completed checkpoint\(s\) of job b1b2c3d4e5f60718293a4b5c6d7e8f91/);
@@ -180,21 +161,22 @@ describe('ZooKeeper high availability with two JobManagers', () => {
   });
 
   it('graceful stop of the leader: the standby takes over without waiting for the session timeout', async () => {
-    const dist = haDist(zookeeper);
+    const dist = reactiveHaDist(zookeeper);
     dists.push(dist);
     const { log } = await failover(dist, 'SIGTERM');
     assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
   });
 
   it('kill -9 of the leader during a checkpoint: the incomplete checkpoint is never restored, output is exactly-once', async () => {
-    const dist = haDist(zookeeper);
+    const dist = reactiveHaDist(zookeeper);
     dists.push(dist);
     const { log } = await failover(dist, 'SIGKILL during a checkpoint');
     assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
   });
 
   it('a leader frozen longer than the session timeout is replaced; woken up, it suspends its job, stands by and duplicates nothing', async () => {
-    const dist = haDist(zookeeper);
+    // As in Flink, only a kept (not deleted-on-commit) result stops an application with a fixed job id from running again.
+    const dist = reactiveHaDist(zookeeper, { 'job-result-store.delete-on-commit': false });
     dists.push(dist);
     const { log, oldLog, old } = await failover(dist, 'SIGSTOP');
     assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
@@ -208,7 +190,7 @@ describe('ZooKeeper high availability with two JobManagers', () => {
   });
 
   it('ZooKeeper down: leadership is revoked and the job suspended; ZooKeeper back: the job resumes from its latest checkpoint', async () => {
-    const dist = haDist(zookeeper);
+    const dist = reactiveHaDist(zookeeper);
     dists.push(dist);
     const { leader, output } = await startHaJob(dist);
     await zookeeper.kill();
