@@ -1,5 +1,5 @@
-// TaskManager and log-file bodies of the REST API (GET /taskmanagers, /taskmanagers/:id, the log
-// lists), with Flink's field names. Types only, like responses.ts.
+// TaskManager, JobManager and log-file bodies of the REST API (GET /taskmanagers, /taskmanagers/:id,
+// /jobmanager/leadership, the log lists), with Flink's field names. Types only, like responses.ts.
 
 /** What a TaskManager's machine offers, as its registration reports it (Flink's HardwareDescription). */
 export interface HardwareDescription {
@@ -105,4 +105,18 @@ export interface LogFileInfo {
 /** GET /jobmanager/logs and /taskmanagers/:id/logs: the process's log files (Flink's LogListInfo). */
 export interface LogList {
   readonly logs: readonly LogFileInfo[];
+}
+
+/**
+ * GET /jobmanager/leadership (tsflink's own; Flink has no such endpoint): which JobManager leads
+ * and whether the one answering does. A standby answers it itself instead of redirecting.
+ */
+export interface JobManagerLeadershipInfo {
+  /** `NONE`, or the high-availability type that elects the leader (`zookeeper`). */
+  readonly 'high-availability': string;
+  /** The REST URL of the JobManager answering. */
+  readonly address: string;
+  readonly 'is-leader': boolean;
+  /** The leader's REST URL; null while a leader election is going on. */
+  readonly 'leader-address': string | null;
 }
