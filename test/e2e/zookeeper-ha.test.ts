@@ -1,31 +1,11 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
 import { waitForProcessExit } from '../helpers/cluster-probes.js';
-import { TestDist, waitFor } from '../helpers/test-dist.js';
+import { checkExactlyOnce, haDist, jobManagerView, startHaJob, type JobManagerView, type KeyedCounterJob } from '../helpers/ha-cluster.js';
+import { type TestDist, waitFor } from '../helpers/test-dist.js';
 import { ZooKeeperServer } from '../helpers/zookeeper-server.js';
 
-const RECORDS = 24_000;
-const KEYS = 200;
-const JOB_ID = 'b1b2c3d4e5f60718293a4b5c6d7e8f91';
-const GRANTED = /granted leadership with leader session id ([0-9a-f-]{36})/;
-
-/** One JobManager as its log tells it: its pid, REST URL and, once it leads, its leader session id. */
-interface JobManagerView {
-  readonly instance: number;
-  readonly pid: number;
-  readonly restUrl: string;
-  readonly leaderSession: string | undefined;
-}
-
-function viewOf(dist: TestDist, instance: number): JobManagerView | undefined {
-  const log = dist.log('standalonejob', instance);
-  const pid = /pid (\d+)\)/.exec(log)?.[1];
-  const restUrl = /Web frontend listening at (\S+)\./.exec(log)?.[1];
-  if (pid === undefined || restUrl === undefined) return undefined;
-  return { instance, pid: Number(pid), restUrl, leaderSession: GRANTED.exec(log)?.[1] };
-}
+const JOB: KeyedCounterJob = { jobId: 'b1b2c3d4e5f60718293a4b5c6d7e8f91', records: 24_000, keys: 200, rate: 1000 };
 
 /** How the leader is taken away: kill -9, a graceful stop, or a freeze (SIGSTOP) longer than the session timeout. */
 type Depose = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGKILL during a checkpoint';
@@ -50,78 +30,9 @@ async function killDuringCheckpoint(dist: TestDist, instance: number, pid: numbe
   throw new Error('no checkpoint was in flight within 30 s');
 }
 
-/** A dist whose JobManagers elect their leader on `zookeeper`, with short timeouts. */
-function haDist(zookeeper: ZooKeeperServer): TestDist {
-  const dist = TestDist.create({
-    config: {
-      'heartbeat.interval': '200 ms',
-      'heartbeat.timeout': '2 s',
-      'scheduler-mode': 'reactive',
-      'execution.checkpointing.interval': '300 ms',
-      'restart-strategy.type': 'fixed-delay',
-      'restart-strategy.fixed-delay.attempts': 100,
-      'restart-strategy.fixed-delay.delay': '100 ms',
-      'high-availability.type': 'zookeeper',
-      'high-availability.zookeeper.quorum': zookeeper.quorum,
-      'high-availability.zookeeper.client.session-timeout': '4 s',
-      'high-availability.zookeeper.client.retry-wait': '200 ms',
-    },
-  });
-  dist.writeConfig({
-    'high-availability.storageDir': `file://${join(dist.dir, 'ha')}`,
-    'high-availability.cluster-id': `/${dist.dir.split('/').at(-1) ?? 'cluster'}`,
-    'execution.checkpointing.dir': `file://${join(dist.dir, 'checkpoints')}`,
-  });
-  return dist;
-}
-
-/** The keyed counter running with two JobManagers and two TaskManagers, once its leader completed a checkpoint. */
-interface RunningCluster {
-  readonly leader: JobManagerView;
-  readonly standby: JobManagerView;
-  readonly output: string;
-}
-
-async function startHaJob(dist: TestDist): Promise<RunningCluster> {
-  dist.addFixtureJob('keyed-counter');
-  const output = join(dist.dir, 'counts');
-  const args = ['--job-id', JOB_ID, '-j', 'org.tsflink.fixtures.KeyedCounter', '--records', String(RECORDS), '--keys', String(KEYS)];
-  const jobArgs = [...args, '--rate', '1000', '--output', output];
-  for (let i = 0; i < 2; i++) {
-    const started = await dist.run('standalone-job.sh', ['start', ...jobArgs]);
-    assert.equal(started.exitCode, 0, started.stderr);
-  }
-  for (let i = 0; i < 2; i++) assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
-  const [leader, standby] = await waitFor(
-    'one JobManager to lead',
-    () => {
-      const views = [viewOf(dist, 0), viewOf(dist, 1)];
-      if (views.some((view) => view === undefined)) return undefined;
-      const leading = views.filter((view) => view!.leaderSession !== undefined);
-      return leading.length === 1 ? [leading[0]!, views.find((view) => view !== leading[0])!] : undefined;
-    },
-    30_000,
-  );
-  await waitFor(
-    'a completed checkpoint on the leader',
-    () => (/Completed checkpoint [2-9]/.test(dist.log('standalonejob', leader.instance)) ? true : undefined),
-    30_000,
-  );
-  return { leader, standby, output };
-}
-
-/** The committed output is every line of the fault-free run, each exactly once. */
-function checkExactlyOnce(output: string): void {
-  const lines = committedLines(output);
-  const { missing, duplicated } = checkKeyedCounts(lines, KEYS, RECORDS / KEYS);
-  assert.deepEqual(duplicated.slice(0, 5), [], 'no line committed twice');
-  assert.deepEqual(missing.slice(0, 5), [], 'no line lost');
-  assert.equal(lines.length, RECORDS);
-}
-
 /** Runs the keyed counter with two JobManagers, takes the leader away, and checks the output; resolves with both logs. */
 async function failover(dist: TestDist, depose: Depose): Promise<{ log: string; oldLog: string; old: JobManagerView }> {
-  const { leader, standby, output } = await startHaJob(dist);
+  const { leader, standby, output } = await startHaJob(dist, JOB);
   // The standby points clients to the leader, as Flink's REST does.
   const redirect = await fetch(`${standby.restUrl}/jobs/overview`, { redirect: 'manual' });
   assert.equal(redirect.status, 307);
@@ -137,7 +48,7 @@ async function failover(dist: TestDist, depose: Depose): Promise<{ log: string; 
     );
   } else process.kill(leader.pid, depose);
   if (depose !== 'SIGSTOP') assert.ok(await waitForProcessExit(leader.pid, 15_000), 'the deposed leader is gone');
-  const next = await waitFor('the standby to lead', () => viewOf(dist, standby.instance)?.leaderSession, 30_000);
+  const next = await waitFor('the standby to lead', () => jobManagerView(dist, standby.instance)?.leaderSession, 30_000);
   assert.notEqual(next, leader.leaderSession);
   if (depose === 'SIGSTOP') {
     // The old leader wakes up after its session expired, still believing it leads, until it hears otherwise.
@@ -155,7 +66,7 @@ async function failover(dist: TestDist, depose: Depose): Promise<{ log: string; 
     );
   }
   assert.ok(await waitForProcessExit(standby.pid, 120_000), 'the new leader finishes the job and ends');
-  checkExactlyOnce(output);
+  checkExactlyOnce(output, JOB);
   return { log: dist.log('standalonejob', standby.instance), oldLog: dist.log('standalonejob', leader.instance), old: leader };
 }
 
@@ -171,7 +82,7 @@ describe('ZooKeeper high availability with two JobManagers', () => {
   });
 
   it('kill -9 of the leader: the standby takes over, restores the latest checkpoint, TaskManagers follow, output is exactly-once', async () => {
-    const dist = haDist(zookeeper);
+    const dist = haDist(zookeeper.quorum);
     dists.push(dist);
     const { log } = await failover(dist, 'SIGKILL');
     assert.match(log, /Recovered \d+ completed checkpoint\(s\) of job b1b2c3d4e5f60718293a4b5c6d7e8f91/);
@@ -180,21 +91,21 @@ describe('ZooKeeper high availability with two JobManagers', () => {
   });
 
   it('graceful stop of the leader: the standby takes over without waiting for the session timeout', async () => {
-    const dist = haDist(zookeeper);
+    const dist = haDist(zookeeper.quorum);
     dists.push(dist);
     const { log } = await failover(dist, 'SIGTERM');
     assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
   });
 
   it('kill -9 of the leader during a checkpoint: the incomplete checkpoint is never restored, output is exactly-once', async () => {
-    const dist = haDist(zookeeper);
+    const dist = haDist(zookeeper.quorum);
     dists.push(dist);
     const { log } = await failover(dist, 'SIGKILL during a checkpoint');
     assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
   });
 
   it('a leader frozen longer than the session timeout is replaced; woken up, it suspends its job, stands by and duplicates nothing', async () => {
-    const dist = haDist(zookeeper);
+    const dist = haDist(zookeeper.quorum);
     dists.push(dist);
     const { log, oldLog, old } = await failover(dist, 'SIGSTOP');
     assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
@@ -208,9 +119,9 @@ describe('ZooKeeper high availability with two JobManagers', () => {
   });
 
   it('ZooKeeper down: leadership is revoked and the job suspended; ZooKeeper back: the job resumes from its latest checkpoint', async () => {
-    const dist = haDist(zookeeper);
+    const dist = haDist(zookeeper.quorum);
     dists.push(dist);
-    const { leader, output } = await startHaJob(dist);
+    const { leader, output } = await startHaJob(dist, JOB);
     await zookeeper.kill();
     try {
       await waitFor(
@@ -232,6 +143,6 @@ describe('ZooKeeper high availability with two JobManagers', () => {
     );
     const logs = dist.log('standalonejob', 0) + dist.log('standalonejob', 1);
     assert.ok((logs.match(/Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/g) ?? []).length >= 1);
-    checkExactlyOnce(output);
+    checkExactlyOnce(output, JOB);
   });
 });
