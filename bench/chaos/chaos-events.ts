@@ -1,7 +1,10 @@
 import type { TestDist } from '../../test/helpers/test-dist.js';
 
-/** The faults the chaos driver injects. */
+/** The TaskManager faults the chaos driver injects, and the start that adds a TaskManager. */
 export type ChaosEventKind = 'start' | 'stop' | 'kill' | 'freeze-short' | 'freeze-long';
+
+/** Every TaskManager event kind, for counting. */
+export const TASKMANAGER_EVENT_KINDS: readonly ChaosEventKind[] = ['start', 'stop', 'kill', 'freeze-short', 'freeze-long'];
 
 /** A deterministic pseudo-random source (mulberry32), so a seed replays the same run of faults. */
 export function seededRandom(seed: number): () => number {
@@ -95,7 +98,8 @@ export class ChaosFleet {
   }
 }
 
-function signal(pid: number, name: NodeJS.Signals): void {
+/** Sends `name` to `pid`, ignoring a process that is already gone. */
+export function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);
   } catch {
