@@ -49,7 +49,13 @@ process.stderr.write(
   `Chaos run: ${options.events} events, seed ${seed}, ${options.records} records at ${rate}/s per source subtask, ` +
     `${options.jobmanagers} JobManager(s).\n`,
 );
-runChaos({ ...options, jobManagers: options.jobmanagers, seed, rate, log: (line) => process.stderr.write(`${line}\n`) }).then(
+runChaos({
+  ...options,
+  jobManagers: options.jobmanagers,
+  seed,
+  rate,
+  log: (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
+}).then(
   (report) => {
     process.stdout.write(
       `${JSON.stringify({ ...report, missing: report.missing.slice(0, 20), unexpected: report.unexpected.slice(0, 20) }, null, 2)}\n`,
