@@ -64,8 +64,8 @@ export interface RunningHaJob {
   readonly output: string;
 }
 
-/** Starts two JobManagers for `job` (application mode, fixed job id) and two TaskManagers; resolves once a checkpoint completed. */
-export async function startHaJob(dist: TestDist, job: KeyedCounterJob): Promise<RunningHaJob> {
+/** Starts `count` JobManagers for `job` (application mode, fixed job id) and two TaskManagers; resolves with the output dir. */
+export async function startJobManagers(dist: TestDist, job: KeyedCounterJob, count: number): Promise<string> {
   dist.addFixtureJob('keyed-counter');
   const output = join(dist.dir, 'counts');
   const size = ['--records', String(job.records), '--keys', String(job.keys)];
@@ -80,11 +80,17 @@ export async function startHaJob(dist: TestDist, job: KeyedCounterJob): Promise<
     '--output',
     output,
   ];
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < count; i++) {
     const started = await dist.run('standalone-job.sh', ['start', ...jobArgs]);
     assert.equal(started.exitCode, 0, started.stderr);
   }
   for (let i = 0; i < 2; i++) assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
+  return output;
+}
+
+/** Starts two JobManagers for `job` and two TaskManagers; resolves once one leads and completed a checkpoint. */
+export async function startHaJob(dist: TestDist, job: KeyedCounterJob): Promise<RunningHaJob> {
+  const output = await startJobManagers(dist, job, 2);
   const [leader, standby] = await waitFor(
     'one JobManager to lead',
     () => {
@@ -95,12 +101,27 @@ export async function startHaJob(dist: TestDist, job: KeyedCounterJob): Promise<
     },
     30_000,
   );
+  await completedCheckpointOn(dist, leader.instance);
+  return { leader, standby, output };
+}
+
+/** Waits until JobManager `instance` completed its second checkpoint. */
+export async function completedCheckpointOn(dist: TestDist, instance: number): Promise<void> {
   await waitFor(
     'a completed checkpoint on the leader',
-    () => (/Completed checkpoint [2-9]/.test(dist.log('standalonejob', leader.instance)) ? true : undefined),
+    () => (/Completed checkpoint [2-9]/.test(dist.log('standalonejob', instance)) ? true : undefined),
     30_000,
   );
-  return { leader, standby, output };
+}
+
+/** Ids of the checkpoints a JobManager log reports completed, in order. */
+export function completedCheckpoints(log: string): number[] {
+  return [...log.matchAll(/Completed checkpoint (\d+) /g)].map((match) => Number(match[1]));
+}
+
+/** Ids of the checkpoints a JobManager log reports restoring from, in order. */
+export function restoredCheckpoints(log: string): number[] {
+  return [...log.matchAll(/Restoring job \w+ from checkpoint (\d+)/g)].map((match) => Number(match[1]));
 }
 
 /** The committed output is every line of the fault-free run of `job`, each exactly once. */
