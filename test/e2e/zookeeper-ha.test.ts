@@ -1,7 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { waitForProcessExit } from '../helpers/cluster-probes.js';
-import { checkExactlyOnce, haDist, jobManagerView, startHaJob, type JobManagerView, type KeyedCounterJob } from '../helpers/ha-cluster.js';
+import {
+  checkExactlyOnce,
+  completedCheckpointOn,
+  completedCheckpoints,
+  GRANTED,
+  haDist,
+  jobManagerView,
+  restoredCheckpoints,
+  startHaJob,
+  startJobManagers,
+  type JobManagerView,
+  type KeyedCounterJob,
+} from '../helpers/ha-cluster.js';
+import { countMatches } from '../helpers/cluster-probes.js';
 import { type TestDist, waitFor } from '../helpers/test-dist.js';
 import { ZooKeeperServer } from '../helpers/zookeeper-server.js';
 
@@ -143,6 +156,32 @@ describe('ZooKeeper high availability with two JobManagers', () => {
     );
     const logs = dist.log('standalonejob', 0) + dist.log('standalonejob', 1);
     assert.ok((logs.match(/Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/g) ?? []).length >= 1);
+    checkExactlyOnce(output, JOB);
+  });
+
+  it('a lone JobManager that lost leadership with ZooKeeper leads again once it is back and resumes its suspended job', async () => {
+    const dist = haDist(zookeeper.quorum);
+    dists.push(dist);
+    const output = await startJobManagers(dist, JOB, 1);
+    await completedCheckpointOn(dist, 0);
+    await zookeeper.kill();
+    let latestBeforeOutage = 0;
+    try {
+      await waitFor('the job to be suspended', () => (/reached SUSPENDED/.test(dist.log('standalonejob', 0)) ? true : undefined), 15_000);
+      latestBeforeOutage = completedCheckpoints(dist.log('standalonejob', 0)).at(-1) ?? 0;
+    } finally {
+      await zookeeper.restart();
+    }
+    const mark = dist.log('standalonejob', 0).indexOf('reached SUSPENDED');
+    const pid = jobManagerView(dist, 0)!.pid;
+    assert.ok(await waitForProcessExit(pid, 120_000), 'the JobManager finishes the job and ends');
+    const log = dist.log('standalonejob', 0);
+    assert.equal(countMatches(log, GRANTED), 2, 'leadership was granted again to the same process');
+    assert.doesNotMatch(log, /Application failed/);
+    assert.match(log, /Application completed SUCCESSFULLY/);
+    assert.match(log, /with exit code 0\./);
+    const restored = restoredCheckpoints(log.slice(mark));
+    assert.ok((restored[0] ?? -1) >= latestBeforeOutage, `restored ${restored[0]}, the latest before the outage was ${latestBeforeOutage}`);
     checkExactlyOnce(output, JOB);
   });
 });

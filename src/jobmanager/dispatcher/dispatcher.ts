@@ -39,6 +39,8 @@ export class Dispatcher implements DispatcherGateway {
   /** What REST's metric endpoints read. */
   readonly metricQuery: MetricQuery;
   private readonly views: JobViews;
+  /** Jobs suspendAll() suspended: they may be submitted again. */
+  private readonly suspended = new Set<JobMaster>();
   readonly jobManagerLogs: LogFileSource = LogDirectory.ofProcess();
   readonly jobManagerThreads: ThreadDumpSource = OWN_THREADS;
 
@@ -66,10 +68,8 @@ export class Dispatcher implements DispatcherGateway {
 
   /** Starts a JobMaster for the job; its scheduler begins at once. */
   async submitJob(submission: JobSubmission): Promise<JobMaster> {
-    // A job suspended when this JobManager lost leadership is submitted again when it leads again.
     const previous = this.jobs.get(submission.jobId);
-    if (previous !== undefined && previous.status.status !== 'SUSPENDED')
-      throw new Error(`Job ${submission.jobId} has already been submitted.`);
+    if (previous !== undefined) await this.resubmittable(previous);
     log.info(`Received JobGraph submission '${submission.graph.jobName}' (${submission.jobId}).`);
     const jobMaster = await JobMaster.create(submission, {
       configuration: this.configuration,
@@ -88,9 +88,24 @@ export class Dispatcher implements DispatcherGateway {
     return this.views;
   }
 
-  /** Suspends every running job (the JobManager is shutting down). */
+  /** Suspends every running job (the JobManager is shutting down, or lost leadership). */
   suspendAll(reason: string): void {
-    for (const job of this.jobs.values()) job.scheduler.suspend(reason);
+    for (const job of this.jobs.values()) {
+      this.suspended.add(job);
+      job.scheduler.suspend(reason);
+    }
+  }
+
+  /**
+   * A job suspended when this JobManager lost leadership is submitted again when it leads again,
+   * once the suspension is complete. Its status tracker keeps the last status before SUSPENDED (as
+   * Flink's does), so the suspension is known from suspendAll and the scheduler's end, not the status.
+   */
+  private async resubmittable(previous: JobMaster): Promise<void> {
+    if (!this.suspended.has(previous)) throw new Error(`Job ${previous.jobId} has already been submitted.`);
+    const { status } = await previous.whenTerminated();
+    if (status !== 'SUSPENDED') throw new Error(`Job ${previous.jobId} already reached ${status}; it is not run again.`);
+    this.suspended.delete(previous);
   }
 
   requestClusterOverview(): ClusterOverview {
