@@ -2,17 +2,20 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Metric, VertexDetails } from '../../src/rest/types/responses.js';
 import { countMatches } from '../helpers/cluster-probes.js';
-import { checkExactlyOnce, GRANTED, haDist, startHaJob, type KeyedCounterJob } from '../helpers/ha-cluster.js';
+import {
+  checkExactlyOnce,
+  completedCheckpoints,
+  GRANTED,
+  haDist,
+  restoredCheckpoints,
+  startHaJob,
+  type KeyedCounterJob,
+} from '../helpers/ha-cluster.js';
 import { getJson, runningAt, waitFor, type TestDist } from '../helpers/test-dist.js';
 import { fourLetterWord, ZooKeeperEnsemble, type ZooKeeperServer } from '../helpers/zookeeper-server.js';
 
 // 50 s of input at parallelism 2: the job must outlive three server kills and the whole ensemble's outage.
 const JOB: KeyedCounterJob = { jobId: 'e0e1e2e3e4e5e6e7e8e9eaebecedeeef', records: 40_000, keys: 200, rate: 400 };
-
-/** Ids of the checkpoints a JobManager log reports completed, in order. */
-function completedCheckpoints(log: string): number[] {
-  return [...log.matchAll(/Completed checkpoint (\d+) /g)].map((match) => Number(match[1]));
-}
 
 /** What must not change while one ZooKeeper server is down: who leads, in which session, restarts, and every subtask's attempt. */
 interface JobIdentity {
@@ -123,12 +126,18 @@ describe('ZooKeeper high availability on a three-server ensemble', () => {
       dist!.log('standalonejob', leader.instance).slice(mark) + dist!.log('standalonejob', standby.instance);
     await waitFor('a JobManager to lead again', () => (countMatches(logsSinceOutage(), GRANTED) >= 1 ? true : undefined), 60_000);
     await waitFor('the job to finish', () => (/Application completed SUCCESSFULLY/.test(logsSinceOutage()) ? true : undefined), 180_000);
-    const restored = [...logsSinceOutage().matchAll(/Restoring job \w+ from checkpoint (\d+)/g)].map((match) => Number(match[1]));
+    const restored = restoredCheckpoints(logsSinceOutage());
     assert.ok(restored.length >= 1, 'the job was restored from a checkpoint after the outage');
     assert.ok(
       restored[0]! >= latestBeforeOutage,
       `restored checkpoint ${restored[0]}, the latest before the outage was ${latestBeforeOutage}`,
     );
     checkExactlyOnce(output, JOB);
+    for (const instance of [leader.instance, standby.instance])
+      assert.doesNotMatch(
+        dist.log('standalonejob', instance),
+        /Application failed|with exit code [1-9]/,
+        `JobManager ${instance} never failed`,
+      );
   });
 });
