@@ -100,24 +100,25 @@ export class ChaosJobManagers {
       if (Date.now() > deadline) throw new Error(`the JobManagers ${[...this.alive].join(', ')} did not end within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    for (const pid of this.ended) {
-      const log = this.logOf(pid);
-      if (!/Terminating cluster entrypoint process \w+ with exit code 0\./.test(log))
-        throw new Error(`JobManager ${pid} ended on its own, but not with exit code 0:\n${log.slice(-3000)}`);
-    }
     const logs = this.dist.pids('standalonejob').map((_, instance) => this.dist.log('standalonejob', instance));
     if (!logs.some((log) => log.includes('Application completed SUCCESSFULLY')))
       throw new Error(`no JobManager completed the application:\n${logs.map((log) => log.slice(-1500)).join('\n---\n')}`);
     return logs.join('\n');
   }
 
-  /** Moves JobManagers that exited by themselves out of `alive`; resolves with how many still run. */
+  /**
+   * Moves JobManagers that exited by themselves out of `alive`, throwing at once for one that did not
+   * exit 0 (the run is lost); resolves with how many still run.
+   */
   private reap(): number {
     for (const pid of this.alive) {
       if (processExists(pid)) continue;
       this.alive.delete(pid);
       this.frozen.delete(pid);
       this.ended.push(pid);
+      const log = this.logOf(pid);
+      if (!/Terminating cluster entrypoint process \w+ with exit code 0\./.test(log))
+        throw new Error(`JobManager ${pid} ended on its own, but not with exit code 0:\n${log.slice(-3000)}`);
     }
     return this.alive.size;
   }
