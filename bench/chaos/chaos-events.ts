@@ -90,12 +90,17 @@ export class ChaosFleet {
 
   /** SIGSTOP for `ms` in the background, then SIGCONT: inside or beyond the heartbeat timeout. */
   private freeze(pid: number, ms: number): void {
-    signal(pid, 'SIGSTOP');
-    this.frozen.add(pid);
-    setTimeout(() => {
-      if (this.frozen.delete(pid)) signal(pid, 'SIGCONT');
-    }, ms);
+    freezeFor(pid, ms, this.frozen);
   }
+}
+
+/** SIGSTOP now and SIGCONT after `ms`, in the background; `frozen` holds the pid meanwhile (a settle that thaws it first removes it). */
+export function freezeFor(pid: number, ms: number, frozen: Set<number>): void {
+  signal(pid, 'SIGSTOP');
+  frozen.add(pid);
+  setTimeout(() => {
+    if (frozen.delete(pid)) signal(pid, 'SIGCONT');
+  }, ms);
 }
 
 /** Sends `name` to `pid`, ignoring a process that is already gone. */

@@ -1,6 +1,6 @@
 import { processExists } from '../../test/helpers/cluster-probes.js';
 import type { TestDist } from '../../test/helpers/test-dist.js';
-import { signal } from './chaos-events.js';
+import { freezeFor, signal } from './chaos-events.js';
 
 /** The JobManager faults of a run with ZooKeeper HA, and the start that brings a JobManager back. */
 export type JobManagerEventKind = 'jm-start' | 'jm-stop' | 'jm-kill' | 'jm-freeze-short' | 'jm-freeze-long';
@@ -148,10 +148,6 @@ export class ChaosJobManagers {
 
   /** SIGSTOP for `ms` in the background, then SIGCONT: inside or beyond the ZooKeeper session timeout. */
   private freeze(pid: number, ms: number): void {
-    signal(pid, 'SIGSTOP');
-    this.frozen.add(pid);
-    setTimeout(() => {
-      if (this.frozen.delete(pid)) signal(pid, 'SIGCONT');
-    }, ms);
+    freezeFor(pid, ms, this.frozen);
   }
 }
