@@ -3,13 +3,16 @@
  * time on the DS2-style pipeline model the unit tests use (a keyed map of 25k records/s per subtask,
  * 5 % noise, 5 s restarts): decisions and time to converge after each step, reversals, backlog and
  * slot-seconds, for tsflink's autoscaler, the same engine with Flink's default timings, and a fixed
- * maximum parallelism. It measures the decision logic, not the processes: the end-to-end test does
- * that with real TaskManagers.
+ * maximum parallelism: that part measures the decision logic. Then, outside quick mode, the same
+ * three kinds of controller on real processes (autoscale-processes.ts): tsflink's autoscaler,
+ * Flink's autoscaler library through our driver (when Java and Maven are there), and a fixed
+ * parallelism.
  */
 import type { AutoscalerSettings } from '../src/autoscaler/autoscaler-settings.js';
 import type { ScalingDecision } from '../src/autoscaler/scaling-decision.js';
 import { PipelineSimulator } from '../test/helpers/pipeline-simulator.js';
 import { reversals, runLoop, settingsWith } from '../test/helpers/simulated-run.js';
+import { processMetrics, runProcessTrials } from './autoscale-processes.js';
 import { baseline, currentEnvironment, metric, quickMode, type BenchResult } from './benchmark.js';
 
 /** Registry name: `npm run bench autoscale`. */
@@ -92,7 +95,7 @@ function simulate(settings: AutoscalerSettings | undefined, seed: number, loopMs
   };
 }
 
-export function run(): Promise<BenchResult> {
+export async function run(): Promise<BenchResult> {
   const seeds = quickMode() ? [1] : [1, 2, 3, 4, 5];
   const ours = seeds.map((seed) => simulate(settingsWith(), seed, 5_000));
   const flinkTimings = seeds.map((seed) => simulate(settingsWith(FLINK_TIMINGS), seed, 10_000));
@@ -105,7 +108,11 @@ export function run(): Promise<BenchResult> {
     ],
   });
   const fixedSlots = of(fixed, 'slotSeconds')[0]!;
-  return Promise.resolve({
+  // Real processes take minutes; quick mode keeps to the model.
+  const processes = quickMode()
+    ? { metrics: [], notes: ['Quick mode: the real-process trials were not run.'] }
+    : processMetrics(await runProcessTrials((line) => process.stderr.write(`${line}\n`)));
+  return {
     name,
     ranAt: new Date().toISOString(),
     environment: currentEnvironment(),
@@ -131,10 +138,12 @@ export function run(): Promise<BenchResult> {
         target: { comparison: '≤', value: Math.round(0.7 * fixedSlots) },
         measured: `${FIXED_PARALLELISM} slots for 30 min is ${fixedSlots} slot·s; the target is 30 % fewer`,
       }),
+      ...processes.metrics,
     ],
     notes: [
       'Virtual time on the pipeline model of test/helpers/pipeline-simulator.ts, not real processes; test/e2e/autoscaler.test.ts runs the loop with real TaskManagers.',
-      "The middle column is tsflink's engine with Flink's default timings (15 min window, 5 min stabilization, 1 h scale-down interval, 0.3 boundary), a stand-in for Flink's standalone autoscaler, which this benchmark does not run. A 0 after the step up there means no decision came before the next step: with a 15 min window the first one comes after the step down.",
+      "In the model rows the middle column is tsflink's engine with Flink's default timings (15 min window, 5 min stabilization, 1 h scale-down interval, 0.3 boundary), a stand-in for Flink's autoscaler at its defaults. A 0 after the step up there means no decision came before the next step: with a 15 min window the first one comes after the step down. The rows named 'processes:' run Flink's real autoscaler library.",
+      ...processes.notes,
     ],
-  });
+  };
 }

@@ -9,6 +9,7 @@ import * as throughput from './throughput.js';
 import * as rescale from './rescale.js';
 import * as rest from './rest.js';
 import * as vsFlink from './vs-flink.js';
+import * as vsFlinkState from './vs-flink-state.js';
 import * as network from './network.js';
 import * as failover from './failover.js';
 import * as stateSnapshot from './state-snapshot.js';
@@ -19,10 +20,11 @@ import { cleanUpOnInterrupt } from '../test/helpers/interrupt.js';
 /** The benchmarks a plain `npm run bench` runs, in order; add new modules here. */
 const BENCHMARKS: readonly Benchmark[] = [startup, throughput, cores, rescale, stateSnapshot, rest];
 /**
- * Benchmarks that run only when named: vs-flink needs Java and Maven and takes half an hour; network needs root for its
+ * Benchmarks that run only when named: vs-flink needs Java and Maven and takes half an hour (vs-flink-state is its
+ * keyed-state part alone); network needs root for its
  * namespaces; failover needs Debian's ZooKeeper; autoscale models decisions, not processes.
  */
-const ON_REQUEST: readonly Benchmark[] = [vsFlink, network, failover, autoscale];
+const ON_REQUEST: readonly Benchmark[] = [vsFlink, vsFlinkState, network, failover, autoscale];
 
 /** bench/results in the source tree (this file runs from dist/bench). */
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));

@@ -1,4 +1,5 @@
-import { baseline, currentEnvironment, median, meets, quickMode, type BenchResult, type MetricResult, type Target } from './benchmark.js';
+import { currentEnvironment, quickMode, type BenchResult, type Target } from './benchmark.js';
+import { Figures } from './vs-flink/figures.js';
 import { ensureFlink, type FlinkDistribution } from './vs-flink/flink-distribution.js';
 import { FLINK_SMALLEST_MEMORY } from './vs-flink/flink-cluster.js';
 import {
@@ -31,7 +32,7 @@ const PAGE_DEFAULTS: ClusterConfig = { 'scheduler-mode': 'reactive', 'execution.
 const FULL_CYCLE: readonly RescaleStep[] = ['up', 'stop', 'up', 'kill'];
 
 /** A labelled rescale scenario. */
-interface NamedScenario extends RescaleScenario {
+export interface NamedScenario extends RescaleScenario {
   readonly label: string;
 }
 
@@ -76,48 +77,6 @@ const SCENARIOS: readonly NamedScenario[] = [
   },
 ];
 
-/** Both systems' values of one figure, one per pair (or several per pair). */
-interface Paired {
-  tsflink: number[];
-  flink: number[];
-}
-
-/** Collects figures by name, keeping the order they were first seen. */
-class Figures {
-  private readonly figures = new Map<string, { unit: string; target?: Target; values: Paired }>();
-
-  add(figure: string, unit: string, system: 'tsflink' | 'flink', values: readonly number[], target?: Target): void {
-    let entry = this.figures.get(figure);
-    if (entry === undefined) {
-      entry = { unit, ...(target === undefined ? {} : { target }), values: { tsflink: [], flink: [] } };
-      this.figures.set(figure, entry);
-    }
-    entry.values[system].push(...values);
-  }
-
-  /** One row per figure: the ratio of the medians, with both medians and each pair's ratio. */
-  metrics(): MetricResult[] {
-    const rows: MetricResult[] = [];
-    for (const [figure, { unit, target, values }] of this.figures) {
-      if (values.tsflink.length === 0 || values.flink.length === 0) continue;
-      const ts = median(values.tsflink);
-      const fl = median(values.flink);
-      const ratio = fl === 0 ? (ts === 0 ? 1 : Number.POSITIVE_INFINITY) : ts / fl;
-      const pairs = values.tsflink.slice(0, values.flink.length).map((v, i) => (values.flink[i] === 0 ? 1 : v / values.flink[i]!));
-      const rounded = Math.round(ratio * 1000) / 1000;
-      rows.push({
-        metric: `${figure} (${unit}): ratio tsflink / Flink`,
-        unit: 'ratio',
-        runs: pairs.map((p) => Math.round(p * 1000) / 1000),
-        median: rounded,
-        baselines: [baseline(`tsflink, ${unit}`, values.tsflink), baseline(`Apache Flink, ${unit}`, values.flink)],
-        ...(target === undefined ? {} : { target, met: meets(rounded, target) }),
-      });
-    }
-    return rows;
-  }
-}
-
 const at = (value: number): Target => ({ comparison: '≤', value });
 const atLeast = (value: number): Target => ({ comparison: '≥', value });
 
@@ -138,7 +97,7 @@ async function startupPair(figures: Figures, tsflink: ClusterFactory, flink: Clu
   record('flink', await measureStartup(flink, FLINK_SMALLEST_MEMORY), 'smallest');
 }
 
-function recordRescale(figures: Figures, scenario: NamedScenario, system: 'tsflink' | 'flink', sample: RescaleSample): void {
+export function recordRescale(figures: Figures, scenario: NamedScenario, system: 'tsflink' | 'flink', sample: RescaleSample): void {
   const defaults = scenario.config === PAGE_DEFAULTS;
   const targets: Record<RescaleStep, Target | undefined> = {
     up: at(0.1),
@@ -163,6 +122,23 @@ function recordRescale(figures: Figures, scenario: NamedScenario, system: 'tsfli
   if (scenario.fillBytes !== undefined && restores.length > 0) {
     figures.add(`${scenario.label}: restore time (slowest subtask, INITIALIZING → RUNNING)`, 'ms', system, restores);
   }
+}
+
+/** The scenarios with a filled keyed state: checkpoint duration and restore time at 10 and 100 MB. */
+export const STATE_SCENARIOS: readonly NamedScenario[] = SCENARIOS.filter((s) => s.fillBytes !== undefined);
+
+/** One scenario on tsflink, then on Flink, into `figures`; both or neither, so the pairs stay aligned. */
+export async function rescalePair(
+  figures: Figures,
+  scenario: NamedScenario,
+  tsflink: ClusterFactory,
+  flink: ClusterFactory,
+): Promise<void> {
+  process.stderr.write(`vs-flink: ${scenario.label}\n`);
+  const ours = await measureRescale(tsflink, scenario);
+  const theirs = await measureRescale(flink, scenario);
+  recordRescale(figures, scenario, 'tsflink', ours);
+  recordRescale(figures, scenario, 'flink', theirs);
 }
 
 export async function run(): Promise<BenchResult> {
@@ -192,11 +168,7 @@ export async function run(): Promise<BenchResult> {
         samples.map((s) => s.cpuSecondsPerMillion),
       );
     }
-    for (const scenario of SCENARIOS) {
-      process.stderr.write(`vs-flink: ${scenario.label}\n`);
-      recordRescale(figures, scenario, 'tsflink', await measureRescale(tsflink, scenario));
-      recordRescale(figures, scenario, 'flink', await measureRescale(flink, scenario));
-    }
+    for (const scenario of SCENARIOS) await rescalePair(figures, scenario, tsflink, flink);
     figures.add('REST p99 at 200 req/s', 'ms', 'tsflink', [await measureRestP99(tsflink, REST_SECONDS)]);
     figures.add('REST p99 at 200 req/s', 'ms', 'flink', [await measureRestP99(flink, REST_SECONDS)]);
   }

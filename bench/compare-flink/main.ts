@@ -3,7 +3,8 @@
  * tsflink and reports every difference a user or a tool would see: REST answers by shape, `bin/flink`
  * output, the job's status transitions, and TopSpeedWindowing's output for one input file. A tool
  * for people, not part of `npm test`; `--record-fixture` stores Flink's answer shapes as the golden
- * file test/fixtures/flink-rest-shapes.json.
+ * file test/fixtures/flink-rest-shapes.json. `npm run compare-flink -- autoscaler` instead runs Flink's
+ * own autoscaler against tsflink (autoscaler-report.ts).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { FLINK_HOME } from '../../test/helpers/test-dist.js';
 import { cleanupAll } from '../process-cleanup.js';
 import { ensureFlink, FlinkUnavailableError } from '../vs-flink/flink-distribution.js';
 import { flinkCluster, tsflinkCluster, type ClusterUnderTest } from '../vs-flink/systems.js';
+import { compareAutoscaler } from './autoscaler-report.js';
 import { describe, diffShapes, shapeOf, type Shape } from './json-shape.js';
 import { knownDifference } from './known-differences.js';
 import { fillableTemplates, observe, runTopSpeedOnFile, SCENARIO_CONFIG, type FlinkGolden, type Observations } from './observe.js';
@@ -92,9 +94,10 @@ function cliReport(flink: Observations, tsflink: Observations): { lines: string[
 }
 
 async function main(args: readonly string[]): Promise<number> {
+  if (args.length === 1 && args[0] === 'autoscaler') return compareAutoscaler();
   const unknown = args.filter((a) => a !== '--record-fixture');
   if (unknown.length > 0) {
-    process.stderr.write(`Unknown argument(s) ${unknown.join(' ')}: compare-flink accepts only --record-fixture.\n`);
+    process.stderr.write(`Unknown argument(s) ${unknown.join(' ')}: compare-flink accepts --record-fixture, or autoscaler alone.\n`);
     return 2;
   }
   const flinkDist = await ensureFlink();

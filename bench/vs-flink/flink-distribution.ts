@@ -37,38 +37,54 @@ async function commandWorks(command: string, args: readonly string[]): Promise<b
   }
 }
 
+/** A Maven module of ours, built: the JVM to run it with, its jar and its runtime classpath. */
+export interface BuiltModule {
+  readonly java: string;
+  readonly jar: string;
+  /** The module's runtime dependencies, in a stable order. */
+  readonly libJars: readonly string[];
+}
+
 /**
- * Builds bench/flink with Maven when its jars are missing or older than its sources, then returns
- * the runtime. Maven's local repository keeps Flink after the first download, so later runs only
- * check timestamps.
+ * Builds a Maven module of ours when its jar or classpath directory is missing or older than its
+ * sources. Maven's local repository keeps the dependencies after the first download, so later runs
+ * only check timestamps. `what` names the module in the one-line error.
  */
-export async function ensureFlink(): Promise<FlinkDistribution> {
+export async function ensureModule(module: string, jarName: string, libName: string, what: string): Promise<BuiltModule> {
   const java = process.env.JAVA_HOME === undefined ? 'java' : join(process.env.JAVA_HOME, 'bin', 'java');
   if (!(await commandWorks(java, ['-version'])))
-    throw new FlinkUnavailableError(`Cannot run real Flink: no Java found (tried '${java} -version'); install a JDK 17 or set JAVA_HOME.`);
-  const target = join(FLINK_MODULE, 'target');
-  const jobsJar = join(target, 'tsflink-bench-jobs.jar');
-  const libDir = join(target, 'flink-lib');
+    throw new FlinkUnavailableError(`Cannot run ${what}: no Java found (tried '${java} -version'); install a JDK 17 or set JAVA_HOME.`);
+  const target = join(module, 'target');
+  const jar = join(target, jarName);
+  const libDir = join(target, libName);
   const stale =
-    !existsSync(jobsJar) ||
+    !existsSync(jar) ||
     !existsSync(libDir) ||
-    statSync(jobsJar).mtimeMs < Math.max(newestMtime(join(FLINK_MODULE, 'pom.xml')), newestMtime(join(FLINK_MODULE, 'src')));
+    statSync(jar).mtimeMs < Math.max(newestMtime(join(module, 'pom.xml')), newestMtime(join(module, 'src')));
   if (stale) {
     if (!(await commandWorks('mvn', ['-v'])))
-      throw new FlinkUnavailableError("Cannot fetch real Flink: 'mvn' is not installed; install Maven (apt-get install maven) and retry.");
-    process.stderr.write(`Building ${FLINK_MODULE} with Maven (Flink's jars are downloaded once)...\n`);
-    const built = await execa('mvn', ['-q', '-f', join(FLINK_MODULE, 'pom.xml'), 'package'], { reject: false, all: true });
+      throw new FlinkUnavailableError(`Cannot fetch ${what}: 'mvn' is not installed; install Maven (apt-get install maven) and retry.`);
+    process.stderr.write(`Building ${module} with Maven (its jars are downloaded once)...\n`);
+    const built = await execa('mvn', ['-q', '-f', join(module, 'pom.xml'), 'package'], { reject: false, all: true });
     if (built.exitCode !== 0) {
       const tail = (built.all ?? '').trim().split('\n').slice(-5).join(' | ');
-      throw new FlinkUnavailableError(`Cannot fetch real Flink: 'mvn -q -f bench/flink/pom.xml package' failed: ${tail}`);
+      throw new FlinkUnavailableError(`Cannot fetch ${what}: 'mvn -q -f ${module}/pom.xml package' failed: ${tail}`);
     }
   }
   const libJars = readdirSync(libDir)
     .filter((name) => name.endsWith('.jar'))
     .sort()
     .map((name) => join(libDir, name));
-  const runtime = libJars.map((jar) => /\/flink-runtime-(\d[\w.-]*)\.jar$/.exec(jar)?.[1]).find((v) => v !== undefined);
+  return { java, jar, libJars };
+}
+
+/** Builds bench/flink when needed and returns real Flink's runtime. */
+export async function ensureFlink(): Promise<FlinkDistribution> {
+  const { java, jar, libJars } = await ensureModule(FLINK_MODULE, 'tsflink-bench-jobs.jar', 'flink-lib', 'real Flink');
+  const runtime = libJars.map((j) => /\/flink-runtime-(\d[\w.-]*)\.jar$/.exec(j)?.[1]).find((v) => v !== undefined);
   if (runtime === undefined)
-    throw new FlinkUnavailableError(`Cannot run real Flink: no flink-runtime jar in ${libDir}; delete ${target} and retry.`);
-  return { java, libJars, jobsJar, version: runtime };
+    throw new FlinkUnavailableError(
+      `Cannot run real Flink: no flink-runtime jar in ${join(FLINK_MODULE, 'target', 'flink-lib')}; delete its target/ and retry.`,
+    );
+  return { java, libJars, jobsJar: jar, version: runtime };
 }

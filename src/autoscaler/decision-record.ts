@@ -1,4 +1,5 @@
 import type { AutoscalerDecisionRecord } from '../rest/types/responses.js';
+import { flinkScalingMetrics } from './flink-scaling-metrics.js';
 import type { ScalingDecision } from './scaling-decision.js';
 
 /** JSON has no Infinity: an unbounded rate or threshold is written null. */
@@ -36,6 +37,7 @@ export function decisionRecord(
       outsideBand: v.outsideBand,
       pendingRecords: v.pendingRecords ?? null,
       notes: v.notes,
+      scalingMetrics: flinkScalingMetrics(v),
     })),
   };
 }

@@ -67,7 +67,9 @@ export class ScalingDecider {
     if (collected < this.settings.metricsWindowMs) {
       return this.#empty(now, 'collecting', `collecting metrics: ${collected} of ${this.settings.metricsWindowMs} ms`);
     }
-    return this.#decide(topology, evaluateJob(topology, this.#samples, this.settings), now);
+    // The last interval alone gives the `Current` figures REST and the metrics show beside the window's.
+    const current = evaluateJob(topology, this.#samples.slice(-2), this.settings);
+    return this.#decide(topology, evaluateJob(topology, this.#samples, this.settings), current, now);
   }
 
   #restart(nowMs: number): void {
@@ -81,12 +83,14 @@ export class ScalingDecider {
     return { timeMs, outcome, reason, processingBacklog: false, vertices: [] };
   }
 
-  #decide(topology: JobTopology, evaluation: JobEvaluation, now: number): ScalingDecision {
+  #decide(topology: JobTopology, evaluation: JobEvaluation, current: JobEvaluation, now: number): ScalingDecision {
+    const record = (vertex: VertexInfo, recommended: number, notes: readonly string[]): VertexDecision =>
+      this.#record(vertex, evaluation.vertices.get(vertex.id)!, current.vertices.get(vertex.id)!, recommended, notes);
     const outside = topology.vertices.filter((v) => isOutsideBand(evaluation.vertices.get(v.id)!));
     if (outside.length === 0) {
       // A round inside the band does not cancel a pending scale-down: load near the band's edge
       // would keep restarting its delay. One not asked for during a whole interval lapses instead.
-      const vertices = topology.vertices.map((v) => this.#record(v, evaluation.vertices.get(v.id)!, v.parallelism, []));
+      const vertices = topology.vertices.map((v) => record(v, v.parallelism, []));
       return {
         timeMs: now,
         outcome: 'within-target',
@@ -100,9 +104,9 @@ export class ScalingDecider {
     // target utilization a few percent short), and that is flapping by another name.
     const own = topology.vertices.map((vertex) => {
       const e = evaluation.vertices.get(vertex.id)!;
-      if (!isOutsideBand(e)) return this.#record(vertex, e, vertex.parallelism, ['inside its band']);
+      if (!isOutsideBand(e)) return record(vertex, vertex.parallelism, ['inside its band']);
       const recommendation = recommendParallelism(vertex, e, this.settings);
-      return this.#record(vertex, e, recommendation.parallelism, recommendation.notes);
+      return record(vertex, recommendation.parallelism, recommendation.notes);
     });
     const vertices = this.options.uniformParallelism ? this.#uniform(own, topology, now) : own.map((v) => this.#delayed(v, v.id, now));
     const changed = vertices.filter((v) => v.recommendedParallelism !== v.currentParallelism);
@@ -166,12 +170,13 @@ export class ScalingDecider {
     }));
   }
 
-  #record(vertex: VertexInfo, e: VertexEvaluation, recommended: number, notes: readonly string[]): VertexDecision {
+  #record(vertex: VertexInfo, e: VertexEvaluation, now: VertexEvaluation, recommended: number, notes: readonly string[]): VertexDecision {
     return {
       id: vertex.id,
       name: vertex.name,
       currentParallelism: vertex.parallelism,
       recommendedParallelism: recommended,
+      maxParallelism: vertex.maxParallelism,
       load: e.load,
       backPressure: e.backPressure,
       inputRate: e.inputRate,
@@ -183,6 +188,7 @@ export class ScalingDecider {
       scaleDownThreshold: e.scaleDownThreshold,
       outsideBand: isOutsideBand(e),
       pendingRecords: e.pendingRecords,
+      current: { load: now.load, trueProcessingRate: now.trueProcessingRate, targetDataRate: now.targetDataRate },
       notes,
     };
   }

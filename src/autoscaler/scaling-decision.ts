@@ -17,6 +17,7 @@ export interface VertexDecision {
   readonly name: string;
   readonly currentParallelism: number;
   readonly recommendedParallelism: number;
+  readonly maxParallelism: number;
   /** Busy fraction 0..1 (subtasks combined by the busy-time aggregator). */
   readonly load: number;
   readonly backPressure: number;
@@ -29,6 +30,8 @@ export interface VertexDecision {
   readonly scaleDownThreshold: number;
   readonly outsideBand: boolean;
   readonly pendingRecords?: number;
+  /** The same figures over the last control-loop interval only: Flink's `Current` beside the window's `Average`. */
+  readonly current: { readonly load: number; readonly trueProcessingRate: number; readonly targetDataRate: number };
   /** Why the recommendation is not simply target / capacity × p: caps, bounds, alignment, delays. */
   readonly notes: readonly string[];
 }

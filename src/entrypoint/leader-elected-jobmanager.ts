@@ -7,6 +7,11 @@ import type { ClusterEntrypoint } from '../jobmanager/cluster-entrypoint.js';
 import { JobManagerLeadership } from '../jobmanager/ha/jobmanager-leadership.js';
 import { ZooKeeperCheckpointPointers } from '../jobmanager/ha/zookeeper-checkpoint-pointers.js';
 import { JobResultStore } from '../jobmanager/ha/job-result-store.js';
+import { GlobalJobCleanup } from '../jobmanager/ha/global-job-cleanup.js';
+import { recoverJobGraphs } from '../jobmanager/ha/job-graph-recovery.js';
+import { ZooKeeperJobGraphStore } from '../jobmanager/ha/zookeeper-job-graph-store.js';
+import { toLocalPath } from '../jobmanager/checkpoint/checkpoint-settings.js';
+import { join } from 'node:path';
 import { HIGH_AVAILABILITY_CLUSTER_ID, HIGH_AVAILABILITY_STORAGE_DIR } from '../config/options/high-availability-options.js';
 
 const log = getLogger('entrypoint');
@@ -31,16 +36,18 @@ export function electLeader(
   configuration: Configuration,
   callbacks: LeaderElectedCallbacks,
 ): JobManagerLeadership {
-  const results = new JobResultStore(
-    configuration.get(HIGH_AVAILABILITY_STORAGE_DIR) ?? '',
-    configuration.get(HIGH_AVAILABILITY_CLUSTER_ID),
-  );
+  const results = JobResultStore.fromConfiguration(configuration);
+  // Set below, once the ZooKeeper client exists; only a session cluster stores submitted jobs.
+  let jobGraphs: ZooKeeperJobGraphStore | undefined;
+  let cleanup: GlobalJobCleanup | undefined;
   const leadership: JobManagerLeadership = new JobManagerLeadership(zooKeeperClientSettings(configuration), cluster.jobManagerId, {
     grantLeadership: (sessionId) => {
       cluster.grantLeadership(sessionId);
       detach(leadership.publish(sessionId, { rpc: cluster.rpcAddressForLeaders, rest: cluster.restAddress }), (error) =>
         log.error(`Publishing the leader's addresses failed: ${describeError(error)}`, error),
       );
+      if (jobGraphs !== undefined && cleanup !== undefined) recoverSessionJobs(cluster, leadership, jobGraphs, cleanup, sessionId);
+      else if (cleanup !== undefined) detach(cleanup.finishDirtyCleanups(), (error) => log.warn(describeError(error)));
       callbacks.onLeading(results);
     },
     revokeLeadership: (reason) => {
@@ -49,6 +56,32 @@ export function electLeader(
     },
   });
   cluster.enableLeaderElection(() => ({ isLeader: leadership.sessionId !== undefined, leaderRestUrl: leadership.leaderRestUrl }));
-  cluster.dispatcher.checkpointPointers = (jobId) => new ZooKeeperCheckpointPointers(leadership.client, jobId, results);
+  if (cluster.mode === 'session') {
+    const storageDir = toLocalPath(configuration.get(HIGH_AVAILABILITY_STORAGE_DIR) ?? '', HIGH_AVAILABILITY_STORAGE_DIR.key);
+    const clusterDir = join(storageDir, configuration.get(HIGH_AVAILABILITY_CLUSTER_ID).replace(/^\/+/, '') || 'default');
+    jobGraphs = new ZooKeeperJobGraphStore(leadership.client, clusterDir);
+    cluster.dispatcher.jobGraphStore = jobGraphs;
+  }
+  const jobCleanup = new GlobalJobCleanup(leadership.client, results, jobGraphs);
+  cleanup = jobCleanup;
+  cluster.dispatcher.checkpointPointers = (jobId) => new ZooKeeperCheckpointPointers(leadership.client, jobId, jobCleanup);
   return leadership;
+}
+
+/** A new leader of a session cluster runs every stored job again (Flink's Dispatcher recovery at a grant). */
+function recoverSessionJobs(
+  cluster: ClusterEntrypoint,
+  leadership: JobManagerLeadership,
+  jobGraphs: ZooKeeperJobGraphStore,
+  cleanup: GlobalJobCleanup,
+  sessionId: string,
+): void {
+  const recovery = recoverJobGraphs({
+    dispatcher: cluster.dispatcher,
+    jobGraphs,
+    cleanup,
+    workDir: cluster.workDir,
+    stillLeading: () => leadership.sessionId === sessionId,
+  });
+  detach(recovery, (error) => log.error(`Recovering the session's jobs failed: ${describeError(error)}`, error));
 }

@@ -212,6 +212,7 @@ export class ClusterEntrypoint {
       this.dispatcher.metricQuery,
       submitter === undefined ? undefined : { gateway: submitter, address: () => this.restUrl },
       () => this.restUrl,
+      () => (this.leadership === undefined ? undefined : { type: 'zookeeper', view: this.leadership }),
     );
     let lastError: unknown;
     for (const port of ports) {

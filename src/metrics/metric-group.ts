@@ -62,6 +62,22 @@ export class MetricGroup {
     return child;
   }
 
+  /**
+   * Flink's key-value group (`addGroup(key, value)`), created once then reused: REST names its
+   * metrics `key.value.<name>`, reporters by `key` alone with a `key` variable (a Prometheus label)
+   * holding the value, so one family covers every value.
+   */
+  addKeyedGroup(key: string, value: string): MetricGroup {
+    const name = `${key}.${value}`;
+    const existing = this.genericChildren.get(name);
+    if (existing !== undefined) return existing;
+    const child = new MetricGroup(this.logicalScope, { ...this.variables, [key]: value }, [...this.path, key], () => {
+      this.genericChildren.delete(name);
+    });
+    if (!this.closed) this.genericChildren.set(name, child);
+    return child;
+  }
+
   /** A child scope (`job`, `task`, `operator`) with further variables; closing it removes it and its metrics. */
   addScopedGroup(scope: string, variables: ScopeVariables): MetricGroup {
     const child = new MetricGroup([...this.logicalScope, scope], { ...this.variables, ...variables }, [], (group) =>

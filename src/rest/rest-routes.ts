@@ -5,6 +5,7 @@ import {
   checkpointStatisticsHandler,
   checkpointSubtaskDetailsHandler,
 } from './handlers/checkpoint-handlers.js';
+import { LEADERSHIP_PATH, leadershipHandler, type LeadershipSource } from './handlers/leadership-handler.js';
 import { dashboardConfigHandler, jobManagerConfigHandler, jobManagerEnvironmentHandler } from './handlers/cluster-info-handlers.js';
 import { clusterOverviewHandler } from './handlers/cluster-overview-handler.js';
 import {
@@ -78,6 +79,7 @@ export function createRestRouter(
   metrics: MetricQuery = NO_METRIC_QUERY,
   jars?: JarRoutes,
   restAddress: () => string = () => '',
+  leadership: () => LeadershipSource | undefined = () => undefined,
 ): Router {
   const jobs = gateway.jobGateway;
   const router = registerLogRoutes(jars === undefined ? new Router() : registerJarRoutes(new Router(), jars), gateway)
@@ -91,6 +93,7 @@ export function createRestRouter(
     .add('GET', '/overview', clusterOverviewHandler(gateway))
     .add('GET', '/jobmanager/config', jobManagerConfigHandler(jobs))
     .add('GET', '/jobmanager/environment', jobManagerEnvironmentHandler(jobs))
+    .add('GET', LEADERSHIP_PATH, leadershipHandler(leadership, restAddress))
     .add('GET', '/taskmanagers', taskManagersHandler(gateway))
     .add('GET', '/taskmanagers/:taskmanagerid', taskManagerDetailsHandler(gateway))
     .add('GET', '/jobs', jobsHandler(jobs))

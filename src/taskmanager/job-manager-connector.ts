@@ -263,6 +263,11 @@ export class JobManagerConnector implements HeartbeatListener<JobManagerHeartbea
       `Successful registration at resource manager ${formatAddress(leader?.address ?? this.target.address)} under registration id ${response.registrationId}${response.leaderSessionId === undefined ? '' : ` (leader session ${response.leaderSessionId})`}.`,
     );
     this.callbacks.onRegistered(connection, resourceManager);
+    // The JobManager asks for a heartbeat as soon as it registers us, before its answer gets here,
+    // so that request found no manager and went unanswered. Answering now gives the JobManager this
+    // TaskManager's process metrics at once, not a heartbeat.interval later: Flink's REST shows a new
+    // TaskManager's metrics right away, and Flink's autoscaler fails its rounds without them.
+    resourceManager.receiveHeartbeat(ownId, this.retrievePayload());
   }
 
   private onClosed(connection: RpcConnection, why: string): void {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { AutoscalerDecisions, ParallelismHistory } from '../../src/rest/types/responses.js';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
+import { startScheduledLoadJob } from '../helpers/scheduled-load.js';
 import { getJson, TestDist, waitFor } from '../helpers/test-dist.js';
 
 const KEYS = 50;
@@ -23,22 +24,7 @@ async function startScheduledLoad(
   schedule: string,
   output: string,
 ): Promise<{ job: ReturnType<TestDist['startForeground']>; url: string; jobId: string }> {
-  dist.addFixtureJob('scheduled-load');
-  const job = dist.startForeground('standalone-job.sh', [
-    '-Dexecution.checkpointing.dir=file://' + join(dist.dir, 'checkpoints'),
-    '-j',
-    'org.tsflink.fixtures.ScheduledLoad',
-    '--schedule',
-    schedule,
-    '--start',
-    String(Date.now() + 3_000),
-    '--keys',
-    String(KEYS),
-    '--cost-us',
-    '250',
-    '--output',
-    output,
-  ]);
+  const job = startScheduledLoadJob(dist, { schedule, startMs: Date.now() + 3_000, keys: KEYS, costUs: 250, output });
   const url = await waitFor('the REST URL', () => /Web frontend listening at (\S+)\./.exec(dist.log('standalonejob', 0))?.[1]);
   const jobId = await waitFor(
     'the job to be submitted',
@@ -189,6 +175,19 @@ describe('the autoscaler inside the JobManager, on the Adaptive Scheduler', () =
       60_000,
     );
     assert.match(dist.log('standalonejob', 0), /Autoscaling the jobs of http\S+ every 2000 ms \(resource requirements\)/);
+    // The metrics Flink's operator exposes for its autoscaler, in REST and among the job's metrics.
+    const { metrics } = await getJson<AutoscalerDecisions>(url, `/jobs/${jobId}/autoscaler`);
+    assert.ok(metrics['scalings']! >= 1, JSON.stringify(metrics));
+    const load = metrics[`${counter.id}.LOAD.Average`];
+    assert.ok(typeof load === 'number' && load > 0 && load <= 1, `LOAD.Average ${load}`);
+    assert.equal(typeof metrics[`${counter.id}.TRUE_PROCESSING_RATE.Current`], 'number');
+    const names = ['AutoScaler.scalings', `AutoScaler.jobVertexID.${counter.id}.PARALLELISM.Current`];
+    const values = await getJson<Array<{ id: string; value: string }>>(url, `/jobs/${jobId}/metrics?get=${names.join(',')}`);
+    assert.deepEqual(
+      values.map((m) => m.id),
+      names,
+    );
+    assert.ok(Number(values[0]!.value) >= 1);
     await assertExactlyOnce(job, output, 6000 * 40);
   });
 });

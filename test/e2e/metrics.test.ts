@@ -249,3 +249,30 @@ describe('source backlog metrics', () => {
     assert.ok(aggregated[0]!.sum >= first['0.numRecordsOut']!);
   });
 });
+
+describe('TaskManager metrics of a newly registered TaskManager', () => {
+  // A heartbeat interval far longer than the test waits: the metrics must come with registration.
+  const dist = TestDist.create({ config: { 'heartbeat.interval': '2 min', 'heartbeat.timeout': '5 min' } });
+  after(() => dist.destroy());
+
+  it("answers its heap metrics at once, not a heartbeat interval later (Flink's autoscaler needs them)", async () => {
+    const started = await dist.run('jobmanager.sh', ['start']);
+    assert.equal(started.exitCode, 0, started.stderr);
+    const url = restUrlFrom(started.stdout);
+    assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
+    await waitFor('the TaskManager to register', async () =>
+      (await getJson<{ taskmanagers: unknown[] }>(url, '/taskmanagers')).taskmanagers.length === 1 ? true : undefined,
+    );
+    const heap = await waitFor('the heap metrics of the TaskManager', async () => {
+      const list = await getJson<Array<{ id: string; max?: number }>>(
+        url,
+        '/taskmanagers/metrics?get=Status.JVM.Memory.Heap.Max,Status.JVM.Memory.Heap.Used&agg=min,max,avg',
+      );
+      return list.length === 2 ? list : undefined;
+    });
+    assert.ok(
+      heap.every((m) => typeof m.max === 'number' && m.max > 0),
+      JSON.stringify(heap),
+    );
+  });
+});

@@ -6,7 +6,7 @@ import {
   checkExactlyOnce,
   completedCheckpoints,
   GRANTED,
-  haDist,
+  reactiveHaDist,
   restoredCheckpoints,
   startHaJob,
   type KeyedCounterJob,
@@ -77,7 +77,9 @@ describe('ZooKeeper high availability on a three-server ensemble', () => {
     ensemble = await ZooKeeperEnsemble.start(3);
     // Flink's default gives leadership up as soon as the connection is suspended, which a client whose
     // server dies always is for a moment; keeping it across that is what this option is for.
-    dist = haDist(ensemble.quorum, {
+    dist = reactiveHaDist(ensemble, {
+      // As in Flink, only a kept result stops the standby from running the finished application again.
+      'job-result-store.delete-on-commit': false,
       'high-availability.zookeeper.client.tolerate-suspended-connections': true,
       'high-availability.zookeeper.client.session-timeout': '5 s',
     });

@@ -6,8 +6,8 @@ import {
   completedCheckpointOn,
   completedCheckpoints,
   GRANTED,
-  haDist,
   jobManagerView,
+  reactiveHaDist,
   restoredCheckpoints,
   startHaJob,
   startJobManagers,
@@ -95,7 +95,7 @@ describe('ZooKeeper high availability with two JobManagers', () => {
   });
 
   it('kill -9 of the leader: the standby takes over, restores the latest checkpoint, TaskManagers follow, output is exactly-once', async () => {
-    const dist = haDist(zookeeper.quorum);
+    const dist = reactiveHaDist(zookeeper);
     dists.push(dist);
     const { log } = await failover(dist, 'SIGKILL');
     assert.match(log, /Recovered \d+ completed checkpoint\(s\) of job b1b2c3d4e5f60718293a4b5c6d7e8f91/);
@@ -104,21 +104,22 @@ describe('ZooKeeper high availability with two JobManagers', () => {
   });
 
   it('graceful stop of the leader: the standby takes over without waiting for the session timeout', async () => {
-    const dist = haDist(zookeeper.quorum);
+    const dist = reactiveHaDist(zookeeper);
     dists.push(dist);
     const { log } = await failover(dist, 'SIGTERM');
     assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
   });
 
   it('kill -9 of the leader during a checkpoint: the incomplete checkpoint is never restored, output is exactly-once', async () => {
-    const dist = haDist(zookeeper.quorum);
+    const dist = reactiveHaDist(zookeeper);
     dists.push(dist);
     const { log } = await failover(dist, 'SIGKILL during a checkpoint');
     assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
   });
 
   it('a leader frozen longer than the session timeout is replaced; woken up, it suspends its job, stands by and duplicates nothing', async () => {
-    const dist = haDist(zookeeper.quorum);
+    // As in Flink, only a kept (not deleted-on-commit) result stops an application with a fixed job id from running again.
+    const dist = reactiveHaDist(zookeeper, { 'job-result-store.delete-on-commit': false });
     dists.push(dist);
     const { log, oldLog, old } = await failover(dist, 'SIGSTOP');
     assert.match(log, /Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/);
@@ -132,7 +133,7 @@ describe('ZooKeeper high availability with two JobManagers', () => {
   });
 
   it('ZooKeeper down: leadership is revoked and the job suspended; ZooKeeper back: the job resumes from its latest checkpoint', async () => {
-    const dist = haDist(zookeeper.quorum);
+    const dist = reactiveHaDist(zookeeper);
     dists.push(dist);
     const { leader, output } = await startHaJob(dist, JOB);
     await zookeeper.kill();
@@ -160,7 +161,7 @@ describe('ZooKeeper high availability with two JobManagers', () => {
   });
 
   it('a lone JobManager that lost leadership with ZooKeeper leads again once it is back and resumes its suspended job', async () => {
-    const dist = haDist(zookeeper.quorum);
+    const dist = reactiveHaDist(zookeeper);
     dists.push(dist);
     const output = await startJobManagers(dist, JOB, 1);
     await completedCheckpointOn(dist, 0);

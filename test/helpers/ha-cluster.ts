@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { checkKeyedCounts, committedLines } from './committed-output.js';
-import { TestDist, waitFor } from './test-dist.js';
+import { haDist, type ZooKeeperQuorum } from './ha-dist.js';
+import { type TestDist, waitFor } from './test-dist.js';
 
 /** The line a JobManager logs when it becomes leader; group 1 is its leader session id. */
 export const GRANTED = /granted leadership with leader session id ([0-9a-f-]{36})/;
@@ -23,30 +24,9 @@ export function jobManagerView(dist: TestDist, instance: number): JobManagerView
   return { instance, pid: Number(pid), restUrl, leaderSession: GRANTED.exec(log)?.[1] };
 }
 
-/** A dist whose JobManagers elect their leader on the ZooKeeper `quorum`, with short timeouts; `extra` adds or overrides options. */
-export function haDist(quorum: string, extra: Record<string, string | number | boolean> = {}): TestDist {
-  const dist = TestDist.create({
-    config: {
-      'heartbeat.interval': '200 ms',
-      'heartbeat.timeout': '2 s',
-      'scheduler-mode': 'reactive',
-      'execution.checkpointing.interval': '300 ms',
-      'restart-strategy.type': 'fixed-delay',
-      'restart-strategy.fixed-delay.attempts': 100,
-      'restart-strategy.fixed-delay.delay': '100 ms',
-      'high-availability.type': 'zookeeper',
-      'high-availability.zookeeper.quorum': quorum,
-      'high-availability.zookeeper.client.session-timeout': '4 s',
-      'high-availability.zookeeper.client.retry-wait': '200 ms',
-      ...extra,
-    },
-  });
-  dist.writeConfig({
-    'high-availability.storageDir': `file://${join(dist.dir, 'ha')}`,
-    'high-availability.cluster-id': `/${dist.dir.split('/').at(-1) ?? 'cluster'}`,
-    'execution.checkpointing.dir': `file://${join(dist.dir, 'checkpoints')}`,
-  });
-  return dist;
+/** A dist of haDist's in Reactive Mode, with `extra` options on top. */
+export function reactiveHaDist(zookeeper: ZooKeeperQuorum, extra: Record<string, string | number | boolean> = {}): TestDist {
+  return haDist(zookeeper, { 'scheduler-mode': 'reactive', ...extra });
 }
 
 /** The keyed counter's size and pace: `records` over `keys` keys at `rate` records per second per source subtask. */

@@ -1,6 +1,7 @@
 import { autoscalerSettings, type AutoscalerSettings } from '../../src/autoscaler/autoscaler-settings.js';
 import { ScalingDecider } from '../../src/autoscaler/scaling-decider.js';
 import type { ScalingDecision } from '../../src/autoscaler/scaling-decision.js';
+import type { VertexSample } from '../../src/autoscaler/metric-sample.js';
 import { Configuration } from '../../src/config/configuration.js';
 import type { PipelineSimulator } from './pipeline-simulator.js';
 
@@ -60,3 +61,12 @@ export function reversals(path: readonly number[], start: number): number {
   }
   return flips;
 }
+
+/** One vertex's sample with the same busy time on every subtask, records in = out, and optionally a backlog. */
+export const vertexSample = (busy: number, rate: number, pending?: number): VertexSample => ({
+  busyTimeMsPerSecond: { max: busy, avg: busy, min: busy },
+  backPressuredTimeMsPerSecond: 0,
+  numRecordsInPerSecond: rate,
+  numRecordsOutPerSecond: rate,
+  ...(pending === undefined ? {} : { pendingRecords: pending }),
+});

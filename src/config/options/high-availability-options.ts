@@ -77,6 +77,18 @@ export const ZOOKEEPER_TOLERATE_SUSPENDED_CONNECTIONS = booleanOption('high-avai
   default: false,
 });
 
+export const JOB_RESULT_STORE_STORAGE_PATH = stringOption('job-result-store.storage-path', {
+  description:
+    'Where the results of globally terminated jobs are stored; a file system with read-after-write consistency. By default, {high-availability.storageDir}/job-result-store/{high-availability.cluster-id}.',
+  check: nonEmpty,
+});
+
+export const JOB_RESULT_STORE_DELETE_ON_COMMIT = booleanOption('job-result-store.delete-on-commit', {
+  description:
+    "Whether a job's result is removed from the job result store once the job's resources are cleaned up. If false, the result is kept and marked clean instead, and removing it is left to the user.",
+  default: true,
+});
+
 /** JobManager failover. */
 export const HIGH_AVAILABILITY_OPTIONS: OptionGroup = {
   title: 'High availability',
@@ -91,5 +103,7 @@ export const HIGH_AVAILABILITY_OPTIONS: OptionGroup = {
     ZOOKEEPER_RETRY_WAIT,
     ZOOKEEPER_MAX_RETRY_ATTEMPTS,
     ZOOKEEPER_TOLERATE_SUSPENDED_CONNECTIONS,
+    JOB_RESULT_STORE_STORAGE_PATH,
+    JOB_RESULT_STORE_DELETE_ON_COMMIT,
   ],
 };

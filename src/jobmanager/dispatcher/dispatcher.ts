@@ -16,6 +16,7 @@ import { formatAddress } from '../../rpc/address.js';
 import type { ClusterRuntime } from '../../rpc/cluster-runtime.js';
 import type { ClusterOverview, DispatcherGateway, TaskManagerDetails } from '../../rpc/gateways/dispatcher-gateway.js';
 import type { JobMasterGateway } from '../../rpc/gateways/job-master-gateway.js';
+import type { ZooKeeperJobGraphStore } from '../ha/zookeeper-job-graph-store.js';
 import { JobMaster, type JobSubmission } from '../jobmaster/job-master.js';
 import type { RegisteredTaskManager } from '../resourcemanager/registered-task-manager.js';
 import type { ResourceManager } from '../resourcemanager/resource-manager.js';
@@ -34,6 +35,8 @@ export class Dispatcher implements DispatcherGateway {
   readonly jobMasterGateway: JobMasterGateway;
   /** Set by a highly available JobManager: where its jobs' checkpoints are recorded for the next leader. */
   checkpointPointers: ((jobId: JobId) => RecoverableCheckpointPointers) | undefined;
+  /** Set on a highly available session cluster: where submitted jobs are persisted for the next leader. */
+  jobGraphStore: ZooKeeperJobGraphStore | undefined;
   /** The JobManager's metric group (`jobmanager` scope); each job's group goes below it. */
   readonly metricGroup: MetricGroup;
   /** What REST's metric endpoints read. */
@@ -66,11 +69,25 @@ export class Dispatcher implements DispatcherGateway {
     this.views.setMetricsProvider({ ioMetrics: (attempt) => this.jobs.get(attempt.jobId)?.metrics.ioMetrics(attempt) });
   }
 
-  /** Starts a JobMaster for the job; its scheduler begins at once. */
-  async submitJob(submission: JobSubmission): Promise<JobMaster> {
+  /**
+   * Starts a JobMaster for the job; its scheduler begins at once. With a job graph store the job is
+   * persisted first (Flink's persistAndRunJob), unless it was just recovered from there.
+   */
+  async submitJob(submission: JobSubmission, options: { readonly recovered?: boolean } = {}): Promise<JobMaster> {
     const previous = this.jobs.get(submission.jobId);
     if (previous !== undefined) await this.resubmittable(previous);
     log.info(`Received JobGraph submission '${submission.graph.jobName}' (${submission.jobId}).`);
+    if (this.jobGraphStore !== undefined && options.recovered !== true) {
+      await this.jobGraphStore.put({
+        jobId: submission.jobId,
+        jobName: submission.graph.jobName,
+        fingerprint: submission.graph.fingerprint,
+        archive: submission.archive,
+        ...(submission.savepointPath === undefined ? {} : { savepointPath: submission.savepointPath }),
+        ...(submission.allowNonRestoredState === undefined ? {} : { allowNonRestoredState: submission.allowNonRestoredState }),
+      });
+      log.info(`Added the job graph of job ${submission.jobId} to the job graph store.`);
+    }
     const jobMaster = await JobMaster.create(submission, {
       configuration: this.configuration,
       slotPool: this.slotPool,

@@ -131,6 +131,7 @@ export class JobViews implements JobGateway {
   recordAutoscalerDecision(jobId: JobId, record: AutoscalerDecisionRecord): void {
     const job = this.job(jobId);
     this.autoscalerDecisions.add(jobId, record);
+    this.autoscalerDecisions.registerMetrics(jobId, job.master.metrics.group);
     if (record.applied && record.summary !== null) {
       log.info(`Job ${job.master.jobName} (${jobId}): ${record.summary}`);
       job.master.timeline.labelNextRun(record.summary);

@@ -5,7 +5,8 @@ import type { ZooKeeperClient } from '../../ha/zookeeper/zookeeper-client.js';
 import { readCompletedCheckpoint } from '../checkpoint/checkpoint-directory-loader.js';
 import type { CompletedCheckpoint } from '../checkpoint/completed-checkpoint.js';
 import type { RecoverableCheckpointPointers } from '../checkpoint/completed-checkpoint-store.js';
-import type { GloballyTerminalStatus, JobResultStore } from './job-result-store.js';
+import type { GlobalJobCleanup } from './global-job-cleanup.js';
+import type { GloballyTerminalStatus } from './job-result-store.js';
 
 const log = getLogger('checkpoint.ha');
 
@@ -29,8 +30,8 @@ export class ZooKeeperCheckpointPointers implements RecoverableCheckpointPointer
   constructor(
     private readonly client: ZooKeeperClient,
     private readonly jobId: JobId,
-    /** Where the job's end is recorded first, so no later leader runs it again. */
-    private readonly results: JobResultStore,
+    /** Records the job's end first, so no later leader runs it again, then removes its data here. */
+    private readonly cleanup: GlobalJobCleanup,
   ) {
     this.base = `/jobs/${jobId}`;
   }
@@ -79,8 +80,7 @@ export class ZooKeeperCheckpointPointers implements RecoverableCheckpointPointer
   clear(status: GloballyTerminalStatus): Promise<void> {
     return this.serially(async () => {
       this.cleared = true;
-      await this.results.record(this.jobId, status);
-      await this.client.removeRecursive(this.base);
+      await this.cleanup.jobTerminated(this.jobId, status);
     });
   }
 

@@ -109,9 +109,9 @@ export class JobMaster {
     const recover = submission.recoverCheckpoints === true;
     const checkpointServices = await createJobCheckpointServices(settings, submission.jobId, {
       recover,
-      pointers: recover
-        ? (services.checkpointPointers?.(submission.jobId) ?? haCheckpointPointers(configuration, submission.jobId))
-        : undefined,
+      // Under ZooKeeper HA every job's checkpoints are recorded, also those of a job that starts afresh.
+      pointers:
+        services.checkpointPointers?.(submission.jobId) ?? (recover ? haCheckpointPointers(configuration, submission.jobId) : undefined),
     });
     const savepoint = submission.savepointPath ?? configuration.get(SAVEPOINT_PATH);
     if (savepoint !== undefined && checkpointServices.store.latest() === undefined)

@@ -20,6 +20,18 @@ export interface AutoscalerVertexRecord {
   readonly outsideBand: boolean;
   readonly pendingRecords: number | null;
   readonly notes: readonly string[];
+  /**
+   * The same figures as Flink's autoscaler reports them (ScalingMetric names: LOAD, TRUE_PROCESSING_RATE,
+   * ...), each with its current value and, for LOAD, TRUE_PROCESSING_RATE and TARGET_DATA_RATE, the
+   * window's average. Absent from records of autoscalers older than this field.
+   */
+  readonly scalingMetrics?: Readonly<Record<string, ScalingMetricValue>>;
+}
+
+/** One of Flink's autoscaler metrics: its value now and over the metric window (null: unknown or unbounded). */
+export interface ScalingMetricValue {
+  readonly current: number | null;
+  readonly average?: number | null;
 }
 
 /** One decision of the autoscaler with its inputs, reasons and what was done about it. */
@@ -43,4 +55,11 @@ export interface AutoscalerDecisionRecord {
 /** GET /jobs/:jobid/autoscaler (tsflink's): the autoscaler's recent decisions, oldest first. */
 export interface AutoscalerDecisions {
   readonly decisions: readonly AutoscalerDecisionRecord[];
+  /**
+   * The metrics Flink's Kubernetes operator exposes for its autoscaler, from the latest decision:
+   * `<jobVertexID>.<ScalingMetric>.Current` and `.Average`, plus the counters `scalings` (decisions
+   * applied), `errors` (decisions whose application failed) and `balanced` (rounds that found
+   * nothing to change). The same values are the job's `AutoScaler` metrics in the metric reporters.
+   */
+  readonly metrics: Readonly<Record<string, number | null>>;
 }

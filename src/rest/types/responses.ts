@@ -22,6 +22,20 @@ export type ExecutionState =
  */
 export type DowntimeBasis = 'records' | 'scheduler' | 'pending' | 'none';
 
+/**
+ * GET /jobmanager/leadership (tsflink's own; Flink has no such endpoint): which JobManager leads
+ * and whether the one answering does. A standby answers it itself instead of redirecting.
+ */
+export interface JobManagerLeadershipInfo {
+  /** `NONE`, or the high-availability type that elects the leader (`zookeeper`). */
+  readonly 'high-availability': string;
+  /** The REST URL of the JobManager answering. */
+  readonly address: string;
+  readonly 'is-leader': boolean;
+  /** The leader's REST URL; null while a leader election is going on. */
+  readonly 'leader-address': string | null;
+}
+
 /** GET /config: the dashboard's settings (Flink's DashboardConfiguration). */
 export interface DashboardConfig {
   readonly 'refresh-interval': number;

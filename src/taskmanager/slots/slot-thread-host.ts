@@ -1,5 +1,4 @@
-import type { InternalTls } from '../../security/internal-tls.js';
-import type { ExecutionAttemptId, JobId, ResourceId } from '../../core/ids.js';
+import type { ExecutionAttemptId, JobId } from '../../core/ids.js';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { detach } from '../../core/detach.js';
@@ -13,15 +12,15 @@ import type { TaskMetricsReport } from '../../rpc/gateways/task-metrics-report.j
 import type { FrameLink } from '../network/frame-link.js';
 import type { DataConnectionService } from '../network/partition-request-server.js';
 import { SlotTable } from '../slot-table.js';
-import type { TaskMetricsSink } from '../task-host.js';
 import { declineForUnknownAttempt, type TaskRunner } from '../task-runner.js';
 import { taskNameOf } from '../task/task.js';
-import { CancellationWatchdog, type CancellationSettings } from './cancellation-watchdog.js';
+import { CancellationWatchdog } from './cancellation-watchdog.js';
 import type { FromSlot } from './slot-messages.js';
 import { relayJobMasterCall } from './job-master-relay.js';
 import { SlotLinks } from './slot-links.js';
 import { SlotRelay } from './slot-relay.js';
 import { SlotThread, threadFailure } from './slot-thread.js';
+import type { SlotThreadHostSettings } from './slot-thread-host-settings.js';
 import { SnapshotProbe } from './snapshot-probe.js';
 
 const log = getLogger('taskexecutor');
@@ -30,25 +29,6 @@ const log = getLogger('taskexecutor');
 const METRICS_INTERVAL_MS = 250;
 /** A thread whose slot stays free this long is ended, with the job code it holds. */
 const IDLE_THREAD_MS = 60_000;
-
-/** What the host is configured with. */
-export interface SlotThreadHostSettings {
-  readonly resourceId: ResourceId;
-  readonly numberOfSlots: number;
-  /** The TaskManager's private directory; each slot thread works in its own subdirectory. */
-  readonly workDir: string;
-  readonly maxDataFrameBytes: number;
-  readonly logLevel: string;
-  readonly secret: () => Buffer;
-  /** Internal TLS for the threads' data connections over TCP. */
-  readonly tls?: InternalTls | undefined;
-  readonly cancellation: CancellationSettings;
-  /** Old-generation heap limit of each slot thread (taskmanager.memory.task.heap.size / slots); undefined: Node's own limit. */
-  readonly heapPerSlotMb: number | undefined;
-  readonly metrics?: TaskMetricsSink;
-  /** Root of the TaskManager's local state copies; undefined when task-local recovery is off. */
-  readonly localStateDir?: string | undefined;
-}
 
 /** One attempt deployed to a slot thread, until it reports a final state. */
 interface DeployedAttempt {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ScalingDecider } from '../../../src/autoscaler/scaling-decider.js';
-import type { MetricSample, VertexSample } from '../../../src/autoscaler/metric-sample.js';
+import type { MetricSample } from '../../../src/autoscaler/metric-sample.js';
 import type { JobTopology } from '../../../src/autoscaler/job-topology.js';
 import { PipelineSimulator } from '../../helpers/pipeline-simulator.js';
-import { parallelismPath, reversals, runLoop, settingsWith } from '../../helpers/simulated-run.js';
+import { parallelismPath, reversals, runLoop, settingsWith, vertexSample } from '../../helpers/simulated-run.js';
 
 const MINUTE = 60_000;
 
@@ -185,13 +185,7 @@ describe('ScalingDecider on simulated load', () => {
   });
 });
 
-const vertex = (busy: number, rate: number, pending?: number): VertexSample => ({
-  busyTimeMsPerSecond: { max: busy, avg: busy, min: busy },
-  backPressuredTimeMsPerSecond: 0,
-  numRecordsInPerSecond: rate,
-  numRecordsOutPerSecond: rate,
-  ...(pending === undefined ? {} : { pendingRecords: pending }),
-});
+const vertex = vertexSample;
 
 describe('ScalingDecider on a recorded series', () => {
   const topology = (p: number): JobTopology => ({

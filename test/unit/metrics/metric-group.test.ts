@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MetricRegistry } from '../../../src/metrics/metric-registry.js';
+import { PrometheusCollector } from '../../../src/metrics/prometheus-collector.js';
 
 describe('MetricGroup', () => {
   it('names metrics of generic sub-groups with dots, as REST lists them', () => {
@@ -49,5 +50,32 @@ describe('MetricGroup', () => {
       .gauge('nan', () => NaN)
       .gauge('text', () => 'n/a');
     assert.deepEqual(group.values(), [['text', 'n/a']]);
+  });
+});
+
+describe("a key-value group (Flink's addGroup(key, value))", () => {
+  it('is named key.value in REST and by key alone, with a key label, for Prometheus', async () => {
+    const registry = new MetricRegistry();
+    const autoscaler = registry.addRoot('jobmanager', {}).addScopedGroup('job', { job_id: 'j' }).addGroup('AutoScaler');
+    for (const [id, load] of [
+      ['v1', 0.5],
+      ['v2', 0.9],
+    ] as const) {
+      autoscaler
+        .addKeyedGroup('jobVertexID', id)
+        .addGroup('LOAD')
+        .gauge('Current', () => load);
+    }
+    assert.equal(autoscaler.addKeyedGroup('jobVertexID', 'v1'), autoscaler.addKeyedGroup('jobVertexID', 'v1'), 'created once');
+    assert.deepEqual(autoscaler.values(), [
+      ['jobVertexID.v1.LOAD.Current', 0.5],
+      ['jobVertexID.v2.LOAD.Current', 0.9],
+    ]);
+    const text = await new PrometheusCollector(registry).scrape();
+    const lines = text.split('\n').filter((l) => l.startsWith('flink_jobmanager_job_AutoScaler_jobVertexID_LOAD_Current'));
+    assert.deepEqual(lines, [
+      'flink_jobmanager_job_AutoScaler_jobVertexID_LOAD_Current{job_id="j",jobVertexID="v1"} 0.5',
+      'flink_jobmanager_job_AutoScaler_jobVertexID_LOAD_Current{job_id="j",jobVertexID="v2"} 0.9',
+    ]);
   });
 });

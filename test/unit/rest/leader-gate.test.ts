@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { leadershipHandler } from '../../../src/rest/handlers/leadership-handler.js';
 import { leaderGate, type LeadershipView } from '../../../src/rest/leader-gate.js';
 
 describe('the REST gate of a JobManager under leader election', () => {
@@ -31,5 +32,26 @@ describe('the REST gate of a JobManager under leader election', () => {
       assert.equal(answer.status, 503);
       assert.deepEqual(answer.json, { errors: ['Service temporarily unavailable due to an ongoing leader election. Please refresh.'] });
     }
+  });
+
+  it('lets a standby answer GET /jobmanager/leadership itself, naming the leader', async () => {
+    const view: LeadershipView = { isLeader: false, leaderRestUrl: 'http://localhost:8081' };
+    assert.equal(gate(view)('/jobmanager/leadership'), undefined);
+    assert.equal(gate(view)('/jobmanager/leadership?x=1'), undefined);
+    assert.equal(gate(view)('/jobmanager/leadership/more')?.status, 307);
+    const handler = leadershipHandler(
+      () => ({ type: 'zookeeper', view: () => view }),
+      () => own,
+    );
+    const answer = await handler({ params: {}, query: {} } as never);
+    assert.deepEqual(answer, {
+      status: 200,
+      json: { 'high-availability': 'zookeeper', address: own, 'is-leader': false, 'leader-address': 'http://localhost:8081' },
+    });
+    const alone = await leadershipHandler(
+      () => undefined,
+      () => own,
+    )({ params: {}, query: {} } as never);
+    assert.deepEqual(alone, { status: 200, json: { 'high-availability': 'NONE', address: own, 'is-leader': true, 'leader-address': own } });
   });
 });

@@ -19,19 +19,13 @@ import type { JobArchive, ProgramDefaults } from '../../../rpc/gateways/job-mast
 import type { JobProgram } from '../../../runtime/task-contract.js';
 import { savepointPathProblem } from '../../checkpoint/checkpoint-directory-loader.js';
 import type { JobSubmission } from '../../jobmaster/job-master.js';
+import { captureProgram } from '../program-capture.js';
 import { programDefaults } from '../program-defaults.js';
 import { runProgramMainOffThread } from '../program-thread.js';
 import { planDescription } from '../views/job-overview-view.js';
 import type { JarStore } from './jar-store.js';
 
 const log = getLogger('dispatcher');
-
-/** Thrown out of execute() to stop a main whose plan was all that was wanted (Flink's ProgramAbortException). */
-class PlanCaptured extends ProgramError {
-  constructor() {
-    super('plan captured');
-  }
-}
 
 /** A jar's main, unpacked and ready to import. */
 interface PreparedJar {
@@ -74,19 +68,14 @@ export class JarSubmitter implements JarGateway {
     const prepared = await this.prepare(jarId, request.entryClass);
     const defaults = programDefaults(this.configuration, request.parallelism);
     let captured: JobProgram | undefined;
-    const thread = runProgramMainOffThread(prepared.moduleUrl, request.programArgs, defaults, (program) => {
-      captured = program;
-      return Promise.reject(new PlanCaptured());
-    });
     try {
-      await thread.finished;
+      captured = await captureProgram(prepared.moduleUrl, request.programArgs, defaults);
     } catch (error) {
-      if (captured !== undefined) return planOf(captured, request.jobId ?? newJobId(), defaults);
       throw programFailed(error);
     } finally {
-      await thread.terminate();
       await rm(prepared.dir, { recursive: true, force: true });
     }
+    if (captured !== undefined) return planOf(captured, request.jobId ?? newJobId(), defaults);
     throw new JarRequestError('BAD_REQUEST', `The main method of ${prepared.mainClass} returned without executing a job.`);
   }
 

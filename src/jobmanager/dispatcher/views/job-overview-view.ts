@@ -13,6 +13,7 @@ import type { ExecutionState } from '../../../rpc/gateways/job-master-gateway.js
 import { isGloballyTerminal } from '../../scheduler/execution-graph/job-status.js';
 import { aggregateState, countStates, durationOf, groupTiming } from './execution-timing.js';
 import { attemptIoMetrics, sumIoMetrics, type SubtaskMetricsProvider } from './io-metrics.js';
+import { slotSharingGroupId } from './slot-sharing-group-id.js';
 import type { TrackedJob, VertexShape } from './tracked-job.js';
 
 /**
@@ -32,7 +33,7 @@ export function vertexOverview(jobId: JobId, shape: VertexShape, metrics: Subtas
   return {
     id: shape.jobVertex.id,
     name: shape.jobVertex.name,
-    slotSharingGroupId: shape.jobVertex.slotSharingGroup,
+    slotSharingGroupId: slotSharingGroupId(jobId, shape.jobVertex.slotSharingGroup),
     parallelism: shape.parallelism,
     maxParallelism: shape.maxParallelism,
     status: aggregateState(taskCounts, shape.parallelism),
