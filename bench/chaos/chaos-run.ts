@@ -133,6 +133,8 @@ function highAvailabilityConfig(quorum: string): Record<string, string> {
     'high-availability.zookeeper.quorum': quorum,
     'high-availability.zookeeper.client.session-timeout': `${SESSION_TIMEOUT_MS} ms`,
     'high-availability.zookeeper.client.retry-wait': '200 ms',
+    // As in Flink, only a kept result stops a standby that leads after the end from running the application again.
+    'job-result-store.delete-on-commit': 'false',
   };
 }
 
