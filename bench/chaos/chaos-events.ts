@@ -1,7 +1,10 @@
 import type { TestDist } from '../../test/helpers/test-dist.js';
 
-/** The faults the chaos driver injects. */
+/** The TaskManager faults the chaos driver injects, and the start that adds a TaskManager. */
 export type ChaosEventKind = 'start' | 'stop' | 'kill' | 'freeze-short' | 'freeze-long';
+
+/** Every TaskManager event kind, for counting. */
+export const TASKMANAGER_EVENT_KINDS: readonly ChaosEventKind[] = ['start', 'stop', 'kill', 'freeze-short', 'freeze-long'];
 
 /** A deterministic pseudo-random source (mulberry32), so a seed replays the same run of faults. */
 export function seededRandom(seed: number): () => number {
@@ -87,15 +90,21 @@ export class ChaosFleet {
 
   /** SIGSTOP for `ms` in the background, then SIGCONT: inside or beyond the heartbeat timeout. */
   private freeze(pid: number, ms: number): void {
-    signal(pid, 'SIGSTOP');
-    this.frozen.add(pid);
-    setTimeout(() => {
-      if (this.frozen.delete(pid)) signal(pid, 'SIGCONT');
-    }, ms);
+    freezeFor(pid, ms, this.frozen);
   }
 }
 
-function signal(pid: number, name: NodeJS.Signals): void {
+/** SIGSTOP now and SIGCONT after `ms`, in the background; `frozen` holds the pid meanwhile (a settle that thaws it first removes it). */
+export function freezeFor(pid: number, ms: number, frozen: Set<number>): void {
+  signal(pid, 'SIGSTOP');
+  frozen.add(pid);
+  setTimeout(() => {
+    if (frozen.delete(pid)) signal(pid, 'SIGCONT');
+  }, ms);
+}
+
+/** Sends `name` to `pid`, ignoring a process that is already gone. */
+export function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);
   } catch {

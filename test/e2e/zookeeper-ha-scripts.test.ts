@@ -2,27 +2,30 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { renderZooCfg } from '../../src/ha/zookeeper/system-zookeeper.js';
+import { renderZooCfg, type ZooKeeperPeer } from '../../src/ha/zookeeper/system-zookeeper.js';
 import { waitForProcessExit } from '../helpers/cluster-probes.js';
 import { freePort } from '../helpers/prometheus-server.js';
 import { TestDist, waitFor } from '../helpers/test-dist.js';
-import { fourLetterWord } from '../helpers/zookeeper-server.js';
+import { fourLetterWord, ZooKeeperServer } from '../helpers/zookeeper-server.js';
+
+/** Stops every ZooKeeper `dist`'s zookeeper.sh started (kill -9 for any that stays), then removes the dist. */
+async function destroyWithZooKeeper(dist: TestDist): Promise<void> {
+  await dist.run('zookeeper.sh', ['stop-all']);
+  const pidFile = dist.pidFile('zookeeper');
+  if (existsSync(pidFile))
+    for (const pid of readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  await dist.destroy();
+}
 
 describe('bin/zookeeper.sh and an HA start-cluster.sh with conf/masters', () => {
   const dist = TestDist.create();
-  after(async () => {
-    await dist.run('zookeeper.sh', ['stop-all']);
-    const pidFile = dist.pidFile('zookeeper');
-    if (existsSync(pidFile))
-      for (const pid of readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    await dist.destroy();
-  });
+  after(() => destroyWithZooKeeper(dist));
 
   it('runs the system ZooKeeper with conf/zoo.cfg, one JobManager per masters line, and stops them all', async () => {
     const zooKeeperPort = await freePort();
@@ -75,5 +78,41 @@ describe('bin/zookeeper.sh and an HA start-cluster.sh with conf/masters', () => 
     const zookeeperStop = await dist.run('zookeeper.sh', ['stop']);
     assert.match(zookeeperStop.stdout, /Stopping zookeeper daemon \(pid: \d+\)/);
     assert.ok(await waitForProcessExit(zooKeeperPid, 15_000), 'ZooKeeper stopped');
+  });
+});
+
+describe('bin/zookeeper.sh as one peer of a three-server ensemble', () => {
+  const dist = TestDist.create();
+  const peersOfTest: ZooKeeperServer[] = [];
+  after(async () => {
+    await destroyWithZooKeeper(dist);
+    for (const server of peersOfTest) await server.stop();
+  });
+
+  it('starts its peer without waiting for a quorum, which the other two peers then complete', async () => {
+    const peers: ZooKeeperPeer[] = [];
+    for (const id of [1, 2, 3]) peers.push({ id, host: '127.0.0.1', quorumPort: await freePort(), electionPort: await freePort() });
+    const clientPort = await freePort();
+    const dataDir = join(dist.dir, 'zookeeper');
+    writeFileSync(join(dist.confDir, 'zoo.cfg'), renderZooCfg({ dataDir, clientPort, clientPortAddress: '127.0.0.1', peers }));
+    // start-zookeeper-quorum.sh starts the peers one after the other, so the first must not wait for the rest.
+    const started = await dist.run('zookeeper.sh', ['start', '1']);
+    assert.equal(started.exitCode, 0, started.stderr);
+    assert.match(started.stdout, new RegExp(`ZooKeeper peer 1 runs on port ${clientPort}; it serves once a quorum of its 3 peers runs\\.`));
+    assert.equal(readFileSync(join(dataDir, 'myid'), 'utf8').trim(), '1');
+    assert.match(await fourLetterWord(clientPort, 'srvr'), /not currently serving requests/);
+
+    for (const id of [2, 3]) peersOfTest.push(await ZooKeeperServer.prepare({ id, peers }));
+    await Promise.all(peersOfTest.map((server) => server.restart()));
+    await waitFor(
+      'peer 1 to serve in the ensemble',
+      async () => (/Mode: (leader|follower)/.test(await fourLetterWord(clientPort, 'srvr')) ? true : undefined),
+      30_000,
+    );
+
+    const pid = Number(readFileSync(dist.pidFile('zookeeper'), 'utf8').trim());
+    const stopped = await dist.run('zookeeper.sh', ['stop']);
+    assert.match(stopped.stdout, /Stopping zookeeper daemon \(pid: \d+\)/);
+    assert.ok(await waitForProcessExit(pid, 15_000), 'peer 1 stopped');
   });
 });

@@ -1,32 +1,24 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
 import { waitForProcessExit } from '../helpers/cluster-probes.js';
-import { TestDist, waitFor } from '../helpers/test-dist.js';
-import { haDist } from '../helpers/ha-dist.js';
+import {
+  checkExactlyOnce,
+  completedCheckpointOn,
+  completedCheckpoints,
+  GRANTED,
+  jobManagerView,
+  reactiveHaDist,
+  restoredCheckpoints,
+  startHaJob,
+  startJobManagers,
+  type JobManagerView,
+  type KeyedCounterJob,
+} from '../helpers/ha-cluster.js';
+import { countMatches } from '../helpers/cluster-probes.js';
+import { type TestDist, waitFor } from '../helpers/test-dist.js';
 import { ZooKeeperServer } from '../helpers/zookeeper-server.js';
 
-const RECORDS = 24_000;
-const KEYS = 200;
-const JOB_ID = 'b1b2c3d4e5f60718293a4b5c6d7e8f91';
-const GRANTED = /granted leadership with leader session id ([0-9a-f-]{36})/;
-
-/** One JobManager as its log tells it: its pid, REST URL and, once it leads, its leader session id. */
-interface JobManagerView {
-  readonly instance: number;
-  readonly pid: number;
-  readonly restUrl: string;
-  readonly leaderSession: string | undefined;
-}
-
-function viewOf(dist: TestDist, instance: number): JobManagerView | undefined {
-  const log = dist.log('standalonejob', instance);
-  const pid = /pid (\d+)\)/.exec(log)?.[1];
-  const restUrl = /Web frontend listening at (\S+)\./.exec(log)?.[1];
-  if (pid === undefined || restUrl === undefined) return undefined;
-  return { instance, pid: Number(pid), restUrl, leaderSession: GRANTED.exec(log)?.[1] };
-}
+const JOB: KeyedCounterJob = { jobId: 'b1b2c3d4e5f60718293a4b5c6d7e8f91', records: 24_000, keys: 200, rate: 1000 };
 
 /** How the leader is taken away: kill -9, a graceful stop, or a freeze (SIGSTOP) longer than the session timeout. */
 type Depose = 'SIGKILL' | 'SIGTERM' | 'SIGSTOP' | 'SIGKILL during a checkpoint';
@@ -51,58 +43,9 @@ async function killDuringCheckpoint(dist: TestDist, instance: number, pid: numbe
   throw new Error('no checkpoint was in flight within 30 s');
 }
 
-/** A dist for these tests: reactive mode, and `extra` options. */
-function reactiveHaDist(zookeeper: ZooKeeperServer, extra: Record<string, string | number | boolean> = {}): TestDist {
-  return haDist(zookeeper, { 'scheduler-mode': 'reactive', ...extra });
-}
-
-/** The keyed counter running with two JobManagers and two TaskManagers, once its leader completed a checkpoint. */
-interface RunningCluster {
-  readonly leader: JobManagerView;
-  readonly standby: JobManagerView;
-  readonly output: string;
-}
-
-async function startHaJob(dist: TestDist): Promise<RunningCluster> {
-  dist.addFixtureJob('keyed-counter');
-  const output = join(dist.dir, 'counts');
-  const args = ['--job-id', JOB_ID, '-j', 'org.tsflink.fixtures.KeyedCounter', '--records', String(RECORDS), '--keys', String(KEYS)];
-  const jobArgs = [...args, '--rate', '1000', '--output', output];
-  for (let i = 0; i < 2; i++) {
-    const started = await dist.run('standalone-job.sh', ['start', ...jobArgs]);
-    assert.equal(started.exitCode, 0, started.stderr);
-  }
-  for (let i = 0; i < 2; i++) assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
-  const [leader, standby] = await waitFor(
-    'one JobManager to lead',
-    () => {
-      const views = [viewOf(dist, 0), viewOf(dist, 1)];
-      if (views.some((view) => view === undefined)) return undefined;
-      const leading = views.filter((view) => view!.leaderSession !== undefined);
-      return leading.length === 1 ? [leading[0]!, views.find((view) => view !== leading[0])!] : undefined;
-    },
-    30_000,
-  );
-  await waitFor(
-    'a completed checkpoint on the leader',
-    () => (/Completed checkpoint [2-9]/.test(dist.log('standalonejob', leader.instance)) ? true : undefined),
-    30_000,
-  );
-  return { leader, standby, output };
-}
-
-/** The committed output is every line of the fault-free run, each exactly once. */
-function checkExactlyOnce(output: string): void {
-  const lines = committedLines(output);
-  const { missing, duplicated } = checkKeyedCounts(lines, KEYS, RECORDS / KEYS);
-  assert.deepEqual(duplicated.slice(0, 5), [], 'no line committed twice');
-  assert.deepEqual(missing.slice(0, 5), [], 'no line lost');
-  assert.equal(lines.length, RECORDS);
-}
-
 /** Runs the keyed counter with two JobManagers, takes the leader away, and checks the output; resolves with both logs. */
 async function failover(dist: TestDist, depose: Depose): Promise<{ log: string; oldLog: string; old: JobManagerView }> {
-  const { leader, standby, output } = await startHaJob(dist);
+  const { leader, standby, output } = await startHaJob(dist, JOB);
   // The standby points clients to the leader, as Flink's REST does.
   const redirect = await fetch(`${standby.restUrl}/jobs/overview`, { redirect: 'manual' });
   assert.equal(redirect.status, 307);
@@ -118,7 +61,7 @@ async function failover(dist: TestDist, depose: Depose): Promise<{ log: string; 
     );
   } else process.kill(leader.pid, depose);
   if (depose !== 'SIGSTOP') assert.ok(await waitForProcessExit(leader.pid, 15_000), 'the deposed leader is gone');
-  const next = await waitFor('the standby to lead', () => viewOf(dist, standby.instance)?.leaderSession, 30_000);
+  const next = await waitFor('the standby to lead', () => jobManagerView(dist, standby.instance)?.leaderSession, 30_000);
   assert.notEqual(next, leader.leaderSession);
   if (depose === 'SIGSTOP') {
     // The old leader wakes up after its session expired, still believing it leads, until it hears otherwise.
@@ -136,7 +79,7 @@ async function failover(dist: TestDist, depose: Depose): Promise<{ log: string; 
     );
   }
   assert.ok(await waitForProcessExit(standby.pid, 120_000), 'the new leader finishes the job and ends');
-  checkExactlyOnce(output);
+  checkExactlyOnce(output, JOB);
   return { log: dist.log('standalonejob', standby.instance), oldLog: dist.log('standalonejob', leader.instance), old: leader };
 }
 
@@ -192,7 +135,7 @@ describe('ZooKeeper high availability with two JobManagers', () => {
   it('ZooKeeper down: leadership is revoked and the job suspended; ZooKeeper back: the job resumes from its latest checkpoint', async () => {
     const dist = reactiveHaDist(zookeeper);
     dists.push(dist);
-    const { leader, output } = await startHaJob(dist);
+    const { leader, output } = await startHaJob(dist, JOB);
     await zookeeper.kill();
     try {
       await waitFor(
@@ -214,6 +157,32 @@ describe('ZooKeeper high availability with two JobManagers', () => {
     );
     const logs = dist.log('standalonejob', 0) + dist.log('standalonejob', 1);
     assert.ok((logs.match(/Restoring job b1b2c3d4e5f60718293a4b5c6d7e8f91 from checkpoint \d+/g) ?? []).length >= 1);
-    checkExactlyOnce(output);
+    checkExactlyOnce(output, JOB);
+  });
+
+  it('a lone JobManager that lost leadership with ZooKeeper leads again once it is back and resumes its suspended job', async () => {
+    const dist = reactiveHaDist(zookeeper);
+    dists.push(dist);
+    const output = await startJobManagers(dist, JOB, 1);
+    await completedCheckpointOn(dist, 0);
+    await zookeeper.kill();
+    let latestBeforeOutage = 0;
+    try {
+      await waitFor('the job to be suspended', () => (/reached SUSPENDED/.test(dist.log('standalonejob', 0)) ? true : undefined), 15_000);
+      latestBeforeOutage = completedCheckpoints(dist.log('standalonejob', 0)).at(-1) ?? 0;
+    } finally {
+      await zookeeper.restart();
+    }
+    const mark = dist.log('standalonejob', 0).indexOf('reached SUSPENDED');
+    const pid = jobManagerView(dist, 0)!.pid;
+    assert.ok(await waitForProcessExit(pid, 120_000), 'the JobManager finishes the job and ends');
+    const log = dist.log('standalonejob', 0);
+    assert.equal(countMatches(log, GRANTED), 2, 'leadership was granted again to the same process');
+    assert.doesNotMatch(log, /Application failed/);
+    assert.match(log, /Application completed SUCCESSFULLY/);
+    assert.match(log, /with exit code 0\./);
+    const restored = restoredCheckpoints(log.slice(mark));
+    assert.ok((restored[0] ?? -1) >= latestBeforeOutage, `restored ${restored[0]}, the latest before the outage was ${latestBeforeOutage}`);
+    checkExactlyOnce(output, JOB);
   });
 });

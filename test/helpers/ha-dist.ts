@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 import { TestDist } from './test-dist.js';
-import type { ZooKeeperServer } from './zookeeper-server.js';
+
+/** What haDist needs of a ZooKeeper server or ensemble: its host:port list. */
+export interface ZooKeeperQuorum {
+  readonly quorum: string;
+}
 
 type Options = Record<string, string | number | boolean>;
 
@@ -18,7 +22,7 @@ export function haStorageDir(dist: TestDist): string {
  * A dist whose JobManagers elect their leader on `zookeeper`, with short timeouts and restarts, a
  * storageDir and checkpoint directory of its own, its own cluster id, and `config` on top.
  */
-export function haDist(zookeeper: ZooKeeperServer, config: Options = {}): TestDist {
+export function haDist(zookeeper: ZooKeeperQuorum, config: Options = {}): TestDist {
   const base: Options = {
     'heartbeat.interval': '200 ms',
     'heartbeat.timeout': '2 s',

@@ -26,6 +26,8 @@ export async function fourLetterWord(port: number, word: string): Promise<string
  * if it does not go) and removes its files. It can be frozen (SIGSTOP) and restarted on the same port.
  */
 export class ZooKeeperServer {
+  /** Every server not yet stopped, so a command interrupted by a signal can end them. */
+  private static readonly live = new Set<ZooKeeperServer>();
   private child: ChildProcess | undefined;
   private readonly output: string[] = [];
 
@@ -50,10 +52,16 @@ export class ZooKeeperServer {
     return server;
   }
 
+  /** Stops every server still running (for commands such as `npm run chaos` stopped by Ctrl-C). */
+  static async stopAll(): Promise<void> {
+    await Promise.allSettled([...ZooKeeperServer.live].map((server) => server.stop()));
+  }
+
   /** Writes a server's zoo.cfg (and myid, as an ensemble member) without starting it. */
   static async prepare(member?: { readonly id: number; readonly peers: readonly ZooKeeperPeer[] }): Promise<ZooKeeperServer> {
     const dir = mkdtempSync(join(tmpdir(), 'tsf-zookeeper-'));
     const server = new ZooKeeperServer(await freePort(), dir);
+    ZooKeeperServer.live.add(server);
     mkdirSync(join(dir, 'data'));
     if (member !== undefined) writeFileSync(join(dir, 'data', 'myid'), `${member.id}\n`);
     writeFileSync(
@@ -102,6 +110,7 @@ export class ZooKeeperServer {
 
   /** Ends the server and removes its files. */
   async stop(): Promise<void> {
+    ZooKeeperServer.live.delete(this);
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -46,16 +46,22 @@ export function loadZooCfg(): { path: string; facts: ZooCfgFacts } {
   return { path, facts: readZooCfg(readFileSync(path, 'utf8')) };
 }
 
-/** Whether a ZooKeeper server serves on localhost:port (`ruok` answers before it does; `srvr` tells its mode). */
-function serves(port: number): Promise<boolean> {
+/**
+ * How the ZooKeeper server on localhost:port answers `srvr` (whitelisted by default): `serving`
+ * names its mode; `waiting` is a member of an ensemble that runs but serves only once a quorum of
+ * its peers has started; `down` is no answer.
+ */
+function serverStatus(port: number): Promise<'serving' | 'waiting' | 'down'> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let answer = '';
     socket.setTimeout(1000, () => socket.destroy());
     socket.once('connect', () => socket.write('srvr'));
     socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-    socket.once('close', () => resolve(answer.includes('Mode:')));
-    socket.once('error', () => resolve(false));
+    socket.once('close', () =>
+      resolve(answer.includes('Mode:') ? 'serving' : answer.includes('not currently serving requests') ? 'waiting' : 'down'),
+    );
+    socket.once('error', () => resolve('down'));
   });
 }
 
@@ -86,8 +92,16 @@ async function startZooKeeper(peerId: number, foreground: boolean): Promise<numb
   terminal.line(`Starting zookeeper daemon (pid: ${pid}, instance ${instanceId}) on host ${paths.host}.`);
   if (exited !== undefined) return exited;
   for (let waited = 0; waited < 30_000; waited += 250) {
-    if (await serves(facts.clientPort)) {
+    const status = await serverStatus(facts.clientPort);
+    if (status === 'serving') {
       terminal.line(`ZooKeeper is serving on port ${facts.clientPort}.`);
+      return 0;
+    }
+    // start-zookeeper-quorum.sh starts the peers one after the other: the first cannot serve before the next has started.
+    if (status === 'waiting' && facts.peers.size > 1) {
+      terminal.line(
+        `ZooKeeper peer ${peerId} runs on port ${facts.clientPort}; it serves once a quorum of its ${facts.peers.size} peers runs.`,
+      );
       return 0;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));

@@ -42,6 +42,8 @@ export class Dispatcher implements DispatcherGateway {
   /** What REST's metric endpoints read. */
   readonly metricQuery: MetricQuery;
   private readonly views: JobViews;
+  /** Jobs suspendAll() suspended: they may be submitted again. */
+  private readonly suspended = new Set<JobMaster>();
   readonly jobManagerLogs: LogFileSource = LogDirectory.ofProcess();
   readonly jobManagerThreads: ThreadDumpSource = OWN_THREADS;
 
@@ -72,10 +74,8 @@ export class Dispatcher implements DispatcherGateway {
    * persisted first (Flink's persistAndRunJob), unless it was just recovered from there.
    */
   async submitJob(submission: JobSubmission, options: { readonly recovered?: boolean } = {}): Promise<JobMaster> {
-    // A job suspended when this JobManager lost leadership is submitted again when it leads again.
     const previous = this.jobs.get(submission.jobId);
-    if (previous !== undefined && previous.status.status !== 'SUSPENDED')
-      throw new Error(`Job ${submission.jobId} has already been submitted.`);
+    if (previous !== undefined) await this.resubmittable(previous);
     log.info(`Received JobGraph submission '${submission.graph.jobName}' (${submission.jobId}).`);
     if (this.jobGraphStore !== undefined && options.recovered !== true) {
       await this.jobGraphStore.put({
@@ -105,9 +105,24 @@ export class Dispatcher implements DispatcherGateway {
     return this.views;
   }
 
-  /** Suspends every running job (the JobManager is shutting down). */
+  /** Suspends every running job (the JobManager is shutting down, or lost leadership). */
   suspendAll(reason: string): void {
-    for (const job of this.jobs.values()) job.scheduler.suspend(reason);
+    for (const job of this.jobs.values()) {
+      this.suspended.add(job);
+      job.scheduler.suspend(reason);
+    }
+  }
+
+  /**
+   * A job suspended when this JobManager lost leadership is submitted again when it leads again,
+   * once the suspension is complete. Its status tracker keeps the last status before SUSPENDED (as
+   * Flink's does), so the suspension is known from suspendAll and the scheduler's end, not the status.
+   */
+  private async resubmittable(previous: JobMaster): Promise<void> {
+    if (!this.suspended.has(previous)) throw new Error(`Job ${previous.jobId} has already been submitted.`);
+    const { status } = await previous.whenTerminated();
+    if (status !== 'SUSPENDED') throw new Error(`Job ${previous.jobId} already reached ${status}; it is not run again.`);
+    this.suspended.delete(previous);
   }
 
   requestClusterOverview(): ClusterOverview {
