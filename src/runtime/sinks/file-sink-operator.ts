@@ -119,7 +119,7 @@ export class FileSinkOperator extends AbstractStreamOperator {
   }
 
   override notifyCheckpointComplete(checkpointId: number): void {
-    super.notifyCheckpointComplete(checkpointId);
+    this.keyedBackend?.notifyCheckpointComplete(checkpointId);
     for (const [id, files] of [...this.pending]) {
       if (id > checkpointId) continue;
       for (const f of files) commitPendingFile(f, this.services.logger);
