@@ -236,7 +236,8 @@ async function placeKeyGroups(
     const before = base?.[offset] ?? EMPTY_CHAIN;
     if (chunk === undefined) chains[offset] = EMPTY_CHAIN;
     else if (chunk === UNCHANGED_GROUP) chains[offset] = before;
-    else if (isDeltaChunk(chunk)) chains[offset] = { base: before.base, deltas: [...before.deltas, await placer.place(chunk)] };
+    else if (base !== undefined && isDeltaChunk(chunk))
+      chains[offset] = { base: before.base, deltas: [...before.deltas, await placer.place(chunk)] };
     else chains[offset] = { base: await placer.place(chunk), deltas: [] };
     if (performance.now() - sliceStart >= SLICE_MS) {
       await yieldToLoop();

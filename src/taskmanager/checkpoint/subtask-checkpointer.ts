@@ -128,11 +128,28 @@ export class SubtaskCheckpointer {
   }
 
   onCompleted(checkpointId: number): void {
+    this.retainLocalCopies(checkpointId);
     for (const [id, emitted] of this.emittedAtSnapshot) {
       if (id > checkpointId) continue;
       if (id === checkpointId) this.emittedAtLastCompleted = emitted;
       this.emittedAtSnapshot.delete(id);
     }
+  }
+
+  /** Local copies of this subtask's incremental files that checkpoint `checkpointId` does not reference can go. */
+  private retainLocalCopies(checkpointId: number): void {
+    if (this.localState === undefined || this.tdd.checkpointing.incremental !== true) return;
+    const referenced = new Set<string>();
+    let known = false;
+    for (const byCheckpoint of this.chains.values()) {
+      const chains = byCheckpoint.get(checkpointId);
+      if (chains === undefined) continue;
+      known = true;
+      for (const chain of chains) for (const slice of [chain.base, ...chain.deltas]) if (slice?.kind === 'file') referenced.add(slice.path);
+    }
+    if (!known) return;
+    const prefix = `${this.tdd.vertexId}-${this.tdd.subtaskIndex}-`;
+    this.localState.retainShared(this.tdd.jobId, prefix, referenced).catch(() => undefined);
   }
 
   decline(checkpointId: number, reason: string): void {
