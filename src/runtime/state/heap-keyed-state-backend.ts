@@ -9,13 +9,14 @@ import { StateError } from '../runtime-errors.js';
 import { createHeapState, type HeapState, type KeyContext } from './heap-states.js';
 import { KeyGroupChunkWriter, readKeyGroupChunk, readStateSection, type ChunkTimer, type EncodedStateSection } from './key-group-chunk.js';
 import { DirtyEntries } from './dirty-tracker.js';
-import { IncrementalSnapshots, shouldRebase, type IncrementalPlan } from './incremental-snapshots.js';
+import { encodeDeltaChunk, encodeGroupIncrementally } from './delta-encoder.js';
+import { IncrementalSnapshots, type IncrementalPlan } from './incremental-snapshots.js';
 import { KeyGroupSnapshot, type GroupChunk } from './key-group-snapshot.js';
 import type { Namespace } from './namespace.js';
 import type { AnyStateDescriptor, StateKind } from './state-descriptors.js';
-import { StateTable, type StateEntry } from './state-table.js';
+import { StateTable } from './state-table.js';
 import { serializerOf } from './state-value-codec.js';
-import { UNCHANGED_GROUP, type SnapshotOptions } from '../task-contract.js';
+import type { SnapshotOptions } from '../task-contract.js';
 
 /** A timer read back from a snapshot, ready for its timer service. */
 export interface RestoredTimer {
@@ -186,27 +187,13 @@ export class HeapKeyedStateBackend implements KeyContext {
       for (const [service, list] of timers.get(g) ?? []) writer.writeTimers(service, list);
       return writer.finish();
     };
-    const encodeDelta = (g: number, since: number): Uint8Array | undefined => {
-      writer.begin(this.start + g, true);
-      for (const [name, state] of states) {
-        const changed = state.table.dirty === undefined ? [] : [...state.table.dirty.since(g, since)];
-        if (changed.length === 0) continue;
-        const table = state.table;
-        const nowOf = (ref: (typeof changed)[number]): StateEntry | undefined => table.get(g, ref.canonicalKey, ref.namespace.nsKey);
-        writer.writeState(name, state.descriptor.kind, state.codec, presentEntries(changed, nowOf));
-        writer.writeRemovals(
-          name,
-          state.descriptor.kind,
-          changed.filter((ref) => nowOf(ref) === undefined),
-        );
-      }
-      if (this.incremental!.clock.timersChangedSince(g, since)) {
-        writer.resetTimers();
-        for (const [service, list] of timers.get(g) ?? []) writer.writeTimers(service, list);
-      }
-      return writer.finish();
-    };
-    const encode = plan === undefined ? encodeFull : (g: number): GroupChunk => this.encodeIncremental(g, plan, encodeFull, encodeDelta);
+    const encodeDelta = (g: number, since: number): Uint8Array | undefined =>
+      encodeDeltaChunk(writer, this.start + g, g, since, states, timers.get(g), this.incremental!.clock);
+    const clock = this.incremental?.clock;
+    const encode =
+      plan === undefined
+        ? encodeFull
+        : (g: number): GroupChunk => encodeGroupIncrementally(this.start + g, g, plan, clock!, encodeFull, encodeDelta);
     const snapshot = new KeyGroupSnapshot(
       this.start,
       this.numKeyGroups,
@@ -228,30 +215,6 @@ export class HeapKeyedStateBackend implements KeyContext {
       for (const state of this.states.values()) state.table.dirty = new DirtyEntries(this.numKeyGroups, this.incremental.clock);
     }
     return this.incremental.begin(checkpointId);
-  }
-
-  private encodeIncremental(
-    g: number,
-    plan: IncrementalPlan,
-    encodeFull: (g: number) => Uint8Array | undefined,
-    encodeDelta: (g: number, since: number) => Uint8Array | undefined,
-  ): GroupChunk {
-    const base = plan.base;
-    if (base !== undefined) {
-      const delta = this.incremental!.clock.changedSince(g, base.epoch) ? encodeDelta(g, base.epoch) : undefined;
-      if (delta === undefined) {
-        plan.next.keep(base.stats, g);
-        return UNCHANGED_GROUP;
-      }
-      const stats = base.stats;
-      if (!shouldRebase(this.start + g, stats.base[g]!, stats.deltas[g]!, stats.count[g]!, delta.byteLength)) {
-        plan.next.addDelta(stats, g, delta.byteLength);
-        return delta;
-      }
-    }
-    const full = encodeFull(g);
-    plan.next.setFull(g, full?.byteLength ?? 0);
-    return full;
   }
 
   /** Checkpoint `checkpointId` completed: the chains of this backend's snapshot of it become the base. */
@@ -343,13 +306,5 @@ export class HeapKeyedStateBackend implements KeyContext {
     let n = 0;
     for (const sections of this.pending.get(name)?.byGroup.values() ?? []) for (const section of sections) n += section.count;
     return n;
-  }
-}
-
-/** The changed entries that still exist, with their current values. */
-function* presentEntries<R>(changed: readonly R[], nowOf: (ref: R) => StateEntry | undefined): IterableIterator<StateEntry> {
-  for (const ref of changed) {
-    const entry = nowOf(ref);
-    if (entry !== undefined) yield entry;
   }
 }
