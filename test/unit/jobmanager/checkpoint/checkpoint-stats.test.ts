@@ -224,6 +224,39 @@ describe('checkpoint metrics', () => {
     });
   });
 
+  it('report what an incremental checkpoint wrote beside the full state it references', () => {
+    const tracker = new CheckpointStatsTracker();
+    tracker.reportPending(1, 'CHECKPOINT', 1_000, VERTICES);
+    tracker.reportAcknowledged(1, asVertexId('aaaa'), 1_010, 1_000, {
+      index: 0,
+      checkpointedSize: 40,
+      syncDurationMs: 0,
+      asyncDurationMs: 0,
+      alignmentDurationMs: 0,
+    });
+    tracker.reportAcknowledged(1, asVertexId('aaaa'), 1_020, 2_000, {
+      index: 1,
+      checkpointedSize: 60,
+      syncDurationMs: 0,
+      asyncDurationMs: 0,
+      alignmentDurationMs: 0,
+    });
+    tracker.reportAcknowledged(1, asVertexId('bbbb'), 1_030, 500);
+    tracker.reportCompleted(1, 'file:/cp/chk-1');
+    const latest = tracker.renderCheckpointingStatistics().latest.completed!;
+    assert.deepEqual([latest.checkpointed_size, latest.state_size], [600, 3_500]);
+    const subtasks = tracker.renderSubtaskDetails(1, asVertexId('aaaa'))!;
+    assert.deepEqual(
+      subtasks.subtasks.map((s) => (s.className === 'completed' ? [s.checkpointed_size, s.state_size] : [])),
+      [
+        [40, 1_000],
+        [60, 2_000],
+      ],
+    );
+    const metrics = tracker.metrics();
+    assert.deepEqual([metrics.lastCheckpointSize, metrics.lastCheckpointFullSize], [600, 3_500]);
+  });
+
   it('count a failure that never was in progress in total and failed', () => {
     const tracker = new CheckpointStatsTracker();
     tracker.reportFailedWithoutInProgress();
