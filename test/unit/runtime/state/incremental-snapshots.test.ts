@@ -5,13 +5,7 @@ import { HeapKeyedStateBackend } from '../../../../src/runtime/state/heap-keyed-
 import { maxDeltas, REBASE_RATIO, shouldRebase } from '../../../../src/runtime/state/incremental-snapshots.js';
 import { isDeltaChunk, readKeyGroupChunk } from '../../../../src/runtime/state/key-group-chunk.js';
 import { takeAllGroupChunks, type GroupChunk } from '../../../../src/runtime/state/key-group-snapshot.js';
-import {
-  AggregatingStateDescriptor,
-  ListStateDescriptor,
-  MapStateDescriptor,
-  ReducingStateDescriptor,
-  ValueStateDescriptor,
-} from '../../../../src/runtime/state/state-descriptors.js';
+import { avgDesc, INT, listDesc, mapDesc, MAX_P, sumDesc, valueDesc } from './testing-descriptors.js';
 import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../../../../src/runtime/state/state-types.js';
 import { InternalTimerService } from '../../../../src/runtime/timers/internal-timer-service.js';
 import { TimeWindow } from '../../../../src/runtime/windowing/windows.js';
@@ -19,20 +13,7 @@ import { UNCHANGED_GROUP } from '../../../../src/runtime/task-contract.js';
 import { serializerOf } from '../../../../src/runtime/state/state-value-codec.js';
 import { TestingProcessingTimeService } from '../testing.js';
 
-const MAX_P = 128;
-const INT = { kind: 'INT' } as const;
 const INCREMENTAL = { incremental: true } as const;
-
-const valueDesc = new ValueStateDescriptor<number>('value', INT);
-const listDesc = new ListStateDescriptor<string>('list', { kind: 'STRING' });
-const mapDesc = new MapStateDescriptor<string, number>('map', { kind: 'STRING' }, INT);
-const sumDesc = new ReducingStateDescriptor<number>('sum', (a: number, b: number) => a + b, INT);
-const avgDesc = new AggregatingStateDescriptor<number, [number, number], number>('avg', {
-  createAccumulator: () => [0, 0],
-  add: (v, [s, n]) => [s + v, n + 1],
-  getResult: ([s, n]) => s / n,
-  merge: ([a, b], [c, d]) => [a + c, b + d],
-});
 
 function backend(range: KeyGroupRange = computeKeyGroupRangeForOperatorIndex(MAX_P, 1, 0)): HeapKeyedStateBackend {
   return new HeapKeyedStateBackend(INT, MAX_P, range);
