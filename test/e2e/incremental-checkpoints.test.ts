@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { CheckpointingStatistics } from '../../src/rest/types/checkpoint-statistics.js';
 import { checkEachOnce, committedLines } from '../helpers/committed-output.js';
-import { getJson, restUrlFrom, runningAt, TestDist, waitFor } from '../helpers/test-dist.js';
+import { finishedOrGone, getJson, restUrlFrom, runningAt, TestDist, waitFor } from '../helpers/test-dist.js';
 
 const COLD = 20_000;
 const HOT = 500;
@@ -119,15 +119,7 @@ describe('incremental checkpoints', () => {
     process.kill(third!, 'SIGKILL');
     await runningAt(url, jobId, 2, 60_000);
 
-    const result = await waitFor(
-      'the job to finish',
-      async () => {
-        const state = (await getJson<{ state: string }>(url, `/jobs/${jobId}`).catch(() => ({ state: 'GONE' }))).state;
-        return state === 'FINISHED' || state === 'GONE' ? state : undefined;
-      },
-      120_000,
-    );
-    assert.ok(result === 'FINISHED' || result === 'GONE');
+    await finishedOrGone(url, jobId);
     const lines = committedLines(output);
     const { missing, duplicated } = checkEachOnce(lines, expectedLines());
     assert.deepEqual({ missing: missing.slice(0, 5), duplicated: duplicated.slice(0, 5) }, { missing: [], duplicated: [] });
