@@ -10,6 +10,7 @@ import type { CheckpointingStatistics, CheckpointStatistics, CheckpointSubtaskDe
 import { getJson, TestDist } from '../test/helpers/test-dist.js';
 import { baseline, currentEnvironment, median, metric, quickMode, type BenchResult, type MetricResult } from './benchmark.js';
 import { fillUntilCheckpointBytes, onlyJobId } from './checkpoint-size.js';
+import { incrementalRows } from './incremental-checkpoints.js';
 import { onCleanup } from './process-cleanup.js';
 import { startStateJob } from './state-job-cluster.js';
 
@@ -29,8 +30,10 @@ const RATE = 100_000;
 const CHECKPOINTS = 5;
 
 /** One completed checkpoint as this benchmark reads it. */
-interface CheckpointSample {
+export interface CheckpointSample {
   readonly stateBytes: number;
+  /** Bytes the checkpoint wrote (REST checkpointed_size): less than stateBytes when incremental. */
+  readonly checkpointedBytes: number;
   readonly endToEndMs: number;
   /** Longest synchronous phase over the subtasks: the pause processing took for the snapshot. */
   readonly syncMs: number;
@@ -39,7 +42,7 @@ interface CheckpointSample {
 }
 
 /** What one state size measured. */
-interface StateSample {
+export interface StateSample {
   readonly checkpoints: CheckpointSample[];
   /** TaskManager RSS after the checkpoints, in bytes. */
   readonly rssBytes: number;
@@ -64,7 +67,13 @@ async function readCheckpoint(url: string, jobId: string, checkpoint: Checkpoint
     syncMs = Math.max(syncMs, subtasks.summary.checkpoint_duration.sync.max);
     asyncMs = Math.max(asyncMs, subtasks.summary.checkpoint_duration.async.max);
   }
-  return { stateBytes: checkpoint.state_size, endToEndMs: checkpoint.end_to_end_duration, syncMs, asyncMs };
+  return {
+    stateBytes: checkpoint.state_size,
+    checkpointedBytes: checkpoint.checkpointed_size,
+    endToEndMs: checkpoint.end_to_end_duration,
+    syncMs,
+    asyncMs,
+  };
 }
 
 /** The next `count` completed checkpoints after the one with id `after`. */
@@ -85,18 +94,31 @@ async function nextCheckpoints(url: string, jobId: string, after: number, count:
   return samples;
 }
 
-async function measure(state: (typeof STATES)[number], checkpoints: number): Promise<StateSample> {
+/** A state size the job is filled to. */
+export type StateSize = (typeof STATES)[number];
+
+/** How a measurement runs: incremental checkpoints or full ones, and whether only `hot` keys keep changing. */
+export interface MeasureOptions {
+  readonly incremental?: boolean;
+  readonly hot?: number;
+}
+
+/** Fills one job to `state`, then reads the next `checkpoints` completed checkpoints. */
+export async function measure(state: StateSize, checkpoints: number, options: MeasureOptions = {}): Promise<StateSample> {
   const dist = TestDist.create({
     config: {
       'scheduler-mode': 'reactive',
       'execution.checkpointing.interval': '2 s',
+      'execution.checkpointing.incremental': options.incremental === true,
       'heartbeat.interval': '500 ms',
       'heartbeat.timeout': '5 s',
     },
   });
   const done = onCleanup(() => dist.destroy());
   try {
-    const url = await startStateJob(dist, ['--keys', String(state.keys), '--payload', String(state.payload), '--rate', String(RATE)]);
+    const hot = options.hot === undefined ? [] : ['--hot', String(options.hot)];
+    const jobArgs = ['--keys', String(state.keys), '--payload', String(state.payload), '--rate', String(RATE), ...hot];
+    const url = await startStateJob(dist, jobArgs);
     const tm = await dist.run('taskmanager.sh', ['start']);
     if (tm.exitCode !== 0) throw new Error(tm.stderr);
     const jobId = await onlyJobId(url);
@@ -112,7 +134,8 @@ async function measure(state: (typeof STATES)[number], checkpoints: number): Pro
 export async function run(): Promise<BenchResult> {
   const quick = quickMode();
   const metrics: MetricResult[] = [];
-  for (const state of quick ? STATES.slice(0, 1) : STATES) {
+  const sizes = quick ? STATES.slice(0, 1) : STATES;
+  for (const state of sizes) {
     const sample = await measure(state, quick ? 2 : CHECKPOINTS);
     const checkpoints = sample.checkpoints;
     const stateMb = median(checkpoints.map((c) => c.stateBytes)) / MB;
@@ -146,6 +169,8 @@ export async function run(): Promise<BenchResult> {
       }),
     );
   }
+  const incremental = await incrementalRows(sizes.at(-1)!, quick ? 2 : CHECKPOINTS);
+  metrics.push(...incremental.metrics);
   return {
     name,
     ranAt: new Date().toISOString(),
@@ -156,6 +181,7 @@ export async function run(): Promise<BenchResult> {
       `Each size fills until a completed checkpoint holds it (REST state_size), then the next ${CHECKPOINTS} completed checkpoints (2 s interval) are read from REST: sync and async are the longest over the subtasks (Flink's checkpoint_duration.sync/async), the rate is state_size / end_to_end_duration.`,
       'The synchronous phase is the pause processing takes for a snapshot; with copy-on-write keyed state it no longer grows with the state. Its baseline is the asynchronous write of the same checkpoints, which is roughly what the pause was when the whole state was encoded at the barrier.',
       'RSS is the TaskManager process (main thread and slot threads) right after the last measured checkpoint.',
+      ...incremental.notes,
     ],
   };
 }

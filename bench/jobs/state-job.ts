@@ -2,6 +2,8 @@
 /**
  * The rescale benchmark's job: an endless, rate-limited stream over --keys keys; each key keeps a
  * --payload-byte string and a counter in keyed state, so the job's state is about keys × payload.
+ * With --hot h, every key is visited once and from then on only the first h keys, so most of the
+ * state stays as it is (what incremental checkpoints are for).
  */
 import {
   DataGeneratorSource,
@@ -43,9 +45,11 @@ export async function main(args: string[]): Promise<void> {
   const keys = params.getInt('keys', 1000);
   const payload = params.getInt('payload', 0);
   const rate = params.getInt('rate', 20_000);
+  const hot = params.getInt('hot', 0);
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  const key = (i: number): number => (hot <= 0 ? i % keys : i < keys ? i : (i - keys) % hot);
   const source = new DataGeneratorSource(
-    (i: number): [number, number] => [i % keys, i],
+    (i: number): [number, number] => [key(i), i],
     Number.MAX_SAFE_INTEGER,
     rate,
     Types.TUPLE([Types.INT, Types.LONG]),

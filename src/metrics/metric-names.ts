@@ -45,6 +45,7 @@ export const CHECKPOINT_METRIC_NAMES = [
   'totalNumberOfCheckpoints',
   'lastCheckpointDuration',
   'lastCheckpointSize',
+  'lastCheckpointFullSize',
   'lastCheckpointRestoreTimestamp',
   'lastCompletedCheckpointId',
   'lastCheckpointExternalPath',

@@ -74,6 +74,16 @@ export interface SourceDriver {
 /** How a named operator list state is redistributed when parallelism changes (Flink's modes). */
 export type ListStateMode = 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST';
 
+/** A key group of an incremental snapshot that did not change since its base: the base's chain stays. */
+export const UNCHANGED_GROUP = 'unchanged';
+
+/** What a snapshot is for: savepoints are always full; checkpoints may be incremental. */
+export interface SnapshotOptions {
+  readonly savepoint?: boolean;
+  /** `execution.checkpointing.incremental`: write only what changed since the last completed checkpoint. */
+  readonly incremental?: boolean;
+}
+
 /**
  * Keyed state at a checkpoint, one encoded chunk per key group of the subtask's range from `start`.
  * Taking it copies nothing; chunks are encoded as they are asked for, or just before their group
@@ -83,8 +93,13 @@ export interface KeyedStateSnapshot {
   readonly start: number;
   /** Number of key groups, so chunk offsets run 0 … size − 1. */
   readonly size: number;
+  /**
+   * The completed checkpoint whose chains this snapshot extends: chunks may then be deltas
+   * (`isDeltaChunk`) or UNCHANGED_GROUP. Undefined: every chunk is a full group.
+   */
+  readonly baseCheckpointId?: number | undefined;
   /** The chunk of group `start + offset` as it was at the barrier, undefined for an empty group; handed over once. */
-  chunk(offset: number): Uint8Array | undefined;
+  chunk(offset: number): Uint8Array | undefined | typeof UNCHANGED_GROUP;
   /**
    * A group already encoded because it was about to change and not yet handed over, if any: the
    * writer takes these first, so the bytes kept for it stay few while records keep changing groups.
@@ -121,7 +136,7 @@ export interface OperatorChain {
   /** The combined watermark of all input channels, only when it advances. */
   processWatermark(watermark: number): void;
   /** Every operator's state at this point: list state copied, keyed state copy-on-write; the task writes it out asynchronously. */
-  snapshotState(checkpointId: number, timestamp: number): OperatorSnapshotData[];
+  snapshotState(checkpointId: number, timestamp: number, options?: SnapshotOptions): OperatorSnapshotData[];
   notifyCheckpointComplete(checkpointId: number): Promise<void>;
   notifyCheckpointAborted(checkpointId: number): void;
   /** All inputs ended (a final MAX watermark was delivered first); flush what is buffered. */

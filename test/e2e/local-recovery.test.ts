@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
-import { getJson, restUrlFrom, runningAt, TestDist, waitFor, type JobDetails } from '../helpers/test-dist.js';
+import { finishedOrGone, getJson, restUrlFrom, runningAt, TestDist, waitFor, type JobDetails } from '../helpers/test-dist.js';
 
 const RECORDS = 24_000;
 const KEYS = 3_000;
@@ -118,15 +118,7 @@ describe('task-local recovery', () => {
       /Not using the local state copy: .* is corrupt: checksum mismatch/.test(dist.log('taskexecutor', 0)) ? true : undefined,
     );
 
-    const result = await waitFor(
-      'the job to finish',
-      async () => {
-        const state = (await getJson<{ state: string }>(url, `/jobs/${jobId}`).catch(() => ({ state: 'GONE' }))).state;
-        return state === 'FINISHED' || state === 'GONE' ? state : undefined;
-      },
-      120_000,
-    );
-    assert.ok(result === 'FINISHED' || result === 'GONE');
+    await finishedOrGone(url, jobId);
     const lines = committedLines(output);
     const { missing, duplicated } = checkKeyedCounts(lines, KEYS, RECORDS / KEYS);
     assert.deepEqual({ missing: missing.slice(0, 5), duplicated: duplicated.slice(0, 5) }, { missing: [], duplicated: [] });

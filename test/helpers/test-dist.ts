@@ -230,6 +230,21 @@ export interface JobDetails {
   vertices: Array<{ id: string; name: string; parallelism: number; status: string }>;
 }
 
+/**
+ * Waits until a standalone job has finished: FINISHED over REST, or GONE once its JobManager has
+ * exited with it (an application cluster stops after its job).
+ */
+export async function finishedOrGone(url: string, jobId: string, timeoutMs = 120_000): Promise<'FINISHED' | 'GONE'> {
+  return waitFor(
+    'the job to finish',
+    async () => {
+      const state = (await getJson<{ state: string }>(url, `/jobs/${jobId}`).catch(() => ({ state: 'GONE' }))).state;
+      return state === 'FINISHED' || state === 'GONE' ? state : undefined;
+    },
+    timeoutMs,
+  );
+}
+
 /** Waits until job `jobId` is RUNNING with every vertex at `parallelism` and RUNNING; gives the job's details then. */
 export async function runningAt(url: string, jobId: string, parallelism: number, timeoutMs = 30_000): Promise<JobDetails> {
   return waitFor(

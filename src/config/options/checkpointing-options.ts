@@ -45,6 +45,13 @@ export const MAX_RETAINED_CHECKPOINTS = intOption('execution.checkpointing.num-r
   deprecatedKeys: ['state.checkpoints.num-retained'],
 });
 
+export const INCREMENTAL_CHECKPOINTS = booleanOption('execution.checkpointing.incremental', {
+  description:
+    'Incremental checkpoints: a checkpoint writes only the keyed state that changed since the last completed checkpoint (changed and removed entries per key group, on top of a full base written earlier) and references the rest, which later checkpoints share. A group whose deltas outgrow half its base, or hold 12-19 deltas, is written in full again. Savepoints are always full and self-contained.',
+  default: false,
+  deprecatedKeys: ['state.backend.incremental'],
+});
+
 export const TOLERABLE_FAILED_CHECKPOINTS = intOption('execution.checkpointing.tolerable-failed-checkpoints', {
   description: 'How many checkpoint failures in a row are tolerated before the job is failed.',
   default: 0,
@@ -100,6 +107,7 @@ export const CHECKPOINTING_OPTIONS: OptionGroup = {
     MAX_CONCURRENT_CHECKPOINTS,
     MAX_RETAINED_CHECKPOINTS,
     TOLERABLE_FAILED_CHECKPOINTS,
+    INCREMENTAL_CHECKPOINTS,
     CHECKPOINTS_DIRECTORY,
     SAVEPOINT_DIRECTORY,
     CHECKPOINT_STORAGE,

@@ -114,6 +114,7 @@ export class CheckpointCoordinator {
     if (result === 'SUCCESS' && subtask !== undefined) {
       this.options.statsTracker.reportAcknowledged(ack.checkpointId, subtask.target.vertexId, subtask.ackTimestamp, ack.state.stateSize, {
         index: subtask.target.subtaskIndex,
+        ...(ack.state.checkpointedSize !== undefined ? { checkpointedSize: ack.state.checkpointedSize } : {}),
         syncDurationMs: ack.state.syncDurationMs,
         asyncDurationMs: ack.state.asyncDurationMs,
         alignmentDurationMs: ack.state.alignmentDurationMs,
@@ -331,6 +332,16 @@ export class CheckpointCoordinator {
       failure = new CheckpointError('FINALIZE_CHECKPOINT_FAILURE', describeError(error), { cause: error, checkpointId: checkpoint.id });
     }
     this.finalizing.delete(checkpoint.id);
+    const missing = completed === undefined ? [] : this.options.store.sharedState.missingFiles(completed);
+    if (missing.length > 0) {
+      // A subtask built on a base it had not yet seen subsumed; its next snapshot builds on the newer one.
+      log.info(
+        `Checkpoint ${checkpoint.id} of job ${this.context.jobId} references ${missing.length} shared state file(s) already deleted.`,
+      );
+      failure = new CheckpointError('CHECKPOINT_SUBSUMED', `it builds on shared state already discarded (${missing[0]})`, {
+        checkpointId: checkpoint.id,
+      });
+    }
     if (completed !== undefined && this.isShutdown) {
       // The graph was replaced meanwhile; a checkpoint appearing after the new graph restored would be skipped silently.
       if (isSavepoint(completed) && completed.directory !== undefined)

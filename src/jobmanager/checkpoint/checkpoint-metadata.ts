@@ -61,7 +61,11 @@ function encodeHandle(handle: OperatorStateHandle, encodeSlice: (slice: StateSli
     keyGroups:
       handle.keyGroups === undefined
         ? undefined
-        : { start: handle.keyGroups.start, slices: handle.keyGroups.slices.map((slice) => (slice === null ? null : encodeSlice(slice))) },
+        : {
+            start: handle.keyGroups.start,
+            slices: handle.keyGroups.slices.map((slice) => (slice === null ? null : encodeSlice(slice))),
+            deltas: handle.keyGroups.deltas?.map((chain) => (chain === null ? null : chain.map(encodeSlice))),
+          },
     listStates: handle.listStates?.map((list) => ({ name: list.name, mode: list.mode, entries: list.entries.map(encodeSlice) })),
   };
 }
@@ -131,6 +135,13 @@ function handleFrom(value: unknown, decodeSlice: (value: unknown) => StateSlice)
     handle.keyGroups = {
       start: count(kg.start, 'keyGroups.start'),
       slices: array(kg.slices, 'keyGroups.slices').map((s) => (s === null ? null : decodeSlice(s))),
+      ...(kg.deltas !== undefined
+        ? {
+            deltas: array(kg.deltas, 'keyGroups.deltas').map((chain) =>
+              chain === null ? null : array(chain, 'keyGroups.deltas[]').map(decodeSlice),
+            ),
+          }
+        : {}),
     };
   }
   if (h.listStates !== undefined) {

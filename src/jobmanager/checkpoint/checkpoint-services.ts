@@ -52,6 +52,7 @@ export async function createJobCheckpointServices(
     `Recovered ${checkpoints.length} completed checkpoint(s) of job ${jobId} (${recorded.length} from the HA record); ` +
       `${scanned?.skipped.length ?? 0} skipped; next checkpoint id ${idCounter.peek()}.`,
   );
+  const store = CompletedCheckpointStore.of(checkpoints, storeOptions);
   if (settings.storage.kind === 'filesystem') {
     // Checkpoints the dead JobManager had in flight never completed and can never be restored.
     const keep = new Set(checkpoints.map((checkpoint) => checkpoint.id));
@@ -59,16 +60,18 @@ export async function createJobCheckpointServices(
       keep,
       below: idCounter.peek(),
       onlyIncomplete: true,
+      sharedReferenced: store.sharedState.referenced(),
     });
     if (removed.length > 0) log.info(`Removed checkpoint(s) ${removed.join(', ')} of job ${jobId}, which never completed.`);
   }
-  return { store: CompletedCheckpointStore.of(checkpoints, storeOptions), idCounter, statsTracker };
+  return { store, idCounter, statsTracker };
 }
 
 /** Reads the savepoint at `path` (directory or `_metadata`) and makes it the store's latest, as Flink does for -s. */
 export async function loadSavepointIntoStore(path: string, services: JobCheckpointServices): Promise<CompletedCheckpoint> {
   const savepoint = await readCompletedCheckpoint(path);
-  await services.store.add(savepoint);
+  // Its shared files belong to the job that wrote it (Flink's NO_CLAIM): this job's first checkpoint is full and never deletes them.
+  await services.store.add(savepoint, { external: true });
   services.idCounter.ensureAbove(savepoint.id);
   log.info(`Loaded ${isSavepoint(savepoint) ? 'savepoint' : 'checkpoint'} ${savepoint.id} from ${displayPath(savepoint)}.`);
   return savepoint;

@@ -8,6 +8,7 @@ import {
   CHECKPOINTING_TIMEOUT,
   CHECKPOINTS_DIRECTORY,
   EXTERNALIZED_CHECKPOINT_RETENTION,
+  INCREMENTAL_CHECKPOINTS,
   MAX_CONCURRENT_CHECKPOINTS,
   MAX_RETAINED_CHECKPOINTS,
   MIN_PAUSE_BETWEEN_CHECKPOINTS,
@@ -42,6 +43,8 @@ export interface CheckpointSettings {
   readonly retention: CheckpointRetention;
   /** web.checkpoints.history: entries kept in the statistics history. */
   readonly historySize: number;
+  /** execution.checkpointing.incremental: checkpoints write only what changed and share the rest. */
+  readonly incremental?: boolean;
 }
 
 /** Resolves a job's checkpoint settings: the program's interval wins over execution.checkpointing.interval. */
@@ -64,6 +67,7 @@ export function checkpointSettingsFrom(configuration: Configuration, programInte
     savepointDirectory: savepointDirectory === undefined ? undefined : toLocalPath(savepointDirectory, SAVEPOINT_DIRECTORY.key),
     retention: configuration.get(EXTERNALIZED_CHECKPOINT_RETENTION),
     historySize: configuration.get(WEB_CHECKPOINTS_HISTORY),
+    incremental: configuration.get(INCREMENTAL_CHECKPOINTS),
   };
 }
 
@@ -78,6 +82,7 @@ export function taskCheckpointSettings(settings: CheckpointSettings): TaskCheckp
     enabled: settings.intervalMs !== undefined,
     mode: settings.mode,
     checkpointDirectory: settings.storage.kind === 'filesystem' ? settings.storage.directory : undefined,
+    incremental: settings.incremental === true,
   };
 }
 

@@ -98,7 +98,7 @@ export function renderSubtaskDetails(stats: CheckpointStats, task: TaskCheckpoin
   return {
     ...renderTask(stats, task),
     summary: {
-      checkpointed_size: summaryOf((s) => s.stateSize),
+      checkpointed_size: summaryOf((s) => s.checkpointedSize),
       state_size: summaryOf((s) => s.stateSize),
       end_to_end_duration: summaryOf(endToEnd),
       checkpoint_duration: { sync: summaryOf((s) => Math.round(s.syncDurationMs)), async: summaryOf((s) => Math.round(s.asyncDurationMs)) },
@@ -116,7 +116,7 @@ export function renderSubtaskDetails(stats: CheckpointStats, task: TaskCheckpoin
             ack_timestamp: subtask.ackTimestamp,
             end_to_end_duration: endToEnd(subtask),
             state_size: subtask.stateSize,
-            checkpointed_size: subtask.stateSize,
+            checkpointed_size: subtask.checkpointedSize,
             checkpoint: { sync: Math.round(subtask.syncDurationMs), async: Math.round(subtask.asyncDurationMs) },
             alignment: { buffered: 0, processed: 0, persisted: 0, duration: Math.round(subtask.alignmentDurationMs) },
             start_delay: 0,

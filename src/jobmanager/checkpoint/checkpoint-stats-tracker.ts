@@ -23,6 +23,8 @@ export interface CheckpointMetrics {
   readonly totalNumberOfCheckpoints: number;
   readonly lastCheckpointDuration: number;
   readonly lastCheckpointSize: number;
+  /** Flink's lastCheckpointFullSize: the whole state the checkpoint references, shared parts included. */
+  readonly lastCheckpointFullSize: number;
   readonly lastCheckpointRestoreTimestamp: number;
   readonly lastCompletedCheckpointId: number;
   readonly lastCheckpointExternalPath: string;
@@ -97,6 +99,8 @@ export class CheckpointStatsTracker {
     ackTimestamp: number,
     stateSize: number,
     subtask?: {
+      /** Bytes written for this checkpoint; absent: all of `stateSize`. */
+      readonly checkpointedSize?: number;
       readonly index: number;
       readonly syncDurationMs: number;
       readonly asyncDurationMs: number;
@@ -107,18 +111,20 @@ export class CheckpointStatsTracker {
     if (stats === undefined) return;
     stats.numAcknowledged++;
     stats.latestAckTimestamp = Math.max(stats.latestAckTimestamp, ackTimestamp);
+    const checkpointedSize = subtask?.checkpointedSize ?? stateSize;
     stats.stateSize += stateSize;
-    stats.checkpointedSize += stateSize;
+    stats.checkpointedSize += checkpointedSize;
     const task = stats.tasks.get(vertexId);
     if (task === undefined) return;
     task.numAcknowledged++;
     task.latestAckTimestamp = Math.max(task.latestAckTimestamp, ackTimestamp);
     task.stateSize += stateSize;
-    task.checkpointedSize += stateSize;
+    task.checkpointedSize += checkpointedSize;
     if (subtask !== undefined && subtask.index >= 0 && subtask.index < task.subtasks.length) {
       task.subtasks[subtask.index] = {
         ackTimestamp,
         stateSize,
+        checkpointedSize,
         syncDurationMs: subtask.syncDurationMs,
         asyncDurationMs: subtask.asyncDurationMs,
         alignmentDurationMs: subtask.alignmentDurationMs,
@@ -217,6 +223,7 @@ export class CheckpointStatsTracker {
       totalNumberOfCheckpoints: this.counts.total,
       lastCheckpointDuration: last === undefined ? -1 : endToEndDuration(last),
       lastCheckpointSize: last === undefined ? -1 : last.checkpointedSize,
+      lastCheckpointFullSize: last === undefined ? -1 : last.stateSize,
       lastCheckpointRestoreTimestamp: this.latestRestored?.restoreTimestamp ?? -1,
       lastCompletedCheckpointId: last?.id ?? -1,
       lastCheckpointExternalPath: last?.externalPath ?? 'n/a',

@@ -8,6 +8,8 @@ export type { CheckpointStatsStatus } from '../../rest/types/responses.js';
 export interface SubtaskCheckpointStats {
   readonly ackTimestamp: number;
   readonly stateSize: number;
+  /** Bytes this subtask wrote for the checkpoint (less than `stateSize` when incremental). */
+  readonly checkpointedSize: number;
   readonly syncDurationMs: number;
   readonly asyncDurationMs: number;
   readonly alignmentDurationMs: number;

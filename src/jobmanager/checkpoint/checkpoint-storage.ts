@@ -95,8 +95,10 @@ export class FileCheckpointStorage implements CheckpointStorage {
     return writeSavepoint(checkpoint, targetDirectory, this.writeMetadata);
   }
 
+  /** Also removes the checkpoint's incremental files: a checkpoint that never completed is referenced by nobody. */
   async discardLocation(jobId: JobId, id: number): Promise<void> {
     await rm(this.checkpointDirectory(jobId, id), { recursive: true, force: true });
+    await rm(join(this.baseDirectory, jobId, 'shared', `${CHECKPOINT_DIR_PREFIX}${id}`), { recursive: true, force: true });
   }
 }
 

@@ -7,6 +7,7 @@ import type { CheckpointRetention } from './checkpoint-settings.js';
 import { discardCheckpointFiles } from './checkpoint-storage.js';
 import { subsume } from './checkpoint-subsume.js';
 import { displayPath, isSavepoint, type CompletedCheckpoint } from './completed-checkpoint.js';
+import { SharedStateRegistry } from './shared-state-registry.js';
 
 const log = getLogger('checkpoint.store');
 
@@ -21,6 +22,8 @@ export interface CompletedCheckpointStoreOptions {
   readonly discard?: (checkpoint: CompletedCheckpoint) => Promise<void>;
   /** A high-availability record of the retained checkpoints, rewritten on every change (none: Flink's standalone store). */
   readonly pointers?: CheckpointPointers;
+  /** Reference counts of shared (incremental) state files; the default deletes files from disk. */
+  readonly sharedState?: SharedStateRegistry;
 }
 
 /** Where a high-availability setup records which checkpoints a restarted JobManager may recover. */
@@ -50,8 +53,13 @@ export class CompletedCheckpointStore {
   private readonly retention: CheckpointRetention;
   private readonly discard: (checkpoint: CompletedCheckpoint) => Promise<void>;
   private readonly pointers: CheckpointPointers | undefined;
+  /** The shared files of retained checkpoints: a file goes only when no retained checkpoint references it. */
+  readonly sharedState: SharedStateRegistry;
+  /** Checkpoints whose shared files this job does not own (a restore from another job's checkpoint, as NO_CLAIM). */
+  private readonly external = new Set<CompletedCheckpoint>();
 
   constructor(options: CompletedCheckpointStoreOptions) {
+    this.sharedState = options.sharedState ?? new SharedStateRegistry();
     this.numRetained = Math.max(1, options.numRetained);
     this.retention = options.retention ?? 'NO_EXTERNALIZED_CHECKPOINTS';
     this.discard = options.discard ?? discardCheckpointFiles;
@@ -62,6 +70,7 @@ export class CompletedCheckpointStore {
   static of(checkpoints: readonly CompletedCheckpoint[], options: CompletedCheckpointStoreOptions): CompletedCheckpointStore {
     const store = new CompletedCheckpointStore(options);
     store.checkpoints = [...checkpoints];
+    for (const checkpoint of checkpoints) store.sharedState.register(checkpoint);
     return store;
   }
 
@@ -81,13 +90,25 @@ export class CompletedCheckpointStore {
   }
 
   /** Adds a completed checkpoint and subsumes the oldest beyond num-retained; resolves with the subsumed ones once their files are gone. */
-  async add(checkpoint: CompletedCheckpoint): Promise<CompletedCheckpoint[]> {
+  async add(checkpoint: CompletedCheckpoint, options: { readonly external?: boolean } = {}): Promise<CompletedCheckpoint[]> {
+    // Counted before anything older is dropped, so shared files this one still uses survive the subsumption.
+    if (options.external === true) this.external.add(checkpoint);
+    else this.sharedState.register(checkpoint);
     const { kept, subsumed } = subsume([...this.checkpoints, checkpoint], this.numRetained);
     this.checkpoints = kept;
+    const released = subsumed.map((old) => this.release(old));
     // Recorded before the subsumed files go, so the record never names a deleted checkpoint.
     await this.recordPointers();
     await Promise.all(subsumed.map((old) => this.discardQuietly(old, 'subsumed')));
+    await Promise.all(released);
     return subsumed;
+  }
+
+  /** Drops a checkpoint's references to shared files (synchronously); resolves once the unreferenced ones are deleted. */
+  private async release(checkpoint: CompletedCheckpoint): Promise<void> {
+    if (this.external.delete(checkpoint)) return;
+    const deleted = await this.sharedState.unregister(checkpoint);
+    if (deleted.length > 0) log.debug(`Deleted ${deleted.length} shared state file(s) no retained checkpoint references.`);
   }
 
   /**
@@ -99,7 +120,10 @@ export class CompletedCheckpointStore {
     const index = this.checkpoints.findIndex((checkpoint) => checkpoint.id === id);
     if (index < 0) return this.latest();
     const [corrupt] = this.checkpoints.splice(index, 1);
+    // Its shared files stay while other retained checkpoints reference them.
+    const released = this.release(corrupt!);
     await this.recordPointers();
+    await released;
     const fallback = this.latest();
     log.warn(
       `Checkpoint ${id} at ${displayPath(corrupt!)} is corrupt and will not be restored (${reason}); ` +
@@ -125,7 +149,9 @@ export class CompletedCheckpointStore {
     }
     const dropped = this.checkpoints;
     this.checkpoints = [];
+    const released = dropped.map((checkpoint) => this.release(checkpoint));
     await Promise.all(dropped.map((checkpoint) => this.discardQuietly(checkpoint, `job ${status.toLowerCase()}`)));
+    await Promise.all(released);
   }
 
   private discardsOnShutdown(status: TerminalJobStatus): boolean {

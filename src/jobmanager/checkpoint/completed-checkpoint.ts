@@ -58,7 +58,12 @@ export function displayPath(checkpoint: CompletedCheckpoint): string {
 /** Whether a handle carries any keyed slice or list-state entry. */
 export function handleHasState(handle: OperatorStateHandle | undefined): boolean {
   if (handle === undefined) return false;
-  if (handle.keyGroups !== undefined && handle.keyGroups.slices.some((slice) => slice !== null)) return true;
+  const groups = handle.keyGroups;
+  if (
+    groups !== undefined &&
+    (groups.slices.some((slice) => slice !== null) || groups.deltas?.some((d) => d !== null && d.length > 0) === true)
+  )
+    return true;
   return handle.listStates !== undefined && handle.listStates.some((list) => list.entries.length > 0);
 }
 
@@ -73,9 +78,11 @@ export function mapHandleSlices(handle: OperatorStateHandle, map: (slice: StateS
     operatorId: handle.operatorId,
   };
   if (handle.keyGroups !== undefined) {
+    const deltas = handle.keyGroups.deltas;
     copy.keyGroups = {
       start: handle.keyGroups.start,
       slices: handle.keyGroups.slices.map((slice) => (slice === null ? null : map(slice))),
+      ...(deltas !== undefined ? { deltas: deltas.map((chain) => (chain === null ? null : chain.map(map))) } : {}),
     };
   }
   if (handle.listStates !== undefined) {

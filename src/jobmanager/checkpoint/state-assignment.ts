@@ -2,6 +2,7 @@ import type { OperatorId, VertexId } from '../../core/ids.js';
 import { TsFlinkError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import type { OperatorRestoreDescriptor, StateSlice, TaskRestoreDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
+import type { OperatorStateHandle } from '../../rpc/gateways/checkpoint-messages.js';
 import { computeKeyGroupRangeForOperatorIndex } from '../../runtime/keygroups/index.js';
 import { displayPath, operatorHasState, type CompletedCheckpoint, type OperatorSnapshot } from './completed-checkpoint.js';
 import { repartitionListStates } from './list-state-repartitioner.js';
@@ -109,11 +110,21 @@ function assignVertex(
   }));
 }
 
-/** The keyed slices of new subtask `subtask`: its own at equal parallelism, else every old slice of its key-group range. */
+/**
+ * The keyed slices of new subtask `subtask`: its own at equal parallelism, else every old slice of
+ * its key-group range. Per group, the base comes first and its deltas follow in order, which is
+ * the order a restore applies them in.
+ */
 function keyedSlices(operator: OperatorSnapshot, maxParallelism: number, parallelism: number, subtask: number): StateSlice[] {
   const slices: StateSlice[] = [];
+  const addGroup = (groups: NonNullable<OperatorStateHandle['keyGroups']>, offset: number): void => {
+    const base = groups.slices[offset];
+    if (base !== null && base !== undefined) slices.push(base);
+    for (const delta of groups.deltas?.[offset] ?? []) slices.push(delta);
+  };
   if (operator.subtaskStates.length === parallelism) {
-    for (const slice of operator.subtaskStates[subtask]?.keyGroups?.slices ?? []) if (slice !== null) slices.push(slice);
+    const groups = operator.subtaskStates[subtask]?.keyGroups;
+    if (groups !== undefined) for (let offset = 0; offset < groups.slices.length; offset++) addGroup(groups, offset);
     return slices;
   }
   const range = computeKeyGroupRangeForOperatorIndex(maxParallelism, parallelism, subtask);
@@ -122,10 +133,7 @@ function keyedSlices(operator: OperatorSnapshot, maxParallelism: number, paralle
     if (groups === undefined) continue;
     const from = Math.max(range.startKeyGroup, groups.start);
     const to = Math.min(range.endKeyGroup, groups.start + groups.slices.length - 1);
-    for (let keyGroup = from; keyGroup <= to; keyGroup++) {
-      const slice = groups.slices[keyGroup - groups.start];
-      if (slice !== null && slice !== undefined) slices.push(slice);
-    }
+    for (let keyGroup = from; keyGroup <= to; keyGroup++) addGroup(groups, keyGroup - groups.start);
   }
   return slices;
 }

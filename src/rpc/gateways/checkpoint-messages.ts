@@ -7,8 +7,17 @@ export type BarrierKind = 'CHECKPOINT' | 'SAVEPOINT' | 'SYNC_SAVEPOINT';
 /** Where one operator's part of a subtask snapshot is: a slice per key group, and list state entries. */
 export interface OperatorStateHandle {
   readonly operatorId: OperatorId;
-  /** Slices of keyed state, one per key group from `start`; null for an empty group. */
-  readonly keyGroups?: { readonly start: number; readonly slices: ReadonlyArray<StateSlice | null> };
+  /**
+   * Slices of keyed state, one per key group from `start`; null for an empty group. With
+   * incremental checkpoints a slice is the group's full base and `deltas` (when present) holds, per
+   * group, the deltas to apply on top of it in order (null or empty: none). A base or delta may be
+   * shared with other checkpoints (the JobManager's SharedStateRegistry counts the references).
+   */
+  readonly keyGroups?: {
+    readonly start: number;
+    readonly slices: ReadonlyArray<StateSlice | null>;
+    readonly deltas?: ReadonlyArray<readonly StateSlice[] | null>;
+  };
   readonly listStates?: ReadonlyArray<{
     readonly name: string;
     readonly mode: 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST';
@@ -19,8 +28,10 @@ export interface OperatorStateHandle {
 /** What a subtask acknowledges for one checkpoint: the location of every operator's state. */
 export interface SubtaskStateHandle {
   readonly operators: readonly OperatorStateHandle[];
-  /** Bytes of state, for statistics. */
+  /** Bytes of state the snapshot holds, base and deltas it references included (Flink's state size). */
   readonly stateSize: number;
+  /** Bytes this checkpoint wrote (Flink's checkpointed size); absent: equal to `stateSize`. */
+  readonly checkpointedSize?: number;
   /** Time the subtask spent aligning barriers, in ms. */
   readonly alignmentDurationMs: number;
   /** Time of the synchronous copy, in ms. */

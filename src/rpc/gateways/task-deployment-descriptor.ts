@@ -60,6 +60,8 @@ export interface TaskCheckpointSettings {
   readonly mode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
   /** Where the task writes its snapshots; undefined: they travel to the JobManager's memory. */
   readonly checkpointDirectory: string | undefined;
+  /** Checkpoints (not savepoints) write only what changed since the last completed one. */
+  readonly incremental?: boolean;
 }
 
 /** Everything a TaskManager needs to run one attempt of one subtask. */

@@ -13,6 +13,7 @@ import type {
   OperatorCounters,
   OperatorSnapshotData,
   RestoredOperatorState,
+  SnapshotOptions,
   SourceDriver,
   TaskServices,
 } from '../task-contract.js';
@@ -107,10 +108,10 @@ export class StreamOperatorChain implements OperatorChain {
     this.head.processWatermark(watermark);
   }
 
-  snapshotState(checkpointId: number, timestamp: number): OperatorSnapshotData[] {
+  snapshotState(checkpointId: number, timestamp: number, options?: SnapshotOptions): OperatorSnapshotData[] {
     const out: OperatorSnapshotData[] = [];
     for (const op of this.operators) {
-      const data = op.snapshotState(checkpointId, timestamp);
+      const data = op.snapshotState(checkpointId, timestamp, options);
       if (data !== undefined) out.push(data);
     }
     return out;

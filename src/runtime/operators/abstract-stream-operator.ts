@@ -3,7 +3,13 @@ import { computeKeyGroupRangeForOperatorIndex } from '../keygroups/index.js';
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.js';
 import { OperatorStateBackend } from '../state/operator-state-backend.js';
 import { InternalTimerService, type Triggerable } from '../timers/internal-timer-service.js';
-import { MIN_WATERMARK, type OperatorSnapshotData, type RestoredOperatorState, type TaskServices } from '../task-contract.js';
+import {
+  MIN_WATERMARK,
+  type OperatorSnapshotData,
+  type SnapshotOptions,
+  type RestoredOperatorState,
+  type TaskServices,
+} from '../task-contract.js';
 import { StateError } from '../runtime-errors.js';
 import type { OperatorSetup, Output, StreamOperator } from './stream-operator.js';
 
@@ -74,9 +80,9 @@ export abstract class AbstractStreamOperator implements StreamOperator {
     return this.timerService;
   }
 
-  snapshotState(_checkpointId: number, _timestamp: number): OperatorSnapshotData | undefined {
+  snapshotState(checkpointId: number, _timestamp: number, options?: SnapshotOptions): OperatorSnapshotData | undefined {
     const backend = this.keyedBackend;
-    const keyGroups = backend === undefined || backend.isEmpty() ? undefined : backend.snapshot();
+    const keyGroups = backend === undefined || backend.isEmpty() ? undefined : backend.snapshot(checkpointId, options);
     const listStates = this.operatorState.snapshot();
     if (keyGroups === undefined && listStates.length === 0) return undefined;
     return {
@@ -86,7 +92,10 @@ export abstract class AbstractStreamOperator implements StreamOperator {
     };
   }
 
-  notifyCheckpointComplete(_checkpointId: number): void | Promise<void> {}
+  /** Subclasses that override this call it first: the keyed state's incremental base moves here. */
+  notifyCheckpointComplete(checkpointId: number): void | Promise<void> {
+    this.keyedBackend?.notifyCheckpointComplete(checkpointId);
+  }
   notifyCheckpointAborted(_checkpointId: number): void {}
   endInput(): void | Promise<void> {}
 

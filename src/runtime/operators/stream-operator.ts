@@ -1,7 +1,7 @@
 /** The operator model inside a chain: what each operator gets at setup and what the chain calls. */
 import type { OperatorId } from '../../core/ids.js';
 import type { TypeDescriptor } from '../../jobgraph/type-descriptor.js';
-import type { OperatorSnapshotData, RestoredOperatorState, TaskServices } from '../task-contract.js';
+import type { OperatorSnapshotData, RestoredOperatorState, SnapshotOptions, TaskServices } from '../task-contract.js';
 
 /** Where an operator sends records and watermarks: the next operator, or the chain's output. */
 export interface Output {
@@ -37,7 +37,7 @@ export interface StreamOperator {
   setKeyContextElement(value: unknown): void;
   processElement(value: unknown, timestamp: number | undefined): void;
   processWatermark(watermark: number): void;
-  snapshotState(checkpointId: number, timestamp: number): OperatorSnapshotData | undefined;
+  snapshotState(checkpointId: number, timestamp: number, options?: SnapshotOptions): OperatorSnapshotData | undefined;
   notifyCheckpointComplete(checkpointId: number): void | Promise<void>;
   notifyCheckpointAborted(checkpointId: number): void;
   /** All input of this operator has arrived; flush what is buffered. */

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { AbstractStreamOperator } from '../operators/abstract-stream-operator.js';
 import type { OperatorListState } from '../state/operator-state-backend.js';
-import type { Cancellable, OperatorSnapshotData } from '../task-contract.js';
+import type { Cancellable, OperatorSnapshotData, SnapshotOptions } from '../task-contract.js';
 import type { BucketAssignerContext } from './file-sink-config.js';
 import { commitPendingFile, deleteStrayInProgressFiles } from './file-sink-recovery.js';
 import type { FileSinkSpec } from './file-sink.js';
@@ -105,7 +105,7 @@ export class FileSinkOperator extends AbstractStreamOperator {
     this.currentWatermark = watermark;
   }
 
-  override snapshotState(checkpointId: number, timestamp: number): OperatorSnapshotData | undefined {
+  override snapshotState(checkpointId: number, timestamp: number, options?: SnapshotOptions): OperatorSnapshotData | undefined {
     this.closeAllParts();
     if (this.closed.length > 0) {
       this.pending.set(checkpointId, this.closed);
@@ -115,10 +115,11 @@ export class FileSinkOperator extends AbstractStreamOperator {
     const entries: PendingEntry[] = [];
     for (const [id, files] of this.pending) for (const f of files) entries.push({ ...f, checkpointId: id, subtask });
     this.pendingState.update(entries);
-    return super.snapshotState(checkpointId, timestamp);
+    return super.snapshotState(checkpointId, timestamp, options);
   }
 
   override notifyCheckpointComplete(checkpointId: number): void {
+    this.keyedBackend?.notifyCheckpointComplete(checkpointId);
     for (const [id, files] of [...this.pending]) {
       if (id > checkpointId) continue;
       for (const f of files) commitPendingFile(f, this.services.logger);

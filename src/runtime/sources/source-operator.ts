@@ -5,7 +5,7 @@
  */
 import { AbstractStreamOperator } from '../operators/abstract-stream-operator.js';
 import type { OperatorListState } from '../state/operator-state-backend.js';
-import { MAX_WATERMARK, type OperatorSnapshotData, type SourceDriver, type SourceStatus } from '../task-contract.js';
+import { MAX_WATERMARK, type OperatorSnapshotData, type SnapshotOptions, type SourceDriver, type SourceStatus } from '../task-contract.js';
 import type { WatermarkStrategy } from '../watermarks/watermark-strategy.js';
 import { SplitWatermarks } from './split-watermarks.js';
 import type { Source, SourceReader, SourceReaderContext } from './source.js';
@@ -90,9 +90,9 @@ export class SourceOperator extends AbstractStreamOperator implements SourceDriv
     return this.reader?.pendingRecords();
   }
 
-  override snapshotState(checkpointId: number, timestamp: number): OperatorSnapshotData | undefined {
+  override snapshotState(checkpointId: number, timestamp: number, options?: SnapshotOptions): OperatorSnapshotData | undefined {
     this.splitState.update(this.openReader.snapshotState());
-    return super.snapshotState(checkpointId, timestamp);
+    return super.snapshotState(checkpointId, timestamp, options);
   }
 
   override async close(): Promise<void> {

@@ -8,11 +8,15 @@ import { canonicalKey, type TypeSerializer } from '../serialization/index.js';
 import { StateError } from '../runtime-errors.js';
 import { createHeapState, type HeapState, type KeyContext } from './heap-states.js';
 import { KeyGroupChunkWriter, readKeyGroupChunk, readStateSection, type ChunkTimer, type EncodedStateSection } from './key-group-chunk.js';
-import { KeyGroupSnapshot } from './key-group-snapshot.js';
+import { DirtyEntries } from './dirty-tracker.js';
+import { encodeDeltaChunk, encodeGroupIncrementally } from './delta-encoder.js';
+import { IncrementalSnapshots, type IncrementalPlan } from './incremental-snapshots.js';
+import { KeyGroupSnapshot, type GroupChunk } from './key-group-snapshot.js';
 import type { Namespace } from './namespace.js';
 import type { AnyStateDescriptor, StateKind } from './state-descriptors.js';
 import { StateTable } from './state-table.js';
 import { serializerOf } from './state-value-codec.js';
+import type { SnapshotOptions } from '../task-contract.js';
 
 /** A timer read back from a snapshot, ready for its timer service. */
 export interface RestoredTimer {
@@ -51,6 +55,8 @@ export class HeapKeyedStateBackend implements KeyContext {
   private readonly timerSources: TimerSnapshotSource[] = [];
   /** Snapshots still being written: each keeps a group's bytes before the group changes. */
   private readonly snapshots: KeyGroupSnapshot[] = [];
+  /** Change tracking and chain shapes, from the first incremental snapshot on. */
+  private incremental: IncrementalSnapshots | undefined;
 
   constructor(
     readonly keyType: TypeDescriptor | undefined,
@@ -102,6 +108,7 @@ export class HeapKeyedStateBackend implements KeyContext {
       return existing;
     }
     const table = new StateTable(descriptor.name, descriptor.kind, this.numKeyGroups);
+    if (this.incremental !== undefined) table.dirty = new DirtyEntries(this.numKeyGroups, this.incremental.clock);
     const state = createHeapState(this, table, descriptor);
     this.materialize(descriptor, state);
     this.states.set(descriptor.name, state);
@@ -124,12 +131,27 @@ export class HeapKeyedStateBackend implements KeyContext {
     }
   }
 
+  /** Applies a restored section: puts, or a delta's removals, of group offset `groupIndex`. */
   private load(state: HeapState, groupIndex: number, section: EncodedStateSection): void {
     const table = state.table;
     const keyType = this.keyType;
-    readStateSection(section, this.keySerializer, state.codec, (key, namespace, value) => {
-      table.put(groupIndex, canonicalKey(key, keyType), key, namespace, value);
-    });
+    readStateSection(
+      section,
+      this.keySerializer,
+      state.codec,
+      (key, namespace, value) => table.put(groupIndex, canonicalKey(key, keyType), key, namespace, value),
+      (key, namespace) => table.remove(groupIndex, canonicalKey(key, keyType), namespace.nsKey),
+    );
+  }
+
+  /** A delta replaces group offset `g`'s timers: those restored from earlier chunks go. */
+  private dropRestoredTimers(g: number): void {
+    for (const [service, list] of this.pendingTimers) {
+      this.pendingTimers.set(
+        service,
+        list.filter((timer) => timer.groupIndex !== g),
+      );
+    }
   }
 
   addTimerSnapshotSource(source: TimerSnapshotSource): void {
@@ -145,14 +167,17 @@ export class HeapKeyedStateBackend implements KeyContext {
 
   /**
    * The keyed state as it is now, copy-on-write: timers are copied (they are few), state entries are
-   * encoded group by group as the writer asks, or just before a group changes.
+   * encoded group by group as the writer asks, or just before a group changes. An incremental
+   * checkpoint (`options.incremental`, not a savepoint) of checkpoint `checkpointId` encodes, per
+   * group, nothing when it is unchanged since the base, else a delta or a fresh full base.
    */
-  snapshot(): KeyGroupSnapshot {
+  snapshot(checkpointId = 0, options: SnapshotOptions = {}): KeyGroupSnapshot {
     const timers = this.timersByGroup();
     const states = [...this.states];
     const pending = [...this.pending];
     const writer = new KeyGroupChunkWriter(this.keySerializer);
-    const encode = (g: number): Uint8Array | undefined => {
+    const plan = options.incremental === true && options.savepoint !== true ? this.beginIncremental(checkpointId) : undefined;
+    const encodeFull = (g: number): Uint8Array | undefined => {
       writer.begin(this.start + g);
       for (const [name, state] of states) writer.writeState(name, state.descriptor.kind, state.codec, state.table.entriesOfGroup(g));
       for (const [name, stash] of pending) {
@@ -162,12 +187,44 @@ export class HeapKeyedStateBackend implements KeyContext {
       for (const [service, list] of timers.get(g) ?? []) writer.writeTimers(service, list);
       return writer.finish();
     };
-    const snapshot = new KeyGroupSnapshot(this.start, this.numKeyGroups, encode, (settled) => {
-      const at = this.snapshots.indexOf(settled);
-      if (at >= 0) this.snapshots.splice(at, 1);
-    });
+    const encodeDelta = (g: number, since: number): Uint8Array | undefined =>
+      encodeDeltaChunk(writer, this.start + g, g, since, states, timers.get(g), this.incremental!.clock);
+    const clock = this.incremental?.clock;
+    const encode =
+      plan === undefined
+        ? encodeFull
+        : (g: number): GroupChunk => encodeGroupIncrementally(this.start + g, g, plan, clock!, encodeFull, encodeDelta);
+    const snapshot = new KeyGroupSnapshot(
+      this.start,
+      this.numKeyGroups,
+      encode,
+      (settled) => {
+        const at = this.snapshots.indexOf(settled);
+        if (at >= 0) this.snapshots.splice(at, 1);
+      },
+      plan?.base?.checkpointId,
+    );
     if (this.numKeyGroups > 0) this.snapshots.push(snapshot);
     return snapshot;
+  }
+
+  /** Starts change tracking on the first incremental snapshot (which is full, so every later delta is exact). */
+  private beginIncremental(checkpointId: number): IncrementalPlan {
+    if (this.incremental === undefined) {
+      this.incremental = new IncrementalSnapshots(this.numKeyGroups);
+      for (const state of this.states.values()) state.table.dirty = new DirtyEntries(this.numKeyGroups, this.incremental.clock);
+    }
+    return this.incremental.begin(checkpointId);
+  }
+
+  /** Checkpoint `checkpointId` completed: the chains of this backend's snapshot of it become the base. */
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.incremental?.confirm(checkpointId);
+  }
+
+  /** Timers of group offset `groupIndex` changed (registered, deleted or fired): an incremental snapshot rewrites them. */
+  timersChanged(groupIndex: number): void {
+    this.incremental?.clock.markTimers(groupIndex);
   }
 
   /** True when the backend holds no entry and no timer, so a snapshot would be all empty groups. */
@@ -204,6 +261,7 @@ export class HeapKeyedStateBackend implements KeyContext {
       const chunk = readKeyGroupChunk(bytes, this.keySerializer);
       if (!this.keyGroupRange.contains(chunk.keyGroup)) continue;
       const g = chunk.keyGroup - this.start;
+      if (chunk.timersReset) this.dropRestoredTimers(g);
       for (const section of chunk.states) this.stashState(g, section);
       for (const section of chunk.timers) this.stashTimers(section.service, g, section.timers);
     }

@@ -67,7 +67,16 @@ export abstract class AbstractHeapState {
     return entry;
   }
 
+  /** Records that the current entry changed (incremental checkpoints); every write path calls it. */
+  protected touch(): void {
+    const dirty = this.table.dirty;
+    if (dirty === undefined) return;
+    const k = this.keyContext;
+    dirty.mark(k.currentGroupIndex, k.currentCanonicalKey, k.currentKey, this.namespace);
+  }
+
   protected store(value: unknown): void {
+    this.touch();
     const entry = this.current();
     if (entry !== undefined) {
       entry.value = value;
@@ -80,6 +89,7 @@ export abstract class AbstractHeapState {
   clear(): void {
     const k = this.keyContext;
     if (k.currentGroupIndex < 0) throw noKeyError();
+    this.touch();
     this.table.remove(k.currentGroupIndex, k.currentCanonicalKey, this.namespace.nsKey);
   }
 }
@@ -114,15 +124,23 @@ export class HeapListState<T> extends AbstractHeapState implements ListState<T> 
 
   add(value: T): void {
     const e = this.current();
-    if (e === undefined) this.store([value]);
-    else (e.value as T[]).push(value);
+    if (e === undefined) {
+      this.store([value]);
+      return;
+    }
+    this.touch();
+    (e.value as T[]).push(value);
   }
 
   addAll(values: readonly T[]): void {
     if (values.length === 0) return;
     const e = this.current();
-    if (e === undefined) this.store([...values]);
-    else (e.value as T[]).push(...values);
+    if (e === undefined) {
+      this.store([...values]);
+      return;
+    }
+    this.touch();
+    (e.value as T[]).push(...values);
   }
 
   update(values: readonly T[]): void {
@@ -147,8 +165,12 @@ export class HeapReducingState<T> extends AbstractHeapState implements ReducingS
 
   add(value: T): void {
     const e = this.current();
-    if (e === undefined) this.store(value);
-    else e.value = this.reduce(e.value as T, value);
+    if (e === undefined) {
+      this.store(value);
+      return;
+    }
+    this.touch();
+    e.value = this.reduce(e.value as T, value);
   }
 }
 
@@ -169,8 +191,12 @@ export class HeapAggregatingState<IN, ACC, OUT> extends AbstractHeapState implem
 
   add(value: IN): void {
     const e = this.current();
-    if (e === undefined) this.store(this.fn.add(value, this.fn.createAccumulator()));
-    else e.value = this.fn.add(value, e.value as ACC);
+    if (e === undefined) {
+      this.store(this.fn.add(value, this.fn.createAccumulator()));
+      return;
+    }
+    this.touch();
+    e.value = this.fn.add(value, e.value as ACC);
   }
 
   /** The raw accumulator, for window functions that merge. */
@@ -202,6 +228,7 @@ export class HeapMapState<K, V> extends AbstractHeapState implements MapState<K,
   }
 
   put(key: K, value: V): void {
+    this.touch();
     this.map(true)!.set(canonicalKey(key, this.userKeyType), [key, value]);
   }
 
@@ -212,6 +239,7 @@ export class HeapMapState<K, V> extends AbstractHeapState implements MapState<K,
   remove(key: K): void {
     const m = this.map(false);
     if (m === undefined) return;
+    this.touch();
     m.delete(canonicalKey(key, this.userKeyType));
     if (m.size === 0) this.clear();
   }

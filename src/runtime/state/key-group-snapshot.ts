@@ -4,7 +4,10 @@
  * keep flowing, and a group that is about to change is encoded first, so every chunk holds exactly
  * what the group held at the barrier.
  */
-import type { KeyedStateSnapshot } from '../task-contract.js';
+import type { KeyedStateSnapshot, UNCHANGED_GROUP } from '../task-contract.js';
+
+/** One group's chunk: full or delta bytes, undefined when empty, or unchanged since the base. */
+export type GroupChunk = Uint8Array | undefined | typeof UNCHANGED_GROUP;
 
 const PENDING = 0;
 const ENCODED = 1;
@@ -12,7 +15,7 @@ const TAKEN = 2;
 
 /** The keyed state of one backend at one checkpoint; the backend calls `preserve` before a group changes. */
 export class KeyGroupSnapshot implements KeyedStateSnapshot {
-  private readonly chunks: (Uint8Array | undefined)[];
+  private readonly chunks: GroupChunk[];
   private readonly phase: Uint8Array;
   private pending: number;
   /** Groups encoded by `preserve` and not yet taken, oldest first. */
@@ -27,10 +30,11 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
   constructor(
     readonly start: number,
     readonly size: number,
-    private readonly encode: (offset: number) => Uint8Array | undefined,
+    private readonly encode: (offset: number) => GroupChunk,
     private readonly onSettled: (snapshot: KeyGroupSnapshot) => void,
+    readonly baseCheckpointId?: number,
   ) {
-    this.chunks = new Array<Uint8Array | undefined>(size);
+    this.chunks = new Array<GroupChunk>(size);
     this.phase = new Uint8Array(size);
     this.pending = size;
     if (size === 0) onSettled(this);
@@ -48,7 +52,7 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
     for (let offset = 0; offset < this.size && this.pending > 0; offset++) this.preserve(offset);
   }
 
-  chunk(offset: number): Uint8Array | undefined {
+  chunk(offset: number): GroupChunk {
     if (this.phase[offset] === PENDING) this.encodeNow(offset);
     if (this.failure !== undefined) throw this.failure;
     // Handed over once: the writer owns the bytes now, and the snapshot keeps no second copy.
@@ -88,9 +92,17 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
 }
 
 /** Every chunk of a snapshot at once, in group order (tests, and callers that need no streaming). */
-export function takeAllChunks(snapshot: KeyedStateSnapshot): (Uint8Array | undefined)[] {
-  const chunks: (Uint8Array | undefined)[] = [];
+export function takeAllGroupChunks(snapshot: KeyedStateSnapshot): GroupChunk[] {
+  const chunks: GroupChunk[] = [];
   for (let offset = 0; offset < snapshot.size; offset++) chunks.push(snapshot.chunk(offset));
   snapshot.release();
   return chunks;
+}
+
+/** Every chunk of a full snapshot at once; an incremental one (unchanged groups) is refused. */
+export function takeAllChunks(snapshot: KeyedStateSnapshot): (Uint8Array | undefined)[] {
+  return takeAllGroupChunks(snapshot).map((chunk) => {
+    if (typeof chunk === 'string') throw new Error('takeAllChunks needs a full snapshot; this one is incremental');
+    return chunk;
+  });
 }

@@ -1,5 +1,6 @@
 /** The storage of one keyed state: per key group, per key, per namespace, one entry. */
 import type { Namespace } from './namespace.js';
+import type { DirtyEntries } from './dirty-tracker.js';
 import type { StateKind } from './state-descriptors.js';
 
 /** One stored value with the original key and namespace it belongs to, kept for snapshots. */
@@ -25,6 +26,8 @@ export class StateTable {
   private readonly groups: (GroupEntries | undefined)[];
   /** Bumped whenever an entry is added or removed, so a state may keep its last lookup until then. */
   version = 0;
+  /** Changes recorded for incremental checkpoints; undefined until the backend starts tracking. */
+  dirty: DirtyEntries | undefined = undefined;
 
   constructor(
     readonly name: string,

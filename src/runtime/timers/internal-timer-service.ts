@@ -48,14 +48,17 @@ export class InternalTimerService implements TimerSnapshotSource {
   registerEventTimeTimer(namespace: Namespace, timestamp: number): void {
     const b = this.keyedBackend();
     this.eventTimers.add(timestamp, b.currentKey, b.currentCanonicalKey, b.currentGroupIndex, namespace);
+    b.timersChanged(b.currentGroupIndex);
   }
 
   deleteEventTimeTimer(namespace: Namespace, timestamp: number): void {
     this.eventTimers.remove(this.backend.currentCanonicalKey, namespace.nsKey, timestamp);
+    this.backend.timersChanged(this.backend.currentGroupIndex);
   }
 
   registerProcessingTimeTimer(namespace: Namespace, timestamp: number): void {
     const b = this.keyedBackend();
+    b.timersChanged(b.currentGroupIndex);
     if (
       this.processingTimers.add(timestamp, b.currentKey, b.currentCanonicalKey, b.currentGroupIndex, namespace) &&
       timestamp < this.nextProcessingTime
@@ -66,6 +69,7 @@ export class InternalTimerService implements TimerSnapshotSource {
 
   deleteProcessingTimeTimer(namespace: Namespace, timestamp: number): void {
     this.processingTimers.remove(this.backend.currentCanonicalKey, namespace.nsKey, timestamp);
+    this.backend.timersChanged(this.backend.currentGroupIndex);
   }
 
   private keyedBackend(): HeapKeyedStateBackend {
@@ -79,6 +83,7 @@ export class InternalTimerService implements TimerSnapshotSource {
     this.currentWatermark = watermark;
     for (let t = this.eventTimers.peek(); t !== undefined && t.timestamp <= watermark; t = this.eventTimers.peek()) {
       this.eventTimers.poll();
+      this.backend.timersChanged(t.groupIndex);
       this.backend.setCurrentKeyOfTimer(t.key, t.canonicalKey, t.groupIndex);
       this.target.onEventTime(t);
     }
@@ -89,6 +94,7 @@ export class InternalTimerService implements TimerSnapshotSource {
     this.nextProcessingTime = Number.POSITIVE_INFINITY;
     for (let t = this.processingTimers.peek(); t !== undefined && t.timestamp <= time; t = this.processingTimers.peek()) {
       this.processingTimers.poll();
+      this.backend.timersChanged(t.groupIndex);
       this.backend.setCurrentKeyOfTimer(t.key, t.canonicalKey, t.groupIndex);
       this.target.onProcessingTime(t);
     }

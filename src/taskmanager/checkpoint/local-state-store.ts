@@ -12,6 +12,9 @@ import { getLogger } from '../../core/logging.js';
 
 const log = getLogger('checkpoint');
 
+/** Where incremental files (and their copies) live beside the `chk-<id>` directories. */
+const SHARED_DIR = 'shared';
+
 /** The local copies of one TaskManager, under `root`. */
 export class LocalStateStore {
   constructor(readonly root: string) {}
@@ -23,9 +26,29 @@ export class LocalStateStore {
   copyPathOf(primaryPath: string): string | undefined {
     const file = basename(primaryPath);
     const checkpointDir = basename(dirname(primaryPath));
-    const job = basename(dirname(dirname(primaryPath)));
+    let parent = dirname(dirname(primaryPath));
+    // An incremental checkpoint's file lives under `<job>/shared/chk-<id>/`, and so does its copy.
+    const shared = basename(parent) === SHARED_DIR;
+    if (shared) parent = dirname(parent);
+    const job = basename(parent);
     if (!/^chk-\d+$/.test(checkpointDir) || !/^[0-9a-f]{32}$/.test(job)) return undefined;
-    return join(this.root, job, checkpointDir, file);
+    return shared ? join(this.root, job, SHARED_DIR, checkpointDir, file) : join(this.root, job, checkpointDir, file);
+  }
+
+  /**
+   * Removes this TaskManager's copies of incremental files named `<prefix>…` (one subtask's, of any
+   * attempt) that the subtask's latest completed checkpoint no longer references.
+   */
+  async retainShared(jobId: string, prefix: string, referenced: ReadonlySet<string>): Promise<void> {
+    const sharedDir = join(this.root, jobId, SHARED_DIR);
+    const keep = new Set([...referenced].map((path) => this.copyPathOf(path)));
+    for (const checkpointDir of await readdir(sharedDir).catch(() => [] as string[])) {
+      const dir = join(sharedDir, checkpointDir);
+      const files = await readdir(dir).catch(() => [] as string[]);
+      const stale = files.filter((file) => file.startsWith(prefix) && !keep.has(join(dir, file)));
+      await Promise.all(stale.map((file) => rm(join(dir, file), { force: true })));
+      if (stale.length === files.length) await rm(dir, { recursive: true, force: true });
+    }
   }
 
   /**

@@ -7,7 +7,8 @@ import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import type { OperatorStateHandle } from '../../rpc/gateways/checkpoint-messages.js';
 import type { StateSlice } from '../../rpc/gateways/task-deployment-descriptor.js';
-import type { KeyedStateSnapshot, OperatorSnapshotData } from '../../runtime/task-contract.js';
+import { isDeltaChunk } from '../../runtime/state/key-group-chunk.js';
+import { UNCHANGED_GROUP, type KeyedStateSnapshot, type OperatorSnapshotData } from '../../runtime/task-contract.js';
 
 /**
  * Where a subtask's snapshot goes: the JobManager's memory (inline in the ack) or a file, with a
@@ -16,10 +17,24 @@ import type { KeyedStateSnapshot, OperatorSnapshotData } from '../../runtime/tas
 export type SnapshotTarget =
   { readonly kind: 'memory' } | { readonly kind: 'file'; readonly path: string; readonly copyPath?: string | undefined };
 
-/** The persisted snapshot: handles for the ack and the bytes written. */
+/** A key group's state in a checkpoint: its full base (null: empty at the base) and the deltas written after it, in order. */
+export interface GroupChain {
+  readonly base: StateSlice | null;
+  readonly deltas: readonly StateSlice[];
+}
+
+/** The chains an incremental snapshot builds on: those of its base checkpoint, per operator. */
+export type BaseChains = (checkpointId: number, operatorId: OperatorId) => readonly GroupChain[] | undefined;
+
+/** The persisted snapshot: handles for the ack, the bytes it references and those it wrote. */
 export interface PersistedSnapshot {
   readonly operators: OperatorStateHandle[];
+  /** Bytes of the state as a whole: every slice referenced, shared ones included. */
   readonly stateSize: number;
+  /** Bytes written by this snapshot. */
+  readonly checkpointedSize: number;
+  /** Per keyed operator, the chain of each group: what the next incremental snapshot builds on. */
+  readonly chains: Map<OperatorId, GroupChain[]>;
 }
 
 const log = getLogger('checkpoint');
@@ -89,7 +104,11 @@ class SlicePlacer {
  * checksummed region of one file, synced before the handles are returned: an acknowledged
  * checkpoint never points at bytes that might still be in the page cache only.
  */
-export async function persistSnapshot(data: readonly OperatorSnapshotData[], target: SnapshotTarget): Promise<PersistedSnapshot> {
+export async function persistSnapshot(
+  data: readonly OperatorSnapshotData[],
+  target: SnapshotTarget,
+  baseChains?: BaseChains,
+): Promise<PersistedSnapshot> {
   let file: FileHandle | undefined;
   let placer: SlicePlacer | undefined;
   try {
@@ -100,10 +119,17 @@ export async function persistSnapshot(data: readonly OperatorSnapshotData[], tar
     const copy = target.kind === 'file' && target.copyPath !== undefined ? await openCopy(target.copyPath) : undefined;
     placer = new SlicePlacer(target, file, copy);
     const operators: OperatorStateHandle[] = [];
-    for (const operator of data) operators.push(await persistOperator(operator, placer));
+    const chains = new Map<OperatorId, GroupChain[]>();
+    let stateSize = 0;
+    for (const operator of data) {
+      const persisted = await persistOperator(operator, placer, baseChains);
+      operators.push(persisted.handle);
+      stateSize += persisted.referencedBytes;
+      if (persisted.chains !== undefined) chains.set(operator.operatorId, persisted.chains);
+    }
     await placer.flush();
     await file?.sync();
-    return { operators, stateSize: placer.stateSize };
+    return { operators, stateSize, checkpointedSize: placer.stateSize, chains };
   } finally {
     for (const operator of data) operator.keyGroups?.release();
     await placer?.closeCopy();
@@ -136,47 +162,88 @@ async function openCopy(path: string): Promise<LocalCopy | undefined> {
   }
 }
 
-async function persistOperator(operator: OperatorSnapshotData, placer: SlicePlacer): Promise<OperatorStateHandle> {
+async function persistOperator(
+  operator: OperatorSnapshotData,
+  placer: SlicePlacer,
+  baseChains: BaseChains | undefined,
+): Promise<{ handle: OperatorStateHandle; referencedBytes: number; chains?: GroupChain[] }> {
   const handle: { operatorId: OperatorId; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } = {
     operatorId: operator.operatorId,
   };
+  let referencedBytes = 0;
+  let chains: GroupChain[] | undefined;
   if (operator.keyGroups !== undefined) {
-    handle.keyGroups = { start: operator.keyGroups.start, slices: await placeKeyGroups(operator.keyGroups, placer) };
+    const snapshot = operator.keyGroups;
+    const baseId = snapshot.baseCheckpointId;
+    const base = baseId === undefined ? undefined : baseChains?.(baseId, operator.operatorId);
+    if (baseId !== undefined && base === undefined) {
+      snapshot.release();
+      throw new Error(`the chains of checkpoint ${baseId}, which this incremental snapshot builds on, are not known here`);
+    }
+    chains = await placeKeyGroups(snapshot, placer, base);
+    const slices = chains.map((chain) => chain.base);
+    const hasDeltas = chains.some((chain) => chain.deltas.length > 0);
+    handle.keyGroups = {
+      start: snapshot.start,
+      slices,
+      ...(hasDeltas ? { deltas: chains.map((chain) => (chain.deltas.length === 0 ? null : chain.deltas)) } : {}),
+    };
+    for (const chain of chains) referencedBytes += sliceBytes(chain.base) + chain.deltas.reduce((n, d) => n + sliceBytes(d), 0);
   }
   if (operator.listStates !== undefined) {
     const listStates: NonNullable<OperatorStateHandle['listStates']>[number][] = [];
     for (const list of operator.listStates) {
       const entries: StateSlice[] = [];
-      for (const entry of list.entries) entries.push(await placer.place(entry));
+      for (const entry of list.entries) {
+        entries.push(await placer.place(entry));
+        referencedBytes += entry.byteLength;
+      }
       listStates.push({ name: list.name, mode: list.mode, entries });
     }
     handle.listStates = listStates;
   }
-  return handle;
+  return { handle, referencedBytes, ...(chains !== undefined ? { chains } : {}) };
 }
+
+function sliceBytes(slice: StateSlice | null): number {
+  if (slice === null) return 0;
+  return slice.kind === 'inline' ? slice.bytes.byteLength : slice.length;
+}
+
+const EMPTY_CHAIN: GroupChain = { base: null, deltas: [] };
 
 /**
  * Takes every group once: first those the state already encoded because they were about to change
  * (their bytes are held only for this writer), then the next in order. Regions follow the order
- * taken; the slices stay in group order.
+ * taken; the chains stay in group order. A full chunk starts a group's chain, a delta extends the
+ * base's, and an unchanged group keeps the base's as it is.
  */
-async function placeKeyGroups(snapshot: KeyedStateSnapshot, placer: SlicePlacer): Promise<(StateSlice | null)[]> {
-  const slices: (StateSlice | null | undefined)[] = Array.from({ length: snapshot.size }, () => undefined);
+async function placeKeyGroups(
+  snapshot: KeyedStateSnapshot,
+  placer: SlicePlacer,
+  base: readonly GroupChain[] | undefined,
+): Promise<GroupChain[]> {
+  const chains: (GroupChain | undefined)[] = Array.from({ length: snapshot.size }, () => undefined);
   let next = 0;
   let sliceStart = performance.now();
   for (let taken = 0; taken < snapshot.size; taken++) {
     let offset = snapshot.nextReady();
     if (offset === undefined) {
-      while (slices[next] !== undefined) next++;
+      while (chains[next] !== undefined) next++;
       offset = next;
     }
     const chunk = snapshot.chunk(offset);
-    slices[offset] = chunk === undefined ? null : await placer.place(chunk);
+    const before = base?.[offset] ?? EMPTY_CHAIN;
+    if (chunk === undefined) chains[offset] = EMPTY_CHAIN;
+    else if (chunk === UNCHANGED_GROUP) chains[offset] = before;
+    else if (base !== undefined && isDeltaChunk(chunk))
+      chains[offset] = { base: before.base, deltas: [...before.deltas, await placer.place(chunk)] };
+    else chains[offset] = { base: await placer.place(chunk), deltas: [] };
     if (performance.now() - sliceStart >= SLICE_MS) {
       await yieldToLoop();
       sliceStart = performance.now();
     }
   }
   snapshot.release();
-  return slices.map((slice) => slice ?? null);
+  return chains.map((chain) => chain ?? EMPTY_CHAIN);
 }

@@ -6,7 +6,8 @@ import type { OperatorChain } from '../../runtime/task-contract.js';
 import type { ChainOutputWriter } from '../network/chain-output-writer.js';
 import type { LocalStateStore } from './local-state-store.js';
 import type { CheckpointBarrier } from '../network/stream-elements.js';
-import { persistSnapshot, type SnapshotTarget } from './snapshot-persister.js';
+import type { OperatorId } from '../../core/ids.js';
+import { persistSnapshot, type GroupChain, type PersistedSnapshot, type SnapshotTarget } from './snapshot-persister.js';
 
 /** Where acknowledgements and declines go (the JobMaster, through the TaskManager's connection). */
 export interface CheckpointResponder {
@@ -14,9 +15,17 @@ export interface CheckpointResponder {
   decline(decline: CheckpointDecline): void;
 }
 
-/** The file a subtask's snapshot of checkpoint `id` is written to, under Flink's `chk-<id>` directory. */
-export function snapshotFilePath(directory: string, tdd: TaskDeploymentDescriptor, checkpointId: number): string {
-  return join(directory, tdd.jobId, `chk-${checkpointId}`, `${tdd.vertexId}-${tdd.subtaskIndex}-${tdd.attemptNumber}`);
+/**
+ * The file a subtask's snapshot of checkpoint `id` is written to: under Flink's `chk-<id>` directory,
+ * or, for an incremental checkpoint, whose key groups later checkpoints may reference, under
+ * `shared/chk-<id>` (removed with the checkpoint only if it was never completed; once completed,
+ * the JobManager's shared-state registry deletes it when no retained checkpoint references it).
+ */
+export function snapshotFilePath(directory: string, tdd: TaskDeploymentDescriptor, checkpointId: number, shared = false): string {
+  const name = `${tdd.vertexId}-${tdd.subtaskIndex}-${tdd.attemptNumber}`;
+  return shared
+    ? join(directory, tdd.jobId, 'shared', `chk-${checkpointId}`, name)
+    : join(directory, tdd.jobId, `chk-${checkpointId}`, name);
 }
 
 /**
@@ -37,6 +46,11 @@ export class SubtaskCheckpointer {
   private readonly emittedAtSnapshot = new Map<number, number>();
   /** Records emitted up to the last completed checkpoint: a restore replays everything after it. */
   emittedAtLastCompleted = 0;
+  /**
+   * Per keyed operator, the key-group chains of the incremental snapshots written, by checkpoint:
+   * a later snapshot extends those of its base (the last completed one its state was told of).
+   */
+  private readonly chains = new Map<OperatorId, Map<number, GroupChain[]>>();
 
   constructor(
     private readonly tdd: TaskDeploymentDescriptor,
@@ -52,9 +66,11 @@ export class SubtaskCheckpointer {
     this.lastCheckpointId = barrier.checkpointId;
     if (barrier.kind === 'SYNC_SAVEPOINT') this.pendingSyncSavepoint = barrier.checkpointId;
     const syncStart = performance.now();
+    const savepoint = barrier.kind !== 'CHECKPOINT';
+    const incremental = this.tdd.checkpointing.incremental === true && !savepoint;
     let snapshot;
     try {
-      snapshot = this.chain.snapshotState(barrier.checkpointId, barrier.timestamp);
+      snapshot = this.chain.snapshotState(barrier.checkpointId, barrier.timestamp, { savepoint, incremental });
     } catch (error) {
       this.decline(barrier.checkpointId, `snapshot failed: ${describeError(error)}`);
       this.writer.broadcastEvent(barrier); // downstream alignment must still complete
@@ -64,16 +80,46 @@ export class SubtaskCheckpointer {
     this.emittedAtSnapshot.set(barrier.checkpointId, this.writer.numRecordsOut);
     const syncDurationMs = performance.now() - syncStart;
     const asyncStart = performance.now();
-    persistSnapshot(snapshot, this.target(barrier.checkpointId)).then(
-      (persisted) =>
+    const bases = new Map(
+      snapshot.flatMap((data) =>
+        data.keyGroups?.baseCheckpointId === undefined ? [] : [[data.operatorId, data.keyGroups.baseCheckpointId]],
+      ),
+    );
+    persistSnapshot(snapshot, this.target(barrier.checkpointId, incremental), (id, operatorId) =>
+      this.chains.get(operatorId)?.get(id),
+    ).then(
+      (persisted) => {
+        if (incremental) this.keepChains(barrier.checkpointId, persisted, bases);
         this.responder.acknowledge({
           jobId: this.tdd.jobId,
           attemptId: this.tdd.attemptId,
           checkpointId: barrier.checkpointId,
-          state: { ...persisted, alignmentDurationMs, syncDurationMs, asyncDurationMs: performance.now() - asyncStart },
-        }),
+          state: {
+            operators: persisted.operators,
+            stateSize: persisted.stateSize,
+            checkpointedSize: persisted.checkpointedSize,
+            alignmentDurationMs,
+            syncDurationMs,
+            asyncDurationMs: performance.now() - asyncStart,
+          },
+        });
+      },
       (error: unknown) => this.decline(barrier.checkpointId, `writing the snapshot failed: ${describeError(error)}`),
     );
+  }
+
+  /** Keeps the chains of checkpoint `id` for later snapshots; those older than what each operator builds on now can go. */
+  private keepChains(id: number, persisted: PersistedSnapshot, bases: ReadonlyMap<OperatorId, number>): void {
+    for (const [operatorId, chains] of persisted.chains) {
+      let byCheckpoint = this.chains.get(operatorId);
+      if (byCheckpoint === undefined) {
+        byCheckpoint = new Map();
+        this.chains.set(operatorId, byCheckpoint);
+      }
+      byCheckpoint.set(id, chains);
+      const base = bases.get(operatorId);
+      if (base !== undefined) for (const older of byCheckpoint.keys()) if (older < base) byCheckpoint.delete(older);
+    }
   }
 
   /** A checkpoint completed: what was emitted before its snapshot will never be replayed. */
@@ -82,6 +128,7 @@ export class SubtaskCheckpointer {
   }
 
   onCompleted(checkpointId: number): void {
+    this.retainLocalCopies(checkpointId);
     for (const [id, emitted] of this.emittedAtSnapshot) {
       if (id > checkpointId) continue;
       if (id === checkpointId) this.emittedAtLastCompleted = emitted;
@@ -89,14 +136,30 @@ export class SubtaskCheckpointer {
     }
   }
 
+  /** Local copies of this subtask's incremental files that checkpoint `checkpointId` does not reference can go. */
+  private retainLocalCopies(checkpointId: number): void {
+    if (this.localState === undefined || this.tdd.checkpointing.incremental !== true) return;
+    const referenced = new Set<string>();
+    let known = false;
+    for (const byCheckpoint of this.chains.values()) {
+      const chains = byCheckpoint.get(checkpointId);
+      if (chains === undefined) continue;
+      known = true;
+      for (const chain of chains) for (const slice of [chain.base, ...chain.deltas]) if (slice?.kind === 'file') referenced.add(slice.path);
+    }
+    if (!known) return;
+    const prefix = `${this.tdd.vertexId}-${this.tdd.subtaskIndex}-`;
+    this.localState.retainShared(this.tdd.jobId, prefix, referenced).catch(() => undefined);
+  }
+
   decline(checkpointId: number, reason: string): void {
     this.responder.decline({ jobId: this.tdd.jobId, attemptId: this.tdd.attemptId, checkpointId, reason });
   }
 
-  private target(checkpointId: number): SnapshotTarget {
+  private target(checkpointId: number, shared: boolean): SnapshotTarget {
     const directory = this.tdd.checkpointing.checkpointDirectory;
     if (directory === undefined) return { kind: 'memory' };
-    const path = snapshotFilePath(directory, this.tdd, checkpointId);
+    const path = snapshotFilePath(directory, this.tdd, checkpointId, shared);
     return { kind: 'file', path, copyPath: this.localState?.copyPathOf(path) };
   }
 }

@@ -31,7 +31,8 @@ export function shutDownStoreThen(
     if (status === 'SUSPENDED' || storage.kind !== 'filesystem') return;
     const keep = new Set(checkpointing.services.store.all().map((checkpoint) => checkpoint.id));
     const below = checkpointing.services.idCounter.peek();
-    const removed = await removeOrphanCheckpoints(storage.directory, jobId, { keep, below, onlyIncomplete: false });
+    const sharedReferenced = checkpointing.services.store.sharedState.referenced();
+    const removed = await removeOrphanCheckpoints(storage.directory, jobId, { keep, below, onlyIncomplete: false, sharedReferenced });
     if (removed.length > 0) log.info(`Removed the files of aborted checkpoint(s) ${removed.join(', ')} of job ${jobId}.`);
   };
   const done = cleanUp().then(then, (error: unknown) => {

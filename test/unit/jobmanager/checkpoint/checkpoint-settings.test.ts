@@ -25,8 +25,14 @@ describe('checkpointSettingsFrom', () => {
       savepointDirectory: undefined,
       retention: 'NO_EXTERNALIZED_CHECKPOINTS',
       historySize: 10,
+      incremental: false,
     });
-    assert.deepEqual(taskCheckpointSettings(settings), { enabled: false, mode: 'EXACTLY_ONCE', checkpointDirectory: undefined });
+    assert.deepEqual(taskCheckpointSettings(settings), {
+      enabled: false,
+      mode: 'EXACTLY_ONCE',
+      checkpointDirectory: undefined,
+      incremental: false,
+    });
   });
 
   it('reads every option, a checkpoint directory selecting file storage', () => {
@@ -39,6 +45,7 @@ describe('checkpointSettingsFrom', () => {
         'execution.checkpointing.max-concurrent-checkpoints': '3',
         'state.checkpoints.num-retained': '4',
         'execution.checkpointing.tolerable-failed-checkpoints': '5',
+        'state.backend.incremental': 'true',
         'state.checkpoints.dir': 'file:///tmp/cp',
         'state.savepoints.dir': '/tmp/sp',
         'web.checkpoints.history': '7',
@@ -58,8 +65,14 @@ describe('checkpointSettingsFrom', () => {
       savepointDirectory: '/tmp/sp',
       retention: 'RETAIN_ON_CANCELLATION',
       historySize: 7,
+      incremental: true,
     });
-    assert.deepEqual(taskCheckpointSettings(settings), { enabled: true, mode: 'AT_LEAST_ONCE', checkpointDirectory: '/tmp/cp' });
+    assert.deepEqual(taskCheckpointSettings(settings), {
+      enabled: true,
+      mode: 'AT_LEAST_ONCE',
+      checkpointDirectory: '/tmp/cp',
+      incremental: true,
+    });
   });
 
   it("lets the program's interval win over the configured one", () => {

@@ -205,6 +205,7 @@ describe('checkpoint metrics', () => {
       totalNumberOfCheckpoints: 0,
       lastCheckpointDuration: -1,
       lastCheckpointSize: -1,
+      lastCheckpointFullSize: -1,
       lastCheckpointRestoreTimestamp: -1,
       lastCompletedCheckpointId: -1,
       lastCheckpointExternalPath: 'n/a',
@@ -216,10 +217,44 @@ describe('checkpoint metrics', () => {
       totalNumberOfCheckpoints: 5,
       lastCheckpointDuration: 300,
       lastCheckpointSize: 90,
+      lastCheckpointFullSize: 90,
       lastCheckpointRestoreTimestamp: 6_000,
       lastCompletedCheckpointId: 3,
       lastCheckpointExternalPath: 'file:/cp/chk-3',
     });
+  });
+
+  it('report what an incremental checkpoint wrote beside the full state it references', () => {
+    const tracker = new CheckpointStatsTracker();
+    tracker.reportPending(1, 'CHECKPOINT', 1_000, VERTICES);
+    tracker.reportAcknowledged(1, asVertexId('aaaa'), 1_010, 1_000, {
+      index: 0,
+      checkpointedSize: 40,
+      syncDurationMs: 0,
+      asyncDurationMs: 0,
+      alignmentDurationMs: 0,
+    });
+    tracker.reportAcknowledged(1, asVertexId('aaaa'), 1_020, 2_000, {
+      index: 1,
+      checkpointedSize: 60,
+      syncDurationMs: 0,
+      asyncDurationMs: 0,
+      alignmentDurationMs: 0,
+    });
+    tracker.reportAcknowledged(1, asVertexId('bbbb'), 1_030, 500);
+    tracker.reportCompleted(1, 'file:/cp/chk-1');
+    const latest = tracker.renderCheckpointingStatistics().latest.completed!;
+    assert.deepEqual([latest.checkpointed_size, latest.state_size], [600, 3_500]);
+    const subtasks = tracker.renderSubtaskDetails(1, asVertexId('aaaa'))!;
+    assert.deepEqual(
+      subtasks.subtasks.map((s) => (s.className === 'completed' ? [s.checkpointed_size, s.state_size] : [])),
+      [
+        [40, 1_000],
+        [60, 2_000],
+      ],
+    );
+    const metrics = tracker.metrics();
+    assert.deepEqual([metrics.lastCheckpointSize, metrics.lastCheckpointFullSize], [600, 3_500]);
   });
 
   it('count a failure that never was in progress in total and failed', () => {

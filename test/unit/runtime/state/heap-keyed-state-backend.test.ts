@@ -2,21 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assignToKeyGroup, computeKeyGroupRangeForOperatorIndex } from '../../../../src/runtime/keygroups/index.js';
 import { HeapKeyedStateBackend } from '../../../../src/runtime/state/heap-keyed-state-backend.js';
-import {
-  AggregatingStateDescriptor,
-  ListStateDescriptor,
-  MapStateDescriptor,
-  ReducingStateDescriptor,
-  ValueStateDescriptor,
-} from '../../../../src/runtime/state/state-descriptors.js';
+import { avgDesc, INT, listDesc, mapDesc, MAX_P, sumDesc, valueDesc } from './testing-descriptors.js';
+import { ValueStateDescriptor } from '../../../../src/runtime/state/state-descriptors.js';
 import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../../../../src/runtime/state/state-types.js';
 import { TimeWindow } from '../../../../src/runtime/windowing/windows.js';
 import { InternalTimerService } from '../../../../src/runtime/timers/internal-timer-service.js';
 import { TestingProcessingTimeService } from '../testing.js';
 import { takeAllChunks } from '../../../../src/runtime/state/key-group-snapshot.js';
-
-const MAX_P = 128;
-const INT = { kind: 'INT' } as const;
 
 function backend(p: number, index: number, keyType = INT as typeof INT | undefined): HeapKeyedStateBackend {
   return new HeapKeyedStateBackend(keyType, MAX_P, computeKeyGroupRangeForOperatorIndex(MAX_P, p, index));
@@ -27,17 +19,6 @@ function owner(backends: HeapKeyedStateBackend[], key: number): HeapKeyedStateBa
   const kg = assignToKeyGroup(key, MAX_P, INT);
   return backends.find((b) => b.keyGroupRange.contains(kg))!;
 }
-
-const valueDesc = new ValueStateDescriptor<number>('value', INT);
-const listDesc = new ListStateDescriptor<string>('list', { kind: 'STRING' });
-const mapDesc = new MapStateDescriptor<string, number>('map', { kind: 'STRING' }, INT);
-const sumDesc = new ReducingStateDescriptor<number>('sum', (a: number, b: number) => a + b, INT);
-const avgDesc = new AggregatingStateDescriptor<number, [number, number], number>('avg', {
-  createAccumulator: () => [0, 0],
-  add: (v, [s, n]) => [s + v, n + 1],
-  getResult: ([s, n]) => s / n,
-  merge: ([a, b], [c, d]) => [a + c, b + d],
-});
 
 function writeAll(b: HeapKeyedStateBackend, key: number): void {
   b.setCurrentKey(key);

@@ -34,9 +34,9 @@ describe('KeyGroupSnapshot', () => {
     live[1] = 'changed';
     assert.deepEqual(encodes, [3, 1]);
     assert.equal(snapshot.nextReady(), 3);
-    assert.equal(new TextDecoder().decode(snapshot.chunk(3)), 'd');
+    assert.equal(new TextDecoder().decode(snapshot.chunk(3) as Uint8Array), 'd');
     assert.equal(snapshot.nextReady(), 1);
-    assert.equal(new TextDecoder().decode(snapshot.chunk(1)), 'b');
+    assert.equal(new TextDecoder().decode(snapshot.chunk(1) as Uint8Array), 'b');
     assert.equal(snapshot.nextReady(), undefined);
     assert.equal(snapshot.chunk(2), undefined, 'an empty group has no chunk');
     assert.deepEqual(encodes, [3, 1, 2]);
