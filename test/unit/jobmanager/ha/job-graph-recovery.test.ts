@@ -37,33 +37,30 @@ describe('recovering a session’s jobs at a leadership grant', () => {
     return { zookeeper, store, cleanup: new GlobalJobCleanup(zookeeper.client, results, store) };
   }
 
-  it('removes the graph of a job that already ended instead of running it; a job that cannot be rebuilt is logged and left', async () => {
-    const { store, cleanup } = await setUp('ended');
+  /** Runs recovery over a fresh store in `name`, with a dispatcher that records what it is given. */
+  async function recoverIn(name: string, leading: boolean) {
+    const { store, cleanup } = await setUp(name);
     const submitted: JobId[] = [];
     const dispatcher = { jobs: new Map(), submitJob: (s: { jobId: JobId }) => submitted.push(s.jobId) } as unknown as Dispatcher;
     const recovered = await recoverJobGraphs({
       dispatcher,
       jobGraphs: store,
       cleanup,
-      workDir: join(root, 'ended', 'work'),
-      stillLeading: () => true,
+      workDir: join(root, name, 'work'),
+      stillLeading: () => leading,
     });
+    return { store, submitted, recovered };
+  }
+
+  it('removes the graph of a job that already ended instead of running it; a job that cannot be rebuilt is logged and left', async () => {
+    const { store, submitted, recovered } = await recoverIn('ended', true);
     assert.deepEqual(recovered, []);
     assert.deepEqual(submitted, []);
     assert.deepEqual(await store.jobIds(), [BROKEN], 'the ended job is gone from /jobgraphs; the broken one is kept for a later try');
   });
 
   it('submits nothing once the leadership it runs for is gone', async () => {
-    const { store, cleanup } = await setUp('deposed');
-    const submitted: JobId[] = [];
-    const dispatcher = { jobs: new Map(), submitJob: (s: { jobId: JobId }) => submitted.push(s.jobId) } as unknown as Dispatcher;
-    const recovered = await recoverJobGraphs({
-      dispatcher,
-      jobGraphs: store,
-      cleanup,
-      workDir: join(root, 'deposed', 'work'),
-      stillLeading: () => false,
-    });
+    const { store, recovered } = await recoverIn('deposed', false);
     assert.deepEqual(recovered, []);
     assert.deepEqual((await store.jobIds()).sort(), [ENDED, BROKEN], 'nothing is touched either');
   });
