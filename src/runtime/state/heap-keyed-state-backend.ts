@@ -7,38 +7,24 @@ import { assignToKeyGroup, type KeyGroupRange } from '../keygroups/index.js';
 import { canonicalKey, type TypeSerializer } from '../serialization/index.js';
 import { StateError } from '../runtime-errors.js';
 import { createHeapState, type HeapState, type KeyContext } from './heap-states.js';
-import { KeyGroupChunkWriter, readKeyGroupChunk, readStateSection, type ChunkTimer, type EncodedStateSection } from './key-group-chunk.js';
+import { KeyGroupChunkWriter, readKeyGroupChunk, type ChunkTimer } from './key-group-chunk.js';
 import { DirtyEntries } from './dirty-tracker.js';
 import { encodeDeltaChunk, encodeGroupIncrementally } from './delta-encoder.js';
 import { IncrementalSnapshots, type IncrementalPlan } from './incremental-snapshots.js';
 import { KeyGroupSnapshot, type GroupChunk } from './key-group-snapshot.js';
-import type { Namespace } from './namespace.js';
-import type { AnyStateDescriptor, StateKind } from './state-descriptors.js';
+import type { AnyStateDescriptor } from './state-descriptors.js';
 import { StateTable } from './state-table.js';
 import { serializerOf } from './state-value-codec.js';
+import { RestoredGroups, type RestoredTimer } from './restored-groups.js';
 import type { SnapshotOptions } from '../task-contract.js';
 
-/** A timer read back from a snapshot, ready for its timer service. */
-export interface RestoredTimer {
-  readonly key: unknown;
-  readonly canonicalKey: unknown;
-  readonly groupIndex: number;
-  readonly namespace: Namespace;
-  readonly timestamp: number;
-  readonly domain: number;
-}
+export type { RestoredTimer } from './restored-groups.js';
 
 /** Something that keeps timers in this backend's snapshot (the timer services of the operator). */
 export interface TimerSnapshotSource {
   readonly name: string;
   /** The service's timers grouped by key-group offset. */
   snapshotTimers(): Map<number, ChunkTimer[]>;
-}
-
-/** Restored entries of a state the operator has not registered yet: its value type is still unknown. */
-interface PendingState {
-  readonly kind: StateKind;
-  readonly byGroup: Map<number, EncodedStateSection[]>;
 }
 
 /** The keyed state of one operator in one subtask. */
@@ -50,8 +36,8 @@ export class HeapKeyedStateBackend implements KeyContext {
   private readonly start: number;
   private readonly keySerializer: TypeSerializer<unknown>;
   private readonly states = new Map<string, HeapState>();
-  private readonly pending = new Map<string, PendingState>();
-  private readonly pendingTimers = new Map<string, RestoredTimer[]>();
+  /** What a restore read and has not decoded yet. */
+  private readonly restored: RestoredGroups;
   private readonly timerSources: TimerSnapshotSource[] = [];
   /** Snapshots still being written: each keeps a group's bytes before the group changes. */
   private readonly snapshots: KeyGroupSnapshot[] = [];
@@ -66,6 +52,7 @@ export class HeapKeyedStateBackend implements KeyContext {
     this.start = keyGroupRange.startKeyGroup;
     this.numKeyGroups = keyGroupRange.size();
     this.keySerializer = serializerOf(keyType);
+    this.restored = new RestoredGroups(this.numKeyGroups, this.keySerializer, keyType);
   }
   /** Makes `key` the current key; every state access until the next call reads this key's state. */
   setCurrentKey(key: unknown): void {
@@ -79,8 +66,10 @@ export class HeapKeyedStateBackend implements KeyContext {
     this.currentKey = key;
     this.currentCanonicalKey = canonicalKey(key, this.keyType);
     this.currentGroupIndex = index;
-    // Every state access goes through the current key's group, so this is the one copy-on-write point.
+    // Every state access goes through the current key's group, so this is the one copy-on-write
+    // point, and the point where a restored group is decoded (after a running snapshot kept it).
     if (this.snapshots.length !== 0) this.preserveGroup(index);
+    if (this.restored.deferredGroups !== 0 && this.restored.isDeferred(index)) this.restored.load(index);
   }
 
   /** Makes a timer's key current; its group is already known. */
@@ -89,6 +78,7 @@ export class HeapKeyedStateBackend implements KeyContext {
     this.currentCanonicalKey = ck;
     this.currentGroupIndex = groupIndex;
     if (this.snapshots.length !== 0) this.preserveGroup(groupIndex);
+    if (this.restored.deferredGroups !== 0 && this.restored.isDeferred(groupIndex)) this.restored.load(groupIndex);
   }
 
   private preserveGroup(index: number): void {
@@ -110,48 +100,16 @@ export class HeapKeyedStateBackend implements KeyContext {
     const table = new StateTable(descriptor.name, descriptor.kind, this.numKeyGroups);
     if (this.incremental !== undefined) table.dirty = new DirtyEntries(this.numKeyGroups, this.incremental.clock);
     const state = createHeapState(this, table, descriptor);
-    this.materialize(descriptor, state);
+    // Its restored groups stay encoded until first used; running snapshots read them as they are.
+    // The current key's group is in use already (a state may be first asked for while processing).
+    this.restored.register(state);
+    const current = this.currentGroupIndex;
+    if (current >= 0 && this.restored.isDeferred(current)) {
+      if (this.snapshots.length !== 0) this.preserveGroup(current);
+      this.restored.load(current);
+    }
     this.states.set(descriptor.name, state);
     return state;
-  }
-
-  private materialize(descriptor: AnyStateDescriptor, state: HeapState): void {
-    const pending = this.pending.get(descriptor.name);
-    if (pending === undefined) return;
-    if (pending.kind !== descriptor.kind) {
-      throw new StateError(
-        `State '${descriptor.name}' was a ${pending.kind} state in the checkpoint and is now asked for as a ${descriptor.kind} state`,
-      );
-    }
-    // Loading a restored state changes every group at once: running snapshots keep theirs first.
-    for (const snapshot of [...this.snapshots]) snapshot.preserveAll();
-    this.pending.delete(descriptor.name);
-    for (const [groupIndex, sections] of pending.byGroup) {
-      for (const section of sections) this.load(state, groupIndex, section);
-    }
-  }
-
-  /** Applies a restored section: puts, or a delta's removals, of group offset `groupIndex`. */
-  private load(state: HeapState, groupIndex: number, section: EncodedStateSection): void {
-    const table = state.table;
-    const keyType = this.keyType;
-    readStateSection(
-      section,
-      this.keySerializer,
-      state.codec,
-      (key, namespace, value) => table.put(groupIndex, canonicalKey(key, keyType), key, namespace, value),
-      (key, namespace) => table.remove(groupIndex, canonicalKey(key, keyType), namespace.nsKey),
-    );
-  }
-
-  /** A delta replaces group offset `g`'s timers: those restored from earlier chunks go. */
-  private dropRestoredTimers(g: number): void {
-    for (const [service, list] of this.pendingTimers) {
-      this.pendingTimers.set(
-        service,
-        list.filter((timer) => timer.groupIndex !== g),
-      );
-    }
   }
 
   addTimerSnapshotSource(source: TimerSnapshotSource): void {
@@ -160,9 +118,7 @@ export class HeapKeyedStateBackend implements KeyContext {
 
   /** Hands the restored timers of one timer service over, once. */
   takeRestoredTimers(service: string): RestoredTimer[] {
-    const timers = this.pendingTimers.get(service) ?? [];
-    this.pendingTimers.delete(service);
-    return timers;
+    return this.restored.takeTimers(service);
   }
 
   /**
@@ -174,12 +130,18 @@ export class HeapKeyedStateBackend implements KeyContext {
   snapshot(checkpointId = 0, options: SnapshotOptions = {}): KeyGroupSnapshot {
     const timers = this.timersByGroup();
     const states = [...this.states];
-    const pending = [...this.pending];
+    const pending = [...this.restored.unregistered];
+    const restored = this.restored;
     const writer = new KeyGroupChunkWriter(this.keySerializer);
     const plan = options.incremental === true && options.savepoint !== true ? this.beginIncremental(checkpointId) : undefined;
     const encodeFull = (g: number): Uint8Array | undefined => {
       writer.begin(this.start + g);
-      for (const [name, state] of states) writer.writeState(name, state.descriptor.kind, state.codec, state.table.entriesOfGroup(g));
+      for (const [name, state] of states) {
+        writer.writeState(name, state.descriptor.kind, state.codec, state.table.entriesOfGroup(g));
+        // A group not decoded since the restore: its bytes go on as they were read.
+        const encoded = restored.deferredGroups === 0 ? undefined : restored.sectionsOf(state, g);
+        if (encoded !== undefined) writer.writeEncodedState(name, state.descriptor.kind, encoded);
+      }
       for (const [name, stash] of pending) {
         const sections = stash.byGroup.get(g);
         if (sections !== undefined) writer.writeEncodedState(name, stash.kind, sections);
@@ -229,7 +191,7 @@ export class HeapKeyedStateBackend implements KeyContext {
 
   /** True when the backend holds no entry and no timer, so a snapshot would be all empty groups. */
   isEmpty(): boolean {
-    if (this.pending.size > 0 || this.pendingTimers.size > 0) return false;
+    if (this.restored.holdsAny) return false;
     for (const state of this.states.values()) if (state.table.size() > 0) return false;
     return this.timerSources.every((source) => source.snapshotTimers().size === 0);
   }
@@ -243,7 +205,7 @@ export class HeapKeyedStateBackend implements KeyContext {
       else services.push([service, list]);
     };
     for (const source of this.timerSources) for (const [g, list] of source.snapshotTimers()) add(g, source.name, list);
-    for (const [service, restored] of this.pendingTimers) {
+    for (const [service, restored] of this.restored.timers) {
       const perGroup = new Map<number, ChunkTimer[]>();
       for (const timer of restored) {
         const list = perGroup.get(timer.groupIndex);
@@ -255,56 +217,29 @@ export class HeapKeyedStateBackend implements KeyContext {
     return byGroup;
   }
 
-  /** Loads chunks of a checkpoint; chunks of groups outside this subtask's range are skipped. */
+  /** Reads chunks of a checkpoint (decoding a group waits for its first use); chunks of groups outside this subtask's range are skipped. */
   restore(chunks: readonly Uint8Array[]): void {
     for (const bytes of chunks) {
       const chunk = readKeyGroupChunk(bytes, this.keySerializer);
       if (!this.keyGroupRange.contains(chunk.keyGroup)) continue;
       const g = chunk.keyGroup - this.start;
-      if (chunk.timersReset) this.dropRestoredTimers(g);
-      for (const section of chunk.states) this.stashState(g, section);
-      for (const section of chunk.timers) this.stashTimers(section.service, g, section.timers);
+      if (chunk.timersReset) this.restored.dropTimers(g);
+      for (const section of chunk.states) this.restored.add(g, section, this.states.get(section.name));
+      for (const section of chunk.timers) this.restored.addTimers(section.service, g, section.timers);
     }
   }
 
-  private stashState(g: number, section: EncodedStateSection): void {
-    const live = this.states.get(section.name);
-    if (live !== undefined) {
-      if (live.descriptor.kind !== section.kind) {
-        throw new StateError(
-          `State '${section.name}' was a ${section.kind} state in the checkpoint and is now used as a ${live.descriptor.kind} state`,
-        );
-      }
-      this.load(live, g, section);
-      return;
-    }
-    let pending = this.pending.get(section.name);
-    if (pending === undefined) {
-      pending = { kind: section.kind, byGroup: new Map() };
-      this.pending.set(section.name, pending);
-    }
-    const list = pending.byGroup.get(g);
-    if (list === undefined) pending.byGroup.set(g, [section]);
-    else list.push(section);
-  }
-
-  private stashTimers(service: string, g: number, timers: readonly ChunkTimer[]): void {
-    let list = this.pendingTimers.get(service);
-    if (list === undefined) {
-      list = [];
-      this.pendingTimers.set(service, list);
-    }
-    for (const { key, namespace, timestamp, domain } of timers) {
-      list.push({ key, canonicalKey: canonicalKey(key, this.keyType), groupIndex: g, namespace, timestamp, domain });
-    }
+  /** Restored key groups not decoded yet: each decodes on its first access. */
+  get undecodedGroups(): number {
+    return this.restored.deferredGroups;
   }
 
   /** Number of stored entries of a state (registered or still pending), for tests. */
   entryCount(name: string): number {
     const s = this.states.get(name);
-    if (s !== undefined) return s.table.size();
+    if (s !== undefined) return s.table.size() + this.restored.deferredEntries(s);
     let n = 0;
-    for (const sections of this.pending.get(name)?.byGroup.values() ?? []) for (const section of sections) n += section.count;
+    for (const sections of this.restored.unregistered.get(name)?.byGroup.values() ?? []) for (const section of sections) n += section.count;
     return n;
   }
 }
