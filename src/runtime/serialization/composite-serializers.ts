@@ -5,20 +5,31 @@
 import type { DataInputReader } from './data-input-reader.js';
 import type { DataOutputWriter } from './data-output-writer.js';
 import { SerializationError } from './serialization-error.js';
+import { specializeTuple } from './specialized-tuple.js';
 import { describeValue, type TypeSerializer } from './type-serializer.js';
 
 /** TUPLE: a JS array of fixed arity, fields in order; null or undefined fields come back as null. */
 export class TupleSerializer implements TypeSerializer<unknown[]> {
-  constructor(private readonly fields: readonly TypeSerializer<unknown>[]) {}
+  constructor(private readonly fields: readonly TypeSerializer<unknown>[]) {
+    // Same format, compiled per tuple type (see specialized-tuple.ts); the loops below serve wider tuples.
+    const codec = specializeTuple(fields, (value) => this.refuse(value));
+    if (codec !== undefined) {
+      this.write = codec.write;
+      this.read = codec.read;
+    }
+  }
+
+  private refuse(value: unknown): never {
+    const arity = this.fields.length;
+    throw new SerializationError(
+      `Cannot write ${describeValue(value)} as a TUPLE of ${arity} field(s): expected an array of exactly ${arity}.`,
+    );
+  }
 
   write(out: DataOutputWriter, value: unknown[]): void {
     const fields = this.fields;
     const arity = fields.length;
-    if (!Array.isArray(value) || value.length !== arity) {
-      throw new SerializationError(
-        `Cannot write ${describeValue(value)} as a TUPLE of ${arity} field(s): expected an array of exactly ${arity}.`,
-      );
-    }
+    if (!Array.isArray(value) || value.length !== arity) this.refuse(value);
     for (let base = 0; base < arity; base += 8) {
       const limit = Math.min(arity, base + 8);
       let mask = 0;
