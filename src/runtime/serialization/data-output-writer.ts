@@ -86,6 +86,22 @@ export class DataOutputWriter {
    */
   writeVarLong(v: number | bigint): void {
     if (typeof v === 'number') {
+      if ((v | 0) === v) {
+        // An int32, the common case: the same bytes as writeVarMagnitude, in bit operations.
+        const negative = v < 0;
+        let m = negative ? -v - 1 : v;
+        this.ensureCapacity(6);
+        const buf = this.buffer;
+        let b = ((m & 31) << 2) | (negative ? 1 : 0);
+        m >>>= 5;
+        while (m > 0) {
+          buf[this.pos++] = b | 0x80;
+          b = m & 0x7f;
+          m >>>= 7;
+        }
+        buf[this.pos++] = b;
+        return;
+      }
       if (!Number.isSafeInteger(v)) {
         throw new SerializationError(`Cannot write ${String(v)} as a LONG: numbers must be safe integers; use a bigint beyond 2^53.`);
       }
