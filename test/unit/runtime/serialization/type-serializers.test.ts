@@ -70,6 +70,31 @@ describe('typed serializers round-trip', () => {
     same(decodeValue(encodeValue([7, null, 'p'], row), row), [7, null, 'p'], row);
   });
 
+  it('short strings: every one of thousands comes back as written, whatever the cache of recent ones holds', () => {
+    const out = new DataOutputWriter();
+    const written: string[] = [];
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let i = 0; i < 20_000; i++) {
+      // Few distinct lengths and letters, so hash slots collide and equal-length strings differ in one byte.
+      const length = 1 + next(24);
+      let s = Array.from({ length }, () => String.fromCharCode(97 + next(3))).join('');
+      if (i % 97 === 0) s = `é${s}`.slice(0, length);
+      written.push(s);
+      out.writeString(s);
+      if (i % 5 === 0) {
+        written.push(written[next(written.length)]!); // repeats, which the cache serves
+        out.writeString(written.at(-1)!);
+      }
+    }
+    const inp = new DataInputReader(out.view());
+    for (const [i, s] of written.entries()) assert.equal(inp.readString(), s, `string ${i}`);
+    assert.equal(inp.remaining(), 0);
+  });
+
   it('GENERIC fields inside typed records', () => {
     const t: TypeDescriptor = { kind: 'TUPLE', fields: [STRING, GENERIC] };
     const v = ['k', { nested: [1, 2n, new Date(5), new Set(['a'])] }];
