@@ -39,8 +39,15 @@ export interface PersistedSnapshot {
 
 const log = getLogger('checkpoint');
 
-/** Encoding work between two yields to the task's mailbox, so records keep flowing beside the write. */
-const SLICE_MS = 4;
+/**
+ * Encoding work between two yields to the task's mailbox, so records keep flowing beside the write:
+ * at least MIN_SLICE_MS, and as long as the tasks ran since the last yield, up to MAX_SLICE_MS. A
+ * fixed short slice left the write a small share of a busy thread (a 300 MB checkpoint took 11 s
+ * while its encoding alone takes 1 s); an equal share halves processing at most, and only while a
+ * checkpoint is being written, and never pauses it longer than MAX_SLICE_MS.
+ */
+const MIN_SLICE_MS = 4;
+const MAX_SLICE_MS = 25;
 /** Bytes gathered before they go to the file: bounds what the write holds beside the state. */
 const BATCH_BYTES = 4 * 1024 * 1024;
 /** writev takes at most IOV_MAX buffers per call. */
@@ -226,6 +233,7 @@ async function placeKeyGroups(
   const chains: (GroupChain | undefined)[] = Array.from({ length: snapshot.size }, () => undefined);
   let next = 0;
   let sliceStart = performance.now();
+  let sliceMs = MIN_SLICE_MS;
   for (let taken = 0; taken < snapshot.size; taken++) {
     let offset = snapshot.nextReady();
     if (offset === undefined) {
@@ -239,9 +247,11 @@ async function placeKeyGroups(
     else if (base !== undefined && isDeltaChunk(chunk))
       chains[offset] = { base: before.base, deltas: [...before.deltas, await placer.place(chunk)] };
     else chains[offset] = { base: await placer.place(chunk), deltas: [] };
-    if (performance.now() - sliceStart >= SLICE_MS) {
+    if (performance.now() - sliceStart >= sliceMs) {
+      const yieldedAt = performance.now();
       await yieldToLoop();
       sliceStart = performance.now();
+      sliceMs = Math.min(MAX_SLICE_MS, Math.max(MIN_SLICE_MS, sliceStart - yieldedAt));
     }
   }
   snapshot.release();
