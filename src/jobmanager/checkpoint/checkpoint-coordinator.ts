@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { detach } from '../../core/detach.js';
 import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
@@ -7,6 +6,7 @@ import { SYSTEM_CLOCK, type CheckpointClock } from './checkpoint-clock.js';
 import type { CheckpointCoordinatorContext, CheckpointCoordinatorOptions } from './checkpoint-coordinator-context.js';
 import { CheckpointError, noSavepointLocationError, type CheckpointFailureReason } from './checkpoint-failure.js';
 import { CheckpointFailureManager } from './checkpoint-failure-manager.js';
+import { finalizeCheckpoint } from './checkpoint-finalizer.js';
 import { CheckpointRequestDecider, type CheckpointRequest, type Decision } from './checkpoint-request-decider.js';
 import type { CheckpointSettings } from './checkpoint-settings.js';
 import { createCheckpointStorage, type CheckpointStorage } from './checkpoint-storage.js';
@@ -317,44 +317,20 @@ export class CheckpointCoordinator {
     this.pending.delete(checkpoint.id);
     this.finalizing.add(checkpoint.id);
     const started = this.clock.now();
-    let completed: CompletedCheckpoint | undefined;
-    let failure: CheckpointError | undefined;
-    try {
-      const raw = checkpoint.toCompleted(started);
-      completed =
-        checkpoint.targetDirectory === undefined
-          ? await this.storage.finalizeCheckpoint(raw)
-          : await this.storage.finalizeSavepoint(raw, checkpoint.targetDirectory);
-    } catch (error) {
-      log.warn(
-        `Could not finalize ${describeKind(checkpoint.kind)} ${checkpoint.id} of job ${this.context.jobId}: ${describeError(error)}`,
-      );
-      failure = new CheckpointError('FINALIZE_CHECKPOINT_FAILURE', describeError(error), { cause: error, checkpointId: checkpoint.id });
-    }
+    const outcome = await finalizeCheckpoint(checkpoint, started, {
+      jobId: this.context.jobId,
+      storage: this.storage,
+      sharedState: this.options.store.sharedState,
+      isShutdown: () => this.isShutdown,
+    });
     this.finalizing.delete(checkpoint.id);
-    const missing = completed === undefined ? [] : this.options.store.sharedState.missingFiles(completed);
-    if (missing.length > 0) {
-      // A subtask built on a base it had not yet seen subsumed; its next snapshot builds on the newer one.
-      log.info(
-        `Checkpoint ${checkpoint.id} of job ${this.context.jobId} references ${missing.length} shared state file(s) already deleted.`,
-      );
-      failure = new CheckpointError('CHECKPOINT_SUBSUMED', `it builds on shared state already discarded (${missing[0]})`, {
-        checkpointId: checkpoint.id,
-      });
-    }
-    if (completed !== undefined && this.isShutdown) {
-      // The graph was replaced meanwhile; a checkpoint appearing after the new graph restored would be skipped silently.
-      if (isSavepoint(completed) && completed.directory !== undefined)
-        void rm(completed.directory, { recursive: true, force: true }).catch(() => undefined);
-      failure = new CheckpointError('CHECKPOINT_COORDINATOR_SHUTDOWN', undefined, { checkpointId: checkpoint.id });
-    }
-    if (failure !== undefined || completed === undefined) {
+    if ('failure' in outcome) {
       this.pending.set(checkpoint.id, { checkpoint, request });
-      this.abort(checkpoint, failure ?? new CheckpointError('FINALIZE_CHECKPOINT_FAILURE', undefined, { checkpointId: checkpoint.id }));
+      this.abort(checkpoint, outcome.failure);
       return;
     }
     checkpoint.dispose();
-    this.onCompleted(checkpoint, request, completed, started);
+    this.onCompleted(checkpoint, request, outcome.completed, started);
   }
 
   /**
