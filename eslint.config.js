@@ -20,6 +20,11 @@ export const IMPORT_WALLS = [
   wall('taskmanager', '(^|/)jobmanager/', 'taskmanager/ must not import jobmanager/: they talk over RPC gateways (src/rpc/gateways).'),
   wall('runtime', '(^|/)jobmanager/', 'runtime/ (operators, state, sources) must not import jobmanager/.'),
   wall('cli', '(^|/)(jobmanager|taskmanager)/', 'cli/ must not import jobmanager/ or taskmanager/: it drives processes and REST.'),
+  wall(
+    'autoscaler',
+    '(^|/)(jobmanager|taskmanager|runtime)/',
+    'autoscaler/ must not import jobmanager/, taskmanager/ or runtime/: it reads metrics over REST and acts through REST and the bin/ scripts, in or out of the JobManager.',
+  ),
   wall('core', '^(\\.\\./|tsflink$)', 'core/ imports nothing of ours: it is the base every layer stands on.'),
   {
     // The dashboard shares one module with the server, its REST response types, and only as types:

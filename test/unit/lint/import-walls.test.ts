@@ -41,6 +41,12 @@ describe('import walls', () => {
     ['src/runtime/state/probe.ts', "import { x } from '../../jobmanager/checkpoint/x.js';", /runtime\/ .* must not import jobmanager\//],
     ['src/cli/probe.ts', "import { x } from '../jobmanager/x.js';", /cli\/ must not import jobmanager\/ or taskmanager\//],
     ['src/cli/commands/probe.ts', "export { y } from '../../taskmanager/y.js';", /cli\/ must not import jobmanager\/ or taskmanager\//],
+    [
+      'src/autoscaler/probe.ts',
+      "import { AdaptiveScheduler } from '../jobmanager/scheduler/adaptive/adaptive-scheduler.js';",
+      /autoscaler\/ must not import jobmanager\/, taskmanager\/ or runtime\//,
+    ],
+    ['src/autoscaler/probe.ts', "import type { Task } from '../taskmanager/task/task.js';", /autoscaler\/ must not import/],
     ['src/core/probe.ts', "import { Configuration } from '../config/configuration.js';", /core\/ imports nothing of ours/],
     ['src/core/probe.ts', "import { DataStream } from 'tsflink';", /core\/ imports nothing of ours/],
     ['src/web/probe.ts', "import { describeError } from '../core/errors.js';", /web\/ runs in the browser/],
@@ -73,6 +79,7 @@ describe('import walls', () => {
       ['src/taskmanager/probe.ts', "import { getLogger } from '../core/logging.js';"],
       ['src/runtime/probe.ts', "import { x } from './state/x.js';"],
       ['src/cli/probe.ts', "import { loadConfiguration } from '../config/index.js';"],
+      ['src/autoscaler/probe.ts', "import type { AutoscalerDecisionRecord } from '../rest/types/responses.js';"],
       ['src/core/probe.ts', "import { writeSync } from 'node:fs';\nimport { x } from './x.js';"],
       ['src/web/probe.ts', "import type { JobDetailsInfo } from '../rest/types/responses.js';\nimport { y } from './dom.js';"],
     ];
