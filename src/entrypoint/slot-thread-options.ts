@@ -6,7 +6,7 @@ import {
   TASK_MANAGER_MEMORY_TASK_HEAP_SIZE,
   TASK_MANAGER_NUM_TASK_SLOTS,
 } from '../config/options/taskmanager-options.js';
-import type { SlotThreadOptions } from '../taskmanager/task-executor.js';
+import type { SlotThreadOptions } from '../taskmanager/task-executor-settings.js';
 
 const MB = 1024 * 1024;
 

@@ -1,4 +1,4 @@
-import type { ExecutionAttemptId, JobId, ResourceId } from '../core/ids.js';
+import type { ExecutionAttemptId, JobId } from '../core/ids.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { LogDirectory } from '../daemon/log-directory.js';
 import { OWN_THREADS } from '../daemon/thread-dump.js';
@@ -8,26 +8,20 @@ import { dirname, join } from 'node:path';
 import { describeError } from '../core/errors.js';
 import { gracefulStopWindowMs } from '../config/options/taskmanager-options.js';
 import { getLogger } from '../core/logging.js';
-import type { ClusterNetwork } from '../rpc/cluster-network.js';
-import type { SecretSource } from '../rpc/cluster-secret.js';
 import { formatAddress, type EndpointAddress } from '../rpc/address.js';
-import { ensurePrivateDirectory, type ClusterRuntime } from '../rpc/cluster-runtime.js';
+import { ensurePrivateDirectory } from '../rpc/cluster-runtime.js';
 import { claimWorkDir, sweepAndLog } from '../rpc/runtime-sweeper.js';
 import { createGatewayProxy, type RpcDispatcher } from '../rpc/gateway.js';
 import { JOB_MASTER_GATEWAY } from '../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../rpc/gateways/task-deployment-descriptor.js';
 import { TASK_EXECUTOR_GATEWAY, type StorageProbeReply, type TaskExecutorGateway } from '../rpc/gateways/task-executor-gateway.js';
-import type {
-  JobManagerHeartbeatPayload,
-  TaskExecutorHeartbeatPayload,
-  TaskExecutorMemoryConfiguration,
-} from '../rpc/gateways/task-executor-registration.js';
+import type { JobManagerHeartbeatPayload, TaskExecutorHeartbeatPayload } from '../rpc/gateways/task-executor-registration.js';
 import type { RpcConnection } from '../rpc/rpc-connection.js';
-import { JobManagerConnector, type ConnectorSettings, type LeaderSource } from './job-manager-connector.js';
+import { JobManagerConnector } from './job-manager-connector.js';
 import { DataClient, socketOpener } from './network/data-client.js';
 import { DataServer } from './network/data-server.js';
 import { MAX_DATA_FRAME_BYTES } from './network/frame-socket.js';
-import type { CancellationSettings } from './slots/cancellation-watchdog.js';
+import type { TaskExecutorEvents, TaskExecutorSettings } from './task-executor-settings.js';
 import { SlotThreadHost } from './slots/slot-thread-host.js';
 import type { TaskRunner } from './task-runner.js';
 import { PartitionManager } from './network/partition-manager.js';
@@ -46,47 +40,6 @@ const log = getLogger('taskexecutor');
  */
 function wireId<T extends string>(value: T): T {
   return String(value) as T;
-}
-
-/** What a TaskExecutor is told at start. */
-export interface TaskExecutorSettings {
-  readonly resourceId: ResourceId;
-  readonly host: string;
-  readonly numberOfSlots: number;
-  readonly runtime: ClusterRuntime;
-  /** How this TaskManager reaches the JobManager and serves data: Unix sockets, or TCP with or without TLS. */
-  readonly network: ClusterNetwork;
-  readonly secret: SecretSource;
-  readonly connector: ConnectorSettings;
-  readonly memoryConfiguration: TaskExecutorMemoryConfiguration;
-  /** taskmanager.network.max-frame-size: the largest data frame sent or accepted. */
-  readonly maxDataFrameBytes?: number;
-  /** When set, each slot's tasks run on their own thread (taskmanager.slot-threads.enabled); else on this event loop. */
-  readonly slotThreads?: SlotThreadOptions;
-  /** Under leader election: the leading JobManager, followed through ZooKeeper. */
-  readonly leader?: LeaderSource;
-  /**
-   * Task-local recovery (execution.state-recovery.from-local): the first of taskmanager.state.local.root-dirs,
-   * or '' for the TaskManager's working directory; undefined when it is off.
-   */
-  readonly localStateRoot?: string | undefined;
-  /** taskmanager.graceful-stop.timeout: how long a stop waits for the jobs to move off this TaskManager; 0 or unset: not at all. */
-  readonly gracefulStopTimeoutMs?: number;
-}
-
-/** How slot threads are run: their cancellation watchdog, heap bound and log level. */
-export interface SlotThreadOptions {
-  readonly cancellation: CancellationSettings;
-  readonly heapPerSlotMb: number | undefined;
-  readonly logLevel: string;
-}
-
-/** How the TaskExecutor reports its life to the process around it. */
-export interface TaskExecutorEvents {
-  onFirstRegistration(): void;
-  onWaitingForJobManager(reason: string): void;
-  /** No JobManager within the registration timeout: the process should end. */
-  onFatal(message: string): void;
 }
 
 /**
