@@ -11,9 +11,9 @@ import { KeyGroupChunkWriter, readKeyGroupChunk, type ChunkTimer } from './key-g
 import { DirtyEntries } from './dirty-tracker.js';
 import { encodeDeltaChunk, encodeGroupIncrementally } from './delta-encoder.js';
 import { IncrementalSnapshots, type IncrementalPlan } from './incremental-snapshots.js';
-import { KeyGroupSnapshot, type GroupChunk } from './key-group-snapshot.js';
+import { KeyGroupSnapshot, type FrozenGroup, type GroupChunk } from './key-group-snapshot.js';
 import type { AnyStateDescriptor } from './state-descriptors.js';
-import { StateTable } from './state-table.js';
+import { StateTable, type StateEntry } from './state-table.js';
 import { serializerOf } from './state-value-codec.js';
 import { RestoredGroups, type RestoredTimer } from './restored-groups.js';
 import type { SnapshotOptions } from '../task-contract.js';
@@ -156,6 +156,32 @@ export class HeapKeyedStateBackend implements KeyContext {
       plan === undefined
         ? encodeFull
         : (g: number): GroupChunk => encodeGroupIncrementally(this.start + g, g, plan, clock!, encodeFull, encodeDelta);
+    // A full snapshot of states whose values are never changed in place can keep a group that is
+    // about to change as copies of its entries, and encode them later, beside processing.
+    const freeze =
+      plan === undefined && states.every(([, state]) => holdsImmutableValues(state))
+        ? (g: number): FrozenGroup => {
+            const frozen = states.map(([name, state]) => ({
+              name,
+              state,
+              entries: [...state.table.entriesOfGroup(g)].map(({ key, namespace, value }): StateEntry => ({ key, namespace, value })),
+              encoded: restored.deferredGroups === 0 ? undefined : restored.sectionsOf(state, g)?.slice(),
+            }));
+            return () => {
+              writer.begin(this.start + g);
+              for (const { name, state, entries, encoded } of frozen) {
+                writer.writeState(name, state.descriptor.kind, state.codec, entries);
+                if (encoded !== undefined) writer.writeEncodedState(name, state.descriptor.kind, encoded);
+              }
+              for (const [name, stash] of pending) {
+                const sections = stash.byGroup.get(g);
+                if (sections !== undefined) writer.writeEncodedState(name, stash.kind, sections);
+              }
+              for (const [service, list] of timers.get(g) ?? []) writer.writeTimers(service, list);
+              return writer.finish();
+            };
+          }
+        : undefined;
     const snapshot = new KeyGroupSnapshot(
       this.start,
       this.numKeyGroups,
@@ -165,6 +191,7 @@ export class HeapKeyedStateBackend implements KeyContext {
         if (at >= 0) this.snapshots.splice(at, 1);
       },
       plan?.base?.checkpointId,
+      freeze,
     );
     if (this.numKeyGroups > 0) this.snapshots.push(snapshot);
     return snapshot;
@@ -242,4 +269,17 @@ export class HeapKeyedStateBackend implements KeyContext {
     for (const sections of this.restored.unregistered.get(name)?.byGroup.values() ?? []) for (const section of sections) n += section.count;
     return n;
   }
+}
+
+/** Value types whose values are never changed in place: a held reference keeps the value as it was. */
+const IMMUTABLE_KINDS: ReadonlySet<string> = new Set(['INT', 'LONG', 'DOUBLE', 'FLOAT', 'BOOLEAN', 'STRING']);
+
+/** True for a value or reducing state of an immutable type: its entries can be copied instead of encoded. */
+function holdsImmutableValues(state: HeapState): boolean {
+  const descriptor = state.descriptor;
+  return (
+    (descriptor.kind === 'value' || descriptor.kind === 'reducing') &&
+    descriptor.type !== undefined &&
+    IMMUTABLE_KINDS.has(descriptor.type.kind)
+  );
 }

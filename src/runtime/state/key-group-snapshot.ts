@@ -9,6 +9,9 @@ import type { KeyedStateSnapshot, UNCHANGED_GROUP } from '../task-contract.js';
 /** One group's chunk: full or delta bytes, undefined when empty, or unchanged since the base. */
 export type GroupChunk = Uint8Array | undefined | typeof UNCHANGED_GROUP;
 
+/** A group's state as it was at the barrier, held without encoding it: encodes it when the writer asks. */
+export type FrozenGroup = () => GroupChunk;
+
 const PENDING = 0;
 const ENCODED = 1;
 const TAKEN = 2;
@@ -16,6 +19,8 @@ const TAKEN = 2;
 /** The keyed state of one backend at one checkpoint; the backend calls `preserve` before a group changes. */
 export class KeyGroupSnapshot implements KeyedStateSnapshot {
   private readonly chunks: GroupChunk[];
+  /** Groups kept by `freeze` at a change, encoded only when the writer takes them. */
+  private readonly frozen: (FrozenGroup | undefined)[];
   private readonly phase: Uint8Array;
   private pending: number;
   /** Groups encoded by `preserve` and not yet taken, oldest first. */
@@ -26,6 +31,8 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
   /**
    * @param encode encodes group `offset` as it is now; called at most once per group.
    * @param onSettled called once no group is pending any more, so the backend stops tracking it.
+   * @param freeze keeps group `offset` as it is now without encoding it, when it can do so more
+   *   cheaply (undefined: it cannot, and the group is encoded at once).
    */
   constructor(
     readonly start: number,
@@ -33,8 +40,10 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
     private readonly encode: (offset: number) => GroupChunk,
     private readonly onSettled: (snapshot: KeyGroupSnapshot) => void,
     readonly baseCheckpointId?: number,
+    private readonly freeze?: (offset: number) => FrozenGroup | undefined,
   ) {
     this.chunks = new Array<GroupChunk>(size);
+    this.frozen = new Array<FrozenGroup | undefined>(size);
     this.phase = new Uint8Array(size);
     this.pending = size;
     if (size === 0) onSettled(this);
@@ -43,20 +52,17 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
   /** Group `offset` is about to change: keep its bytes as they are now, unless that is done. */
   preserve(offset: number): void {
     if (this.phase[offset] !== PENDING) return;
-    this.encodeNow(offset);
+    this.encodeNow(offset, true);
     this.ready.push(offset);
   }
 
-  /** Encodes every group still pending (before a change that touches all groups at once). */
-  preserveAll(): void {
-    for (let offset = 0; offset < this.size && this.pending > 0; offset++) this.preserve(offset);
-  }
-
   chunk(offset: number): GroupChunk {
-    if (this.phase[offset] === PENDING) this.encodeNow(offset);
+    if (this.phase[offset] === PENDING) this.encodeNow(offset, false);
     if (this.failure !== undefined) throw this.failure;
     // Handed over once: the writer owns the bytes now, and the snapshot keeps no second copy.
-    const bytes = this.chunks[offset];
+    const frozen = this.frozen[offset];
+    this.frozen[offset] = undefined;
+    const bytes = frozen === undefined ? this.chunks[offset] : frozen();
     this.chunks[offset] = undefined;
     this.phase[offset] = TAKEN;
     return bytes;
@@ -73,6 +79,7 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
   release(): void {
     this.ready.length = 0;
     this.chunks.fill(undefined);
+    this.frozen.fill(undefined);
     this.phase.fill(TAKEN);
     if (this.pending > 0) {
       this.pending = 0;
@@ -80,9 +87,12 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
     }
   }
 
-  private encodeNow(offset: number): void {
+  /** Keeps group `offset` as it is now: frozen when `mayFreeze` and the backend can, else encoded. */
+  private encodeNow(offset: number, mayFreeze: boolean): void {
     try {
-      this.chunks[offset] = this.encode(offset);
+      const frozen = mayFreeze ? this.freeze?.(offset) : undefined;
+      if (frozen !== undefined) this.frozen[offset] = frozen;
+      else this.chunks[offset] = this.encode(offset);
     } catch (error) {
       this.failure ??= error instanceof Error ? error : new Error(String(error));
     }
