@@ -1,6 +1,7 @@
 import { describeError } from '../core/errors.js';
 import { LEADER_COMPONENTS, connectionInfoPath, LeaderRetriever } from '../ha/zookeeper/leader-information.js';
-import { ZooKeeperClient, type ZooKeeperClientSettings } from '../ha/zookeeper/zookeeper-client.js';
+import { ZooKeeperClient } from '../ha/zookeeper/zookeeper-client.js';
+import type { ZooKeeperClientSettings } from '../ha/zookeeper/zookeeper-contract.js';
 import { parseAddress, type EndpointAddress } from '../rpc/address.js';
 import type { LeaderSource } from '../taskmanager/job-manager-connector.js';
 

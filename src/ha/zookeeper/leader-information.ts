@@ -1,7 +1,8 @@
 import zookeeper from 'node-zookeeper-client';
 import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
-import { isZooKeeperError, type ConnectionState, type ZooKeeperClient } from './zookeeper-client.js';
+import type { ZooKeeperClient } from './zookeeper-client.js';
+import { isZooKeeperError, type ConnectionState } from './zookeeper-contract.js';
 
 const log = getLogger('leaderretrieval');
 

@@ -1,6 +1,7 @@
 import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
-import type { ConnectionState, ZooKeeperClient } from './zookeeper-client.js';
+import type { ZooKeeperClient } from './zookeeper-client.js';
+import type { ConnectionState } from './zookeeper-contract.js';
 
 const log = getLogger('leaderelection');
 

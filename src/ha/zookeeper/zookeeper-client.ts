@@ -1,53 +1,18 @@
 import { EventEmitter } from 'node:events';
 import zookeeper from 'node-zookeeper-client';
-import { TsFlinkError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
+import { TsFlinkError } from '../../core/errors.js';
+import {
+  CREATE_MODES,
+  isZooKeeperError,
+  operationError,
+  type ConnectionState,
+  type NodeMode,
+  type Watcher,
+  type ZooKeeperClientSettings,
+} from './zookeeper-contract.js';
 
 const log = getLogger('zookeeper');
-
-/** Connection settings, from high-availability.zookeeper.* (Flink's names and meanings). */
-export interface ZooKeeperClientSettings {
-  /** host:port[,host:port...] */
-  readonly quorum: string;
-  /** Every path is below this one: path.root joined with cluster-id, e.g. /flink/default. */
-  readonly namespace: string;
-  readonly sessionTimeoutMs: number;
-  readonly connectionTimeoutMs: number;
-  readonly retryWaitMs: number;
-  readonly maxRetryAttempts: number;
-  /** Leadership and known leaders survive a suspended connection; only a lost session ends them. */
-  readonly tolerateSuspendedConnections?: boolean;
-}
-
-/**
- * Curator's connection states: `connected` (a new session), `suspended` (no answer: leadership must
- * be given up, the session may still live), `reconnected` (the same session is back), `lost` (the
- * session is gone or must be assumed gone; a new one is being made).
- */
-export type ConnectionState = 'connected' | 'suspended' | 'reconnected' | 'lost';
-
-/** How a node is created. */
-export type NodeMode = 'persistent' | 'ephemeral' | 'ephemeral-sequential';
-
-const MODES: Record<NodeMode, number> = {
-  persistent: zookeeper.CreateMode.PERSISTENT,
-  ephemeral: zookeeper.CreateMode.EPHEMERAL,
-  'ephemeral-sequential': zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL,
-};
-
-/** A watch callback: the node or its children changed. */
-export type Watcher = () => void;
-
-/** Whether `error` is ZooKeeper's answer `code` (e.g. zookeeper.Exception.NO_NODE). */
-export function isZooKeeperError(error: unknown, code: number): boolean {
-  return error instanceof TsFlinkError && error.code === 'ZOOKEEPER_OPERATION' && error.context['zooKeeperCode'] === code;
-}
-
-/** ZooKeeper's answer as one of our errors, keeping its code for isZooKeeperError. */
-function operationError(what: string, error: Error | zookeeper.Exception): TsFlinkError {
-  const code = error instanceof zookeeper.Exception ? error.getCode() : undefined;
-  return new TsFlinkError('ZOOKEEPER_OPERATION', `ZooKeeper ${what}: ${error.toString()}`, { context: { zooKeeperCode: code } });
-}
 
 /**
  * One ZooKeeper client for a process, as Curator is for Flink: namespaced paths, operations retried
@@ -110,7 +75,7 @@ export class ZooKeeperClient extends EventEmitter<{ state: [ConnectionState] }> 
     const full = this.fullPath(path);
     const parent = full.slice(0, full.lastIndexOf('/'));
     if (parent !== '') await this.retrying(`mkdirp ${parent}`, (c, done) => c.mkdirp(parent, (e) => done(e, undefined)));
-    const created = await this.retrying<string>(`create ${full}`, (c, done) => c.create(full, data, MODES[mode], done));
+    const created = await this.retrying<string>(`create ${full}`, (c, done) => c.create(full, data, CREATE_MODES[mode], done));
     return created.slice(this.settings.namespace.replace(/\/$/, '').length);
   }
 

@@ -10,7 +10,7 @@ import {
   ZOOKEEPER_SESSION_TIMEOUT,
   ZOOKEEPER_TOLERATE_SUSPENDED_CONNECTIONS,
 } from '../../config/options/high-availability-options.js';
-import type { ZooKeeperClientSettings } from './zookeeper-client.js';
+import type { ZooKeeperClientSettings } from './zookeeper-contract.js';
 
 /** Whether leaders are elected through ZooKeeper (high-availability.type, or its legacy key, is zookeeper). */
 export function isZooKeeperHighAvailability(configuration: Configuration): boolean {

@@ -3,7 +3,8 @@ import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import { LeaderLatch } from '../../ha/zookeeper/leader-latch.js';
 import { connectionInfoPath, LEADER_COMPONENTS, LeaderRetriever, publishLeaderInformation } from '../../ha/zookeeper/leader-information.js';
-import { ZooKeeperClient, type ZooKeeperClientSettings } from '../../ha/zookeeper/zookeeper-client.js';
+import { ZooKeeperClient } from '../../ha/zookeeper/zookeeper-client.js';
+import type { ZooKeeperClientSettings } from '../../ha/zookeeper/zookeeper-contract.js';
 
 const log = getLogger('leaderelection');
 
