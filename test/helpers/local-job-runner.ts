@@ -24,7 +24,8 @@ import type { CheckpointResponder } from '../../src/taskmanager/checkpoint/subta
 import { DataClient, socketOpener } from '../../src/taskmanager/network/data-client.js';
 import { PartitionManager } from '../../src/taskmanager/network/partition-manager.js';
 import { CheckpointBarrier } from '../../src/taskmanager/network/stream-elements.js';
-import { Task, type TaskEnvironment } from '../../src/taskmanager/task/task.js';
+import { Task } from '../../src/taskmanager/task/task.js';
+import type { TaskEnvironment } from '../../src/taskmanager/task/task-environment.js';
 import { asAllocationId, asAttemptId, asResourceId } from './ids.js';
 
 /** How to run a program locally. */

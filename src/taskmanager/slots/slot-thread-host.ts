@@ -13,7 +13,7 @@ import type { FrameLink } from '../network/frame-link.js';
 import type { DataConnectionService } from '../network/partition-request-server.js';
 import { SlotTable } from '../slot-table.js';
 import { declineForUnknownAttempt, type TaskRunner } from '../task-runner.js';
-import { taskNameOf } from '../task/task.js';
+import { taskNameOf } from '../task/task-environment.js';
 import { CancellationWatchdog } from './cancellation-watchdog.js';
 import type { FromSlot } from './slot-messages.js';
 import { relayJobMasterCall } from './job-master-relay.js';

@@ -1,42 +1,23 @@
 import { describeError, serializeError } from '../../core/errors.js';
 import { getLogger, type Logger } from '../../core/logging.js';
 import type { ExecutionAttemptId } from '../../core/ids.js';
-import type { ExecutionState, TaskExecutionStateUpdate, TaskFirstActivity } from '../../rpc/gateways/job-master-gateway.js';
+import type { ExecutionState } from '../../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { JobProgram, OperatorChain } from '../../runtime/task-contract.js';
 import { AlignedBarrierHandler } from '../checkpoint/aligned-barrier-handler.js';
-import type { LocalStateStore } from '../checkpoint/local-state-store.js';
-import type { ResolvedRestore } from '../checkpoint/restore-resolver.js';
-import { SubtaskCheckpointer, type CheckpointResponder } from '../checkpoint/subtask-checkpointer.js';
+import { SubtaskCheckpointer } from '../checkpoint/subtask-checkpointer.js';
 import { TrackingBarrierHandler } from '../checkpoint/tracking-barrier-handler.js';
 import { CheckpointBarrier } from '../network/stream-elements.js';
 import { EndOfInput } from './end-of-input.js';
 import { StreamInputProcessor } from './stream-input-processor.js';
-import { createTaskIo, type NetworkEnvironment, type TaskIo } from './task-io.js';
+import { createTaskIo, type TaskIo } from './task-io.js';
+import { taskNameOf, type TaskEnvironment } from './task-environment.js';
 import { buildTaskServices, restoredBytes } from './task-services.js';
 import { MailboxProcessingTimeService, TaskMailbox } from './task-mailbox.js';
 import { TaskCheckpointCalls } from './task-checkpoint-calls.js';
 import { TaskStepper } from './task-stepper.js';
 import { TaskTimeAccounting } from './task-time-accounting.js';
 import { RecordActivity } from './record-activity.js';
-
-/** What a task needs from its TaskManager besides the network. */
-export interface TaskEnvironment extends NetworkEnvironment {
-  readonly stdout: (line: string) => void;
-  reportState(update: TaskExecutionStateUpdate): void;
-  /** Once per task: a sink's first record, or a source idle before emitting anything; the JobMaster ends the job's outage with them. */
-  reportFirstActivity?(activity: TaskFirstActivity): void;
-  /** Turns the deployment's restore descriptor into bytes (local copies first, then storage; checks hashes). */
-  resolveRestore(tdd: TaskDeploymentDescriptor): Promise<ResolvedRestore | undefined>;
-  readonly checkpointResponder: CheckpointResponder;
-  /** This TaskManager's copies for task-local recovery; undefined when it is off. */
-  readonly localState?: LocalStateStore | undefined;
-}
-
-/** Flink's task name: `<vertex name> (<subtask+1>/<parallelism>)#<attempt>`. */
-export function taskNameOf(tdd: TaskDeploymentDescriptor): string {
-  return `${tdd.vertexName} (${tdd.subtaskIndex + 1}/${tdd.parallelism})#${tdd.attemptNumber}`;
-}
 
 /**
  * One attempt of one subtask: builds its chain and channels, restores state, then runs the chain
