@@ -7,7 +7,7 @@ import { assignToKeyGroup, type KeyGroupRange } from '../keygroups/index.js';
 import { canonicalKey, type TypeSerializer } from '../serialization/index.js';
 import { StateError } from '../runtime-errors.js';
 import { createHeapState, type HeapState, type KeyContext } from './heap-states.js';
-import { KeyGroupChunkWriter, readKeyGroupChunk, type ChunkTimer } from './key-group-chunk.js';
+import { KeyGroupChunkWriter, readKeyGroupChunk, type ChunkTimer, type EncodedStateSection } from './key-group-chunk.js';
 import { DirtyEntries } from './dirty-tracker.js';
 import { encodeDeltaChunk, encodeGroupIncrementally } from './delta-encoder.js';
 import { IncrementalSnapshots, type IncrementalPlan } from './incremental-snapshots.js';
@@ -134,12 +134,19 @@ export class HeapKeyedStateBackend implements KeyContext {
     const restored = this.restored;
     const writer = new KeyGroupChunkWriter(this.keySerializer);
     const plan = options.incremental === true && options.savepoint !== true ? this.beginIncremental(checkpointId) : undefined;
-    const encodeFull = (g: number): Uint8Array | undefined => {
+    // A registered state's part of group g: its entries, and its sections not decoded since the restore.
+    const partsOf = (g: number, entries: (state: HeapState) => Iterable<StateEntry>): GroupPart[] =>
+      states.map(([name, state]) => ({
+        name,
+        state,
+        entries: entries(state),
+        encoded: restored.deferredGroups === 0 ? undefined : restored.sectionsOf(state, g),
+      }));
+    const writeGroup = (g: number, parts: readonly GroupPart[]): Uint8Array | undefined => {
       writer.begin(this.start + g);
-      for (const [name, state] of states) {
-        writer.writeState(name, state.descriptor.kind, state.codec, state.table.entriesOfGroup(g));
-        // A group not decoded since the restore: its bytes go on as they were read.
-        const encoded = restored.deferredGroups === 0 ? undefined : restored.sectionsOf(state, g);
+      for (const { name, state, entries, encoded } of parts) {
+        writer.writeState(name, state.descriptor.kind, state.codec, entries);
+        // Bytes of a group not decoded since the restore go on as they were read.
         if (encoded !== undefined) writer.writeEncodedState(name, state.descriptor.kind, encoded);
       }
       for (const [name, stash] of pending) {
@@ -149,6 +156,11 @@ export class HeapKeyedStateBackend implements KeyContext {
       for (const [service, list] of timers.get(g) ?? []) writer.writeTimers(service, list);
       return writer.finish();
     };
+    const encodeFull = (g: number): Uint8Array | undefined =>
+      writeGroup(
+        g,
+        partsOf(g, (state) => state.table.entriesOfGroup(g)),
+      );
     const encodeDelta = (g: number, since: number): Uint8Array | undefined =>
       encodeDeltaChunk(writer, this.start + g, g, since, states, timers.get(g), this.incremental!.clock);
     const clock = this.incremental?.clock;
@@ -161,25 +173,10 @@ export class HeapKeyedStateBackend implements KeyContext {
     const freeze =
       plan === undefined && states.every(([, state]) => holdsImmutableValues(state))
         ? (g: number): FrozenGroup => {
-            const frozen = states.map(([name, state]) => ({
-              name,
-              state,
-              entries: [...state.table.entriesOfGroup(g)].map(({ key, namespace, value }): StateEntry => ({ key, namespace, value })),
-              encoded: restored.deferredGroups === 0 ? undefined : restored.sectionsOf(state, g)?.slice(),
-            }));
-            return () => {
-              writer.begin(this.start + g);
-              for (const { name, state, entries, encoded } of frozen) {
-                writer.writeState(name, state.descriptor.kind, state.codec, entries);
-                if (encoded !== undefined) writer.writeEncodedState(name, state.descriptor.kind, encoded);
-              }
-              for (const [name, stash] of pending) {
-                const sections = stash.byGroup.get(g);
-                if (sections !== undefined) writer.writeEncodedState(name, stash.kind, sections);
-              }
-              for (const [service, list] of timers.get(g) ?? []) writer.writeTimers(service, list);
-              return writer.finish();
-            };
+            const frozen = partsOf(g, (state) =>
+              [...state.table.entriesOfGroup(g)].map(({ key, namespace, value }): StateEntry => ({ key, namespace, value })),
+            ).map((part) => ({ ...part, encoded: part.encoded?.slice() }));
+            return () => writeGroup(g, frozen);
           }
         : undefined;
     const snapshot = new KeyGroupSnapshot(
@@ -269,6 +266,14 @@ export class HeapKeyedStateBackend implements KeyContext {
     for (const sections of this.restored.unregistered.get(name)?.byGroup.values() ?? []) for (const section of sections) n += section.count;
     return n;
   }
+}
+
+/** One registered state's part of a key group in a snapshot. */
+interface GroupPart {
+  readonly name: string;
+  readonly state: HeapState;
+  readonly entries: Iterable<StateEntry>;
+  readonly encoded: readonly EncodedStateSection[] | undefined;
 }
 
 /** Value types whose values are never changed in place: a held reference keeps the value as it was. */
