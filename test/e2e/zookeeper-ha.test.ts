@@ -29,18 +29,27 @@ function inFlightCheckpoint(log: string): number | undefined {
   return triggered !== undefined && !log.includes(`Completed checkpoint ${triggered} `) ? Number(triggered) : undefined;
 }
 
-/** Kills `pid` with SIGKILL while a checkpoint is in flight (polled closely: checkpoints take milliseconds); resolves with its id. */
+/**
+ * Kills `pid` with SIGKILL while a checkpoint is in flight (polled closely: checkpoints take
+ * milliseconds); resolves with its id. The process is frozen first and its log read again: a
+ * checkpoint can complete between a read and the kill, and only one still in flight while the
+ * process cannot move counts; otherwise it is woken and the next checkpoint is tried.
+ */
 async function killDuringCheckpoint(dist: TestDist, instance: number, pid: number): Promise<number> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const id = inFlightCheckpoint(dist.log('standalonejob', instance));
     if (id !== undefined) {
-      process.kill(pid, 'SIGKILL');
-      return id;
+      process.kill(pid, 'SIGSTOP');
+      if (inFlightCheckpoint(dist.log('standalonejob', instance)) === id) {
+        process.kill(pid, 'SIGKILL');
+        return id;
+      }
+      process.kill(pid, 'SIGCONT');
     }
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  throw new Error('no checkpoint was in flight within 30 s');
+  throw new Error('no checkpoint was in flight within 60 s');
 }
 
 /** Runs the keyed counter with two JobManagers, takes the leader away, and checks the output; resolves with both logs. */
