@@ -8,6 +8,13 @@ import type { ExecutionState } from '../../rest/types/responses.js';
 
 export type { ExecutionState } from '../../rest/types/responses.js';
 
+const TERMINAL_STATES: ReadonlySet<ExecutionState> = new Set(['FINISHED', 'CANCELED', 'FAILED']);
+
+/** True for the states an attempt never leaves: FINISHED, CANCELED and FAILED. */
+export function isTerminalExecutionState(state: ExecutionState): boolean {
+  return TERMINAL_STATES.has(state);
+}
+
 /** A task reporting a change of its state. */
 export interface TaskExecutionStateUpdate {
   readonly jobId: JobId;

@@ -6,7 +6,7 @@ import { describeError, serializeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import { workerStack } from '../../daemon/thread-dump.js';
 import type { CheckpointTrigger } from '../../rpc/gateways/checkpoint-messages.js';
-import type { JobMasterGateway, TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
+import { isTerminalExecutionState, type JobMasterGateway, type TaskExecutionStateUpdate } from '../../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { TaskMetricsReport } from '../../rpc/gateways/task-metrics-report.js';
 import type { FrameLink } from '../network/frame-link.js';
@@ -38,8 +38,6 @@ interface DeployedAttempt {
   end(): void;
   watchdog: CancellationWatchdog | undefined;
 }
-
-const isFinal = (state: string): boolean => state === 'FINISHED' || state === 'FAILED' || state === 'CANCELED';
 
 /**
  * Runs each slot's tasks on its own worker thread, as Flink runs each task on its own thread: user
@@ -237,7 +235,7 @@ export class SlotThreadHost implements TaskRunner {
 
   /** A final state frees the attempt's place; the JobMaster hears of it after the slot is free. */
   private onStateUpdate(update: TaskExecutionStateUpdate): void {
-    if (isFinal(update.state)) this.attemptEnded(update.attemptId);
+    if (isTerminalExecutionState(update.state)) this.attemptEnded(update.attemptId);
   }
 
   private attemptEnded(attemptId: ExecutionAttemptId): void {

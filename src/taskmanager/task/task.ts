@@ -1,7 +1,7 @@
 import { describeError, serializeError } from '../../core/errors.js';
 import { getLogger, type Logger } from '../../core/logging.js';
 import type { ExecutionAttemptId } from '../../core/ids.js';
-import type { ExecutionState } from '../../rpc/gateways/job-master-gateway.js';
+import { isTerminalExecutionState, type ExecutionState } from '../../rpc/gateways/job-master-gateway.js';
 import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { JobProgram, OperatorChain } from '../../runtime/task-contract.js';
 import { AlignedBarrierHandler } from '../checkpoint/aligned-barrier-handler.js';
@@ -249,7 +249,7 @@ export class Task {
   }
 
   private isTerminal(): boolean {
-    return this.state === 'FINISHED' || this.state === 'FAILED' || this.state === 'CANCELED';
+    return isTerminalExecutionState(this.state);
   }
 
   private async terminate(state: 'FINISHED' | 'FAILED' | 'CANCELED', error: unknown): Promise<void> {

@@ -1,14 +1,8 @@
 import { newExecutionAttemptId, type ExecutionAttemptId } from '../../../core/ids.js';
 import type { SerializedError } from '../../../core/errors.js';
-import type { ExecutionState } from '../../../rpc/gateways/job-master-gateway.js';
+import { isTerminalExecutionState, type ExecutionState } from '../../../rpc/gateways/job-master-gateway.js';
 import type { Allocation } from '../../slotpool/slot-pool.js';
 import type { ExecutionJobVertex } from './execution-job-vertex.js';
-
-const TERMINAL: ReadonlySet<ExecutionState> = new Set(['FINISHED', 'CANCELED', 'FAILED']);
-
-export function isTerminalExecutionState(state: ExecutionState): boolean {
-  return TERMINAL.has(state);
-}
 
 /** One attempt of one subtask: where it runs, its state, and when it entered each state. */
 export class Execution {
