@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
-import { FLINK_HOME, getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
+import { submitKeyedCounter, type SubmittedCounter } from '../helpers/keyed-counter-submit.js';
+import { getJson, restUrlFrom, TestDist, waitFor } from '../helpers/test-dist.js';
 
-const KEYED_COUNTER = join(FLINK_HOME, 'dist', 'test', 'fixtures', 'jobs', 'keyed-counter.js');
 const KEYS = 20;
 
 interface JobState {
@@ -28,15 +28,8 @@ describe('several jobs side by side on a session cluster (default scheduler)', (
   });
   after(() => dist.destroy());
 
-  /** Submits a keyed counter at parallelism 2, detached; returns its id and output directory. */
-  async function submit(name: string, records: number, rate: number): Promise<{ jobId: string; output: string }> {
-    const output = join(dist.dir, name);
-    mkdirSync(output);
-    const args = ['--records', String(records), '--keys', String(KEYS), '--rate', String(rate), '--output', output];
-    const run = await dist.run('flink', ['run', '-d', '-p', '2', KEYED_COUNTER, ...args]);
-    assert.equal(run.exitCode, 0, run.stderr);
-    return { jobId: /JobID ([0-9a-f]{32})/.exec(run.stdout)![1]!, output };
-  }
+  const submit = (name: string, records: number, rate: number): Promise<SubmittedCounter> =>
+    submitKeyedCounter(dist, name, KEYS, records, rate);
 
   const state = async (jobId: string): Promise<string> => (await getJson<JobState>(url, `/jobs/${jobId}`)).state;
   const allRunning = async (jobId: string): Promise<boolean> => {

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkKeyedCounts, committedLines } from '../helpers/committed-output.js';
+import { submitKeyedCounter, type SubmittedCounter } from '../helpers/keyed-counter-submit.js';
 import { waitForProcessExit } from '../helpers/cluster-probes.js';
 import { freePort } from '../helpers/prometheus-server.js';
-import { FLINK_HOME, getJson, TestDist, waitFor } from '../helpers/test-dist.js';
+import { getJson, TestDist, waitFor } from '../helpers/test-dist.js';
 import { haClusterId, haDist, haStorageDir } from '../helpers/ha-dist.js';
 import { ZooKeeperServer } from '../helpers/zookeeper-server.js';
 
-const KEYED_COUNTER = join(FLINK_HOME, 'dist', 'test', 'fixtures', 'jobs', 'keyed-counter.js');
 const KEYS = 20;
 const RECORDS = 16_000;
 const GRANTED = /granted leadership with leader session id ([0-9a-f-]{36})/;
@@ -61,14 +61,8 @@ async function sessionFailover(dist: TestDist, signal: 'SIGKILL' | 'SIGTERM'): P
     (await getJson<Record<string, number>>(leader.restUrl, '/overview'))['slots-total'] === 4 ? true : undefined,
   );
 
-  const submit = async (name: string, records: number, rate: number): Promise<{ jobId: string; output: string }> => {
-    const output = join(dist.dir, name);
-    mkdirSync(output);
-    const args = ['--records', String(records), '--keys', String(KEYS), '--rate', String(rate), '--output', output];
-    const run = await dist.run('flink', ['run', '-d', '-p', '2', KEYED_COUNTER, ...args]);
-    assert.equal(run.exitCode, 0, run.stderr);
-    return { jobId: /JobID ([0-9a-f]{32})/.exec(run.stdout)![1]!, output };
-  };
+  const submit = (name: string, records: number, rate: number): Promise<SubmittedCounter> =>
+    submitKeyedCounter(dist, name, KEYS, records, rate);
   const stateAt = async (url: string, jobId: string): Promise<string> => (await getJson<{ state: string }>(url, `/jobs/${jobId}`)).state;
 
   // Jobs canceled or finished before the failover: their graphs go, and no later leader runs them again.
