@@ -6,7 +6,6 @@ import { requiredSlots } from '../deployment/slot-sharing.js';
 import { ExecutionGraph, type VertexParallelism } from '../execution-graph/execution-graph.js';
 import type { SchedulerContext } from '../scheduler-context.js';
 import type { AdaptiveResources } from './adaptive-resources.js';
-import { errorOf } from './state.js';
 import type { DeploymentPlanResult } from './states/creating-execution-graph.js';
 
 /**
@@ -23,11 +22,8 @@ export function createDeployment(
   const plan = resources.planForFreeSlots();
   if (plan === undefined) {
     return {
-      kind: 'failed',
-      error: errorOf(
-        'NoResourceAvailableException',
-        `Not enough resources available for scheduling: ${context.slotPool.freeSlots} free slot(s) is below the job's minimum.`,
-      ),
+      kind: 'no-slots',
+      reason: `Not enough resources available for scheduling: ${context.slotPool.freeSlots} free slot(s) is below the job's minimum.`,
     };
   }
   const attemptNumber = previous === undefined ? 0 : previous.latestAttemptNumber + 1;
@@ -46,8 +42,7 @@ export function createDeployment(
     return { kind: 'failed', error: serializeError(error) };
   }
   const allocations = context.slotPool.allocate(context.jobId, requiredSlots(graph));
-  if (allocations === undefined)
-    return { kind: 'failed', error: errorOf('NoResourceAvailableException', 'The planned slots are no longer free.') };
+  if (allocations === undefined) return { kind: 'no-slots', reason: 'The planned slots are no longer free.' };
   // With restored state, subtasks go where their key groups were, so local copies can serve them.
   const placed = restore === undefined ? allocations : orderForLocality(graph, allocations, previous);
   return { kind: 'ready', deployment: new GraphDeployment(graph, placed, context.deployment, restore?.tasks, events) };

@@ -1,16 +1,21 @@
 import type { SerializedError } from '../../../../core/errors.js';
+import { getLogger } from '../../../../core/logging.js';
 import type { GraphDeployment } from '../../deployment/graph-deployment.js';
 import type { ExecutionGraph } from '../../execution-graph/execution-graph.js';
 import { StateWithoutExecutionGraph } from '../state-without-execution-graph.js';
 import type { StateTimers } from '../state.js';
-import type { RescaleCause, ToExecuting, ToFinished } from '../transitions.js';
+import type { RescaleCause, ToExecuting, ToFinished, ToWaitingForResources } from '../transitions.js';
+
+const log = getLogger('jobmaster');
 
 /** What building a run produced. */
 export type DeploymentPlanResult =
-  { readonly kind: 'ready'; readonly deployment: GraphDeployment } | { readonly kind: 'failed'; readonly error: SerializedError };
+  | { readonly kind: 'ready'; readonly deployment: GraphDeployment }
+  | { readonly kind: 'no-slots'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly error: SerializedError };
 
 /** What CreatingExecutionGraph may ask and where it may go. */
-export interface CreatingExecutionGraphContext extends ToExecuting, ToFinished, StateTimers {
+export interface CreatingExecutionGraphContext extends ToExecuting, ToWaitingForResources, ToFinished, StateTimers {
   /** Computes the parallelism from the free slots, reserves them, builds the graph and restores the latest checkpoint into it. */
   createDeployment(previous: ExecutionGraph | undefined): DeploymentPlanResult;
 }
@@ -32,6 +37,11 @@ export class CreatingExecutionGraph extends StateWithoutExecutionGraph {
   private create(previous: ExecutionGraph | undefined): void {
     const result = this.context.createDeployment(previous);
     if (result.kind === 'ready') this.context.goToExecuting(result.deployment, this.cause);
-    else this.context.goToFinished({ status: 'FAILED', error: result.error });
+    else if (result.kind === 'no-slots') {
+      // Slots can go between the decision to run and this turn (TaskManagers lost while the
+      // process was frozen, say). As in Flink, that is a reason to wait again, not to fail.
+      log.info(`${result.reason} Waiting for resources again.`);
+      this.context.goToWaitingForResources(previous, this.cause);
+    } else this.context.goToFinished({ status: 'FAILED', error: result.error });
   }
 }

@@ -32,9 +32,21 @@ describe('CreatingExecutionGraph', () => {
       assert.deepEqual(context.createDeploymentCalls, [previous], 'the previous graph is handed to the planner');
     }));
 
+  it('waits for resources again, with the previous graph and cause, when the slots went before its turn', () =>
+    withTestingContext((context) => {
+      const previous = testingExecutionGraph({ source: 2 });
+      context.deploymentResult = { kind: 'no-slots', reason: 'Not enough resources available for scheduling: 0 free slot(s).' };
+      context.enter(new CreatingExecutionGraph(context, previous, 'taskmanager-joined'));
+      context.expect('WaitingForResources', (t) => {
+        assert.equal(t.previous, previous);
+        assert.equal(t.cause, 'taskmanager-joined');
+      });
+      context.scheduler.runDue();
+    }));
+
   it("ends FAILED with the planner's error when the graph cannot be built", () =>
     withTestingContext((context) => {
-      const error = testingError('Not enough resources available for scheduling', 'NoResourceAvailableException');
+      const error = testingError('The checkpoint cannot be restored', 'IllegalStateException');
       context.deploymentResult = { kind: 'failed', error };
       context.enter(new CreatingExecutionGraph(context, undefined, 'initial-schedule'));
       context.expect('Finished', (t) => assert.deepEqual(t.result, { status: 'FAILED', error }));
