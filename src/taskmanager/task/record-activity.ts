@@ -76,12 +76,16 @@ export class RecordActivity {
     this.idleTimer.unref();
   }
 
-  /** The task ended: what it reports with its final state. */
-  end(): ActivityAtEnd {
+  /**
+   * The task ended: what it reports with its final state. A source `halted` for a planned rescale
+   * stopped on purpose, with input still to read: it is not idle, whatever its last call found, so
+   * the outage dates from the last record rather than from the scheduler's stop.
+   */
+  end(halted = false): ActivityAtEnd {
     clearTimeout(this.idleTimer);
     return {
       ...(this.lastAt === undefined ? {} : { lastRecordAt: this.lastAt }),
-      ...(this.idleSince === undefined ? {} : { idleAtEnd: true }),
+      ...(this.idleSince === undefined || halted ? {} : { idleAtEnd: true }),
     };
   }
 

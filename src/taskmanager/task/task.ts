@@ -281,7 +281,7 @@ export class Task {
       attemptId: this.attemptId,
       state,
       ...sinceCheckpoint,
-      ...this.activity.end(),
+      ...this.activity.end(this.checkpointCalls.haltedAfter !== undefined),
       ...(error === undefined ? {} : { error: serializeError(error) }),
     });
     this.resolveTerminated(state);

@@ -71,4 +71,11 @@ describe('RecordActivity', () => {
     const never = new RecordActivity(() => undefined);
     assert.deepEqual(never.end(), {}, 'a task that processed nothing reports no time');
   });
+
+  it('does not call a source halted for a planned rescale idle, even if its last call found nothing', () => {
+    const activity = new RecordActivity(() => undefined);
+    step(activity, 1, 3);
+    activity.sourceIdle();
+    assert.deepEqual(activity.end(true), { lastRecordAt: 10_001 });
+  });
 });
