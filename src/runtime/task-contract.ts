@@ -118,10 +118,28 @@ export interface OperatorSnapshotData {
   readonly listStates?: ReadonlyArray<{ readonly name: string; readonly mode: ListStateMode; readonly entries: readonly Uint8Array[] }>;
 }
 
+/** The size of one key group's chain in a checkpoint: its base, its deltas, and how many deltas. */
+export interface RestoredChainShape {
+  readonly baseBytes: number;
+  readonly deltaBytes: number;
+  readonly deltas: number;
+}
+
+/**
+ * The checkpoint a keyed backend was restored from, when its incremental checkpoints may build on
+ * it (its files are this job's shared files): the chain shape of every group of the range, in order.
+ */
+export interface RestoredIncrementalBase {
+  readonly checkpointId: number;
+  readonly groups: readonly RestoredChainShape[];
+}
+
 /** The state one operator of one new subtask restores: its key groups' chunks and its share of list state. */
 export interface RestoredOperatorState {
   readonly operatorId: OperatorId;
   readonly keyGroupChunks: readonly Uint8Array[];
+  /** Present when the first checkpoint after the restore may be incremental on the restored one. */
+  readonly incrementalBase?: RestoredIncrementalBase;
   readonly listStates: ReadonlyArray<{ readonly name: string; readonly mode: ListStateMode; readonly entries: readonly Uint8Array[] }>;
 }
 

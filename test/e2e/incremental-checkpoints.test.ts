@@ -96,23 +96,25 @@ describe('incremental checkpoints', () => {
     assert.ok(small.checkpointed_size > 0, JSON.stringify(small));
     t.diagnostic(`checkpoint ${small.id}: checkpointed_size ${small.checkpointed_size} of state_size ${small.state_size}`);
 
+    const beforeRescale = (await getJson<CheckpointingStatistics>(url, `/jobs/${jobId}/checkpoints`)).latest.completed?.id ?? 0;
     assert.equal((await dist.run('taskmanager.sh', ['start'])).exitCode, 0);
     await runningAt(url, jobId, 3, 60_000);
-    const before = dist.log('standalonejob', 0).length;
-    // Two checkpoints at parallelism 3: the first after a restore is full, the second builds on it.
-    await waitFor(
-      'two checkpoints at parallelism 3',
-      () =>
-        (
-          dist
-            .log('standalonejob', 0)
-            .slice(before)
-            .match(/Completed checkpoint \d+/g) ?? []
-        ).length >= 2
-          ? true
-          : undefined,
+    const restoredFrom = Number([...dist.log('standalonejob', 0).matchAll(/Restoring job \w+ from checkpoint (\d+)/g)].at(-1)?.[1]);
+    assert.ok(restoredFrom >= beforeRescale, `the rescale restored checkpoint ${restoredFrom}`);
+    // The first checkpoint after the restore already builds on the restored chains: the cold keys' groups are referenced, not rewritten.
+    const firstAfter = await waitFor(
+      'the first checkpoint after the rescale',
+      async () => {
+        const stats = await getJson<CheckpointingStatistics>(url, `/jobs/${jobId}/checkpoints`);
+        return stats.history.filter((c) => c.status === 'COMPLETED' && c.id > restoredFrom).sort((a, b) => a.id - b.id)[0];
+      },
       30_000,
     );
+    t.diagnostic(
+      `first checkpoint after the restore, ${firstAfter.id}: checkpointed_size ${firstAfter.checkpointed_size} of state_size ${firstAfter.state_size}`,
+    );
+    assert.ok(firstAfter.state_size > COLD * BALLAST, JSON.stringify(firstAfter));
+    assert.ok(firstAfter.checkpointed_size * 5 < firstAfter.state_size, `not a full rewrite: ${JSON.stringify(firstAfter)}`);
     // The restore after the kill applies deltas on top of their bases.
     await waitFor('a retained checkpoint with deltas', () => (latestHasDeltas(join(checkpoints, jobId)) ? true : undefined), 30_000);
     const [, , third] = dist.pids('taskexecutor');

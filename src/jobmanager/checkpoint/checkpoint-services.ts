@@ -95,7 +95,7 @@ export function restoreLatestCheckpoint(
 ): RestoredState | undefined {
   const checkpoint = services.store.latest();
   if (checkpoint === undefined) return undefined;
-  const assignment = assignState(checkpoint, plan, options);
+  const assignment = assignState(checkpoint, plan, { ...options, ownsSharedState: services.store.ownsSharedState(checkpoint) });
   services.statsTracker.reportRestored({
     id: checkpoint.id,
     restoreTimestamp: options.now ?? Date.now(),

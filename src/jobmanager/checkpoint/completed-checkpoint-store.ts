@@ -74,6 +74,11 @@ export class CompletedCheckpointStore {
     return store;
   }
 
+  /** False for a checkpoint added as external (another job's, restored as NO_CLAIM): its shared files are not this job's to reference or delete. */
+  ownsSharedState(checkpoint: CompletedCheckpoint): boolean {
+    return !this.external.has(checkpoint);
+  }
+
   /** The checkpoint a restore uses: the most recently added one still considered good. */
   latest(): CompletedCheckpoint | undefined {
     return this.checkpoints[this.checkpoints.length - 1];

@@ -17,6 +17,12 @@ const log = getLogger('checkpoint.store');
 /** Name of the directory of shared state beside the `chk-<n>` directories (Flink's). */
 export const SHARED_STATE_DIR = 'shared';
 
+/** The directory (with a trailing separator) of the shared files `checkpoint` may reference; undefined for a savepoint or in memory. */
+export function sharedStateRootOf(checkpoint: CompletedCheckpoint): string | undefined {
+  if (checkpoint.kind !== 'CHECKPOINT' || checkpoint.directory === undefined) return undefined;
+  return `${dirname(checkpoint.directory)}${sep}${SHARED_STATE_DIR}${sep}`;
+}
+
 /** Reference counts of the shared state files of one job's retained checkpoints. */
 export class SharedStateRegistry {
   private readonly counts = new Map<string, number>();
@@ -30,8 +36,8 @@ export class SharedStateRegistry {
    * savepoint's files are its own (it is self-contained) and an in-memory checkpoint has none.
    */
   static sharedFilesOf(checkpoint: CompletedCheckpoint): string[] {
-    if (checkpoint.kind !== 'CHECKPOINT' || checkpoint.directory === undefined) return [];
-    const sharedRoot = `${dirname(checkpoint.directory)}${sep}${SHARED_STATE_DIR}${sep}`;
+    const sharedRoot = sharedStateRootOf(checkpoint);
+    if (sharedRoot === undefined) return [];
     return [...referencedFiles(checkpoint).keys()].filter((path) => path.startsWith(sharedRoot));
   }
 

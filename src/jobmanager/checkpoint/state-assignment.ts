@@ -1,11 +1,17 @@
 import type { OperatorId, VertexId } from '../../core/ids.js';
 import { TsFlinkError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
-import type { OperatorRestoreDescriptor, StateSlice, TaskRestoreDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
+import type {
+  GroupChain,
+  OperatorRestoreDescriptor,
+  StateSlice,
+  TaskRestoreDescriptor,
+} from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { OperatorStateHandle } from '../../rpc/gateways/checkpoint-messages.js';
 import { computeKeyGroupRangeForOperatorIndex } from '../../runtime/keygroups/index.js';
 import { displayPath, operatorHasState, type CompletedCheckpoint, type OperatorSnapshot } from './completed-checkpoint.js';
 import { repartitionListStates } from './list-state-repartitioner.js';
+import { sharedStateRootOf } from './shared-state-registry.js';
 
 const log = getLogger('checkpoint.assignment');
 
@@ -24,6 +30,11 @@ export interface VertexRestorePlan {
 export interface StateAssignmentOptions {
   /** Skip checkpointed state of operators the new job no longer has (--allowNonRestoredState). */
   readonly allowNonRestoredState?: boolean;
+  /**
+   * The job owns the checkpoint's shared files (it wrote them, or claimed them), so its new run's
+   * incremental checkpoints may reference them: the restore descriptors then carry each group's chain.
+   */
+  readonly ownsSharedState?: boolean;
 }
 
 /** What every new subtask restores from one checkpoint. */
@@ -67,6 +78,7 @@ export function assignState(
   const adopted = new Map<string, number>();
   const tasks = new Map<string, Array<TaskRestoreDescriptor | undefined>>();
   const checkpointed = new Set(checkpoint.vertices.flatMap((vertex) => vertex.operatorIds));
+  const sharedRoot = options.ownsSharedState === true ? sharedStateRootOf(checkpoint) : undefined;
   for (const vertex of plan) {
     const matched = vertex.operatorIds.flatMap((id) => byOperator.get(id) ?? []);
     if (!matched.some(operatorHasState)) {
@@ -83,7 +95,7 @@ export function assignState(
     }
     const maxParallelism = checkMaxParallelism(vertex, matched);
     if (maxParallelism !== vertex.maxParallelism) adopted.set(vertex.vertexId, maxParallelism);
-    tasks.set(vertex.vertexId, assignVertex(checkpoint.id, matched, maxParallelism, vertex.parallelism));
+    tasks.set(vertex.vertexId, assignVertex(checkpoint.id, matched, maxParallelism, vertex.parallelism, sharedRoot));
   }
   return {
     checkpointId: checkpoint.id,
@@ -98,16 +110,51 @@ function assignVertex(
   operators: readonly OperatorSnapshot[],
   maxParallelism: number,
   parallelism: number,
+  sharedRoot: string | undefined,
 ): TaskRestoreDescriptor[] {
   const listStates = operators.map((operator) => repartitionListStates(operator.subtaskStates, parallelism));
   return Array.from({ length: parallelism }, (_, subtask) => ({
     checkpointId,
-    operators: operators.map((operator, index): OperatorRestoreDescriptor => ({
-      operatorId: operator.operatorId,
-      keyGroupSlices: keyedSlices(operator, maxParallelism, parallelism, subtask),
-      listStates: listStates[index]![subtask]!,
-    })),
+    operators: operators.map((operator, index): OperatorRestoreDescriptor => {
+      const chains = sharedRoot === undefined ? undefined : keyedChains(operator, maxParallelism, parallelism, subtask, sharedRoot);
+      return {
+        operatorId: operator.operatorId,
+        keyGroupSlices: keyedSlices(operator, maxParallelism, parallelism, subtask),
+        ...(chains === undefined ? {} : { keyGroupChains: chains }),
+        listStates: listStates[index]![subtask]!,
+      };
+    }),
   }));
+}
+
+/**
+ * The chain of every key group of new subtask `subtask`'s range, in group order (an empty chain
+ * where no old subtask held the group); undefined unless every slice is a file under `sharedRoot`,
+ * so that only files the shared-state registry counts are ever referenced again.
+ */
+function keyedChains(
+  operator: OperatorSnapshot,
+  maxParallelism: number,
+  parallelism: number,
+  subtask: number,
+  sharedRoot: string,
+): GroupChain[] | undefined {
+  const range = computeKeyGroupRangeForOperatorIndex(maxParallelism, parallelism, subtask);
+  const chains: GroupChain[] = Array.from({ length: range.size() }, () => ({ base: null, deltas: [] }));
+  const shared = (slice: StateSlice): boolean => slice.kind === 'file' && slice.path.startsWith(sharedRoot);
+  for (const handle of operator.subtaskStates) {
+    const groups = handle?.keyGroups;
+    if (groups === undefined) continue;
+    const from = Math.max(range.startKeyGroup, groups.start);
+    const to = Math.min(range.endKeyGroup, groups.start + groups.slices.length - 1);
+    for (let keyGroup = from; keyGroup <= to; keyGroup++) {
+      const base = groups.slices[keyGroup - groups.start] ?? null;
+      const deltas = groups.deltas?.[keyGroup - groups.start] ?? [];
+      if ((base !== null && !shared(base)) || !deltas.every(shared)) return undefined;
+      chains[keyGroup - range.startKeyGroup] = { base, deltas };
+    }
+  }
+  return chains;
 }
 
 /**

@@ -43,10 +43,22 @@ export type StateSlice =
   | { readonly kind: 'inline'; readonly bytes: Uint8Array }
   | { readonly kind: 'file'; readonly path: string; readonly offset: number; readonly length: number; readonly crc32: number };
 
+/** A key group's state in a checkpoint: its full base (null: empty at the base) and the deltas written after it, in order. */
+export interface GroupChain {
+  readonly base: StateSlice | null;
+  readonly deltas: readonly StateSlice[];
+}
+
 /** One operator's share of a restored checkpoint. */
 export interface OperatorRestoreDescriptor {
   readonly operatorId: OperatorId;
   readonly keyGroupSlices: readonly StateSlice[];
+  /**
+   * The chain of every key group of the subtask's range, in group order, when later incremental
+   * checkpoints may reference the slices (all are shared files of a checkpoint, not a savepoint):
+   * the new run's first checkpoint then writes only what changed since this one.
+   */
+  readonly keyGroupChains?: readonly GroupChain[];
   readonly listStates: ReadonlyArray<{
     readonly name: string;
     readonly mode: 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST';

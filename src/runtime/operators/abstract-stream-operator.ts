@@ -42,7 +42,7 @@ export abstract class AbstractStreamOperator implements StreamOperator {
         if (this.keyedBackend === undefined) {
           throw new StateError(`Operator '${this.setupInfo.name}' received keyed state but its input is not keyed`);
         }
-        this.keyedBackend.restore(restored.keyGroupChunks);
+        this.keyedBackend.restore(restored.keyGroupChunks, restored.incrementalBase);
       }
       this.operatorState.restore(restored.listStates);
     } else if (isRestore) {

@@ -10,13 +10,13 @@ import { createHeapState, type HeapState, type KeyContext } from './heap-states.
 import { KeyGroupChunkWriter, readKeyGroupChunk, type ChunkTimer, type EncodedStateSection } from './key-group-chunk.js';
 import { DirtyEntries } from './dirty-tracker.js';
 import { encodeDeltaChunk, encodeGroupIncrementally } from './delta-encoder.js';
-import { IncrementalSnapshots, type IncrementalPlan } from './incremental-snapshots.js';
+import { ChainStats, IncrementalSnapshots, type IncrementalPlan } from './incremental-snapshots.js';
 import { KeyGroupSnapshot, type FrozenGroup, type GroupChunk } from './key-group-snapshot.js';
 import type { AnyStateDescriptor } from './state-descriptors.js';
 import { StateTable, type StateEntry } from './state-table.js';
 import { serializerOf } from './state-value-codec.js';
 import { RestoredGroups, type RestoredTimer } from './restored-groups.js';
-import type { SnapshotOptions } from '../task-contract.js';
+import type { RestoredIncrementalBase, SnapshotOptions } from '../task-contract.js';
 
 export type { RestoredTimer } from './restored-groups.js';
 
@@ -196,11 +196,15 @@ export class HeapKeyedStateBackend implements KeyContext {
 
   /** Starts change tracking on the first incremental snapshot (which is full, so every later delta is exact). */
   private beginIncremental(checkpointId: number): IncrementalPlan {
+    return this.trackChanges().begin(checkpointId);
+  }
+
+  private trackChanges(): IncrementalSnapshots {
     if (this.incremental === undefined) {
       this.incremental = new IncrementalSnapshots(this.numKeyGroups);
       for (const state of this.states.values()) state.table.dirty = new DirtyEntries(this.numKeyGroups, this.incremental.clock);
     }
-    return this.incremental.begin(checkpointId);
+    return this.incremental;
   }
 
   /** Checkpoint `checkpointId` completed: the chains of this backend's snapshot of it become the base. */
@@ -241,8 +245,12 @@ export class HeapKeyedStateBackend implements KeyContext {
     return byGroup;
   }
 
-  /** Reads chunks of a checkpoint (decoding a group waits for its first use); chunks of groups outside this subtask's range are skipped. */
-  restore(chunks: readonly Uint8Array[]): void {
+  /**
+   * Reads chunks of a checkpoint (decoding a group waits for its first use); chunks of groups outside
+   * this subtask's range are skipped. With `base` (the restored checkpoint's chains, one per group of
+   * the range), changes are tracked from now on and the first incremental snapshot builds on it.
+   */
+  restore(chunks: readonly Uint8Array[], base?: RestoredIncrementalBase): void {
     for (const bytes of chunks) {
       const chunk = readKeyGroupChunk(bytes, this.keySerializer);
       if (!this.keyGroupRange.contains(chunk.keyGroup)) continue;
@@ -251,6 +259,14 @@ export class HeapKeyedStateBackend implements KeyContext {
       for (const section of chunk.states) this.restored.add(g, section, this.states.get(section.name));
       for (const section of chunk.timers) this.restored.addTimers(section.service, g, section.timers);
     }
+    if (base === undefined || base.groups.length !== this.numKeyGroups) return;
+    const stats = new ChainStats(this.numKeyGroups);
+    base.groups.forEach((shape, g) => {
+      stats.base[g] = shape.baseBytes;
+      stats.deltas[g] = shape.deltaBytes;
+      stats.count[g] = shape.deltas;
+    });
+    this.trackChanges().seed(base.checkpointId, stats);
   }
 
   /** Restored key groups not decoded yet: each decodes on its first access. */

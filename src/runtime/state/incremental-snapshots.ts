@@ -84,6 +84,14 @@ export class IncrementalSnapshots {
     return this.confirmed?.checkpointId;
   }
 
+  /**
+   * A restore from checkpoint `checkpointId`, whose chains had the shapes `stats`, is the base: the
+   * first snapshot writes only what changed since (every change is after epoch 0).
+   */
+  seed(checkpointId: number, stats: ChainStats): void {
+    this.confirmed = { checkpointId, epoch: 0, stats };
+  }
+
   /** Starts the snapshot of checkpoint `checkpointId`: changes from now on belong to the next one. */
   begin(checkpointId: number): IncrementalPlan {
     const epoch = this.clock.advance();

@@ -2,7 +2,12 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from '../../core/crc32.js';
 import { TsFlinkError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
-import type { StateSlice, TaskDeploymentDescriptor } from '../../rpc/gateways/task-deployment-descriptor.js';
+import type {
+  GroupChain,
+  OperatorRestoreDescriptor,
+  StateSlice,
+  TaskDeploymentDescriptor,
+} from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { RestoredOperatorState } from '../../runtime/task-contract.js';
 import type { LocalStateStore } from './local-state-store.js';
 
@@ -102,6 +107,35 @@ export interface ResolvedRestore {
   readonly bytesFromStorage: number;
 }
 
+/** The restored chains' shapes, when this subtask's incremental checkpoints build on them (see `restoredChains`). */
+function incrementalBaseOf(
+  tdd: TaskDeploymentDescriptor,
+  operator: OperatorRestoreDescriptor,
+): Pick<RestoredOperatorState, 'incrementalBase'> {
+  const chains = restoredChains(tdd, operator);
+  if (chains === undefined) return {};
+  const length = (slice: StateSlice | null): number => (slice === null ? 0 : slice.kind === 'file' ? slice.length : slice.bytes.byteLength);
+  return {
+    incrementalBase: {
+      checkpointId: tdd.restore!.checkpointId,
+      groups: chains.map((chain) => ({
+        baseBytes: length(chain.base),
+        deltaBytes: chain.deltas.reduce((sum, delta) => sum + length(delta), 0),
+        deltas: chain.deltas.length,
+      })),
+    },
+  };
+}
+
+/**
+ * The restored checkpoint's key-group chains of one operator, when the subtask takes incremental
+ * checkpoints and the JobManager offered them (they are this job's shared files): its first
+ * checkpoint then references them for every group that did not change.
+ */
+export function restoredChains(tdd: TaskDeploymentDescriptor, operator: OperatorRestoreDescriptor): readonly GroupChain[] | undefined {
+  return operator.keyGroupChains !== undefined && tdd.checkpointing.incremental === true ? operator.keyGroupChains : undefined;
+}
+
 /** Turns the restore descriptor of a deployment into the bytes each operator restores from. */
 export async function resolveRestore(tdd: TaskDeploymentDescriptor, local?: LocalStateStore): Promise<ResolvedRestore | undefined> {
   if (tdd.restore === undefined) return undefined;
@@ -111,6 +145,7 @@ export async function resolveRestore(tdd: TaskDeploymentDescriptor, local?: Loca
       tdd.restore.operators.map(async (operator) => ({
         operatorId: operator.operatorId,
         keyGroupChunks: await Promise.all(operator.keyGroupSlices.map((slice) => files.read(slice))),
+        ...incrementalBaseOf(tdd, operator),
         listStates: await Promise.all(
           operator.listStates.map(async (list) => ({
             name: list.name,

@@ -6,7 +6,9 @@ import { crc32 } from '../../core/crc32.js';
 import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import type { OperatorStateHandle } from '../../rpc/gateways/checkpoint-messages.js';
-import type { StateSlice } from '../../rpc/gateways/task-deployment-descriptor.js';
+import type { GroupChain, StateSlice } from '../../rpc/gateways/task-deployment-descriptor.js';
+
+export type { GroupChain } from '../../rpc/gateways/task-deployment-descriptor.js';
 import { isDeltaChunk } from '../../runtime/state/key-group-chunk.js';
 import { UNCHANGED_GROUP, type KeyedStateSnapshot, type OperatorSnapshotData } from '../../runtime/task-contract.js';
 
@@ -16,12 +18,6 @@ import { UNCHANGED_GROUP, type KeyedStateSnapshot, type OperatorSnapshotData } f
  */
 export type SnapshotTarget =
   { readonly kind: 'memory' } | { readonly kind: 'file'; readonly path: string; readonly copyPath?: string | undefined };
-
-/** A key group's state in a checkpoint: its full base (null: empty at the base) and the deltas written after it, in order. */
-export interface GroupChain {
-  readonly base: StateSlice | null;
-  readonly deltas: readonly StateSlice[];
-}
 
 /** The chains an incremental snapshot builds on: those of its base checkpoint, per operator. */
 export type BaseChains = (checkpointId: number, operatorId: OperatorId) => readonly GroupChain[] | undefined;

@@ -5,6 +5,7 @@ import type { TaskDeploymentDescriptor } from '../../rpc/gateways/task-deploymen
 import type { OperatorChain } from '../../runtime/task-contract.js';
 import type { ChainOutputWriter } from '../network/chain-output-writer.js';
 import type { LocalStateStore } from './local-state-store.js';
+import { restoredChains } from './restore-resolver.js';
 import type { CheckpointBarrier } from '../network/stream-elements.js';
 import type { OperatorId } from '../../core/ids.js';
 import { persistSnapshot, type GroupChain, type PersistedSnapshot, type SnapshotTarget } from './snapshot-persister.js';
@@ -58,7 +59,14 @@ export class SubtaskCheckpointer {
     private readonly writer: ChainOutputWriter,
     private readonly responder: CheckpointResponder,
     private readonly localState?: LocalStateStore,
-  ) {}
+  ) {
+    // The restored checkpoint's chains are the base of the first incremental snapshot, as the
+    // keyed backends were told (RestoredOperatorState.incrementalBase).
+    for (const operator of tdd.restore?.operators ?? []) {
+      const chains = restoredChains(tdd, operator);
+      if (chains !== undefined) this.chains.set(operator.operatorId, new Map([[tdd.restore!.checkpointId, [...chains]]]));
+    }
+  }
 
   /** Runs in the task's mailbox, at a point between records. */
   perform(barrier: CheckpointBarrier, alignmentDurationMs: number): void {

@@ -116,6 +116,70 @@ describe('keyed state assignment', () => {
   });
 });
 
+describe('restored chains for incremental checkpoints', () => {
+  const DIR = '/cp/job';
+  const file = (path: string, offset: number): StateSlice => ({ kind: 'file', path, offset, length: 10, crc32: 0 });
+  /** Incremental handles of 2 subtasks: per group a shared base, and a shared delta on even groups. */
+  function sharedHandles(root = `${DIR}/shared/chk-6`): OperatorStateHandle[] {
+    return [0, 1].map((i) => {
+      const range = computeKeyGroupRangeForOperatorIndex(MAX_P, 2, i);
+      const slices: StateSlice[] = [];
+      const deltas: Array<StateSlice[] | null> = [];
+      for (const kg of range) {
+        slices.push(file(`${root}/v-${i}-0`, kg * 10));
+        deltas.push(kg % 2 === 0 ? [file(`${DIR}/shared/chk-7/v-${i}-0`, kg * 10)] : null);
+      }
+      return { operatorId: asOperatorId('keyed'), keyGroups: { start: range.startKeyGroup, slices, deltas } };
+    });
+  }
+  const checkpoint = (handles: OperatorStateHandle[], kind: CompletedCheckpoint['kind'] = 'CHECKPOINT'): CompletedCheckpoint => ({
+    ...checkpointOf([{ id: 'keyed', states: handles }]),
+    kind,
+    directory: `${DIR}/chk-7`,
+  });
+
+  it('gives each new subtask the chain of every group of its range, in order, when the job owns the shared files', () => {
+    const assignment = assignState(checkpoint(sharedHandles()), plan(3), { ownsSharedState: true });
+    for (let i = 0; i < 3; i++) {
+      const range = computeKeyGroupRangeForOperatorIndex(MAX_P, 3, i);
+      const chains = assignment.restoreFor(asVertexId('v'), i)!.operators[0]!.keyGroupChains!;
+      assert.equal(chains.length, range.size());
+      chains.forEach((chain, offset) => {
+        const kg = range.startKeyGroup + offset;
+        assert.equal((chain.base as { offset: number }).offset, kg * 10, `group ${kg}'s base`);
+        assert.equal(chain.deltas.length, kg % 2 === 0 ? 1 : 0, `group ${kg}'s deltas`);
+      });
+    }
+  });
+
+  it("restoreLatestCheckpoint offers chains of the job's own checkpoints, not of one loaded from another job", async () => {
+    for (const external of [false, true]) {
+      const services = {
+        store: new CompletedCheckpointStore({ numRetained: 2, discard: async () => undefined }),
+        idCounter: new CheckpointIdCounter(),
+        statsTracker: new CheckpointStatsTracker(),
+      };
+      await services.store.add(checkpoint(sharedHandles()), { external });
+      const restored = restoreLatestCheckpoint(services, plan(2));
+      const chains = restored!.assignment.restoreFor(asVertexId('v'), 1)!.operators[0]!.keyGroupChains;
+      assert.equal(chains === undefined, external, external ? 'loaded (NO_CLAIM): none' : 'its own: chains');
+    }
+  });
+
+  it('offers no chains for a savepoint, files outside the shared directory, or shared files the job does not own', () => {
+    const cases: Array<[string, CompletedCheckpoint, boolean]> = [
+      ['a savepoint', checkpoint(sharedHandles(), 'SAVEPOINT'), true],
+      ['an exclusive chk-n file', checkpoint(sharedHandles(`${DIR}/chk-6`)), true],
+      ["another job's checkpoint (NO_CLAIM)", checkpoint(sharedHandles()), false],
+    ];
+    for (const [what, cp, owns] of cases) {
+      const assignment = assignState(cp, plan(3), { ownsSharedState: owns });
+      assert.equal(assignment.restoreFor(asVertexId('v'), 0)!.operators[0]!.keyGroupChains, undefined, what);
+      assert.ok(assignment.restoreFor(asVertexId('v'), 0)!.operators[0]!.keyGroupSlices.length > 0, `${what}: still restored`);
+    }
+  });
+});
+
 describe('list state redistribution', () => {
   const restoredLists = (restore: TaskRestoreDescriptor | undefined) =>
     Object.fromEntries(restore!.operators[0]!.listStates.map((l) => [l.name, l.entries.map(text)]));

@@ -125,6 +125,52 @@ describe('incremental keyed snapshots', () => {
     }
   });
 
+  it('a restore with its chains is the base: the first snapshot after it writes only what changed, and the chains still restore exactly', () => {
+    const b = backend();
+    const chains = new Chains();
+    for (let k = 0; k < 300; k++) writeAll(b, k);
+    chains.apply(takeAllGroupChunks(b.snapshot(1, INCREMENTAL)));
+    b.notifyCheckpointComplete(1);
+    const shapes = chains.byGroup.map((chain) => ({ baseBytes: chain?.[0]?.byteLength ?? 0, deltaBytes: 0, deltas: 0 }));
+    while (shapes.length < MAX_P) shapes.push({ baseBytes: 0, deltaBytes: 0, deltas: 0 });
+    const restored = backend();
+    restored.restore(chains.all(), { checkpointId: 1, groups: shapes });
+    // Reading a key decodes its group but changes nothing; writing one changes its group only.
+    readAll(restored, 5);
+    states(restored, 7).value.update(777);
+    states(restored, 8).map.remove('x');
+    const next = restored.snapshot(2, INCREMENTAL);
+    assert.equal(next.baseCheckpointId, 1, 'the restored checkpoint is the base');
+    const chunks = takeAllGroupChunks(next);
+    assert.deepEqual(
+      changedGroups(chunks),
+      [...new Set([groupOf(7), groupOf(8)])].sort((a, c) => a - c),
+    );
+    assert.ok(
+      chunks.every((chunk) => chunk === UNCHANGED_GROUP || (chunk !== undefined && isDeltaChunk(chunk))),
+      'changes are deltas on the restored bases',
+    );
+    chains.apply(chunks);
+    const again = backend();
+    again.restore(chains.all());
+    for (let k = 0; k < 300; k++) assert.deepEqual(readAll(again, k), readAll(restored, k), `key ${k}`);
+    assert.equal(states(again, 7).value.value(), 777);
+  });
+
+  it('a restore without chains, or with chains of another range, starts with a full snapshot', () => {
+    const b = backend();
+    const chains = new Chains();
+    for (let k = 0; k < 50; k++) writeAll(b, k);
+    chains.apply(takeAllGroupChunks(b.snapshot(1, INCREMENTAL)));
+    for (const base of [undefined, { checkpointId: 1, groups: [{ baseBytes: 1, deltaBytes: 0, deltas: 0 }] }]) {
+      const restored = backend();
+      restored.restore(chains.all(), base);
+      const next = restored.snapshot(2, INCREMENTAL);
+      assert.equal(next.baseCheckpointId, undefined);
+      assert.ok(takeAllGroupChunks(next).every((chunk) => chunk !== UNCHANGED_GROUP));
+    }
+  });
+
   it('a checkpoint that never completed is not a base: the next one carries its changes too', () => {
     const b = backend();
     const chains = new Chains();
