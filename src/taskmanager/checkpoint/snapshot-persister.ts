@@ -98,6 +98,11 @@ class SlicePlacer {
   async closeCopy(): Promise<void> {
     await this.copy?.handle.close();
   }
+
+  /** Removes the copy of a write that was abandoned. */
+  async discardCopy(): Promise<void> {
+    await this.copy?.discard();
+  }
 }
 
 /**
@@ -111,9 +116,11 @@ export async function persistSnapshot(
   data: readonly OperatorSnapshotData[],
   target: SnapshotTarget,
   baseChains?: BaseChains,
+  signal?: AbortSignal,
 ): Promise<PersistedSnapshot> {
   let file: FileHandle | undefined;
   let placer: SlicePlacer | undefined;
+  let written = false;
   try {
     if (target.kind === 'file') {
       await mkdir(dirname(target.path), { recursive: true });
@@ -125,18 +132,24 @@ export async function persistSnapshot(
     const chains = new Map<OperatorId, GroupChain[]>();
     let stateSize = 0;
     for (const operator of data) {
-      const persisted = await persistOperator(operator, placer, baseChains);
+      const persisted = await persistOperator(operator, placer, baseChains, signal);
       operators.push(persisted.handle);
       stateSize += persisted.referencedBytes;
       if (persisted.chains !== undefined) chains.set(operator.operatorId, persisted.chains);
     }
+    signal?.throwIfAborted();
     await placer.flush();
     await file?.sync();
+    written = true;
     return { operators, stateSize, checkpointedSize: placer.stateSize, chains };
   } finally {
     for (const operator of data) operator.keyGroups?.release();
     await placer?.closeCopy();
     await file?.close();
+    // An abandoned write leaves no file: nothing will ever reference it.
+    if (!written && signal?.aborted === true && target.kind === 'file') {
+      await Promise.all([rm(target.path, { force: true }), placer?.discardCopy()]).catch(() => undefined);
+    }
   }
 }
 
@@ -169,6 +182,7 @@ async function persistOperator(
   operator: OperatorSnapshotData,
   placer: SlicePlacer,
   baseChains: BaseChains | undefined,
+  signal: AbortSignal | undefined,
 ): Promise<{ handle: OperatorStateHandle; referencedBytes: number; chains?: GroupChain[] }> {
   const handle: { operatorId: OperatorId; keyGroups?: OperatorStateHandle['keyGroups']; listStates?: OperatorStateHandle['listStates'] } = {
     operatorId: operator.operatorId,
@@ -183,7 +197,7 @@ async function persistOperator(
       snapshot.release();
       throw new Error(`the chains of checkpoint ${baseId}, which this incremental snapshot builds on, are not known here`);
     }
-    chains = await placeKeyGroups(snapshot, placer, base);
+    chains = await placeKeyGroups(snapshot, placer, base, signal);
     const slices = chains.map((chain) => chain.base);
     const hasDeltas = chains.some((chain) => chain.deltas.length > 0);
     handle.keyGroups = {
@@ -225,6 +239,7 @@ async function placeKeyGroups(
   snapshot: KeyedStateSnapshot,
   placer: SlicePlacer,
   base: readonly GroupChain[] | undefined,
+  signal: AbortSignal | undefined,
 ): Promise<GroupChain[]> {
   const chains: (GroupChain | undefined)[] = Array.from({ length: snapshot.size }, () => undefined);
   let next = 0;
@@ -246,6 +261,8 @@ async function placeKeyGroups(
     if (performance.now() - sliceStart >= sliceMs) {
       const yieldedAt = performance.now();
       await yieldToLoop();
+      // An aborted or subsumed checkpoint stops here rather than compete with processing and restores.
+      signal?.throwIfAborted();
       sliceStart = performance.now();
       sliceMs = Math.min(MAX_SLICE_MS, Math.max(MIN_SLICE_MS, sliceStart - yieldedAt));
     }

@@ -52,6 +52,8 @@ export class SubtaskCheckpointer {
    * a later snapshot extends those of its base (the last completed one its state was told of).
    */
   private readonly chains = new Map<OperatorId, Map<number, GroupChain[]>>();
+  /** Snapshots being written, by checkpoint: aborting one stops its write at the next slice. */
+  private readonly writing = new Map<number, AbortController>();
 
   constructor(
     private readonly tdd: TaskDeploymentDescriptor,
@@ -93,10 +95,16 @@ export class SubtaskCheckpointer {
         data.keyGroups?.baseCheckpointId === undefined ? [] : [[data.operatorId, data.keyGroups.baseCheckpointId]],
       ),
     );
-    persistSnapshot(snapshot, this.target(barrier.checkpointId, incremental), (id, operatorId) =>
-      this.chains.get(operatorId)?.get(id),
+    const write = new AbortController();
+    this.writing.set(barrier.checkpointId, write);
+    persistSnapshot(
+      snapshot,
+      this.target(barrier.checkpointId, incremental),
+      (id, operatorId) => this.chains.get(operatorId)?.get(id),
+      write.signal,
     ).then(
       (persisted) => {
+        this.writing.delete(barrier.checkpointId);
         if (incremental) this.keepChains(barrier.checkpointId, persisted, bases);
         this.responder.acknowledge({
           jobId: this.tdd.jobId,
@@ -112,8 +120,17 @@ export class SubtaskCheckpointer {
           },
         });
       },
-      (error: unknown) => this.decline(barrier.checkpointId, `writing the snapshot failed: ${describeError(error)}`),
+      (error: unknown) => {
+        this.writing.delete(barrier.checkpointId);
+        // A write stopped on purpose: the JobManager gave the checkpoint up already.
+        if (!write.signal.aborted) this.decline(barrier.checkpointId, `writing the snapshot failed: ${describeError(error)}`);
+      },
     );
+  }
+
+  /** Stops the write of checkpoint `checkpointId` (aborted), or of every checkpoint (the task ended without finishing). */
+  stopWriting(checkpointId?: number): void {
+    for (const [id, write] of this.writing) if (checkpointId === undefined || id === checkpointId) write.abort();
   }
 
   /** Keeps the chains of checkpoint `id` for later snapshots; those older than what each operator builds on now can go. */
@@ -136,6 +153,8 @@ export class SubtaskCheckpointer {
   }
 
   onCompleted(checkpointId: number): void {
+    // Older snapshots still being written are subsumed: no restore will ever read them.
+    for (const [id, write] of this.writing) if (id < checkpointId) write.abort();
     this.retainLocalCopies(checkpointId);
     for (const [id, emitted] of this.emittedAtSnapshot) {
       if (id > checkpointId) continue;

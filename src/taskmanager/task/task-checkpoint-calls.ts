@@ -103,6 +103,7 @@ export class TaskCheckpointCalls {
     task.mailbox.execute(() => {
       task.chain?.notifyCheckpointAborted(checkpointId);
       const checkpointer = task.checkpointer;
+      checkpointer?.stopWriting(checkpointId);
       if (checkpointer?.pendingSyncSavepoint === checkpointId) {
         checkpointer.onAborted(checkpointId);
         // The job goes on after all: an input that failed meanwhile fails the task now.

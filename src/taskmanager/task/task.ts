@@ -257,6 +257,8 @@ export class Task {
     this.state = state;
     this.mailbox.close();
     this.processingTime.shutdown();
+    // A finished task's last snapshots still count; a canceled or failed one's never will.
+    if (state !== 'FINISHED') this.checkpointer?.stopWriting();
     clearInterval(this.flushTimer);
     this.io?.gate.release();
     for (const partition of this.io?.partitions ?? []) this.env.partitions.release(partition.key);

@@ -55,6 +55,25 @@ describe('task-local recovery', () => {
     assert.deepEqual([restored!.bytesLocal, restored!.bytesFromStorage], [TOTAL, 0]);
   });
 
+  it('an aborted write rejects and leaves neither the file nor its local copy behind', async () => {
+    const dir = join(base, `case-${++n}`);
+    const store = new LocalStateStore(join(dir, 'local'));
+    const primary = join(dir, 'storage', JOB, 'chk-5', 'v-0-0');
+    const write = new AbortController();
+    write.abort();
+    await assert.rejects(
+      persistSnapshot(
+        [{ operatorId: OP, keyGroups: encodedKeyGroups(0, CHUNKS) }],
+        { kind: 'file', path: primary, copyPath: store.copyPathOf(primary) },
+        undefined,
+        write.signal,
+      ),
+      { name: 'AbortError' },
+    );
+    assert.equal(existsSync(primary), false, 'no primary file');
+    assert.equal(existsSync(store.copyPathOf(primary)!), false, 'no local copy');
+  });
+
   it('does not use a copy whose bytes differ from the checkpoint, and reads storage instead', async () => {
     const { store, primary, persisted } = await written();
     const copy = store.copyPathOf(primary)!;
