@@ -87,6 +87,12 @@ export class CheckpointCoordinator {
    * the sources emit nothing after its barrier: a planned rescale ends its run on it.
    */
   triggerCheckpoint(haltSources = false): Promise<CompletedCheckpoint> {
+    // A rescale waits for this one: periodic checkpoints in flight, which it would subsume anyway,
+    // give way rather than hold it back behind max-concurrent and compete with its write.
+    if (haltSources) {
+      const superseded = new CheckpointError('CHECKPOINT_SUBSUMED', 'a checkpoint for a rescale supersedes it');
+      for (const { checkpoint, request } of [...this.pending.values()]) if (request.periodic) this.abort(checkpoint, superseded);
+    }
     return this.request('CHECKPOINT', false, undefined, false, haltSources);
   }
 

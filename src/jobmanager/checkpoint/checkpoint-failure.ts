@@ -36,7 +36,7 @@ const REASONS: Readonly<Record<CheckpointFailureReason, ReasonInfo>> = {
   PERIODIC_SCHEDULER_SHUTDOWN: { message: 'The periodic checkpoint scheduler is stopped.', preFlight: true, counted: false },
   CHECKPOINT_COORDINATOR_SUSPEND: { message: 'The checkpoint coordinator is suspending.', preFlight: false, counted: false },
   CHECKPOINT_COORDINATOR_SHUTDOWN: { message: 'The checkpoint coordinator is shut down.', preFlight: false, counted: false },
-  CHECKPOINT_SUBSUMED: { message: 'A newer checkpoint completed first.', preFlight: false, counted: false },
+  CHECKPOINT_SUBSUMED: { message: 'A newer checkpoint subsumed it.', preFlight: false, counted: false },
   TASK_FAILURE: { message: 'A task failed.', preFlight: false, counted: false },
   CHECKPOINT_DECLINED: { message: 'Checkpoint was declined.', preFlight: false, counted: true },
   CHECKPOINT_DECLINED_TASK_NOT_READY: { message: 'Checkpoint was declined (tasks not ready).', preFlight: false, counted: false },

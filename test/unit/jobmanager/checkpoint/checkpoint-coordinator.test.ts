@@ -79,6 +79,27 @@ describe('CheckpointCoordinator periodic triggering', () => {
     for (const task of sources) assert.equal(task.triggers.at(-1)!.haltSources, undefined, 'a plain checkpoint halts nothing');
   });
 
+  it('a rescale checkpoint supersedes a periodic one in flight instead of waiting behind max-concurrent', async () => {
+    const h = coordinatorHarness({ settings: { intervalMs: 1_000, maxConcurrent: 1 } });
+    h.coordinator.startScheduler();
+    h.clock.advance(0);
+    await settle();
+    assert.equal(h.coordinator.numberOfPendingCheckpoints, 1, 'periodic checkpoint 1 in flight');
+    const rescale = h.coordinator.triggerCheckpoint(true);
+    await settle();
+    assert.deepEqual(
+      h.context
+        .triggers()
+        .filter((t) => t.haltSources === true)
+        .map((t) => t.checkpointId),
+      [2, 2],
+      'the rescale checkpoint went at once',
+    );
+    assert.equal(h.coordinator.numberOfPendingCheckpoints, 1, 'checkpoint 1 gave way');
+    ackAll(h, 2);
+    assert.equal((await rescale).id, 2);
+  });
+
   it('does not trigger while max-concurrent checkpoints are pending, and runs the waiting one on completion', async () => {
     const h = coordinatorHarness({ settings: { intervalMs: 1_000, maxConcurrent: 1 } });
     h.coordinator.startScheduler();
