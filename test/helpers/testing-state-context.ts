@@ -103,6 +103,7 @@ export class TestingRunCheckpointing implements RunCheckpointing {
   }
   readonly pauses: string[] = [];
   finalizing = false;
+  lastCompletedDurationMs: number | undefined = undefined;
   pause(reason: string): void {
     this.pauses.push(reason);
   }

@@ -10,6 +10,8 @@ export interface RunCheckpointing {
   pause(reason: string): void;
   /** A fully acknowledged checkpoint is still being written: until it succeeds or fails, "the latest checkpoint" is open. */
   readonly finalizing: boolean;
+  /** End-to-end duration of the job's latest completed checkpoint, if any: what the next one may take. */
+  readonly lastCompletedDurationMs: number | undefined;
   acknowledge(ack: CheckpointAcknowledgement): void;
   decline(decline: CheckpointDecline): void;
   /** Takes a savepoint (or the synchronous one that stops the job); resolves with its path. */

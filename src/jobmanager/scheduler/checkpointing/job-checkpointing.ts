@@ -78,6 +78,7 @@ export class JobCheckpointing {
       },
     });
     const periodic = this.enabled;
+    const statsTracker = this.services.statsTracker;
     let stopped = false;
     return {
       start: () => {
@@ -95,6 +96,10 @@ export class JobCheckpointing {
       // Pending checkpoints are aborted by pause and stop; what is left is being finalized.
       get finalizing() {
         return coordinator.numberOfPendingCheckpoints > 0;
+      },
+      get lastCompletedDurationMs() {
+        const duration = statsTracker.metrics().lastCheckpointDuration;
+        return duration >= 0 ? duration : undefined;
       },
       acknowledge: (ack) => coordinator.receiveAcknowledge(ack),
       decline: (decline) => coordinator.receiveDecline(decline),

@@ -25,6 +25,8 @@ export class RescalingOnCheckpoint extends RunningGraphState {
   readonly jobStatus = 'RUNNING' as const;
   declare protected readonly context: RescalingOnCheckpointContext;
   private triggered = false;
+  /** The deadline was pushed back once for a checkpoint still being written. */
+  private extended = false;
 
   constructor(
     context: RescalingOnCheckpointContext,
@@ -34,7 +36,7 @@ export class RescalingOnCheckpoint extends RunningGraphState {
     deadlineMs: number,
   ) {
     super(context, deployment);
-    context.runIfState(this, () => this.fallBack(`no checkpoint completed within ${deadlineMs} ms`), deadlineMs);
+    context.runIfState(this, () => this.deadlinePassed(deadlineMs), deadlineMs);
     context.runIfState(
       this,
       () => {
@@ -56,6 +58,24 @@ export class RescalingOnCheckpoint extends RunningGraphState {
       (id) => this.context.runIfState(this, () => this.rescaleFrom(id), 0),
       (error: unknown) => this.context.runIfState(this, () => this.fallBack(`the checkpoint failed: ${describeError(error)}`), 0),
     );
+  }
+
+  /**
+   * A scale-up whose checkpoint is still being written has its sources halted already: falling back
+   * now would add a replay to the outage. It waits once more, as long as the latest completed
+   * checkpoint took, before it restores that one instead.
+   */
+  private deadlinePassed(deadlineMs: number): void {
+    const extra = this.checkpointing.lastCompletedDurationMs;
+    if (this.reason === 'scale-up' && this.triggered && !this.extended && extra !== undefined && extra > 0) {
+      this.extended = true;
+      log.info(
+        `The checkpoint for the rescale is not complete after ${deadlineMs} ms and the sources are halted; waiting up to ${extra} ms more (what the latest checkpoint took) rather than replay from an older one.`,
+      );
+      this.context.runIfState(this, () => this.fallBack(`no checkpoint completed within ${deadlineMs + extra} ms`), extra);
+      return;
+    }
+    this.fallBack(`no checkpoint completed within ${deadlineMs} ms`);
   }
 
   private rescaleFrom(checkpointId: number): void {

@@ -87,6 +87,22 @@ describe('RescalingOnCheckpoint', () => {
       assert.ok(logs.lines.some((line) => line.includes('no checkpoint completed within 30000 ms')));
     }));
 
+  it('a scale-up whose checkpoint is still being written waits once more, as long as the last checkpoint took, then rescales anyway', () =>
+    withTestingContext((context) => {
+      rescaling(context, 'scale-up', 3_000);
+      context.checkpointing.lastCompletedDurationMs = 4_000;
+      context.scheduler.runDue();
+      assert.equal(context.checkpointing.rescaleCheckpointRequests, 1);
+      context.scheduler.advance(3_000);
+      assert.equal(context.transition, undefined, 'the halted sources wait for the checkpoint past the deadline');
+      assert.ok(logs.lines.some((line) => line.includes('waiting up to 4000 ms more')));
+      context.scheduler.advance(3_999);
+      assert.equal(context.transition, undefined);
+      context.expect('Restarting', (t) => assert.equal(t.backoffMs, 0));
+      context.scheduler.advance(1);
+      assert.ok(logs.lines.some((line) => line.includes('no checkpoint completed within 7000 ms')));
+    }));
+
   it('a leave whose checkpoint does not complete in time is refused and the same run goes on', () =>
     withTestingContext((context) => {
       const { deployment } = rescaling(context, 'leave', 5_000);
