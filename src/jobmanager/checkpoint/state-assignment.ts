@@ -116,11 +116,12 @@ function assignVertex(
   return Array.from({ length: parallelism }, (_, subtask) => ({
     checkpointId,
     operators: operators.map((operator, index): OperatorRestoreDescriptor => {
-      const chains = sharedRoot === undefined ? undefined : keyedChains(operator, maxParallelism, parallelism, subtask, sharedRoot);
+      const chains = keyedChains(operator, maxParallelism, parallelism, subtask);
       return {
         operatorId: operator.operatorId,
         keyGroupSlices: keyedSlices(operator, maxParallelism, parallelism, subtask),
         ...(chains === undefined ? {} : { keyGroupChains: chains }),
+        ...(chains !== undefined && sharedRoot !== undefined && chainsIn(chains, sharedRoot) ? { chainsReusable: true } : {}),
         listStates: listStates[index]![subtask]!,
       };
     }),
@@ -129,32 +130,31 @@ function assignVertex(
 
 /**
  * The chain of every key group of new subtask `subtask`'s range, in group order (an empty chain
- * where no old subtask held the group); undefined unless every slice is a file under `sharedRoot`,
- * so that only files the shared-state registry counts are ever referenced again.
+ * where no old subtask held the group); undefined when the operator has no keyed state.
  */
-function keyedChains(
-  operator: OperatorSnapshot,
-  maxParallelism: number,
-  parallelism: number,
-  subtask: number,
-  sharedRoot: string,
-): GroupChain[] | undefined {
+function keyedChains(operator: OperatorSnapshot, maxParallelism: number, parallelism: number, subtask: number): GroupChain[] | undefined {
+  if (!operator.subtaskStates.some((handle) => handle?.keyGroups !== undefined)) return undefined;
   const range = computeKeyGroupRangeForOperatorIndex(maxParallelism, parallelism, subtask);
   const chains: GroupChain[] = Array.from({ length: range.size() }, () => ({ base: null, deltas: [] }));
-  const shared = (slice: StateSlice): boolean => slice.kind === 'file' && slice.path.startsWith(sharedRoot);
   for (const handle of operator.subtaskStates) {
     const groups = handle?.keyGroups;
     if (groups === undefined) continue;
     const from = Math.max(range.startKeyGroup, groups.start);
     const to = Math.min(range.endKeyGroup, groups.start + groups.slices.length - 1);
     for (let keyGroup = from; keyGroup <= to; keyGroup++) {
-      const base = groups.slices[keyGroup - groups.start] ?? null;
-      const deltas = groups.deltas?.[keyGroup - groups.start] ?? [];
-      if ((base !== null && !shared(base)) || !deltas.every(shared)) return undefined;
-      chains[keyGroup - range.startKeyGroup] = { base, deltas };
+      chains[keyGroup - range.startKeyGroup] = {
+        base: groups.slices[keyGroup - groups.start] ?? null,
+        deltas: groups.deltas?.[keyGroup - groups.start] ?? [],
+      };
     }
   }
   return chains;
+}
+
+/** True when every slice of `chains` is a file under `sharedRoot`: only files the shared-state registry counts may be referenced again. */
+function chainsIn(chains: readonly GroupChain[], sharedRoot: string): boolean {
+  const shared = (slice: StateSlice | null): boolean => slice === null || (slice.kind === 'file' && slice.path.startsWith(sharedRoot));
+  return chains.every((chain) => shared(chain.base) && chain.deltas.every(shared));
 }
 
 /**

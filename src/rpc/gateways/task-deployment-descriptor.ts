@@ -54,11 +54,15 @@ export interface OperatorRestoreDescriptor {
   readonly operatorId: OperatorId;
   readonly keyGroupSlices: readonly StateSlice[];
   /**
-   * The chain of every key group of the subtask's range, in group order, when later incremental
-   * checkpoints may reference the slices (all are shared files of a checkpoint, not a savepoint):
-   * the new run's first checkpoint then writes only what changed since this one.
+   * The same slices by key group: the chain of every group of the subtask's range, in group order
+   * (absent when the operator has no keyed state). A restore can read the groups one by one.
    */
   readonly keyGroupChains?: readonly GroupChain[];
+  /**
+   * Later incremental checkpoints may reference the chains' slices (all are this job's shared
+   * files, not a savepoint's): the new run's first checkpoint then writes only what changed.
+   */
+  readonly chainsReusable?: boolean;
   readonly listStates: ReadonlyArray<{
     readonly name: string;
     readonly mode: 'SPLIT_DISTRIBUTE' | 'UNION' | 'BROADCAST';

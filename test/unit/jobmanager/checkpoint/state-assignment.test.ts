@@ -142,7 +142,9 @@ describe('restored chains for incremental checkpoints', () => {
     const assignment = assignState(checkpoint(sharedHandles()), plan(3), { ownsSharedState: true });
     for (let i = 0; i < 3; i++) {
       const range = computeKeyGroupRangeForOperatorIndex(MAX_P, 3, i);
-      const chains = assignment.restoreFor(asVertexId('v'), i)!.operators[0]!.keyGroupChains!;
+      const operator = assignment.restoreFor(asVertexId('v'), i)!.operators[0]!;
+      assert.equal(operator.chainsReusable, true);
+      const chains = operator.keyGroupChains!;
       assert.equal(chains.length, range.size());
       chains.forEach((chain, offset) => {
         const kg = range.startKeyGroup + offset;
@@ -152,7 +154,7 @@ describe('restored chains for incremental checkpoints', () => {
     }
   });
 
-  it("restoreLatestCheckpoint offers chains of the job's own checkpoints, not of one loaded from another job", async () => {
+  it("restoreLatestCheckpoint marks the chains of the job's own checkpoints reusable, not those of one loaded from another job", async () => {
     for (const external of [false, true]) {
       const services = {
         store: new CompletedCheckpointStore({ numRetained: 2, discard: async () => undefined }),
@@ -161,12 +163,13 @@ describe('restored chains for incremental checkpoints', () => {
       };
       await services.store.add(checkpoint(sharedHandles()), { external });
       const restored = restoreLatestCheckpoint(services, plan(2));
-      const chains = restored!.assignment.restoreFor(asVertexId('v'), 1)!.operators[0]!.keyGroupChains;
-      assert.equal(chains === undefined, external, external ? 'loaded (NO_CLAIM): none' : 'its own: chains');
+      const operator = restored!.assignment.restoreFor(asVertexId('v'), 1)!.operators[0]!;
+      assert.equal(operator.chainsReusable === true, !external, external ? 'loaded (NO_CLAIM): not reusable' : 'its own: reusable');
+      assert.ok(operator.keyGroupChains !== undefined, 'the groups are described either way');
     }
   });
 
-  it('offers no chains for a savepoint, files outside the shared directory, or shared files the job does not own', () => {
+  it('marks no chains reusable for a savepoint, files outside the shared directory, or shared files the job does not own', () => {
     const cases: Array<[string, CompletedCheckpoint, boolean]> = [
       ['a savepoint', checkpoint(sharedHandles(), 'SAVEPOINT'), true],
       ['an exclusive chk-n file', checkpoint(sharedHandles(`${DIR}/chk-6`)), true],
@@ -174,7 +177,7 @@ describe('restored chains for incremental checkpoints', () => {
     ];
     for (const [what, cp, owns] of cases) {
       const assignment = assignState(cp, plan(3), { ownsSharedState: owns });
-      assert.equal(assignment.restoreFor(asVertexId('v'), 0)!.operators[0]!.keyGroupChains, undefined, what);
+      assert.equal(assignment.restoreFor(asVertexId('v'), 0)!.operators[0]!.chainsReusable, undefined, what);
       assert.ok(assignment.restoreFor(asVertexId('v'), 0)!.operators[0]!.keyGroupSlices.length > 0, `${what}: still restored`);
     }
   });
