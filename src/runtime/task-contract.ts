@@ -143,10 +143,28 @@ export interface RestoredOperatorState {
   readonly listStates: ReadonlyArray<{ readonly name: string; readonly mode: ListStateMode; readonly entries: readonly Uint8Array[] }>;
 }
 
+/**
+ * A keyed operator whose restored key groups can arrive after it opened (a streamed restore): the
+ * task reads them in the background and hands each over as it arrives, while records whose group
+ * is here are processed.
+ */
+export interface StreamedKeyedRestore {
+  /** Group offsets `offsets` (in the subtask's key-group range) arrive later. */
+  expect(offsets: readonly number[]): void;
+  /** One group's chunks (base, then deltas), read and checked. */
+  arrive(offset: number, chunks: readonly Uint8Array[]): void;
+  /** The group offset a record of `value` waits for; undefined when it can be processed now. */
+  missingGroupFor(value: unknown): number | undefined;
+  /** Groups still to arrive. */
+  readonly groupsToArrive: number;
+}
+
 /** The operators of one subtask, chained; the task feeds it and snapshots it. */
 export interface OperatorChain {
   /** Present when the head is a source; the task then calls `source.emitNext` instead of `processElement`. */
   readonly source: SourceDriver | undefined;
+  /** The head operator and its streamed restore, when the head has keyed input. */
+  readonly streamedRestore: { readonly operatorId: OperatorId; readonly target: StreamedKeyedRestore } | undefined;
   /** Loads state (undefined: fresh start); called once before `open`. */
   initializeState(restored: readonly RestoredOperatorState[] | undefined): Promise<void>;
   open(): Promise<void>;

@@ -218,7 +218,7 @@ export class TaskHost implements TaskRunner {
       },
       reportState: (update) => this.report(update),
       reportFirstActivity: (activity) => this.jobMaster?.reportFirstActivity(activity),
-      resolveRestore: (tdd) => resolveRestore(tdd, this.localState),
+      resolveRestore: (tdd, streamed) => resolveRestore(tdd, this.localState, streamed),
       localState: this.localState,
       checkpointResponder: {
         acknowledge: (ack) => this.jobMaster?.acknowledgeCheckpoint(ack),

@@ -9,6 +9,7 @@ import type {
 /** A non-source operator chain that records what the task hands it, for data-plane tests. */
 export class RecordingChain implements OperatorChain {
   readonly source: SourceDriver | undefined = undefined;
+  readonly streamedRestore = undefined;
   readonly counters: OperatorCounters = { numRecordsIn: 0, numRecordsOut: 0 };
   readonly records: unknown[] = [];
   readonly watermarks: number[] = [];

@@ -76,6 +76,7 @@ export function buildOperatorChain(members: readonly ChainMemberSpec[], services
 /** The OperatorChain the task drives. */
 export class StreamOperatorChain implements OperatorChain {
   readonly source: SourceDriver | undefined;
+  readonly streamedRestore: OperatorChain['streamedRestore'];
   private readonly head: StreamOperator;
 
   constructor(
@@ -85,6 +86,8 @@ export class StreamOperatorChain implements OperatorChain {
   ) {
     this.head = operators[0]!;
     this.source = this.head instanceof SourceOperator ? this.head : undefined;
+    const target = this.source === undefined ? this.head.streamedRestore : undefined;
+    this.streamedRestore = target === undefined ? undefined : { operatorId: ids[0]!, target };
   }
 
   async initializeState(restored: readonly RestoredOperatorState[] | undefined): Promise<void> {

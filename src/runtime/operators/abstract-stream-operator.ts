@@ -8,6 +8,7 @@ import {
   type OperatorSnapshotData,
   type SnapshotOptions,
   type RestoredOperatorState,
+  type StreamedKeyedRestore,
   type TaskServices,
 } from '../task-contract.js';
 import { StateError } from '../runtime-errors.js';
@@ -38,7 +39,7 @@ export abstract class AbstractStreamOperator implements StreamOperator {
 
   initializeState(restored: RestoredOperatorState | undefined, isRestore: boolean): void | Promise<void> {
     if (restored !== undefined) {
-      if (restored.keyGroupChunks.length > 0) {
+      if (restored.keyGroupChunks.length > 0 || restored.incrementalBase !== undefined) {
         if (this.keyedBackend === undefined) {
           throw new StateError(`Operator '${this.setupInfo.name}' received keyed state but its input is not keyed`);
         }
@@ -49,6 +50,20 @@ export abstract class AbstractStreamOperator implements StreamOperator {
       this.operatorState.restore([]);
     }
     return this.initializeOperatorState(isRestore);
+  }
+
+  get streamedRestore(): StreamedKeyedRestore | undefined {
+    const backend = this.keyedBackend;
+    const selector = this.keySelector;
+    if (backend === undefined || selector === undefined) return undefined;
+    return {
+      expect: (offsets) => backend.expectGroups(offsets),
+      arrive: (offset, chunks) => backend.restoreGroup(offset, chunks),
+      missingGroupFor: (value) => backend.missingGroupOf(selector(value)),
+      get groupsToArrive() {
+        return backend.groupsToArrive;
+      },
+    };
   }
 
   /** Hook for operators with their own state (sources, sinks): runs after the backends are restored. */

@@ -1,7 +1,7 @@
 /** The operator model inside a chain: what each operator gets at setup and what the chain calls. */
 import type { OperatorId } from '../../core/ids.js';
 import type { TypeDescriptor } from '../../jobgraph/type-descriptor.js';
-import type { OperatorSnapshotData, RestoredOperatorState, SnapshotOptions, TaskServices } from '../task-contract.js';
+import type { OperatorSnapshotData, RestoredOperatorState, SnapshotOptions, StreamedKeyedRestore, TaskServices } from '../task-contract.js';
 
 /** Where an operator sends records and watermarks: the next operator, or the chain's output. */
 export interface Output {
@@ -43,6 +43,8 @@ export interface StreamOperator {
   /** All input of this operator has arrived; flush what is buffered. */
   endInput(): void | Promise<void>;
   close(): void | Promise<void>;
+  /** Its keyed state's streamed restore; undefined when its input is not keyed. */
+  readonly streamedRestore?: StreamedKeyedRestore | undefined;
 }
 
 /** Builds one operator instance for one subtask (called once per chain). */

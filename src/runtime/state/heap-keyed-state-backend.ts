@@ -15,6 +15,7 @@ import { KeyGroupSnapshot, type FrozenGroup, type GroupChunk } from './key-group
 import type { AnyStateDescriptor } from './state-descriptors.js';
 import { StateTable, type StateEntry } from './state-table.js';
 import { serializerOf } from './state-value-codec.js';
+import { ArrivingGroups } from './arriving-groups.js';
 import { RestoredGroups, type RestoredTimer } from './restored-groups.js';
 import type { RestoredIncrementalBase, SnapshotOptions } from '../task-contract.js';
 
@@ -25,6 +26,8 @@ export interface TimerSnapshotSource {
   readonly name: string;
   /** The service's timers grouped by key-group offset. */
   snapshotTimers(): Map<number, ChunkTimer[]>;
+  /** Timers of key groups that arrived after the service took the restored ones (a streamed restore). */
+  addRestoredTimers(timers: readonly RestoredTimer[]): void;
 }
 
 /** The keyed state of one operator in one subtask. */
@@ -43,6 +46,8 @@ export class HeapKeyedStateBackend implements KeyContext {
   private readonly snapshots: KeyGroupSnapshot[] = [];
   /** Change tracking and chain shapes, from the first incremental snapshot on. */
   private incremental: IncrementalSnapshots | undefined;
+  /** Groups of a streamed restore still on their way; undefined when none were announced. */
+  private arriving: ArrivingGroups | undefined;
 
   constructor(
     readonly keyType: TypeDescriptor | undefined,
@@ -128,6 +133,8 @@ export class HeapKeyedStateBackend implements KeyContext {
    * group, nothing when it is unchanged since the base, else a delta or a fresh full base.
    */
   snapshot(checkpointId = 0, options: SnapshotOptions = {}): KeyGroupSnapshot {
+    if (this.groupsToArrive > 0)
+      throw new StateError(`${this.groupsToArrive} restored key group(s) have not arrived yet; a snapshot would miss them`);
     const timers = this.timersByGroup();
     const states = [...this.states];
     const pending = [...this.restored.unregistered];
@@ -219,7 +226,7 @@ export class HeapKeyedStateBackend implements KeyContext {
 
   /** True when the backend holds no entry and no timer, so a snapshot would be all empty groups. */
   isEmpty(): boolean {
-    if (this.restored.holdsAny) return false;
+    if (this.restored.holdsAny || this.groupsToArrive > 0) return false;
     for (const state of this.states.values()) if (state.table.size() > 0) return false;
     return this.timerSources.every((source) => source.snapshotTimers().size === 0);
   }
@@ -267,6 +274,39 @@ export class HeapKeyedStateBackend implements KeyContext {
       stats.count[g] = shape.deltas;
     });
     this.trackChanges().seed(base.checkpointId, stats);
+  }
+
+  /**
+   * A streamed restore: group offsets `offsets` arrive later, each through `restoreGroup`. Until a
+   * group is here, records of its keys must wait (`missingGroupOf`), and no snapshot may be taken.
+   */
+  expectGroups(offsets: Iterable<number>): void {
+    this.arriving ??= new ArrivingGroups(this.numKeyGroups);
+    this.arriving.expect(offsets);
+  }
+
+  /** The group offset of `key` while its restored state has not arrived; undefined when it can be used. */
+  missingGroupOf(key: unknown): number | undefined {
+    const arriving = this.arriving;
+    if (arriving === undefined || arriving.count === 0) return undefined;
+    const g = assignToKeyGroup(key, this.maxParallelism, this.keyType) - this.start;
+    return g >= 0 && g < this.numKeyGroups && arriving.isMissing(g) ? g : undefined;
+  }
+
+  /** Groups of a streamed restore still to arrive. */
+  get groupsToArrive(): number {
+    return this.arriving?.count ?? 0;
+  }
+
+  /** Group offset `g` of a streamed restore arrived: its chunks (base, then deltas), read and checked. */
+  restoreGroup(g: number, chunks: readonly Uint8Array[]): void {
+    this.restore(chunks);
+    this.arriving?.arrived(g);
+    // Timer services created at open took what was restored then; this group's timers join them now.
+    for (const source of this.timerSources) {
+      const timers = this.restored.takeTimers(source.name);
+      if (timers.length > 0) source.addRestoredTimers(timers);
+    }
   }
 
   /** Restored key groups not decoded yet: each decodes on its first access. */

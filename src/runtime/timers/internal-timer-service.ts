@@ -5,7 +5,7 @@
 import { StateError } from '../runtime-errors.js';
 import type { Cancellable, ProcessingTimeService } from '../task-contract.js';
 import { MIN_WATERMARK } from '../task-contract.js';
-import type { HeapKeyedStateBackend, TimerSnapshotSource } from '../state/heap-keyed-state-backend.js';
+import type { HeapKeyedStateBackend, RestoredTimer, TimerSnapshotSource } from '../state/heap-keyed-state-backend.js';
 import type { ChunkTimer } from '../state/key-group-chunk.js';
 import type { Namespace } from '../state/namespace.js';
 import { TimerHeap, type InternalTimer } from './timer-heap.js';
@@ -34,7 +34,11 @@ export class InternalTimerService implements TimerSnapshotSource {
     private readonly target: Triggerable,
   ) {
     backend.addTimerSnapshotSource(this);
-    for (const t of backend.takeRestoredTimers(name)) {
+    this.addRestoredTimers(backend.takeRestoredTimers(name));
+  }
+
+  addRestoredTimers(timers: readonly RestoredTimer[]): void {
+    for (const t of timers) {
       const heap = t.domain === EVENT_TIME ? this.eventTimers : this.processingTimers;
       heap.add(t.timestamp, t.key, t.canonicalKey, t.groupIndex, t.namespace);
     }

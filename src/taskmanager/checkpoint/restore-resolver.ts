@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from '../../core/crc32.js';
+import type { OperatorId } from '../../core/ids.js';
 import { TsFlinkError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import type {
@@ -28,7 +29,7 @@ async function readRegion(handle: FileHandle, path: string, slice: Extract<State
 }
 
 /** Open state files of one restore, each opened once however many slices it holds; local copies first. */
-class StateFiles {
+export class StateFiles {
   private readonly handles = new Map<string, Promise<FileHandle>>();
   /** Local copies found unusable in this restore: each slice is checked on its own, but no new read goes to them. */
   private readonly badCopies = new Set<string>();
@@ -105,6 +106,18 @@ export interface ResolvedRestore {
   readonly bytesLocal: number;
   /** Bytes read from checkpoint storage (or carried inline from the JobManager). */
   readonly bytesFromStorage: number;
+  /** The keyed state left unread for a streamed restore: the head operator's key-group chains. */
+  readonly streamed?: { readonly operatorId: OperatorId; readonly chains: readonly GroupChain[] };
+}
+
+/** A failure to read restored state, as the JobManager recognises it (it then falls back to an older checkpoint). */
+export function restoreFailure(checkpointId: number, error: unknown): TsFlinkError {
+  if (error instanceof TsFlinkError) return error;
+  return new TsFlinkError(
+    'STATE_CORRUPT',
+    `Cannot read the state of checkpoint ${checkpointId}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+    { cause: error },
+  );
 }
 
 /** The restored chains' shapes, when this subtask's incremental checkpoints build on them (see `restoredChains`). */
@@ -133,18 +146,27 @@ function incrementalBaseOf(
  * checkpoint then references them for every group that did not change.
  */
 export function restoredChains(tdd: TaskDeploymentDescriptor, operator: OperatorRestoreDescriptor): readonly GroupChain[] | undefined {
-  return operator.keyGroupChains !== undefined && tdd.checkpointing.incremental === true ? operator.keyGroupChains : undefined;
+  return operator.chainsReusable === true && tdd.checkpointing.incremental === true ? operator.keyGroupChains : undefined;
 }
 
-/** Turns the restore descriptor of a deployment into the bytes each operator restores from. */
-export async function resolveRestore(tdd: TaskDeploymentDescriptor, local?: LocalStateStore): Promise<ResolvedRestore | undefined> {
+/**
+ * Turns the restore descriptor of a deployment into the bytes each operator restores from. The
+ * keyed state of operator `streamed` (the keyed head of a task with network input) is not read:
+ * its chains come back for the task to read group by group while it runs.
+ */
+export async function resolveRestore(
+  tdd: TaskDeploymentDescriptor,
+  local?: LocalStateStore,
+  streamed?: OperatorId,
+): Promise<ResolvedRestore | undefined> {
   if (tdd.restore === undefined) return undefined;
   const files = new StateFiles(local);
+  const left = tdd.restore.operators.find((operator) => operator.operatorId === streamed && operator.keyGroupChains !== undefined);
   try {
     const operators = await Promise.all(
       tdd.restore.operators.map(async (operator) => ({
         operatorId: operator.operatorId,
-        keyGroupChunks: await Promise.all(operator.keyGroupSlices.map((slice) => files.read(slice))),
+        keyGroupChunks: operator === left ? [] : await Promise.all(operator.keyGroupSlices.map((slice) => files.read(slice))),
         ...incrementalBaseOf(tdd, operator),
         listStates: await Promise.all(
           operator.listStates.map(async (list) => ({
@@ -155,14 +177,14 @@ export async function resolveRestore(tdd: TaskDeploymentDescriptor, local?: Loca
         ),
       })),
     );
-    return { operators, bytesLocal: files.bytesLocal, bytesFromStorage: files.bytesFromStorage };
+    return {
+      operators,
+      bytesLocal: files.bytesLocal,
+      bytesFromStorage: files.bytesFromStorage,
+      ...(left === undefined ? {} : { streamed: { operatorId: left.operatorId, chains: left.keyGroupChains! } }),
+    };
   } catch (error) {
-    if (error instanceof TsFlinkError) throw error;
-    throw new TsFlinkError(
-      'STATE_CORRUPT',
-      `Cannot read the state of checkpoint ${tdd.restore.checkpointId}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
-      { cause: error },
-    );
+    throw restoreFailure(tdd.restore.checkpointId, error);
   } finally {
     await files.close();
   }

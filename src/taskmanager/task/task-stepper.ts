@@ -58,6 +58,8 @@ export class TaskStepper {
     const { io, ending } = this.parts;
     const writer = io.writer;
     const result = processor.step(STEP_RECORDS, () => writer.isWritable);
+    // The state a record waits for wakes the task when it arrives.
+    if (result.waitingForState) return false;
     if (result.endOfData && ending.phase === 'processing') {
       ending.begin().catch((error: unknown) => this.parts.fail(error));
       return false;

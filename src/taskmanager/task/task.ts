@@ -12,7 +12,8 @@ import { EndOfInput } from './end-of-input.js';
 import { StreamInputProcessor } from './stream-input-processor.js';
 import { createTaskIo, type TaskIo } from './task-io.js';
 import { taskNameOf, type TaskEnvironment } from './task-environment.js';
-import { buildTaskServices, restoredBytes } from './task-services.js';
+import { buildTaskServices } from './task-services.js';
+import { TaskRestore } from './task-restore.js';
 import { MailboxProcessingTimeService, TaskMailbox } from './task-mailbox.js';
 import { TaskCheckpointCalls } from './task-checkpoint-calls.js';
 import { TaskStepper } from './task-stepper.js';
@@ -42,9 +43,8 @@ export class Task {
   private stepper: TaskStepper | undefined;
   /** Set once the task runs; how it ends. */
   private ending: EndOfInput | undefined;
-  /** Where the restored state came from: this TaskManager's local copies, or checkpoint storage. */
-  restoredBytesLocal = 0;
-  restoredBytesFromStorage = 0;
+  /** Reads the restored state, part of it while the task runs (a streamed restore). */
+  private readonly restore: TaskRestore;
   /** The JobManager's checkpoint calls, and the commits, halt and held-back failure they leave. */
   private readonly checkpointCalls: TaskCheckpointCalls;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -92,6 +92,23 @@ export class Task {
     this.activity = new RecordActivity((first) => {
       if (!this.isTerminal()) env.reportFirstActivity?.({ jobId: tdd.jobId, attemptId: tdd.attemptId, at: first.at, kind: first.kind });
     });
+    this.restore = new TaskRestore({
+      tdd,
+      name: this.name,
+      log: this.log,
+      env,
+      inMailbox: (action) => this.mailbox.execute(action),
+      fail: (error) => this.fail(error),
+    });
+  }
+
+  /** Where the restored state came from: this TaskManager's local copies, or checkpoint storage. */
+  get restoredBytesLocal(): number {
+    return this.restore.bytesLocal;
+  }
+
+  get restoredBytesFromStorage(): number {
+    return this.restore.bytesFromStorage;
   }
 
   get attemptId(): ExecutionAttemptId {
@@ -161,22 +178,9 @@ export class Task {
     const services = buildTaskServices(this.tdd, this.name, this.processingTime, this.env.stdout, this.log);
     const chain = this.program.createChain(this.tdd.vertexId, services, io.writer);
     this.chain = chain;
-    const restoreStart = performance.now();
-    const restored = await this.env.resolveRestore(this.tdd);
-    await chain.initializeState(restored?.operators);
+    await this.restore.initialize(chain);
     // Operators register their states in open(), which is when restored entries become live state.
     await chain.open();
-    if (restored !== undefined) {
-      this.restoredBytesLocal = restored.bytesLocal;
-      this.restoredBytesFromStorage = restored.bytesFromStorage;
-      const local =
-        this.env.localState === undefined
-          ? ''
-          : ` (${restored.bytesLocal} from the local copy, ${restored.bytesFromStorage} from checkpoint storage)`;
-      this.log.info(
-        `${this.name} restored ${restoredBytes(restored.operators)} bytes of state from checkpoint ${this.tdd.restore?.checkpointId} in ${Math.round(performance.now() - restoreStart)} ms${local}.`,
-      );
-    }
     if (this.isTerminal()) return;
     const checkpointer = new SubtaskCheckpointer(this.tdd, chain, io.writer, this.env.checkpointResponder, this.env.localState);
     this.checkpointer = checkpointer;
@@ -198,7 +202,7 @@ export class Task {
         this.tdd.checkpointing.mode === 'AT_LEAST_ONCE'
           ? new TrackingBarrierHandler(io.gate, aligned)
           : new AlignedBarrierHandler(io.gate, aligned);
-      this.processor = new StreamInputProcessor(io.gate, chain, barriers);
+      this.processor = new StreamInputProcessor(io.gate, chain, barriers, this.restore.arriving);
     }
     this.stepper = new TaskStepper({
       chain,
@@ -217,6 +221,7 @@ export class Task {
     this.startFlushing();
     this.accounting.start();
     this.transition('RUNNING');
+    this.restore.start();
     this.mailbox.wake();
   }
 
@@ -259,6 +264,7 @@ export class Task {
     this.processingTime.shutdown();
     // A finished task's last snapshots still count; a canceled or failed one's never will.
     if (state !== 'FINISHED') this.checkpointer?.stopWriting();
+    this.restore.stop();
     clearInterval(this.flushTimer);
     this.io?.gate.release();
     for (const partition of this.io?.partitions ?? []) this.env.partitions.release(partition.key);

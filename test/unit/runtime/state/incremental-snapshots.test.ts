@@ -222,6 +222,36 @@ describe('incremental keyed snapshots', () => {
     assert.equal(again.numProcessingTimeTimers(), 1);
   });
 
+  it('a streamed restore: keys of groups not here are reported missing, each group arrives with its timers, and no snapshot is taken before all did', () => {
+    const b = backend();
+    const timers = new InternalTimerService('t', b, new TestingProcessingTimeService(0), {
+      onEventTime: () => {},
+      onProcessingTime: () => {},
+    });
+    for (let k = 0; k < 60; k++) writeAll(b, k);
+    b.setCurrentKey(7);
+    timers.registerEventTimeTimer(new TimeWindow(0, 100), 99);
+    const chunks = takeAllGroupChunks(b.snapshot(1, INCREMENTAL));
+    const restored = backend();
+    const fired: unknown[] = [];
+    const again = new InternalTimerService('t', restored, new TestingProcessingTimeService(0), {
+      onEventTime: (timer) => fired.push(timer.key),
+      onProcessingTime: () => {},
+    });
+    const groups = chunks.flatMap((chunk, g) => (chunk === undefined ? [] : [g]));
+    restored.expectGroups(groups);
+    assert.equal(restored.groupsToArrive, groups.length);
+    assert.equal(restored.missingGroupOf(7), groupOf(7));
+    assert.throws(() => restored.snapshot(2, INCREMENTAL), /have not arrived yet/);
+    for (const g of groups) restored.restoreGroup(g, [chunks[g] as Uint8Array]);
+    assert.equal(restored.groupsToArrive, 0);
+    assert.equal(restored.missingGroupOf(7), undefined);
+    for (let k = 0; k < 60; k++) assert.deepEqual(readAll(restored, k), readAll(b, k), `key ${k}`);
+    assert.equal(again.numEventTimeTimers(), 1, "the group's timer joined the service created before it arrived");
+    again.advanceWatermark(150);
+    assert.deepEqual(fired, [7]);
+  });
+
   it('a savepoint is always full, and does not become the base', () => {
     const b = backend();
     for (let k = 0; k < 50; k++) writeAll(b, k);
