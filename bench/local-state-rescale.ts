@@ -242,7 +242,7 @@ function growthRows(downtimes: ReadonlyMap<string, { up: number[]; down: number[
   if (largest === SMALL || small === undefined || large === undefined) return [];
   return (['up', 'down'] as const).map((direction) =>
     metric(
-      `${largest.label} state, ${direction === 'up' ? '2 → 3' : '3 → 2'}, task-local recovery: downtime as a multiple of the 10 MB figure`,
+      `${largest.label} state, ${direction === 'up' ? '2 → 3' : '3 → 2'}, task-local recovery, incremental checkpoints: downtime as a multiple of the 10 MB figure`,
       '×',
       [median(large[direction]) / Math.max(1, median(small[direction]))],
       { target: { comparison: '≤', value: 3 }, baselines: [baseline('10 MB downtime (ms)', small[direction])] },
