@@ -28,17 +28,21 @@ export class TaskRestore {
   private eagerLocal = 0;
   private eagerFromStorage = 0;
   private loader: KeyedStateLoader | undefined;
+  /** A streamed restore is still reading. */
+  private streaming = false;
   /** Set for a streamed restore: the head's arriving state, for the input processor. */
   arriving: ArrivingState | undefined;
 
   constructor(private readonly host: TaskRestoreHost) {}
 
+  /** Bytes read from local copies; 0 until the restore is complete, so a reader never sees part of it. */
   get bytesLocal(): number {
-    return this.eagerLocal + (this.loader?.bytesLocal ?? 0);
+    return this.streaming ? 0 : this.eagerLocal + (this.loader?.bytesLocal ?? 0);
   }
 
+  /** Bytes read from checkpoint storage; 0 until the restore is complete. */
   get bytesFromStorage(): number {
-    return this.eagerFromStorage + (this.loader?.bytesFromStorage ?? 0);
+    return this.streaming ? 0 : this.eagerFromStorage + (this.loader?.bytesFromStorage ?? 0);
   }
 
   /** Restores the chain (before `open`): everything now, except a streamed head's key groups. */
@@ -60,10 +64,14 @@ export class TaskRestore {
     const target = head.target;
     const loader = new KeyedStateLoader(tdd.restore!.checkpointId, streamed.chains, new StateFiles(env.localState), {
       arrived: (offset, chunks) => this.host.inMailbox(() => target.arrive(offset, chunks)),
-      done: () => this.host.inMailbox(() => this.logRestored(eagerBytes + loader.bytes, started)),
+      done: () => {
+        this.streaming = false;
+        this.host.inMailbox(() => this.logRestored(eagerBytes + loader.bytes, started));
+      },
       failed: (error) => this.host.fail(error),
     });
     this.loader = loader;
+    this.streaming = true;
     target.expect(loader.groups);
     this.arriving = { target, needs: (offset) => loader.prioritize(offset) };
   }
