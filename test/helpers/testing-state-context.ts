@@ -171,7 +171,12 @@ export class TestingGraphDeployment extends GraphDeployment {
 /** A transition a state asked for, with everything it passed. */
 export type Transition =
   | { readonly to: 'WaitingForResources'; readonly previous: ExecutionGraph | undefined; readonly cause: RescaleCause }
-  | { readonly to: 'CreatingExecutionGraph'; readonly previous: ExecutionGraph | undefined; readonly cause: RescaleCause }
+  | {
+      readonly to: 'CreatingExecutionGraph';
+      readonly previous: ExecutionGraph | undefined;
+      readonly cause: RescaleCause;
+      readonly lastChance: boolean;
+    }
   | { readonly to: 'Executing'; readonly deployment: GraphDeployment; readonly cause: RescaleCause }
   | {
       readonly to: 'Restarting';
@@ -393,8 +398,8 @@ export class TestingStateContext
   goToWaitingForResources(previous: ExecutionGraph | undefined, cause: RescaleCause): void {
     this.record({ to: 'WaitingForResources', previous, cause });
   }
-  goToCreatingExecutionGraph(previous: ExecutionGraph | undefined, cause: RescaleCause): void {
-    this.record({ to: 'CreatingExecutionGraph', previous, cause });
+  goToCreatingExecutionGraph(previous: ExecutionGraph | undefined, cause: RescaleCause, lastChance = false): void {
+    this.record({ to: 'CreatingExecutionGraph', previous, cause, lastChance });
   }
   goToExecuting(deployment: GraphDeployment, cause: RescaleCause): void {
     this.record({ to: 'Executing', deployment, cause });

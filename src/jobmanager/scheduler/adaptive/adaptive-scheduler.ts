@@ -277,8 +277,8 @@ export class AdaptiveScheduler implements SchedulerNG, SlotPoolListener {
   goToWaitingForResources(previous: ExecutionGraph | undefined, cause: RescaleCause): void {
     this.transitionTo(() => new WaitingForResources(this, previous, cause));
   }
-  goToCreatingExecutionGraph(previous: ExecutionGraph | undefined, cause: RescaleCause): void {
-    this.transitionTo(() => new CreatingExecutionGraph(this, previous, cause));
+  goToCreatingExecutionGraph(previous: ExecutionGraph | undefined, cause: RescaleCause, lastChance = false): void {
+    this.transitionTo(() => new CreatingExecutionGraph(this, previous, cause, lastChance));
   }
   goToExecuting(deployment: GraphDeployment, cause: RescaleCause): void {
     const parallelism = Object.fromEntries(deployment.graph.vertices.map((v) => [v.id, v.parallelism]));

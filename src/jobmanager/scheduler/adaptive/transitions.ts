@@ -18,7 +18,8 @@ export interface ToWaitingForResources {
   goToWaitingForResources(previous: ExecutionGraph | undefined, cause: RescaleCause): void;
 }
 export interface ToCreatingExecutionGraph {
-  goToCreatingExecutionGraph(previous: ExecutionGraph | undefined, cause: RescaleCause): void;
+  /** `lastChance`: the resource wait timed out, so a plan short of the minimum fails the job rather than waits again. */
+  goToCreatingExecutionGraph(previous: ExecutionGraph | undefined, cause: RescaleCause, lastChance?: boolean): void;
 }
 export interface ToExecuting {
   goToExecuting(deployment: GraphDeployment, cause: RescaleCause): void;

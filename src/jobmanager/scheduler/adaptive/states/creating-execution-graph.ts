@@ -3,7 +3,7 @@ import { getLogger } from '../../../../core/logging.js';
 import type { GraphDeployment } from '../../deployment/graph-deployment.js';
 import type { ExecutionGraph } from '../../execution-graph/execution-graph.js';
 import { StateWithoutExecutionGraph } from '../state-without-execution-graph.js';
-import type { StateTimers } from '../state.js';
+import { errorOf, type StateTimers } from '../state.js';
 import type { RescaleCause, ToExecuting, ToFinished, ToWaitingForResources } from '../transitions.js';
 
 const log = getLogger('jobmaster');
@@ -29,6 +29,7 @@ export class CreatingExecutionGraph extends StateWithoutExecutionGraph {
     private readonly context: CreatingExecutionGraphContext,
     previous: ExecutionGraph | undefined,
     private readonly cause: RescaleCause,
+    private readonly lastChance = false,
   ) {
     super(context);
     context.runIfState(this, () => this.create(previous), 0);
@@ -37,11 +38,15 @@ export class CreatingExecutionGraph extends StateWithoutExecutionGraph {
   private create(previous: ExecutionGraph | undefined): void {
     const result = this.context.createDeployment(previous);
     if (result.kind === 'ready') this.context.goToExecuting(result.deployment, this.cause);
-    else if (result.kind === 'no-slots') {
+    else if (result.kind === 'no-slots' && !this.lastChance) {
       // Slots can go between the decision to run and this turn (TaskManagers lost while the
-      // process was frozen, say). As in Flink, that is a reason to wait again, not to fail.
+      // process was frozen, say): a reason to wait again. Only once the resource wait timed out
+      // is a shortfall the job's end, as in Flink.
       log.info(`${result.reason} Waiting for resources again.`);
       this.context.goToWaitingForResources(previous, this.cause);
-    } else this.context.goToFinished({ status: 'FAILED', error: result.error });
+    } else {
+      const error = result.kind === 'no-slots' ? errorOf('NoResourceAvailableException', result.reason) : result.error;
+      this.context.goToFinished({ status: 'FAILED', error });
+    }
   }
 }

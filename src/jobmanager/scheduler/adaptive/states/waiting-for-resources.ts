@@ -65,6 +65,6 @@ export class WaitingForResources extends StateWithoutExecutionGraph {
 
   private resourceTimeout(): void {
     // CreatingExecutionGraph fails the job if even the minimum is not there.
-    this.context.goToCreatingExecutionGraph(this.previous, this.cause);
+    this.context.goToCreatingExecutionGraph(this.previous, this.cause, true);
   }
 }

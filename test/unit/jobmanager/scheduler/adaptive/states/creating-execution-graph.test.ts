@@ -44,6 +44,18 @@ describe('CreatingExecutionGraph', () => {
       context.scheduler.runDue();
     }));
 
+  it('after the resource wait timed out, a shortfall of slots ends the job FAILED (NoResourceAvailableException)', () =>
+    withTestingContext((context) => {
+      context.deploymentResult = { kind: 'no-slots', reason: 'Not enough resources available for scheduling: 0 free slot(s).' };
+      context.enter(new CreatingExecutionGraph(context, undefined, 'initial-schedule', true));
+      context.expect('Finished', (t) => {
+        assert.equal(t.result.status, 'FAILED');
+        assert.equal(t.result.error?.name, 'NoResourceAvailableException');
+        assert.match(t.result.error?.message ?? '', /0 free slot/);
+      });
+      context.scheduler.runDue();
+    }));
+
   it("ends FAILED with the planner's error when the graph cannot be built", () =>
     withTestingContext((context) => {
       const error = testingError('The checkpoint cannot be restored', 'IllegalStateException');

@@ -96,7 +96,10 @@ describe('WaitingForResources', () => {
       waiting(context);
       context.scheduler.advance(299_999);
       assert.equal(context.transition, undefined);
-      context.expect('CreatingExecutionGraph', (t) => assert.equal(t.cause, 'taskmanager-lost-heartbeat'));
+      context.expect('CreatingExecutionGraph', (t) => {
+        assert.equal(t.cause, 'taskmanager-lost-heartbeat');
+        assert.equal(t.lastChance, true, 'a plan short of the minimum now fails the job');
+      });
       context.scheduler.advance(1);
     }));
 
