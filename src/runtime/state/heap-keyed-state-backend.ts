@@ -7,13 +7,14 @@ import { assignToKeyGroup, type KeyGroupRange } from '../keygroups/index.js';
 import { canonicalKey, type TypeSerializer } from '../serialization/index.js';
 import { StateError } from '../runtime-errors.js';
 import { createHeapState, type HeapState, type KeyContext } from './heap-states.js';
-import { KeyGroupChunkWriter, readKeyGroupChunk, type ChunkTimer, type EncodedStateSection } from './key-group-chunk.js';
+import { KeyGroupChunkWriter, readKeyGroupChunk, type ChunkTimer } from './key-group-chunk.js';
 import { DirtyEntries } from './dirty-tracker.js';
 import { encodeDeltaChunk, encodeGroupIncrementally } from './delta-encoder.js';
 import { ChainStats, IncrementalSnapshots, type IncrementalPlan } from './incremental-snapshots.js';
-import { KeyGroupSnapshot, type FrozenGroup, type GroupChunk } from './key-group-snapshot.js';
+import { KeyGroupSnapshot, type GroupChunk } from './key-group-snapshot.js';
+import { fullGroupEncoder, groupFreezer, type GroupSources } from './full-group-encoder.js';
 import type { AnyStateDescriptor } from './state-descriptors.js';
-import { StateTable, type StateEntry } from './state-table.js';
+import { StateTable } from './state-table.js';
 import { serializerOf } from './state-value-codec.js';
 import { ArrivingGroups } from './arriving-groups.js';
 import { RestoredGroups, type RestoredTimer } from './restored-groups.js';
@@ -135,57 +136,27 @@ export class HeapKeyedStateBackend implements KeyContext {
   snapshot(checkpointId = 0, options: SnapshotOptions = {}): KeyGroupSnapshot {
     if (this.groupsToArrive > 0)
       throw new StateError(`${this.groupsToArrive} restored key group(s) have not arrived yet; a snapshot would miss them`);
-    const timers = this.timersByGroup();
     const states = [...this.states];
-    const pending = [...this.restored.unregistered];
-    const restored = this.restored;
-    const writer = new KeyGroupChunkWriter(this.keySerializer);
-    const plan = options.incremental === true && options.savepoint !== true ? this.beginIncremental(checkpointId) : undefined;
-    // A registered state's part of group g: its entries, and its sections not decoded since the restore.
-    const partsOf = (g: number, entries: (state: HeapState) => Iterable<StateEntry>): GroupPart[] =>
-      states.map(([name, state]) => ({
-        name,
-        state,
-        entries: entries(state),
-        encoded: restored.deferredGroups === 0 ? undefined : restored.sectionsOf(state, g),
-      }));
-    const writeGroup = (g: number, parts: readonly GroupPart[]): Uint8Array | undefined => {
-      writer.begin(this.start + g);
-      for (const { name, state, entries, encoded } of parts) {
-        writer.writeState(name, state.descriptor.kind, state.codec, entries);
-        // Bytes of a group not decoded since the restore go on as they were read.
-        if (encoded !== undefined) writer.writeEncodedState(name, state.descriptor.kind, encoded);
-      }
-      for (const [name, stash] of pending) {
-        const sections = stash.byGroup.get(g);
-        if (sections !== undefined) writer.writeEncodedState(name, stash.kind, sections);
-      }
-      for (const [service, list] of timers.get(g) ?? []) writer.writeTimers(service, list);
-      return writer.finish();
+    const sources: GroupSources = {
+      start: this.start,
+      states,
+      restored: this.restored,
+      unregistered: [...this.restored.unregistered],
+      timers: this.timersByGroup(),
+      writer: new KeyGroupChunkWriter(this.keySerializer),
     };
-    const encodeFull = (g: number): Uint8Array | undefined =>
-      writeGroup(
-        g,
-        partsOf(g, (state) => state.table.entriesOfGroup(g)),
-      );
+    const plan = options.incremental === true && options.savepoint !== true ? this.beginIncremental(checkpointId) : undefined;
+    const encodeFull = fullGroupEncoder(sources);
     const encodeDelta = (g: number, since: number): Uint8Array | undefined =>
-      encodeDeltaChunk(writer, this.start + g, g, since, states, timers.get(g), this.incremental!.clock);
+      encodeDeltaChunk(sources.writer, this.start + g, g, since, states, sources.timers.get(g), this.incremental!.clock);
     const clock = this.incremental?.clock;
     const encode =
       plan === undefined
         ? encodeFull
         : (g: number): GroupChunk => encodeGroupIncrementally(this.start + g, g, plan, clock!, encodeFull, encodeDelta);
-    // A full snapshot of states whose values are never changed in place can keep a group that is
-    // about to change as copies of its entries, and encode them later, beside processing.
-    const freeze =
-      plan === undefined && states.every(([, state]) => holdsImmutableValues(state))
-        ? (g: number): FrozenGroup => {
-            const frozen = partsOf(g, (state) =>
-              [...state.table.entriesOfGroup(g)].map(({ key, namespace, value }): StateEntry => ({ key, namespace, value })),
-            ).map((part) => ({ ...part, encoded: part.encoded?.slice() }));
-            return () => writeGroup(g, frozen);
-          }
-        : undefined;
+    // A full snapshot can keep a group that is about to change as copies of its entries, and encode
+    // them later, beside processing, when no state's values are changed in place.
+    const freeze = plan === undefined ? groupFreezer(sources) : undefined;
     const snapshot = new KeyGroupSnapshot(
       this.start,
       this.numKeyGroups,
@@ -322,25 +293,4 @@ export class HeapKeyedStateBackend implements KeyContext {
     for (const sections of this.restored.unregistered.get(name)?.byGroup.values() ?? []) for (const section of sections) n += section.count;
     return n;
   }
-}
-
-/** One registered state's part of a key group in a snapshot. */
-interface GroupPart {
-  readonly name: string;
-  readonly state: HeapState;
-  readonly entries: Iterable<StateEntry>;
-  readonly encoded: readonly EncodedStateSection[] | undefined;
-}
-
-/** Value types whose values are never changed in place: a held reference keeps the value as it was. */
-const IMMUTABLE_KINDS: ReadonlySet<string> = new Set(['INT', 'LONG', 'DOUBLE', 'FLOAT', 'BOOLEAN', 'STRING']);
-
-/** True for a value or reducing state of an immutable type: its entries can be copied instead of encoded. */
-function holdsImmutableValues(state: HeapState): boolean {
-  const descriptor = state.descriptor;
-  return (
-    (descriptor.kind === 'value' || descriptor.kind === 'reducing') &&
-    descriptor.type !== undefined &&
-    IMMUTABLE_KINDS.has(descriptor.type.kind)
-  );
 }

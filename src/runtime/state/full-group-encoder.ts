@@ -1,0 +1,96 @@
+/**
+ * How a snapshot writes a key group in full: the registered states' entries, the sections a
+ * restore left encoded (written on as they were read), the sections of states nobody registered
+ * yet, and the group's timers. And, for states whose values are never changed in place, how a
+ * group about to change is kept as copies of its entries, to be encoded later beside processing.
+ */
+import type { HeapState } from './heap-states.js';
+import type { ChunkTimer, EncodedStateSection, KeyGroupChunkWriter } from './key-group-chunk.js';
+import type { FrozenGroup } from './key-group-snapshot.js';
+import type { RestoredGroups, UnregisteredState } from './restored-groups.js';
+import type { StateEntry } from './state-table.js';
+
+/** What one snapshot writes its groups from, as it was at the barrier (timers are copied; the rest is copy-on-write). */
+export interface GroupSources {
+  /** The backend's first key group: group offset g is key group start + g. */
+  readonly start: number;
+  readonly states: ReadonlyArray<readonly [string, HeapState]>;
+  readonly restored: RestoredGroups;
+  /** Restored sections of states the operator has not registered. */
+  readonly unregistered: ReadonlyArray<readonly [string, UnregisteredState]>;
+  /** Timers by group offset, then by timer service. */
+  readonly timers: ReadonlyMap<number, Array<[string, ChunkTimer[]]>>;
+  readonly writer: KeyGroupChunkWriter;
+}
+
+/** One registered state's part of a key group in a snapshot. */
+interface GroupPart {
+  readonly name: string;
+  readonly state: HeapState;
+  readonly entries: Iterable<StateEntry>;
+  readonly encoded: readonly EncodedStateSection[] | undefined;
+}
+
+/** A registered state's part of group offset `g`: its entries, and its sections not decoded since the restore. */
+function partsOf(sources: GroupSources, g: number, entries: (state: HeapState) => Iterable<StateEntry>): GroupPart[] {
+  const restored = sources.restored;
+  return sources.states.map(([name, state]) => ({
+    name,
+    state,
+    entries: entries(state),
+    encoded: restored.deferredGroups === 0 ? undefined : restored.sectionsOf(state, g),
+  }));
+}
+
+function writeGroup(sources: GroupSources, g: number, parts: readonly GroupPart[]): Uint8Array | undefined {
+  const writer = sources.writer;
+  writer.begin(sources.start + g);
+  for (const { name, state, entries, encoded } of parts) {
+    writer.writeState(name, state.descriptor.kind, state.codec, entries);
+    // Bytes of a group not decoded since the restore go on as they were read.
+    if (encoded !== undefined) writer.writeEncodedState(name, state.descriptor.kind, encoded);
+  }
+  for (const [name, stash] of sources.unregistered) {
+    const sections = stash.byGroup.get(g);
+    if (sections !== undefined) writer.writeEncodedState(name, stash.kind, sections);
+  }
+  for (const [service, list] of sources.timers.get(g) ?? []) writer.writeTimers(service, list);
+  return writer.finish();
+}
+
+/** Encodes group offset `g` in full as it is now (undefined: nothing in it). */
+export function fullGroupEncoder(sources: GroupSources): (g: number) => Uint8Array | undefined {
+  return (g) =>
+    writeGroup(
+      sources,
+      g,
+      partsOf(sources, g, (state) => state.table.entriesOfGroup(g)),
+    );
+}
+
+/**
+ * Keeps group offset `g` as copies of its entries, which share their values, when every state holds
+ * immutable values; undefined when one does not (its group must be encoded at once).
+ */
+export function groupFreezer(sources: GroupSources): ((g: number) => FrozenGroup) | undefined {
+  if (!sources.states.every(([, state]) => holdsImmutableValues(state))) return undefined;
+  return (g) => {
+    const frozen = partsOf(sources, g, (state) =>
+      [...state.table.entriesOfGroup(g)].map(({ key, namespace, value }): StateEntry => ({ key, namespace, value })),
+    ).map((part) => ({ ...part, encoded: part.encoded?.slice() }));
+    return () => writeGroup(sources, g, frozen);
+  };
+}
+
+/** Value types whose values are never changed in place: a held reference keeps the value as it was. */
+const IMMUTABLE_KINDS: ReadonlySet<string> = new Set(['INT', 'LONG', 'DOUBLE', 'FLOAT', 'BOOLEAN', 'STRING']);
+
+/** True for a value or reducing state of an immutable type: its entries can be copied instead of encoded. */
+function holdsImmutableValues(state: HeapState): boolean {
+  const descriptor = state.descriptor;
+  return (
+    (descriptor.kind === 'value' || descriptor.kind === 'reducing') &&
+    descriptor.type !== undefined &&
+    IMMUTABLE_KINDS.has(descriptor.type.kind)
+  );
+}
