@@ -102,7 +102,8 @@ async function restoredMb(url: string, jobId: string, parallelism: number): Prom
       let local = 0;
       let storage = 0;
       for (const vertex of job.vertices) {
-        // A vertex with state restores some in every subtask: wait until each has reported it.
+        // Every vertex of the state job restores some state in every subtask (the source its
+        // position, the keyed vertex its groups, reported once all of them streamed in): wait for each.
         let reported = 0;
         for (let subtask = 0; subtask < parallelism; subtask++) {
           const values = await getJson<Array<{ id: string; value: string }>>(
@@ -116,7 +117,7 @@ async function restoredMb(url: string, jobId: string, parallelism: number): Prom
           local += l;
           storage += s;
         }
-        if (reported !== 0 && reported !== parallelism) return undefined;
+        if (reported !== parallelism) return undefined;
       }
       return local + storage > 0 ? { local: local / MB, storage: storage / MB } : undefined;
     },
