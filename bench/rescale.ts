@@ -207,7 +207,7 @@ export async function run(): Promise<BenchResult> {
     }
   }
   metrics.push(...(await gracefulRescaleRows(quick ? 1 : 3, RATE / 10)));
-  metrics.push(...(await localStateRescaleRows(1)));
+  metrics.push(...(await localStateRescaleRows(quick ? 1 : 3)));
   return {
     name,
     ranAt: new Date().toISOString(),
