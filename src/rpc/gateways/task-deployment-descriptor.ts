@@ -43,6 +43,12 @@ export type StateSlice =
   | { readonly kind: 'inline'; readonly bytes: Uint8Array }
   | { readonly kind: 'file'; readonly path: string; readonly offset: number; readonly length: number; readonly crc32: number };
 
+/** Bytes a slice covers (0 for none). */
+export function sliceBytes(slice: StateSlice | null): number {
+  if (slice === null) return 0;
+  return slice.kind === 'inline' ? slice.bytes.byteLength : slice.length;
+}
+
 /** A key group's state in a checkpoint: its full base (null: empty at the base) and the deltas written after it, in order. */
 export interface GroupChain {
   readonly base: StateSlice | null;

@@ -3,11 +3,12 @@ import { crc32 } from '../../core/crc32.js';
 import type { OperatorId } from '../../core/ids.js';
 import { TsFlinkError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
-import type {
-  GroupChain,
-  OperatorRestoreDescriptor,
-  StateSlice,
-  TaskDeploymentDescriptor,
+import {
+  sliceBytes,
+  type GroupChain,
+  type OperatorRestoreDescriptor,
+  type StateSlice,
+  type TaskDeploymentDescriptor,
 } from '../../rpc/gateways/task-deployment-descriptor.js';
 import type { RestoredOperatorState } from '../../runtime/task-contract.js';
 import type { LocalStateStore } from './local-state-store.js';
@@ -127,13 +128,12 @@ function incrementalBaseOf(
 ): Pick<RestoredOperatorState, 'incrementalBase'> {
   const chains = restoredChains(tdd, operator);
   if (chains === undefined) return {};
-  const length = (slice: StateSlice | null): number => (slice === null ? 0 : slice.kind === 'file' ? slice.length : slice.bytes.byteLength);
   return {
     incrementalBase: {
       checkpointId: tdd.restore!.checkpointId,
       groups: chains.map((chain) => ({
-        baseBytes: length(chain.base),
-        deltaBytes: chain.deltas.reduce((sum, delta) => sum + length(delta), 0),
+        baseBytes: sliceBytes(chain.base),
+        deltaBytes: chain.deltas.reduce((sum, delta) => sum + sliceBytes(delta), 0),
         deltas: chain.deltas.length,
       })),
     },

@@ -6,9 +6,7 @@ import { crc32 } from '../../core/crc32.js';
 import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import type { OperatorStateHandle } from '../../rpc/gateways/checkpoint-messages.js';
-import type { GroupChain, StateSlice } from '../../rpc/gateways/task-deployment-descriptor.js';
-
-export type { GroupChain } from '../../rpc/gateways/task-deployment-descriptor.js';
+import { sliceBytes, type GroupChain, type StateSlice } from '../../rpc/gateways/task-deployment-descriptor.js';
 import { isDeltaChunk } from '../../runtime/state/key-group-chunk.js';
 import { UNCHANGED_GROUP, type KeyedStateSnapshot, type OperatorSnapshotData } from '../../runtime/task-contract.js';
 
@@ -220,11 +218,6 @@ async function persistOperator(
     handle.listStates = listStates;
   }
   return { handle, referencedBytes, ...(chains !== undefined ? { chains } : {}) };
-}
-
-function sliceBytes(slice: StateSlice | null): number {
-  if (slice === null) return 0;
-  return slice.kind === 'inline' ? slice.bytes.byteLength : slice.length;
 }
 
 const EMPTY_CHAIN: GroupChain = { base: null, deltas: [] };

@@ -8,7 +8,8 @@ import type { LocalStateStore } from './local-state-store.js';
 import { restoredChains } from './restore-resolver.js';
 import type { CheckpointBarrier } from '../network/stream-elements.js';
 import type { OperatorId } from '../../core/ids.js';
-import { persistSnapshot, type GroupChain, type PersistedSnapshot, type SnapshotTarget } from './snapshot-persister.js';
+import type { GroupChain } from '../../rpc/gateways/task-deployment-descriptor.js';
+import { persistSnapshot, type PersistedSnapshot, type SnapshotTarget } from './snapshot-persister.js';
 
 /** Where acknowledgements and declines go (the JobMaster, through the TaskManager's connection). */
 export interface CheckpointResponder {

@@ -14,7 +14,8 @@ import { resolveRestore } from '../../../../src/taskmanager/checkpoint/restore-r
 import { SubtaskCheckpointer } from '../../../../src/taskmanager/checkpoint/subtask-checkpointer.js';
 import type { ChainOutputWriter } from '../../../../src/taskmanager/network/chain-output-writer.js';
 import { CheckpointBarrier } from '../../../../src/taskmanager/network/stream-elements.js';
-import { persistSnapshot, type GroupChain, type PersistedSnapshot } from '../../../../src/taskmanager/checkpoint/snapshot-persister.js';
+import type { GroupChain } from '../../../../src/rpc/gateways/task-deployment-descriptor.js';
+import { persistSnapshot, type PersistedSnapshot } from '../../../../src/taskmanager/checkpoint/snapshot-persister.js';
 import { asOperatorId } from '../../../helpers/ids.js';
 
 const OP = asOperatorId('op');
