@@ -205,11 +205,18 @@ export class DataOutputWriter {
       this.pos = start + written;
       return;
     }
-    const byteLength = Buffer.byteLength(s, 'utf8');
-    this.writeVarUint(byteLength);
-    this.ensureCapacity(byteLength);
-    this.buffer.write(s, this.pos, byteLength, 'utf8');
-    this.pos += byteLength;
+    // Encoded straight after room for the longest length header (3 bytes per char at most), the
+    // header written after: counting the UTF-8 bytes first was a second pass over every string,
+    // the largest single cost of a snapshot of string state.
+    const reserved = varUintSize(len * 3);
+    this.ensureCapacity(reserved + len * 3);
+    const start = this.pos + reserved;
+    const written = this.buffer.write(s, start, 'utf8');
+    const header = varUintSize(written);
+    if (header !== reserved) this.buffer.copyWithin(this.pos + header, start, start + written);
+    // Never regrows the buffer (which would drop the bytes past pos): 43+ chars reserved far more than its 5.
+    this.writeVarUint(written);
+    this.pos += written;
   }
 
   /** Raw bytes, no length: callers that need one write it first. */
@@ -233,4 +240,9 @@ export class DataOutputWriter {
   toLatin1String(): string {
     return this.buffer.toString('latin1', 0, this.pos);
   }
+}
+
+/** Bytes of the unsigned LEB128 of `n` (n < 2^32). */
+function varUintSize(n: number): number {
+  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
 }

@@ -119,6 +119,23 @@ describe('DataOutputWriter / DataInputReader', () => {
     assert.equal(r.remaining(), 0);
   });
 
+  it('writes every string length with the shortest header, whatever the header reserved for it', () => {
+    // Around each header-size boundary, in ASCII and in 2-, 3- and 4-byte characters.
+    const lengths = [42, 43, 44, 63, 64, 127, 128, 129, 5461, 5462, 16383, 16384, 16385];
+    const strings = lengths.flatMap((n) => ['x', 'é', '€'].map((c) => c.repeat(n)).concat('😀'.repeat(Math.ceil(n / 2))));
+    const w = new DataOutputWriter(8);
+    for (const s of strings) {
+      const before = w.position;
+      w.writeString(s);
+      const bytes = Buffer.byteLength(s, 'utf8');
+      const header = bytes < 0x80 ? 1 : bytes < 0x4000 ? 2 : 3;
+      assert.equal(w.position - before, header + bytes, `a ${s.length}-char string of ${bytes} bytes`);
+    }
+    const r = new DataInputReader(w.toBuffer());
+    for (const s of strings) assert.equal(r.readString(), s);
+    assert.equal(r.remaining(), 0);
+  });
+
   it('view() shares bytes, toBuffer() copies, reset() starts over', () => {
     const w = new DataOutputWriter();
     w.writeByte(1);
