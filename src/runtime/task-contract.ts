@@ -98,8 +98,12 @@ export interface KeyedStateSnapshot {
    * (`isDeltaChunk`) or UNCHANGED_GROUP. Undefined: every chunk is a full group.
    */
   readonly baseCheckpointId?: number | undefined;
-  /** The chunk of group `start + offset` as it was at the barrier, undefined for an empty group; handed over once. */
-  chunk(offset: number): Uint8Array | undefined | typeof UNCHANGED_GROUP;
+  /**
+   * The chunk of group `start + offset` as it was at the barrier, undefined for an empty group;
+   * handed over once. With `borrow`, the bytes may be a view that the next call to the snapshot
+   * (or a change to the state) overwrites: the caller copies them before it yields.
+   */
+  chunk(offset: number, borrow?: boolean): Uint8Array | undefined | typeof UNCHANGED_GROUP;
   /**
    * A group already encoded because it was about to change and not yet handed over, if any: the
    * writer takes these first, so the bytes kept for it stay few while records keep changing groups.

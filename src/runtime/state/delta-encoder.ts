@@ -23,6 +23,7 @@ export function encodeDeltaChunk(
   states: ReadonlyArray<readonly [string, HeapState]>,
   timers: ReadonlyArray<readonly [string, ChunkTimer[]]> | undefined,
   clock: EpochClock,
+  borrow: boolean,
 ): Uint8Array | undefined {
   writer.begin(keyGroup, true);
   for (const [name, state] of states) {
@@ -41,7 +42,7 @@ export function encodeDeltaChunk(
     writer.resetTimers();
     for (const [service, list] of timers ?? []) writer.writeTimers(service, list);
   }
-  return writer.finish();
+  return writer.finish(borrow);
 }
 
 /** Group offset `g` of an incremental snapshot: unchanged, a delta, or a fresh base, with the chain shape it leaves recorded in `plan`. */
@@ -50,12 +51,13 @@ export function encodeGroupIncrementally(
   g: number,
   plan: IncrementalPlan,
   clock: EpochClock,
-  encodeFull: (g: number) => Uint8Array | undefined,
-  encodeDelta: (g: number, since: number) => Uint8Array | undefined,
+  encodeFull: (g: number, borrow: boolean) => Uint8Array | undefined,
+  encodeDelta: (g: number, since: number, borrow: boolean) => Uint8Array | undefined,
+  borrow: boolean,
 ): GroupChunk {
   const base = plan.base;
   if (base !== undefined) {
-    const delta = clock.changedSince(g, base.epoch) ? encodeDelta(g, base.epoch) : undefined;
+    const delta = clock.changedSince(g, base.epoch) ? encodeDelta(g, base.epoch, borrow) : undefined;
     if (delta === undefined) {
       plan.next.keep(base.stats, g);
       return UNCHANGED_GROUP;
@@ -66,7 +68,8 @@ export function encodeGroupIncrementally(
       return delta;
     }
   }
-  const full = encodeFull(g);
+  // A borrowed delta is dropped here: the full encoding reuses its buffer.
+  const full = encodeFull(g, borrow);
   plan.next.setFull(g, full?.byteLength ?? 0);
   return full;
 }

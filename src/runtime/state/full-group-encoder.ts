@@ -42,7 +42,7 @@ function partsOf(sources: GroupSources, g: number, entries: (state: HeapState) =
   }));
 }
 
-function writeGroup(sources: GroupSources, g: number, parts: readonly GroupPart[]): Uint8Array | undefined {
+function writeGroup(sources: GroupSources, g: number, parts: readonly GroupPart[], borrow: boolean): Uint8Array | undefined {
   const writer = sources.writer;
   writer.begin(sources.start + g);
   for (const { name, state, entries, encoded } of parts) {
@@ -55,16 +55,17 @@ function writeGroup(sources: GroupSources, g: number, parts: readonly GroupPart[
     if (sections !== undefined) writer.writeEncodedState(name, stash.kind, sections);
   }
   for (const [service, list] of sources.timers.get(g) ?? []) writer.writeTimers(service, list);
-  return writer.finish();
+  return writer.finish(borrow);
 }
 
-/** Encodes group offset `g` in full as it is now (undefined: nothing in it). */
-export function fullGroupEncoder(sources: GroupSources): (g: number) => Uint8Array | undefined {
-  return (g) =>
+/** Encodes group offset `g` in full as it is now (undefined: nothing in it); `borrow` as KeyGroupChunkWriter.finish. */
+export function fullGroupEncoder(sources: GroupSources): (g: number, borrow: boolean) => Uint8Array | undefined {
+  return (g, borrow) =>
     writeGroup(
       sources,
       g,
       partsOf(sources, g, (state) => state.table.entriesOfGroup(g)),
+      borrow,
     );
 }
 
@@ -78,7 +79,7 @@ export function groupFreezer(sources: GroupSources): ((g: number) => FrozenGroup
     const frozen = partsOf(sources, g, (state) =>
       [...state.table.entriesOfGroup(g)].map(({ key, namespace, value }): StateEntry => ({ key, namespace, value })),
     ).map((part) => ({ ...part, encoded: part.encoded?.slice() }));
-    return () => writeGroup(sources, g, frozen);
+    return (borrow) => writeGroup(sources, g, frozen, borrow);
   };
 }
 

@@ -147,13 +147,14 @@ export class HeapKeyedStateBackend implements KeyContext {
     };
     const plan = options.incremental === true && options.savepoint !== true ? this.beginIncremental(checkpointId) : undefined;
     const encodeFull = fullGroupEncoder(sources);
-    const encodeDelta = (g: number, since: number): Uint8Array | undefined =>
-      encodeDeltaChunk(sources.writer, this.start + g, g, since, states, sources.timers.get(g), this.incremental!.clock);
+    const encodeDelta = (g: number, since: number, borrow: boolean): Uint8Array | undefined =>
+      encodeDeltaChunk(sources.writer, this.start + g, g, since, states, sources.timers.get(g), this.incremental!.clock, borrow);
     const clock = this.incremental?.clock;
     const encode =
       plan === undefined
         ? encodeFull
-        : (g: number): GroupChunk => encodeGroupIncrementally(this.start + g, g, plan, clock!, encodeFull, encodeDelta);
+        : (g: number, borrow: boolean): GroupChunk =>
+            encodeGroupIncrementally(this.start + g, g, plan, clock!, encodeFull, encodeDelta, borrow);
     // A full snapshot can keep a group that is about to change as copies of its entries, and encode
     // them later, beside processing, when no state's values are changed in place.
     const freeze = plan === undefined ? groupFreezer(sources) : undefined;

@@ -9,8 +9,8 @@ import type { KeyedStateSnapshot, UNCHANGED_GROUP } from '../task-contract.js';
 /** One group's chunk: full or delta bytes, undefined when empty, or unchanged since the base. */
 export type GroupChunk = Uint8Array | undefined | typeof UNCHANGED_GROUP;
 
-/** A group's state as it was at the barrier, held without encoding it: encodes it when the writer asks. */
-export type FrozenGroup = () => GroupChunk;
+/** A group's state as it was at the barrier, held without encoding it: encodes it when the writer asks (`borrow` as in `chunk`). */
+export type FrozenGroup = (borrow: boolean) => GroupChunk;
 
 const PENDING = 0;
 const ENCODED = 1;
@@ -29,7 +29,7 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
   private failure: Error | undefined = undefined;
 
   /**
-   * @param encode encodes group `offset` as it is now; called at most once per group.
+   * @param encode encodes group `offset` as it is now, into borrowed bytes when `borrow`; called at most once per group.
    * @param onSettled called once no group is pending any more, so the backend stops tracking it.
    * @param freeze keeps group `offset` as it is now without encoding it, when it can do so more
    *   cheaply (undefined: it cannot, and the group is encoded at once).
@@ -37,7 +37,7 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
   constructor(
     readonly start: number,
     readonly size: number,
-    private readonly encode: (offset: number) => GroupChunk,
+    private readonly encode: (offset: number, borrow: boolean) => GroupChunk,
     private readonly onSettled: (snapshot: KeyGroupSnapshot) => void,
     readonly baseCheckpointId?: number,
     private readonly freeze?: (offset: number) => FrozenGroup | undefined,
@@ -56,13 +56,13 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
     this.ready.push(offset);
   }
 
-  chunk(offset: number): GroupChunk {
-    if (this.phase[offset] === PENDING) this.encodeNow(offset, false);
+  chunk(offset: number, borrow = false): GroupChunk {
+    if (this.phase[offset] === PENDING) this.encodeNow(offset, false, borrow);
     if (this.failure !== undefined) throw this.failure;
     // Handed over once: the writer owns the bytes now, and the snapshot keeps no second copy.
     const frozen = this.frozen[offset];
     this.frozen[offset] = undefined;
-    const bytes = frozen === undefined ? this.chunks[offset] : frozen();
+    const bytes = frozen === undefined ? this.chunks[offset] : frozen(borrow);
     this.chunks[offset] = undefined;
     this.phase[offset] = TAKEN;
     return bytes;
@@ -88,11 +88,11 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
   }
 
   /** Keeps group `offset` as it is now: frozen when `mayFreeze` and the backend can, else encoded. */
-  private encodeNow(offset: number, mayFreeze: boolean): void {
+  private encodeNow(offset: number, mayFreeze: boolean, borrow = false): void {
     try {
       const frozen = mayFreeze ? this.freeze?.(offset) : undefined;
       if (frozen !== undefined) this.frozen[offset] = frozen;
-      else this.chunks[offset] = this.encode(offset);
+      else this.chunks[offset] = this.encode(offset, borrow);
     } catch (error) {
       this.failure ??= error instanceof Error ? error : new Error(String(error));
     }

@@ -1,14 +1,11 @@
 import type { OperatorId } from '../../core/ids.js';
-import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { crc32 } from '../../core/crc32.js';
-import { describeError } from '../../core/errors.js';
-import { getLogger } from '../../core/logging.js';
 import type { OperatorStateHandle } from '../../rpc/gateways/checkpoint-messages.js';
 import { sliceBytes, type GroupChain, type StateSlice } from '../../rpc/gateways/task-deployment-descriptor.js';
 import { isDeltaChunk } from '../../runtime/state/key-group-chunk.js';
 import { UNCHANGED_GROUP, type KeyedStateSnapshot, type OperatorSnapshotData } from '../../runtime/task-contract.js';
+import { SnapshotFileWriter } from './snapshot-file-writer.js';
 
 /**
  * Where a subtask's snapshot goes: the JobManager's memory (inline in the ack) or a file, with a
@@ -31,8 +28,6 @@ export interface PersistedSnapshot {
   readonly chains: Map<OperatorId, GroupChain[]>;
 }
 
-const log = getLogger('checkpoint');
-
 /**
  * Encoding work between two yields to the task's mailbox, so records keep flowing beside the write:
  * at least MIN_SLICE_MS, and as long as the tasks ran since the last yield, up to MAX_SLICE_MS. A
@@ -42,64 +37,73 @@ const log = getLogger('checkpoint');
  */
 const MIN_SLICE_MS = 4;
 const MAX_SLICE_MS = 25;
-/** Bytes gathered before they go to the file: bounds what the write holds beside the state. */
-const BATCH_BYTES = 4 * 1024 * 1024;
-/** writev takes at most IOV_MAX buffers per call. */
-const MAX_IOV = 512;
+/**
+ * Size of the buffers chunks are copied into on their way to the file. They are reused, so the
+ * write allocates a few of them, not a buffer per key group.
+ */
+const BUFFER_BYTES = 4 * 1024 * 1024;
+/** Buffers handed to the file and not yet written, beyond which placing waits: two being written, one queued. */
+const MAX_QUEUED = 3;
 
-/** Places chunks: inline for the JobManager's memory, else as checksummed regions of one file, written in batches. */
+/**
+ * Places chunks: inline for the JobManager's memory, else as checksummed regions of one file. For a
+ * file, a chunk's bytes are copied at once into reused buffers, so they may be borrowed.
+ */
 class SlicePlacer {
-  private batch: Uint8Array[] = [];
-  private batchBytes = 0;
+  private readonly free: Uint8Array[] = [];
+  private buffer: Uint8Array | undefined;
+  private filled = 0;
   private offset = 0;
   stateSize = 0;
 
   constructor(
     private readonly target: SnapshotTarget,
-    private readonly file: FileHandle | undefined,
-    private copy: LocalCopy | undefined,
+    private readonly file: SnapshotFileWriter | undefined,
   ) {}
+
+  /** Whether `place` copies what it is given before it yields: chunks may then be borrowed. */
+  get copies(): boolean {
+    return this.file !== undefined;
+  }
 
   async place(bytes: Uint8Array): Promise<StateSlice> {
     this.stateSize += bytes.byteLength;
-    if (this.target.kind === 'memory') return { kind: 'inline', bytes };
+    if (this.target.kind === 'memory' || this.file === undefined) return { kind: 'inline', bytes };
     const slice: StateSlice = { kind: 'file', path: this.target.path, offset: this.offset, length: bytes.byteLength, crc32: crc32(bytes) };
     this.offset += bytes.byteLength;
-    this.batch.push(bytes);
-    this.batchBytes += bytes.byteLength;
-    if (this.batchBytes >= BATCH_BYTES || this.batch.length >= MAX_IOV) await this.flush();
+    this.copyIn(bytes);
+    await this.file.throttle(MAX_QUEUED);
     return slice;
   }
 
-  async flush(): Promise<void> {
-    if (this.file === undefined || this.batch.length === 0) return;
-    const batch = this.batch;
-    this.batch = [];
-    this.batchBytes = 0;
-    await Promise.all([this.file.writev(batch), this.writeCopy(batch)]);
+  /** Hands the partly filled buffer to the file. */
+  flush(): void {
+    if (this.buffer === undefined || this.filled === 0) return;
+    this.send(this.buffer.subarray(0, this.filled));
   }
 
-  /** The local copy is a convenience: failing to write it never fails the checkpoint. */
-  private async writeCopy(batch: Uint8Array[]): Promise<void> {
-    const copy = this.copy;
-    if (copy === undefined) return;
-    try {
-      await copy.handle.writev(batch);
-    } catch (error) {
-      this.copy = undefined;
-      log.warn(`Could not write the local state copy ${copy.path}, so a restore here reads checkpoint storage: ${describeError(error)}`);
-      await copy.discard();
+  // Synchronous, so a borrowed chunk is copied before anything can overwrite it.
+  private copyIn(bytes: Uint8Array): void {
+    let from = 0;
+    while (from < bytes.byteLength) {
+      this.buffer ??= this.free.pop() ?? new Uint8Array(BUFFER_BYTES);
+      const n = Math.min(bytes.byteLength - from, this.buffer.byteLength - this.filled);
+      this.buffer.set(bytes.subarray(from, from + n), this.filled);
+      this.filled += n;
+      from += n;
+      if (this.filled === this.buffer.byteLength) this.send(this.buffer);
     }
   }
 
-  /** Closes the copy; it is complete only if every batch reached it. */
-  async closeCopy(): Promise<void> {
-    await this.copy?.handle.close();
-  }
-
-  /** Removes the copy of a write that was abandoned. */
-  async discardCopy(): Promise<void> {
-    await this.copy?.discard();
+  private send(bytes: Uint8Array): void {
+    const whole = this.buffer!;
+    this.buffer = undefined;
+    this.filled = 0;
+    // A failed write is reported by the next throttle or finish; its buffer is not reused.
+    this.file!.write(bytes).then(
+      () => this.free.push(whole),
+      () => undefined,
+    );
   }
 }
 
@@ -116,16 +120,11 @@ export async function persistSnapshot(
   baseChains?: BaseChains,
   signal?: AbortSignal,
 ): Promise<PersistedSnapshot> {
-  let file: FileHandle | undefined;
-  let placer: SlicePlacer | undefined;
+  let file: SnapshotFileWriter | undefined;
   let written = false;
   try {
-    if (target.kind === 'file') {
-      await mkdir(dirname(target.path), { recursive: true });
-      file = await open(target.path, 'w', 0o600);
-    }
-    const copy = target.kind === 'file' && target.copyPath !== undefined ? await openCopy(target.copyPath) : undefined;
-    placer = new SlicePlacer(target, file, copy);
+    if (target.kind === 'file') file = await SnapshotFileWriter.open(target.path, target.copyPath);
+    const placer = new SlicePlacer(target, file);
     const operators: OperatorStateHandle[] = [];
     const chains = new Map<OperatorId, GroupChain[]>();
     let stateSize = 0;
@@ -136,43 +135,15 @@ export async function persistSnapshot(
       if (persisted.chains !== undefined) chains.set(operator.operatorId, persisted.chains);
     }
     signal?.throwIfAborted();
-    await placer.flush();
-    await file?.sync();
+    placer.flush();
+    await file?.finish();
     written = true;
     return { operators, stateSize, checkpointedSize: placer.stateSize, chains };
   } finally {
     for (const operator of data) operator.keyGroups?.release();
-    await placer?.closeCopy();
     await file?.close();
     // An abandoned write leaves no file: nothing will ever reference it.
-    if (!written && signal?.aborted === true && target.kind === 'file') {
-      await Promise.all([rm(target.path, { force: true }), placer?.discardCopy()]).catch(() => undefined);
-    }
-  }
-}
-
-/** An open local copy, and how to take it back. */
-interface LocalCopy {
-  readonly path: string;
-  readonly handle: FileHandle;
-  discard(): Promise<void>;
-}
-
-async function openCopy(path: string): Promise<LocalCopy | undefined> {
-  try {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    const handle = await open(path, 'w', 0o600);
-    return {
-      path,
-      handle,
-      discard: async () => {
-        await handle.close().catch(() => undefined);
-        await rm(path, { force: true });
-      },
-    };
-  } catch (error) {
-    log.warn(`Could not create the local state copy ${path}, so a restore here reads checkpoint storage: ${describeError(error)}`);
-    return undefined;
+    if (!written && signal?.aborted === true) await file?.discard();
   }
 }
 
@@ -244,7 +215,7 @@ async function placeKeyGroups(
       while (chains[next] !== undefined) next++;
       offset = next;
     }
-    const chunk = snapshot.chunk(offset);
+    const chunk = snapshot.chunk(offset, placer.copies);
     const before = base?.[offset] ?? EMPTY_CHAIN;
     if (chunk === undefined) chains[offset] = EMPTY_CHAIN;
     else if (chunk === UNCHANGED_GROUP) chains[offset] = before;
