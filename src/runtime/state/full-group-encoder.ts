@@ -2,11 +2,13 @@
  * How a snapshot writes a key group in full: the registered states' entries, the sections a
  * restore left encoded (written on as they were read), the sections of states nobody registered
  * yet, and the group's timers. And, for states whose values are never changed in place, how a
- * group about to change is kept as copies of its entries, to be encoded later beside processing.
+ * group about to change is frozen (its entries kept copy-on-write), to be encoded later beside
+ * processing.
  */
+import { EntryKeeper } from './entry-keeper.js';
 import type { HeapState } from './heap-states.js';
 import type { ChunkTimer, EncodedStateSection, KeyGroupChunkWriter } from './key-group-chunk.js';
-import type { FrozenGroup } from './key-group-snapshot.js';
+import type { GroupFreezer } from './key-group-snapshot.js';
 import type { RestoredGroups, UnregisteredState } from './restored-groups.js';
 import type { StateEntry } from './state-table.js';
 
@@ -70,23 +72,50 @@ export function fullGroupEncoder(sources: GroupSources): (g: number, borrow: boo
 }
 
 /**
- * Keeps group offset `g` as copies of its entries, which share their values, when every state holds
- * immutable values; undefined when one does not (its group must be encoded at once).
+ * Freezes groups when every state holds immutable values (undefined when one does not: its group
+ * must be encoded at once). A frozen group costs nothing until an entry of it changes; the state
+ * tables then keep that entry's value at the barrier (EntryKeeper) until the group is written.
  */
-export function groupFreezer(sources: GroupSources): ((g: number) => FrozenGroup) | undefined {
+export function groupFreezer(sources: GroupSources): GroupFreezer | undefined {
   if (!sources.states.every(([, state]) => holdsImmutableValues(state))) return undefined;
-  return (g) => {
-    const frozen = partsOf(sources, g, (state) =>
-      [...state.table.entriesOfGroup(g)].map(({ key, namespace, value }): StateEntry => ({ key, namespace, value })),
-    ).map((part) => ({ ...part, encoded: part.encoded?.slice() }));
-    return (borrow) => writeGroup(sources, g, frozen, borrow);
+  const keepers = sources.states.map(([, state]) => {
+    const keeper = new EntryKeeper();
+    state.table.keepers.push(keeper);
+    return keeper;
+  });
+  return {
+    freeze: (g) => {
+      for (const keeper of keepers) keeper.track(g);
+      // Sections still encoded since the restore are the group's barrier-time bytes; entries decoded
+      // from them later count as added after the barrier.
+      const encoded = partsOf(sources, g, () => []).map((part) => part.encoded?.slice());
+      return (borrow) => {
+        const parts = sources.states.map(([name, state], i): GroupPart => ({
+          name,
+          state,
+          entries: keepers[i]!.entriesAtBarrier(g, state.table.entriesOfGroup(g)),
+          encoded: encoded[i],
+        }));
+        try {
+          return writeGroup(sources, g, parts, borrow);
+        } finally {
+          for (const keeper of keepers) keeper.release(g);
+        }
+      };
+    },
+    dispose: () => {
+      sources.states.forEach(([, state], i) => {
+        const at = state.table.keepers.indexOf(keepers[i]!);
+        if (at >= 0) state.table.keepers.splice(at, 1);
+      });
+    },
   };
 }
 
 /** Value types whose values are never changed in place: a held reference keeps the value as it was. */
 const IMMUTABLE_KINDS: ReadonlySet<string> = new Set(['INT', 'LONG', 'DOUBLE', 'FLOAT', 'BOOLEAN', 'STRING']);
 
-/** True for a value or reducing state of an immutable type: its entries can be copied instead of encoded. */
+/** True for a value or reducing state of an immutable type: its values can be kept by reference instead of encoded. */
 function holdsImmutableValues(state: HeapState): boolean {
   const descriptor = state.descriptor;
   return (

@@ -78,11 +78,12 @@ export abstract class AbstractHeapState {
   protected store(value: unknown): void {
     this.touch();
     const entry = this.current();
+    const k = this.keyContext;
     if (entry !== undefined) {
+      this.table.changing(k.currentGroupIndex, entry);
       entry.value = value;
       return;
     }
-    const k = this.keyContext;
     this.table.put(k.currentGroupIndex, k.currentCanonicalKey, k.currentKey, this.namespace, value);
   }
 
@@ -170,6 +171,7 @@ export class HeapReducingState<T> extends AbstractHeapState implements ReducingS
       return;
     }
     this.touch();
+    this.table.changing(this.keyContext.currentGroupIndex, e);
     e.value = this.reduce(e.value as T, value);
   }
 }
@@ -196,6 +198,7 @@ export class HeapAggregatingState<IN, ACC, OUT> extends AbstractHeapState implem
       return;
     }
     this.touch();
+    this.table.changing(this.keyContext.currentGroupIndex, e);
     e.value = this.fn.add(value, e.value as ACC);
   }
 

@@ -12,6 +12,14 @@ export type GroupChunk = Uint8Array | undefined | typeof UNCHANGED_GROUP;
 /** A group's state as it was at the barrier, held without encoding it: encodes it when the writer asks (`borrow` as in `chunk`). */
 export type FrozenGroup = (borrow: boolean) => GroupChunk;
 
+/** How a snapshot keeps groups about to change without encoding them, when the states allow it. */
+export interface GroupFreezer {
+  /** Keeps group `offset` as it is now. */
+  freeze(offset: number): FrozenGroup;
+  /** The snapshot is done: nothing more is kept for it. */
+  dispose(): void;
+}
+
 const PENDING = 0;
 const ENCODED = 1;
 const TAKEN = 2;
@@ -31,8 +39,8 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
   /**
    * @param encode encodes group `offset` as it is now, into borrowed bytes when `borrow`; called at most once per group.
    * @param onSettled called once no group is pending any more, so the backend stops tracking it.
-   * @param freeze keeps group `offset` as it is now without encoding it, when it can do so more
-   *   cheaply (undefined: it cannot, and the group is encoded at once).
+   * @param freezer keeps a group as it is now without encoding it, when it can do so more cheaply
+   *   (undefined: it cannot, and a group about to change is encoded at once).
    */
   constructor(
     readonly start: number,
@@ -40,7 +48,7 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
     private readonly encode: (offset: number, borrow: boolean) => GroupChunk,
     private readonly onSettled: (snapshot: KeyGroupSnapshot) => void,
     readonly baseCheckpointId?: number,
-    private readonly freeze?: (offset: number) => FrozenGroup | undefined,
+    private readonly freezer?: GroupFreezer,
   ) {
     this.chunks = new Array<GroupChunk>(size);
     this.frozen = new Array<FrozenGroup | undefined>(size);
@@ -81,6 +89,7 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
     this.chunks.fill(undefined);
     this.frozen.fill(undefined);
     this.phase.fill(TAKEN);
+    this.freezer?.dispose();
     if (this.pending > 0) {
       this.pending = 0;
       this.onSettled(this);
@@ -90,7 +99,7 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
   /** Keeps group `offset` as it is now: frozen when `mayFreeze` and the backend can, else encoded. */
   private encodeNow(offset: number, mayFreeze: boolean, borrow = false): void {
     try {
-      const frozen = mayFreeze ? this.freeze?.(offset) : undefined;
+      const frozen = mayFreeze ? this.freezer?.freeze(offset) : undefined;
       if (frozen !== undefined) this.frozen[offset] = frozen;
       else this.chunks[offset] = this.encode(offset, borrow);
     } catch (error) {

@@ -1,6 +1,7 @@
 /** The storage of one keyed state: per key group, per key, per namespace, one entry. */
 import type { Namespace } from './namespace.js';
 import type { DirtyEntries } from './dirty-tracker.js';
+import type { EntryKeeper } from './entry-keeper.js';
 import type { StateKind } from './state-descriptors.js';
 
 /** One stored value with the original key and namespace it belongs to, kept for snapshots. */
@@ -18,6 +19,13 @@ interface GroupEntries {
   readonly scoped: ScopedMap;
 }
 
+const NO_ENTRIES: readonly StateEntry[] = [];
+
+function* allOf(group: GroupEntries): IterableIterator<StateEntry> {
+  yield* group.plain.values();
+  for (const byNs of group.scoped.values()) yield* byNs.values();
+}
+
 /** The namespace key of VOID_NAMESPACE: state that is not scoped by a window. */
 const VOID_NS_KEY = '';
 
@@ -28,6 +36,8 @@ export class StateTable {
   version = 0;
   /** Changes recorded for incremental checkpoints; undefined until the backend starts tracking. */
   dirty: DirtyEntries | undefined = undefined;
+  /** Running snapshots keeping barrier-time values of groups they froze; empty almost always. */
+  readonly keepers: EntryKeeper[] = [];
 
   constructor(
     readonly name: string,
@@ -64,32 +74,47 @@ export class StateTable {
     const slot = nsKey === VOID_NS_KEY ? canonicalKey : nsKey;
     const entry = entries.get(slot);
     if (entry !== undefined) {
+      this.changing(groupIndex, entry);
       entry.value = value;
       return;
     }
-    entries.set(slot, { key, namespace, value });
+    const added: StateEntry = { key, namespace, value };
+    entries.set(slot, added);
     this.version++;
+    for (const keeper of this.keepers) keeper.added(groupIndex, added);
+  }
+
+  /** `entry` of group offset `groupIndex` is about to be changed in place: snapshots keep its value first. */
+  changing(groupIndex: number, entry: StateEntry): void {
+    if (this.keepers.length === 0) return;
+    for (const keeper of this.keepers) keeper.changing(groupIndex, entry);
   }
 
   remove(groupIndex: number, canonicalKey: unknown, nsKey: string): void {
     const group = this.groups[groupIndex];
     if (group === undefined) return;
     if (nsKey === VOID_NS_KEY) {
+      if (this.keepers.length !== 0) this.removing(groupIndex, group.plain.get(canonicalKey));
       if (group.plain.delete(canonicalKey)) this.version++;
       return;
     }
     const byNs = group.scoped.get(canonicalKey);
+    if (byNs !== undefined && this.keepers.length !== 0) this.removing(groupIndex, byNs.get(nsKey));
     if (byNs === undefined || !byNs.delete(nsKey)) return;
     this.version++;
     if (byNs.size === 0) group.scoped.delete(canonicalKey);
   }
 
-  /** Every entry of one key group, for a snapshot. */
-  *entriesOfGroup(groupIndex: number): IterableIterator<StateEntry> {
+  private removing(groupIndex: number, entry: StateEntry | undefined): void {
+    if (entry !== undefined) for (const keeper of this.keepers) keeper.removing(groupIndex, entry);
+  }
+
+  /** Every entry of one key group, for a snapshot (the map's own iterator when nothing is scoped: a snapshot walks every entry). */
+  entriesOfGroup(groupIndex: number): Iterable<StateEntry> {
     const group = this.groups[groupIndex];
-    if (group === undefined) return;
-    yield* group.plain.values();
-    for (const byNs of group.scoped.values()) yield* byNs.values();
+    if (group === undefined) return NO_ENTRIES;
+    if (group.scoped.size === 0) return group.plain.values();
+    return allOf(group);
   }
 
   /** Every (canonical key, namespace key) pair with an entry, across all groups. */

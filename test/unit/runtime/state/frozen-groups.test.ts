@@ -7,6 +7,8 @@ import { ReducingStateDescriptor, ValueStateDescriptor } from '../../../../src/r
 import type { ReducingState, ValueState } from '../../../../src/runtime/state/state-types.js';
 import { INT, listDesc, MAX_P } from './testing-descriptors.js';
 import type { ListState } from '../../../../src/runtime/state/state-types.js';
+import { takeAllChunks } from '../../../../src/runtime/state/key-group-snapshot.js';
+import { TimeWindow } from '../../../../src/runtime/windowing/windows.js';
 
 const payloadDesc = new ValueStateDescriptor<string>('payload', { kind: 'STRING' });
 const countDesc = new ReducingStateDescriptor<number>('count', (a: number, b: number) => a + b, INT);
@@ -48,7 +50,7 @@ function countWrites(run: () => void): number {
 const KEYS = [...Array(300).keys()];
 
 describe('copy-on-write of states with immutable values', () => {
-  it('a group about to change is kept as copies of its entries and encoded only when the writer takes it', () => {
+  it('a group about to change is frozen and encoded only when the writer takes it', () => {
     const b = backend();
     for (const k of KEYS) write(b, k, 1);
     const expected = KEYS.map((k) => read(b, k));
@@ -77,6 +79,65 @@ describe('copy-on-write of states with immutable values', () => {
     );
     assert.deepEqual(read(restored, 100_000), [undefined, undefined], 'the entry added after the barrier is not in the snapshot');
     assert.deepEqual(read(b, 4), [undefined, 2], 'the live state did change');
+  });
+
+  it('keeps only what changed, through removals, re-adds, window namespaces and two snapshots at once', () => {
+    const b = backend();
+    const windowed = new ValueStateDescriptor<string>('windowed', { kind: 'STRING' });
+    const w1 = new TimeWindow(0, 10);
+    const w2 = new TimeWindow(10, 20);
+    const inWindow = (key: number, window: TimeWindow, value: string | undefined): string | undefined => {
+      b.setCurrentKey(key);
+      const state = b.getPartitionedState(windowed) as unknown as ValueState<string> & { setCurrentNamespace(n: unknown): void };
+      state.setCurrentNamespace(window);
+      if (value !== undefined) state.update(value);
+      return state.value();
+    };
+    for (const k of KEYS) write(b, k, 1);
+    inWindow(7, w1, 'w1-a');
+    const first = b.snapshot(1);
+    const atFirst = KEYS.map((k) => read(b, k));
+    write(b, 3, 2);
+    b.setCurrentKey(5);
+    (b.getPartitionedState(payloadDesc) as unknown as ValueState<string>).clear();
+    write(b, 5, 3); // removed, then added again: the snapshot still holds the barrier-time entry
+    inWindow(7, w1, 'w1-b');
+    inWindow(7, w2, 'w2-new');
+    const second = b.snapshot(2);
+    const atSecond = KEYS.map((k) => read(b, k));
+    write(b, 3, 4);
+    write(b, 5, 4);
+    inWindow(7, w1, 'w1-c');
+    const restoreFrom = (snapshot: ReturnType<HeapKeyedStateBackend['snapshot']>): HeapKeyedStateBackend => {
+      const restored = backend();
+      restored.restore(takeAllChunks(snapshot).filter((chunk): chunk is Uint8Array => chunk !== undefined));
+      return restored;
+    };
+    const fromFirst = restoreFrom(first);
+    const fromSecond = restoreFrom(second);
+    assert.deepEqual(
+      KEYS.map((k) => read(fromFirst, k)),
+      atFirst,
+    );
+    assert.deepEqual(
+      KEYS.map((k) => read(fromSecond, k)),
+      atSecond,
+    );
+    const windowOf = (from: HeapKeyedStateBackend, window: TimeWindow): string | undefined => {
+      from.setCurrentKey(7);
+      const state = from.getPartitionedState(windowed) as unknown as ValueState<string> & { setCurrentNamespace(n: unknown): void };
+      state.setCurrentNamespace(window);
+      return state.value();
+    };
+    assert.deepEqual([windowOf(fromFirst, w1), windowOf(fromFirst, w2)], ['w1-a', undefined]);
+    assert.deepEqual([windowOf(fromSecond, w1), windowOf(fromSecond, w2)], ['w1-b', 'w2-new']);
+    assert.deepEqual(read(b, 3), ['p3-4', 3], 'the live state has every change');
+    const tables = [payloadDesc, countDesc, windowed].map((d) => b.getPartitionedState(d).table);
+    assert.deepEqual(
+      tables.map((table) => table.keepers.length),
+      [0, 0, 0],
+      'released snapshots keep nothing',
+    );
   });
 
   it('a state whose values may change in place (a list) is encoded at the change, as before', () => {
