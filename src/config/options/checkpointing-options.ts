@@ -1,6 +1,6 @@
 import type { OptionGroup } from '../config-option.js';
 import { atLeast, durationAtLeast } from '../option-checks.js';
-import { booleanOption, durationOption, enumOption, intOption, stringOption } from '../option-builders.js';
+import { booleanOption, durationOption, enumOption, intOption, memoryOption, stringOption } from '../option-builders.js';
 
 /** Flink's smallest checkpoint interval and timeout. */
 const MINIMAL_CHECKPOINT_TIME_MS = 10;
@@ -50,6 +50,16 @@ export const INCREMENTAL_CHECKPOINTS = booleanOption('execution.checkpointing.in
     'Incremental checkpoints: a checkpoint writes only the keyed state that changed since the last completed checkpoint (changed and removed entries per key group, on top of a full base written earlier) and references the rest, which later checkpoints share. A group whose deltas outgrow half its base, or hold 12-19 deltas, is written in full again. Savepoints are always full and self-contained.',
   default: false,
   deprecatedKeys: ['state.backend.incremental'],
+});
+
+export const DATA_INLINE_THRESHOLD = memoryOption('execution.checkpointing.data-inline-threshold', {
+  description:
+    "A subtask's snapshot smaller than this goes inline into the checkpoint's metadata instead of into a file of its own, as small state does in Flink: no file, no sync and no local copy for a source's offsets. 0 writes every snapshot to a file.",
+  default: 20 * 1024,
+  check: (bytes) => (bytes <= 1024 * 1024 ? undefined : 'expected a size of at most 1 mb'),
+  deprecatedKeys: ['state.storage.fs.memory-threshold', 'state.backend.fs.memory-threshold'],
+  note: "tsflink inlines a subtask's whole snapshot or none of it; Flink decides per state stream.",
+  sentToTaskManagers: true,
 });
 
 export const TOLERABLE_FAILED_CHECKPOINTS = intOption('execution.checkpointing.tolerable-failed-checkpoints', {
@@ -108,6 +118,7 @@ export const CHECKPOINTING_OPTIONS: OptionGroup = {
     MAX_RETAINED_CHECKPOINTS,
     TOLERABLE_FAILED_CHECKPOINTS,
     INCREMENTAL_CHECKPOINTS,
+    DATA_INLINE_THRESHOLD,
     CHECKPOINTS_DIRECTORY,
     SAVEPOINT_DIRECTORY,
     CHECKPOINT_STORAGE,

@@ -4,6 +4,7 @@ import type { Configuration } from '../../config/configuration.js';
 import {
   CHECKPOINT_STORAGE,
   CHECKPOINTING_INTERVAL,
+  DATA_INLINE_THRESHOLD,
   CHECKPOINTING_MODE,
   CHECKPOINTING_TIMEOUT,
   CHECKPOINTS_DIRECTORY,
@@ -45,6 +46,8 @@ export interface CheckpointSettings {
   readonly historySize: number;
   /** execution.checkpointing.incremental: checkpoints write only what changed and share the rest. */
   readonly incremental?: boolean;
+  /** execution.checkpointing.data-inline-threshold: smaller subtask snapshots go inline, not into files. */
+  readonly inlineThresholdBytes?: number;
 }
 
 /** Resolves a job's checkpoint settings: the program's interval wins over execution.checkpointing.interval. */
@@ -68,6 +71,7 @@ export function checkpointSettingsFrom(configuration: Configuration, programInte
     retention: configuration.get(EXTERNALIZED_CHECKPOINT_RETENTION),
     historySize: configuration.get(WEB_CHECKPOINTS_HISTORY),
     incremental: configuration.get(INCREMENTAL_CHECKPOINTS),
+    inlineThresholdBytes: configuration.get(DATA_INLINE_THRESHOLD),
   };
 }
 
@@ -83,6 +87,7 @@ export function taskCheckpointSettings(settings: CheckpointSettings): TaskCheckp
     mode: settings.mode,
     checkpointDirectory: settings.storage.kind === 'filesystem' ? settings.storage.directory : undefined,
     incremental: settings.incremental === true,
+    inlineThreshold: settings.inlineThresholdBytes ?? 0,
   };
 }
 

@@ -84,6 +84,8 @@ export interface TaskCheckpointSettings {
   readonly checkpointDirectory: string | undefined;
   /** Checkpoints (not savepoints) write only what changed since the last completed one. */
   readonly incremental?: boolean;
+  /** Snapshots of fewer bytes go inline in the acknowledgement rather than into a file (0 or absent: never). */
+  readonly inlineThreshold?: number;
 }
 
 /** Everything a TaskManager needs to run one attempt of one subtask. */

@@ -6,13 +6,25 @@ import { sliceBytes, type GroupChain, type StateSlice } from '../../rpc/gateways
 import { isDeltaChunk } from '../../runtime/state/key-group-chunk.js';
 import { UNCHANGED_GROUP, type KeyedStateSnapshot, type OperatorSnapshotData } from '../../runtime/task-contract.js';
 import { SnapshotFileWriter } from './snapshot-file-writer.js';
+import { withSlicesSwapped } from './slice-swap.js';
 
 /**
  * Where a subtask's snapshot goes: the JobManager's memory (inline in the ack) or a file, with a
  * second copy at `copyPath` for task-local recovery.
  */
 export type SnapshotTarget =
-  { readonly kind: 'memory' } | { readonly kind: 'file'; readonly path: string; readonly copyPath?: string | undefined };
+  | { readonly kind: 'memory' }
+  | {
+      readonly kind: 'file';
+      readonly path: string;
+      readonly copyPath?: string | undefined;
+      /**
+       * A snapshot of fewer bytes goes inline in the acknowledgement instead of into a file
+       * (Flink's execution.checkpointing.data-inline-threshold): a source's few bytes then cost no
+       * file, no sync and no local copy.
+       */
+      readonly inlineBelow?: number;
+    };
 
 /** The chains an incremental snapshot builds on: those of its base checkpoint, per operator. */
 export type BaseChains = (checkpointId: number, operatorId: OperatorId) => readonly GroupChain[] | undefined;
@@ -46,40 +58,71 @@ const BUFFER_BYTES = 4 * 1024 * 1024;
 const MAX_QUEUED = 3;
 
 /**
- * Places chunks: inline for the JobManager's memory, else as checksummed regions of one file. For a
- * file, a chunk's bytes are copied at once into reused buffers, so they may be borrowed.
+ * Places chunks: inline for the JobManager's memory, else as checksummed regions of one file. The
+ * file is opened once the snapshot outgrows the inline threshold; until then chunks are held, and
+ * a snapshot that ends below it is inlined (`inlined`). A chunk's bytes are copied before `place`
+ * yields, so they may be borrowed.
  */
 class SlicePlacer {
   private readonly free: Uint8Array[] = [];
   private buffer: Uint8Array | undefined;
   private filled = 0;
   private offset = 0;
+  /** Copies of the chunks placed while below the threshold, by their file slice. */
+  private held: Map<StateSlice, Uint8Array> | undefined;
+  private file: SnapshotFileWriter | undefined;
   stateSize = 0;
 
-  constructor(
-    private readonly target: SnapshotTarget,
-    private readonly file: SnapshotFileWriter | undefined,
-  ) {}
+  constructor(private readonly target: SnapshotTarget) {
+    if (target.kind === 'file') this.held = new Map();
+  }
 
   /** Whether `place` copies what it is given before it yields: chunks may then be borrowed. */
   get copies(): boolean {
-    return this.file !== undefined;
+    return this.target.kind === 'file';
   }
 
   async place(bytes: Uint8Array): Promise<StateSlice> {
     this.stateSize += bytes.byteLength;
-    if (this.target.kind === 'memory' || this.file === undefined) return { kind: 'inline', bytes };
-    const slice: StateSlice = { kind: 'file', path: this.target.path, offset: this.offset, length: bytes.byteLength, crc32: crc32(bytes) };
+    const target = this.target;
+    if (target.kind === 'memory') return { kind: 'inline', bytes };
+    const slice: StateSlice = { kind: 'file', path: target.path, offset: this.offset, length: bytes.byteLength, crc32: crc32(bytes) };
     this.offset += bytes.byteLength;
-    this.copyIn(bytes);
-    await this.file.throttle(MAX_QUEUED);
+    if (this.held !== undefined) {
+      this.held.set(slice, bytes.slice());
+      if (this.offset < (target.inlineBelow ?? 0)) return slice;
+      const held = [...this.held.values()];
+      this.held = undefined;
+      this.file = await SnapshotFileWriter.open(target.path, target.copyPath);
+      for (const chunk of held) this.copyIn(chunk);
+    } else {
+      this.copyIn(bytes);
+    }
+    await this.file!.throttle(MAX_QUEUED);
     return slice;
   }
 
-  /** Hands the partly filled buffer to the file. */
-  flush(): void {
-    if (this.buffer === undefined || this.filled === 0) return;
-    this.send(this.buffer.subarray(0, this.filled));
+  /** The slice to hand out for `slice`: inline bytes when the snapshot stayed below the threshold. */
+  finalSlice(slice: StateSlice): StateSlice {
+    const bytes = this.held?.get(slice);
+    return bytes === undefined ? slice : { kind: 'inline', bytes };
+  }
+
+  /** True when no file was written: every placed slice is to be inlined (`finalSlice`). */
+  get inlined(): boolean {
+    return this.held !== undefined;
+  }
+
+  /** Writes what is left and makes the file durable. */
+  async finish(): Promise<void> {
+    if (this.buffer !== undefined && this.filled > 0) this.send(this.buffer.subarray(0, this.filled));
+    await this.file?.finish();
+  }
+
+  /** Closes the file, and removes it when the write was abandoned (nothing will reference it). */
+  async close(abandoned: boolean): Promise<void> {
+    await this.file?.close();
+    if (abandoned) await this.file?.discard();
   }
 
   // Synchronous, so a borrowed chunk is copied before anything can overwrite it.
@@ -120,11 +163,9 @@ export async function persistSnapshot(
   baseChains?: BaseChains,
   signal?: AbortSignal,
 ): Promise<PersistedSnapshot> {
-  let file: SnapshotFileWriter | undefined;
+  const placer = new SlicePlacer(target);
   let written = false;
   try {
-    if (target.kind === 'file') file = await SnapshotFileWriter.open(target.path, target.copyPath);
-    const placer = new SlicePlacer(target, file);
     const operators: OperatorStateHandle[] = [];
     const chains = new Map<OperatorId, GroupChain[]>();
     let stateSize = 0;
@@ -135,15 +176,13 @@ export async function persistSnapshot(
       if (persisted.chains !== undefined) chains.set(operator.operatorId, persisted.chains);
     }
     signal?.throwIfAborted();
-    placer.flush();
-    await file?.finish();
+    await placer.finish();
     written = true;
-    return { operators, stateSize, checkpointedSize: placer.stateSize, chains };
+    const result = { operators, stateSize, checkpointedSize: placer.stateSize, chains };
+    return placer.inlined ? withSlicesSwapped(result, (slice) => placer.finalSlice(slice)) : result;
   } finally {
     for (const operator of data) operator.keyGroups?.release();
-    await file?.close();
-    // An abandoned write leaves no file: nothing will ever reference it.
-    if (!written && signal?.aborted === true) await file?.discard();
+    await placer.close(!written && signal?.aborted === true);
   }
 }
 

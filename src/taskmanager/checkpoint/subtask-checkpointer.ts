@@ -188,6 +188,6 @@ export class SubtaskCheckpointer {
     const directory = this.tdd.checkpointing.checkpointDirectory;
     if (directory === undefined) return { kind: 'memory' };
     const path = snapshotFilePath(directory, this.tdd, checkpointId, shared);
-    return { kind: 'file', path, copyPath: this.localState?.copyPathOf(path) };
+    return { kind: 'file', path, copyPath: this.localState?.copyPathOf(path), inlineBelow: this.tdd.checkpointing.inlineThreshold };
   }
 }

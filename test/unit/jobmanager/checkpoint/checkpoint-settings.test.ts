@@ -26,12 +26,14 @@ describe('checkpointSettingsFrom', () => {
       retention: 'NO_EXTERNALIZED_CHECKPOINTS',
       historySize: 10,
       incremental: false,
+      inlineThresholdBytes: 20 * 1024,
     });
     assert.deepEqual(taskCheckpointSettings(settings), {
       enabled: false,
       mode: 'EXACTLY_ONCE',
       checkpointDirectory: undefined,
       incremental: false,
+      inlineThreshold: 20 * 1024,
     });
   });
 
@@ -46,6 +48,7 @@ describe('checkpointSettingsFrom', () => {
         'state.checkpoints.num-retained': '4',
         'execution.checkpointing.tolerable-failed-checkpoints': '5',
         'state.backend.incremental': 'true',
+        'state.storage.fs.memory-threshold': '1 kb',
         'state.checkpoints.dir': 'file:///tmp/cp',
         'state.savepoints.dir': '/tmp/sp',
         'web.checkpoints.history': '7',
@@ -66,12 +69,14 @@ describe('checkpointSettingsFrom', () => {
       retention: 'RETAIN_ON_CANCELLATION',
       historySize: 7,
       incremental: true,
+      inlineThresholdBytes: 1024,
     });
     assert.deepEqual(taskCheckpointSettings(settings), {
       enabled: true,
       mode: 'AT_LEAST_ONCE',
       checkpointDirectory: '/tmp/cp',
       incremental: true,
+      inlineThreshold: 1024,
     });
   });
 
