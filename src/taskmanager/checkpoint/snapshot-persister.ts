@@ -89,7 +89,8 @@ class SlicePlacer {
     const slice: StateSlice = { kind: 'file', path: target.path, offset: this.offset, length: bytes.byteLength, crc32: crc32(bytes) };
     this.offset += bytes.byteLength;
     if (this.held !== undefined) {
-      this.held.set(slice, bytes.slice());
+      // A copy (a Buffer's slice() would be a view of the encoder's buffer, which the next group overwrites).
+      this.held.set(slice, new Uint8Array(bytes));
       if (this.offset < (target.inlineBelow ?? 0)) return slice;
       const held = [...this.held.values()];
       this.held = undefined;

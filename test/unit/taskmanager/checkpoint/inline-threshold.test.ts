@@ -4,10 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { StateSlice } from '../../../../src/rpc/gateways/task-deployment-descriptor.js';
+import { computeKeyGroupRangeForOperatorIndex } from '../../../../src/runtime/keygroups/index.js';
+import { HeapKeyedStateBackend } from '../../../../src/runtime/state/heap-keyed-state-backend.js';
 import { KeyGroupSnapshot } from '../../../../src/runtime/state/key-group-snapshot.js';
+import { ValueStateDescriptor } from '../../../../src/runtime/state/state-descriptors.js';
+import type { ValueState } from '../../../../src/runtime/state/state-types.js';
 import { persistSnapshot } from '../../../../src/taskmanager/checkpoint/snapshot-persister.js';
 import { asOperatorId } from '../../../helpers/ids.js';
 
+const INT = { kind: 'INT' } as const;
 const dir = mkdtempSync(join(tmpdir(), 'tsflink-inline-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -73,6 +78,31 @@ describe('execution.checkpointing.data-inline-threshold', () => {
     );
     slices.forEach((slice, g) => assert.deepEqual(bytesOf(slice), new Array<number>(sizes[g]!).fill(g), `group ${g}`));
     assert.equal(readFileSync(path).byteLength, 5180);
+  });
+
+  it("inlines a real backend's groups exactly, though the encoder lends every group the same buffer", async () => {
+    const count = new ValueStateDescriptor<number>('count', INT);
+    const value = (b: HeapKeyedStateBackend, key: number): ValueState<number> => {
+      b.setCurrentKey(key);
+      return b.getPartitionedState(count) as unknown as ValueState<number>;
+    };
+    const live = new HeapKeyedStateBackend(INT, 128, computeKeyGroupRangeForOperatorIndex(128, 1, 0));
+    for (let key = 0; key < 50; key++) value(live, key).update(key);
+    const snapshot = live.snapshot(1);
+    for (let key = 0; key < 50; key += 3) value(live, key).update(key + 1000); // changes while the write runs
+    const persisted = await persistSnapshot([{ operatorId: asOperatorId('op'), keyGroups: snapshot }], {
+      kind: 'file',
+      path: join(dir, 'chk-4', 'counts'),
+      inlineBelow: 20 * 1024,
+    });
+    const slices = persisted.operators[0]!.keyGroups!.slices.filter((slice) => slice !== null);
+    assert.ok(slices.length > 1 && slices.every((slice) => slice.kind === 'inline'));
+    const restored = new HeapKeyedStateBackend(INT, 128, computeKeyGroupRangeForOperatorIndex(128, 1, 0));
+    restored.restore(slices.map((slice) => Uint8Array.from(bytesOf(slice))));
+    assert.deepEqual(
+      Array.from({ length: 50 }, (_, key) => value(restored, key).value()),
+      Array.from({ length: 50 }, (_, key) => key),
+    );
   });
 
   it('writes every snapshot to a file at threshold 0', async () => {
