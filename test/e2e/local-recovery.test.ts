@@ -34,6 +34,8 @@ describe('task-local recovery', () => {
       'restart-strategy.fixed-delay.attempts': 100,
       'restart-strategy.fixed-delay.delay': '100 ms',
       'execution.state-recovery.from-local': true,
+      // The counter's few kilobytes of state would otherwise travel inline, with no file to copy.
+      'execution.checkpointing.data-inline-threshold': 0,
     },
   });
   after(() => dist.destroy());

@@ -151,9 +151,10 @@ function keyedChains(operator: OperatorSnapshot, maxParallelism: number, paralle
   return chains;
 }
 
-/** True when every slice of `chains` is a file under `sharedRoot`: only files the shared-state registry counts may be referenced again. */
+/** True when every slice of `chains` is inline or a file under `sharedRoot`: only files the shared-state registry counts may be referenced again. */
 function chainsIn(chains: readonly GroupChain[], sharedRoot: string): boolean {
-  const shared = (slice: StateSlice | null): boolean => slice === null || (slice.kind === 'file' && slice.path.startsWith(sharedRoot));
+  // An inline slice (a snapshot below the inline threshold) travels in the metadata: any checkpoint may carry it on.
+  const shared = (slice: StateSlice | null): boolean => slice === null || slice.kind === 'inline' || slice.path.startsWith(sharedRoot);
   return chains.every((chain) => shared(chain.base) && chain.deltas.every(shared));
 }
 
