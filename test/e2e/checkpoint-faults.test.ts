@@ -12,6 +12,8 @@ const BASE = {
   'restart-strategy.type': 'fixed-delay',
   'restart-strategy.fixed-delay.attempts': 100,
   'restart-strategy.fixed-delay.delay': '100 ms',
+  // These faults are in state files: the jobs' few kilobytes of state would otherwise travel inline.
+  'execution.checkpointing.data-inline-threshold': 0,
 };
 
 interface CheckpointCounts {

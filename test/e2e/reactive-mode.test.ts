@@ -148,6 +148,8 @@ describe('Adaptive Scheduler options', () => {
       'scheduler-mode': 'reactive',
       'execution.checkpointing.interval': '200 ms',
       'execution.checkpointing.num-retained': 2,
+      // The layout of state files: this job's small state would otherwise travel inline in _metadata.
+      'execution.checkpointing.data-inline-threshold': 0,
     });
     const checkpoints = join(dist.dir, 'checkpoints');
     const { jobId } = await startJob(dist, [`-Dexecution.checkpointing.dir=file://${checkpoints}`]);
