@@ -82,6 +82,11 @@ export interface SnapshotOptions {
   readonly savepoint?: boolean;
   /** `execution.checkpointing.incremental`: write only what changed since the last completed checkpoint. */
   readonly incremental?: boolean;
+  /**
+   * A planned rescale waits for this checkpoint with its sources halted: an incremental one writes
+   * deltas only and leaves the rebasing of long chains to the next checkpoint.
+   */
+  readonly deferRebase?: boolean;
 }
 
 /**

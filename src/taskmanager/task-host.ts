@@ -151,7 +151,7 @@ export class TaskHost implements TaskRunner {
 
   triggerCheckpoint(trigger: CheckpointTrigger): void {
     const task = this.tasks.get(trigger.attemptId);
-    const barrier = new CheckpointBarrier(trigger.checkpointId, trigger.timestamp, trigger.kind);
+    const barrier = new CheckpointBarrier(trigger.checkpointId, trigger.timestamp, trigger.kind, trigger.haltSources === true);
     if (task !== undefined) task.triggerCheckpoint(barrier, trigger.drain === true, trigger.haltSources === true);
     else declineForUnknownAttempt(this.jobMaster, trigger);
   }

@@ -63,7 +63,7 @@ export function encodeGroupIncrementally(
       return UNCHANGED_GROUP;
     }
     const stats = base.stats;
-    if (!shouldRebase(keyGroup, stats.base[g]!, stats.deltas[g]!, stats.count[g]!, delta.byteLength)) {
+    if (plan.deferRebase || !shouldRebase(keyGroup, stats.base[g]!, stats.deltas[g]!, stats.count[g]!, delta.byteLength)) {
       plan.next.addDelta(stats, g, delta.byteLength);
       return delta;
     }

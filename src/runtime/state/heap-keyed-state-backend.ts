@@ -10,7 +10,7 @@ import { createHeapState, type HeapState, type KeyContext } from './heap-states.
 import { KeyGroupChunkWriter, readKeyGroupChunk, type ChunkTimer } from './key-group-chunk.js';
 import { DirtyEntries } from './dirty-tracker.js';
 import { encodeDeltaChunk, encodeGroupIncrementally } from './delta-encoder.js';
-import { ChainStats, IncrementalSnapshots, type IncrementalPlan } from './incremental-snapshots.js';
+import { ChainStats, IncrementalSnapshots } from './incremental-snapshots.js';
 import { KeyGroupSnapshot, type GroupChunk } from './key-group-snapshot.js';
 import { fullGroupEncoder, groupFreezer, type GroupSources } from './full-group-encoder.js';
 import type { AnyStateDescriptor } from './state-descriptors.js';
@@ -145,7 +145,10 @@ export class HeapKeyedStateBackend implements KeyContext {
       timers: this.timersByGroup(),
       writer: new KeyGroupChunkWriter(this.keySerializer),
     };
-    const plan = options.incremental === true && options.savepoint !== true ? this.beginIncremental(checkpointId) : undefined;
+    const plan =
+      options.incremental === true && options.savepoint !== true
+        ? this.trackChanges().begin(checkpointId, options.deferRebase === true)
+        : undefined;
     const encodeFull = fullGroupEncoder(sources);
     const encodeDelta = (g: number, since: number, borrow: boolean): Uint8Array | undefined =>
       encodeDeltaChunk(sources.writer, this.start + g, g, since, states, sources.timers.get(g), this.incremental!.clock, borrow);
@@ -171,11 +174,6 @@ export class HeapKeyedStateBackend implements KeyContext {
     );
     if (this.numKeyGroups > 0) this.snapshots.push(snapshot);
     return snapshot;
-  }
-
-  /** Starts change tracking on the first incremental snapshot (which is full, so every later delta is exact). */
-  private beginIncremental(checkpointId: number): IncrementalPlan {
-    return this.trackChanges().begin(checkpointId);
   }
 
   private trackChanges(): IncrementalSnapshots {

@@ -64,6 +64,8 @@ export interface IncrementalPlan {
   readonly base: { readonly checkpointId: number; readonly epoch: number; readonly stats: ChainStats } | undefined;
   /** Filled group by group as the snapshot encodes them. */
   readonly next: ChainStats;
+  /** Chains grow by a delta even past the rebase limits (SnapshotOptions.deferRebase). */
+  readonly deferRebase: boolean;
 }
 
 /** Snapshots awaiting completion are kept at most this many; an older one can no longer become the base. */
@@ -93,7 +95,7 @@ export class IncrementalSnapshots {
   }
 
   /** Starts the snapshot of checkpoint `checkpointId`: changes from now on belong to the next one. */
-  begin(checkpointId: number): IncrementalPlan {
+  begin(checkpointId: number, deferRebase = false): IncrementalPlan {
     const epoch = this.clock.advance();
     const next = new ChainStats(this.numKeyGroups);
     this.pending.set(checkpointId, { epoch, stats: next });
@@ -101,7 +103,7 @@ export class IncrementalSnapshots {
       if (this.pending.size <= MAX_PENDING) break;
       this.pending.delete(id);
     }
-    return { base: this.confirmed, next };
+    return { base: this.confirmed, next, deferRebase };
   }
 
   /** Checkpoint `checkpointId` completed: if this backend took part, its chains are the new base. */

@@ -81,7 +81,11 @@ export class SubtaskCheckpointer {
     const incremental = this.tdd.checkpointing.incremental === true && !savepoint;
     let snapshot;
     try {
-      snapshot = this.chain.snapshotState(barrier.checkpointId, barrier.timestamp, { savepoint, incremental });
+      snapshot = this.chain.snapshotState(barrier.checkpointId, barrier.timestamp, {
+        savepoint,
+        incremental,
+        deferRebase: barrier.halting,
+      });
     } catch (error) {
       this.decline(barrier.checkpointId, `snapshot failed: ${describeError(error)}`);
       this.writer.broadcastEvent(barrier); // downstream alignment must still complete

@@ -18,6 +18,8 @@ const END_OF_PARTITION = 4;
 const END_OF_DATA = 5;
 
 const BARRIER_KINDS: readonly BarrierKind[] = ['CHECKPOINT', 'SAVEPOINT', 'SYNC_SAVEPOINT'];
+/** Set in a barrier's kind byte when the checkpoint halts the sources (CheckpointBarrier.halting). */
+const HALTING_BIT = 0x80;
 
 /** A single record whose encoding alone exceeds the largest frame a TaskManager accepts. */
 export class RecordTooLargeError extends TsFlinkError {
@@ -79,7 +81,7 @@ function encodeElement(value: unknown, timestamp: number, serializer: TypeSerial
     out.writeByte(BARRIER);
     out.writeVarUint(value.checkpointId);
     out.writeFloat64(value.timestamp);
-    out.writeByte(BARRIER_KINDS.indexOf(value.kind));
+    out.writeByte(BARRIER_KINDS.indexOf(value.kind) | (value.halting ? HALTING_BIT : 0));
   } else if (value instanceof EndOfPartitionEvent) {
     out.writeByte(END_OF_PARTITION);
   } else if (value instanceof EndOfDataEvent) {
@@ -137,7 +139,8 @@ export function decodeBatch(bytes: Uint8Array, serializer: TypeSerializer<unknow
 function readBarrier(input: DataInputReader): CheckpointBarrier {
   const id = input.readVarUint();
   const timestamp = input.readFloat64();
-  const kind = BARRIER_KINDS[input.readByte()];
+  const byte = input.readByte();
+  const kind = BARRIER_KINDS[byte & ~HALTING_BIT];
   if (kind === undefined) throw new SerializationError('unknown barrier kind in a record batch');
-  return new CheckpointBarrier(id, timestamp, kind);
+  return new CheckpointBarrier(id, timestamp, kind, (byte & HALTING_BIT) !== 0);
 }

@@ -21,6 +21,8 @@ export class CheckpointBarrier extends StreamEvent {
     readonly checkpointId: number,
     readonly timestamp: number,
     readonly kind: BarrierKind,
+    /** The checkpoint of a planned rescale: the sources halt after it, so it should write as little as it can. */
+    readonly halting = false,
   ) {
     super();
   }

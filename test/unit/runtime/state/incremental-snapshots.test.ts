@@ -288,7 +288,18 @@ describe('incremental keyed snapshots', () => {
     b.notifyCheckpointComplete(2);
     // Most of the group changes: the delta would pass half the base, so the group is written in full.
     for (const k of others) states(b, k).value.update(-k);
-    const large = takeAllGroupChunks(b.snapshot(3, INCREMENTAL))[groupOf(key)] as Uint8Array;
+    // ...unless a planned rescale waits for the checkpoint: then it stays a delta, and the next one rebases.
+    const deferred = takeAllGroupChunks(b.snapshot(3, { ...INCREMENTAL, deferRebase: true }))[groupOf(key)] as Uint8Array;
+    assert.ok(isDeltaChunk(deferred));
+    b.notifyCheckpointComplete(3);
+    for (const k of others) states(b, k).value.update(k);
+    const large = takeAllGroupChunks(b.snapshot(4, INCREMENTAL))[groupOf(key)] as Uint8Array;
     assert.ok(!isDeltaChunk(large));
+    const restored = backend();
+    restored.restore([large]);
+    assert.deepEqual(
+      [key, ...others.slice(0, 5)].map((k) => states(restored, k).value.value()),
+      [1, ...others.slice(0, 5)],
+    );
   });
 });

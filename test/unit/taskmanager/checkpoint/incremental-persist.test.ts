@@ -104,7 +104,7 @@ describe('SubtaskCheckpointer with incremental checkpoints', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tsf-incremental-task-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('asks for incremental checkpoints into shared/chk-<id>, and for full savepoints into chk-<id>', async () => {
+  it("asks for incremental checkpoints into shared/chk-<id>, for full savepoints into chk-<id>, and a rescale's for no rebase", async () => {
     const asked: unknown[] = [];
     const chain = {
       snapshotState: (_id: number, _ts: number, options: unknown) => {
@@ -125,10 +125,13 @@ describe('SubtaskCheckpointer with incremental checkpoints', () => {
     const checkpointer = new SubtaskCheckpointer(tdd, chain, writer, { acknowledge: (ack) => acks.push(ack), decline: () => {} });
     checkpointer.perform(new CheckpointBarrier(1, 0, 'CHECKPOINT'), 0);
     checkpointer.perform(new CheckpointBarrier(2, 0, 'SAVEPOINT'), 0);
-    await waitUntil(() => acks.length === 2);
+    checkpointer.perform(new CheckpointBarrier(3, 0, 'CHECKPOINT', true), 0);
+    await waitUntil(() => acks.length === 3);
     assert.deepEqual(asked, [
-      { savepoint: false, incremental: true },
-      { savepoint: true, incremental: false },
+      { savepoint: false, incremental: true, deferRebase: false },
+      { savepoint: true, incremental: false, deferRebase: false },
+      // A planned rescale's checkpoint (its sources halt after it) leaves rebasing to the next one.
+      { savepoint: false, incremental: true, deferRebase: true },
     ]);
     const pathOf = (ack: CheckpointAcknowledgement): string => {
       const slice = ack.state.operators[0]!.listStates![0]!.entries[0]!;

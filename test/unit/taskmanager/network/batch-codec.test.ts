@@ -46,6 +46,16 @@ describe('batch codec', () => {
     assert.equal(decoded.values[6], EndOfPartitionEvent.INSTANCE);
   });
 
+  it('keeps whether a barrier halts the sources (a planned rescale), for every kind', () => {
+    for (const kind of ['CHECKPOINT', 'SAVEPOINT', 'SYNC_SAVEPOINT'] as const) {
+      for (const halting of [false, true]) {
+        const decoded = roundTrip({ values: [new CheckpointBarrier(7, 1, kind, halting)], timestamps: [NO_TIMESTAMP] });
+        const barrier = decoded.values[0] as CheckpointBarrier;
+        assert.deepEqual([barrier.kind, barrier.halting], [kind, halting]);
+      }
+    }
+  });
+
   it('round-trips an empty batch', () => {
     assert.deepEqual(roundTrip({ values: [], timestamps: [] }), { values: [], timestamps: [] });
   });
