@@ -59,14 +59,17 @@ export class EntryKeeper {
   }
 }
 
-function* barrierView(kept: KeptGroup, live: Iterable<StateEntry>): IterableIterator<StateEntry> {
+// An array, not a generator: resuming a generator per entry cost 4 s of 36 in a profile at 1 GB.
+function barrierView(kept: KeptGroup, live: Iterable<StateEntry>): StateEntry[] {
   const values = kept.values;
+  const entries: StateEntry[] = [];
   for (const entry of live) {
-    if (!values.has(entry)) yield entry;
+    if (!values.has(entry)) entries.push(entry);
     else {
       const value = values.get(entry);
-      if (value !== ADDED) yield { key: entry.key, namespace: entry.namespace, value };
+      if (value !== ADDED) entries.push({ key: entry.key, namespace: entry.namespace, value });
     }
   }
-  for (const entry of kept.removed) yield { key: entry.key, namespace: entry.namespace, value: values.get(entry) };
+  for (const entry of kept.removed) entries.push({ key: entry.key, namespace: entry.namespace, value: values.get(entry) });
+  return entries;
 }

@@ -56,6 +56,13 @@ const MAX_SLICE_MS = 25;
 const BUFFER_BYTES = 4 * 1024 * 1024;
 /** Buffers handed to the file and not yet written, beyond which placing waits: two being written, one queued. */
 const MAX_QUEUED = 3;
+/**
+ * Buffers kept between snapshots (per slot thread: module state is per thread). Allocating them
+ * afresh for every checkpoint added tens of megabytes of external memory each time, which V8
+ * answers with a full collection of a heap that holds the whole state.
+ */
+const spareBuffers: Uint8Array[] = [];
+const MAX_SPARE_BUFFERS = 8;
 
 /**
  * Places chunks: inline for the JobManager's memory, else as checksummed regions of one file. The
@@ -64,7 +71,7 @@ const MAX_QUEUED = 3;
  * yields, so they may be borrowed.
  */
 class SlicePlacer {
-  private readonly free: Uint8Array[] = [];
+  private readonly free = spareBuffers;
   private buffer: Uint8Array | undefined;
   private filled = 0;
   private offset = 0;
@@ -145,7 +152,9 @@ class SlicePlacer {
     this.filled = 0;
     // A failed write is reported by the next throttle or finish; its buffer is not reused.
     this.file!.write(bytes).then(
-      () => this.free.push(whole),
+      () => {
+        if (this.free.length < MAX_SPARE_BUFFERS) this.free.push(whole);
+      },
       () => undefined,
     );
   }
