@@ -57,12 +57,12 @@ const BUFFER_BYTES = 4 * 1024 * 1024;
 /** Buffers handed to the file and not yet written, beyond which placing waits: two being written, one queued. */
 const MAX_QUEUED = 3;
 /**
- * Buffers kept between snapshots (per slot thread: module state is per thread). Allocating them
- * afresh for every checkpoint added tens of megabytes of external memory each time, which V8
- * answers with a full collection of a heap that holds the whole state.
+ * Buffers kept between snapshots (per slot thread: module state is per thread; a steady write uses
+ * three or four). Allocating them afresh for every checkpoint added tens of megabytes of external
+ * memory each time, which V8 answers with a full collection of a heap that holds the whole state.
  */
 const spareBuffers: Uint8Array[] = [];
-const MAX_SPARE_BUFFERS = 8;
+const MAX_SPARE_BUFFERS = 4;
 
 /**
  * Places chunks: inline for the JobManager's memory, else as checksummed regions of one file. The
