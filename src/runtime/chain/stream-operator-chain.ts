@@ -113,9 +113,15 @@ export class StreamOperatorChain implements OperatorChain {
 
   snapshotState(checkpointId: number, timestamp: number, options?: SnapshotOptions): OperatorSnapshotData[] {
     const out: OperatorSnapshotData[] = [];
-    for (const op of this.operators) {
-      const data = op.snapshotState(checkpointId, timestamp, options);
-      if (data !== undefined) out.push(data);
+    try {
+      for (const op of this.operators) {
+        const data = op.snapshotState(checkpointId, timestamp, options);
+        if (data !== undefined) out.push(data);
+      }
+    } catch (error) {
+      // Keyed snapshots already taken would otherwise keep their groups (and copy-on-write values) forever.
+      for (const data of out) data.keyGroups?.release();
+      throw error;
     }
     return out;
   }
