@@ -33,15 +33,9 @@ interface GroupPart {
   readonly encoded: readonly EncodedStateSection[] | undefined;
 }
 
-/** A registered state's part of group offset `g`: its entries, and its sections not decoded since the restore. */
-function partsOf(sources: GroupSources, g: number, entries: (state: HeapState) => Iterable<StateEntry>): GroupPart[] {
-  const restored = sources.restored;
-  return sources.states.map(([name, state]) => ({
-    name,
-    state,
-    entries: entries(state),
-    encoded: restored.deferredGroups === 0 ? undefined : restored.sectionsOf(state, g),
-  }));
+/** A state's sections of group offset `g` not decoded since the restore, if any. */
+function encodedOf(sources: GroupSources, state: HeapState, g: number): readonly EncodedStateSection[] | undefined {
+  return sources.restored.deferredGroups === 0 ? undefined : sources.restored.sectionsOf(state, g);
 }
 
 function writeGroup(sources: GroupSources, g: number, parts: readonly GroupPart[], borrow: boolean): Uint8Array | undefined {
@@ -66,7 +60,12 @@ export function fullGroupEncoder(sources: GroupSources): (g: number, borrow: boo
     writeGroup(
       sources,
       g,
-      partsOf(sources, g, (state) => state.table.entriesOfGroup(g)),
+      sources.states.map(([name, state]) => ({
+        name,
+        state,
+        entries: state.table.entriesOfGroup(g),
+        encoded: encodedOf(sources, state, g),
+      })),
       borrow,
     );
 }
@@ -88,7 +87,7 @@ export function groupFreezer(sources: GroupSources): GroupFreezer | undefined {
       for (const keeper of keepers) keeper.track(g);
       // Sections still encoded since the restore are the group's barrier-time bytes; entries decoded
       // from them later count as added after the barrier.
-      const encoded = partsOf(sources, g, () => []).map((part) => part.encoded?.slice());
+      const encoded = sources.states.map(([, state]) => encodedOf(sources, state, g)?.slice());
       return (borrow) => {
         const parts = sources.states.map(([name, state], i): GroupPart => ({
           name,
