@@ -77,11 +77,19 @@ class SlicePlacer {
   private offset = 0;
   /** Copies of the chunks placed while below the threshold, by their file slice. */
   private held: Map<StateSlice, Uint8Array> | undefined;
-  private file: SnapshotFileWriter | undefined;
   stateSize = 0;
 
-  constructor(private readonly target: SnapshotTarget) {
-    if (target.kind === 'file') this.held = new Map();
+  private constructor(
+    private readonly target: SnapshotTarget,
+    private file: SnapshotFileWriter | undefined,
+  ) {
+    if (target.kind === 'file' && file === undefined) this.held = new Map();
+  }
+
+  /** A placer for `target`; without an inline threshold its file is opened at once, and no chunk is held. */
+  static async create(target: SnapshotTarget): Promise<SlicePlacer> {
+    const eager = target.kind === 'file' && (target.inlineBelow ?? 0) <= 0;
+    return new SlicePlacer(target, eager ? await SnapshotFileWriter.open(target.path, target.copyPath) : undefined);
   }
 
   /** Whether `place` copies what it is given before it yields: chunks may then be borrowed. */
@@ -173,9 +181,10 @@ export async function persistSnapshot(
   baseChains?: BaseChains,
   signal?: AbortSignal,
 ): Promise<PersistedSnapshot> {
-  const placer = new SlicePlacer(target);
+  let placer: SlicePlacer | undefined;
   let written = false;
   try {
+    placer = await SlicePlacer.create(target);
     const operators: OperatorStateHandle[] = [];
     const chains = new Map<OperatorId, GroupChain[]>();
     let stateSize = 0;
@@ -189,10 +198,11 @@ export async function persistSnapshot(
     await placer.finish();
     written = true;
     const result = { operators, stateSize, checkpointedSize: placer.stateSize, chains };
-    return placer.inlined ? withSlicesSwapped(result, (slice) => placer.finalSlice(slice)) : result;
+    const placed = placer; // narrowed for the callback
+    return placed.inlined ? withSlicesSwapped(result, (slice) => placed.finalSlice(slice)) : result;
   } finally {
     for (const operator of data) operator.keyGroups?.release();
-    await placer.close(!written && signal?.aborted === true);
+    await placer?.close(!written && signal?.aborted === true);
   }
 }
 
