@@ -8,9 +8,13 @@
 import type { GroupChain, StateSlice } from '../../rpc/gateways/task-deployment-descriptor.js';
 import { restoreFailure, type StateFiles } from './restore-resolver.js';
 
-/** Reads in flight at once: the process's file-system thread pool has four threads. */
+/**
+ * Slice reads in flight for groups nobody waits for: the process's file-system thread pool has four
+ * threads. Queuing more only puts a group a record asks for behind them.
+ */
 const MAX_READS = 4;
-
+/** Reads a group a record waits for may start beyond that, so it never queues behind background reads. */
+const URGENT_EXTRA = 2;
 /** What the loader reports to its task. */
 export interface KeyedStateLoaderEvents {
   /** Group offset `offset` was read: its chunks, base first. */
@@ -26,13 +30,23 @@ function slicesOf(chain: GroupChain): StateSlice[] {
   return chain.base === null ? [...chain.deltas] : [chain.base, ...chain.deltas];
 }
 
-/** Reads the key groups of one operator's restore in the background. */
+/**
+ * Reads the key groups of one operator's restore in the background, slice by slice: a group's
+ * slices are read in order, a few at a time, and a group a record waits for goes first.
+ */
 export class KeyedStateLoader {
   /** Group offsets with state to read, in the order they are read unless a record asks for one first. */
   readonly groups: readonly number[];
+  private readonly slices: readonly (readonly StateSlice[])[];
+  /** Per group offset: slices whose read has started. */
+  private readonly issued: Uint32Array;
+  /** Per group offset: slices still to be read. */
+  private readonly unread: Uint32Array;
+  private readonly chunks: (Uint8Array[] | undefined)[];
   private next = 0;
+  /** The group in order whose slices are being issued. */
+  private current: number | undefined;
   private readonly urgent: number[] = [];
-  private readonly started: Uint8Array;
   private inFlight = 0;
   private remaining: number;
   private stopped = false;
@@ -42,12 +56,15 @@ export class KeyedStateLoader {
 
   constructor(
     private readonly checkpointId: number,
-    private readonly chains: readonly GroupChain[],
+    chains: readonly GroupChain[],
     private readonly files: StateFiles,
     private readonly events: KeyedStateLoaderEvents,
   ) {
-    this.groups = chains.flatMap((chain, offset) => (slicesOf(chain).length > 0 ? [offset] : []));
-    this.started = new Uint8Array(chains.length);
+    this.slices = chains.map(slicesOf);
+    this.groups = this.slices.flatMap((slices, offset) => (slices.length > 0 ? [offset] : []));
+    this.issued = new Uint32Array(chains.length);
+    this.unread = Uint32Array.from(this.slices, (slices) => slices.length);
+    this.chunks = this.slices.map((slices) => (slices.length > 0 ? new Array<Uint8Array>(slices.length) : undefined));
     this.remaining = this.groups.length;
   }
 
@@ -68,10 +85,10 @@ export class KeyedStateLoader {
     this.pump();
   }
 
-  /** A record waits for group offset `offset`: it is read before any group nobody waits for. */
+  /** A record waits for group offset `offset`: its unread slices are read before any other group's. */
   prioritize(offset: number): void {
-    if (this.started[offset] === 1 || this.stopped) return;
-    this.urgent.push(offset);
+    if (this.stopped || this.issued[offset]! >= this.slices[offset]!.length) return;
+    if (!this.urgent.includes(offset)) this.urgent.push(offset);
     this.pump();
   }
 
@@ -96,37 +113,49 @@ export class KeyedStateLoader {
   }
 
   private pump(): void {
-    while (!this.stopped && this.inFlight < MAX_READS) {
-      const offset = this.nextGroup();
-      if (offset === undefined) return;
-      this.started[offset] = 1;
+    while (!this.stopped) {
+      const next = this.nextSlice();
+      if (next === undefined) return;
+      const [offset, index] = next;
       this.inFlight++;
-      Promise.all(slicesOf(this.chains[offset]!).map((slice) => this.files.read(slice))).then(
-        (chunks) => this.onRead(offset, chunks),
+      this.files.read(this.slices[offset]![index]!).then(
+        (bytes) => this.onRead(offset, index, bytes),
         (error: unknown) => this.onFailure(error),
       );
     }
   }
 
-  private nextGroup(): number | undefined {
-    while (this.urgent.length > 0) {
-      const offset = this.urgent.shift()!;
-      if (this.started[offset] === 0) return offset;
+  /** The next slice to read, as [group offset, slice index]; undefined when none may start now. */
+  private nextSlice(): [number, number] | undefined {
+    while (this.urgent.length > 0 && this.inFlight < MAX_READS + URGENT_EXTRA) {
+      const offset = this.urgent[0]!;
+      if (this.issued[offset]! < this.slices[offset]!.length) return [offset, this.issued[offset]!++];
+      this.urgent.shift();
     }
-    while (this.next < this.groups.length) {
-      const offset = this.groups[this.next++]!;
-      if (this.started[offset] === 0) return offset;
+    if (this.urgent.length > 0 || this.inFlight >= MAX_READS) return undefined;
+    for (;;) {
+      const offset = this.current;
+      if (offset !== undefined && this.issued[offset]! < this.slices[offset]!.length) return [offset, this.issued[offset]!++];
+      if (this.next >= this.groups.length) return undefined;
+      this.current = this.groups[this.next++];
     }
-    return undefined;
   }
 
-  private onRead(offset: number, chunks: Uint8Array[]): void {
+  private onRead(offset: number, index: number, bytes: Uint8Array): void {
     this.settle();
     if (this.stopped) return;
-    for (const chunk of chunks) this.bytes += chunk.byteLength;
-    this.events.arrived(offset, chunks);
-    if (--this.remaining === 0) this.finish();
-    else this.pump();
+    const chunks = this.chunks[offset]!;
+    chunks[index] = bytes;
+    if (--this.unread[offset]! === 0) {
+      for (const chunk of chunks) this.bytes += chunk.byteLength;
+      this.chunks[offset] = undefined;
+      this.events.arrived(offset, chunks);
+      if (--this.remaining === 0) {
+        this.finish();
+        return;
+      }
+    }
+    this.pump();
   }
 
   private onFailure(error: unknown): void {

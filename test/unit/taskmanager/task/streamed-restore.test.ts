@@ -140,6 +140,34 @@ describe('KeyedStateLoader', () => {
     assert.ok(order.indexOf(33) < order.indexOf(20), 'ahead of the groups in between');
   });
 
+  it('reads the slices of a group a record waits for before the rest of the group in progress', async () => {
+    // Ten groups of eight slices each (a base and seven deltas), all in one file.
+    const path = join(dir, 'state-chains');
+    const parts: Buffer[] = [];
+    const chains: GroupChain[] = [];
+    for (let g = 0; g < 10; g++) {
+      const slices = Array.from({ length: 8 }, (_, i) => {
+        const bytes = Buffer.alloc(64 + i, g);
+        const offset = parts.reduce((sum, part) => sum + part.length, 0);
+        parts.push(bytes);
+        return { kind: 'file', path, offset, length: bytes.length, crc32: crc32(bytes) } satisfies StateSlice;
+      });
+      chains.push({ base: slices[0]!, deltas: slices.slice(1) });
+    }
+    writeFileSync(path, Buffer.concat(parts));
+    const { loader, arrived, done } = load(chains);
+    loader.start(); // four slices of group 0 are in flight
+    loader.prioritize(9);
+    assert.equal(await done, undefined);
+    const order = arrived.map(([g]) => g);
+    assert.deepEqual(
+      order.slice(0, 2).sort(),
+      [0, 9],
+      `group 9 comes before the rest of group 0 is done, or right after: ${order.join(',')}`,
+    );
+    assert.deepEqual(order.slice(2), [1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
   it('a slice whose bytes differ from the checkpoint fails the restore as STATE_CORRUPT, and nothing more arrives', async () => {
     const chains = chainsOf(6);
     const bad = chains[2]!.base as Extract<StateSlice, { kind: 'file' }>;
