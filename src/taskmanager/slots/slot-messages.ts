@@ -1,5 +1,5 @@
 import type { InternalTls } from '../../security/internal-tls.js';
-import type { ExecutionAttemptId, JobId, ResourceId } from '../../core/ids.js';
+import type { ExecutionAttemptId, ResourceId } from '../../core/ids.js';
 import type { MessagePort } from 'node:worker_threads';
 import type { TaskIdentity } from '../../metrics/task-metrics.js';
 import type { CheckpointTrigger } from '../../rpc/gateways/checkpoint-messages.js';
@@ -23,7 +23,6 @@ export interface SlotThreadData {
   readonly resourceId: ResourceId;
   readonly slotIndex: number;
   readonly numberOfSlots: number;
-  readonly jobId: JobId;
   /** The slot's own directory: job code and local files of its tasks. */
   readonly workDir: string;
   readonly secret: Uint8Array;

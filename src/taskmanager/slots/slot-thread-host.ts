@@ -1,6 +1,4 @@
 import type { ExecutionAttemptId, JobId } from '../../core/ids.js';
-import { join } from 'node:path';
-import { rmSync } from 'node:fs';
 import { detach } from '../../core/detach.js';
 import { describeError, serializeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
@@ -19,16 +17,12 @@ import type { FromSlot } from './slot-messages.js';
 import { relayJobMasterCall } from './job-master-relay.js';
 import { SlotLinks } from './slot-links.js';
 import { SlotRelay } from './slot-relay.js';
-import { SlotThread, threadFailure } from './slot-thread.js';
+import { threadFailure, type SlotThread } from './slot-thread.js';
 import type { SlotThreadHostSettings } from './slot-thread-host-settings.js';
+import { METRICS_INTERVAL_MS, SlotThreadPool } from './slot-thread-pool.js';
 import { SnapshotProbe } from './snapshot-probe.js';
 
 const log = getLogger('taskexecutor');
-
-/** How often slot threads send their tasks' counters to the TaskManager's metrics. */
-const METRICS_INTERVAL_MS = 250;
-/** A thread whose slot stays free this long is ended, with the job code it holds. */
-const IDLE_THREAD_MS = 60_000;
 
 /** One attempt deployed to a slot thread, until it reports a final state. */
 interface DeployedAttempt {
@@ -48,24 +42,29 @@ interface DeployedAttempt {
  */
 export class SlotThreadHost implements TaskRunner {
   readonly slots: SlotTable;
-  private readonly threads = new Map<number, SlotThread>();
+  private readonly threads: SlotThreadPool;
   private readonly attempts = new Map<ExecutionAttemptId, DeployedAttempt>();
   private readonly links = new SlotLinks();
-  private readonly idleTimers = new Map<number, NodeJS.Timeout>();
   private readonly probes = new Map<string, SnapshotProbe>();
   private jobMaster: JobMasterGateway | undefined;
-  private threadsStarted = 0;
 
   constructor(private readonly settings: SlotThreadHostSettings) {
     this.slots = new SlotTable(settings.numberOfSlots);
+    this.threads = new SlotThreadPool(settings, {
+      onMessage: (from, message) => this.onMessage(from, message),
+      onServing: (thread) => this.links.threadStarted(thread),
+      onEnded: (thread, reason, error) => this.threadEnded(thread, reason, error),
+    });
   }
 
   setJobMaster(jobMaster: JobMasterGateway | undefined): void {
     this.jobMaster = jobMaster;
   }
 
+  /** Also starts the slots' threads ahead of their first tasks: their data connections need the secret. */
   setSecret(secret: Buffer): void {
-    for (const thread of this.threads.values()) thread.post({ type: 'secret', secret: new Uint8Array(secret) });
+    for (const thread of this.threads.all()) thread.post({ type: 'secret', secret: new Uint8Array(secret) });
+    this.threads.prestart();
   }
 
   submit(tdd: TaskDeploymentDescriptor): void {
@@ -97,7 +96,11 @@ export class SlotThreadHost implements TaskRunner {
         () => {
           // One thread goes, once: the watchdogs of the other tasks on it have nothing left to wait for.
           for (const id of attempt.thread.attempts) this.attempts.get(id)?.watchdog?.stop();
-          this.retireInBackground(attempt.thread, `a task ignored its cancel for ${this.settings.cancellation.timeoutMs} ms`);
+          this.threads.retireInBackground(
+            attempt.thread,
+            `a task ignored its cancel for ${this.settings.cancellation.timeoutMs} ms`,
+            false,
+          );
         },
         () => workerStack(attempt.thread.threadId),
       );
@@ -110,7 +113,7 @@ export class SlotThreadHost implements TaskRunner {
     const ofJob = [...this.attempts.keys()].filter((id) => this.attempts.get(id)!.tdd.jobId === jobId);
     await Promise.all(ofJob.map((id) => this.cancel(id)));
     this.slots.freeJob(jobId);
-    await Promise.all([...this.threads.values()].filter((t) => t.jobId === jobId).map((t) => this.retire(t, `job ${jobId} was released`)));
+    await this.threads.release(jobId);
   }
 
   cancelOrphans(expected: readonly ExecutionAttemptId[]): void {
@@ -164,46 +167,16 @@ export class SlotThreadHost implements TaskRunner {
 
   async close(reason: string): Promise<void> {
     await this.cancelAll(reason);
-    await Promise.all([...this.threads.values()].map((thread) => this.retire(thread, reason)));
+    await this.threads.close(reason);
   }
 
-  /** The thread of `slot` for `jobId`: the one there, or a new one (a slot's thread serves one job). */
+  /** The thread of `slot` for `jobId` (a slot's thread serves one job). */
   private threadFor(slot: number, jobId: JobId): SlotThread {
-    clearTimeout(this.idleTimers.get(slot));
-    this.idleTimers.delete(slot);
     const current = this.threads.get(slot);
     // The JobManager deploys into a slot whose thread still holds a task it canceled only once it
     // stopped waiting for that cancel: the task is stuck, and waiting longer for it helps nobody.
     const stuck = current !== undefined && [...current.attempts].some((id) => this.attempts.get(id)?.watchdog !== undefined);
-    if (current !== undefined && current.jobId === jobId && !current.isRetired && !stuck) return current;
-    if (current !== undefined)
-      this.retireInBackground(current, stuck ? `a task canceled on it has not stopped` : `slot ${slot} now serves job ${jobId}`);
-    const heap = this.settings.heapPerSlotMb;
-    const thread = new SlotThread(
-      {
-        resourceId: this.settings.resourceId,
-        slotIndex: slot,
-        numberOfSlots: this.settings.numberOfSlots,
-        jobId,
-        // Its own directory: a thread being retired removes its files while its successor starts.
-        workDir: join(this.settings.workDir, `slot-${slot}-${++this.threadsStarted}`),
-        secret: new Uint8Array(this.settings.secret()),
-        tls: this.settings.tls,
-        maxDataFrameBytes: this.settings.maxDataFrameBytes,
-        logLevel: this.settings.logLevel,
-        metricsIntervalMs: METRICS_INTERVAL_MS,
-        localStateDir: this.settings.localStateDir,
-      },
-      heap === undefined ? undefined : { maxOldGenerationSizeMb: heap },
-      {
-        onMessage: (from, message) => this.onMessage(from, message),
-        onUnexpectedExit: (from, reason, error) => this.threadEnded(from, reason, error),
-      },
-    );
-    this.threads.set(slot, thread);
-    log.info(`Started a thread for slot ${slot} (job ${jobId}${heap === undefined ? '' : `, heap limit ${heap} MB`}).`);
-    this.links.threadStarted(thread);
-    return thread;
+    return this.threads.threadFor(slot, jobId, stuck);
   }
 
   private onMessage(thread: SlotThread, message: FromSlot): void {
@@ -213,7 +186,7 @@ export class SlotThreadHost implements TaskRunner {
         relayJobMasterCall(this.jobMaster, thread, message.call, message.method, message.args);
         break;
       case 'open-link':
-        this.links.connect(thread.jobId, message.slot, message.port, this.threads.get(message.slot));
+        if (thread.jobId !== undefined) this.links.connect(thread.jobId, message.slot, message.port, this.threads.get(message.slot));
         break;
       case 'canceled':
         this.attemptEnded(message.attemptId);
@@ -252,36 +225,11 @@ export class SlotThreadHost implements TaskRunner {
     for (const other of this.attempts.values())
       if (other.tdd.slotIndex === tdd.slotIndex && other.tdd.allocationId === tdd.allocationId) return;
     this.slots.free(tdd.slotIndex, tdd.allocationId);
-    if (this.slots.report()[tdd.slotIndex]?.jobId !== undefined) return;
-    const thread = this.threads.get(tdd.slotIndex);
-    if (thread === undefined || this.idleTimers.has(tdd.slotIndex)) return;
-    const timer = setTimeout(() => {
-      this.idleTimers.delete(tdd.slotIndex);
-      if (thread.attempts.size === 0) this.retireInBackground(thread, `slot ${tdd.slotIndex} stayed free`);
-    }, IDLE_THREAD_MS);
-    timer.unref();
-    this.idleTimers.set(tdd.slotIndex, timer);
-  }
-
-  private retireInBackground(thread: SlotThread, reason: string): void {
-    detach(this.retire(thread, reason), (error) =>
-      log.warn(`Ending the thread of slot ${thread.slotIndex} failed: ${describeError(error)}`),
-    );
-  }
-
-  /** Ends a thread on purpose; its attempts end as if their thread had crashed, but canceled ones as CANCELED. */
-  private async retire(thread: SlotThread, reason: string): Promise<void> {
-    if (thread.isRetired) return thread.exited;
-    if (this.threads.get(thread.slotIndex) === thread) this.threads.delete(thread.slotIndex);
-    log.info(`Ending the thread of slot ${thread.slotIndex} (job ${thread.jobId}): ${reason}.`);
-    await thread.retire();
-    this.threadEnded(thread, reason, undefined);
-    rmSync(thread.data.workDir, { recursive: true, force: true });
+    if (this.slots.report()[tdd.slotIndex]?.jobId === undefined) this.threads.slotFreed(tdd.slotIndex);
   }
 
   /** Whatever ended a thread, the attempts still on it end now, and the JobMaster hears why. */
   private threadEnded(thread: SlotThread, reason: string, error: Error | undefined): void {
-    if (this.threads.get(thread.slotIndex) === thread) this.threads.delete(thread.slotIndex);
     if (error !== undefined || !thread.isRetired)
       log.error(`The thread of slot ${thread.slotIndex} (job ${thread.jobId}) ended unexpectedly: ${reason}`, error);
     for (const attemptId of [...thread.attempts]) {

@@ -15,6 +15,8 @@ export interface SlotThreadEvents {
  * it, and its end, asked for (retire) or not (a crash, which the events report).
  */
 export class SlotThread {
+  /** The job it serves; undefined for a thread started ahead of its slot's first task. */
+  private job: JobId | undefined;
   /** Attempts deployed to this thread that have not reported a final state. */
   readonly attempts = new Set<ExecutionAttemptId>();
   private readonly worker: Worker;
@@ -25,9 +27,11 @@ export class SlotThread {
 
   constructor(
     readonly data: SlotThreadData,
+    jobId: JobId | undefined,
     resourceLimits: ResourceLimits | undefined,
     events: SlotThreadEvents,
   ) {
+    this.job = jobId;
     this.worker = new Worker(new URL('./slot-worker.js', import.meta.url), {
       workerData: data,
       ...(resourceLimits === undefined ? {} : { resourceLimits }),
@@ -59,8 +63,14 @@ export class SlotThread {
     return this.data.slotIndex;
   }
 
-  get jobId(): JobId {
-    return this.data.jobId;
+  get jobId(): JobId | undefined {
+    return this.job;
+  }
+
+  /** A thread started ahead serves `jobId` from now on (a thread holds the code of one job only). */
+  bind(jobId: JobId): void {
+    if (this.job !== undefined && this.job !== jobId) throw new Error(`the thread of slot ${this.slotIndex} serves job ${this.job}`);
+    this.job = jobId;
   }
 
   /** Ended, or being ended on request. */
