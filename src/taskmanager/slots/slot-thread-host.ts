@@ -231,7 +231,10 @@ export class SlotThreadHost implements TaskRunner {
   /** Whatever ended a thread, the attempts still on it end now, and the JobMaster hears why. */
   private threadEnded(thread: SlotThread, reason: string, error: Error | undefined): void {
     if (error !== undefined || !thread.isRetired)
-      log.error(`The thread of slot ${thread.slotIndex} (job ${thread.jobId}) ended unexpectedly: ${reason}`, error);
+      log.error(
+        `The thread of slot ${thread.slotIndex} (${thread.jobId === undefined ? 'no job yet' : `job ${thread.jobId}`}) ended unexpectedly: ${reason}`,
+        error,
+      );
     for (const attemptId of [...thread.attempts]) {
       const attempt = this.attempts.get(attemptId);
       if (attempt === undefined) continue;
