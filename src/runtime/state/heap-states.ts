@@ -4,6 +4,7 @@ import type { TypeDescriptor } from '../../jobgraph/type-descriptor.js';
 import { canonicalKey } from '../serialization/index.js';
 import { asCallable2 } from '../functions/function-types.js';
 import type { AggregateFunction } from '../functions/function-types.js';
+import { flattened } from './flat-strings.js';
 import { VOID_NAMESPACE, type Namespace } from './namespace.js';
 import type { AnyStateDescriptor } from './state-descriptors.js';
 import type { StateEntry, StateTable } from './state-table.js';
@@ -112,7 +113,7 @@ export class HeapValueState<T> extends AbstractHeapState implements ValueState<T
 
   update(value: T | undefined | null): void {
     if (value === undefined || value === null) this.clear();
-    else this.store(value);
+    else this.store(flattened(value));
   }
 }
 
@@ -167,12 +168,12 @@ export class HeapReducingState<T> extends AbstractHeapState implements ReducingS
   add(value: T): void {
     const e = this.current();
     if (e === undefined) {
-      this.store(value);
+      this.store(flattened(value));
       return;
     }
     this.touch();
     this.table.changing(this.keyContext.currentGroupIndex, e);
-    e.value = this.reduce(e.value as T, value);
+    e.value = flattened(this.reduce(e.value as T, value));
   }
 }
 
