@@ -7,7 +7,7 @@ import { assignToKeyGroup, type KeyGroupRange } from '../keygroups/index.js';
 import { canonicalKey, type TypeSerializer } from '../serialization/index.js';
 import { StateError } from '../runtime-errors.js';
 import { createHeapState, type HeapState, type KeyContext } from './heap-states.js';
-import { KeyGroupChunkWriter, readKeyGroupChunk, type ChunkTimer } from './key-group-chunk.js';
+import { KeyGroupChunkWriter, readKeyGroupChunk } from './key-group-chunk.js';
 import { DirtyEntries } from './dirty-tracker.js';
 import { encodeDeltaChunk, encodeGroupIncrementally } from './delta-encoder.js';
 import { ChainStats, IncrementalSnapshots } from './incremental-snapshots.js';
@@ -18,18 +18,10 @@ import { StateTable } from './state-table.js';
 import { serializerOf } from './state-value-codec.js';
 import { ArrivingGroups } from './arriving-groups.js';
 import { RestoredGroups, type RestoredTimer } from './restored-groups.js';
+import { timersByGroup, type TimerSnapshotSource } from './snapshot-timers.js';
 import type { RestoredIncrementalBase, SnapshotOptions } from '../task-contract.js';
 
 export type { RestoredTimer } from './restored-groups.js';
-
-/** Something that keeps timers in this backend's snapshot (the timer services of the operator). */
-export interface TimerSnapshotSource {
-  readonly name: string;
-  /** The service's timers grouped by key-group offset. */
-  snapshotTimers(): Map<number, ChunkTimer[]>;
-  /** Timers of key groups that arrived after the service took the restored ones (a streamed restore). */
-  addRestoredTimers(timers: readonly RestoredTimer[]): void;
-}
 
 /** The keyed state of one operator in one subtask. */
 export class HeapKeyedStateBackend implements KeyContext {
@@ -142,7 +134,7 @@ export class HeapKeyedStateBackend implements KeyContext {
       states,
       restored: this.restored,
       unregistered: [...this.restored.unregistered],
-      timers: this.timersByGroup(),
+      timers: timersByGroup(this.timerSources, this.restored.timers),
       writer: new KeyGroupChunkWriter(this.keySerializer),
     };
     const plan =
@@ -199,27 +191,6 @@ export class HeapKeyedStateBackend implements KeyContext {
     if (this.restored.holdsAny || this.groupsToArrive > 0) return false;
     for (const state of this.states.values()) if (state.table.size() > 0) return false;
     return this.timerSources.every((source) => source.snapshotTimers().size === 0);
-  }
-
-  /** Every timer (live and still-restored) by group offset, then by service: a copy. */
-  private timersByGroup(): Map<number, Array<[string, ChunkTimer[]]>> {
-    const byGroup = new Map<number, Array<[string, ChunkTimer[]]>>();
-    const add = (g: number, service: string, list: ChunkTimer[]): void => {
-      const services = byGroup.get(g);
-      if (services === undefined) byGroup.set(g, [[service, list]]);
-      else services.push([service, list]);
-    };
-    for (const source of this.timerSources) for (const [g, list] of source.snapshotTimers()) add(g, source.name, list);
-    for (const [service, restored] of this.restored.timers) {
-      const perGroup = new Map<number, ChunkTimer[]>();
-      for (const timer of restored) {
-        const list = perGroup.get(timer.groupIndex);
-        if (list === undefined) perGroup.set(timer.groupIndex, [timer]);
-        else list.push(timer);
-      }
-      for (const [g, list] of perGroup) add(g, service, list);
-    }
-    return byGroup;
   }
 
   /**

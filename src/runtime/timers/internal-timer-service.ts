@@ -5,7 +5,8 @@
 import { StateError } from '../runtime-errors.js';
 import type { Cancellable, ProcessingTimeService } from '../task-contract.js';
 import { MIN_WATERMARK } from '../task-contract.js';
-import type { HeapKeyedStateBackend, RestoredTimer, TimerSnapshotSource } from '../state/heap-keyed-state-backend.js';
+import type { HeapKeyedStateBackend, RestoredTimer } from '../state/heap-keyed-state-backend.js';
+import type { TimerSnapshotSource } from '../state/snapshot-timers.js';
 import type { ChunkTimer } from '../state/key-group-chunk.js';
 import type { Namespace } from '../state/namespace.js';
 import { TimerHeap, type InternalTimer } from './timer-heap.js';
