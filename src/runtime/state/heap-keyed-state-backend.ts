@@ -37,6 +37,12 @@ export class HeapKeyedStateBackend implements KeyContext {
   private readonly timerSources: TimerSnapshotSource[] = [];
   /** Snapshots still being written: each keeps a group's bytes before the group changes. */
   private readonly snapshots: KeyGroupSnapshot[] = [];
+  /**
+   * The encoder of the last released snapshot, for the next: its buffer has grown to the largest
+   * group, and a fresh one per checkpoint left that growth (32 MB at 1 GB of state) as external
+   * garbage, which only a full collection frees.
+   */
+  private idleChunkWriter: KeyGroupChunkWriter | undefined;
   /** Change tracking and chain shapes, from the first incremental snapshot on. */
   private incremental: IncrementalSnapshots | undefined;
   /** Groups of a streamed restore still on their way; undefined when none were announced. */
@@ -135,8 +141,9 @@ export class HeapKeyedStateBackend implements KeyContext {
       restored: this.restored,
       unregistered: [...this.restored.unregistered],
       timers: timersByGroup(this.timerSources, this.restored.timers),
-      writer: new KeyGroupChunkWriter(this.keySerializer),
+      writer: this.idleChunkWriter ?? new KeyGroupChunkWriter(this.keySerializer),
     };
+    this.idleChunkWriter = undefined;
     const plan =
       options.incremental === true && options.savepoint !== true
         ? this.trackChanges().begin(checkpointId, options.deferRebase === true)
@@ -161,8 +168,13 @@ export class HeapKeyedStateBackend implements KeyContext {
         const at = this.snapshots.indexOf(settled);
         if (at >= 0) this.snapshots.splice(at, 1);
       },
-      plan?.base?.checkpointId,
-      freeze,
+      {
+        baseCheckpointId: plan?.base?.checkpointId,
+        freezer: freeze,
+        onReleased: () => {
+          this.idleChunkWriter ??= sources.writer;
+        },
+      },
     );
     if (this.numKeyGroups > 0) this.snapshots.push(snapshot);
     return snapshot;

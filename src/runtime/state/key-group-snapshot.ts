@@ -20,6 +20,16 @@ export interface GroupFreezer {
   dispose(): void;
 }
 
+/** What a snapshot may be told beyond how to encode its groups. */
+export interface KeyGroupSnapshotOptions {
+  /** The checkpoint an incremental snapshot builds on. */
+  readonly baseCheckpointId?: number | undefined;
+  /** Keeps a group as it is now without encoding it, when it can do so more cheaply (absent: a group about to change is encoded at once). */
+  readonly freezer?: GroupFreezer | undefined;
+  /** Called once, at `release`: nothing will be encoded for the snapshot any more. */
+  readonly onReleased?: (() => void) | undefined;
+}
+
 const PENDING = 0;
 const ENCODED = 1;
 const TAKEN = 2;
@@ -36,20 +46,25 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
   /** A group that failed to encode while records flowed; the writer gets the error, not the record path. */
   private failure: Error | undefined = undefined;
 
+  readonly baseCheckpointId: number | undefined;
+  private readonly freezer: GroupFreezer | undefined;
+  private onReleased: (() => void) | undefined;
+
   /**
    * @param encode encodes group `offset` as it is now, into borrowed bytes when `borrow`; called at most once per group.
-   * @param onSettled called once no group is pending any more, so the backend stops tracking it.
-   * @param freezer keeps a group as it is now without encoding it, when it can do so more cheaply
-   *   (undefined: it cannot, and a group about to change is encoded at once).
+   * @param onSettled called once no group is pending any more, so the backend stops tracking it
+   *   (frozen groups are still encoded after it, when the writer takes them).
    */
   constructor(
     readonly start: number,
     readonly size: number,
     private readonly encode: (offset: number, borrow: boolean) => GroupChunk,
     private readonly onSettled: (snapshot: KeyGroupSnapshot) => void,
-    readonly baseCheckpointId?: number,
-    private readonly freezer?: GroupFreezer,
+    options: KeyGroupSnapshotOptions = {},
   ) {
+    this.baseCheckpointId = options.baseCheckpointId;
+    this.freezer = options.freezer;
+    this.onReleased = options.onReleased;
     this.chunks = new Array<GroupChunk>(size);
     this.frozen = new Array<FrozenGroup | undefined>(size);
     this.phase = new Uint8Array(size);
@@ -94,6 +109,9 @@ export class KeyGroupSnapshot implements KeyedStateSnapshot {
       this.pending = 0;
       this.onSettled(this);
     }
+    const released = this.onReleased;
+    this.onReleased = undefined;
+    released?.();
   }
 
   /** Keeps group `offset` as it is now: frozen when `mayFreeze` and the backend can, else encoded. */

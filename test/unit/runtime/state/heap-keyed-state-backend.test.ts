@@ -9,6 +9,7 @@ import { TimeWindow } from '../../../../src/runtime/windowing/windows.js';
 import { InternalTimerService } from '../../../../src/runtime/timers/internal-timer-service.js';
 import { TestingProcessingTimeService } from '../testing.js';
 import { takeAllChunks } from '../../../../src/runtime/state/key-group-snapshot.js';
+import type { KeyedStateSnapshot as KeyedSnapshot } from '../../../../src/runtime/task-contract.js';
 
 function backend(p: number, index: number, keyType = INT as typeof INT | undefined): HeapKeyedStateBackend {
   return new HeapKeyedStateBackend(keyType, MAX_P, computeKeyGroupRangeForOperatorIndex(MAX_P, p, index));
@@ -112,6 +113,52 @@ describe('HeapKeyedStateBackend', () => {
       expected,
     );
     assert.notDeepEqual(readAll(b, 5), readAll(restored, 5), 'the live state did change');
+  });
+
+  it('snapshots one after another and two at once each write their own state, borrowed chunks included', () => {
+    const b = backend(1, 0);
+    const keys = [...Array(40).keys()];
+    const stateNow = (): unknown[][] => keys.map((k) => readAll(b, k));
+    // Borrowed bytes are only valid until the next group: copied at once, as the persister does.
+    const takeAll = (snapshot: KeyedSnapshot, order: number[]): Uint8Array[] =>
+      order.flatMap((offset) => {
+        const chunk = snapshot.chunk(offset, true);
+        return chunk instanceof Uint8Array ? [new Uint8Array(chunk)] : [];
+      });
+    const restoredFrom = (chunks: Uint8Array[]): unknown[][] => {
+      const restored = backend(1, 0);
+      restored.restore(chunks);
+      return keys.map((k) => readAll(restored, k));
+    };
+    const groups = [...Array(MAX_P).keys()];
+
+    for (const k of keys) writeAll(b, k);
+    const atFirst = stateNow();
+    const first = b.snapshot();
+    const firstChunks = takeAll(first, groups);
+    first.release();
+
+    for (const k of keys) writeAll(b, k);
+    const atSecond = stateNow();
+    // The second takes the encoder the first released; the third, taken while the second is open, gets its own.
+    const second = b.snapshot();
+    for (const k of keys) writeAll(b, k);
+    const atThird = stateNow();
+    const third = b.snapshot();
+    for (const k of keys) writeAll(b, k);
+    const secondChunks: Uint8Array[] = [];
+    const thirdChunks: Uint8Array[] = [];
+    for (const offset of groups) {
+      secondChunks.push(...takeAll(second, [offset]));
+      thirdChunks.push(...takeAll(third, [groups.length - 1 - offset]));
+    }
+    second.release();
+    third.release();
+
+    assert.deepEqual(restoredFrom(firstChunks), atFirst);
+    assert.deepEqual(restoredFrom(secondChunks), atSecond);
+    assert.deepEqual(restoredFrom(thirdChunks), atThird);
+    assert.notDeepEqual(atSecond, atThird, 'the state changed between the snapshots');
   });
 
   it('a snapshot that failed to encode a group while records flowed hands the error to its writer', () => {

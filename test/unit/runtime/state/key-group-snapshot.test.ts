@@ -50,6 +50,25 @@ describe('KeyGroupSnapshot', () => {
     assert.equal(settled(), true);
   });
 
+  it('tells its owner once when it is released, and not before', () => {
+    let released = 0;
+    const snapshot = new KeyGroupSnapshot(
+      0,
+      2,
+      () => new Uint8Array([1]),
+      () => undefined,
+      {
+        onReleased: () => released++,
+      },
+    );
+    snapshot.chunk(0);
+    snapshot.chunk(1);
+    assert.equal(released, 0, 'every group taken is not yet the end: the writer still holds the bytes');
+    snapshot.release();
+    snapshot.release();
+    assert.equal(released, 1);
+  });
+
   it('the writer takes kept groups first, yet the handles list every group in order with its own bytes', async () => {
     const { snapshot, live } = counted(['g0', 'g1', 'g2', 'g3', 'g4']);
     snapshot.preserve(4);
