@@ -57,12 +57,15 @@ const BUFFER_BYTES = 4 * 1024 * 1024;
 /** Buffers handed to the file and not yet written, beyond which placing waits: two being written, one queued. */
 const MAX_QUEUED = 3;
 /**
- * Buffers kept between snapshots (per slot thread: module state is per thread; a steady write uses
- * three or four). Allocating them afresh for every checkpoint added tens of megabytes of external
- * memory each time, which V8 answers with a full collection of a heap that holds the whole state.
+ * Buffers kept between snapshots (per slot thread: module state is per thread). Allocating them
+ * afresh for every checkpoint added tens of megabytes of external memory each time, which V8
+ * answers with a full collection of a heap that holds the whole state. A write holds up to
+ * MAX_QUEUED + 1 sent and one being filled, and more while a group larger than a buffer is copied
+ * in before the next throttle (8 MB groups at 1 GB): keeping only four dropped one 4 MB buffer to
+ * the collector at every checkpoint. Only buffers a write needed at once are ever kept.
  */
 const spareBuffers: Uint8Array[] = [];
-const MAX_SPARE_BUFFERS = 4;
+const MAX_SPARE_BUFFERS = 8;
 
 /**
  * Places chunks: inline for the JobManager's memory, else as checksummed regions of one file. The
