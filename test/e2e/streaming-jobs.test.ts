@@ -43,8 +43,13 @@ describe('streaming jobs through standalone-job.sh on two TaskManagers', () => {
     });
   }
 
-  it('WordCount counts every word at parallelism 1, 2 and 3, each printed by the subtask Flink assigns the word to', async () => {
-    const text = ['to be or not to be', 'that is the question', 'to sleep perchance to dream', 'be be be'].join('\n');
+  it('WordCount counts every word at parallelism 1, 2 and 3, each printed by the subtask Flink assigns the word to, every line kept', async () => {
+    // Thousands of lines printed in a burst: the last ones are still on their way from the slot
+    // thread when the job ends and its thread is ended, and all of them must reach the .out file.
+    const filler = Array.from({ length: 1_000 }, (_, line) =>
+      Array.from({ length: 20 }, (_, i) => `w${(line * 20 + i) % 5_000}`).join(' '),
+    );
+    const text = ['to be or not to be', 'that is the question', 'to sleep perchance to dream', 'be be be', ...filler].join('\n');
     const input = join(dist.dir, 'words.txt');
     writeFileSync(input, `${text}\n`);
     const expected = new Map<string, number>();

@@ -66,7 +66,9 @@ export type ToSlot =
   /** Serve the partition requests arriving on this port (another slot, or a relayed TaskManager). */
   | { readonly type: 'serve-link'; readonly port: MessagePort }
   | { readonly type: 'reply'; readonly call: number; readonly value?: unknown; readonly error?: string }
-  | { readonly type: 'secret'; readonly secret: Uint8Array };
+  | { readonly type: 'secret'; readonly secret: Uint8Array }
+  /** The thread is about to be ended: answer once everything its tasks printed reached the main thread. */
+  | { readonly type: 'drain-output' };
 
 /** From a slot thread to the TaskManager's main thread. */
 export type FromSlot =
@@ -78,4 +80,6 @@ export type FromSlot =
   | { readonly type: 'task-added'; readonly identity: TaskIdentity }
   | { readonly type: 'task-removed'; readonly attemptId: ExecutionAttemptId }
   /** `at`: epoch milliseconds when the counters were read. */
-  | { readonly type: 'metrics'; readonly at: number; readonly tasks: readonly TaskCounterSnapshot[] };
+  | { readonly type: 'metrics'; readonly at: number; readonly tasks: readonly TaskCounterSnapshot[] }
+  /** The answer to 'drain-output'. */
+  | { readonly type: 'output-drained' };

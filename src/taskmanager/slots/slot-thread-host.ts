@@ -100,6 +100,7 @@ export class SlotThreadHost implements TaskRunner {
             attempt.thread,
             `a task ignored its cancel for ${this.settings.cancellation.timeoutMs} ms`,
             false,
+            false,
           );
         },
         () => workerStack(attempt.thread.threadId),

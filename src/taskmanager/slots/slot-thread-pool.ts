@@ -73,7 +73,12 @@ export class SlotThreadPool {
       return current;
     }
     if (current !== undefined)
-      this.retireInBackground(current, stuck ? `a task canceled on it has not stopped` : `slot ${slot} now serves job ${jobId}`, false);
+      this.retireInBackground(
+        current,
+        stuck ? `a task canceled on it has not stopped` : `slot ${slot} now serves job ${jobId}`,
+        false,
+        !stuck,
+      );
     return this.start(slot, jobId);
   }
 
@@ -83,7 +88,7 @@ export class SlotThreadPool {
     if (thread === undefined || thread.jobId === undefined || this.idleTimers.has(slot)) return;
     const timer = setTimeout(() => {
       this.idleTimers.delete(slot);
-      if (thread.attempts.size === 0) this.retireInBackground(thread, `slot ${slot} stayed free`, true);
+      if (thread.attempts.size === 0) this.retireInBackground(thread, `slot ${slot} stayed free`, true, true);
     }, IDLE_THREAD_MS);
     timer.unref();
     this.idleTimers.set(slot, timer);
@@ -94,12 +99,13 @@ export class SlotThreadPool {
     await Promise.all(
       this.all()
         .filter((t) => t.jobId === jobId)
-        .map((t) => this.retire(t, `job ${jobId} was released`, true)),
+        .map((t) => this.retire(t, `job ${jobId} was released`, true, true)),
     );
   }
 
-  retireInBackground(thread: SlotThread, reason: string, replace: boolean): void {
-    detach(this.retire(thread, reason, replace), (error) =>
+  /** Ends a thread without waiting for it; `drainOutput` as SlotThread.retire (false for a thread stuck in user code). */
+  retireInBackground(thread: SlotThread, reason: string, replace: boolean, drainOutput: boolean): void {
+    detach(this.retire(thread, reason, replace, drainOutput), (error) =>
       log.warn(`Ending the thread of slot ${thread.slotIndex} failed: ${describeError(error)}`),
     );
   }
@@ -114,17 +120,17 @@ export class SlotThreadPool {
     this.closed = true;
     for (const timer of this.idleTimers.values()) clearTimeout(timer);
     this.idleTimers.clear();
-    await Promise.all(this.all().map((thread) => this.retire(thread, reason, false)));
+    await Promise.all(this.all().map((thread) => this.retire(thread, reason, false, true)));
   }
 
   /** Ends a thread on purpose; `replace`: a fresh thread is started for its slot if it has none. */
-  private async retire(thread: SlotThread, reason: string, replace: boolean): Promise<void> {
+  private async retire(thread: SlotThread, reason: string, replace: boolean, drainOutput: boolean): Promise<void> {
     if (thread.isRetired) return thread.exited;
     this.forget(thread);
     log.info(
       `Ending the thread of slot ${thread.slotIndex} (${thread.jobId === undefined ? 'no job yet' : `job ${thread.jobId}`}): ${reason}.`,
     );
-    await thread.retire();
+    await thread.retire(drainOutput);
     this.events.onEnded(thread, reason, undefined);
     rmSync(thread.data.workDir, { recursive: true, force: true });
     if (replace && !this.closed && !this.threads.has(thread.slotIndex)) this.start(thread.slotIndex, undefined);

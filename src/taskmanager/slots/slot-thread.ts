@@ -3,6 +3,9 @@ import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_
 import { TsFlinkError } from '../../core/errors.js';
 import type { FromSlot, SlotThreadData, ToSlot } from './slot-messages.js';
 
+/** How long a thread ended on purpose may take to hand over what its tasks printed before it is ended anyway. */
+const OUTPUT_DRAIN_MS = 2_000;
+
 /** What a slot thread tells the host that started it. */
 export interface SlotThreadEvents {
   onMessage(thread: SlotThread, message: FromSlot): void;
@@ -21,6 +24,8 @@ export class SlotThread {
   readonly attempts = new Set<ExecutionAttemptId>();
   private readonly worker: Worker;
   private retiring: Promise<void> | undefined;
+  /** Called when the thread answers 'drain-output' (or ends while asked). */
+  private drained: (() => void) | undefined;
   private error: Error | undefined;
   /** Settles when the thread has ended, however it ended. */
   readonly exited: Promise<void>;
@@ -39,12 +44,16 @@ export class SlotThread {
       stdout: false,
       stderr: false,
     });
-    this.worker.on('message', (message: FromSlot) => events.onMessage(this, message));
+    this.worker.on('message', (message: FromSlot) => {
+      if (message.type === 'output-drained') this.drained?.();
+      else events.onMessage(this, message);
+    });
     this.worker.on('error', (error) => {
       this.error = error;
     });
     this.exited = new Promise((resolve) => {
       this.worker.once('exit', (code) => {
+        this.drained?.();
         if (this.retiring === undefined) {
           const reason = this.error === undefined ? `its thread exited with code ${code}` : this.error.message;
           events.onUnexpectedExit(this, reason, this.error);
@@ -82,10 +91,26 @@ export class SlotThread {
     if (this.retiring === undefined) this.worker.postMessage(message, transfer);
   }
 
-  /** Ends the thread wherever it is, a loop in user code included; settles once it is gone. */
-  retire(): Promise<void> {
-    this.retiring ??= this.worker.terminate().then(() => undefined);
+  /**
+   * Ends the thread wherever it is, a loop in user code included; settles once it is gone. With
+   * `drainOutput`, what its tasks printed reaches the TaskManager's stdout first (for at most
+   * OUTPUT_DRAIN_MS): a thread stuck in user code cannot answer, so its callers pass false.
+   */
+  retire(drainOutput = false): Promise<void> {
+    this.retiring ??= (drainOutput ? this.drainOutput() : Promise.resolve()).then(() => this.worker.terminate()).then(() => undefined);
     return this.retiring;
+  }
+
+  private drainOutput(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.drained?.(), OUTPUT_DRAIN_MS);
+      this.drained = () => {
+        clearTimeout(timer);
+        this.drained = undefined;
+        resolve();
+      };
+      this.worker.postMessage({ type: 'drain-output' } satisfies ToSlot);
+    });
   }
 }
 

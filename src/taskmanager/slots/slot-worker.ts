@@ -4,6 +4,7 @@
  * from the JobManager goes through the TaskManager's main thread, which keeps RPC and heartbeats.
  */
 import { MessageChannel, parentPort, workerData, type TransferListItem } from 'node:worker_threads';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { detach } from '../../core/detach.js';
 import { describeError, serializeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
@@ -26,6 +27,8 @@ import {
 } from './slot-messages.js';
 
 const data = workerData as SlotThreadData;
+/** How often `outputTaken` looks whether the main thread has taken what was printed. */
+const OUTPUT_POLL_MS = 5;
 setupLogging(data.logLevel);
 const log = getLogger('taskexecutor');
 const port = parentPort!;
@@ -177,5 +180,21 @@ port.on('message', (message: ToSlot) => {
     case 'secret':
       secret = Buffer.from(message.secret);
       break;
+    case 'drain-output':
+      detach(
+        outputTaken().then(() => send({ type: 'output-drained' })),
+        () => undefined,
+      );
+      break;
   }
 });
+
+/**
+ * Resolves once the main thread has taken everything the tasks printed. A worker's stdout sends a
+ * chunk and holds the next ones until the main thread acknowledges it, so lines printed just
+ * before the thread is ended sit here, and ending it then lost them (the last thousands of lines
+ * of a job that printed in a burst).
+ */
+async function outputTaken(): Promise<void> {
+  while (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) await sleep(OUTPUT_POLL_MS);
+}
