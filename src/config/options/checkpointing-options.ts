@@ -52,6 +52,13 @@ export const INCREMENTAL_CHECKPOINTS = booleanOption('execution.checkpointing.in
   deprecatedKeys: ['state.backend.incremental'],
 });
 
+export const RECYCLE_SNAPSHOT_FILES = booleanOption('execution.checkpointing.recycle-files', {
+  description:
+    "Snapshot files of checkpoints that were subsumed (and that no retained checkpoint references) are kept as spares under the job's taskowned/spare directory instead of being deleted, and the next checkpoint's subtasks overwrite them instead of creating new files. Overwriting blocks a file already holds skips block allocation, and on thin-provisioned virtual disks the host's first write to each block: a 1 GB snapshot wrote at 600 MB/s instead of 400 MB/s here. Spares not taken by the next checkpoint are deleted, and the directory goes when the job ends.",
+  default: true,
+  note: 'tsflink only: Flink deletes the files of subsumed checkpoints.',
+});
+
 export const DATA_INLINE_THRESHOLD = memoryOption('execution.checkpointing.data-inline-threshold', {
   description:
     "A subtask's snapshot smaller than this goes inline into the checkpoint's metadata instead of into a file of its own, as small state does in Flink: no file, no sync and no local copy for a source's offsets. 0 writes every snapshot to a file.",
@@ -119,6 +126,7 @@ export const CHECKPOINTING_OPTIONS: OptionGroup = {
     TOLERABLE_FAILED_CHECKPOINTS,
     INCREMENTAL_CHECKPOINTS,
     DATA_INLINE_THRESHOLD,
+    RECYCLE_SNAPSHOT_FILES,
     CHECKPOINTS_DIRECTORY,
     SAVEPOINT_DIRECTORY,
     CHECKPOINT_STORAGE,

@@ -8,6 +8,7 @@ import { CompletedCheckpointStore, type RecoverableCheckpointPointers } from './
 import { displayPath, isSavepoint, type CompletedCheckpoint } from './completed-checkpoint.js';
 import { assignState, type StateAssignment, type StateAssignmentOptions, type VertexRestorePlan } from './state-assignment.js';
 import { removeOrphanCheckpoints } from './orphan-checkpoints.js';
+import { sparePoolOf } from './spare-snapshot-files.js';
 
 const log = getLogger('checkpoint.restore');
 
@@ -36,7 +37,12 @@ export async function createJobCheckpointServices(
   jobId: JobId,
   options: CheckpointRecoveryOptions = {},
 ): Promise<JobCheckpointServices> {
-  const storeOptions = { numRetained: settings.numRetained, retention: settings.retention, pointers: options.pointers };
+  const storeOptions = {
+    numRetained: settings.numRetained,
+    retention: settings.retention,
+    pointers: options.pointers,
+    spares: sparePoolOf(settings, jobId),
+  };
   const idCounter = new CheckpointIdCounter();
   const statsTracker = new CheckpointStatsTracker(settings.historySize);
   if (options.recover !== true) return { store: new CompletedCheckpointStore(storeOptions), idCounter, statsTracker };

@@ -13,11 +13,14 @@ import {
   MAX_CONCURRENT_CHECKPOINTS,
   MAX_RETAINED_CHECKPOINTS,
   MIN_PAUSE_BETWEEN_CHECKPOINTS,
+  RECYCLE_SNAPSHOT_FILES,
   SAVEPOINT_DIRECTORY,
   TOLERABLE_FAILED_CHECKPOINTS,
 } from '../../config/options/checkpointing-options.js';
 import { WEB_CHECKPOINTS_HISTORY } from '../../config/options/web-options.js';
+import type { JobId } from '../../core/ids.js';
 import type { TaskCheckpointSettings } from '../../rpc/gateways/task-deployment-descriptor.js';
+import { spareDirectoryOf } from './spare-snapshot-files.js';
 
 /** Flink's smallest checkpoint interval, also enforced on an interval set by the program. */
 const MINIMAL_CHECKPOINT_INTERVAL_MS = 10;
@@ -48,6 +51,8 @@ export interface CheckpointSettings {
   readonly incremental?: boolean;
   /** execution.checkpointing.data-inline-threshold: smaller subtask snapshots go inline, not into files. */
   readonly inlineThresholdBytes?: number;
+  /** execution.checkpointing.recycle-files: subsumed snapshot files are overwritten by later snapshots rather than deleted. */
+  readonly recycleFiles?: boolean;
 }
 
 /** Resolves a job's checkpoint settings: the program's interval wins over execution.checkpointing.interval. */
@@ -72,6 +77,7 @@ export function checkpointSettingsFrom(configuration: Configuration, programInte
     historySize: configuration.get(WEB_CHECKPOINTS_HISTORY),
     incremental: configuration.get(INCREMENTAL_CHECKPOINTS),
     inlineThresholdBytes: configuration.get(DATA_INLINE_THRESHOLD),
+    recycleFiles: configuration.get(RECYCLE_SNAPSHOT_FILES),
   };
 }
 
@@ -81,13 +87,15 @@ export function isPeriodicCheckpointingEnabled(settings: CheckpointSettings): bo
 }
 
 /** The part of the settings a task needs, for its deployment descriptor. */
-export function taskCheckpointSettings(settings: CheckpointSettings): TaskCheckpointSettings {
+export function taskCheckpointSettings(settings: CheckpointSettings, jobId: JobId): TaskCheckpointSettings {
+  const directory = settings.storage.kind === 'filesystem' ? settings.storage.directory : undefined;
   return {
     enabled: settings.intervalMs !== undefined,
     mode: settings.mode,
-    checkpointDirectory: settings.storage.kind === 'filesystem' ? settings.storage.directory : undefined,
+    checkpointDirectory: directory,
     incremental: settings.incremental === true,
     inlineThreshold: settings.inlineThresholdBytes ?? 0,
+    ...(directory !== undefined && settings.recycleFiles === true ? { spareDirectory: spareDirectoryOf(directory, jobId) } : {}),
   };
 }
 

@@ -1,11 +1,12 @@
 import type { JobId } from '../../core/ids.js';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically, type AtomicFileWriter } from './atomic-file-writer.js';
 import { encodeCheckpointMetadata, METADATA_FILE_NAME } from './checkpoint-metadata.js';
 import type { CheckpointStorageSettings } from './checkpoint-settings.js';
 import type { CompletedCheckpoint } from './completed-checkpoint.js';
 import { writeSavepoint } from './savepoint-writer.js';
+import type { Recycling } from './spare-snapshot-files.js';
 
 /** Prefix of a checkpoint's directory (Flink's `chk-`). */
 export const CHECKPOINT_DIR_PREFIX = 'chk-';
@@ -102,8 +103,17 @@ export class FileCheckpointStorage implements CheckpointStorage {
   }
 }
 
-/** Deletes the files of a subsumed or abandoned checkpoint; savepoints and in-memory checkpoints are left alone. */
-export async function discardCheckpointFiles(checkpoint: CompletedCheckpoint): Promise<void> {
-  if (checkpoint.kind !== 'CHECKPOINT' || checkpoint.directory === undefined) return;
-  await rm(checkpoint.directory, { recursive: true, force: true });
+/**
+ * Deletes the files of a subsumed or abandoned checkpoint, keeping its snapshot files as spares
+ * with `recycling`; savepoints and in-memory checkpoints are left alone.
+ */
+export async function discardCheckpointFiles(checkpoint: CompletedCheckpoint, recycling?: Recycling): Promise<void> {
+  const directory = checkpoint.directory;
+  if (checkpoint.kind !== 'CHECKPOINT' || directory === undefined) return;
+  if (recycling !== undefined) {
+    const names = await readdir(directory).catch(() => [] as string[]);
+    // Its own files only: _metadata and markers are the JobManager's, and small anyway.
+    for (const name of names) if (name !== METADATA_FILE_NAME) await recycling.spares.give(join(directory, name), recycling.completedId);
+  }
+  await rm(directory, { recursive: true, force: true });
 }

@@ -8,6 +8,7 @@ import { discardCheckpointFiles } from './checkpoint-storage.js';
 import { subsume } from './checkpoint-subsume.js';
 import { displayPath, isSavepoint, type CompletedCheckpoint } from './completed-checkpoint.js';
 import { SharedStateRegistry } from './shared-state-registry.js';
+import type { Recycling, SpareSnapshotFiles } from './spare-snapshot-files.js';
 
 const log = getLogger('checkpoint.store');
 
@@ -18,8 +19,10 @@ export type TerminalJobStatus = 'FINISHED' | 'CANCELED' | 'FAILED' | 'SUSPENDED'
 export interface CompletedCheckpointStoreOptions {
   readonly numRetained: number;
   readonly retention?: CheckpointRetention;
-  /** Deletes a dropped checkpoint's files; the default removes a plain checkpoint's directory. */
-  readonly discard?: (checkpoint: CompletedCheckpoint) => Promise<void>;
+  /** Deletes a dropped checkpoint's files (keeping snapshot files as spares with `recycling`); the default removes a plain checkpoint's directory. */
+  readonly discard?: (checkpoint: CompletedCheckpoint, recycling?: Recycling) => Promise<void>;
+  /** Where subsumed checkpoints' snapshot files go instead of being deleted (execution.checkpointing.recycle-files). */
+  readonly spares?: SpareSnapshotFiles | undefined;
   /** A high-availability record of the retained checkpoints, rewritten on every change (none: Flink's standalone store). */
   readonly pointers?: CheckpointPointers;
   /** Reference counts of shared (incremental) state files; the default deletes files from disk. */
@@ -51,7 +54,9 @@ export class CompletedCheckpointStore {
   private checkpoints: CompletedCheckpoint[] = [];
   private readonly numRetained: number;
   private readonly retention: CheckpointRetention;
-  private readonly discard: (checkpoint: CompletedCheckpoint) => Promise<void>;
+  private readonly discard: (checkpoint: CompletedCheckpoint, recycling?: Recycling) => Promise<void>;
+  /** Snapshot files of subsumed checkpoints waiting to be overwritten; the job's clean-up clears them. */
+  readonly spares: SpareSnapshotFiles | undefined;
   private readonly pointers: CheckpointPointers | undefined;
   /** The shared files of retained checkpoints: a file goes only when no retained checkpoint references it. */
   readonly sharedState: SharedStateRegistry;
@@ -64,6 +69,7 @@ export class CompletedCheckpointStore {
     this.retention = options.retention ?? 'NO_EXTERNALIZED_CHECKPOINTS';
     this.discard = options.discard ?? discardCheckpointFiles;
     this.pointers = options.pointers;
+    this.spares = options.spares;
   }
 
   /** A store holding `checkpoints` (recovered by the caller), oldest first. */
@@ -101,18 +107,20 @@ export class CompletedCheckpointStore {
     else this.sharedState.register(checkpoint);
     const { kept, subsumed } = subsume([...this.checkpoints, checkpoint], this.numRetained);
     this.checkpoints = kept;
-    const released = subsumed.map((old) => this.release(old));
+    // Only subsumption recycles: files dropped at the job's end or as corrupt have no next checkpoint to take them.
+    const recycling = this.spares === undefined ? undefined : { spares: this.spares, completedId: checkpoint.id };
+    const released = subsumed.map((old) => this.release(old, recycling));
     // Recorded before the subsumed files go, so the record never names a deleted checkpoint.
     await this.recordPointers();
-    await Promise.all(subsumed.map((old) => this.discardQuietly(old, 'subsumed')));
+    await Promise.all(subsumed.map((old) => this.discardQuietly(old, 'subsumed', recycling)));
     await Promise.all(released);
     return subsumed;
   }
 
   /** Drops a checkpoint's references to shared files (synchronously); resolves once the unreferenced ones are deleted. */
-  private async release(checkpoint: CompletedCheckpoint): Promise<void> {
+  private async release(checkpoint: CompletedCheckpoint, recycling?: Recycling): Promise<void> {
     if (this.external.delete(checkpoint)) return;
-    const deleted = await this.sharedState.unregister(checkpoint);
+    const deleted = await this.sharedState.unregister(checkpoint, recycling);
     if (deleted.length > 0) log.debug(`Deleted ${deleted.length} shared state file(s) no retained checkpoint references.`);
   }
 
@@ -175,10 +183,10 @@ export class CompletedCheckpointStore {
     }
   }
 
-  private async discardQuietly(checkpoint: CompletedCheckpoint, why: string): Promise<void> {
+  private async discardQuietly(checkpoint: CompletedCheckpoint, why: string, recycling?: Recycling): Promise<void> {
     if (isSavepoint(checkpoint)) return;
     try {
-      await this.discard(checkpoint);
+      await this.discard(checkpoint, recycling);
       log.debug(`Discarded checkpoint ${checkpoint.id} (${why}).`);
     } catch (error) {
       // A leftover directory wastes space but must never fail the job or the JobManager.

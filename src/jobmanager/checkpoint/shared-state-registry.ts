@@ -11,6 +11,7 @@ import { dirname, relative, sep } from 'node:path';
 import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
 import { referencedFiles, type CompletedCheckpoint } from './completed-checkpoint.js';
+import type { Recycling } from './spare-snapshot-files.js';
 
 const log = getLogger('checkpoint.store');
 
@@ -29,7 +30,7 @@ export class SharedStateRegistry {
   /** Files deleted because no retained checkpoint referenced them: nothing may reference them again. */
   private readonly discarded = new Set<string>();
 
-  constructor(private readonly deleteFile: (path: string) => Promise<void> = deleteSharedFile) {}
+  constructor(private readonly deleteFile: (path: string, recycling?: Recycling) => Promise<void> = deleteSharedFile) {}
 
   /**
    * The shared files of `checkpoint`: those it references under its job's `shared/` directory. A
@@ -53,9 +54,10 @@ export class SharedStateRegistry {
 
   /**
    * `checkpoint` is no longer retained: its references go, and the files nobody references any more
-   * are deleted. The counts change at once; resolves with the deleted paths once they are gone.
+   * are deleted (kept as spares with `recycling`). The counts change at once; resolves with the
+   * deleted paths once they are gone.
    */
-  unregister(checkpoint: CompletedCheckpoint): Promise<string[]> {
+  unregister(checkpoint: CompletedCheckpoint, recycling?: Recycling): Promise<string[]> {
     const unreferenced: string[] = [];
     for (const path of SharedStateRegistry.sharedFilesOf(checkpoint)) {
       const count = (this.counts.get(path) ?? 0) - 1;
@@ -69,7 +71,7 @@ export class SharedStateRegistry {
     }
     return Promise.all(
       unreferenced.map((path) =>
-        this.deleteFile(path).then(
+        this.deleteFile(path, recycling).then(
           () => path,
           (error: unknown) => {
             log.warn(`Could not delete the shared state file ${path}: ${describeError(error)}`);
@@ -96,9 +98,10 @@ export class SharedStateRegistry {
   }
 }
 
-/** Deletes a shared file, then its `shared/chk-<n>` directory once that is empty. */
-async function deleteSharedFile(path: string): Promise<void> {
-  await rm(path, { force: true });
+/** Deletes a shared file (or keeps it as a spare), then its `shared/chk-<n>` directory once that is empty. */
+async function deleteSharedFile(path: string, recycling?: Recycling): Promise<void> {
+  if (recycling !== undefined) await recycling.spares.give(path, recycling.completedId);
+  else await rm(path, { force: true });
   const parent = dirname(path);
   if (!relative(dirname(parent), parent).startsWith('chk-')) return;
   await rmdir(parent).catch(() => undefined); // other files of that checkpoint are still referenced

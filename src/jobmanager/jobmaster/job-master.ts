@@ -129,7 +129,7 @@ export class JobMaster {
       exceptions,
       deployment: {
         jobName: submission.graph.jobName,
-        checkpointing: taskCheckpointSettings(settings),
+        checkpointing: taskCheckpointSettings(settings, submission.jobId),
         bufferTimeoutMs: submission.graph.settings.bufferTimeoutMs,
         autoWatermarkIntervalMs: submission.graph.settings.autoWatermarkIntervalMs,
       },

@@ -86,6 +86,11 @@ export interface TaskCheckpointSettings {
   readonly incremental?: boolean;
   /** Snapshots of fewer bytes go inline in the acknowledgement rather than into a file (0 or absent: never). */
   readonly inlineThreshold?: number;
+  /**
+   * Where snapshot files of subsumed checkpoints wait to be overwritten: a task claims one (by
+   * renaming it to its snapshot's path) instead of creating a new file. Absent: no recycling.
+   */
+  readonly spareDirectory?: string;
 }
 
 /** Everything a TaskManager needs to run one attempt of one subtask. */

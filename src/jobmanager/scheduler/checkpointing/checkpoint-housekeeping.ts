@@ -26,6 +26,8 @@ export function shutDownStoreThen(
 ): void {
   const cleanUp = async (): Promise<void> => {
     await checkpointing.services.store.shutdown(status);
+    // Spares are referenced by nothing, whatever the retention; a JobManager taking over makes its own.
+    await checkpointing.services.store.spares?.clear();
     const storage = checkpointing.settings.storage;
     // A suspended job's checkpoints are a later JobManager's to judge.
     if (status === 'SUSPENDED' || storage.kind !== 'filesystem') return;

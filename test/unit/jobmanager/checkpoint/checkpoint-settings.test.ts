@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Configuration, type ConfigEntry } from '../../../../src/config/index.js';
 import { ConfigurationError } from '../../../../src/core/errors.js';
+import { parseJobId } from '../../../../src/core/ids.js';
 import { checkpointSettingsFrom, taskCheckpointSettings } from '../../../../src/jobmanager/checkpoint/checkpoint-settings.js';
+
+const JOB = parseJobId('0123456789abcdef0123456789abcdef')!;
 
 function config(entries: Record<string, string>): Configuration {
   return Configuration.fromEntries(
@@ -27,8 +30,9 @@ describe('checkpointSettingsFrom', () => {
       historySize: 10,
       incremental: false,
       inlineThresholdBytes: 20 * 1024,
+      recycleFiles: true,
     });
-    assert.deepEqual(taskCheckpointSettings(settings), {
+    assert.deepEqual(taskCheckpointSettings(settings, JOB), {
       enabled: false,
       mode: 'EXACTLY_ONCE',
       checkpointDirectory: undefined,
@@ -70,14 +74,24 @@ describe('checkpointSettingsFrom', () => {
       historySize: 7,
       incremental: true,
       inlineThresholdBytes: 1024,
+      recycleFiles: true,
     });
-    assert.deepEqual(taskCheckpointSettings(settings), {
+    assert.deepEqual(taskCheckpointSettings(settings, JOB), {
       enabled: true,
       mode: 'AT_LEAST_ONCE',
       checkpointDirectory: '/tmp/cp',
       incremental: true,
       inlineThreshold: 1024,
+      spareDirectory: `/tmp/cp/${JOB}/taskowned/spare`,
     });
+  });
+
+  it('tells tasks where spare snapshot files wait only when file storage recycles them', () => {
+    const recycled = (entries: Record<string, string>): string | undefined =>
+      taskCheckpointSettings(checkpointSettingsFrom(config(entries), undefined), JOB).spareDirectory;
+    assert.equal(recycled({ 'state.checkpoints.dir': '/tmp/cp' }), `/tmp/cp/${JOB}/taskowned/spare`);
+    assert.equal(recycled({ 'state.checkpoints.dir': '/tmp/cp', 'execution.checkpointing.recycle-files': 'false' }), undefined);
+    assert.equal(recycled({}), undefined);
   });
 
   it("lets the program's interval win over the configured one", () => {

@@ -6,6 +6,7 @@ import { CompletedCheckpointStore } from '../../../../src/jobmanager/checkpoint/
 import type { CompletedCheckpoint } from '../../../../src/jobmanager/checkpoint/completed-checkpoint.js';
 import { removeOrphanCheckpoints } from '../../../../src/jobmanager/checkpoint/orphan-checkpoints.js';
 import { SharedStateRegistry } from '../../../../src/jobmanager/checkpoint/shared-state-registry.js';
+import { MIN_SPARE_BYTES, SpareSnapshotFiles, spareDirectoryOf } from '../../../../src/jobmanager/checkpoint/spare-snapshot-files.js';
 import type { StateSlice } from '../../../../src/rpc/gateways/task-deployment-descriptor.js';
 import { asOperatorId, asVertexId } from '../../../helpers/ids.js';
 import { JOB_ID } from './testing-checkpoint-context.js';
@@ -15,11 +16,11 @@ import { tempDir } from './testing-state-files.js';
 captureLogs();
 
 /** A shared file `shared/chk-<writtenBy>/<name>` of the job, on disk. */
-function sharedFile(base: string, writtenBy: number, name = 'v-0-0'): string {
+function sharedFile(base: string, writtenBy: number, name = 'v-0-0', content: string | Buffer = 'state'): string {
   const directory = join(base, JOB_ID, 'shared', `chk-${writtenBy}`);
   mkdirSync(directory, { recursive: true });
   const path = join(directory, name);
-  writeFileSync(path, 'state');
+  writeFileSync(path, content);
   return path;
 }
 
@@ -127,5 +128,21 @@ describe('SharedStateRegistry', () => {
     assert.deepEqual(SharedStateRegistry.sharedFilesOf({ ...chk, kind: 'SAVEPOINT' }), []);
     assert.deepEqual(SharedStateRegistry.sharedFilesOf({ ...chk, directory: undefined }), []);
     assert.equal(SharedStateRegistry.sharedFilesOf(chk).length, 1);
+  });
+
+  it('makes a shared file no retained checkpoint references a spare when its store recycles files', async () => {
+    const base = tempDir('shared-spares');
+    const spares = new SpareSnapshotFiles(spareDirectoryOf(base, JOB_ID));
+    const store = new CompletedCheckpointStore({ numRetained: 1, spares });
+    const base1 = sharedFile(base, 1, 'v-0-0', Buffer.alloc(MIN_SPARE_BYTES));
+    const delta2 = sharedFile(base, 2, 'v-0-0', Buffer.alloc(MIN_SPARE_BYTES));
+    const base3 = sharedFile(base, 3, 'v-0-0', Buffer.alloc(MIN_SPARE_BYTES));
+    await store.add(incremental(base, 1, base1));
+    await store.add(incremental(base, 2, base1, [delta2]));
+    assert.deepEqual(await spares.list(), [], 'checkpoint 2 still references every file');
+    await store.add(incremental(base, 3, base3));
+    assert.deepEqual(await spares.list(), ['3~chk-1-v-0-0', '3~chk-2-v-0-0']);
+    assert.equal(existsSync(join(base, JOB_ID, 'shared', 'chk-1')) || existsSync(join(base, JOB_ID, 'shared', 'chk-2')), false);
+    assert.ok(existsSync(base3));
   });
 });
