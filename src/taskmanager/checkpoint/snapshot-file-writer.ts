@@ -6,6 +6,7 @@ import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeError } from '../../core/errors.js';
 import { getLogger } from '../../core/logging.js';
+import { claimSpareFile, type SpareSource } from './spare-file-claim.js';
 
 const log = getLogger('checkpoint');
 
@@ -41,13 +42,24 @@ export class SnapshotFileWriter {
     private readonly path: string,
     private readonly file: FileHandle,
     private copy: LocalCopy | undefined,
+    /** The file is a spare being overwritten: whatever lies past the snapshot is cut off at the end. */
+    readonly recycled: boolean,
   ) {}
 
-  /** Creates the snapshot file (private to the user) and, at `copyPath`, its local copy. */
-  static async open(path: string, copyPath: string | undefined): Promise<SnapshotFileWriter> {
+  /**
+   * Creates the snapshot file (private to the user), overwriting a spare from `spares` when one can
+   * be taken, and, at `copyPath`, its local copy.
+   */
+  static async open(path: string, copyPath: string | undefined, spares?: SpareSource): Promise<SnapshotFileWriter> {
     await mkdir(dirname(path), { recursive: true });
-    const file = await open(path, 'w', 0o600);
-    return new SnapshotFileWriter(path, file, copyPath === undefined ? undefined : await openCopy(copyPath));
+    const claimed = spares !== undefined && (await claimSpareFile(spares, path));
+    const file = claimed ? await openSpare(path) : undefined;
+    return new SnapshotFileWriter(
+      path,
+      file ?? (await open(path, 'w', 0o600)),
+      copyPath === undefined ? undefined : await openCopy(copyPath),
+      file !== undefined,
+    );
   }
 
   /**
@@ -81,6 +93,7 @@ export class SnapshotFileWriter {
   async finish(): Promise<void> {
     await this.throttle(0);
     await this.syncing;
+    if (this.recycled) await this.file.truncate(this.position);
     await this.file.sync();
   }
 
@@ -134,6 +147,17 @@ export class SnapshotFileWriter {
 async function writeFully(handle: FileHandle, bytes: Uint8Array, at: number): Promise<void> {
   const { bytesWritten } = await handle.write(bytes, 0, bytes.byteLength, at);
   if (bytesWritten !== bytes.byteLength) throw new Error(`wrote ${bytesWritten} of ${bytes.byteLength} bytes at offset ${at}`);
+}
+
+/** Opens a claimed spare for overwriting in place (its blocks are what makes it worth taking), private to the user. */
+async function openSpare(path: string): Promise<FileHandle | undefined> {
+  try {
+    const handle = await open(path, 'r+');
+    await handle.chmod(0o600);
+    return handle;
+  } catch {
+    return undefined; // the checkpoint's directory went meanwhile: a new file fails the same way, with the usual error
+  }
 }
 
 async function openCopy(path: string): Promise<LocalCopy | undefined> {

@@ -7,6 +7,7 @@ import { isDeltaChunk } from '../../runtime/state/key-group-chunk.js';
 import { UNCHANGED_GROUP, type KeyedStateSnapshot, type OperatorSnapshotData } from '../../runtime/task-contract.js';
 import { SnapshotFileWriter } from './snapshot-file-writer.js';
 import { withSlicesSwapped } from './slice-swap.js';
+import type { SpareSource } from './spare-file-claim.js';
 
 /**
  * Where a subtask's snapshot goes: the JobManager's memory (inline in the ack) or a file, with a
@@ -24,6 +25,8 @@ export type SnapshotTarget =
        * file, no sync and no local copy.
        */
       readonly inlineBelow?: number;
+      /** Spare files of subsumed checkpoints, one of which the file overwrites when it can be taken. */
+      readonly spares?: SpareSource | undefined;
     };
 
 /** The chains an incremental snapshot builds on: those of its base checkpoint, per operator. */
@@ -92,7 +95,7 @@ class SlicePlacer {
   /** A placer for `target`; without an inline threshold its file is opened at once, and no chunk is held. */
   static async create(target: SnapshotTarget): Promise<SlicePlacer> {
     const eager = target.kind === 'file' && (target.inlineBelow ?? 0) <= 0;
-    return new SlicePlacer(target, eager ? await SnapshotFileWriter.open(target.path, target.copyPath) : undefined);
+    return new SlicePlacer(target, eager ? await SnapshotFileWriter.open(target.path, target.copyPath, target.spares) : undefined);
   }
 
   /** Whether `place` copies what it is given before it yields: chunks may then be borrowed. */
@@ -112,7 +115,7 @@ class SlicePlacer {
       if (this.offset < (target.inlineBelow ?? 0)) return slice;
       const held = [...this.held.values()];
       this.held = undefined;
-      this.file = await SnapshotFileWriter.open(target.path, target.copyPath);
+      this.file = await SnapshotFileWriter.open(target.path, target.copyPath, target.spares);
       for (const chunk of held) this.copyIn(chunk);
     } else {
       this.copyIn(bytes);

@@ -192,6 +192,15 @@ export class SubtaskCheckpointer {
     const directory = this.tdd.checkpointing.checkpointDirectory;
     if (directory === undefined) return { kind: 'memory' };
     const path = snapshotFilePath(directory, this.tdd, checkpointId, shared);
-    return { kind: 'file', path, copyPath: this.localState?.copyPathOf(path), inlineBelow: this.tdd.checkpointing.inlineThreshold };
+    const spareDirectory = this.tdd.checkpointing.spareDirectory;
+    return {
+      kind: 'file',
+      path,
+      copyPath: this.localState?.copyPathOf(path),
+      inlineBelow: this.tdd.checkpointing.inlineThreshold,
+      // A spare's name ends with the name of the file it was: this subtask's earlier ones come first.
+      spares:
+        spareDirectory === undefined ? undefined : { directory: spareDirectory, prefer: `-${this.tdd.vertexId}-${this.tdd.subtaskIndex}-` },
+    };
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -59,5 +59,33 @@ describe('SnapshotFileWriter', () => {
     await writer.discard();
     assert.throws(() => statSync(path), /ENOENT/);
     assert.throws(() => statSync(copyPath), /ENOENT/);
+  });
+
+  it('overwrites a spare it takes and cuts off what lay past the snapshot', async () => {
+    const spares = join(dir, 'spare');
+    mkdirSync(spares, { recursive: true });
+    // An earlier, larger snapshot of this subtask, left readable to others: the overwrite must end private and exact.
+    writeFileSync(join(spares, '5~chk-4-v1-0-0'), bytes(64 * 1024, 0xee));
+    chmodSync(join(spares, '5~chk-4-v1-0-0'), 0o644);
+    const path = join(dir, 'chk-6', 'v1-0-0');
+    const writer = await SnapshotFileWriter.open(path, undefined, { directory: spares, prefer: '-v1-0-' });
+    assert.equal(writer.recycled, true);
+    assert.deepEqual(readdirSync(spares), [], 'the spare was taken: no other subtask can get it');
+    await writer.write(bytes(3000, 1));
+    await writer.write(bytes(2000, 2));
+    await writer.finish();
+    await writer.close();
+    assert.deepEqual([...readFileSync(path)], [...bytes(3000, 1), ...bytes(2000, 2)]);
+    assert.equal(statSync(path).mode & 0o777, 0o600, 'a recycled snapshot file is private to the user too');
+  });
+
+  it('creates a new file when no spare is there to take', async () => {
+    const path = join(dir, 'chk-7', 'v1-0-0');
+    const writer = await SnapshotFileWriter.open(path, undefined, { directory: join(dir, 'no-spares-here'), prefer: '-v1-0-' });
+    assert.equal(writer.recycled, false);
+    await writer.write(bytes(100, 3));
+    await writer.finish();
+    await writer.close();
+    assert.deepEqual([...readFileSync(path)], [...bytes(100, 3)]);
   });
 });
