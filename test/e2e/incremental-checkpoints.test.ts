@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { CheckpointingStatistics } from '../../src/rest/types/checkpoint-statistics.js';
 import { checkEachOnce, committedLines } from '../helpers/committed-output.js';
+import { filesUnder } from '../helpers/files-under.js';
 import { finishedOrGone, getJson, restUrlFrom, runningAt, TestDist, waitFor } from '../helpers/test-dist.js';
 
 const COLD = 20_000;
@@ -35,14 +36,6 @@ function latestHasDeltas(jobDir: string): boolean {
     operators: Array<{ subtaskStates: Array<{ keyGroups?: { deltas?: Array<unknown[] | null> } } | null> }>;
   };
   return metadata.operators.some((o) => o.subtaskStates.some((h) => h?.keyGroups?.deltas?.some((d) => d !== null && d.length > 0)));
-}
-
-/** Every file (not directory) under `dir`, or none when it is gone. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 describe('incremental checkpoints', () => {
