@@ -9,7 +9,8 @@ import { restoredChains } from './restore-resolver.js';
 import type { CheckpointBarrier } from '../network/stream-elements.js';
 import type { OperatorId } from '../../core/ids.js';
 import type { GroupChain } from '../../rpc/gateways/task-deployment-descriptor.js';
-import { persistSnapshot, type PersistedSnapshot, type SnapshotTarget } from './snapshot-persister.js';
+import type { SnapshotTarget } from './slice-placer.js';
+import { persistSnapshot, type PersistedSnapshot } from './snapshot-persister.js';
 
 /** Where acknowledgements and declines go (the JobMaster, through the TaskManager's connection). */
 export interface CheckpointResponder {
