@@ -62,7 +62,7 @@ export async function persistSnapshot(
     written = true;
     const result = { operators, stateSize, checkpointedSize: placer.stateSize, chains };
     const placed = placer; // narrowed for the callback
-    return placed.inlined ? withSlicesSwapped(result, (slice) => placed.finalSlice(slice)) : result;
+    return placed.swapsSlices ? withSlicesSwapped(result, (slice) => placed.finalSlice(slice)) : result;
   } finally {
     for (const operator of data) operator.keyGroups?.release();
     await placer?.close(!written && signal?.aborted === true);
