@@ -9,7 +9,6 @@ import type { HeapState } from './heap-states.js';
 import { shouldRebase, type IncrementalPlan } from './incremental-snapshots.js';
 import type { ChunkTimer, KeyGroupChunkWriter } from './key-group-chunk.js';
 import type { GroupChunk } from './key-group-snapshot.js';
-import type { StateEntry } from './state-table.js';
 
 /**
  * The delta of group offset `g` (key group `keyGroup`) since epoch `since`; undefined when nothing
@@ -31,7 +30,11 @@ export function encodeDeltaChunk(
     const changed = table.dirty === undefined ? [] : [...table.dirty.since(g, since)];
     if (changed.length === 0) continue;
     const now = changed.map((ref) => table.get(g, ref.canonicalKey, ref.namespace.nsKey));
-    writer.writeState(name, state.descriptor.kind, state.codec, present(now));
+    writer.writeVisited(name, state.descriptor.kind, state.codec, (visit) => {
+      changed.forEach((ref, i) => {
+        if (now[i] !== undefined) visit(ref.key, ref.namespace, now[i]);
+      });
+    });
     writer.writeRemovals(
       name,
       state.descriptor.kind,
@@ -72,8 +75,4 @@ export function encodeGroupIncrementally(
   const full = encodeFull(g, borrow);
   plan.next.setFull(g, full?.byteLength ?? 0);
   return full;
-}
-
-function* present(entries: ReadonlyArray<StateEntry | undefined>): IterableIterator<StateEntry> {
-  for (const entry of entries) if (entry !== undefined) yield entry;
 }

@@ -4,22 +4,27 @@
  * entry had at the barrier. Freezing a group costs nothing, and a snapshot keeps only what changed,
  * where copying every entry of a group at its first change made a 1 GB checkpoint copy 2 million
  * entries and left them to the garbage collector.
+ *
+ * An entry is named by its slot: the canonical key of a value without a namespace, the entry
+ * object of a namespaced one (the state table's two layouts).
  */
+import type { Namespace } from './namespace.js';
 import type { StateEntry } from './state-table.js';
 
 /** Marks an entry added after the barrier: the snapshot leaves it out. */
-const ADDED: unique symbol = Symbol('added after the barrier');
+export const ADDED_AFTER_BARRIER: unique symbol = Symbol('added after the barrier');
 
 /** The barrier-time values of one frozen group's changed entries, and its entries removed since. */
-interface KeptGroup {
-  /** Entry → its value at the barrier, or ADDED. */
-  readonly values: Map<StateEntry, unknown>;
+export interface BarrierValues {
+  /** Slot → its value at the barrier, or ADDED_AFTER_BARRIER. */
+  readonly values: Map<unknown, unknown>;
+  /** Entries the group held at the barrier and no longer holds, with their values then. */
   readonly removed: StateEntry[];
 }
 
 /** What one snapshot keeps of one state table, for the groups it froze and has not written yet. */
 export class EntryKeeper {
-  private readonly groups = new Map<number, KeptGroup>();
+  private readonly groups = new Map<number, BarrierValues>();
 
   /** Group offset `g` is frozen: from now on its changes are recorded until `release(g)`. */
   track(g: number): void {
@@ -31,45 +36,30 @@ export class EntryKeeper {
     this.groups.delete(g);
   }
 
-  /** `entry` of group `g` is about to get a new value. */
-  changing(g: number, entry: StateEntry): void {
+  /** The entry at `slot` of group `g`, which holds `value`, is about to get a new one. */
+  changing(g: number, slot: unknown, value: unknown): void {
     const kept = this.groups.get(g);
-    if (kept !== undefined && !kept.values.has(entry)) kept.values.set(entry, entry.value);
+    if (kept !== undefined && !kept.values.has(slot)) kept.values.set(slot, value);
   }
 
-  /** `entry` was just added to group `g`. */
-  added(g: number, entry: StateEntry): void {
+  /** An entry at `slot` is about to be added to group `g`. */
+  added(g: number, slot: unknown): void {
     const kept = this.groups.get(g);
-    if (kept !== undefined && !kept.values.has(entry)) kept.values.set(entry, ADDED);
+    if (kept !== undefined && !kept.values.has(slot)) kept.values.set(slot, ADDED_AFTER_BARRIER);
   }
 
-  /** `entry` is about to be removed from group `g`. */
-  removing(g: number, entry: StateEntry): void {
+  /** The entry at `slot` of group `g`, (key, namespace) holding `value`, is about to be removed. */
+  removing(g: number, slot: unknown, key: unknown, namespace: Namespace, value: unknown): void {
     const kept = this.groups.get(g);
     if (kept === undefined) return;
-    if (!kept.values.has(entry)) kept.values.set(entry, entry.value);
-    if (kept.values.get(entry) === ADDED) kept.values.delete(entry);
-    else kept.removed.push(entry);
+    const atBarrier = kept.values.has(slot) ? kept.values.get(slot) : value;
+    // The slot may be filled again: that is an entry added after the barrier.
+    kept.values.delete(slot);
+    if (atBarrier !== ADDED_AFTER_BARRIER) kept.removed.push({ key, namespace, value: atBarrier });
   }
 
-  /** Group `g` as it was at the barrier, given its entries as they are now (`live` itself when none changed). */
-  entriesAtBarrier(g: number, live: Iterable<StateEntry>): Iterable<StateEntry> {
-    const kept = this.groups.get(g);
-    return kept === undefined || kept.values.size === 0 ? live : barrierView(kept, live);
+  /** What changed in group `g` since the barrier, when the group is frozen. */
+  barrierValues(g: number): BarrierValues | undefined {
+    return this.groups.get(g);
   }
-}
-
-// An array, not a generator: resuming a generator per entry cost 4 s of 36 in a profile at 1 GB.
-function barrierView(kept: KeptGroup, live: Iterable<StateEntry>): StateEntry[] {
-  const values = kept.values;
-  const entries: StateEntry[] = [];
-  for (const entry of live) {
-    if (!values.has(entry)) entries.push(entry);
-    else {
-      const value = values.get(entry);
-      if (value !== ADDED) entries.push({ key: entry.key, namespace: entry.namespace, value });
-    }
-  }
-  for (const entry of kept.removed) entries.push({ key: entry.key, namespace: entry.namespace, value: values.get(entry) });
-  return entries;
 }

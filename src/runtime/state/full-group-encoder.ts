@@ -10,7 +10,7 @@ import type { HeapState } from './heap-states.js';
 import type { ChunkTimer, EncodedStateSection, KeyGroupChunkWriter } from './key-group-chunk.js';
 import type { GroupFreezer } from './key-group-snapshot.js';
 import type { RestoredGroups, UnregisteredState } from './restored-groups.js';
-import type { StateEntry } from './state-table.js';
+import type { EntryVisitor } from './state-table.js';
 
 /** What one snapshot writes its groups from, as it was at the barrier (timers are copied; the rest is copy-on-write). */
 export interface GroupSources {
@@ -29,7 +29,8 @@ export interface GroupSources {
 interface GroupPart {
   readonly name: string;
   readonly state: HeapState;
-  readonly entries: Iterable<StateEntry>;
+  /** Hands the part's entries to a visitor. */
+  readonly entries: (visit: EntryVisitor) => void;
   readonly encoded: readonly EncodedStateSection[] | undefined;
 }
 
@@ -42,7 +43,7 @@ function writeGroup(sources: GroupSources, g: number, parts: readonly GroupPart[
   const writer = sources.writer;
   writer.begin(sources.start + g);
   for (const { name, state, entries, encoded } of parts) {
-    writer.writeState(name, state.descriptor.kind, state.codec, entries);
+    writer.writeVisited(name, state.descriptor.kind, state.codec, entries);
     // Bytes of a group not decoded since the restore go on as they were read.
     if (encoded !== undefined) writer.writeEncodedState(name, state.descriptor.kind, encoded);
   }
@@ -63,7 +64,7 @@ export function fullGroupEncoder(sources: GroupSources): (g: number, borrow: boo
       sources.states.map(([name, state]) => ({
         name,
         state,
-        entries: state.table.entriesOfGroup(g),
+        entries: (visit) => state.table.visitGroup(g, visit),
         encoded: encodedOf(sources, state, g),
       })),
       borrow,
@@ -92,7 +93,7 @@ export function groupFreezer(sources: GroupSources): GroupFreezer | undefined {
         const parts = sources.states.map(([name, state], i): GroupPart => ({
           name,
           state,
-          entries: keepers[i]!.entriesAtBarrier(g, state.table.entriesOfGroup(g)),
+          entries: (visit) => state.table.visitGroup(g, visit, keepers[i]!.barrierValues(g)),
           encoded: encoded[i],
         }));
         try {

@@ -7,7 +7,7 @@ import type { AggregateFunction } from '../functions/function-types.js';
 import { flattened } from './flat-strings.js';
 import { VOID_NAMESPACE, type Namespace } from './namespace.js';
 import type { AnyStateDescriptor } from './state-descriptors.js';
-import type { StateEntry, StateTable } from './state-table.js';
+import type { StateTable } from './state-table.js';
 import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from './state-types.js';
 import { stateValueCodec, type StateValueCodec } from './state-value-codec.js';
 
@@ -26,12 +26,12 @@ export abstract class AbstractHeapState {
   namespace: Namespace = VOID_NAMESPACE;
   readonly codec: StateValueCodec;
   /** The last table lookup, valid while the table's version and the key and namespace are unchanged. */
-  private readonly lookup: { version: number; group: number; key: unknown; nsKey: string | undefined; entry: StateEntry | undefined } = {
+  private readonly lookup: { version: number; group: number; key: unknown; nsKey: string | undefined; value: unknown } = {
     version: -1,
     group: -1,
     key: undefined,
     nsKey: undefined,
-    entry: undefined,
+    value: undefined,
   };
 
   constructor(
@@ -46,7 +46,8 @@ export abstract class AbstractHeapState {
     this.namespace = namespace;
   }
 
-  protected current(): StateEntry | undefined {
+  /** The value of the current key in the current namespace; undefined when there is none. */
+  protected current(): unknown {
     const k = this.keyContext;
     if (k.currentGroupIndex < 0) throw noKeyError();
     const nsKey = this.namespace.nsKey;
@@ -58,14 +59,20 @@ export abstract class AbstractHeapState {
       cache.key === k.currentCanonicalKey &&
       cache.nsKey === nsKey
     )
-      return cache.entry;
-    const entry = this.table.get(k.currentGroupIndex, k.currentCanonicalKey, nsKey);
+      return cache.value;
+    const value = this.table.get(k.currentGroupIndex, k.currentCanonicalKey, nsKey);
+    this.remember(value);
+    return value;
+  }
+
+  private remember(value: unknown): void {
+    const k = this.keyContext;
+    const cache = this.lookup;
     cache.version = this.table.version;
     cache.group = k.currentGroupIndex;
     cache.key = k.currentCanonicalKey;
-    cache.nsKey = nsKey;
-    cache.entry = entry;
-    return entry;
+    cache.nsKey = this.namespace.nsKey;
+    cache.value = value;
   }
 
   /** Records that the current entry changed (incremental checkpoints); every write path calls it. */
@@ -76,16 +83,13 @@ export abstract class AbstractHeapState {
     dirty.mark(k.currentGroupIndex, k.currentCanonicalKey, k.currentKey, this.namespace);
   }
 
+  /** Sets the current key's value in the current namespace. */
   protected store(value: unknown): void {
-    this.touch();
-    const entry = this.current();
     const k = this.keyContext;
-    if (entry !== undefined) {
-      this.table.changing(k.currentGroupIndex, entry);
-      entry.value = value;
-      return;
-    }
+    if (k.currentGroupIndex < 0) throw noKeyError();
+    this.touch();
     this.table.put(k.currentGroupIndex, k.currentCanonicalKey, k.currentKey, this.namespace, value);
+    this.remember(value);
   }
 
   clear(): void {
@@ -103,12 +107,10 @@ function noKeyError(): Error {
 /** ValueState on the heap. */
 export class HeapValueState<T> extends AbstractHeapState implements ValueState<T> {
   value(): T | undefined {
-    const e = this.current();
-    return e === undefined
-      ? this.descriptor.kind === 'value'
-        ? (this.descriptor.defaultValue as T | undefined)
-        : undefined
-      : (e.value as T);
+    const value = this.current();
+    return value === undefined && this.descriptor.kind === 'value'
+      ? (this.descriptor.defaultValue as T | undefined)
+      : (value as T | undefined);
   }
 
   update(value: T | undefined | null): void {
@@ -120,29 +122,29 @@ export class HeapValueState<T> extends AbstractHeapState implements ValueState<T
 /** ListState on the heap; the stored array is owned by the state. */
 export class HeapListState<T> extends AbstractHeapState implements ListState<T> {
   get(): readonly T[] {
-    const e = this.current();
-    return e === undefined ? EMPTY_LIST : (e.value as T[]);
+    return (this.current() as T[] | undefined) ?? EMPTY_LIST;
   }
 
+  // The stored array grows in place: list state is never frozen by a snapshot (its values change in place).
   add(value: T): void {
-    const e = this.current();
-    if (e === undefined) {
+    const list = this.current() as T[] | undefined;
+    if (list === undefined) {
       this.store([value]);
       return;
     }
     this.touch();
-    (e.value as T[]).push(value);
+    list.push(value);
   }
 
   addAll(values: readonly T[]): void {
     if (values.length === 0) return;
-    const e = this.current();
-    if (e === undefined) {
+    const list = this.current() as T[] | undefined;
+    if (list === undefined) {
       this.store([...values]);
       return;
     }
     this.touch();
-    (e.value as T[]).push(...values);
+    list.push(...values);
   }
 
   update(values: readonly T[]): void {
@@ -162,18 +164,12 @@ export class HeapReducingState<T> extends AbstractHeapState implements ReducingS
   }
 
   get(): T | undefined {
-    return this.current()?.value as T | undefined;
+    return this.current() as T | undefined;
   }
 
   add(value: T): void {
-    const e = this.current();
-    if (e === undefined) {
-      this.store(flattened(value));
-      return;
-    }
-    this.touch();
-    this.table.changing(this.keyContext.currentGroupIndex, e);
-    e.value = flattened(this.reduce(e.value as T, value));
+    const current = this.current();
+    this.store(flattened(current === undefined ? value : this.reduce(current as T, value)));
   }
 }
 
@@ -188,24 +184,18 @@ export class HeapAggregatingState<IN, ACC, OUT> extends AbstractHeapState implem
   }
 
   get(): OUT | undefined {
-    const e = this.current();
-    return e === undefined ? undefined : this.fn.getResult(e.value as ACC);
+    const accumulator = this.current();
+    return accumulator === undefined ? undefined : this.fn.getResult(accumulator as ACC);
   }
 
   add(value: IN): void {
-    const e = this.current();
-    if (e === undefined) {
-      this.store(this.fn.add(value, this.fn.createAccumulator()));
-      return;
-    }
-    this.touch();
-    this.table.changing(this.keyContext.currentGroupIndex, e);
-    e.value = this.fn.add(value, e.value as ACC);
+    const accumulator = this.current();
+    this.store(this.fn.add(value, accumulator === undefined ? this.fn.createAccumulator() : (accumulator as ACC)));
   }
 
   /** The raw accumulator, for window functions that merge. */
   getAccumulator(): ACC | undefined {
-    return this.current()?.value as ACC | undefined;
+    return this.current() as ACC | undefined;
   }
 }
 
@@ -219,8 +209,8 @@ export class HeapMapState<K, V> extends AbstractHeapState implements MapState<K,
   }
 
   private map(create: boolean): Map<unknown, [K, V]> | undefined {
-    const e = this.current();
-    if (e !== undefined) return e.value as Map<unknown, [K, V]>;
+    const existing = this.current() as Map<unknown, [K, V]> | undefined;
+    if (existing !== undefined) return existing;
     if (!create) return undefined;
     const m = new Map<unknown, [K, V]>();
     this.store(m);

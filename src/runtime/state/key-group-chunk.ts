@@ -17,7 +17,7 @@ import { DataInputReader, DataOutputWriter, GENERIC_SERIALIZER, type TypeSeriali
 import { StateError } from '../runtime-errors.js';
 import { namespaceFromPlain, namespaceToPlain, type Namespace } from './namespace.js';
 import type { StateKind } from './state-descriptors.js';
-import type { StateEntry } from './state-table.js';
+import type { EntryVisitor, StateEntry } from './state-table.js';
 import type { StateValueCodec } from './state-value-codec.js';
 
 const FORMAT_VERSION = 2;
@@ -68,6 +68,16 @@ export interface DecodedKeyGroupChunk {
 export class KeyGroupChunkWriter {
   private readonly out = new DataOutputWriter(64 * 1024);
   private sections = 0;
+  /** The codec of the section `visit` writes entries into, and how many it wrote. */
+  private codec: StateValueCodec | undefined;
+  private count = 0;
+  /** One function for every entry of every section, so the walk calls a single target. */
+  private readonly visit: EntryVisitor = (key, namespace, value) => {
+    this.keys.write(this.out, key);
+    GENERIC_SERIALIZER.write(this.out, namespaceToPlain(namespace));
+    this.codec!.write(this.out, value);
+    this.count++;
+  };
 
   constructor(private readonly keys: TypeSerializer<unknown>) {}
 
@@ -80,16 +90,19 @@ export class KeyGroupChunkWriter {
 
   /** Writes a live state's entries of the group; nothing when there are none. */
   writeState(name: string, kind: StateKind, codec: StateValueCodec, entries: Iterable<StateEntry>): void {
-    const out = this.out;
+    this.writeVisited(name, kind, codec, (visit) => {
+      for (const entry of entries) visit(entry.key, entry.namespace, entry.value);
+    });
+  }
+
+  /** Writes the entries `source` hands to its visitor, as `writeState` (without an iterator per group). */
+  writeVisited(name: string, kind: StateKind, codec: StateValueCodec, source: (visit: EntryVisitor) => void): void {
     this.section(STATE, name, kind, (): number => {
-      let count = 0;
-      for (const entry of entries) {
-        this.keys.write(out, entry.key);
-        GENERIC_SERIALIZER.write(out, namespaceToPlain(entry.namespace));
-        codec.write(out, entry.value);
-        count++;
-      }
-      return count;
+      this.codec = codec;
+      this.count = 0;
+      source(this.visit);
+      this.codec = undefined;
+      return this.count;
     });
   }
 
