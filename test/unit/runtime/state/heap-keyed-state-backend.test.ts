@@ -179,6 +179,33 @@ describe('HeapKeyedStateBackend', () => {
     assert.throws(() => b.setCurrentKey(outside), /not in/);
   });
 
+  it('writes composite keys as the keys themselves, not their canonical form, frozen groups included', () => {
+    const pair = { kind: 'TUPLE', fields: [INT, { kind: 'STRING' }] } as const;
+    const keys: [number, string][] = [...Array(30).keys()].map((i) => [i, `k${i}`]);
+    const make = (): HeapKeyedStateBackend => new HeapKeyedStateBackend(pair, MAX_P, computeKeyGroupRangeForOperatorIndex(MAX_P, 1, 0));
+    const value = (b: HeapKeyedStateBackend, key: [number, string]): ValueState<number> => {
+      b.setCurrentKey([...key]); // an equal key, not the same array
+      return b.getPartitionedState(valueDesc) as unknown as ValueState<number>;
+    };
+    const b = make();
+    for (const key of keys) value(b, key).update(key[0]);
+    const snapshot = b.snapshot();
+    for (const key of keys) value(b, key).update(key[0] + 100); // every group is frozen at its first change
+    value(b, keys[3]!).clear();
+    const restored = make();
+    restored.restore(takeAllChunks(snapshot).filter((c): c is Uint8Array => c !== undefined));
+    assert.deepEqual(
+      keys.map((key) => value(restored, key).value()),
+      keys.map(([i]) => i),
+    );
+    const again = make();
+    again.restore(takeAllChunks(b.snapshot()).filter((c): c is Uint8Array => c !== undefined));
+    assert.deepEqual(
+      keys.map((key) => value(again, key).value()),
+      keys.map(([i]) => (i === 3 ? undefined : i + 100)),
+    );
+  });
+
   it('restores every key exactly once after a re-split from parallelism 2 to 3', () => {
     const keys = [...Array(200).keys()];
     const old = [backend(2, 0), backend(2, 1)];
