@@ -30,7 +30,7 @@ export function encodeDeltaChunk(
     const changed = table.dirty === undefined ? [] : [...table.dirty.since(g, since)];
     if (changed.length === 0) continue;
     const now = changed.map((ref) => table.get(g, ref.canonicalKey, ref.namespace.nsKey));
-    writer.writeVisited(name, state.descriptor.kind, state.codec, (visit) => {
+    writer.writeState(name, state.descriptor.kind, state.codec, (visit) => {
       changed.forEach((ref, i) => {
         if (now[i] !== undefined) visit(ref.key, ref.namespace, now[i]);
       });

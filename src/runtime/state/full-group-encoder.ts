@@ -43,7 +43,7 @@ function writeGroup(sources: GroupSources, g: number, parts: readonly GroupPart[
   const writer = sources.writer;
   writer.begin(sources.start + g);
   for (const { name, state, entries, encoded } of parts) {
-    writer.writeVisited(name, state.descriptor.kind, state.codec, entries);
+    writer.writeState(name, state.descriptor.kind, state.codec, entries);
     // Bytes of a group not decoded since the restore go on as they were read.
     if (encoded !== undefined) writer.writeEncodedState(name, state.descriptor.kind, encoded);
   }

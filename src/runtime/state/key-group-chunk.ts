@@ -17,7 +17,7 @@ import { DataInputReader, DataOutputWriter, GENERIC_SERIALIZER, type TypeSeriali
 import { StateError } from '../runtime-errors.js';
 import { namespaceFromPlain, namespaceToPlain, type Namespace } from './namespace.js';
 import type { StateKind } from './state-descriptors.js';
-import type { EntryVisitor, StateEntry } from './state-table.js';
+import type { EntryVisitor } from './state-table.js';
 import type { StateValueCodec } from './state-value-codec.js';
 
 const FORMAT_VERSION = 2;
@@ -71,7 +71,7 @@ export class KeyGroupChunkWriter {
   /** The codec of the section `visit` writes entries into, and how many it wrote. */
   private codec: StateValueCodec | undefined;
   private count = 0;
-  /** One function for every entry of every section, so the walk calls a single target. */
+  /** Writes one entry into the open section. */
   private readonly visit: EntryVisitor = (key, namespace, value) => {
     this.keys.write(this.out, key);
     GENERIC_SERIALIZER.write(this.out, namespaceToPlain(namespace));
@@ -88,15 +88,11 @@ export class KeyGroupChunkWriter {
     this.sections = 0;
   }
 
-  /** Writes a live state's entries of the group; nothing when there are none. */
-  writeState(name: string, kind: StateKind, codec: StateValueCodec, entries: Iterable<StateEntry>): void {
-    this.writeVisited(name, kind, codec, (visit) => {
-      for (const entry of entries) visit(entry.key, entry.namespace, entry.value);
-    });
-  }
-
-  /** Writes the entries `source` hands to its visitor, as `writeState` (without an iterator per group). */
-  writeVisited(name: string, kind: StateKind, codec: StateValueCodec, source: (visit: EntryVisitor) => void): void {
+  /**
+   * Writes the live entries `source` hands to its visitor (one function for every section, so the
+   * walk over a group calls a single target); nothing when there are none.
+   */
+  writeState(name: string, kind: StateKind, codec: StateValueCodec, source: (visit: EntryVisitor) => void): void {
     this.section(STATE, name, kind, (): number => {
       this.codec = codec;
       this.count = 0;

@@ -33,16 +33,16 @@ function read(b: HeapKeyedStateBackend, key: number): unknown[] {
 
 /** Counts KeyGroupChunkWriter.writeState calls while `run` runs. */
 function countWrites(run: () => void): number {
-  const original = KeyGroupChunkWriter.prototype.writeVisited;
+  const original = KeyGroupChunkWriter.prototype.writeState;
   let calls = 0;
-  KeyGroupChunkWriter.prototype.writeVisited = function (...args: Parameters<typeof original>) {
+  KeyGroupChunkWriter.prototype.writeState = function (...args: Parameters<typeof original>) {
     calls++;
     return original.apply(this, args);
   };
   try {
     run();
   } finally {
-    KeyGroupChunkWriter.prototype.writeVisited = original;
+    KeyGroupChunkWriter.prototype.writeState = original;
   }
   return calls;
 }

@@ -12,13 +12,10 @@ const STRINGS = createSerializer({ kind: 'STRING' });
 function chunkOf(entries: Array<[number, string]>): Uint8Array {
   const writer = new KeyGroupChunkWriter(KEYS);
   writer.begin(7);
-  writer.writeState(
-    'payload',
-    'value',
-    STRINGS,
-    entries.map(([key, value]) => ({ key, namespace: VOID_NAMESPACE, value })),
-  );
-  writer.writeState('empty', 'value', STRINGS, []);
+  writer.writeState('payload', 'value', STRINGS, (visit) => {
+    for (const [key, value] of entries) visit(key, VOID_NAMESPACE, value);
+  });
+  writer.writeState('empty', 'value', STRINGS, () => undefined);
   writer.writeTimers('window-timers', [{ key: 3, namespace: new TimeWindow(0, 10), timestamp: 9, domain: 0 }]);
   return writer.finish()!;
 }
@@ -54,7 +51,7 @@ describe('key-group chunks', () => {
   it('gives nothing for a group without state', () => {
     const writer = new KeyGroupChunkWriter(GENERIC_SERIALIZER);
     writer.begin(0);
-    writer.writeState('s', 'list', STRINGS, []);
+    writer.writeState('s', 'list', STRINGS, () => undefined);
     assert.equal(writer.finish(), undefined);
   });
 
