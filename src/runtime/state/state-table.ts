@@ -117,11 +117,12 @@ export class StateTable {
     if (group === undefined) return;
     if (nsKey === VOID_NS_KEY) {
       const plain = group.plain;
-      if (!plain.has(canonicalKey)) return;
-      const key = group.originals.get(canonicalKey) ?? canonicalKey;
-      for (const keeper of this.keepers) keeper.removing(groupIndex, canonicalKey, key, VOID_NAMESPACE, plain.get(canonicalKey));
-      plain.delete(canonicalKey);
-      group.originals.delete(canonicalKey);
+      if (this.keepers.length !== 0 && plain.has(canonicalKey)) {
+        const key = group.originals.get(canonicalKey) ?? canonicalKey;
+        for (const keeper of this.keepers) keeper.removing(groupIndex, canonicalKey, key, VOID_NAMESPACE, plain.get(canonicalKey));
+      }
+      if (!plain.delete(canonicalKey)) return;
+      if (group.originals.size !== 0) group.originals.delete(canonicalKey);
       this.version++;
       return;
     }
